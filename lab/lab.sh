@@ -1,0 +1,700 @@
+#!/usr/bin/env bash
+# imctl lab: a real Samba Active Directory domain controller on loopback, with the Exchange 2000
+# Instant Messaging schema, IM virtual servers, ~12,000 demo users and DNS records.
+#
+#   bash lab/lab.sh up|down|reset|restore|status|env      (npm run lab -- <cmd>)
+#
+# Everything lives in ${IMCTL_LAB_DIR:-<repo>/.lab}. Progress and timings go to stderr; stdout is
+# kept for `env`. See lab/README.md for the layout and what was surprising.
+set -euo pipefail
+
+LAB_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(dirname "$LAB_SRC")"
+LAB="$(realpath -m "${IMCTL_LAB_DIR:-$REPO/.lab}")"
+export PATH="$PATH:/usr/sbin:/sbin"
+
+# --- domain facts (lab/seed.mjs holds the same values) ----------------------------------------
+REALM=LAB.IMCTL.TEST
+DNS_DOMAIN=lab.imctl.test
+NETBIOS=LAB
+DC_HOST=dc1
+BASE_DN='DC=lab,DC=imctl,DC=test'
+CONFIG_DN="CN=Configuration,$BASE_DN"
+ADMIN_UPN="Administrator@$DNS_DOMAIN"
+ADMIN_DN="CN=Administrator,CN=Users,$BASE_DN"
+USERS_OU="OU=Staff,$BASE_DN"
+IM_DOMAIN=im.lab.imctl.test
+LDAPS_URL=ldaps://localhost
+LDAP_URL=ldap://localhost
+# oMSyntax for the three 2.5.5.5 IM strings. 19 (PrintableString) is what the reference gives;
+# Samba accepts '@' with it (it does not check the PrintableString character set). 22 = IA5String.
+IM_OMSYNTAX="${IMCTL_LAB_IM_OMSYNTAX:-19}"
+# Samba's internal DNS server: off 53 (needs no other resolver to move) and off 5353 (mDNS).
+DNS_PORT_DEFAULT="${IMCTL_LAB_DNS_PORT:-5300}"
+SAMBA_MAX_RUNTIME=14400 # samba exits by itself after 4 h: a forgotten lab does not run forever
+
+# --- layout -------------------------------------------------------------------------------------
+SAMBA_DIR="$LAB/samba"          # samba-tool --targetdir: etc/ private/ state/ cache/ bind-dns/
+SMB_CONF="$SAMBA_DIR/etc/smb.conf"
+RUN_DIR="$LAB/run"              # pid file, sockets, lock dir: runtime only, never snapshotted
+PID_FILE="$RUN_DIR/lab.pid"
+LOG_DIR="$LAB/log"
+TLS_DIR="$LAB/tls"
+CA_FILE="$TLS_DIR/ca.pem"
+SEED_DIR="$LAB/seed"            # generated LDIF and plan.json
+SNAP_DIR="$LAB/snapshot"        # copy of $SAMBA_DIR taken at the end of the first `up`
+PW_FILE="$LAB/admin.password"
+DNS_PORT_FILE="$LAB/dns.port"
+MARKER="$LAB/.provisioned"      # written last: a lab without it is half-built and gets rebuilt
+LOCK_FILE="$LAB/.lock"
+
+PACKAGES=(samba-ad-dc samba-ad-provision winbind ldb-tools ldap-utils openssl)
+
+# --- output helpers -----------------------------------------------------------------------------
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+log() { printf '[lab] %s\n' "$*" >&2; }
+die() { printf '[lab] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# step NAME FUNCTION [ARGS]: run one step and print how long it took.
+step() {
+  local name="$1" t0 t1
+  shift
+  t0=$(now)
+  log "$name ..."
+  "$@"
+  t1=$(now)
+  log "$name done in $(secs "$t0" "$t1") s"
+  TIMINGS+=("$(printf '%-28s %6s s' "$name" "$(secs "$t0" "$t1")")")
+}
+TIMINGS=()
+print_timings() {
+  local total
+  total=$(secs "$T_START" "$(now)")
+  {
+    printf '[lab] timings:\n'
+    local line
+    for line in "${TIMINGS[@]}"; do printf '[lab]   %s\n' "$line"; done
+    printf '[lab]   %-28s %6s s\n' "total" "$total"
+  } >&2
+}
+
+admin_password() { cat "$PW_FILE"; }
+dns_port() { cat "$DNS_PORT_FILE" 2>/dev/null || echo "$DNS_PORT_DEFAULT"; }
+
+# OpenLDAP clients with our CA and real verification (never LDAPTLS_REQCERT=never).
+ldap_tls_env() { env LDAPTLS_CACERT="$CA_FILE" LDAPTLS_REQCERT=demand "$@"; }
+# Run an OpenLDAP tool bound as Administrator over LDAPS.
+ldap_admin() {
+  local tool="$1"
+  shift
+  ldap_tls_env "$tool" -H "$LDAPS_URL" -x -D "$ADMIN_UPN" -y "$PW_FILE" "$@"
+}
+
+# --- packages -----------------------------------------------------------------------------------
+pkg_installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]; }
+
+ensure_packages() {
+  local missing=() p
+  for p in "${PACKAGES[@]}"; do pkg_installed "$p" || missing+=("$p"); done
+  command -v ss >/dev/null || missing+=(iproute2)
+  command -v ps >/dev/null || missing+=(procps)
+  command -v dig >/dev/null || missing+=(bind9-dnsutils) # only to verify the DNS records
+  if [ ${#missing[@]} -eq 0 ]; then
+    log "packages present"
+    return 0
+  fi
+  log "installing: ${missing[*]}"
+  # Package scripts must not start samba/winbind as system services: a policy-rc.d that exits 101
+  # forbids it. Keep an existing one if it already does that, else put ours in place for the install.
+  local policy=/usr/sbin/policy-rc.d saved="" ours=""
+  if ! { [ -x "$policy" ] && grep -q 'exit 101' "$policy"; }; then
+    if [ -e "$policy" ]; then saved="$(mktemp)"; cp -a "$policy" "$saved"; fi
+    printf '#!/bin/sh\nexit 101\n' >"$policy"
+    chmod 755 "$policy"
+    ours=1
+    POLICY_SAVED="$saved" POLICY_OURS=1 # on_exit puts the old one back if the install dies
+  fi
+  local apt=(apt-get install -y --no-install-recommends --no-upgrade "${missing[@]}")
+  if ! DEBIAN_FRONTEND=noninteractive "${apt[@]}" </dev/null >"$LOG_DIR/apt.log" 2>&1; then
+    log "install failed; apt-get update and retry"
+    DEBIAN_FRONTEND=noninteractive apt-get update </dev/null >>"$LOG_DIR/apt.log" 2>&1
+    DEBIAN_FRONTEND=noninteractive "${apt[@]}" </dev/null >>"$LOG_DIR/apt.log" 2>&1 ||
+      { tail -20 "$LOG_DIR/apt.log" >&2; die "package install failed (see $LOG_DIR/apt.log)"; }
+  fi
+  if [ -n "$ours" ]; then
+    restore_policy "$saved"
+    POLICY_OURS=""
+  fi
+}
+restore_policy() {
+  local saved="$1"
+  if [ -n "$saved" ]; then mv -f "$saved" /usr/sbin/policy-rc.d; else rm -f /usr/sbin/policy-rc.d; fi
+}
+
+# One EXIT trap for the whole script: undo a temporary policy-rc.d, and stop the samba a failed
+# provisioning started (a failed `up` leaves nothing running).
+POLICY_OURS="" POLICY_SAVED="" PROVISIONING=""
+on_exit() {
+  local rc=$?
+  [ -n "$POLICY_OURS" ] && restore_policy "$POLICY_SAVED"
+  if [ "$rc" != 0 ] && [ -n "$PROVISIONING" ]; then
+    log "provisioning failed: stopping samba; logs stay in $LOG_DIR; the next up starts over"
+    stop_samba || true
+  fi
+}
+trap on_exit EXIT
+
+# --- process and port helpers -------------------------------------------------------------------
+# A PID counts as alive only if it exists and is not a zombie (a zombie still answers kill -0).
+pid_alive() {
+  local st
+  st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+  [ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
+# Samba rewrites its command line ("samba: root process"), so a samba is recognised by its
+# executable and its lab by its working directory (start_samba starts it in the lab folder).
+is_samba() { [ "$(basename "$(readlink "/proc/$1/exe" 2>/dev/null)")" = samba ]; }
+samba_lab_dir() { readlink "/proc/$1/cwd" 2>/dev/null; }
+# Our samba: alive, samba, and in this lab folder (guards against a recycled PID).
+is_our_samba() {
+  pid_alive "$1" && is_samba "$1" && [ "$(samba_lab_dir "$1")" = "$LAB" ]
+}
+# The PID of this lab's samba: the recorded one, else (pid file lost) whoever holds port 389 if it
+# runs with our smb.conf.
+recorded_pid() {
+  local pid
+  pid=$(cat "$PID_FILE" 2>/dev/null || true)
+  if [[ "$pid" =~ ^[0-9]+$ ]] && is_our_samba "$pid"; then echo "$pid"; return 0; fi
+  for pid in $(port_pids 389); do
+    if is_our_samba "$pid"; then echo "$pid" >"$PID_FILE"; echo "$pid"; return 0; fi
+  done
+  return 1
+}
+# Anonymous RootDSE read over plain LDAP: anonymous reads need no TLS.
+rootdse_answers() {
+  ldapsearch -H ldap://127.0.0.1 -x -o nettimeout=3 -b '' -s base namingContexts >/dev/null 2>&1
+}
+is_running() {
+  local pid
+  pid=$(recorded_pid) && rootdse_answers
+}
+# PIDs listening on a TCP or UDP port (on any address).
+port_pids() {
+  ss -Htulnp "( sport = :$1 )" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u
+}
+port_busy() { [ -n "$(ss -Htuln "( sport = :$1 )" 2>/dev/null)" ]; }
+lab_ports() { echo 389 636 3268 3269 135 "$(dns_port)"; }
+
+# Refuse to start if a port Samba needs is held by something that is not this lab.
+check_ports_free() {
+  local port pid cmd
+  for port in $(lab_ports); do
+    port_busy "$port" || continue
+    pid=$(port_pids "$port" | head -1)
+    cmd=$( [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null || true)
+    if [ -n "$pid" ] && is_samba "$pid"; then
+      die "port $port is held by another Samba (pid $pid, working directory $(samba_lab_dir "$pid")). Samba always listens on 389/636, so only one lab can run per machine: stop that one first (for another lab: IMCTL_LAB_DIR=<its lab dir> bash lab/lab.sh down)."
+    fi
+    die "port $port is held by something that is not this lab (pid ${pid:-unknown}: ${cmd:-?}). Free it and retry."
+  done
+}
+
+wait_ports_free() {
+  local port i
+  for i in $(seq 1 150); do
+    local busy=""
+    for port in $(lab_ports); do port_busy "$port" && busy="$busy $port"; done
+    [ -z "$busy" ] && return 0
+    sleep 0.1
+  done
+  die "ports still busy after stopping samba:$busy"
+}
+
+# --- TLS ------------------------------------------------------------------------------------------
+# OpenLDAP's client library checks the certificate against the machine's own hostname, not
+# "localhost", when the URL says ldaps://localhost: the server certificate names both.
+cert_hostnames() {
+  { echo localhost; echo "$DC_HOST.$DNS_DOMAIN"; hostname 2>/dev/null || true; hostname -f 2>/dev/null || true; } |
+    awk 'NF && !seen[tolower($0)]++'
+}
+
+make_ca() {
+  mkdir -p "$TLS_DIR"
+  openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 \
+    -keyout "$TLS_DIR/ca.key" -out "$CA_FILE" -subj "/O=imctl lab/CN=imctl lab CA" \
+    -addext 'basicConstraints=critical,CA:TRUE' -addext 'keyUsage=critical,keyCertSign,cRLSign' \
+    >"$LOG_DIR/openssl.log" 2>&1
+  chmod 600 "$TLS_DIR/ca.key"
+  chmod 644 "$CA_FILE"
+}
+
+make_server_cert() {
+  local san="IP:127.0.0.1,IP:::1" h
+  for h in $(cert_hostnames); do san="$san,DNS:$h"; done
+  {
+    echo 'basicConstraints=critical,CA:FALSE'
+    echo 'keyUsage=critical,digitalSignature,keyEncipherment'
+    echo 'extendedKeyUsage=serverAuth'
+    echo "subjectAltName=$san"
+  } >"$TLS_DIR/server.ext"
+  (umask 077 && openssl req -newkey rsa:2048 -nodes -sha256 -keyout "$TLS_DIR/server.key" \
+    -out "$TLS_DIR/server.csr" -subj "/O=imctl lab/CN=$DC_HOST.$DNS_DOMAIN" >>"$LOG_DIR/openssl.log" 2>&1)
+  openssl x509 -req -sha256 -days 3650 -in "$TLS_DIR/server.csr" -CA "$CA_FILE" -CAkey "$TLS_DIR/ca.key" \
+    -CAcreateserial -out "$TLS_DIR/server.pem" -extfile "$TLS_DIR/server.ext" >>"$LOG_DIR/openssl.log" 2>&1
+  chmod 600 "$TLS_DIR/server.key" # samba refuses a key readable by others
+  log "server certificate names: $san"
+}
+
+# The machine's hostname can change between runs (a new machine, same work tree): re-issue the
+# server certificate from the same CA when it no longer names every host we need.
+ensure_server_cert() {
+  local h text
+  [ -f "$TLS_DIR/server.pem" ] || { make_server_cert; return; }
+  text=$(openssl x509 -in "$TLS_DIR/server.pem" -noout -ext subjectAltName 2>/dev/null)
+  for h in $(cert_hostnames); do
+    grep -qiF "DNS:$h" <<<"$text" || { log "hostname $h not in the certificate: re-issuing it"; make_server_cert; return; }
+  done
+}
+
+# --- provisioning -------------------------------------------------------------------------------
+pick_dns_port() {
+  local port="$DNS_PORT_DEFAULT"
+  while port_busy "$port" || [ "$port" = 5353 ]; do
+    port=$((port + 1))
+    [ "$port" -lt $((DNS_PORT_DEFAULT + 100)) ] || die "no free DNS port near $DNS_PORT_DEFAULT"
+  done
+  echo "$port" >"$DNS_PORT_FILE"
+  log "DNS port $port"
+}
+
+prepare_dirs() {
+  mkdir -p "$LAB" "$RUN_DIR/lock" "$LOG_DIR" "$LAB/home" "$SEED_DIR"
+  node "$LAB_SRC/seed.mjs" passwords "$LAB" # admin.password / user.password, 0600, no newline
+}
+
+provision() {
+  rm -rf "$SAMBA_DIR"
+  # --dns-backend=SAMBA_INTERNAL creates the DNS zones in the directory; mdb is 3-4x faster than tdb.
+  HOME="$LAB/home" samba-tool domain provision \
+    --targetdir="$SAMBA_DIR" --realm="$REALM" --domain="$NETBIOS" --host-name="$DC_HOST" \
+    --server-role=dc --dns-backend=SAMBA_INTERNAL --backend-store=mdb \
+    --adminpass="$(admin_password)" \
+    --option="interfaces = lo" --option="bind interfaces only = yes" \
+    </dev/null >"$LOG_DIR/provision.log" 2>&1 ||
+    { tail -30 "$LOG_DIR/provision.log" >&2; die "provision failed (see $LOG_DIR/provision.log)"; }
+  write_smb_conf
+}
+
+# Our own smb.conf: the provisioned one points at /var/log/samba and the host's DNS forwarder.
+write_smb_conf() {
+  cat >"$SMB_CONF" <<EOF
+# Written by lab/lab.sh. Every path is inside the lab folder.
+[global]
+	netbios name = ${DC_HOST^^}
+	realm = $REALM
+	workgroup = $NETBIOS
+	server role = active directory domain controller
+	# loopback only
+	interfaces = lo
+	bind interfaces only = yes
+	private dir = $SAMBA_DIR/private
+	state directory = $SAMBA_DIR/state
+	cache directory = $SAMBA_DIR/cache
+	binddns dir = $SAMBA_DIR/bind-dns
+	lock directory = $RUN_DIR/lock
+	pid directory = $RUN_DIR
+	ncalrpc dir = $RUN_DIR/ncalrpc
+	ntp signd socket directory = $RUN_DIR/ntp_signd
+	winbindd socket directory = $RUN_DIR/winbindd
+	log file = $LOG_DIR/samba.log
+	logging = file
+	max log size = 20000
+	# LDAP, DNS, and RPC only for samba-tool dns (endpoint mapper on 127.0.0.1:135)
+	server services = ldap dns rpc
+	dcerpc endpoint servers = epmapper dnsserver
+	dns port = $(dns_port)
+	# empty: names outside the lab's zones get NXDOMAIN at once instead of a time-out
+	dns forwarder =
+	# a throwaway lab: no fsync (3-4x faster writes)
+	ldb:nosync = true
+	# the Exchange schema extension is added over LDAP
+	dsdb:schema update allowed = true
+	tls enabled = yes
+	tls keyfile = $TLS_DIR/server.key
+	tls certfile = $TLS_DIR/server.pem
+	tls cafile = $CA_FILE
+	# "ldap server require strong auth" stays at its default, like a real DC: simple binds over
+	# plain ldap:// are refused; LDAPS and StartTLS work.
+EOF
+}
+
+# --- start / stop -------------------------------------------------------------------------------
+start_samba() {
+  check_ports_free
+  ensure_server_cert
+  mkdir -p "$RUN_DIR/lock" "$LOG_DIR"
+  local pid t
+  # setsid: samba leads its own session and process group, so `down` can stop exactly it.
+  # No fd of ours may leak into samba: not the lock (fd 9, it would hold the lab's lock forever)
+  # nor a caller's pipe (a test runner waiting for EOF would hang).
+  (
+    cd "$LAB"
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null || true
+    done
+    export HOME="$LAB/home"
+    exec setsid samba -F -M single -s "$SMB_CONF" -l "$LOG_DIR" --maximum-runtime=$SAMBA_MAX_RUNTIME \
+      </dev/null >>"$LOG_DIR/samba.stdout" 2>&1
+  ) &
+  pid=$!
+  echo "$pid" >"$PID_FILE"
+  for t in $(seq 1 600); do
+    if ! pid_alive "$pid"; then
+      tail -20 "$LOG_DIR/samba.log" >&2 2>/dev/null || true
+      tail -5 "$LOG_DIR/samba.stdout" >&2 2>/dev/null || true
+      rm -f "$PID_FILE"
+      die "samba exited during start-up (logs in $LOG_DIR)"
+    fi
+    rootdse_answers && { log "samba pid $pid answers after $((t / 10)).$((t % 10)) s"; return 0; }
+    sleep 0.1
+  done
+  stop_samba
+  die "samba did not answer within 60 s (logs in $LOG_DIR)"
+}
+
+# All live (non-zombie) processes in samba's session.
+session_pids() {
+  ps -eo pid=,sid=,stat= | awk -v s="$1" '$2 == s && $3 !~ /^Z/ { print $1 }'
+}
+
+# stop_samba [quick]: quick skips waiting for init to reap the exited process (a zombie holds no
+# port or file; only `down` waits, so that `ps` shows nothing afterwards).
+stop_samba() {
+  local pid i quick="${1:-}"
+  if ! pid=$(recorded_pid); then
+    rm -f "$PID_FILE"
+    return 0
+  fi
+  kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  for i in $(seq 1 100); do
+    [ -z "$(session_pids "$pid")" ] && break
+    sleep 0.1
+  done
+  if [ -n "$(session_pids "$pid")" ]; then
+    log "samba did not stop on TERM: KILL"
+    kill -KILL -- "-$pid" 2>/dev/null || true
+    # shellcheck disable=SC2046
+    kill -KILL $(session_pids "$pid") 2>/dev/null || true
+    sleep 0.2
+  fi
+  rm -f "$PID_FILE"
+  wait_ports_free
+  # The exited samba is a zombie until init reaps it (~1.3 s here): wait so `ps` shows nothing.
+  [ "$quick" = quick ] && return 0
+  for i in $(seq 1 50); do [ -e "/proc/$pid" ] || break; sleep 0.1; done
+}
+
+# --- directory content ----------------------------------------------------------------------------
+generate_seed() {
+  node "$LAB_SRC/seed.mjs" generate "$SEED_DIR" --omsyntax "$IM_OMSYNTAX"
+}
+
+# Schema batches end with schemaUpdateNow (in the LDIF) so the next batch sees the new classes.
+extend_schema() {
+  ldap_admin ldapmodify -f "$SEED_DIR/schema.ldif" >"$LOG_DIR/schema.log" 2>&1 ||
+    { tail -20 "$LOG_DIR/schema.log" >&2; die "schema extension failed"; }
+}
+
+create_servers() {
+  ldap_admin ldapmodify -f "$SEED_DIR/servers.ldif" >"$LOG_DIR/servers.log" 2>&1 ||
+    { tail -20 "$LOG_DIR/servers.log" >&2; die "creating the IM virtual servers failed"; }
+}
+
+# One LDIF, one ldapmodify over LDAPS (passwords need TLS).
+seed_users() {
+  ldap_admin ldapmodify -f "$SEED_DIR/users.ldif" >"$LOG_DIR/users.log" 2>&1 ||
+    { tail -20 "$LOG_DIR/users.log" >&2; die "seeding users failed (see $LOG_DIR/users.log)"; }
+}
+
+# Delete EXCH9's virtual server after its users were homed on it. Samba, like AD, keeps the users'
+# value: the DN now names the tombstone (CN=IM Virtual Server\0ADEL:<guid>,CN=Deleted Objects,...).
+MISSING_VS_DN=""
+MISSING_ORPHANS=0
+make_missing_server_orphans() {
+  ldap_admin ldapmodify -f "$SEED_DIR/delete-missing.ldif" >"$LOG_DIR/orphans.log" 2>&1 ||
+    { tail -20 "$LOG_DIR/orphans.log" >&2; die "deleting the EXCH9 virtual server failed"; }
+  local out
+  out=$(ldap_admin ldapsearch -LLL -o ldif-wrap=no -E pr=1000/noprompt -b "$USERS_OU" \
+    '(msExchIMVirtualServer=*)' msExchIMVirtualServer | grep '^msExchIMVirtualServer: .*\\0ADEL:' || true)
+  MISSING_ORPHANS=$(grep -c . <<<"$out" || true)
+  MISSING_VS_DN=$(head -1 <<<"$out" | sed 's/^msExchIMVirtualServer: //')
+  log "users pointing at the deleted virtual server: $MISSING_ORPHANS (value now: ${MISSING_VS_DN:-none})"
+}
+
+# --- DNS ------------------------------------------------------------------------------------------
+samba_dns() {
+  local try
+  for try in 1 2 3; do
+    if PASSWD="$(admin_password)" HOME="$LAB/home" samba-tool dns "$1" 127.0.0.1 "${@:2}" \
+      -U Administrator -s "$SMB_CONF" --use-kerberos=off >>"$LOG_DIR/dns.log" 2>&1; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  tail -5 "$LOG_DIR/dns.log" >&2
+  die "samba-tool dns $* failed"
+}
+
+setup_dns() {
+  : >"$LOG_DIR/dns.log"
+  # Provisioning on loopback gives the DC no address: add one. dc0 names an address where nothing
+  # listens, and its SRV record is preferred, so DC location must fail over to dc1.
+  samba_dns add "$DNS_DOMAIN" dc1 A 127.0.0.1
+  samba_dns add "$DNS_DOMAIN" dc0 A 127.0.0.2
+  local zone name pair
+  for pair in "$DNS_DOMAIN _ldap._tcp" "_msdcs.$DNS_DOMAIN _ldap._tcp.dc"; do
+    read -r zone name <<<"$pair"
+    samba_dns add "$zone" "$name" SRV "dc0.$DNS_DOMAIN 389 0 100"
+    samba_dns update "$zone" "$name" SRV "dc1.$DNS_DOMAIN 389 0 100" "dc1.$DNS_DOMAIN 389 10 100"
+  done
+  # Hosts of the IM servers (addresses are placeholders on loopback; nothing serves RVP there).
+  local h ip
+  for pair in exch1:127.0.0.11 exch2:127.0.0.12 exch3:127.0.0.13 exch4:127.0.0.14 imrouter:127.0.0.15; do
+    h=${pair%%:*} ip=${pair#*:}
+    samba_dns add "$DNS_DOMAIN" "$h" A "$ip"
+  done
+  # The IM domain: _rvp._tcp SRV records (target port priority weight), and an apex address for
+  # clients that fall back to http://<domain>/instmsg/aliases/<user>.
+  samba_dns zonecreate "$IM_DOMAIN"
+  samba_dns add "$IM_DOMAIN" @ A 127.0.0.10
+  samba_dns add "$IM_DOMAIN" _rvp._tcp SRV "exch1.$DNS_DOMAIN 80 0 10"
+  samba_dns add "$IM_DOMAIN" _rvp._tcp SRV "exch2.$DNS_DOMAIN 80 0 30"
+  samba_dns add "$IM_DOMAIN" _rvp._tcp SRV "imrouter.$DNS_DOMAIN 8080 10 0"
+  # A domain with no _rvp record: clients use the domain itself.
+  samba_dns zonecreate norvp.imctl.test
+  samba_dns add norvp.imctl.test @ A 127.0.0.20
+}
+
+# --- verification ---------------------------------------------------------------------------------
+count_entries() { grep -c '^dn:' || true; }
+
+verify_lab() {
+  # LDAPS with certificate verification, anonymous RootDSE
+  ldap_tls_env ldapsearch -H "$LDAPS_URL" -x -b '' -s base configurationNamingContext 2>&1 |
+    grep -q "^configurationNamingContext: $CONFIG_DN" || die "LDAPS RootDSE read failed"
+  # StartTLS bind by UPN
+  ldap_tls_env ldapsearch -H "$LDAP_URL" -ZZ -x -D "$ADMIN_UPN" -y "$PW_FILE" -b "$BASE_DN" -s base dn 2>&1 |
+    grep -q "^dn: $BASE_DN" || die "StartTLS bind as $ADMIN_UPN failed"
+  # plain ldap:// simple bind must be refused (strong auth at its default, like a real DC)
+  if ldapsearch -H "$LDAP_URL" -x -D "$ADMIN_UPN" -y "$PW_FILE" -b '' -s base >/dev/null 2>&1; then
+    die "a simple bind over plain ldap:// was accepted: strong auth is off?"
+  fi
+  # users per server, paged like AD requires
+  local plan="$SEED_DIR/plan.json" name dn want got
+  while IFS=$'\t' read -r name dn want; do
+    got=$(ldap_admin ldapsearch -LLL -E pr=1000/noprompt -b "$BASE_DN" "(msExchIMVirtualServer=$dn)" 1.1 | count_entries)
+    [ "$got" = "$want" ] || die "server $name: $got users, expected $want"
+    log "  $name: $got users"
+  done < <(node -e '
+    const p = require(process.argv[1]);
+    for (const s of p.servers) if (!s.deleted) console.log([s.imServerName, s.dn, s.seededUsers].join("\t"));
+  ' "$plan")
+  got=$(ldap_admin ldapsearch -LLL -E pr=1000/noprompt -b "$USERS_OU" '(&(objectClass=user)(!(msExchIMVirtualServer=*)))' 1.1 | count_entries)
+  log "  not IM-enabled: $got"
+  got=$(ldap_admin ldapsearch -LLL -E pr=1000/noprompt -b "$USERS_OU" '(&(objectClass=user)(userAccountControl=512))' 1.1 | count_entries)
+  log "  accounts enabled (userAccountControl 512): $got"
+  # DNS
+  local port srv
+  port=$(dns_port)
+  srv=$(dig +short @127.0.0.1 -p "$port" SRV "_rvp._tcp.$IM_DOMAIN" | sort)
+  [ "$(grep -c . <<<"$srv")" = 3 ] || die "expected 3 _rvp SRV records, got: $srv"
+  srv=$(dig +short @127.0.0.1 -p "$port" SRV "_ldap._tcp.$DNS_DOMAIN" | sort -n)
+  head -1 <<<"$srv" | grep -q "dc0.$DNS_DOMAIN" || die "dc0 is not the preferred DC: $srv"
+  dig +short @127.0.0.1 -p "$port" A "dc1.$DNS_DOMAIN" | grep -qx 127.0.0.1 || die "no A record for dc1"
+  log "  DNS on 127.0.0.1:$port answers (_rvp: 3 records, _ldap: dc0 first)"
+}
+
+write_lab_json() {
+  node "$LAB_SRC/seed.mjs" lab-json "$LAB" --dns-port "$(dns_port)" \
+    --missing-vs-dn "$MISSING_VS_DN" --missing-orphans "$MISSING_ORPHANS"
+}
+
+# --- snapshot / restore ---------------------------------------------------------------------------
+# Samba must be stopped: copying live mdb files could catch a half-written transaction.
+take_snapshot() {
+  stop_samba quick
+  rm -rf "$SNAP_DIR"
+  mkdir -p "$SNAP_DIR"
+  cp -a --reflink=auto "$SAMBA_DIR" "$SNAP_DIR/samba"
+  start_samba
+}
+
+copy_back_snapshot() {
+  [ -d "$SNAP_DIR/samba" ] || die "no snapshot in $SNAP_DIR: run reset"
+  rm -rf "$SAMBA_DIR" "$RUN_DIR/lock"
+  cp -a --reflink=auto "$SNAP_DIR/samba" "$SAMBA_DIR"
+  mkdir -p "$RUN_DIR/lock"
+}
+
+# --- commands -------------------------------------------------------------------------------------
+# Serialise lab.sh runs on one lab folder (tests may call `up` concurrently).
+take_lock() {
+  mkdir -p "$LAB"
+  exec 9>"$LOCK_FILE"
+  flock -w 900 9 || die "another lab.sh holds $LOCK_FILE"
+}
+
+require_root() {
+  [ "$(id -u)" = 0 ] || die "run as root: Samba listens on 389/636 and provisions as root"
+}
+
+full_provision() {
+  PROVISIONING=1
+  log "provisioning a new lab in $LAB"
+  step "prepare" prepare_dirs
+  step "packages" ensure_packages
+  step "dns port" pick_dns_port
+  step "tls certificates" make_ca
+  step "provision (samba-tool)" provision
+  step "generate seed data" generate_seed
+  step "start samba" start_samba
+  step "schema extension" extend_schema
+  step "IM virtual servers" create_servers
+  step "seed users" seed_users
+  step "orphans on deleted server" make_missing_server_orphans
+  step "dns records" setup_dns
+  step "verify" verify_lab
+  step "lab.json / imctl.json" write_lab_json
+  step "snapshot" take_snapshot
+  date -u +%Y-%m-%dT%H:%M:%SZ >"$MARKER"
+  PROVISIONING=""
+}
+
+cmd_up() {
+  if is_running; then
+    log "lab already running (pid $(cat "$PID_FILE"), $LDAPS_URL)"
+    return 0
+  fi
+  # A samba that is alive but not answering yet (another start in progress, or hung): wait a bit.
+  local pid t
+  if pid=$(recorded_pid); then
+    for t in $(seq 1 100); do rootdse_answers && { log "lab already running (pid $pid)"; return 0; }; sleep 0.1; done
+    log "samba pid $pid does not answer: restarting it"
+    step "stop samba" stop_samba
+  fi
+  check_ports_free # before any work: refuse at once if another lab or service holds the ports
+  if [ -f "$MARKER" ]; then
+    [ -f "$SMB_CONF" ] || die "$LAB is marked provisioned but has no smb.conf: run reset"
+    step "start samba" start_samba
+  else
+    if [ -e "$SAMBA_DIR" ]; then
+      log "found a half-built lab (no $MARKER): rebuilding it"
+      wipe_lab
+    fi
+    full_provision
+  fi
+  print_timings
+  log "lab running: $LDAPS_URL (CA $CA_FILE), DNS 127.0.0.1:$(dns_port); eval \"\$(bash lab/lab.sh env)\""
+}
+
+cmd_down() {
+  if recorded_pid >/dev/null; then
+    step "stop samba" stop_samba
+    print_timings
+  else
+    log "lab not running"
+  fi
+}
+
+# Delete the lab folder's content, all but the lock we hold.
+wipe_lab() {
+  stop_samba
+  find "$LAB" -mindepth 1 -maxdepth 1 ! -name "$(basename "$LOCK_FILE")" -exec rm -rf {} +
+}
+
+cmd_reset() {
+  step "stop and delete lab" wipe_lab
+  check_ports_free
+  full_provision
+  print_timings
+  log "lab running: $LDAPS_URL (CA $CA_FILE), DNS 127.0.0.1:$(dns_port)"
+}
+
+cmd_restore() {
+  [ -f "$MARKER" ] || die "no provisioned lab in $LAB: run up"
+  step "stop samba" stop_samba quick
+  step "copy back snapshot" copy_back_snapshot
+  step "start samba" start_samba
+  print_timings
+}
+
+cmd_status() {
+  local pid
+  if pid=$(recorded_pid) && rootdse_answers; then
+    echo "running (pid $pid)"
+    echo "  lab dir:  $LAB"
+    echo "  ldaps:    $LDAPS_URL (CA $CA_FILE)"
+    echo "  ldap:     $LDAP_URL (StartTLS required for binds)"
+    echo "  gc:       ldap://localhost:3268, ldaps://localhost:3269"
+    echo "  dns:      127.0.0.1:$(dns_port) (udp/tcp)"
+    echo "  bind as:  $ADMIN_UPN, password in $PW_FILE"
+    return 0
+  fi
+  if [ -f "$MARKER" ]; then echo "stopped (provisioned in $LAB)"; else echo "stopped (not provisioned: $LAB)"; fi
+  return 3
+}
+
+cmd_env() {
+  local kv
+  for kv in \
+    "IMCTL_LAB_DIR=$LAB" \
+    "LDAPTLS_CACERT=$CA_FILE" \
+    "IMCTL_LAB_CA_FILE=$CA_FILE" \
+    "IMCTL_LAB_BASE_DN=$BASE_DN" \
+    "IMCTL_LAB_CONFIG_DN=$CONFIG_DN" \
+    "IMCTL_LAB_USERS_OU=$USERS_OU" \
+    "IMCTL_LAB_BIND_DN=$ADMIN_UPN" \
+    "IMCTL_LAB_ADMIN_DN=$ADMIN_DN" \
+    "IMCTL_LAB_PASSWORD_FILE=$PW_FILE" \
+    "IMCTL_LAB_LDAPS_URL=$LDAPS_URL" \
+    "IMCTL_LAB_LDAP_URL=$LDAP_URL" \
+    "IMCTL_LAB_DNS_SERVER=127.0.0.1" \
+    "IMCTL_LAB_DNS_PORT=$(dns_port)" \
+    "IMCTL_LAB_IM_DOMAIN=$IM_DOMAIN" \
+    "IMCTL_LAB_CONFIG=$LAB/imctl.json" \
+    "IMCTL_LAB_JSON=$LAB/lab.json"; do
+    printf 'export %s=%q\n' "${kv%%=*}" "${kv#*=}"
+  done
+}
+
+usage() {
+  cat >&2 <<EOF
+usage: bash lab/lab.sh <command>      (npm run lab -- <command>)
+  up       start the lab; provision it first if needed (idempotent)
+  down     stop samba and wait until its ports are free
+  reset    down, delete $LAB, up (a fresh provision)
+  restore  return to the freshly seeded state from the snapshot (a few seconds)
+  status   running/stopped, pid, URLs (exit 0 running, 3 stopped)
+  env      export lines for eval: eval "\$(bash lab/lab.sh env)"
+lab folder: \${IMCTL_LAB_DIR:-<repo>/.lab} = $LAB
+EOF
+}
+
+main() {
+  local cmd="${1:-}"
+  T_START=$(now)
+  case "$cmd" in
+    up) require_root; take_lock; cmd_up ;;
+    down) [ -d "$LAB" ] || { log "lab not running"; return 0; }; take_lock; cmd_down ;;
+    reset) require_root; take_lock; cmd_reset ;;
+    restore) require_root; take_lock; cmd_restore ;;
+    status) cmd_status ;;
+    env) cmd_env ;;
+    -h | --help | help) usage ;;
+    *) usage; exit 2 ;;
+  esac
+}
+
+main "$@"

@@ -1,0 +1,496 @@
+#!/usr/bin/env node
+// Deterministic data for the imctl lab: schema extension, IM virtual servers, demo users, lab.json.
+// Called by lab/lab.sh; no dependencies beyond Node's standard library.
+//
+//   node lab/seed.mjs generate <outDir> [--omsyntax 19]  -> schema.ldif, schema-user-aux.ldif,
+//        servers.ldif, users.ldif, delete-missing.ldif, plan.json
+//   node lab/seed.mjs lab-json <labDir> --dns-port N [--missing-vs-dn DN] [--missing-orphans N]
+//        -> <labDir>/lab.json and <labDir>/imctl.json (reads <labDir>/seed/plan.json)
+//
+// Everything is derived from a fixed seed, so two labs built from the same commit hold the same
+// users with the same DNs, names and IM state.
+
+import { writeFileSync, readFileSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+// ---------------------------------------------------------------------------------------------
+// Domain facts (lab.sh holds the same values; keep them in step)
+export const REALM = 'LAB.IMCTL.TEST';
+export const DOMAIN = 'lab.imctl.test';
+export const NETBIOS = 'LAB';
+export const BASE_DN = 'DC=lab,DC=imctl,DC=test';
+export const CONFIG_DN = `CN=Configuration,${BASE_DN}`;
+export const SCHEMA_DN = `CN=Schema,${CONFIG_DN}`;
+export const USERS_OU = `OU=Staff,${BASE_DN}`;
+export const IM_DOMAIN = 'im.lab.imctl.test';
+export const ADMIN_UPN = `Administrator@${DOMAIN}`;
+export const ADMIN_DN = `CN=Administrator,CN=Users,${BASE_DN}`;
+// Lab-only secrets: fixed so that docs and tests can name them. Never use outside the lab.
+export const ADMIN_PASSWORD = 'Imctl-Lab-Admin-1!';
+export const USER_PASSWORD = 'Imctl-Lab-User-1!';
+
+const EXCHANGE_ROOT = `CN=Microsoft Exchange,CN=Services,${CONFIG_DN}`;
+const ORG_DN = `CN=Lab Org,${EXCHANGE_ROOT}`;
+const SERVERS_DN = `CN=Servers,CN=First Administrative Group,CN=Administrative Groups,${ORG_DN}`;
+const VS_CN = 'IM Virtual Server';
+
+export const vsDn = (server) => `CN=${VS_CN},CN=InstMsg,CN=Protocols,CN=${server},${SERVERS_DN}`;
+
+// The IM virtual servers. `users` is how many seeded users are homed on each.
+// EXCH9 is created, homes a few users, and is then deleted: its users become orphans that point at a
+// missing object (Samba keeps the value and rewrites it to the tombstone's DN, as AD does).
+export const SERVERS = [
+  { server: 'EXCH1', imServerName: 'im-east', host: 'exch1.lab.imctl.test', hostsUsers: true, iisId: 1, users: 8200, ip: '127.0.0.11' },
+  { server: 'EXCH2', imServerName: 'im-west', host: 'exch2.lab.imctl.test', hostsUsers: true, iisId: 1, users: 2000, ip: '127.0.0.12' },
+  { server: 'EXCH3', imServerName: 'im-north', host: 'exch3.lab.imctl.test', hostsUsers: true, iisId: 1, users: 1000, ip: '127.0.0.13' },
+  { server: 'EXCH4', imServerName: 'im-south', host: 'exch4.lab.imctl.test', hostsUsers: true, iisId: 1, users: 200, ip: '127.0.0.14' },
+  { server: 'EXCH5', imServerName: 'im-router', host: 'imrouter.lab.imctl.test', hostsUsers: false, iisId: 1, users: 8, ip: '127.0.0.15' },
+  { server: 'EXCH9', imServerName: 'im-old', host: 'exch9.lab.imctl.test', hostsUsers: true, iisId: 1, users: 5, ip: null, deleted: true },
+];
+export const NOT_ENABLED = 600; // users with no IM attributes at all
+export const ENABLED_ACCOUNTS = 100; // accounts with a password and userAccountControl 512
+
+// ---------------------------------------------------------------------------------------------
+// Schema: the real Exchange 2000 OIDs (shared/reference/exchange-im.md).
+// `oms` = oMSyntax. 2.5.5.5 is PrintableString (19) in the reference; Samba does not check the
+// PrintableString character set, so '@' is accepted with 19 (see lab/README.md).
+function schemaAttributes(imStringOmSyntax) {
+  return [
+    { cn: 'ms-Exch-IM-Address', ldn: 'msExchIMAddress', oid: '1.2.840.113556.1.4.7000.102.7038', syntax: '2.5.5.5', oms: imStringOmSyntax, single: true, indexed: true },
+    { cn: 'ms-Exch-IM-Meta-Physical-URL', ldn: 'msExchIMMetaPhysicalURL', oid: '1.2.840.113556.1.4.7000.102.7035', syntax: '2.5.5.5', oms: imStringOmSyntax, single: true, indexed: true },
+    { cn: 'ms-Exch-IM-Physical-URL', ldn: 'msExchIMPhysicalURL', oid: '1.2.840.113556.1.4.7000.102.7036', syntax: '2.5.5.5', oms: imStringOmSyntax, single: true, indexed: true },
+    // DN syntax needs oMObjectClass 1.3.12.2.1011.28.0.714 (base64 KwwCh3McAIVK)
+    { cn: 'ms-Exch-IM-Virtual-Server', ldn: 'msExchIMVirtualServer', oid: '1.2.840.113556.1.4.7000.102.7037', syntax: '2.5.5.1', oms: 127, single: true, indexed: true, omObjectClassB64: 'KwwCh3McAIVK' },
+    { cn: 'ms-Exch-IM-ACL', ldn: 'msExchIMACL', oid: '1.2.840.113556.1.4.7000.102.7031', syntax: '2.5.5.10', oms: 4, single: false, indexed: false },
+    { cn: 'ms-Exch-IM-Server-Name', ldn: 'msExchIMServerName', oid: '1.2.840.113556.1.4.7000.102.7024', syntax: '2.5.5.12', oms: 64, single: true, indexed: false },
+    { cn: 'ms-Exch-IM-Host-Name', ldn: 'msExchIMHostName', oid: '1.2.840.113556.1.4.7000.102.7034', syntax: '2.5.5.10', oms: 4, single: true, indexed: false },
+    { cn: 'ms-Exch-IM-Server-Hosts-Users', ldn: 'msExchIMServerHostsUsers', oid: '1.2.840.113556.1.4.7000.102.7025', syntax: '2.5.5.8', oms: 1, single: true, indexed: false },
+    { cn: 'ms-Exch-IM-Server-IIS-Id', ldn: 'msExchIMServerIISId', oid: '1.2.840.113556.1.4.7000.102.7023', syntax: '2.5.5.9', oms: 2, single: true, indexed: false },
+    // The Exchange alias. Not in the base AD schema (nor Samba's): Exchange's schema extension adds
+    // it to mailRecipient, an auxiliary class of user and group. searchFlags 5 = indexed + ANR.
+    { cn: 'ms-Exch-Mail-Nickname', ldn: 'mailNickname', oid: '1.2.840.113556.1.2.447', syntax: '2.5.5.12', oms: 64, single: true, indexed: true, searchFlags: 5, range: [1, 64] },
+  ];
+}
+
+const SCHEMA_UPDATE_NOW = 'dn:\nchangetype: modify\nadd: schemaUpdateNow\nschemaUpdateNow: 1\n-\n';
+
+function schemaLdif(imStringOmSyntax) {
+  const out = [];
+  for (const a of schemaAttributes(imStringOmSyntax)) {
+    out.push([
+      `dn: CN=${a.cn},${SCHEMA_DN}`,
+      'changetype: add',
+      'objectClass: top',
+      'objectClass: attributeSchema',
+      `cn: ${a.cn}`,
+      `lDAPDisplayName: ${a.ldn}`,
+      `adminDisplayName: ${a.cn}`,
+      `attributeID: ${a.oid}`,
+      `attributeSyntax: ${a.syntax}`,
+      `oMSyntax: ${a.oms}`,
+      ...(a.omObjectClassB64 ? [`oMObjectClass:: ${a.omObjectClassB64}`] : []),
+      `isSingleValued: ${a.single ? 'TRUE' : 'FALSE'}`,
+      `searchFlags: ${a.searchFlags ?? (a.indexed ? 1 : 0)}`,
+      ...(a.range ? [`rangeLower: ${a.range[0]}`, `rangeUpper: ${a.range[1]}`] : []),
+      // the five user attributes are in the Global Catalog; the server attributes are not
+      ...(a.ldn.startsWith('msExchIMServer') || a.ldn === 'msExchIMHostName' ? [] : ['isMemberOfPartialAttributeSet: TRUE']),
+      'systemOnly: FALSE',
+      '',
+    ].join('\n'));
+  }
+  out.push(SCHEMA_UPDATE_NOW);
+  out.push(`dn: CN=Mail-Recipient,${SCHEMA_DN}\nchangetype: modify\nadd: mayContain\nmayContain: mailNickname\n-\n`);
+  out.push([
+    `dn: CN=ms-Exch-IM-Recipient,${SCHEMA_DN}`,
+    'changetype: add',
+    'objectClass: top',
+    'objectClass: classSchema',
+    'cn: ms-Exch-IM-Recipient',
+    'lDAPDisplayName: msExchIMRecipient',
+    'adminDisplayName: ms-Exch-IM-Recipient',
+    'governsID: 1.2.840.113556.1.5.7000.62.7008',
+    'objectClassCategory: 3', // auxiliary
+    'subClassOf: top',
+    'mayContain: msExchIMAddress',
+    'mayContain: msExchIMMetaPhysicalURL',
+    'mayContain: msExchIMPhysicalURL',
+    'mayContain: msExchIMVirtualServer',
+    'mayContain: msExchIMACL',
+    'systemOnly: FALSE',
+    '',
+    `dn: CN=ms-Exch-Protocol-Cfg-IM-Virtual-Server,${SCHEMA_DN}`,
+    'changetype: add',
+    'objectClass: top',
+    'objectClass: classSchema',
+    'cn: ms-Exch-Protocol-Cfg-IM-Virtual-Server',
+    'lDAPDisplayName: msExchProtocolCfgIMVirtualServer',
+    'adminDisplayName: ms-Exch-Protocol-Cfg-IM-Virtual-Server',
+    'governsID: 1.2.840.113556.1.5.7000.62.7013',
+    'objectClassCategory: 1', // structural
+    'subClassOf: top',
+    'rDNAttID: cn',
+    'possSuperiors: container', // so plain containers can build Exchange's path
+    'mustContain: msExchIMServerIISId',
+    'mayContain: msExchIMServerName',
+    'mayContain: msExchIMHostName',
+    'mayContain: msExchIMServerHostsUsers',
+    'systemOnly: FALSE',
+    '',
+  ].join('\n'));
+  out.push(SCHEMA_UPDATE_NOW);
+  // The Exchange extension attaches the auxiliary class to user and group: enabling IM never
+  // writes objectClass.
+  for (const cls of ['User', 'Group']) {
+    out.push(`dn: CN=${cls},${SCHEMA_DN}\nchangetype: modify\nadd: auxiliaryClass\nauxiliaryClass: msExchIMRecipient\n-\n`);
+  }
+  out.push(SCHEMA_UPDATE_NOW);
+  return out.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// LDIF helpers
+
+/** RFC 4514 escaping of one attribute value inside a DN. */
+export function escapeRdnValue(v) {
+  let s = v.replace(/[\\,+"<>;=]/g, (c) => '\\' + c).replace(/\0/g, '\\00');
+  if (s.startsWith('#') || s.startsWith(' ')) s = '\\' + s;
+  if (s.endsWith(' ') && s.length > 1) s = s.slice(0, -1) + '\\ ';
+  return s;
+}
+
+/** RFC 2849: a value that is not a SAFE-STRING is written base64 (`attr:: ...`). */
+function ldifLine(attr, value) {
+  const buf = Buffer.isBuffer(value) ? value : Buffer.from(String(value), 'utf8');
+  const s = buf.toString('latin1');
+  const safe = !Buffer.isBuffer(value) && /^[\x01-\x09\x0b\x0c\x0e-\x1f\x21-\x39\x3b\x3d-\x7f][\x01-\x09\x0b\x0c\x0e-\x7f]*$/.test(s) && !s.endsWith(' ');
+  return safe ? `${attr}: ${s}` : `${attr}:: ${buf.toString('base64')}`;
+}
+
+function entry(dn, attrs) {
+  const lines = [ldifLine('dn', dn), 'changetype: add'];
+  for (const [k, v] of attrs) {
+    for (const one of Array.isArray(v) ? v : [v]) lines.push(ldifLine(k, one));
+  }
+  return lines.join('\n') + '\n';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Configuration partition: Exchange's container path and one IM virtual server per server.
+function serversLdif() {
+  const out = [];
+  const containers = [
+    EXCHANGE_ROOT,
+    ORG_DN,
+    `CN=Administrative Groups,${ORG_DN}`,
+    `CN=First Administrative Group,CN=Administrative Groups,${ORG_DN}`,
+    SERVERS_DN,
+  ];
+  for (const s of SERVERS) {
+    const base = `CN=${s.server},${SERVERS_DN}`;
+    containers.push(base, `CN=Protocols,${base}`, `CN=InstMsg,CN=Protocols,${base}`);
+  }
+  for (const dn of containers) out.push(entry(dn, [['objectClass', 'container']]));
+  for (const s of SERVERS) {
+    out.push(entry(vsDn(s.server), [
+      ['objectClass', ['top', 'msExchProtocolCfgIMVirtualServer']],
+      ['msExchIMServerName', s.imServerName],
+      ['msExchIMHostName', Buffer.from(s.host, 'ascii')], // octet string: ASCII bytes
+      ['msExchIMServerHostsUsers', s.hostsUsers ? 'TRUE' : 'FALSE'],
+      ['msExchIMServerIISId', String(s.iisId)],
+    ]));
+  }
+  return out.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Users
+
+// mulberry32: tiny seeded PRNG, so the population is the same on every machine.
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FIRST = `James Mary John Patricia Robert Jennifer Michael Linda William Elizabeth David Barbara Richard Susan
+Joseph Jessica Thomas Sarah Charles Karen Christopher Nancy Daniel Lisa Matthew Betty Anthony Margaret Mark Sandra
+Donald Ashley Steven Kimberly Paul Emily Andrew Donna Joshua Michelle Kenneth Dorothy Kevin Carol Brian Amanda George
+Melissa Timothy Deborah Ronald Stephanie Edward Rebecca Jason Sharon Jeffrey Laura Ryan Cynthia Jacob Kathleen Gary
+Amy Nicholas Angela Eric Shirley Jonathan Anna Stephen Brenda Larry Pamela Justin Emma Scott Nicole Brandon Helen
+Benjamin Samantha Samuel Katherine Gregory Christine Alexander Debra Frank Rachel Patrick Carolyn Raymond Janet Jack
+Catherine Dennis Maria Jerry Heather Tyler Diane Aaron Ruth Jose Julie Adam Olivia Nathan Joyce Henry Virginia Priya
+Rahul Wei Mei Hiroshi Yuki Ahmed Fatima Olga Dmitri Lars Ingrid Pierre Chloe Giulia Marco Sven Aisha Kwame Amara
+José Zoë Björn Søren François Anaïs Chloé Jürgen Renée Łukasz`.split(/\s+/);
+
+const LAST = `Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez Gonzalez Wilson
+Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris Sanchez Clark Ramirez Lewis Robinson Walker
+Young Allen King Wright Scott Torres Nguyen Hill Flores Green Adams Nelson Baker Hall Rivera Campbell Mitchell Carter
+Roberts Gomez Phillips Evans Turner Diaz Parker Cruz Edwards Collins Reyes Stewart Morris Morales Murphy Cook Rogers
+Gutierrez Ortiz Morgan Cooper Peterson Bailey Reed Kelly Howard Ramos Kim Cox Ward Richardson Watson Brooks Chavez
+Wood James Bennett Gray Mendoza Ruiz Hughes Price Alvarez Castillo Sanders Patel Myers Long Ross Foster Jimenez Powell
+Jenkins Perry Russell Sullivan Bell Coleman Butler Henderson Barnes Fisher Vasquez Simmons Romero Jordan Patterson
+Alexander Hamilton Graham Reynolds Griffin Wallace West Cole Hayes Bryant Gibson Ellis Stevens Murray Ford Marshall
+Owens McDonald Harrison Ruiz Kennedy Wells O'Neil O'Connor McAllister Smith-Jones Van_der_Berg De_la_Cruz Tanaka Sato
+Suzuki Wang Li Zhang Chen Singh Kumar Müller Schmidt Schneider Fischer Weber Dubois Moreau Rossi Russo Kowalski
+Nowak Novak Ivanov Petrov Andersen Nielsen Johansson Larsen Okafor Mensah Haddad Nakamura García Núñez Peña Øvergaard`
+  .split(/\s+/).map((n) => n.replace(/_/g, ' '));
+
+/** ASCII fold for account names and mail: Zoë Ångström -> zoe angstrom. */
+function fold(s) {
+  return s
+    .replace(/[øØ]/g, 'o').replace(/[łŁ]/g, 'l').replace(/ß/g, 'ss').replace(/[æÆ]/g, 'ae')
+    .normalize('NFD').replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
+}
+const alnum = (s) => fold(s).replace(/[^a-z0-9]/g, '');
+
+// Hard names: exercise RFC 4514 escaping, RFC 4515 filter escaping and non-ASCII (base64 LDIF).
+// `im` names the server (by imServerName) or null for "not IM-enabled".
+const SPECIAL = [
+  { cn: 'Doe, John', given: 'John', sn: 'Doe', display: 'John Doe', sam: 'jdoe', mail: 'john.doe', im: 'im-east' },
+  { cn: "O'Brien, Pat", given: 'Pat', sn: "O'Brien", display: "Pat O'Brien", sam: 'pobrien', mail: 'pat.obrien', im: 'im-west' },
+  { cn: 'Ångström, Zoë', given: 'Zoë', sn: 'Ångström', display: 'Zoë Ångström', sam: 'zangstrom', mail: 'zoe.angstrom', im: 'im-east' },
+  { cn: 'Star*Gazer', given: 'Star', sn: 'Gazer', display: 'Star*Gazer', sam: 'sstar', mail: 'star.gazer', im: null },
+  { cn: 'Paren (Test)', given: 'Paren', sn: 'Test', display: 'Paren (Test)', sam: 'ptest', mail: 'paren.test', im: 'im-north' },
+  { cn: 'Back\\Slash', given: 'Back', sn: 'Slash', display: 'Back\\Slash', sam: 'bslash', mail: 'back.slash', im: 'im-east' },
+  { cn: '#Hash Tag', given: 'Hash', sn: 'Tag', display: '#Hash Tag', sam: 'htag', mail: 'hash.tag', im: null },
+  { cn: 'Plus+Minus, Ann', given: 'Ann', sn: 'Plus+Minus', display: 'Ann Plus+Minus', sam: 'aplusminus', mail: 'ann.plusminus', im: 'im-south' },
+  { cn: '"Quoted" <Name>; Semi=Colon', given: 'Quoted', sn: 'Name', display: '"Quoted" <Name>', sam: 'qname', mail: 'quoted.name', im: 'im-router' },
+];
+
+function buildUsers() {
+  const rand = rng(0x1abc7e57);
+  const pick = (arr) => arr[Math.floor(rand() * arr.length)];
+  const sams = new Set();
+  const cns = new Set();
+  const mails = new Set();
+  const users = [];
+
+  const uniqueSam = (first, last) => {
+    const base = (alnum(first).slice(0, 1) + alnum(last)) || 'user';
+    for (let n = 1; ; n++) {
+      const suffix = n === 1 ? '' : String(n);
+      const cand = base.slice(0, 20 - suffix.length) + suffix;
+      if (!sams.has(cand)) { sams.add(cand); return cand; }
+    }
+  };
+  const uniqueMail = (first, last) => {
+    const base = `${fold(first).replace(/[^a-z0-9]/g, '')}.${fold(last).replace(/[^a-z0-9]/g, '')}`;
+    for (let n = 1; ; n++) {
+      const cand = n === 1 ? base : `${base}${n}`;
+      if (!mails.has(cand)) { mails.add(cand); return cand; }
+    }
+  };
+
+  for (const s of SPECIAL) {
+    sams.add(s.sam); cns.add(s.cn.toLowerCase()); mails.add(s.mail);
+    users.push({ ...s, special: true });
+  }
+
+  const total = SERVERS.reduce((n, s) => n + s.users, 0) + NOT_ENABLED;
+  while (users.length < total) {
+    const first = pick(FIRST);
+    const last = pick(LAST);
+    const commaStyle = rand() < 0.65; // most directories name people "Last, First"
+    let cn = commaStyle ? `${last}, ${first}` : `${first} ${last}`;
+    if (cns.has(cn.toLowerCase())) {
+      const mid = String.fromCharCode(65 + Math.floor(rand() * 26));
+      cn = commaStyle ? `${last}, ${first} ${mid}.` : `${first} ${mid}. ${last}`;
+      for (let n = 2; cns.has(cn.toLowerCase()); n++) cn = commaStyle ? `${last}, ${first} ${mid}. (${n})` : `${first} ${mid}. ${last} (${n})`;
+    }
+    cns.add(cn.toLowerCase());
+    users.push({ cn, given: first, sn: last, display: `${first} ${last}`, sam: uniqueSam(first, last), mail: uniqueMail(first, last), im: undefined });
+  }
+
+  // IM state: exact counts per server, in a seeded shuffle so each server's users are spread.
+  const labels = [];
+  for (const s of SERVERS) {
+    const fixed = users.filter((u) => u.special && u.im === s.imServerName).length;
+    for (let i = 0; i < s.users - fixed; i++) labels.push(s.imServerName);
+  }
+  for (let i = 0; i < NOT_ENABLED - users.filter((u) => u.special && u.im === null).length; i++) labels.push(null);
+  for (let i = labels.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [labels[i], labels[j]] = [labels[j], labels[i]];
+  }
+  let k = 0;
+  for (const u of users) if (u.im === undefined) u.im = labels[k++];
+
+  // Accounts with a password (enabled): every special user, then every Nth other user, 100 in all.
+  const step = Math.floor(users.length / ENABLED_ACCOUNTS);
+  let count = 0;
+  for (const u of users) { u.enabled = !!u.special; if (u.enabled) count++; }
+  for (let i = step; i < users.length && count < ENABLED_ACCOUNTS; i += step) {
+    if (!users[i].enabled) { users[i].enabled = true; count++; }
+  }
+
+  for (const u of users) u.dn = `CN=${escapeRdnValue(u.cn)},${USERS_OU}`;
+  return users;
+}
+
+function usersLdif(users) {
+  const byName = Object.fromEntries(SERVERS.map((s) => [s.imServerName, s]));
+  const pwd = Buffer.from(`"${USER_PASSWORD}"`, 'utf16le');
+  const out = [entry(USERS_OU, [['objectClass', ['top', 'organizationalUnit']], ['ou', 'Staff'], ['description', 'imctl lab demo users']])];
+  for (const u of users) {
+    const alias = u.sam; // mailNickname; already lower-case ASCII
+    const attrs = [
+      ['objectClass', ['top', 'person', 'organizationalPerson', 'user']],
+      ['cn', u.cn],
+      ['sAMAccountName', u.sam],
+      ['userPrincipalName', `${u.sam}@${DOMAIN}`],
+      ['givenName', u.given],
+      ['sn', u.sn],
+      ['displayName', u.display],
+      ['mail', `${u.mail}@${DOMAIN}`],
+      ['mailNickname', alias],
+    ];
+    if (u.enabled) attrs.push(['unicodePwd', pwd], ['userAccountControl', '512']);
+    if (u.im) {
+      const s = byName[u.im];
+      // exactly the values of exchange-im.md, all lower case
+      attrs.push(
+        ['msExchIMVirtualServer', vsDn(s.server)],
+        ['msExchIMAddress', `${alias}@${IM_DOMAIN}`],
+        ['msExchIMMetaPhysicalURL', `http://${IM_DOMAIN}/instmsg/aliases/${alias}`],
+        ['msExchIMPhysicalURL', `http://${s.host}/instmsg/local/${IM_DOMAIN}/instmsg/aliases/${alias}`],
+      );
+    }
+    out.push(entry(u.dn, attrs));
+  }
+  return out.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+function generate(outDir, imStringOmSyntax) {
+  mkdirSync(outDir, { recursive: true });
+  const users = buildUsers();
+  writeFileSync(join(outDir, 'schema.ldif'), schemaLdif(imStringOmSyntax));
+  writeFileSync(join(outDir, 'servers.ldif'), serversLdif());
+  writeFileSync(join(outDir, 'users.ldif'), usersLdif(users));
+  writeFileSync(join(outDir, 'delete-missing.ldif'),
+    SERVERS.filter((s) => s.deleted).map((s) => `dn: ${vsDn(s.server)}\nchangetype: delete\n`).join('\n'));
+  const count = (pred) => users.filter(pred).length;
+  const plan = {
+    imStringOmSyntax,
+    servers: SERVERS.map((s) => ({ ...s, dn: vsDn(s.server), seededUsers: count((u) => u.im === s.imServerName) })),
+    totals: {
+      users: users.length,
+      imEnabled: count((u) => u.im),
+      notImEnabled: count((u) => !u.im),
+      accountsEnabled: count((u) => u.enabled),
+      accountsDisabled: count((u) => !u.enabled),
+    },
+    specialUsers: users.filter((u) => u.special).map((u) => ({ sam: u.sam, cn: u.cn, dn: u.dn, displayName: u.display, im: u.im, accountEnabled: u.enabled })),
+    enabledAccounts: users.filter((u) => u.enabled).map((u) => u.sam),
+  };
+  writeFileSync(join(outDir, 'plan.json'), JSON.stringify(plan, null, 2) + '\n');
+  process.stderr.write(`[seed] ${users.length} users, ${plan.totals.imEnabled} IM-enabled, ${plan.totals.accountsEnabled} with a password\n`);
+}
+
+function labJson(labDir, opts) {
+  labDir = resolve(labDir);
+  const plan = JSON.parse(readFileSync(join(labDir, 'seed', 'plan.json'), 'utf8'));
+  const passwordFile = join(labDir, 'admin.password');
+  const caFile = join(labDir, 'tls', 'ca.pem');
+  const servers = plan.servers.map((s) => {
+    const o = {
+      name: s.imServerName,
+      server: s.server,
+      host: s.host,
+      dn: s.dn,
+      hostsUsers: s.hostsUsers,
+      iisId: s.iisId,
+      seededUsers: s.seededUsers,
+      exists: !s.deleted,
+    };
+    if (s.deleted) o.tombstoneDn = opts.missingVsDn || null;
+    return o;
+  });
+  const on = (pred) => plan.servers.filter(pred).reduce((n, s) => n + s.seededUsers, 0);
+  const lab = {
+    labDir,
+    realm: REALM,
+    domain: DOMAIN,
+    netbios: NETBIOS,
+    dcHost: `dc1.${DOMAIN}`,
+    baseDn: BASE_DN,
+    configDn: CONFIG_DN,
+    schemaDn: SCHEMA_DN,
+    usersOu: USERS_OU,
+    imDomain: IM_DOMAIN,
+    adminUpn: ADMIN_UPN,
+    adminDn: ADMIN_DN,
+    adminNetbios: `${NETBIOS}\\Administrator`,
+    adminPassword: passwordFile,
+    userPassword: join(labDir, 'user.password'),
+    caFile,
+    ldapsUrl: 'ldaps://localhost',
+    ldapUrl: 'ldap://localhost',
+    gcUrl: 'ldap://localhost:3268',
+    gcsUrl: 'ldaps://localhost:3269',
+    dnsServer: '127.0.0.1',
+    dnsPort: Number(opts.dnsPort),
+    imStringOmSyntax: plan.imStringOmSyntax,
+    servers,
+    seeded: {
+      users: plan.totals.users,
+      imEnabled: plan.totals.imEnabled,
+      notImEnabled: plan.totals.notImEnabled,
+      perServer: Object.fromEntries(servers.map((s) => [s.name, s.seededUsers])),
+      orphansOnRouter: on((s) => !s.hostsUsers && !s.deleted),
+      orphansOnMissingServer: opts.missingOrphans != null ? Number(opts.missingOrphans) : on((s) => s.deleted),
+      accountsEnabled: plan.totals.accountsEnabled,
+      accountsDisabled: plan.totals.accountsDisabled,
+    },
+    specialUsers: plan.specialUsers,
+    enabledAccounts: plan.enabledAccounts,
+    dns: {
+      ldapSrv: `_ldap._tcp.${DOMAIN}`,
+      dcs: [{ host: `dc0.${DOMAIN}`, ip: '127.0.0.2', priority: 0, weight: 100, port: 389, up: false },
+            { host: `dc1.${DOMAIN}`, ip: '127.0.0.1', priority: 10, weight: 100, port: 389, up: true }],
+      rvpZone: IM_DOMAIN,
+      rvpSrv: [
+        { target: 'exch1.lab.imctl.test', port: 80, priority: 0, weight: 10 },
+        { target: 'exch2.lab.imctl.test', port: 80, priority: 0, weight: 30 },
+        { target: 'imrouter.lab.imctl.test', port: 8080, priority: 10, weight: 0 },
+      ],
+      zoneWithoutRvp: 'norvp.imctl.test',
+    },
+    snapshot: join(labDir, 'snapshot'),
+  };
+  writeFileSync(join(labDir, 'lab.json'), JSON.stringify(lab, null, 2) + '\n');
+  const imctl = { url: 'ldaps://localhost', bindDn: ADMIN_UPN, passwordFile, caFile, imDomain: IM_DOMAIN };
+  writeFileSync(join(labDir, 'imctl.json'), JSON.stringify(imctl, null, 2) + '\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+function parseOpts(argv) {
+  const o = {};
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--([a-z-]+)$/.exec(argv[i]);
+    if (!m) throw new Error(`unexpected argument ${argv[i]}`);
+    o[m[1].replace(/-([a-z])/g, (_, c) => c.toUpperCase())] = argv[++i];
+  }
+  return o;
+}
+
+const [cmd, dir, ...rest] = process.argv.slice(2);
+if (cmd === 'generate' && dir) {
+  const o = parseOpts(rest);
+  generate(dir, Number(o.omsyntax ?? 19));
+} else if (cmd === 'lab-json' && dir) {
+  labJson(dir, parseOpts(rest));
+} else if (cmd === 'passwords' && dir) {
+  // lab-only secrets, written without a trailing newline (ldap tools' -y reads the whole file)
+  writeFileSync(join(dir, 'admin.password'), ADMIN_PASSWORD, { mode: 0o600 });
+  writeFileSync(join(dir, 'user.password'), USER_PASSWORD, { mode: 0o600 });
+} else {
+  process.stderr.write('usage: seed.mjs generate <outDir> [--omsyntax 19|22] | lab-json <labDir> --dns-port N [--missing-vs-dn DN] [--missing-orphans N] | passwords <labDir>\n');
+  process.exit(2);
+}

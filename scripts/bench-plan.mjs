@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+// Benchmark for the rebalance planner (src/core/rebalance.ts, compiled to dist/).
+// Builds 1,000,000 users over 200 home servers — a few far over the 7,500
+// recommendation, some draining, some excluded (two of those over capacity),
+// plus orphans — runs planRebalance 5 times and prints one JSON line:
+//   {"users":…,"servers":…,"runs_ms":[…],"median_ms":…,"moves":…, …}
+// Usage: npx tsc -p tsconfig.build.json && node scripts/bench-plan.mjs [--even]
+import { planRebalance } from '../dist/core/rebalance.js';
+
+const USERS = 1_000_000;
+const SERVERS = 200;
+const CAPACITY = 7_500;
+const RUNS = 5;
+const even = process.argv.includes('--even');
+
+// Deterministic PRNG (mulberry32) so every run benchmarks the same input.
+let seed = 0x1badb002;
+const rand = () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+
+// Server layout: 0-4 far over capacity, 5-14 draining, 15-34 excluded
+// (15 and 16 over capacity), the rest ordinary receivers.
+const sizes = [];
+const servers = [];
+for (let i = 0; i < SERVERS; i++) {
+  const drain = i >= 5 && i < 15;
+  const excluded = i >= 15 && i < 35;
+  sizes.push(i < 5 ? 40_000 : drain ? 5_000 : excluded ? (i < 17 ? 9_000 : 4_000) : 0);
+  servers.push({
+    key: `CN=IMHOME${String(i).padStart(3, '0')},CN=Servers,CN=First Administrative Group,CN=Administrative Groups,CN=Corp,CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=corp,DC=example,DC=com`,
+    name: `IMHOME${String(i).padStart(3, '0')}`,
+    capacity: CAPACITY,
+    users: [],
+    receive: !excluded,
+    drain,
+  });
+}
+const ORPHANS = 1_000;
+const fixed = sizes.reduce((a, b) => a + b, 0);
+let left = USERS - ORPHANS - fixed;
+const ordinary = SERVERS - 35;
+for (let i = 35; i < SERVERS; i++) {
+  const remaining = SERVERS - i;
+  const n = i === SERVERS - 1 ? left : Math.min(left, Math.round((left / remaining) * (0.5 + rand())));
+  sizes[i] = Math.min(n, CAPACITY);
+  left -= sizes[i];
+}
+if (left !== 0) sizes[SERVERS - 1] += left; // keep the total exact
+void ordinary;
+
+// Users: DN-like keys in a shuffled order, dealt out to servers by size.
+const ous = ['Sales', 'Engineering', 'Finance', 'Support', 'Operations', 'Legal', 'Marketing', 'HR'];
+const perm = new Uint32Array(USERS);
+for (let i = 0; i < USERS; i++) perm[i] = i;
+for (let i = USERS - 1; i > 0; i--) {
+  const j = Math.floor(rand() * (i + 1));
+  const t = perm[i];
+  perm[i] = perm[j];
+  perm[j] = t;
+}
+const userKey = (n) => `CN=User ${String(n).padStart(7, '0')},OU=${ous[n % ous.length]},OU=Staff,DC=corp,DC=example,DC=com`;
+let p = 0;
+for (let i = 0; i < SERVERS; i++) {
+  const users = servers[i].users;
+  for (let k = 0; k < sizes[i]; k++) users.push(userKey(perm[p++]));
+}
+const orphans = [];
+while (p < USERS) orphans.push(userKey(perm[p++]));
+// Flatten the strings as an LDAP client's parsed values would be.
+let sink = 0;
+for (const s of servers) for (const u of s.users) sink += u.charCodeAt(u.length - 1);
+for (const u of orphans) sink += u.charCodeAt(u.length - 1);
+
+const input = { servers, orphans, even };
+const runs = [];
+let result;
+for (let r = 0; r < RUNS; r++) {
+  const t0 = performance.now();
+  result = planRebalance(input);
+  runs.push(Math.round((performance.now() - t0) * 10) / 10);
+}
+const sorted = [...runs].sort((a, b) => a - b);
+process.stdout.write(
+  JSON.stringify({
+    users: USERS,
+    servers: SERVERS,
+    mode: even ? 'even' : 'fit',
+    runs_ms: runs,
+    median_ms: sorted[Math.floor(sorted.length / 2)],
+    moves: result.moves.length,
+    feasible: result.feasible,
+    sink: sink > 0,
+  }) + '\n',
+);

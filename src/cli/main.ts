@@ -1,0 +1,89 @@
+/**
+ * The entry module: builds the program, runs it, and is the one place that turns errors into
+ * messages and exit codes. Commands throw; nothing else calls process.exit.
+ */
+import { CommanderError } from 'commander';
+import { ExitCode, ImctlError, Interrupted } from '../core/errors.js';
+import { loadSettings, type GlobalFlags } from '../config/settings.js';
+import { Output, type Streams } from '../ui/output.js';
+import { createContext, type Context } from './context.js';
+import { buildProgram } from './program.js';
+
+export interface RunEnvironment {
+  streams: Streams;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export async function run(argv: string[], environment: RunEnvironment): Promise<number> {
+  const { streams, env } = environment;
+  const abort = new AbortController();
+  let context: (Context & { close(): Promise<void> }) | undefined;
+  let out = new Output(streams, argv.includes('--json'), !argv.includes('--no-color') && !env.NO_COLOR);
+
+  const onSigint = () => {
+    if (abort.signal.aborted) return;
+    abort.abort();
+    streams.stderr.write('\nimctl: interrupted; finishing the writes in flight, then stopping (Ctrl-C again to force).\n');
+    process.once('SIGINT', () => process.exit(ExitCode.interrupted));
+  };
+  process.on('SIGINT', onSigint);
+
+  const program = buildProgram({
+    streams,
+    async execute(flags: GlobalFlags, action: (context: Context) => Promise<void>) {
+      const settings = loadSettings(flags, env, environment.cwd);
+      out = new Output(streams, settings.json, settings.color, settings.verbose);
+      context = createContext(settings, out, env, abort.signal);
+      await action(context);
+      if (abort.signal.aborted) throw new Interrupted('Interrupted; what was done is in the journal.');
+    },
+  });
+
+  try {
+    await program.parseAsync(argv);
+    return ExitCode.ok;
+  } catch (error) {
+    return report(error, out);
+  } finally {
+    process.off('SIGINT', onSigint);
+    await context?.close();
+  }
+}
+
+function report(error: unknown, out: Output): number {
+  if (error instanceof CommanderError) {
+    // Help and --version end here with code 0; parse errors were already printed by commander.
+    if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
+    return ExitCode.usage;
+  }
+  if (isPromptCancel(error)) {
+    out.error('Cancelled; nothing was written.');
+    return ExitCode.interrupted;
+  }
+  if (error instanceof ImctlError) {
+    if (error.message) out.error(error.message);
+    // Partial and interrupted runs already printed their results; stdout holds one JSON document.
+    const resultsPrinted = error.exitCode === ExitCode.partial || error.exitCode === ExitCode.interrupted;
+    if (out.json && !resultsPrinted) out.printJson({ error: { reason: error.reason, message: error.message, exitCode: error.exitCode } });
+    return error.exitCode;
+  }
+  out.error(`unexpected failure: ${(error as Error)?.stack ?? String(error)}`);
+  return ExitCode.cannotRun;
+}
+
+/** @inquirer/prompts rejects with ExitPromptError on Ctrl-C and AbortPromptError on abort. */
+function isPromptCancel(error: unknown): boolean {
+  const name = (error as Error | undefined)?.name;
+  return name === 'ExitPromptError' || name === 'AbortPromptError' || name === 'CancelPromptError';
+}
+
+export async function main(argv: string[]): Promise<void> {
+  // `imctl users | head` closes the pipe early: that is the reader's choice, not a failure.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  const code = await run(argv, { streams: process, env: process.env, cwd: process.cwd() });
+  process.exitCode = code;
+}

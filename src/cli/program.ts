@@ -1,0 +1,178 @@
+/**
+ * Every command and option, declared once. Actions import their command module lazily so that
+ * `imctl --help` and `--version` load neither ldapts nor inquirer.
+ */
+import { Command } from 'commander';
+import { createRequire } from 'node:module';
+import type { GlobalFlags } from '../config/settings.js';
+import type { Streams } from '../ui/output.js';
+import type { Context } from './context.js';
+import { collect, wholeNumber } from './options.js';
+
+export interface ProgramHooks {
+  streams: Streams;
+  execute(flags: GlobalFlags, action: (context: Context) => Promise<void>): Promise<void>;
+}
+
+const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+
+function writeOptions(command: Command): Command {
+  return command
+    .option('-n, --dry-run', 'show exactly what would change; write nothing')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option('--ldif <file>', 'write the planned changes as LDIF for ldapmodify ("-" for stdout) instead of applying them')
+    .option('--report <file>', 'write every target\'s outcome to FILE (.csv or .json)');
+}
+
+export function buildProgram(hooks: ProgramHooks): Command {
+  const program = new Command('imctl');
+  program
+    .description('Administer Exchange 2000 Instant Messaging on Active Directory accounts.')
+    .version(version, '-V, --version')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => hooks.streams.stdout.write(text),
+      writeErr: (text) => hooks.streams.stderr.write(text),
+    })
+    .showHelpAfterError('(add --help for usage)')
+    .option('--config <file>', 'config file (default ./imctl.json, then $XDG_CONFIG_HOME/imctl/config.json)')
+    .option('--url <urls>', 'ldaps://dc1.corp.example.com or ldap://… (comma-separated: tried in order) [IMCTL_URL]')
+    .option('--domain <dnsdomain>', 'find domain controllers by the SRV record _ldap._tcp.<domain> [IMCTL_DOMAIN]')
+    .option('--dns-server <host[:port]>', 'DNS server for --domain and resolve [IMCTL_DNS_SERVER]')
+    .option('--bind-dn <name>', 'bind as a DN, user@domain or DOMAIN\\user [IMCTL_BIND_DN]')
+    .option('--password-file <file>', 'read the password from FILE [IMCTL_PASSWORD_FILE; or IMCTL_PASSWORD]')
+    .option('--starttls', 'upgrade ldap:// with StartTLS [IMCTL_STARTTLS=1]')
+    .option('--ca-file <pem>', 'trust this CA for LDAPS/StartTLS [IMCTL_CA_FILE]')
+    .option('--insecure-tls', 'do not verify the DC\'s certificate (warns)')
+    .option('--allow-cleartext', 'allow a simple bind over ldap:// without TLS')
+    .option('--base-dn <dn>', 'where users are searched (default: the domain) [IMCTL_BASE_DN]')
+    .option('--im-domain <domain>', 'IM domain for enable [IMCTL_IM_DOMAIN]')
+    .option('--capacity <n>', 'users per home server (default 7500)', wholeNumber(0))
+    .option('--concurrency <n>', 'LDAP writes in flight at once (default 16)', wholeNumber(1, 256))
+    .option('--timeout <seconds>', 'per-request timeout (default 30)', wholeNumber(1, 3600))
+    .option('--json', 'machine-readable output on stdout')
+    .option('--no-color', 'no colour [NO_COLOR]')
+    .option('-v, --verbose', 'say which DC answered and where settings came from')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  imctl servers                                  home servers, load and headroom
+  imctl enable jdoe 'Doe, John' --server im-east  enable IM on two users
+  imctl move jdoe --to im-west --dry-run          show what a move would write
+  imctl import staff.csv --report out.csv         bulk provisioning from CSV
+  imctl rebalance --apply                         bring every server under 7,500 users
+  IMCTL_PASSWORD_FILE=~/.imctl-pw imctl --url ldaps://dc1.corp.example.com --bind-dn admin@corp.example.com users
+
+Exit codes: 0 done, 1 could not run (connection/TLS/bind), 2 usage or validation error (nothing written),
+3 some targets failed, 130 interrupted. Docs: README.md.`,
+    );
+
+  const globals = (command: Command): GlobalFlags => command.optsWithGlobals() as GlobalFlags;
+
+  program
+    .command('servers')
+    .description('IM virtual servers: host, role, users, capacity, utilisation, state, failure headroom')
+    .addHelpText('after', '\nExamples:\n  imctl servers\n  imctl servers --json | jq \'.servers[] | select(.state=="over")\'')
+    .action(async (_options, command: Command) =>
+      hooks.execute(globals(command), async (context) => (await import('../commands/servers.js')).serversCommand(context)),
+    );
+
+  program
+    .command('users')
+    .description('IM-enabled users: sAMAccountName, display name, IM address, home server')
+    .option('--server <name>', 'only users homed on this server')
+    .option('--orphaned', 'only users whose home server is missing or a router')
+    .option('--limit <n>', 'at most N users', wholeNumber(1))
+    .addHelpText('after', '\nExamples:\n  imctl users --server im-east --limit 20\n  imctl users --orphaned --json')
+    .action(async (options: { server?: string; orphaned?: boolean; limit?: number }, command: Command) =>
+      hooks.execute(globals(command), async (context) => (await import('../commands/users.js')).usersCommand(context, options)),
+    );
+
+  program
+    .command('show')
+    .description('one user\'s IM state, account state, and any drift from what imctl would write')
+    .argument('<user>', 'DN, user@domain, mail or sAMAccountName')
+    .addHelpText('after', '\nExamples:\n  imctl show jdoe\n  imctl show "CN=Doe\\, John,OU=Staff,DC=corp,DC=example,DC=com" --json')
+    .action(async (user: string, _options, command: Command) =>
+      hooks.execute(globals(command), async (context) => (await import('../commands/show.js')).showCommand(context, user)),
+    );
+
+  writeOptions(
+    program
+      .command('enable')
+      .description('enable IM: write the four IM attributes from the alias, IM domain and home server')
+      .argument('<users...>', 'DN, user@domain, mail or sAMAccountName')
+      .option('--server <name>', 'home server (default: the one with the most room, counting this batch)'),
+  )
+    .addHelpText('after', '\nExamples:\n  imctl enable jdoe pobrien --server im-west --im-domain im.corp.example.com\n  imctl enable jdoe --dry-run --ldif -')
+    .action(async (users: string[], options, command: Command) =>
+      hooks.execute(globals(command), async (context) => (await import('../commands/enable.js')).enableCommand(context, users, options)),
+    );
+
+  writeOptions(
+    program
+      .command('disable')
+      .description('disable IM: clear the four IM attributes (msExchIMACL stays)')
+      .argument('<users...>', 'DN, user@domain, mail or sAMAccountName'),
+  )
+    .addHelpText('after', '\nExamples:\n  imctl disable jdoe\n  imctl disable jdoe pobrien --yes --json')
+    .action(async (users: string[], options, command: Command) =>
+      hooks.execute(globals(command), async (context) => (await import('../commands/disable.js')).disableCommand(context, users, options)),
+    );
+
+  writeOptions(
+    program
+      .command('move')
+      .description('re-home users on another home server (compare-and-set: a concurrent change is reported, not overwritten)')
+      .argument('<users...>', 'DN, user@domain, mail or sAMAccountName')
+      .requiredOption('--to <server>', 'the new home server'),
+  )
+    .addHelpText('after', '\nExamples:\n  imctl move jdoe --to im-west\n  imctl move jdoe pobrien --to exch2.corp.example.com --dry-run')
+    .action(async (users: string[], options, command: Command) =>
+      hooks.execute(globals(command), async (context) => (await import('../commands/move.js')).moveCommand(context, users, options)),
+    );
+
+  writeOptions(
+    program
+      .command('import')
+      .description('bulk provisioning from CSV: columns user, action (enable|disable|move), server, im_domain')
+      .argument('<file>', 'the CSV file (UTF-8, header row)')
+      .option('--skip-invalid', 'import the valid rows even if some are invalid (they are reported as failed)'),
+  )
+    .addHelpText(
+      'after',
+      `
+CSV: a header row; columns (any case): user (required), action (enable|disable|move; default enable),
+server (required for move; for enable default: the home server with the most room), im_domain.
+The whole file is checked — every user and server resolved — before anything is written.
+
+Examples:
+  imctl import staff.csv --dry-run                  check the file and show the plan
+  imctl import staff.csv --yes --report result.csv  apply, with one report line per row
+  imctl import staff.csv --ldif staff.ldif          LDIF for ldapmodify instead of writing`,
+    )
+    .action(async (file: string, options, command: Command) =>
+      hooks.execute(globals(command), async (context) => (await import('../commands/import.js')).importCommand(context, file, options)),
+    );
+
+  writeOptions(
+    program
+      .command('rebalance')
+      .description('plan (and with --apply carry out) the fewest moves that bring every home server within capacity')
+      .option('--even', 'also spread users to within one user of each server\'s fair share by capacity')
+      .option('--drain <names>', 'empty these servers (decommissioning); repeatable or comma-separated', collect)
+      .option('--exclude <names>', 'never move users onto these servers; repeatable or comma-separated', collect)
+      .option('--max-moves <n>', 'at most N moves (a change window); the rest wait for the next run', wholeNumber(0))
+      .option('--apply', 'carry out the plan (default: only show it)'),
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  imctl rebalance                         show the plan\n  imctl rebalance --apply --max-moves 500  carry out up to 500 moves\n  imctl rebalance --drain im-old --apply   empty im-old before decommissioning it\n  imctl rebalance --even --json            the full plan for even load',
+    )
+    .action(async (options, command: Command) =>
+      hooks.execute(globals(command), async (context) => (await import('../commands/rebalance.js')).rebalanceCommand(context, options)),
+    );
+
+  return program;
+}

@@ -1,0 +1,257 @@
+/**
+ * Settings merged in the contract's fixed order — flags, then environment, then the config file,
+ * then defaults — with the source of every value kept, so `--verbose` can say where it came from.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { UsageError } from '../core/errors.js';
+
+export const DEFAULT_CAPACITY = 7500;
+export const DEFAULT_CONCURRENCY = 16;
+export const MAX_CONCURRENCY = 256;
+
+export type Source = 'flag' | 'env' | 'config' | 'default';
+
+export interface Settings {
+  urls: string[];
+  domain?: string | undefined;
+  dnsServer?: string | undefined;
+  bindDn?: string | undefined;
+  /** Where the password comes from; the password itself is read only when binding. */
+  passwordFile?: string | undefined;
+  passwordFromEnv: boolean;
+  startTls: boolean;
+  caFile?: string | undefined;
+  insecureTls: boolean;
+  allowCleartext: boolean;
+  baseDn?: string | undefined;
+  imDomain?: string | undefined;
+  capacity: number;
+  /** Per-server capacity, keyed by lower-cased server name. */
+  serverCapacity: Record<string, number>;
+  concurrency: number;
+  timeoutMs: number;
+  json: boolean;
+  color: boolean;
+  verbose: boolean;
+  configFile?: string | undefined;
+  sources: Partial<Record<keyof Settings, Source>>;
+}
+
+/** The global flags as commander hands them over (already typed by the option declarations). */
+export interface GlobalFlags {
+  config?: string;
+  url?: string;
+  domain?: string;
+  dnsServer?: string;
+  bindDn?: string;
+  passwordFile?: string;
+  starttls?: boolean;
+  caFile?: string;
+  insecureTls?: boolean;
+  allowCleartext?: boolean;
+  baseDn?: string;
+  imDomain?: string;
+  capacity?: number;
+  concurrency?: number;
+  timeout?: number;
+  json?: boolean;
+  color?: boolean;
+  verbose?: boolean;
+}
+
+interface ConfigFile {
+  url?: string | string[];
+  domain?: string;
+  dnsServer?: string;
+  bindDn?: string;
+  passwordFile?: string;
+  startTls?: boolean;
+  caFile?: string;
+  allowCleartext?: boolean;
+  baseDn?: string;
+  imDomain?: string;
+  capacity?: number;
+  concurrency?: number;
+  timeoutMs?: number;
+  servers?: Record<string, { capacity?: number }>;
+}
+
+const CONFIG_KEYS: Record<keyof ConfigFile, 'string' | 'boolean' | 'number' | 'url' | 'servers'> = {
+  url: 'url',
+  domain: 'string',
+  dnsServer: 'string',
+  bindDn: 'string',
+  passwordFile: 'string',
+  startTls: 'boolean',
+  caFile: 'string',
+  allowCleartext: 'boolean',
+  baseDn: 'string',
+  imDomain: 'string',
+  capacity: 'number',
+  concurrency: 'number',
+  timeoutMs: 'number',
+  servers: 'servers',
+};
+
+/** `--config FILE`, else ./imctl.json, else $XDG_CONFIG_HOME/imctl/config.json. */
+export function findConfigFile(explicit: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string | undefined {
+  if (explicit) {
+    const path = resolve(cwd, explicit);
+    if (!existsSync(path)) throw new UsageError(`The config file ${path} does not exist.`, 'config');
+    return path;
+  }
+  const local = join(cwd, 'imctl.json');
+  if (existsSync(local)) return local;
+  const xdg = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.length > 0 ? env.XDG_CONFIG_HOME : join(homedir(), '.config');
+  const user = join(xdg, 'imctl', 'config.json');
+  return existsSync(user) ? user : undefined;
+}
+
+export function parseConfigFile(path: string, text: string): ConfigFile {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`The config file ${path} is not valid JSON (${(error as Error).message}).`, 'config');
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new UsageError(`The config file ${path} must hold a JSON object.`, 'config');
+  }
+  for (const [key, value] of Object.entries(data)) {
+    const kind = CONFIG_KEYS[key as keyof ConfigFile];
+    const bad = (want: string) =>
+      new UsageError(`The config file ${path}: "${key}" must be ${want}.`, 'config');
+    switch (kind) {
+      case undefined:
+        throw new UsageError(
+          `The config file ${path} has an unknown key "${key}" (known: ${Object.keys(CONFIG_KEYS).join(', ')}).`,
+          'config',
+        );
+      case 'string':
+        if (typeof value !== 'string' || value.length === 0) throw bad('a non-empty string');
+        break;
+      case 'boolean':
+        if (typeof value !== 'boolean') throw bad('true or false');
+        break;
+      case 'number':
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw bad('a whole number');
+        break;
+      case 'url':
+        if (!(typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string'))))
+          throw bad('a URL or a list of URLs');
+        break;
+      case 'servers':
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('an object of server names');
+        for (const [name, server] of Object.entries(value as Record<string, unknown>)) {
+          const capacity = (server as { capacity?: unknown } | null)?.capacity;
+          if (typeof server !== 'object' || server === null || (capacity !== undefined && (typeof capacity !== 'number' || !Number.isInteger(capacity) || capacity < 0)))
+            throw bad(`{ "<name>": { "capacity": N } } (bad entry "${name}")`);
+        }
+        break;
+    }
+  }
+  return data as ConfigFile;
+}
+
+function splitUrls(value: string | string[]): string[] {
+  const list = Array.isArray(value) ? value : value.split(',');
+  return list.map((url) => url.trim()).filter((url) => url.length > 0);
+}
+
+export function validateUrl(url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`"${url}" is not an LDAP URL; use ldaps://host[:port] or ldap://host[:port].`, 'url');
+  }
+  if (parsed.protocol !== 'ldap:' && parsed.protocol !== 'ldaps:') {
+    throw new UsageError(`"${url}" is not an LDAP URL; use ldaps://host[:port] or ldap://host[:port].`, 'url');
+  }
+}
+
+function envFlag(value: string | undefined): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  return !['0', 'false', 'no', 'off'].includes(value.toLowerCase());
+}
+
+function positiveInt(name: string, value: number | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw new UsageError(`${name} must be a whole number from 0 to ${max}.`, 'usage');
+  }
+  return value;
+}
+
+export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Settings {
+  const configFile = findConfigFile(flags.config, env, cwd);
+  let file: ConfigFile = {};
+  if (configFile) {
+    let text: string;
+    try {
+      text = readFileSync(configFile, 'utf8');
+    } catch (error) {
+      throw new UsageError(`Cannot read the config file ${configFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, 'config');
+    }
+    file = parseConfigFile(configFile, text);
+  }
+  const sources: Settings['sources'] = {};
+  const pick = <K extends keyof Settings, T>(key: K, flag: T | undefined, fromEnv: T | undefined, fromFile: T | undefined, fallback: T): T => {
+    if (flag !== undefined) return (sources[key] = 'flag'), flag;
+    if (fromEnv !== undefined) return (sources[key] = 'env'), fromEnv;
+    if (fromFile !== undefined) return (sources[key] = 'config'), fromFile;
+    sources[key] = 'default';
+    return fallback;
+  };
+  const relative = (path: string | undefined) => (path ? resolve(configFile ? join(configFile, '..') : cwd, path) : undefined);
+  const nonEmpty = (v: string | undefined) => (v && v.length > 0 ? v : undefined);
+
+  const urls = pick('urls', flags.url ? splitUrls(flags.url) : undefined, nonEmpty(env.IMCTL_URL) ? splitUrls(env.IMCTL_URL!) : undefined, file.url ? splitUrls(file.url) : undefined, [] as string[]);
+  urls.forEach(validateUrl);
+
+  const passwordFromEnv = env.IMCTL_PASSWORD !== undefined && env.IMCTL_PASSWORD.length > 0;
+  const passwordFile = pick('passwordFile', flags.passwordFile ? resolve(cwd, flags.passwordFile) : undefined, nonEmpty(env.IMCTL_PASSWORD_FILE) ? resolve(cwd, env.IMCTL_PASSWORD_FILE!) : undefined, relative(file.passwordFile), undefined);
+
+  const serverCapacity: Record<string, number> = {};
+  for (const [name, server] of Object.entries(file.servers ?? {})) {
+    if (server.capacity !== undefined) serverCapacity[name.toLowerCase()] = server.capacity;
+  }
+  const color = flags.color === false || (env.NO_COLOR !== undefined && env.NO_COLOR !== '') ? false : true;
+
+  return {
+    urls,
+    domain: pick('domain', flags.domain, nonEmpty(env.IMCTL_DOMAIN), file.domain, undefined),
+    dnsServer: pick('dnsServer', flags.dnsServer, nonEmpty(env.IMCTL_DNS_SERVER), file.dnsServer, undefined),
+    bindDn: pick('bindDn', flags.bindDn, nonEmpty(env.IMCTL_BIND_DN), file.bindDn, undefined),
+    passwordFile,
+    passwordFromEnv,
+    startTls: pick('startTls', flags.starttls, envFlag(env.IMCTL_STARTTLS), file.startTls, false),
+    caFile: pick('caFile', flags.caFile ? resolve(cwd, flags.caFile) : undefined, nonEmpty(env.IMCTL_CA_FILE) ? resolve(cwd, env.IMCTL_CA_FILE!) : undefined, relative(file.caFile), undefined),
+    insecureTls: flags.insecureTls ?? false,
+    allowCleartext: pick('allowCleartext', flags.allowCleartext, undefined, file.allowCleartext, false),
+    baseDn: pick('baseDn', flags.baseDn, nonEmpty(env.IMCTL_BASE_DN), file.baseDn, undefined),
+    imDomain: pick('imDomain', flags.imDomain?.toLowerCase(), nonEmpty(env.IMCTL_IM_DOMAIN)?.toLowerCase(), file.imDomain?.toLowerCase(), undefined),
+    capacity: pick('capacity', positiveInt('--capacity', flags.capacity), undefined, file.capacity, DEFAULT_CAPACITY),
+    serverCapacity,
+    concurrency: Math.max(1, pick('concurrency', positiveInt('--concurrency', flags.concurrency, MAX_CONCURRENCY), undefined, file.concurrency, DEFAULT_CONCURRENCY)),
+    timeoutMs: pick('timeoutMs', flags.timeout !== undefined ? flags.timeout * 1000 : undefined, undefined, file.timeoutMs, 30_000),
+    json: flags.json ?? false,
+    color,
+    verbose: flags.verbose ?? false,
+    configFile,
+    sources,
+  };
+}
+
+/** Capacity of one server: per-server config by name, else the global capacity. */
+export function capacityFor(settings: Pick<Settings, 'capacity' | 'serverCapacity' | 'sources'>, names: string[]): number {
+  if (settings.sources.capacity !== 'flag') {
+    for (const name of names) {
+      const own = settings.serverCapacity[name.toLowerCase()];
+      if (own !== undefined) return own;
+    }
+  }
+  return settings.capacity;
+}

@@ -1,0 +1,121 @@
+/**
+ * Escaping for values placed into LDAP filters (RFC 4515) and DNs (RFC 4514).
+ * Every value that comes from a user, a CSV cell or the directory goes through one of these
+ * before it is pasted into a filter or a DN: `Doe, John` and `*)(objectClass=*` are names too.
+ */
+
+/** RFC 4515 §3: escape `*`, `(`, `)`, `\` and NUL as `\XX`; everything else is literal UTF-8. */
+export function escapeFilterValue(value: string): string {
+  let out = '';
+  for (const ch of value) {
+    switch (ch) {
+      case '*':
+        out += '\\2a';
+        break;
+      case '(':
+        out += '\\28';
+        break;
+      case ')':
+        out += '\\29';
+        break;
+      case '\\':
+        out += '\\5c';
+        break;
+      case '\0':
+        out += '\\00';
+        break;
+      default:
+        out += ch;
+    }
+  }
+  return out;
+}
+
+/** RFC 4514 §2.4: escape one attribute value for use in a DN's RDN. */
+export function escapeDnValue(value: string): string {
+  let out = '';
+  const chars = [...value];
+  chars.forEach((ch, i) => {
+    if (ch === '\0') {
+      out += '\\00';
+    } else if (',+"\\<>;='.includes(ch)) {
+      out += `\\${ch}`;
+    } else if ((i === 0 && (ch === '#' || ch === ' ')) || (i === chars.length - 1 && ch === ' ')) {
+      out += `\\${ch}`;
+    } else {
+      out += ch;
+    }
+  });
+  return out;
+}
+
+/**
+ * Normalise a DN for comparison and grouping: AD compares DNs case-insensitively and ignores
+ * spaces after RDN separators. Escapes are kept as written (the server echoes them back the same way).
+ */
+export function normalizeDn(dn: string): string {
+  return splitDn(dn)
+    .map((rdn) => rdn.trim().toLowerCase())
+    .join(',');
+}
+
+/** Split a DN into its RDN strings, honouring backslash escapes and quoted values. */
+export function splitDn(dn: string): string[] {
+  const parts: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (let i = 0; i < dn.length; i++) {
+    const ch = dn[i]!;
+    if (ch === '\\' && i + 1 < dn.length) {
+      current += ch + dn[i + 1];
+      i++;
+    } else if (ch === '"') {
+      quoted = !quoted;
+      current += ch;
+    } else if ((ch === ',' || ch === ';') && !quoted) {
+      parts.push(current);
+      current = '';
+    } else {
+      current += ch;
+    }
+  }
+  if (current.length > 0 || parts.length > 0) parts.push(current);
+  return parts;
+}
+
+/** A cheap syntactic test for "this name is a DN": every RDN has an `attr=` type. */
+export function looksLikeDn(name: string): boolean {
+  const rdns = splitDn(name);
+  return rdns.length > 0 && rdns.every((rdn) => /^\s*[A-Za-z][A-Za-z0-9-]*\s*=/.test(rdn) || /^\s*\d+(\.\d+)*\s*=/.test(rdn));
+}
+
+/** The value of the first RDN (`CN=Doe\, John,OU=x` → `Doe, John`), unescaped. */
+export function firstRdnValue(dn: string): string {
+  const first = splitDn(dn)[0] ?? '';
+  const eq = first.indexOf('=');
+  return unescapeDnValue(first.slice(eq + 1).trim());
+}
+
+export function unescapeDnValue(value: string): string {
+  const bytes: number[] = [];
+  const enc = new TextEncoder();
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i]!;
+    if (ch === '\\' && i + 1 < value.length) {
+      const hex = value.slice(i + 1, i + 3);
+      if (/^[0-9a-fA-F]{2}$/.test(hex)) {
+        bytes.push(parseInt(hex, 16));
+        i += 2;
+      } else {
+        bytes.push(...enc.encode(value[i + 1]!));
+        i++;
+      }
+    } else {
+      const cp = value.codePointAt(i)!;
+      const s = String.fromCodePoint(cp);
+      bytes.push(...enc.encode(s));
+      if (cp > 0xffff) i++;
+    }
+  }
+  return new TextDecoder().decode(new Uint8Array(bytes));
+}

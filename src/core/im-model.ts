@@ -1,0 +1,116 @@
+/**
+ * The Exchange 2000 IM attribute model: from a user's alias, an IM domain and a home server to
+ * the four values Exchange's Task Wizard wrote, and back again. Pure: no LDAP, no console.
+ * Formats from the RVP specification; everything lower-case, because syntax 2.5.5.5 compares
+ * case-sensitively in AD and imctl groups and compares by value.
+ */
+
+export const IM_ATTRIBUTES = [
+  'msExchIMAddress',
+  'msExchIMMetaPhysicalURL',
+  'msExchIMPhysicalURL',
+  'msExchIMVirtualServer',
+] as const;
+export type ImAttribute = (typeof IM_ATTRIBUTES)[number];
+
+/** What an entry holds for the four attributes; a missing key means "not set". */
+export type ImState = Partial<Record<ImAttribute, string>>;
+
+/** An IM virtual server as discovered in the Configuration partition. */
+export interface ImServer {
+  dn: string;
+  /** msExchIMServerName, else cn of the server object above the virtual server. */
+  name: string;
+  cn: string;
+  /** FQDN from msExchIMHostName, lower-case. */
+  host: string;
+  /** msExchIMServerHostsUsers: TRUE = home server, FALSE = router. */
+  hostsUsers: boolean;
+}
+
+const DNS_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+
+/** A DNS name: letters, digits and hyphens in labels of 1–63, 253 at most. Returns the reason it is not. */
+export function dnsNameProblem(name: string): string | undefined {
+  if (name.length === 0) return 'it is empty';
+  if (name.length > 253) return 'it is longer than 253 characters';
+  const labels = name.toLowerCase().replace(/\.$/, '').split('.');
+  const bad = labels.find((label) => !DNS_LABEL.test(label));
+  if (bad !== undefined) return `"${bad}" is not a valid DNS label`;
+  return undefined;
+}
+
+/** KB 319758: a home server's host must be a fully qualified name, not a NetBIOS name. */
+export function fqdnProblem(host: string): string | undefined {
+  const problem = dnsNameProblem(host);
+  if (problem) return problem;
+  if (!host.replace(/\.$/, '').includes('.')) return 'it is not fully qualified (a NetBIOS name breaks RVP authentication, KB 319758)';
+  return undefined;
+}
+
+/** The alias Exchange uses: mailNickname, else sAMAccountName, lower-case. */
+export function aliasOf(user: { mailNickname?: string | undefined; sAMAccountName: string }): string {
+  const nick = user.mailNickname?.trim();
+  return (nick && nick.length > 0 ? nick : user.sAMAccountName).toLowerCase();
+}
+
+export function imAddress(alias: string, imDomain: string): string {
+  return `${alias.toLowerCase()}@${imDomain.toLowerCase()}`;
+}
+
+export function metaPhysicalUrl(alias: string, imDomain: string): string {
+  return `http://${imDomain.toLowerCase()}/instmsg/aliases/${alias.toLowerCase()}`;
+}
+
+export function physicalUrl(host: string, alias: string, imDomain: string): string {
+  return `http://${host.toLowerCase()}/instmsg/local/${imDomain.toLowerCase()}/instmsg/aliases/${alias.toLowerCase()}`;
+}
+
+/** The four values an enable writes. */
+export function imValues(alias: string, imDomain: string, server: Pick<ImServer, 'dn' | 'host'>): Required<ImState> {
+  return {
+    msExchIMAddress: imAddress(alias, imDomain),
+    msExchIMMetaPhysicalURL: metaPhysicalUrl(alias, imDomain),
+    msExchIMPhysicalURL: physicalUrl(server.host, alias, imDomain),
+    msExchIMVirtualServer: server.dn,
+  };
+}
+
+/** Enabled means homed somewhere or holding an address; a half-cleared entry still counts. */
+export function isImEnabled(state: ImState): boolean {
+  return state.msExchIMVirtualServer !== undefined || state.msExchIMAddress !== undefined;
+}
+
+export function hasAnyImValue(state: ImState): boolean {
+  return IM_ATTRIBUTES.some((attribute) => state[attribute] !== undefined);
+}
+
+/** `alias@imdomain` split, or undefined for something that is not an address. */
+export function splitAddress(address: string | undefined): { alias: string; imDomain: string } | undefined {
+  if (!address) return undefined;
+  const at = address.lastIndexOf('@');
+  if (at <= 0 || at === address.length - 1) return undefined;
+  return { alias: address.slice(0, at).toLowerCase(), imDomain: address.slice(at + 1).toLowerCase() };
+}
+
+export interface Drift {
+  attribute: ImAttribute;
+  stored: string | undefined;
+  expected: string | undefined;
+}
+
+/** Attribute-by-attribute difference; DNs compare case-insensitively, the rest exactly. */
+export function driftBetween(stored: ImState, expected: ImState): Drift[] {
+  return IM_ATTRIBUTES.filter((attribute) => !sameValue(attribute, stored[attribute], expected[attribute])).map(
+    (attribute) => ({ attribute, stored: stored[attribute], expected: expected[attribute] }),
+  );
+}
+
+export function sameValue(attribute: ImAttribute, a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return attribute === 'msExchIMVirtualServer' ? a.toLowerCase() === b.toLowerCase() : a === b;
+}
+
+export function sameState(a: ImState, b: ImState): boolean {
+  return driftBetween(a, b).length === 0;
+}

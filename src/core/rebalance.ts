@@ -1,0 +1,614 @@
+/**
+ * Home-server rebalance planner (pure: data in, data out; no I/O).
+ *
+ * Exchange 2000 IM home servers each hold users; Microsoft recommends at most
+ * 7,500 users per home server. {@link planRebalance} decides which users to
+ * move so that every home server ends within capacity (and, with `even`,
+ * close to its fair share), moving as few users as possible.
+ * {@link failureHeadroom} reports whether the remaining servers could absorb
+ * the users of any single failed server.
+ *
+ * ## Definitions
+ * - effective capacity `ec(s)`: `0` for a draining server, else `capacity`.
+ * - receivers: servers with `receive && !drain`. Only they may gain users.
+ *   Excluded servers (`!receive`, not draining) never gain users but still
+ *   shed down to their capacity. Draining servers shed everything.
+ * - required moves: `sum_s max(0, load(s) - ec(s)) + orphans`. No valid plan
+ *   moves fewer users (each over-full server must lose at least its excess and
+ *   every orphan must be placed), and when the receivers have room for them
+ *   this many always suffices.
+ *
+ * ## Default mode ("fit"): what "as even as possible" means
+ * The plan moves exactly the required number of users: each server sheds
+ * exactly its excess (users beyond it never move, and a server that sheds
+ * never receives). Among all plans with that many moves it chooses the final
+ * loads that **lexicographically minimise the vector of final utilisations
+ * `load/capacity`, sorted in decreasing order, over the servers with
+ * capacity > 0**: first the highest utilisation is as low as possible, then the
+ * second highest, and so on (leximax / min-max fairness). Only receivers'
+ * loads are free in a minimal plan, so this is the same as optimising over the
+ * receivers alone.
+ *
+ * It is computed as water-filling: the n-th user placed on receiver r reaches
+ * utilisation `(load_r + n) / cap_r`; taking the `required` smallest such
+ * "slots" overall — ordered by resulting utilisation, then by the larger
+ * capacity (whose utilisation before the slot is higher), then by server key —
+ * is exactly the greedy "give the next user to the receiver with the lowest
+ * resulting utilisation" and is leximax-optimal. (It is the greedy optimum of
+ * the separable convex cost `sum_r phi(u_r)` for a steep enough convex `phi`,
+ * which orders sorted vectors lexicographically.) It runs in bulk: a binary
+ * search on the utilisation level fills all slots strictly below a level, and
+ * at most one further slot per receiver is then chosen by that order.
+ *
+ * ## Even mode
+ * Excluded servers keep `min(load, capacity)`; draining servers end empty.
+ * The `P` users that remain (total including orphans minus those kept by
+ * excluded servers) are split over the receivers in proportion to capacity:
+ * fair share `q_r = P * cap_r / C` (C = sum of receiver capacities). A valid
+ * target gives each receiver `floor(q_r)` or `ceil(q_r)` (so within one user of
+ * its fair share, never above capacity) and sums to P — the largest-remainder
+ * family. Among valid targets the planner picks one that minimises the moves
+ * `sum_r max(0, load_r - target_r)`: the extra `+1`s go first to receivers that
+ * already hold at least `ceil(q_r)` (each such `+1` saves a move), then by
+ * largest remainder, then to the receiver holding more users, then by key.
+ * It moves exactly that many users (plus excluded/drain sheds and orphans).
+ *
+ * ## Infeasible
+ * When the receivers' free room is smaller than the required moves (in both
+ * modes the same condition), the result has `feasible: false`,
+ * `shortfall = required - room`, and no moves.
+ *
+ * ## Which users move, and move order
+ * Each server's user keys are sorted (UTF-16 code-unit order); a server that
+ * sheds `k` users sheds its `k` lexicographically greatest keys. In even mode
+ * the capacity part of a shed is the greatest keys and the evenness part the
+ * keys just below them. Moves are listed by priority, which is also what a
+ * `maxMoves` cap keeps: orphans (by user key), then drains, then
+ * over-capacity sheds, then evenness moves (each by source server key, then
+ * user key). Destinations come from water-filling the kept moves over the
+ * receivers, each limited to what it receives in the uncapped plan, so a
+ * capped plan is itself as even as possible and never overfills anyone;
+ * destinations are assigned in blocks by receiver key. Everything is
+ * independent of the order of `servers`, `users` and `orphans`.
+ */
+
+export interface PlanServer {
+  /** Stable id (e.g. the server's DN). */
+  key: string;
+  /** Display name. */
+  name: string;
+  /** Maximum users it should hold: an integer in [0, MAX_CAPACITY]. */
+  capacity: number;
+  /** Keys of users homed here now (any order). */
+  users: readonly string[];
+  /** false: excluded — may not receive users (it may still have to shed). */
+  receive: boolean;
+  /** Must end with 0 users (decommissioning); never receives. */
+  drain: boolean;
+}
+
+export interface PlanInput {
+  servers: readonly PlanServer[];
+  /** Users homed on a missing server or a router: each must be moved onto a home server. */
+  orphans?: readonly string[];
+  /** Spread evenly by capacity (see module docs). */
+  even?: boolean;
+  /** Cap on moves (change window): a non-negative integer. */
+  maxMoves?: number;
+}
+
+/** Why a user moves; also the priority order kept under `maxMoves`. */
+export type MoveReason = 'orphan' | 'drain' | 'over-capacity' | 'even';
+
+export interface PlannedMove {
+  user: string;
+  /** Source server key; null for an orphan. */
+  from: string | null;
+  to: string;
+  reason: MoveReason;
+}
+
+export interface ServerLoad {
+  key: string;
+  name: string;
+  capacity: number;
+  /** Users homed here now. */
+  before: number;
+  /** Users after applying `moves` (the capped plan). */
+  after: number;
+  /** Users after the whole, uncapped plan (equals `before` when infeasible). */
+  target: number;
+}
+
+export interface PlanResult {
+  /** The plan (after the maxMoves cap), in priority order. */
+  moves: PlannedMove[];
+  /** Moves the uncapped plan needs (when infeasible: the users that must move). */
+  minimalMoves: number;
+  /** Moves needed for capacity alone: orphans + drains + over-capacity sheds. */
+  requiredMoves: number;
+  /** minimalMoves - moves.length when capped by maxMoves, else 0. */
+  deferred: number;
+  /** false when total room cannot absorb what must move. */
+  feasible: boolean;
+  /** Users of capacity missing (0 when feasible). */
+  shortfall: number;
+  /** Per server, in input order. */
+  load: ServerLoad[];
+}
+
+export interface HeadroomServer {
+  key: string;
+  name: string;
+  capacity: number;
+  load: number;
+}
+
+export interface HeadroomEntry {
+  key: string;
+  name: string;
+  load: number;
+  /** Free room (capacity - load, if positive) summed over the other servers. */
+  othersFreeRoom: number;
+  /** Users that would not fit if this server failed: max(0, load - othersFreeRoom). */
+  shortBy: number;
+}
+
+export interface Headroom {
+  survivesAnySingleFailure: boolean;
+  /** The failure that hurts most (largest shortBy, then largest load, then key); null with < 2 servers. */
+  worst: HeadroomEntry | null;
+  perServer: HeadroomEntry[];
+}
+
+/** Largest accepted capacity; keeps all internal integer arithmetic exact in doubles. */
+export const MAX_CAPACITY = 10_000_000;
+
+type Role = 'receiver' | 'excluded' | 'drain';
+
+interface Srv {
+  index: number;
+  key: string;
+  name: string;
+  cap: number;
+  users: readonly string[];
+  load: number;
+  role: Role;
+  /** Load after the uncapped plan. */
+  target: number;
+  /** Users shed by the capped plan. */
+  taken: number;
+}
+
+const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function describe(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+}
+
+function checkCapacity(what: string, capacity: unknown): number {
+  if (typeof capacity !== 'number' || !Number.isInteger(capacity) || capacity < 0 || capacity > MAX_CAPACITY) {
+    throw new Error(`${what}: capacity must be an integer between 0 and ${MAX_CAPACITY}, got ${describe(capacity)}`);
+  }
+  return capacity;
+}
+
+function validateServers(input: PlanInput): Srv[] {
+  if (input === null || typeof input !== 'object' || !Array.isArray(input.servers)) {
+    throw new Error('planRebalance: input.servers must be an array');
+  }
+  const seen = new Set<string>();
+  return input.servers.map((s, index) => {
+    if (s === null || typeof s !== 'object' || typeof s.key !== 'string' || s.key === '') {
+      throw new Error(`planRebalance: server #${index + 1} must have a non-empty string key`);
+    }
+    const label = `server ${JSON.stringify(s.key)}`;
+    if (seen.has(s.key)) throw new Error(`planRebalance: duplicate server key ${JSON.stringify(s.key)}`);
+    seen.add(s.key);
+    const cap = checkCapacity(label, s.capacity);
+    if (!Array.isArray(s.users)) throw new Error(`${label}: users must be an array`);
+    const role: Role = s.drain ? 'drain' : s.receive ? 'receiver' : 'excluded';
+    return {
+      index,
+      key: s.key,
+      name: typeof s.name === 'string' ? s.name : s.key,
+      cap,
+      users: s.users,
+      load: s.users.length,
+      role,
+      target: s.users.length,
+      taken: 0,
+    };
+  });
+}
+
+/**
+ * 32-bit hash of a key's UTF-16 code units: four independent FNV-style lanes
+ * over interleaved characters (twice as fast as one lane — the multiply chain,
+ * not memory, is the bottleneck), then mixed. Only used to bucket keys; equal
+ * hashes are always confirmed by comparing the strings.
+ */
+function hashKey(k: string): number {
+  let a = 0x811c9dc5;
+  let b = 0x12345;
+  let c = 0x9e3779b9;
+  let d = 0x7f4a7c15;
+  const n = k.length;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    a = Math.imul(a ^ k.charCodeAt(i), 0x01000193);
+    b = Math.imul(b ^ k.charCodeAt(i + 1), 0x5bd1e995);
+    c = Math.imul(c ^ k.charCodeAt(i + 2), 0x85ebca6b);
+    d = Math.imul(d ^ k.charCodeAt(i + 3), 0xc2b2ae35);
+  }
+  for (; i < n; i++) a = Math.imul(a ^ k.charCodeAt(i), 0x01000193);
+  let h =
+    a ^
+    Math.imul(b ^ (b >>> 15), 0x27d4eb2d) ^
+    Math.imul(c ^ (c >>> 13), 0x165667b1) ^
+    Math.imul(d ^ (d >>> 16), 0x9e3779b1) ^
+    n;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h >>> 0;
+}
+
+/**
+ * Throws if a user key is not a string or appears more than once (on two
+ * servers, twice on one server, or as an orphan and on a server). A hash set
+ * partitioned into cache-sized buckets: much faster than `Set` for ~10^6 keys.
+ */
+function checkUsers(srvs: readonly Srv[], orphans: readonly string[]): void {
+  const lists: (readonly string[])[] = srvs.map((s) => s.users);
+  lists.push(orphans);
+  const owner = (g: number): string => {
+    let acc = 0;
+    for (let i = 0; i < lists.length; i++) {
+      acc += lists[i]!.length;
+      if (g < acc) return i < srvs.length ? `server ${JSON.stringify(srvs[i]!.key)}` : 'the orphans';
+    }
+    return '?';
+  };
+  let n = 0;
+  for (const l of lists) n += l.length;
+  if (n === 0) return;
+  const keys: string[] = new Array<string>(n);
+  const hashes = new Uint32Array(n);
+  let g = 0;
+  for (const l of lists) {
+    for (let i = 0; i < l.length; i++, g++) {
+      const k = l[i];
+      if (typeof k !== 'string') throw new Error(`planRebalance: user keys must be strings (${owner(g)} has ${describe(k)})`);
+      keys[g] = k;
+      hashes[g] = hashKey(k);
+    }
+  }
+  // Partition by the top hash bits, then probe each bucket with the low bits.
+  let bits = 0;
+  while (bits < 12 && n >> (bits + 9) > 0) bits++;
+  const buckets = 1 << bits;
+  const shift = 32 - bits;
+  const start = new Int32Array(buckets + 1);
+  for (let i = 0; i < n; i++) start[(bits === 0 ? 0 : hashes[i]! >>> shift) + 1]!++;
+  let maxBucket = 0;
+  for (let b = 0; b < buckets; b++) {
+    maxBucket = Math.max(maxBucket, start[b + 1]!);
+    start[b + 1]! += start[b]!;
+  }
+  const order = new Int32Array(n);
+  const fillPos = start.slice(0, buckets);
+  for (let i = 0; i < n; i++) order[fillPos[bits === 0 ? 0 : hashes[i]! >>> shift]!++] = i;
+  let size = 2;
+  while (size < maxBucket * 2) size <<= 1;
+  const mask = size - 1;
+  const table = new Int32Array(size);
+  for (let b = 0; b < buckets; b++) {
+    table.fill(-1);
+    for (let p = start[b]!; p < start[b + 1]!; p++) {
+      const i = order[p]!;
+      const h = hashes[i]!;
+      for (let q = h & mask; ; q = (q + 1) & mask) {
+        const e = table[q]!;
+        if (e === -1) {
+          table[q] = i;
+          break;
+        }
+        if (hashes[e] === h && keys[e] === keys[i]) {
+          const [a, c] = e < i ? [e, i] : [i, e];
+          const oa = owner(a);
+          const oc = owner(c);
+          throw new Error(
+            oa === oc
+              ? `planRebalance: user ${JSON.stringify(keys[i])} is listed twice on ${oa}`
+              : `planRebalance: user ${JSON.stringify(keys[i])} is listed on both ${oa} and ${oc}`,
+          );
+        }
+      }
+    }
+  }
+}
+
+/** floor(a / b) for non-negative safe integers a and positive b, exact. */
+function floorDiv(a: number, b: number): number {
+  let q = Math.floor(a / b);
+  while (q * b > a) q--;
+  while ((q + 1) * b <= a) q++;
+  return q;
+}
+
+/** A receiver in water-filling: current load, capacity, how many it may still take. */
+export interface FillBin {
+  key: string;
+  load: number;
+  cap: number;
+  room: number;
+}
+
+/**
+ * Water-filling (exported for tests): distribute `units` users over `bins`,
+ * at most `room` each (room <= cap - load), so that the decreasingly sorted
+ * vector of utilisations `(load + x) / cap` is lexicographically minimal.
+ * Equals the one-by-one greedy that gives each next user to the bin with the
+ * lowest resulting utilisation (ties: larger capacity, then smaller key).
+ * Requires `units <= sum of rooms`. Returns x per bin, in input order.
+ */
+export function waterFill(bins: readonly FillBin[], units: number): number[] {
+  const x = bins.map(() => 0);
+  if (units <= 0) return x;
+  let G = 0;
+  let total = 0;
+  for (const b of bins) {
+    if (b.room > 0) {
+      G = Math.max(G, b.cap);
+      total += b.room;
+    }
+  }
+  if (units > total) throw new Error(`waterFill: ${units} users do not fit in room for ${total}`);
+  // count(j): slots with utilisation < j/G, i.e. (load + k) * G < j * cap.
+  const countAt = (j: number, out: number[] | null): number => {
+    let sum = 0;
+    for (let i = 0; i < bins.length; i++) {
+      const b = bins[i]!;
+      if (b.room <= 0) continue;
+      const m = j * b.cap;
+      // largest integer v with v * G < m is ceil(m / G) - 1
+      const below = floorDiv(m + G - 1, G) - 1 - b.load;
+      const c = below < 0 ? 0 : below > b.room ? b.room : below;
+      if (out) out[i] = c;
+      sum += c;
+    }
+    return sum;
+  };
+  // Largest level j in [0, G + 1] whose strictly-lower slots number <= units.
+  let lo = 0;
+  let hi = G + 1;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (countAt(mid, null) <= units) lo = mid;
+    else hi = mid - 1;
+  }
+  let filled = countAt(lo, x);
+  // Every remaining slot to take lies in [lo/G, (lo+1)/G), which holds at most one
+  // slot per bin (G >= every cap), so one sorted pass over next slots finishes.
+  if (filled < units) {
+    const next: number[] = [];
+    for (let i = 0; i < bins.length; i++) if (x[i]! < bins[i]!.room) next.push(i);
+    next.sort((i, k) => {
+      const a = bins[i]!;
+      const b = bins[k]!;
+      const d = (a.load + x[i]! + 1) * b.cap - (b.load + x[k]! + 1) * a.cap;
+      if (d !== 0) return d;
+      if (a.cap !== b.cap) return b.cap - a.cap;
+      return cmpStr(a.key, b.key);
+    });
+    for (const i of next) {
+      if (filled >= units) break;
+      x[i]!++;
+      filled++;
+    }
+  }
+  return x;
+}
+
+/** Even-mode targets for the receivers (largest remainder, fewest moves). */
+function evenTargets(receivers: readonly Srv[], P: number): void {
+  let C = 0;
+  for (const r of receivers) C += r.cap;
+  if (C === 0) {
+    for (const r of receivers) r.target = 0; // P === 0 here (feasibility checked)
+    return;
+  }
+  const bigP = BigInt(P);
+  const bigC = BigInt(C);
+  const cands: { r: Srv; floor: number; rem: bigint }[] = [];
+  let assigned = 0;
+  for (const r of receivers) {
+    const num = bigP * BigInt(r.cap);
+    const floor = Number(num / bigC);
+    const rem = num % bigC;
+    r.target = floor;
+    assigned += floor;
+    if (rem > 0n) cands.push({ r, floor, rem });
+  }
+  let extra = P - assigned;
+  cands.sort((a, b) => {
+    const sa = a.r.load > a.floor ? 1 : 0; // a +1 here saves a move
+    const sb = b.r.load > b.floor ? 1 : 0;
+    if (sa !== sb) return sb - sa;
+    if (a.rem !== b.rem) return a.rem > b.rem ? -1 : 1;
+    if (a.r.load !== b.r.load) return b.r.load - a.r.load;
+    return cmpStr(a.r.key, b.r.key);
+  });
+  for (const c of cands) {
+    if (extra <= 0) break;
+    c.r.target++;
+    extra--;
+  }
+}
+
+interface Shed {
+  srv: Srv;
+  sorted: string[];
+  /** Users shed in the uncapped plan (the greatest keys). */
+  count: number;
+  /** Of those, how many are needed for capacity (the greatest `capacityPart`). */
+  capacityPart: number;
+}
+
+/** Computes the move plan. See the module documentation for the exact semantics. */
+export function planRebalance(input: PlanInput): PlanResult {
+  const srvs = validateServers(input);
+  const orphansIn = input.orphans ?? [];
+  if (!Array.isArray(orphansIn)) throw new Error('planRebalance: orphans must be an array');
+  const maxMoves = input.maxMoves;
+  if (maxMoves !== undefined && (typeof maxMoves !== 'number' || !Number.isInteger(maxMoves) || maxMoves < 0)) {
+    throw new Error(`planRebalance: maxMoves must be a non-negative integer, got ${describe(maxMoves)}`);
+  }
+  checkUsers(srvs, orphansIn);
+
+  const ec = (s: Srv): number => (s.role === 'drain' ? 0 : s.cap);
+  let required = orphansIn.length;
+  let room = 0;
+  let total = orphansIn.length;
+  let keptByExcluded = 0;
+  for (const s of srvs) {
+    required += Math.max(0, s.load - ec(s));
+    if (s.role === 'receiver') room += Math.max(0, s.cap - s.load);
+    total += s.load;
+    if (s.role === 'excluded') keptByExcluded += Math.min(s.load, s.cap);
+  }
+
+  const loadOut = (afterOf: (s: Srv) => number): ServerLoad[] =>
+    srvs.map((s) => ({ key: s.key, name: s.name, capacity: s.cap, before: s.load, after: afterOf(s), target: s.target }));
+
+  if (required > room) {
+    return {
+      moves: [],
+      minimalMoves: required,
+      requiredMoves: required,
+      deferred: 0,
+      feasible: false,
+      shortfall: required - room,
+      load: loadOut((s) => s.load),
+    };
+  }
+
+  const receivers = srvs.filter((s) => s.role === 'receiver').sort((a, b) => cmpStr(a.key, b.key));
+  for (const s of srvs) if (s.role !== 'receiver') s.target = Math.min(s.load, ec(s));
+  if (input.even) {
+    evenTargets(receivers, total - keptByExcluded);
+  } else {
+    for (const r of receivers) r.target = Math.min(r.load, r.cap);
+    const x = waterFill(
+      receivers.map((r) => ({ key: r.key, load: r.load, cap: r.cap, room: Math.max(0, r.cap - r.load) })),
+      required,
+    );
+    receivers.forEach((r, i) => (r.target += x[i]!));
+  }
+
+  // Sheds: sort each shedding server's users once; shed the greatest keys.
+  const sheds: Shed[] = [];
+  let minimalMoves = orphansIn.length;
+  for (const s of [...srvs].sort((a, b) => cmpStr(a.key, b.key))) {
+    const count = Math.max(0, s.load - s.target);
+    if (count === 0) continue;
+    minimalMoves += count;
+    sheds.push({ srv: s, sorted: [...s.users].sort(), count, capacityPart: Math.min(count, Math.max(0, s.load - ec(s))) });
+  }
+
+  const limit = maxMoves === undefined ? minimalMoves : Math.min(maxMoves, minimalMoves);
+  const sources: { user: string; from: Srv | null; reason: MoveReason }[] = [];
+  const take = (user: string, from: Srv | null, reason: MoveReason): boolean => {
+    if (sources.length >= limit) return false;
+    sources.push({ user, from, reason });
+    if (from) from.taken++;
+    return true;
+  };
+  const takeRange = (sh: Shed, lo: number, hi: number, reason: MoveReason): void => {
+    for (let i = lo; i < hi; i++) if (!take(sh.sorted[i]!, sh.srv, reason)) return;
+  };
+  if (limit > 0) {
+    for (const u of [...orphansIn].sort()) if (!take(u, null, 'orphan')) break;
+    for (const sh of sheds) if (sh.srv.role === 'drain') takeRange(sh, 0, sh.srv.load, 'drain');
+    for (const sh of sheds) {
+      if (sh.srv.role !== 'drain') takeRange(sh, sh.srv.load - sh.capacityPart, sh.srv.load, 'over-capacity');
+    }
+    for (const sh of sheds) {
+      if (sh.srv.role !== 'drain') takeRange(sh, sh.srv.load - sh.count, sh.srv.load - sh.capacityPart, 'even');
+    }
+  }
+
+  // Destinations: water-fill the kept moves within each receiver's uncapped gain.
+  const gainers = receivers.filter((r) => r.target > r.load);
+  const got =
+    sources.length === minimalMoves
+      ? gainers.map((r) => r.target - r.load)
+      : waterFill(
+          gainers.map((r) => ({ key: r.key, load: r.load, cap: r.cap, room: r.target - r.load })),
+          sources.length,
+        );
+  const moves: PlannedMove[] = new Array<PlannedMove>(sources.length);
+  let m = 0;
+  gainers.forEach((r, i) => {
+    for (let k = got[i]!; k > 0; k--, m++) {
+      const src = sources[m]!;
+      moves[m] = { user: src.user, from: src.from ? src.from.key : null, to: r.key, reason: src.reason };
+    }
+  });
+  const gotBy = new Map<Srv, number>(gainers.map((r, i) => [r, got[i]!]));
+
+  return {
+    moves,
+    minimalMoves,
+    requiredMoves: required,
+    deferred: minimalMoves - moves.length,
+    feasible: true,
+    shortfall: 0,
+    load: loadOut((s) => s.load - s.taken + (gotBy.get(s) ?? 0)),
+  };
+}
+
+/**
+ * Single-failure headroom: for each server s, could the others' free room
+ * absorb its users? othersFreeRoom(s) = sum over t != s of max(0, cap_t - load_t);
+ * shortBy(s) = max(0, load_s - othersFreeRoom(s)).
+ */
+export function failureHeadroom(servers: readonly HeadroomServer[]): Headroom {
+  if (!Array.isArray(servers)) throw new Error('failureHeadroom: servers must be an array');
+  const seen = new Set<string>();
+  let totalFree = 0;
+  for (const [i, s] of servers.entries()) {
+    if (s === null || typeof s !== 'object' || typeof s.key !== 'string' || s.key === '') {
+      throw new Error(`failureHeadroom: server #${i + 1} must have a non-empty string key`);
+    }
+    if (seen.has(s.key)) throw new Error(`failureHeadroom: duplicate server key ${JSON.stringify(s.key)}`);
+    seen.add(s.key);
+    checkCapacity(`failureHeadroom: server ${JSON.stringify(s.key)}`, s.capacity);
+    if (typeof s.load !== 'number' || !Number.isInteger(s.load) || s.load < 0) {
+      throw new Error(`failureHeadroom: server ${JSON.stringify(s.key)}: load must be a non-negative integer, got ${describe(s.load)}`);
+    }
+    totalFree += Math.max(0, s.capacity - s.load);
+  }
+  const perServer: HeadroomEntry[] = servers.map((s) => {
+    const othersFreeRoom = totalFree - Math.max(0, s.capacity - s.load);
+    return { key: s.key, name: s.name, load: s.load, othersFreeRoom, shortBy: Math.max(0, s.load - othersFreeRoom) };
+  });
+  let worst: HeadroomEntry | null = null;
+  if (perServer.length >= 2) {
+    for (const e of perServer) {
+      if (
+        worst === null ||
+        e.shortBy > worst.shortBy ||
+        (e.shortBy === worst.shortBy && (e.load > worst.load || (e.load === worst.load && e.key < worst.key)))
+      ) {
+        worst = e;
+      }
+    }
+  }
+  return {
+    survivesAnySingleFailure: perServer.every((e) => e.shortBy === 0),
+    worst: worst === null ? null : { ...worst },
+    perServer,
+  };
+}

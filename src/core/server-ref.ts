@@ -1,0 +1,41 @@
+/**
+ * Naming a server: by msExchIMServerName, cn, host name or DN, case-insensitively.
+ * Several matches (every virtual server's cn is often "IM Virtual Server") is an error that
+ * lists them.
+ */
+import { UsageError } from './errors.js';
+import { normalizeDn } from './escape.js';
+import type { ImServer } from './im-model.js';
+
+export function matchServers(servers: readonly ImServer[], name: string): ImServer[] {
+  const wanted = name.trim().toLowerCase();
+  const byDn = servers.filter((s) => normalizeDn(s.dn) === normalizeDn(name));
+  if (byDn.length > 0) return byDn;
+  const byName = servers.filter((s) => s.name.toLowerCase() === wanted);
+  if (byName.length > 0) return byName;
+  const byHost = servers.filter((s) => s.host === wanted.replace(/\.$/, ''));
+  if (byHost.length > 0) return byHost;
+  return servers.filter((s) => s.cn.toLowerCase() === wanted);
+}
+
+/** The one server a name means, or a usage error saying why not. */
+export function findServer(servers: readonly ImServer[], name: string, purpose: 'home' | 'any' = 'any'): ImServer {
+  const matches = matchServers(servers, name);
+  if (matches.length === 0) {
+    const known = servers.map((s) => s.name).join(', ') || 'none found';
+    throw new UsageError(`No IM server is named "${name}" (known: ${known}). Run "imctl servers" to list them.`, 'unknown-server');
+  }
+  if (matches.length > 1) {
+    throw new UsageError(`"${name}" names ${matches.length} servers: ${matches.map((s) => `${s.name} (${s.host})`).join(', ')}. Use its name or host.`, 'ambiguous-server');
+  }
+  const server = matches[0]!;
+  if (purpose === 'home' && !server.hostsUsers) {
+    throw new UsageError(`${server.name} is a router, not a home server: users cannot be homed on it.`, 'router');
+  }
+  return server;
+}
+
+/** Index by lower-cased DN, for looking up what a user's msExchIMVirtualServer points at. */
+export function serversByDn(servers: readonly ImServer[]): Map<string, ImServer> {
+  return new Map(servers.map((s) => [s.dn.toLowerCase(), s]));
+}

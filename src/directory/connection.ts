@@ -1,0 +1,294 @@
+/**
+ * The directory adapter's connection: endpoints, TLS, bind, RootDSE, failover and a serialised
+ * reconnect-and-rebind. The only module family that talks to ldapts.
+ */
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import { isIP } from 'node:net';
+import { Attribute, Change, Client } from 'ldapts';
+import { DirectoryError, UsageError } from '../core/errors.js';
+import type { ModOp } from '../core/mod-ops.js';
+import type { Settings } from '../config/settings.js';
+import { DirEntry } from './entry.js';
+import { isBusy, isConnectionLoss, translateError } from './errors.js';
+
+/** AD's MaxPageSize: never ask for more per page. */
+export const PAGE_SIZE = 1000;
+
+export interface Endpoint {
+  /** What the socket connects to (an address when the host was found by DNS). */
+  url: string;
+  /** What messages call it and what the certificate must name. */
+  host: string;
+  startTls: boolean;
+}
+
+export interface RootDse {
+  defaultNamingContext: string;
+  configurationNamingContext: string;
+  dnsHostName?: string | undefined;
+}
+
+export interface SearchSpec {
+  filter: string;
+  attributes: string[];
+  scope?: 'base' | 'one' | 'sub';
+  /** Attributes to fetch as binary (objectGUID, octet strings). */
+  buffers?: string[];
+  sizeLimit?: number;
+}
+
+export interface ConnectOptions {
+  settings: Settings;
+  endpoints: Endpoint[];
+  /** Asked once, when the first bind needs it; kept in memory only for re-binds. */
+  password: () => Promise<string>;
+  log?: (message: string) => void;
+}
+
+/** Attempts after the first; with the back-off below a DC has about 9 s to come back. */
+export const RETRIES = 8;
+
+export class Directory {
+  private client: Client | undefined;
+  private reconnecting: Promise<Client> | undefined;
+  private passwordValue: string | undefined;
+  private closed = false;
+  private rootDseValue: RootDse | undefined;
+  /** The DC that answered; one run stays on it so it reads its own writes. */
+  endpoint: Endpoint;
+
+  private constructor(private readonly options: ConnectOptions) {
+    this.endpoint = options.endpoints[0]!;
+  }
+
+  static async open(options: ConnectOptions): Promise<Directory> {
+    if (options.endpoints.length === 0) {
+      throw new UsageError('No domain controller to talk to: give --url (or IMCTL_URL, or "url" in the config file), or --domain to find DCs by DNS.', 'no-url');
+    }
+    const directory = new Directory(options);
+    directory.client = await directory.connectFirst();
+    return directory;
+  }
+
+  get rootDse(): RootDse {
+    if (!this.rootDseValue) throw new Error('RootDSE not read yet');
+    return this.rootDseValue;
+  }
+
+  get baseDn(): string {
+    return this.options.settings.baseDn ?? this.rootDse.defaultNamingContext;
+  }
+
+  get label(): string {
+    return this.endpoint.host === new URL(this.endpoint.url).hostname ? this.endpoint.url : `${this.endpoint.url} (${this.endpoint.host})`;
+  }
+
+  /** Every entry of a paged, subtree search. Restarts from scratch if the connection drops. */
+  async searchAll(base: string, spec: SearchSpec): Promise<DirEntry[]> {
+    return this.withRetry(`searching ${base}`, async (client) => {
+      const entries: DirEntry[] = [];
+      for await (const page of client.searchPaginated(base, {
+        scope: spec.scope ?? 'sub',
+        filter: spec.filter,
+        attributes: spec.attributes,
+        explicitBufferAttributes: spec.buffers ?? [],
+        paged: { pageSize: PAGE_SIZE },
+        ...(spec.sizeLimit ? { sizeLimit: spec.sizeLimit } : {}),
+      })) {
+        // Continuation references (DomainDnsZones, ForestDnsZones) are ignored, never chased.
+        for (const raw of page.searchEntries) entries.push(new DirEntry(raw.dn, raw));
+      }
+      return entries;
+    });
+  }
+
+  /** Count matching entries without fetching any attribute values ("1.1"). */
+  async count(base: string, filter: string): Promise<number> {
+    return this.withRetry(`counting under ${base}`, async (client) => {
+      let total = 0;
+      for await (const page of client.searchPaginated(base, { scope: 'sub', filter, attributes: ['1.1'], paged: { pageSize: PAGE_SIZE } })) {
+        total += page.searchEntries.length;
+      }
+      return total;
+    });
+  }
+
+  async readEntry(dn: string, spec: Omit<SearchSpec, 'filter' | 'scope'> & { filter?: string }): Promise<DirEntry | undefined> {
+    return this.withRetry(`reading ${dn}`, async (client) => {
+      try {
+        const result = await client.search(dn, { scope: 'base', filter: spec.filter ?? '(objectClass=*)', attributes: spec.attributes, explicitBufferAttributes: spec.buffers ?? [] });
+        const raw = result.searchEntries[0];
+        return raw ? new DirEntry(raw.dn, raw) : undefined;
+      } catch (error) {
+        if ((error as { code?: number }).code === 32) return undefined;
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * One ModifyRequest — applied atomically to its entry. Not retried here: after a lost
+   * connection the caller must re-read the entry to learn whether the write landed.
+   */
+  async modifyOnce(dn: string, ops: readonly ModOp[]): Promise<void> {
+    const client = await this.boundClient();
+    const changes = ops.map(
+      (op) => new Change({ operation: op.operation, modification: new Attribute({ type: op.attribute, values: [op.value] }) }),
+    );
+    try {
+      await client.modify(dn, changes);
+    } catch (error) {
+      if (isConnectionLoss(error)) this.invalidate(client);
+      throw error;
+    }
+  }
+
+  /** Add an entry (used by the lab and tests through the same TLS and bind path). */
+  async add(dn: string, attributes: Record<string, string | string[]>): Promise<void> {
+    await this.withRetry(`adding ${dn}`, (client) => client.add(dn, attributes));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const client = this.client;
+    this.client = undefined;
+    this.passwordValue = undefined;
+    if (client) await client.unbind().catch(() => undefined);
+  }
+
+  /** Run a read with reconnect-and-retry on a lost connection and back-off on busy/unavailable. */
+  async withRetry<T>(doing: string, operation: (client: Client) => Promise<T>): Promise<T> {
+    let lastError: unknown;
+    for (let attempt = 0; attempt <= RETRIES; attempt++) {
+      let client: Client | undefined;
+      try {
+        client = await this.boundClient();
+        return await operation(client);
+      } catch (error) {
+        lastError = error;
+        if (isConnectionLoss(error)) {
+          if (client) this.invalidate(client);
+        } else if (!isBusy(error)) {
+          throw translateError(error, { server: this.endpoint.host, doing });
+        }
+        this.options.log?.(`${doing}: ${(error as Error).message.split('\n')[0]}; retrying`);
+        await sleep(backoffMs(attempt));
+      }
+    }
+    throw translateError(lastError, { server: this.endpoint.host, doing });
+  }
+
+  /** The bound client, reconnecting and re-binding first if the connection was lost (serialised). */
+  async boundClient(): Promise<Client> {
+    if (this.closed) throw new DirectoryError('The directory connection was closed.', 'closed');
+    if (this.client?.isConnected) return this.client;
+    if (!this.reconnecting) {
+      this.options.log?.(`reconnecting to ${this.endpoint.host}`);
+      this.reconnecting = this.connect(this.endpoint)
+        .then((client) => (this.client = client))
+        .finally(() => (this.reconnecting = undefined));
+    }
+    return this.reconnecting;
+  }
+
+  /** Forget a client whose connection failed; the next operation reconnects. */
+  invalidate(client: Client): void {
+    if (this.client === client) {
+      this.client = undefined;
+      client.unbind().catch(() => undefined);
+    }
+  }
+
+  /** Try each endpoint in order; fail over only on network errors (a bad password would be the same everywhere and a retry could lock the account). */
+  private async connectFirst(): Promise<Client> {
+    const failures: string[] = [];
+    let last: DirectoryError | undefined;
+    for (const endpoint of this.options.endpoints) {
+      try {
+        const client = await this.connect(endpoint);
+        this.endpoint = endpoint;
+        this.options.log?.(`connected to ${endpoint.host} (${endpoint.url})`);
+        return client;
+      } catch (error) {
+        const translated = translateError(error, { server: endpoint.host, doing: 'connecting' });
+        if (!translated.transient) throw translated;
+        failures.push(`${endpoint.host}: ${translated.message}`);
+        this.options.log?.(`${endpoint.host} failed: ${translated.message}`);
+        last = translated;
+      }
+    }
+    if (this.options.endpoints.length === 1 && last) throw last;
+    throw new DirectoryError(`No domain controller answered (tried ${this.options.endpoints.length}): ${failures.join(' ')}`, 'no-dc', undefined, true);
+  }
+
+  private tlsOptions(endpoint: Endpoint): ConnectionOptions {
+    const { settings } = this.options;
+    const options: ConnectionOptions = { minVersion: 'TLSv1.2', rejectUnauthorized: !settings.insecureTls };
+    if (!isIP(endpoint.host)) options.servername = endpoint.host;
+    if (settings.caFile) {
+      try {
+        options.ca = [readFileSync(settings.caFile)];
+      } catch (error) {
+        throw new UsageError(`Cannot read the CA file ${settings.caFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, 'ca-file');
+      }
+    }
+    return options;
+  }
+
+  private async connect(endpoint: Endpoint): Promise<Client> {
+    const { settings } = this.options;
+    const secure = endpoint.url.startsWith('ldaps:');
+    if (!secure && !endpoint.startTls && !settings.allowCleartext) {
+      throw new UsageError(
+        `Refusing to send the password in clear text to ${endpoint.url}: use ldaps://, add --starttls, or pass --allow-cleartext if you really mean it.`,
+        'cleartext',
+      );
+    }
+    const tlsOptions = this.tlsOptions(endpoint);
+    // TLS options given to the constructor with an ldap:// URL would switch it to direct TLS.
+    const client = new Client({
+      url: endpoint.url,
+      timeout: settings.timeoutMs,
+      connectTimeout: Math.min(settings.timeoutMs, 10_000),
+      ...(secure ? { tlsOptions } : {}),
+    });
+    try {
+      if (!secure && endpoint.startTls) await client.startTLS(tlsOptions);
+      const bindDn = settings.bindDn;
+      if (!bindDn) throw new UsageError('No bind account: give --bind-dn (a DN, user@domain or DOMAIN\\user), IMCTL_BIND_DN or "bindDn" in the config file.', 'no-bind-dn');
+      if (this.passwordValue === undefined) this.passwordValue = await this.options.password();
+      await client.bind(bindDn, this.passwordValue);
+      if (!this.rootDseValue) this.rootDseValue = await readRootDse(client);
+      return client;
+    } catch (error) {
+      await client.unbind().catch(() => undefined);
+      if (error instanceof UsageError) throw error;
+      throw translateError(error, { server: endpoint.host, doing: 'connecting' });
+    }
+  }
+}
+
+async function readRootDse(client: Client): Promise<RootDse> {
+  const result = await client.search('', { scope: 'base', filter: '(objectClass=*)', attributes: ['defaultNamingContext', 'configurationNamingContext', 'dnsHostName'] });
+  const entry = new DirEntry('', result.searchEntries[0] ?? { dn: '' });
+  const defaultNamingContext = entry.get('defaultNamingContext');
+  const configurationNamingContext = entry.get('configurationNamingContext');
+  if (!defaultNamingContext || !configurationNamingContext) {
+    throw new DirectoryError('The server did not publish defaultNamingContext and configurationNamingContext in its RootDSE: is it an Active Directory domain controller?', 'not-ad');
+  }
+  return { defaultNamingContext, configurationNamingContext, dnsHostName: entry.get('dnsHostName') };
+}
+
+export function backoffMs(attempt: number): number {
+  return Math.min(2000, 100 * 2 ** attempt);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Endpoints from --url: each URL as given, StartTLS as configured. */
+export function endpointsFromUrls(urls: string[], startTls: boolean): Endpoint[] {
+  return urls.map((url) => ({ url, host: new URL(url).hostname.replace(/^\[|\]$/g, ''), startTls: startTls && url.startsWith('ldap:') }));
+}

@@ -1,0 +1,135 @@
+/**
+ * Finding users: batched resolution of many names with few searches, listings by home server,
+ * and counts that fetch no attribute values.
+ */
+import { escapeFilterValue, looksLikeDn, normalizeDn } from '../core/escape.js';
+import { IM_ATTRIBUTES, type ImState } from '../core/im-model.js';
+import { classifyUserRef, stripNetbiosDomain, type UserRecord } from '../core/user-record.js';
+import type { Directory } from './connection.js';
+import type { DirEntry } from './entry.js';
+
+/** Normal user accounts (indexed in AD; cheaper than objectCategory/objectClass). */
+export const USER_FILTER = '(sAMAccountType=805306368)';
+export const USER_ATTRIBUTES = ['objectGUID', 'sAMAccountName', 'userPrincipalName', 'mail', 'mailNickname', 'displayName', 'userAccountControl', ...IM_ATTRIBUTES];
+/** Names per OR-filter: keeps filters well under AD's request size limits. */
+const NAMES_PER_SEARCH = 100;
+/** Above this many names, one paged scan of all users beats many filtered searches. */
+const SCAN_THRESHOLD = 2000;
+
+export function toUserRecord(entry: DirEntry): UserRecord {
+  const im: ImState = {};
+  for (const attribute of IM_ATTRIBUTES) {
+    const value = entry.get(attribute);
+    if (value !== undefined) im[attribute] = value;
+  }
+  const uac = Number(entry.get('userAccountControl') ?? '0');
+  return {
+    dn: entry.dn,
+    guid: entry.buffer('objectGUID')?.toString('hex') ?? '',
+    sAMAccountName: entry.get('sAMAccountName') ?? '',
+    userPrincipalName: entry.get('userPrincipalName'),
+    mail: entry.get('mail'),
+    mailNickname: entry.get('mailNickname'),
+    displayName: entry.get('displayName'),
+    accountDisabled: (uac & 2) === 2,
+    im,
+  };
+}
+
+export type Resolution = { user: UserRecord } | { problem: 'unknown' } | { problem: 'ambiguous'; candidates: UserRecord[] };
+
+/** What a name is compared against, lower-cased, per kind. */
+function keysOf(user: UserRecord): { dn: string; sam: string; upnOrMail: string[] } {
+  return {
+    dn: normalizeDn(user.dn),
+    sam: user.sAMAccountName.toLowerCase(),
+    upnOrMail: [user.userPrincipalName, user.mail].filter((v): v is string => !!v).map((v) => v.toLowerCase()),
+  };
+}
+
+function termFor(name: string): string {
+  const kind = classifyUserRef(name, looksLikeDn);
+  const value = escapeFilterValue(kind === 'sam' ? stripNetbiosDomain(name) : name);
+  if (kind === 'dn') return `(distinguishedName=${value})`;
+  if (kind === 'upn-or-mail') return `(userPrincipalName=${value})(mail=${value})`;
+  return `(sAMAccountName=${value})`;
+}
+
+/**
+ * Resolve many names at once: OR-filters of up to 100 names, run concurrently on the one
+ * connection, or a single paged scan when there are very many names. Each name must match
+ * exactly one user.
+ */
+export async function resolveUsers(directory: Directory, names: readonly string[]): Promise<Map<string, Resolution>> {
+  const unique = [...new Set(names)];
+  let candidates: UserRecord[];
+  if (unique.length > SCAN_THRESHOLD) {
+    candidates = (await directory.searchAll(directory.baseDn, { filter: USER_FILTER, attributes: USER_ATTRIBUTES, buffers: ['objectGUID'] })).map(toUserRecord);
+  } else {
+    const batches: string[][] = [];
+    for (let i = 0; i < unique.length; i += NAMES_PER_SEARCH) batches.push(unique.slice(i, i + NAMES_PER_SEARCH));
+    const results = await Promise.all(
+      batches.map((batch) =>
+        directory.searchAll(directory.baseDn, {
+          filter: `(&${USER_FILTER}(|${batch.map(termFor).join('')}))`,
+          attributes: USER_ATTRIBUTES,
+          buffers: ['objectGUID'],
+        }),
+      ),
+    );
+    candidates = results.flat().map(toUserRecord);
+  }
+  const byDn = new Map<string, UserRecord[]>();
+  const bySam = new Map<string, UserRecord[]>();
+  const byUpnOrMail = new Map<string, UserRecord[]>();
+  const push = (map: Map<string, UserRecord[]>, key: string, user: UserRecord) => {
+    const list = map.get(key);
+    if (!list) map.set(key, [user]);
+    else if (!list.some((u) => u.dn === user.dn)) list.push(user);
+  };
+  for (const user of candidates) {
+    const keys = keysOf(user);
+    push(byDn, keys.dn, user);
+    push(bySam, keys.sam, user);
+    for (const key of keys.upnOrMail) push(byUpnOrMail, key, user);
+  }
+  const resolved = new Map<string, Resolution>();
+  for (const name of unique) {
+    const kind = classifyUserRef(name, looksLikeDn);
+    const matches =
+      kind === 'dn' ? byDn.get(normalizeDn(name)) : kind === 'sam' ? bySam.get(stripNetbiosDomain(name).toLowerCase()) : byUpnOrMail.get(name.toLowerCase());
+    if (!matches || matches.length === 0) resolved.set(name, { problem: 'unknown' });
+    else if (matches.length > 1) resolved.set(name, { problem: 'ambiguous', candidates: matches });
+    else resolved.set(name, { user: matches[0]! });
+  }
+  return resolved;
+}
+
+export function describeResolutionProblem(name: string, resolution: Exclude<Resolution, { user: UserRecord }>): string {
+  if (resolution.problem === 'unknown') return `no user is named "${name}" (give a DN, user@domain, mail or sAMAccountName)`;
+  const shown = resolution.candidates.slice(0, 5).map((u) => `${u.sAMAccountName} (${u.dn})`);
+  const more = resolution.candidates.length > 5 ? ` and ${resolution.candidates.length - 5} more` : '';
+  return `"${name}" is ambiguous; candidates: ${shown.join('; ')}${more}. Name one by DN or sAMAccountName`;
+}
+
+/** IM-enabled users, optionally those homed on one server DN; attribute-minimal, paged. */
+export async function listImUsers(directory: Directory, options: { serverDn?: string; attributes?: string[] } = {}): Promise<UserRecord[]> {
+  const filter = options.serverDn
+    ? `(&${USER_FILTER}(msExchIMVirtualServer=${escapeFilterValue(options.serverDn)}))`
+    : `(&${USER_FILTER}(msExchIMVirtualServer=*))`;
+  const entries = await directory.searchAll(directory.baseDn, {
+    filter,
+    attributes: options.attributes ?? ['sAMAccountName', 'displayName', 'msExchIMAddress', 'msExchIMVirtualServer'],
+    buffers: ['objectGUID'],
+  });
+  return entries.map(toUserRecord);
+}
+
+/** Users homed on each server DN, and all users that have any home at all; counts only, no values. */
+export async function countHomed(directory: Directory, serverDns: readonly string[]): Promise<{ perServer: Map<string, number>; total: number }> {
+  const [total, ...counts] = await Promise.all([
+    directory.count(directory.baseDn, `(&${USER_FILTER}(msExchIMVirtualServer=*))`),
+    ...serverDns.map((dn) => directory.count(directory.baseDn, `(&${USER_FILTER}(msExchIMVirtualServer=${escapeFilterValue(dn)}))`)),
+  ]);
+  return { perServer: new Map(serverDns.map((dn, i) => [dn, counts[i]!])), total: total! };
+}

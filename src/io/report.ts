@@ -1,0 +1,235 @@
+/**
+ * The per-target report of a writing run (`--report FILE`): one entry per
+ * target with its line (for imports), user, DN, action, outcome and reason.
+ *
+ * Format from the extension (case-insensitive):
+ * - `.csv`   RFC 4180 with CRLF line ends and a UTF-8 BOM (so Excel shows
+ *            non-ASCII names correctly); columns line,user,dn,action,outcome,reason;
+ *            every text cell passed through spreadsheetSafe (formula injection);
+ * - `.json`  one JSON array, written incrementally (complete once close() returns);
+ * - `.jsonl` one JSON object per line (usable even if the run is killed).
+ * In JSON, an absent line/dn/reason is null (a line of 0 or less means "not
+ * from a file"; CSV leaves it empty).
+ *
+ * The file is created with mode 0600 and, if it already exists, made 0600
+ * before it is truncated (reports hold account names). Entries are streamed, not
+ * buffered: memory does not grow with the number of entries.
+ */
+import { closeSync, constants, createWriteStream, fchmodSync, fstatSync, ftruncateSync, openSync } from 'node:fs';
+import type { WriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import { extname } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { spreadsheetSafe } from '../core/spreadsheet-safe.js';
+
+export type ReportOutcome = 'changed' | 'unchanged' | 'failed' | 'planned' | 'invalid' | 'skipped';
+
+export interface ReportEntry {
+  /** Line of the import file; 0 (or absent in spirit) for targets not from a file. */
+  line: number;
+  user: string;
+  dn?: string;
+  action: string;
+  outcome: ReportOutcome;
+  reason?: string;
+}
+
+export type ReportFormat = 'csv' | 'json' | 'jsonl';
+
+export const REPORT_COLUMNS = ['line', 'user', 'dn', 'action', 'outcome', 'reason'] as const;
+
+/** The report path cannot be used; `message` is one sentence for the admin. */
+export class ReportError extends Error {
+  override readonly name = 'ReportError';
+  constructor(
+    readonly path: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface ReportWriter {
+  readonly path: string;
+  readonly format: ReportFormat;
+  /** Entries written so far. */
+  readonly count: number;
+  /**
+   * Queue an entry. The promise resolves when the writer can take more (await it
+   * to apply backpressure when streaming many entries); it never rejects — a
+   * write error is thrown by close().
+   */
+  write(entry: ReportEntry): Promise<void>;
+  /** Finish the file (closing the JSON array) and close it; throws ReportError if anything failed. */
+  close(): Promise<void>;
+}
+
+/**
+ * The format for a report path, from its extension. Throws ReportError for any
+ * other extension: call this while checking options, before any work starts.
+ */
+export function reportFormatFor(path: string): ReportFormat {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.csv') return 'csv';
+  if (ext === '.json') return 'json';
+  if (ext === '.jsonl') return 'jsonl';
+  throw new ReportError(
+    path,
+    `The report file must end in .csv, .json or .jsonl (got ${JSON.stringify(path)}).`,
+  );
+}
+
+function describeOpenError(path: string, err: unknown): ReportError {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const why =
+    code === 'ENOENT'
+      ? 'its directory does not exist'
+      : code === 'EISDIR'
+        ? 'it is a directory'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : err instanceof Error
+            ? err.message
+            : String(err);
+  return new ReportError(path, `Cannot write the report to ${path}: ${why}.`, { cause: err });
+}
+
+/** Open a file for the report: created 0600, or made 0600 and then emptied. */
+function openPrivate(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT, 0o600);
+  } catch (err) {
+    throw describeOpenError(path, err);
+  }
+  try {
+    if (fstatSync(fd).isFile()) {
+      try {
+        fchmodSync(fd, 0o600);
+      } catch (err) {
+        throw new ReportError(
+          path,
+          `Cannot make the existing file ${path} private (owner-only): it belongs to another user; choose another report path.`,
+          { cause: err },
+        );
+      }
+      ftruncateSync(fd, 0);
+    }
+    return fd;
+  } catch (err) {
+    closeSync(fd);
+    throw err instanceof ReportError ? err : describeOpenError(path, err);
+  }
+}
+
+function csvCell(value: string | undefined): string {
+  return spreadsheetSafe(value ?? '');
+}
+
+function csvLine(cells: (string | number)[]): string {
+  return stringify([cells], { record_delimiter: 'windows' });
+}
+
+function jsonEntry(entry: ReportEntry): string {
+  return JSON.stringify({
+    line: Number.isInteger(entry.line) && entry.line > 0 ? entry.line : null,
+    user: entry.user,
+    dn: entry.dn ? entry.dn : null,
+    action: entry.action,
+    outcome: entry.outcome,
+    reason: entry.reason ? entry.reason : null,
+  });
+}
+
+class StreamReportWriter implements ReportWriter {
+  private written = 0;
+  private closed = false;
+  private failure: unknown;
+
+  constructor(
+    readonly path: string,
+    readonly format: ReportFormat,
+    private readonly stream: WriteStream,
+  ) {
+    stream.on('error', (err) => {
+      this.failure ??= err;
+    });
+    if (format === 'csv') this.put('\uFEFF' + csvLine([...REPORT_COLUMNS]));
+    else if (format === 'json') this.put('[\n');
+  }
+
+  get count(): number {
+    return this.written;
+  }
+
+  private put(text: string): Promise<void> {
+    if (this.failure !== undefined || this.stream.write(text)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.stream.off('drain', done);
+        this.stream.off('error', done);
+        this.stream.off('close', done);
+        resolve();
+      };
+      this.stream.on('drain', done);
+      this.stream.on('error', done);
+      this.stream.on('close', done);
+    });
+  }
+
+  write(entry: ReportEntry): Promise<void> {
+    if (this.closed) throw new Error(`the report ${this.path} is already closed`);
+    let text: string;
+    switch (this.format) {
+      case 'csv':
+        text = csvLine([
+          Number.isInteger(entry.line) && entry.line > 0 ? entry.line : '',
+          csvCell(entry.user),
+          csvCell(entry.dn),
+          csvCell(entry.action),
+          csvCell(entry.outcome),
+          csvCell(entry.reason),
+        ]);
+        break;
+      case 'json':
+        text = (this.written === 0 ? '  ' : ',\n  ') + jsonEntry(entry);
+        break;
+      case 'jsonl':
+        text = jsonEntry(entry) + '\n';
+        break;
+    }
+    this.written++;
+    return this.put(text);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.format === 'json') this.stream.write(this.written === 0 ? ']\n' : '\n]\n');
+    this.stream.end();
+    try {
+      await finished(this.stream);
+    } catch (err) {
+      this.failure ??= err;
+    }
+    if (this.failure !== undefined) {
+      const detail = this.failure instanceof Error ? this.failure.message : String(this.failure);
+      throw new ReportError(this.path, `Writing the report ${this.path} failed: ${detail}.`, {
+        cause: this.failure,
+      });
+    }
+  }
+}
+
+/**
+ * Open the report at `path` (format from the extension). Synchronous so that a
+ * bad extension, a missing directory or a permission problem is reported before
+ * any work starts: open it before applying changes.
+ */
+export function openReport(path: string): ReportWriter {
+  const format = reportFormatFor(path);
+  const fd = openPrivate(path);
+  const stream = createWriteStream(path, { fd, encoding: 'utf8', autoClose: true });
+  return new StreamReportWriter(path, format, stream);
+}

@@ -1,0 +1,61 @@
+/**
+ * The journal of a writing run: JSON lines in $XDG_STATE_HOME/imctl/journal/, one line per entry
+ * changed (DN, objectGUID, values before and after), written as each change lands so an
+ * interrupted run still leaves a complete record. Owner-only: it names accounts.
+ */
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { ImState } from '../core/im-model.js';
+
+export interface JournalHeader {
+  type: 'run';
+  version: 1;
+  command: string;
+  startedAt: string;
+  server: string;
+}
+
+export interface JournalChange {
+  type: 'change';
+  dn: string;
+  guid: string;
+  before: ImState;
+  after: ImState;
+  at: string;
+}
+
+export function journalDir(env: NodeJS.ProcessEnv = process.env): string {
+  const state = env.XDG_STATE_HOME && env.XDG_STATE_HOME.length > 0 ? env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
+  return join(state, 'imctl', 'journal');
+}
+
+export class Journal {
+  private constructor(
+    readonly path: string,
+    private readonly stream: WriteStream,
+  ) {}
+
+  static open(command: string, server: string, env: NodeJS.ProcessEnv = process.env): Journal {
+    const dir = journalDir(env);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const path = join(dir, `${stamp}-${command}-${process.pid}.jsonl`);
+    const stream = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+    const journal = new Journal(path, stream);
+    journal.writeLine({ type: 'run', version: 1, command, startedAt: new Date().toISOString(), server } satisfies JournalHeader);
+    return journal;
+  }
+
+  record(change: Omit<JournalChange, 'type' | 'at'>): void {
+    this.writeLine({ type: 'change', ...change, at: new Date().toISOString() } satisfies JournalChange);
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve, reject) => this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  }
+
+  private writeLine(value: unknown): void {
+    this.stream.write(`${JSON.stringify(value)}\n`);
+  }
+}

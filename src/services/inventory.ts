@@ -1,0 +1,34 @@
+/**
+ * The state of the IM service as the read commands, enable and rebalance all need it: every
+ * server, its load (counted without fetching values) and capacity, and the orphans.
+ */
+import { capacityFor, type Settings } from '../config/settings.js';
+import type { ImServer } from '../core/im-model.js';
+import type { Directory } from '../directory/connection.js';
+import { discoverServers } from '../directory/servers.js';
+import { countHomed } from '../directory/users.js';
+
+export interface ServerLoad extends ImServer {
+  users: number;
+  capacity: number;
+}
+
+export interface Inventory {
+  servers: ServerLoad[];
+  /** Users homed anywhere. */
+  totalHomed: number;
+  /** Users pointing at a router or at no existing server. */
+  orphaned: number;
+}
+
+export async function takeInventory(directory: Directory, settings: Settings): Promise<Inventory> {
+  const servers = await discoverServers(directory);
+  const { perServer, total } = await countHomed(directory, servers.map((s) => s.dn));
+  const loads = servers.map((server) => ({
+    ...server,
+    users: perServer.get(server.dn) ?? 0,
+    capacity: server.hostsUsers ? capacityFor(settings, [server.name, server.cn, server.host]) : 0,
+  }));
+  const onHomeServers = loads.filter((s) => s.hostsUsers).reduce((sum, s) => sum + s.users, 0);
+  return { servers: loads, totalHomed: total, orphaned: total - onHomeServers };
+}

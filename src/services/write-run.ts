@@ -1,0 +1,251 @@
+/**
+ * The one write path shared by enable, disable, move, import, rebalance and undo. Given planned
+ * targets, it writes the plan as LDIF (--ldif), asks before changing several users on a
+ * terminal, records a journal, applies the writes pipelined, and reports every target's outcome
+ * as it settles (stdout, --json, --report) — streaming, so 100,000 targets need no more memory
+ * than the window of writes in flight. Failures become the contract's exit codes.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { Context } from '../cli/context.js';
+import type { WriteFlags } from '../cli/options.js';
+import { Interrupted, PartialFailure, UsageError } from '../core/errors.js';
+import { IM_ATTRIBUTES, type ImState } from '../core/im-model.js';
+import { LDIF_HEADER, ldifModifyRecord } from '../core/ldif.js';
+import type { Outcome, UserPlan } from '../core/provision.js';
+import type { Directory } from '../directory/connection.js';
+import { applyWrites, type WriteTask } from '../directory/writer.js';
+import { Journal } from '../journal/journal.js';
+import type { ReportWriter } from '../io/report.js';
+import { startProgress } from '../ui/progress.js';
+
+export interface Target {
+  /** CSV line, when the target came from a file. */
+  line?: number | undefined;
+  /** The name as the admin gave it. */
+  name: string;
+  action: string;
+  dn?: string | undefined;
+  guid?: string | undefined;
+  plan: UserPlan;
+  /** A short description of the change for humans, e.g. "on im-east". */
+  summary?: string | undefined;
+}
+
+type WriteTarget = Target & { plan: Extract<UserPlan, { kind: 'write' }>; dn: string };
+
+export interface TargetResult {
+  line?: number | undefined;
+  user: string;
+  dn: string | null;
+  action: string;
+  outcome: Outcome;
+  reason: string | null;
+  before?: ImState | undefined;
+  after?: ImState | undefined;
+}
+
+export interface RunSummary {
+  changed: number;
+  unchanged: number;
+  failed: number;
+  planned: number;
+}
+
+export interface WriteRunOptions extends WriteFlags {
+  command: string;
+  /** Merged into the --json document (e.g. rebalance's plan). */
+  jsonExtra?: Record<string, unknown>;
+  /** For the wizard: answer the confirmation here instead of prompting. */
+  confirm?: (question: string) => Promise<boolean>;
+  /** For the wizard: see every result as it settles. */
+  onResult?: (result: TargetResult) => void;
+  /** Results printed one per line up to this many targets; beyond it only failures (default 50). */
+  detailLimit?: number;
+}
+
+/** Targets come from a function so a large run can be walked twice (count, then write) without holding them. */
+export type TargetSource = () => Iterable<Target>;
+
+const MAX_FAILURES_PRINTED = 100;
+
+export async function executeTargets(
+  context: Context,
+  directory: Directory,
+  source: TargetSource | Target[],
+  options: WriteRunOptions,
+): Promise<{ summary: RunSummary; journal?: string }> {
+  const { out } = context;
+  const targets: TargetSource = Array.isArray(source) ? () => source : source;
+  const planOnly = !!options.dryRun || options.ldif !== undefined;
+
+  let total = 0;
+  let writeCount = 0;
+  for (const target of targets()) {
+    total++;
+    if (target.plan.kind === 'write') writeCount++;
+  }
+
+  if (!planOnly && writeCount > 1 && !options.yes && out.interactive) {
+    const question = `Change ${writeCount} users on ${directory.endpoint.host}?`;
+    const ok = options.confirm ? await options.confirm(question) : await askConfirm(question);
+    if (!ok) throw new Interrupted('Nothing was written.');
+  }
+
+  const sink = await openSinks(context, options, total);
+  const emit = (target: Target, outcome: Outcome, reason: string | null, plan?: WriteTarget['plan']) =>
+    sink.emit({ line: target.line, user: target.name, dn: target.dn ?? null, action: target.action, outcome, reason, before: plan?.before, after: plan?.after });
+
+  let journal: Journal | undefined;
+  try {
+    if (options.ldif !== undefined) await writeLdif(context, options.ldif, targets, writeCount);
+    // Everything that needs no write is settled first, in input order.
+    for (const target of targets()) {
+      if (target.plan.kind === 'unchanged') emit(target, 'unchanged', null);
+      else if (target.plan.kind === 'failed') emit(target, 'failed', target.plan.reason);
+      else if (planOnly) emit(target, 'planned', null, target.plan);
+    }
+    if (!planOnly && writeCount > 0) {
+      journal = Journal.open(options.command, directory.endpoint.host, context.env);
+      out.info(`Journal: ${journal.path}`);
+      const progress = startProgress(out, writeCount, options.command);
+      let done = 0;
+      let failed = 0;
+      const started = new Set<WriteTarget>();
+      const tasks = function* () {
+        for (const target of targets()) {
+          if (target.plan.kind !== 'write') continue;
+          const write = target as WriteTarget;
+          started.add(write);
+          yield { target: write, dn: write.dn, before: write.plan.before, after: write.plan.after, ops: write.plan.ops } satisfies WriteTask & { target: WriteTarget };
+        }
+      };
+      try {
+        await applyWrites(directory, tasks(), { concurrency: context.settings.concurrency, signal: context.signal }, (task, result) => {
+          started.delete(task.target);
+          done++;
+          if (result.outcome === 'changed') {
+            journal!.record({ dn: task.dn, guid: task.target.guid ?? '', before: task.before, after: task.after });
+            emit(task.target, 'changed', null, task.target.plan);
+          } else {
+            failed++;
+            emit(task.target, 'failed', result.reason);
+          }
+          progress.update(done, failed);
+        });
+      } finally {
+        progress.stop();
+        await journal.close();
+      }
+      // Interrupted: writes never started are reported as not done.
+      if (context.signal.aborted) {
+        let skipping = false;
+        for (const target of targets()) {
+          if (target.plan.kind !== 'write') continue;
+          if (!skipping && !started.has(target as WriteTarget) && done < writeCount) skipping = true;
+          if (skipping && !started.has(target as WriteTarget)) emit(target, 'failed', 'not attempted: the run was interrupted');
+        }
+      }
+    }
+  } finally {
+    await sink.close(journal?.path);
+  }
+
+  const summary = sink.summary;
+  if (context.signal.aborted) {
+    throw new Interrupted(`Interrupted: ${summary.changed} changed before stopping${journal ? `; the journal ${journal.path} records them` : ''}. Re-run to finish: done targets report "unchanged".`);
+  }
+  if (summary.failed > 0) {
+    throw new PartialFailure(`${summary.failed} of ${total} target(s) failed; the rest were done. Fix the reasons and re-run: done targets report "unchanged".`);
+  }
+  return { summary, ...(journal ? { journal: journal.path } : {}) };
+}
+
+async function askConfirm(message: string): Promise<boolean> {
+  const { confirm } = await import('@inquirer/prompts');
+  return confirm({ message, default: false }, { output: process.stderr });
+}
+
+async function writeLdif(context: Context, path: string, targets: TargetSource, count: number): Promise<void> {
+  const stream: NodeJS.WritableStream = path === '-' ? context.out.streams.stdout : createWriteStream(path, { mode: 0o600 });
+  const write = (text: string) => new Promise<void>((resolve, reject) => (stream.write(text, (error) => (error ? reject(error) : resolve()))));
+  await write(LDIF_HEADER);
+  for (const t of targets()) {
+    if (t.plan.kind === 'write') await write(ldifModifyRecord(t.dn!, t.plan.ops, `${t.action} ${t.name}${t.summary ? `: ${t.summary}` : ''}`));
+  }
+  if (path !== '-') {
+    await new Promise<void>((resolve, reject) => {
+      (stream as WriteStream).on('error', reject);
+      stream.end(() => resolve());
+    });
+    context.out.info(`LDIF for ${count} change(s) written to ${path} (apply with: ldapmodify -f ${path}).`);
+  }
+}
+
+interface Sinks {
+  emit(result: TargetResult): void;
+  close(journal: string | undefined): Promise<void>;
+  summary: RunSummary;
+}
+
+/** Where results go: the human listing, the streamed --json document, the --report file. */
+async function openSinks(context: Context, options: WriteRunOptions, total: number): Promise<Sinks> {
+  const { out } = context;
+  const summary: RunSummary = { changed: 0, unchanged: 0, failed: 0, planned: 0 };
+  let report: ReportWriter | undefined;
+  if (options.report) {
+    const { openReport } = await import('../io/report.js');
+    report = openReport(options.report);
+  }
+  // `--ldif -` owns stdout: then outcomes go to stderr and --json is not printed.
+  const ldifOnStdout = options.ldif === '-';
+  const print = ldifOnStdout ? (text: string) => out.info(text) : (text: string) => out.print(text);
+  const json = out.json && !ldifOnStdout;
+  const stdout = out.streams.stdout;
+  let first = true;
+  if (json) stdout.write(`{"command":${JSON.stringify(options.command)},"results":[`);
+  const detailed = total <= (options.detailLimit ?? 50);
+  let failuresPrinted = 0;
+  const c = out.color;
+  const paint: Record<Outcome, (s: string) => string> = { changed: c.green, unchanged: c.dim, failed: c.red, planned: c.cyan };
+
+  return {
+    summary,
+    emit(result) {
+      summary[result.outcome]++;
+      options.onResult?.(result);
+      report?.write({ line: result.line ?? 0, user: result.user, dn: result.dn ?? '', action: result.action, outcome: result.outcome, reason: result.reason ?? '' });
+      if (json) {
+        stdout.write(`${first ? '\n' : ',\n'}${JSON.stringify(result)}`);
+        first = false;
+        return;
+      }
+      if (out.json) return;
+      if (!detailed && result.outcome !== 'failed') return;
+      if (result.outcome === 'failed' && ++failuresPrinted > MAX_FAILURES_PRINTED) return;
+      const where = result.line ? `line ${result.line}: ` : '';
+      const what = result.outcome === 'failed' ? result.reason ?? '' : result.outcome === 'planned' ? describeState(result.after) || 'clear the IM attributes' : '';
+      print(`${paint[result.outcome](result.outcome.padEnd(9))} ${where}${result.user}${what ? ` — ${what}` : ''}`);
+    },
+    async close(journal) {
+      await report?.close();
+      if (json) {
+        const tail = { summary, journal: journal ?? null, ...options.jsonExtra };
+        stdout.write(`\n],${JSON.stringify(tail).slice(1)}\n`);
+        return;
+      }
+      if (out.json) return;
+      if (failuresPrinted > MAX_FAILURES_PRINTED) print(c.red(`… and ${failuresPrinted - MAX_FAILURES_PRINTED} more failures${options.report ? ` (all in ${options.report})` : ' (use --report FILE for all)'}.`));
+      print(
+        `${options.command}: ${summary.changed} changed, ${summary.unchanged} unchanged, ${summary.failed} failed${summary.planned ? `, ${summary.planned} planned (nothing written)` : ''}.`,
+      );
+      if (options.report) out.info(`Report: ${options.report}`);
+    },
+  };
+}
+
+function describeState(state: ImState | undefined): string {
+  if (!state) return '';
+  return IM_ATTRIBUTES.filter((a) => state[a] !== undefined).map((a) => `${a}=${state[a]}`).join(' ');
+}
+
+export { UsageError };

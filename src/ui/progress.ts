@@ -1,0 +1,53 @@
+/**
+ * Progress for long writes: a bar on a terminal (stderr), a plain summary line otherwise, so logs
+ * of scheduled runs stay readable. cli-progress prints nothing when stderr is not a TTY.
+ */
+import type { Output } from './output.js';
+
+export interface Progress {
+  update(done: number, failed: number): void;
+  stop(): void;
+}
+
+const BAR_THRESHOLD = 20;
+
+export function startProgress(out: Output, total: number, label: string): Progress {
+  const started = Date.now();
+  const stderr = out.streams.stderr;
+  if (!stderr.isTTY || total < BAR_THRESHOLD) {
+    return {
+      update() {},
+      stop() {
+        if (total >= BAR_THRESHOLD) {
+          const seconds = (Date.now() - started) / 1000;
+          out.info(`${label}: ${total} writes in ${seconds.toFixed(1)} s (${Math.round(total / Math.max(seconds, 0.001))}/s).`);
+        }
+      },
+    };
+  }
+  // Loaded only when a bar is drawn, so short commands never pay for it.
+  let bar: import('cli-progress').SingleBar | undefined;
+  let pending: { done: number; failed: number } | undefined;
+  import('cli-progress').then(({ default: cliProgress }) => {
+    bar = new cliProgress.SingleBar(
+      {
+        stream: stderr as NodeJS.WriteStream,
+        format: `${label} [{bar}] {value}/{total} | {rate}/s | ETA {eta_formatted} | failed {failed}`,
+        hideCursor: true,
+        etaBuffer: 200,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(total, pending?.done ?? 0, { failed: pending?.failed ?? 0, rate: 0 });
+  });
+  return {
+    update(done, failed) {
+      pending = { done, failed };
+      const rate = Math.round(done / Math.max((Date.now() - started) / 1000, 0.001));
+      bar?.update(done, { failed, rate });
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}
