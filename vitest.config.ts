@@ -9,13 +9,15 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/core/**/*.test.ts', 'test/config/**/*.test.ts', 'test/io/**/*.test.ts', 'test/dns/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/directory/errors.test.ts'],
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/**/*.lab.test.ts', '**/node_modules/**'],
         },
       },
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
+          // Tests that cross the wire are named *.lab.test.ts, beside the unit tests of the same module.
+          include: ['test/**/*.lab.test.ts'],
           globalSetup: ['test/support/lab-setup.ts'],
           // One directory shared by every file: run files one after another.
           fileParallelism: false,

@@ -307,7 +307,8 @@ write_smb_conf() {
 	ncalrpc dir = $RUN_DIR/ncalrpc
 	ntp signd socket directory = $RUN_DIR/ntp_signd
 	winbindd socket directory = $RUN_DIR/winbindd
-	log file = $LOG_DIR/samba.log
+	# samba itself logs to log/log.samba (-l); samba-tool and friends to log/log.<name>
+	log file = $LOG_DIR/log.%m
 	logging = file
 	max log size = 20000
 	# LDAP, DNS, and RPC only for samba-tool dns (endpoint mapper on 127.0.0.1:135)
@@ -333,6 +334,7 @@ EOF
 start_samba() {
   check_ports_free
   ensure_server_cert
+  write_smb_conf # from this script every time: a changed setting applies at the next start
   mkdir -p "$RUN_DIR/lock" "$LOG_DIR"
   local pid t
   # setsid: samba leads its own session and process group, so `down` can stop exactly it.
@@ -352,7 +354,7 @@ start_samba() {
   echo "$pid" >"$PID_FILE"
   for t in $(seq 1 600); do
     if ! pid_alive "$pid"; then
-      tail -20 "$LOG_DIR/samba.log" >&2 2>/dev/null || true
+      tail -20 "$LOG_DIR/log.samba" >&2 2>/dev/null || true
       tail -5 "$LOG_DIR/samba.stdout" >&2 2>/dev/null || true
       rm -f "$PID_FILE"
       die "samba exited during start-up (logs in $LOG_DIR)"
@@ -665,7 +667,8 @@ cmd_env() {
     "IMCTL_LAB_IM_DOMAIN=$IM_DOMAIN" \
     "IMCTL_LAB_CONFIG=$LAB/imctl.json" \
     "IMCTL_LAB_JSON=$LAB/lab.json"; do
-    printf 'export %s=%q\n' "${kv%%=*}" "${kv#*=}"
+    local v="${kv#*=}"
+    printf "export %s='%s'\n" "${kv%%=*}" "${v//\'/\'\\\'\'}" # POSIX single quotes
   done
 }
 

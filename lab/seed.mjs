@@ -427,8 +427,9 @@ function labJson(labDir, opts) {
     adminUpn: ADMIN_UPN,
     adminDn: ADMIN_DN,
     adminNetbios: `${NETBIOS}\\Administrator`,
-    adminPassword: passwordFile,
-    userPassword: join(labDir, 'user.password'),
+    adminPasswordFile: passwordFile,
+    adminPassword: passwordFile, // a path, as adminPasswordFile (the file holds the password)
+    userPasswordFile: join(labDir, 'user.password'),
     caFile,
     ldapsUrl: 'ldaps://localhost',
     ldapUrl: 'ldap://localhost',

@@ -174,5 +174,26 @@ Examples:
       hooks.execute(globals(command), async (context) => (await import('../commands/rebalance.js')).rebalanceCommand(context, options)),
     );
 
+  writeOptions(
+    program
+      .command('undo')
+      .description('put back what a recorded run changed (compare-and-set: entries changed since are reported, not overwritten)')
+      .argument('<journal>', 'a journal file printed by a writing run ($XDG_STATE_HOME/imctl/journal/…)'),
+  )
+    .addHelpText('after', '\nExamples:\n  imctl undo ~/.local/state/imctl/journal/2026-11-25T20-11-00-000Z-import-4242.jsonl --dry-run\n  imctl undo JOURNAL --yes')
+    .action(async (journal: string, options, command: Command) =>
+      hooks.execute(globals(command), async (context) => (await import('../commands/undo.js')).undoCommand(context, journal, options)),
+    );
+
+  program
+    .command('resolve')
+    .description('how an RVP client reaches user@domain: SRV _rvp._tcp.<domain>, else http://<domain>/instmsg/aliases/<user>')
+    .argument('<address>', 'an IM address, user@domain')
+    .option('--check', 'also check the address and the SRV targets against the directory')
+    .addHelpText('after', '\nExamples:\n  imctl resolve paul@im.corp.example.com\n  imctl resolve paul@im.corp.example.com --dns-server 10.0.0.53 --check --json')
+    .action(async (address: string, options, command: Command) =>
+      hooks.execute(globals(command), async (context) => (await import('../commands/resolve.js')).resolveCommand(context, address, options)),
+    );
+
   return program;
 }

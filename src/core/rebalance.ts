@@ -320,7 +320,7 @@ function checkUsers(srvs: readonly Srv[], orphans: readonly string[]): void {
           const oc = owner(c);
           throw new Error(
             oa === oc
-              ? `planRebalance: user ${JSON.stringify(keys[i])} is listed twice on ${oa}`
+              ? `planRebalance: user ${JSON.stringify(keys[i])} is listed twice ${c >= n - orphans.length ? 'among' : 'on'} ${oa}`
               : `planRebalance: user ${JSON.stringify(keys[i])} is listed on both ${oa} and ${oc}`,
           );
         }
@@ -518,44 +518,41 @@ export function planRebalance(input: PlanInput): PlanResult {
   }
 
   const limit = maxMoves === undefined ? minimalMoves : Math.min(maxMoves, minimalMoves);
-  const sources: { user: string; from: Srv | null; reason: MoveReason }[] = [];
-  const take = (user: string, from: Srv | null, reason: MoveReason): boolean => {
-    if (sources.length >= limit) return false;
-    sources.push({ user, from, reason });
-    if (from) from.taken++;
-    return true;
-  };
-  const takeRange = (sh: Shed, lo: number, hi: number, reason: MoveReason): void => {
-    for (let i = lo; i < hi; i++) if (!take(sh.sorted[i]!, sh.srv, reason)) return;
-  };
-  if (limit > 0) {
-    for (const u of [...orphansIn].sort()) if (!take(u, null, 'orphan')) break;
-    for (const sh of sheds) if (sh.srv.role === 'drain') takeRange(sh, 0, sh.srv.load, 'drain');
-    for (const sh of sheds) {
-      if (sh.srv.role !== 'drain') takeRange(sh, sh.srv.load - sh.capacityPart, sh.srv.load, 'over-capacity');
-    }
-    for (const sh of sheds) {
-      if (sh.srv.role !== 'drain') takeRange(sh, sh.srv.load - sh.count, sh.srv.load - sh.capacityPart, 'even');
-    }
+  // Moves in priority order, as ranges of sorted user lists: [users, lo, hi, from, reason].
+  const ranges: [readonly string[], number, number, Srv | null, MoveReason][] = [];
+  ranges.push([[...orphansIn].sort(), 0, orphansIn.length, null, 'orphan']);
+  for (const sh of sheds) if (sh.srv.role === 'drain') ranges.push([sh.sorted, 0, sh.srv.load, sh.srv, 'drain']);
+  for (const sh of sheds) {
+    if (sh.srv.role !== 'drain') ranges.push([sh.sorted, sh.srv.load - sh.capacityPart, sh.srv.load, sh.srv, 'over-capacity']);
+  }
+  for (const sh of sheds) {
+    if (sh.srv.role !== 'drain') ranges.push([sh.sorted, sh.srv.load - sh.count, sh.srv.load - sh.capacityPart, sh.srv, 'even']);
   }
 
-  // Destinations: water-fill the kept moves within each receiver's uncapped gain.
+  // Destinations: water-fill the kept moves within each receiver's uncapped gain,
+  // then hand them out in blocks by receiver key.
   const gainers = receivers.filter((r) => r.target > r.load);
   const got =
-    sources.length === minimalMoves
+    limit === minimalMoves
       ? gainers.map((r) => r.target - r.load)
       : waterFill(
           gainers.map((r) => ({ key: r.key, load: r.load, cap: r.cap, room: r.target - r.load })),
-          sources.length,
+          limit,
         );
-  const moves: PlannedMove[] = new Array<PlannedMove>(sources.length);
+  const moves: PlannedMove[] = new Array<PlannedMove>(limit);
   let m = 0;
-  gainers.forEach((r, i) => {
-    for (let k = got[i]!; k > 0; k--, m++) {
-      const src = sources[m]!;
-      moves[m] = { user: src.user, from: src.from ? src.from.key : null, to: r.key, reason: src.reason };
+  let dest = 0;
+  let destLeft = got[0] ?? 0;
+  for (const [users, lo, hi, from, reason] of ranges) {
+    const fromKey = from ? from.key : null;
+    const first = m;
+    for (let i = lo; i < hi && m < limit; i++, m++) {
+      while (destLeft === 0) destLeft = got[++dest]!;
+      destLeft--;
+      moves[m] = { user: users[i]!, from: fromKey, to: gainers[dest]!.key, reason };
     }
-  });
+    if (from) from.taken += m - first;
+  }
   const gotBy = new Map<Srv, number>(gainers.map((r, i) => [r, got[i]!]));
 
   return {

@@ -103,6 +103,26 @@ export class Directory {
     });
   }
 
+  /**
+   * Visit every entry of a paged search page by page, without keeping them. On a lost connection
+   * the search restarts, so `visit` must tolerate a restart: `onRestart` is called first.
+   */
+  async forEachEntry(base: string, spec: SearchSpec, visit: (entry: DirEntry) => void, onRestart?: () => void): Promise<void> {
+    let attempt = 0;
+    await this.withRetry(`searching ${base}`, async (client) => {
+      if (attempt++ > 0) onRestart?.();
+      for await (const page of client.searchPaginated(base, {
+        scope: spec.scope ?? 'sub',
+        filter: spec.filter,
+        attributes: spec.attributes,
+        explicitBufferAttributes: spec.buffers ?? [],
+        paged: { pageSize: PAGE_SIZE },
+      })) {
+        for (const raw of page.searchEntries) visit(new DirEntry(raw.dn, raw));
+      }
+    });
+  }
+
   /** Count matching entries without fetching any attribute values ("1.1"). */
   async count(base: string, filter: string): Promise<number> {
     return this.withRetry(`counting under ${base}`, async (client) => {

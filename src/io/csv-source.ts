@@ -10,9 +10,8 @@
  * problem naming the line, instead of being buffered.
  *
  * Line numbers are physical lines of the file (header = line 1) where the record
- * starts. csv-parse's own `info.lines` counts every CR and LF inside a quoted
- * field as a line (so CRLF inside quotes counts twice); we correct for that (see
- * LineTracker) so that numbers match what an editor shows.
+ * starts, as an editor shows them (see LineTracker: csv-parse's own count is off
+ * after a CRLF inside quotes).
  *
  * Problems of two kinds:
  * - row problems (bad action, duplicate user, wrong number of fields, bad
@@ -21,7 +20,8 @@
  *   (unclosed quote, stray quote, a record over the size limit): reported with
  *   `fatal: true` and scanning stops there.
  * Problems with the file itself (missing, a directory, unreadable, empty, no
- * header, UTF-16) throw ImportFileError before any row is yielded.
+ * header, UTF-16, an .xlsx/.xls workbook) throw ImportFileError before any row
+ * is yielded.
  */
 import { once } from 'node:events';
 import type { FileHandle } from 'node:fs/promises';
@@ -53,7 +53,8 @@ export type ImportFileErrorCode =
   | 'unreadable'
   | 'empty'
   | 'no-header'
-  | 'wrong-encoding';
+  | 'wrong-encoding'
+  | 'not-csv';
 
 /** A problem with the import file as a whole; `message` is one sentence for the admin. */
 export class ImportFileError extends Error {
@@ -187,30 +188,27 @@ function countChar(fields: readonly string[], ch: string): number {
 }
 
 /**
- * Physical line numbers from csv-parse's info. csv-parse counts one line per
- * record delimiter and per skipped empty line (right), and one per CR or LF
- * character inside a field (so a CRLF inside quotes counts twice and a stray CR
- * once, where an editor counts one and none). Every CR inside a field therefore
- * adds exactly one spurious line; we subtract them.
+ * Physical line numbers (what an editor shows). csv-parse's `info.lines` is not
+ * usable for this: it counts every CR and LF inside a quoted value as a line (a
+ * CRLF inside quotes counts twice, a bare CR once) and is not yet up to date
+ * when the last record of a file ending in a bare CR is emitted. Instead: a
+ * record starts on the line after the previous record ended, plus the empty
+ * lines csv-parse skipped in between (`info.empty_lines`), and ends as many lines
+ * later as it holds LF characters (only a quoted value can hold one).
  */
 class LineTracker {
-  private spurious = 0;
   private lastEnd = 0;
   private lastEmpty = 0;
 
   /** Start line of a record csv-parse has just emitted. */
-  record(fields: readonly string[], info: { lines: number; empty_lines: number }): number {
-    this.spurious += countChar(fields, '\r');
-    const end = info.lines - this.spurious;
-    this.lastEnd = end;
+  record(fields: readonly string[], info: { empty_lines: number }): number {
+    const start = this.lastEnd + 1 + Math.max(0, info.empty_lines - this.lastEmpty);
     this.lastEmpty = info.empty_lines;
-    return end - countChar(fields, '\n');
+    this.lastEnd = start + countChar(fields, '\n');
+    return start;
   }
 
-  /**
-   * Start line of the record csv-parse failed on: the line after the last
-   * record, plus the empty lines skipped since.
-   */
+  /** Start line of the record csv-parse failed on. */
   failed(err: CsvError): number {
     const empty = typeof err['empty_lines'] === 'number' ? err['empty_lines'] : this.lastEmpty;
     return this.lastEnd + 1 + Math.max(0, empty - this.lastEmpty);
@@ -247,6 +245,28 @@ function describeCsvError(err: CsvError, line: number, maxRecordBytes: number): 
   return { line, reason: `${reason}; the rest of the file was not checked`, fatal: true };
 }
 
+/** Recognise files that are clearly not UTF-8 CSV from their first bytes. */
+function sniff(chunk: Buffer, path: string): ImportFileError | undefined {
+  const b0 = chunk[0];
+  const b1 = chunk[1];
+  if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff)) {
+    return new ImportFileError(
+      'wrong-encoding',
+      path,
+      `${path} is UTF-16 text; save it as UTF-8 (in Excel: "CSV UTF-8 (Comma delimited)").`,
+    );
+  }
+  const magic = chunk.subarray(0, 4).toString('hex');
+  if (magic === '504b0304' || magic === 'd0cf11e0') {
+    return new ImportFileError(
+      'not-csv',
+      path,
+      `${path} is a spreadsheet workbook, not CSV; save it as "CSV UTF-8 (Comma delimited)" and import that file.`,
+    );
+  }
+  return undefined;
+}
+
 /**
  * Read the file into the parser with backpressure. Stops (without ending the
  * parser) when `signal` aborts. Also guards against a physical line longer than
@@ -272,14 +292,8 @@ async function feed(
       if (signal.aborted) return;
       if (first) {
         first = false;
-        const b0 = chunk[0];
-        const b1 = chunk[1];
-        if ((b0 === 0xff && b1 === 0xfe) || (b0 === 0xfe && b1 === 0xff)) {
-          result.error = new ImportFileError(
-            'wrong-encoding',
-            path,
-            `${path} is UTF-16 text; save it as UTF-8 (in Excel: "CSV UTF-8 (Comma delimited)").`,
-          );
+        result.error = sniff(chunk, path);
+        if (result.error) {
           parser.destroy(result.error);
           return;
         }
@@ -331,7 +345,7 @@ async function feed(
  * thing yielded.
  *
  * Throws ImportFileError when the file is missing, a directory, unreadable,
- * empty, UTF-16, or has no header row.
+ * empty, UTF-16, a spreadsheet workbook, or has no header row.
  */
 export async function* importRecords(
   path: string,
@@ -368,7 +382,7 @@ export async function* importRecords(
     try {
       for await (const { record, info } of parser as AsyncIterable<{
         record: string[];
-        info: { lines: number; empty_lines: number };
+        info: { empty_lines: number };
       }>) {
         const line = lines.record(record, info);
         // The partial record the parser flushes when an over-long line stopped reading.

@@ -22,11 +22,10 @@ export interface Inventory {
 }
 
 export async function takeInventory(directory: Directory, settings: Settings): Promise<Inventory> {
-  const servers = await discoverServers(directory);
-  const { perServer, total } = await countHomed(directory, servers.map((s) => s.dn));
+  const [servers, { perServer, total }] = await Promise.all([discoverServers(directory), countHomed(directory)]);
   const loads = servers.map((server) => ({
     ...server,
-    users: perServer.get(server.dn) ?? 0,
+    users: perServer.get(server.dn.toLowerCase()) ?? 0,
     capacity: server.hostsUsers ? capacityFor(settings, [server.name, server.cn, server.host]) : 0,
   }));
   const onHomeServers = loads.filter((s) => s.hostsUsers).reduce((sum, s) => sum + s.users, 0);

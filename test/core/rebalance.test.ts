@@ -136,7 +136,9 @@ function bruteLoads(input: PlanInput): Reference {
       // valid even target: receivers within one user of fair share P*c/C, excluded keep min(load, cap), drains 0
       const ok = srvs.every((s, i) =>
         isReceiver(s)
-          ? Math.abs(f[i]! * C - P * s.capacity) < C
+          ? C === 0
+            ? f[i] === 0
+            : Math.abs(f[i]! * C - P * s.capacity) < C
           : f[i] === (s.drain ? 0 : Math.min(loads[i]!, s.capacity)),
       );
       if (ok) evenMoves = Math.min(evenMoves, moves);
@@ -197,12 +199,24 @@ function shuffle<T>(arr: readonly T[], seed: number): T[] {
 }
 
 const serverArb = (maxCap: number, maxUsers: number) =>
-  fc.record({
-    cap: fc.integer({ min: 0, max: maxCap }),
-    n: fc.integer({ min: 0, max: maxUsers }),
-    receive: fc.integer({ min: 0, max: 3 }).map((x) => x !== 0), // 75% receive
-    drain: fc.integer({ min: 0, max: 4 }).map((x) => x === 0), // 20% drain
-  });
+  fc
+    .record({
+      // mostly roomy servers, some tiny ones, so that most cases are feasible but not all
+      cap: fc.oneof(
+        { arbitrary: fc.integer({ min: 0, max: maxCap }), weight: 3 },
+        { arbitrary: fc.integer({ min: 0, max: 3 }), weight: 1 },
+      ),
+      receive: fc.integer({ min: 0, max: 4 }).map((x) => x !== 0), // 80% receive
+      drain: fc.integer({ min: 0, max: 6 }).map((x) => x === 0), // ~14% drain
+    })
+    .chain((s) =>
+      fc
+        .oneof(
+          { arbitrary: fc.integer({ min: 0, max: Math.min(s.cap, maxUsers) }), weight: 2 }, // within capacity
+          { arbitrary: fc.integer({ min: 0, max: maxUsers }), weight: 1 },
+        )
+        .map((n) => ({ ...s, n })),
+    );
 
 const inputArb = (o: { maxServers: number; maxCap: number; maxUsers: number; maxOrphans: number }) =>
   fc
@@ -303,9 +317,11 @@ describe('planRebalance: hand-worked cases', () => {
     ['maxMoves above need changes nothing',        { spec: 'A:10/12 B:10/0', maxMoves: 99, after: '10 2', moves: 2 }],
     ['even: exact fair shares 3/3/6',              { spec: 'A:10/10 B:10/0 C:20/2', even: true, after: '3 3 6', moves: 7 }],
     ['even: +1 where it saves a move',             { spec: 'A:10/7 B:10/0 C:10/0', even: true, after: '3 2 2', moves: 4 }],
-    ['even: +1 by largest remainder otherwise',    { spec: 'A:3/0 B:4/0 C:10/7', even: true, after: '1 2 4', moves: 3 }],
+    ['even: +1 by largest remainder otherwise',    { spec: 'A:3/0 B:4/0 C:10/0', orphans: 7, even: true, after: '1 2 4', moves: 7 }],
+    ['even: a saving +1 beats a larger remainder',  { spec: 'A:3/0 B:4/0 C:10/7', even: true, after: '1 1 5', moves: 2 }],
     ['even: excluded keep theirs',                 { spec: 'A:10/9x B:10/0 C:10/4', even: true, after: '9 2 2', moves: 2 }],
     ['even: drain and orphans',                    { spec: 'A:10/4d B:10/1 C:30/3', orphans: 4, even: true, after: '0 3 9', moves: 8 }],
+    ['even: equal remainders go to the fuller',     { spec: 'A:10/0 B:10/2', orphans: 3, even: true, after: '2 3', moves: 3 }],
     ['even: infeasible like fit mode',             { spec: 'A:10/12 B:10/9', orphans: 1, even: true, after: '12 9', moves: 0, minimal: 3, shortfall: 2 }],
     ['zero-capacity receiver must shed',           { spec: 'A:0/3 B:10/1',            after: '0 4',      moves: 3 }],
     ['zero-capacity receiver never receives',      { spec: 'A:0/0 B:10/0', orphans: 2, after: '0 2',      moves: 2 }],
@@ -373,6 +389,28 @@ describe('planRebalance: hand-worked cases', () => {
   });
 });
 
+describe('planRebalance: at scale', () => {
+  it('finds one duplicate among 200,000 users and plans a 200-server fleet within capacity', () => {
+    const fleet: PlanServer[] = Array.from({ length: 200 }, (_, i) => ({
+      key: `CN=IM${String(i).padStart(3, '0')},DC=corp`,
+      name: `IM${i}`,
+      capacity: 1500,
+      users: Array.from({ length: i < 3 ? 5000 : 900 }, (_, k) => `CN=U${i}-${k},DC=corp`),
+      receive: i % 10 !== 9,
+      drain: i % 50 === 7,
+    }));
+    const dup = fleet.map((s, i) => (i === 150 ? { ...s, users: [...s.users, 'CN=U2-4321,DC=corp'] } : s));
+    expect(() => planRebalance({ servers: dup })).toThrow(/"CN=U2-4321,DC=corp" is listed on both server "CN=IM002,DC=corp" and server "CN=IM150,DC=corp"/);
+    const r = planRebalance({ servers: fleet });
+    const excess = fleet.reduce((a, s) => a + Math.max(0, s.users.length - ec(s)), 0);
+    expect(r.feasible).toBe(true);
+    expect(r.moves).toHaveLength(excess);
+    r.load.forEach((l, i) => expect(l.after).toBeLessThanOrEqual(ec(fleet[i]!)));
+    const gainers = r.load.filter((l, i) => l.after > l.before && isReceiver(fleet[i]!)).map((l) => l.after);
+    expect(Math.max(...gainers) - Math.min(...gainers)).toBeLessThanOrEqual(1); // same capacity: level fill
+  });
+});
+
 describe('planRebalance: input validation', () => {
   const ok = (): PlanServer[] => servers('A:10/2 B:10/1');
   it.each<[string, () => PlanInput, RegExp]>([
@@ -383,7 +421,7 @@ describe('planRebalance: input validation', () => {
     ['user on two servers', () => ({ servers: [ok()[0]!, { ...ok()[1]!, users: ['A01'] }] }), /"A01" is listed on both server "A" and server "B"/],
     ['user twice on a server', () => ({ servers: [{ ...ok()[0]!, users: ['x', 'y', 'x'] }] }), /"x" is listed twice on server "A"/],
     ['orphan also on a server', () => ({ servers: ok(), orphans: ['B00'] }), /"B00" is listed on both server "B" and the orphans/],
-    ['orphan twice', () => ({ servers: ok(), orphans: ['o', 'o'] }), /"o" is listed twice on the orphans/],
+    ['orphan twice', () => ({ servers: ok(), orphans: ['o', 'o'] }), /"o" is listed twice among the orphans/],
     ['negative maxMoves', () => ({ servers: ok(), maxMoves: -1 }), /maxMoves must be a non-negative integer/],
     ['non-string user', () => ({ servers: [{ ...ok()[0]!, users: [7 as unknown as string] }] }), /user keys must be strings/],
   ])('%s', (_t, make, msg) => {
@@ -416,7 +454,7 @@ describe('planRebalance: properties against brute force', () => {
 
   it('fit mode: fewest moves, within capacity, leximax-optimal evenness, exact shortfall (load-vector brute force)', () => {
     fc.assert(
-      fc.property(inputArb({ maxServers: 4, maxCap: 10, maxUsers: 8, maxOrphans: 3 }), ({ input }) => {
+      fc.property(inputArb({ maxServers: 4, maxCap: 12, maxUsers: 8, maxOrphans: 3 }), ({ input }) => {
         const fit = { ...input, even: false };
         const ref = bruteLoads(fit);
         const r = planRebalance(fit);
@@ -438,7 +476,7 @@ describe('planRebalance: properties against brute force', () => {
 
   it('even mode: within one user of fair share, fewest moves among valid targets', () => {
     fc.assert(
-      fc.property(inputArb({ maxServers: 4, maxCap: 10, maxUsers: 8, maxOrphans: 3 }), ({ input }) => {
+      fc.property(inputArb({ maxServers: 4, maxCap: 12, maxUsers: 8, maxOrphans: 3 }), ({ input }) => {
         const ev = { ...input, even: true };
         const ref = bruteLoads(ev);
         const r = planRebalance(ev);
@@ -456,10 +494,13 @@ describe('planRebalance: properties against brute force', () => {
         const P = total - srvs.reduce((a, s, i) => a + (isReceiver(s) || s.drain ? 0 : loads[i]!), 0);
         const C = srvs.reduce((a, s) => a + (isReceiver(s) ? s.capacity : 0), 0);
         srvs.forEach((s, i) => {
-          if (isReceiver(s)) expect(Math.abs(loads[i]! * C - P * s.capacity)).toBeLessThan(C);
+          if (isReceiver(s)) {
+            if (C === 0) expect(loads[i]).toBe(0);
+            else expect(Math.abs(loads[i]! * C - P * s.capacity)).toBeLessThan(C);
+          }
           else expect(loads[i]).toBe(s.drain ? 0 : Math.min(s.users.length, s.capacity));
         });
-        // the moves needed for capacity are no more than in fit mode
+        // the moves needed for capacity alone are exactly the fit-mode plan's
         expect(r.requiredMoves).toBe(planRebalance({ ...ev, even: false }).minimalMoves);
       }),
       { numRuns: 300, seed: 4242 },
@@ -468,7 +509,7 @@ describe('planRebalance: properties against brute force', () => {
 
   it('maxMoves: a prefix of the full plan in priority order, never overfilling a receiver', () => {
     fc.assert(
-      fc.property(inputArb({ maxServers: 4, maxCap: 10, maxUsers: 8, maxOrphans: 3 }), ({ input, maxMoves }) => {
+      fc.property(inputArb({ maxServers: 4, maxCap: 12, maxUsers: 8, maxOrphans: 3 }), ({ input, maxMoves }) => {
         const full = planRebalance(input);
         const capped = planRebalance({ ...input, maxMoves: maxMoves ?? 3 });
         const k = Math.min(maxMoves ?? 3, full.minimalMoves);
@@ -497,7 +538,7 @@ describe('planRebalance: properties against brute force', () => {
 
   it('is deterministic: shuffled servers, users and orphans give the same plan', () => {
     fc.assert(
-      fc.property(inputArb({ maxServers: 4, maxCap: 10, maxUsers: 8, maxOrphans: 3 }), ({ input, maxMoves, seed }) => {
+      fc.property(inputArb({ maxServers: 4, maxCap: 12, maxUsers: 8, maxOrphans: 3 }), ({ input, maxMoves, seed }) => {
         const withCap: PlanInput = { ...input, maxMoves };
         const shuffled: PlanInput = {
           ...withCap,
@@ -537,7 +578,7 @@ describe('waterFill (bulk) equals the one-by-one greedy', () => {
       fc.property(
         fc.array(
           fc.record({
-            cap: fc.oneof(fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 10_000_000 })),
+            cap: fc.oneof(fc.constantFrom(0, 1, 2, 3, 4, 6, 8, 12), fc.integer({ min: 0, max: 10_000_000 })),
             fill: fc.double({ min: 0, max: 1, noNaN: true }),
             roomFrac: fc.double({ min: 0, max: 1, noNaN: true }),
           }),
@@ -547,7 +588,7 @@ describe('waterFill (bulk) equals the one-by-one greedy', () => {
         (raw, unitsFrac) => {
           const bins: FillBin[] = raw.map((r, i) => {
             const load = Math.floor(r.cap * r.fill);
-            return { key: `k${(i * 7) % 6}${i}`, load, cap: r.cap, room: Math.min(60, Math.floor((r.cap - load) * r.roomFrac)) };
+            return { key: `k${(i * 5) % 6}${i}`, load, cap: r.cap, room: Math.min(60, Math.floor((r.cap - load) * r.roomFrac)) };
           });
           const units = Math.floor(bins.reduce((a, b) => a + b.room, 0) * unitsFrac);
           expect(waterFill(bins, units)).toEqual(naive(bins, units));
