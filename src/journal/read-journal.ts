@@ -33,7 +33,7 @@ export async function readJournal(path: string): Promise<JournalContents> {
     } catch {
       throw new UsageError(`${path} line ${line} is not JSON: this is not an imctl journal, or it was damaged.`, 'journal');
     }
-    const record = value as Partial<JournalChange & JournalHeader>;
+    const record = value as { type?: unknown; version?: unknown; dn?: unknown; guid?: unknown; before?: unknown; after?: unknown };
     if (line === 1 || !header) {
       if (record.type !== 'run' || record.version !== 1) throw new UsageError(`${path} does not start with an imctl journal header.`, 'journal');
       header = record as JournalHeader;
@@ -42,7 +42,7 @@ export async function readJournal(path: string): Promise<JournalContents> {
     if (record.type !== 'change' || typeof record.dn !== 'string' || typeof record.guid !== 'string' || !isImState(record.before) || !isImState(record.after)) {
       throw new UsageError(`${path} line ${line} is not a valid journal change record.`, 'journal');
     }
-    changes.push({ ...(record as JournalChange), line });
+    changes.push({ ...(record as unknown as JournalChange), line });
   });
   if (!header) throw new UsageError(`${path} is empty: nothing to undo.`, 'journal');
   return { header, changes };

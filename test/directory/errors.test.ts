@@ -12,7 +12,7 @@ import {
 } from 'ldapts';
 import { describe, expect, it } from 'vitest';
 import { DirectoryError } from '../../src/core/errors.js';
-import { isBusy, isConnectionLoss, resultCodeOf, translateError } from '../../src/directory/errors.js';
+import { isBusy, isConnectionLoss, resultCodeOf, translateError, type ErrorContext } from '../../src/directory/errors.js';
 
 const DC = 'dc1.corp.example.com';
 
@@ -26,7 +26,7 @@ function nodeError(code: string, message: string): NodeJS.ErrnoException {
 }
 
 /** Every translation is a DirectoryError with exit code 1. */
-function translated(error: unknown, context = { server: DC }): DirectoryError {
+function translated(error: unknown, context: ErrorContext = { server: DC }): DirectoryError {
   const result = translateError(error, context);
   expect(result).toBeInstanceOf(DirectoryError);
   expect(result.exitCode).toBe(1);
@@ -163,7 +163,7 @@ describe('translateError: socket and TLS failures', () => {
 
   it.each([
     { code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND dc1.ssl.corp.example.com', reason: 'host-not-found' },
-    { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED dc-tls01.corp.example.com:636', reason: 'connection-refused' },
+    { code: 'EAI_AGAIN', message: 'getaddrinfo EAI_AGAIN sslgw-dc01.corp.example.com', reason: 'host-not-found' },
   ])('a host whose name contains "ssl"/"tls" is still a network failure: $message → $reason', ({ code, message, reason }) => {
     const result = translated(nodeError(code, message));
     expect(result.reason).toBe(reason);
@@ -172,7 +172,7 @@ describe('translateError: socket and TLS failures', () => {
 
   it('ldapts "Connection closed" → connection-lost, transient, saying what imctl was doing', () => {
     const error = new Error('Connection closed before message response was received. Message type: SearchRequest (0x63)');
-    const result = translated(error, { server: DC, doing: 'searching' } as { server: string });
+    const result = translated(error, { server: DC, doing: 'searching' });
     expect(result.reason).toBe('connection-lost');
     expect(result.transient).toBe(true);
     expect(result.message).toContain('while searching');
