@@ -449,7 +449,8 @@ function evenTargets(receivers: readonly Srv[], P: number): void {
 
 interface Shed {
   srv: Srv;
-  sorted: string[];
+  /** Its users in key order; sorted only once a kept move needs them. */
+  sorted: readonly string[] | null;
   /** Users shed in the uncapped plan (the greatest keys). */
   count: number;
   /** Of those, how many are needed for capacity (the greatest `capacityPart`). */
@@ -507,26 +508,25 @@ export function planRebalance(input: PlanInput): PlanResult {
     receivers.forEach((r, i) => (r.target += x[i]!));
   }
 
-  // Sheds: sort each shedding server's users once; shed the greatest keys.
+  // Sheds: a server shedding k users sheds its k greatest keys.
   const sheds: Shed[] = [];
   let minimalMoves = orphansIn.length;
   for (const s of [...srvs].sort((a, b) => cmpStr(a.key, b.key))) {
     const count = Math.max(0, s.load - s.target);
     if (count === 0) continue;
     minimalMoves += count;
-    sheds.push({ srv: s, sorted: [...s.users].sort(), count, capacityPart: Math.min(count, Math.max(0, s.load - ec(s))) });
+    sheds.push({ srv: s, sorted: null, count, capacityPart: Math.min(count, Math.max(0, s.load - ec(s))) });
   }
 
   const limit = maxMoves === undefined ? minimalMoves : Math.min(maxMoves, minimalMoves);
-  // Moves in priority order, as ranges of sorted user lists: [users, lo, hi, from, reason].
-  const ranges: [readonly string[], number, number, Srv | null, MoveReason][] = [];
-  ranges.push([[...orphansIn].sort(), 0, orphansIn.length, null, 'orphan']);
-  for (const sh of sheds) if (sh.srv.role === 'drain') ranges.push([sh.sorted, 0, sh.srv.load, sh.srv, 'drain']);
+  // Moves in priority order, as ranges of sorted user lists: [shed (null: orphans), lo, hi, reason].
+  const ranges: [Shed | null, number, number, MoveReason][] = [[null, 0, orphansIn.length, 'orphan']];
+  for (const sh of sheds) if (sh.srv.role === 'drain') ranges.push([sh, 0, sh.srv.load, 'drain']);
   for (const sh of sheds) {
-    if (sh.srv.role !== 'drain') ranges.push([sh.sorted, sh.srv.load - sh.capacityPart, sh.srv.load, sh.srv, 'over-capacity']);
+    if (sh.srv.role !== 'drain') ranges.push([sh, sh.srv.load - sh.capacityPart, sh.srv.load, 'over-capacity']);
   }
   for (const sh of sheds) {
-    if (sh.srv.role !== 'drain') ranges.push([sh.sorted, sh.srv.load - sh.count, sh.srv.load - sh.capacityPart, sh.srv, 'even']);
+    if (sh.srv.role !== 'drain') ranges.push([sh, sh.srv.load - sh.count, sh.srv.load - sh.capacityPart, 'even']);
   }
 
   // Destinations: water-fill the kept moves within each receiver's uncapped gain,
@@ -543,7 +543,10 @@ export function planRebalance(input: PlanInput): PlanResult {
   let m = 0;
   let dest = 0;
   let destLeft = got[0] ?? 0;
-  for (const [users, lo, hi, from, reason] of ranges) {
+  for (const [sh, lo, hi, reason] of ranges) {
+    if (m >= limit) break;
+    const users = sh ? (sh.sorted ??= [...sh.srv.users].sort()) : [...orphansIn].sort();
+    const from = sh ? sh.srv : null;
     const fromKey = from ? from.key : null;
     const first = m;
     for (let i = lo; i < hi && m < limit; i++, m++) {

@@ -193,8 +193,13 @@ async function openSinks(context: Context, options: WriteRunOptions, total: numb
   const summary: RunSummary = { changed: 0, unchanged: 0, failed: 0, planned: 0 };
   let report: ReportWriter | undefined;
   if (options.report) {
-    const { openReport } = await import('../io/report.js');
-    report = openReport(options.report);
+    const { openReport, ReportError } = await import('../io/report.js');
+    try {
+      report = openReport(options.report);
+    } catch (error) {
+      if (error instanceof ReportError) throw new UsageError(error.message, 'report-path');
+      throw error;
+    }
   }
   // `--ldif -` owns stdout: then outcomes go to stderr and --json is not printed.
   const ldifOnStdout = options.ldif === '-';
@@ -248,4 +253,3 @@ function describeState(state: ImState | undefined): string {
   return IM_ATTRIBUTES.filter((a) => state[a] !== undefined).map((a) => `${a}=${state[a]}`).join(' ');
 }
 
-export { UsageError };
