@@ -118,7 +118,7 @@ ensure_packages() {
   local apt=(apt-get install -y --no-install-recommends --no-upgrade "${missing[@]}")
   if ! DEBIAN_FRONTEND=noninteractive "${apt[@]}" </dev/null >"$LOG_DIR/apt.log" 2>&1; then
     log "install failed; apt-get update and retry"
-    DEBIAN_FRONTEND=noninteractive apt-get update </dev/null >>"$LOG_DIR/apt.log" 2>&1
+    DEBIAN_FRONTEND=noninteractive apt-get update </dev/null >>"$LOG_DIR/apt.log" 2>&1 || true
     DEBIAN_FRONTEND=noninteractive "${apt[@]}" </dev/null >>"$LOG_DIR/apt.log" 2>&1 ||
       { tail -20 "$LOG_DIR/apt.log" >&2; die "package install failed (see $LOG_DIR/apt.log)"; }
   fi
@@ -144,6 +144,8 @@ on_exit() {
   fi
 }
 trap on_exit EXIT
+trap 'exit 130' INT # so that on_exit runs on Ctrl-C and on kill too
+trap 'exit 143' TERM
 
 # --- process and port helpers -------------------------------------------------------------------
 # A PID counts as alive only if it exists and is not a zombie (a zombie still answers kill -0).
@@ -161,7 +163,7 @@ is_our_samba() {
   pid_alive "$1" && is_samba "$1" && [ "$(samba_lab_dir "$1")" = "$LAB" ]
 }
 # The PID of this lab's samba: the recorded one, else (pid file lost) whoever holds port 389 if it
-# runs with our smb.conf.
+# is a samba running in our lab folder.
 recorded_pid() {
   local pid
   pid=$(cat "$PID_FILE" 2>/dev/null || true)
@@ -481,6 +483,13 @@ setup_dns() {
 
 # --- verification ---------------------------------------------------------------------------------
 count_entries() { grep -c '^dn:' || true; }
+# expect_count LABEL N BASE FILTER: a paged subtree search must return exactly N entries.
+expect_count() {
+  local got
+  got=$(ldap_admin ldapsearch -LLL -E pr=1000/noprompt -b "$3" "$4" 1.1 | count_entries)
+  [ "$got" = "$2" ] || die "$1: $got, expected $2"
+  log "  $1: $got"
+}
 
 verify_lab() {
   # LDAPS with certificate verification, anonymous RootDSE
@@ -503,10 +512,18 @@ verify_lab() {
     const p = require(process.argv[1]);
     for (const s of p.servers) if (!s.deleted) console.log([s.imServerName, s.dn, s.seededUsers].join("\t"));
   ' "$plan")
-  got=$(ldap_admin ldapsearch -LLL -E pr=1000/noprompt -b "$USERS_OU" '(&(objectClass=user)(!(msExchIMVirtualServer=*)))' 1.1 | count_entries)
-  log "  not IM-enabled: $got"
-  got=$(ldap_admin ldapsearch -LLL -E pr=1000/noprompt -b "$USERS_OU" '(&(objectClass=user)(userAccountControl=512))' 1.1 | count_entries)
-  log "  accounts enabled (userAccountControl 512): $got"
+  local users im not_im enabled missing
+  read -r users im not_im enabled missing < <(node -e '
+    const p = require(process.argv[1]), t = p.totals;
+    const missing = p.servers.filter((s) => s.deleted).reduce((n, s) => n + s.seededUsers, 0);
+    console.log(t.users, t.imEnabled, t.notImEnabled, t.accountsEnabled, missing);
+  ' "$plan")
+  expect_count "users in $USERS_OU" "$users" "$USERS_OU" '(objectClass=user)'
+  expect_count "IM-enabled users" "$im" "$BASE_DN" '(msExchIMVirtualServer=*)'
+  expect_count "not IM-enabled" "$not_im" "$USERS_OU" '(&(objectClass=user)(!(msExchIMVirtualServer=*)))'
+  expect_count "accounts enabled (userAccountControl 512)" "$enabled" "$USERS_OU" '(&(objectClass=user)(userAccountControl=512))'
+  [ "$MISSING_ORPHANS" = "$missing" ] || die "users on the deleted server: $MISSING_ORPHANS, expected $missing"
+  log "  users on the deleted server: $MISSING_ORPHANS"
   # DNS
   local port srv
   port=$(dns_port)

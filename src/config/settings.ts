@@ -112,7 +112,8 @@ export function findConfigFile(explicit: string | undefined, env: NodeJS.Process
 export function parseConfigFile(path: string, text: string): ConfigFile {
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    // Notepad saves UTF-8 with a BOM; JSON.parse does not accept one.
+    data = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new UsageError(`The config file ${path} is not valid JSON (${(error as Error).message}).`, 'config');
   }
@@ -145,8 +146,10 @@ export function parseConfigFile(path: string, text: string): ConfigFile {
       case 'servers':
         if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('an object of server names');
         for (const [name, server] of Object.entries(value as Record<string, unknown>)) {
+          const keys = typeof server === 'object' && server !== null && !Array.isArray(server) ? Object.keys(server) : undefined;
           const capacity = (server as { capacity?: unknown } | null)?.capacity;
-          if (typeof server !== 'object' || server === null || (capacity !== undefined && (typeof capacity !== 'number' || !Number.isInteger(capacity) || capacity < 0)))
+          // A typo such as "capcity" would silently fall back to the global capacity: refuse it.
+          if (!keys || keys.some((k) => k !== 'capacity') || typeof capacity !== 'number' || !Number.isInteger(capacity) || capacity < 0)
             throw bad(`{ "<name>": { "capacity": N } } (bad entry "${name}")`);
         }
         break;
@@ -235,7 +238,7 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
     imDomain: pick('imDomain', flags.imDomain?.toLowerCase(), nonEmpty(env.IMCTL_IM_DOMAIN)?.toLowerCase(), file.imDomain?.toLowerCase(), undefined),
     capacity: pick('capacity', positiveInt('--capacity', flags.capacity), undefined, file.capacity, DEFAULT_CAPACITY),
     serverCapacity,
-    concurrency: Math.max(1, pick('concurrency', positiveInt('--concurrency', flags.concurrency, MAX_CONCURRENCY), undefined, file.concurrency, DEFAULT_CONCURRENCY)),
+    concurrency: Math.max(1, pick('concurrency', positiveInt('--concurrency', flags.concurrency, MAX_CONCURRENCY), undefined, positiveInt('"concurrency" in the config file', file.concurrency, MAX_CONCURRENCY), DEFAULT_CONCURRENCY)),
     timeoutMs: pick('timeoutMs', flags.timeout !== undefined ? flags.timeout * 1000 : undefined, undefined, file.timeoutMs, 30_000),
     json: flags.json ?? false,
     color,

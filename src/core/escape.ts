@@ -93,7 +93,21 @@ export function looksLikeDn(name: string): boolean {
 export function firstRdnValue(dn: string): string {
   const first = splitDn(dn)[0] ?? '';
   const eq = first.indexOf('=');
-  return unescapeDnValue(first.slice(eq + 1).trim());
+  return unescapeDnValue(trimUnescapedSpaces(first.slice(eq + 1)));
+}
+
+/** Strip the insignificant spaces around an RDN value, keeping an escaped trailing space (`Smith\ `). */
+function trimUnescapedSpaces(value: string): string {
+  let start = 0;
+  while (start < value.length && value[start] === ' ') start++;
+  let end = value.length;
+  while (end > start && value[end - 1] === ' ') {
+    let backslashes = 0;
+    for (let i = end - 2; i >= start && value[i] === '\\'; i--) backslashes++;
+    if (backslashes % 2 === 1) break;
+    end--;
+  }
+  return value.slice(start, end);
 }
 
 export function unescapeDnValue(value: string): string {

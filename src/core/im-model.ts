@@ -32,9 +32,10 @@ const DNS_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
 /** A DNS name: letters, digits and hyphens in labels of 1–63, 253 at most. Returns the reason it is not. */
 export function dnsNameProblem(name: string): string | undefined {
-  if (name.length === 0) return 'it is empty';
-  if (name.length > 253) return 'it is longer than 253 characters';
-  const labels = name.toLowerCase().replace(/\.$/, '').split('.');
+  const bare = name.replace(/\.$/, '');
+  if (bare.length === 0) return 'it is empty';
+  if (bare.length > 253) return 'it is longer than 253 characters';
+  const labels = bare.toLowerCase().split('.');
   const bad = labels.find((label) => !DNS_LABEL.test(label));
   if (bad !== undefined) return `"${bad}" is not a valid DNS label`;
   return undefined;

@@ -71,7 +71,8 @@ export function translateError(error: unknown, context: ErrorContext = {}): Dire
       'tls',
     );
   }
-  if (/certificate|SSL|TLS|wrong version number|EPROTO/i.test(`${code} ${err?.message ?? ''}`)) {
+  const lookupOrRefused = code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ECONNREFUSED';
+  if (!lookupOrRefused && /certificate|SSL|TLS|wrong version number|EPROTO/i.test(`${code} ${err?.message ?? ''}`)) {
     return new DirectoryError(`TLS failed talking to ${server}: ${firstLine(err?.message)}. Check that the URL's scheme and port match (ldaps:// is 636, ldap:// with --starttls is 389).`, 'tls');
   }
   if (code === 'ECONNREFUSED') {

@@ -300,9 +300,21 @@ describe('garbage config files', () => {
       capacity: 7500,
       concurrency: 8,
       timeoutMs: 10_000,
-      servers: { IM1: { capacity: 5000 }, IM2: {} },
+      servers: { IM1: { capacity: 5000 } },
     };
     expect(parseConfigFile('/x/imctl.json', JSON.stringify(data))).toEqual(data);
+  });
+
+  it.each([
+    ['a typo in a server entry', { servers: { IM1: { capcity: 10 } } }],
+    ['an empty server entry', { servers: { IM2: {} } }],
+    ['an array as a server entry', { servers: { IM1: [] } }],
+  ])('refuses %s rather than silently using the global capacity', (_what, data) => {
+    expect(() => parseConfigFile('/x/imctl.json', JSON.stringify(data))).toThrow(/servers/);
+  });
+
+  it('reads a config file saved with a UTF-8 BOM', () => {
+    expect(parseConfigFile('/x/imctl.json', '\uFEFF{"capacity": 10}')).toEqual({ capacity: 10 });
   });
 });
 

@@ -86,7 +86,7 @@ describe('dnsNameProblem', () => {
     { name: 'im_1.example', problem: '"im_1" is not a valid DNS label' },
     { name: 'a..b', problem: '"" is not a valid DNS label' },
     { name: '.example', problem: '"" is not a valid DNS label' },
-    { name: '.', problem: '"" is not a valid DNS label' },
+    { name: '.', problem: 'it is empty' },
     { name: 'im 1.example', problem: '"im 1" is not a valid DNS label' },
     { name: 'bücher.example', problem: '"bücher" is not a valid DNS label' },
     { name: 'IM_1.example', problem: '"im_1" is not a valid DNS label' },
