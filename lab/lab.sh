@@ -53,8 +53,11 @@ PACKAGES=(samba-ad-dc samba-ad-provision winbind ldb-tools ldap-utils openssl)
 # --- output helpers -----------------------------------------------------------------------------
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
-log() { printf '[lab] %s\n' "$*" >&2; }
-die() { printf '[lab] ERROR: %s\n' "$*" >&2; exit 1; }
+# Messages go to the stderr lab.sh started with, kept on its own fd: a trap that fires while a
+# step's output is redirected to a log file must still reach the terminal.
+exec {ERR_FD}>&2
+log() { printf '[lab] %s\n' "$*" >&"$ERR_FD"; }
+die() { printf '[lab] ERROR: %s\n' "$*" >&"$ERR_FD"; exit 1; }
 
 # step NAME FUNCTION [ARGS]: run one step and print how long it took.
 step() {

@@ -262,66 +262,84 @@ function hashKey(k: string): number {
 function checkUsers(srvs: readonly Srv[], orphans: readonly string[]): void {
   const lists: (readonly string[])[] = srvs.map((s) => s.users);
   lists.push(orphans);
-  const owner = (g: number): string => {
-    let acc = 0;
-    for (let i = 0; i < lists.length; i++) {
-      acc += lists[i]!.length;
-      if (g < acc) return i < srvs.length ? `server ${JSON.stringify(srvs[i]!.key)}` : 'the orphans';
-    }
-    return '?';
-  };
+  // ends[i]: one past the global index of list i's last user
+  const ends: number[] = [];
   let n = 0;
-  for (const l of lists) n += l.length;
+  for (const l of lists) ends.push((n += l.length));
   if (n === 0) return;
-  const keys: string[] = new Array<string>(n);
+  const listOf = (g: number): number => {
+    let lo = 0;
+    let hi = lists.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (g < ends[mid]!) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  const keyAt = (g: number): unknown => {
+    const li = listOf(g);
+    return lists[li]![g - (li === 0 ? 0 : ends[li - 1]!)];
+  };
+  const ownerName = (li: number): string => (li < srvs.length ? `server ${JSON.stringify(srvs[li]!.key)}` : 'the orphans');
   const hashes = new Uint32Array(n);
   let g = 0;
   for (const l of lists) {
     for (let i = 0; i < l.length; i++, g++) {
       const k = l[i];
-      if (typeof k !== 'string') throw new Error(`planRebalance: user keys must be strings (${owner(g)} has ${describe(k)})`);
-      keys[g] = k;
+      if (typeof k !== 'string') {
+        throw new Error(`planRebalance: user keys must be strings (${ownerName(listOf(g))} has ${describe(k)})`);
+      }
       hashes[g] = hashKey(k);
     }
   }
-  // Partition by the top hash bits, then probe each bucket with the low bits.
+  // Partition by the top hash bits (a counting sort), then probe each bucket,
+  // a cache-sized open-addressing table, with the low bits.
   let bits = 0;
   while (bits < 12 && n >> (bits + 9) > 0) bits++;
   const buckets = 1 << bits;
   const shift = 32 - bits;
+  const bucketOf = (h: number): number => (bits === 0 ? 0 : h >>> shift);
   const start = new Int32Array(buckets + 1);
-  for (let i = 0; i < n; i++) start[(bits === 0 ? 0 : hashes[i]! >>> shift) + 1]!++;
+  for (let i = 0; i < n; i++) start[bucketOf(hashes[i]!) + 1]!++;
   let maxBucket = 0;
   for (let b = 0; b < buckets; b++) {
     maxBucket = Math.max(maxBucket, start[b + 1]!);
     start[b + 1]! += start[b]!;
   }
-  const order = new Int32Array(n);
+  const order = new Int32Array(n); // global index, grouped by bucket
+  const sortedHash = new Uint32Array(n); // its hash, same positions
   const fillPos = start.slice(0, buckets);
-  for (let i = 0; i < n; i++) order[fillPos[bits === 0 ? 0 : hashes[i]! >>> shift]!++] = i;
+  for (let i = 0; i < n; i++) {
+    const h = hashes[i]!;
+    const p = fillPos[bucketOf(h)]!++;
+    order[p] = i;
+    sortedHash[p] = h;
+  }
   let size = 2;
   while (size < maxBucket * 2) size <<= 1;
   const mask = size - 1;
-  const table = new Int32Array(size);
+  const table = new Int32Array(size); // positions p, -1 when free
   for (let b = 0; b < buckets; b++) {
     table.fill(-1);
     for (let p = start[b]!; p < start[b + 1]!; p++) {
-      const i = order[p]!;
-      const h = hashes[i]!;
+      const h = sortedHash[p]!;
       for (let q = h & mask; ; q = (q + 1) & mask) {
         const e = table[q]!;
         if (e === -1) {
-          table[q] = i;
+          table[q] = p;
           break;
         }
-        if (hashes[e] === h && keys[e] === keys[i]) {
-          const [a, c] = e < i ? [e, i] : [i, e];
-          const oa = owner(a);
-          const oc = owner(c);
+        if (sortedHash[e] === h && keyAt(order[e]!) === keyAt(order[p]!)) {
+          const a = Math.min(order[e]!, order[p]!);
+          const c = Math.max(order[e]!, order[p]!);
+          const la = listOf(a);
+          const lc = listOf(c);
+          const user = JSON.stringify(keyAt(a));
           throw new Error(
-            oa === oc
-              ? `planRebalance: user ${JSON.stringify(keys[i])} is listed twice ${c >= n - orphans.length ? 'among' : 'on'} ${oa}`
-              : `planRebalance: user ${JSON.stringify(keys[i])} is listed on both ${oa} and ${oc}`,
+            la === lc
+              ? `planRebalance: user ${user} is listed twice ${la < srvs.length ? 'on' : 'among'} ${ownerName(la)}`
+              : `planRebalance: user ${user} is listed on both ${ownerName(la)} and ${ownerName(lc)}`,
           );
         }
       }
