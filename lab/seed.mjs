@@ -430,6 +430,7 @@ function labJson(labDir, opts) {
     adminPasswordFile: passwordFile,
     adminPassword: passwordFile, // a path, as adminPasswordFile (the file holds the password)
     userPasswordFile: join(labDir, 'user.password'),
+    userPassword: join(labDir, 'user.password'), // a path too
     caFile,
     ldapsUrl: 'ldaps://localhost',
     ldapUrl: 'ldap://localhost',

@@ -1,0 +1,136 @@
+/**
+ * A rebalance from the directory's state: the inventory and every homed user in, the pure
+ * planner's plan and the move targets out; and the per-server before/after table. Shared by
+ * `imctl rebalance` and the wizard, so both plan and write exactly the same moves.
+ */
+import type { Settings } from '../config/settings.js';
+import type { ImServer } from '../core/im-model.js';
+import { planUser } from '../core/provision.js';
+import { planRebalance, type PlanResult } from '../core/rebalance.js';
+import { findServer, serversByDn } from '../core/server-ref.js';
+import type { UserRecord } from '../core/user-record.js';
+import type { Directory } from '../directory/connection.js';
+import type { Output } from '../ui/output.js';
+import { renderTable, utilisation } from '../ui/table.js';
+import { loadHomedUsers } from './homed-users.js';
+import { takeInventory, type Inventory } from './inventory.js';
+import { assertUsableHome } from './targets.js';
+import type { Target } from './write-run.js';
+
+export interface RebalanceRequest {
+  even?: boolean | undefined;
+  /** Servers to empty (names, hosts or DNs). */
+  drain?: string[] | undefined;
+  /** Servers that receive no users (names, hosts or DNs). */
+  exclude?: string[] | undefined;
+  maxMoves?: number | undefined;
+}
+
+export interface RebalanceRun {
+  inventory: Inventory;
+  plan: PlanResult;
+  /** A server DN (or null for an orphan's missing home) as the admin knows it. */
+  names(dn: string | null): string;
+  /** The moves as write targets (compare-and-set, like `imctl move`). */
+  targets(): Target[];
+  /** Every user moved, by DN. */
+  usersByDn: ReadonlyMap<string, UserRecord>;
+}
+
+export async function planRebalanceRun(directory: Directory, settings: Settings, request: RebalanceRequest): Promise<RebalanceRun> {
+  const [inventory, homed] = await Promise.all([takeInventory(directory, settings), loadHomedUsers(directory)]);
+  const home = inventory.servers.filter((s) => s.hostsUsers);
+  const drain = new Set((request.drain ?? []).map((name) => findServer(inventory.servers, name, 'home').dn));
+  const exclude = new Set((request.exclude ?? []).map((name) => findServer(inventory.servers, name, 'home').dn));
+
+  const usersByDn = new Map<string, UserRecord>();
+  const homeKeys = new Set(home.map((s) => s.dn.toLowerCase()));
+  const orphans: string[] = [];
+  for (const [serverKey, users] of homed) {
+    for (const user of users) usersByDn.set(user.dn, user);
+    if (!homeKeys.has(serverKey)) orphans.push(...users.map((u) => u.dn));
+  }
+  const plan = planRebalance({
+    servers: home.map((s) => ({
+      key: s.dn,
+      name: s.name,
+      capacity: s.capacity,
+      users: (homed.get(s.dn.toLowerCase()) ?? []).map((u) => u.dn),
+      receive: !exclude.has(s.dn),
+      drain: drain.has(s.dn),
+    })),
+    orphans,
+    even: !!request.even,
+    ...(request.maxMoves !== undefined ? { maxMoves: request.maxMoves } : {}),
+  });
+
+  const byDn: Map<string, ImServer> = serversByDn(inventory.servers);
+  const names = (dn: string | null) => (dn ? byDn.get(dn.toLowerCase())?.name ?? dn : '(orphan)');
+  return {
+    inventory,
+    plan,
+    names,
+    usersByDn,
+    targets: () =>
+      plan.moves.map((move) => {
+        const user = usersByDn.get(move.user)!;
+        const server = byDn.get(move.to.toLowerCase())!;
+        assertUsableHome(server);
+        return {
+          name: user.sAMAccountName || user.dn,
+          dn: user.dn,
+          guid: user.guid,
+          action: 'move',
+          summary: `${names(move.from)} → ${server.name} (${move.reason})`,
+          plan: planUser(user, { action: 'move', server }, byDn),
+        };
+      }),
+  };
+}
+
+/** The sentence for a plan that does not fit, as `imctl rebalance` prints it. */
+export function infeasibleMessage(plan: PlanResult): string {
+  return `No plan fits: the home servers are short of ${plan.shortfall.toLocaleString('en-US')} user(s) of capacity for the ${plan.minimalMoves.toLocaleString('en-US')} that must move. Add capacity (--capacity, servers.<name>.capacity) or a home server; nothing was written.`;
+}
+
+export function rebalancePlanJson(plan: PlanResult, names: (dn: string | null) => string) {
+  return {
+    feasible: true,
+    moves: plan.moves.length,
+    minimalMoves: plan.minimalMoves,
+    deferred: plan.deferred,
+    servers: plan.load.map((l) => ({ name: l.name, dn: l.key, capacity: l.capacity, before: l.before, after: l.after })),
+    plan: plan.moves.map((m) => ({ user: m.user, from: m.from ? names(m.from) : null, to: names(m.to), reason: m.reason })),
+  };
+}
+
+/** The per-server before/after table and a one-line account of the moves (or the plan as JSON). */
+export function renderRebalancePlan(out: Output, plan: PlanResult, names: (dn: string | null) => string, even: boolean): void {
+  if (out.json) {
+    out.printJson(rebalancePlanJson(plan, names));
+    return;
+  }
+  const c = out.color;
+  out.print(
+    renderTable(
+      c,
+      ['Server', 'Capacity', 'Before', 'Use', 'After', 'Use', 'Change'],
+      plan.load.map((l) => [
+        l.name,
+        l.capacity.toLocaleString('en-US'),
+        l.before.toLocaleString('en-US'),
+        utilisation(c, l.before, l.capacity),
+        l.after.toLocaleString('en-US'),
+        utilisation(c, l.after, l.capacity),
+        l.after === l.before ? '' : l.after > l.before ? c.green(`+${l.after - l.before}`) : c.yellow(`${l.after - l.before}`),
+      ]),
+      ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ),
+  );
+  const reasons = new Map<string, number>();
+  for (const m of plan.moves) reasons.set(m.reason, (reasons.get(m.reason) ?? 0) + 1);
+  const why = [...reasons].map(([reason, n]) => `${n} ${reason}`).join(', ');
+  const goal = even ? 'bring every home server within one user of its fair share' : 'bring every home server within capacity';
+  out.print(`${plan.moves.length.toLocaleString('en-US')} move(s)${why ? ` (${why})` : ''}: the fewest that ${goal}.`);
+  if (plan.deferred > 0) out.print(c.yellow(`--max-moves held back ${plan.deferred} move(s): run again after this window to finish.`));
+}
