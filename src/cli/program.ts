@@ -195,5 +195,16 @@ Examples:
       hooks.execute(globals(command), async (context) => (await import('../commands/resolve.js')).resolveCommand(context, address, options)),
     );
 
+  program
+    .command('wizard')
+    .description('the Exchange Task Wizard at a console: pick a task, find users, pick a home server and IM domain, review, confirm, apply')
+    .addHelpText(
+      'after',
+      '\nNeeds a terminal; Esc or Ctrl-C cancels at any step, and nothing is written before you confirm.\nIn scripts use the commands it stands for: enable, disable, move, show, rebalance.\n\nExamples:\n  imctl wizard\n  imctl --config corp.json wizard',
+    )
+    .action(async (_options, command: Command) =>
+      hooks.execute(globals(command), async (context) => (await import('../commands/wizard.js')).wizardCommand(context)),
+    );
+
   return program;
 }

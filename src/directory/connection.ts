@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { isIP } from 'node:net';
 import { Attribute, Change, Client } from 'ldapts';
-import { DirectoryError, UsageError } from '../core/errors.js';
+import { DirectoryError, ImctlError, UsageError } from '../core/errors.js';
 import type { ModOp } from '../core/mod-ops.js';
 import type { Settings } from '../config/settings.js';
 import { DirEntry } from './entry.js';
@@ -231,6 +231,8 @@ export class Directory {
         this.options.log?.(`connected to ${endpoint.host} (${endpoint.url})`);
         return client;
       } catch (error) {
+        // Our own refusals (cleartext, no password, unreadable CA file) are not the DC's fault: no failover.
+        if (error instanceof ImctlError && !(error instanceof DirectoryError)) throw error;
         const translated = translateError(error, { server: endpoint.host, doing: 'connecting' });
         if (!translated.transient) throw translated;
         failures.push(`${endpoint.host}: ${translated.message}`);
@@ -283,7 +285,7 @@ export class Directory {
       return client;
     } catch (error) {
       await client.unbind().catch(() => undefined);
-      if (error instanceof UsageError) throw error;
+      if (error instanceof ImctlError) throw error;
       throw translateError(error, { server: endpoint.host, doing: 'connecting' });
     }
   }

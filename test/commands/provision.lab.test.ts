@@ -174,7 +174,8 @@ describe('enable, disable, move (against the lab DC)', () => {
     const data = (await imctl(['servers', '--json'], { env })).json();
     const home = data.servers.filter((s: { role: string }) => s.role === 'home');
     const roomiest = home.reduce((a: { capacity: number; users: number }, b: { capacity: number; users: number }) => (b.capacity - b.users > a.capacity - a.users ? b : a));
-    const result = await imctl(['enable', 'pv-obrien', '--yes', '--json'], { env });
+    await addUsers(ou, [{ sam: 'pv-new', cn: 'New, Person' }]);
+    const result = await imctl(['enable', 'pv-new', '--yes', '--json'], { env });
     expect(result.code, result.stderr).toBe(0);
     expect(result.json().results[0].after.msExchIMVirtualServer).toBe(roomiest.dn);
   });
