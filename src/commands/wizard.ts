@@ -305,7 +305,7 @@ class Wizard {
             name: `${userLabel(user)}  ·  ${userDetails(user, byDn)}`,
             short: userLabel(user),
             description: user.dn,
-            disabled: picked.has(user.dn.toLowerCase()) ? '(picked already)' : unfitFor(task, user, byDn),
+            disabled: picked.has(user.dn.toLowerCase()) ? '(picked already)' : unfitFor(task, user),
           }));
           if (users.length === 0) choices.push(new Separator(this.c.yellow(`No user matches "${text}".`)));
           if (more) choices.push(new Separator(this.c.dim(`More than ${SEARCH_LIMIT} users match: type more to narrow it down.`)));
@@ -535,12 +535,9 @@ function named(users: readonly UserRecord[]): Named[] {
 }
 
 /** Why a search match cannot take part in this task (shown beside it), or false. */
-function unfitFor(task: UserTask, user: UserRecord, byDn: ReadonlyMap<string, ImServer>): string | false {
+function unfitFor(task: UserTask, user: UserRecord): string | false {
   const enabled = isImEnabled(user.im);
-  if (task === 'enable' && enabled) {
-    const server = user.im.msExchIMVirtualServer ? byDn.get(user.im.msExchIMVirtualServer.toLowerCase()) : undefined;
-    return `(IM is on already${server ? `, on ${server.name}` : ''}: use Move to re-home)`;
-  }
-  if ((task === 'disable' || task === 'move') && !enabled) return '(IM is not enabled)';
+  if (task === 'enable' && enabled) return '(IM is on already; Move re-homes)';
+  if ((task === 'disable' || task === 'move') && !enabled) return '(IM is off)';
   return false;
 }

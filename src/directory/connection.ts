@@ -14,6 +14,11 @@ import { isBusy, isConnectionLoss, translateError } from './errors.js';
 
 /** AD's MaxPageSize: never ask for more per page. */
 export const PAGE_SIZE = 1000;
+/**
+ * Paged searches open at once on one connection. AD's MaxResultSetsPerConn is 10 and Samba
+ * refuses an eleventh with unwillingToPerform (53): stay well below it.
+ */
+export const MAX_OPEN_SEARCHES = 4;
 
 export interface Endpoint {
   /** What the socket connects to (an address when the host was found by DNS). */
@@ -55,6 +60,7 @@ export class Directory {
   private passwordValue: string | undefined;
   private closed = false;
   private rootDseValue: RootDse | undefined;
+  private readonly searchSlots = new Semaphore(MAX_OPEN_SEARCHES);
   /** The DC that answered; one run stays on it so it reads its own writes. */
   endpoint: Endpoint;
 
@@ -86,6 +92,10 @@ export class Directory {
 
   /** Every entry of a paged, subtree search. Restarts from scratch if the connection drops. */
   async searchAll(base: string, spec: SearchSpec): Promise<DirEntry[]> {
+    return this.searchSlots.run(() => this.searchAllNow(base, spec));
+  }
+
+  private async searchAllNow(base: string, spec: SearchSpec): Promise<DirEntry[]> {
     return this.withRetry(`searching ${base}`, async (client) => {
       const entries: DirEntry[] = [];
       for await (const page of client.searchPaginated(base, {
@@ -109,7 +119,7 @@ export class Directory {
    */
   async forEachEntry(base: string, spec: SearchSpec, visit: (entry: DirEntry) => void, onRestart?: () => void): Promise<void> {
     let attempt = 0;
-    await this.withRetry(`searching ${base}`, async (client) => {
+    await this.searchSlots.run(() => this.withRetry(`searching ${base}`, async (client) => {
       if (attempt++ > 0) onRestart?.();
       for await (const page of client.searchPaginated(base, {
         scope: spec.scope ?? 'sub',
@@ -120,18 +130,18 @@ export class Directory {
       })) {
         for (const raw of page.searchEntries) visit(new DirEntry(raw.dn, raw));
       }
-    });
+    }));
   }
 
   /** Count matching entries without fetching any attribute values ("1.1"). */
   async count(base: string, filter: string): Promise<number> {
-    return this.withRetry(`counting under ${base}`, async (client) => {
+    return this.searchSlots.run(() => this.withRetry(`counting under ${base}`, async (client) => {
       let total = 0;
       for await (const page of client.searchPaginated(base, { scope: 'sub', filter, attributes: ['1.1'], paged: { pageSize: PAGE_SIZE } })) {
         total += page.searchEntries.length;
       }
       return total;
-    });
+    }));
   }
 
   async readEntry(dn: string, spec: Omit<SearchSpec, 'filter' | 'scope'> & { filter?: string }): Promise<DirEntry | undefined> {
@@ -313,4 +323,23 @@ export function sleep(ms: number): Promise<void> {
 /** Endpoints from --url: each URL as given, StartTLS as configured. */
 export function endpointsFromUrls(urls: string[], startTls: boolean): Endpoint[] {
   return urls.map((url) => ({ url, host: new URL(url).hostname.replace(/^\[|\]$/g, ''), startTls: startTls && url.startsWith('ldap:') }));
+}
+
+/** At most `limit` tasks at once; the rest wait their turn in order. */
+export class Semaphore {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await task();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
 }

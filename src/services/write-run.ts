@@ -8,7 +8,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Context } from '../cli/context.js';
 import type { WriteFlags } from '../cli/options.js';
-import { Interrupted, PartialFailure, UsageError } from '../core/errors.js';
+import { DirectoryError, ImctlError, Interrupted, PartialFailure, UsageError } from '../core/errors.js';
 import { IM_ATTRIBUTES, type ImState } from '../core/im-model.js';
 import { LDIF_HEADER, ldifModifyRecord } from '../core/ldif.js';
 import type { Outcome, UserPlan } from '../core/provision.js';
@@ -96,6 +96,7 @@ export async function executeTargets(
     sink.emit({ line: target.line, user: target.name, dn: target.dn ?? null, action: target.action, outcome, reason, before: plan?.before, after: plan?.after });
 
   let journal: Journal | undefined;
+  let fatal: ImctlError | undefined;
   try {
     if (options.ldif !== undefined) await writeLdif(context, options.ldif, targets, writeCount);
     // Everything that needs no write is settled first, in input order.
@@ -110,18 +111,18 @@ export async function executeTargets(
       const progress = startProgress(out, writeCount, options.command);
       let done = 0;
       let failed = 0;
-      const started = new Set<WriteTarget>();
       const tasks = function* () {
         for (const target of targets()) {
           if (target.plan.kind !== 'write') continue;
           const write = target as WriteTarget;
-          started.add(write);
           yield { target: write, dn: write.dn, before: write.plan.before, after: write.plan.after, ops: write.plan.ops } satisfies WriteTask & { target: WriteTarget };
         }
       };
+      // Keyed by DN: a target source may build fresh objects on every walk.
+      const settled = new Set<string>();
       try {
         await applyWrites(directory, tasks(), { concurrency: context.settings.concurrency, signal: context.signal }, (task, result) => {
-          started.delete(task.target);
+          settled.add(task.dn);
           done++;
           if (result.outcome === 'changed') {
             journal!.record({ dn: task.dn, guid: task.target.guid ?? '', before: task.before, after: task.after });
@@ -132,17 +133,18 @@ export async function executeTargets(
           }
           progress.update(done, failed);
         });
+      } catch (error) {
+        // The run cannot go on (the DC is gone, the bind no longer works): every write not settled
+        // is reported as not done, so the report and a re-run know exactly what is left.
+        fatal = error instanceof ImctlError ? error : new DirectoryError(String((error as Error)?.message ?? error), 'unexpected');
       } finally {
         progress.stop();
         await journal.close();
       }
-      // Interrupted: writes never started are reported as not done.
-      if (context.signal.aborted) {
-        let skipping = false;
+      if (fatal || context.signal.aborted) {
+        const reason = fatal ? `not done: ${fatal.message}` : 'not done: the run was interrupted';
         for (const target of targets()) {
-          if (target.plan.kind !== 'write') continue;
-          if (!skipping && !started.has(target as WriteTarget) && done < writeCount) skipping = true;
-          if (skipping && !started.has(target as WriteTarget)) emit(target, 'failed', 'not attempted: the run was interrupted');
+          if (target.plan.kind === 'write' && !settled.has(target.dn!)) emit(target, 'failed', reason);
         }
       }
     }
@@ -151,6 +153,10 @@ export async function executeTargets(
   }
 
   const summary = sink.summary;
+  if (fatal) {
+    if (summary.changed === 0) throw fatal;
+    throw new PartialFailure(`${fatal.message} ${summary.changed} change(s) were made first (journal ${journal?.path}); ${summary.failed} target(s) are not done. Re-run the same command when the DC is back: done targets report "unchanged".`);
+  }
   if (context.signal.aborted) {
     throw new Interrupted(`Interrupted: ${summary.changed} changed before stopping${journal ? `; the journal ${journal.path} records them` : ''}. Re-run to finish: done targets report "unchanged".`);
   }

@@ -1,0 +1,779 @@
+#!/usr/bin/env node
+// imctl benchmark harness: imctl against the reference an administrator would otherwise use
+// (ldapmodify / ldapsearch / bare node), on the Samba AD lab, median of several repetitions.
+// Writes docs/benchmarks.md. Run with `npm run bench` (builds first). Options:
+//   --users N        users in the bulk-enable benchmark (default 10000)
+//   --list-total N   IM-enabled users the directory holds for the listing benchmarks (default 20000)
+//   --rows N         rows of the import --dry-run memory benchmark file (default 100000)
+//   --reps N         repetitions per comparison (default 3); start-up uses --startup-runs (default 10)
+//   --only a,b       sections: enable, concurrency, list, servers, plan, startup, memory
+//   --no-restore     do not `lab.sh restore` before and after (for development on a shared lab);
+//                    the bench OU is deleted with ldapdelete -r instead
+//   --out FILE       where to write the report (default docs/benchmarks.md)
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { IM_ATTRS, LdapTools, USER_FILTER, ldifValue } from './bench-lib/ldap.mjs';
+import { describeMachine, loadAverage } from './bench-lib/machine.mjs';
+import { median, run, runOk, seconds } from './bench-lib/run.mjs';
+
+const REPO = join(import.meta.dirname, '..');
+const SECTIONS = ['enable', 'concurrency', 'list', 'servers', 'plan', 'startup', 'memory'];
+
+// ------------------------------------------------------------------------------------------------
+// Options
+const { values: opts } = parseArgs({
+  options: {
+    users: { type: 'string', default: '10000' },
+    'list-total': { type: 'string', default: '20000' },
+    rows: { type: 'string', default: '100000' },
+    reps: { type: 'string', default: '3' },
+    'startup-runs': { type: 'string', default: '10' },
+    only: { type: 'string' },
+    'no-restore': { type: 'boolean', default: false },
+    out: { type: 'string', default: join(REPO, 'docs', 'benchmarks.md') },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+  strict: true,
+});
+if (opts.help) {
+  process.stdout.write(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(1, 14).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
+  process.exit(0);
+}
+const positiveInt = (name) => {
+  const n = Number(opts[name]);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, not ${opts[name]}`);
+  return n;
+};
+const N = positiveInt('users');
+const LIST_TOTAL = positiveInt('list-total');
+const ROWS = positiveInt('rows');
+const REPS = positiveInt('reps');
+const STARTUP_RUNS = positiveInt('startup-runs');
+const RESTORE = !opts['no-restore'];
+const only = opts.only ? opts.only.split(',').map((s) => s.trim()).filter(Boolean) : SECTIONS;
+for (const s of only) if (!SECTIONS.includes(s)) throw new Error(`--only: unknown section "${s}" (known: ${SECTIONS.join(', ')})`);
+const wants = (s) => only.includes(s);
+const argv = process.argv.slice(2);
+const COMMAND = process.env.npm_lifecycle_event === 'bench' ? `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}` : `node scripts/bench.mjs ${argv.join(' ')}`.trim();
+
+// ------------------------------------------------------------------------------------------------
+// Lab, tools, scratch space
+const LAB_DIR = process.env.IMCTL_LAB_DIR ?? join(REPO, '.lab');
+const labSh = (cmd) => runOk('bash', [join(REPO, 'lab', 'lab.sh'), cmd], { env: { ...process.env, IMCTL_LAB_DIR: LAB_DIR }, stdout: 'ignore' });
+const log = (msg) => process.stderr.write(`bench: ${msg}\n`);
+const started = Date.now();
+const loadAtStart = loadAverage();
+
+const scratch = mkdtempSync(join(tmpdir(), 'imctl-bench-'));
+const home = join(scratch, 'home');
+mkdirSync(home);
+// imctl as an admin runs it, with a private HOME/XDG dirs so journals land in scratch.
+const imctlEnv = { PATH: process.env.PATH, HOME: home, XDG_STATE_HOME: join(home, 'state'), XDG_CONFIG_HOME: join(home, 'config'), NO_COLOR: '1' };
+const IMCTL_CONFIG = join(LAB_DIR, 'imctl.json');
+const imctlArgs = (...args) => [join(REPO, 'bin', 'imctl'), '--config', IMCTL_CONFIG, ...args];
+const imctl = (args, options = {}) => run(process.execPath, imctlArgs(...args), { env: imctlEnv, cwd: REPO, ...options });
+// How commands are shown in the report.
+const showImctl = (args) => `node bin/imctl --config .lab/imctl.json ${args.join(' ')}`;
+
+if (RESTORE) {
+  log('lab.sh up + restore (measuring from the seeded state)');
+  await labSh('up');
+  await labSh('restore');
+}
+const lab = JSON.parse(readFileSync(join(LAB_DIR, 'lab.json'), 'utf8'));
+const ldap = new LdapTools(lab);
+const serverByName = Object.fromEntries(lab.servers.map((s) => [s.name, s]));
+const TAG = process.pid.toString(36);
+const OU = `OU=bench-${process.pid},${lab.baseDn}`;
+
+/** The running samba's PID: `lab.sh restore`, `down`/`up` (run by anyone's tests) restart samba, so a change means the bench data may be gone and a timing is void. */
+const labPid = () => {
+  try {
+    return readFileSync(join(LAB_DIR, 'run', 'lab.pid'), 'utf8').trim();
+  } catch {
+    return '?';
+  }
+};
+let epoch = labPid();
+class LabRestored extends Error {}
+const guard = () => {
+  if (labPid() !== epoch) throw new LabRestored(`samba restarted (${epoch} → ${labPid()}): someone ran lab.sh restore/down/up`);
+};
+const QUIET_MS = 3000;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Wait until the lab answers and its samba has not changed for QUIET_MS; adopt it as the epoch. */
+async function settle() {
+  const deadline = Date.now() + 15 * 60_000;
+  let since = Date.now();
+  let pid = labPid();
+  let waited = false;
+  while (Date.now() < deadline) {
+    const now = labPid();
+    if (now !== pid) {
+      pid = now;
+      since = Date.now();
+    }
+    if (Date.now() - since >= QUIET_MS || (!waited && now === epoch)) {
+      const answers = (await run('ldapsearch', ['-x', '-H', 'ldap://127.0.0.1', '-o', 'nettimeout=3', '-b', '', '-s', 'base', 'namingContexts'], { env: ldap.env, stdout: 'ignore' })).code === 0;
+      if (answers && labPid() === pid) {
+        epoch = pid;
+        return;
+      }
+      since = Date.now();
+    }
+    waited = true;
+    await sleep(250);
+  }
+  throw new Error('the lab did not answer steadily for 15 minutes');
+}
+const disturbances = [];
+const isDisturbance = (error) =>
+  error instanceof LabRestored ||
+  labPid() !== epoch ||
+  /Can't contact LDAP server|ECONNREFUSED|ECONNRESET|No domain controller answered|did not accept the change|Server is unavailable|busy/i.test(String(error?.message ?? error));
+/**
+ * Run one step (a seed, one timed measurement and its check) on a steady lab; if samba restarts
+ * meanwhile (another session's tests), the step's result is void: wait, re-create the data the
+ * sections so far need, and run the step again.
+ */
+async function withLab(what, step, attempts = 10) {
+  for (let attempt = 1; ; attempt++) {
+    await settle();
+    try {
+      await ensureData();
+      const result = await step();
+      guard();
+      return result;
+    } catch (error) {
+      if (!isDisturbance(error) || attempt >= attempts) throw error;
+      const reason = error instanceof LabRestored ? error.message : `${String(error.message ?? error).split('\n')[0]} (samba ${epoch} → ${labPid()})`;
+      disturbances.push(`${what}: ${reason}`);
+      log(`${what} disturbed: ${reason}; waiting for a steady lab and repeating it`);
+      seeded.enable = false;
+      seeded.list = false;
+    }
+  }
+}
+
+const notes = [];
+const results = []; // { metric, imctl, reference, ratio, target, pass }
+const details = []; // markdown blocks
+const seeded = { enable: false, list: false };
+/** Bench data the sections run so far rely on (re-created after a disturbance). */
+const required = new Set();
+const seedTimes = {};
+
+// ------------------------------------------------------------------------------------------------
+// Bench data: one OU, users generated like the seed's (disabled, no password).
+async function ensureOu() {
+  guard();
+  if (await ldap.exists(OU)) return;
+  await ldap.modify(`dn: ${OU}\nchangetype: add\nobjectClass: organizationalUnit\ndescription: imctl benchmark data (scripts/bench.mjs); delete me\n\n`);
+}
+
+const pad = (i) => String(i).padStart(6, '0');
+function userEntry(kind, i, server) {
+  const sam = `b${TAG}${kind}${pad(i)}`;
+  const cn = `Bench ${kind === 'e' ? 'Enable' : 'Listed'} ${pad(i)}`;
+  const lines = [
+    ldifValue('dn', `CN=${cn},${OU}`),
+    'changetype: add',
+    'objectClass: top',
+    'objectClass: person',
+    'objectClass: organizationalPerson',
+    'objectClass: user',
+    `cn: ${cn}`,
+    `sAMAccountName: ${sam}`,
+    `userPrincipalName: ${sam}@${lab.domain}`,
+    `givenName: Bench`,
+    `sn: ${kind === 'e' ? 'Enable' : 'Listed'} ${pad(i)}`,
+    `displayName: ${cn}`,
+    `mail: ${sam}@${lab.domain}`,
+    `mailNickname: ${sam}`,
+  ];
+  if (server) {
+    lines.push(
+      `msExchIMVirtualServer: ${server.dn}`,
+      `msExchIMAddress: ${sam}@${lab.imDomain}`,
+      `msExchIMMetaPhysicalURL: http://${lab.imDomain}/instmsg/aliases/${sam}`,
+      `msExchIMPhysicalURL: http://${server.host}/instmsg/local/${lab.imDomain}/instmsg/aliases/${sam}`,
+    );
+  }
+  return { sam, dn: `CN=${cn},${OU}`, ldif: `${lines.join('\n')}\n\n` };
+}
+
+const enableUsers = Array.from({ length: N }, (_, i) => userEntry('e', i + 1));
+const enableFilter = `(&${USER_FILTER}(sAMAccountName=b${TAG}e*))`;
+
+async function ensureData() {
+  if (required.has('enable') && !seeded.enable) await seedEnableUsers();
+  if (required.has('list') && !seeded.list) await seedListUsers();
+}
+
+/** ldapmodify -a -c: entries left from before a disturbance ("already exists") are skipped. */
+async function addAll(file) {
+  return runOk('ldapmodify', [...ldap.bind, '-a', '-c', '-f', file], { env: ldap.env, stdout: 'ignore' }, [0, 68]);
+}
+
+async function seedEnableUsers() {
+  await ensureOu();
+  const before = await ldap.count(OU, enableFilter);
+  const file = join(scratch, 'seed-enable.ldif');
+  if (!existsSync(file)) writeFileSync(file, enableUsers.map((u) => u.ldif).join(''));
+  log(`seeding ${N - before} users without IM attributes in ${OU} (one ldapmodify -a)`);
+  const r = await addAll(file);
+  guard();
+  const count = await ldap.count(OU, enableFilter);
+  if (count !== N) throw new Error(`seeding: expected ${N} users, found ${count}`);
+  if (before === 0 && seedTimes.enable === undefined) seedTimes.enable = r.ms;
+  // Users that survived a samba restart may hold IM values from an interrupted run.
+  if (existsSync(resetFile)) await resetEnable();
+  seeded.enable = true;
+}
+
+/** Add IM-enabled users (set at add time) until the directory holds `LIST_TOTAL` IM-enabled users. */
+async function seedListUsers() {
+  await ensureOu();
+  const listFilter = `(&${USER_FILTER}(msExchIMVirtualServer=*))`;
+  const total = await ldap.count(lab.baseDn, listFilter);
+  const ours = await ldap.count(OU, listFilter);
+  const need = Math.max(0, LIST_TOTAL - (total - ours));
+  if (need > ours) {
+    const homes = ['im-west', 'im-north', 'im-south'].map((n) => serverByName[n]);
+    const users = Array.from({ length: need }, (_, i) => userEntry('l', i + 1, homes[i % homes.length]));
+    const file = join(scratch, 'seed-list.ldif');
+    writeFileSync(file, users.map((u) => u.ldif).join(''));
+    log(`seeding ${need - ours} IM-enabled users (im-west/im-north/im-south) to reach ${LIST_TOTAL} IM-enabled users`);
+    const r = await addAll(file);
+    guard();
+    if (ours === 0 && seedTimes.list === undefined) seedTimes.list = { ms: r.ms, need, before: total };
+  }
+  const after = await ldap.count(lab.baseDn, listFilter);
+  if (after < LIST_TOTAL) throw new Error(`listing seed: ${after} IM-enabled users, wanted ${LIST_TOTAL}`);
+  seeded.list = true;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Helpers for comparisons
+function record(metric, imctlValue, refValue, unit, target, { lowerIsBetter = true, limit } = {}) {
+  const ratio = refValue ? imctlValue / refValue : undefined;
+  let pass;
+  if (target?.ratio !== undefined && ratio !== undefined) pass = ratio <= target.ratio;
+  else if (target?.below !== undefined) pass = imctlValue < target.below;
+  results.push({ metric, imctl: imctlValue, reference: refValue, unit, ratio, target: target?.text ?? '—', pass, lowerIsBetter, limit });
+}
+
+const fmt = (value, unit) => {
+  if (value === undefined || value === null) return '—';
+  if (unit === 's') return `${seconds(value)} s`;
+  if (unit === 'ms') return `${value.toFixed(value < 100 ? 1 : 0)} ms`;
+  if (unit === 'MB') return `${value.toFixed(0)} MB`;
+  if (unit === 'rows/s') return `${Math.round(value).toLocaleString('en-US')} rows/s`;
+  return String(value);
+};
+
+const runsLine = (label, values, unit = 's') => `${label}: ${values.map((v) => fmt(v, unit)).join(', ')} (median ${fmt(median(values), unit)})`;
+
+/** Enable state of the bench enable users, as ldapsearch sees it: count with an IM address, and a digest of the four values. */
+async function imStateOfEnableUsers() {
+  const entries = await ldap.search(OU, `(&${USER_FILTER}(sAMAccountName=b${TAG}e*))`, IM_ATTRS);
+  const lines = entries
+    .map((e) => [e.dn.toLowerCase(), ...IM_ATTRS.map((a) => (e.attrs[a.toLowerCase()] ?? []).join('|'))].join('\t'))
+    .sort();
+  const enabled = entries.filter((e) => e.attrs.msexchimaddress?.length === 1 && e.attrs.msexchimvirtualserver?.[0] === serverByName['im-west'].dn).length;
+  const any = entries.filter((e) => IM_ATTRS.some((a) => e.attrs[a.toLowerCase()])).length;
+  return { total: entries.length, enabled, any, digest: createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16) };
+}
+
+// ------------------------------------------------------------------------------------------------
+// 1. Bulk enable
+const csvFile = join(scratch, 'bench.csv');
+const ldifFile = join(scratch, 'bench.ldif');
+const resetFile = join(scratch, 'reset.ldif');
+
+async function prepareEnable() {
+  required.add('enable');
+  writeFileSync(csvFile, `user,action,server\n${enableUsers.map((u) => `${u.sam},enable,im-west`).join('\n')}\n`);
+  writeFileSync(
+    resetFile,
+    enableUsers.map((u) => `dn: ${u.dn}\nchangetype: modify\n${IM_ATTRS.map((a) => `replace: ${a}\n-`).join('\n')}\n\n`).join(''),
+  );
+  await withLab('enable: seed', async () => {
+    await resetEnable();
+    // The reference's input, from imctl itself: the exact compare-and-set records it would send.
+  const r = await imctl(['import', csvFile, '--ldif', ldifFile]);
+  if (r.code !== 0) throw new Error(`imctl import --ldif exited ${r.code}: ${r.stderr}`);
+  const records = (readFileSync(ldifFile, 'utf8').match(/^changetype: modify$/gm) ?? []).length;
+  if (records !== N) throw new Error(`imctl import --ldif wrote ${records} records, expected ${N}`);
+  });
+  ldifReady = true;
+}
+let ldifReady = false;
+
+async function resetEnable() {
+  await ldap.modifyFile(resetFile);
+  guard();
+  const s = await imStateOfEnableUsers();
+  if (s.total !== N || s.any !== 0) throw new Error(`reset: ${s.any} of ${s.total} bench users still hold IM attributes`);
+}
+
+async function verifyEnabled(who) {
+  guard();
+  const s = await imStateOfEnableUsers();
+  if (s.enabled !== N) throw new Error(`${who}: only ${s.enabled} of ${N} users have msExchIMAddress on im-west`);
+  return s.digest;
+}
+
+async function timeImctlImport(concurrency) {
+  const args = ['import', csvFile, '--yes', '--concurrency', String(concurrency)];
+  guard();
+  const r = await imctl(args, { stdout: 'ignore' });
+  if (r.code !== 0) throw new Error(`imctl ${args.join(' ')} exited ${r.code}: ${r.stderr.slice(-2000)}`);
+  return r.ms;
+}
+
+async function timeLdapmodify() {
+  guard();
+  const r = await ldap.modifyFile(ldifFile);
+  return r.ms;
+}
+
+async function benchEnable() {
+  await prepareEnable();
+  const a = [];
+  const b = [];
+  const digests = new Set();
+  for (let rep = 0; rep < REPS; rep++) {
+    const order = rep % 2 === 0 ? ['imctl', 'ldapmodify'] : ['ldapmodify', 'imctl'];
+    for (const which of order) {
+      const ms = await withLab(`enable rep ${rep + 1} ${which}`, async () => {
+        const took = which === 'imctl' ? await timeImctlImport(16) : await timeLdapmodify();
+        digests.add(await verifyEnabled(which));
+        await resetEnable();
+        return took;
+      });
+      (which === 'imctl' ? a : b).push(ms);
+      log(`enable rep ${rep + 1}/${REPS}: ${which} ${seconds(ms)} s`);
+    }
+  }
+  if (digests.size !== 1) throw new Error(`imctl and ldapmodify left different values (digests ${[...digests].join(', ')})`);
+  const ma = median(a);
+  const mb = median(b);
+  record(`bulk enable, ${N.toLocaleString('en-US')} users (import --concurrency 16 vs ldapmodify -f)`, ma, mb, 's', { ratio: 1.1, text: '≤ 1.1×' });
+  record(`bulk enable throughput`, N / (ma / 1000), N / (mb / 1000), 'rows/s', { text: 'info' }, { lowerIsBetter: false });
+  details.push(
+    [
+      `### 1. Bulk enable of ${N.toLocaleString('en-US')} users`,
+      '',
+      `- imctl: \`${showImctl(['import', 'bench.csv', '--yes', '--concurrency', '16'])}\` (CSV \`user,action,server\`, rows \`<sam>,enable,im-west\`)`,
+      `- reference: \`ldapmodify -H ldaps://localhost -x -D Administrator@lab.imctl.test -y .lab/admin.password -f bench.ldif\`, where bench.ldif is \`imctl import bench.csv --ldif bench.ldif\` (${N.toLocaleString('en-US')} compare-and-set modify records, the same four values)`,
+      `- after every run ldapsearch checked all ${N.toLocaleString('en-US')} users carry the four values on im-west (both tools left byte-identical values: one digest, \`${[...digests][0]}\`); an untimed ldapmodify then cleared the attributes. Order alternated between repetitions.`,
+      `- ${runsLine('imctl', a)}; ${Math.round(N / (ma / 1000))} rows/s`,
+      `- ${runsLine('ldapmodify', b)}; ${Math.round(N / (mb / 1000))} rows/s`,
+    ].join('\n'),
+  );
+}
+
+async function benchConcurrency() {
+  if (!ldifReady) await prepareEnable();
+  const rows = [];
+  for (const k of [8, 16, 32]) {
+    const ms = await withLab(`concurrency ${k}`, async () => {
+      const took = await timeImctlImport(k);
+      await verifyEnabled(`imctl --concurrency ${k}`);
+      await resetEnable();
+      return took;
+    });
+    log(`concurrency ${k}: ${seconds(ms)} s`);
+    rows.push({ k, ms });
+  }
+  const best = rows.reduce((x, y) => (y.ms < x.ms ? y : x));
+  record(`bulk enable: best --concurrency of 8/16/32 (one run each)`, N / (best.ms / 1000), undefined, 'rows/s', { text: `best: ${best.k}` }, { lowerIsBetter: false });
+  details.push(
+    [
+      `### 1b. Concurrency pass (one run each, ${N.toLocaleString('en-US')} users)`,
+      '',
+      '| --concurrency | time | rows/s |',
+      '|---:|---:|---:|',
+      ...rows.map((r) => `| ${r.k}${r.k === 16 ? ' (default)' : ''} | ${seconds(r.ms)} s | ${Math.round(N / (r.ms / 1000))} |`),
+      '',
+      `Best: ${best.k}. Samba runs single-process (\`-M single\`) and serialises writes, so past a few requests in flight extra concurrency only queues.`,
+    ].join('\n'),
+  );
+}
+
+// ------------------------------------------------------------------------------------------------
+// 2. Listing and per-server counts
+const LIST_FILTER = `(&${USER_FILTER}(msExchIMVirtualServer=*))`;
+const LIST_ATTRS = ['sAMAccountName', 'displayName', 'msExchIMAddress', 'msExchIMVirtualServer'];
+
+/**
+ * imctl's figure must equal ldapsearch's. Other sessions' tests add and remove users meanwhile, so
+ * ldapsearch counts just before and just after imctl, and a change in between is retried.
+ */
+async function crossCheck(what, imctlFigure, referenceFigure, same) {
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const before = await referenceFigure();
+    const mine = await imctlFigure();
+    const after = await referenceFigure();
+    if (same(mine, before) || same(mine, after)) return { mine, reference: same(mine, before) ? before : after, ok: true };
+    if (JSON.stringify(before) === JSON.stringify(after) || attempt === 3) {
+      const message = `${what}: imctl says ${JSON.stringify(mine)}, ldapsearch ${JSON.stringify(after)}`;
+      if (JSON.stringify(before) === JSON.stringify(after)) throw new Error(message);
+      notes.push(`${message} (the directory changed during the check: other tests were writing)`);
+      return { mine, reference: after, ok: false };
+    }
+  }
+}
+
+async function benchList() {
+  required.add('list');
+  const listArgs = ['users', '--json'];
+  const checked = await withLab('list: check', () =>
+    crossCheck(
+      'users --json total',
+      async () => {
+        const r = await imctl(listArgs);
+        if (r.code !== 0) throw new Error(`imctl users --json exited ${r.code}: ${r.stderr}`);
+        return JSON.parse(r.stdout).total;
+      },
+      () => ldap.count(lab.baseDn, LIST_FILTER),
+      (x, y) => x === y,
+    ),
+  );
+  const total = checked.mine;
+  const a = [];
+  const b = [];
+  for (let rep = 0; rep < REPS; rep++) {
+    const order = rep % 2 === 0 ? ['imctl', 'ldapsearch'] : ['ldapsearch', 'imctl'];
+    for (const which of order) {
+      const ms = await withLab(`list rep ${rep + 1} ${which}`, async () => {
+        const r =
+          which === 'imctl'
+            ? await imctl(listArgs, { stdout: 'ignore' })
+            : await run('ldapsearch', ldap.searchArgs(lab.baseDn, LIST_FILTER, LIST_ATTRS), { env: ldap.env, stdout: 'ignore' });
+        if (r.code !== 0) throw new Error(`${which} exited ${r.code}: ${r.stderr}`);
+        return r.ms;
+      });
+      (which === 'imctl' ? a : b).push(ms);
+      log(`list rep ${rep + 1}/${REPS}: ${which} ${seconds(ms)} s`);
+    }
+  }
+  record(`list ${total.toLocaleString('en-US')} IM users (users --json vs paged ldapsearch)`, median(a), median(b), 's', { ratio: 1.2, text: '≤ 1.2×' });
+  details.push(
+    [
+      `### 2a. Listing ${total.toLocaleString('en-US')} IM-enabled users with their home server`,
+      '',
+      `- imctl: \`${showImctl(listArgs)} > /dev/null\` (checked first: its \`total\` ${checked.ok ? 'equals' : 'was compared with'} ldapsearch's count, ${checked.reference.toLocaleString('en-US')})`,
+      `- reference: \`ldapsearch -H ldaps://localhost -x -D … -y … -LLL -o ldif-wrap=no -E pr=1000/noprompt -b ${lab.baseDn} '${LIST_FILTER}' ${LIST_ATTRS.join(' ')} > /dev/null\``,
+      `- ${runsLine('imctl', a)}`,
+      `- ${runsLine('ldapsearch', b)}`,
+    ].join('\n'),
+  );
+}
+
+async function benchServers() {
+  required.add('list');
+  const present = lab.servers.filter((s) => s.exists);
+  const filterFor = (s) => `(&${USER_FILTER}(msExchIMVirtualServer=${s.dn}))`;
+  // The admin's way: one value-less paged search per home server and router, counting dn: lines.
+  const reference = async () => {
+    const counts = {};
+    let ms = 0;
+    for (const s of present) {
+      const r = await run('ldapsearch', ldap.searchArgs(lab.baseDn, filterFor(s), ['1.1']), { env: ldap.env });
+      if (r.code !== 0) throw new Error(`ldapsearch for ${s.name} exited ${r.code}: ${r.stderr}`);
+      ms += r.ms;
+      counts[s.name] = (r.stdout.match(/^dn:/gm) ?? []).length;
+    }
+    return { ms, counts };
+  };
+  const checked = await withLab('servers: check', () =>
+    crossCheck(
+      'servers --json per-server users',
+      async () => {
+        const r = await imctl(['servers', '--json']);
+        if (r.code !== 0) throw new Error(`imctl servers --json exited ${r.code}: ${r.stderr}`);
+        const by = Object.fromEntries(JSON.parse(r.stdout).servers.map((s) => [s.name, s.users]));
+        return Object.fromEntries(present.map((s) => [s.name, by[s.name]]));
+      },
+      async () => (await reference()).counts,
+      (x, y) => JSON.stringify(x) === JSON.stringify(y),
+    ),
+  );
+  const counts = checked.reference;
+  const a = [];
+  const b = [];
+  for (let rep = 0; rep < REPS; rep++) {
+    const order = rep % 2 === 0 ? ['imctl', 'ldapsearch'] : ['ldapsearch', 'imctl'];
+    for (const which of order) {
+      const ms = await withLab(`servers rep ${rep + 1} ${which}`, async () => {
+        if (which !== 'imctl') return (await reference()).ms;
+        const r = await imctl(['servers', '--json'], { stdout: 'ignore' });
+        if (r.code !== 0) throw new Error(`imctl servers exited ${r.code}: ${r.stderr}`);
+        return r.ms;
+      });
+      (which === 'imctl' ? a : b).push(ms);
+      log(`servers rep ${rep + 1}/${REPS}: ${which} ${seconds(ms)} s`);
+    }
+  }
+  record(`per-server counts (servers --json vs ${present.length} sequential ldapsearch 1.1)`, median(a), median(b), 's', { ratio: 1.0, text: '≤ 1.0×' });
+  details.push(
+    [
+      `### 2b. Users per home server`,
+      '',
+      `- imctl: \`${showImctl(['servers', '--json'])} > /dev/null\` (checked first: its per-server counts ${checked.ok ? 'equal' : 'were compared with'} ldapsearch's: ${present.map((s) => `${s.name} ${counts[s.name]}`).join(', ')})`,
+      `- reference: for each of the ${present.length} servers (home servers and the router), sequentially, \`ldapsearch … -E pr=1000/noprompt -b ${lab.baseDn} '(&${USER_FILTER}(msExchIMVirtualServer=<server DN>))' 1.1 | grep -c '^dn:'\` (time summed)`,
+      `- ${runsLine('imctl', a)}`,
+      `- ${runsLine('ldapsearch ×' + present.length, b)}`,
+    ].join('\n'),
+  );
+}
+
+// ------------------------------------------------------------------------------------------------
+// 3. Rebalance planning (in-process, scripts/bench-plan.mjs)
+async function benchPlan() {
+  const r = await runOk(process.execPath, [join(REPO, 'scripts', 'bench-plan.mjs')], { cwd: REPO });
+  const line = JSON.parse(r.stdout.trim().split('\n').pop());
+  record(`rebalance planning, ${line.users.toLocaleString('en-US')} users / ${line.servers} servers (median of ${line.runs_ms.length})`, line.median_ms, undefined, 'ms', { below: 1000, text: '< 1 s' });
+  details.push(
+    [
+      `### 3. Rebalance planning`,
+      '',
+      `- \`node scripts/bench-plan.mjs\`: planRebalance in-process on ${line.users.toLocaleString('en-US')} users over ${line.servers} servers (mode ${line.mode}); runs ${line.runs_ms.map((v) => `${v} ms`).join(', ')}; median ${line.median_ms} ms; ${line.moves.toLocaleString('en-US')} moves, feasible ${line.feasible}.`,
+    ].join('\n'),
+  );
+}
+
+// ------------------------------------------------------------------------------------------------
+// 4. Start-up
+async function benchStartup() {
+  const cases = [
+    { name: 'node bin/imctl --version', args: [join(REPO, 'bin', 'imctl'), '--version'] },
+    { name: 'node bin/imctl --help', args: [join(REPO, 'bin', 'imctl'), '--help'] },
+    { name: 'node -e 0', args: ['-e', '0'] },
+  ];
+  const times = cases.map(() => []);
+  // One warm-up each (page cache), then interleaved runs so drift hits all three alike.
+  for (const c of cases) await runOk(process.execPath, c.args, { env: imctlEnv, cwd: REPO, stdout: 'ignore' });
+  for (let i = 0; i < STARTUP_RUNS; i++) {
+    for (const [k, c] of cases.entries()) times[k].push((await runOk(process.execPath, c.args, { env: imctlEnv, cwd: REPO, stdout: 'ignore' })).ms);
+  }
+  const bare = median(times[2]);
+  record('start-up: node bin/imctl --version vs node -e 0', median(times[0]), bare, 'ms', { ratio: 2.0, text: '≤ 2.0×' });
+  record('start-up: node bin/imctl --help vs node -e 0', median(times[1]), bare, 'ms', { ratio: 2.0, text: '≤ 2.0×' });
+  details.push(
+    [
+      `### 4. Start-up (${STARTUP_RUNS} runs each, interleaved, after one warm-up)`,
+      '',
+      ...cases.map((c, k) => `- ${runsLine(`\`${c.name}\``, times[k], 'ms')}`),
+    ].join('\n'),
+  );
+}
+
+// ------------------------------------------------------------------------------------------------
+// 5. Peak memory of import --dry-run
+async function peakRss(args) {
+  const r = await run('/usr/bin/time', ['-f', 'BENCH_MAXRSS_KB %M', process.execPath, ...imctlArgs(...args)], { env: imctlEnv, cwd: REPO });
+  const kb = Number(/BENCH_MAXRSS_KB (\d+)/.exec(r.stderr)?.[1]);
+  if (!kb) throw new Error(`/usr/bin/time gave no figure: ${r.stderr.slice(-500)}`);
+  return { mb: kb / 1024, ms: r.ms, code: r.code, stdout: r.stdout, stderr: r.stderr };
+}
+
+async function benchMemory() {
+  try {
+    await runOk('/usr/bin/time', ['-f', '%M', 'true']);
+  } catch {
+    throw new Error('/usr/bin/time is missing: apt-get install -y time');
+  }
+  const present = new Set(lab.servers.filter((s) => s.exists).map((s) => s.dn.toLowerCase()));
+  let sams;
+  let existing;
+  const bigFile = join(scratch, 'dry-run-big.csv');
+  // (a) ROWS rows: every user in the directory, then names that exist nowhere, all "enable on im-west".
+  const big = await withLab('memory: 100k-row dry run', async () => {
+    const users = await ldap.search(lab.baseDn, USER_FILTER, ['sAMAccountName']);
+    sams = users.map((u) => u.attrs.samaccountname?.[0]).filter(Boolean);
+    existing = Math.min(ROWS, sams.length);
+    const rows = [];
+    for (let i = 0; i < ROWS; i++) rows.push(i < sams.length ? `${sams[i]},enable,im-west` : `nobody${TAG}x${String(i).padStart(7, '0')},enable,im-west`);
+    writeFileSync(bigFile, `user,action,server\n${rows.join('\n')}\n`);
+    const r = await peakRss(['import', bigFile, '--dry-run']);
+    if (r.code !== 2) throw new Error(`import --dry-run of the ${ROWS}-row file exited ${r.code}, expected 2 (unknown users): ${r.stderr.slice(-1000)}`);
+    return r;
+  });
+
+  // (b) a realistic plan: the seeded users and the bench's (other OUs come and go with other sessions'
+  // tests), except orphans on a deleted server; "enable" with no server, so imctl places the new ones.
+  const realFile = join(scratch, 'dry-run-real.csv');
+  let realCount;
+  const real = await withLab('memory: realistic dry run', async () => {
+    const users = [...(await ldap.search(lab.usersOu, USER_FILTER, ['sAMAccountName', 'msExchIMVirtualServer'])), ...(await ldap.search(OU, USER_FILTER, ['sAMAccountName', 'msExchIMVirtualServer']))];
+    const realSams = users.filter((u) => !u.attrs.msexchimvirtualserver || present.has(u.attrs.msexchimvirtualserver[0].toLowerCase())).map((u) => u.attrs.samaccountname?.[0]).filter(Boolean);
+    realCount = realSams.length;
+    writeFileSync(realFile, `user,action\n${realSams.map((s) => `${s},enable`).join('\n')}\n`);
+    const r = await peakRss(['import', realFile, '--dry-run']);
+    if (r.code !== 0 && r.code !== 3) throw new Error(`import --dry-run of ${realSams.length} existing users exited ${r.code}: ${r.stderr.slice(-1000)}`);
+    return r;
+  });
+  const summary = /import: .*\./.exec(real.stdout)?.[0];
+  const realSams = { length: realCount };
+  record(`peak RSS, import --dry-run of ${ROWS.toLocaleString('en-US')} rows (${(ROWS - existing).toLocaleString('en-US')} unknown users → exit 2)`, big.mb, undefined, 'MB', { below: 250, text: '< 250 MB' });
+  record(`peak RSS, import --dry-run of ${realSams.length.toLocaleString('en-US')} existing users (full plan)`, real.mb, undefined, 'MB', { below: 250, text: '< 250 MB' });
+  details.push(
+    [
+      `### 5. Peak memory of import --dry-run (\`/usr/bin/time -f %M\`, max RSS of the node process)`,
+      '',
+      `- \`${showImctl(['import', 'big.csv', '--dry-run'])}\`, big.csv = ${ROWS.toLocaleString('en-US')} rows \`<user>,enable,im-west\`: the ${existing.toLocaleString('en-US')} users the directory holds, then ${(ROWS - existing).toLocaleString('en-US')} names that exist nowhere. What this measures: the streaming syntax pass over all ${ROWS.toLocaleString('en-US')} rows, one paged scan of every user (${sams.length.toLocaleString('en-US')}, with the attributes imctl resolves by), the server inventory, the resolution of all rows and the report of the unknown ones (exit 2, nothing planned or written). It does not build a plan for ${ROWS.toLocaleString('en-US')} users: the directory does not hold that many. Peak ${fmt(big.mb, 'MB')}, ${seconds(big.ms)} s.`,
+      `- \`${showImctl(['import', 'real.csv', '--dry-run'])}\`, real.csv = ${realSams.length.toLocaleString('en-US')} rows \`<user>,enable\` (the seeded users of OU=Staff and the bench's own, except the orphans on the deleted server, no server column: imctl places the ones not yet enabled): resolution and a full plan (exit ${real.code}; ${summary ?? 'no summary line'}). Peak ${fmt(real.mb, 'MB')}, ${seconds(real.ms)} s.`,
+    ].join('\n'),
+  );
+}
+
+// ------------------------------------------------------------------------------------------------
+// Report
+function table() {
+  const head = ['metric', 'imctl', 'reference', 'ratio', 'target', 'result'];
+  const rows = results.map((r) => [
+    r.metric,
+    fmt(r.imctl, r.unit),
+    fmt(r.reference, r.unit),
+    r.ratio === undefined ? '—' : `${r.ratio.toFixed(2)}×`,
+    r.target,
+    r.pass === undefined ? '' : r.pass ? 'pass' : 'MISS',
+  ]);
+  return { head, rows };
+}
+
+function markdownTable({ head, rows }) {
+  return [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 || i === 4 || i === 5 ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+function textTable({ head, rows }) {
+  const all = [head, ...rows];
+  const widths = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  const line = (r) => r.map((c, i) => (i === 0 || i >= 4 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+async function writeReport(machine, failures, elapsedMs, cleanupNote) {
+  const t = table();
+  if (seedTimes.enable !== undefined) {
+    notes.unshift(`Seeding the ${N.toLocaleString('en-US')} bulk-enable users (one \`ldapmodify -a\` of ${N.toLocaleString('en-US')} adds, untimed in the comparison) took ${seconds(seedTimes.enable)} s (${Math.round(N / (seedTimes.enable / 1000))} adds/s).`);
+  }
+  if (seedTimes.list !== undefined) {
+    const { ms, need, before } = seedTimes.list;
+    notes.push(`Listing data: the directory held ${before.toLocaleString('en-US')} IM-enabled users; ${need.toLocaleString('en-US')} more were added with their IM attributes set at add time (round-robin on im-west, im-north, im-south; one \`ldapmodify -a\`) in ${seconds(ms)} s (${Math.round(need / (ms / 1000))} adds/s).`);
+  }
+  if (disturbances.length) {
+    notes.push(`The lab's samba restarted ${disturbances.length} time(s) during the run (another session's tests ran \`lab.sh restore\`/\`down\`/\`up\`); each step it hit was voided and repeated on a steady lab, after re-creating the bench data: ${disturbances.join('; ')}.`);
+  }
+  const sizes = `--users ${N}, --list-total ${LIST_TOTAL}, --rows ${ROWS}, --reps ${REPS}`;
+  const md = [
+    '# imctl benchmarks',
+    '',
+    '_Written by `scripts/bench.mjs` on every run; do not edit by hand._',
+    '',
+    'Each line times imctl against what an administrator would otherwise run, in the same run, against the',
+    'Samba AD lab (`lab/lab.sh`), as the median of several repetitions, and gives the ratio imctl/reference:',
+    '',
+    '1. **Bulk enable**: `imctl import` of a CSV enabling N users on one home server against `ldapmodify -f` of',
+    '   the LDIF imctl itself emits for that CSV (`import --ldif`: the same compare-and-set modifies, the same',
+    '   values). Users are seeded untimed in a private OU; every run is verified with ldapsearch and undone.',
+    '   A further pass tries `--concurrency` 8, 16 and 32.',
+    '2. **Listing**: `imctl users --json` against one paged `ldapsearch` of the same filter and attributes, with',
+    '   ≥ 20,000 IM-enabled users in the directory; and `imctl servers --json` against the per-server counts an',
+    '   admin would take with one value-less `ldapsearch` per server.',
+    '3. **Rebalance planning**: `scripts/bench-plan.mjs`, the planner in-process on 1,000,000 users / 200 servers.',
+    '4. **Start-up**: `imctl --version` and `--help` against `node -e 0`.',
+    '5. **Memory**: peak RSS of `imctl import --dry-run` on a 100,000-row file and on a realistic full plan.',
+    '',
+    'Reproduce: `npm run bench` (builds, `lab.sh up`, `lab.sh restore`, measures, `lab.sh restore`). Options:',
+    '`--users N` (10000), `--list-total N` (20000), `--rows N` (100000), `--reps N` (3), `--startup-runs N` (10),',
+    '`--only enable,concurrency,list,servers,plan,startup,memory`, `--no-restore` (leave the lab alone: work in',
+    'a private OU and delete it with `ldapdelete -r` at the end; for a lab others are using), `--out FILE`.',
+    'The lab is one process shared by every client on the machine: other load (tests running against the same',
+    'lab) shows up in the numbers; the load average is recorded below.',
+    '',
+    '## Run',
+    '',
+    `- date: ${new Date(started).toISOString()}; took ${Math.round(elapsedMs / 1000)} s`,
+    `- command: \`${COMMAND}\` (${sizes}${RESTORE ? '' : '; no restore: measured on the lab as others left it'})`,
+    `- machine: ${machine.nproc} CPUs, ${machine.cpu}; ${machine.memory} RAM; ${machine.kernel}`,
+    `- software: Node ${machine.node}; Samba ${machine.samba}; OpenLDAP ${machine.openldap}; imctl at ${machine.commit}`,
+    `- load average (1/5/15 min): ${loadAtStart} at start, ${loadAverage()} at the end`,
+    '',
+    '## Results',
+    '',
+    markdownTable(t),
+    '',
+    ...(failures.length ? ['## Sections that failed', '', ...failures.map((f) => `- ${f}`), ''] : []),
+    '## Details',
+    '',
+    ...details.flatMap((d) => [d, '']),
+    ...(notes.length || cleanupNote ? ['## Notes', '', ...notes.map((n) => `- ${n}`), ...(cleanupNote ? [`- ${cleanupNote}`] : []), ''] : []),
+  ].join('\n');
+  mkdirSync(join(opts.out, '..'), { recursive: true });
+  writeFileSync(opts.out, md);
+  return t;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Main
+let interrupted = false;
+const onSignal = (sig) => {
+  if (interrupted) process.exit(130);
+  interrupted = true;
+  log(`${sig}: cleaning up (again to abort)`);
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+const machine = await describeMachine(REPO);
+log(`bench OU ${OU}; sections ${only.join(', ')}; ${RESTORE ? 'restore before and after' : 'no restore'}`);
+const failures = [];
+const plan = [
+  ['enable', benchEnable],
+  ['concurrency', benchConcurrency],
+  ['list', benchList],
+  ['servers', benchServers],
+  ['plan', benchPlan],
+  ['startup', benchStartup],
+  ['memory', benchMemory],
+];
+for (const [name, fn] of plan) {
+  if (!wants(name) || interrupted) continue;
+  try {
+    log(`section ${name}`);
+    await fn();
+  } catch (error) {
+    log(`section ${name} failed: ${error.stack ?? error}`);
+    failures.push(`${name}: ${String(error.message ?? error).split('\n')[0]}`);
+  }
+}
+
+let cleanupNote;
+try {
+  if (RESTORE) {
+    log('lab.sh restore');
+    await labSh('restore');
+  } else {
+    await settle();
+    log(`deleting ${OU}`);
+    const r = await ldap.deleteTree(OU);
+    cleanupNote = `Clean-up: \`ldapdelete -r\` of the bench OU took ${seconds(r.ms)} s.`;
+  }
+} catch (error) {
+  log(`clean-up failed: ${error.message}`);
+  failures.push(`clean-up: ${error.message.split('\n')[0]}`);
+}
+rmSync(scratch, { recursive: true, force: true });
+
+const t = await writeReport(machine, failures, Date.now() - started, cleanupNote);
+process.stdout.write(`\n${textTable(t)}\n\n`);
+if (failures.length) process.stdout.write(`failed: ${failures.join('; ')}\n`);
+process.stdout.write(`report: ${relative(process.cwd(), opts.out) || opts.out}; ${Math.round((Date.now() - started) / 1000)} s\n`);
+process.exitCode = failures.length ? 1 : results.some((r) => r.pass === false) ? 3 : 0;

@@ -1,0 +1,165 @@
+/**
+ * The BUILT binary's wizard in a real pseudo-terminal (tmux): keys go in with send-keys, the
+ * screen comes back with capture-pane, and the directory is checked afterwards with ldapsearch.
+ * Run `npm run build` first. The tmux server runs on a private socket and is killed afterwards.
+ */
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shellQuote } from '../../src/services/equivalent-command.js';
+import { IM_ATTRS, addUsers, createOu, imctlEnv, lab, readEntry, repoRoot, server } from '../support/lab.js';
+
+const SOCKET = `imctl-wizard-test-${process.pid}`;
+let sessions = 0;
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm-256color' } });
+}
+
+/** Start `imctl wizard` (built) in a fresh 200×50 session with exactly this environment; the shell reports its exit code. */
+function startWizard(env: NodeJS.ProcessEnv): string {
+  const name = `wizard-${++sessions}`;
+  const vars = Object.entries({ ...env, TERM: 'screen-256color' })
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => shellQuote(`${key}=${value}`));
+  const command = `cd ${shellQuote(repoRoot)} && env -i ${vars.join(' ')} ${shellQuote(process.execPath)} bin/imctl wizard; echo "[exit $?]"; sleep 600`;
+  tmux('new-session', '-d', '-x', '200', '-y', '50', '-s', name, command);
+  return name;
+}
+
+function screenOf(session: string): string {
+  return tmux('capture-pane', '-p', '-J', '-S', '-', '-t', session);
+}
+
+/** Poll the pane until it shows `expected` (no fixed sleeps). */
+async function waitFor(session: string, expected: string | RegExp, timeoutMs = 20_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = screenOf(session);
+    if (typeof expected === 'string' ? text.includes(expected) : expected.test(text)) return text;
+    // The wizard ended (the shell printed its exit code) without what we wait for: fail now.
+    if (/\[exit \d+\]/.test(text)) throw new Error(`the wizard exited before showing ${String(expected)}:\n${text}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(expected)}; pane:\n${text}`);
+    await sleep(50);
+  }
+}
+
+const keys = (session: string, ...names: string[]) => tmux('send-keys', '-t', session, ...names);
+const type = (session: string, text: string) => tmux('send-keys', '-t', session, '-l', text);
+
+/** The highlighted choice of the prompt on screen (the last line starting with ❯). */
+function activeChoice(session: string): string | undefined {
+  return screenOf(session)
+    .split('\n')
+    .filter((line) => line.startsWith('❯'))
+    .at(-1);
+}
+
+async function choose(session: string, question: string, option: string): Promise<void> {
+  await waitFor(session, question);
+  for (let i = 0; i < 20; i++) {
+    const deadline = Date.now() + 5_000;
+    let active = activeChoice(session);
+    while (!active && Date.now() < deadline) {
+      await sleep(50);
+      active = activeChoice(session);
+    }
+    if (active?.includes(option)) {
+      keys(session, 'Enter');
+      return;
+    }
+    const before = active;
+    keys(session, 'Down');
+    while (activeChoice(session) === before && Date.now() < deadline) await sleep(20);
+  }
+  throw new Error(`no choice "${option}" at "${question}":\n${screenOf(session)}`);
+}
+
+describe('imctl wizard in a real terminal (tmux, built binary)', () => {
+  let ou: string;
+  let dn: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    execFileSync('tmux', ['-V']);
+    ou = await createOu('wizard-pty');
+    [dn] = (await addUsers(ou, [
+      { sam: 'wz-pty', cn: 'Terminal, Tess', extra: { displayName: 'Tess Terminal' } },
+      { sam: 'wz-pty-other', cn: 'Other Person' },
+    ])) as [string];
+    env = imctlEnv({ IMCTL_BASE_DN: ou });
+  });
+
+  afterAll(() => {
+    try {
+      tmux('kill-server');
+    } catch {
+      // no server left: every session ended
+    }
+    rmSync(join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid!()}`, SOCKET), { force: true });
+  });
+
+  it('enables a user from the first prompt to the result; ldapsearch sees the values', async () => {
+    const west = server('im-west');
+    const s = startWizard(env);
+    await choose(s, 'What do you want to do?', 'Enable Instant Messaging for users');
+    await choose(s, 'How do you want to find the users to enable?', 'Search by name, account or mail');
+    await waitFor(s, 'Find the user to enable');
+    type(s, 'tess');
+    await waitFor(s, /❯ Tess Terminal \(wz-pty\)/);
+    keys(s, 'Enter');
+    await waitFor(s, /❯ ✔ Done — go on with 1 user/);
+    keys(s, 'Enter');
+    await choose(s, 'Home server for 1 user', 'im-west');
+    await choose(s, 'IM domain (the part after @', lab().imDomain);
+    const review = await waitFor(s, 'Apply 1 change on localhost?');
+    expect(review).toContain(`msExchIMPhysicalURL      http://${west.host}/instmsg/local/${lab().imDomain}/instmsg/aliases/wz-pty`);
+    expect((await readEntry(dn, IM_ATTRS))?.attrs).toEqual({});
+    keys(s, 'Enter');
+    const done = await waitFor(s, '[exit 0]');
+    expect(done).toMatch(/changed\s+wz-pty/);
+    expect(done).toContain('enable: 1 changed, 0 unchanged, 0 failed.');
+    expect(done).toMatch(/Journal: \S+\.jsonl/);
+    expect(done).toContain(`Next time, without the wizard: imctl enable wz-pty --server im-west --im-domain ${lab().imDomain} --yes`);
+
+    const attrs = (await readEntry(dn, IM_ATTRS))!.attrs;
+    expect(attrs.msexchimaddress).toEqual([`wz-pty@${lab().imDomain}`]);
+    expect(attrs.msexchimmetaphysicalurl).toEqual([`http://${lab().imDomain}/instmsg/aliases/wz-pty`]);
+    expect(attrs.msexchimphysicalurl).toEqual([`http://${west.host}/instmsg/local/${lab().imDomain}/instmsg/aliases/wz-pty`]);
+    expect(attrs.msexchimvirtualserver?.[0]?.toLowerCase()).toBe(west.dn.toLowerCase());
+  });
+
+  it.each([
+    ['Esc', 'Escape'],
+    ['Ctrl-C', 'C-c'],
+  ])('%s at a prompt leaves the directory untouched and exits 130', async (_name, key) => {
+    const otherDn = `CN=Other Person,${ou}`;
+    const s = startWizard(env);
+    await choose(s, 'What do you want to do?', 'Enable Instant Messaging for users');
+    await choose(s, 'How do you want to find the users to enable?', 'Type their names');
+    await waitFor(s, 'Names (sAMAccountName');
+    type(s, 'wz-pty-other');
+    keys(s, 'Enter');
+    await waitFor(s, 'Home server for 1 user');
+    keys(s, key);
+    const end = await waitFor(s, '[exit 130]');
+    expect(end).toContain('error: Cancelled; nothing was written.');
+    expect(end).not.toMatch(/\n\s+at /);
+    expect((await readEntry(otherDn, IM_ATTRS))?.attrs).toEqual({});
+  });
+
+  it('refuses off a terminal (exit 2) and names the scripted commands', () => {
+    let code = 0;
+    let stderr = '';
+    try {
+      execFileSync(process.execPath, ['bin/imctl', 'wizard'], { cwd: repoRoot, env, input: '', encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+    } catch (error) {
+      code = (error as { status: number }).status;
+      stderr = (error as { stderr: string }).stderr;
+    }
+    expect(code).toBe(2);
+    expect(stderr).toContain('imctl wizard needs a terminal (stdin and stdout). In scripts use the commands it stands for: imctl enable|disable|move USER…');
+  });
+});

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { splitNames } from '../../src/services/name-list.js';
+
+describe('splitNames (a pasted or typed list of users)', () => {
+  it.each([
+    ['jdoe', ['jdoe']],
+    ['jdoe pobrien', ['jdoe', 'pobrien']],
+    ['jdoe, pobrien;zangstrom', ['jdoe', 'pobrien', 'zangstrom']],
+    ['jdoe\r\npobrien\n\n  zangstrom  \n', ['jdoe', 'pobrien', 'zangstrom']],
+    ['# a comment\njdoe\n#pobrien', ['jdoe']],
+    ['\uFEFFjdoe', ['jdoe']],
+    ['jdoe JDOE jdoe@lab.imctl.test', ['jdoe', 'jdoe@lab.imctl.test']],
+    ['"jdoe", \'pobrien\'', ['jdoe', 'pobrien']],
+    ['LAB\\jdoe', ['LAB\\jdoe']],
+  ])('%j → %j', (text, names) => {
+    expect(splitNames(text)).toEqual(names);
+  });
+
+  it('keeps a DN whole even though it holds commas and spaces', () => {
+    expect(splitNames('CN=Doe\\, John,OU=Staff,DC=lab,DC=imctl,DC=test\npobrien')).toEqual(['CN=Doe\\, John,OU=Staff,DC=lab,DC=imctl,DC=test', 'pobrien']);
+  });
+
+  it('an empty or comment-only list is empty', () => {
+    expect(splitNames('  \n# nothing\n')).toEqual([]);
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import type { UserRecord } from '../../src/core/user-record.js';
+import { userDetails, userLabel, userSearchFilter } from '../../src/services/user-search.js';
+
+const clause = (v: string) => `(|(sAMAccountName=${v}*)(userPrincipalName=${v}*)(mail=${v}*)(displayName=*${v}*)(cn=*${v}*))`;
+
+describe('userSearchFilter', () => {
+  it('matches the start of account names and mail, anywhere in display names and cn', () => {
+    expect(userSearchFilter('jdo')).toBe(`(&(sAMAccountType=805306368)${clause('jdo')})`);
+  });
+
+  it('requires every word, so "doe john" finds "Doe, John"', () => {
+    expect(userSearchFilter(' doe  john ')).toBe(`(&(sAMAccountType=805306368)${clause('doe')}${clause('john')})`);
+    expect(userSearchFilter('Doe, John')).toBe(`(&(sAMAccountType=805306368)${clause('Doe')}${clause('John')})`);
+  });
+
+  it.each([
+    ['*', '\\2a'],
+    ['Star*Gazer', 'Star\\2aGazer'],
+    ['(Test)', '\\28Test\\29'],
+    ['Back\\Slash', 'Slash'],
+    ['a\0b', 'a\\00b'],
+    ['*)(objectClass=*', '\\2a\\29\\28objectClass=\\2a'],
+  ])('escapes %j per RFC 4515', (term, escaped) => {
+    expect(userSearchFilter(term)).toBe(`(&(sAMAccountType=805306368)${clause(escaped)})`);
+  });
+
+  it('takes DOMAIN\\user as the account name', () => {
+    expect(userSearchFilter('LAB\\jdoe')).toBe(`(&(sAMAccountType=805306368)${clause('jdoe')})`);
+  });
+
+  it('bounds the words and has nothing to search for an empty term', () => {
+    expect(userSearchFilter('   ')).toBeUndefined();
+    expect(userSearchFilter('a b c d e f')!.match(/\(\|/g)).toHaveLength(4);
+  });
+});
+
+describe('userLabel and userDetails', () => {
+  const base: UserRecord = { dn: 'CN=Doe\\, John,OU=Staff,DC=lab', guid: '', sAMAccountName: 'jdoe', accountDisabled: false, im: {} };
+  const east = { dn: 'CN=VS,CN=EXCH1', name: 'im-east', cn: 'VS', host: 'exch1.lab', hostsUsers: true };
+  const servers = new Map([[east.dn.toLowerCase(), east]]);
+
+  it('names the user by display name, else the cn, with the account name', () => {
+    expect(userLabel({ ...base, displayName: 'John Doe' })).toBe('John Doe (jdoe)');
+    expect(userLabel(base)).toBe('Doe, John (jdoe)');
+    expect(userLabel({ ...base, displayName: 'JDOE' })).toBe('jdoe');
+  });
+
+  it('says where the user is homed, or that IM is off, and whether the account is disabled', () => {
+    expect(userDetails({ ...base, mail: 'jdoe@lab', im: { msExchIMAddress: 'jdoe@im.lab', msExchIMVirtualServer: 'cn=vs,cn=exch1' } }, servers)).toBe('jdoe@lab · IM jdoe@im.lab on im-east');
+    expect(userDetails({ ...base, accountDisabled: true }, servers)).toBe('IM off · account disabled');
+    expect(userDetails({ ...base, im: { msExchIMVirtualServer: 'CN=gone' } }, servers)).toBe('IM (no address) on a missing server');
+  });
+});
