@@ -130,26 +130,32 @@ async function settle() {
   throw new Error('the lab did not answer steadily for 15 minutes');
 }
 const disturbances = [];
-const isDisturbance = (error) =>
-  error instanceof LabRestored ||
-  labPid() !== epoch ||
-  /Can't contact LDAP server|ECONNREFUSED|ECONNRESET|No domain controller answered|did not accept the change|Server is unavailable|busy/i.test(String(error?.message ?? error));
+/** Restarts show as a new samba PID, or (while samba is down or has just come back) as refused connections and vanished entries. */
+const DISTURBED = /Can't contact LDAP server|refused the connection|ECONNREFUSED|ECONNRESET|No domain controller answered|did not accept the change|unavailable|busy|no longer exists|No such (Base DN|object)|No such Object|not done/i;
+async function isDisturbance(error) {
+  if (error instanceof LabRestored || labPid() !== epoch) return true;
+  await sleep(2000); // a restore takes about a second to bring samba back under a new PID
+  return labPid() !== epoch || DISTURBED.test(`${error?.message ?? error}\n${error?.stderr ?? ''}`);
+}
+const oneLine = (error) => String(error?.message ?? error).split('\n')[0].slice(0, 200);
 /**
  * Run one step (a seed, one timed measurement and its check) on a steady lab; if samba restarts
  * meanwhile (another session's tests), the step's result is void: wait, re-create the data the
  * sections so far need, and run the step again.
  */
+const loads = [];
 async function withLab(what, step, attempts = 10) {
   for (let attempt = 1; ; attempt++) {
     await settle();
+    loads.push(Number(loadAverage().split(' ')[0]));
     try {
       await ensureData();
       const result = await step();
       guard();
       return result;
     } catch (error) {
-      if (!isDisturbance(error) || attempt >= attempts) throw error;
-      const reason = error instanceof LabRestored ? error.message : `${String(error.message ?? error).split('\n')[0]} (samba ${epoch} → ${labPid()})`;
+      if (!(await isDisturbance(error)) || attempt >= attempts) throw error;
+      const reason = error instanceof LabRestored ? error.message : `${oneLine(error)} (samba ${epoch} → ${labPid()})`;
       disturbances.push(`${what}: ${reason}`);
       log(`${what} disturbed: ${reason}; waiting for a steady lab and repeating it`);
       seeded.enable = false;
@@ -331,9 +337,17 @@ async function timeImctlImport(concurrency) {
   const args = ['import', csvFile, '--yes', '--concurrency', String(concurrency)];
   guard();
   const r = await imctl(args, { stdout: 'ignore' });
-  if (r.code !== 0) throw new Error(`imctl ${args.join(' ')} exited ${r.code}: ${r.stderr.slice(-2000)}`);
+  if (r.code !== 0) {
+    const error = new Error(`imctl ${args.join(' ')} exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`);
+    error.stderr = r.stderr;
+    throw error;
+  }
+  // imctl's own summary line times its write phase: "import: N writes in X s (R/s)."
+  const writeS = Number(/: \d+ writes in ([\d.]+) s/.exec(r.stderr)?.[1]);
+  phases.push({ concurrency, ms: r.ms, writeMs: Number.isFinite(writeS) ? writeS * 1000 : undefined });
   return r.ms;
 }
+const phases = [];
 
 async function timeLdapmodify() {
   guard();
@@ -362,6 +376,9 @@ async function benchEnable() {
   if (digests.size !== 1) throw new Error(`imctl and ldapmodify left different values (digests ${[...digests].join(', ')})`);
   const ma = median(a);
   const mb = median(b);
+  const mainPhases = phases.filter((p) => p.concurrency === 16 && p.writeMs !== undefined);
+  const writeMedian = mainPhases.length ? median(mainPhases.map((p) => p.writeMs)) : undefined;
+  const beforeMedian = mainPhases.length ? median(mainPhases.map((p) => p.ms - p.writeMs)) : undefined;
   record(`bulk enable, ${N.toLocaleString('en-US')} users (import --concurrency 16 vs ldapmodify -f)`, ma, mb, 's', { ratio: 1.1, text: '≤ 1.1×' });
   record(`bulk enable throughput`, N / (ma / 1000), N / (mb / 1000), 'rows/s', { text: 'info' }, { lowerIsBetter: false });
   details.push(
@@ -372,6 +389,9 @@ async function benchEnable() {
       `- reference: \`ldapmodify -H ldaps://localhost -x -D Administrator@lab.imctl.test -y .lab/admin.password -f bench.ldif\`, where bench.ldif is \`imctl import bench.csv --ldif bench.ldif\` (${N.toLocaleString('en-US')} compare-and-set modify records, the same four values)`,
       `- after every run ldapsearch checked all ${N.toLocaleString('en-US')} users carry the four values on im-west (both tools left byte-identical values: one digest, \`${[...digests][0]}\`); an untimed ldapmodify then cleared the attributes. Order alternated between repetitions.`,
       `- ${runsLine('imctl', a)}; ${Math.round(N / (ma / 1000))} rows/s`,
+      ...(writeMedian !== undefined
+        ? [`  - where imctl's time goes (its own \`import: N writes in X s\` line): the write phase took ${seconds(writeMedian)} s (median; ${Math.round(N / (writeMedian / 1000))} writes/s); everything before it — Node start-up, reading the CSV, resolving the ${N.toLocaleString('en-US')} users with one paged scan of all users and the server inventory (a paged read of every IM user's home server) — ${seconds(beforeMedian)} s.`]
+        : []),
       `- ${runsLine('ldapmodify', b)}; ${Math.round(N / (mb / 1000))} rows/s`,
     ].join('\n'),
   );
@@ -388,7 +408,7 @@ async function benchConcurrency() {
       return took;
     });
     log(`concurrency ${k}: ${seconds(ms)} s`);
-    rows.push({ k, ms });
+    rows.push({ k, ms, writeMs: phases.at(-1)?.writeMs });
   }
   const best = rows.reduce((x, y) => (y.ms < x.ms ? y : x));
   record(`bulk enable: best --concurrency of 8/16/32 (one run each)`, N / (best.ms / 1000), undefined, 'rows/s', { text: `best: ${best.k}` }, { lowerIsBetter: false });
@@ -396,9 +416,9 @@ async function benchConcurrency() {
     [
       `### 1b. Concurrency pass (one run each, ${N.toLocaleString('en-US')} users)`,
       '',
-      '| --concurrency | time | rows/s |',
-      '|---:|---:|---:|',
-      ...rows.map((r) => `| ${r.k}${r.k === 16 ? ' (default)' : ''} | ${seconds(r.ms)} s | ${Math.round(N / (r.ms / 1000))} |`),
+      '| --concurrency | wall time | rows/s | write phase | writes/s |',
+      '|---:|---:|---:|---:|---:|',
+      ...rows.map((r) => `| ${r.k}${r.k === 16 ? ' (default)' : ''} | ${seconds(r.ms)} s | ${Math.round(N / (r.ms / 1000))} | ${r.writeMs ? `${seconds(r.writeMs)} s` : '—'} | ${r.writeMs ? Math.round(N / (r.writeMs / 1000)) : '—'} |`),
       '',
       `Best: ${best.k}. Samba runs single-process (\`-M single\`) and serialises writes, so past a few requests in flight extra concurrency only queues.`,
     ].join('\n'),
@@ -704,7 +724,7 @@ async function writeReport(machine, failures, elapsedMs, cleanupNote) {
     `- command: \`${COMMAND}\` (${sizes}${RESTORE ? '' : '; no restore: measured on the lab as others left it'})`,
     `- machine: ${machine.nproc} CPUs, ${machine.cpu}; ${machine.memory} RAM; ${machine.kernel}`,
     `- software: Node ${machine.node}; Samba ${machine.samba}; OpenLDAP ${machine.openldap}; imctl at ${machine.commit}`,
-    `- load average (1/5/15 min): ${loadAtStart} at start, ${loadAverage()} at the end`,
+    `- load average (1/5/15 min): ${loadAtStart} at start, ${loadAverage()} at the end${loads.length ? `; 1-min load before each lab step ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)} (median ${median(loads).toFixed(2)}) on ${machine.nproc} CPUs` : ''}`,
     '',
     '## Results',
     '',
@@ -751,7 +771,7 @@ for (const [name, fn] of plan) {
     await fn();
   } catch (error) {
     log(`section ${name} failed: ${error.stack ?? error}`);
-    failures.push(`${name}: ${String(error.message ?? error).split('\n')[0]}`);
+    failures.push(`${name}: ${oneLine(error)}`);
   }
 }
 
@@ -761,14 +781,14 @@ try {
     log('lab.sh restore');
     await labSh('restore');
   } else {
-    await settle();
     log(`deleting ${OU}`);
-    const r = await ldap.deleteTree(OU);
+    required.clear();
+    const r = await withLab('clean-up', () => ldap.deleteTree(OU));
     cleanupNote = `Clean-up: \`ldapdelete -r\` of the bench OU took ${seconds(r.ms)} s.`;
   }
 } catch (error) {
-  log(`clean-up failed: ${error.message}`);
-  failures.push(`clean-up: ${error.message.split('\n')[0]}`);
+  log(`clean-up failed: ${oneLine(error)}`);
+  failures.push(`clean-up: ${oneLine(error)} (delete ${OU} by hand, or let the next lab.sh restore remove it)`);
 }
 rmSync(scratch, { recursive: true, force: true });
 

@@ -46,7 +46,11 @@ export async function runOk(command, args, options = {}, ok = [0]) {
   const result = await run(command, args, options);
   if (!ok.includes(result.code)) {
     const shown = [command, ...args].join(' ');
-    throw new Error(`${shown.length > 300 ? `${shown.slice(0, 300)}…` : shown} exited ${result.code}:\n${result.stderr.slice(-2000)}`);
+    const last = result.stderr.trim().split('\n').filter(Boolean).pop() ?? '';
+    const error = new Error(`${command} exited ${result.code}: ${last}`);
+    error.command = shown;
+    error.stderr = result.stderr;
+    throw error;
   }
   return result;
 }

@@ -30,7 +30,7 @@ import { infeasibleMessage, planRebalanceRun, renderRebalancePlan } from '../ser
 import { countPlans, countsLine, reviewLines } from '../services/review.js';
 import type { Named } from '../services/targets.js';
 import { searchUsers, SEARCH_LIMIT, userDetails, userLabel } from '../services/user-search.js';
-import { executeTargets, type Target, type TargetResult } from '../services/write-run.js';
+import { executeTargets, type Target } from '../services/write-run.js';
 import { createPrompts, isPromptCancel, Separator, type Choice, type Prompts } from '../ui/prompts.js';
 import { renderTable, utilisation } from '../ui/table.js';
 import { showCommand } from './show.js';
@@ -49,6 +49,8 @@ type Pick = { kind: 'user'; user: UserRecord } | { kind: 'done' };
 const VERB: Record<UserTask, string> = { enable: 'enable', disable: 'disable', move: 'move', show: 'show' };
 const AUTO = Symbol('most room');
 const OTHER_DOMAIN = '\0other';
+/** Shorter terms match most of a directory (AD honours the search's size limit; Samba does not). */
+const MIN_TERM = 2;
 const fmt = (n: number) => n.toLocaleString('en-US');
 const plural = (n: number, word: string) => `${fmt(n)} ${word}${n === 1 ? '' : 's'}`;
 
@@ -87,6 +89,7 @@ class Wizard {
   private directory!: Directory;
   private servers!: Promise<ImServer[]>;
   private inventoryPromise: Promise<Inventory> | undefined;
+  private domainsPromise: ReturnType<typeof sampleImDomains> | undefined;
 
   constructor(
     private readonly context: Context,
@@ -104,7 +107,7 @@ class Wizard {
 
   async run(): Promise<void> {
     const { out, c } = this;
-    out.print(`${c.bold('imctl wizard')} — Exchange Instant Messaging tasks. ${c.dim('Esc or Ctrl-C cancels at any step; nothing is written before you confirm.')}`);
+    out.print(`${c.bold('imctl wizard')} — Exchange Instant Messaging tasks. ${c.dim('Esc or Ctrl-C cancels; nothing is written before you confirm.')}`);
     this.directory = await this.context.directory();
     this.servers = discoverServers(this.directory);
     this.servers.catch(() => undefined);
@@ -121,9 +124,14 @@ class Wizard {
       ],
     });
     // Server loads take a paged count of every homed user: start it while the admin picks users.
+    // So does the sample of IM domains in use (AD stops at its size limit; Samba reads them all).
     if (task === 'enable' || task === 'move' || task === 'rebalance') {
       this.inventoryPromise = takeInventory(this.directory, this.context.settings);
       this.inventoryPromise.catch(() => undefined);
+    }
+    if (task === 'enable') {
+      this.domainsPromise = sampleImDomains(this.directory);
+      this.domainsPromise.catch(() => undefined);
     }
     switch (task) {
       case 'enable':
@@ -296,7 +304,9 @@ class Wizard {
         pageSize: 12,
         source: async (term, { signal }) => {
           const text = term?.trim() ?? '';
-          if (text.length === 0) return [...done, new Separator(this.c.dim(count === 0 ? '(start typing to search)' : '(type to search for another user)'))];
+          if (text.length < MIN_TERM) {
+            return [...done, new Separator(this.c.dim(count === 0 ? '(type at least two letters to search)' : '(type at least two letters to search for another user)'))];
+          }
           // The prompt aborts the previous source call on every keystroke: this is the debounce.
           await delay(this.debounceMs, undefined, { signal });
           const { users, more } = await searchUsers(this.directory, text);
@@ -433,7 +443,7 @@ class Wizard {
 
   /** The IM domain from those in use, the configured default, and im.<SMTP domain>; or another one typed in. */
   private async pickImDomain(users: UserRecord[]): Promise<string> {
-    const { counts, sampled } = await sampleImDomains(this.directory);
+    const { counts, sampled } = await (this.domainsPromise ??= sampleImDomains(this.directory));
     const options = imDomainOptions(this.context.settings.imDomain, counts, users);
     const choices: Choice<string>[] = options.map((o) => {
       const notes = [
@@ -501,19 +511,11 @@ class Wizard {
     }
 
     out.print();
-    const failures: TargetResult[] = [];
     try {
-      const { journal } = await executeTargets(this.context, this.directory, spec.targets, {
-        command: spec.command,
-        yes: true,
-        onResult: (result) => {
-          if (result.outcome === 'failed') failures.push(result);
-        },
-      });
-      if (journal) {
-        out.print(`Journal: ${journal}`);
-        out.print(c.dim(`  to put it all back: imctl undo ${shellQuote(journal)}`));
-      }
+      // Confirmed above: executeTargets must not ask again. It prints every outcome (failures with their reasons) and the summary.
+      const { journal } = await executeTargets(this.context, this.directory, spec.targets, { command: spec.command, yes: true });
+      // executeTargets named the journal on stderr as the run started.
+      if (journal) out.print(c.dim(`To put it all back: imctl undo ${shellQuote(journal)}`));
       out.print(c.dim(`Next time, without the wizard: ${equivalent}`));
     } catch (error) {
       if (error instanceof PartialFailure) {

@@ -20,7 +20,7 @@ export function ldifModifyRecord(dn: string, ops: readonly ModOp[], comment?: st
   if (comment) lines.push(`# ${comment.replace(/[\r\n]+/g, ' ')}`);
   lines.push(ldifLine('dn', dn), 'changetype: modify');
   for (const op of ops) {
-    lines.push(`${op.operation}: ${op.attribute}`, ldifLine(op.attribute, op.value), '-');
+    lines.push(`${op.operation}: ${op.attribute}`, ...op.values.map((value) => ldifLine(op.attribute, value)), '-');
   }
   return `${lines.join('\n')}\n\n`;
 }

@@ -7,9 +7,19 @@
 import { IM_ATTRIBUTES, sameValue, type ImAttribute, type ImState } from './im-model.js';
 
 export interface ModOp {
-  operation: 'add' | 'delete';
+  operation: 'add' | 'delete' | 'replace';
   attribute: ImAttribute;
-  value: string;
+  /** One value; `replace` with none clears the attribute. */
+  values: string[];
+}
+
+/**
+ * A DN value naming a deleted object (`CN=IM VS\0ADEL:<guid>,CN=Deleted Objects,…`): what AD and
+ * Samba show for a home server that was deleted. No delete-by-value can match it, so it is
+ * replaced instead; the other attributes of the same request still carry the compare-and-set.
+ */
+export function isDeletedObjectDn(dn: string): boolean {
+  return /\\0ADEL:/i.test(dn) || /,CN=Deleted Objects,/i.test(dn);
 }
 
 export function compareAndSetOps(before: ImState, after: ImState): ModOp[] {
@@ -18,8 +28,12 @@ export function compareAndSetOps(before: ImState, after: ImState): ModOp[] {
     const old = before[attribute];
     const next = after[attribute];
     if (sameValue(attribute, old, next)) continue;
-    if (old !== undefined) ops.push({ operation: 'delete', attribute, value: old });
-    if (next !== undefined) ops.push({ operation: 'add', attribute, value: next });
+    if (attribute === 'msExchIMVirtualServer' && old !== undefined && isDeletedObjectDn(old)) {
+      ops.push({ operation: 'replace', attribute, values: next === undefined ? [] : [next] });
+      continue;
+    }
+    if (old !== undefined) ops.push({ operation: 'delete', attribute, values: [old] });
+    if (next !== undefined) ops.push({ operation: 'add', attribute, values: [next] });
   }
   return ops;
 }

@@ -29,3 +29,17 @@ export function stripNetbiosDomain(name: string): string {
   const slash = name.indexOf('\\');
   return slash > 0 && !name.includes('=') ? name.slice(slash + 1) : name;
 }
+
+/**
+ * objectGUID bytes (hex) → the string form AD accepts in `<GUID=…>` DNs: the first three groups
+ * are little-endian. (A binary `(objectGUID=\\xx…)` filter is not portable through every client.)
+ */
+export function guidString(hex: string): string {
+  const bytes = Buffer.from(hex, 'hex');
+  if (bytes.length !== 16) throw new Error(`not an objectGUID: ${hex}`);
+  const part = (start: number, end: number, reverse: boolean) => {
+    const slice = Buffer.from(bytes.subarray(start, end));
+    return (reverse ? slice.reverse() : slice).toString('hex');
+  };
+  return [part(0, 4, true), part(4, 6, true), part(6, 8, true), part(8, 10, false), part(10, 16, false)].join('-');
+}

@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import { isIP } from 'node:net';
+import { connect as netConnect, isIP } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { Attribute, Change, Client } from 'ldapts';
 import { DirectoryError, ImctlError, UsageError } from '../core/errors.js';
 import type { ModOp } from '../core/mod-ops.js';
@@ -164,7 +165,7 @@ export class Directory {
   async modifyOnce(dn: string, ops: readonly ModOp[]): Promise<void> {
     const client = await this.boundClient();
     const changes = ops.map(
-      (op) => new Change({ operation: op.operation, modification: new Attribute({ type: op.attribute, values: [op.value] }) }),
+      (op) => new Change({ operation: op.operation, modification: new Attribute({ type: op.attribute, values: op.values }) }),
     );
     try {
       await client.modify(dn, changes);
@@ -284,6 +285,14 @@ export class Directory {
       timeout: settings.timeoutMs,
       connectTimeout: Math.min(settings.timeoutMs, 10_000),
       ...(secure ? { tlsOptions } : {}),
+      // Pipelined requests are small: without TCP_NODELAY, Nagle holds each one back until the
+      // previous reply's ACK arrives.
+      createConnection: ((...args: Parameters<typeof netConnect>) => netConnect(...args).setNoDelay(true)) as typeof netConnect,
+      createSecureConnection: ((...args: Parameters<typeof tlsConnect>) => {
+        const socket = tlsConnect(...args);
+        socket.setNoDelay(true);
+        return socket;
+      }) as typeof tlsConnect,
     });
     try {
       if (!secure && endpoint.startTls) await client.startTLS(tlsOptions);

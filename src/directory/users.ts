@@ -4,7 +4,7 @@
  */
 import { escapeFilterValue, looksLikeDn, normalizeDn } from '../core/escape.js';
 import { IM_ATTRIBUTES, type ImState } from '../core/im-model.js';
-import { classifyUserRef, stripNetbiosDomain, type UserRecord } from '../core/user-record.js';
+import { classifyUserRef, guidString, stripNetbiosDomain, type UserRecord } from '../core/user-record.js';
 import type { Directory } from './connection.js';
 import type { DirEntry } from './entry.js';
 
@@ -148,4 +148,19 @@ export async function countHomed(directory: Directory): Promise<{ perServer: Map
     },
   );
   return { perServer, total };
+}
+
+/** Users by objectGUID (hex), each read at `<GUID=…>` — found wherever it was renamed or moved to. */
+export async function readUsersByGuid(directory: Directory, guids: readonly string[], concurrency = 16): Promise<Map<string, UserRecord>> {
+  const found = new Map<string, UserRecord>();
+  let next = 0;
+  const worker = async () => {
+    while (next < guids.length) {
+      const guid = guids[next++]!;
+      const entry = await directory.readEntry(`<GUID=${guidString(guid)}>`, { attributes: USER_ATTRIBUTES, buffers: ['objectGUID'] });
+      if (entry) found.set(guid, toUserRecord(entry));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, guids.length) }, worker));
+  return found;
 }

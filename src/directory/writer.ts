@@ -72,6 +72,9 @@ export async function writeOne(directory: Directory, task: WriteTask): Promise<W
         // Compare-and-set lost: someone changed the entry since it was read.
         const now = await readImState(directory, task.dn);
         if (retried && now && sameState(now, task.after)) return { outcome: 'changed' };
+        if (now && sameState(now, task.before)) {
+          return { outcome: 'failed', reason: `the DC refused the change although the entry is as read (${(error as Error).message.split('\n')[0]}); nothing was written` };
+        }
         return { outcome: 'failed', reason: now ? concurrentChange(now) : 'the entry no longer exists' };
       }
       const translated = translateError(error, { server: directory.endpoint.host, doing: `modifying ${task.dn}` });

@@ -185,8 +185,8 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
 
     expect(h.stdout.text).toMatch(/changed\s+wz-ann/);
     expect(h.stdout.text).toContain('enable: 2 changed, 0 unchanged, 0 failed.');
-    expect(h.stdout.text).toMatch(/Journal: .*imctl\/journal\/.*-enable-\d+\.jsonl/);
-    expect(h.stdout.text).toMatch(/to put it all back: imctl undo /);
+    expect(h.stderr.text).toMatch(/Journal: .*imctl\/journal\/.*-enable-\d+\.jsonl/);
+    expect(h.stdout.text).toMatch(/To put it all back: imctl undo \S+-enable-\d+\.jsonl/);
     expect(h.stdout.text).toContain(`Next time, without the wizard: imctl enable wz-ann wz-ben --server im-west --im-domain ${IM_DOMAIN()} --yes`);
     for (const [dn, alias] of [
       [annDn!, 'wz-ann'],
@@ -431,6 +431,33 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
     screen.keypress('escape');
     await expect(wizard).rejects.toMatchObject({ name: 'AbortPromptError' });
     expect(await imOf(dn!)).toEqual({});
+    await h.context.close();
+  });
+
+  it('search escapes what is typed: a filter-injection attempt matches nothing', async () => {
+    const ou = await createOu('wizard-inject');
+    await addUsers(ou, [{ sam: 'wz-inj', cn: 'Injected Not' }]);
+    const h = harness({ baseDn: ou });
+    const wizard = start(h);
+    await choose('What do you want to do?', "Show a user's IM settings", wizard);
+    await waitFor('Find the user to show', wizard);
+    screen.type('*)(cn=*');
+    await waitFor('No user matches "*)(cn=*".', wizard);
+    expect(screen.getScreen()).not.toContain('Injected Not');
+    screen.keypress('escape');
+    await expect(wizard).rejects.toMatchObject({ name: 'AbortPromptError' });
+    await h.context.close();
+  });
+
+  it('an unexpected failure ends in one sentence that says what to do, not a stack', async () => {
+    const h = harness({});
+    const prompts = { ...createPrompts({ input: screen.input }), select: async () => Promise.reject(new TypeError('cannot read the moon')) };
+    const error = await wizardCommand(h.context, { prompts }).then(
+      () => undefined,
+      (e: unknown) => e as { exitCode: number; message: string; reason: string },
+    );
+    expect(error).toMatchObject({ exitCode: 1, reason: 'wizard-failed' });
+    expect(error!.message).toBe('The wizard stopped: cannot read the moon. Nothing was written after the last result shown. Run it again, or run the equivalent command with --verbose to see more.');
     await h.context.close();
   });
 

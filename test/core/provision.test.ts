@@ -41,10 +41,10 @@ describe('planUser: enable', () => {
       before: {},
       after: ON_IM1,
       ops: [
-        { operation: 'add', attribute: 'msExchIMAddress', value: ADDRESS },
-        { operation: 'add', attribute: 'msExchIMMetaPhysicalURL', value: META },
-        { operation: 'add', attribute: 'msExchIMPhysicalURL', value: PHYS1 },
-        { operation: 'add', attribute: 'msExchIMVirtualServer', value: im1.dn },
+        { operation: 'add', attribute: 'msExchIMAddress', values: [ADDRESS] },
+        { operation: 'add', attribute: 'msExchIMMetaPhysicalURL', values: [META] },
+        { operation: 'add', attribute: 'msExchIMPhysicalURL', values: [PHYS1] },
+        { operation: 'add', attribute: 'msExchIMVirtualServer', values: [im1.dn] },
       ],
     });
   });
@@ -94,8 +94,8 @@ describe('planUser: enable', () => {
       before: drifted,
       after: ON_IM1,
       ops: [
-        { operation: 'delete', attribute: 'msExchIMPhysicalURL', value: drifted.msExchIMPhysicalURL },
-        { operation: 'add', attribute: 'msExchIMPhysicalURL', value: PHYS1 },
+        { operation: 'delete', attribute: 'msExchIMPhysicalURL', values: [drifted.msExchIMPhysicalURL] },
+        { operation: 'add', attribute: 'msExchIMPhysicalURL', values: [PHYS1] },
       ],
     });
   });
@@ -118,10 +118,10 @@ describe('planUser: disable', () => {
       before: ON_IM1,
       after: {},
       ops: [
-        { operation: 'delete', attribute: 'msExchIMAddress', value: ADDRESS },
-        { operation: 'delete', attribute: 'msExchIMMetaPhysicalURL', value: META },
-        { operation: 'delete', attribute: 'msExchIMPhysicalURL', value: PHYS1 },
-        { operation: 'delete', attribute: 'msExchIMVirtualServer', value: im1.dn },
+        { operation: 'delete', attribute: 'msExchIMAddress', values: [ADDRESS] },
+        { operation: 'delete', attribute: 'msExchIMMetaPhysicalURL', values: [META] },
+        { operation: 'delete', attribute: 'msExchIMPhysicalURL', values: [PHYS1] },
+        { operation: 'delete', attribute: 'msExchIMVirtualServer', values: [im1.dn] },
       ],
     });
   });
@@ -139,7 +139,7 @@ describe('planUser: disable', () => {
     expect(plan.kind).toBe('write');
     expect(plan.kind === 'write' && plan.after).toEqual({});
     expect(plan.kind === 'write' && plan.ops).toEqual(
-      Object.entries(im).map(([attribute, value]) => ({ operation: 'delete', attribute, value })),
+      Object.entries(im).map(([attribute, value]) => ({ operation: 'delete', attribute, values: [value] })),
     );
   });
 });
@@ -163,10 +163,10 @@ describe('planUser: move', () => {
       before: ON_IM1,
       after: { msExchIMAddress: ADDRESS, msExchIMMetaPhysicalURL: META, msExchIMPhysicalURL: PHYS2, msExchIMVirtualServer: im2.dn },
       ops: [
-        { operation: 'delete', attribute: 'msExchIMPhysicalURL', value: PHYS1 },
-        { operation: 'add', attribute: 'msExchIMPhysicalURL', value: PHYS2 },
-        { operation: 'delete', attribute: 'msExchIMVirtualServer', value: im1.dn },
-        { operation: 'add', attribute: 'msExchIMVirtualServer', value: im2.dn },
+        { operation: 'delete', attribute: 'msExchIMPhysicalURL', values: [PHYS1] },
+        { operation: 'add', attribute: 'msExchIMPhysicalURL', values: [PHYS2] },
+        { operation: 'delete', attribute: 'msExchIMVirtualServer', values: [im1.dn] },
+        { operation: 'add', attribute: 'msExchIMVirtualServer', values: [im2.dn] },
       ],
     });
   });
