@@ -40,6 +40,8 @@ export interface TargetResult {
   action: string;
   outcome: Outcome;
   reason: string | null;
+  /** What the change is, for people: "on im-south", "to im-west". */
+  change?: string | undefined;
   before?: ImState | undefined;
   after?: ImState | undefined;
 }
@@ -93,7 +95,7 @@ export async function executeTargets(
 
   const sink = await openSinks(context, options, total);
   const emit = (target: Target, outcome: Outcome, reason: string | null, plan?: WriteTarget['plan']) =>
-    sink.emit({ line: target.line, user: target.name, dn: target.dn ?? null, action: target.action, outcome, reason, before: plan?.before, after: plan?.after });
+    sink.emit({ line: target.line, user: target.name, dn: target.dn ?? null, action: target.action, outcome, reason, change: target.summary, before: plan?.before, after: plan?.after });
 
   let journal: Journal | undefined;
   let fatal: ImctlError | undefined;
@@ -234,7 +236,7 @@ async function openSinks(context: Context, options: WriteRunOptions, total: numb
       if (!detailed && result.outcome !== 'failed') return;
       if (result.outcome === 'failed' && ++failuresPrinted > MAX_FAILURES_PRINTED) return;
       const where = result.line ? `line ${result.line}: ` : '';
-      const what = result.outcome === 'failed' ? result.reason ?? '' : result.outcome === 'planned' ? describeState(result.after) || 'clear the IM attributes' : '';
+      const what = result.outcome === 'failed' ? result.reason ?? '' : result.outcome === 'planned' ? describePlan(result) : '';
       print(`${paint[result.outcome](result.outcome.padEnd(9))} ${where}${result.user}${what ? ` — ${what}` : ''}`);
     },
     async close(journal) {
@@ -254,8 +256,11 @@ async function openSinks(context: Context, options: WriteRunOptions, total: numb
   };
 }
 
-function describeState(state: ImState | undefined): string {
-  if (!state) return '';
-  return IM_ATTRIBUTES.filter((a) => state[a] !== undefined).map((a) => `${a}=${state[a]}`).join(' ');
+/** One line per planned change; every value is in --json and --ldif. */
+function describePlan(result: TargetResult): string {
+  const after = result.after ?? {};
+  const cleared = IM_ATTRIBUTES.every((a) => after[a] === undefined);
+  const what = cleared ? 'clear the four IM attributes' : `${result.action}${result.change ? ` ${result.change}` : ''} as ${after.msExchIMAddress ?? '(no address)'}`;
+  return what;
 }
 
