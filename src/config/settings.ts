@@ -208,7 +208,9 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
     sources[key] = 'default';
     return fallback;
   };
-  const relative = (path: string | undefined) => (path ? resolve(configFile ? join(configFile, '..') : cwd, path) : undefined);
+  // Paths in the config file are relative to the file; `~/` means the home directory.
+  const relative = (path: string | undefined) =>
+    path ? (path.startsWith('~/') ? join(homedir(), path.slice(2)) : resolve(configFile ? join(configFile, '..') : cwd, path)) : undefined;
   const nonEmpty = (v: string | undefined) => (v && v.length > 0 ? v : undefined);
 
   const urls = pick('urls', flags.url ? splitUrls(flags.url) : undefined, nonEmpty(env.IMCTL_URL) ? splitUrls(env.IMCTL_URL!) : undefined, file.url ? splitUrls(file.url) : undefined, [] as string[]);

@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
@@ -394,5 +394,15 @@ describe('capacityFor', () => {
     const s = load({}, { servers: { IM1: { capacity: 900 } } });
     expect(capacityFor(s, ['IM1'])).toBe(900);
     expect(capacityFor(s, ['IM2'])).toBe(7500);
+  });
+});
+
+describe('home-relative paths in the config file', () => {
+  it('expands ~/ in passwordFile and caFile to the home directory', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'imctl-cfg-'));
+    writeFileSync(join(dir, 'imctl.json'), JSON.stringify({ passwordFile: '~/.imctl-password', caFile: 'ca.pem' }));
+    const settings = loadSettings({}, { XDG_CONFIG_HOME: join(dir, 'none') }, dir);
+    expect(settings.passwordFile).toBe(join(homedir(), '.imctl-password'));
+    expect(settings.caFile).toBe(join(dir, 'ca.pem'));
   });
 });
