@@ -200,4 +200,31 @@ describe('imctl import when the DC goes away mid-run', () => {
     expect(await ldapcount(ou, '(msExchIMAddress=*)')).toBe(N);
     expect(lab().baseDn).toBeTruthy();
   });
+
+  it('Ctrl-C stops cleanly: exit 130, every change done so far in the journal and the report', async () => {
+    const env = imctlEnv();
+    const disableAll = csv(dir, 'disable-all.csv', `user,action\n${Array.from({ length: N }, (_, i) => `flt-${i},disable`).join('\n')}\n`);
+    const report = join(dir, 'interrupted.json');
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'imctl'), 'import', disableAll, '--yes', '--concurrency', '2', '--report', report], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && (await ldapcount(ou, '(msExchIMAddress=*)')) > N - 50) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    const code = await exited;
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/interrupted/i);
+    const rows = JSON.parse(readFileSync(report, 'utf8')) as { outcome: string; reason: string | null }[];
+    expect(rows).toHaveLength(N);
+    const changed = rows.filter((r) => r.outcome === 'changed').length;
+    expect(changed).toBeGreaterThan(0);
+    expect(changed).toBeLessThan(N);
+    expect(rows.filter((r) => r.outcome === 'failed').every((r) => /interrupted/.test(r.reason ?? ''))).toBe(true);
+    // The directory holds exactly what the report calls done, and the journal records each of them.
+    expect(await ldapcount(ou, '(msExchIMAddress=*)')).toBe(N - changed);
+    const journalPath = /Journal: (\S+)/.exec(stderr)![1]!;
+    const recorded = readFileSync(journalPath, 'utf8').trim().split('\n').filter((l) => l.includes('"type":"change"'));
+    expect(recorded).toHaveLength(changed);
+  });
 });
