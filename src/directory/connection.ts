@@ -93,56 +93,33 @@ export class Directory {
 
   /** Every entry of a paged, subtree search. Restarts from scratch if the connection drops. */
   async searchAll(base: string, spec: SearchSpec): Promise<DirEntry[]> {
-    return this.searchSlots.run(() => this.searchAllNow(base, spec));
-  }
-
-  private async searchAllNow(base: string, spec: SearchSpec): Promise<DirEntry[]> {
-    return this.withRetry(`searching ${base}`, async (client) => {
-      const entries: DirEntry[] = [];
-      for await (const page of client.searchPaginated(base, {
-        scope: spec.scope ?? 'sub',
-        filter: spec.filter,
-        attributes: spec.attributes,
-        explicitBufferAttributes: spec.buffers ?? [],
-        paged: { pageSize: PAGE_SIZE },
-        ...(spec.sizeLimit ? { sizeLimit: spec.sizeLimit } : {}),
-      })) {
-        // Continuation references (DomainDnsZones, ForestDnsZones) are ignored, never chased.
-        for (const raw of page.searchEntries) entries.push(new DirEntry(raw.dn, raw));
-      }
-      return entries;
-    });
+    let entries: DirEntry[] = [];
+    await this.forEachEntry(base, spec, (entry) => entries.push(entry), () => (entries = []));
+    return entries;
   }
 
   /**
    * Visit every entry of a paged search page by page, without keeping them. On a lost connection
    * the search restarts, so `visit` must tolerate a restart: `onRestart` is called first.
+   * Continuation references (DomainDnsZones, ForestDnsZones) are ignored, never chased.
    */
   async forEachEntry(base: string, spec: SearchSpec, visit: (entry: DirEntry) => void, onRestart?: () => void): Promise<void> {
     let attempt = 0;
-    await this.searchSlots.run(() => this.withRetry(`searching ${base}`, async (client) => {
-      if (attempt++ > 0) onRestart?.();
-      for await (const page of client.searchPaginated(base, {
-        scope: spec.scope ?? 'sub',
-        filter: spec.filter,
-        attributes: spec.attributes,
-        explicitBufferAttributes: spec.buffers ?? [],
-        paged: { pageSize: PAGE_SIZE },
-      })) {
-        for (const raw of page.searchEntries) visit(new DirEntry(raw.dn, raw));
-      }
-    }));
-  }
-
-  /** Count matching entries without fetching any attribute values ("1.1"). */
-  async count(base: string, filter: string): Promise<number> {
-    return this.searchSlots.run(() => this.withRetry(`counting under ${base}`, async (client) => {
-      let total = 0;
-      for await (const page of client.searchPaginated(base, { scope: 'sub', filter, attributes: ['1.1'], paged: { pageSize: PAGE_SIZE } })) {
-        total += page.searchEntries.length;
-      }
-      return total;
-    }));
+    await this.searchSlots.run(() =>
+      this.withRetry(`searching ${base}`, async (client) => {
+        if (attempt++ > 0) onRestart?.();
+        for await (const page of client.searchPaginated(base, {
+          scope: spec.scope ?? 'sub',
+          filter: spec.filter,
+          attributes: spec.attributes,
+          explicitBufferAttributes: spec.buffers ?? [],
+          paged: { pageSize: PAGE_SIZE },
+          ...(spec.sizeLimit ? { sizeLimit: spec.sizeLimit } : {}),
+        })) {
+          for (const raw of page.searchEntries) visit(new DirEntry(raw.dn, raw));
+        }
+      }),
+    );
   }
 
   async readEntry(dn: string, spec: Omit<SearchSpec, 'filter' | 'scope'> & { filter?: string }): Promise<DirEntry | undefined> {
