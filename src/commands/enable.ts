@@ -4,6 +4,7 @@ import type { WriteFlags } from '../cli/options.js';
 import { UsageError } from '../core/errors.js';
 import { dnsNameProblem } from '../core/im-model.js';
 import { findServer } from '../core/server-ref.js';
+import { discoverServers } from '../directory/servers.js';
 import { takeInventory } from '../services/inventory.js';
 import { enableTargets } from '../services/plans.js';
 import { resolveNamed } from '../services/targets.js';
@@ -24,8 +25,12 @@ export function requireImDomain(context: Context): string {
 export async function enableCommand(context: Context, names: string[], options: EnableOptions): Promise<void> {
   const imDomain = requireImDomain(context);
   const directory = await context.directory();
-  const [inventory, named] = await Promise.all([takeInventory(directory, context.settings), resolveNamed(directory, names)]);
-  const chosen = options.server ? findServer(inventory.servers, options.server, 'home') : undefined;
-  const targets = enableTargets(named, inventory.servers, { server: chosen, imDomain });
+  // Loads cost a search over every homed user; only placement (no --server) needs them.
+  const servers = options.server
+    ? discoverServers(directory).then((found) => found.map((s) => ({ ...s, users: 0, capacity: 0 })))
+    : takeInventory(directory, context.settings).then((inventory) => inventory.servers);
+  const [loads, named] = await Promise.all([servers, resolveNamed(directory, names)]);
+  const chosen = options.server ? findServer(loads, options.server, 'home') : undefined;
+  const targets = enableTargets(named, loads, { server: chosen, imDomain });
   await executeTargets(context, directory, targets, { ...options, command: 'enable' });
 }
