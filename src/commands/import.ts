@@ -15,6 +15,7 @@ import type { UserRecord } from '../core/user-record.js';
 import { describeResolutionProblem, resolveUsers } from '../directory/users.js';
 import { ImportFileError, importRecords } from '../io/csv-source.js';
 import { ReportError, openReport, reportFormatFor } from '../io/report.js';
+import { discoverServers } from '../directory/servers.js';
 import { takeInventory } from '../services/inventory.js';
 import { assertUsableHome } from '../services/targets.js';
 import { executeTargets, type Target } from '../services/write-run.js';
@@ -46,14 +47,14 @@ export async function importCommand(context: Context, file: string, options: Imp
 
   // 2. Resolve every user and server with a few searches; unknown, ambiguous or unusable ones are row problems.
   const directory = await context.directory();
-  const [inventory, resolved] = await Promise.all([takeInventory(directory, context.settings), resolveUsers(directory, rows.map((r) => r.user))]);
-  const byDn = serversByDn(inventory.servers);
+  const [servers, resolved] = await Promise.all([discoverServers(directory), resolveUsers(directory, rows.map((r) => r.user))]);
+  const byDn = serversByDn(servers);
   const serverCache = new Map<string, ImServer | string>();
   const serverFor = (name: string): ImServer | string => {
     const key = name.toLowerCase();
     if (!serverCache.has(key)) {
       try {
-        const server = findServer(inventory.servers, name, 'home');
+        const server = findServer(servers, name, 'home');
         assertUsableHome(server);
         serverCache.set(key, server);
       } catch (error) {
@@ -122,6 +123,8 @@ export async function importCommand(context: Context, file: string, options: Imp
   const newcomers = rows.filter((r) => r.action === 'enable' && !r.server && users.has(r.line) && !isImEnabled(users.get(r.line)!.im));
   const placement = new Map<number, string>();
   if (newcomers.length > 0) {
+    // Loads cost a count over every homed user: only placement needs them.
+    const inventory = await takeInventory(directory, context.settings);
     const candidates = inventory.servers.filter((s) => s.hostsUsers && typeof serverFor(s.dn) !== 'string');
     if (candidates.length === 0) throw new UsageError('There is no usable home server to enable users on.', 'no-home-server');
     const keys = placeByMostRoom(candidates.map((s) => ({ key: s.dn, name: s.name, capacity: s.capacity, load: s.users })), newcomers.length);

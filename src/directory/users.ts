@@ -2,7 +2,8 @@
  * Finding users: batched resolution of many names with few searches, listings by home server,
  * and counts that fetch no attribute values.
  */
-import { escapeFilterValue, looksLikeDn, normalizeDn } from '../core/escape.js';
+import { quoted } from '../core/errors.js';
+import { canonicalDn, escapeFilterValue, looksLikeDn } from '../core/escape.js';
 import { IM_ATTRIBUTES, type ImState } from '../core/im-model.js';
 import { classifyUserRef, guidString, stripNetbiosDomain, type UserRecord } from '../core/user-record.js';
 import type { Directory } from './connection.js';
@@ -41,7 +42,7 @@ export type Resolution = { user: UserRecord } | { problem: 'unknown' } | { probl
 /** What a name is compared against, lower-cased, per kind. */
 function keysOf(user: UserRecord): { dn: string; sam: string; upnOrMail: string[] } {
   return {
-    dn: normalizeDn(user.dn),
+    dn: canonicalDn(user.dn),
     sam: user.sAMAccountName.toLowerCase(),
     upnOrMail: [user.userPrincipalName, user.mail].filter((v): v is string => !!v).map((v) => v.toLowerCase()),
   };
@@ -55,6 +56,14 @@ function termFor(name: string): string {
   return `(sAMAccountName=${value})`;
 }
 
+/** The key a name is looked up by, in the same form keysOf produces. */
+function wantedKey(name: string): string {
+  const kind = classifyUserRef(name, looksLikeDn);
+  if (kind === 'dn') return `dn:${canonicalDn(name)}`;
+  if (kind === 'sam') return `sam:${stripNetbiosDomain(name).toLowerCase()}`;
+  return `at:${name.toLowerCase()}`;
+}
+
 /**
  * Resolve many names at once: OR-filters of up to 100 names, run concurrently on the one
  * connection, or a single paged scan when there are very many names. Each name must match
@@ -62,9 +71,23 @@ function termFor(name: string): string {
  */
 export async function resolveUsers(directory: Directory, names: readonly string[]): Promise<Map<string, Resolution>> {
   const unique = [...new Set(names)];
-  let candidates: UserRecord[];
+  const wanted = new Set(unique.map((name) => wantedKey(name)));
+  const isWanted = (user: UserRecord) => {
+    const keys = keysOf(user);
+    return wanted.has(`dn:${keys.dn}`) || wanted.has(`sam:${keys.sam}`) || keys.upnOrMail.some((k) => wanted.has(`at:${k}`));
+  };
+  const candidates: UserRecord[] = [];
   if (unique.length > SCAN_THRESHOLD) {
-    candidates = (await directory.searchAll(directory.baseDn, { filter: USER_FILTER, attributes: USER_ATTRIBUTES, buffers: ['objectGUID'] })).map(toUserRecord);
+    // One scan of every user, keeping only those named: memory follows the names, not the directory.
+    await directory.forEachEntry(
+      directory.baseDn,
+      { filter: USER_FILTER, attributes: USER_ATTRIBUTES, buffers: ['objectGUID'] },
+      (entry) => {
+        const user = toUserRecord(entry);
+        if (isWanted(user)) candidates.push(user);
+      },
+      () => (candidates.length = 0),
+    );
   } else {
     const batches: string[][] = [];
     for (let i = 0; i < unique.length; i += NAMES_PER_SEARCH) batches.push(unique.slice(i, i + NAMES_PER_SEARCH));
@@ -77,7 +100,7 @@ export async function resolveUsers(directory: Directory, names: readonly string[
         }),
       ),
     );
-    candidates = results.flat().map(toUserRecord);
+    for (const entry of results.flat()) candidates.push(toUserRecord(entry));
   }
   const byDn = new Map<string, UserRecord[]>();
   const bySam = new Map<string, UserRecord[]>();
@@ -97,7 +120,7 @@ export async function resolveUsers(directory: Directory, names: readonly string[
   for (const name of unique) {
     const kind = classifyUserRef(name, looksLikeDn);
     const matches =
-      kind === 'dn' ? byDn.get(normalizeDn(name)) : kind === 'sam' ? bySam.get(stripNetbiosDomain(name).toLowerCase()) : byUpnOrMail.get(name.toLowerCase());
+      kind === 'dn' ? byDn.get(canonicalDn(name)) : kind === 'sam' ? bySam.get(stripNetbiosDomain(name).toLowerCase()) : byUpnOrMail.get(name.toLowerCase());
     if (!matches || matches.length === 0) resolved.set(name, { problem: 'unknown' });
     else if (matches.length > 1) resolved.set(name, { problem: 'ambiguous', candidates: matches });
     else resolved.set(name, { user: matches[0]! });
@@ -106,10 +129,10 @@ export async function resolveUsers(directory: Directory, names: readonly string[
 }
 
 export function describeResolutionProblem(name: string, resolution: Exclude<Resolution, { user: UserRecord }>): string {
-  if (resolution.problem === 'unknown') return `no user is named "${name}" (give a DN, user@domain, mail or sAMAccountName)`;
+  if (resolution.problem === 'unknown') return `no user is named ${quoted(name)} (give a DN, user@domain, mail or sAMAccountName)`;
   const shown = resolution.candidates.slice(0, 5).map((u) => `${u.sAMAccountName} (${u.dn})`);
   const more = resolution.candidates.length > 5 ? ` and ${resolution.candidates.length - 5} more` : '';
-  return `"${name}" is ambiguous; candidates: ${shown.join('; ')}${more}. Name one by DN or sAMAccountName`;
+  return `${quoted(name)} is ambiguous; candidates: ${shown.join('; ')}${more}. Name one by DN or sAMAccountName`;
 }
 
 /** IM-enabled users, optionally those homed on one server DN; attribute-minimal, paged. */
@@ -126,28 +149,26 @@ export async function listImUsers(directory: Directory, options: { serverDn?: st
 }
 
 /**
- * Users homed on each server, keyed by lower-cased server DN, from one paged search that fetches
- * only msExchIMVirtualServer. Measured on the lab: one such search (1.9 s for 11,400 users) beats
- * a value-less count per server plus a total (3.6 s), because Samba and AD resolve DN-valued
- * filters per server; DNs nobody knows (deleted servers) are orphans.
+ * How many users each server homes (keyed by lower-cased DN), and how many point at no server
+ * that exists — counts only: every search asks for no attribute values ("1.1"). The per-server
+ * searches run concurrently on the one connection; the missing-server count is one search whose
+ * filter excludes every known server, so the DC scans but sends back only the orphans. Measured on
+ * the lab (12,818 IM users): value-less counts 1.43 s + orphans 0.24 s, against 1.84 s for one
+ * search fetching every user's msExchIMVirtualServer before Node had parsed a single value.
  */
-export async function countHomed(directory: Directory): Promise<{ perServer: Map<string, number>; total: number }> {
-  const perServer = new Map<string, number>();
-  let total = 0;
-  await directory.forEachEntry(
-    directory.baseDn,
-    { filter: `(&${USER_FILTER}(msExchIMVirtualServer=*))`, attributes: ['msExchIMVirtualServer'] },
-    (entry) => {
-      const key = entry.get('msExchIMVirtualServer')!.toLowerCase();
-      perServer.set(key, (perServer.get(key) ?? 0) + 1);
-      total++;
-    },
-    () => {
-      perServer.clear();
-      total = 0;
-    },
-  );
-  return { perServer, total };
+export async function countHomed(directory: Directory, serverDns: readonly string[]): Promise<{ perServer: Map<string, number>; missing: number }> {
+  const on = (dn: string) => `(msExchIMVirtualServer=${escapeFilterValue(dn)})`;
+  const count = async (filter: string) => {
+    let n = 0;
+    await directory.forEachEntry(directory.baseDn, { filter, attributes: ['1.1'] }, () => n++, () => (n = 0));
+    return n;
+  };
+  const missingFilter =
+    serverDns.length === 0
+      ? `(&${USER_FILTER}(msExchIMVirtualServer=*))`
+      : `(&${USER_FILTER}(msExchIMVirtualServer=*)(!(|${serverDns.map(on).join('')})))`;
+  const [missing, ...counts] = await Promise.all([count(missingFilter), ...serverDns.map((dn) => count(`(&${USER_FILTER}${on(dn)})`))]);
+  return { perServer: new Map(serverDns.map((dn, i) => [dn.toLowerCase(), counts[i]!])), missing: missing! };
 }
 
 /** Users by objectGUID (hex), each read at `<GUID=…>` — found wherever it was renamed or moved to. */

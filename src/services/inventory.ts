@@ -22,12 +22,14 @@ export interface Inventory {
 }
 
 export async function takeInventory(directory: Directory, settings: Settings): Promise<Inventory> {
-  const [servers, { perServer, total }] = await Promise.all([discoverServers(directory), countHomed(directory)]);
+  const servers = await discoverServers(directory);
+  const { perServer, missing } = await countHomed(directory, servers.map((s) => s.dn));
   const loads = servers.map((server) => ({
     ...server,
     users: perServer.get(server.dn.toLowerCase()) ?? 0,
     capacity: server.hostsUsers ? capacityFor(settings, [server.name, server.cn, server.host]) : 0,
   }));
+  const onRouters = loads.filter((s) => !s.hostsUsers).reduce((sum, s) => sum + s.users, 0);
   const onHomeServers = loads.filter((s) => s.hostsUsers).reduce((sum, s) => sum + s.users, 0);
-  return { servers: loads, totalHomed: total, orphaned: total - onHomeServers };
+  return { servers: loads, totalHomed: onHomeServers + onRouters + missing, orphaned: onRouters + missing };
 }
