@@ -2,8 +2,10 @@
  * The entry module: builds the program, runs it, and is the one place that turns errors into
  * messages and exit codes. Commands throw; nothing else calls process.exit.
  */
+import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
-import { ExitCode, ImctlError, Interrupted } from '../core/errors.js';
+import { registerSecret } from '../core/redact.js';
+import { ExitCode, ImctlError, Interrupted, UsageError } from '../core/errors.js';
 import { loadSettings, type GlobalFlags } from '../config/settings.js';
 import { Output, type Streams } from '../ui/output.js';
 import { createContext, type Context } from './context.js';
@@ -33,6 +35,7 @@ export async function run(argv: string[], environment: RunEnvironment): Promise<
     streams,
     async execute(flags: GlobalFlags, action: (context: Context) => Promise<void>) {
       const settings = loadSettings(flags, env, environment.cwd);
+      registerKnownPassword(settings, env);
       out = new Output(streams, settings.json, settings.color, settings.verbose);
       context = createContext(settings, out, env, abort.signal);
       await action(context);
@@ -41,6 +44,7 @@ export async function run(argv: string[], environment: RunEnvironment): Promise<
   });
 
   try {
+    refusePasswordFlag(argv);
     await program.parseAsync(argv);
     return ExitCode.ok;
   } catch (error) {
@@ -70,6 +74,36 @@ function report(error: unknown, out: Output): number {
   }
   out.error(`unexpected failure: ${(error as Error)?.stack ?? String(error)}`);
   return ExitCode.cannotRun;
+}
+
+/** The password, as soon as imctl can know it, is kept out of every line it writes (src/core/redact.ts). */
+function registerKnownPassword(settings: { passwordFile?: string | undefined }, env: NodeJS.ProcessEnv): void {
+  registerSecret(env.IMCTL_PASSWORD);
+  if (settings.passwordFile) {
+    try {
+      registerSecret(readFileSync(settings.passwordFile, 'utf8').replace(/\r?\n$/, ''));
+    } catch {
+      // Unreadable: the bind reports it, if a bind is needed.
+    }
+  }
+}
+
+/**
+ * There is no password flag: argv is readable by every user of the host (ps, /proc/PID/cmdline)
+ * and lands in shell history. Someone who tries one gets the way that works, and what follows the
+ * flag is never echoed.
+ */
+function refusePasswordFlag(argv: string[]): void {
+  for (const arg of argv.slice(2)) {
+    if (arg === '--') return;
+    if (/^--?(password|passwd|pass|pwd|pw)(=|$)/i.test(arg)) {
+      throw new UsageError(
+        'There is no password option: a password on the command line can be read by every user of this host (ps) and stays in the shell history. ' +
+          'Use --password-file FILE or IMCTL_PASSWORD_FILE (a file only you can read), or IMCTL_PASSWORD; on a terminal imctl asks. If you typed a real password, consider it exposed and change it.',
+        'password-flag',
+      );
+    }
+  }
 }
 
 /** @inquirer/prompts rejects with ExitPromptError on Ctrl-C and AbortPromptError on abort. */

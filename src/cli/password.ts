@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
+import { registerSecret } from '../core/redact.js';
 import type { Settings } from '../config/settings.js';
 
 export function passwordSource(settings: Settings, env: NodeJS.ProcessEnv, interactive: boolean, prompt: (message: string) => Promise<string>): () => Promise<string> {
@@ -21,7 +22,11 @@ export function passwordSource(settings: Settings, env: NodeJS.ProcessEnv, inter
       if (password.length === 0) throw new UsageError(`The password file ${settings.passwordFile} is empty.`, 'password-file');
       return password;
     }
-    if (interactive) return prompt(`Password for ${settings.bindDn ?? 'the bind account'}:`);
+    if (interactive) {
+      const typed = await prompt(`Password for ${settings.bindDn ?? 'the bind account'}:`);
+      registerSecret(typed);
+      return typed;
+    }
     throw new UsageError('No password: set IMCTL_PASSWORD or IMCTL_PASSWORD_FILE, or give --password-file (on a terminal imctl asks).', 'no-password');
   };
 }

@@ -32,7 +32,8 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .exitOverride()
     .configureOutput({
       writeOut: (text) => hooks.streams.stdout.write(text),
-      writeErr: (text) => hooks.streams.stderr.write(text),
+      // "unknown option '--foo=VALUE'": the value may be a secret typed in the wrong place; never echo it.
+      writeErr: (text) => hooks.streams.stderr.write(text.replace(/(option '-{1,2}[^'=\s]+)=[^']*'/g, "$1=…'")),
     })
     .showHelpAfterError('(add --help for usage)')
     .option('--config <file>', 'config file (default ./imctl.json, then $XDG_CONFIG_HOME/imctl/config.json)')

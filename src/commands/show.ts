@@ -1,6 +1,6 @@
 /** `imctl show USER`: one user's IM state, account state, and drift from what imctl would write. */
 import type { Context } from '../cli/context.js';
-import { UsageError } from '../core/errors.js';
+import { UsageError, quoted } from '../core/errors.js';
 import { driftBetween, IM_ATTRIBUTES, isImEnabled } from '../core/im-model.js';
 import { expectedState } from '../core/provision.js';
 import { serversByDn } from '../core/server-ref.js';
@@ -12,7 +12,7 @@ export async function showCommand(context: Context, name: string): Promise<void>
   const directory = await context.directory();
   const [servers, resolved] = await Promise.all([discoverServers(directory), resolveUsers(directory, [name])]);
   const resolution = resolved.get(name)!;
-  if (!('user' in resolution)) throw new UsageError(`Cannot show ${name}: ${describeResolutionProblem(name, resolution)}.`, resolution.problem);
+  if (!('user' in resolution)) throw new UsageError(`Cannot show ${quoted(name)}: ${describeResolutionProblem(name, resolution)}.`, resolution.problem);
   const user = resolution.user;
   const home = user.im.msExchIMVirtualServer ? serversByDn(servers).get(user.im.msExchIMVirtualServer.toLowerCase()) : undefined;
   const expected = expectedState(user, home);

@@ -2,7 +2,7 @@
  * Settings merged in the contract's fixed order — flags, then environment, then the config file,
  * then defaults — with the source of every value kept, so `--verbose` can say where it came from.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
@@ -115,19 +115,22 @@ export function parseConfigFile(path: string, text: string): ConfigFile {
     // Notepad saves UTF-8 with a BOM; JSON.parse does not accept one.
     data = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    throw new UsageError(`The config file ${path} is not valid JSON (${(error as Error).message}).`, 'config');
+    // Never quote the file: V8's message carries a piece of it, and a file given as --config by
+    // mistake may hold a password (or control characters that would reach the terminal).
+    throw new UsageError(`The config file ${path} is not valid JSON${jsonErrorWhere(text, error)}; check it with a JSON validator.`, 'config');
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new UsageError(`The config file ${path} must hold a JSON object.`, 'config');
   }
   for (const [key, value] of Object.entries(data)) {
-    const kind = CONFIG_KEYS[key as keyof ConfigFile];
+    // Own keys only: "constructor" or "__proto__" must be unknown keys, not Object.prototype's.
+    const kind = Object.hasOwn(CONFIG_KEYS, key) ? CONFIG_KEYS[key as keyof ConfigFile] : undefined;
     const bad = (want: string) =>
-      new UsageError(`The config file ${path}: "${key}" must be ${want}.`, 'config');
+      new UsageError(`The config file ${path}: ${JSON.stringify(key)} must be ${want}.`, 'config');
     switch (kind) {
       case undefined:
         throw new UsageError(
-          `The config file ${path} has an unknown key "${key}" (known: ${Object.keys(CONFIG_KEYS).join(', ')}).`,
+          `The config file ${path} has an unknown key ${JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}…` : key)} (known: ${Object.keys(CONFIG_KEYS).join(', ')}).`,
           'config',
         );
       case 'string':
@@ -142,6 +145,8 @@ export function parseConfigFile(path: string, text: string): ConfigFile {
       case 'url':
         if (!(typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string'))))
           throw bad('a URL or a list of URLs');
+        // A password in a URL is a password in the file: refused even when --url or IMCTL_URL overrides it.
+        if (splitUrls(value as string | string[]).some(hasCredentials)) throw bad('URLs without a user name or password (give those with "bindDn" and "passwordFile")');
         break;
       case 'servers':
         if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('an object of server names');
@@ -150,13 +155,35 @@ export function parseConfigFile(path: string, text: string): ConfigFile {
           const capacity = (server as { capacity?: unknown } | null)?.capacity;
           // A typo such as "capcity" would silently fall back to the global capacity: refuse it.
           if (!keys || keys.some((k) => k !== 'capacity') || typeof capacity !== 'number' || !Number.isInteger(capacity) || capacity < 0)
-            throw bad(`{ "<name>": { "capacity": N } } (bad entry "${name}")`);
+            throw bad(`{ "<name>": { "capacity": N } } (bad entry ${JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name)})`);
         }
         break;
     }
   }
   return data as ConfigFile;
 }
+
+function hasCredentials(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== '' || parsed.password !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** " at line L, column C" from a JSON.parse error that gives a position, else "". */
+function jsonErrorWhere(text: string, error: unknown): string {
+  const position = /at position (\d+)/.exec((error as Error)?.message ?? '')?.[1];
+  if (position === undefined) return /end of JSON input/.test((error as Error)?.message ?? '') ? ' (it ends too early)' : '';
+  const before = text.replace(/^\uFEFF/, '').slice(0, Number(position));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return ` (at line ${line}, column ${column})`;
+}
+
+/** A config file is a few hundred bytes; anything near this is the wrong file. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
 
 function splitUrls(value: string | string[]): string[] {
   const list = Array.isArray(value) ? value : value.split(',');
@@ -170,8 +197,13 @@ export function validateUrl(url: string): void {
   } catch {
     throw new UsageError(`"${url}" is not an LDAP URL; use ldaps://host[:port] or ldap://host[:port].`, 'url');
   }
+  // Never echo the part before "@": it may be a password (and argv and config files are no place for one).
+  const credentials = parsed.username !== '' || parsed.password !== '';
   if (parsed.protocol !== 'ldap:' && parsed.protocol !== 'ldaps:') {
-    throw new UsageError(`"${url}" is not an LDAP URL; use ldaps://host[:port] or ldap://host[:port].`, 'url');
+    throw new UsageError(`"${credentials ? `${parsed.protocol}//${parsed.host}` : url}" is not an LDAP URL; use ldaps://host[:port] or ldap://host[:port].`, 'url');
+  }
+  if (credentials) {
+    throw new UsageError(`The URL for ${parsed.hostname} carries a user name or password: give the account with --bind-dn and the password with --password-file or IMCTL_PASSWORD_FILE, and the URL as ${parsed.protocol}//${parsed.host}.`, 'url');
   }
 }
 
@@ -194,8 +226,13 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
   if (configFile) {
     let text: string;
     try {
+      const size = statSync(configFile).size;
+      if (size > MAX_CONFIG_BYTES) {
+        throw new UsageError(`The config file ${configFile} is ${(size / 1024 / 1024).toFixed(1)} MB; an imctl config file is a small JSON object: is this the right file?`, 'config');
+      }
       text = readFileSync(configFile, 'utf8');
     } catch (error) {
+      if (error instanceof UsageError) throw error;
       throw new UsageError(`Cannot read the config file ${configFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, 'config');
     }
     file = parseConfigFile(configFile, text);
@@ -219,7 +256,8 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
   const passwordFromEnv = env.IMCTL_PASSWORD !== undefined && env.IMCTL_PASSWORD.length > 0;
   const passwordFile = pick('passwordFile', flags.passwordFile ? resolve(cwd, flags.passwordFile) : undefined, nonEmpty(env.IMCTL_PASSWORD_FILE) ? resolve(cwd, env.IMCTL_PASSWORD_FILE!) : undefined, relative(file.passwordFile), undefined);
 
-  const serverCapacity: Record<string, number> = {};
+  // No prototype: a server named "constructor" or "__proto__" must find no capacity here.
+  const serverCapacity: Record<string, number> = Object.create(null) as Record<string, number>;
   for (const [name, server] of Object.entries(file.servers ?? {})) {
     if (server.capacity !== undefined) serverCapacity[name.toLowerCase()] = server.capacity;
   }

@@ -57,3 +57,9 @@ export class Interrupted extends ImctlError {
     super(message, ExitCode.interrupted, 'interrupted');
   }
 }
+
+/** A name as typed, in double quotes, for a message; a very long one is cut (a 10,000-character name makes no clearer error). */
+export function quoted(value: string, max = 100): string {
+  const chars = [...value];
+  return chars.length > max ? `"${chars.slice(0, max).join('')}…" (${chars.length} characters)` : `"${value}"`;
+}

@@ -59,6 +59,25 @@ export function normalizeDn(dn: string): string {
     .join(',');
 }
 
+/**
+ * A DN in one canonical form, for telling whether two DNs name the same entry: attribute types
+ * and values lower-cased, and every value unescaped (`\XX` hex, `\c`, a "quoted" value) and
+ * escaped again the one RFC 4514 way. `CN=a\;b`, `cn=A\3Bb` (as Samba returns it) and `CN="A;b"`
+ * are the same DN; normalizeDn, which keeps escapes as written, would call them different.
+ */
+export function canonicalDn(dn: string): string {
+  return splitDn(dn)
+    .map((rdn) => {
+      const eq = rdn.indexOf('=');
+      if (eq < 0) return rdn.trim().toLowerCase();
+      const type = rdn.slice(0, eq).trim().toLowerCase();
+      let value = trimUnescapedSpaces(rdn.slice(eq + 1));
+      if (value.length >= 2 && value.startsWith('"') && value.endsWith('"') && !value.endsWith('\\"')) value = value.slice(1, -1);
+      return `${type}=${escapeDnValue(unescapeDnValue(value)).toLowerCase()}`;
+    })
+    .join(',');
+}
+
 /** Split a DN into its RDN strings, honouring backslash escapes and quoted values. */
 export function splitDn(dn: string): string[] {
   const parts: string[] = [];

@@ -3,13 +3,13 @@
  * Several matches (every virtual server's cn is often "IM Virtual Server") is an error that
  * lists them.
  */
-import { UsageError } from './errors.js';
-import { normalizeDn } from './escape.js';
+import { UsageError, quoted } from './errors.js';
+import { canonicalDn } from './escape.js';
 import type { ImServer } from './im-model.js';
 
 export function matchServers(servers: readonly ImServer[], name: string): ImServer[] {
   const wanted = name.trim().toLowerCase();
-  const byDn = servers.filter((s) => normalizeDn(s.dn) === normalizeDn(name));
+  const byDn = servers.filter((s) => canonicalDn(s.dn) === canonicalDn(name));
   if (byDn.length > 0) return byDn;
   const byName = servers.filter((s) => s.name.toLowerCase() === wanted);
   if (byName.length > 0) return byName;
@@ -23,10 +23,10 @@ export function findServer(servers: readonly ImServer[], name: string, purpose: 
   const matches = matchServers(servers, name);
   if (matches.length === 0) {
     const known = servers.map((s) => s.name).join(', ') || 'none found';
-    throw new UsageError(`No IM server is named "${name}" (known: ${known}). Run "imctl servers" to list them.`, 'unknown-server');
+    throw new UsageError(`No IM server is named ${quoted(name)} (known: ${known}). Run "imctl servers" to list them.`, 'unknown-server');
   }
   if (matches.length > 1) {
-    throw new UsageError(`"${name}" names ${matches.length} servers: ${matches.map((s) => `${s.name} (${s.host})`).join(', ')}. Use its name or host.`, 'ambiguous-server');
+    throw new UsageError(`${quoted(name)} names ${matches.length} servers: ${matches.map((s) => `${s.name} (${s.host})`).join(', ')}. Use its name or host.`, 'ambiguous-server');
   }
   const server = matches[0]!;
   if (purpose === 'home' && !server.hostsUsers) {

@@ -138,13 +138,16 @@ export class Directory {
   /**
    * One ModifyRequest — applied atomically to its entry. Not retried here: after a lost
    * connection the caller must re-read the entry to learn whether the write landed.
+   * `onSend` is called just before the request goes out (not when connecting failed first), so
+   * the caller knows whether the DC may have received it.
    */
-  async modifyOnce(dn: string, ops: readonly ModOp[]): Promise<void> {
+  async modifyOnce(dn: string, ops: readonly ModOp[], onSend?: () => void): Promise<void> {
     const client = await this.boundClient();
     const changes = ops.map(
       (op) => new Change({ operation: op.operation, modification: new Attribute({ type: op.attribute, values: op.values }) }),
     );
     try {
+      onSend?.();
       await client.modify(dn, changes);
     } catch (error) {
       if (isConnectionLoss(error)) this.invalidate(client);

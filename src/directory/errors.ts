@@ -71,8 +71,11 @@ export function translateError(error: unknown, context: ErrorContext = {}): Dire
       'tls',
     );
   }
-  const lookupOrRefused = code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ECONNREFUSED';
-  if (!lookupOrRefused && /certificate|SSL|TLS|wrong version number|EPROTO/i.test(`${code} ${err?.message ?? ''}`)) {
+  // A network failure during the handshake ("Client network socket disconnected before secure TLS
+  // connection was established", code ECONNRESET: a DC shutting down, or not yet listening behind
+  // a balancer) is a lost connection, worth a retry or the next DC — not a TLS misconfiguration.
+  const network = NETWORK_CODES.has(code);
+  if (!network && /certificate|SSL|TLS|wrong version number|EPROTO/i.test(`${code} ${err?.message ?? ''}`)) {
     return new DirectoryError(`TLS failed talking to ${server}: ${firstLine(err?.message)}. Check that the URL's scheme and port match (ldaps:// is 636, ldap:// with --starttls is 389).`, 'tls');
   }
   if (code === 'ECONNREFUSED') {

@@ -18,7 +18,19 @@ export interface WriteTask {
   ops: ModOp[];
 }
 
-export type WriteResult = { outcome: 'changed' } | { outcome: 'failed'; reason: string };
+/**
+ * `unknown`: the request was sent, the connection died before the answer, and the DC could not be
+ * asked afterwards whether it landed (the run stops there). The entry is either as before or as
+ * after — one ModifyRequest is atomic — but imctl cannot say which.
+ */
+export type WriteResult = { outcome: 'changed' } | { outcome: 'failed'; reason: string } | { outcome: 'unknown'; reason: string };
+
+/** Thrown by writeOne when a sent write cannot be confirmed and the run cannot go on: `cause` stops the run. */
+export class WriteInDoubt extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`in doubt: ${(cause as Error)?.message ?? String(cause)}`);
+  }
+}
 
 export interface WriteOptions {
   concurrency: number;
@@ -38,6 +50,15 @@ export async function applyWrites<T extends WriteTask>(
     if (options.signal?.aborted || fatal) break;
     const running: Promise<void> = writeOne(directory, task)
       .then((result) => onResult(task, result))
+      .catch(async (error) => {
+        if (error instanceof WriteInDoubt) {
+          // Say so for this entry (report, journal), then stop the run.
+          fatal ??= error.cause;
+          await onResult(task, { outcome: 'unknown', reason: error.cause instanceof Error ? error.cause.message : String(error.cause) });
+          return;
+        }
+        fatal ??= error;
+      })
       .catch((error) => {
         fatal ??= error;
       })
@@ -52,21 +73,33 @@ export async function applyWrites<T extends WriteTask>(
 /** One entry's write, with retries that never apply it twice. Throws only when the run cannot go on. */
 export async function writeOne(directory: Directory, task: WriteTask): Promise<WriteResult> {
   let retried = false;
+  /** A request for this entry went out and its fate is not known yet (no answer, no re-read). */
+  let unanswered = false;
   for (let attempt = 0; attempt <= RETRIES; attempt++) {
     try {
-      await directory.modifyOnce(task.dn, task.ops);
+      await directory.modifyOnce(task.dn, task.ops, () => (unanswered = true));
       return { outcome: 'changed' };
     } catch (error) {
       if (isConnectionLoss(error) || isBusy(error)) {
         retried = true;
+        // Busy/unavailable is an answer: the DC did not apply the request.
+        if (isBusy(error)) unanswered = false;
         await sleep(backoffMs(attempt));
         // Did the lost request land? Re-read (this reconnects and re-binds first).
-        const now = await readImState(directory, task.dn);
+        let now: ImState | undefined;
+        try {
+          now = await readImState(directory, task.dn);
+        } catch (readError) {
+          // The DC cannot be asked: if a request went out, the entry may or may not be changed.
+          throw unanswered ? new WriteInDoubt(readError) : readError;
+        }
+        unanswered = false;
         if (now === undefined) return { outcome: 'failed', reason: 'the entry no longer exists' };
         if (sameState(now, task.after)) return { outcome: 'changed' };
         if (!sameState(now, task.before)) return { outcome: 'failed', reason: concurrentChange(now) };
         continue;
       }
+      unanswered = false;
       const code = resultCodeOf(error);
       if (code === 16 || code === 20 || code === 19) {
         // Compare-and-set lost: someone changed the entry since it was read.

@@ -20,6 +20,7 @@ import type { WriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { extname } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { redact } from '../core/redact.js';
 import { spreadsheetSafe } from '../core/spreadsheet-safe.js';
 
 export type ReportOutcome = 'changed' | 'unchanged' | 'failed' | 'planned' | 'invalid' | 'skipped';
@@ -124,7 +125,7 @@ function openPrivate(path: string): number {
 }
 
 function csvCell(value: string | undefined): string {
-  return spreadsheetSafe(value ?? '');
+  return spreadsheetSafe(redact(value ?? ''));
 }
 
 function csvLine(cells: (string | number)[]): string {
@@ -132,14 +133,14 @@ function csvLine(cells: (string | number)[]): string {
 }
 
 function jsonEntry(entry: ReportEntry): string {
-  return JSON.stringify({
+  return redact(JSON.stringify({
     line: Number.isInteger(entry.line) && entry.line > 0 ? entry.line : null,
     user: entry.user,
     dn: entry.dn ? entry.dn : null,
     action: entry.action,
     outcome: entry.outcome,
     reason: entry.reason ? entry.reason : null,
-  });
+  }));
 }
 
 class StreamReportWriter implements ReportWriter {

@@ -3,7 +3,7 @@
  * changed (DN, objectGUID, values before and after), written as each change lands so an
  * interrupted run still leaves a complete record. Owner-only: it names accounts.
  */
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { chmodSync, createWriteStream, mkdirSync, statSync, type WriteStream } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ImState } from '../core/im-model.js';
@@ -17,7 +17,12 @@ export interface JournalHeader {
 }
 
 export interface JournalChange {
-  type: 'change';
+  /**
+   * `change`: the DC confirmed it. `unconfirmed`: the write was sent, the connection died before
+   * the answer, and the DC could not be asked afterwards — the entry is as `before` or as `after`.
+   * Undo handles both (compare-and-set); readers that count changes count only `change`.
+   */
+  type: 'change' | 'unconfirmed';
   dn: string;
   guid: string;
   before: ImState;
@@ -39,6 +44,14 @@ export class Journal {
   static open(command: string, server: string, env: NodeJS.ProcessEnv = process.env): Journal {
     const dir = journalDir(env);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // A folder that already existed keeps its mode: make it owner-only too (the names of the
+    // journals say which commands ran when), if it is ours to change.
+    try {
+      const st = statSync(dir);
+      if ((st.mode & 0o077) !== 0 && st.uid === process.getuid?.()) chmodSync(dir, 0o700);
+    } catch {
+      // Not ours or not changeable: the journal file itself is still created 0600.
+    }
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const path = join(dir, `${stamp}-${command}-${process.pid}.jsonl`);
     const stream = createWriteStream(path, { flags: 'wx', mode: 0o600 });
@@ -47,8 +60,8 @@ export class Journal {
     return journal;
   }
 
-  record(change: Omit<JournalChange, 'type' | 'at'>): void {
-    this.writeLine({ type: 'change', ...change, at: new Date().toISOString() } satisfies JournalChange);
+  record(change: Omit<JournalChange, 'type' | 'at'>, type: JournalChange['type'] = 'change'): void {
+    this.writeLine({ type, ...change, at: new Date().toISOString() } satisfies JournalChange);
   }
 
   close(): Promise<void> {

@@ -39,7 +39,7 @@ export async function readJournal(path: string): Promise<JournalContents> {
       header = record as JournalHeader;
       return;
     }
-    if (record.type !== 'change' || typeof record.dn !== 'string' || typeof record.guid !== 'string' || !isImState(record.before) || !isImState(record.after)) {
+    if ((record.type !== 'change' && record.type !== 'unconfirmed') || typeof record.dn !== 'string' || typeof record.guid !== 'string' || !isImState(record.before) || !isImState(record.after)) {
       throw new UsageError(`${path} line ${line} is not a valid journal change record.`, 'journal');
     }
     changes.push({ ...(record as unknown as JournalChange), line });

@@ -5,7 +5,7 @@
  * as it settles (stdout, --json, --report) — streaming, so 100,000 targets need no more memory
  * than the window of writes in flight. Failures become the contract's exit codes.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { closeSync, constants, createWriteStream, fchmodSync, fstatSync, ftruncateSync, openSync, type WriteStream } from 'node:fs';
 import type { Context } from '../cli/context.js';
 import type { WriteFlags } from '../cli/options.js';
 import { DirectoryError, ImctlError, Interrupted, PartialFailure, UsageError } from '../core/errors.js';
@@ -16,6 +16,7 @@ import type { Directory } from '../directory/connection.js';
 import { applyWrites, type WriteTask } from '../directory/writer.js';
 import { Journal } from '../journal/journal.js';
 import type { ReportWriter } from '../io/report.js';
+import { safeJson } from '../ui/output.js';
 import { startProgress } from '../ui/progress.js';
 
 export interface Target {
@@ -99,6 +100,8 @@ export async function executeTargets(
 
   let journal: Journal | undefined;
   let fatal: ImctlError | undefined;
+  /** Writes whose outcome the DC could not confirm before the run stopped. */
+  let inDoubt = 0;
   try {
     if (options.ldif !== undefined) await writeLdif(context, options.ldif, targets, writeCount);
     // Everything that needs no write is settled first, in input order.
@@ -129,6 +132,13 @@ export async function executeTargets(
           if (result.outcome === 'changed') {
             journal!.record({ dn: task.dn, guid: task.target.guid ?? '', before: task.before, after: task.after });
             emit(task.target, 'changed', null, task.target.plan);
+          } else if (result.outcome === 'unknown') {
+            // Sent, never answered, and the DC could not be asked: the entry is as before or as after.
+            // The journal records it (marked unconfirmed) so that undo can still put it back.
+            inDoubt++;
+            failed++;
+            journal!.record({ dn: task.dn, guid: task.target.guid ?? '', before: task.before, after: task.after }, 'unconfirmed');
+            emit(task.target, 'failed', `in doubt: the change was sent but the connection was lost before the DC answered, and the DC could not be asked afterwards (${result.reason.replace(/\.$/, '')}); the entry is either unchanged or fully changed — a re-run settles it`);
           } else {
             failed++;
             emit(task.target, 'failed', result.reason);
@@ -156,8 +166,9 @@ export async function executeTargets(
 
   const summary = sink.summary;
   if (fatal) {
-    if (summary.changed === 0) throw fatal;
-    throw new PartialFailure(`${fatal.message} ${summary.changed} change(s) were made first (journal ${journal?.path}); ${summary.failed} target(s) are not done. Re-run the same command when the DC is back: done targets report "unchanged".`);
+    if (summary.changed === 0 && inDoubt === 0) throw fatal;
+    const doubt = inDoubt > 0 ? ` (${inDoubt} of them in doubt: sent, but the DC could not confirm them; the journal records them so undo can still revert them)` : '';
+    throw new PartialFailure(`${fatal.message} ${summary.changed} change(s) were made first (journal ${journal?.path}); ${summary.failed} target(s) are not done${doubt}. Re-run the same command when the DC is back: done targets report "unchanged".`);
   }
   if (context.signal.aborted) {
     throw new Interrupted(`Interrupted: ${summary.changed} changed before stopping${journal ? `; the journal ${journal.path} records them` : ''}. Re-run to finish: done targets report "unchanged".`);
@@ -174,7 +185,7 @@ async function askConfirm(message: string): Promise<boolean> {
 }
 
 async function writeLdif(context: Context, path: string, targets: TargetSource, count: number): Promise<void> {
-  const stream: NodeJS.WritableStream = path === '-' ? context.out.streams.stdout : createWriteStream(path, { mode: 0o600 });
+  const stream: NodeJS.WritableStream = path === '-' ? context.out.streams.stdout : createWriteStream(path, { fd: openPrivateFile(path) });
   const write = (text: string) => new Promise<void>((resolve, reject) => (stream.write(text, (error) => (error ? reject(error) : resolve()))));
   await write(LDIF_HEADER);
   for (const t of targets()) {
@@ -186,6 +197,26 @@ async function writeLdif(context: Context, path: string, targets: TargetSource, 
       stream.end(() => resolve());
     });
     context.out.info(`LDIF for ${count} change(s) written to ${path} (apply with: ldapmodify -f ${path}).`);
+  }
+}
+
+/** Open `path` for writing, owner-only: created 0600, or an existing file made 0600 and emptied (the plan names accounts). */
+function openPrivateFile(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT, 0o600);
+  } catch (error) {
+    throw new UsageError(`Cannot write the LDIF to ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, 'ldif-path');
+  }
+  try {
+    if (fstatSync(fd).isFile()) {
+      fchmodSync(fd, 0o600);
+      ftruncateSync(fd, 0);
+    }
+    return fd;
+  } catch (error) {
+    closeSync(fd);
+    throw new UsageError(`Cannot make ${path} private (owner-only) for the LDIF: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; choose another path.`, 'ldif-path');
   }
 }
 
@@ -228,7 +259,7 @@ async function openSinks(context: Context, options: WriteRunOptions, total: numb
       options.onResult?.(result);
       report?.write({ line: result.line ?? 0, user: result.user, dn: result.dn ?? '', action: result.action, outcome: result.outcome, reason: result.reason ?? '' });
       if (json) {
-        stdout.write(`${first ? '\n' : ',\n'}${JSON.stringify(result)}`);
+        stdout.write(`${first ? '\n' : ',\n'}${safeJson(JSON.stringify(result))}`);
         first = false;
         return;
       }
@@ -243,7 +274,7 @@ async function openSinks(context: Context, options: WriteRunOptions, total: numb
       await report?.close();
       if (json) {
         const tail = { summary, journal: journal ?? null, ...options.jsonExtra };
-        stdout.write(`\n],${JSON.stringify(tail).slice(1)}\n`);
+        stdout.write(`\n],${safeJson(JSON.stringify(tail)).slice(1)}\n`);
         return;
       }
       if (out.json) return;

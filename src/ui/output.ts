@@ -3,11 +3,41 @@
  * nothing else); diagnostics, warnings and progress go to stderr. One colour switch.
  */
 import { Chalk, type ChalkInstance } from 'chalk';
+import { redact } from '../core/redact.js';
 
 export interface Streams {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+}
+
+/**
+ * What must not reach a terminal from data (directory values, file contents, names typed): C0 and
+ * C1 control characters other than newline and tab (cursor moves, line erase, window titles,
+ * hyperlinks), DEL, and the bidirectional overrides and isolates that make text read backwards.
+ * Colour (SGR) sequences, matched first, pass only when colour is on (chalk writes them).
+ */
+const UNSAFE_FOR_TERMINAL = /\x1b\[[0-9;]*m|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+
+/** The control and bidi characters of `text` as \xNN / \uNNNN; the rest as is. */
+function visible(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, (ch) => {
+    const cp = ch.charCodeAt(0);
+    return cp < 0x100 ? `\\x${cp.toString(16).padStart(2, '0')}` : `\\u${cp.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** `text` safe to write to a terminal: secrets redacted, control and bidi characters shown as \xNN / \uNNNN. */
+export function terminalSafe(text: string, keepColour: boolean): string {
+  return redact(text).replace(UNSAFE_FOR_TERMINAL, (m) => (m.length > 1 && keepColour ? m : visible(m)));
+}
+
+/**
+ * JSON text for stdout: secrets redacted, and the characters JSON.stringify leaves raw but a
+ * terminal would act on (DEL, C1 controls, bidi overrides) written as \uNNNN — the same value.
+ */
+export function safeJson(json: string): string {
+  return redact(json).replace(/[\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export class Output {
@@ -32,26 +62,26 @@ export class Output {
 
   /** Human output: suppressed under --json so stdout stays machine-readable. */
   print(text = ''): void {
-    if (!this.json) this.streams.stdout.write(`${text}\n`);
+    if (!this.json) this.streams.stdout.write(`${terminalSafe(text, this.color.level > 0)}\n`);
   }
 
   printJson(data: unknown): void {
-    this.streams.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+    this.streams.stdout.write(`${safeJson(JSON.stringify(data, null, 2))}\n`);
   }
 
   info(text: string): void {
-    this.streams.stderr.write(`${text}\n`);
+    this.streams.stderr.write(`${terminalSafe(text, this.errColor.level > 0)}\n`);
   }
 
   debug(text: string): void {
-    if (this.verbose) this.streams.stderr.write(`${this.errColor.dim(`imctl: ${text}`)}\n`);
+    if (this.verbose) this.streams.stderr.write(`${terminalSafe(this.errColor.dim(`imctl: ${text}`), this.errColor.level > 0)}\n`);
   }
 
   warn(text: string): void {
-    this.streams.stderr.write(`${this.errColor.yellow('warning:')} ${text}\n`);
+    this.streams.stderr.write(`${terminalSafe(`${this.errColor.yellow('warning:')} ${text}`, this.errColor.level > 0)}\n`);
   }
 
   error(text: string): void {
-    this.streams.stderr.write(`${this.errColor.red('error:')} ${text}\n`);
+    this.streams.stderr.write(`${terminalSafe(`${this.errColor.red('error:')} ${text}`, this.errColor.level > 0)}\n`);
   }
 }

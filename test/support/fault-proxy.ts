@@ -19,7 +19,7 @@
  */
 import { once } from 'node:events';
 import { connect as netConnect, createServer as createNetServer, type Server, type Socket } from 'node:net';
-import { connect as tlsConnect, createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, createServer as createTlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
 
 /** LDAP protocolOp tags (APPLICATION class, constructed where the op is a SEQUENCE). */
 export const LdapOp = {
@@ -73,7 +73,21 @@ export interface FaultProxyOptions {
   /** The DC (default 127.0.0.1:636). */
   upstream?: { host: string; port: number };
   /** Terminate TLS here: the certificate and key presented to imctl, and how to verify the DC. */
-  terminate?: { cert: Buffer; key: Buffer; ca: Buffer; servername: string };
+  terminate?: { cert: Buffer; key: Buffer; ca: Buffer; servername: string; serverOptions?: TlsOptions };
+  /**
+   * Plain LDAP (in front of port 389): no TLS on either side; messages are framed and judged as in
+   * terminating mode until a StartTLS request is forwarded, after which bytes pass untouched.
+   */
+  plainLdap?: boolean;
+  /** Keep every byte each client sent (`clientBytes`), e.g. to prove a password never crossed in clear. */
+  capture?: boolean;
+  /**
+   * Pass-through mode: called for every TLS application-data record the client sends, numbered
+   * across all connections (1, 2, 3…). ldapts writes each LDAP request in one write, so this is,
+   * after the handshake, about one call per request: a deterministic point to cut at. Return
+   * 'cut' to cut every connection right after forwarding this record.
+   */
+  onClientRecord?: (n: number, connection: ProxyConnection, length: number) => 'cut' | void;
   /** Terminating mode: decide what happens to each message from the client. */
   onClientMessage?: (message: LdapMessage, connection: ProxyConnection) => ClientVerdict;
   /** Terminating mode: decide what happens to each message from the server. */
@@ -85,8 +99,12 @@ export interface ProxyStats {
   accepted: number;
   /** Connections cut by cutAll / cutAfter / a rule. */
   cut: number;
-  /** Connections reset at once because new connections were being refused (mode 'reset'). */
+  /** Connections reset or hung up at once because new connections were being refused ('reset', 'hangup'). */
   reset: number;
+  /** Pass-through mode: TLS application-data records from clients, all connections together. */
+  clientRecords: number;
+  /** With `capture`: everything the clients sent, in order. */
+  clientBytes: Buffer[];
   /** Terminating mode: client messages seen, by op tag. */
   clientOps: Map<number, number>;
   /** Terminating mode: ModifyRequests forwarded to the DC, per DN as sent (lower-cased). */
@@ -109,6 +127,8 @@ export class FaultProxy {
     accepted: 0,
     cut: 0,
     reset: 0,
+    clientRecords: 0,
+    clientBytes: [],
     clientOps: new Map(),
     modifiesForwarded: new Map(),
     modifiesAnswered: new Map(),
@@ -117,7 +137,7 @@ export class FaultProxy {
   private server: Server | undefined;
   private readonly pairs = new Set<Pair>();
   private nextId = 1;
-  private resetNew = false;
+  private refuseNew: 'reset' | 'hangup' | undefined;
   private portValue = 0;
   private closed = false;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -168,18 +188,20 @@ export class FaultProxy {
   /**
    * Refuse new connections for `ms` (forever if omitted; call accept() to end it):
    * - 'close': stop listening, so connects fail with ECONNREFUSED, then listen again on the same port;
-   * - 'reset': accept and reset at once (during the TLS handshake, as a DC that is shutting down does).
+   * - 'reset': accept and reset at once (TCP RST: the TLS handshake fails with ECONNRESET);
+   * - 'hangup': accept and close at once (TCP FIN: "Client network socket disconnected before
+   *   secure TLS connection was established", as from a DC that is shutting down).
    * Resolves once the refusal has started.
    */
-  async refuse(ms?: number, how: 'close' | 'reset' = 'close'): Promise<void> {
-    if (how === 'reset') this.resetNew = true;
-    else await this.stopListening();
+  async refuse(ms?: number, how: 'close' | 'reset' | 'hangup' = 'close'): Promise<void> {
+    if (how === 'close') await this.stopListening();
+    else this.refuseNew = how;
     if (ms !== undefined) this.later(ms, () => void this.accept());
   }
 
   /** Accept new connections again. */
   async accept(): Promise<void> {
-    this.resetNew = false;
+    this.refuseNew = undefined;
     if (!this.server && !this.closed) await this.listen(this.portValue);
   }
 
@@ -201,8 +223,8 @@ export class FaultProxy {
 
   private async listen(port: number): Promise<void> {
     const server = this.options.terminate
-      ? createTlsServer({ cert: this.options.terminate.cert, key: this.options.terminate.key }, (socket) => this.onTlsClient(socket))
-      : createNetServer((socket) => this.onClient(socket));
+      ? createTlsServer({ ...this.options.terminate.serverOptions, cert: this.options.terminate.cert, key: this.options.terminate.key }, (socket) => this.onTlsClient(socket))
+      : createNetServer((socket) => (this.options.plainLdap ? this.onPlainLdapClient(socket) : this.onClient(socket)));
     server.on('error', () => undefined);
     // The TLS server reports handshake failures (a client that rejects our certificate) here.
     server.on('tlsClientError', () => undefined);
@@ -244,9 +266,10 @@ export class FaultProxy {
   private register(client: Socket | TLSSocket): Pair | undefined {
     this.stats.accepted++;
     client.on('error', () => undefined);
-    if (this.resetNew) {
+    if (this.refuseNew) {
       this.stats.reset++;
-      client.resetAndDestroy();
+      if (this.refuseNew === 'reset') client.resetAndDestroy();
+      else client.destroy();
       return undefined;
     }
     const pair: Pair = { id: this.nextId++, client, clientMessages: 0 };
@@ -255,13 +278,24 @@ export class FaultProxy {
     return pair;
   }
 
+  /**
+   * Drop a connection: the client side is reset (imctl sees the connection die mid-air, with
+   * requests in flight); the DC side is closed after what was already forwarded, so the DC may
+   * still apply requests whose answers will never reach imctl — the case that must not be
+   * reported wrongly or done twice.
+   */
   private destroyPair(pair: Pair): void {
     if (!this.pairs.delete(pair)) return;
-    for (const socket of [pair.client, pair.upstream]) {
-      if (!socket || socket.destroyed) continue;
-      // A reset, not a polite FIN: requests in flight are lost mid-air, as when a DC crashes.
-      if (typeof socket.resetAndDestroy === 'function' && !(socket as TLSSocket).encrypted) socket.resetAndDestroy();
-      else socket.destroy();
+    const { client, upstream } = pair;
+    if (!client.destroyed) {
+      if (!(client as TLSSocket).encrypted) client.resetAndDestroy();
+      else client.destroy();
+    }
+    if (upstream && !upstream.destroyed) {
+      upstream.unpipe?.();
+      upstream.removeAllListeners('data');
+      upstream.end();
+      setTimeout(() => upstream.destroy(), 2000).unref();
     }
   }
 
@@ -276,8 +310,41 @@ export class FaultProxy {
     client.setNoDelay(true);
     upstream.on('error', () => this.destroyPair(pair));
     upstream.on('close', () => this.destroyPair(pair));
-    client.pipe(upstream);
     upstream.pipe(client);
+    const view: ProxyConnection = {
+      id: pair.id,
+      get clientMessages() {
+        return pair.clientMessages;
+      },
+    };
+    const records = new TlsRecordCounter();
+    client.on('data', (chunk: Buffer) => {
+      if (!this.pairs.has(pair)) return;
+      if (this.options.capture) this.stats.clientBytes.push(Buffer.from(chunk));
+      let cut = false;
+      for (const length of records.push(chunk)) {
+        pair.clientMessages++;
+        if (this.options.onClientRecord?.(++this.stats.clientRecords, view, length) === 'cut') cut = true;
+      }
+      if (!upstream.write(chunk)) {
+        client.pause();
+        upstream.once('drain', () => client.resume());
+      }
+      // Forwarded, so the DC may act on it; its answer will never arrive.
+      if (cut) setImmediate(() => this.cutAll());
+    });
+  }
+
+  /** Plain LDAP: framed and judged like terminating mode, until StartTLS turns the stream into TLS. */
+  private onPlainLdapClient(client: Socket): void {
+    const pair = this.register(client);
+    if (!pair) return;
+    const { host, port } = this.upstreamAddress();
+    const upstream = netConnect({ host, port });
+    pair.upstream = upstream;
+    upstream.on('error', () => this.destroyPair(pair));
+    upstream.on('close', () => this.destroyPair(pair));
+    this.judge(pair, client, upstream, true);
   }
 
   /** Terminating: TLS on both sides, LDAP messages framed and judged one by one. */
@@ -292,6 +359,14 @@ export class FaultProxy {
     client.setNoDelay(true);
     upstream.on('error', () => this.destroyPair(pair));
     upstream.on('close', () => this.destroyPair(pair));
+    this.judge(pair, client, upstream, false);
+  }
+
+  /** Frame the LDAP messages both ways and apply the rules; with `untilStartTls`, pass bytes raw once StartTLS was forwarded. */
+  private judge(pair: Pair, client: Socket | TLSSocket, upstream: Socket | TLSSocket, untilStartTls: boolean): void {
+    let rawFromClient = false;
+    let rawFromServer = false;
+    let startTlsId: number | undefined;
     const view: ProxyConnection = {
       id: pair.id,
       get clientMessages() {
@@ -299,9 +374,14 @@ export class FaultProxy {
       },
     };
 
-    // Client → DC. Data may arrive before the upstream handshake is done: writes are buffered.
+    // Client → DC. Data may arrive before the upstream is connected: writes are buffered.
     const fromClient = new BerFramer();
     client.on('data', (chunk: Buffer) => {
+      if (this.options.capture) this.stats.clientBytes.push(Buffer.from(chunk));
+      if (rawFromClient) {
+        upstream.write(chunk);
+        return;
+      }
       for (const bytes of fromClient.push(chunk)) {
         if (!this.pairs.has(pair)) return;
         pair.clientMessages++;
@@ -319,6 +399,11 @@ export class FaultProxy {
             this.stats.modifiesForwarded.set(key, (this.stats.modifiesForwarded.get(key) ?? 0) + 1);
           }
           upstream.write(bytes);
+          if (untilStartTls && message.op === LdapOp.ExtendedRequest && bytes.includes(START_TLS_OID)) {
+            // The client's next bytes are its TLS ClientHello.
+            rawFromClient = true;
+            startTlsId = message.messageId;
+          }
           continue;
         }
         if (message.op === LdapOp.ModifyRequest) this.stats.modifiesAnswered.set(verdict.answer, (this.stats.modifiesAnswered.get(verdict.answer) ?? 0) + 1);
@@ -329,6 +414,10 @@ export class FaultProxy {
     // DC → client.
     const fromServer = new BerFramer();
     upstream.on('data', (chunk: Buffer) => {
+      if (rawFromServer) {
+        client.write(chunk);
+        return;
+      }
       for (const bytes of fromServer.push(chunk)) {
         if (!this.pairs.has(pair)) return;
         const message = parseMessage(bytes);
@@ -345,8 +434,33 @@ export class FaultProxy {
           return;
         }
         client.write(bytes);
+        if (message.op === LdapOp.ExtendedResponse && message.messageId === startTlsId) rawFromServer = true;
       }
     });
+  }
+}
+
+const START_TLS_OID = Buffer.from('1.3.6.1.4.1.1466.20037');
+
+/**
+ * Finds complete TLS application-data records (content type 23) in a byte stream. Their payload
+ * lengths tell requests apart without decrypting them: a move's ModifyRequest is much larger
+ * than a paged-search continuation and much smaller than a 100-name OR filter.
+ */
+export class TlsRecordCounter {
+  private pending: Buffer = Buffer.alloc(0);
+
+  /** Feed bytes; returns the payload length of each application-data record they completed. */
+  push(chunk: Buffer): number[] {
+    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    const lengths: number[] = [];
+    while (this.pending.length >= 5) {
+      const length = this.pending.readUInt16BE(3);
+      if (this.pending.length < 5 + length) break;
+      if (this.pending[0] === 23) lengths.push(length);
+      this.pending = this.pending.subarray(5 + length);
+    }
+    return lengths;
   }
 }
 
@@ -355,7 +469,7 @@ export class FaultProxy {
 
 /** Splits a byte stream into complete top-level BER elements (LDAPMessage SEQUENCEs). */
 export class BerFramer {
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
 
   push(chunk: Buffer): Buffer[] {
     this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
