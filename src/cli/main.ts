@@ -4,12 +4,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
-import { registerSecret } from '../core/redact.js';
 import { ExitCode, ImctlError, Interrupted, UsageError } from '../core/errors.js';
-import { loadSettings, type GlobalFlags } from '../config/settings.js';
-import { Output, type Streams } from '../ui/output.js';
-import { createContext, type Context } from './context.js';
+import type { GlobalFlags } from '../config/settings.js';
+import type { Output, Streams } from '../ui/output.js';
+import type { Context } from './context.js';
 import { buildProgram } from './program.js';
+
+// Settings, output (chalk) and context load only once a command runs, so that `--version` and
+// `--help` cost little more than commander itself (start-up is measured by `npm run bench`).
+async function loadOutput(streams: Streams, json: boolean, color: boolean, verbose = false): Promise<Output> {
+  const { Output } = await import('../ui/output.js');
+  return new Output(streams, json, color, verbose);
+}
 
 export interface RunEnvironment {
   streams: Streams;
@@ -21,7 +27,7 @@ export async function run(argv: string[], environment: RunEnvironment): Promise<
   const { streams, env } = environment;
   const abort = new AbortController();
   let context: (Context & { close(): Promise<void> }) | undefined;
-  let out = new Output(streams, argv.includes('--json'), !argv.includes('--no-color') && !env.NO_COLOR);
+  let out: Output | undefined;
 
   const onSigint = () => {
     if (abort.signal.aborted) return;
@@ -34,9 +40,14 @@ export async function run(argv: string[], environment: RunEnvironment): Promise<
   const program = buildProgram({
     streams,
     async execute(flags: GlobalFlags, action: (context: Context) => Promise<void>) {
+      const [{ loadSettings }, { createContext }, { registerSecret }] = await Promise.all([
+        import('../config/settings.js'),
+        import('./context.js'),
+        import('../core/redact.js'),
+      ]);
       const settings = loadSettings(flags, env, environment.cwd);
-      registerKnownPassword(settings, env);
-      out = new Output(streams, settings.json, settings.color, settings.verbose);
+      registerKnownPassword(settings, env, registerSecret);
+      out = await loadOutput(streams, settings.json, settings.color, settings.verbose);
       context = createContext(settings, out, env, abort.signal);
       await action(context);
       if (abort.signal.aborted) throw new Interrupted('Interrupted; what was done is in the journal.');
@@ -48,6 +59,8 @@ export async function run(argv: string[], environment: RunEnvironment): Promise<
     await program.parseAsync(argv);
     return ExitCode.ok;
   } catch (error) {
+    if (error instanceof CommanderError) return commanderExit(error);
+    out ??= await loadOutput(streams, argv.includes('--json'), !argv.includes('--no-color') && !env.NO_COLOR);
     return report(error, out);
   } finally {
     process.off('SIGINT', onSigint);
@@ -55,12 +68,13 @@ export async function run(argv: string[], environment: RunEnvironment): Promise<
   }
 }
 
+/** Help and --version end here with code 0; parse errors were already printed by commander. */
+function commanderExit(error: CommanderError): number {
+  if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
+  return ExitCode.usage;
+}
+
 function report(error: unknown, out: Output): number {
-  if (error instanceof CommanderError) {
-    // Help and --version end here with code 0; parse errors were already printed by commander.
-    if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
-    return ExitCode.usage;
-  }
   if (isPromptCancel(error)) {
     out.error('Cancelled; nothing was written.');
     return ExitCode.interrupted;
@@ -77,7 +91,7 @@ function report(error: unknown, out: Output): number {
 }
 
 /** The password, as soon as imctl can know it, is kept out of every line it writes (src/core/redact.ts). */
-function registerKnownPassword(settings: { passwordFile?: string | undefined }, env: NodeJS.ProcessEnv): void {
+function registerKnownPassword(settings: { passwordFile?: string | undefined }, env: NodeJS.ProcessEnv, registerSecret: (secret: string | undefined) => void): void {
   registerSecret(env.IMCTL_PASSWORD);
   if (settings.passwordFile) {
     try {
