@@ -130,6 +130,8 @@ function trimUnescapedSpaces(value: string): string {
 }
 
 export function unescapeDnValue(value: string): string {
+  // Most values carry no escape at all: skip the byte-level work (it showed in import profiles).
+  if (!value.includes('\\')) return value;
   const bytes: number[] = [];
   const enc = new TextEncoder();
   for (let i = 0; i < value.length; i++) {

@@ -14,8 +14,13 @@ export const USER_FILTER = '(sAMAccountType=805306368)';
 export const USER_ATTRIBUTES = ['objectGUID', 'sAMAccountName', 'userPrincipalName', 'mail', 'mailNickname', 'displayName', 'userAccountControl', ...IM_ATTRIBUTES];
 /** Names per OR-filter: keeps filters well under AD's request size limits. */
 const NAMES_PER_SEARCH = 100;
-/** Above this many names, one paged scan of all users beats many filtered searches. */
-const SCAN_THRESHOLD = 2000;
+/**
+ * Above this many names, one paged scan of every user would replace the filtered searches.
+ * Measured on the lab (10,000 names, 12,016 users): filtered 3.0 s, scan 3.5 s — and a scan
+ * grows with the directory, not the file; so it is kept only for files naming more users than a
+ * directory of this size holds.
+ */
+const SCAN_THRESHOLD = 50_000;
 
 export function toUserRecord(entry: DirEntry): UserRecord {
   const im: ImState = {};
