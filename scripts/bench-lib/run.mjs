@@ -3,6 +3,9 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 
+/** Children running now, so an interrupted harness can stop them (by PID) before cleaning up. */
+export const activeChildren = new Set();
+
 /**
  * Run `command args`, timing from spawn to exit. `stdout`: 'capture' (default), 'ignore'
  * (/dev/null, as a shell's `> /dev/null`), or a path to write to. stderr is captured.
@@ -21,6 +24,7 @@ export function run(command, args, { env = process.env, cwd, input, stdout = 'ca
     }
     const started = process.hrtime.bigint();
     const child = spawn(command, args, { env, cwd, stdio: [input === undefined ? 'ignore' : 'pipe', outSpec, 'pipe'] });
+    activeChildren.add(child);
     const chunks = [];
     let err = '';
     child.stdout?.on('data', (d) => chunks.push(d));
@@ -32,6 +36,7 @@ export function run(command, args, { env = process.env, cwd, input, stdout = 'ca
       reject(e);
     });
     child.on('close', (code, signal) => {
+      activeChildren.delete(child);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       clearTimeout(timer);
       if (outFd !== undefined) closeSync(outFd);
