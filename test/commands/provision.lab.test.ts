@@ -164,7 +164,7 @@ describe('enable, disable, move (against the lab DC)', () => {
     ]);
     // mail is not unique in AD: two users may share one.
     const shared = 'shared-mail@lab.imctl.test';
-    await ldapmodify(['pv-twin1', 'pv-twin2'].map((s, i) => `dn: CN=Twin ${i ? 'Two' : 'One'},${ou}\nchangetype: modify\nreplace: mail\nmail: ${shared}\n-\n\n`).join(''));
+    await ldapmodify(['pv-twin1', 'pv-twin2'].map((_sam, i) => `dn: CN=Twin ${i ? 'Two' : 'One'},${ou}\nchangetype: modify\nreplace: mail\nmail: ${shared}\n-\n\n`).join(''));
     const result = await imctl(['enable', shared, '--json'], { env });
     expect(result.code).toBe(3);
     expect(result.json().results[0].reason).toMatch(/ambiguous; candidates: pv-twin1 .*pv-twin2|ambiguous; candidates: pv-twin2 .*pv-twin1/);
