@@ -31,7 +31,11 @@ export async function describeMachine(repo) {
   const openldap = (await firstLine('ldapsearch', ['-VV'])).replace(/^ldapsearch:\s*/, '').replace(/^@\(#\)\s*\$?/, '').replace(/\s*\$$/, '');
   const kernel = await firstLine('uname', ['-sr']);
   const commit = await firstLine('git', ['-C', repo, 'rev-parse', '--short', 'HEAD']);
-  const dirty = (await run('git', ['-C', repo, 'status', '--porcelain', '--', 'src', 'package.json', 'package-lock.json'])).stdout.trim() ? ' (with uncommitted changes in src/)' : '';
+  const changed = (await run('git', ['-C', repo, 'status', '--porcelain', '--', 'src', 'bin', 'package.json', 'package-lock.json'])).stdout
+    .split('\n')
+    .map((l) => l.slice(3).trim())
+    .filter(Boolean);
+  const dirty = changed.length ? ` plus uncommitted changes to ${changed.slice(0, 8).join(', ')}${changed.length > 8 ? ` and ${changed.length - 8} more` : ''}` : '';
   return {
     nproc,
     memory: `${(memKb / 1024 / 1024).toFixed(1)} GiB`,

@@ -96,16 +96,20 @@ export async function resolveUsers(directory: Directory, names: readonly string[
   } else {
     const batches: string[][] = [];
     for (let i = 0; i < unique.length; i += NAMES_PER_SEARCH) batches.push(unique.slice(i, i + NAMES_PER_SEARCH));
-    const results = await Promise.all(
-      batches.map((batch) =>
-        directory.searchAll(directory.baseDn, {
-          filter: `(&${USER_FILTER}(|${batch.map(termFor).join('')}))`,
-          attributes: USER_ATTRIBUTES,
-          buffers: ['objectGUID'],
-        }),
-      ),
+    // Each entry becomes a compact UserRecord as it arrives: raw entries never pile up.
+    await Promise.all(
+      batches.map((batch) => {
+        const found: UserRecord[] = [];
+        return directory
+          .forEachEntry(
+            directory.baseDn,
+            { filter: `(&${USER_FILTER}(|${batch.map(termFor).join('')}))`, attributes: USER_ATTRIBUTES, buffers: ['objectGUID'] },
+            (entry) => found.push(toUserRecord(entry)),
+            () => (found.length = 0),
+          )
+          .then(() => candidates.push(...found));
+      }),
     );
-    for (const entry of results.flat()) candidates.push(toUserRecord(entry));
   }
   const byDn = new Map<string, UserRecord[]>();
   const bySam = new Map<string, UserRecord[]>();
