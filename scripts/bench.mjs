@@ -216,8 +216,10 @@ const seedTimes = {};
 
 // ------------------------------------------------------------------------------------------------
 // Bench data: one OU, users generated like the seed's (disabled, no password).
+let ouCreated = false;
 async function ensureOu() {
   guard();
+  ouCreated = true;
   if (await ldap.exists(OU)) return;
   await ldap.modify(`dn: ${OU}\nchangetype: add\nobjectClass: organizationalUnit\ndescription: imctl benchmark data (scripts/bench.mjs); delete me\n\n`);
 }
@@ -877,7 +879,7 @@ try {
   if (RESTORE) {
     log('lab.sh restore');
     await labSh('restore');
-  } else {
+  } else if (ouCreated) {
     log(`deleting ${OU}`);
     required.clear();
     const r = await withLab('clean-up', async () => ((await ldap.exists(OU)) ? ldap.deleteTree(OU) : undefined));
