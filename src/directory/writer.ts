@@ -110,6 +110,8 @@ export async function writeOne(directory: Directory, task: WriteTask): Promise<W
         }
         return { outcome: 'failed', reason: now ? concurrentChange(now) : 'the entry no longer exists' };
       }
+      // noSuchObject on a modify is about the entry, not the search base: say so.
+      if (code === 32) return { outcome: 'failed', reason: 'the entry no longer exists (deleted or renamed since it was read); nothing was written' };
       const translated = translateError(error, { server: directory.endpoint.host, doing: `modifying ${task.dn}` });
       if (isRunFatal(translated)) throw translated;
       return { outcome: 'failed', reason: translated.message };
