@@ -14,7 +14,7 @@ export interface EnableOptions extends WriteFlags {
   server?: string;
 }
 
-export function requireImDomain(context: Context): string {
+function requireImDomain(context: Context): string {
   const imDomain = context.settings.imDomain;
   if (!imDomain) throw new UsageError('No IM domain: give --im-domain (Microsoft recommends im.<your SMTP domain>), IMCTL_IM_DOMAIN or "imDomain" in the config file.', 'no-im-domain');
   const problem = dnsNameProblem(imDomain);

@@ -155,11 +155,6 @@ export class Directory {
     }
   }
 
-  /** Add an entry (used by the lab and tests through the same TLS and bind path). */
-  async add(dn: string, attributes: Record<string, string | string[]>): Promise<void> {
-    await this.withRetry(`adding ${dn}`, (client) => client.add(dn, attributes));
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     const client = this.client;

@@ -15,8 +15,6 @@ export interface ServerLoad extends ImServer {
 
 export interface Inventory {
   servers: ServerLoad[];
-  /** Users homed anywhere. */
-  totalHomed: number;
   /** Users pointing at a router or at no existing server. */
   orphaned: number;
 }
@@ -30,6 +28,5 @@ export async function takeInventory(directory: Directory, settings: Settings): P
     capacity: server.hostsUsers ? capacityFor(settings, [server.name, server.cn, server.host]) : 0,
   }));
   const onRouters = loads.filter((s) => !s.hostsUsers).reduce((sum, s) => sum + s.users, 0);
-  const onHomeServers = loads.filter((s) => s.hostsUsers).reduce((sum, s) => sum + s.users, 0);
-  return { servers: loads, totalHomed: onHomeServers + onRouters + missing, orphaned: onRouters + missing };
+  return { servers: loads, orphaned: onRouters + missing };
 }
