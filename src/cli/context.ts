@@ -1,24 +1,17 @@
 /**
- * What every command receives: merged settings, the output edge, a lazily opened directory,
- * and the run's abort signal (Ctrl-C). Commands never reach for process globals themselves.
+ * The composition root: builds the Context every command receives from the settings, the output
+ * edge and a lazily opened LDAP directory. Commands never reach for process globals or ldapts.
  */
-import { UsageError } from '../core/errors.js';
 import type { Settings } from '../config/settings.js';
-import type { Directory } from '../directory/connection.js';
-import { Output } from '../ui/output.js';
+import type { Context } from '../commands/context.js';
+import type { DirectoryPort } from '../services/directory-port.js';
+import type { Output } from '../ui/output.js';
 import { passwordSource } from './password.js';
 
-export interface Context {
-  settings: Settings;
-  out: Output;
-  env: NodeJS.ProcessEnv;
-  signal: AbortSignal;
-  /** Connect, TLS, bind and read the RootDSE; once per run. */
-  directory(): Promise<Directory>;
-}
+export type { Context };
 
 export function createContext(settings: Settings, out: Output, env: NodeJS.ProcessEnv, signal: AbortSignal): Context & { close(): Promise<void> } {
-  let opened: Promise<Directory> | undefined;
+  let opened: Promise<DirectoryPort & { close(): Promise<void> }> | undefined;
   return {
     settings,
     out,
@@ -34,27 +27,15 @@ export function createContext(settings: Settings, out: Output, env: NodeJS.Proce
   };
 }
 
-async function openDirectory(settings: Settings, out: Output, env: NodeJS.ProcessEnv): Promise<Directory> {
-  const { Directory, endpointsFromUrls } = await import('../directory/connection.js');
+async function openDirectory(settings: Settings, out: Output, env: NodeJS.ProcessEnv) {
+  const { openLdapDirectory } = await import('../directory/ldap-directory.js');
   if (settings.insecureTls) out.warn('--insecure-tls: the domain controller\'s certificate is not verified; anyone on the path can read the password.');
-  let endpoints = endpointsFromUrls(settings.urls, settings.startTls);
-  if (endpoints.length === 0 && settings.domain) {
-    const { locateDomainControllers } = await import('../directory/locator.js');
-    endpoints = await locateDomainControllers(settings.domain, settings, out);
-  }
-  if (endpoints.length === 0) {
-    throw new UsageError('No domain controller to talk to: give --url (or IMCTL_URL, or "url" in the config file), or --domain to find DCs by DNS.', 'no-url');
-  }
   const prompt = async (message: string) => {
     const { password } = await import('@inquirer/prompts');
     return password({ message, mask: false }, { output: process.stderr });
   };
-  const directory = await Directory.open({
-    settings,
-    endpoints,
+  return openLdapDirectory(settings, {
     password: passwordSource(settings, env, out.interactive, prompt),
     log: (message) => out.debug(message),
   });
-  out.debug(`using ${directory.label}; base ${directory.baseDn}`);
-  return directory;
 }

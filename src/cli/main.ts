@@ -7,6 +7,7 @@ import { CommanderError } from 'commander';
 import { ExitCode, ImctlError, Interrupted, UsageError } from '../core/errors.js';
 import type { GlobalFlags } from '../config/settings.js';
 import type { Output, Streams } from '../ui/output.js';
+import { isPromptCancel } from '../ui/prompt-cancel.js';
 import type { Context } from './context.js';
 import { buildProgram } from './program.js';
 
@@ -40,7 +41,7 @@ export async function run(argv: string[], environment: RunEnvironment): Promise<
   const program = buildProgram({
     streams,
     async execute(flags: GlobalFlags, action: (context: Context) => Promise<void>) {
-      const [{ loadSettings }, { createContext }, { registerSecret }] = await Promise.all([
+      const [{ loadSettings, describeSettings }, { createContext }, { registerSecret }] = await Promise.all([
         import('../config/settings.js'),
         import('./context.js'),
         import('../core/redact.js'),
@@ -48,6 +49,7 @@ export async function run(argv: string[], environment: RunEnvironment): Promise<
       const settings = loadSettings(flags, env, environment.cwd);
       registerKnownPassword(settings, env, registerSecret);
       out = await loadOutput(streams, settings.json, settings.color, settings.verbose);
+      for (const line of describeSettings(settings)) out.debug(line);
       context = createContext(settings, out, env, abort.signal);
       await action(context);
       if (abort.signal.aborted) throw new Interrupted('Interrupted; what was done is in the journal.');
@@ -83,7 +85,7 @@ function report(error: unknown, out: Output): number {
     if (error.message) out.error(error.message);
     // Partial and interrupted runs already printed their results; stdout holds one JSON document.
     const resultsPrinted = error.exitCode === ExitCode.partial || error.exitCode === ExitCode.interrupted;
-    if (out.json && !resultsPrinted) out.printJson({ error: { reason: error.reason, message: error.message, exitCode: error.exitCode } });
+    if (out.json && !resultsPrinted) out.printJson({ error: { reason: error.reason, message: error.message, exitCode: error.exitCode }, ...error.details });
     return error.exitCode;
   }
   out.error(`unexpected failure: ${(error as Error)?.stack ?? String(error)}`);
@@ -118,12 +120,6 @@ function refusePasswordFlag(argv: string[]): void {
       );
     }
   }
-}
-
-/** @inquirer/prompts rejects with ExitPromptError on Ctrl-C and AbortPromptError on abort. */
-function isPromptCancel(error: unknown): boolean {
-  const name = (error as Error | undefined)?.name;
-  return name === 'ExitPromptError' || name === 'AbortPromptError' || name === 'CancelPromptError';
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -13,11 +13,3 @@ export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER) {
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 }
-
-/** Options every writing command takes. */
-export interface WriteFlags {
-  dryRun?: boolean;
-  yes?: boolean;
-  ldif?: string;
-  report?: string;
-}

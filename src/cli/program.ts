@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import type { GlobalFlags } from '../config/settings.js';
 import type { Streams } from '../ui/output.js';
 import type { Context } from './context.js';
+import { DEFAULT_CAPACITY, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS, MAX_CAPACITY, MAX_CONCURRENCY, MAX_TIMEOUT_SECONDS } from '../core/limits.js';
 import { collect, wholeNumber } from './options.js';
 
 export interface ProgramHooks {
@@ -48,9 +49,9 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--allow-cleartext', 'allow a simple bind over ldap:// without TLS')
     .option('--base-dn <dn>', 'where users are searched (default: the domain) [IMCTL_BASE_DN]')
     .option('--im-domain <domain>', 'IM domain for enable [IMCTL_IM_DOMAIN]')
-    .option('--capacity <n>', 'users per home server (default 7500)', wholeNumber(0))
-    .option('--concurrency <n>', 'LDAP writes in flight at once (default 16)', wholeNumber(1, 256))
-    .option('--timeout <seconds>', 'per-request timeout (default 30)', wholeNumber(1, 3600))
+    .option('--capacity <n>', `users per home server (default ${DEFAULT_CAPACITY})`, wholeNumber(0, MAX_CAPACITY))
+    .option('--concurrency <n>', `LDAP writes in flight at once (default ${DEFAULT_CONCURRENCY})`, wholeNumber(1, MAX_CONCURRENCY))
+    .option('--timeout <seconds>', `per-request timeout (default ${DEFAULT_TIMEOUT_SECONDS})`, wholeNumber(1, MAX_TIMEOUT_SECONDS))
     .option('--json', 'machine-readable output on stdout')
     .option('--no-color', 'no colour [NO_COLOR]')
     .option('-v, --verbose', 'say which DC answered and where settings came from')
@@ -204,7 +205,7 @@ Examples:
       '\nNeeds a terminal; Esc or Ctrl-C cancels at any step, and nothing is written before you confirm.\nIn scripts use the commands it stands for: enable, disable, move, show, rebalance.\n\nExamples:\n  imctl wizard\n  imctl --config corp.json wizard',
     )
     .action(async (_options, command: Command) =>
-      hooks.execute(globals(command), async (context) => (await import('../commands/wizard.js')).wizardCommand(context)),
+      hooks.execute(globals(command), async (context) => (await import('../commands/wizard/index.js')).wizardCommand(context)),
     );
 
   return program;

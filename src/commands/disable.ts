@@ -1,13 +1,11 @@
 /** `imctl disable USER…`: clear the four IM attributes; msExchIMACL and everything else stay. */
-import type { Context } from '../cli/context.js';
-import type { WriteFlags } from '../cli/options.js';
-import { disableTargets } from '../services/plans.js';
-import { resolveNamed } from '../services/targets.js';
-import { executeTargets } from '../services/write-run.js';
+import { planProvisioning } from '../services/provisioning.js';
+import type { Context } from './context.js';
+import { checkWriteFlags, runWrite, type WriteFlags } from './write-command.js';
 
 export async function disableCommand(context: Context, names: string[], options: WriteFlags): Promise<void> {
+  checkWriteFlags(options);
   const directory = await context.directory();
-  const named = await resolveNamed(directory, names);
-  const targets = disableTargets(named);
-  await executeTargets(context, directory, targets, { ...options, command: 'disable' });
+  const { targets } = await planProvisioning(directory, context.settings, names.map((user) => ({ user, action: 'disable' as const })));
+  await runWrite(context, directory, targets, { ...options, command: 'disable' });
 }

@@ -1,20 +1,16 @@
 /** `imctl move USER… --to SERVER`: re-home users; only the home and the private URL change. */
-import type { Context } from '../cli/context.js';
-import type { WriteFlags } from '../cli/options.js';
-import { findServer } from '../core/server-ref.js';
-import { discoverServers } from '../directory/servers.js';
-import { moveTargets } from '../services/plans.js';
-import { resolveNamed } from '../services/targets.js';
-import { executeTargets } from '../services/write-run.js';
+import { planProvisioning } from '../services/provisioning.js';
+import type { Context } from './context.js';
+import { checkWriteFlags, runWrite, type WriteFlags } from './write-command.js';
 
 export interface MoveOptions extends WriteFlags {
   to: string;
 }
 
 export async function moveCommand(context: Context, names: string[], options: MoveOptions): Promise<void> {
+  checkWriteFlags(options);
   const directory = await context.directory();
-  const [servers, named] = await Promise.all([discoverServers(directory), resolveNamed(directory, names)]);
-  const server = findServer(servers, options.to, 'home');
-  const targets = moveTargets(named, server, servers);
-  await executeTargets(context, directory, targets, { ...options, command: 'move' });
+  const requests = names.map((user) => ({ user, action: 'move' as const, server: options.to }));
+  const { targets } = await planProvisioning(directory, context.settings, requests, { serverProblemIsUsageError: true });
+  await runWrite(context, directory, targets, { ...options, command: 'move' });
 }

@@ -2,11 +2,10 @@
  * `imctl rebalance`: plan — and with --apply carry out — the fewest moves that bring every home
  * server within capacity, through the same compare-and-set write path as `move`.
  */
-import type { Context } from '../cli/context.js';
-import type { WriteFlags } from '../cli/options.js';
-import { UsageError } from '../core/errors.js';
-import { infeasibleMessage, planRebalanceRun, rebalancePlanJson, renderRebalancePlan } from '../services/rebalance-plan.js';
-import { executeTargets } from '../services/write-run.js';
+import { infeasibleError, planRebalanceRun, rebalancePlanJson } from '../services/rebalance-plan.js';
+import { renderRebalancePlan } from '../ui/rebalance-view.js';
+import type { Context } from './context.js';
+import { checkWriteFlags, runWrite, type WriteFlags } from './write-command.js';
 
 export interface RebalanceOptions extends WriteFlags {
   even?: boolean;
@@ -17,13 +16,12 @@ export interface RebalanceOptions extends WriteFlags {
 }
 
 export async function rebalanceCommand(context: Context, options: RebalanceOptions): Promise<void> {
+  checkWriteFlags(options);
   const { out } = context;
   const directory = await context.directory();
   const { plan, names, targets } = await planRebalanceRun(directory, context.settings, options);
-  if (!plan.feasible) {
-    if (out.json) out.printJson({ feasible: false, shortfall: plan.shortfall, mustMove: plan.minimalMoves, servers: plan.load });
-    throw new UsageError(infeasibleMessage(plan), 'infeasible');
-  }
+  // Under --json the infeasible plan travels inside the error's one JSON document.
+  if (!plan.feasible) throw infeasibleError(plan);
 
   const writing = !!options.apply || options.ldif !== undefined;
   // With --json and writes, the plan travels inside the one JSON document the write run prints.
@@ -32,5 +30,5 @@ export async function rebalanceCommand(context: Context, options: RebalanceOptio
     if (!out.json) out.print(plan.moves.length > 0 ? out.color.dim('Nothing written: add --apply to carry out this plan (or --ldif FILE for ldapmodify).') : 'Every home server is within capacity: nothing to do.');
     return;
   }
-  await executeTargets(context, directory, targets(), { ...options, command: 'rebalance', jsonExtra: { plan: rebalancePlanJson(plan, names) } });
+  await runWrite(context, directory, targets(), { ...options, command: 'rebalance', jsonExtra: { plan: rebalancePlanJson(plan, names) } });
 }

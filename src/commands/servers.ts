@@ -1,73 +1,46 @@
 /** `imctl servers`: every IM virtual server with its load, then totals, orphans and failure headroom. */
-import type { Context } from '../cli/context.js';
-import { failureHeadroom } from '../core/rebalance.js';
-import { takeInventory } from '../services/inventory.js';
+import { serverReport } from '../services/server-report.js';
 import { renderTable, utilisation } from '../ui/table.js';
+import type { Context } from './context.js';
 
 export async function serversCommand(context: Context): Promise<void> {
   const { out } = context;
-  const directory = await context.directory();
-  const inventory = await takeInventory(directory, context.settings);
-  const home = inventory.servers.filter((s) => s.hostsUsers);
-  const headroom = failureHeadroom(home.map((s) => ({ key: s.dn, name: s.name, capacity: s.capacity, load: s.users })));
-
-  const rows = inventory.servers.map((s) => ({
-    name: s.name,
-    host: s.host,
-    dn: s.dn,
-    role: s.hostsUsers ? 'home' : 'router',
-    users: s.users,
-    capacity: s.hostsUsers ? s.capacity : null,
-    utilisation: s.hostsUsers && s.capacity > 0 ? Math.round((s.users / s.capacity) * 1000) / 10 : null,
-    state: !s.hostsUsers ? 'router' : s.users > s.capacity ? 'over' : 'ok',
-  }));
-  const totals = {
-    homeServers: home.length,
-    routers: inventory.servers.length - home.length,
-    users: home.reduce((sum, s) => sum + s.users, 0),
-    capacity: home.reduce((sum, s) => sum + s.capacity, 0),
-    orphaned: inventory.orphaned,
-  };
-
+  const report = await serverReport(await context.directory(), context.settings);
   if (out.json) {
-    out.printJson({ servers: rows, totals, headroom });
+    out.printJson(report);
     return;
   }
+  const { servers, totals, headroom } = report;
   const c = out.color;
+  const fmt = (n: number) => n.toLocaleString('en-US');
   out.print(
     renderTable(
       c,
       ['Server', 'Host', 'Role', 'Users', 'Capacity', 'Use', 'State'],
-      inventory.servers.map((s, i) => [
+      servers.map((s) => [
         s.name,
         s.host,
-        s.hostsUsers ? 'home' : c.dim('router'),
-        s.users.toLocaleString('en-US'),
-        s.hostsUsers ? s.capacity.toLocaleString('en-US') : '-',
-        s.hostsUsers ? utilisation(c, s.users, s.capacity) : '-',
-        rows[i]!.state === 'over' ? c.red.bold('over') : rows[i]!.state === 'ok' ? c.green('ok') : c.dim('router'),
+        s.role === 'home' ? 'home' : c.dim('router'),
+        fmt(s.users),
+        s.capacity !== null ? fmt(s.capacity) : '-',
+        s.capacity !== null ? utilisation(c, s.users, s.capacity) : '-',
+        s.state === 'over' ? c.red.bold('over') : s.state === 'ok' ? c.green('ok') : c.dim('router'),
       ]),
       ['left', 'left', 'left', 'right', 'right', 'right', 'left'],
     ),
   );
-  out.print(
-    `${totals.users.toLocaleString('en-US')} users on ${totals.homeServers} home servers (capacity ${totals.capacity.toLocaleString('en-US')}); ${totals.routers} router(s).`,
-  );
+  out.print(`${fmt(totals.users)} users on ${totals.homeServers} home servers (capacity ${fmt(totals.capacity)}); ${totals.routers} router(s).`);
   if (totals.orphaned > 0) {
     out.print(c.yellow(`${totals.orphaned} orphaned user(s) point at a router or a missing server: see "imctl users --orphaned"; "imctl rebalance" re-homes them.`));
   }
-  const over = rows.filter((r) => r.state === 'over');
-  if (over.length > 0) out.print(c.red(`${over.map((r) => r.name).join(', ')} over capacity: "imctl rebalance" plans the fewest moves.`));
+  const over = servers.filter((s) => s.state === 'over');
+  if (over.length > 0) out.print(c.red(`${over.map((s) => s.name).join(', ')} over capacity: "imctl rebalance" plans the fewest moves.`));
   if (headroom.worst === null) {
     out.print('Failure headroom: fewer than two home servers, so losing one loses its users.');
   } else if (headroom.survivesAnySingleFailure) {
     out.print(c.green('Failure headroom: the users of any one home server would fit on the others.'));
   } else {
     const w = headroom.worst;
-    out.print(
-      c.yellow(
-        `Failure headroom: if ${w.name} failed, its ${w.load.toLocaleString('en-US')} users would not fit on the others (short by ${w.shortBy.toLocaleString('en-US')}). Moving users cannot fix this; only more capacity can.`,
-      ),
-    );
+    out.print(c.yellow(`Failure headroom: if ${w.name} failed, its ${fmt(w.load)} users would not fit on the others (short by ${fmt(w.shortBy)}). Moving users cannot fix this; only more capacity can.`));
   }
 }

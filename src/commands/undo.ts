@@ -1,34 +1,14 @@
-/**
- * `imctl undo JOURNAL`: put back the "before" values of every entry a run changed. Entries are
- * found by objectGUID (DNs change on rename); each is restored with compare-and-set, so an entry
- * changed since the run is reported and left alone. Undoing twice changes nothing.
- */
-import type { Context } from '../cli/context.js';
-import type { WriteFlags } from '../cli/options.js';
-import { sameState } from '../core/im-model.js';
-import { compareAndSetOps } from '../core/mod-ops.js';
-import type { UserPlan } from '../core/provision.js';
-import { readUsersByGuid } from '../directory/users.js';
+/** `imctl undo JOURNAL`: put back what a recorded run changed (compare-and-set; entries changed since are left alone). */
 import { readJournal } from '../journal/read-journal.js';
-import { executeTargets, type Target } from '../services/write-run.js';
+import { planUndo } from '../services/undo-plan.js';
+import type { Context } from './context.js';
+import { checkWriteFlags, runWrite, type WriteFlags } from './write-command.js';
 
 export async function undoCommand(context: Context, path: string, options: WriteFlags): Promise<void> {
+  checkWriteFlags(options);
   const journal = await readJournal(path);
   const directory = await context.directory();
-  const guids = [...new Set(journal.changes.map((c) => c.guid).filter((g) => /^[0-9a-f]{32}$/.test(g)))];
-  const byGuid = await readUsersByGuid(directory, guids);
-
-  // Newest change first, so an entry changed twice in one run ends at its oldest "before".
-  const targets: Target[] = [...journal.changes].reverse().map((change) => {
-    const user = byGuid.get(change.guid);
-    const base = { line: change.line, name: user?.sAMAccountName || change.dn, action: 'undo', dn: user?.dn ?? change.dn, guid: change.guid };
-    let plan: UserPlan;
-    if (!user) plan = { kind: 'failed', reason: `the entry (objectGUID ${change.guid}) no longer exists in ${directory.baseDn}` };
-    else if (sameState(user.im, change.before)) plan = { kind: 'unchanged' };
-    else if (sameState(user.im, change.after)) plan = { kind: 'write', before: user.im, after: change.before, ops: compareAndSetOps(user.im, change.before) };
-    else plan = { kind: 'failed', reason: 'changed since the journal was written; left alone (use "imctl show" to see its state)' };
-    return { ...base, plan };
-  });
+  const targets = await planUndo(directory, journal);
   context.out.info(`Undoing ${journal.header.command} of ${journal.header.startedAt} on ${journal.header.server}: ${journal.changes.length} recorded change(s).`);
-  await executeTargets(context, directory, targets, { ...options, command: 'undo' });
+  await runWrite(context, directory, targets, { ...options, command: 'undo' });
 }

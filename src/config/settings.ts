@@ -6,10 +6,9 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
+import { DEFAULT_CAPACITY, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS, MAX_CAPACITY, MAX_CONCURRENCY, MAX_TIMEOUT_SECONDS } from '../core/limits.js';
 
-export const DEFAULT_CAPACITY = 7500;
-export const DEFAULT_CONCURRENCY = 16;
-export const MAX_CONCURRENCY = 256;
+export { DEFAULT_CAPACITY, DEFAULT_CONCURRENCY, MAX_CONCURRENCY };
 
 export type Source = 'flag' | 'env' | 'config' | 'default';
 
@@ -18,7 +17,11 @@ export interface Settings {
   domain?: string | undefined;
   dnsServer?: string | undefined;
   bindDn?: string | undefined;
-  /** Where the password comes from; the password itself is read only when binding. */
+  /**
+   * Where the password comes from — decided here once, flags first: --password-file, then
+   * IMCTL_PASSWORD, then IMCTL_PASSWORD_FILE, then "passwordFile" in the config file, else a
+   * prompt on a terminal. The password itself is read only when binding.
+   */
   passwordFile?: string | undefined;
   passwordFromEnv: boolean;
   startTls: boolean;
@@ -36,7 +39,8 @@ export interface Settings {
   color: boolean;
   verbose: boolean;
   configFile?: string | undefined;
-  sources: Partial<Record<keyof Settings, Source>>;
+  /** Where each setting came from (`password` is where the password will be read from). */
+  sources: Partial<Record<keyof Settings | 'password', Source>>;
 }
 
 /** The global flags as commander hands them over (already typed by the option declarations). */
@@ -253,13 +257,18 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
   const urls = pick('urls', flags.url ? splitUrls(flags.url) : undefined, nonEmpty(env.IMCTL_URL) ? splitUrls(env.IMCTL_URL!) : undefined, file.url ? splitUrls(file.url) : undefined, [] as string[]);
   urls.forEach(validateUrl);
 
-  const passwordFromEnv = env.IMCTL_PASSWORD !== undefined && env.IMCTL_PASSWORD.length > 0;
-  const passwordFile = pick('passwordFile', flags.passwordFile ? resolve(cwd, flags.passwordFile) : undefined, nonEmpty(env.IMCTL_PASSWORD_FILE) ? resolve(cwd, env.IMCTL_PASSWORD_FILE!) : undefined, relative(file.passwordFile), undefined);
+  // The password source, flags first like every other setting: a --password-file given on the
+  // command line wins over IMCTL_PASSWORD left in the environment.
+  const passwordFromEnv = !flags.passwordFile && nonEmpty(env.IMCTL_PASSWORD) !== undefined;
+  const passwordFile = passwordFromEnv
+    ? undefined
+    : pick('passwordFile', flags.passwordFile ? resolve(cwd, flags.passwordFile) : undefined, nonEmpty(env.IMCTL_PASSWORD_FILE) ? resolve(cwd, env.IMCTL_PASSWORD_FILE!) : undefined, relative(file.passwordFile), undefined);
+  sources.password = passwordFromEnv ? 'env' : sources.passwordFile;
 
   // No prototype: a server named "constructor" or "__proto__" must find no capacity here.
   const serverCapacity: Record<string, number> = Object.create(null) as Record<string, number>;
   for (const [name, server] of Object.entries(file.servers ?? {})) {
-    if (server.capacity !== undefined) serverCapacity[name.toLowerCase()] = server.capacity;
+    if (server.capacity !== undefined) serverCapacity[name.toLowerCase()] = positiveInt(`"servers.${name.length > 64 ? `${name.slice(0, 64)}…` : name}.capacity" in the config file`, server.capacity, MAX_CAPACITY)!;
   }
   const color = flags.color === false || (env.NO_COLOR !== undefined && env.NO_COLOR !== '') ? false : true;
 
@@ -276,10 +285,10 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
     allowCleartext: pick('allowCleartext', flags.allowCleartext, undefined, file.allowCleartext, false),
     baseDn: pick('baseDn', flags.baseDn, nonEmpty(env.IMCTL_BASE_DN), file.baseDn, undefined),
     imDomain: pick('imDomain', flags.imDomain?.toLowerCase(), nonEmpty(env.IMCTL_IM_DOMAIN)?.toLowerCase(), file.imDomain?.toLowerCase(), undefined),
-    capacity: pick('capacity', positiveInt('--capacity', flags.capacity), undefined, file.capacity, DEFAULT_CAPACITY),
+    capacity: pick('capacity', positiveInt('--capacity', flags.capacity, MAX_CAPACITY), undefined, positiveInt('"capacity" in the config file', file.capacity, MAX_CAPACITY), DEFAULT_CAPACITY),
     serverCapacity,
     concurrency: Math.max(1, pick('concurrency', positiveInt('--concurrency', flags.concurrency, MAX_CONCURRENCY), undefined, positiveInt('"concurrency" in the config file', file.concurrency, MAX_CONCURRENCY), DEFAULT_CONCURRENCY)),
-    timeoutMs: pick('timeoutMs', flags.timeout !== undefined ? flags.timeout * 1000 : undefined, undefined, file.timeoutMs, 30_000),
+    timeoutMs: pick('timeoutMs', flags.timeout !== undefined ? positiveInt('--timeout', flags.timeout, MAX_TIMEOUT_SECONDS)! * 1000 : undefined, undefined, positiveInt('"timeoutMs" in the config file', file.timeoutMs, MAX_TIMEOUT_SECONDS * 1000), DEFAULT_TIMEOUT_SECONDS * 1000),
     json: flags.json ?? false,
     color,
     verbose: flags.verbose ?? false,
@@ -297,4 +306,30 @@ export function capacityFor(settings: Pick<Settings, 'capacity' | 'serverCapacit
     }
   }
   return settings.capacity;
+}
+
+/** The settings that say where imctl connects and how, each with where it came from — for `-v`. Never a secret. */
+export function describeSettings(settings: Settings): string[] {
+  const shown: [string, keyof Settings | 'password', unknown][] = [
+    ['config file', 'configFile', settings.configFile ?? '(none)'],
+    ['url', 'urls', settings.urls.length ? settings.urls.join(', ') : '(none)'],
+    ['domain', 'domain', settings.domain],
+    ['dns server', 'dnsServer', settings.dnsServer],
+    ['bind as', 'bindDn', settings.bindDn],
+    ['password from', 'password', settings.passwordFromEnv ? 'IMCTL_PASSWORD' : settings.passwordFile ? `file ${settings.passwordFile}` : 'a prompt on the terminal'],
+    ['starttls', 'startTls', settings.startTls],
+    ['ca file', 'caFile', settings.caFile ?? '(system trust store)'],
+    ['base dn', 'baseDn', settings.baseDn ?? "(the domain's defaultNamingContext)"],
+    ['im domain', 'imDomain', settings.imDomain],
+    ['capacity', 'capacity', settings.capacity],
+    ['concurrency', 'concurrency', settings.concurrency],
+    ['timeout', 'timeoutMs', `${settings.timeoutMs / 1000} s`],
+  ];
+  return shown
+    .filter(([, , value]) => value !== undefined)
+    .map(([label, key, value]) => `${label}: ${String(value)} (${key === 'configFile' ? (settings.configFile ? 'found' : 'none found') : sourceLabel(settings.sources[key] ?? 'default')})`);
+}
+
+function sourceLabel(source: Source): string {
+  return source === 'flag' ? 'flag' : source === 'env' ? 'environment' : source === 'config' ? 'config file' : 'default';
 }

@@ -17,6 +17,8 @@ export class ImctlError extends Error {
     readonly exitCode: ExitCodeValue,
     /** A short machine-readable reason, e.g. "bad-password", for --json and tests. */
     readonly reason: string,
+    /** Data that explains the error, printed with it in the one --json document (e.g. an infeasible plan). */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = new.target.name;
@@ -25,8 +27,8 @@ export class ImctlError extends Error {
 
 /** Bad flags, bad input files, unknown users or servers: nothing was written (exit 2). */
 export class UsageError extends ImctlError {
-  constructor(message: string, reason = 'usage') {
-    super(message, ExitCode.usage, reason);
+  constructor(message: string, reason = 'usage', details?: Record<string, unknown>) {
+    super(message, ExitCode.usage, reason, details);
   }
 }
 

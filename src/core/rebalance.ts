@@ -72,6 +72,7 @@
  * independent of the order of `servers`, `users` and `orphans`.
  */
 
+import { MAX_CAPACITY } from './limits.js';
 export interface PlanServer {
   /** Stable id (e.g. the server's DN). */
   key: string;
@@ -137,32 +138,7 @@ export interface PlanResult {
   load: ServerLoad[];
 }
 
-export interface HeadroomServer {
-  key: string;
-  name: string;
-  capacity: number;
-  load: number;
-}
-
-export interface HeadroomEntry {
-  key: string;
-  name: string;
-  load: number;
-  /** Free room (capacity - load, if positive) summed over the other servers. */
-  othersFreeRoom: number;
-  /** Users that would not fit if this server failed: max(0, load - othersFreeRoom). */
-  shortBy: number;
-}
-
-export interface Headroom {
-  survivesAnySingleFailure: boolean;
-  /** The failure that hurts most (largest shortBy, then largest load, then key); null with < 2 servers. */
-  worst: HeadroomEntry | null;
-  perServer: HeadroomEntry[];
-}
-
-/** Largest accepted capacity; keeps all internal integer arithmetic exact in doubles. */
-export const MAX_CAPACITY = 10_000_000;
+export { MAX_CAPACITY };
 
 type Role = 'receiver' | 'excluded' | 'drain';
 
@@ -182,11 +158,11 @@ interface Srv {
 
 const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-function describe(v: unknown): string {
+export function describe(v: unknown): string {
   return typeof v === 'string' ? JSON.stringify(v) : String(v);
 }
 
-function checkCapacity(what: string, capacity: unknown): number {
+export function checkCapacity(what: string, capacity: unknown): number {
   if (typeof capacity !== 'number' || !Number.isInteger(capacity) || capacity < 0 || capacity > MAX_CAPACITY) {
     throw new Error(`${what}: capacity must be an integer between 0 and ${MAX_CAPACITY}, got ${describe(capacity)}`);
   }
@@ -584,49 +560,5 @@ export function planRebalance(input: PlanInput): PlanResult {
     feasible: true,
     shortfall: 0,
     load: loadOut((s) => s.load - s.taken + (gotBy.get(s) ?? 0)),
-  };
-}
-
-/**
- * Single-failure headroom: for each server s, could the others' free room
- * absorb its users? othersFreeRoom(s) = sum over t != s of max(0, cap_t - load_t);
- * shortBy(s) = max(0, load_s - othersFreeRoom(s)).
- */
-export function failureHeadroom(servers: readonly HeadroomServer[]): Headroom {
-  if (!Array.isArray(servers)) throw new Error('failureHeadroom: servers must be an array');
-  const seen = new Set<string>();
-  let totalFree = 0;
-  for (const [i, s] of servers.entries()) {
-    if (s === null || typeof s !== 'object' || typeof s.key !== 'string' || s.key === '') {
-      throw new Error(`failureHeadroom: server #${i + 1} must have a non-empty string key`);
-    }
-    if (seen.has(s.key)) throw new Error(`failureHeadroom: duplicate server key ${JSON.stringify(s.key)}`);
-    seen.add(s.key);
-    checkCapacity(`failureHeadroom: server ${JSON.stringify(s.key)}`, s.capacity);
-    if (typeof s.load !== 'number' || !Number.isInteger(s.load) || s.load < 0) {
-      throw new Error(`failureHeadroom: server ${JSON.stringify(s.key)}: load must be a non-negative integer, got ${describe(s.load)}`);
-    }
-    totalFree += Math.max(0, s.capacity - s.load);
-  }
-  const perServer: HeadroomEntry[] = servers.map((s) => {
-    const othersFreeRoom = totalFree - Math.max(0, s.capacity - s.load);
-    return { key: s.key, name: s.name, load: s.load, othersFreeRoom, shortBy: Math.max(0, s.load - othersFreeRoom) };
-  });
-  let worst: HeadroomEntry | null = null;
-  if (perServer.length >= 2) {
-    for (const e of perServer) {
-      if (
-        worst === null ||
-        e.shortBy > worst.shortBy ||
-        (e.shortBy === worst.shortBy && (e.load > worst.load || (e.load === worst.load && e.key < worst.key)))
-      ) {
-        worst = e;
-      }
-    }
-  }
-  return {
-    survivesAnySingleFailure: perServer.every((e) => e.shortBy === 0),
-    worst: worst === null ? null : { ...worst },
-    perServer,
   };
 }

@@ -1,4 +1,5 @@
 /** A user as imctl sees it: identity, account state and the four IM values. */
+import { quoted } from './errors.js';
 import type { ImState } from './im-model.js';
 
 export interface UserRecord {
@@ -42,4 +43,14 @@ export function guidString(hex: string): string {
     return (reverse ? slice.reverse() : slice).toString('hex');
   };
   return [part(0, 4, true), part(4, 6, true), part(6, 8, true), part(8, 10, false), part(10, 16, false)].join('-');
+}
+
+/** What a name resolved to: exactly one user, or why not. */
+export type Resolution = { user: UserRecord } | { problem: 'unknown' } | { problem: 'ambiguous'; candidates: UserRecord[] };
+
+export function describeResolutionProblem(name: string, resolution: Exclude<Resolution, { user: UserRecord }>): string {
+  if (resolution.problem === 'unknown') return `no user is named ${quoted(name)} (give a DN, user@domain, mail or sAMAccountName)`;
+  const shown = resolution.candidates.slice(0, 5).map((u) => `${u.sAMAccountName} (${u.dn})`);
+  const more = resolution.candidates.length > 5 ? ` and ${resolution.candidates.length - 5} more` : '';
+  return `${quoted(name)} is ambiguous; candidates: ${shown.join('; ')}${more}. Name one by DN or sAMAccountName`;
 }

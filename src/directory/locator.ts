@@ -7,10 +7,9 @@ import { UsageError } from '../core/errors.js';
 import { dnsNameProblem } from '../core/im-model.js';
 import type { Settings } from '../config/settings.js';
 import { createResolver, locateServices } from '../dns/resolver.js';
-import type { Output } from '../ui/output.js';
 import type { Endpoint } from './connection.js';
 
-export async function locateDomainControllers(domain: string, settings: Settings, out: Output): Promise<Endpoint[]> {
+export async function locateDomainControllers(domain: string, settings: Settings, log: (message: string) => void): Promise<Endpoint[]> {
   const problem = dnsNameProblem(domain);
   if (problem) throw new UsageError(`--domain "${domain}" is not a DNS name: ${problem}.`, 'bad-domain');
   const resolver = createResolver({ server: settings.dnsServer });
@@ -25,6 +24,6 @@ export async function locateDomainControllers(domain: string, settings: Settings
     const hostPart = address ? (address.includes(':') ? `[${address}]` : address) : t.host;
     return { url: `ldap://${hostPart}:${t.port}`, host: t.host.replace(/\.$/, ''), startTls };
   });
-  out.debug(`DCs for ${domain} by ${name}: ${endpoints.map((e) => `${e.host} (${e.url})`).join(', ')}`);
+  log(`DCs for ${domain} by ${name}: ${endpoints.map((e) => `${e.host} (${e.url})`).join(', ')}`);
   return endpoints;
 }

@@ -2,10 +2,9 @@
  * Finding users: batched resolution of many names with few searches, listings by home server,
  * and counts that fetch no attribute values.
  */
-import { quoted } from '../core/errors.js';
 import { canonicalDn, escapeFilterValue, looksLikeDn } from '../core/escape.js';
 import { IM_ATTRIBUTES, type ImState } from '../core/im-model.js';
-import { classifyUserRef, guidString, stripNetbiosDomain, type UserRecord } from '../core/user-record.js';
+import { classifyUserRef, guidString, stripNetbiosDomain, type Resolution, type UserRecord } from '../core/user-record.js';
 import type { Directory } from './connection.js';
 import type { DirEntry } from './entry.js';
 
@@ -42,7 +41,6 @@ export function toUserRecord(entry: DirEntry): UserRecord {
   };
 }
 
-export type Resolution = { user: UserRecord } | { problem: 'unknown' } | { problem: 'ambiguous'; candidates: UserRecord[] };
 
 /** What a name is compared against, lower-cased, per kind. */
 function keysOf(user: UserRecord): { dn: string; sam: string; upnOrMail: string[] } {
@@ -137,24 +135,67 @@ export async function resolveUsers(directory: Directory, names: readonly string[
   return resolved;
 }
 
-export function describeResolutionProblem(name: string, resolution: Exclude<Resolution, { user: UserRecord }>): string {
-  if (resolution.problem === 'unknown') return `no user is named ${quoted(name)} (give a DN, user@domain, mail or sAMAccountName)`;
-  const shown = resolution.candidates.slice(0, 5).map((u) => `${u.sAMAccountName} (${u.dn})`);
-  const more = resolution.candidates.length > 5 ? ` and ${resolution.candidates.length - 5} more` : '';
-  return `${quoted(name)} is ambiguous; candidates: ${shown.join('; ')}${more}. Name one by DN or sAMAccountName`;
-}
-
 /** IM-enabled users, optionally those homed on one server DN; attribute-minimal, paged. */
-export async function listImUsers(directory: Directory, options: { serverDn?: string; attributes?: string[] } = {}): Promise<UserRecord[]> {
-  const filter = options.serverDn
-    ? `(&${USER_FILTER}(msExchIMVirtualServer=${escapeFilterValue(options.serverDn)}))`
+export async function listImUsers(directory: Directory, serverDn?: string): Promise<UserRecord[]> {
+  const filter = serverDn
+    ? `(&${USER_FILTER}(msExchIMVirtualServer=${escapeFilterValue(serverDn)}))`
     : `(&${USER_FILTER}(msExchIMVirtualServer=*))`;
   const entries = await directory.searchAll(directory.baseDn, {
     filter,
-    attributes: options.attributes ?? ['sAMAccountName', 'displayName', 'msExchIMAddress', 'msExchIMVirtualServer'],
+    attributes: ['sAMAccountName', 'displayName', 'msExchIMAddress', 'msExchIMVirtualServer'],
     buffers: ['objectGUID'],
   });
   return entries.map(toUserRecord);
+}
+
+/** Every homed user with just what a move needs. */
+export async function listHomedUsers(directory: Directory): Promise<UserRecord[]> {
+  const users: UserRecord[] = [];
+  await directory.forEachEntry(
+    directory.baseDn,
+    {
+      filter: `(&${USER_FILTER}(msExchIMVirtualServer=*))`,
+      attributes: ['objectGUID', 'sAMAccountName', ...IM_ATTRIBUTES],
+      buffers: ['objectGUID'],
+    },
+    (entry) => users.push(toUserRecord(entry)),
+    () => (users.length = 0),
+  );
+  return users;
+}
+
+/**
+ * A person's search: every word must prefix sAMAccountName, UPN or mail, or appear in displayName
+ * or cn, so "doe jo" finds "Doe, John". Portable (AD and Samba alike), every value escaped per
+ * RFC 4515; the size limit keeps one keystroke's search small where the DC honours it (AD does).
+ */
+export function userSearchFilter(words: readonly string[]): string {
+  const clauses = words.map((word) => {
+    const v = escapeFilterValue(word);
+    return `(|(sAMAccountName=${v}*)(userPrincipalName=${v}*)(mail=${v}*)(displayName=*${v}*)(cn=*${v}*))`;
+  });
+  return `(&${USER_FILTER}${clauses.join('')})`;
+}
+
+export async function searchUsers(directory: Directory, words: readonly string[], limit: number): Promise<UserRecord[]> {
+  if (words.length === 0) return [];
+  const entries = await directory.searchAll(directory.baseDn, { filter: userSearchFilter(words), attributes: USER_ATTRIBUTES, buffers: ['objectGUID'], sizeLimit: limit + 1 });
+  return entries.map(toUserRecord);
+}
+
+export async function usersByImAddress(directory: Directory, address: string): Promise<UserRecord[]> {
+  const entries = await directory.searchAll(directory.baseDn, {
+    filter: `(&${USER_FILTER}(msExchIMAddress=${escapeFilterValue(address)}))`,
+    attributes: USER_ATTRIBUTES,
+    buffers: ['objectGUID'],
+  });
+  return entries.map(toUserRecord);
+}
+
+/** Up to `limit` IM addresses in use: one small search (AD stops at the size limit; Samba reads on, so the list is cut here too). */
+export async function sampleImAddresses(directory: Directory, limit: number): Promise<string[]> {
+  const entries = await directory.searchAll(directory.baseDn, { filter: `(&${USER_FILTER}(msExchIMAddress=*))`, attributes: ['msExchIMAddress'], sizeLimit: limit });
+  return entries.slice(0, limit).flatMap((entry) => entry.get('msExchIMAddress') ?? []);
 }
 
 /**

@@ -5,25 +5,14 @@
  * nothing is done twice and nothing is reported done that was not.
  */
 import { IM_ATTRIBUTES, sameState, type ImState } from '../core/im-model.js';
-import type { ModOp } from '../core/mod-ops.js';
+import type { WriteOptions, WriteResult, WriteTask } from '../services/directory-port.js';
+
+export type { WriteOptions, WriteResult, WriteTask };
 import { DirectoryError } from '../core/errors.js';
 import { RETRIES, backoffMs, sleep, type Directory } from './connection.js';
 import { isBusy, isConnectionLoss, resultCodeOf, translateError } from './errors.js';
 import { toUserRecord, USER_ATTRIBUTES } from './users.js';
 
-export interface WriteTask {
-  dn: string;
-  before: ImState;
-  after: ImState;
-  ops: ModOp[];
-}
-
-/**
- * `unknown`: the request was sent, the connection died before the answer, and the DC could not be
- * asked afterwards whether it landed (the run stops there). The entry is either as before or as
- * after — one ModifyRequest is atomic — but imctl cannot say which.
- */
-export type WriteResult = { outcome: 'changed' } | { outcome: 'failed'; reason: string } | { outcome: 'unknown'; reason: string };
 
 /** Thrown by writeOne when a sent write cannot be confirmed and the run cannot go on: `cause` stops the run. */
 export class WriteInDoubt extends Error {
@@ -32,10 +21,6 @@ export class WriteInDoubt extends Error {
   }
 }
 
-export interface WriteOptions {
-  concurrency: number;
-  signal?: AbortSignal | undefined;
-}
 
 /** Apply tasks with at most `concurrency` in flight; `onResult` sees each task's result as it settles. */
 export async function applyWrites<T extends WriteTask>(

@@ -15,13 +15,14 @@
  * before it is truncated (reports hold account names). Entries are streamed, not
  * buffered: memory does not grow with the number of entries.
  */
-import { closeSync, constants, createWriteStream, fchmodSync, fstatSync, ftruncateSync, openSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import type { WriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { extname } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { redact } from '../core/redact.js';
 import { spreadsheetSafe } from '../core/spreadsheet-safe.js';
+import { PrivateFileError, openPrivateFile } from './private-file.js';
 
 export type ReportOutcome = 'changed' | 'unchanged' | 'failed' | 'planned' | 'invalid' | 'skipped';
 
@@ -81,46 +82,12 @@ export function reportFormatFor(path: string): ReportFormat {
   );
 }
 
-function describeOpenError(path: string, err: unknown): ReportError {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  const why =
-    code === 'ENOENT'
-      ? 'its directory does not exist'
-      : code === 'EISDIR'
-        ? 'it is a directory'
-        : code === 'EACCES' || code === 'EPERM'
-          ? 'permission denied'
-          : err instanceof Error
-            ? err.message
-            : String(err);
-  return new ReportError(path, `Cannot write the report to ${path}: ${why}.`, { cause: err });
-}
-
-/** Open a file for the report: created 0600, or made 0600 and then emptied. */
+/** Open the report file owner-only, as a ReportError when it cannot be. */
 function openPrivate(path: string): number {
-  let fd: number;
   try {
-    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT, 0o600);
+    return openPrivateFile(path, 'the report');
   } catch (err) {
-    throw describeOpenError(path, err);
-  }
-  try {
-    if (fstatSync(fd).isFile()) {
-      try {
-        fchmodSync(fd, 0o600);
-      } catch (err) {
-        throw new ReportError(
-          path,
-          `Cannot make the existing file ${path} private (owner-only): it belongs to another user; choose another report path.`,
-          { cause: err },
-        );
-      }
-      ftruncateSync(fd, 0);
-    }
-    return fd;
-  } catch (err) {
-    closeSync(fd);
-    throw err instanceof ReportError ? err : describeOpenError(path, err);
+    throw err instanceof PrivateFileError ? new ReportError(path, err.message, { cause: err.cause }) : err;
   }
 }
 

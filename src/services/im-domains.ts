@@ -5,8 +5,7 @@
  */
 import { splitAddress } from '../core/im-model.js';
 import type { UserRecord } from '../core/user-record.js';
-import type { Directory } from '../directory/connection.js';
-import { USER_FILTER } from '../directory/users.js';
+import type { DirectoryPort } from './directory-port.js';
 
 /** Addresses sampled to find the domains in use. */
 export const DOMAIN_SAMPLE = 500;
@@ -22,18 +21,14 @@ export interface ImDomainOption {
   recommended: boolean;
 }
 
-export async function sampleImDomains(directory: Directory, sample = DOMAIN_SAMPLE): Promise<{ counts: Map<string, number>; sampled: number }> {
-  const entries = await directory.searchAll(directory.baseDn, {
-    filter: `(&${USER_FILTER}(msExchIMAddress=*))`,
-    attributes: ['msExchIMAddress'],
-    sizeLimit: sample,
-  });
+export async function sampleImDomains(directory: DirectoryPort, sample = DOMAIN_SAMPLE): Promise<{ counts: Map<string, number>; sampled: number }> {
+  const addresses = await directory.imAddressSample(sample);
   const counts = new Map<string, number>();
-  for (const entry of entries.slice(0, sample)) {
-    const domain = splitAddress(entry.get('msExchIMAddress'))?.imDomain;
+  for (const address of addresses) {
+    const domain = splitAddress(address)?.imDomain;
     if (domain) counts.set(domain, (counts.get(domain) ?? 0) + 1);
   }
-  return { counts, sampled: Math.min(entries.length, sample) };
+  return { counts, sampled: addresses.length };
 }
 
 /** Pure: merge the sources, configured default first, then by use. */

@@ -4,24 +4,23 @@
  */
 import { capacityFor, type Settings } from '../config/settings.js';
 import type { ImServer } from '../core/im-model.js';
-import type { Directory } from '../directory/connection.js';
-import { discoverServers } from '../directory/servers.js';
-import { countHomed } from '../directory/users.js';
+import type { DirectoryPort } from './directory-port.js';
 
-export interface ServerLoad extends ImServer {
+/** A server with how many users it homes and how many it should (0 for routers). */
+export interface LoadedServer extends ImServer {
   users: number;
   capacity: number;
 }
 
 export interface Inventory {
-  servers: ServerLoad[];
+  servers: LoadedServer[];
   /** Users pointing at a router or at no existing server. */
   orphaned: number;
 }
 
-export async function takeInventory(directory: Directory, settings: Settings): Promise<Inventory> {
-  const servers = await discoverServers(directory);
-  const { perServer, missing } = await countHomed(directory, servers.map((s) => s.dn));
+export async function takeInventory(directory: DirectoryPort, settings: Settings, known?: Promise<ImServer[]>): Promise<Inventory> {
+  const servers = await (known ?? directory.servers());
+  const { perServer, missing } = await directory.countHomed(servers.map((s) => s.dn));
   const loads = servers.map((server) => ({
     ...server,
     users: perServer.get(server.dn.toLowerCase()) ?? 0,

@@ -1,20 +1,18 @@
 /**
  * A rebalance from the directory's state: the inventory and every homed user in, the pure
- * planner's plan and the move targets out; and the per-server before/after table. Shared by
- * `imctl rebalance` and the wizard, so both plan and write exactly the same moves.
+ * planner's plan and the move targets out. Shared by `imctl rebalance` and the wizard, so both
+ * plan and write exactly the same moves.
  */
 import type { Settings } from '../config/settings.js';
+import { UsageError } from '../core/errors.js';
 import type { ImServer } from '../core/im-model.js';
 import { planUser } from '../core/provision.js';
 import { planRebalance, type PlanResult } from '../core/rebalance.js';
 import { findServer, serversByDn } from '../core/server-ref.js';
 import type { UserRecord } from '../core/user-record.js';
-import type { Directory } from '../directory/connection.js';
-import type { Output } from '../ui/output.js';
-import { renderTable, utilisation } from '../ui/table.js';
-import { loadHomedUsers } from './homed-users.js';
+import type { DirectoryPort } from './directory-port.js';
 import { takeInventory, type Inventory } from './inventory.js';
-import { assertUsableHome } from './targets.js';
+import { assertUsableHome } from './provisioning.js';
 import type { Target } from './write-run.js';
 
 export interface RebalanceRequest {
@@ -37,8 +35,8 @@ export interface RebalanceRun {
   usersByDn: ReadonlyMap<string, UserRecord>;
 }
 
-export async function planRebalanceRun(directory: Directory, settings: Settings, request: RebalanceRequest): Promise<RebalanceRun> {
-  const [inventory, homed] = await Promise.all([takeInventory(directory, settings), loadHomedUsers(directory)]);
+export async function planRebalanceRun(directory: DirectoryPort, settings: Settings, request: RebalanceRequest): Promise<RebalanceRun> {
+  const [inventory, homed] = await Promise.all([takeInventory(directory, settings), directory.homedUsers().then(groupByServer)]);
   const home = inventory.servers.filter((s) => s.hostsUsers);
   const drain = new Set((request.drain ?? []).map((name) => findServer(inventory.servers, name, 'home').dn));
   const exclude = new Set((request.exclude ?? []).map((name) => findServer(inventory.servers, name, 'home').dn));
@@ -88,9 +86,13 @@ export async function planRebalanceRun(directory: Directory, settings: Settings,
   };
 }
 
-/** The sentence for a plan that does not fit, as `imctl rebalance` prints it. */
-export function infeasibleMessage(plan: PlanResult): string {
-  return `No plan fits: the home servers are short of ${plan.shortfall.toLocaleString('en-US')} user(s) of capacity for the ${plan.minimalMoves.toLocaleString('en-US')} that must move. Add capacity (--capacity, servers.<name>.capacity) or a home server; nothing was written.`;
+/** A plan that does not fit: one sentence, with the plan's figures for --json; nothing was written. */
+export function infeasibleError(plan: PlanResult): UsageError {
+  return new UsageError(
+    `No plan fits: the home servers are short of ${plan.shortfall.toLocaleString('en-US')} user(s) of capacity for the ${plan.minimalMoves.toLocaleString('en-US')} that must move. Add capacity (--capacity, servers.<name>.capacity) or a home server; nothing was written.`,
+    'infeasible',
+    { feasible: false, shortfall: plan.shortfall, mustMove: plan.minimalMoves, servers: plan.load },
+  );
 }
 
 export function rebalancePlanJson(plan: PlanResult, names: (dn: string | null) => string) {
@@ -104,33 +106,14 @@ export function rebalancePlanJson(plan: PlanResult, names: (dn: string | null) =
   };
 }
 
-/** The per-server before/after table and a one-line account of the moves (or the plan as JSON). */
-export function renderRebalancePlan(out: Output, plan: PlanResult, names: (dn: string | null) => string, even: boolean): void {
-  if (out.json) {
-    out.printJson(rebalancePlanJson(plan, names));
-    return;
+/** Homed users grouped by the server DN they point at (lower-cased). */
+function groupByServer(users: readonly UserRecord[]): Map<string, UserRecord[]> {
+  const byServer = new Map<string, UserRecord[]>();
+  for (const user of users) {
+    const key = user.im.msExchIMVirtualServer!.toLowerCase();
+    const list = byServer.get(key);
+    if (list) list.push(user);
+    else byServer.set(key, [user]);
   }
-  const c = out.color;
-  out.print(
-    renderTable(
-      c,
-      ['Server', 'Capacity', 'Before', 'Use', 'After', 'Use', 'Change'],
-      plan.load.map((l) => [
-        l.name,
-        l.capacity.toLocaleString('en-US'),
-        l.before.toLocaleString('en-US'),
-        utilisation(c, l.before, l.capacity),
-        l.after.toLocaleString('en-US'),
-        utilisation(c, l.after, l.capacity),
-        l.after === l.before ? '' : l.after > l.before ? c.green(`+${l.after - l.before}`) : c.yellow(`${l.after - l.before}`),
-      ]),
-      ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
-    ),
-  );
-  const reasons = new Map<string, number>();
-  for (const m of plan.moves) reasons.set(m.reason, (reasons.get(m.reason) ?? 0) + 1);
-  const why = [...reasons].map(([reason, n]) => `${n} ${reason}`).join(', ');
-  const goal = even ? 'bring every home server within one user of its fair share' : 'bring every home server within capacity';
-  out.print(`${plan.moves.length.toLocaleString('en-US')} move(s)${why ? ` (${why})` : ''}: the fewest that ${goal}.`);
-  if (plan.deferred > 0) out.print(c.yellow(`--max-moves held back ${plan.deferred} move(s): run again after this window to finish.`));
+  return byServer;
 }

@@ -1,36 +1,28 @@
 /**
  * Finding users as a person would, for the wizard's search-as-you-type: part of a display name
  * or cn, or the start of an account name, UPN or mail. Every word typed must match somewhere, so
- * "doe jo" finds "Doe, John". The filter is portable (Samba and AD alike, no ANR), every value is
- * escaped per RFC 4515, and a size limit keeps each keystroke's search to one small page. The
- * exact name (sAMAccountName, UPN, mail or DN, as `imctl enable` resolves it) is looked up too
- * and always listed first, so a size-limited answer never hides the user the admin named.
+ * "doe jo" finds "Doe, John" (the directory adapter builds and escapes the filter). The exact
+ * name (sAMAccountName, UPN, mail or DN, as `imctl enable` resolves it) is looked up too and
+ * always listed first, so a size-limited answer never hides the user the admin named.
  */
-import { escapeFilterValue, firstRdnValue, looksLikeDn } from '../core/escape.js';
+import { firstRdnValue, looksLikeDn } from '../core/escape.js';
 import type { ImServer } from '../core/im-model.js';
 import { stripNetbiosDomain, type UserRecord } from '../core/user-record.js';
-import type { Directory } from '../directory/connection.js';
-import { resolveUsers, toUserRecord, USER_ATTRIBUTES, USER_FILTER } from '../directory/users.js';
+import type { DirectoryPort } from './directory-port.js';
 
 /** Matches listed per keystroke; more than this says "type more". */
 export const SEARCH_LIMIT = 20;
-/** Words of a term that take part in the filter (a bound on the filter's size). */
+/** Words of a term that take part in the search (a bound on the filter's size). */
 const MAX_WORDS = 4;
 
-/** The LDAP filter for a search term, or undefined when there is nothing to search for. */
-export function userSearchFilter(term: string): string | undefined {
-  const words = term
+/** The words of a search term as the directory matches them (`LAB\jdoe` → `jdoe`). */
+export function searchWords(term: string): string[] {
+  return term
     .trim()
     .split(/[\s,;]+/)
     .map((word) => stripNetbiosDomain(word))
     .filter((word) => word.length > 0)
     .slice(0, MAX_WORDS);
-  if (words.length === 0) return undefined;
-  const clauses = words.map((word) => {
-    const v = escapeFilterValue(word);
-    return `(|(sAMAccountName=${v}*)(userPrincipalName=${v}*)(mail=${v}*)(displayName=*${v}*)(cn=*${v}*))`;
-  });
-  return `(&${USER_FILTER}${clauses.join('')})`;
 }
 
 export interface UserSearchResult {
@@ -39,17 +31,13 @@ export interface UserSearchResult {
   more: boolean;
 }
 
-export async function searchUsers(directory: Directory, term: string, limit = SEARCH_LIMIT): Promise<UserSearchResult> {
+export async function searchUsers(directory: DirectoryPort, term: string, limit = SEARCH_LIMIT): Promise<UserSearchResult> {
   const trimmed = term.trim();
   if (trimmed.length === 0) return { users: [], more: false };
-  const filter = looksLikeDn(trimmed) ? undefined : userSearchFilter(trimmed);
-  const [exact, entries] = await Promise.all([
-    resolveUsers(directory, [trimmed]).then((resolved) => resolved.get(trimmed)),
-    filter
-      ? directory.searchAll(directory.baseDn, { filter, attributes: USER_ATTRIBUTES, buffers: ['objectGUID'], sizeLimit: limit + 1 })
-      : Promise.resolve([]),
+  const [exact, found] = await Promise.all([
+    directory.resolveUsers([trimmed]).then((resolved) => resolved.get(trimmed)),
+    looksLikeDn(trimmed) ? Promise.resolve([]) : directory.searchUsers(searchWords(trimmed), limit),
   ]);
-  const found = entries.map(toUserRecord);
   const more = found.length > limit;
   const exactUsers = !exact ? [] : 'user' in exact ? [exact.user] : exact.problem === 'ambiguous' ? exact.candidates : [];
   const seen = new Set(exactUsers.map((u) => u.dn.toLowerCase()));

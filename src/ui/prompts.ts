@@ -9,6 +9,7 @@ import * as inquirer from '@inquirer/prompts';
 import { Separator } from '@inquirer/prompts';
 
 export { Separator };
+export { isPromptCancel } from './prompt-cancel.js';
 
 export interface Choice<V> {
   value: V;
@@ -94,10 +95,4 @@ export function createPrompts(streams: PromptStreams = {}): Prompts {
     input: (config) => withCancel(streams, (context) => inquirer.input(config, context)),
     editor: (config) => withCancel(streams, (context) => inquirer.editor(config, context)),
   };
-}
-
-/** Errors with which @inquirer/prompts reports Ctrl-C (ExitPromptError), Esc/abort (AbortPromptError) and cancel. */
-export function isPromptCancel(error: unknown): boolean {
-  const name = (error as Error | undefined)?.name;
-  return name === 'ExitPromptError' || name === 'AbortPromptError' || name === 'CancelPromptError';
 }

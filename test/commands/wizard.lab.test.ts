@@ -12,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createContext, type Context } from '../../src/cli/context.js';
 import { run } from '../../src/cli/main.js';
-import { wizardCommand } from '../../src/commands/wizard.js';
+import { wizardCommand } from '../../src/commands/wizard/index.js';
 import { loadSettings, type GlobalFlags } from '../../src/config/settings.js';
 import { Output } from '../../src/ui/output.js';
 import { createPrompts } from '../../src/ui/prompts.js';

@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { UserRecord } from '../../src/core/user-record.js';
-import { userDetails, userLabel, userSearchFilter } from '../../src/services/user-search.js';
+import { userSearchFilter as filterOf } from '../../src/directory/users.js';
+import { searchWords, userDetails, userLabel } from '../../src/services/user-search.js';
+
+/** The filter a typed term becomes: its words (services) in the adapter's filter (directory). */
+const userSearchFilter = (term: string) => {
+  const words = searchWords(term);
+  return words.length > 0 ? filterOf(words) : undefined;
+};
 
 const clause = (v: string) => `(|(sAMAccountName=${v}*)(userPrincipalName=${v}*)(mail=${v}*)(displayName=*${v}*)(cn=*${v}*))`;
 
-describe('userSearchFilter', () => {
+describe('search words in the user search filter', () => {
   it('matches the start of account names and mail, anywhere in display names and cn', () => {
     expect(userSearchFilter('jdo')).toBe(`(&(sAMAccountType=805306368)${clause('jdo')})`);
   });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { imValues, type ImServer } from '../../src/core/im-model.js';
 import { planUser } from '../../src/core/provision.js';
 import type { UserRecord } from '../../src/core/user-record.js';
-import { countPlans, countsLine, reviewLines } from '../../src/services/review.js';
+import { countPlans, countsLine, reviewLines } from '../../src/ui/review.js';
 import type { Target } from '../../src/services/write-run.js';
 
 const east: ImServer = { dn: 'CN=IM,CN=EXCH1', name: 'im-east', cn: 'IM', host: 'exch1.lab', hostsUsers: true };

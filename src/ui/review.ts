@@ -6,8 +6,8 @@
 import type { ChalkInstance } from 'chalk';
 import { IM_ATTRIBUTES, sameValue, type ImAttribute, type ImServer } from '../core/im-model.js';
 import type { UserRecord } from '../core/user-record.js';
-import { userLabel } from './user-search.js';
-import type { Target } from './write-run.js';
+import { userLabel } from '../services/user-search.js';
+import type { Target } from '../services/write-run.js';
 
 export interface ReviewOptions {
   color: ChalkInstance;

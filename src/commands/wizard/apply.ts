@@ -1,0 +1,74 @@
+/**
+ * The wizard's last steps: review exactly what will change, confirm (or see the equivalent
+ * command first), and apply through the one write path; then the journal, the undo command and
+ * the scripted command that does the same next time.
+ */
+import { Interrupted, PartialFailure } from '../../core/errors.js';
+import type { ImServer } from '../../core/im-model.js';
+import { serversByDn } from '../../core/server-ref.js';
+import type { UserRecord } from '../../core/user-record.js';
+import { equivalentCommand, shellQuote, type WizardTask } from '../../services/equivalent-command.js';
+import type { Target } from '../../services/write-run.js';
+import { countPlans, countsLine, reviewLines } from '../../ui/review.js';
+import { runWrite } from '../write-command.js';
+import { plural, type WizardSession } from './session.js';
+
+export interface ReviewSpec {
+  command: 'enable' | 'disable' | 'move' | 'rebalance';
+  heading: string;
+  targets: Target[];
+  users: UserRecord[];
+  servers: readonly ImServer[];
+  equivalent: WizardTask;
+  detailLimit?: number;
+}
+
+export async function reviewAndApply(session: WizardSession, spec: ReviewSpec): Promise<void> {
+  const { out, c } = session;
+  const equivalent = equivalentCommand(spec.equivalent);
+  out.print();
+  out.print(c.bold(spec.heading));
+  const lines = reviewLines(spec.targets, {
+    color: c,
+    users: new Map(spec.users.map((u) => [u.dn.toLowerCase(), u])),
+    servers: serversByDn(spec.servers),
+    ...(spec.detailLimit !== undefined ? { detailLimit: spec.detailLimit } : {}),
+  });
+  for (const line of lines) out.print(line);
+  const counts = countPlans(spec.targets);
+  out.print(countsLine(counts));
+
+  if (counts.write > 0) {
+    for (;;) {
+      const answer = await session.prompts.select<'apply' | 'command' | 'cancel'>({
+        message: `Apply ${plural(counts.write, 'change')} on ${session.directory.dcHost}?`,
+        choices: [
+          { value: 'apply', name: 'Yes, apply them' },
+          { value: 'command', name: 'Show the equivalent imctl command first' },
+          { value: 'cancel', name: 'No, cancel (nothing is written)' },
+        ],
+      });
+      if (answer === 'apply') break;
+      if (answer === 'cancel') throw new Interrupted('Cancelled at the review: nothing was written.');
+      out.print(`  ${equivalent}`);
+    }
+  } else {
+    out.print(c.dim('Nothing to write.'));
+  }
+
+  out.print();
+  try {
+    // Confirmed above: the write path must not ask again. It prints every outcome (failures with their reasons) and the summary.
+    const { journal } = await runWrite(session.context, session.directory, spec.targets, { command: spec.command, yes: true });
+    // The journal was named on stderr as the run started.
+    if (journal) out.print(c.dim(`To put it all back: imctl undo ${shellQuote(journal)}`));
+    out.print(c.dim(`Next time, without the wizard: ${equivalent}`));
+  } catch (error) {
+    if (error instanceof PartialFailure) {
+      out.print(c.yellow('What to do: fix what each failure above says, then run the wizard again (or the command below).'));
+      out.print(c.yellow('Users already done show as "unchanged"; nothing is written twice. The journal named above records what changed.'));
+      out.print(c.dim(`  ${equivalent}`));
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Finding users as a person would: search as you type (every word must match; picks accumulate
+ * until Done), or a typed or pasted list resolved as the scripted commands resolve names, with a
+ * question for each ambiguous name and suggestions for unknown ones.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import { isImEnabled } from '../../core/im-model.js';
+import { serversByDn } from '../../core/server-ref.js';
+import type { UserRecord } from '../../core/user-record.js';
+import { splitNames } from '../../services/name-list.js';
+import { searchUsers, SEARCH_LIMIT, userDetails, userLabel } from '../../services/user-search.js';
+import { Separator, type Choice } from '../../ui/prompts.js';
+import { plural, type WizardSession } from './session.js';
+
+export type UserTask = 'enable' | 'disable' | 'move' | 'show';
+type SearchPick = { kind: 'user'; user: UserRecord } | { kind: 'done' };
+
+/** Shorter terms match most of a directory (AD honours the search's size limit; Samba does not). */
+const MIN_TERM = 2;
+
+export async function pickUsers(session: WizardSession, task: Exclude<UserTask, 'show'>): Promise<UserRecord[]> {
+  const editor = session.context.env.VISUAL || session.context.env.EDITOR || 'your editor';
+  for (;;) {
+    const how = await session.prompts.select<'search' | 'type' | 'paste'>({
+      message: `How do you want to find the users to ${task}?`,
+      choices: [
+        { value: 'search', name: 'Search by name, account or mail', description: 'Type part of a name, sAMAccountName or mail and pick from the matches; repeat for more users, then choose Done.' },
+        { value: 'type', name: 'Type their names', description: 'sAMAccountNames, mail addresses, UPNs or DNs, separated by spaces or commas.' },
+        { value: 'paste', name: 'Paste a list', description: `Opens ${editor}: paste the names (one per line; a spreadsheet column will do), save and close.` },
+      ],
+    });
+    const users =
+      how === 'search'
+        ? await searchLoop(session, task, false)
+        : await fromList(
+            session,
+            how === 'type'
+              ? await session.prompts.input({
+                  message: 'Names (sAMAccountName, mail, UPN or DN), separated by spaces or commas:',
+                  validate: (value) => splitNames(value).length > 0 || 'Type at least one name.',
+                })
+              : await session.prompts.editor({
+                  message: 'Paste the names in the editor, one per line, then save and close it.',
+                  default: '# One user per line: sAMAccountName, mail, UPN or DN. Lines starting with # are ignored.\n',
+                  postfix: '.txt',
+                  validate: (value) => splitNames(value).length > 0 || 'The list is empty: paste at least one name.',
+                }),
+          );
+    if (users.length > 0) return users;
+    session.out.print(session.c.yellow('No users to work on yet: find them another way, or press Esc to stop.'));
+  }
+}
+
+/** Search as you type; with `single`, the first pick is the answer, else picks accumulate until Done. */
+export async function searchLoop(session: WizardSession, task: UserTask, single: boolean): Promise<UserRecord[]> {
+  const { c } = session;
+  const byDn = serversByDn(await session.servers);
+  const picked = new Map<string, UserRecord>();
+  for (;;) {
+    const count = picked.size;
+    const done: Choice<SearchPick>[] =
+      count > 0 ? [{ value: { kind: 'done' }, name: `✔ Done — go on with ${plural(count, 'user')}`, description: [...picked.values()].map(userLabel).join(', ') }] : [];
+    const pick = await session.prompts.search<SearchPick>({
+      message: count === 0 ? `Find the user to ${task} — type part of a name, account or mail:` : `Add another user, or choose Done (${count} picked):`,
+      pageSize: 12,
+      source: async (term, { signal }) => {
+        const text = term?.trim() ?? '';
+        if (text.length < MIN_TERM) {
+          return [...done, new Separator(c.dim(count === 0 ? '(type at least two letters to search)' : '(type at least two letters to search for another user)'))];
+        }
+        // The prompt aborts the previous source call on every keystroke: this is the debounce.
+        await delay(session.debounceMs, undefined, { signal });
+        const { users, more } = await searchUsers(session.directory, text);
+        const choices: (Choice<SearchPick> | Separator)[] = users.map((user) => ({
+          value: { kind: 'user', user },
+          name: `${userLabel(user)}  ·  ${userDetails(user, byDn)}`,
+          short: userLabel(user),
+          description: user.dn,
+          disabled: picked.has(user.dn.toLowerCase()) ? '(picked already)' : unfitFor(task, user),
+        }));
+        if (users.length === 0) choices.push(new Separator(c.yellow(`No user matches "${text}".`)));
+        if (more) choices.push(new Separator(c.dim(`More than ${SEARCH_LIMIT} users match: type more to narrow it down.`)));
+        return [...choices, ...done];
+      },
+    });
+    if (pick.kind === 'done') return [...picked.values()];
+    picked.set(pick.user.dn.toLowerCase(), pick.user);
+    if (single) return [pick.user];
+  }
+}
+
+/** Resolve a typed or pasted list as the scripted commands do; ask about ambiguous names, suggest matches for unknown ones. */
+async function fromList(session: WizardSession, text: string): Promise<UserRecord[]> {
+  const { out, c, prompts, directory } = session;
+  const names = splitNames(text);
+  const byDn = serversByDn(await session.servers);
+  const resolved = await directory.resolveUsers(names);
+  const unknown = names.filter((name) => {
+    const resolution = resolved.get(name);
+    return resolution !== undefined && 'problem' in resolution && resolution.problem === 'unknown';
+  });
+  const suggest = unknown.length <= 5;
+  const picked = new Map<string, UserRecord>();
+  const skipped: string[] = [];
+  const keep = (name: string, user: UserRecord) => {
+    const key = user.dn.toLowerCase();
+    if (picked.has(key)) out.print(c.dim(`  = ${name}: the same user as another name in the list`));
+    else picked.set(key, user);
+  };
+  const choose = async (message: string, name: string, candidates: UserRecord[]) => {
+    const choice = await prompts.select<UserRecord | null>({
+      message,
+      choices: [
+        ...candidates.map((user) => ({ value: user, name: `${userLabel(user)}  ·  ${userDetails(user, byDn)}`, short: userLabel(user), description: user.dn })),
+        { value: null, name: `Skip "${name}"` },
+      ],
+    });
+    if (choice) keep(name, choice);
+    else skipped.push(name);
+  };
+  for (const name of names) {
+    const resolution = resolved.get(name)!;
+    if ('user' in resolution) {
+      keep(name, resolution.user);
+    } else if (resolution.problem === 'ambiguous') {
+      await choose(`"${name}" names ${resolution.candidates.length} users. Which one?`, name, resolution.candidates);
+    } else if (suggest) {
+      const { users } = await searchUsers(directory, name, 10);
+      if (users.length > 0) await choose(`No user is named "${name}". Did you mean one of these?`, name, users);
+      else skipped.push(name);
+    } else {
+      skipped.push(name);
+    }
+  }
+  const users = [...picked.values()];
+  out.print(`Found ${plural(users.length, 'user')}: ${users.map(userLabel).join(', ') || 'none'}.`);
+  if (skipped.length > 0) {
+    out.print(c.yellow(`Not found, left out (${skipped.length}): ${skipped.join(', ')}`));
+    if (users.length > 0 && !(await prompts.confirm({ message: `Go on with the ${plural(users.length, 'user')} found?`, default: true }))) return [];
+  }
+  return users;
+}
+
+/** Why a search match cannot take part in this task (shown beside it), or false. */
+function unfitFor(task: UserTask, user: UserRecord): string | false {
+  const enabled = isImEnabled(user.im);
+  if (task === 'enable' && enabled) return '(IM is on already; Move re-homes)';
+  if ((task === 'disable' || task === 'move') && !enabled) return '(IM is off)';
+  return false;
+}

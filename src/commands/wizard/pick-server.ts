@@ -1,0 +1,98 @@
+/**
+ * The two questions the original wizard asked: the home server — from a list with each one's
+ * load and room; routers are not offered, full or unusable servers cannot be picked — and the
+ * IM domain, from those in use, the configured default and im.<SMTP domain>, or one typed in.
+ */
+import { dnsNameProblem, fqdnProblem, isImEnabled } from '../../core/im-model.js';
+import type { UserRecord } from '../../core/user-record.js';
+import { imDomainOptions } from '../../services/im-domains.js';
+import type { Inventory, LoadedServer } from '../../services/inventory.js';
+import { previewPlacement } from '../../services/provisioning.js';
+import { UsageError } from '../../core/errors.js';
+import { Separator, type Choice } from '../../ui/prompts.js';
+import { fmt, plural, type WizardSession } from './session.js';
+
+/** "The one with the most room": each user placed as `imctl enable` without --server places it. */
+export const MOST_ROOM = Symbol('most room');
+const OTHER_DOMAIN = '\0other';
+
+export async function pickHomeServer(session: WizardSession, inventory: Inventory, task: 'enable' | 'move', users: UserRecord[]): Promise<LoadedServer | typeof MOST_ROOM> {
+  const { c } = session;
+  const home = inventory.servers.filter((s) => s.hostsUsers);
+  if (home.length === 0) throw new UsageError('There is no home server to put users on (only routers, or no IM servers at all).', 'no-home-server');
+  const incoming = task === 'enable' ? users.filter((u) => !isImEnabled(u.im)).length : users.length;
+  const nameWidth = Math.max(...home.map((s) => s.name.length));
+  const hostWidth = Math.max(...home.map((s) => s.host.length));
+  const loadWidth = Math.max(...home.map((s) => fmt(s.users).length));
+  const capWidth = Math.max(...home.map((s) => fmt(s.capacity).length));
+  const choices: (Choice<LoadedServer | typeof MOST_ROOM> | Separator)[] = [];
+  if (task === 'enable' && home.some((s) => !fqdnProblem(s.host))) {
+    const counts = new Map<string, number>();
+    for (const name of previewPlacement(home, incoming)) counts.set(name, (counts.get(name) ?? 0) + 1);
+    choices.push({
+      value: MOST_ROOM,
+      name: `The one with the most room (now: ${[...counts].map(([name, n]) => (counts.size > 1 ? `${name} ×${n}` : name)).join(', ')})`,
+      description: 'As "imctl enable" without --server: each user goes to the home server with the most room, counting this batch.',
+    });
+  }
+  for (const s of home) {
+    const room = s.capacity - s.users;
+    const here = users.filter((u) => u.im.msExchIMVirtualServer?.toLowerCase() === s.dn.toLowerCase()).length;
+    const hostProblem = fqdnProblem(s.host);
+    const disabled = hostProblem
+      ? `(host name unusable: ${hostProblem})`
+      : room <= 0
+        ? `(full: ${fmt(s.users)} of ${fmt(s.capacity)} users)`
+        : task === 'move' && here === users.length
+          ? '(they are all on it already)'
+          : false;
+    const pct = s.capacity > 0 ? `${Math.round((s.users / s.capacity) * 100)}%` : '-';
+    const over = !disabled && incoming - here > room ? c.yellow(` ⚠ ${fmt(incoming - here)} more would put it over capacity`) : '';
+    const note = task === 'move' && here > 0 && here < users.length ? c.dim(` (${fmt(here)} of them are on it)`) : '';
+    choices.push({
+      value: s,
+      name: `${s.name.padEnd(nameWidth)}  ${s.host.padEnd(hostWidth)}  ${fmt(s.users).padStart(loadWidth)} / ${fmt(s.capacity).padStart(capWidth)} users  ${pct.padStart(4)}  ${fmt(Math.max(room, 0))} free${over}${note}`,
+      short: s.name,
+      description: s.dn,
+      disabled,
+    });
+  }
+  if (!choices.some((choice) => !(choice instanceof Separator) && !choice.disabled)) {
+    throw new UsageError(
+      `No home server can take these users: every one is full or unusable. Run "imctl rebalance", raise the capacity (--capacity, servers.<name>.capacity), or add a home server.`,
+      'no-room',
+    );
+  }
+  const routers = inventory.servers.filter((s) => !s.hostsUsers);
+  if (routers.length > 0) choices.push(new Separator(c.dim(`(not listed: ${routers.map((s) => s.name).join(', ')} — router${routers.length > 1 ? 's' : ''}, cannot host users)`)));
+  return session.prompts.select<LoadedServer | typeof MOST_ROOM>({
+    message: task === 'enable' ? `Home server for ${plural(incoming, 'user')} (load / capacity, room):` : `Move ${plural(users.length, 'user')} to which home server?`,
+    choices,
+    pageSize: 12,
+  });
+}
+
+export async function pickImDomain(session: WizardSession, users: UserRecord[]): Promise<string> {
+  const { counts, sampled } = await session.imDomainsInUse();
+  const options = imDomainOptions(session.context.settings.imDomain, counts, users);
+  const choices: Choice<string>[] = options.map((o) => {
+    const notes = [
+      o.configured ? 'your default' : '',
+      o.ofSelected > 0 ? `${plural(o.ofSelected, 'selected user')} already ${o.ofSelected === 1 ? 'has' : 'have'} it` : '',
+      o.inUse > 0 ? `in use: ${fmt(o.inUse)} of ${fmt(sampled)} addresses sampled` : '',
+      o.recommended ? 'Microsoft recommends im. + the SMTP domain' : '',
+    ].filter(Boolean);
+    return { value: o.domain, name: `${o.domain}${notes.length ? session.c.dim(`  (${notes.join('; ')})`) : ''}`, short: o.domain };
+  });
+  choices.push({ value: OTHER_DOMAIN, name: 'Another IM domain…', short: 'another' });
+  const picked = await session.prompts.select<string>({ message: 'IM domain (the part after @ in the IM address):', choices });
+  if (picked !== OTHER_DOMAIN) return picked;
+  const typed = await session.prompts.input({
+    message: 'IM domain (e.g. im.corp.example.com):',
+    validate: (value) => {
+      const problem = dnsNameProblem(value.trim());
+      return problem ? `Not a DNS name: ${problem}.` : true;
+    },
+  });
+  return typed.trim().toLowerCase().replace(/\.$/, '');
+}

@@ -1,0 +1,56 @@
+/**
+ * What every wizard step shares: the run's context, the prompts, the directory, and the lookups
+ * started early (servers, loads, IM domains in use) so they are ready when a question needs them.
+ */
+import type { ImServer } from '../../core/im-model.js';
+import type { DirectoryPort } from '../../services/directory-port.js';
+import { sampleImDomains } from '../../services/im-domains.js';
+import { takeInventory, type Inventory } from '../../services/inventory.js';
+import type { Prompts } from '../../ui/prompts.js';
+import type { Context } from '../context.js';
+
+export const fmt = (n: number) => n.toLocaleString('en-US');
+export const plural = (n: number, word: string) => `${fmt(n)} ${word}${n === 1 ? '' : 's'}`;
+
+export class WizardSession {
+  readonly servers: Promise<ImServer[]>;
+  private inventoryPromise: Promise<Inventory> | undefined;
+  private domainsPromise: ReturnType<typeof sampleImDomains> | undefined;
+
+  constructor(
+    readonly context: Context,
+    readonly prompts: Prompts,
+    readonly directory: DirectoryPort,
+    /** Wait this long after a keystroke before searching. */
+    readonly debounceMs: number,
+  ) {
+    this.servers = directory.servers();
+    this.servers.catch(() => undefined);
+  }
+
+  get out() {
+    return this.context.out;
+  }
+
+  get c() {
+    return this.context.out.color;
+  }
+
+  /** Server loads take a paged count of every homed user: started while the admin picks users. */
+  inventory(): Promise<Inventory> {
+    if (!this.inventoryPromise) {
+      this.inventoryPromise = takeInventory(this.directory, this.context.settings, this.servers);
+      this.inventoryPromise.catch(() => undefined);
+    }
+    return this.inventoryPromise;
+  }
+
+  /** A bounded sample of the IM domains in use (AD stops at its size limit; Samba reads them all). */
+  imDomainsInUse(): ReturnType<typeof sampleImDomains> {
+    if (!this.domainsPromise) {
+      this.domainsPromise = sampleImDomains(this.directory);
+      this.domainsPromise.catch(() => undefined);
+    }
+    return this.domainsPromise;
+  }
+}

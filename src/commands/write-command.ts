@@ -1,0 +1,81 @@
+/**
+ * The edge of every writing command: the flags they share (--dry-run, --yes, --ldif, --report),
+ * checked before any work, and the pieces the write path is handed — a confirmation prompt on a
+ * terminal, the LDIF destination, and the result sink that renders outcomes.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { UsageError } from '../core/errors.js';
+import { PrivateFileError, openPrivateFile } from '../io/private-file.js';
+import { ReportError, reportFormatFor } from '../io/report.js';
+import type { DirectoryPort } from '../services/directory-port.js';
+import { executeTargets, type LdifSink, type RunResult, type Target } from '../services/write-run.js';
+import type { Output } from '../ui/output.js';
+import { openResultSink } from '../ui/write-results.js';
+import type { Context } from './context.js';
+
+/** Options every writing command takes. */
+export interface WriteFlags {
+  dryRun?: boolean;
+  yes?: boolean;
+  ldif?: string;
+  report?: string;
+}
+
+/** A bad --report path is a usage error before the directory is asked anything. */
+export function checkWriteFlags(flags: WriteFlags): void {
+  if (!flags.report) return;
+  try {
+    reportFormatFor(flags.report);
+  } catch (error) {
+    if (error instanceof ReportError) throw new UsageError(error.message, 'report-path');
+    throw error;
+  }
+}
+
+export async function runWrite(
+  context: Context,
+  directory: DirectoryPort,
+  targets: readonly Target[],
+  flags: WriteFlags & { command: string; jsonExtra?: Record<string, unknown> },
+): Promise<RunResult> {
+  const { out } = context;
+  const sink = openResultSink(out, { command: flags.command, report: flags.report, ldifOnStdout: flags.ldif === '-', jsonExtra: flags.jsonExtra });
+  return executeTargets(context, directory, targets, {
+    command: flags.command,
+    dryRun: flags.dryRun,
+    ldif: flags.ldif !== undefined ? openLdif(out, flags.ldif) : undefined,
+    // On a terminal, changing several users asks first; --yes and scripts (no terminal) never do.
+    confirm: flags.yes || !out.interactive ? undefined : askConfirm,
+    sink,
+  });
+}
+
+async function askConfirm(message: string): Promise<boolean> {
+  const { confirm } = await import('@inquirer/prompts');
+  return confirm({ message, default: false }, { output: process.stderr });
+}
+
+/** `--ldif FILE` (owner-only: the plan names accounts) or `--ldif -` (stdout). */
+function openLdif(out: Output, path: string): LdifSink {
+  let stream: NodeJS.WritableStream;
+  if (path === '-') stream = out.streams.stdout;
+  else {
+    try {
+      stream = createWriteStream(path, { fd: openPrivateFile(path, 'the LDIF') });
+    } catch (error) {
+      if (error instanceof PrivateFileError) throw new UsageError(error.message, 'ldif-path');
+      throw error;
+    }
+  }
+  return {
+    write: (text) => new Promise<void>((resolve, reject) => stream.write(text, (error) => (error ? reject(error) : resolve()))),
+    async close(changes) {
+      if (path === '-') return;
+      await new Promise<void>((resolve, reject) => {
+        (stream as WriteStream).on('error', reject);
+        stream.end(() => resolve());
+      });
+      out.info(`LDIF for ${changes} change(s) written to ${path} (apply with: ldapmodify -f ${path}).`);
+    },
+  };
+}

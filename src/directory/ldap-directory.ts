@@ -1,0 +1,65 @@
+/**
+ * The directory port over LDAP: one bound connection to one DC (src/directory/connection.ts),
+ * and the searches and writes of users.ts, servers.ts and writer.ts behind the port's domain
+ * terms. The composition root (src/cli/) opens it; nothing above this folder sees LDAP.
+ */
+import { UsageError } from '../core/errors.js';
+import type { Settings } from '../config/settings.js';
+import type { DirectoryPort, WriteOptions, WriteResult, WriteTask } from '../services/directory-port.js';
+import { Directory, endpointsFromUrls } from './connection.js';
+import { discoverServers } from './servers.js';
+import { countHomed, listHomedUsers, listImUsers, readUsersByGuid, resolveUsers, sampleImAddresses, searchUsers, usersByImAddress } from './users.js';
+import { applyWrites } from './writer.js';
+
+export interface OpenOptions {
+  /** Asked once, when the first bind needs it. */
+  password: () => Promise<string>;
+  log: (message: string) => void;
+}
+
+export class LdapDirectory implements DirectoryPort {
+  constructor(readonly connection: Directory) {}
+
+  get dcHost() {
+    return this.connection.endpoint.host;
+  }
+  get label() {
+    return this.connection.label;
+  }
+  get baseDn() {
+    return this.connection.baseDn;
+  }
+
+  servers = () => discoverServers(this.connection);
+  countHomed = (serverDns: readonly string[]) => countHomed(this.connection, serverDns);
+  resolveUsers = (names: readonly string[]) => resolveUsers(this.connection, names);
+  homedUsers = () => listHomedUsers(this.connection);
+  imUsers = (serverDn?: string) => listImUsers(this.connection, serverDn);
+  searchUsers = (words: readonly string[], limit: number) => searchUsers(this.connection, words, limit);
+  usersByGuid = (guids: readonly string[]) => readUsersByGuid(this.connection, guids);
+  usersByImAddress = (address: string) => usersByImAddress(this.connection, address);
+  imAddressSample = (limit: number) => sampleImAddresses(this.connection, limit);
+
+  write<T extends WriteTask>(tasks: Iterable<T>, options: WriteOptions, onResult: (task: T, result: WriteResult) => void): Promise<void> {
+    return applyWrites(this.connection, tasks, options, onResult);
+  }
+
+  close(): Promise<void> {
+    return this.connection.close();
+  }
+}
+
+/** Find the DCs (--url, else DNS SRV for --domain), connect to the first that answers, bind and read the RootDSE. */
+export async function openLdapDirectory(settings: Settings, options: OpenOptions): Promise<LdapDirectory> {
+  let endpoints = endpointsFromUrls(settings.urls, settings.startTls);
+  if (endpoints.length === 0 && settings.domain) {
+    const { locateDomainControllers } = await import('./locator.js');
+    endpoints = await locateDomainControllers(settings.domain, settings, options.log);
+  }
+  if (endpoints.length === 0) {
+    throw new UsageError('No domain controller to talk to: give --url (or IMCTL_URL, or "url" in the config file), or --domain to find DCs by DNS.', 'no-url');
+  }
+  const connection = await Directory.open({ settings, endpoints, password: options.password, log: options.log });
+  options.log(`using ${connection.label}; base ${connection.baseDn}`);
+  return new LdapDirectory(connection);
+}

@@ -1,0 +1,66 @@
+/**
+ * The directory as the application needs it, in domain terms: servers, loads, users by name, by
+ * home, by GUID or by IM address, and compare-and-set writes. src/directory/ implements it over
+ * LDAP and owns every filter and attribute list; service tests use an in-memory implementation.
+ * No ldapts type crosses this boundary.
+ */
+import type { ImServer, ImState } from '../core/im-model.js';
+import type { ModOp } from '../core/mod-ops.js';
+import type { Resolution, UserRecord } from '../core/user-record.js';
+
+/** Users homed per server (keyed by lower-cased DN), and those pointing at no server that exists. */
+export interface HomedCounts {
+  perServer: Map<string, number>;
+  missing: number;
+}
+
+/** One entry's compare-and-set change: `ops` turn `before` into `after`, or fail if the entry is no longer `before`. */
+export interface WriteTask {
+  dn: string;
+  before: ImState;
+  after: ImState;
+  ops: ModOp[];
+}
+
+/**
+ * `unknown`: the request was sent, the connection died before the answer, and the DC could not be
+ * asked afterwards whether it landed (the run stops there). The entry is either as before or as
+ * after — one ModifyRequest is atomic — but imctl cannot say which.
+ */
+export type WriteResult = { outcome: 'changed' } | { outcome: 'failed'; reason: string } | { outcome: 'unknown'; reason: string };
+
+export interface WriteOptions {
+  /** Writes in flight at once on the one connection. */
+  concurrency: number;
+  signal?: AbortSignal | undefined;
+}
+
+export interface DirectoryPort {
+  /** The domain controller this run stays on (it reads its own writes there). */
+  readonly dcHost: string;
+  /** The DC as the admin should see it named, e.g. `ldaps://dc1.corp.example.com`. */
+  readonly label: string;
+  /** Where users are searched. */
+  readonly baseDn: string;
+
+  /** Every IM virtual server (home servers and routers), sorted by name. */
+  servers(): Promise<ImServer[]>;
+  /** How many users each of these servers homes, counted without fetching values. */
+  countHomed(serverDns: readonly string[]): Promise<HomedCounts>;
+  /** Each name (DN, UPN/mail or sAMAccountName) to exactly one user, or why not. */
+  resolveUsers(names: readonly string[]): Promise<Map<string, Resolution>>;
+  /** Every IM-homed user, with just what a move needs. */
+  homedUsers(): Promise<UserRecord[]>;
+  /** IM-enabled users for listing, optionally only those homed on one server. */
+  imUsers(serverDn?: string): Promise<UserRecord[]>;
+  /** Users matching every word of a person's search; at most `limit` + 1, so the caller can tell "more". */
+  searchUsers(words: readonly string[], limit: number): Promise<UserRecord[]>;
+  /** Users by objectGUID (hex), wherever they were renamed or moved to. */
+  usersByGuid(guids: readonly string[]): Promise<Map<string, UserRecord>>;
+  /** Users whose msExchIMAddress is this address. */
+  usersByImAddress(address: string): Promise<UserRecord[]>;
+  /** Up to `limit` msExchIMAddress values in use (a bounded sample, not a scan). */
+  imAddressSample(limit: number): Promise<string[]>;
+  /** Apply compare-and-set writes pipelined; `onResult` sees each as it settles. Throws when the run cannot go on. */
+  write<T extends WriteTask>(tasks: Iterable<T>, options: WriteOptions, onResult: (task: T, result: WriteResult) => void): Promise<void>;
+}

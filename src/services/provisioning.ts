@@ -1,0 +1,208 @@
+/**
+ * The one place that turns provisioning requests — `{user, action, server?, imDomain?}` from the
+ * command line, a CSV row or the wizard — into planned targets for the write path: users
+ * resolved in one batch, the same user named twice caught, home servers looked up (routers and
+ * hosts that are not fully qualified refused), enables without a server placed on the home
+ * server with the most room counting the batch, and each user's plan made once.
+ */
+import type { Settings } from '../config/settings.js';
+import { UsageError } from '../core/errors.js';
+import { dnsNameProblem, fqdnProblem, isImEnabled, type ImServer } from '../core/im-model.js';
+import { placeByMostRoom } from '../core/placement.js';
+import { planUser, type Intent } from '../core/provision.js';
+import { findServer, serversByDn } from '../core/server-ref.js';
+import { canonicalDn } from '../core/escape.js';
+import { describeResolutionProblem, type Resolution, type UserRecord } from '../core/user-record.js';
+import type { DirectoryPort } from './directory-port.js';
+import { takeInventory, type Inventory, type LoadedServer } from './inventory.js';
+import type { Target } from './write-run.js';
+
+export type ProvisionAction = 'enable' | 'disable' | 'move';
+
+export interface ProvisionRequest {
+  /** CSV line, when the request came from a file. */
+  line?: number | undefined;
+  /** A name to resolve (DN, UPN/mail, sAMAccountName), or a user already found (the wizard's picks). */
+  user: string | UserRecord;
+  action: ProvisionAction;
+  /** The home server: required for move; for enable, default the one with the most room. */
+  server?: string | ImServer | undefined;
+  /** For enable: default the configured IM domain. */
+  imDomain?: string | undefined;
+}
+
+/** A request that cannot be carried out as asked: an unknown or ambiguous user, a bad server… */
+export interface RequestProblem {
+  index: number;
+  line?: number | undefined;
+  name: string;
+  reason: string;
+}
+
+export interface ProvisionPlan {
+  /** One target per request, in order (rejected requests as failed targets with the reason). */
+  targets: Target[];
+  rejected: RequestProblem[];
+  /** Things the admin should know that changed no target (e.g. servers left out of placement). */
+  notices: string[];
+  servers: ImServer[];
+}
+
+export interface ProvisionOptions {
+  /**
+   * A server named on the command line applies to every user: an unknown one is a usage error
+   * (exit 2, nothing planned). From CSV rows it rejects just that row.
+   */
+  serverProblemIsUsageError?: boolean;
+  /** Servers and loads the caller has already read (the wizard), so they are not read twice. */
+  known?: { servers: Promise<ImServer[]>; inventory?: () => Promise<Inventory> };
+}
+
+/** The IM domain enable uses when none is given: the configured one, checked. */
+export function requireImDomain(settings: Pick<Settings, 'imDomain'>): string {
+  const imDomain = settings.imDomain;
+  if (!imDomain) throw new UsageError('No IM domain: give --im-domain (Microsoft recommends im.<your SMTP domain>), IMCTL_IM_DOMAIN or "imDomain" in the config file.', 'no-im-domain');
+  const problem = dnsNameProblem(imDomain);
+  if (problem) throw new UsageError(`The IM domain "${imDomain}" is not a DNS name: ${problem}.`, 'bad-im-domain');
+  return imDomain;
+}
+
+/** The home server a name means, or a usage error: unknown, ambiguous, a router, or a host name RVP cannot use. */
+export function homeServer(servers: readonly ImServer[], name: string): ImServer {
+  const server = findServer(servers, name, 'home');
+  assertUsableHome(server);
+  return server;
+}
+
+/** A home server whose host is not an FQDN would write URLs that break RVP authentication (KB 319758). */
+export function assertUsableHome(server: ImServer): void {
+  const problem = fqdnProblem(server.host);
+  if (problem) throw new UsageError(`${server.name}'s host name "${server.host}" cannot be used: ${problem}. Fix msExchIMHostName on ${server.dn}.`, 'bad-host');
+}
+
+export async function planProvisioning(directory: DirectoryPort, settings: Settings, requests: readonly ProvisionRequest[], options: ProvisionOptions = {}): Promise<ProvisionPlan> {
+  const names = requests.flatMap((r) => (typeof r.user === 'string' ? [r.user] : []));
+  const [servers, resolved] = await Promise.all([options.known?.servers ?? directory.servers(), names.length > 0 ? directory.resolveUsers(names) : new Map<string, Resolution>()]);
+  const byDn = serversByDn(servers);
+
+  const serverProblems = new Map<string, ImServer | string>();
+  const lookUp = (wanted: string | ImServer): ImServer | string => {
+    if (typeof wanted !== 'string') return usable(wanted);
+    const key = wanted.toLowerCase();
+    let found = serverProblems.get(key);
+    if (found === undefined) {
+      try {
+        found = homeServer(servers, wanted);
+      } catch (error) {
+        if (options.serverProblemIsUsageError || !(error instanceof UsageError)) throw error;
+        found = error.message.replace(/\.$/, '');
+      }
+      serverProblems.set(key, found);
+    }
+    return found;
+  };
+  const usable = (server: ImServer): ImServer | string => {
+    try {
+      assertUsableHome(server);
+      return server;
+    } catch (error) {
+      if (options.serverProblemIsUsageError || !(error instanceof UsageError)) throw error;
+      return error.message.replace(/\.$/, '');
+    }
+  };
+
+  // 1. Validate each request: who, where, which IM domain.
+  const rejected: RequestProblem[] = [];
+  const accepted: ({ user: UserRecord; server?: ImServer; imDomain?: string } | undefined)[] = [];
+  const firstOfUser = new Map<string, { line?: number | undefined; name: string }>();
+  requests.forEach((request, index) => {
+    const name = nameOf(request);
+    const reject = (reason: string) => {
+      rejected.push({ index, line: request.line, name, reason });
+      accepted.push(undefined);
+    };
+    let user: UserRecord;
+    if (typeof request.user === 'string') {
+      const resolution = resolved.get(request.user)!;
+      if (!('user' in resolution)) return reject(describeResolutionProblem(request.user, resolution));
+      user = resolution.user;
+    } else user = request.user;
+    const key = canonicalDn(user.dn);
+    const first = firstOfUser.get(key);
+    if (first) return reject(first.line !== undefined ? `names the same user as line ${first.line} (${user.sAMAccountName})` : `names the same user as "${first.name}"`);
+    firstOfUser.set(key, { line: request.line, name });
+
+    let server: ImServer | undefined;
+    if (request.server !== undefined) {
+      const found = lookUp(request.server);
+      if (typeof found === 'string') return reject(found);
+      server = found;
+    } else if (request.action === 'move') return reject('no server to move to');
+
+    let imDomain: string | undefined;
+    if (request.action === 'enable') {
+      imDomain = request.imDomain ?? settings.imDomain;
+      if (!imDomain) return reject('no IM domain given and no default (--im-domain, IMCTL_IM_DOMAIN or "imDomain" in the config file)');
+      const problem = dnsNameProblem(imDomain);
+      if (problem) return reject(`the IM domain "${imDomain}" is not a DNS name: ${problem}`);
+    }
+    accepted.push({ user, ...(server ? { server } : {}), ...(imDomain ? { imDomain } : {}) });
+  });
+
+  // 2. Place enables that name no server: the home server with the most room, counting this batch.
+  const notices: string[] = [];
+  const placement = new Map<number, ImServer>();
+  const newcomers = requests.flatMap((request, index) => {
+    const ok = accepted[index];
+    return request.action === 'enable' && ok && !ok.server && !isImEnabled(ok.user.im) ? [index] : [];
+  });
+  if (newcomers.length > 0) {
+    // Loads cost a count over every homed user: only placement needs them.
+    const inventory = await (options.known?.inventory?.() ?? takeInventory(directory, settings, Promise.resolve(servers)));
+    const home = inventory.servers.filter((s) => s.hostsUsers);
+    const candidates = home.filter((s) => !fqdnProblem(s.host));
+    const left = home.filter((s) => fqdnProblem(s.host));
+    if (left.length > 0) notices.push(`Not placing users on ${left.map((s) => `${s.name} (host "${s.host}": ${fqdnProblem(s.host)})`).join(', ')}: fix msExchIMHostName to use ${left.length === 1 ? 'it' : 'them'}.`);
+    if (candidates.length === 0) throw new UsageError('There is no usable home server to enable users on (only routers, or none with a fully qualified host name).', 'no-home-server');
+    const keys = placeByMostRoom(mostRoomInput(candidates), newcomers.length);
+    newcomers.forEach((index, i) => placement.set(index, byDn.get(keys[i]!.toLowerCase())!));
+  }
+
+  // 3. One plan per request.
+  const rejectedAt = new Map(rejected.map((p) => [p.index, p.reason]));
+  const targets = requests.map((request, index): Target => {
+    const base = { line: request.line, name: nameOf(request), action: request.action };
+    const ok = accepted[index];
+    if (!ok) return { ...base, plan: { kind: 'failed', reason: rejectedAt.get(index)! } };
+    const who = { ...base, dn: ok.user.dn, guid: ok.user.guid };
+    let intent: Intent;
+    if (request.action === 'disable') intent = { action: 'disable' };
+    else if (request.action === 'move') intent = { action: 'move', server: ok.server! };
+    else {
+      // A user enabled already keeps its home unless a server was named; only newcomers are placed.
+      const current = ok.user.im.msExchIMVirtualServer ? byDn.get(ok.user.im.msExchIMVirtualServer.toLowerCase()) : undefined;
+      const server = ok.server ?? (isImEnabled(ok.user.im) ? current : placement.get(index));
+      if (!server) return { ...who, plan: { kind: 'failed', reason: 'already IM-enabled on a server that does not exist; move it to a home server instead' } };
+      intent = { action: 'enable', server, imDomain: ok.imDomain! };
+    }
+    const summary = intent.action === 'disable' ? undefined : `${intent.action === 'move' ? 'to' : 'on'} ${intent.server.name}`;
+    return { ...who, summary, plan: planUser(ok.user, intent, byDn) };
+  });
+  return { targets, rejected, notices, servers };
+}
+
+/** The placement rule's view of servers, shared with the wizard's preview. */
+export function mostRoomInput(servers: readonly LoadedServer[]) {
+  return servers.map((s) => ({ key: s.dn, name: s.name, capacity: s.capacity, load: s.users }));
+}
+
+/** Where `count` newcomers would go (server names, in order), for a preview before the admin chooses. */
+export function previewPlacement(servers: readonly LoadedServer[], count: number): string[] {
+  const usable = servers.filter((s) => s.hostsUsers && !fqdnProblem(s.host));
+  const byKey = new Map(usable.map((s) => [s.dn, s.name]));
+  return placeByMostRoom(mostRoomInput(usable), count).map((key) => byKey.get(key)!);
+}
+
+function nameOf(request: ProvisionRequest): string {
+  return typeof request.user === 'string' ? request.user : request.user.sAMAccountName || request.user.dn;
+}

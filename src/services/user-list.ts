@@ -1,0 +1,41 @@
+/** IM-enabled users with their home server, as `imctl users` lists them: paged, attribute-minimal, sorted. */
+import { findServer, serversByDn } from '../core/server-ref.js';
+import type { DirectoryPort } from './directory-port.js';
+
+export interface UserListOptions {
+  server?: string | undefined;
+  orphaned?: boolean | undefined;
+  limit?: number | undefined;
+}
+
+export interface UserRow {
+  sAMAccountName: string;
+  displayName: string | null;
+  imAddress: string | null;
+  server: string | null;
+  serverDn: string;
+  orphaned: 'missing-server' | 'router' | null;
+  dn: string;
+}
+
+export async function listUsers(directory: DirectoryPort, options: UserListOptions): Promise<{ total: number; users: UserRow[] }> {
+  const servers = await directory.servers();
+  const byDn = serversByDn(servers);
+  const server = options.server ? findServer(servers, options.server) : undefined;
+  let rows: UserRow[] = (await directory.imUsers(server?.dn)).map((u) => {
+    const home = byDn.get(u.im.msExchIMVirtualServer!.toLowerCase());
+    return {
+      sAMAccountName: u.sAMAccountName,
+      displayName: u.displayName ?? null,
+      imAddress: u.im.msExchIMAddress ?? null,
+      server: home?.name ?? null,
+      serverDn: u.im.msExchIMVirtualServer!,
+      orphaned: !home ? 'missing-server' : !home.hostsUsers ? 'router' : null,
+      dn: u.dn,
+    };
+  });
+  if (options.orphaned) rows = rows.filter((r) => r.orphaned !== null);
+  rows.sort((a, b) => a.sAMAccountName.localeCompare(b.sAMAccountName));
+  const total = rows.length;
+  return { total, users: options.limit !== undefined ? rows.slice(0, options.limit) : rows };
+}

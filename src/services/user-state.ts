@@ -1,0 +1,57 @@
+/** One user's IM state as `imctl show` reports it: the values, the home server, and drift from what imctl would write. */
+import { UsageError, quoted } from '../core/errors.js';
+import { driftBetween, isImEnabled, type ImServer } from '../core/im-model.js';
+import { expectedState } from '../core/provision.js';
+import { serversByDn } from '../core/server-ref.js';
+import { describeResolutionProblem, type UserRecord } from '../core/user-record.js';
+import type { DirectoryPort } from './directory-port.js';
+
+export interface UserState {
+  dn: string;
+  guid: string;
+  sAMAccountName: string;
+  userPrincipalName: string | null;
+  displayName: string | null;
+  accountDisabled: boolean;
+  imEnabled: boolean;
+  imAddress: string | null;
+  metaPhysicalUrl: string | null;
+  physicalUrl: string | null;
+  homeServer: { name: string; host: string; role: 'home' | 'router'; dn: string } | null;
+  homeServerDn: string | null;
+  drift: { attribute: string; stored: string | null; expected: string | null }[];
+  problems: string[];
+}
+
+export async function userState(directory: DirectoryPort, name: string): Promise<UserState> {
+  const [servers, resolved] = await Promise.all([directory.servers(), directory.resolveUsers([name])]);
+  const resolution = resolved.get(name)!;
+  if (!('user' in resolution)) throw new UsageError(`Cannot show ${quoted(name)}: ${describeResolutionProblem(name, resolution)}.`, resolution.problem);
+  return stateOf(resolution.user, servers);
+}
+
+export function stateOf(user: UserRecord, servers: readonly ImServer[]): UserState {
+  const home = user.im.msExchIMVirtualServer ? serversByDn(servers).get(user.im.msExchIMVirtualServer.toLowerCase()) : undefined;
+  const expected = expectedState(user, home);
+  const drift = expected ? driftBetween(user.im, expected) : [];
+  const problems: string[] = [];
+  if (isImEnabled(user.im) && !home) problems.push('home server does not exist (orphaned)');
+  if (home && !home.hostsUsers) problems.push(`homed on ${home.name}, which is a router (orphaned)`);
+  if (isImEnabled(user.im) && !user.im.msExchIMAddress) problems.push('homed but has no IM address');
+  return {
+    dn: user.dn,
+    guid: user.guid,
+    sAMAccountName: user.sAMAccountName,
+    userPrincipalName: user.userPrincipalName ?? null,
+    displayName: user.displayName ?? null,
+    accountDisabled: user.accountDisabled,
+    imEnabled: isImEnabled(user.im),
+    imAddress: user.im.msExchIMAddress ?? null,
+    metaPhysicalUrl: user.im.msExchIMMetaPhysicalURL ?? null,
+    physicalUrl: user.im.msExchIMPhysicalURL ?? null,
+    homeServer: home ? { name: home.name, host: home.host, role: home.hostsUsers ? 'home' : 'router', dn: home.dn } : null,
+    homeServerDn: user.im.msExchIMVirtualServer ?? null,
+    drift: drift.map((d) => ({ attribute: d.attribute, stored: d.stored ?? null, expected: d.expected ?? null })),
+    problems,
+  };
+}

@@ -1,0 +1,36 @@
+/** The rebalance plan for people: a per-server before/after table and one line about the moves (or the plan as JSON). */
+import type { PlanResult } from '../core/rebalance.js';
+import { rebalancePlanJson } from '../services/rebalance-plan.js';
+import type { Output } from './output.js';
+import { renderTable, utilisation } from './table.js';
+
+/** The per-server before/after table and a one-line account of the moves (or the plan as JSON). */
+export function renderRebalancePlan(out: Output, plan: PlanResult, names: (dn: string | null) => string, even: boolean): void {
+  if (out.json) {
+    out.printJson(rebalancePlanJson(plan, names));
+    return;
+  }
+  const c = out.color;
+  out.print(
+    renderTable(
+      c,
+      ['Server', 'Capacity', 'Before', 'Use', 'After', 'Use', 'Change'],
+      plan.load.map((l) => [
+        l.name,
+        l.capacity.toLocaleString('en-US'),
+        l.before.toLocaleString('en-US'),
+        utilisation(c, l.before, l.capacity),
+        l.after.toLocaleString('en-US'),
+        utilisation(c, l.after, l.capacity),
+        l.after === l.before ? '' : l.after > l.before ? c.green(`+${l.after - l.before}`) : c.yellow(`${l.after - l.before}`),
+      ]),
+      ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ),
+  );
+  const reasons = new Map<string, number>();
+  for (const m of plan.moves) reasons.set(m.reason, (reasons.get(m.reason) ?? 0) + 1);
+  const why = [...reasons].map(([reason, n]) => `${n} ${reason}`).join(', ');
+  const goal = even ? 'bring every home server within one user of its fair share' : 'bring every home server within capacity';
+  out.print(`${plan.moves.length.toLocaleString('en-US')} move(s)${why ? ` (${why})` : ''}: the fewest that ${goal}.`);
+  if (plan.deferred > 0) out.print(c.yellow(`--max-moves held back ${plan.deferred} move(s): run again after this window to finish.`));
+}

@@ -1,0 +1,98 @@
+/**
+ * Where a writing run's outcomes go, as the admin asked: one line per target on stdout (only
+ * failures beyond 50 targets), one streamed JSON document with --json, a --report file, and a
+ * progress bar on a terminal. Streaming: 100,000 outcomes need no more memory than one.
+ */
+import { UsageError } from '../core/errors.js';
+import { IM_ATTRIBUTES } from '../core/im-model.js';
+import type { Outcome } from '../core/provision.js';
+import { openReport, ReportError, type ReportWriter } from '../io/report.js';
+import type { ResultSink, RunSummary, TargetResult } from '../services/write-run.js';
+import { safeJson, type Output } from './output.js';
+import { startProgress, type Progress } from './progress.js';
+
+export interface ResultSinkOptions {
+  command: string;
+  /** --report FILE (.csv, .json or .jsonl). */
+  report?: string | undefined;
+  /** `--ldif -` owns stdout: then outcomes go to stderr and no JSON is printed. */
+  ldifOnStdout?: boolean;
+  /** Merged into the --json document (e.g. rebalance's plan). */
+  jsonExtra?: Record<string, unknown> | undefined;
+}
+
+/** Results printed one per line up to this many targets; beyond it only failures. */
+const DETAIL_LIMIT = 50;
+const MAX_FAILURES_PRINTED = 100;
+
+/** Opens the report at once, so a bad report path is a usage error before anything is planned or written. */
+export function openResultSink(out: Output, options: ResultSinkOptions): ResultSink {
+  let report: ReportWriter | undefined;
+  if (options.report) {
+    try {
+      report = openReport(options.report);
+    } catch (error) {
+      if (error instanceof ReportError) throw new UsageError(error.message, 'report-path');
+      throw error;
+    }
+  }
+  const print = options.ldifOnStdout ? (text: string) => out.info(text) : (text: string) => out.print(text);
+  const json = out.json && !options.ldifOnStdout;
+  const stdout = out.streams.stdout;
+  const c = out.color;
+  const paint: Record<Outcome, (s: string) => string> = { changed: c.green, unchanged: c.dim, failed: c.red, planned: c.cyan };
+  let first = true;
+  let detailed = true;
+  let failuresPrinted = 0;
+  let progress: Progress | undefined;
+  let writes = 0;
+
+  return {
+    start(total, writeCount) {
+      detailed = total <= DETAIL_LIMIT;
+      writes = writeCount;
+      if (json) stdout.write(`{"command":${JSON.stringify(options.command)},"results":[`);
+    },
+    result(result: TargetResult) {
+      void report?.write({ line: result.line ?? 0, user: result.user, dn: result.dn ?? '', action: result.action, outcome: result.outcome, reason: result.reason ?? '' });
+      if (json) {
+        stdout.write(`${first ? '\n' : ',\n'}${safeJson(JSON.stringify(result))}`);
+        first = false;
+        return;
+      }
+      if (out.json) return;
+      if (!detailed && result.outcome !== 'failed') return;
+      if (result.outcome === 'failed' && ++failuresPrinted > MAX_FAILURES_PRINTED) return;
+      const where = result.line ? `line ${result.line}: ` : '';
+      const what = result.outcome === 'failed' ? result.reason ?? '' : result.outcome === 'planned' ? describePlan(result) : '';
+      print(`${paint[result.outcome](result.outcome.padEnd(9))} ${where}${result.user}${what ? ` — ${what}` : ''}`);
+    },
+    journalOpened(path) {
+      out.info(`Journal: ${path}`);
+      progress = startProgress(out, writes, options.command);
+    },
+    progress(done, failed) {
+      progress?.update(done, failed);
+    },
+    async finish(summary: RunSummary, journal) {
+      progress?.stop();
+      await report?.close();
+      if (json) {
+        const tail = { summary, journal: journal ?? null, ...options.jsonExtra };
+        stdout.write(`\n],${safeJson(JSON.stringify(tail)).slice(1)}\n`);
+        return;
+      }
+      if (out.json) return;
+      if (failuresPrinted > MAX_FAILURES_PRINTED) print(c.red(`… and ${failuresPrinted - MAX_FAILURES_PRINTED} more failures${options.report ? ` (all in ${options.report})` : ' (use --report FILE for all)'}.`));
+      print(`${options.command}: ${summary.changed} changed, ${summary.unchanged} unchanged, ${summary.failed} failed${summary.planned ? `, ${summary.planned} planned (nothing written)` : ''}.`);
+      if (options.report) out.info(`Report: ${options.report}`);
+    },
+  };
+}
+
+/** One line per planned change; every value is in --json and --ldif. */
+function describePlan(result: TargetResult): string {
+  const after = result.after ?? {};
+  const cleared = IM_ATTRIBUTES.every((a) => after[a] === undefined);
+  return cleared ? 'clear the four IM attributes' : `${result.action}${result.change ? ` ${result.change}` : ''} as ${after.msExchIMAddress ?? '(no address)'}`;
+}
