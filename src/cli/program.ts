@@ -33,6 +33,9 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .exitOverride()
     .configureOutput({
       writeOut: (text) => hooks.streams.stdout.write(text),
+      // Help wraps to the terminal it is written to (80 columns when piped), not to process.stdout.
+      getOutHelpWidth: () => (hooks.streams.stdout as { columns?: number }).columns ?? 80,
+      getErrHelpWidth: () => (hooks.streams.stderr as { columns?: number }).columns ?? 80,
       // "unknown option '--foo=VALUE'": the value may be a secret typed in the wrong place; never echo it.
       writeErr: (text) => hooks.streams.stderr.write(text.replace(/(option '-{1,2}[^'=\s]+)=[^']*'/g, "$1=…'")),
     })

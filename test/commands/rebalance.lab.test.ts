@@ -141,6 +141,14 @@ describe('imctl rebalance options, on a scoped base DN', () => {
     expect(await countOn(server('im-south').dn, ou)).toBe(9);
   });
 
+  it('under --json an infeasible plan is one JSON document: the error with the plan\'s figures', async () => {
+    const result = await imctl(['rebalance', '--capacity', '2', '--json'], { env });
+    expect(result.code).toBe(2);
+    const data = JSON.parse(result.stdout); // throws if stdout holds more than one document
+    expect(data).toMatchObject({ error: { reason: 'infeasible', exitCode: 2 }, feasible: false, shortfall: 4 });
+    expect(data.error.message).toMatch(/short of 4 user\(s\) of capacity/);
+  });
+
   it('--apply with --drain moves the users and the directory agrees', async () => {
     const result = await imctl(['rebalance', '--drain', 'im-south', '--capacity', '10', '--apply', '--yes'], { env });
     expect(result.code, result.stderr).toBe(0);

@@ -1,10 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { escapeFilterValue } from '../../src/core/escape.js';
-import { imctl, lab, ldapcount } from '../support/lab.js';
+import { imctl, imctlEnv, lab, ldapcount } from '../support/lab.js';
 
 const USERS = '(sAMAccountType=805306368)';
 
 describe('imctl servers (against the lab DC)', () => {
+  it('--password-file on the command line beats IMCTL_PASSWORD in the environment', async () => {
+    const result = await imctl(['--password-file', lab().adminPassword, 'servers', '--json'], { env: imctlEnv({ IMCTL_PASSWORD: 'not-the-password', IMCTL_PASSWORD_FILE: undefined }) });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.json().servers.length).toBeGreaterThan(0);
+    // And without the flag the environment's (wrong) password is the one used: AD's 52e.
+    const envOnly = await imctl(['servers'], { env: imctlEnv({ IMCTL_PASSWORD: 'not-the-password', IMCTL_PASSWORD_FILE: undefined }) });
+    expect(envOnly.code).toBe(1);
+    expect(envOnly.stderr).toMatch(/password is wrong|invalid credentials/i);
+  });
+
   it('counts agree with ldapsearch for every server, including one with more than 1,000 users', async () => {
     const result = await imctl(['servers', '--json']);
     expect(result.code, result.stderr).toBe(0);

@@ -149,6 +149,17 @@ describe('precedence: flags > env > config file > defaults', () => {
     expect(load({}, { allowCleartext: true })).toMatchObject({ allowCleartext: true, sources: { allowCleartext: 'config' } });
   });
 
+  it('the password source follows the same order as every setting: flag, environment, config file, prompt', () => {
+    const both = load({ passwordFile: '/run/pw' }, { passwordFile: 'conf-pw' }, { IMCTL_PASSWORD: 'env-pw', IMCTL_PASSWORD_FILE: '/env/pw' });
+    expect([both.passwordFromEnv, both.passwordFile, both.sources.password]).toEqual([false, '/run/pw', 'flag']);
+    const env = load({}, { passwordFile: 'conf-pw' }, { IMCTL_PASSWORD: 'env-pw', IMCTL_PASSWORD_FILE: '/env/pw' });
+    expect([env.passwordFromEnv, env.passwordFile, env.sources.password]).toEqual([true, undefined, 'env']);
+    const envFile = load({}, { passwordFile: '/conf/pw' }, { IMCTL_PASSWORD_FILE: '/env/pw' });
+    expect([envFile.passwordFromEnv, envFile.passwordFile, envFile.sources.password]).toEqual([false, '/env/pw', 'env']);
+    const none = load({}, undefined, {});
+    expect([none.passwordFromEnv, none.passwordFile, none.sources.password]).toEqual([false, undefined, 'default']);
+  });
+
   it('records the password source but never a password', () => {
     const s = load({}, undefined, { IMCTL_PASSWORD: 'S3cret!pw' });
     expect(s.passwordFromEnv).toBe(true);
