@@ -1,6 +1,6 @@
 /** `imctl servers`: every IM virtual server with its load, then totals, orphans and failure headroom. */
 import { serverReport } from '../services/server-report.js';
-import { renderTable, utilisation } from '../ui/table.js';
+import { renderTable, showsBars, utilisation, utilisationBar } from '../ui/table.js';
 import type { Context } from './context.js';
 
 export async function serversCommand(context: Context): Promise<void> {
@@ -13,10 +13,12 @@ export async function serversCommand(context: Context): Promise<void> {
   const { servers, totals, headroom } = report;
   const c = out.color;
   const fmt = (n: number) => n.toLocaleString('en-US');
+  // On a colour terminal a bar per server shows the load against the capacity line.
+  const bars = showsBars(c);
   out.print(
     renderTable(
       c,
-      ['Server', 'Host', 'Role', 'Users', 'Capacity', 'Use', 'State'],
+      ['Server', 'Host', 'Role', 'Users', 'Capacity', 'Use', ...(bars ? ['Load'] : []), 'State'],
       servers.map((s) => [
         s.name,
         s.host,
@@ -24,9 +26,10 @@ export async function serversCommand(context: Context): Promise<void> {
         fmt(s.users),
         s.capacity !== null ? fmt(s.capacity) : '-',
         s.capacity !== null ? utilisation(c, s.users, s.capacity) : '-',
+        ...(bars ? [s.capacity !== null ? utilisationBar(c, s.users, s.capacity) : ''] : []),
         s.state === 'over' ? c.red.bold('over') : s.state === 'ok' ? c.green('ok') : c.dim('router'),
       ]),
-      ['left', 'left', 'left', 'right', 'right', 'right', 'left'],
+      ['left', 'left', 'left', 'right', 'right', 'right', ...(bars ? ['left' as const] : []), 'left'],
     ),
   );
   out.print(`${fmt(totals.users)} users on ${totals.homeServers} home servers (capacity ${fmt(totals.capacity)}); ${totals.routers} router(s).`);

@@ -165,21 +165,26 @@ export async function listHomedUsers(directory: Directory): Promise<UserRecord[]
 }
 
 /**
- * A person's search: every word must prefix sAMAccountName, UPN or mail, or appear in displayName
- * or cn, so "doe jo" finds "Doe, John". Portable (AD and Samba alike), every value escaped per
- * RFC 4515; the size limit keeps one keystroke's search small where the DC honours it (AD does).
+ * A person's search, as Active Directory's own Find does it where the DC has ambiguous name
+ * resolution: `(anr=…)` over displayName, givenName, sn, sAMAccountName, mail, mailNickname and
+ * the other ANR attributes — OR'ed with the portable filter, in which every word must prefix
+ * sAMAccountName, UPN or mail, or appear in displayName or cn ("doe jo" finds "Doe, John").
+ * Without ANR, the portable filter alone. Every value escaped per RFC 4515.
  */
-export function userSearchFilter(words: readonly string[]): string {
+export function userSearchFilter(words: readonly string[], anr = false): string {
   const clauses = words.map((word) => {
     const v = escapeFilterValue(word);
     return `(|(sAMAccountName=${v}*)(userPrincipalName=${v}*)(mail=${v}*)(displayName=*${v}*)(cn=*${v}*))`;
   });
-  return `(&${USER_FILTER}${clauses.join('')})`;
+  const portable = clauses.length === 1 ? clauses[0]! : `(&${clauses.join('')})`;
+  return anr ? `(&${USER_FILTER}(|(anr=${escapeFilterValue(words.join(' '))})${portable}))` : `(&${USER_FILTER}${clauses.join('')})`;
 }
 
+/** Matches for a search, at most `limit` + 1; the size limit keeps one keystroke's search small where the DC honours it (AD does). */
 export async function searchUsers(directory: Directory, words: readonly string[], limit: number): Promise<UserRecord[]> {
   if (words.length === 0) return [];
-  const entries = await directory.searchAll(directory.baseDn, { filter: userSearchFilter(words), attributes: USER_ATTRIBUTES, buffers: ['objectGUID'], sizeLimit: limit + 1 });
+  const filter = userSearchFilter(words, directory.rootDse.anr);
+  const entries = await directory.searchAll(directory.baseDn, { filter, attributes: USER_ATTRIBUTES, buffers: ['objectGUID'], sizeLimit: limit + 1 });
   return entries.map(toUserRecord);
 }
 

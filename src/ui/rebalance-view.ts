@@ -2,7 +2,7 @@
 import type { PlanResult } from '../core/rebalance.js';
 import { rebalancePlanJson } from '../services/rebalance-plan.js';
 import type { Output } from './output.js';
-import { renderTable, utilisation } from './table.js';
+import { renderTable, showsBars, utilisation, utilisationBar } from './table.js';
 
 /** The per-server before/after table and a one-line account of the moves (or the plan as JSON). */
 export function renderRebalancePlan(out: Output, plan: PlanResult, names: (dn: string | null) => string, even: boolean): void {
@@ -11,20 +11,24 @@ export function renderRebalancePlan(out: Output, plan: PlanResult, names: (dn: s
     return;
   }
   const c = out.color;
+  // On a colour terminal, a bar before and after shows each server against its capacity line.
+  const bars = showsBars(c);
   out.print(
     renderTable(
       c,
-      ['Server', 'Capacity', 'Before', 'Use', 'After', 'Use', 'Change'],
+      ['Server', 'Capacity', 'Before', 'Use', ...(bars ? ['Load before'] : []), 'After', 'Use', ...(bars ? ['Load after'] : []), 'Change'],
       plan.load.map((l) => [
         l.name,
         l.capacity.toLocaleString('en-US'),
         l.before.toLocaleString('en-US'),
         utilisation(c, l.before, l.capacity),
+        ...(bars ? [utilisationBar(c, l.before, l.capacity)] : []),
         l.after.toLocaleString('en-US'),
         utilisation(c, l.after, l.capacity),
+        ...(bars ? [utilisationBar(c, l.after, l.capacity)] : []),
         l.after === l.before ? '' : l.after > l.before ? c.green(`+${l.after - l.before}`) : c.yellow(`${l.after - l.before}`),
       ]),
-      ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
+      ['left', 'right', 'right', 'right', ...(bars ? ['left' as const] : []), 'right', 'right', ...(bars ? ['left' as const] : []), 'right'],
     ),
   );
   const reasons = new Map<string, number>();

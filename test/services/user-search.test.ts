@@ -59,3 +59,16 @@ describe('userLabel and userDetails', () => {
     expect(userDetails({ ...base, im: { msExchIMVirtualServer: 'CN=gone' } }, servers)).toBe('IM (no address) on a missing server');
   });
 });
+
+describe('the search filter with ambiguous name resolution (AD, Samba AD)', () => {
+  const portable = (v: string) => `(|(sAMAccountName=${v}*)(userPrincipalName=${v}*)(mail=${v}*)(displayName=*${v}*)(cn=*${v}*))`;
+
+  it('ORs (anr=term) with the portable filter', () => {
+    expect(filterOf(['zoe'], true)).toBe(`(&(sAMAccountType=805306368)(|(anr=zoe)${portable('zoe')}))`);
+    expect(filterOf(['doe', 'john'], true)).toBe(`(&(sAMAccountType=805306368)(|(anr=doe john)(&${portable('doe')}${portable('john')})))`);
+  });
+
+  it('escapes the ANR value too', () => {
+    expect(filterOf(['*)(objectClass=*'], true)).toContain('(anr=\\2a\\29\\28objectClass=\\2a)');
+  });
+});
