@@ -5,7 +5,7 @@
  */
 import { UsageError } from '../core/errors.js';
 import { ProblemList, type ImportRow, type RowProblem } from '../core/import-rows.js';
-import { ImportFileError, importRecords } from '../io/csv-source.js';
+import { ImportFileError, importRecords, type ImportStats } from '../io/csv-source.js';
 import { openReport } from '../io/report.js';
 import { planProvisioning } from '../services/provisioning.js';
 import type { Target } from '../services/write-run.js';
@@ -24,8 +24,9 @@ export async function importCommand(context: Context, file: string, options: Imp
   const rows: ImportRow[] = [];
   const problems = new ProblemList(50);
   const invalid = new Map<number, RowProblem>();
+  const stats: ImportStats = { bytesRead: 0, records: 0, rows: 0, problems: 0 };
   try {
-    for await (const item of importRecords(file)) {
+    for await (const item of importRecords(file, { stats })) {
       if ('reason' in item) {
         problems.add(item);
         invalid.set(item.line, item);
@@ -35,7 +36,7 @@ export async function importCommand(context: Context, file: string, options: Imp
     if (error instanceof ImportFileError) throw new UsageError(error.message, `import-${error.code}`);
     throw error;
   }
-  out.debug(`${file}: ${rows.length} valid row(s), ${problems.count} problem(s) in the syntax pass`);
+  out.debug(`${file}: ${stats.bytesRead} bytes, ${stats.records} record(s): ${stats.rows} valid, ${stats.problems} with problems in the syntax pass`);
 
   // 2. Resolve every user and server and plan every row, as enable/disable/move do.
   const directory = await context.directory();

@@ -211,6 +211,11 @@ export function validateUrl(url: string): void {
   }
 }
 
+/** IM domains compare and are written lower-case, without the absolute form's trailing dot (validated where used). */
+function imDomainForm(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : value.trim().toLowerCase().replace(/\.$/, '');
+}
+
 function envFlag(value: string | undefined): boolean | undefined {
   if (value === undefined || value === '') return undefined;
   return !['0', 'false', 'no', 'off'].includes(value.toLowerCase());
@@ -284,7 +289,7 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
     insecureTls: flags.insecureTls ?? false,
     allowCleartext: pick('allowCleartext', flags.allowCleartext, undefined, file.allowCleartext, false),
     baseDn: pick('baseDn', flags.baseDn, nonEmpty(env.IMCTL_BASE_DN), file.baseDn, undefined),
-    imDomain: pick('imDomain', flags.imDomain?.toLowerCase(), nonEmpty(env.IMCTL_IM_DOMAIN)?.toLowerCase(), file.imDomain?.toLowerCase(), undefined),
+    imDomain: pick('imDomain', imDomainForm(flags.imDomain), imDomainForm(nonEmpty(env.IMCTL_IM_DOMAIN)), imDomainForm(file.imDomain), undefined),
     capacity: pick('capacity', positiveInt('--capacity', flags.capacity, MAX_CAPACITY), undefined, positiveInt('"capacity" in the config file', file.capacity, MAX_CAPACITY), DEFAULT_CAPACITY),
     serverCapacity,
     concurrency: Math.max(1, pick('concurrency', positiveInt('--concurrency', flags.concurrency, MAX_CONCURRENCY), undefined, positiveInt('"concurrency" in the config file', file.concurrency, MAX_CONCURRENCY), DEFAULT_CONCURRENCY)),

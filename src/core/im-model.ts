@@ -30,15 +30,27 @@ export interface ImServer {
 
 const DNS_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
-/** A DNS name: letters, digits and hyphens in labels of 1–63, 253 at most. Returns the reason it is not. */
+/**
+ * Why `name` is not a DNS name, or undefined: labels of 1–63 letters, digits and hyphens (not at
+ * either end), 253 characters at most, ASCII only (internationalised names in their xn-- form).
+ * One trailing dot — the absolute form DNS answers use — is allowed. The one validator for host
+ * names, IM domains (CSV, flags, the wizard), --domain and SRV targets.
+ */
 export function dnsNameProblem(name: string): string | undefined {
-  const bare = name.replace(/\.$/, '');
+  const bare = name.endsWith('.') ? name.slice(0, -1) : name;
   if (bare.length === 0) return 'it is empty';
   if (bare.length > 253) return 'it is longer than 253 characters';
-  const labels = bare.toLowerCase().split('.');
-  const bad = labels.find((label) => !DNS_LABEL.test(label));
-  if (bad !== undefined) return `"${bad}" is not a valid DNS label`;
-  return undefined;
+  if (/[^\x00-\x7F]/.test(bare)) return 'it contains non-ASCII characters (use the xn-- punycode form)';
+  const bad = bare.toLowerCase().split('.').find((label) => !DNS_LABEL.test(label));
+  if (bad === '') return 'it has an empty label (a leading or doubled dot)';
+  return bad === undefined ? undefined : `"${bad}" is not a valid DNS label`;
+}
+
+/** An IM domain as imctl writes it: trimmed, lower-cased, without the absolute form's trailing dot — or why it cannot be one. */
+export function checkImDomain(raw: string): { name: string } | { reason: string } {
+  const name = raw.trim().toLowerCase().replace(/\.$/, '');
+  const reason = dnsNameProblem(name);
+  return reason ? { reason } : { name };
 }
 
 /** KB 319758: a home server's host must be a fully qualified name, not a NetBIOS name. */

@@ -26,6 +26,7 @@
  * - `im_domain`: optional for enable, an error for disable and move (it has no
  *   meaning there); it must be a DNS name and is lower-cased.
  */
+import { checkImDomain } from './im-model.js';
 
 export type ImportAction = 'enable' | 'disable' | 'move';
 
@@ -140,35 +141,6 @@ function showUser(user: string): string {
 /** The key under which duplicate users are detected. */
 export function userKey(user: string): string {
   return user.trim().normalize('NFC').toLowerCase();
-}
-
-// ---------------------------------------------------------------------------
-// DNS names
-
-/**
- * Check and normalise a DNS domain name (for `im_domain`): lower-cased, at most
- * 253 characters, dot-separated labels of 1–63 characters from [a-z0-9-], not
- * starting or ending with a hyphen. No trailing dot. Internationalised names must
- * be given in their xn-- (punycode) form.
- */
-export function checkDnsName(raw: string): { name: string } | { reason: string } {
-  const name = raw.trim().toLowerCase();
-  if (name === '') return { reason: 'is empty' };
-  if (/[^\x00-\x7F]/.test(name)) {
-    return { reason: 'contains non-ASCII characters (use the xn-- punycode form)' };
-  }
-  if (name.length > 253) return { reason: `is ${name.length} characters long (the limit is 253)` };
-  for (const label of name.split('.')) {
-    if (label === '') return { reason: 'has an empty label (a leading, trailing or doubled dot)' };
-    if (label.length > 63) return { reason: `has a label longer than 63 characters` };
-    if (!/^[a-z0-9-]+$/.test(label)) {
-      return { reason: `label ${show(label)} may only contain letters, digits and hyphens` };
-    }
-    if (label.startsWith('-') || label.endsWith('-')) {
-      return { reason: `label ${show(label)} starts or ends with a hyphen` };
-    }
-  }
-  return { name };
 }
 
 // ---------------------------------------------------------------------------
@@ -395,9 +367,9 @@ export function validateRecord(
     if (action === 'disable' || action === 'move') {
       reasons.push(`im_domain has no meaning for ${action}; leave it empty`);
     } else {
-      const checked = checkDnsName(rawDomain);
+      const checked = checkImDomain(rawDomain);
       if ('reason' in checked) {
-        reasons.push(`im_domain ${show(rawDomain)} is not a valid DNS domain name: it ${checked.reason}`);
+        reasons.push(`im_domain ${show(rawDomain)} is not a valid DNS domain name: ${checked.reason}`);
       } else {
         imDomain = checked.name;
       }

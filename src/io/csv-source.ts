@@ -459,23 +459,3 @@ export async function* importRecords(
     await fh.close().catch(() => undefined);
   }
 }
-
-/** Callback form of importRecords: returns the number of valid rows and problems. */
-export async function readImportFile(
-  path: string,
-  handlers: { onRow(row: ImportRow): void | Promise<void>; onProblem(problem: RowProblem): void | Promise<void> },
-  options: ImportReadOptions = {},
-): Promise<{ rows: number; problems: number }> {
-  let rows = 0;
-  let problems = 0;
-  for await (const item of importRecords(path, options)) {
-    if (isRowProblem(item)) {
-      problems++;
-      await handlers.onProblem(item);
-    } else {
-      rows++;
-      await handlers.onRow(item);
-    }
-  }
-  return { rows, problems };
-}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   aliasOf,
+  checkImDomain,
   dnsNameProblem,
   driftBetween,
   fqdnProblem,
@@ -84,11 +85,11 @@ describe('dnsNameProblem', () => {
     { name: '-im.example', problem: '"-im" is not a valid DNS label' },
     { name: 'im-.example', problem: '"im-" is not a valid DNS label' },
     { name: 'im_1.example', problem: '"im_1" is not a valid DNS label' },
-    { name: 'a..b', problem: '"" is not a valid DNS label' },
-    { name: '.example', problem: '"" is not a valid DNS label' },
+    { name: 'a..b', problem: 'it has an empty label (a leading or doubled dot)' },
+    { name: '.example', problem: 'it has an empty label (a leading or doubled dot)' },
     { name: '.', problem: 'it is empty' },
     { name: 'im 1.example', problem: '"im 1" is not a valid DNS label' },
-    { name: 'bücher.example', problem: '"bücher" is not a valid DNS label' },
+    { name: 'bücher.example', problem: 'it contains non-ASCII characters (use the xn-- punycode form)' },
     { name: 'IM_1.example', problem: '"im_1" is not a valid DNS label' },
   ])('$name → $problem', ({ name, problem }) => {
     expect(dnsNameProblem(name)).toBe(problem);
@@ -181,5 +182,42 @@ describe('isImEnabled / hasAnyImValue', () => {
   ])('$state → enabled $enabled, any value $any', ({ state, enabled, any }) => {
     expect(isImEnabled(state as ImState)).toBe(enabled);
     expect(hasAnyImValue(state as ImState)).toBe(any);
+  });
+});
+
+const NAME_253 = ['a'.repeat(63), 'b'.repeat(63), 'c'.repeat(63), 'd'.repeat(61)].join('.');
+
+describe('checkImDomain: the one DNS rule, in the form IM domains are written', () => {
+  it('builds a 253-character name', () => expect(NAME_253).toHaveLength(253));
+
+  it.each([
+    ['corp.example.com', 'corp.example.com'],
+    ['CORP.Example.Com', 'corp.example.com'],
+    [' im.corp.example.com ', 'im.corp.example.com'],
+    ['localdomain', 'localdomain'],
+    ['a-b.c1.example', 'a-b.c1.example'],
+    ['xn--bcher-kva.example', 'xn--bcher-kva.example'],
+    [`${'a'.repeat(63)}.com`, `${'a'.repeat(63)}.com`],
+    [NAME_253, NAME_253],
+    ['corp.example.com.', 'corp.example.com'],
+  ])('accepts %s', (raw, name) => {
+    expect(checkImDomain(raw)).toEqual({ name });
+  });
+
+  it.each([
+    ['', /is empty/],
+    ['.corp.example.com', /empty label/],
+    ['corp..example.com', /empty label/],
+    ['-corp.example.com', /"-corp" is not a valid DNS label/],
+    ['corp-.example.com', /"corp-" is not a valid DNS label/],
+    ['corp_im.example.com', /"corp_im" is not a valid DNS label/],
+    ['corp example.com', /is not a valid DNS label/],
+    ['bücher.example', /non-ASCII.*xn--/],
+    [`${'a'.repeat(64)}.com`, /is not a valid DNS label/],
+    [NAME_253 + 'b', /longer than 253 characters/],
+    ['http://corp.example.com', /is not a valid DNS label/],
+  ])('rejects %j', (raw, message) => {
+    const r = checkImDomain(raw);
+    expect('reason' in r && r.reason).toMatch(message);
   });
 });

@@ -3,7 +3,7 @@
  * load and room; routers are not offered, full or unusable servers cannot be picked — and the
  * IM domain, from those in use, the configured default and im.<SMTP domain>, or one typed in.
  */
-import { dnsNameProblem, fqdnProblem, isImEnabled } from '../../core/im-model.js';
+import { checkImDomain, fqdnProblem, isImEnabled } from '../../core/im-model.js';
 import type { UserRecord } from '../../core/user-record.js';
 import { imDomainOptions } from '../../services/im-domains.js';
 import type { Inventory, LoadedServer } from '../../services/inventory.js';
@@ -90,9 +90,9 @@ export async function pickImDomain(session: WizardSession, users: UserRecord[]):
   const typed = await session.prompts.input({
     message: 'IM domain (e.g. im.corp.example.com):',
     validate: (value) => {
-      const problem = dnsNameProblem(value.trim());
-      return problem ? `Not a DNS name: ${problem}.` : true;
+      const checked = checkImDomain(value);
+      return 'reason' in checked ? `Not a DNS name: ${checked.reason}.` : true;
     },
   });
-  return typed.trim().toLowerCase().replace(/\.$/, '');
+  return (checkImDomain(typed) as { name: string }).name;
 }
