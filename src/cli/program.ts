@@ -3,18 +3,16 @@
  * `imctl --help` and `--version` load neither ldapts nor inquirer.
  */
 import { Command } from 'commander';
-import { createRequire } from 'node:module';
 import type { GlobalFlags } from '../config/settings.js';
 import type { Streams } from '../ui/output.js';
 import type { Context } from './context.js';
 import { collect, wholeNumber } from './options.js';
+import { version } from './version.js';
 
 export interface ProgramHooks {
   streams: Streams;
   execute(flags: GlobalFlags, action: (context: Context) => Promise<void>): Promise<void>;
 }
-
-const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 function writeOptions(command: Command): Command {
   return command
