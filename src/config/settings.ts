@@ -6,6 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
+import { configDir, hostHome } from '../platform/paths.js';
 
 export const DEFAULT_CAPACITY = 7500;
 export const DEFAULT_CONCURRENCY = 16;
@@ -95,7 +96,7 @@ const CONFIG_KEYS: Record<keyof ConfigFile, 'string' | 'boolean' | 'number' | 'u
   servers: 'servers',
 };
 
-/** `--config FILE`, else ./imctl.json, else $XDG_CONFIG_HOME/imctl/config.json. */
+/** `--config FILE`, else ./imctl.json, else config.json in the platform's config folder ($XDG_CONFIG_HOME/imctl on Linux). */
 export function findConfigFile(explicit: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string | undefined {
   if (explicit) {
     const path = resolve(cwd, explicit);
@@ -104,8 +105,7 @@ export function findConfigFile(explicit: string | undefined, env: NodeJS.Process
   }
   const local = join(cwd, 'imctl.json');
   if (existsSync(local)) return local;
-  const xdg = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.length > 0 ? env.XDG_CONFIG_HOME : join(homedir(), '.config');
-  const user = join(xdg, 'imctl', 'config.json');
+  const user = join(configDir(hostHome(env)), 'config.json'); // platform rules: src/platform/paths.ts
   return existsSync(user) ? user : undefined;
 }
 
