@@ -2,7 +2,8 @@
  * Every command and option, declared once. Actions import their command module lazily so that
  * `imctl --help` and `--version` load neither ldapts nor inquirer.
  */
-import { Command } from 'commander';
+import { Argument, Command } from 'commander';
+import { SHELLS, type Shell } from '../completion/shells.js';
 import type { GlobalFlags } from '../config/settings.js';
 import type { Streams } from '../ui/output.js';
 import type { Context } from './context.js';
@@ -203,6 +204,22 @@ Examples:
     )
     .action(async (_options, command: Command) =>
       hooks.execute(globals(command), async (context) => (await import('../commands/wizard.js')).wizardCommand(context)),
+    );
+
+  // Shell completion (issue 14): the script is generated from the declarations above.
+  program
+    .command('completion')
+    .description('print a shell completion script: commands, options, known values, and home server names cached by "imctl servers" (a Tab never connects)')
+    .addArgument(new Argument('<shell>', 'the shell to complete in').choices(SHELLS))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  eval "$(imctl completion bash)"                      in ~/.bashrc\n  source <(imctl completion zsh)                       in ~/.zshrc, after compinit\n  imctl completion fish > ~/.config/fish/completions/imctl.fish\n  imctl completion powershell | Out-String | Invoke-Expression   in $PROFILE',
+    )
+    .action(async (shell: Shell, _options, command: Command) =>
+      hooks.execute(globals(command), async (context) => {
+        const { completionScript } = await import('../completion/command.js');
+        hooks.streams.stdout.write(completionScript(program, shell, context.env));
+      }),
     );
 
   return program;

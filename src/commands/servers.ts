@@ -1,6 +1,8 @@
 /** `imctl servers`: every IM virtual server with its load, then totals, orphans and failure headroom. */
 import type { Context } from '../cli/context.js';
+import { rememberServerNames } from '../completion/server-cache.js';
 import { failureHeadroom } from '../core/rebalance.js';
+import { hostHome } from '../platform/paths.js';
 import { takeInventory } from '../services/inventory.js';
 import { renderTable, utilisation } from '../ui/table.js';
 
@@ -9,6 +11,7 @@ export async function serversCommand(context: Context): Promise<void> {
   const directory = await context.directory();
   const inventory = await takeInventory(directory, context.settings);
   const home = inventory.servers.filter((s) => s.hostsUsers);
+  rememberServerNames(home.map((s) => s.name), hostHome(context.env)); // names for shell completion (issue 14)
   const headroom = failureHeadroom(home.map((s) => ({ key: s.dn, name: s.name, capacity: s.capacity, load: s.users })));
 
   const rows = inventory.servers.map((s) => ({
