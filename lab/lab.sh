@@ -103,6 +103,8 @@ ensure_packages() {
   command -v ss >/dev/null || missing+=(iproute2)
   command -v ps >/dev/null || missing+=(procps)
   command -v dig >/dev/null || missing+=(bind9-dnsutils) # only to verify the DNS records
+  command -v zsh >/dev/null || missing+=(zsh)   # only to check imctl's zsh completion script
+  command -v fish >/dev/null || missing+=(fish) # only to check imctl's fish completion script
   if [ ${#missing[@]} -eq 0 ]; then
     log "packages present"
     return 0

@@ -2,20 +2,19 @@
  * Every command and option, declared once. Actions import their command module lazily so that
  * `imctl --help` and `--version` load neither ldapts nor inquirer.
  */
-import { Command } from 'commander';
-import { createRequire } from 'node:module';
+import { Argument, Command } from 'commander';
+import { SHELLS, type Shell } from '../completion/shells.js';
 import type { GlobalFlags } from '../config/settings.js';
 import type { Streams } from '../ui/output.js';
 import type { Context } from './context.js';
 import { DEFAULT_CAPACITY, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS, MAX_CAPACITY, MAX_CONCURRENCY, MAX_TIMEOUT_SECONDS } from '../core/limits.js';
 import { collect, wholeNumber } from './options.js';
+import { version } from './version.js';
 
 export interface ProgramHooks {
   streams: Streams;
   execute(flags: GlobalFlags, action: (context: Context) => Promise<void>): Promise<void>;
 }
-
-const version = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 function writeOptions(command: Command): Command {
   return command
@@ -209,6 +208,22 @@ Examples:
     )
     .action(async (_options, command: Command) =>
       hooks.execute(globals(command), async (context) => (await import('../commands/wizard/index.js')).wizardCommand(context)),
+    );
+
+  // Shell completion (issue 14): the script is generated from the declarations above.
+  program
+    .command('completion')
+    .description('print a shell completion script: commands, options, known values, and home server names cached by "imctl servers" (a Tab never connects)')
+    .addArgument(new Argument('<shell>', 'the shell to complete in').choices(SHELLS))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  eval "$(imctl completion bash)"                      in ~/.bashrc\n  source <(imctl completion zsh)                       in ~/.zshrc, after compinit\n  imctl completion fish > ~/.config/fish/completions/imctl.fish\n  imctl completion powershell | Out-String | Invoke-Expression   in $PROFILE',
+    )
+    .action(async (shell: Shell, _options, command: Command) =>
+      hooks.execute(globals(command), async (context) => {
+        const { completionScript } = await import('../completion/command.js');
+        hooks.streams.stdout.write(completionScript(program, shell, context.env));
+      }),
     );
 
   return program;

@@ -1,4 +1,6 @@
 /** `imctl servers`: every IM virtual server with its load, then totals, orphans and failure headroom. */
+import { rememberServerNames } from '../completion/server-cache.js';
+import { hostHome } from '../platform/paths.js';
 import { serverReport } from '../services/server-report.js';
 import { renderTable, showsBars, utilisation, utilisationBar } from '../ui/table.js';
 import type { Context } from './context.js';
@@ -6,6 +8,8 @@ import type { Context } from './context.js';
 export async function serversCommand(context: Context): Promise<void> {
   const { out } = context;
   const report = await serverReport(await context.directory(), context.settings);
+  // Home server names for shell completion: a Tab reads this file and never connects.
+  rememberServerNames(report.servers.filter((s) => s.role === 'home').map((s) => s.name), hostHome(context.env));
   if (out.json) {
     out.printJson(report);
     return;

@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { DEFAULT_CAPACITY, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS, MAX_CAPACITY, MAX_CONCURRENCY, MAX_TIMEOUT_SECONDS } from '../core/limits.js';
+import { configDir, hostHome } from '../platform/paths.js';
 
 export { DEFAULT_CAPACITY, DEFAULT_CONCURRENCY, MAX_CONCURRENCY };
 
@@ -99,7 +100,7 @@ const CONFIG_KEYS: Record<keyof ConfigFile, 'string' | 'boolean' | 'number' | 'u
   servers: 'servers',
 };
 
-/** `--config FILE`, else ./imctl.json, else $XDG_CONFIG_HOME/imctl/config.json. */
+/** `--config FILE`, else ./imctl.json, else config.json in the platform's config folder ($XDG_CONFIG_HOME/imctl on Linux). */
 export function findConfigFile(explicit: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string | undefined {
   if (explicit) {
     const path = resolve(cwd, explicit);
@@ -108,8 +109,7 @@ export function findConfigFile(explicit: string | undefined, env: NodeJS.Process
   }
   const local = join(cwd, 'imctl.json');
   if (existsSync(local)) return local;
-  const xdg = env.XDG_CONFIG_HOME && env.XDG_CONFIG_HOME.length > 0 ? env.XDG_CONFIG_HOME : join(homedir(), '.config');
-  const user = join(xdg, 'imctl', 'config.json');
+  const user = join(configDir(hostHome(env)), 'config.json'); // platform rules: src/platform/paths.ts
   return existsSync(user) ? user : undefined;
 }
 

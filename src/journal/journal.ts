@@ -1,12 +1,13 @@
 /**
- * The journal of a writing run: JSON lines in $XDG_STATE_HOME/imctl/journal/, one line per entry
+ * The journal of a writing run: JSON lines in journal/ of the platform's state folder
+ * (src/platform/paths.ts; $XDG_STATE_HOME/imctl/journal/ on Linux), one line per entry
  * changed (DN, objectGUID, values before and after), written as each change lands so an
  * interrupted run still leaves a complete record. Owner-only: it names accounts.
  */
 import { chmodSync, createWriteStream, mkdirSync, statSync, type WriteStream } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ImState } from '../core/im-model.js';
+import { hostHome, stateDir } from '../platform/paths.js';
 
 export interface JournalHeader {
   type: 'run';
@@ -31,8 +32,7 @@ export interface JournalChange {
 }
 
 export function journalDir(env: NodeJS.ProcessEnv = process.env): string {
-  const state = env.XDG_STATE_HOME && env.XDG_STATE_HOME.length > 0 ? env.XDG_STATE_HOME : join(homedir(), '.local', 'state');
-  return join(state, 'imctl', 'journal');
+  return join(stateDir(hostHome(env)), 'journal'); // platform rules: src/platform/paths.ts
 }
 
 export class Journal {

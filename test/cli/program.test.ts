@@ -96,7 +96,7 @@ describe('--help', () => {
     expect(await help(['--help'])).toMatchSnapshot();
   });
 
-  it.each(['servers', 'users', 'show', 'enable', 'disable', 'move', 'import', 'rebalance', 'undo', 'resolve', 'wizard'])('imctl %s --help', async (command) => {
+  it.each(['servers', 'users', 'show', 'enable', 'disable', 'move', 'import', 'rebalance', 'undo', 'resolve', 'wizard', 'completion'])('imctl %s --help', async (command) => {
     const text = await help([command, '--help']);
     expect(text).toContain(`Usage: imctl ${command}`);
     expect(text).toContain('Examples:');

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// Builds what is distributed: tsc's per-module output (dist/cli, dist/core, … for scripts that
+// import single modules, such as the planner benchmark) is left to `tsc`; this script writes
+//   dist/imctl.mjs + dist/chunks/  the npm package's entry: ESM, every library inlined, split so
+//                                  that --help/--version load commander and the program only
+//                                  (ldapts, inquirer, chalk, csv… load with the command that needs them)
+//   dist/imctl.cjs                 one CommonJS file with everything, the input of the single executable
+//   dist/THIRD-PARTY-NOTICES.txt   the licences of the libraries inlined in both
+// Usage: node scripts/build.mjs
+import { build } from 'esbuild';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { thirdPartyNotices } from './build-lib/notices.mjs';
+
+const REPO = join(import.meta.dirname, '..');
+const DIST = join(REPO, 'dist');
+const { version } = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
+
+const common = {
+  absWorkingDir: REPO,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  define: { IMCTL_VERSION: JSON.stringify(version) },
+  metafile: true,
+  logLevel: 'warning',
+  // version.ts reads package.json through import.meta only when IMCTL_VERSION is not compiled in.
+  logOverride: { 'empty-import-meta': 'silent' },
+  legalComments: 'none', // the licences are in THIRD-PARTY-NOTICES.txt, whole
+};
+
+rmSync(join(DIST, 'chunks'), { recursive: true, force: true });
+
+const esm = await build({
+  ...common,
+  entryPoints: { imctl: 'src/cli/main.ts' },
+  format: 'esm',
+  splitting: true,
+  outdir: DIST,
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunks/[name]-[hash]',
+  // The CommonJS libraries (commander, cli-table3, …) call require() for Node's built-ins.
+  banner: { js: "import { createRequire as __imctlCreateRequire } from 'node:module'; const require = __imctlCreateRequire(import.meta.url);" },
+});
+
+const cjs = await build({
+  ...common,
+  entryPoints: ['src/cli/executable.ts'],
+  format: 'cjs',
+  outfile: join(DIST, 'imctl.cjs'),
+});
+
+const inputs = [...Object.keys(esm.metafile.inputs), ...Object.keys(cjs.metafile.inputs)];
+writeFileSync(join(DIST, 'THIRD-PARTY-NOTICES.txt'), thirdPartyNotices(REPO, inputs));
