@@ -111,7 +111,7 @@ class Wizard {
     this.directory = await this.context.directory();
     this.servers = discoverServers(this.directory);
     this.servers.catch(() => undefined);
-    out.print(c.dim(`Connected to ${this.directory.label}; users under ${this.directory.baseDn}.`));
+    out.print(c.dim(`Connected to ${this.directory.label} as ${this.directory.boundAs ?? '?'}; users under ${this.directory.baseDn}.`)); // issue 15: as <principal>
 
     const task = await this.prompts.select<Task>({
       message: 'What do you want to do?',

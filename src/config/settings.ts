@@ -6,15 +6,20 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
+import { ticketCacheExists } from './ticket-cache.js'; // issue 15 (Kerberos)
 
 export const DEFAULT_CAPACITY = 7500;
 export const DEFAULT_CONCURRENCY = 16;
 export const MAX_CONCURRENCY = 256;
 
 export type Source = 'flag' | 'env' | 'config' | 'default';
+/** issue 15: how imctl signs in — a simple bind with a password, or the user's Kerberos ticket. */
+export type AuthMode = 'simple' | 'kerberos';
+export const AUTH_MODES: readonly AuthMode[] = ['simple', 'kerberos'];
 
 export interface Settings {
   urls: string[];
+  auth: AuthMode; // issue 15
   domain?: string | undefined;
   dnsServer?: string | undefined;
   bindDn?: string | undefined;
@@ -43,6 +48,7 @@ export interface Settings {
 export interface GlobalFlags {
   config?: string;
   url?: string;
+  auth?: string; // issue 15
   domain?: string;
   dnsServer?: string;
   bindDn?: string;
@@ -63,6 +69,7 @@ export interface GlobalFlags {
 
 interface ConfigFile {
   url?: string | string[];
+  auth?: string; // issue 15
   domain?: string;
   dnsServer?: string;
   bindDn?: string;
@@ -80,6 +87,7 @@ interface ConfigFile {
 
 const CONFIG_KEYS: Record<keyof ConfigFile, 'string' | 'boolean' | 'number' | 'url' | 'servers'> = {
   url: 'url',
+  auth: 'string', // issue 15
   domain: 'string',
   dnsServer: 'string',
   bindDn: 'string',
@@ -207,6 +215,14 @@ export function validateUrl(url: string): void {
   }
 }
 
+/** issue 15: "simple" or "kerberos" (any case), else a usage error naming where the bad value came from. */
+function authMode(where: string, value: string | undefined): AuthMode | undefined {
+  if (value === undefined) return undefined;
+  const mode = value.toLowerCase();
+  if (!(AUTH_MODES as readonly string[]).includes(mode)) throw new UsageError(`${where} must be "simple" or "kerberos", not ${JSON.stringify(value.slice(0, 40))}.`, 'usage');
+  return mode as AuthMode;
+}
+
 function envFlag(value: string | undefined): boolean | undefined {
   if (value === undefined || value === '') return undefined;
   return !['0', 'false', 'no', 'off'].includes(value.toLowerCase());
@@ -261,13 +277,18 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
   for (const [name, server] of Object.entries(file.servers ?? {})) {
     if (server.capacity !== undefined) serverCapacity[name.toLowerCase()] = server.capacity;
   }
+  // issue 15: Kerberos by default only when no bind account is configured and a ticket cache exists.
+  const bindDn = pick('bindDn', flags.bindDn, nonEmpty(env.IMCTL_BIND_DN), file.bindDn, undefined);
+  const auth = pick('auth', authMode('--auth', flags.auth), authMode('IMCTL_AUTH', nonEmpty(env.IMCTL_AUTH)), authMode('"auth" in the config file', file.auth), !bindDn && ticketCacheExists(env) ? 'kerberos' : 'simple');
+
   const color = flags.color === false || (env.NO_COLOR !== undefined && env.NO_COLOR !== '') ? false : true;
 
   return {
     urls,
+    auth,
     domain: pick('domain', flags.domain, nonEmpty(env.IMCTL_DOMAIN), file.domain, undefined),
     dnsServer: pick('dnsServer', flags.dnsServer, nonEmpty(env.IMCTL_DNS_SERVER), file.dnsServer, undefined),
-    bindDn: pick('bindDn', flags.bindDn, nonEmpty(env.IMCTL_BIND_DN), file.bindDn, undefined),
+    bindDn,
     passwordFile,
     passwordFromEnv,
     startTls: pick('startTls', flags.starttls, envFlag(env.IMCTL_STARTTLS), file.startTls, false),

@@ -111,7 +111,7 @@ export async function executeTargets(
       else if (planOnly) emit(target, 'planned', null, target.plan);
     }
     if (!planOnly && writeCount > 0) {
-      journal = Journal.open(options.command, directory.endpoint.host, context.env);
+      journal = Journal.open(options.command, directory.endpoint.host, context.env, directory.boundAs); // issue 15: boundAs
       out.info(`Journal: ${journal.path}`);
       const progress = startProgress(out, writeCount, options.command);
       let done = 0;
