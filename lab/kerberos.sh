@@ -8,6 +8,7 @@
 KRB5_CONF="$LAB/krb5.conf"
 KRB5_HOSTS="$LAB/hosts"          # for nss_wrapper: dc1.lab.imctl.test without touching /etc/hosts
 KRB5_CCACHE="$LAB/krb5cc_admin"  # the suggested admin ticket cache (`lab.sh env`)
+KRB5_MARKER="$LAB/.kerberos"     # written when setup_kerberos finished
 DC_FQDN="$DC_HOST.$DNS_DOMAIN"
 DC_SPN="ldap/$DC_FQDN"
 # The delegated IM operator: may write the four IM attributes on the users of one OU, nothing else.
@@ -20,6 +21,7 @@ OPERATOR_PASSWORD='Imctl-Lab-Operator-1!' # lab only, like the admin's
 PILOT_USERS=(pilot1 pilot2 pilot3)
 # The IM attributes the operator may write (their schemaIDGUIDs are looked up in the lab's schema).
 IM_ATTRIBUTES=(msExchIMAddress msExchIMMetaPhysicalURL msExchIMPhysicalURL msExchIMVirtualServer)
+EXCHANGE_DN="CN=Microsoft Exchange,CN=Services,$CONFIG_DN"
 USER_CLASS_GUID=bf967aba-0de6-11d0-a285-00aa003049e2 # the schemaIDGUID of class user, fixed in every AD
 
 # krb5-user: kinit/klist; libkrb5-dev: to build the `kerberos` npm package; the SASL GSSAPI module:
@@ -94,6 +96,13 @@ object_sid() {
     '
 }
 
+# add_aces DN SDDL-ACES: add ACEs to an object's DACL (Samba propagates inheritable ones to the children).
+add_aces() {
+  PASSWD="$(admin_password)" HOME="$LAB/home" samba-tool dsacl set -H ldap://127.0.0.1 -U Administrator \
+    -s "$SMB_CONF" --use-kerberos=off --objectdn="$1" --sddl="$2" >>"$LOG_DIR/kerberos.log" 2>&1 ||
+    { tail -5 "$LOG_DIR/kerberos.log" >&2; die "samba-tool dsacl set on $1 failed"; }
+}
+
 setup_kerberos() {
   write_krb5_conf
   ensure_kerberos_addon
@@ -120,9 +129,10 @@ EOF
   # below the pilot OU only (OA;CIIO;WP;<attribute>;<class user>;<operator SID>).
   sid=$(object_sid "$OPERATOR_DN")
   for a in "${IM_ATTRIBUTES[@]}"; do sddl="$sddl(OA;CIIO;WP;$(schema_guid "$a");$USER_CLASS_GUID;$sid)"; done
-  PASSWD="$(admin_password)" HOME="$LAB/home" samba-tool dsacl set -H ldap://127.0.0.1 -U Administrator \
-    -s "$SMB_CONF" --use-kerberos=off --objectdn="$PILOT_OU" --sddl="$sddl" >>"$LOG_DIR/kerberos.log" 2>&1 ||
-    { tail -5 "$LOG_DIR/kerberos.log" >&2; die "samba-tool dsacl set on $PILOT_OU failed"; }
+  add_aces "$PILOT_OU" "$sddl"
+  # Read access to the Exchange organisation (the IM virtual servers), as Exchange's "View Only
+  # Administrator" role gives: the lab's IM classes carry no default security descriptor that would.
+  add_aces "$EXCHANGE_DN" "(A;CI;RPLCLORC;;;$sid)"
   # The pilot users, created after the ACE so that they inherit it.
   for u in "${PILOT_USERS[@]}"; do
     printf 'dn: CN=%s,%s\nchangetype: add\nobjectClass: user\nsAMAccountName: %s\nuserPrincipalName: %s@%s\nmailNickname: %s\ndisplayName: Pilot %s\n\n' \
@@ -130,6 +140,15 @@ EOF
   done | ldap_admin ldapmodify >>"$LOG_DIR/kerberos.log" 2>&1 || { tail -5 "$LOG_DIR/kerberos.log" >&2; die "creating the pilot users failed"; }
   verify_kerberos
   add_kerberos_to_lab_json
+  date -u +%Y-%m-%dT%H:%M:%SZ >"$KRB5_MARKER"
+}
+
+# A lab provisioned before Kerberos was added (samba already running): add it once, snapshot included.
+kerberos_catch_up() {
+  [ -f "$KRB5_MARKER" ] && return 0
+  log "this lab predates its Kerberos part: adding it"
+  step "kerberos" setup_kerberos
+  step "snapshot" take_snapshot
 }
 
 # kinit as the admin and the operator with the lab's krb5.conf, and get the DC's ldap/ ticket.

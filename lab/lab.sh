@@ -615,6 +615,7 @@ cmd_up() {
   if [ -f "$MARKER" ]; then
     [ -f "$SMB_CONF" ] || die "$LAB is marked provisioned but has no smb.conf: run reset"
     step "start samba" start_samba
+    kerberos_catch_up
   else
     if [ -e "$SAMBA_DIR" ]; then
       log "found a half-built lab (no $MARKER): rebuilding it"

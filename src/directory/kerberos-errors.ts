@@ -19,7 +19,7 @@ const RULES: Rule[] = [
     () => 'No Kerberos ticket: run kinit (e.g. "kinit admin@CORP.EXAMPLE.COM"), or point KRB5CCNAME at your ticket cache.',
   ],
   [
-    /expired|KRB5KRB_AP_ERR_TKT_EXPIRED|KDC_ERR_TGT_REVOKED/i,
+    /Ticket expired|credentials? ha(?:s|ve) expired|KRB5KRB_AP_ERR_TKT_EXPIRED|KDC_ERR_TGT_REVOKED/i,
     'kerberos-ticket-expired',
     () => 'Your Kerberos ticket has expired: run kinit again (klist shows its end time).',
   ],
