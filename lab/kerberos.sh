@@ -63,14 +63,23 @@ EOF
   printf '127.0.0.1 %s %s\n' "$DC_FQDN" "$DC_HOST" >"$KRB5_HOSTS"
 }
 
-# The `kerberos` npm package is an optional dependency built from source: when `npm ci` ran before
-# libkrb5-dev was installed (a fresh machine), build it now, offline (node-gyp uses the local headers).
+# The `kerberos` npm package is an optional dependency built from source. When `npm ci` ran before
+# libkrb5-dev was installed (a fresh machine), npm dropped it: install the locked version now (needs
+# the registry); when it is there but not built, build it (offline: node-gyp uses the local headers).
 ensure_kerberos_addon() {
-  [ -d "$REPO/node_modules/kerberos" ] || { log "  node_modules/kerberos absent (npm ci not run?): --auth kerberos will say so"; return 0; }
+  [ -f "$REPO/package.json" ] || return 0
   (cd "$REPO" && node -e 'require("kerberos")' >/dev/null 2>&1) && return 0
-  log "  building the kerberos package (npm rebuild kerberos)"
-  (cd "$REPO" && npm rebuild kerberos >"$LOG_DIR/kerberos-build.log" 2>&1) ||
-    log "  building the kerberos package failed (see $LOG_DIR/kerberos-build.log)"
+  local version
+  if [ -d "$REPO/node_modules/kerberos" ]; then
+    log "  building the kerberos package (npm rebuild kerberos)"
+    (cd "$REPO" && npm rebuild kerberos >"$LOG_DIR/kerberos-build.log" 2>&1) || true
+  else
+    version=$(cd "$REPO" && node -p 'require("./package-lock.json").packages["node_modules/kerberos"]?.version ?? ""' 2>/dev/null || true)
+    log "  installing the kerberos package ${version:+$version }(npm ci skipped it: libkrb5-dev was missing)"
+    (cd "$REPO" && npm install --no-save --no-audit --no-fund "kerberos${version:+@$version}" >"$LOG_DIR/kerberos-build.log" 2>&1) || true
+  fi
+  (cd "$REPO" && node -e 'require("kerberos")' >/dev/null 2>&1) ||
+    log "  the kerberos package does not load (see $LOG_DIR/kerberos-build.log): --auth kerberos will say so"
 }
 
 # schemaIDGUID of an attribute (lDAPDisplayName) as the GUID string SDDL wants.
@@ -145,8 +154,9 @@ EOF
 
 # A lab provisioned before Kerberos was added (samba already running): add it once, snapshot included.
 kerberos_catch_up() {
-  [ -f "$KRB5_MARKER" ] && return 0
+  if [ -f "$KRB5_MARKER" ]; then ensure_kerberos_addon; return 0; fi
   log "this lab predates its Kerberos part: adding it"
+  step "packages" ensure_packages
   step "kerberos" setup_kerberos
   step "snapshot" take_snapshot
 }

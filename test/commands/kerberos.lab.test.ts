@@ -4,10 +4,12 @@
  * client (OpenLDAP's ldapsearch with its own SASL GSSAPI bind); each Kerberos failure produced for
  * real; and a delegated operator whose rights cover one OU only.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { shellQuote } from '../../src/services/equivalent-command.js';
 import { IM_ATTRS, addUsers, createOu, imctl, imctlEnv, lab, parseLdif, readEntry, repoRoot, scratchDir, server, type LdifEntry } from '../support/lab.js';
 
 interface KerberosFacts {
@@ -181,6 +183,28 @@ describe('--auth kerberos: every command with a ticket and no password', () => {
     const result = await imctl(['--auth', 'kerberos', 'resolve', 'jdoe@im.lab.imctl.test', '--check', '--json'], { env: kerberosEnv(admin) });
     expect(result.code, result.stderr).toBe(0);
     expect(result.json().check.user).toMatchObject({ sAMAccountName: 'jdoe', homeServer: 'im-east' });
+  });
+});
+
+describe('the wizard at a terminal (tmux)', () => {
+  it('names the principal it is bound as in its header', async () => {
+    const socket = `imctl-krb-wizard-${process.pid}`;
+    const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, TERM: 'xterm-256color' } });
+    const cache = await kinit(krb().adminPrincipal, lab().adminPassword);
+    const vars = Object.entries({ ...kerberosEnv(cache), TERM: 'screen-256color' }).map(([k, v]) => shellQuote(`${k}=${v}`));
+    tmux('new-session', '-d', '-x', '200', '-y', '50', '-s', 'w', `cd ${shellQuote(repoRoot)} && env -i ${vars.join(' ')} ${shellQuote(process.execPath)} bin/imctl wizard; sleep 600`);
+    try {
+      const deadline = Date.now() + 20_000;
+      let screen = '';
+      while (!/What do you want to do/.test(screen) && Date.now() < deadline) {
+        await sleep(100);
+        screen = tmux('capture-pane', '-p', '-J', '-t', 'w');
+      }
+      expect(screen).toMatch(/Connected to ldap:\/\/127\.0\.0\.1:389 \(dc1\.lab\.imctl\.test\) as Administrator@LAB\.IMCTL\.TEST; users under DC=lab,DC=imctl,DC=test\./);
+      expect(screen).not.toMatch(/[Pp]assword/);
+    } finally {
+      tmux('kill-server');
+    }
   });
 });
 
