@@ -49,6 +49,9 @@ MARKER="$LAB/.provisioned"      # written last: a lab without it is half-built a
 LOCK_FILE="$LAB/.lock"
 
 PACKAGES=(samba-ad-dc samba-ad-provision winbind ldb-tools ldap-utils openssl)
+# Kerberos: the KDC, krb5.conf, the ldap/ SPN and a delegated IM operator (adds to PACKAGES).
+# shellcheck source=lab/kerberos.sh
+source "$LAB_SRC/kerberos.sh"
 
 # --- output helpers -----------------------------------------------------------------------------
 now() { date +%s.%N; }
@@ -319,7 +322,7 @@ write_smb_conf() {
 	logging = file
 	max log size = 20000
 	# LDAP, DNS, and RPC only for samba-tool dns (endpoint mapper on 127.0.0.1:135)
-	server services = ldap dns rpc
+	server services = ldap dns rpc kdc
 	dcerpc endpoint servers = epmapper dnsserver
 	dns port = $(dns_port)
 	# empty: names outside the lab's zones get NXDOMAIN at once instead of a time-out
@@ -334,6 +337,7 @@ write_smb_conf() {
 	tls cafile = $CA_FILE
 	# "ldap server require strong auth" stays at its default, like a real DC: simple binds over
 	# plain ldap:// are refused; LDAPS and StartTLS work.
+$(kerberos_smb_conf)
 EOF
 }
 
@@ -591,6 +595,7 @@ full_provision() {
   step "dns records" setup_dns
   step "verify" verify_lab
   step "lab.json / imctl.json" write_lab_json
+  step "kerberos" setup_kerberos
   step "snapshot" take_snapshot
   date -u +%Y-%m-%dT%H:%M:%SZ >"$MARKER"
   PROVISIONING=""
@@ -612,6 +617,7 @@ cmd_up() {
   if [ -f "$MARKER" ]; then
     [ -f "$SMB_CONF" ] || die "$LAB is marked provisioned but has no smb.conf: run reset"
     step "start samba" start_samba
+    kerberos_catch_up
   else
     if [ -e "$SAMBA_DIR" ]; then
       log "found a half-built lab (no $MARKER): rebuilding it"
@@ -692,6 +698,7 @@ cmd_env() {
     local v="${kv#*=}"
     printf "export %s='%s'\n" "${kv%%=*}" "${v//\'/\'\\\'\'}" # POSIX single quotes
   done
+  kerberos_env
 }
 
 usage() {

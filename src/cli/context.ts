@@ -29,6 +29,9 @@ export function createContext(settings: Settings, out: Output, env: NodeJS.Proce
 
 async function openDirectory(settings: Settings, out: Output, env: NodeJS.ProcessEnv) {
   const { openLdapDirectory } = await import('../directory/ldap-directory.js');
+  if (settings.auth === 'kerberos' && settings.bindDn && settings.sources.bindDn !== 'default') {
+    out.warn(`--auth kerberos signs in as the ticket's principal: the bind account ${settings.bindDn} (${settings.sources.bindDn}) is not used.`);
+  }
   if (settings.insecureTls) out.warn('--insecure-tls: the domain controller\'s certificate is not verified; anyone on the path can read the password.');
   const prompt = async (message: string) => {
     const { password } = await import('@inquirer/prompts');

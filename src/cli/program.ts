@@ -43,6 +43,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--url <urls>', 'ldaps://dc1.corp.example.com or ldap://… (comma-separated: tried in order) [IMCTL_URL]')
     .option('--domain <dnsdomain>', 'find domain controllers by the SRV record _ldap._tcp.<domain> [IMCTL_DOMAIN]')
     .option('--dns-server <host[:port]>', 'DNS server for --domain and resolve [IMCTL_DNS_SERVER]')
+    .option('--auth <mode>', 'simple (bind DN + password) or kerberos (your ticket from kinit; default when no bind DN is set and a ticket cache exists) [IMCTL_AUTH]')
     .option('--bind-dn <name>', 'bind as a DN, user@domain or DOMAIN\\user [IMCTL_BIND_DN]')
     .option('--password-file <file>', 'read the password from FILE [IMCTL_PASSWORD_FILE; or IMCTL_PASSWORD]')
     .option('--starttls', 'upgrade ldap:// with StartTLS [IMCTL_STARTTLS=1]')
@@ -210,7 +211,7 @@ Examples:
       hooks.execute(globals(command), async (context) => (await import('../commands/wizard/index.js')).wizardCommand(context)),
     );
 
-  // Shell completion (issue 14): the script is generated from the declarations above.
+  // Shell completion: the script is generated from the declarations above.
   program
     .command('completion')
     .description('print a shell completion script: commands, options, known values, and home server names cached by "imctl servers" (a Tab never connects)')

@@ -8,13 +8,18 @@ import { join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { DEFAULT_CAPACITY, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS, MAX_CAPACITY, MAX_CONCURRENCY, MAX_TIMEOUT_SECONDS } from '../core/limits.js';
 import { configDir, hostHome } from '../platform/paths.js';
+import { ticketCacheExists } from './ticket-cache.js';
 
 export { DEFAULT_CAPACITY, DEFAULT_CONCURRENCY, MAX_CONCURRENCY };
 
 export type Source = 'flag' | 'env' | 'config' | 'default';
+/** how imctl signs in — a simple bind with a password, or the user's Kerberos ticket. */
+export type AuthMode = 'simple' | 'kerberos';
+export const AUTH_MODES: readonly AuthMode[] = ['simple', 'kerberos'];
 
 export interface Settings {
   urls: string[];
+  auth: AuthMode;
   domain?: string | undefined;
   dnsServer?: string | undefined;
   bindDn?: string | undefined;
@@ -48,6 +53,7 @@ export interface Settings {
 export interface GlobalFlags {
   config?: string;
   url?: string;
+  auth?: string;
   domain?: string;
   dnsServer?: string;
   bindDn?: string;
@@ -68,6 +74,7 @@ export interface GlobalFlags {
 
 interface ConfigFile {
   url?: string | string[];
+  auth?: string;
   domain?: string;
   dnsServer?: string;
   bindDn?: string;
@@ -85,6 +92,7 @@ interface ConfigFile {
 
 const CONFIG_KEYS: Record<keyof ConfigFile, 'string' | 'boolean' | 'number' | 'url' | 'servers'> = {
   url: 'url',
+  auth: 'string',
   domain: 'string',
   dnsServer: 'string',
   bindDn: 'string',
@@ -216,6 +224,14 @@ function imDomainForm(value: string | undefined): string | undefined {
   return value === undefined ? undefined : value.trim().toLowerCase().replace(/\.$/, '');
 }
 
+/** "simple" or "kerberos" (any case), else a usage error naming where the bad value came from. */
+function authMode(where: string, value: string | undefined): AuthMode | undefined {
+  if (value === undefined) return undefined;
+  const mode = value.toLowerCase();
+  if (!(AUTH_MODES as readonly string[]).includes(mode)) throw new UsageError(`${where} must be "simple" or "kerberos", not ${JSON.stringify(value.slice(0, 40))}.`, 'usage');
+  return mode as AuthMode;
+}
+
 function envFlag(value: string | undefined): boolean | undefined {
   if (value === undefined || value === '') return undefined;
   return !['0', 'false', 'no', 'off'].includes(value.toLowerCase());
@@ -275,13 +291,18 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
   for (const [name, server] of Object.entries(file.servers ?? {})) {
     if (server.capacity !== undefined) serverCapacity[name.toLowerCase()] = positiveInt(`"servers.${name.length > 64 ? `${name.slice(0, 64)}…` : name}.capacity" in the config file`, server.capacity, MAX_CAPACITY)!;
   }
+  // Kerberos by default only when no bind account is configured and a ticket cache exists.
+  const bindDn = pick('bindDn', flags.bindDn, nonEmpty(env.IMCTL_BIND_DN), file.bindDn, undefined);
+  const auth = pick('auth', authMode('--auth', flags.auth), authMode('IMCTL_AUTH', nonEmpty(env.IMCTL_AUTH)), authMode('"auth" in the config file', file.auth), !bindDn && ticketCacheExists(env) ? 'kerberos' : 'simple');
+
   const color = flags.color === false || (env.NO_COLOR !== undefined && env.NO_COLOR !== '') ? false : true;
 
   return {
     urls,
+    auth,
     domain: pick('domain', flags.domain, nonEmpty(env.IMCTL_DOMAIN), file.domain, undefined),
     dnsServer: pick('dnsServer', flags.dnsServer, nonEmpty(env.IMCTL_DNS_SERVER), file.dnsServer, undefined),
-    bindDn: pick('bindDn', flags.bindDn, nonEmpty(env.IMCTL_BIND_DN), file.bindDn, undefined),
+    bindDn,
     passwordFile,
     passwordFromEnv,
     startTls: pick('startTls', flags.starttls, envFlag(env.IMCTL_STARTTLS), file.startTls, false),
@@ -320,8 +341,9 @@ export function describeSettings(settings: Settings): string[] {
     ['url', 'urls', settings.urls.length ? settings.urls.join(', ') : '(none)'],
     ['domain', 'domain', settings.domain],
     ['dns server', 'dnsServer', settings.dnsServer],
-    ['bind as', 'bindDn', settings.bindDn],
-    ['password from', 'password', settings.passwordFromEnv ? 'IMCTL_PASSWORD' : settings.passwordFile ? `file ${settings.passwordFile}` : 'a prompt on the terminal'],
+    ['auth', 'auth', settings.auth],
+    ['bind as', 'bindDn', settings.auth === 'kerberos' ? undefined : settings.bindDn],
+    ['password from', 'password', settings.auth === 'kerberos' ? undefined : settings.passwordFromEnv ? 'IMCTL_PASSWORD' : settings.passwordFile ? `file ${settings.passwordFile}` : 'a prompt on the terminal'],
     ['starttls', 'startTls', settings.startTls],
     ['ca file', 'caFile', settings.caFile ?? '(system trust store)'],
     ['base dn', 'baseDn', settings.baseDn ?? "(the domain's defaultNamingContext)"],

@@ -66,6 +66,8 @@ export class Directory {
   private passwordValue: string | undefined;
   private closed = false;
   private rootDseValue: RootDse | undefined;
+  /** who the DC knows us as — the bind DN, or the Kerberos principal from the GSS context. */
+  boundAs: string | undefined;
   private readonly searchSlots = new Semaphore(MAX_OPEN_SEARCHES);
   /** The DC that answered; one run stays on it so it reads its own writes. */
   endpoint: Endpoint;
@@ -252,7 +254,9 @@ export class Directory {
   private async connect(endpoint: Endpoint): Promise<Client> {
     const { settings } = this.options;
     const secure = endpoint.url.startsWith('ldaps:');
-    if (!secure && !endpoint.startTls && !settings.allowCleartext) {
+    const kerberos = settings.auth === 'kerberos';
+    if (kerberos && !secure && !endpoint.startTls) throw (await import('./gssapi-bind.js')).kerberosNeedsTls(endpoint.url);
+    if (!kerberos && !secure && !endpoint.startTls && !settings.allowCleartext) {
       throw new UsageError(
         `Refusing to send the password in clear text to ${endpoint.url}: use ldaps://, add --starttls, or pass --allow-cleartext if you really mean it.`,
         'cleartext',
@@ -276,10 +280,18 @@ export class Directory {
     });
     try {
       if (!secure && endpoint.startTls) await client.startTLS(tlsOptions);
+      if (kerberos) {
+        // the ticket cache signs in; no password is read, prompted for or kept.
+        this.boundAs = await (await import('./gssapi-bind.js')).gssapiBind(client, endpoint.host);
+        this.options.log?.(`auth kerberos (${settings.sources.auth ?? 'default'}): bound as ${this.boundAs}`);
+        if (!this.rootDseValue) this.rootDseValue = await readRootDse(client);
+        return client;
+      }
       const bindDn = settings.bindDn;
       if (!bindDn) throw new UsageError('No bind account: give --bind-dn (a DN, user@domain or DOMAIN\\user), IMCTL_BIND_DN or "bindDn" in the config file.', 'no-bind-dn');
       if (this.passwordValue === undefined) this.passwordValue = await this.options.password();
       await client.bind(bindDn, this.passwordValue);
+      this.boundAs = bindDn;
       if (!this.rootDseValue) this.rootDseValue = await readRootDse(client);
       return client;
     } catch (error) {

@@ -29,6 +29,9 @@ export class LdapDirectory implements DirectoryPort {
   get baseDn() {
     return this.connection.baseDn;
   }
+  get boundAs() {
+    return this.connection.boundAs;
+  }
 
   servers = () => discoverServers(this.connection);
   countHomed = (serverDns: readonly string[]) => countHomed(this.connection, serverDns);

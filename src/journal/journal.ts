@@ -15,6 +15,8 @@ export interface JournalHeader {
   command: string;
   startedAt: string;
   server: string;
+  /** who was bound — the bind DN, or the Kerberos principal. */
+  boundAs?: string | undefined;
 }
 
 export interface JournalChange {
@@ -41,7 +43,7 @@ export class Journal {
     private readonly stream: WriteStream,
   ) {}
 
-  static open(command: string, server: string, env: NodeJS.ProcessEnv = process.env): Journal {
+  static open(command: string, server: string, env: NodeJS.ProcessEnv = process.env, boundAs?: string): Journal {
     const dir = journalDir(env);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     // A folder that already existed keeps its mode: make it owner-only too (the names of the
@@ -56,7 +58,7 @@ export class Journal {
     const path = join(dir, `${stamp}-${command}-${process.pid}.jsonl`);
     const stream = createWriteStream(path, { flags: 'wx', mode: 0o600 });
     const journal = new Journal(path, stream);
-    journal.writeLine({ type: 'run', version: 1, command, startedAt: new Date().toISOString(), server } satisfies JournalHeader);
+    journal.writeLine({ type: 'run', version: 1, command, startedAt: new Date().toISOString(), server, boundAs } satisfies JournalHeader);
     return journal;
   }
 

@@ -42,6 +42,8 @@ export interface DirectoryPort {
   readonly label: string;
   /** Where users are searched. */
   readonly baseDn: string;
+  /** Who the run is bound as: the bind DN/UPN, or the Kerberos principal. Recorded in journals. */
+  readonly boundAs: string | undefined;
 
   /** Every IM virtual server (home servers and routers), sorted by name. */
   servers(): Promise<ImServer[]>;

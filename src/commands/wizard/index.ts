@@ -45,7 +45,7 @@ export async function wizardCommand(context: Context, options: WizardOptions = {
     const c = out.color;
     out.print(`${c.bold('imctl wizard')} — Exchange Instant Messaging tasks. ${c.dim('Esc or Ctrl-C cancels; nothing is written before you confirm.')}`);
     const session = new WizardSession(context, prompts, await context.directory(), options.debounceMs ?? 200);
-    out.print(c.dim(`Connected to ${session.directory.label}; users under ${session.directory.baseDn}.`));
+    out.print(c.dim(`Connected to ${session.directory.label} as ${session.directory.boundAs ?? 'an unknown account'}; users under ${session.directory.baseDn}.`));
     const task = await prompts.select<Task>({
       message: 'What do you want to do?',
       choices: Object.entries(TASKS).map(([value, t]) => ({ value: value as Task, name: t.name, description: t.description })),
