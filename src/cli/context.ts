@@ -54,6 +54,7 @@ async function openDirectory(settings: Settings, out: Output, env: NodeJS.Proces
     endpoints,
     password: passwordSource(settings, env, out.interactive, prompt),
     log: (message) => out.debug(message),
+    warn: (message) => out.warn(message), // issue 16: a mid-run failover to another DC
   });
   out.debug(`using ${directory.label}; base ${directory.baseDn}`);
   return directory;

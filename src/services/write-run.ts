@@ -130,14 +130,14 @@ export async function executeTargets(
           settled.add(task.dn);
           done++;
           if (result.outcome === 'changed') {
-            journal!.record({ dn: task.dn, guid: task.target.guid ?? '', before: task.before, after: task.after });
+            journal!.record({ dn: task.dn, guid: task.target.guid ?? '', before: task.before, after: task.after, server: directory.endpoint.host /* issue 16 */ });
             emit(task.target, 'changed', null, task.target.plan);
           } else if (result.outcome === 'unknown') {
             // Sent, never answered, and the DC could not be asked: the entry is as before or as after.
             // The journal records it (marked unconfirmed) so that undo can still put it back.
             inDoubt++;
             failed++;
-            journal!.record({ dn: task.dn, guid: task.target.guid ?? '', before: task.before, after: task.after }, 'unconfirmed');
+            journal!.record({ dn: task.dn, guid: task.target.guid ?? '', before: task.before, after: task.after, server: directory.endpoint.host /* issue 16 */ }, 'unconfirmed');
             emit(task.target, 'failed', `in doubt: the change was sent but the connection was lost before the DC answered, and the DC could not be asked afterwards (${result.reason.replace(/\.$/, '')}); the entry is either unchanged or fully changed — a re-run settles it`);
           } else {
             failed++;
