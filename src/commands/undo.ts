@@ -30,5 +30,10 @@ export async function undoCommand(context: Context, path: string, options: Write
     return { ...base, plan };
   });
   context.out.info(`Undoing ${journal.header.command} of ${journal.header.startedAt} on ${journal.header.server}: ${journal.changes.length} recorded change(s).`);
+  // issue 16: another DC may not have received the journal's changes (entries look "as before") or a
+  // newer change (compare-and-set cannot see it, and replication then lets the later write win).
+  if (journal.header.server.toLowerCase() !== directory.endpoint.host.toLowerCase()) {
+    context.out.warn(`This journal was written on ${journal.header.server}; this run is on ${directory.endpoint.host}. An entry that still shows its old values here may only not have received the change yet, and a change made since on another DC that has not reached ${directory.endpoint.host} can be overwritten when the DCs replicate. Undo on ${journal.header.server}, or once the DCs have replicated.`);
+  }
   await executeTargets(context, directory, targets, { ...options, command: 'undo' });
 }
