@@ -200,10 +200,16 @@ samba_dns_tolerant() {
   die "samba-tool dns $* failed"
 }
 
-# replicate_nc TO FROM NC: TO pulls NC from FROM now.
+# replicate_nc TO FROM NC: TO pulls NC from FROM now. Retried: right after a DC restarts, its
+# partner's first pull fails on the connection it kept to the old process (WERR_NETNAME_DELETED).
 replicate_nc() {
-  lab_samba_tool drs replicate "$1.$DNS_DOMAIN" "$2.$DNS_DOMAIN" "$3" -s "$SMB_CONF" >>"$LOG_DIR/replicate.log" 2>&1 ||
-    { tail -5 "$LOG_DIR/replicate.log" >&2; return 1; }
+  local try
+  for try in 1 2 3; do
+    lab_samba_tool drs replicate "$1.$DNS_DOMAIN" "$2.$DNS_DOMAIN" "$3" -s "$SMB_CONF" >>"$LOG_DIR/replicate.log" 2>&1 && return 0
+    sleep 0.5
+  done
+  tail -5 "$LOG_DIR/replicate.log" >&2
+  return 1
 }
 
 # replicate_all [NC...]: both directions, every naming context unless told.

@@ -55,8 +55,27 @@ export async function searchOn(dc: LabDc, base: string, filter: string, attribut
 }
 
 export type ImKey = 'address' | 'meta' | 'physical' | 'server';
-/** The low 16 bits of the IM attributes' attids: the last arc of their OIDs (1.2.840.113556.1.4.7000.102.703x). */
-const IM_ATTID_LOW: Record<number, ImKey> = { 7038: 'address', 7035: 'meta', 7036: 'physical', 7037: 'server' };
+const IM_KEYS: Record<string, ImKey> = { msexchimaddress: 'address', msexchimmetaphysicalurl: 'meta', msexchimphysicalurl: 'physical', msexchimvirtualserver: 'server' };
+
+/**
+ * The attids replPropertyMetaData names the IM attributes by. Attributes added to the schema after
+ * the forest was created get a random msDS-IntId, and that is their attid in the metadata (not the
+ * one derived from the OID); the schema replicates, so both DCs agree.
+ */
+let attids: Map<number, ImKey> | undefined;
+async function imAttids(dc: LabDc): Promise<Map<number, ImKey>> {
+  if (attids) return attids;
+  const filter = `(|${Object.keys(IM_KEYS).map((n) => `(lDAPDisplayName=${n})`).join('')})`;
+  const found = await searchOn(dc, `CN=Schema,${lab().configDn}`, filter, ['lDAPDisplayName', 'msDS-IntId'], 'one');
+  const map = new Map<number, ImKey>();
+  for (const e of found) {
+    const id = Number(e.attrs['msds-intid']?.[0]);
+    if (!Number.isFinite(id)) throw new Error(`no msDS-IntId on ${e.dn}`);
+    map.set(id >>> 0, IM_KEYS[e.attrs['ldapdisplayname']![0]!.toLowerCase()]!);
+  }
+  if (map.size !== 4) throw new Error(`expected the 4 IM attributes in the schema, found ${map.size}`);
+  return (attids = map);
+}
 
 /** One attribute's replication stamp: AD settles conflicts by version, then time, then invocation id. */
 export interface Stamp {
@@ -79,13 +98,13 @@ function guidText(b: Buffer): string {
 }
 
 /** replPropertyMetaData (MS-DRSR): a 16-byte header, then 48 bytes per attribute. */
-export function imStamps(base64: string): Partial<Record<ImKey, Stamp>> {
+export function imStamps(base64: string, ids: Map<number, ImKey>): Partial<Record<ImKey, Stamp>> {
   const blob = Buffer.from(base64, 'base64');
   const stamps: Partial<Record<ImKey, Stamp>> = {};
   const count = blob.readUInt32LE(8);
   for (let i = 0; i < count; i++) {
     const at = 16 + i * 48;
-    const key = IM_ATTID_LOW[blob.readUInt32LE(at) & 0xffff];
+    const key = ids.get(blob.readUInt32LE(at));
     if (!key) continue;
     stamps[key] = { version: blob.readUInt32LE(at + 4), time: Number(blob.readBigUInt64LE(at + 8)), invocationId: guidText(blob.subarray(at + 16, at + 32)) };
   }
@@ -101,10 +120,10 @@ export async function usersOn(dc: LabDc, ou: string): Promise<Map<string, DcEntr
     // parseLdif decoded the binary metadata as UTF-8: read it again as base64 from a raw search.
     out.set(a('samaccountname')!, { dn: e.dn, sam: a('samaccountname')!, im: { address: a('msexchimaddress'), meta: a('msexchimmetaphysicalurl'), physical: a('msexchimphysicalurl'), server: a('msexchimvirtualserver') }, stamps: {} });
   }
-  const raw = await rawMetadata(dc, ou);
+  const [raw, ids] = await Promise.all([rawMetadata(dc, ou), imAttids(dc)]);
   for (const [sam, base64] of raw) {
     const entry = out.get(sam);
-    if (entry) entry.stamps = imStamps(base64);
+    if (entry) entry.stamps = imStamps(base64, ids);
   }
   return out;
 }
