@@ -315,6 +315,14 @@ dc2_command() {
   return 0
 }
 
+dc2_status() {
+  local pid
+  if ! dc2_joined; then echo "  dc2:      none in this lab (reset builds one)"
+  elif pid=$(in_dc2 recorded_pid 2>/dev/null) && dc2_running; then echo "  dc2:      running (pid $pid), ldaps://$DC2_IP ($DC2_HOST.$DNS_DOMAIN), DNS $DC2_IP:$(dns_port); replicates on \`lab.sh replicate\`"
+  else echo "  dc2:      stopped (lab.sh start-dc 2)"
+  fi
+}
+
 dc2_usage() {
   cat <<EOF
   replicate [NC...]   dc1 and dc2 replicate both ways now (every naming context unless named)

@@ -678,6 +678,7 @@ cmd_status() {
     echo "  gc:       ldap://localhost:3268, ldaps://localhost:3269"
     echo "  dns:      127.0.0.1:$(dns_port) (udp/tcp)"
     echo "  bind as:  $ADMIN_UPN, password in $PW_FILE"
+    dc2_status
     return 0
   fi
   if [ -f "$MARKER" ]; then echo "stopped (provisioned in $LAB)"; else echo "stopped (not provisioned: $LAB)"; fi
