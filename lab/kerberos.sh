@@ -152,19 +152,6 @@ EOF
   date -u +%Y-%m-%dT%H:%M:%SZ >"$KRB5_MARKER"
 }
 
-# A lab provisioned before Kerberos was added (samba already running): add it once, snapshot included.
-kerberos_catch_up() {
-  if [ -f "$KRB5_MARKER" ]; then ensure_kerberos_addon; return 0; fi
-  log "this lab predates its Kerberos part: adding it"
-  step "packages" ensure_packages
-  # From the seeded state: the new snapshot must not take in what earlier test runs left behind.
-  step "stop samba" stop_samba quick
-  step "copy back snapshot" copy_back_snapshot
-  step "start samba" start_samba
-  step "kerberos" setup_kerberos
-  step "snapshot" take_snapshot
-}
-
 # kinit as the admin and the operator with the lab's krb5.conf, and get the DC's ldap/ ticket.
 verify_kerberos() {
   local cc="$RUN_DIR/krb5cc_verify" who

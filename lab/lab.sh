@@ -18,6 +18,8 @@ REALM=LAB.IMCTL.TEST
 DNS_DOMAIN=lab.imctl.test
 NETBIOS=LAB
 DC_HOST=dc1
+DC_IP=127.0.0.1                 # where this DC answers; lab/dc2.sh runs the same code for dc2 on 127.0.0.2
+DC_INTERFACES="127.0.0.1 ::1"   # smb.conf interfaces: only these (dc2 binds 127.0.0.2 on the same ports)
 BASE_DN='DC=lab,DC=imctl,DC=test'
 CONFIG_DN="CN=Configuration,$BASE_DN"
 ADMIN_UPN="Administrator@$DNS_DOMAIN"
@@ -45,13 +47,18 @@ SEED_DIR="$LAB/seed"            # generated LDIF and plan.json
 SNAP_DIR="$LAB/snapshot"        # copy of $SAMBA_DIR taken at the end of the first `up`
 PW_FILE="$LAB/admin.password"
 DNS_PORT_FILE="$LAB/dns.port"
+FORMAT_FILE="$LAB/.format"     # what this lab.sh builds; an older lab is rebuilt by `up`
+LAB_FORMAT=3                    # 1 dc1; 2 + Kerberos; 3 + the second DC
 MARKER="$LAB/.provisioned"      # written last: a lab without it is half-built and gets rebuilt
 LOCK_FILE="$LAB/.lock"
 
-PACKAGES=(samba-ad-dc samba-ad-provision winbind ldb-tools ldap-utils openssl)
+PACKAGES=(samba-ad-dc samba-ad-provision winbind ldb-tools ldap-utils openssl libnss-wrapper libresolv-wrapper)
 # Kerberos: the KDC, krb5.conf, the ldap/ SPN and a delegated IM operator (adds to PACKAGES).
 # shellcheck source=lab/kerberos.sh
 source "$LAB_SRC/kerberos.sh"
+# The second, replicating DC and the cwrap name resolution both DCs use (dc2_* and cwrap_* functions).
+# shellcheck source=lab/dc2.sh
+source "$LAB_SRC/dc2.sh"
 
 # --- output helpers -----------------------------------------------------------------------------
 now() { date +%s.%N; }
@@ -149,6 +156,7 @@ on_exit() {
   if [ "$rc" != 0 ] && [ -n "$PROVISIONING" ]; then
     log "provisioning failed: stopping samba; logs stay in $LOG_DIR; the next up starts over"
     stop_samba || true
+    dc2_stop || true
   fi
 }
 trap on_exit EXIT
@@ -183,17 +191,16 @@ recorded_pid() {
 }
 # Anonymous RootDSE read over plain LDAP: anonymous reads need no TLS.
 rootdse_answers() {
-  ldapsearch -H ldap://127.0.0.1 -x -o nettimeout=3 -b '' -s base namingContexts >/dev/null 2>&1
+  ldapsearch -H "ldap://$DC_IP" -x -o nettimeout=3 -b '' -s base namingContexts >/dev/null 2>&1
 }
 is_running() {
   local pid
   pid=$(recorded_pid) && rootdse_answers
 }
-# PIDs listening on a TCP or UDP port (on any address).
-port_pids() {
-  ss -Htulnp "( sport = :$1 )" 2>/dev/null | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u
-}
-port_busy() { [ -n "$(ss -Htuln "( sport = :$1 )" 2>/dev/null)" ]; }
+# Sockets on a TCP or UDP port at this DC's addresses or the wildcard (two DCs share the port numbers).
+port_lines() { ss -Htulnp "( sport = :$1 )" 2>/dev/null | awk -v p=":$1" -v a=" ${DC_INTERFACES//\/8/} 0.0.0.0 * :: " '{ l = substr($5, 1, length($5) - length(p)); gsub(/[][]/, "", l); sub(/%.*/, "", l) } index(a, " " l " ")'; }
+port_pids() { port_lines "$1" | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u; }
+port_busy() { [ -n "$(port_lines "$1")" ]; }
 lab_ports() { echo 389 636 3268 3269 135 "$(dns_port)"; }
 
 # Refuse to start if a port Samba needs is held by something that is not this lab.
@@ -240,7 +247,8 @@ make_ca() {
 }
 
 make_server_cert() {
-  local san="IP:127.0.0.1,IP:::1" h
+  local san="" h
+  for h in ${DC_INTERFACES//\/8/}; do san="$san${san:+,}IP:$h"; done
   for h in $(cert_hostnames); do san="$san,DNS:$h"; done
   {
     echo 'basicConstraints=critical,CA:FALSE'
@@ -250,7 +258,7 @@ make_server_cert() {
   } >"$TLS_DIR/server.ext"
   (umask 077 && openssl req -newkey rsa:2048 -nodes -sha256 -keyout "$TLS_DIR/server.key" \
     -out "$TLS_DIR/server.csr" -subj "/O=imctl lab/CN=$DC_HOST.$DNS_DOMAIN" >>"$LOG_DIR/openssl.log" 2>&1)
-  openssl x509 -req -sha256 -days 3650 -in "$TLS_DIR/server.csr" -CA "$CA_FILE" -CAkey "$TLS_DIR/ca.key" \
+  openssl x509 -req -sha256 -days 3650 -in "$TLS_DIR/server.csr" -CA "$CA_FILE" -CAkey "${CA_FILE%.pem}.key" \
     -CAcreateserial -out "$TLS_DIR/server.pem" -extfile "$TLS_DIR/server.ext" >>"$LOG_DIR/openssl.log" 2>&1
   chmod 600 "$TLS_DIR/server.key" # samba refuses a key readable by others
   log "server certificate names: $san"
@@ -305,8 +313,8 @@ write_smb_conf() {
 	realm = $REALM
 	workgroup = $NETBIOS
 	server role = active directory domain controller
-	# loopback only
-	interfaces = lo
+	# loopback only, this DC's own addresses
+	interfaces = $DC_INTERFACES
 	bind interfaces only = yes
 	private dir = $SAMBA_DIR/private
 	state directory = $SAMBA_DIR/state
@@ -321,9 +329,7 @@ write_smb_conf() {
 	log file = $LOG_DIR/log.%m
 	logging = file
 	max log size = 20000
-	# LDAP, DNS, and RPC only for samba-tool dns (endpoint mapper on 127.0.0.1:135)
-	server services = ldap dns rpc kdc
-	dcerpc endpoint servers = epmapper dnsserver
+$(dc_services_conf)
 	dns port = $(dns_port)
 	# empty: names outside the lab's zones get NXDOMAIN at once instead of a time-out
 	dns forwarder =
@@ -358,6 +364,7 @@ start_samba() {
       [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null || true
     done
     export HOME="$LAB/home"
+    cwrap_export # names of both DCs without /etc/hosts (lab/dc2.sh)
     exec setsid samba -F -M single -s "$SMB_CONF" -l "$LOG_DIR" --maximum-runtime=$SAMBA_MAX_RUNTIME \
       </dev/null >>"$LOG_DIR/samba.stdout" 2>&1
   ) &
@@ -465,7 +472,7 @@ setup_dns() {
   # Provisioning on loopback gives the DC no address: add one. dc0 names an address where nothing
   # listens, and its SRV record is preferred, so DC location must fail over to dc1.
   samba_dns add "$DNS_DOMAIN" dc1 A 127.0.0.1
-  samba_dns add "$DNS_DOMAIN" dc0 A 127.0.0.2
+  samba_dns add "$DNS_DOMAIN" dc0 A 127.0.0.9 # 127.0.0.2 is dc2
   local zone name pair
   for pair in "$DNS_DOMAIN _ldap._tcp" "_msdcs.$DNS_DOMAIN _ldap._tcp.dc"; do
     read -r zone name <<<"$pair"
@@ -553,10 +560,13 @@ write_lab_json() {
 # Samba must be stopped: copying live mdb files could catch a half-written transaction.
 take_snapshot() {
   stop_samba quick
+  dc2_stop
   rm -rf "$SNAP_DIR"
   mkdir -p "$SNAP_DIR"
   cp -a --reflink=auto "$SAMBA_DIR" "$SNAP_DIR/samba"
+  dc2_snapshot_save # both DCs stopped, so their replication state is consistent
   start_samba
+  dc2_up
 }
 
 copy_back_snapshot() {
@@ -564,6 +574,7 @@ copy_back_snapshot() {
   rm -rf "$SAMBA_DIR" "$RUN_DIR/lock"
   cp -a --reflink=auto "$SNAP_DIR/samba" "$SAMBA_DIR"
   mkdir -p "$RUN_DIR/lock"
+  dc2_snapshot_restore
 }
 
 # --- commands -------------------------------------------------------------------------------------
@@ -596,14 +607,29 @@ full_provision() {
   step "verify" verify_lab
   step "lab.json / imctl.json" write_lab_json
   step "kerberos" setup_kerberos
+  # After the Kerberos part, so the join copies the operator, its OU and the SPNs.
+  step "second DC (join dc2)" dc2_provision
+  echo "$LAB_FORMAT" >"$FORMAT_FILE"
   step "snapshot" take_snapshot
   date -u +%Y-%m-%dT%H:%M:%SZ >"$MARKER"
   PROVISIONING=""
 }
 
 cmd_up() {
+  # A lab built by an older lab.sh lacks what the tests now need (Kerberos, the second DC): a
+  # consistent two-DC snapshot cannot be patched in, so it is rebuilt from nothing (a few minutes).
+  if [ -f "$MARKER" ] && [ "$(cat "$FORMAT_FILE" 2>/dev/null)" != "$LAB_FORMAT" ]; then
+    log "this lab was built by an older lab.sh (format $(cat "$FORMAT_FILE" 2>/dev/null || echo 1), now $LAB_FORMAT): rebuilding it"
+    step "stop and delete lab" wipe_lab
+    check_ports_free
+    full_provision
+    print_timings
+    log "lab running: $LDAPS_URL (CA $CA_FILE), DNS 127.0.0.1:$(dns_port)"
+    return 0
+  fi
   if is_running; then
     log "lab already running (pid $(cat "$PID_FILE"), $LDAPS_URL)"
+    dc2_up
     return 0
   fi
   # A samba that is alive but not answering yet (another start in progress, or hung): wait a bit.
@@ -617,7 +643,8 @@ cmd_up() {
   if [ -f "$MARKER" ]; then
     [ -f "$SMB_CONF" ] || die "$LAB is marked provisioned but has no smb.conf: run reset"
     step "start samba" start_samba
-    kerberos_catch_up
+    dc2_up
+    ensure_kerberos_addon
   else
     if [ -e "$SAMBA_DIR" ]; then
       log "found a half-built lab (no $MARKER): rebuilding it"
@@ -630,6 +657,7 @@ cmd_up() {
 }
 
 cmd_down() {
+  dc2_down
   if recorded_pid >/dev/null; then
     step "stop samba" stop_samba
     print_timings
@@ -641,6 +669,7 @@ cmd_down() {
 # Delete the lab folder's content, all but the lock we hold.
 wipe_lab() {
   stop_samba
+  dc2_stop
   find "$LAB" -mindepth 1 -maxdepth 1 ! -name "$(basename "$LOCK_FILE")" -exec rm -rf {} +
 }
 
@@ -655,8 +684,10 @@ cmd_reset() {
 cmd_restore() {
   [ -f "$MARKER" ] || die "no provisioned lab in $LAB: run up"
   step "stop samba" stop_samba quick
+  dc2_stop
   step "copy back snapshot" copy_back_snapshot
   step "start samba" start_samba
+  dc2_up
   print_timings
 }
 
@@ -670,6 +701,7 @@ cmd_status() {
     echo "  gc:       ldap://localhost:3268, ldaps://localhost:3269"
     echo "  dns:      127.0.0.1:$(dns_port) (udp/tcp)"
     echo "  bind as:  $ADMIN_UPN, password in $PW_FILE"
+    dc2_status
     return 0
   fi
   if [ -f "$MARKER" ]; then echo "stopped (provisioned in $LAB)"; else echo "stopped (not provisioned: $LAB)"; fi
@@ -710,6 +742,7 @@ usage: bash lab/lab.sh <command>      (npm run lab -- <command>)
   restore  return to the freshly seeded state from the snapshot (a few seconds)
   status   running/stopped, pid, URLs (exit 0 running, 3 stopped)
   env      export lines for eval: eval "\$(bash lab/lab.sh env)"
+$(dc2_usage)
 lab folder: \${IMCTL_LAB_DIR:-<repo>/.lab} = $LAB
 EOF
 }
@@ -724,6 +757,7 @@ main() {
     restore) require_root; take_lock; cmd_restore ;;
     status) cmd_status ;;
     env) cmd_env ;;
+    replicate | showrepl | stop-dc | start-dc) require_root; dc2_command "$@" ;;
     -h | --help | help) usage ;;
     *) usage; exit 2 ;;
   esac

@@ -40,5 +40,6 @@ async function openDirectory(settings: Settings, out: Output, env: NodeJS.Proces
   return openLdapDirectory(settings, {
     password: passwordSource(settings, env, out.interactive, prompt),
     log: (message) => out.debug(message),
+    warn: (message) => out.warn(message),
   });
 }

@@ -8,7 +8,8 @@ export async function undoCommand(context: Context, path: string, options: Write
   checkWriteFlags(options);
   const journal = await readJournal(path);
   const directory = await context.directory();
-  const targets = await planUndo(directory, journal);
+  const { targets, notices } = await planUndo(directory, journal);
+  for (const notice of notices) context.out.warn(notice);
   context.out.info(`Undoing ${journal.header.command} of ${journal.header.startedAt} on ${journal.header.server}: ${journal.changes.length} recorded change(s).`);
   await runWrite(context, directory, targets, { ...options, command: 'undo' });
 }

@@ -55,6 +55,8 @@ export interface ConnectOptions {
   /** Asked once, when the first bind needs it; kept in memory only for re-binds. */
   password: () => Promise<string>;
   log?: (message: string) => void;
+  /** Told when a lost DC makes the run continue on another endpoint (the admin must know). */
+  warn?: (message: string) => void;
 }
 
 /** Attempts after the first; with the back-off below a DC has about 9 s to come back. */
@@ -69,7 +71,10 @@ export class Directory {
   /** who the DC knows us as — the bind DN, or the Kerberos principal from the GSS context. */
   boundAs: string | undefined;
   private readonly searchSlots = new Semaphore(MAX_OPEN_SEARCHES);
-  /** The DC that answered; one run stays on it so it reads its own writes. */
+  /**
+   * The DC that answered; one run stays on it so it reads its own writes — until that DC stops
+   * answering, when `reconnect` moves the run to the next endpoint (see there).
+   */
   endpoint: Endpoint;
 
   private constructor(private readonly options: ConnectOptions) {
@@ -198,11 +203,44 @@ export class Directory {
     if (this.client?.isConnected) return this.client;
     if (!this.reconnecting) {
       this.options.log?.(`reconnecting to ${this.endpoint.host}`);
-      this.reconnecting = this.connect(this.endpoint)
+      this.reconnecting = this.reconnect()
         .then((client) => (this.client = client))
         .finally(() => (this.reconnecting = undefined));
     }
     return this.reconnecting;
+  }
+
+  /**
+   * Reconnect after a lost connection: to the same DC first (a restarted DC, a dropped socket);
+   * if it does not answer and other endpoints were given (several --url, or --domain), fail over
+   * to the next that does, in order, wrapping round. A write whose answer was lost is then
+   * re-read on the new DC by the writer: a replica that has not yet received the write shows the
+   * entry as before, so the writer re-does it there — the same values, which replication later
+   * settles with the first DC's copy (AD keeps one per attribute). Writes the first DC had already
+   * confirmed reach the new DC only when the first one replicates again.
+   */
+  private async reconnect(): Promise<Client> {
+    try {
+      return await this.connect(this.endpoint);
+    } catch (error) {
+      const endpoints = this.options.endpoints;
+      if (endpoints.length < 2 || !(error instanceof DirectoryError) || !error.transient) throw error;
+      const from = this.endpoint;
+      const start = Math.max(0, endpoints.indexOf(from));
+      for (let i = 1; i < endpoints.length; i++) {
+        const next = endpoints[(start + i) % endpoints.length]!;
+        try {
+          const client = await this.connect(next);
+          this.endpoint = next;
+          this.options.warn?.(`${from.host} stopped answering (${error.message.split('\n')[0]}); this run continues on ${next.host} (${next.url}). Writes ${from.host} had confirmed reach ${next.host} only when it replicates.`);
+          return client;
+        } catch (nextError) {
+          if (!(nextError instanceof DirectoryError) || !nextError.transient) throw nextError;
+          this.options.log?.(`${next.host} failed too: ${nextError.message}`);
+        }
+      }
+      throw error;
+    }
   }
 
   /** Forget a client whose connection failed; the next operation reconnects. */

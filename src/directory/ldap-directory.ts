@@ -15,6 +15,8 @@ export interface OpenOptions {
   /** Asked once, when the first bind needs it. */
   password: () => Promise<string>;
   log: (message: string) => void;
+  /** Said to the admin whatever -v: e.g. a failover to another DC in the middle of a run. */
+  warn: (message: string) => void;
 }
 
 export class LdapDirectory implements DirectoryPort {
@@ -62,7 +64,7 @@ export async function openLdapDirectory(settings: Settings, options: OpenOptions
   if (endpoints.length === 0) {
     throw new UsageError('No domain controller to talk to: give --url (or IMCTL_URL, or "url" in the config file), or --domain to find DCs by DNS.', 'no-url');
   }
-  const connection = await Directory.open({ settings, endpoints, password: options.password, log: options.log });
+  const connection = await Directory.open({ settings, endpoints, password: options.password, log: options.log, warn: options.warn });
   options.log(`using ${connection.label}; base ${connection.baseDn}`);
   return new LdapDirectory(connection);
 }

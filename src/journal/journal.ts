@@ -31,6 +31,8 @@ export interface JournalChange {
   before: ImState;
   after: ImState;
   at: string;
+  /** The DC that took the write (after a mid-run failover it is not the header's `server`). */
+  server?: string;
 }
 
 export function journalDir(env: NodeJS.ProcessEnv = process.env): string {

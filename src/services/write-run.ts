@@ -121,7 +121,8 @@ export async function executeTargets(app: AppContext, directory: DirectoryPort, 
       try {
         await directory.write(tasks, { concurrency: app.settings.concurrency, signal: app.signal }, (task, result) => {
           settled.add(task.target);
-          const record = { dn: task.dn, guid: task.target.guid ?? '', before: task.before, after: task.after };
+          // The DC that took the write: after a failover mid-run it is not the one the run started on.
+          const record = { dn: task.dn, guid: task.target.guid ?? '', before: task.before, after: task.after, server: directory.dcHost };
           if (result.outcome === 'changed') {
             journal!.record(record);
             emit(task.target, 'changed', null, task.target.plan);
