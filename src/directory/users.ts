@@ -22,12 +22,17 @@ const NAMES_PER_SEARCH = 100;
  */
 const SCAN_THRESHOLD = 50_000;
 
-export function toUserRecord(entry: DirEntry): UserRecord {
+function imStateOf(entry: DirEntry): ImState {
   const im: ImState = {};
   for (const attribute of IM_ATTRIBUTES) {
     const value = entry.get(attribute);
     if (value !== undefined) im[attribute] = value;
   }
+  return im;
+}
+
+export function toUserRecord(entry: DirEntry): UserRecord {
+  const im = imStateOf(entry);
   const uac = Number(entry.get('userAccountControl') ?? '0');
   return {
     dn: entry.dn,
@@ -255,11 +260,6 @@ export function accountExpiresAt(value: string | undefined): number | undefined 
 }
 
 function toAuditUser(entry: DirEntry): AuditUser {
-  const im: ImState = {};
-  for (const attribute of IM_ATTRIBUTES) {
-    const value = entry.get(attribute);
-    if (value !== undefined) im[attribute] = value;
-  }
   return {
     dn: entry.dn,
     guid: entry.buffer('objectGUID')?.toString('hex') ?? '',
@@ -267,7 +267,7 @@ function toAuditUser(entry: DirEntry): AuditUser {
     mailNickname: entry.get('mailNickname'),
     accountDisabled: (Number(entry.get('userAccountControl') ?? '0') & 2) === 2,
     expiresAt: accountExpiresAt(entry.get('accountExpires')),
-    im,
+    im: imStateOf(entry),
   };
 }
 
