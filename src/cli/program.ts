@@ -201,19 +201,21 @@ Examples:
     );
 
   // issue 13: audit
-  writeOptions(
-    program
-      .command('audit')
-      .description('first contact with an existing directory: duplicates, partial state, values that disagree, orphans, over capacity, idle seats, _rvp SRV, changed aliases')
-      .option('--fix', 'repair what is certain: partial state on a known home server, the private URL\'s host, orphans (placed as enable places)')
-      .option('--normalize-case', 'rewrite values that differ from imctl\'s only in case to lower case')
-      .option('--disable-idle', 'clear IM on idle seats (disabled or expired accounts still homed)')
-      .option('--no-dns', 'skip the _rvp._tcp SRV checks'),
-  )
+  program
+    .command('audit')
+    .description('first contact with an existing directory: duplicates, partial state, values that disagree, orphans, over capacity, idle seats, _rvp SRV, changed aliases')
+    .option('--fix', 'repair what is certain: partial state on a known home server, the private URL\'s host, orphans (placed as enable places)')
+    .option('--normalize-case', 'rewrite values that differ from imctl\'s only in case to lower case')
+    .option('--disable-idle', 'clear IM on idle seats (disabled or expired accounts still homed)')
+    .option('--no-dns', 'skip the _rvp._tcp SRV checks')
+    .option('--report <file>', 'write every finding, one per line, to FILE (.csv or .json)')
+    .option('-n, --dry-run', 'with a repair flag: show exactly what would change; write nothing')
+    .option('-y, --yes', 'with a repair flag: do not ask for confirmation')
+    .option('--ldif <file>', 'with a repair flag: write the repairs as LDIF for ldapmodify ("-" for stdout) instead of applying them')
     .addHelpText(
       'after',
       `
---report FILE (.csv or .json) lists every finding, one per line. Duplicates are never changed.
+Repairs go through the write path (journal, undo, compare-and-set). Duplicates are never changed.
 Exit codes: 0 clean, 3 findings remain (alias changes and case-only values are informational).
 
 Examples:
