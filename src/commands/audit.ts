@@ -3,12 +3,13 @@
  * a summary per finding kind, writes `--report FILE`, and with --fix / --normalize-case /
  * --disable-idle hands the certain repairs to the one write path. Exit 0 clean, 3 findings remain.
  */
-import { FindingsRemain, type Finding } from '../core/audit.js';
+import { FindingsRemain } from '../core/audit.js';
 import { UsageError } from '../core/errors.js';
 import { createResolver } from '../dns/resolver.js';
 import { findingReportFormat, writeFindingReport } from '../io/finding-report.js';
 import { ReportError } from '../io/report.js';
-import { planAuditRepairs, runAudit, type AuditReport } from '../services/audit.js';
+import { findingsRemaining, planAuditRepairs, runAudit, type AuditReport } from '../services/audit.js';
+import type { Target } from '../services/write-run.js';
 import type { Output } from '../ui/output.js';
 import { renderTable } from '../ui/table.js';
 import type { Context } from './context.js';
@@ -50,37 +51,24 @@ export async function auditCommand(context: Context, options: AuditCommandOption
     out.info(`Report: ${options.report} (${report.findings.length} finding(s))`);
   }
 
-  let fixed = new Set<Finding>();
+  const repairs = { fix: !!options.fix, normalizeCase: !!options.normalizeCase, disableIdle: !!options.disableIdle };
+  let written: Target[] = [];
   if (!repairing) {
     if (out.json) out.printJson(report);
     else renderAudit(out, report, resolver?.server);
   } else {
     if (!out.json) renderAudit(out, report, resolver?.server);
-    const repairs = { fix: !!options.fix, normalizeCase: !!options.normalizeCase, disableIdle: !!options.disableIdle };
     const targets = planAuditRepairs(run, repairs);
     if (!out.json) out.print(targets.length > 0 ? `Repairs: ${targets.length} user(s).` : 'Nothing to repair with the options given.');
-    // The write path prints the one --json document, with the audit inside it.
+    // The write path prints the one --json document, with the audit inside it. A failed write throws (exit 3).
     await runWrite(context, directory, targets, { dryRun: options.dryRun, yes: options.yes, ldif: options.ldif, command: 'audit', jsonExtra: { audit: report } });
-    if (!options.dryRun && options.ldif === undefined) {
-      // runWrite returned: every repair was written (a failure would have thrown, exit 3).
-      const repairedDns = new Set(targets.map((t) => t.dn));
-      fixed = new Set(report.findings.filter((f) => f.dn && repairedDns.has(f.dn) && f.repair && appliedBy(f, repairs)));
-    }
+    if (!options.dryRun && options.ldif === undefined) written = targets;
   }
-  const remaining = report.findings.filter((f) => !f.repair || !fixed.has(f)).filter((f) => !isInformational(report, f));
+  const remaining = findingsRemaining(report, written, repairs);
   if (remaining.length > 0) {
-    throw new FindingsRemain(`${remaining.length} finding(s) remain${fixed.size > 0 ? ` after ${fixed.size} repaired` : ''}.${repairing ? '' : ' "imctl audit --fix" repairs what is certain; see --help.'}`);
+    const repaired = report.problems - remaining.length;
+    throw new FindingsRemain(`${remaining.length} finding(s) remain${repaired > 0 ? ` after ${repaired} repaired` : ''}.${repairing ? '' : ' "imctl audit --fix" repairs what is certain; see --help.'}`);
   }
-}
-
-function appliedBy(finding: Finding, repairs: { fix: boolean; normalizeCase: boolean; disableIdle: boolean }): boolean {
-  if (finding.repair === 'normalize-case') return repairs.normalizeCase;
-  if (finding.repair === 'clear-idle') return repairs.disableIdle;
-  return repairs.fix;
-}
-
-function isInformational(report: AuditReport, finding: Finding): boolean {
-  return report.summary.find((row) => row.kind === finding.kind)?.informational ?? false;
 }
 
 export function renderAudit(out: Output, report: AuditReport, dnsServer: string | undefined): void {

@@ -4,7 +4,7 @@
  * as write-path targets (the command hands them to the one write path).
  */
 import { capacityFor, type Settings } from '../config/settings.js';
-import { auditDirectory, FINDING_KINDS, FINDING_TITLES, INFORMATIONAL, problems, type AuditServer, type AuditUser, type Finding, type FindingKind, type RvpAnswer } from '../core/audit.js';
+import { auditDirectory, FINDING_KINDS, FINDING_TITLES, INFORMATIONAL, problems, type Repair, type AuditServer, type AuditUser, type Finding, type FindingKind, type RvpAnswer } from '../core/audit.js';
 import { repairUser, REPAIR_TEXT, type RepairOptions } from '../core/audit-repair.js';
 import { ImctlError } from '../core/errors.js';
 import { writePlan } from '../core/provision.js';
@@ -157,4 +157,20 @@ export function planAuditRepairs(run: AuditRun, options: RepairOptions): Target[
     targets.push({ name: user.sAMAccountName || user.dn, action: 'repair', dn: user.dn, guid: user.guid, summary: text.join(', '), plan: writePlan(user.im, repair.after) });
   }
   return targets;
+}
+
+/** Which option carries out a repair. */
+function enabledBy(repair: Repair, options: RepairOptions): boolean {
+  if (repair === 'normalize-case') return options.normalizeCase;
+  if (repair === 'clear-idle') return options.disableIdle;
+  return options.fix;
+}
+
+/**
+ * The problems (informational findings aside) still in the directory after `written` targets
+ * were carried out — all of them when nothing was written (no repair flag, --dry-run, --ldif).
+ */
+export function findingsRemaining(report: AuditReport, written: readonly Target[], options: RepairOptions): Finding[] {
+  const repaired = new Set(written.map((t) => t.dn));
+  return problems(report.findings).filter((f) => !(f.dn && f.repair && repaired.has(f.dn) && enabledBy(f.repair, options)));
 }

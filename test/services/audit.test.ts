@@ -7,7 +7,7 @@ import { loadSettings, type GlobalFlags } from '../../src/config/settings.js';
 import { DnsError } from '../../src/dns/resolver.js';
 import { imValues, type ImServer } from '../../src/core/im-model.js';
 import type { UserRecord } from '../../src/core/user-record.js';
-import { planAuditRepairs, runAudit } from '../../src/services/audit.js';
+import { findingsRemaining, planAuditRepairs, runAudit } from '../../src/services/audit.js';
 import { MemoryDirectory } from '../support/memory-directory.js';
 
 const vs = (n: string) => `CN=IM Virtual Server,CN=InstMsg,CN=Protocols,CN=${n},CN=Servers,CN=Configuration,DC=corp,DC=test`;
@@ -82,5 +82,17 @@ describe('planAuditRepairs', () => {
     const run = await runAudit(new MemoryDirectory([EAST, WEST], [a, b]), settings());
     expect(run.report.findings.map((f) => f.kind)).toContain('duplicate-address');
     expect(planAuditRepairs(run, { fix: true, normalizeCase: true, disableIdle: true })).toEqual([]);
+  });
+});
+
+describe('findingsRemaining', () => {
+  it('problems minus those repaired by written targets under the options that enable them; informational ones never count', async () => {
+    const cased = { ...user('c', EAST), im: { ...imValues('c', DOMAIN, EAST), msExchIMAddress: 'C@im.corp.test' } };
+    const run = await runAudit(new MemoryDirectory([EAST, WEST, ROUTER], [user('r', ROUTER), cased]), settings());
+    const options = { fix: true, normalizeCase: true, disableIdle: false };
+    expect(findingsRemaining(run.report, [], options).map((f) => f.kind)).toEqual(['orphan']);
+    const targets = planAuditRepairs(run, options);
+    expect(targets).toHaveLength(2);
+    expect(findingsRemaining(run.report, targets, options)).toEqual([]);
   });
 });
