@@ -383,7 +383,7 @@ function imAttrs({ alias, domain = IM_DOMAIN, server = 'EXCH4', physicalHost = h
 }
 const without = (o, ...keys) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
 /** accountExpires of 2012-01-01 (FILETIME): an expired account. */
-const EXPIRED = '129698640000000000';
+const EXPIRED = '129698496000000000';
 
 // `finding`: the audit finding kind this user is seeded for; `caseOnly`: values differ from imctl's in case only.
 export const AUDIT_USERS = [
