@@ -3,7 +3,7 @@
  * Exchange's own tools stored them). Reading is lenient (show: no drift; enable: unchanged, no
  * write), writing is exact (move/disable compare-and-set on the stored bytes; undo restores them).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUsers, createOu, imctl, imctlEnv, lab, readEntry, server } from '../support/lab.js';
 
 const south = () => server('im-south');
@@ -29,6 +29,10 @@ describe('values equivalent to imctl\'s in all but case', () => {
     const ou = await createOu('equivalence');
     dns = await addUsers(ou, USERS.map((u) => ({ sam: u.sam, cn: u.cn, mailNickname: u.sam, extra: cased(u.alias) })));
     env = imctlEnv();
+  });
+
+  afterAll(async () => {
+    if (dns) await imctl(['disable', ...dns, '--yes'], { env });
   });
 
   it('the seeded case-variant users (lab.json audit) show no drift, and say which values differ in case only', async () => {
