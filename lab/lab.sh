@@ -446,7 +446,7 @@ make_missing_server_orphans() {
   ldap_admin ldapmodify -f "$SEED_DIR/delete-missing.ldif" >"$LOG_DIR/orphans.log" 2>&1 ||
     { tail -20 "$LOG_DIR/orphans.log" >&2; die "deleting the EXCH9 virtual server failed"; }
   local out
-  out=$(ldap_admin ldapsearch -LLL -o ldif-wrap=no -E pr=1000/noprompt -b "$USERS_OU" \
+  out=$(ldap_admin ldapsearch -LLL -o ldif-wrap=no -E pr=1000/noprompt -b "$BASE_DN" \
     '(msExchIMVirtualServer=*)' msExchIMVirtualServer | grep '^msExchIMVirtualServer: .*\\0ADEL:' || true)
   MISSING_ORPHANS=$(grep -c . <<<"$out" || true)
   MISSING_VS_DN=$(head -1 <<<"$out" | sed 's/^msExchIMVirtualServer: //')
@@ -495,6 +495,9 @@ setup_dns() {
   # A domain with no _rvp record: clients use the domain itself.
   samba_dns zonecreate norvp.imctl.test
   samba_dns add norvp.imctl.test @ A 127.0.0.20
+  # An IM domain whose _rvp SRV names a host that is no IM server of the org (imctl audit finds it).
+  samba_dns zonecreate badrvp.imctl.test
+  samba_dns add badrvp.imctl.test _rvp._tcp SRV "dc1.$DNS_DOMAIN 80 0 10"
 }
 
 # --- verification ---------------------------------------------------------------------------------

@@ -367,27 +367,94 @@ function usersLdif(users) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// OU=Audit: what years of Exchange's own tools leave behind, one deterministic case per finding of
+// `imctl audit`, plus users whose values differ from imctl's only in case. A separate OU so the
+// Staff facts (counts per server, enabled accounts) stay what they were; lab.json `audit` lists them.
+export const AUDIT_OU = `OU=Audit,${BASE_DN}`;
+const host = (server) => SERVERS.find((s) => s.server === server).host;
+/** The four values as Exchange would store them, in whatever case it was given. */
+function imAttrs({ alias, domain = IM_DOMAIN, server = 'EXCH4', physicalHost = host(server) }) {
+  return {
+    msExchIMVirtualServer: vsDn(server),
+    msExchIMAddress: `${alias}@${domain}`,
+    msExchIMMetaPhysicalURL: `http://${domain}/instmsg/aliases/${alias}`,
+    msExchIMPhysicalURL: `http://${physicalHost}/instmsg/local/${domain}/instmsg/aliases/${alias}`,
+  };
+}
+const without = (o, ...keys) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
+/** accountExpires of 2012-01-01 (FILETIME): an expired account. */
+const EXPIRED = '129698496000000000';
+
+// `finding`: the audit finding kind this user is seeded for; `caseOnly`: values differ from imctl's in case only.
+export const AUDIT_USERS = [
+  { sam: 'au-case1', cn: 'Case, One', caseOnly: true, im: imAttrs({ alias: 'AU-Case1', domain: 'IM.Lab.Imctl.Test', physicalHost: 'EXCH4.Lab.Imctl.Test' }) },
+  { sam: 'au-case2', cn: 'Case, Two', caseOnly: true, im: { ...imAttrs({ alias: 'au-case2' }), msExchIMAddress: 'AU-Case2@im.lab.imctl.test' } },
+  { sam: 'au-case3', cn: 'Case, Three', caseOnly: true, im: imAttrs({ alias: 'Au-Case3', domain: 'Im.Lab.Imctl.Test' }) },
+  { sam: 'au-dup1', cn: 'Duplicate, One', nick: 'au-dup', finding: 'duplicate-address', im: imAttrs({ alias: 'au-dup' }) },
+  { sam: 'au-dup2', cn: 'Duplicate, Two', nick: 'au-dup', finding: 'duplicate-address', caseOnly: true, im: imAttrs({ alias: 'AU-DUP' }) },
+  { sam: 'au-partial', cn: 'Partial, Homed', finding: 'partial', fix: true, im: without(imAttrs({ alias: 'au-partial' }), 'msExchIMPhysicalURL') },
+  { sam: 'au-partial-nohome', cn: 'Partial, Unhomed', finding: 'partial', im: without(imAttrs({ alias: 'au-partial-nohome' }), 'msExchIMVirtualServer') },
+  { sam: 'au-wronghost', cn: 'Wrong, Host', finding: 'inconsistent', fix: true, im: imAttrs({ alias: 'au-wronghost', physicalHost: host('EXCH1') }) },
+  { sam: 'au-mismatch', cn: 'Mismatch, Alias', finding: 'inconsistent', im: { ...imAttrs({ alias: 'au-mismatch' }), msExchIMMetaPhysicalURL: `http://${IM_DOMAIN}/instmsg/aliases/au-mismatch-old` } },
+  { sam: 'au-orphan-router', cn: 'Orphan, Router', finding: 'orphan', fix: true, im: imAttrs({ alias: 'au-orphan-router', server: 'EXCH5' }) },
+  { sam: 'au-orphan-gone', cn: 'Orphan, Gone', finding: 'orphan', fix: true, im: imAttrs({ alias: 'au-orphan-gone', server: 'EXCH9' }) },
+  { sam: 'au-expired', cn: 'Expired, Account', finding: 'idle-seat', extra: [['accountExpires', EXPIRED]], im: imAttrs({ alias: 'au-expired' }) },
+  { sam: 'au-disabled', cn: 'Disabled, Account', finding: 'idle-seat', noPassword: true, im: imAttrs({ alias: 'au-disabled' }) },
+  { sam: 'au-norvp', cn: 'No, Rvp', finding: 'dns', im: imAttrs({ alias: 'au-norvp', domain: 'norvp.imctl.test' }) },
+  { sam: 'au-badrvp', cn: 'Bad, Rvp', finding: 'dns', im: imAttrs({ alias: 'au-badrvp', domain: 'badrvp.imctl.test' }) },
+  { sam: 'au-renamed', cn: 'Renamed, Alias', nick: 'au-renamed-new', finding: 'alias-changed', im: imAttrs({ alias: 'au-renamed' }) },
+].map((u) => ({ ...u, dn: `CN=${escapeRdnValue(u.cn)},${AUDIT_OU}` }));
+
+function auditLdif() {
+  const pwd = Buffer.from(`"${USER_PASSWORD}"`, 'utf16le');
+  const out = [entry(AUDIT_OU, [['objectClass', ['top', 'organizationalUnit']], ['ou', 'Audit'], ['description', 'imctl lab: one case per audit finding']])];
+  for (const u of AUDIT_USERS) {
+    const attrs = [
+      ['objectClass', ['top', 'person', 'organizationalPerson', 'user']],
+      ['cn', u.cn],
+      ['sAMAccountName', u.sam],
+      ['userPrincipalName', `${u.sam}@${DOMAIN}`],
+      ['displayName', u.cn],
+      ['mail', `${u.sam}@${DOMAIN}`],
+      ['mailNickname', u.nick ?? u.sam],
+      ...(u.noPassword ? [] : [['unicodePwd', pwd], ['userAccountControl', '512']]),
+      ...(u.extra ?? []),
+      ...Object.entries(u.im),
+    ];
+    out.push(entry(u.dn, attrs));
+  }
+  return out.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
 function generate(outDir, imStringOmSyntax) {
   mkdirSync(outDir, { recursive: true });
   const users = buildUsers();
   writeFileSync(join(outDir, 'schema.ldif'), schemaLdif(imStringOmSyntax));
   writeFileSync(join(outDir, 'servers.ldif'), serversLdif());
-  writeFileSync(join(outDir, 'users.ldif'), usersLdif(users));
+  writeFileSync(join(outDir, 'users.ldif'), usersLdif(users) + '\n' + auditLdif());
   writeFileSync(join(outDir, 'delete-missing.ldif'),
     SERVERS.filter((s) => s.deleted).map((s) => `dn: ${vsDn(s.server)}\nchangetype: delete\n`).join('\n'));
   const count = (pred) => users.filter(pred).length;
+  const auditOn = (s) => AUDIT_USERS.filter((u) => u.im.msExchIMVirtualServer === vsDn(s.server)).length;
   const plan = {
     imStringOmSyntax,
-    servers: SERVERS.map((s) => ({ ...s, dn: vsDn(s.server), seededUsers: count((u) => u.im === s.imServerName) })),
+    // seededUsers counts every user homed on the server: Staff and Audit.
+    servers: SERVERS.map((s) => ({ ...s, dn: vsDn(s.server), seededUsers: count((u) => u.im === s.imServerName) + auditOn(s) })),
     totals: {
+      // users, notImEnabled and accounts* are OU=Staff's; imEnabled counts every homed user (Staff and Audit).
       users: users.length,
-      imEnabled: count((u) => u.im),
+      imEnabled: count((u) => u.im) + AUDIT_USERS.filter((u) => u.im.msExchIMVirtualServer).length,
       notImEnabled: count((u) => !u.im),
       accountsEnabled: count((u) => u.enabled),
       accountsDisabled: count((u) => !u.enabled),
     },
     specialUsers: users.filter((u) => u.special).map((u) => ({ sam: u.sam, cn: u.cn, dn: u.dn, displayName: u.display, im: u.im, accountEnabled: u.enabled })),
     enabledAccounts: users.filter((u) => u.enabled).map((u) => u.sam),
+    audit: {
+      ou: AUDIT_OU,
+      users: AUDIT_USERS.map((u) => ({ sam: u.sam, dn: u.dn, finding: u.finding ?? null, caseOnly: !!u.caseOnly, fixable: !!u.fix, im: u.im })),
+    },
   };
   writeFileSync(join(outDir, 'plan.json'), JSON.stringify(plan, null, 2) + '\n');
   process.stderr.write(`[seed] ${users.length} users, ${plan.totals.imEnabled} IM-enabled, ${plan.totals.accountsEnabled} with a password\n`);
@@ -451,6 +518,7 @@ function labJson(labDir, opts) {
       accountsDisabled: plan.totals.accountsDisabled,
     },
     specialUsers: plan.specialUsers,
+    audit: plan.audit,
     enabledAccounts: plan.enabledAccounts,
     dns: {
       ldapSrv: `_ldap._tcp.${DOMAIN}`,

@@ -6,7 +6,7 @@
 //   --list-total N   IM-enabled users the directory holds for the listing benchmarks (default 20000)
 //   --rows N         rows of the import --dry-run memory benchmark file (default 100000)
 //   --reps N         repetitions per comparison (default 3); start-up uses --startup-runs (default 10)
-//   --only a,b       sections: enable, concurrency, list, servers, plan, startup, memory
+//   --only a,b       sections: enable, concurrency, list, servers, plan, startup, memory, audit
 //   --no-restore     do not `lab.sh restore` before and after (for development on a shared lab);
 //                    the bench OU is deleted with ldapdelete -r instead
 //   --out FILE       where to write the report (default docs/benchmarks.md)
@@ -18,12 +18,13 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { IM_ATTRS, LdapTools, USER_FILTER, ldifValue } from './bench-lib/ldap.mjs';
 import { watchContention } from './bench-lib/contention.mjs';
+import { benchAudit } from './bench-lib/audit.mjs';
 import { describeMachine, loadAverage } from './bench-lib/machine.mjs';
 import { activeChildren, median, run, runOk, seconds } from './bench-lib/run.mjs';
 import { STARTUP_TARGET, measureStartup } from './bench-lib/startup.mjs';
 
 const REPO = join(import.meta.dirname, '..');
-const SECTIONS = ['enable', 'concurrency', 'list', 'servers', 'plan', 'startup', 'memory'];
+const SECTIONS = ['enable', 'concurrency', 'list', 'servers', 'plan', 'startup', 'memory', 'audit'];
 
 // ------------------------------------------------------------------------------------------------
 // Options
@@ -857,6 +858,8 @@ const plan = [
   ['plan', benchPlan],
   ['startup', benchStartup],
   ['memory', benchMemory],
+  // issue 13: the audit pass against one paged ldapsearch (scripts/bench-lib/audit.mjs)
+  ['audit', () => benchAudit({ lab, ldap, imctl, run, withLab, timed, record, details, log, runsLine, showImctl, median, seconds, REPS, requireList: () => required.add('list') })],
 ];
 for (const [name, fn] of plan) {
   if (!wants(name) || interrupted) continue;

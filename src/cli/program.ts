@@ -200,6 +200,35 @@ Examples:
       hooks.execute(globals(command), async (context) => (await import('../commands/resolve.js')).resolveCommand(context, address, options)),
     );
 
+  // audit: its --report means findings, not a write run's outcomes, so it declares its own write flags
+  program
+    .command('audit')
+    .description('first contact with an existing directory: duplicates, partial state, values that disagree, orphans, over capacity, idle seats, _rvp SRV, changed aliases')
+    .option('--fix', 'repair what is certain: partial state on a known home server, the private URL\'s host, orphans (placed as enable places)')
+    .option('--normalize-case', 'rewrite values that differ from imctl\'s only in case to lower case')
+    .option('--disable-idle', 'clear IM on idle seats (disabled or expired accounts still homed)')
+    .option('--no-dns', 'skip the _rvp._tcp SRV checks')
+    .option('--report <file>', 'write every finding, one per line, to FILE (.csv or .json)')
+    .option('-n, --dry-run', 'with a repair flag: show exactly what would change; write nothing')
+    .option('-y, --yes', 'with a repair flag: do not ask for confirmation')
+    .option('--ldif <file>', 'with a repair flag: write the repairs as LDIF for ldapmodify ("-" for stdout) instead of applying them')
+    .addHelpText(
+      'after',
+      `
+Repairs go through the write path (journal, undo, compare-and-set). Duplicates are never changed.
+Exit codes: 0 clean, 3 findings remain (alias changes and case-only values are informational).
+
+Examples:
+  imctl audit                                   summary per finding, with examples
+  imctl audit --report findings.csv --no-dns    every finding in a spreadsheet
+  imctl audit --fix --dry-run                   what --fix would write
+  imctl audit --fix --normalize-case --yes      repair, and lower-case equivalent values
+  imctl audit --disable-idle --ldif idle.ldif   LDIF that clears IM on idle seats`,
+    )
+    .action(async (options, command: Command) =>
+      hooks.execute(globals(command), async (context) => (await import('../commands/audit.js')).auditCommand(context, options)),
+    );
+
   program
     .command('wizard')
     .description('the Exchange Task Wizard at a console: pick a task, find users, pick a home server and IM domain, review, confirm, apply')

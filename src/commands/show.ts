@@ -34,4 +34,8 @@ export function renderUserState(out: Output, data: UserState): void {
   } else if (data.imEnabled && home) {
     out.print(c.dim(`No drift: the stored values are what imctl would write (${IM_ATTRIBUTES.length} attributes checked).`));
   }
+  // Equivalent values in another case are not drift, but worth knowing.
+  if (data.caseOnly.length > 0) {
+    out.print(c.dim(`Differ in case only (equivalent; "imctl audit --fix --normalize-case" rewrites them): ${data.caseOnly.map((d) => d.attribute).join(', ')}`));
+  }
 }

@@ -2,7 +2,8 @@
  * The Exchange 2000 IM attribute model: from a user's alias, an IM domain and a home server to
  * the four values Exchange's Task Wizard wrote, and back again. Pure: no LDAP, no console.
  * Formats from the RVP specification; everything lower-case, because syntax 2.5.5.5 compares
- * case-sensitively in AD and imctl groups and compares by value.
+ * case-sensitively in AD and imctl groups by value. Stored values are read leniently (see
+ * equivalentValue): Exchange's own tools kept aliases and domains as typed.
  */
 
 export const IM_ATTRIBUTES = [
@@ -112,18 +113,59 @@ export interface Drift {
   expected: string | undefined;
 }
 
-/** Attribute-by-attribute difference; DNs compare case-insensitively, the rest exactly. */
-export function driftBetween(stored: ImState, expected: ImState): Drift[] {
-  return IM_ATTRIBUTES.filter((attribute) => !sameValue(attribute, stored[attribute], expected[attribute])).map(
-    (attribute) => ({ attribute, stored: stored[attribute], expected: expected[attribute] }),
-  );
+/**
+ * Two comparisons, on purpose. *Equivalent* is what a value means: host names, IM domains and
+ * the RVP alias are case-insensitive, so `JDoe@IM.Corp.Example.com` is the address imctl would
+ * write as `jdoe@im.corp.example.com` — reading is lenient. *Identical* is what a compare-and-set
+ * needs: the exact stored bytes, because AD deletes a 2.5.5.5 value only when it matches exactly
+ * and a re-read must tell "as before" from "as written" even when those differ only in case.
+ * DNs (msExchIMVirtualServer) compare case-insensitively in both: AD itself matches DN values so.
+ */
+export function equivalentValue(attribute: ImAttribute, a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a === b || a.toLowerCase() === b.toLowerCase();
 }
 
+/** Byte-for-byte, except DNs (case-insensitive): the comparison of the write path. */
 export function sameValue(attribute: ImAttribute, a: string | undefined, b: string | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
   return attribute === 'msExchIMVirtualServer' ? a.toLowerCase() === b.toLowerCase() : a === b;
 }
 
+/** Attribute-by-attribute real difference: values that are merely equivalent (case) are not drift. */
+export function driftBetween(stored: ImState, expected: ImState): Drift[] {
+  return IM_ATTRIBUTES.filter((attribute) => !equivalentValue(attribute, stored[attribute], expected[attribute])).map(
+    (attribute) => ({ attribute, stored: stored[attribute], expected: expected[attribute] }),
+  );
+}
+
+/** Values that are equivalent but not identical: they differ from what imctl would write in case only. */
+export function caseOnlyDifferences(stored: ImState, expected: ImState): Drift[] {
+  return IM_ATTRIBUTES.filter(
+    (attribute) => stored[attribute] !== undefined && equivalentValue(attribute, stored[attribute], expected[attribute]) && !sameValue(attribute, stored[attribute], expected[attribute]),
+  ).map((attribute) => ({ attribute, stored: stored[attribute], expected: expected[attribute] }));
+}
+
+/** Identical states (the write path's test: compare-and-set, re-reads after a lost answer, undo). */
 export function sameState(a: ImState, b: ImState): boolean {
+  return IM_ATTRIBUTES.every((attribute) => sameValue(attribute, a[attribute], b[attribute]));
+}
+
+/** Equivalent states (the planner's test: nothing to write). */
+export function equivalentState(a: ImState, b: ImState): boolean {
   return driftBetween(a, b).length === 0;
+}
+
+/**
+ * The state to write when `want` is wanted: every stored value equivalent to the wanted one is
+ * kept exactly as stored, so a write never rewrites case as a side effect (that is
+ * `audit --fix --normalize-case`'s job alone).
+ */
+export function keepEquivalent(stored: ImState, want: ImState): ImState {
+  const after: ImState = {};
+  for (const attribute of IM_ATTRIBUTES) {
+    const value = equivalentValue(attribute, stored[attribute], want[attribute]) ? stored[attribute] : want[attribute];
+    if (value !== undefined) after[attribute] = value;
+  }
+  return after;
 }

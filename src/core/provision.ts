@@ -4,8 +4,10 @@
  */
 import {
   aliasOf,
-  driftBetween,
+  equivalentState,
+  equivalentValue,
   hasAnyImValue,
+  keepEquivalent,
   imValues,
   isImEnabled,
   physicalUrl,
@@ -41,7 +43,8 @@ export function planUser(user: UserRecord, intent: Intent, serversByDn: Readonly
         if (before.msExchIMVirtualServer && !sameValue('msExchIMVirtualServer', before.msExchIMVirtualServer, want.msExchIMVirtualServer)) {
           return { kind: 'failed', reason: `already IM-enabled on ${currentName}; use "imctl move" to re-home it` };
         }
-        if (before.msExchIMAddress && before.msExchIMAddress !== want.msExchIMAddress) {
+        // Equivalent (the same address in other case) is the same address: not a reason to fail.
+        if (before.msExchIMAddress && !equivalentValue('msExchIMAddress', before.msExchIMAddress, want.msExchIMAddress)) {
           return { kind: 'failed', reason: `already IM-enabled as ${before.msExchIMAddress}; disable it first to change its IM address` };
         }
       }
@@ -65,8 +68,14 @@ export function planUser(user: UserRecord, intent: Intent, serversByDn: Readonly
   }
 }
 
-function writeOrUnchanged(before: ImState, after: ImState): UserPlan {
-  if (driftBetween(before, after).length === 0) return { kind: 'unchanged' };
+/** Nothing to do when the stored state already means the wanted one; else write only what really differs. */
+function writeOrUnchanged(before: ImState, want: ImState): UserPlan {
+  if (equivalentState(before, want)) return { kind: 'unchanged' };
+  return writePlan(before, keepEquivalent(before, want));
+}
+
+/** A compare-and-set write from exactly `before` to exactly `after` (callers decide what `after` is). */
+export function writePlan(before: ImState, after: ImState): Extract<UserPlan, { kind: 'write' }> {
   return { kind: 'write', before, after, ops: compareAndSetOps(before, after) };
 }
 

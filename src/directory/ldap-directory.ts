@@ -3,12 +3,13 @@
  * and the searches and writes of users.ts, servers.ts and writer.ts behind the port's domain
  * terms. The composition root (src/cli/) opens it; nothing above this folder sees LDAP.
  */
+import type { AuditUser } from '../core/audit.js';
 import { UsageError } from '../core/errors.js';
 import type { Settings } from '../config/settings.js';
 import type { DirectoryPort, WriteOptions, WriteResult, WriteTask } from '../services/directory-port.js';
 import { Directory, endpointsFromUrls } from './connection.js';
 import { discoverServers } from './servers.js';
-import { countHomed, listHomedUsers, listImUsers, readUsersByGuid, resolveUsers, sampleImAddresses, searchUsers, usersByImAddress } from './users.js';
+import { countHomed, forEachImUser, listHomedUsers, listImUsers, readUsersByGuid, resolveUsers, sampleImAddresses, searchUsers, usersByImAddress } from './users.js';
 import { applyWrites } from './writer.js';
 
 export interface OpenOptions {
@@ -44,6 +45,7 @@ export class LdapDirectory implements DirectoryPort {
   usersByGuid = (guids: readonly string[]) => readUsersByGuid(this.connection, guids);
   usersByImAddress = (address: string) => usersByImAddress(this.connection, address);
   imAddressSample = (limit: number) => sampleImAddresses(this.connection, limit);
+  forEachImUser = (visit: (user: AuditUser) => void, onRestart?: () => void) => forEachImUser(this.connection, visit, onRestart);
 
   write<T extends WriteTask>(tasks: Iterable<T>, options: WriteOptions, onResult: (task: T, result: WriteResult) => void): Promise<void> {
     return applyWrites(this.connection, tasks, options, onResult);

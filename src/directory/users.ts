@@ -4,6 +4,7 @@
  */
 import { canonicalDn, escapeFilterValue, looksLikeDn } from '../core/escape.js';
 import { IM_ATTRIBUTES, type ImState } from '../core/im-model.js';
+import type { AuditUser } from '../core/audit.js';
 import { classifyUserRef, guidString, stripNetbiosDomain, type Resolution, type UserRecord } from '../core/user-record.js';
 import type { Directory } from './connection.js';
 import type { DirEntry } from './entry.js';
@@ -21,12 +22,17 @@ const NAMES_PER_SEARCH = 100;
  */
 const SCAN_THRESHOLD = 50_000;
 
-export function toUserRecord(entry: DirEntry): UserRecord {
+function imStateOf(entry: DirEntry): ImState {
   const im: ImState = {};
   for (const attribute of IM_ATTRIBUTES) {
     const value = entry.get(attribute);
     if (value !== undefined) im[attribute] = value;
   }
+  return im;
+}
+
+export function toUserRecord(entry: DirEntry): UserRecord {
+  const im = imStateOf(entry);
   const uac = Number(entry.get('userAccountControl') ?? '0');
   return {
     dn: entry.dn,
@@ -239,4 +245,38 @@ export async function readUsersByGuid(directory: Directory, guids: readonly stri
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, guids.length) }, worker));
   return found;
+}
+
+// --- the audit pass --------------------------------------------------------------------------------
+/** Any of the four IM attributes set: enabled, half-enabled or half-cleared users alike. */
+export const IM_USER_FILTER = `(&${USER_FILTER}(|${IM_ATTRIBUTES.map((a) => `(${a}=*)`).join('')}))`;
+/** What the audit needs of each user, and nothing more. */
+export const AUDIT_ATTRIBUTES = ['objectGUID', 'sAMAccountName', 'mailNickname', 'userAccountControl', 'accountExpires', ...IM_ATTRIBUTES];
+
+/** FILETIME ticks between 1601-01-01 and 1970-01-01. */
+const FILETIME_EPOCH_OFFSET = 116444736000000000n;
+
+/** accountExpires (100-ns ticks since 1601; 0 or 2^63-1 = never) as ms since 1970, or undefined for never. */
+export function accountExpiresAt(value: string | undefined): number | undefined {
+  if (!value || !/^\d+$/.test(value)) return undefined;
+  const ticks = BigInt(value);
+  if (ticks === 0n || ticks >= 0x7fffffffffffffffn) return undefined;
+  return Number((ticks - FILETIME_EPOCH_OFFSET) / 10000n);
+}
+
+function toAuditUser(entry: DirEntry): AuditUser {
+  return {
+    dn: entry.dn,
+    guid: entry.buffer('objectGUID')?.toString('hex') ?? '',
+    sAMAccountName: entry.get('sAMAccountName') ?? '',
+    mailNickname: entry.get('mailNickname'),
+    accountDisabled: (Number(entry.get('userAccountControl') ?? '0') & 2) === 2,
+    expiresAt: accountExpiresAt(entry.get('accountExpires')),
+    im: imStateOf(entry),
+  };
+}
+
+/** One paged pass over every user with any IM attribute; each becomes a compact record as it arrives. */
+export async function forEachImUser(directory: Directory, visit: (user: AuditUser) => void, onRestart?: () => void): Promise<void> {
+  await directory.forEachEntry(directory.baseDn, { filter: IM_USER_FILTER, attributes: AUDIT_ATTRIBUTES, buffers: ['objectGUID'] }, (entry) => visit(toAuditUser(entry)), onRestart);
 }

@@ -4,6 +4,7 @@
  * LDAP and owns every filter and attribute list; service tests use an in-memory implementation.
  * No ldapts type crosses this boundary.
  */
+import type { AuditUser } from '../core/audit.js';
 import type { ImServer, ImState } from '../core/im-model.js';
 import type { ModOp } from '../core/mod-ops.js';
 import type { Resolution, UserRecord } from '../core/user-record.js';
@@ -63,6 +64,11 @@ export interface DirectoryPort {
   usersByImAddress(address: string): Promise<UserRecord[]>;
   /** Up to `limit` msExchIMAddress values in use (a bounded sample, not a scan). */
   imAddressSample(limit: number): Promise<string[]>;
+  /**
+   * Every user with any of the four IM attributes, one paged pass, streamed as compact records
+   * (the audit). `onRestart`: the pass starts over after a lost connection.
+   */
+  forEachImUser(visit: (user: AuditUser) => void, onRestart?: () => void): Promise<void>;
   /** Apply compare-and-set writes pipelined; `onResult` sees each as it settles. Throws when the run cannot go on. */
   write<T extends WriteTask>(tasks: Iterable<T>, options: WriteOptions, onResult: (task: T, result: WriteResult) => void): Promise<void>;
 }

@@ -1,6 +1,6 @@
 /** One user's IM state as `imctl show` reports it: the values, the home server, and drift from what imctl would write. */
 import { UsageError, quoted } from '../core/errors.js';
-import { driftBetween, isImEnabled, type ImServer } from '../core/im-model.js';
+import { caseOnlyDifferences, driftBetween, isImEnabled, type ImServer } from '../core/im-model.js';
 import { expectedState } from '../core/provision.js';
 import { serversByDn } from '../core/server-ref.js';
 import { describeResolutionProblem, type UserRecord } from '../core/user-record.js';
@@ -20,6 +20,8 @@ export interface UserState {
   homeServer: { name: string; host: string; role: 'home' | 'router'; dn: string } | null;
   homeServerDn: string | null;
   drift: { attribute: string; stored: string | null; expected: string | null }[];
+  /** Equivalent values stored in another case than imctl writes (not drift; `audit --fix --normalize-case` rewrites them). */
+  caseOnly: { attribute: string; stored: string | null; expected: string | null }[];
   problems: string[];
 }
 
@@ -34,6 +36,7 @@ export function stateOf(user: UserRecord, servers: readonly ImServer[]): UserSta
   const home = user.im.msExchIMVirtualServer ? serversByDn(servers).get(user.im.msExchIMVirtualServer.toLowerCase()) : undefined;
   const expected = expectedState(user, home);
   const drift = expected ? driftBetween(user.im, expected) : [];
+  const caseOnly = expected ? caseOnlyDifferences(user.im, expected) : [];
   const problems: string[] = [];
   if (isImEnabled(user.im) && !home) problems.push('home server does not exist (orphaned)');
   if (home && !home.hostsUsers) problems.push(`homed on ${home.name}, which is a router (orphaned)`);
@@ -52,6 +55,7 @@ export function stateOf(user: UserRecord, servers: readonly ImServer[]): UserSta
     homeServer: home ? { name: home.name, host: home.host, role: home.hostsUsers ? 'home' : 'router', dn: home.dn } : null,
     homeServerDn: user.im.msExchIMVirtualServer ?? null,
     drift: drift.map((d) => ({ attribute: d.attribute, stored: d.stored ?? null, expected: d.expected ?? null })),
+    caseOnly: caseOnly.map((d) => ({ attribute: d.attribute, stored: d.stored ?? null, expected: d.expected ?? null })),
     problems,
   };
 }

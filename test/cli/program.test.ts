@@ -21,6 +21,7 @@ vi.mock('../../src/commands/import.js', () => ({ importCommand: recorder('import
 vi.mock('../../src/commands/rebalance.js', () => ({ rebalanceCommand: recorder('rebalance') }));
 vi.mock('../../src/commands/undo.js', () => ({ undoCommand: recorder('undo') }));
 vi.mock('../../src/commands/resolve.js', () => ({ resolveCommand: recorder('resolve') }));
+vi.mock('../../src/commands/audit.js', () => ({ auditCommand: recorder('audit') }));
 vi.mock('../../src/commands/wizard/index.js', () => ({ wizardCommand: recorder('wizard') }));
 
 function parse(argv: string[]) {
@@ -53,6 +54,8 @@ describe('each argv reaches its command with exactly these options', () => {
     [['undo', 'j.jsonl', '--dry-run'], 'undo', ['j.jsonl', { dryRun: true }]],
     [['resolve', 'paul@im.example.com', '--check'], 'resolve', ['paul@im.example.com', { check: true }]],
     [['wizard'], 'wizard', []],
+    [['audit'], 'audit', [{ dns: true }]],
+    [['audit', '--fix', '--normalize-case', '--disable-idle', '--no-dns', '--report', 'f.csv', '--dry-run'], 'audit', [{ fix: true, normalizeCase: true, disableIdle: true, dns: false, report: 'f.csv', dryRun: true }]],
   ])('%j', async (argv, fn, args) => {
     const { call } = await parse(argv);
     expect(call).toEqual({ fn, args });
@@ -96,7 +99,7 @@ describe('--help', () => {
     expect(await help(['--help'])).toMatchSnapshot();
   });
 
-  it.each(['servers', 'users', 'show', 'enable', 'disable', 'move', 'import', 'rebalance', 'undo', 'resolve', 'wizard', 'completion'])('imctl %s --help', async (command) => {
+  it.each(['servers', 'users', 'show', 'enable', 'disable', 'move', 'import', 'rebalance', 'undo', 'resolve', 'wizard', 'completion', 'audit'])('imctl %s --help', async (command) => {
     const text = await help([command, '--help']);
     expect(text).toContain(`Usage: imctl ${command}`);
     expect(text).toContain('Examples:');

@@ -3,7 +3,11 @@ import {
   aliasOf,
   checkImDomain,
   dnsNameProblem,
+  caseOnlyDifferences,
   driftBetween,
+  equivalentState,
+  equivalentValue,
+  keepEquivalent,
   fqdnProblem,
   hasAnyImValue,
   IM_ATTRIBUTES,
@@ -151,13 +155,43 @@ describe('driftBetween', () => {
     expect(sameValue('msExchIMVirtualServer', VS_DN, VS_DN.toUpperCase())).toBe(true);
   });
 
-  it.each([
-    { attribute: 'msExchIMAddress', value: 'JDoe@im.example.com' },
-    { attribute: 'msExchIMMetaPhysicalURL', value: 'http://IM.example.com/instmsg/aliases/jdoe' },
+  const CASE_VARIANTS = [
+    { attribute: 'msExchIMAddress', value: 'JDoe@IM.Example.com' },
+    { attribute: 'msExchIMMetaPhysicalURL', value: 'http://IM.example.com/instmsg/aliases/JDoe' },
     { attribute: 'msExchIMPhysicalURL', value: 'http://IM1.corp.example.com/instmsg/local/im.example.com/instmsg/aliases/jdoe' },
-  ] as const)('compares $attribute exactly: a case difference is drift', ({ attribute, value }) => {
-    expect(driftBetween({ ...stored, [attribute]: value }, stored)).toEqual([{ attribute, stored: value, expected: stored[attribute] }]);
+  ] as const;
+
+  it.each(CASE_VARIANTS)('$attribute in another case: equivalent (no drift, case only), but not the same value for compare-and-set', ({ attribute, value }) => {
+    const cased = { ...stored, [attribute]: value };
+    expect(driftBetween(cased, stored)).toEqual([]);
+    expect(equivalentValue(attribute, value, stored[attribute])).toBe(true);
+    expect(equivalentState(cased, stored)).toBe(true);
+    expect(caseOnlyDifferences(cased, stored)).toEqual([{ attribute, stored: value, expected: stored[attribute] }]);
+    // The write path: a re-read of `cased` is not the `stored` that was written, and vice versa.
     expect(sameValue(attribute, value, stored[attribute])).toBe(false);
+    expect(sameState(cased, stored)).toBe(false);
+  });
+
+  it.each([
+    { attribute: 'msExchIMAddress', value: 'jdoe2@im.example.com' },
+    { attribute: 'msExchIMMetaPhysicalURL', value: 'http://im.example.com/instmsg/aliases/john' },
+    { attribute: 'msExchIMPhysicalURL', value: 'http://im2.corp.example.com/instmsg/local/im.example.com/instmsg/aliases/jdoe' },
+  ] as const)('$attribute with another value: drift, not case only', ({ attribute, value }) => {
+    expect(driftBetween({ ...stored, [attribute]: value }, stored)).toEqual([{ attribute, stored: value, expected: stored[attribute] }]);
+    expect(caseOnlyDifferences({ ...stored, [attribute]: value }, stored)).toEqual([]);
+    expect(equivalentValue(attribute, value, stored[attribute])).toBe(false);
+  });
+
+  it('a DN in another case is the same value in both comparisons (AD matches DNs so)', () => {
+    const lower = { ...stored, msExchIMVirtualServer: VS_DN.toLowerCase() };
+    expect(sameState(lower, stored)).toBe(true);
+    expect(caseOnlyDifferences(lower, stored)).toEqual([]);
+  });
+
+  it('keepEquivalent keeps equivalent stored values exactly and takes the wanted value elsewhere', () => {
+    const cased = { ...stored, msExchIMAddress: 'JDoe@IM.Example.com', msExchIMPhysicalURL: 'http://old/x' };
+    expect(keepEquivalent(cased, stored)).toEqual({ ...stored, msExchIMAddress: 'JDoe@IM.Example.com' });
+    expect(keepEquivalent(cased, {})).toEqual({});
   });
 
   it('reports a missing value against a present one, in attribute order', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { imValues, type ImServer, type ImState } from '../../src/core/im-model.js';
-import { expectedState, planUser } from '../../src/core/provision.js';
+import { expectedState, planUser, writePlan } from '../../src/core/provision.js';
 import { serversByDn } from '../../src/core/server-ref.js';
 import type { UserRecord } from '../../src/core/user-record.js';
 
@@ -108,6 +108,51 @@ describe('planUser: enable', () => {
       'add msExchIMPhysicalURL',
       'add msExchIMVirtualServer',
     ]);
+  });
+});
+
+describe('planUser: values that differ from imctl\'s only in case (issue 13)', () => {
+  const CASED: Required<ImState> = {
+    msExchIMAddress: 'JDoe@IM.Example.com',
+    msExchIMMetaPhysicalURL: 'http://IM.Example.com/instmsg/aliases/JDoe',
+    msExchIMPhysicalURL: 'http://IM1.Corp.Example.com/instmsg/local/IM.Example.com/instmsg/aliases/JDoe',
+    msExchIMVirtualServer: im1.dn,
+  };
+
+  it('enable on its own server and IM domain → unchanged (no write, no failure)', () => {
+    expect(planUser(user(CASED), { action: 'enable', server: im1, imDomain: DOMAIN }, byDn)).toEqual({ kind: 'unchanged' });
+    expect(planUser(user(CASED), { action: 'enable', server: im1, imDomain: 'IM.EXAMPLE.COM' }, byDn)).toEqual({ kind: 'unchanged' });
+  });
+
+  it('enable repairing a real difference keeps the equivalent values exactly as stored', () => {
+    const { msExchIMPhysicalURL: _drop, ...partial } = CASED;
+    const plan = planUser(user(partial), { action: 'enable', server: im1, imDomain: DOMAIN }, byDn);
+    expect(plan.kind === 'write' && plan.after).toEqual({ ...partial, msExchIMPhysicalURL: PHYS1 });
+    expect(plan.kind === 'write' && plan.ops).toEqual([{ operation: 'add', attribute: 'msExchIMPhysicalURL', values: [PHYS1] }]);
+  });
+
+  it('move: compare-and-set deletes the exact stored private URL; address and public URL untouched', () => {
+    const plan = planUser(user(CASED), { action: 'move', server: im2 }, byDn);
+    expect(plan.kind).toBe('write');
+    if (plan.kind !== 'write') return;
+    expect(plan.after).toEqual({ ...CASED, msExchIMVirtualServer: im2.dn, msExchIMPhysicalURL: PHYS2 });
+    expect(plan.ops).toContainEqual({ operation: 'delete', attribute: 'msExchIMPhysicalURL', values: [CASED.msExchIMPhysicalURL] });
+    expect(plan.ops.map((op) => op.attribute)).not.toContain('msExchIMAddress');
+  });
+
+  it('move to the server it is on → unchanged', () => {
+    expect(planUser(user(CASED), { action: 'move', server: im1 }, byDn)).toEqual({ kind: 'unchanged' });
+  });
+
+  it('disable deletes the exact stored values', () => {
+    const plan = planUser(user(CASED), { action: 'disable' }, byDn);
+    expect(plan.kind === 'write' && plan.ops.filter((op) => op.operation === 'delete').map((op) => op.values[0])).toEqual(Object.values(CASED));
+  });
+
+  it('writePlan from a cased state to lower case (normalize) carries a delete of each exact value', () => {
+    const plan = writePlan(CASED, ON_IM1);
+    expect(plan.ops).toHaveLength(6);
+    expect(plan.ops[0]).toEqual({ operation: 'delete', attribute: 'msExchIMAddress', values: ['JDoe@IM.Example.com'] });
   });
 });
 

@@ -40,6 +40,8 @@ export interface LabFacts {
   servers: LabServer[];
   seeded: { users: number; imEnabled: number; perServer: Record<string, number>; orphansOnRouter: number; orphansOnMissingServer: number };
   specialUsers: { sam: string; cn: string; dn: string; im: string | null }[];
+  /** OU=Audit: one case per `imctl audit` finding, and case-variant users (issue 13). */
+  audit: { ou: string; users: { sam: string; dn: string; finding: string | null; caseOnly: boolean; fixable: boolean; im: Record<string, string> }[] };
 }
 
 let facts: LabFacts | undefined;

@@ -6,6 +6,7 @@
  */
 import { canonicalDn } from '../../src/core/escape.js';
 import { IM_ATTRIBUTES, sameState, type ImServer, type ImState } from '../../src/core/im-model.js';
+import type { AuditUser } from '../../src/core/audit.js';
 import type { Resolution, UserRecord } from '../../src/core/user-record.js';
 import type { DirectoryPort, HomedCounts, WriteOptions, WriteResult, WriteTask } from '../../src/services/directory-port.js';
 
@@ -87,6 +88,16 @@ export class MemoryDirectory implements DirectoryPort {
   async imAddressSample(limit: number): Promise<string[]> {
     return [...this.users.values()].flatMap((u) => u.im.msExchIMAddress ?? []).slice(0, limit);
   }
+
+  async forEachImUser(visit: (user: AuditUser) => void): Promise<void> {
+    for (const u of this.users.values()) {
+      if (!IM_ATTRIBUTES.some((a) => u.im[a] !== undefined)) continue;
+      visit({ dn: u.dn, guid: u.guid, sAMAccountName: u.sAMAccountName, mailNickname: u.mailNickname, accountDisabled: u.accountDisabled, expiresAt: this.expiry.get(canonicalDn(u.dn)), im: { ...u.im } });
+    }
+  }
+
+  /** Account expiry (ms since the epoch) per user DN, for audit tests. */
+  readonly expiry = new Map<string, number>();
 
   async write<T extends WriteTask>(tasks: Iterable<T>, _options: WriteOptions, onResult: (task: T, result: WriteResult) => void): Promise<void> {
     for (const task of tasks) {

@@ -1,0 +1,88 @@
+/**
+ * `imctl audit`: first contact with an existing directory. Reads (src/services/audit.ts), renders
+ * a summary per finding kind, writes `--report FILE`, and with --fix / --normalize-case /
+ * --disable-idle hands the certain repairs to the one write path. Exit 0 clean, 3 findings remain.
+ */
+import { FindingsRemain } from '../core/audit.js';
+import { UsageError } from '../core/errors.js';
+import { createResolver } from '../dns/resolver.js';
+import { findingReportFormat, writeFindingReport } from '../io/finding-report.js';
+import { ReportError } from '../io/report.js';
+import { findingsRemaining, planAuditRepairs, runAudit, type AuditReport } from '../services/audit.js';
+import type { Target } from '../services/write-run.js';
+import type { Output } from '../ui/output.js';
+import { renderTable } from '../ui/table.js';
+import type { Context } from './context.js';
+import { runWrite } from './write-command.js';
+
+export interface AuditCommandOptions {
+  fix?: boolean;
+  normalizeCase?: boolean;
+  disableIdle?: boolean;
+  /** commander's --no-dns: false when given. */
+  dns?: boolean;
+  report?: string;
+  dryRun?: boolean;
+  yes?: boolean;
+  ldif?: string;
+}
+
+export async function auditCommand(context: Context, options: AuditCommandOptions): Promise<void> {
+  const { out } = context;
+  const repairing = !!(options.fix || options.normalizeCase || options.disableIdle);
+  if (!repairing && (options.dryRun || options.yes || options.ldif !== undefined)) {
+    throw new UsageError('--dry-run, --yes and --ldif apply to repairs: add --fix, --normalize-case or --disable-idle.', 'write-flags-without-fix');
+  }
+  if (options.report) {
+    try {
+      findingReportFormat(options.report);
+    } catch (error) {
+      if (error instanceof ReportError) throw new UsageError(error.message, 'report-path');
+      throw error;
+    }
+  }
+
+  const directory = await context.directory();
+  const resolver = options.dns === false ? undefined : createResolver({ server: context.settings.dnsServer });
+  const run = await runAudit(directory, context.settings, { lookupSrv: resolver ? (name) => resolver.srv(name) : undefined });
+  const { report } = run;
+  if (options.report) {
+    writeFindingReport(options.report, report.findings);
+    out.info(`Report: ${options.report} (${report.findings.length} finding(s))`);
+  }
+
+  const repairs = { fix: !!options.fix, normalizeCase: !!options.normalizeCase, disableIdle: !!options.disableIdle };
+  let written: Target[] = [];
+  if (!repairing) {
+    if (out.json) out.printJson(report);
+    else renderAudit(out, report, resolver?.server);
+  } else {
+    if (!out.json) renderAudit(out, report, resolver?.server);
+    const targets = planAuditRepairs(run, repairs);
+    if (!out.json) out.print(targets.length > 0 ? `Repairs: ${targets.length} user(s).` : 'Nothing to repair with the options given.');
+    // The write path prints the one --json document, with the audit inside it. A failed write throws (exit 3).
+    await runWrite(context, directory, targets, { dryRun: options.dryRun, yes: options.yes, ldif: options.ldif, command: 'audit', jsonExtra: { audit: report } });
+    if (!options.dryRun && options.ldif === undefined) written = targets;
+  }
+  const remaining = findingsRemaining(report, written, repairs);
+  if (remaining.length > 0) {
+    const repaired = report.problems - remaining.length;
+    throw new FindingsRemain(`${remaining.length} finding(s) remain${repaired > 0 ? ` after ${repaired} repaired` : ''}.${repairing ? '' : ' "imctl audit --fix" repairs what is certain; see --help.'}`);
+  }
+}
+
+export function renderAudit(out: Output, report: AuditReport, dnsServer: string | undefined): void {
+  const c = out.color;
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  out.print(`Audit of ${fmt(report.users)} IM user(s) under ${report.baseDn} on ${report.dc}; ${report.servers.length} IM server(s); DNS ${report.dnsChecked ? `via ${dnsServer}` : 'not checked (--no-dns)'}.`);
+  const rows = report.summary.map((row) => [
+    row.informational ? c.dim(row.title) : row.title,
+    row.count === 0 ? c.green('0') : row.informational ? c.dim(fmt(row.count)) : c.yellow(fmt(row.count)),
+    row.fixable > 0 ? fmt(row.fixable) : '',
+    row.examples.join('\n'),
+  ]);
+  out.print(renderTable(c, ['Finding', 'Count', 'Fixable', 'Examples'], rows, ['left', 'right', 'right', 'left']));
+  const idle = report.servers.filter((s) => s.idleSeats > 0);
+  if (idle.length > 0) out.print(`Idle seats per server: ${idle.map((s) => `${s.name} ${fmt(s.idleSeats)}`).join(', ')}.`);
+  if (report.problems === 0) out.print(c.green('Clean: nothing to repair.'));
+}

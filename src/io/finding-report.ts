@@ -1,0 +1,51 @@
+/**
+ * `imctl audit --report FILE`: one line per finding, `.csv` (RFC 4180, CRLF, UTF-8 BOM, cells
+ * made spreadsheet-safe) or `.json` (one array). A sibling of report.ts, whose columns are a
+ * write run's (line, user, action, outcome); created owner-only like every report.
+ */
+import { closeSync, writeFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import type { Finding } from '../core/audit.js';
+import { INFORMATIONAL } from '../core/audit.js';
+import { redact } from '../core/redact.js';
+import { spreadsheetSafe } from '../core/spreadsheet-safe.js';
+import { openPrivateFile } from './private-file.js';
+import { ReportError } from './report.js';
+
+export const FINDING_COLUMNS = ['kind', 'severity', 'subject', 'dn', 'server', 'detail', 'repair'] as const;
+
+/** The format for a findings report path; throws ReportError for anything but .csv and .json. */
+export function findingReportFormat(path: string): 'csv' | 'json' {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.csv' || ext === '.json') return ext.slice(1) as 'csv' | 'json';
+  throw new ReportError(path, `The audit report must end in .csv or .json (got ${JSON.stringify(path)}).`);
+}
+
+function row(finding: Finding): Record<(typeof FINDING_COLUMNS)[number], string | null> {
+  return {
+    kind: finding.kind,
+    severity: INFORMATIONAL.has(finding.kind) ? 'info' : 'problem',
+    subject: finding.subject,
+    dn: finding.dn,
+    server: finding.server,
+    detail: finding.detail,
+    repair: finding.repair,
+  };
+}
+
+export function writeFindingReport(path: string, findings: readonly Finding[]): void {
+  const format = findingReportFormat(path);
+  let text: string;
+  if (format === 'json') text = redact(JSON.stringify(findings.map(row), null, 1)) + '\n';
+  else {
+    const cells = findings.map((f) => FINDING_COLUMNS.map((c) => spreadsheetSafe(redact(row(f)[c] ?? ''))));
+    text = '\uFEFF' + stringify([[...FINDING_COLUMNS], ...cells], { record_delimiter: 'windows' });
+  }
+  const fd = openPrivateFile(path, 'the report');
+  try {
+    writeFileSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * `imctl audit`: one paged pass over the IM users, the IM servers, and one SRV lookup per IM
+ * domain in use; then the pure analysis (src/core/audit.ts) and, for --fix, the repairs planned
+ * as write-path targets (the command hands them to the one write path).
+ */
+import { capacityFor, type Settings } from '../config/settings.js';
+import { auditDirectory, FINDING_KINDS, FINDING_TITLES, INFORMATIONAL, problems, type Repair, type AuditServer, type AuditUser, type Finding, type FindingKind, type RvpAnswer } from '../core/audit.js';
+import { repairUser, REPAIR_TEXT, type RepairOptions } from '../core/audit-repair.js';
+import { ImctlError } from '../core/errors.js';
+import { writePlan } from '../core/provision.js';
+import type { SrvRecord } from '../core/srv.js';
+import type { DirectoryPort } from './directory-port.js';
+import { previewPlacement } from './provisioning.js';
+import type { Target } from './write-run.js';
+
+/** Examples per finding kind in the summary. */
+const EXAMPLES = 3;
+
+export interface AuditOptions {
+  /** `_rvp._tcp` lookups; undefined = --no-dns. */
+  lookupSrv?: ((name: string) => Promise<SrvRecord[] | null>) | undefined;
+  now?: number;
+}
+
+export interface AuditSummaryRow {
+  kind: FindingKind;
+  title: string;
+  count: number;
+  /** How many --fix can repair (with --normalize-case / --disable-idle for those kinds). */
+  fixable: number;
+  informational: boolean;
+  examples: string[];
+}
+
+export interface AuditReport {
+  dc: string;
+  baseDn: string;
+  users: number;
+  servers: { name: string; host: string; role: 'home' | 'router'; users: number; capacity: number | null; idleSeats: number }[];
+  imDomains: Record<string, number>;
+  dnsChecked: boolean;
+  summary: AuditSummaryRow[];
+  /** Findings that keep the audit from being clean (informational ones excluded). */
+  problems: number;
+  findings: Finding[];
+}
+
+/** Examples are a glance; every finding is in full in --json and --report. */
+function clip(text: string, max = 100): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** What the pass read, kept for planning repairs. */
+export interface AuditRun {
+  report: AuditReport;
+  users: AuditUser[];
+  servers: AuditServer[];
+}
+
+export async function runAudit(directory: DirectoryPort, settings: Settings, options: AuditOptions = {}): Promise<AuditRun> {
+  const users: AuditUser[] = [];
+  const [imServers] = await Promise.all([
+    directory.servers(),
+    directory.forEachImUser(
+      (user) => users.push(user),
+      () => (users.length = 0),
+    ),
+  ]);
+  const servers: AuditServer[] = imServers.map((s) => ({ ...s, capacity: s.hostsUsers ? capacityFor(settings, [s.name, s.cn, s.host]) : 0 }));
+
+  let rvp: Map<string, RvpAnswer> | undefined;
+  if (options.lookupSrv) {
+    const domains = new Set<string>();
+    for (const user of users) {
+      const at = user.im.msExchIMAddress?.lastIndexOf('@') ?? -1;
+      if (at > 0) domains.add(user.im.msExchIMAddress!.slice(at + 1).toLowerCase());
+    }
+    const lookup = options.lookupSrv;
+    rvp = new Map(
+      await Promise.all(
+        [...domains].map(async (domain): Promise<[string, RvpAnswer]> => {
+          try {
+            return [domain, await lookup(`_rvp._tcp.${domain}`)];
+          } catch (error) {
+            // One domain that cannot be asked is a finding, not the end of the audit.
+            if (error instanceof ImctlError) return [domain, { error: error.message }];
+            throw error;
+          }
+        }),
+      ),
+    );
+  }
+
+  const result = auditDirectory({ users, servers, rvp, now: options.now ?? Date.now() });
+  const summary = FINDING_KINDS.map((kind): AuditSummaryRow => {
+    const of = result.findings.filter((f) => f.kind === kind);
+    return {
+      kind,
+      title: FINDING_TITLES[kind],
+      count: of.length,
+      fixable: of.filter((f) => f.repair !== null).length,
+      informational: INFORMATIONAL.has(kind),
+      examples: of.slice(0, EXAMPLES).map((f) => clip(`${f.subject}: ${f.detail}`)),
+    };
+  });
+  const report: AuditReport = {
+    dc: directory.label,
+    baseDn: directory.baseDn,
+    users: result.users,
+    servers: servers.map((s) => ({
+      name: s.name,
+      host: s.host,
+      role: s.hostsUsers ? 'home' : 'router',
+      users: result.loads[s.name] ?? 0,
+      capacity: s.hostsUsers ? s.capacity : null,
+      idleSeats: result.idleByServer[s.name] ?? 0,
+    })),
+    imDomains: result.imDomains,
+    dnsChecked: result.dnsChecked,
+    summary,
+    problems: problems(result.findings).length,
+    findings: result.findings,
+  };
+  return { report, users, servers };
+}
+
+/**
+ * One write-path target per user with a certain repair. Orphans are placed as enable places: on
+ * the home server with the most room, counting the loads the pass saw and this batch.
+ */
+export function planAuditRepairs(run: AuditRun, options: RepairOptions): Target[] {
+  const { report, users, servers } = run;
+  const byUser = new Map<string, Finding[]>();
+  for (const finding of report.findings) {
+    if (!finding.dn || !finding.repair) continue;
+    const list = byUser.get(finding.dn);
+    if (list) list.push(finding);
+    else byUser.set(finding.dn, [finding]);
+  }
+  const byDn = new Map(servers.map((s) => [s.dn.toLowerCase(), s]));
+  const byName = new Map(servers.map((s) => [s.name, s]));
+
+  const orphans = users.filter((u) => byUser.get(u.dn)?.some((f) => f.repair === 'rehome-orphan') && !(options.disableIdle && byUser.get(u.dn)?.some((f) => f.repair === 'clear-idle')));
+  const loaded = servers.map((s) => ({ ...s, users: report.servers.find((r) => r.name === s.name)?.users ?? 0 }));
+  const placedNames = previewPlacement(loaded, orphans.length);
+  const placement = new Map(orphans.map((u, i) => [u.dn, placedNames[i] !== undefined ? byName.get(placedNames[i]!) : undefined]));
+
+  const targets: Target[] = [];
+  for (const user of users) {
+    const findings = byUser.get(user.dn);
+    if (!findings) continue;
+    const home = user.im.msExchIMVirtualServer ? byDn.get(user.im.msExchIMVirtualServer.toLowerCase()) : undefined;
+    const placedOn = placement.get(user.dn);
+    const repair = repairUser(user, findings, home, placedOn, options);
+    if (!repair) continue;
+    const text = repair.repairs.map((r) => (r === 'rehome-orphan' && placedOn ? `${REPAIR_TEXT[r]} on ${placedOn.name}` : REPAIR_TEXT[r]));
+    targets.push({ name: user.sAMAccountName || user.dn, action: 'repair', dn: user.dn, guid: user.guid, summary: text.join(', '), plan: writePlan(user.im, repair.after) });
+  }
+  return targets;
+}
+
+/** Which option carries out a repair. */
+function enabledBy(repair: Repair, options: RepairOptions): boolean {
+  if (repair === 'normalize-case') return options.normalizeCase;
+  if (repair === 'clear-idle') return options.disableIdle;
+  return options.fix;
+}
+
+/**
+ * The problems (informational findings aside) still in the directory after `written` targets
+ * were carried out — all of them when nothing was written (no repair flag, --dry-run, --ldif).
+ */
+export function findingsRemaining(report: AuditReport, written: readonly Target[], options: RepairOptions): Finding[] {
+  const repaired = new Set(written.map((t) => t.dn));
+  return problems(report.findings).filter((f) => !(f.dn && f.repair && repaired.has(f.dn) && enabledBy(f.repair, options)));
+}
