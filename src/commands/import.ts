@@ -39,11 +39,8 @@ export async function importCommand(context: Context, file: string, options: Imp
 
   // 2. Resolve every user and server and plan every row, as enable/disable/move do.
   const directory = await context.directory();
-  const plan = await planProvisioning(
-    directory,
-    context.settings,
-    rows.map((row) => ({ line: row.line, user: row.user, action: row.action, server: row.server, imDomain: row.imDomain })),
-  );
+  // issue 17: an ImportRow is a ProvisionRequest already; no second copy of every row.
+  const plan = await planProvisioning(directory, context.settings, rows, { allOrNothing: !options.skipInvalid });
   for (const problem of plan.rejected) {
     const row = { line: problem.line!, user: problem.name, reason: problem.reason };
     problems.add(row);
