@@ -837,7 +837,10 @@ async function writeReport(machine, failures, elapsedMs, cleanupNote) {
     ...(notes.length || cleanupNote ? ['## Notes', '', ...notes.map((n) => `- ${n}`), ...(cleanupNote ? [`- ${cleanupNote}`] : []), ''] : []),
   ].join('\n');
   mkdirSync(join(opts.out, '..'), { recursive: true });
-  writeFileSync(opts.out, md);
+  // A hand-written "## Profiles" section (why a goal is missed, issue 17) survives re-runs.
+  const previous = existsSync(opts.out) ? readFileSync(opts.out, 'utf8') : '';
+  const profiles = previous.indexOf('\n## Profiles');
+  writeFileSync(opts.out, profiles === -1 ? md : `${md}${previous.slice(profiles + 1)}`);
   return t;
 }
 
