@@ -1,4 +1,4 @@
-// The audit section of the benchmark (issue 13): `imctl audit` over the directory's IM users
+// The audit section of the benchmark: `imctl audit` over the directory's IM users
 // (~20,000 with the listing seed) against one paged ldapsearch of the same users and attributes —
 // what an admin would script before writing the checks themselves. Same run, alternating order.
 

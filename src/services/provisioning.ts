@@ -56,6 +56,11 @@ export interface ProvisionOptions {
   serverProblemIsUsageError?: boolean;
   /** Servers and loads the caller has already read (the wizard), so they are not read twice. */
   known?: { servers: Promise<ImServer[]>; inventory?: () => Promise<Inventory> };
+  /**
+   * The caller writes nothing when any request is rejected (import without
+   * --skip-invalid), so a rejection ends the plan after validation: no targets are planned.
+   */
+  allOrNothing?: boolean;
 }
 
 /** The IM domain enable uses when none is given: the configured one, checked. */
@@ -149,8 +154,10 @@ export async function planProvisioning(directory: DirectoryPort, settings: Setti
     accepted.push({ user, ...(server ? { server } : {}), ...(imDomain ? { imDomain } : {}) });
   });
 
-  // 2. Place enables that name no server: the home server with the most room, counting this batch.
   const notices: string[] = [];
+  if (options.allOrNothing && rejected.length > 0) return { targets: [], rejected, notices, servers };
+
+  // 2. Place enables that name no server: the home server with the most room, counting this batch.
   const placement = new Map<number, ImServer>();
   const newcomers = requests.flatMap((request, index) => {
     const ok = accepted[index];

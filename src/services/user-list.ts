@@ -19,10 +19,12 @@ export interface UserRow {
 }
 
 export async function listUsers(directory: DirectoryPort, options: UserListOptions): Promise<{ total: number; users: UserRow[] }> {
-  const servers = await directory.servers();
+  // Without --server the listing does not wait for the servers: both searches overlap.
+  const serversRead = directory.servers();
+  const server = options.server ? findServer(await serversRead, options.server) : undefined;
+  const [servers, users] = await Promise.all([serversRead, directory.imUsers(server?.dn)]);
   const byDn = serversByDn(servers);
-  const server = options.server ? findServer(servers, options.server) : undefined;
-  let rows: UserRow[] = (await directory.imUsers(server?.dn)).map((u) => {
+  let rows: UserRow[] = users.map((u) => {
     const home = byDn.get(u.im.msExchIMVirtualServer!.toLowerCase());
     return {
       sAMAccountName: u.sAMAccountName,

@@ -1,9 +1,13 @@
-/** Finding users as AD's own Find does, against the lab DC (Samba AD answers `(anr=…)` like AD). */
+/**
+ * Finding users against the lab DC: AD's own name search, `(anr=…)` (Samba AD answers it like AD),
+ * and batched resolution — the bound on the domain's users that decides between filtered
+ * OR-searches and one scan of the scope, and both ways resolving alike.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/settings.js';
 import { Directory, endpointsFromUrls } from '../../src/directory/connection.js';
-import { searchUsers } from '../../src/directory/users.js';
-import { addUsers, adminPassword, createOu, imctlEnv, lab } from '../support/lab.js';
+import { resolveUsers, searchUsers, shouldScan, usersUpperBound } from '../../src/directory/users.js';
+import { addUsers, adminPassword, createOu, imctlEnv, lab, ldapcount, server } from '../support/lab.js';
 
 describe('searchUsers (against the lab DC)', () => {
   let directory: Directory;
@@ -34,5 +38,55 @@ describe('searchUsers (against the lab DC)', () => {
 
   it('an injection attempt is a literal value and matches nothing', async () => {
     expect(await searchUsers(directory, ['*)(sAMAccountName=*'], 20)).toEqual([]);
+  });
+});
+
+describe('resolving many names (against the lab DC)', () => {
+  let directory: Directory;
+  let ou: string;
+  let dns: string[];
+
+  beforeAll(async () => {
+    ou = await createOu('resolve-scan');
+    dns = await addUsers(ou, [
+      { sam: `rs${process.pid}a`, cn: 'Scan, Alice', im: { server: server('im-west') } },
+      { sam: `rs${process.pid}b`, cn: 'Scan, Bob' },
+      { sam: `rs${process.pid}c`, cn: 'Scan, Carol' },
+    ]);
+    // Scoped to the OU, as --base-dn does: the scan reads three users, the bound is the domain's.
+    const settings = loadSettings({}, imctlEnv({ IMCTL_BASE_DN: ou }), '/');
+    directory = await Directory.open({ settings, endpoints: endpointsFromUrls([lab().ldapsUrl], false), password: async () => adminPassword() });
+  });
+  afterAll(async () => directory?.close());
+
+  it('reads an upper bound on the users from the RID Manager that is at least what ldapsearch counts', async () => {
+    const bound = await usersUpperBound(directory);
+    const counted = await ldapcount(lab().baseDn, '(sAMAccountType=805306368)');
+    expect(bound).toBeGreaterThanOrEqual(counted);
+  });
+
+  it('scans only when the batch names most of the users the bound allows', () => {
+    expect(shouldScan(1500, 2500)).toBe(false);
+    expect(shouldScan(2400, 2500)).toBe(true);
+    expect(shouldScan(100_000, undefined)).toBe(false);
+  });
+
+  it('resolves by sAMAccountName, UPN and DN the same through the scan as through filtered searches', async () => {
+    const named = [`rs${process.pid}a`, `rs${process.pid}b@${lab().domain}`, dns[2]!, `LAB\\rs${process.pid}a`.toUpperCase(), 'nobody-at-all'];
+    const bound = (await usersUpperBound(directory))!;
+    // Enough names that nobody carries to push the batch past the bound: the scan path.
+    const filler = Array.from({ length: Math.ceil(bound * 0.9) }, (_, i) => `rs-none-${i}`);
+    expect(shouldScan(named.length + filler.length, bound)).toBe(true);
+    const [scanned, filtered] = await Promise.all([resolveUsers(directory, [...named, ...filler]), resolveUsers(directory, named)]);
+    for (const name of named) {
+      const a = scanned.get(name)!;
+      const b = filtered.get(name)!;
+      expect('user' in a ? a.user.dn : a.problem, name).toBe('user' in b ? b.user.dn : b.problem);
+    }
+    const alice = scanned.get(`rs${process.pid}a`)!;
+    expect('user' in alice && alice.user.dn).toBe(dns[0]);
+    expect('user' in alice && alice.user.im.msExchIMVirtualServer).toBe(server('im-west').dn);
+    expect(scanned.get('nobody-at-all')).toEqual({ problem: 'unknown' });
+    expect(scanned.get('rs-none-7')).toEqual({ problem: 'unknown' });
   });
 });
