@@ -68,7 +68,7 @@ export class Directory {
   private passwordValue: string | undefined;
   private closed = false;
   private rootDseValue: RootDse | undefined;
-  /** who the DC knows us as — the bind DN, or the Kerberos principal from the GSS context. */
+  /** Who the DC knows us as: the bind DN, or the Kerberos principal from the GSS context. */
   boundAs: string | undefined;
   private readonly searchSlots = new Semaphore(MAX_OPEN_SEARCHES);
   /**
@@ -86,7 +86,7 @@ export class Directory {
       throw new UsageError('No domain controller to talk to: give --url (or IMCTL_URL, or "url" in the config file), or --domain to find DCs by DNS.', 'no-url');
     }
     const directory = new Directory(options);
-    directory.client = await directory.connectFirst();
+    directory.client = await directory.connectFirst(options.endpoints);
     return directory;
   }
 
@@ -220,27 +220,14 @@ export class Directory {
    * confirmed reach the new DC only when the first one replicates again.
    */
   private async reconnect(): Promise<Client> {
-    try {
-      return await this.connect(this.endpoint);
-    } catch (error) {
-      const endpoints = this.options.endpoints;
-      if (endpoints.length < 2 || !(error instanceof DirectoryError) || !error.transient) throw error;
-      const from = this.endpoint;
-      const start = Math.max(0, endpoints.indexOf(from));
-      for (let i = 1; i < endpoints.length; i++) {
-        const next = endpoints[(start + i) % endpoints.length]!;
-        try {
-          const client = await this.connect(next);
-          this.endpoint = next;
-          this.options.warn?.(`${from.host} stopped answering (${error.message.split('\n')[0]}); this run continues on ${next.host} (${next.url}). Writes ${from.host} had confirmed reach ${next.host} only when it replicates.`);
-          return client;
-        } catch (nextError) {
-          if (!(nextError instanceof DirectoryError) || !nextError.transient) throw nextError;
-          this.options.log?.(`${next.host} failed too: ${nextError.message}`);
-        }
-      }
-      throw error;
+    const from = this.endpoint;
+    const { endpoints } = this.options;
+    const start = Math.max(0, endpoints.indexOf(from));
+    const client = await this.connectFirst([...endpoints.slice(start), ...endpoints.slice(0, start)]);
+    if (this.endpoint !== from) {
+      this.options.warn?.(`${from.host} stopped answering (the connection was lost and it did not take a new one); this run continues on ${this.endpoint.host} (${this.endpoint.url}). Writes ${from.host} had confirmed reach ${this.endpoint.host} only when it replicates.`);
     }
+    return client;
   }
 
   /** Forget a client whose connection failed; the next operation reconnects. */
@@ -251,11 +238,14 @@ export class Directory {
     }
   }
 
-  /** Try each endpoint in order; fail over only on network errors (a bad password would be the same everywhere and a retry could lock the account). */
-  private async connectFirst(): Promise<Client> {
+  /**
+   * The first of `endpoints` that answers becomes the run's DC. Fail over only on network errors:
+   * a bad password would be the same everywhere, and a retry could lock the account.
+   */
+  private async connectFirst(endpoints: readonly Endpoint[]): Promise<Client> {
     const failures: string[] = [];
     let last: DirectoryError | undefined;
-    for (const endpoint of this.options.endpoints) {
+    for (const endpoint of endpoints) {
       try {
         const client = await this.connect(endpoint);
         this.endpoint = endpoint;
@@ -271,8 +261,8 @@ export class Directory {
         last = translated;
       }
     }
-    if (this.options.endpoints.length === 1 && last) throw last;
-    throw new DirectoryError(`No domain controller answered (tried ${this.options.endpoints.length}): ${failures.join(' ')}`, 'no-dc', undefined, true);
+    if (endpoints.length === 1 && last) throw last;
+    throw new DirectoryError(`No domain controller answered (tried ${endpoints.length}): ${failures.join(' ')}`, 'no-dc', undefined, true);
   }
 
   private tlsOptions(endpoint: Endpoint): ConnectionOptions {

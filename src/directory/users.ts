@@ -6,7 +6,7 @@ import { canonicalDn, escapeFilterValue, looksLikeDn } from '../core/escape.js';
 import { IM_ATTRIBUTES, type ImState } from '../core/im-model.js';
 import type { AuditUser } from '../core/audit.js';
 import { classifyUserRef, guidString, stripNetbiosDomain, type Resolution, type UserRecord } from '../core/user-record.js';
-import type { Directory } from './connection.js';
+import type { Directory, SearchSpec } from './connection.js';
 import type { DirEntry } from './entry.js';
 
 /** Normal user accounts (indexed in AD; cheaper than objectCategory/objectClass). */
@@ -74,7 +74,6 @@ export function toUserRecord(entry: DirEntry): UserRecord {
     im,
   };
 }
-
 
 /** What a name is compared against, lower-cased, per kind. */
 function keysOf(user: UserRecord): { dn: string; sam: string; upnOrMail: string[] } {
@@ -171,36 +170,24 @@ export async function resolveUsers(directory: Directory, names: readonly string[
   return resolved;
 }
 
-/** IM-enabled users, optionally those homed on one server DN; attribute-minimal, paged. */
-export async function listImUsers(directory: Directory, serverDn?: string): Promise<UserRecord[]> {
-  const filter = serverDn
-    ? `(&${USER_FILTER}(msExchIMVirtualServer=${escapeFilterValue(serverDn)}))`
-    : `(&${USER_FILTER}(msExchIMVirtualServer=*))`;
-  // Each entry becomes a compact record as it arrives: raw entries never pile up.
+/** Users of a paged search as compact records, each made as its entry arrives: raw entries never pile up. */
+async function userRecords(directory: Directory, spec: SearchSpec): Promise<UserRecord[]> {
   const users: UserRecord[] = [];
-  await directory.forEachEntry(
-    directory.baseDn,
-    { filter, attributes: ['sAMAccountName', 'displayName', 'msExchIMAddress', 'msExchIMVirtualServer'] },
-    (entry) => users.push(toUserRecord(entry)),
-    () => (users.length = 0),
-  );
+  await directory.forEachEntry(directory.baseDn, spec, (entry) => users.push(toUserRecord(entry)), () => (users.length = 0));
   return users;
 }
 
+/** IM-enabled users, optionally those homed on one server DN; attribute-minimal, paged. */
+export function listImUsers(directory: Directory, serverDn?: string): Promise<UserRecord[]> {
+  const filter = serverDn
+    ? `(&${USER_FILTER}(msExchIMVirtualServer=${escapeFilterValue(serverDn)}))`
+    : `(&${USER_FILTER}(msExchIMVirtualServer=*))`;
+  return userRecords(directory, { filter, attributes: ['sAMAccountName', 'displayName', 'msExchIMAddress', 'msExchIMVirtualServer'] });
+}
+
 /** Every homed user with just what a move needs. */
-export async function listHomedUsers(directory: Directory): Promise<UserRecord[]> {
-  const users: UserRecord[] = [];
-  await directory.forEachEntry(
-    directory.baseDn,
-    {
-      filter: `(&${USER_FILTER}(msExchIMVirtualServer=*))`,
-      attributes: ['objectGUID', 'sAMAccountName', ...IM_ATTRIBUTES],
-      buffers: ['objectGUID'],
-    },
-    (entry) => users.push(toUserRecord(entry)),
-    () => (users.length = 0),
-  );
-  return users;
+export function listHomedUsers(directory: Directory): Promise<UserRecord[]> {
+  return userRecords(directory, { filter: `(&${USER_FILTER}(msExchIMVirtualServer=*))`, attributes: ['objectGUID', 'sAMAccountName', ...IM_ATTRIBUTES], buffers: ['objectGUID'] });
 }
 
 /**
@@ -223,17 +210,11 @@ export function userSearchFilter(words: readonly string[], anr = false): string 
 export async function searchUsers(directory: Directory, words: readonly string[], limit: number): Promise<UserRecord[]> {
   if (words.length === 0) return [];
   const filter = userSearchFilter(words, directory.rootDse.anr);
-  const entries = await directory.searchAll(directory.baseDn, { filter, attributes: USER_ATTRIBUTES, buffers: ['objectGUID'], sizeLimit: limit + 1 });
-  return entries.map(toUserRecord);
+  return userRecords(directory, { filter, attributes: USER_ATTRIBUTES, buffers: ['objectGUID'], sizeLimit: limit + 1 });
 }
 
-export async function usersByImAddress(directory: Directory, address: string): Promise<UserRecord[]> {
-  const entries = await directory.searchAll(directory.baseDn, {
-    filter: `(&${USER_FILTER}(msExchIMAddress=${escapeFilterValue(address)}))`,
-    attributes: USER_ATTRIBUTES,
-    buffers: ['objectGUID'],
-  });
-  return entries.map(toUserRecord);
+export function usersByImAddress(directory: Directory, address: string): Promise<UserRecord[]> {
+  return userRecords(directory, { filter: `(&${USER_FILTER}(msExchIMAddress=${escapeFilterValue(address)}))`, attributes: USER_ATTRIBUTES, buffers: ['objectGUID'] });
 }
 
 /** Up to `limit` IM addresses in use: one small search (AD stops at the size limit; Samba reads on, so the list is cut here too). */
