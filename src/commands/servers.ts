@@ -9,7 +9,10 @@ export async function serversCommand(context: Context): Promise<void> {
   const { out } = context;
   const report = await serverReport(await context.directory(), context.settings);
   // Home server names for shell completion: a Tab reads this file and never connects.
-  rememberServerNames(report.servers.filter((s) => s.role === 'home').map((s) => s.name), hostHome(context.env));
+  const refused = rememberServerNames(report.servers.filter((s) => s.role === 'home').map((s) => s.name), hostHome(context.env));
+  for (const name of refused) {
+    out.warn(`Home server name ${JSON.stringify(name)} holds characters a shell could act on: shell completion will not offer it (type it, quoted).`);
+  }
   if (out.json) {
     out.printJson(report);
     return;

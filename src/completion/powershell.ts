@@ -5,15 +5,25 @@
 import type { CompletionModel } from './model.js';
 import { valueOptionNames } from './model.js';
 import { powershellQuote } from './quote.js';
+import type { CacheLocation } from './cache-location.js';
+import { COMPLETABLE_NAME_SOURCE } from './server-cache.js';
 
-export function powershellScript(model: CompletionModel, cachePath: string): string {
+/** PowerShell's spelling of the cache path rules (src/platform/paths.ts), worked out at each Tab. */
+function powershellCacheFile(cache: CacheLocation): string {
+  if (cache.platform === 'win32') return "Join-Path $env:LOCALAPPDATA 'imctl\\cache\\servers.json'";
+  if (cache.platform === 'darwin') return "Join-Path $HOME 'Library/Caches/imctl/servers.json'";
+  return "$(if ($env:XDG_CACHE_HOME -and $env:XDG_CACHE_HOME.StartsWith('/')) { $env:XDG_CACHE_HOME } else { Join-Path $HOME '.cache' }) + '/imctl/servers.json'";
+}
+
+export function powershellScript(model: CompletionModel, cache: CacheLocation): string {
   const p = model.program;
   return `# ${p} completion for PowerShell. Load it with: ${p} completion powershell | Out-String | Invoke-Expression
-# Server names come from ${cachePath}, written by "${p} servers"; a Tab never connects.
+# Server names come from ${cache.described}, written by "${p} servers"; a Tab never connects.
+# Only names of [A-Za-z0-9._-] are offered, checked again here.
 Register-ArgumentCompleter -Native -CommandName ${powershellQuote(p)}, ${powershellQuote(`${p}.exe`)} -ScriptBlock {
     param($wordToComplete, $commandAst, $cursorPosition)
     $model = ConvertFrom-Json ${powershellQuote(JSON.stringify(model))}
-    $cache = ${powershellQuote(cachePath)}
+    $cache = ${powershellCacheFile(cache)}
     $valueOptions = @(${valueOptionNames(model).map(powershellQuote).join(', ')})
     # The words before the one being completed.
     $words = @($commandAst.CommandElements | Where-Object { $_.Extent.EndOffset -lt $cursorPosition } | ForEach-Object { $_.Extent.Text })
@@ -31,7 +41,11 @@ Register-ArgumentCompleter -Native -CommandName ${powershellQuote(p)}, ${powersh
     function Get-Values($values) {
         switch ($values.kind) {
             'choices' { return $values.choices }
-            'servers' { if (Test-Path -LiteralPath $cache) { return (Get-Content -Raw -LiteralPath $cache | ConvertFrom-Json).servers } }
+            'servers' {
+                if (Test-Path -LiteralPath $cache -PathType Leaf) {
+                    return @((Get-Content -Raw -LiteralPath $cache | ConvertFrom-Json).servers) | Where-Object { $_ -is [string] -and $_ -cmatch ${powershellQuote(`^${COMPLETABLE_NAME_SOURCE}$`)} }
+                }
+            }
         }
         return @()
     }
@@ -51,7 +65,8 @@ Register-ArgumentCompleter -Native -CommandName ${powershellQuote(p)}, ${powersh
             $candidates = Get-Values $argument.values
         }
     }
-    $candidates | Where-Object { $_ -like "$wordToComplete*" } | ForEach-Object {
+    # A prefix compared as text: -like would read [ ] * ? in what is typed as wildcards.
+    $candidates | Where-Object { $_.StartsWith($wordToComplete, [System.StringComparison]::OrdinalIgnoreCase) } | ForEach-Object {
         [System.Management.Automation.CompletionResult]::new($_, $_, 'ParameterValue', $_)
     }
 }

@@ -4,6 +4,7 @@
  */
 import type { CompletionArgument, CompletionModel, CompletionOption, Values } from './model.js';
 import { posixQuote } from './quote.js';
+import { type CacheLocation, posixCacheFunction } from './cache-location.js';
 
 /** _arguments treats [ ] : and \ in a description as syntax. */
 const describe = (text: string) => text.replace(/[[\]:\\]/g, (c) => `\\${c}`);
@@ -33,15 +34,24 @@ function argumentSpec(a: CompletionArgument, index: number, program: string): st
   return posixQuote(`${a.variadic ? '*' : index + 1}:${describe(a.name)}:${action(a.values, a.name, program)}`);
 }
 
-export function zshScript(model: CompletionModel, cachePath: string): string {
+export function zshScript(model: CompletionModel, cache: CacheLocation): string {
   const p = model.program;
   const globals = model.globalOptions.map((o) => `    ${optionSpec(o, p)}`).join('\n');
   return `#compdef ${p}
 # ${p} completion for zsh. Load it (after compinit) with: source <(${p} completion zsh)
-# Server names come from ${cachePath}, written by "${p} servers"; a Tab never connects.
+# Server names come from ${cache.described}, written by "${p} servers"; a Tab never connects.
+${posixCacheFunction(p, cache)}
+# The cached names, each checked again here: only [A-Za-z0-9._-] names are ever offered
+# (_describe would also read a ':' as the start of a description).
 _${p}_servers() {
-  local -a names
-  names=(\${(f)"$(sed -n 's/^    "\\([^"\\\\]*\\)",\\{0,1\\}$/\\1/p' ${posixQuote(cachePath)} 2>/dev/null)"})
+  local -a names match mbegin mend
+  local file line
+  file=$(_${p}_cache_file)
+  if [[ -f "$file" && -r "$file" ]]; then
+    while IFS= read -r line; do
+      [[ "$line" =~ ${posixQuote(cache.linePattern)} ]] && names+=("$match[1]")
+    done < "$file"
+  fi
   _describe -t servers 'home server' names
 }
 

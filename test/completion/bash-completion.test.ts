@@ -4,7 +4,7 @@
  * server names come from a cache file written here with the real writer.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
 import { completionScript } from '../../src/completion/command.js';
 import { completionModel } from '../../src/completion/model.js';
-import { rememberServerNames } from '../../src/completion/server-cache.js';
+import { rememberServerNames, serverCachePath } from '../../src/completion/server-cache.js';
 import { hostHome } from '../../src/platform/paths.js';
 
 const work = mkdtempSync(join(tmpdir(), 'imctl-completion-'));
@@ -86,5 +86,48 @@ describe('bash completion, run by bash', () => {
     expect(complete('imctl --url ldaps://dc1 import --report r.csv in/st')).toEqual(['in/staff.csv']);
     // A free value (a URL, a number): nothing is guessed.
     expect(complete('imctl --timeout ')).toEqual([]);
+  });
+
+  it('never runs what a hostile server name holds: a planted cache offers only plain names, and nothing is expanded', () => {
+    const marker = join(work, 'PWNED');
+    const hostile = { ...env, XDG_CACHE_HOME: join(work, 'hostile-cache') };
+    mkdirSync(join(work, 'hostile-cache', 'imctl'), { recursive: true });
+    // Written by hand, as an older imctl or another program could have left it: the script must not trust it.
+    const names = [`evil$(touch \${IFS}${marker})`, `tick\`touch ${marker}\``, 'glob*', 'im-east', '-rf', 'a b', 'im-west'];
+    writeFileSync(join(work, 'hostile-cache', 'imctl', 'servers.json'), `${JSON.stringify({ servers: names }, null, 2)}\n`);
+    writeFileSync(join(work, 'hostile.bash'), completionScript(program(), 'bash', hostile));
+    expect(complete('imctl move jdoe --to ', hostile, join(work, 'hostile.bash'))).toEqual(['im-east', 'im-west']);
+    expect(complete('imctl move jdoe --to e', hostile, join(work, 'hostile.bash'))).toEqual([]);
+    expect(complete('imctl rebalance --drain ', hostile, join(work, 'hostile.bash'))).toEqual(['im-east', 'im-west']);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('compares what is typed as text, not as a pattern', () => {
+    rememberServerNames(['im-east', 'im-west'], hostHome(env));
+    expect(complete('imctl move jdoe --to im-*')).toEqual([]);
+    expect(complete('imctl move jdoe --to im-[e]')).toEqual([]);
+  });
+
+  it('keeps unsafe names out of the cache, says which, and writes it owner-only by rename (a planted symlink is replaced, its target untouched)', () => {
+    const home = { ...env, XDG_CACHE_HOME: join(work, 'cache-write') };
+    const path = serverCachePath(hostHome(home));
+    mkdirSync(join(path, '..'), { recursive: true });
+    const target = join(work, 'victim.txt');
+    writeFileSync(target, 'precious\n');
+    symlinkSync(target, path);
+    const refused = rememberServerNames(['im-east', 'evil$(id)', 'x;y', 'im-west', `${'a'.repeat(65)}`], hostHome(home));
+    expect(refused.sort()).toEqual(['a'.repeat(65), 'evil$(id)', 'x;y'].sort());
+    expect(readFileSync(target, 'utf8')).toBe('precious\n');
+    expect(lstatSync(path).isSymbolicLink()).toBe(false);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect((JSON.parse(readFileSync(path, 'utf8')) as { servers: string[] }).servers).toEqual(['im-east', 'im-west']);
+  });
+
+  it('finds each user\'s own cache when the Tab is pressed, not the generating user\'s', () => {
+    rememberServerNames(['im-only-theirs'], hostHome({ ...env, XDG_CACHE_HOME: join(work, 'other-user-cache') }));
+    const other = { ...env, XDG_CACHE_HOME: join(work, 'other-user-cache') };
+    // The script generated with `env` (a different cache folder) still reads the cache of the shell that runs it.
+    expect(complete('imctl move jdoe --to ', other)).toEqual(['im-only-theirs']);
+    expect(completionScript(program(), 'bash', env)).not.toContain(join(work, 'cache'));
   });
 });

@@ -5,14 +5,14 @@
  * set-up (lab/lab.sh ensure_packages) is what installs zsh and fish on a fresh machine.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
 import { completionScript } from '../../src/completion/command.js';
 import { completionModel } from '../../src/completion/model.js';
-import { rememberServerNames, serverCachePath } from '../../src/completion/server-cache.js';
+import { rememberServerNames } from '../../src/completion/server-cache.js';
 import { hostHome } from '../../src/platform/paths.js';
 import type { Shell } from '../../src/completion/shells.js';
 
@@ -42,7 +42,21 @@ describe('zsh completion', () => {
     expect(text).toContain("'--drain=[empty these servers (decommissioning); repeatable or comma-separated]:value:_imctl_servers'");
     expect(text).toContain("'(-n --dry-run)'{-n,--dry-run}");
     expect(text).toContain('(bash zsh fish powershell)');
-    expect(text).toContain(serverCachePath(hostHome(env)));
+    expect(text).toContain('_imctl_cache_file');
+    expect(text).toContain('${XDG_CACHE_HOME-}');
+  });
+
+  it('offers only plain names from a planted cache, and runs nothing they hold', () => {
+    const marker = join(work, 'PWNED-zsh');
+    const hostileEnv = { ...env, XDG_CACHE_HOME: join(work, 'hostile-zsh') };
+    mkdirSync(join(work, 'hostile-zsh', 'imctl'), { recursive: true });
+    const names = [`evil$(touch ${marker})`, `tick\`touch ${marker}\``, 'with:colon', 'im-east'];
+    writeFileSync(join(work, 'hostile-zsh', 'imctl', 'servers.json'), `${JSON.stringify({ servers: names }, null, 2)}\n`);
+    const file = scriptFile('zsh');
+    // _describe stubbed to print what it was handed (its 4th argument names the array).
+    const out = execFileSync('zsh', ['-f', '-c', `autoload -U compinit && compinit -u -d ${join(work, 'zcompdump')}; source ${file}; _describe() { print -rl -- "\${(@P)4}" }; _imctl_servers`], { env: hostileEnv, cwd: work, encoding: 'utf8' });
+    expect(out.split('\n').filter(Boolean)).toEqual(['im-east']);
+    expect(existsSync(marker)).toBe(false);
   });
 });
 
@@ -65,6 +79,17 @@ describe('fish completion, run by fish', () => {
     expect(complete('imctl completion ')).toEqual(['bash', 'fish', 'powershell', 'zsh']);
     expect(complete('imctl move jdoe --to ')).toEqual(['im-east', 'im-west']);
   });
+
+  it('offers only plain names from a planted cache, and runs nothing they hold', () => {
+    const marker = join(work, 'PWNED-fish');
+    const cacheHome = join(work, 'hostile-fish');
+    mkdirSync(join(cacheHome, 'imctl'), { recursive: true });
+    const names = [`evil(touch ${marker})`, `evil$(touch ${marker})`, 'tab\there', 'im-north'];
+    writeFileSync(join(cacheHome, 'imctl', 'servers.json'), `${JSON.stringify({ servers: names }, null, 2)}\n`);
+    const out = execFileSync('fish', ['--no-config', '-c', `source ${file}; complete -C 'imctl move jdoe --to '`], { env: { ...env, XDG_CACHE_HOME: cacheHome }, cwd: work, encoding: 'utf8' });
+    expect(out.split('\n').filter(Boolean).map((l) => l.split('\t')[0])).toEqual(['im-north']);
+    expect(existsSync(marker)).toBe(false);
+  });
 });
 
 describe('PowerShell completion', () => {
@@ -73,7 +98,10 @@ describe('PowerShell completion', () => {
     expect(text).toContain("Register-ArgumentCompleter -Native -CommandName 'imctl', 'imctl.exe'");
     const json = /ConvertFrom-Json '(.*)'\n/.exec(text)?.[1]?.replaceAll("''", "'");
     expect(JSON.parse(json!)).toEqual(completionModel(program()));
-    expect(text).toContain(`$cache = '${serverCachePath(hostHome(env))}'`);
+    expect(text).toContain('$cache = $(if ($env:XDG_CACHE_HOME');
+    // Each cached name is matched against the plain-name pattern before it is offered; the prefix is compared as text.
+    expect(text).toContain("-cmatch '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$'");
+    expect(text).toContain('.StartsWith($wordToComplete');
     expect(text).toContain("'--to'");
   });
 });
