@@ -2,7 +2,6 @@
  * The entry module: builds the program, runs it, and is the one place that turns errors into
  * messages and exit codes. Commands throw; nothing else calls process.exit.
  */
-import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { ExitCode, ImctlError, Interrupted, UsageError } from '../core/errors.js';
 import type { GlobalFlags } from '../config/settings.js';
@@ -41,14 +40,16 @@ export async function run(argv: string[], environment: RunEnvironment): Promise<
   const program = buildProgram({
     streams,
     async execute(flags: GlobalFlags, action: (context: Context) => Promise<void>) {
-      const [{ loadSettings, describeSettings }, { createContext }, { registerSecret }] = await Promise.all([
+      const [{ loadSettings, describeSettings }, { createContext }, { registerSecret }, { readPasswordFile }] = await Promise.all([
         import('../config/settings.js'),
         import('./context.js'),
         import('../core/redact.js'),
+        import('../io/password-file.js'),
       ]);
       const settings = loadSettings(flags, env, environment.cwd);
-      registerKnownPassword(settings, env, registerSecret);
+      registerKnownPassword(settings, env, registerSecret, readPasswordFile);
       out = await loadOutput(streams, settings.json, settings.color, settings.verbose);
+      for (const warning of settings.warnings) out.warn(warning);
       for (const line of describeSettings(settings)) out.debug(line);
       context = createContext(settings, out, env, abort.signal);
       await action(context);
@@ -93,13 +94,18 @@ function report(error: unknown, out: Output): number {
 }
 
 /** The password, as soon as imctl can know it, is kept out of every line it writes (src/core/redact.ts). */
-function registerKnownPassword(settings: { passwordFile?: string | undefined }, env: NodeJS.ProcessEnv, registerSecret: (secret: string | undefined) => void): void {
+function registerKnownPassword(
+  settings: { passwordFile?: string | undefined },
+  env: NodeJS.ProcessEnv,
+  registerSecret: (secret: string | undefined) => void,
+  readPasswordFile: (path: string) => string,
+): void {
   registerSecret(env.IMCTL_PASSWORD);
   if (settings.passwordFile) {
     try {
-      registerSecret(readFileSync(settings.passwordFile, 'utf8').replace(/\r?\n$/, ''));
+      registerSecret(readPasswordFile(settings.passwordFile));
     } catch {
-      // Unreadable: the bind reports it, if a bind is needed.
+      // Unreadable or refused: the bind reports it, if a bind is needed.
     }
   }
 }
@@ -128,6 +134,16 @@ export async function main(argv: string[]): Promise<void> {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw error;
   });
-  const code = await run(argv, { streams: process, env: process.env, cwd: process.cwd() });
+  const code = await run(argv, { streams: process, env: environmentWithoutSecrets(), cwd: process.cwd() });
   process.exitCode = code;
+}
+
+/**
+ * imctl's own copy of the environment; the password leaves the process environment, so no child
+ * (the wizard's $EDITOR, a pager) inherits it. Nothing in imctl reads process.env after this.
+ */
+function environmentWithoutSecrets(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete process.env.IMCTL_PASSWORD;
+  return env;
 }

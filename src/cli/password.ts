@@ -2,26 +2,15 @@
  * Where the bind password comes from: IMCTL_PASSWORD, a password file, or a hidden prompt on a
  * terminal. There is deliberately no password flag (argv is visible to every user of the host).
  */
-import { readFileSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
 import { registerSecret } from '../core/redact.js';
 import type { Settings } from '../config/settings.js';
+import { readPasswordFile } from '../io/password-file.js';
 
 export function passwordSource(settings: Settings, env: NodeJS.ProcessEnv, interactive: boolean, prompt: (message: string) => Promise<string>): () => Promise<string> {
   return async () => {
     if (settings.passwordFromEnv && env.IMCTL_PASSWORD) return env.IMCTL_PASSWORD;
-    if (settings.passwordFile) {
-      let text: string;
-      try {
-        text = readFileSync(settings.passwordFile, 'utf8');
-      } catch (error) {
-        throw new UsageError(`Cannot read the password file ${settings.passwordFile}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`, 'password-file');
-      }
-      // One trailing newline is the editor's, not the password's.
-      const password = text.replace(/\r?\n$/, '');
-      if (password.length === 0) throw new UsageError(`The password file ${settings.passwordFile} is empty.`, 'password-file');
-      return password;
-    }
+    if (settings.passwordFile) return readPasswordFile(settings.passwordFile);
     if (interactive) {
       const typed = await prompt(`Password for ${settings.bindDn ?? 'the bind account'}:`);
       registerSecret(typed);

@@ -1,8 +1,14 @@
 /**
  * Settings merged in the contract's fixed order — flags, then environment, then the config file,
  * then defaults — with the source of every value kept, so `--verbose` can say where it came from.
+ *
+ * Config files are trusted as git trusts its config (docs/security.md, "Config files"): the file
+ * named by --config and the user's own file (config.json in the platform's config folder) may set
+ * anything; an imctl.json found in the current folder — a cloned repository, a shared drive — is
+ * read on top of the user's file but may not choose where credentials go or weaken transport
+ * (PROTECTED_KEYS) unless the user trusts that folder ("trustedFolders" in their own file).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
@@ -45,6 +51,10 @@ export interface Settings {
   color: boolean;
   verbose: boolean;
   configFile?: string | undefined;
+  /** Every config file read, most specific last, and how far it was trusted. */
+  configFiles: { path: string; trust: ConfigTrust }[];
+  /** What the admin must be told before anything connects (ignored config keys, unsafe files). */
+  warnings: string[];
   /** Where each setting came from (`password` is where the password will be read from). */
   sources: Partial<Record<keyof Settings | 'password', Source>>;
 }
@@ -88,9 +98,10 @@ interface ConfigFile {
   concurrency?: number;
   timeoutMs?: number;
   servers?: Record<string, { capacity?: number }>;
+  trustedFolders?: string[];
 }
 
-const CONFIG_KEYS: Record<keyof ConfigFile, 'string' | 'boolean' | 'number' | 'url' | 'servers'> = {
+const CONFIG_KEYS: Record<keyof ConfigFile, 'string' | 'boolean' | 'number' | 'url' | 'servers' | 'paths'> = {
   url: 'url',
   auth: 'string',
   domain: 'string',
@@ -106,19 +117,47 @@ const CONFIG_KEYS: Record<keyof ConfigFile, 'string' | 'boolean' | 'number' | 'u
   concurrency: 'number',
   timeoutMs: 'number',
   servers: 'servers',
+  trustedFolders: 'paths',
 };
 
-/** `--config FILE`, else ./imctl.json, else config.json in the platform's config folder ($XDG_CONFIG_HOME/imctl on Linux). */
-export function findConfigFile(explicit: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string | undefined {
+/**
+ * 'explicit': named by --config; 'user': the user's own config.json; 'project': an imctl.json in the
+ * current folder; 'trusted-project': one in a folder the user's file lists in "trustedFolders".
+ */
+export type ConfigTrust = 'explicit' | 'user' | 'project' | 'trusted-project';
+
+/**
+ * What a file the user did not choose may not set: where the DC is (and so where the password
+ * goes), which account and secret are sent, and how the connection is protected.
+ */
+export const PROTECTED_KEYS = ['url', 'domain', 'dnsServer', 'auth', 'bindDn', 'passwordFile', 'startTls', 'caFile', 'allowCleartext', 'trustedFolders'] as const satisfies readonly (keyof ConfigFile)[];
+
+export interface FoundConfig {
+  path: string;
+  trust: ConfigTrust;
+}
+
+/**
+ * The config files to read, least specific first: `--config FILE` alone; else the user's
+ * config.json (platform config folder; $XDG_CONFIG_HOME/imctl on Linux) and then ./imctl.json.
+ */
+export function findConfigFiles(explicit: string | undefined, env: NodeJS.ProcessEnv, cwd: string): FoundConfig[] {
   if (explicit) {
     const path = resolve(cwd, explicit);
     if (!existsSync(path)) throw new UsageError(`The config file ${path} does not exist.`, 'config');
-    return path;
+    return [{ path, trust: 'explicit' }];
   }
-  const local = join(cwd, 'imctl.json');
-  if (existsSync(local)) return local;
+  const found: FoundConfig[] = [];
   const user = join(configDir(hostHome(env)), 'config.json'); // platform rules: src/platform/paths.ts
-  return existsSync(user) ? user : undefined;
+  if (existsSync(user)) found.push({ path: user, trust: 'user' });
+  const local = join(cwd, 'imctl.json');
+  if (existsSync(local) && local !== user) found.push({ path: local, trust: 'project' });
+  return found;
+}
+
+/** The most specific config file (what `-v` calls "config file"), for callers that need one. */
+export function findConfigFile(explicit: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string | undefined {
+  return findConfigFiles(explicit, env, cwd).at(-1)?.path;
 }
 
 export function parseConfigFile(path: string, text: string): ConfigFile {
@@ -159,6 +198,9 @@ export function parseConfigFile(path: string, text: string): ConfigFile {
           throw bad('a URL or a list of URLs');
         // A password in a URL is a password in the file: refused even when --url or IMCTL_URL overrides it.
         if (splitUrls(value as string | string[]).some(hasCredentials)) throw bad('URLs without a user name or password (give those with "bindDn" and "passwordFile")');
+        break;
+      case 'paths':
+        if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v.length > 0)) throw bad('a list of folder paths');
         break;
       case 'servers':
         if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('an object of server names');
@@ -245,23 +287,90 @@ function positiveInt(name: string, value: number | undefined, max = Number.MAX_S
   return value;
 }
 
-export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Settings {
-  const configFile = findConfigFile(flags.config, env, cwd);
-  let file: ConfigFile = {};
-  if (configFile) {
-    let text: string;
-    try {
-      const size = statSync(configFile).size;
-      if (size > MAX_CONFIG_BYTES) {
-        throw new UsageError(`The config file ${configFile} is ${(size / 1024 / 1024).toFixed(1)} MB; an imctl config file is a small JSON object: is this the right file?`, 'config');
-      }
-      text = readFileSync(configFile, 'utf8');
-    } catch (error) {
-      if (error instanceof UsageError) throw error;
-      throw new UsageError(`Cannot read the config file ${configFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, 'config');
+/** Read and parse one config file, with its relative paths made absolute against its own folder. */
+function readConfigFile(path: string): ConfigFile {
+  let text: string;
+  try {
+    const size = statSync(path).size;
+    if (size > MAX_CONFIG_BYTES) {
+      throw new UsageError(`The config file ${path} is ${(size / 1024 / 1024).toFixed(1)} MB; an imctl config file is a small JSON object: is this the right file?`, 'config');
     }
-    file = parseConfigFile(configFile, text);
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`Cannot read the config file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, 'config');
   }
+  const file = parseConfigFile(path, text);
+  // Paths in a config file are relative to the file; `~/` means the home directory.
+  const absolute = (value: string) => (value.startsWith('~/') ? join(homedir(), value.slice(2)) : resolve(join(path, '..'), value));
+  if (file.passwordFile) file.passwordFile = absolute(file.passwordFile);
+  if (file.caFile) file.caFile = absolute(file.caFile);
+  if (file.trustedFolders) file.trustedFolders = file.trustedFolders.map(absolute);
+  return file;
+}
+
+/** Who may have written `path`: a file another user owns, or anyone may change, is not the user's choice. */
+function foreignOrShared(path: string): string | undefined {
+  if (typeof process.getuid !== 'function') return undefined; // Windows: ACLs, not modes
+  const stat = statSync(path);
+  const uid = process.getuid();
+  if (stat.uid !== uid && stat.uid !== 0) return `it belongs to another user (uid ${stat.uid})`;
+  if ((stat.mode & 0o002) !== 0) return 'anyone on this machine can change it (mode o+w)';
+  return undefined;
+}
+
+const canonical = (folder: string) => {
+  try {
+    return realpathSync(folder);
+  } catch {
+    return resolve(folder);
+  }
+};
+
+/**
+ * The config files merged into one, with what was left out and why. A project file's protected
+ * keys count only in a folder the user trusts; a file that another user owns or anyone can
+ * change is the user's choice nowhere: the user's own is refused, a project one ignored.
+ */
+function mergedConfig(found: FoundConfig[], cwd: string): { file: ConfigFile; files: FoundConfig[]; warnings: string[] } {
+  const warnings: string[] = [];
+  const files: FoundConfig[] = [];
+  let file: ConfigFile = {};
+  for (const config of found) {
+    const unsafe = config.trust === 'explicit' ? undefined : foreignOrShared(config.path);
+    if (unsafe && config.trust === 'user') throw new UsageError(`Refusing the config file ${config.path}: ${unsafe}. Make it yours and not writable by others (chmod go-w).`, 'config');
+    if (unsafe) {
+      warnings.push(`Ignoring ${config.path}: ${unsafe}. Give it with --config if you mean to use it.`);
+      continue;
+    }
+    const contents = readConfigFile(config.path);
+    let trust = config.trust;
+    if (trust === 'project') {
+      const trusted = (file.trustedFolders ?? []).map(canonical);
+      if (trusted.includes(canonical(cwd))) trust = 'trusted-project';
+    }
+    if (trust === 'project') {
+      const dropped = PROTECTED_KEYS.filter((key) => contents[key] !== undefined);
+      for (const key of dropped) delete contents[key];
+      if (dropped.length > 0) {
+        warnings.push(
+          `Ignoring ${dropped.map((k) => `"${k}"`).join(', ')} in ${config.path}: a config file in the current folder may not choose where your credentials go or how the connection is protected. ` +
+            `If this folder is yours, list it in "trustedFolders" in your own config file, or pass --config ${config.path}.`,
+        );
+      }
+    }
+    // Own keys only ever come from the user's file: a project cannot trust itself or others.
+    if (trust !== 'user' && trust !== 'explicit') delete contents.trustedFolders;
+    file = { ...file, ...contents, servers: { ...file.servers, ...contents.servers } };
+    files.push({ path: config.path, trust });
+  }
+  if (Object.keys(file.servers ?? {}).length === 0) delete file.servers;
+  return { file, files, warnings };
+}
+
+export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Settings {
+  const { file, files, warnings } = mergedConfig(findConfigFiles(flags.config, env, cwd), cwd);
+  const configFile = files.at(-1)?.path;
   const sources: Settings['sources'] = {};
   const pick = <K extends keyof Settings, T>(key: K, flag: T | undefined, fromEnv: T | undefined, fromFile: T | undefined, fallback: T): T => {
     if (flag !== undefined) return (sources[key] = 'flag'), flag;
@@ -270,9 +379,6 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
     sources[key] = 'default';
     return fallback;
   };
-  // Paths in the config file are relative to the file; `~/` means the home directory.
-  const relative = (path: string | undefined) =>
-    path ? (path.startsWith('~/') ? join(homedir(), path.slice(2)) : resolve(configFile ? join(configFile, '..') : cwd, path)) : undefined;
   const nonEmpty = (v: string | undefined) => (v && v.length > 0 ? v : undefined);
 
   const urls = pick('urls', flags.url ? splitUrls(flags.url) : undefined, nonEmpty(env.IMCTL_URL) ? splitUrls(env.IMCTL_URL!) : undefined, file.url ? splitUrls(file.url) : undefined, [] as string[]);
@@ -283,7 +389,7 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
   const passwordFromEnv = !flags.passwordFile && nonEmpty(env.IMCTL_PASSWORD) !== undefined;
   const passwordFile = passwordFromEnv
     ? undefined
-    : pick('passwordFile', flags.passwordFile ? resolve(cwd, flags.passwordFile) : undefined, nonEmpty(env.IMCTL_PASSWORD_FILE) ? resolve(cwd, env.IMCTL_PASSWORD_FILE!) : undefined, relative(file.passwordFile), undefined);
+    : pick('passwordFile', flags.passwordFile ? resolve(cwd, flags.passwordFile) : undefined, nonEmpty(env.IMCTL_PASSWORD_FILE) ? resolve(cwd, env.IMCTL_PASSWORD_FILE!) : undefined, file.passwordFile, undefined);
   sources.password = passwordFromEnv ? 'env' : sources.passwordFile;
 
   // No prototype: a server named "constructor" or "__proto__" must find no capacity here.
@@ -306,7 +412,7 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
     passwordFile,
     passwordFromEnv,
     startTls: pick('startTls', flags.starttls, envFlag(env.IMCTL_STARTTLS), file.startTls, false),
-    caFile: pick('caFile', flags.caFile ? resolve(cwd, flags.caFile) : undefined, nonEmpty(env.IMCTL_CA_FILE) ? resolve(cwd, env.IMCTL_CA_FILE!) : undefined, relative(file.caFile), undefined),
+    caFile: pick('caFile', flags.caFile ? resolve(cwd, flags.caFile) : undefined, nonEmpty(env.IMCTL_CA_FILE) ? resolve(cwd, env.IMCTL_CA_FILE!) : undefined, file.caFile, undefined),
     insecureTls: flags.insecureTls ?? false,
     allowCleartext: pick('allowCleartext', flags.allowCleartext, undefined, file.allowCleartext, false),
     baseDn: pick('baseDn', flags.baseDn, nonEmpty(env.IMCTL_BASE_DN), file.baseDn, undefined),
@@ -319,6 +425,8 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
     color,
     verbose: flags.verbose ?? false,
     configFile,
+    configFiles: files,
+    warnings,
     sources,
   };
 }
@@ -337,7 +445,7 @@ export function capacityFor(settings: Pick<Settings, 'capacity' | 'serverCapacit
 /** The settings that say where imctl connects and how, each with where it came from — for `-v`. Never a secret. */
 export function describeSettings(settings: Settings): string[] {
   const shown: [string, keyof Settings | 'password', unknown][] = [
-    ['config file', 'configFile', settings.configFile ?? '(none)'],
+    ['config file', 'configFile', settings.configFiles.length ? settings.configFiles.map((f) => `${f.path} [${f.trust}]`).join(', ') : '(none)'],
     ['url', 'urls', settings.urls.length ? settings.urls.join(', ') : '(none)'],
     ['domain', 'domain', settings.domain],
     ['dns server', 'dnsServer', settings.dnsServer],

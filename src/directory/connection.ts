@@ -290,6 +290,10 @@ export class Directory {
         'cleartext',
       );
     }
+    if (!kerberos && !secure && !endpoint.startTls) {
+      // Allowed, never silent: whoever allowed it (a flag, or a config file the user trusts), the admin sees it each run.
+      this.options.warn?.(`Sending the bind password in clear text to ${endpoint.url} (allowed by ${settings.sources.allowCleartext === 'flag' ? '--allow-cleartext' : `"allowCleartext" in ${settings.configFile ?? 'the config file'}`}): anyone on the network path can read it.`);
+    }
     const tlsOptions = this.tlsOptions(endpoint);
     // TLS options given to the constructor with an ldap:// URL would switch it to direct TLS.
     const client = new Client({

@@ -45,7 +45,7 @@ describe('a bad flag value is a usage error: one sentence, exit 2', () => {
 describe('-v says where each setting came from', () => {
   it('flags, environment and defaults, and the password source — never the password', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'imctl-pw-'));
-    writeFileSync(join(dir, 'pw'), 'Fl4g-File-Pw');
+    writeFileSync(join(dir, 'pw'), 'Fl4g-File-Pw', { mode: 0o600 });
     // Nothing listens on port 1: the run fails to connect after printing its settings.
     const { code, stderr } = await imctl(['-v', '--url', 'ldaps://127.0.0.1:1', '--password-file', join(dir, 'pw'), 'servers'], {
       IMCTL_BIND_DN: 'admin@corp.example.com',

@@ -33,9 +33,12 @@ describe('--auth: simple or kerberos', () => {
   it('takes the flag over IMCTL_AUTH over the config file, any case, and records the source', () => {
     const dir = mkdtempSync(join(root, 'cfg-'));
     writeFileSync(join(dir, 'imctl.json'), JSON.stringify({ auth: 'kerberos' }));
-    expect(loadSettings({}, env(), dir)).toMatchObject({ auth: 'kerberos', sources: { auth: 'config' } });
-    expect(loadSettings({}, env({ IMCTL_AUTH: 'SIMPLE' }), dir)).toMatchObject({ auth: 'simple', sources: { auth: 'env' } });
-    expect(loadSettings({ auth: 'Kerberos' }, env({ IMCTL_AUTH: 'simple' }), dir)).toMatchObject({ auth: 'kerberos', sources: { auth: 'flag' } });
+    const config = join(dir, 'imctl.json');
+    expect(loadSettings({ config }, env(), dir)).toMatchObject({ auth: 'kerberos', sources: { auth: 'config' } });
+    expect(loadSettings({ config }, env({ IMCTL_AUTH: 'SIMPLE' }), dir)).toMatchObject({ auth: 'simple', sources: { auth: 'env' } });
+    expect(loadSettings({ config, auth: 'Kerberos' }, env({ IMCTL_AUTH: 'simple' }), dir)).toMatchObject({ auth: 'kerberos', sources: { auth: 'flag' } });
+    // Found in the current folder instead, "auth" is a choice of how credentials go: not the folder's to make.
+    expect(loadSettings({}, env(), dir)).toMatchObject({ sources: { auth: 'default' }, warnings: [expect.stringContaining('"auth"')] });
   });
 
   it('refuses anything else, naming where it came from', () => {

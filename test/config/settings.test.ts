@@ -32,13 +32,15 @@ function writeJson(path: string, data: unknown): string {
 }
 
 /**
- * A cwd (optionally holding ./imctl.json) and an env whose XDG_CONFIG_HOME is an empty folder,
- * so the real ~/.config is never read.
+ * A cwd and an env whose XDG_CONFIG_HOME is a fresh folder (the real ~/.config is never read),
+ * with `config` as the user's own config file ($XDG_CONFIG_HOME/imctl/config.json), or with
+ * `where: 'project'` as ./imctl.json in the cwd (a file the user did not necessarily write).
  */
-function scene(config?: unknown, env: NodeJS.ProcessEnv = {}): { cwd: string; env: NodeJS.ProcessEnv } {
+function scene(config?: unknown, env: NodeJS.ProcessEnv = {}, where: 'user' | 'project' = 'user'): { cwd: string; env: NodeJS.ProcessEnv } {
   const cwd = freshDir('cwd');
-  if (config !== undefined) writeJson(join(cwd, 'imctl.json'), config);
-  return { cwd, env: { XDG_CONFIG_HOME: freshDir('xdg'), ...env } };
+  const xdg = freshDir('xdg');
+  if (config !== undefined) writeJson(where === 'user' ? join(xdg, 'imctl', 'config.json') : join(cwd, 'imctl.json'), config);
+  return { cwd, env: { XDG_CONFIG_HOME: xdg, ...env } };
 }
 
 function load(flags: GlobalFlags, config?: unknown, env: NodeJS.ProcessEnv = {}) {
@@ -191,12 +193,14 @@ describe('config file discovery', () => {
     expect(settings.domain).toBe('explicit.example');
   });
 
-  it('./imctl.json wins over $XDG_CONFIG_HOME/imctl/config.json', () => {
-    const s = scene({ domain: 'local.example' });
-    writeJson(join(s.env.XDG_CONFIG_HOME!, 'imctl', 'config.json'), { domain: 'xdg.example' });
+  it('./imctl.json is read on top of $XDG_CONFIG_HOME/imctl/config.json: its plain keys win, the user\'s file still counts', () => {
+    const s = scene({ baseDn: 'OU=Project,DC=corp,DC=example', capacity: 5000 }, {}, 'project');
+    writeJson(join(s.env.XDG_CONFIG_HOME!, 'imctl', 'config.json'), { domain: 'xdg.example', baseDn: 'OU=Mine,DC=corp,DC=example' });
     const settings = loadSettings({}, s.env, s.cwd);
     expect(settings.configFile).toBe(join(s.cwd, 'imctl.json'));
-    expect(settings.domain).toBe('local.example');
+    expect(settings.configFiles.map((f) => f.trust)).toEqual(['user', 'project']);
+    expect([settings.domain, settings.baseDn, settings.capacity]).toEqual(['xdg.example', 'OU=Project,DC=corp,DC=example', 5000]);
+    expect(settings.warnings).toEqual([]);
   });
 
   it('$XDG_CONFIG_HOME/imctl/config.json is used when there is no ./imctl.json', () => {
@@ -288,7 +292,7 @@ describe('garbage config files', () => {
     { name: 'a negative server capacity', text: '{"servers": {"IM2": {"capacity": -5}}}', says: 'bad entry "IM2"' },
     { name: 'a fractional server capacity', text: '{"servers": {"IM1": {"capacity": 2.5}}}', says: 'bad entry "IM1"' },
   ])('$name → UsageError with the file path', ({ text, says }) => {
-    const s = scene(text);
+    const s = scene(text, {}, 'project');
     const path = join(s.cwd, 'imctl.json');
     const error = usageError(() => loadSettings({}, s.env, s.cwd));
     expect(error.message).toContain(path);
@@ -412,7 +416,7 @@ describe('home-relative paths in the config file', () => {
   it('expands ~/ in passwordFile and caFile to the home directory', () => {
     const dir = mkdtempSync(join(tmpdir(), 'imctl-cfg-'));
     writeFileSync(join(dir, 'imctl.json'), JSON.stringify({ passwordFile: '~/.imctl-password', caFile: 'ca.pem' }));
-    const settings = loadSettings({}, { XDG_CONFIG_HOME: join(dir, 'none') }, dir);
+    const settings = loadSettings({ config: join(dir, 'imctl.json') }, { XDG_CONFIG_HOME: join(dir, 'none') }, dir);
     expect(settings.passwordFile).toBe(join(homedir(), '.imctl-password'));
     expect(settings.caFile).toBe(join(dir, 'ca.pem'));
   });
