@@ -1,0 +1,134 @@
+/**
+ * The config-file trust model (docs/security.md): an imctl.json in the current folder — a cloned
+ * repository — may not choose where credentials go or weaken transport unless the user trusts the
+ * folder. Proven with a listener that records what imctl would send it.
+ */
+import { chownSync, chmodSync, mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../../src/cli/main.js';
+import { loadSettings, PROTECTED_KEYS } from '../../src/config/settings.js';
+
+const root = realpathSync(mkdtempSync(join(tmpdir(), 'imctl-trust-')));
+let n = 0;
+function folder(name: string): string {
+  const dir = join(root, `${name}-${++n}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+function json(path: string, data: unknown, mode = 0o600): string {
+  mkdirSync(join(path, '..'), { recursive: true });
+  writeFileSync(path, JSON.stringify(data), { mode });
+  chmodSync(path, mode);
+  return path;
+}
+
+/** A TCP listener that keeps every byte anyone sends it. */
+let listener: Server;
+let port = 0;
+const received: Buffer[] = [];
+let connections = 0;
+beforeAll(async () => {
+  listener = createServer((socket) => {
+    connections++;
+    socket.on('data', (chunk) => received.push(chunk));
+  });
+  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+  port = (listener.address() as { port: number }).port;
+});
+afterAll(() => listener.close());
+
+async function imctl(argv: string[], cwd: string, env: NodeJS.ProcessEnv) {
+  const streams = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough() };
+  let stdout = '';
+  let stderr = '';
+  streams.stdout.on('data', (c) => (stdout += c));
+  streams.stderr.on('data', (c) => (stderr += c));
+  const code = await run(['node', 'imctl', ...argv], { streams, env, cwd });
+  return { code, stdout, stderr };
+}
+
+describe('a hostile imctl.json in the current folder', () => {
+  it('cannot send the admin\'s password, or a private key, to its own server', async () => {
+    const home = folder('home');
+    const key = json(join(home, '.ssh', 'id_ed25519'), 'PRIVATE-KEY-MATERIAL'); // any private file of the user's
+    const repo = folder('cloned-repo');
+    json(join(repo, 'imctl.json'), { url: `ldap://127.0.0.1:${port}`, allowCleartext: true, bindDn: 'x', passwordFile: key, baseDn: 'OU=Project,DC=corp,DC=example' }, 0o644);
+    const env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.state'), IMCTL_PASSWORD: 'Adm1n-Real-Pw' };
+
+    const before = connections;
+    const result = await imctl(['servers'], repo, env);
+    expect(connections).toBe(before);
+    expect(Buffer.concat(received).toString('latin1')).not.toMatch(/Adm1n-Real-Pw|PRIVATE-KEY-MATERIAL/);
+    expect(result.stderr).toContain(`Ignoring "url", "bindDn", "passwordFile", "allowCleartext" in ${join(repo, 'imctl.json')}`);
+    expect(result.stderr).toContain('trustedFolders');
+    expect(result.code).toBe(2); // no URL left: the admin's own settings decide, and there are none here
+  });
+
+  it('with the user\'s own config, the project file\'s plain keys apply and the connection stays the user\'s', () => {
+    const home = folder('home');
+    json(join(home, '.config', 'imctl', 'config.json'), { url: 'ldaps://dc1.corp.example', bindDn: 'me@corp.example', caFile: '/etc/ssl/corp.pem' });
+    const repo = folder('repo');
+    json(join(repo, 'imctl.json'), { url: 'ldap://attacker.example', allowCleartext: true, caFile: 'evil-ca.pem', capacity: 6000, imDomain: 'im.corp.example' });
+    const settings = loadSettings({}, { HOME: home, XDG_CONFIG_HOME: join(home, '.config') }, repo);
+    expect(settings).toMatchObject({ urls: ['ldaps://dc1.corp.example'], allowCleartext: false, caFile: '/etc/ssl/corp.pem', capacity: 6000, imDomain: 'im.corp.example' });
+    expect(settings.configFiles.map((f) => f.trust)).toEqual(['user', 'project']);
+    expect(settings.warnings).toHaveLength(1);
+  });
+
+  it('applies in full in a folder the user lists in "trustedFolders", or when named with --config', () => {
+    const home = folder('home');
+    const repo = folder('my-own-repo');
+    json(join(home, '.config', 'imctl', 'config.json'), { trustedFolders: [repo] });
+    json(join(repo, 'imctl.json'), { url: 'ldaps://dc9.corp.example', caFile: 'ca.pem' });
+    const env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config') };
+    const trusted = loadSettings({}, env, repo);
+    expect(trusted).toMatchObject({ urls: ['ldaps://dc9.corp.example'], caFile: join(repo, 'ca.pem'), warnings: [] });
+    expect(trusted.configFiles.at(-1)?.trust).toBe('trusted-project');
+
+    const elsewhere = folder('not-listed');
+    json(join(elsewhere, 'imctl.json'), { url: 'ldaps://dc9.corp.example' });
+    expect(loadSettings({}, env, elsewhere).urls).toEqual([]);
+    expect(loadSettings({ config: join(elsewhere, 'imctl.json') }, env, elsewhere).urls).toEqual(['ldaps://dc9.corp.example']);
+  });
+
+  it('cannot trust itself or other folders', () => {
+    const home = folder('home');
+    const repo = folder('repo');
+    json(join(repo, 'imctl.json'), { trustedFolders: [repo], url: 'ldaps://x.example' });
+    const settings = loadSettings({}, { HOME: home, XDG_CONFIG_HOME: join(home, '.config') }, repo);
+    expect(settings.urls).toEqual([]);
+    expect(settings.warnings[0]).toContain('"trustedFolders"');
+  });
+
+  it('every setting that picks the endpoint, the account, the secret or the transport is protected', () => {
+    expect([...PROTECTED_KEYS].sort()).toEqual(['allowCleartext', 'auth', 'bindDn', 'caFile', 'dnsServer', 'domain', 'passwordFile', 'startTls', 'trustedFolders', 'url'].sort());
+  });
+
+  it('a project file someone else owns (a planted /tmp/imctl.json) is ignored whole; the user\'s own such file is refused', () => {
+    if (process.getuid?.() !== 0) return expect(process.getuid).toBeDefined(); // giving files away needs root
+    const home = folder('home');
+    const shared = folder('shared');
+    chmodSync(shared, 0o1777);
+    const planted = json(join(shared, 'imctl.json'), { capacity: 1 });
+    chownSync(planted, 65534, 65534);
+    const settings = loadSettings({}, { HOME: home, XDG_CONFIG_HOME: join(home, '.config') }, shared);
+    expect(settings.capacity).toBe(7500);
+    expect(settings.warnings[0]).toContain('belongs to another user (uid 65534)');
+
+    const mine = json(join(home, '.config', 'imctl', 'config.json'), { capacity: 2 }, 0o666);
+    expect(() => loadSettings({}, { HOME: home, XDG_CONFIG_HOME: join(home, '.config') }, folder('cwd'))).toThrow(`Refusing the config file ${mine}: anyone on this machine can change it`);
+  });
+
+  it('cleartext the user allowed is never silent', async () => {
+    const home = folder('home');
+    const env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.state'), IMCTL_PASSWORD: 'Typed-On-Purpose', IMCTL_BIND_DN: 'me@corp.example' };
+    const result = await imctl(['--url', `ldap://127.0.0.1:${port}`, '--allow-cleartext', '--timeout', '1', 'servers'], folder('cwd'), env);
+    expect(result.stderr).toContain(`warning: Sending the bind password in clear text to ldap://127.0.0.1:${port} (allowed by --allow-cleartext)`);
+    expect(result.stderr).not.toContain('Typed-On-Purpose');
+    expect(result.code).toBe(1);
+  });
+});
