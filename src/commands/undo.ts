@@ -7,8 +7,9 @@ import { checkWriteFlags, runWrite, type WriteFlags } from './write-command.js';
 export async function undoCommand(context: Context, path: string, options: WriteFlags): Promise<void> {
   checkWriteFlags(options);
   const journal = await readJournal(path);
+  for (const warning of journal.warnings) context.out.warn(warning);
   const directory = await context.directory();
-  const { targets, notices } = await planUndo(directory, journal);
+  const { targets, notices } = await planUndo(directory, journal, { imDomain: context.settings.imDomain });
   for (const notice of notices) context.out.warn(notice);
   context.out.info(`Undoing ${journal.header.command} of ${journal.header.startedAt} on ${journal.header.server}: ${journal.changes.length} recorded change(s).`);
   await runWrite(context, directory, targets, { ...options, command: 'undo' });

@@ -65,6 +65,13 @@ export function normalizeDn(dn: string): string {
  * escaped again the one RFC 4514 way. `CN=a\;b`, `cn=A\3Bb` (as Samba returns it) and `CN="A;b"`
  * are the same DN; normalizeDn, which keeps escapes as written, would call them different.
  */
+/** True if `dn` is `base` or below it, both compared in their canonical RFC 4514 form. */
+export function dnIsWithin(dn: string, base: string): boolean {
+  const entry = canonicalDn(dn);
+  const root = canonicalDn(base);
+  return entry === root || entry.endsWith(`,${root}`);
+}
+
 export function canonicalDn(dn: string): string {
   return splitDn(dn)
     .map((rdn) => {

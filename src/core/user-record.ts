@@ -31,6 +31,12 @@ export function stripNetbiosDomain(name: string): string {
   return slash > 0 && !name.includes('=') ? name.slice(slash + 1) : name;
 }
 
+/** The DOMAIN of `DOMAIN\jdoe` (a sAMAccountName cannot hold a backslash), else undefined. */
+export function netbiosDomainOf(name: string): string | undefined {
+  const slash = name.indexOf('\\');
+  return slash > 0 && !name.includes('=') ? name.slice(0, slash) : undefined;
+}
+
 /**
  * objectGUID bytes (hex) → the string form AD accepts in `<GUID=…>` DNs: the first three groups
  * are little-endian. (A binary `(objectGUID=\\xx…)` filter is not portable through every client.)
@@ -46,10 +52,16 @@ export function guidString(hex: string): string {
 }
 
 /** What a name resolved to: exactly one user, or why not. */
-export type Resolution = { user: UserRecord } | { problem: 'unknown' } | { problem: 'ambiguous'; candidates: UserRecord[] };
+export type Resolution =
+  | { user: UserRecord }
+  | { problem: 'unknown' }
+  | { problem: 'ambiguous'; candidates: UserRecord[] }
+  /** `OTHERDOM\jdoe` where this domain's NetBIOS name is not OTHERDOM: never the local jdoe. */
+  | { problem: 'other-domain'; domain: string; ours: string };
 
 export function describeResolutionProblem(name: string, resolution: Exclude<Resolution, { user: UserRecord }>): string {
   if (resolution.problem === 'unknown') return `no user is named ${quoted(name)} (give a DN, user@domain, mail or sAMAccountName)`;
+  if (resolution.problem === 'other-domain') return `${quoted(name)} names a user of the domain ${quoted(resolution.domain)}, and this is ${quoted(resolution.ours)}: connect to that domain's DCs, or give the user without the domain`;
   const shown = resolution.candidates.slice(0, 5).map((u) => `${u.sAMAccountName} (${u.dn})`);
   const more = resolution.candidates.length > 5 ? ` and ${resolution.candidates.length - 5} more` : '';
   return `${quoted(name)} is ambiguous; candidates: ${shown.join('; ')}${more}. Name one by DN or sAMAccountName`;

@@ -29,6 +29,9 @@ export class LdapDirectory implements DirectoryPort {
   get label() {
     return this.connection.label;
   }
+  get domainDn() {
+    return this.connection.rootDse.defaultNamingContext;
+  }
   get baseDn() {
     return this.connection.baseDn;
   }

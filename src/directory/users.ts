@@ -2,10 +2,10 @@
  * Finding users: batched resolution of many names with few searches, listings by home server,
  * and counts that fetch no attribute values.
  */
-import { canonicalDn, escapeFilterValue, looksLikeDn } from '../core/escape.js';
+import { canonicalDn, dnIsWithin, escapeFilterValue, looksLikeDn } from '../core/escape.js';
 import { IM_ATTRIBUTES, type ImState } from '../core/im-model.js';
 import type { AuditUser } from '../core/audit.js';
-import { classifyUserRef, guidString, stripNetbiosDomain, type Resolution, type UserRecord } from '../core/user-record.js';
+import { classifyUserRef, guidString, netbiosDomainOf, stripNetbiosDomain, type Resolution, type UserRecord } from '../core/user-record.js';
 import type { Directory, SearchSpec } from './connection.js';
 import type { DirEntry } from './entry.js';
 
@@ -159,8 +159,15 @@ export async function resolveUsers(directory: Directory, names: readonly string[
     for (const key of keys.upnOrMail) push(byUpnOrMail, key, user);
   }
   const resolved = new Map<string, Resolution>();
+  // DOMAIN\user: only this domain's NetBIOS name may stand there (one read, only when one is given).
+  const ours = unique.some((name) => classifyUserRef(name, looksLikeDn) === 'sam' && netbiosDomainOf(name)) ? await netbiosName(directory) : undefined;
   for (const name of unique) {
     const kind = classifyUserRef(name, looksLikeDn);
+    const domain = kind === 'sam' ? netbiosDomainOf(name) : undefined;
+    if (domain !== undefined && ours !== undefined && domain.toUpperCase() !== ours.toUpperCase()) {
+      resolved.set(name, { problem: 'other-domain', domain, ours });
+      continue;
+    }
     const matches =
       kind === 'dn' ? byDn.get(canonicalDn(name)) : kind === 'sam' ? bySam.get(stripNetbiosDomain(name).toLowerCase()) : byUpnOrMail.get(name.toLowerCase());
     if (!matches || matches.length === 0) resolved.set(name, UNKNOWN);
@@ -168,6 +175,17 @@ export async function resolveUsers(directory: Directory, names: readonly string[
     else resolved.set(name, { user: matches[0]! });
   }
   return resolved;
+}
+
+/** The domain's NetBIOS name: nETBIOSName of its crossRef in CN=Partitions (the RootDSE does not carry it). */
+export async function netbiosName(directory: Directory): Promise<string | undefined> {
+  const { configurationNamingContext, defaultNamingContext } = directory.rootDse;
+  const [crossRef] = await directory.searchAll(`CN=Partitions,${configurationNamingContext}`, {
+    scope: 'one',
+    filter: `(&(objectClass=crossRef)(nCName=${escapeFilterValue(defaultNamingContext)})(nETBIOSName=*))`,
+    attributes: ['nETBIOSName'],
+  });
+  return crossRef?.get('nETBIOSName');
 }
 
 /** Users of a paged search as compact records, each made as its entry arrives: raw entries never pile up. */
@@ -253,8 +271,9 @@ export async function readUsersByGuid(directory: Directory, guids: readonly stri
   const worker = async () => {
     while (next < guids.length) {
       const guid = guids[next++]!;
-      const entry = await directory.readEntry(`<GUID=${guidString(guid)}>`, { attributes: USER_ATTRIBUTES, buffers: ['objectGUID'] });
-      if (entry) found.set(guid, toUserRecord(entry));
+      // A GUID names any object in the domain (krbtgt, a DC's computer account): only a user under the base DN counts.
+      const entry = await directory.readEntry(`<GUID=${guidString(guid)}>`, { filter: USER_FILTER, attributes: USER_ATTRIBUTES, buffers: ['objectGUID'] });
+      if (entry && dnIsWithin(entry.dn, directory.baseDn)) found.set(guid, toUserRecord(entry));
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, guids.length) }, worker));

@@ -15,6 +15,8 @@ export interface JournalHeader {
   command: string;
   startedAt: string;
   server: string;
+  /** The domain's naming context: undo refuses a journal of another domain. Absent in journals of imctl before 0.2. */
+  domain?: string | undefined;
   /** who was bound — the bind DN, or the Kerberos principal. */
   boundAs?: string | undefined;
 }
@@ -45,7 +47,7 @@ export class Journal {
     private readonly stream: WriteStream,
   ) {}
 
-  static open(command: string, server: string, env: NodeJS.ProcessEnv = process.env, boundAs?: string): Journal {
+  static open(command: string, where: { server: string; domain: string }, env: NodeJS.ProcessEnv = process.env, boundAs?: string): Journal {
     const dir = journalDir(env);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     // A folder that already existed keeps its mode: make it owner-only too (the names of the
@@ -60,7 +62,7 @@ export class Journal {
     const path = join(dir, `${stamp}-${command}-${process.pid}.jsonl`);
     const stream = createWriteStream(path, { flags: 'wx', mode: 0o600 });
     const journal = new Journal(path, stream);
-    journal.writeLine({ type: 'run', version: 1, command, startedAt: new Date().toISOString(), server, boundAs } satisfies JournalHeader);
+    journal.writeLine({ type: 'run', version: 1, command, startedAt: new Date().toISOString(), server: where.server, domain: where.domain, boundAs } satisfies JournalHeader);
     return journal;
   }
 

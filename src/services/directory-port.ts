@@ -43,6 +43,8 @@ export interface DirectoryPort {
   readonly label: string;
   /** Where users are searched. */
   readonly baseDn: string;
+  /** The domain's naming context (the RootDSE's defaultNamingContext): journals record it. */
+  readonly domainDn: string;
   /** Who the run is bound as: the bind DN/UPN, or the Kerberos principal. Recorded in journals. */
   readonly boundAs: string | undefined;
 

@@ -113,7 +113,7 @@ export async function executeTargets(app: AppContext, directory: DirectoryPort, 
       else if (planOnly) emit(target, 'planned', null, target.plan);
     }
     if (!planOnly && writes.length > 0) {
-      journal = Journal.open(options.command, directory.dcHost, app.env, directory.boundAs);
+      journal = Journal.open(options.command, { server: directory.dcHost, domain: directory.domainDn }, app.env, directory.boundAs);
       sink.journalOpened(journal.path);
       const settled = new Set<WriteTarget>();
       let failed = 0;

@@ -14,6 +14,7 @@ export class MemoryDirectory implements DirectoryPort {
   readonly dcHost = 'dc1.memory.test';
   readonly label = 'ldaps://dc1.memory.test';
   readonly baseDn = 'DC=memory,DC=test';
+  readonly domainDn = 'DC=memory,DC=test';
   readonly boundAs = 'admin@memory.test';
   /** Every task handed to write(), in order: a service must plan and write each target once. */
   readonly written: WriteTask[] = [];
