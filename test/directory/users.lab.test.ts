@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/settings.js';
 import { Directory, endpointsFromUrls } from '../../src/directory/connection.js';
-import { resolveUsers, searchUsers, shouldScan, usersUpperBound } from '../../src/directory/users.js';
+import { netbiosName, resolveUsers, searchUsers, shouldScan, usersUpperBound } from '../../src/directory/users.js';
 import { addUsers, adminPassword, createOu, imctlEnv, lab, ldapcount, server } from '../support/lab.js';
 
 describe('searchUsers (against the lab DC)', () => {
@@ -88,5 +88,24 @@ describe('resolving many names (against the lab DC)', () => {
     expect('user' in alice && alice.user.im.msExchIMVirtualServer).toBe(server('im-west').dn);
     expect(scanned.get('nobody-at-all')).toEqual({ problem: 'unknown' });
     expect(scanned.get('rs-none-7')).toEqual({ problem: 'unknown' });
+  });
+});
+
+describe('DOMAIN\\user (against the lab DC)', () => {
+  let directory: Directory;
+  beforeAll(async () => {
+    directory = await Directory.open({ settings: loadSettings({}, imctlEnv(), '/'), endpoints: endpointsFromUrls([lab().ldapsUrl], false), password: async () => adminPassword() });
+  });
+  afterAll(async () => directory?.close());
+
+  it('reads the NetBIOS name from the crossRef in CN=Partitions, as ldapsearch finds it', async () => {
+    expect(await netbiosName(directory)).toBe(lab().adminNetbios.split('\\')[0]);
+  });
+
+  it('resolves LAB\\jdoe (any case) to jdoe, and never OTHERDOM\\jdoe to the local jdoe', async () => {
+    const resolved = await resolveUsers(directory, ['LAB\\jdoe', 'lab\\jdoe', 'OTHERDOM\\jdoe']);
+    expect(resolved.get('LAB\\jdoe')).toMatchObject({ user: { sAMAccountName: 'jdoe' } });
+    expect(resolved.get('lab\\jdoe')).toMatchObject({ user: { sAMAccountName: 'jdoe' } });
+    expect(resolved.get('OTHERDOM\\jdoe')).toEqual({ problem: 'other-domain', domain: 'OTHERDOM', ours: 'LAB' });
   });
 });
