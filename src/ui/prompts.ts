@@ -7,6 +7,7 @@
 import { emitKeypressEvents } from 'node:readline';
 import * as inquirer from '@inquirer/prompts';
 import { Separator } from '@inquirer/prompts';
+import { terminalSafe } from './output.js';
 
 export { Separator };
 export { isPromptCancel } from './prompt-cancel.js';
@@ -82,17 +83,48 @@ async function withCancel<T>(streams: PromptStreams, ask: (context: InquirerCont
   }
 }
 
+/**
+ * Every text a prompt shows can hold directory data (a displayName, a DN, a server name): it goes
+ * through the same terminalSafe as `show` and `users`, here at the one seam all prompts pass, so
+ * no step can forget it. Colour (SGR) that chalk added passes; cursor moves, OSC sequences (window
+ * titles, clipboard writes, hyperlinks), C1 controls and bidi overrides are shown as \xNN.
+ */
+const safe = (text: string) => terminalSafe(text, true);
+const safeOptional = (text: string | undefined) => (text === undefined ? undefined : safe(text));
+
+function safeChoices<V, C extends Choice<V>>(choices: ReadonlyArray<C | Separator>): Array<C | Separator> {
+  return choices.map((choice) => {
+    if (choice instanceof Separator || Separator.isSeparator(choice)) return new Separator(safe((choice as Separator).separator));
+    const c = choice as C;
+    // A disabled reason can name directory data too; `true` is inquirer's own "(disabled)".
+    return { ...c, name: safeOptional(c.name), description: safeOptional(c.description), short: safeOptional(c.short), disabled: typeof c.disabled === 'string' ? safe(c.disabled) : c.disabled };
+  });
+}
+
+function safeValidate(validate: ((value: string) => boolean | string | Promise<boolean | string>) | undefined) {
+  if (!validate) return undefined;
+  return async (value: string) => {
+    const verdict = await validate(value);
+    return typeof verdict === 'string' ? safe(verdict) : verdict;
+  };
+}
+
 /** The real prompts, bound to the given streams and signal. */
 export function createPrompts(streams: PromptStreams = {}): Prompts {
   // The generic inquirer signatures infer `const` value types from literal configs; these
   // wrappers pass configs through unchanged, so the casts only bridge the two type spellings.
   type Any = any;
   return {
-    select: (config) => withCancel(streams, (context) => inquirer.select(config as Any, context) as Promise<Any>),
-    search: (config) => withCancel(streams, (context) => inquirer.search(config as Any, context) as Promise<Any>),
-    checkbox: (config) => withCancel(streams, (context) => inquirer.checkbox(config as Any, context) as Promise<Any>),
-    confirm: (config) => withCancel(streams, (context) => inquirer.confirm(config, context)),
-    input: (config) => withCancel(streams, (context) => inquirer.input(config, context)),
-    editor: (config) => withCancel(streams, (context) => inquirer.editor(config, context)),
+    select: (config) => withCancel(streams, (context) => inquirer.select({ ...config, message: safe(config.message), choices: safeChoices(config.choices) } as Any, context) as Promise<Any>),
+    search: (config) =>
+      withCancel(
+        streams,
+        (context) => inquirer.search({ ...config, message: safe(config.message), source: async (term: string | undefined, options: { signal: AbortSignal }) => safeChoices(await config.source(term, options)) } as Any, context) as Promise<Any>,
+      ),
+    checkbox: (config) => withCancel(streams, (context) => inquirer.checkbox({ ...config, message: safe(config.message), choices: safeChoices(config.choices) } as Any, context) as Promise<Any>),
+    confirm: (config) => withCancel(streams, (context) => inquirer.confirm({ ...config, message: safe(config.message) }, context)),
+    input: (config) =>
+      withCancel(streams, (context) => inquirer.input({ ...config, message: safe(config.message), default: safeOptional(config.default), validate: safeValidate(config.validate) } as Any, context)),
+    editor: (config) => withCancel(streams, (context) => inquirer.editor({ ...config, message: safe(config.message), validate: safeValidate(config.validate) } as Any, context)),
   };
 }

@@ -127,6 +127,36 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
     expect(lab().ldapsUrl).toMatch(/^ldaps:/);
   });
 
+  it('directory data cannot drive the terminal: a hostile displayName reaches choices, separators and the review escaped', async () => {
+    const ou = await createOu('wizard-hostile');
+    // A clipboard write (OSC 52), a window title (OSC 0) and a C1 CSI, as any user who can edit their own displayName could set.
+    const hostile = 'Eve \x1b]52;c;cm0gLXJmIH4K\x07 \x1b]0;pwned\x07 \x9b31mRed Evil';
+    await addUsers(ou, [{ sam: 'wz-eve', cn: 'Eve Hostile', extra: { displayName: hostile } }]);
+    const h = harness({ baseDn: ou });
+    const wizard = start(h);
+    await choose('What do you want to do?', 'Enable Instant Messaging', wizard);
+    await choose('How do you want to find the users to enable?', 'Search by name', wizard);
+    await waitFor('Find the user to enable', wizard);
+    screen.type('eve');
+    await waitFor('Red Evil', wizard);
+    // The raw bytes the prompt wrote (the screen strips control sequences for its own text).
+    const searchOutput = await screen.getFullOutput({ raw: true });
+    expect(searchOutput).toContain('Red Evil');
+    screen.keypress('enter');
+    await waitFor('(1 picked)', wizard);
+    const pickedOutput = await screen.getFullOutput({ raw: true });
+    screen.keypress('enter');
+    await choose('Home server for 1 user', 'im-west', wizard);
+    await choose('IM domain (the part after @', IM_DOMAIN(), wizard);
+    await waitFor('Apply 1 change on localhost?', wizard);
+    const shown = searchOutput + pickedOutput + (await screen.getFullOutput({ raw: true })) + h.stdout.text + h.stderr.text;
+    expect(shown).not.toMatch(/\x1b\]|\x9b|\x07/);
+    expect(shown).toContain('Eve \\x1b]52;c;cm0gLXJmIH4K\\x07 \\x1b]0;pwned\\x07 \\x9b31mRed Evil');
+    screen.keypress('escape');
+    await wizard.catch(() => undefined);
+    expect(await imOf(`CN=Eve Hostile,${ou}`)).toEqual({});
+  });
+
   it('enable: search as you type for two users, pick a home server and the IM domain, review, apply', async () => {
     const ou = await createOu('wizard-enable');
     const [annDn, benDn] = await addUsers(ou, [
