@@ -1,6 +1,11 @@
 /**
  * Files imctl writes that name accounts (reports, LDIF plans): created owner-only (0600), or an
  * existing file made owner-only and then emptied — never left readable by others.
+ *
+ * The path may be in a folder others can write to (a shared drive, a non-sticky /tmp): a symlink
+ * planted there is never followed (O_NOFOLLOW), and an existing file is changed only if it is a
+ * regular file of the user's own with no other name (a hard link would carry the truncation to
+ * the file it names). Pipes and devices (/dev/null, a process substitution) are written as they are.
  */
 import { closeSync, constants, fchmodSync, fstatSync, ftruncateSync, openSync } from 'node:fs';
 
@@ -13,12 +18,17 @@ export class PrivateFileError extends Error {
 export function openPrivateFile(path: string, what: string): number {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT, 0o600);
+    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0), 0o600);
   } catch (err) {
     throw new PrivateFileError(`Cannot write ${what} to ${path}: ${whyNot(err)}.`, { cause: err });
   }
   try {
-    if (fstatSync(fd).isFile()) {
+    const stat = fstatSync(fd);
+    if (stat.isFile()) {
+      if (typeof process.getuid === 'function' && stat.uid !== process.getuid()) {
+        throw new PrivateFileError(`Cannot write ${what} to ${path}: the file there belongs to another user (uid ${stat.uid}); choose another path.`);
+      }
+      if (stat.nlink > 1) throw new PrivateFileError(`Cannot write ${what} to ${path}: the file there has other names (hard links), and emptying it would empty them too; choose another path.`);
       try {
         fchmodSync(fd, 0o600);
       } catch (err) {
@@ -37,6 +47,7 @@ function whyNot(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT') return 'its directory does not exist';
   if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'ELOOP') return 'it is a symbolic link, which imctl does not follow when writing (it could point anywhere); give the real path';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   return err instanceof Error ? err.message : String(err);
 }

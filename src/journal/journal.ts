@@ -7,6 +7,7 @@
 import { chmodSync, createWriteStream, mkdirSync, statSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { ImState } from '../core/im-model.js';
+import { UsageError } from '../core/errors.js';
 import { hostHome, stateDir } from '../platform/paths.js';
 
 export interface JournalHeader {
@@ -52,11 +53,11 @@ export class Journal {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     // A folder that already existed keeps its mode: make it owner-only too (the names of the
     // journals say which commands ran when), if it is ours to change.
-    try {
-      const st = statSync(dir);
-      if ((st.mode & 0o077) !== 0 && st.uid === process.getuid?.()) chmodSync(dir, 0o700);
-    } catch {
-      // Not ours or not changeable: the journal file itself is still created 0600.
+    const st = statSync(dir);
+    if (typeof process.getuid === 'function') {
+      // Whoever owns the folder can replace a journal in it, and undo trusts what it reads there.
+      if (st.uid !== process.getuid()) throw new UsageError(`The journal folder ${dir} belongs to another user (uid ${st.uid}): imctl will not keep its journals there. Set XDG_STATE_HOME to a folder of your own.`, 'journal-folder');
+      if ((st.mode & 0o077) !== 0) chmodSync(dir, 0o700);
     }
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const path = join(dir, `${stamp}-${command}-${process.pid}.jsonl`);

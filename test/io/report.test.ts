@@ -172,15 +172,15 @@ describe('file handling', () => {
   });
 
   it('reports a write failure from close()', async () => {
-    // /dev/full accepts the open but fails every write with ENOSPC.
-    const full = '/dev/full';
-    const ok = await stat(full).then(() => true, () => false);
-    if (!ok) return;
-    const path = join(tmp, 'full.csv');
-    const { symlink } = await import('node:fs/promises');
-    await symlink(full, path);
+    // A pipe whose reader has gone: the open succeeds, every write fails (EPIPE). (A symlink to
+    // /dev/full with a .csv name would do too, but report paths are never followed through symlinks.)
+    const path = join(tmp, 'gone.csv');
+    const { execFileSync, spawn } = await import('node:child_process');
+    execFileSync('mkfifo', [path]);
+    const reader = spawn('sh', ['-c', `exec < '${path}'`]); // opens the pipe for reading, then exits
     const report = openReport(path);
+    await new Promise((resolve) => reader.on('exit', resolve));
     await report.write(ENTRIES[0]!);
-    await expect(report.close()).rejects.toThrow(/Writing the report .*full\.csv failed: .*ENOSPC/);
+    await expect(report.close()).rejects.toThrow(/Writing the report .*gone\.csv failed: .*EPIPE/);
   });
 });
