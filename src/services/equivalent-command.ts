@@ -1,7 +1,9 @@
 /**
  * The scripted command that does what a wizard run did, for the admin's notes, a change ticket
  * or next time: `imctl enable jdoe 'o.brien' --server im-east --im-domain im.corp.example.com --yes`.
- * Arguments are quoted for a POSIX shell.
+ * Arguments are quoted for a POSIX shell. Names come from the directory and from what was typed,
+ * so none may become an option: values are joined to their option (`--to=NAME`), and user names
+ * follow `--` (a user named `--insecure-tls` stays a user name).
  */
 
 /** Quote one argument for sh/bash: bare when safe, else in single quotes. */
@@ -19,26 +21,25 @@ export type WizardTask =
 
 export function equivalentCommand(task: WizardTask): string {
   const args: string[] = ['imctl'];
+  const option = (name: string, value: string) => `--${name}=${value}`;
   switch (task.task) {
     case 'enable':
-      args.push('enable', ...task.users);
-      if (task.server) args.push('--server', task.server);
-      args.push('--im-domain', task.imDomain, '--yes');
+      args.push('enable', ...(task.server ? [option('server', task.server)] : []), option('im-domain', task.imDomain), '--yes', '--', ...task.users);
       break;
     case 'disable':
-      args.push('disable', ...task.users, '--yes');
+      args.push('disable', '--yes', '--', ...task.users);
       break;
     case 'move':
-      args.push('move', ...task.users, '--to', task.to, '--yes');
+      args.push('move', option('to', task.to), '--yes', '--', ...task.users);
       break;
     case 'show':
-      args.push('show', task.user);
+      args.push('show', '--', task.user);
       break;
     case 'rebalance':
-      if (task.capacity !== undefined) args.push('--capacity', String(task.capacity));
+      if (task.capacity !== undefined) args.push(option('capacity', String(task.capacity)));
       args.push('rebalance');
       if (task.even) args.push('--even');
-      for (const server of task.drain ?? []) args.push('--drain', server);
+      for (const server of task.drain ?? []) args.push(option('drain', server));
       args.push('--apply', '--yes');
       break;
   }

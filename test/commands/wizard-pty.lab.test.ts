@@ -122,7 +122,7 @@ describe('imctl wizard in a real terminal (tmux, built binary)', () => {
     expect(done).toMatch(/changed\s+wz-pty/);
     expect(done).toContain('enable: 1 changed, 0 unchanged, 0 failed.');
     expect(done).toMatch(/Journal: \S+\.jsonl/);
-    expect(done).toContain(`Next time, without the wizard: imctl enable wz-pty --server im-west --im-domain ${lab().imDomain} --yes`);
+    expect(done).toContain(`Next time, without the wizard: imctl enable --server=im-west --im-domain=${lab().imDomain} --yes -- wz-pty`);
 
     const attrs = (await readEntry(dn, IM_ATTRS))!.attrs;
     expect(attrs.msexchimaddress).toEqual([`wz-pty@${lab().imDomain}`]);

@@ -209,7 +209,7 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
     await choose('Apply 2 changes', 'Show the equivalent imctl command', wizard);
     await waitFor('Apply 2 changes', wizard);
     await sleep(50);
-    expect(h.stdout.text).toContain(`imctl enable wz-ann wz-ben --server im-west --im-domain ${IM_DOMAIN()} --yes`);
+    expect(h.stdout.text).toContain(`imctl enable --server=im-west --im-domain=${IM_DOMAIN()} --yes -- wz-ann wz-ben`);
     await choose('Apply 2 changes', 'Yes, apply', wizard);
     await wizard;
 
@@ -217,7 +217,7 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
     expect(h.stdout.text).toContain('enable: 2 changed, 0 unchanged, 0 failed.');
     expect(h.stderr.text).toMatch(/Journal: .*imctl\/journal\/.*-enable-\d+\.jsonl/);
     expect(h.stdout.text).toMatch(/To put it all back: imctl undo \S+-enable-\d+\.jsonl/);
-    expect(h.stdout.text).toContain(`Next time, without the wizard: imctl enable wz-ann wz-ben --server im-west --im-domain ${IM_DOMAIN()} --yes`);
+    expect(h.stdout.text).toContain(`Next time, without the wizard: imctl enable --server=im-west --im-domain=${IM_DOMAIN()} --yes -- wz-ann wz-ben`);
     for (const [dn, alias] of [
       [annDn!, 'wz-ann'],
       [benDn!, 'wz-ben'],
@@ -268,7 +268,7 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
     await wizard;
 
     expect(h.stdout.text).toContain('Enable IM for 2 users on the home servers with the most room, IM domain im2.lab.imctl.test:');
-    expect(h.stdout.text).toContain('Next time, without the wizard: imctl enable wz-dl wz-ws --im-domain im2.lab.imctl.test --yes');
+    expect(h.stdout.text).toContain('Next time, without the wizard: imctl enable --im-domain=im2.lab.imctl.test --yes -- wz-dl wz-ws');
     const dl = await imOf(dlDn!);
     const ws = await imOf(smithDn!);
     expect(dl.msexchimaddress).toEqual(['wz-dl@im2.lab.imctl.test']);
@@ -343,7 +343,7 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
     await choose('Apply 2 changes', 'Yes, apply', wizard);
     await wizard;
     expect(h.stdout.text).toContain('disable: 2 changed, 0 unchanged, 0 failed.');
-    expect(h.stdout.text).toContain('Next time, without the wizard: imctl disable wz-d1 wz-d2 --yes');
+    expect(h.stdout.text).toContain('Next time, without the wizard: imctl disable --yes -- wz-d1 wz-d2');
     expect(await imOf(oneDn!)).toEqual({ msexchimacl: ['opaque-acl'] });
     expect(await imOf(twoDn!)).toEqual({});
     await h.context.close();
@@ -382,7 +382,7 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
     expect(after.msexchimphysicalurl).toEqual([`http://${south.host}/instmsg/local/${IM_DOMAIN()}/instmsg/aliases/wz-mover`]);
     expect(after.msexchimaddress).toEqual(before.msexchimaddress);
     expect(after.msexchimmetaphysicalurl).toEqual(before.msexchimmetaphysicalurl);
-    expect(h.stdout.text).toContain('Next time, without the wizard: imctl move wz-mover --to im-south --yes');
+    expect(h.stdout.text).toContain('Next time, without the wizard: imctl move --to=im-south --yes -- wz-mover');
     await h.context.close();
   });
 
@@ -400,7 +400,7 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
     expect(h.stdout.text).toMatch(/IM address\s+wz-shown@/);
     expect(h.stdout.text).toMatch(/Home server\s+im-west \(exch2\.lab\.imctl\.test\)/);
     expect(h.stdout.text).toContain('No drift');
-    expect(h.stdout.text).toContain('Next time, without the wizard: imctl show wz-shown');
+    expect(h.stdout.text).toContain('Next time, without the wizard: imctl show -- wz-shown');
     await h.context.close();
   });
 
@@ -423,7 +423,7 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
     await choose('Apply 3 changes', 'Yes, apply', wizard);
     await wizard;
     expect(h.stdout.text).toContain('rebalance: 3 changed, 0 unchanged, 0 failed.');
-    expect(h.stdout.text).toContain('Next time, without the wizard: imctl --capacity 2 rebalance --apply --yes');
+    expect(h.stdout.text).toContain('Next time, without the wizard: imctl --capacity=2 rebalance --apply --yes');
     expect((await homes()).filter((home) => home === east)).toHaveLength(2);
     await h.context.close();
 
@@ -442,7 +442,7 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
     screen.keypress('enter');
     await choose('Apply 2 changes', 'Yes, apply', wizard);
     await wizard;
-    expect(h.stdout.text).toContain('Next time, without the wizard: imctl rebalance --drain im-east --apply --yes');
+    expect(h.stdout.text).toContain('Next time, without the wizard: imctl rebalance --drain=im-east --apply --yes');
     expect((await homes()).filter((home) => home === east)).toHaveLength(0);
     await h.context.close();
   });
