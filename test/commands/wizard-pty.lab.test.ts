@@ -4,12 +4,12 @@
  * Run `npm run build` first. The tmux server runs on a private socket and is killed afterwards.
  */
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shellQuote } from '../../src/services/equivalent-command.js';
-import { IM_ATTRS, addUsers, createOu, imctlEnv, lab, readEntry, repoRoot, server } from '../support/lab.js';
+import { IM_ATTRS, addUsers, adminPassword, createOu, imctlEnv, lab, readEntry, repoRoot, scratchDir, server } from '../support/lab.js';
 
 const SOCKET = `imctl-wizard-test-${process.pid}`;
 let sessions = 0;
@@ -148,6 +148,28 @@ describe('imctl wizard in a real terminal (tmux, built binary)', () => {
     expect(end).toContain('error: Cancelled; nothing was written.');
     expect(end).not.toMatch(/\n\s+at /);
     expect((await readEntry(otherDn, IM_ATTRS))?.attrs).toEqual({});
+  });
+
+  it('the editor the wizard opens never sees the password (IMCTL_PASSWORD leaves the environment once read)', async () => {
+    const dir = scratchDir('imctl-editor-');
+    const dump = join(dir, 'editor-env.txt');
+    const editor = join(dir, 'editor.sh');
+    // An $EDITOR that records its environment, then "pastes" one name into the file it was given.
+    writeFileSync(editor, `#!/bin/sh\nenv > ${shellQuote(dump)}\nprintf 'wz-pty-other\\n' > "$1"\n`);
+    chmodSync(editor, 0o700);
+    const s = startWizard(imctlEnv({ IMCTL_BASE_DN: ou, IMCTL_PASSWORD_FILE: undefined, IMCTL_PASSWORD: adminPassword(), VISUAL: editor }));
+    await choose(s, 'What do you want to do?', 'Disable Instant Messaging');
+    await choose(s, 'How do you want to find the users to disable?', 'Paste a list');
+    await waitFor(s, 'Paste the names in the editor');
+    keys(s, 'Enter');
+    await waitFor(s, /wz-pty-other|Other Person/);
+    keys(s, 'Escape');
+    await waitFor(s, /\[exit \d+\]/);
+    expect(existsSync(dump)).toBe(true);
+    const seen = readFileSync(dump, 'utf8');
+    expect(seen).toContain(`VISUAL=${editor}`); // the dump is the editor's real environment
+    expect(seen).not.toContain('IMCTL_PASSWORD=');
+    expect(seen).not.toContain(adminPassword());
   });
 
   it('refuses off a terminal (exit 2) and names the scripted commands', () => {
