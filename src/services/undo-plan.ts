@@ -4,8 +4,10 @@
  * since, which is reported and left alone. Undoing twice changes nothing.
  *
  * A journal is a file, so it is read as hostile (docs/security.md): each GUID must be a user under
- * the base DN, a journal of another domain is refused, and every "before" value must be one imctl
- * itself could have written (src/core/undo-check.ts).
+ * the base DN and a journal of another domain is refused. The admin's own journals (written by
+ * imctl into their own journal folder, src/journal/provenance.ts) are put back exactly, odd states
+ * included; any other journal's "before" values must be ones imctl itself could have written
+ * (src/core/undo-check.ts).
  */
 import { UsageError } from '../core/errors.js';
 import { canonicalDn } from '../core/escape.js';
@@ -13,6 +15,7 @@ import { sameState, splitAddress } from '../core/im-model.js';
 import { compareAndSetOps } from '../core/mod-ops.js';
 import type { UserPlan } from '../core/provision.js';
 import { restoreProblem } from '../core/undo-check.js';
+import type { JournalProvenance } from '../journal/provenance.js';
 import type { JournalContents } from '../journal/read-journal.js';
 import type { DirectoryPort } from './directory-port.js';
 import { sampleImDomains } from './im-domains.js';
@@ -21,6 +24,8 @@ import type { Target } from './write-run.js';
 export interface UndoOptions {
   /** The configured IM domain: restorable even if no address in the directory uses it yet. */
   imDomain?: string | undefined;
+  /** Whose file the journal is; a journal of unknown origin is checked as foreign. */
+  provenance?: JournalProvenance;
 }
 
 /** At most this many "the journal's DN differs" notices are listed one by one. */
@@ -43,16 +48,18 @@ export async function planUndo(directory: DirectoryPort, journal: JournalContent
   }
   const knownDomains = new Set([...inUse.counts.keys(), ...(options.imDomain ? [options.imDomain.toLowerCase()] : [])]);
   const renamed: string[] = [];
+  const provenance = options.provenance ?? { own: false, why: 'its origin is unknown' };
+  const foreignWhy = provenance.own ? '' : `this journal is not one of your own, ${provenance.why}: only your own journals are put back exactly as written`;
   // Newest change first, so an entry changed twice in one run ends at its oldest "before".
   const targets = [...journal.changes].reverse().map((change) => {
     const user = byGuid.get(change.guid);
     const base = { line: change.line, name: user?.sAMAccountName || change.dn, action: 'undo', dn: user?.dn ?? change.dn, guid: change.guid };
     if (user && canonicalDn(user.dn) !== canonicalDn(change.dn)) renamed.push(`line ${change.line}: the journal says ${change.dn}; objectGUID ${change.guid} is ${user.dn}`);
     const ownDomain = splitAddress(user?.im.msExchIMAddress)?.imDomain;
-    const problem = user && restoreProblem(change.before, user, { servers, imDomains: ownDomain ? new Set([...knownDomains, ownDomain]) : knownDomains });
+    const problem = user && !provenance.own && restoreProblem(change.before, user, { servers, imDomains: ownDomain ? new Set([...knownDomains, ownDomain]) : knownDomains });
     let plan: UserPlan;
     if (!user) plan = { kind: 'failed', reason: `no user with objectGUID ${change.guid} under ${directory.baseDn} (deleted, outside the base DN, or not a user account); left alone` };
-    else if (problem) plan = { kind: 'failed', reason: `the journal's "before" values cannot be written: ${problem}; left alone` };
+    else if (problem) plan = { kind: 'failed', reason: `the journal's "before" values cannot be written: ${problem}; left alone (${foreignWhy})` };
     else if (sameState(user.im, change.before)) plan = { kind: 'unchanged' };
     else if (sameState(user.im, change.after)) plan = { kind: 'write', before: user.im, after: change.before, ops: compareAndSetOps(user.im, change.before) };
     else plan = { kind: 'failed', reason: 'changed since the journal was written; left alone (use "imctl show" to see its state)' };
