@@ -45,14 +45,16 @@ export async function runWrite(
     dryRun: flags.dryRun,
     ldif: flags.ldif !== undefined ? openLdif(out, flags.ldif) : undefined,
     // On a terminal, changing several users asks first; --yes and scripts (no terminal) never do.
-    confirm: flags.yes || !out.interactive ? undefined : askConfirm,
+    confirm: flags.yes || !out.interactive ? undefined : (message) => askConfirm(context, message),
     sink,
   });
 }
 
-async function askConfirm(message: string): Promise<boolean> {
-  const { confirm } = await import('@inquirer/prompts');
-  return confirm({ message, default: false }, { output: process.stderr });
+/** On the run's own streams (stderr, so that stdout stays data), cancelled by its abort signal or Esc. */
+async function askConfirm(context: Context, message: string): Promise<boolean> {
+  const { createPrompts } = await import('../ui/prompts.js');
+  const { stdin, stderr } = context.out.streams;
+  return createPrompts({ input: stdin, output: stderr, signal: context.signal }).confirm({ message, default: false });
 }
 
 /** `--ldif FILE` (owner-only: the plan names accounts) or `--ldif -` (stdout). */
