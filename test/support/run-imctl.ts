@@ -13,12 +13,20 @@ import type { UserRecord } from '../../src/core/user-record.js';
 import { run } from '../../src/cli/main.js';
 import { MemoryDirectory } from './memory-directory.js';
 
-/** A captured output stream that can pretend to be a terminal. */
+/**
+ * A captured output stream that can pretend to be a terminal. Like process.stderr it outlives a
+ * prompt: inquirer ends the stream it wrote to when the prompt closes, and here that is ignored.
+ */
 export class Capture extends Writable {
   text = '';
   columns = 200;
   constructor(readonly isTTY: boolean) {
     super();
+    this.end = ((...args: unknown[]) => {
+      const done = args.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+      if (done) queueMicrotask(done);
+      return this;
+    }) as Writable['end'];
   }
   override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {
     this.text += chunk.toString();
