@@ -50,7 +50,7 @@ describe('imctl import', () => {
     const lines = readFileSync(report, 'utf8').trim().split(/\r?\n/);
     expect(lines).toHaveLength(4);
     expect(lines[1]).toMatch(/^2,dee,,enable,skipped,not written: the file has invalid rows$/);
-    expect(lines[2]).toMatch(/^3,nobody,,enable,invalid,no user is named/);
+    expect(lines[2]).toMatch(/^3,nobody,,enable,invalid,"no user is named ""nobody""/);
   });
 
   it('--skip-invalid writes the valid rows and reports the others as failed (exit 3)', async () => {
