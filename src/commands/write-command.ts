@@ -3,11 +3,9 @@
  * checked before any work, and the pieces the write path is handed — a confirmation prompt on a
  * terminal, the LDIF destination, and the result sink that renders outcomes.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { UsageError } from '../core/errors.js';
-import { PrivateFileError, openPrivateFile } from '../io/private-file.js';
-import { ReportError, reportFormatFor } from '../io/report.js';
+import type { WriteStream } from 'node:fs';
 import type { DirectoryPort } from '../services/directory-port.js';
+import { checkReportPath, openLdifFile } from '../services/output-files.js';
 import { executeTargets, type LdifSink, type RunResult, type Target } from '../services/write-run.js';
 import type { Output } from '../ui/output.js';
 import { openResultSink } from '../ui/write-results.js';
@@ -23,13 +21,7 @@ export interface WriteFlags {
 
 /** A bad --report path is a usage error before the directory is asked anything. */
 export function checkWriteFlags(flags: WriteFlags): void {
-  if (!flags.report) return;
-  try {
-    reportFormatFor(flags.report);
-  } catch (error) {
-    if (error instanceof ReportError) throw new UsageError(error.message, 'report-path');
-    throw error;
-  }
+  if (flags.report) checkReportPath(flags.report);
 }
 
 export async function runWrite(
@@ -59,16 +51,7 @@ async function askConfirm(context: Context, message: string): Promise<boolean> {
 
 /** `--ldif FILE` (owner-only: the plan names accounts) or `--ldif -` (stdout). */
 function openLdif(out: Output, path: string): LdifSink {
-  let stream: NodeJS.WritableStream;
-  if (path === '-') stream = out.streams.stdout;
-  else {
-    try {
-      stream = createWriteStream(path, { fd: openPrivateFile(path, 'the LDIF') });
-    } catch (error) {
-      if (error instanceof PrivateFileError) throw new UsageError(error.message, 'ldif-path');
-      throw error;
-    }
-  }
+  const stream = path === '-' ? out.streams.stdout : openLdifFile(path);
   return {
     write: (text) => new Promise<void>((resolve, reject) => stream.write(text, (error) => (error ? reject(error) : resolve()))),
     async close(changes) {

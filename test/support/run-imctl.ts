@@ -22,11 +22,13 @@ export class Capture extends Writable {
   columns = 200;
   constructor(readonly isTTY: boolean) {
     super();
-    this.end = ((...args: unknown[]) => {
-      const done = args.find((arg) => typeof arg === 'function') as (() => void) | undefined;
-      if (done) queueMicrotask(done);
-      return this;
-    }) as Writable['end'];
+    Object.defineProperty(this, 'end', {
+      value: (...args: unknown[]) => {
+        const done = args.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+        if (done) queueMicrotask(done);
+        return this;
+      },
+    });
   }
   override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {
     this.text += chunk.toString();
