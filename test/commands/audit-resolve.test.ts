@@ -62,6 +62,12 @@ describe('imctl audit', () => {
     expect(directory.written).toEqual([]);
   });
 
+  it('a findings report that cannot be written is one sentence (exit 2), not a stack', async () => {
+    const { code, stderr } = await imctl(['audit', '--no-dns', '--report', '/nonexistent/findings.csv']);
+    expect(code).toBe(2);
+    expect(stderr).toBe('error: Cannot write the report to /nonexistent/findings.csv: its directory does not exist.\n');
+  });
+
   it.each([
     [['audit', '--dry-run'], /--dry-run, --yes and --ldif apply to repairs: add --fix, --normalize-case or --disable-idle\./],
     [['audit', '--report', 'findings.txt'], /findings\.txt/],

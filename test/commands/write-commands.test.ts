@@ -89,6 +89,7 @@ describe('imctl enable', () => {
     [['enable', 'dee', '--server', 'im-router'], /router/],
     [['enable'], /missing required argument 'users'/],
     [['enable', 'dee', '--concurrency', '0'], /option '--concurrency <n>' argument '0' is invalid/],
+    [['enable', 'dee', '--ldif', '/nonexistent/plan.ldif'], /^error: Cannot write the LDIF to \/nonexistent\/plan\.ldif: its directory does not exist\.$/m],
   ])('%j is a usage error (exit 2); nothing is written', async (argv, message) => {
     const directory = sampleDirectory();
     const { code, stderr } = await imctl(argv, { directory });
