@@ -1,6 +1,7 @@
 /**
  * The composition root: builds the Context every command receives from the settings, the output
- * edge and a lazily opened LDAP directory. Commands never reach for process globals or ldapts.
+ * edge and a lazily opened directory — LDAP unless the caller hands in another factory (the unit
+ * tests' in-memory directory). Commands never reach for process globals or ldapts.
  */
 import type { Settings } from '../config/settings.js';
 import type { Context } from '../commands/context.js';
@@ -10,7 +11,16 @@ import { passwordSource } from './password.js';
 
 export type { Context };
 
-export function createContext(settings: Settings, out: Output, env: NodeJS.ProcessEnv, signal: AbortSignal): Context & { close(): Promise<void> } {
+/** Opens the run's directory, once, when a command first asks for it. */
+export type OpenDirectory = (settings: Settings, out: Output, env: NodeJS.ProcessEnv) => Promise<DirectoryPort & { close(): Promise<void> }>;
+
+export function createContext(
+  settings: Settings,
+  out: Output,
+  env: NodeJS.ProcessEnv,
+  signal: AbortSignal,
+  openDirectory: OpenDirectory = openLdap,
+): Context & { close(): Promise<void> } {
   let opened: Promise<DirectoryPort & { close(): Promise<void> }> | undefined;
   return {
     settings,
@@ -27,7 +37,7 @@ export function createContext(settings: Settings, out: Output, env: NodeJS.Proce
   };
 }
 
-async function openDirectory(settings: Settings, out: Output, env: NodeJS.ProcessEnv) {
+const openLdap: OpenDirectory = async (settings, out, env) => {
   const { openLdapDirectory } = await import('../directory/ldap-directory.js');
   if (settings.auth === 'kerberos' && settings.bindDn && settings.sources.bindDn !== 'default') {
     out.warn(`--auth kerberos signs in as the ticket's principal: the bind account ${settings.bindDn} (${settings.sources.bindDn}) is not used.`);
@@ -35,11 +45,11 @@ async function openDirectory(settings: Settings, out: Output, env: NodeJS.Proces
   if (settings.insecureTls) out.warn('--insecure-tls: the domain controller\'s certificate is not verified; anyone on the path can read the password.');
   const prompt = async (message: string) => {
     const { password } = await import('@inquirer/prompts');
-    return password({ message, mask: false }, { output: process.stderr });
+    return password({ message, mask: false }, { input: out.streams.stdin, output: out.streams.stderr });
   };
   return openLdapDirectory(settings, {
     password: passwordSource(settings, env, out.interactive, prompt),
     log: (message) => out.debug(message),
     warn: (message) => out.warn(message),
   });
-}
+};

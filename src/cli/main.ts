@@ -7,7 +7,7 @@ import { ExitCode, ImctlError, Interrupted, UsageError } from '../core/errors.js
 import type { GlobalFlags } from '../config/settings.js';
 import type { Output, Streams } from '../ui/output.js';
 import { isPromptCancel } from '../ui/prompt-cancel.js';
-import type { Context } from './context.js';
+import type { Context, OpenDirectory } from './context.js';
 import { buildProgram } from './program.js';
 
 // Settings, output (chalk) and context load only once a command runs, so that `--version` and
@@ -18,9 +18,12 @@ async function loadOutput(streams: Streams, json: boolean, color: boolean, verbo
 }
 
 export interface RunEnvironment {
+  /** Every byte in and out, prompts included. */
   streams: Streams;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** The directory the commands work on; default: LDAP, from the settings. */
+  openDirectory?: OpenDirectory;
 }
 
 export async function run(argv: string[], environment: RunEnvironment): Promise<number> {
@@ -51,7 +54,7 @@ export async function run(argv: string[], environment: RunEnvironment): Promise<
       out = await loadOutput(streams, settings.json, settings.color, settings.verbose);
       for (const warning of settings.warnings) out.warn(warning);
       for (const line of describeSettings(settings)) out.debug(line);
-      context = createContext(settings, out, env, abort.signal);
+      context = createContext(settings, out, env, abort.signal, environment.openDirectory);
       await action(context);
       if (abort.signal.aborted) throw new Interrupted('Interrupted; what was done is in the journal.');
     },

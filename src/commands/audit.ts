@@ -5,10 +5,9 @@
  */
 import { FindingsRemain } from '../core/audit.js';
 import { UsageError } from '../core/errors.js';
-import { createResolver } from '../dns/resolver.js';
-import { findingReportFormat, writeFindingReport } from '../io/finding-report.js';
-import { ReportError } from '../io/report.js';
 import { findingsRemaining, planAuditRepairs, runAudit, type AuditReport } from '../services/audit.js';
+import { checkFindingReportPath, saveFindingReport } from '../services/output-files.js';
+import { srvLookup } from '../services/rvp-lookup.js';
 import type { Target } from '../services/write-run.js';
 import type { Output } from '../ui/output.js';
 import { renderTable } from '../ui/table.js';
@@ -33,21 +32,14 @@ export async function auditCommand(context: Context, options: AuditCommandOption
   if (!repairing && (options.dryRun || options.yes || options.ldif !== undefined)) {
     throw new UsageError('--dry-run, --yes and --ldif apply to repairs: add --fix, --normalize-case or --disable-idle.', 'write-flags-without-fix');
   }
-  if (options.report) {
-    try {
-      findingReportFormat(options.report);
-    } catch (error) {
-      if (error instanceof ReportError) throw new UsageError(error.message, 'report-path');
-      throw error;
-    }
-  }
+  if (options.report) checkFindingReportPath(options.report);
 
   const directory = await context.directory();
-  const resolver = options.dns === false ? undefined : createResolver({ server: context.settings.dnsServer });
+  const resolver = options.dns === false ? undefined : srvLookup(context.settings.dnsServer);
   const run = await runAudit(directory, context.settings, { lookupSrv: resolver ? (name) => resolver.srv(name) : undefined });
   const { report } = run;
   if (options.report) {
-    writeFindingReport(options.report, report.findings);
+    saveFindingReport(options.report, report.findings);
     out.info(`Report: ${options.report} (${report.findings.length} finding(s))`);
   }
 

@@ -6,8 +6,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { UsageError } from '../core/errors.js';
 import { ProblemList, type ImportRow, type RowProblem } from '../core/import-rows.js';
-import { ImportFileError, importRecords, type ImportStats } from '../io/csv-source.js';
-import { openReport } from '../io/report.js';
+import { importFileRows, reportInvalidRows, type ImportStats } from '../services/import-file.js';
 import { planProvisioning } from '../services/provisioning.js';
 import type { Target } from '../services/write-run.js';
 import type { Context } from './context.js';
@@ -31,16 +30,11 @@ export async function importCommand(context: Context, file: string, options: Imp
   const problems = new ProblemList(50);
   const invalid = new Map<number, RowProblem>();
   const stats: ImportStats = { bytesRead: 0, records: 0, rows: 0, problems: 0 };
-  try {
-    for await (const item of importRecords(file, { stats })) {
-      if ('reason' in item) {
-        problems.add(item);
-        invalid.set(item.line, item);
-      } else rows.push(item);
-    }
-  } catch (error) {
-    if (error instanceof ImportFileError) throw new UsageError(error.message, `import-${error.code}`);
-    throw error;
+  for await (const item of importFileRows(file, stats)) {
+    if ('reason' in item) {
+      problems.add(item);
+      invalid.set(item.line, item);
+    } else rows.push(item);
   }
   out.debug(`${file}: ${stats.bytesRead} bytes, ${stats.records} record(s): ${stats.rows} valid, ${stats.problems} with problems in the syntax pass`);
 
@@ -59,7 +53,7 @@ export async function importCommand(context: Context, file: string, options: Imp
     for (const line of problems.format()) out.info(`  ${line}`);
     if (problems.incomplete) out.info('  (checking stopped at the first structural error; lines after it were not checked)');
     if (!options.skipInvalid || problems.incomplete) {
-      if (options.report) await reportInvalidOnly(options.report, rows, invalid);
+      if (options.report) await reportInvalidRows(options.report, rows, invalid);
       throw new UsageError(
         `${file}: ${problems.count} invalid row(s); nothing was written. Fix them${problems.incomplete ? '' : ', or pass --skip-invalid to import the valid rows'}.`,
         'invalid-rows',
@@ -76,17 +70,4 @@ export async function importCommand(context: Context, file: string, options: Imp
   }
   setFlagsFromString('--no-optimize-for-size');
   await runWrite(context, directory, targets, { ...options, command: 'import' });
-}
-
-/** With invalid rows and no --skip-invalid, the report lists every row: invalid ones with the reason, the rest as skipped. */
-async function reportInvalidOnly(path: string, rows: ImportRow[], invalid: Map<number, RowProblem>): Promise<void> {
-  const report = openReport(path);
-  const lines = new Set<number>();
-  for (const row of rows) {
-    lines.add(row.line);
-    const problem = invalid.get(row.line);
-    report.write({ line: row.line, user: row.user, action: row.action, outcome: problem ? 'invalid' : 'skipped', reason: problem?.reason ?? 'not written: the file has invalid rows' });
-  }
-  for (const problem of invalid.values()) if (!lines.has(problem.line)) report.write({ line: problem.line, user: problem.user ?? '', action: '', outcome: 'invalid', reason: problem.reason });
-  await report.close();
 }

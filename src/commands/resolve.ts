@@ -3,8 +3,8 @@
  * in RFC 2782 order, else the domain itself — and, with --check, whether the directory agrees.
  */
 import { parseImAddress, resolveRvp } from '../core/rvp.js';
-import { createResolver } from '../dns/resolver.js';
 import { checkAddress } from '../services/address-check.js';
+import { srvLookup } from '../services/rvp-lookup.js';
 import { renderTable } from '../ui/table.js';
 import type { Context } from './context.js';
 
@@ -15,7 +15,7 @@ export interface ResolveOptions {
 export async function resolveCommand(context: Context, input: string, options: ResolveOptions): Promise<void> {
   const { out } = context;
   const address = parseImAddress(input);
-  const resolver = createResolver({ server: context.settings.dnsServer });
+  const resolver = srvLookup(context.settings.dnsServer);
   const resolution = resolveRvp(address, await resolver.srv(`_rvp._tcp.${address.domain}`));
   const check = options.check ? await checkAddress(await context.directory(), resolution) : undefined;
 

@@ -3,11 +3,9 @@
  * checked before any work, and the pieces the write path is handed — a confirmation prompt on a
  * terminal, the LDIF destination, and the result sink that renders outcomes.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { UsageError } from '../core/errors.js';
-import { PrivateFileError, openPrivateFile } from '../io/private-file.js';
-import { ReportError, reportFormatFor } from '../io/report.js';
+import type { WriteStream } from 'node:fs';
 import type { DirectoryPort } from '../services/directory-port.js';
+import { checkReportPath, openLdifFile } from '../services/output-files.js';
 import { executeTargets, type LdifSink, type RunResult, type Target } from '../services/write-run.js';
 import type { Output } from '../ui/output.js';
 import { openResultSink } from '../ui/write-results.js';
@@ -23,13 +21,7 @@ export interface WriteFlags {
 
 /** A bad --report path is a usage error before the directory is asked anything. */
 export function checkWriteFlags(flags: WriteFlags): void {
-  if (!flags.report) return;
-  try {
-    reportFormatFor(flags.report);
-  } catch (error) {
-    if (error instanceof ReportError) throw new UsageError(error.message, 'report-path');
-    throw error;
-  }
+  if (flags.report) checkReportPath(flags.report);
 }
 
 export async function runWrite(
@@ -45,28 +37,21 @@ export async function runWrite(
     dryRun: flags.dryRun,
     ldif: flags.ldif !== undefined ? openLdif(out, flags.ldif) : undefined,
     // On a terminal, changing several users asks first; --yes and scripts (no terminal) never do.
-    confirm: flags.yes || !out.interactive ? undefined : askConfirm,
+    confirm: flags.yes || !out.interactive ? undefined : (message) => askConfirm(context, message),
     sink,
   });
 }
 
-async function askConfirm(message: string): Promise<boolean> {
-  const { confirm } = await import('@inquirer/prompts');
-  return confirm({ message, default: false }, { output: process.stderr });
+/** On the run's own streams (stderr, so that stdout stays data), cancelled by its abort signal or Esc. */
+async function askConfirm(context: Context, message: string): Promise<boolean> {
+  const { createPrompts } = await import('../ui/prompts.js');
+  const { stdin, stderr } = context.out.streams;
+  return createPrompts({ input: stdin, output: stderr, signal: context.signal }).confirm({ message, default: false });
 }
 
 /** `--ldif FILE` (owner-only: the plan names accounts) or `--ldif -` (stdout). */
 function openLdif(out: Output, path: string): LdifSink {
-  let stream: NodeJS.WritableStream;
-  if (path === '-') stream = out.streams.stdout;
-  else {
-    try {
-      stream = createWriteStream(path, { fd: openPrivateFile(path, 'the LDIF') });
-    } catch (error) {
-      if (error instanceof PrivateFileError) throw new UsageError(error.message, 'ldif-path');
-      throw error;
-    }
-  }
+  const stream = path === '-' ? out.streams.stdout : openLdifFile(path);
   return {
     write: (text) => new Promise<void>((resolve, reject) => stream.write(text, (error) => (error ? reject(error) : resolve()))),
     async close(changes) {

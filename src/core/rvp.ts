@@ -36,7 +36,6 @@ export function parseImAddress(input: string): ImAddress {
   const [user = '', domain = ''] = parts;
   if (user === '') fail('the user part before "@" is empty');
   if (domain === '') fail('the domain after "@" is empty');
-  // eslint-disable-next-line no-control-regex
   if (/[\s\u0000-\u001f\u007f]/.test(text)) fail('it contains a space or a control character');
   const breaking = URL_BREAKING.exec(user);
   if (breaking) fail(`the user part contains "${breaking[0]}", which cannot appear in an RVP URL`);

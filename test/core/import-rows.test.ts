@@ -209,8 +209,6 @@ describe('validateRecord: duplicate users', () => {
   });
 });
 
-const NAME_253 = ['a'.repeat(63), 'b'.repeat(63), 'c'.repeat(63), 'd'.repeat(61)].join('.');
-
 describe('fieldIssue and blank records', () => {
   it('accepts ordinary text', () => {
     expect(fieldIssue('user', 'Zoë O\'Brien-Smith')).toBeUndefined();

@@ -1,7 +1,8 @@
 /**
  * An in-memory implementation of imctl's own directory port, for table tests of service logic
- * only (placement, validation, the write path's bookkeeping). Everything that crosses the wire is
- * tested against the lab DC. Writes apply the compare-and-set ops to the stored state, so a
+ * (placement, validation, the write path's bookkeeping) and for the unit tier's commands, which
+ * run() opens on it instead of LDAP (test/support/run-imctl.ts). Everything that crosses the wire
+ * is tested against the lab DC. Writes apply the compare-and-set ops to the stored state, so a
  * concurrent change made with `set()` fails the write as AD would.
  */
 import { canonicalDn } from '../../src/core/escape.js';
@@ -99,6 +100,13 @@ export class MemoryDirectory implements DirectoryPort {
 
   /** Account expiry (ms since the epoch) per user DN, for audit tests. */
   readonly expiry = new Map<string, number>();
+
+  /** The run that opened it closed it (run() closes its directory however the command ended). */
+  closed = false;
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
 
   async write<T extends WriteTask>(tasks: Iterable<T>, _options: WriteOptions, onResult: (task: T, result: WriteResult) => void): Promise<void> {
     for (const task of tasks) {

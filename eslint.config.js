@@ -1,0 +1,54 @@
+// Lint gate (npm run lint): ESLint's and typescript-eslint's recommended rules, modest, plus the
+// layering of src/ as rules that fail — see README "How it is built". Formatting is Prettier's
+// (npm run format:check), not ESLint's.
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/** Relative imports (static and `import()`) that leave a layer the wrong way: `message` says which way is right. */
+function layer(files, forbidden, message) {
+  const regex = `^(\\.\\./)+(${forbidden.join('|')})/`;
+  return {
+    files,
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex, message }] }],
+      'no-restricted-syntax': ['error', { selector: `ImportExpression[source.value=/${regex.replaceAll('/', '\\/')}/]`, message }],
+    },
+  };
+}
+
+export default tseslint.config(
+  { ignores: ['dist/', '.lab/', 'coverage/', 'node_modules/', 'test/fixtures/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      // The terminal-safety code matches control characters on purpose (src/ui/output.ts).
+      'no-control-regex': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      // The prompt wrappers bridge inquirer's generic signatures with `any`, on purpose and commented.
+      '@typescript-eslint/no-explicit-any': 'off',
+    },
+  },
+
+  // The layering: each layer imports only the ones below it.
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^\\.\\./', message: 'src/core is pure: it imports only src/core (and node: built-ins).' },
+            { regex: '^(?!node:|\\.)', message: 'src/core is pure: no libraries (ldapts, commander, inquirer, chalk…); put I/O behind a port.' },
+          ],
+        },
+      ],
+      'no-restricted-syntax': ['error', { selector: 'ImportExpression', message: 'src/core is pure: it loads nothing lazily.' }],
+    },
+  },
+  layer(['src/services/**/*.ts'], ['cli', 'ui', 'commands'], 'src/services is the application layer: it never imports cli/, ui/ or commands/ (take plain options and a results sink).'),
+  layer(['src/commands/**/*.ts'], ['directory', 'io', 'dns'], 'src/commands parse, call a service and render: reach directory/, io/ and dns/ through src/services.'),
+);

@@ -1,0 +1,34 @@
+/**
+ * The CSV file of `imctl import` for the command: its rows read and syntax-checked as they stream
+ * (src/io/csv-source.ts), a file that cannot be read as a usage error (exit 2); and the report of
+ * a file refused for invalid rows.
+ */
+import { UsageError } from '../core/errors.js';
+import type { ImportRow, RowProblem } from '../core/import-rows.js';
+import { ImportFileError, importRecords, type ImportStats } from '../io/csv-source.js';
+import { openReport } from '../io/report.js';
+
+export type { ImportStats };
+
+/** Each row, or the problem of a row, in file order; counts go to `stats`. */
+export async function* importFileRows(file: string, stats: ImportStats): AsyncGenerator<ImportRow | RowProblem, void, undefined> {
+  try {
+    yield* importRecords(file, { stats });
+  } catch (error) {
+    if (error instanceof ImportFileError) throw new UsageError(error.message, `import-${error.code}`);
+    throw error;
+  }
+}
+
+/** With invalid rows and no --skip-invalid, the report lists every row: invalid ones with the reason, the rest as skipped. */
+export async function reportInvalidRows(path: string, rows: ImportRow[], invalid: Map<number, RowProblem>): Promise<void> {
+  const report = openReport(path);
+  const lines = new Set<number>();
+  for (const row of rows) {
+    lines.add(row.line);
+    const problem = invalid.get(row.line);
+    report.write({ line: row.line, user: row.user, action: row.action, outcome: problem ? 'invalid' : 'skipped', reason: problem?.reason ?? 'not written: the file has invalid rows' });
+  }
+  for (const problem of invalid.values()) if (!lines.has(problem.line)) report.write({ line: problem.line, user: problem.user ?? '', action: '', outcome: 'invalid', reason: problem.reason });
+  await report.close();
+}

@@ -1,0 +1,52 @@
+/**
+ * The files a run writes besides its journal — the write report, the audit's findings report and
+ * the LDIF plan — for the commands: a path that cannot be used is a usage error (exit 2), raised
+ * while the flags are checked, before the directory is asked anything.
+ */
+import { createWriteStream } from 'node:fs';
+import type { Finding } from '../core/audit.js';
+import { UsageError } from '../core/errors.js';
+import { findingReportFormat, writeFindingReport } from '../io/finding-report.js';
+import { PrivateFileError, openPrivateFile } from '../io/private-file.js';
+import { ReportError, reportFormatFor } from '../io/report.js';
+
+/** `error` as a usage error if it is one of the file modules' path problems; anything else as it is. */
+function asUsageError(error: unknown, reason: string): unknown {
+  return error instanceof ReportError || error instanceof PrivateFileError ? new UsageError(error.message, reason) : error;
+}
+
+/** A write run's `--report FILE`: .csv, .json or .jsonl. */
+export function checkReportPath(path: string): void {
+  try {
+    reportFormatFor(path);
+  } catch (error) {
+    throw asUsageError(error, 'report-path');
+  }
+}
+
+/** The audit's `--report FILE`: .csv or .json. */
+export function checkFindingReportPath(path: string): void {
+  try {
+    findingReportFormat(path);
+  } catch (error) {
+    throw asUsageError(error, 'report-path');
+  }
+}
+
+/** Every finding, one per line, owner-only. */
+export function saveFindingReport(path: string, findings: readonly Finding[]): void {
+  try {
+    writeFindingReport(path, findings);
+  } catch (error) {
+    throw asUsageError(error, 'report-path');
+  }
+}
+
+/** `--ldif FILE`, created owner-only (the plan names accounts). */
+export function openLdifFile(path: string): NodeJS.WritableStream {
+  try {
+    return createWriteStream(path, { fd: openPrivateFile(path, 'the LDIF') });
+  } catch (error) {
+    throw asUsageError(error, 'ldif-path');
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * audit and resolve through run() against the in-memory directory and a fake DNS server on
+ * loopback (test/dns/fake-dns-server.ts): findings and their exit code, the repairs through the
+ * write path, the SRV answer and --check, --json, and the usage errors. A real DC and its own DNS
+ * are in audit.lab.test.ts and resolve.lab.test.ts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { imValues } from '../../src/core/im-model.js';
+import { startFakeDnsServer, type FakeDnsServer } from '../dns/fake-dns-server.js';
+import { MemoryDirectory } from '../support/memory-directory.js';
+import { EAST, IM_DOMAIN, ROUTER, WEST, imctl, person, sampleDirectory } from '../support/run-imctl.js';
+
+const dn = (sam: string) => `CN=${sam},OU=Staff,DC=memory,DC=test`;
+
+let dns: FakeDnsServer;
+beforeAll(async () => {
+  dns = await startFakeDnsServer({
+    [`_rvp._tcp.${IM_DOMAIN}`]: {
+      srv: [
+        { priority: 0, weight: 10, port: 80, target: EAST.host },
+        { priority: 10, weight: 0, port: 8080, target: WEST.host },
+      ],
+    },
+    '_rvp._tcp.stray.memory.test': { srv: [{ priority: 0, weight: 0, port: 80, target: 'stray.memory.test' }] },
+  });
+});
+afterAll(() => dns.close());
+
+/** A clean directory but for one user homed on the router. */
+const withOrphan = () => new MemoryDirectory([EAST, WEST, ROUTER], [person('ann', EAST), person('ben', EAST), person('rob', ROUTER)]);
+
+describe('imctl audit', () => {
+  it('a clean directory: every finding 0, exit 0; the _rvp SRV is checked on the given DNS server', async () => {
+    const { code, stdout } = await imctl(['audit', '--dns-server', dns.address]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`Audit of 3 IM user(s) under DC=memory,DC=test on ldaps://dc1.memory.test; 3 IM server(s); DNS via ${dns.address}.`);
+    expect(stdout).toContain('Clean: nothing to repair.');
+    expect(dns.queries).toContain(`_rvp._tcp.${IM_DOMAIN} 33`);
+  });
+
+  it('an orphan is a finding (exit 3); --json is the report', async () => {
+    const run = await imctl(['audit', '--no-dns', '--json'], { directory: withOrphan() });
+    expect(run.code).toBe(3);
+    const report = run.json();
+    expect(report).toMatchObject({ users: 3, problems: 1, dnsChecked: false });
+    expect(report.findings).toEqual([expect.objectContaining({ kind: 'orphan', subject: 'rob', server: 'im-router', repair: 'rehome-orphan' })]);
+    expect(run.stderr).toContain('1 finding(s) remain. "imctl audit --fix" repairs what is certain; see --help.');
+  });
+
+  it('--fix --yes re-homes the orphan through the write path and ends clean (exit 0)', async () => {
+    const directory = withOrphan();
+    const run = await imctl(['audit', '--no-dns', '--fix', '--yes'], { directory });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Repairs: 1 user(s).');
+    expect(directory.get(dn('rob'))!.im).toEqual(imValues('rob', IM_DOMAIN, WEST));
+  });
+
+  it('--fix --dry-run writes nothing and the finding remains (exit 3)', async () => {
+    const directory = withOrphan();
+    const run = await imctl(['audit', '--no-dns', '--fix', '--dry-run'], { directory });
+    expect(run.code).toBe(3);
+    expect(directory.written).toEqual([]);
+  });
+
+  it('a findings report that cannot be written is one sentence (exit 2), not a stack', async () => {
+    const { code, stderr } = await imctl(['audit', '--no-dns', '--report', '/nonexistent/findings.csv']);
+    expect(code).toBe(2);
+    expect(stderr).toBe('error: Cannot write the report to /nonexistent/findings.csv: its directory does not exist.\n');
+  });
+
+  it.each([
+    [['audit', '--dry-run'], /--dry-run, --yes and --ldif apply to repairs: add --fix, --normalize-case or --disable-idle\./],
+    [['audit', '--report', 'findings.txt'], /findings\.txt/],
+    [['audit', '--fix', '--concurrency', '9999999'], /option '--concurrency <n>' argument '9999999' is invalid/],
+  ])('%j is a usage error (exit 2) before the directory is read', async (argv, message) => {
+    const directory = sampleDirectory();
+    let read = false;
+    directory.forEachImUser = async () => void (read = true);
+    const { code, stderr } = await imctl(argv, { directory });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(read).toBe(false);
+  });
+});
+
+describe('imctl resolve', () => {
+  it('the SRV targets in priority order with their RVP URLs', async () => {
+    const { code, stdout } = await imctl(['resolve', `Ann@${IM_DOMAIN}`, '--dns-server', dns.address]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`ann@${IM_DOMAIN} — SRV _rvp._tcp.${IM_DOMAIN} via ${dns.address}`);
+    expect(stdout).toMatch(/│\s+0 │\s+10 │ exch1\.memory\.test\s+│\s+80 │ http:\/\/exch1\.memory\.test\/instmsg\/aliases\/ann/);
+  });
+
+  it('--check --json: the directory and DNS agree', async () => {
+    const run = await imctl(['resolve', `ann@${IM_DOMAIN}`, '--dns-server', dns.address, '--check', '--json']);
+    expect(run.code).toBe(0);
+    const data = run.json();
+    expect(data).toMatchObject({ kind: 'srv', dnsServer: dns.address });
+    expect(data.check.user).toMatchObject({ sAMAccountName: 'ann', homeServer: 'im-east', role: 'home' });
+    expect(data.check.targets).toEqual([
+      { host: EAST.host, server: 'im-east', role: 'home' },
+      { host: WEST.host, server: 'im-west', role: 'home' },
+    ]);
+    expect(data.check.problems).toEqual([]);
+  });
+
+  it('--check: an SRV target that is no IM server, and an address nobody has, are problems', async () => {
+    const { code, stdout } = await imctl(['resolve', 'paul@stray.memory.test', '--dns-server', dns.address, '--check']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('SRV target stray.memory.test: not an IM server in this directory');
+    expect(stdout).toMatch(/^! /m);
+    expect(stdout).not.toContain('The directory and DNS agree.');
+  });
+
+  it('without --check the directory is never opened; no SRV record falls back to the domain', async () => {
+    const directory = sampleDirectory();
+    const spy = Object.assign(directory, { servers: async () => expect.unreachable('resolve without --check must not connect') });
+    const { code, stdout } = await imctl(['resolve', 'paul@norvp.memory.test', '--dns-server', dns.address], { directory: spy });
+    expect(code).toBe(0);
+    expect(stdout).toContain('No SRV record: clients use the domain itself.\nhttp://norvp.memory.test/instmsg/aliases/paul');
+  });
+
+  it.each([[['resolve', 'not an address', '--json']], [['resolve']]])('%j is a usage error (exit 2)', async (argv) => {
+    const run = await imctl([...argv, '--dns-server', dns.address]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: /);
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * The reading commands through run() against the in-memory directory: servers, users, show and
+ * completion — their tables, their --json, and their usage errors (exit 2, one sentence, nothing on
+ * stdout under --json but the error document). The same commands against the lab DC are in
+ * servers.lab.test.ts, users.lab.test.ts and completion/.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MemoryDirectory } from '../support/memory-directory.js';
+import { EAST, ROUTER, WEST, imctl, person, sampleDirectory } from '../support/run-imctl.js';
+
+describe('imctl servers', () => {
+  it('lists every server with its load, the totals and the failure headroom; caches the home server names', async () => {
+    const directory = sampleDirectory();
+    const { code, stdout, stderr, home } = await imctl(['servers'], { directory });
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/│ im-east\s+│ exch1\.memory\.test\s+│ home\s+│\s+2 │\s+7,500 │/);
+    expect(stdout).toMatch(/│ im-router\s+│ imrouter\.memory\.test\s+│ router/);
+    expect(stdout).toContain('3 users on 2 home servers (capacity 15,000); 1 router(s).');
+    expect(stdout).toContain('Failure headroom: the users of any one home server would fit on the others.');
+    // A Tab completes from this file and never connects.
+    expect(JSON.parse(readFileSync(join(home, 'cache', 'imctl', 'servers.json'), 'utf8')).servers).toEqual(['im-east', 'im-west']);
+    expect(directory.closed).toBe(true);
+  });
+
+  it('--json: the same data as one document', async () => {
+    const run = await imctl(['servers', '--json', '--capacity', '1']);
+    expect(run.code).toBe(0);
+    const report = run.json();
+    expect(report.servers.map((s: { name: string; users: number; state: string }) => [s.name, s.users, s.state])).toEqual([
+      ['im-east', 2, 'over'],
+      ['im-router', 0, 'router'],
+      ['im-west', 1, 'ok'],
+    ]);
+    expect(report.totals).toEqual({ homeServers: 2, routers: 1, users: 3, capacity: 2, orphaned: 0 });
+    expect(report.headroom.survivesAnySingleFailure).toBe(false);
+  });
+
+  it('says what is over capacity and that rebalance plans the moves', async () => {
+    const { code, stdout } = await imctl(['servers', '--capacity', '1']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('im-east over capacity: "imctl rebalance" plans the fewest moves.');
+  });
+
+  it.each([
+    [['servers', '--capacity', 'lots'], /option '--capacity <n>' argument 'lots' is invalid/],
+    [['servers', '--bogus'], /unknown option '--bogus'/],
+    [['serverz'], /unknown command 'serverz'/],
+  ])('%j is a usage error (exit 2) before the directory is opened', async (argv, message) => {
+    const directory = sampleDirectory();
+    let opened = false;
+    const spy = Object.assign(directory, { servers: async () => ((opened = true), []) });
+    const { code, stdout, stderr } = await imctl(argv, { directory: spy });
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(message);
+    expect(opened).toBe(false);
+  });
+});
+
+describe('imctl users', () => {
+  it('lists IM users with their home server; --server and --limit narrow it', async () => {
+    const all = await imctl(['users']);
+    expect(all.code).toBe(0);
+    expect(all.stdout).toMatch(/│ ann\s+│ User ann\s+│ ann@im\.memory\.test\s+│ im-east\s+│/);
+    expect(all.stdout).toContain('3 users.');
+    expect(all.stdout).not.toContain('dee');
+
+    const west = await imctl(['users', '--server', 'im-west']);
+    expect(west.stdout).toMatch(/│ cid /);
+    expect(west.stdout).not.toMatch(/│ ann /);
+
+    const limited = await imctl(['users', '--limit', '1']);
+    expect(limited.stdout).toContain('1 of 3 users shown (--limit).');
+  });
+
+  it('--orphaned --json: users homed on a router or a missing server', async () => {
+    const directory = new MemoryDirectory([EAST, ROUTER], [person('ann', EAST), person('rob', ROUTER), person('wes', WEST)]);
+    const run = await imctl(['users', '--orphaned', '--json'], { directory });
+    expect(run.code).toBe(0);
+    const data = run.json();
+    expect(data.total).toBe(2);
+    expect(data.users.map((u: { sAMAccountName: string; orphaned: string }) => [u.sAMAccountName, u.orphaned])).toEqual([
+      ['rob', 'router'],
+      ['wes', 'missing-server'],
+    ]);
+  });
+
+  it.each([
+    [['users', '--limit', '0'], /option '--limit <n>' argument '0' is invalid\. expected a number from 1/],
+    [['users', '--server', 'im-nowhere', '--json'], /im-nowhere/],
+  ])('%j is a usage error (exit 2)', async (argv, message) => {
+    const { code, stderr } = await imctl(argv);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+});
+
+describe('imctl show', () => {
+  it('one user: IM state, account state, no drift', async () => {
+    const { code, stdout } = await imctl(['show', 'ann@memory.test']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^User\s+User ann \(ann\)$/m);
+    expect(stdout).toMatch(/^Home server\s+im-east \(exch1\.memory\.test\)$/m);
+    expect(stdout).toContain('No drift: the stored values are what imctl would write (4 attributes checked).');
+  });
+
+  it('--json: drift from what imctl would write', async () => {
+    const directory = sampleDirectory();
+    directory.set('CN=ben,OU=Staff,DC=memory,DC=test', { ...directory.get('CN=ben,OU=Staff,DC=memory,DC=test')!.im, msExchIMMetaPhysicalURL: 'http://elsewhere.test/instmsg/aliases/ben' });
+    const run = await imctl(['show', 'ben', '--json'], { directory });
+    expect(run.code).toBe(0);
+    const state = run.json();
+    expect(state).toMatchObject({ sAMAccountName: 'ben', imEnabled: true, homeServer: { name: 'im-east', role: 'home' } });
+    expect(state.drift).toEqual([{ attribute: 'msExchIMMetaPhysicalURL', stored: 'http://elsewhere.test/instmsg/aliases/ben', expected: 'http://im.memory.test/instmsg/aliases/ben' }]);
+  });
+
+  it('an unknown user is a usage error: one sentence on stderr, the error document under --json', async () => {
+    const run = await imctl(['show', 'nobody', '--json']);
+    expect(run.code).toBe(2);
+    expect(run.json().error).toEqual({ reason: 'unknown', exitCode: 2, message: expect.stringContaining('no user is named "nobody"') });
+    expect(run.stderr).toMatch(/^error: Cannot show "nobody"/);
+  });
+
+  it('without a user it is a usage error', async () => {
+    const { code, stderr } = await imctl(['show']);
+    expect(code).toBe(2);
+    expect(stderr).toContain("missing required argument 'user'");
+  });
+});
+
+describe('imctl completion', () => {
+  it('prints a script for each shell, with the commands in it, and never opens the directory', async () => {
+    const directory = sampleDirectory();
+    const spy = Object.assign(directory, { servers: async () => expect.unreachable('completion must not connect') });
+    for (const shell of ['bash', 'zsh', 'fish', 'powershell']) {
+      const { code, stdout } = await imctl(['completion', shell], { directory: spy });
+      expect(code, shell).toBe(0);
+      expect(stdout, shell).toContain('rebalance');
+    }
+  });
+
+  it('an unknown shell is a usage error', async () => {
+    const { code, stderr } = await imctl(['completion', 'tcsh']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/value 'tcsh' is invalid for argument 'shell'\. Allowed choices are bash, zsh, fish, powershell/);
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * `imctl wizard` through run() against the in-memory directory, its prompts answered with
+ * @inquirer/testing: a task from the first prompt to the result, and the usage errors of a run
+ * that is not at a terminal. Every task against the lab DC is in wizard.lab.test.ts, the built
+ * binary in a real pseudo-terminal in wizard-pty.lab.test.ts.
+ */
+import { screen } from '@inquirer/testing/vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { imValues } from '../../src/core/im-model.js';
+import { IM_DOMAIN, WEST, imctl, sampleDirectory, type ImctlRun } from '../support/run-imctl.js';
+
+/** Poll the screen until it shows `expected`; fail with the screen if the wizard ends first. */
+async function waitFor(expected: string, wizard: { done?: ImctlRun }): Promise<void> {
+  const deadline = Date.now() + 3_000;
+  while (!screen.getScreen().includes(expected)) {
+    if (wizard.done) throw new Error(`the wizard ended (exit ${wizard.done.code}: ${wizard.done.stderr}) before showing ${expected}; screen:\n${screen.getScreen()}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${expected}; screen:\n${screen.getScreen()}`);
+    await sleep(10);
+  }
+}
+
+/** At the prompt showing `question`, move down to the choice containing `option` and take it. */
+async function choose(question: string, option: string, wizard: { done?: ImctlRun }): Promise<void> {
+  await waitFor(question, wizard);
+  for (let i = 0; i < 20; i++) {
+    if (screen.getScreen().split('\n').find((line) => line.startsWith('❯'))?.includes(option)) {
+      screen.keypress('enter');
+      return;
+    }
+    screen.keypress('down');
+    await sleep(2);
+  }
+  throw new Error(`no choice "${option}" at "${question}":\n${screen.getScreen()}`);
+}
+
+function start(directory = sampleDirectory()) {
+  const wizard: { done?: ImctlRun; result: Promise<ImctlRun> } = { result: imctl(['wizard'], { directory, tty: true }) };
+  void wizard.result.then((done) => (wizard.done = done));
+  return wizard;
+}
+
+describe('imctl wizard', { timeout: 20_000 }, () => {
+  it('show: search as you type, pick the user, read their IM settings and the equivalent command', async () => {
+    const wizard = start();
+    await choose('What do you want to do?', "Show a user's IM settings", wizard);
+    await waitFor('Find the user to show', wizard);
+    screen.type('ann');
+    await waitFor('User ann (ann)', wizard);
+    screen.keypress('enter');
+    const { code, stdout } = await wizard.result;
+    expect(code).toBe(0);
+    expect(stdout).toContain('Connected to ldaps://dc1.memory.test as admin@memory.test; users under DC=memory,DC=test.');
+    expect(stdout).toMatch(/^Home server\s+im-east \(exch1\.memory\.test\)$/m);
+    expect(stdout).toContain('Next time, without the wizard: imctl show -- ann');
+  });
+
+  it('move: pick a user and a home server, review, apply through the write path', async () => {
+    const directory = sampleDirectory();
+    const wizard = start(directory);
+    await choose('What do you want to do?', 'Move users to another home server', wizard);
+    await choose('How do you want to find the users to move?', 'Search by name', wizard);
+    await waitFor('Find the user to move', wizard);
+    screen.type('ann');
+    await waitFor('User ann (ann)', wizard);
+    screen.keypress('enter');
+    await waitFor('(1 picked)', wizard);
+    await choose('(1 picked)', 'Done', wizard);
+    await choose('Move 1 user to which home server?', 'im-west', wizard);
+    await waitFor('Apply', wizard);
+    // Nothing is written before the confirmation.
+    expect(directory.written).toEqual([]);
+    await choose('Apply', 'Yes, apply', wizard);
+    const { code, stdout } = await wizard.result;
+    expect(code).toBe(0);
+    expect(stdout).toContain('move: 1 changed, 0 unchanged, 0 failed.');
+    expect(directory.get('CN=ann,OU=Staff,DC=memory,DC=test')!.im).toEqual(imValues('ann', IM_DOMAIN, WEST));
+  });
+
+  it.each([
+    [['wizard'], false, /imctl wizard needs a terminal/],
+    [['wizard', '--json'], true, /imctl wizard is interactive and has no --json output/],
+  ])('%j (terminal: %s) is a usage error (exit 2)', async (argv, tty, message) => {
+    const { code, stderr } = await imctl(argv, { tty });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * planRebalanceRun from the directory's state (the in-memory directory): the inventory and homed
+ * users in, the planner's plan, the names and the compare-and-set move targets out — what
+ * `imctl rebalance` and the wizard both write. The planner itself is tested in test/core/rebalance.test.ts.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadSettings } from '../../src/config/settings.js';
+import { UsageError } from '../../src/core/errors.js';
+import { imValues } from '../../src/core/im-model.js';
+import { infeasibleError, planRebalanceRun, rebalancePlanJson } from '../../src/services/rebalance-plan.js';
+import { MemoryDirectory } from '../support/memory-directory.js';
+import { EAST, IM_DOMAIN, ROUTER, WEST, person } from '../support/run-imctl.js';
+
+const home = mkdtempSync(join(tmpdir(), 'imctl-rebalance-'));
+const settings = (capacity: number) => loadSettings({ capacity }, { XDG_CONFIG_HOME: join(home, 'config') }, home);
+
+/** im-east 4 users, im-west 1, and one orphan on the router. */
+const crowded = () => new MemoryDirectory([EAST, WEST, ROUTER], [...['a1', 'a2', 'a3', 'a4'].map((s) => person(s, EAST)), person('w1', WEST), person('o1', ROUTER)]);
+
+describe('planRebalanceRun', () => {
+  it('the fewest moves: the orphan and one over-capacity user, both to the server with room', async () => {
+    const run = await planRebalanceRun(crowded(), settings(3), {});
+    expect(run.plan.feasible).toBe(true);
+    expect(run.plan.moves).toHaveLength(2);
+    expect(run.plan.moves.map((m) => [m.from === null ? null : run.names(m.from), run.names(m.to)])).toEqual(
+      expect.arrayContaining([
+        [null, 'im-west'],
+        ['im-east', 'im-west'],
+      ]),
+    );
+    expect(run.plan.load.map((l) => [l.name, l.before, l.after])).toEqual([
+      ['im-east', 4, 3],
+      ['im-west', 1, 3],
+    ]);
+    expect(run.usersByDn.size).toBe(6);
+  });
+
+  it('targets are compare-and-set moves from each user\'s current values', async () => {
+    const run = await planRebalanceRun(crowded(), settings(3), {});
+    const targets = run.targets();
+    const orphan = targets.find((t) => t.name === 'o1')!;
+    expect(orphan).toMatchObject({ action: 'move', dn: 'CN=o1,OU=Staff,DC=memory,DC=test', summary: expect.stringMatching(/^\(orphan\) → im-west \(/) });
+    expect(orphan.plan).toMatchObject({ kind: 'write', before: imValues('o1', IM_DOMAIN, ROUTER), after: imValues('o1', IM_DOMAIN, WEST) });
+  });
+
+  it('nothing over capacity: no moves', async () => {
+    const run = await planRebalanceRun(new MemoryDirectory([EAST, WEST], [person('a1', EAST), person('w1', WEST)]), settings(10), {});
+    expect(run.plan.moves).toEqual([]);
+    expect(run.targets()).toEqual([]);
+  });
+
+  it('--drain by host name empties the server; --exclude keeps users off one; --max-moves defers', async () => {
+    const third = { ...WEST, dn: WEST.dn.replace('im-west', 'im-north'), name: 'im-north', cn: 'im-north', host: 'exch3.memory.test' };
+    const directory = new MemoryDirectory([EAST, WEST, third], ['a1', 'a2'].map((s) => person(s, EAST)));
+    const drained = await planRebalanceRun(directory, settings(10), { drain: ['exch1.memory.test'], exclude: ['im-north'] });
+    expect(drained.plan.moves.map((m) => drained.names(m.to))).toEqual(['im-west', 'im-west']);
+    const capped = await planRebalanceRun(directory, settings(10), { drain: ['im-east'], maxMoves: 1 });
+    expect(capped.plan.moves).toHaveLength(1);
+    expect(capped.plan.deferred).toBe(1);
+  });
+
+  it('an unknown or router server to drain is a usage error', async () => {
+    await expect(planRebalanceRun(crowded(), settings(3), { drain: ['im-nowhere'] })).rejects.toThrowError(UsageError);
+    await expect(planRebalanceRun(crowded(), settings(3), { exclude: ['im-router'] })).rejects.toThrowError(/router/);
+  });
+
+  it('infeasible: the plan says how short it is, and infeasibleError carries the figures', async () => {
+    const run = await planRebalanceRun(crowded(), settings(2), {});
+    expect(run.plan).toMatchObject({ feasible: false, shortfall: 2 });
+    const error = infeasibleError(run.plan);
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toMatch(/^No plan fits: the home servers are short of 2 user\(s\) of capacity/);
+    expect(error.details).toMatchObject({ feasible: false, shortfall: 2 });
+  });
+
+  it('rebalancePlanJson names servers and keeps the orphan\'s missing home as null', async () => {
+    const run = await planRebalanceRun(crowded(), settings(3), {});
+    const json = rebalancePlanJson(run.plan, run.names);
+    expect(json).toMatchObject({ feasible: true, moves: 2, deferred: 0 });
+    expect(json.servers.map((s) => s.name)).toEqual(['im-east', 'im-west']);
+    expect(json.plan.find((m) => m.user === 'CN=o1,OU=Staff,DC=memory,DC=test')).toMatchObject({ from: null, to: 'im-west' });
+  });
+});
