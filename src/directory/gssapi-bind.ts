@@ -65,14 +65,21 @@ let loaded: Promise<KerberosModule> | undefined;
 export function loadKerberos(): Promise<KerberosModule> {
   // A specifier in a variable: TypeScript does not look for declarations, and the package may be absent.
   const specifier = 'kerberos';
-  loaded ??= import(specifier).then(
+  // The single executable has no node_modules: the addon is embedded (kerberos-addon.ts).
+  loaded ??= import('./kerberos-addon.js')
+    .then(({ embeddedKerberos }) => embeddedKerberos() as KerberosModule | undefined)
+    .then((embedded) => embedded ?? importPackage(specifier));
+  loaded.catch(() => (loaded = undefined));
+  return loaded;
+}
+
+function importPackage(specifier: string): Promise<KerberosModule> {
+  return import(specifier).then(
     (module: { default?: KerberosModule } & KerberosModule) => module.default ?? module,
     () => {
-      loaded = undefined;
       throw new DirectoryError(KERBEROS_PACKAGE_HINT, 'kerberos-unavailable');
     },
   );
-  return loaded;
 }
 
 /** The DC's name for the service principal ldap/<host>: a real host name, never an address. */
