@@ -4,6 +4,10 @@
 // preparation blob, and the blob is injected with postject into a copy of the node binary that
 // runs this script. The result runs only on this script's OS and CPU: SEA cannot cross-build.
 // Writes dist/imctl-<platform>-<arch> (.exe on Windows).
+//
+// Kerberos: the built `kerberos` addon (with scripts/kerberos-wrap-fix.mjs applied, which the
+// sealed SASL layer needs) goes in as the SEA asset "kerberos.node"; src/directory/kerberos-addon.ts
+// loads it at the first Kerberos bind. It links to the system's libgssapi_krb5.so.2, nothing else.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -19,8 +23,21 @@ const exe = join(DIST, `imctl-${platform}-${arch}${platform === 'win32' ? '.exe'
 const blob = join(DIST, 'imctl.blob');
 const config = join(DIST, 'sea-config.json');
 
+const addonDir = join(REPO, 'node_modules', 'kerberos');
+const addon = join(addonDir, 'build', 'Release', 'kerberos.node');
+const assets = {};
+if (!existsSync(addon)) {
+  process.stderr.write('build-exe: the kerberos package is not built (libkrb5-dev missing?): this executable will not sign in with Kerberos\n');
+} else {
+  const source = join(addonDir, 'src', 'unix', 'kerberos_gss.cc');
+  if (platform !== 'win32' && existsSync(source) && !readFileSync(source, 'utf8').includes('if (user && *user)')) {
+    process.stderr.write('build-exe: the kerberos addon lacks the wrap fix: run "node scripts/kerberos-wrap-fix.mjs" first, or sealed Kerberos on ldap:// will refuse to start\n');
+  }
+  assets['kerberos.node'] = addon;
+}
+
 // The code cache lets the executable start without compiling the 1.4 MB script first.
-writeFileSync(config, JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }, null, 2));
+writeFileSync(config, JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, assets }, null, 2));
 execFileSync(process.execPath, ['--experimental-sea-config', config], { stdio: 'inherit' });
 
 rmSync(exe, { force: true });

@@ -44,6 +44,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--domain <dnsdomain>', 'find domain controllers by the SRV record _ldap._tcp.<domain> [IMCTL_DOMAIN]')
     .option('--dns-server <host[:port]>', 'DNS server for --domain and resolve [IMCTL_DNS_SERVER]')
     .option('--auth <mode>', 'simple (bind DN + password) or kerberos (your ticket from kinit; default when no bind DN is set and a ticket cache exists) [IMCTL_AUTH]')
+    .option('--sasl-layer <mode>', 'kerberos over plain ldap://: seal (default) or sign every message [IMCTL_SASL_LAYER]')
     .option('--bind-dn <name>', 'bind as a DN, user@domain or DOMAIN\\user [IMCTL_BIND_DN]')
     .option('--password-file <file>', 'read the password from FILE [IMCTL_PASSWORD_FILE; or IMCTL_PASSWORD]')
     .option('--starttls', 'upgrade ldap:// with StartTLS [IMCTL_STARTTLS=1]')

@@ -12,6 +12,7 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
+import { SASL_LAYER_MODES, type SaslLayerMode } from '../core/sasl-security-layer.js';
 import { DEFAULT_CAPACITY, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS, MAX_CAPACITY, MAX_CONCURRENCY, MAX_TIMEOUT_SECONDS } from '../core/limits.js';
 import { configDir, hostHome } from '../platform/paths.js';
 import { ticketCacheExists } from './ticket-cache.js';
@@ -26,6 +27,8 @@ export const AUTH_MODES: readonly AuthMode[] = ['simple', 'kerberos'];
 export interface Settings {
   urls: string[];
   auth: AuthMode;
+  /** Kerberos over plain LDAP: seal (default) or sign every message with the SASL security layer. */
+  saslLayer: SaslLayerMode;
   domain?: string | undefined;
   dnsServer?: string | undefined;
   bindDn?: string | undefined;
@@ -64,6 +67,7 @@ export interface GlobalFlags {
   config?: string;
   url?: string;
   auth?: string;
+  saslLayer?: string;
   domain?: string;
   dnsServer?: string;
   bindDn?: string;
@@ -85,6 +89,7 @@ export interface GlobalFlags {
 interface ConfigFile {
   url?: string | string[];
   auth?: string;
+  saslLayer?: string;
   domain?: string;
   dnsServer?: string;
   bindDn?: string;
@@ -104,6 +109,7 @@ interface ConfigFile {
 const CONFIG_KEYS: Record<keyof ConfigFile, 'string' | 'boolean' | 'number' | 'url' | 'servers' | 'paths'> = {
   url: 'url',
   auth: 'string',
+  saslLayer: 'string',
   domain: 'string',
   dnsServer: 'string',
   bindDn: 'string',
@@ -274,6 +280,14 @@ function authMode(where: string, value: string | undefined): AuthMode | undefine
   return mode as AuthMode;
 }
 
+/** "seal" or "sign" (any case), else a usage error naming where the bad value came from. */
+function saslLayerMode(where: string, value: string | undefined): SaslLayerMode | undefined {
+  if (value === undefined) return undefined;
+  const mode = value.toLowerCase();
+  if (!(SASL_LAYER_MODES as readonly string[]).includes(mode)) throw new UsageError(`${where} must be "seal" or "sign", not ${JSON.stringify(value.slice(0, 40))}.`, 'usage');
+  return mode as SaslLayerMode;
+}
+
 function envFlag(value: string | undefined): boolean | undefined {
   if (value === undefined || value === '') return undefined;
   return !['0', 'false', 'no', 'off'].includes(value.toLowerCase());
@@ -403,9 +417,12 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
 
   const color = flags.color === false || (env.NO_COLOR !== undefined && env.NO_COLOR !== '') ? false : true;
 
+  const saslLayer = pick('saslLayer', saslLayerMode('--sasl-layer', flags.saslLayer), saslLayerMode('IMCTL_SASL_LAYER', nonEmpty(env.IMCTL_SASL_LAYER)), saslLayerMode('"saslLayer" in the config file', file.saslLayer), 'seal' as SaslLayerMode);
+
   return {
     urls,
     auth,
+    saslLayer,
     domain: pick('domain', flags.domain, nonEmpty(env.IMCTL_DOMAIN), file.domain, undefined),
     dnsServer: pick('dnsServer', flags.dnsServer, nonEmpty(env.IMCTL_DNS_SERVER), file.dnsServer, undefined),
     bindDn,
@@ -450,6 +467,7 @@ export function describeSettings(settings: Settings): string[] {
     ['domain', 'domain', settings.domain],
     ['dns server', 'dnsServer', settings.dnsServer],
     ['auth', 'auth', settings.auth],
+    ['sasl layer', 'saslLayer', settings.auth === 'kerberos' ? settings.saslLayer : undefined],
     ['bind as', 'bindDn', settings.auth === 'kerberos' ? undefined : settings.bindDn],
     ['password from', 'password', settings.auth === 'kerberos' ? undefined : settings.passwordFromEnv ? 'IMCTL_PASSWORD' : settings.passwordFile ? `file ${settings.passwordFile}` : 'a prompt on the terminal'],
     ['starttls', 'startTls', settings.startTls],

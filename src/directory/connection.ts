@@ -12,6 +12,7 @@ import type { ModOp } from '../core/mod-ops.js';
 import type { Settings } from '../config/settings.js';
 import { DirEntry } from './entry.js';
 import { isBusy, isConnectionLoss, translateError } from './errors.js';
+import { SaslSocketLayer } from './sasl-socket.js';
 
 /** AD's MaxPageSize: never ask for more per page. */
 export const PAGE_SIZE = 1000;
@@ -71,6 +72,8 @@ export class Directory {
   /** Who the DC knows us as: the bind DN, or the Kerberos principal from the GSS context. */
   boundAs: string | undefined;
   private readonly searchSlots = new Semaphore(MAX_OPEN_SEARCHES);
+  /** The SASL security layer of each client bound with Kerberos over plain LDAP. */
+  private readonly layers = new WeakMap<Client, SaslSocketLayer>();
   /**
    * The DC that answered; one run stays on it so it reads its own writes — until that DC stops
    * answering, when `reconnect` moves the run to the next endpoint (see there).
@@ -162,6 +165,7 @@ export class Directory {
       onSend?.();
       await client.modify(dn, changes);
     } catch (error) {
+      this.throwIfLayerBroken(client);
       if (isConnectionLoss(error)) this.invalidate(client);
       throw error;
     }
@@ -185,6 +189,7 @@ export class Directory {
         return await operation(client);
       } catch (error) {
         lastError = error;
+        if (client) this.throwIfLayerBroken(client);
         if (isConnectionLoss(error)) {
           if (client) this.invalidate(client);
         } else if (!isBusy(error)) {
@@ -228,6 +233,20 @@ export class Directory {
       this.options.warn?.(`${from.host} stopped answering (the connection was lost and it did not take a new one); this run continues on ${this.endpoint.host} (${this.endpoint.url}). Writes ${from.host} had confirmed reach ${this.endpoint.host} only when it replicates.`);
     }
     return client;
+  }
+
+  /**
+   * A message that failed its Kerberos check (tampered with, or a wrong key) is not a lost
+   * connection to retry: the run stops (exit 1), and writes in flight are in doubt.
+   */
+  private throwIfLayerBroken(client: Client): void {
+    const failure = this.layers.get(client)?.failure;
+    if (!failure) return;
+    this.invalidate(client);
+    throw new DirectoryError(
+      `A message from ${this.endpoint.host} failed its Kerberos integrity check (${failure.message.replace(/^the Kerberos security layer failed: /, '')}): it was altered on the way or the keys do not match. The run stops; nothing more is sent.`,
+      'sasl-layer',
+    );
   }
 
   /** Forget a client whose connection failed; the next operation reconnects. */
@@ -283,7 +302,9 @@ export class Directory {
     const { settings } = this.options;
     const secure = endpoint.url.startsWith('ldaps:');
     const kerberos = settings.auth === 'kerberos';
-    if (kerberos && !secure && !endpoint.startTls) throw (await import('./gssapi-bind.js')).kerberosNeedsTls(endpoint.url);
+    // Kerberos on plain LDAP: the SASL security layer protects every message (no TLS needed).
+    const layer = kerberos && !secure && !endpoint.startTls ? new SaslSocketLayer() : undefined;
+    let tlsSocket: ReturnType<typeof tlsConnect> | undefined;
     if (!kerberos && !secure && !endpoint.startTls && !settings.allowCleartext) {
       throw new UsageError(
         `Refusing to send the password in clear text to ${endpoint.url}: use ldaps://, add --starttls, or pass --allow-cleartext if you really mean it.`,
@@ -303,19 +324,23 @@ export class Directory {
       ...(secure ? { tlsOptions } : {}),
       // Pipelined requests are small: without TCP_NODELAY, Nagle holds each one back until the
       // previous reply's ACK arrives.
-      createConnection: ((...args: Parameters<typeof netConnect>) => netConnect(...args).setNoDelay(true)) as typeof netConnect,
+      createConnection: layer?.connect ?? (((...args: Parameters<typeof netConnect>) => netConnect(...args).setNoDelay(true)) as typeof netConnect),
       createSecureConnection: ((...args: Parameters<typeof tlsConnect>) => {
-        const socket = tlsConnect(...args);
+        const socket = (tlsSocket = tlsConnect(...args));
         socket.setNoDelay(true);
         return socket;
       }) as typeof tlsConnect,
     });
+    if (layer) this.layers.set(client, layer);
     try {
       if (!secure && endpoint.startTls) await client.startTLS(tlsOptions);
+      if (layer) await (await import('./sasl-bind.js')).openConnection(client);
       if (kerberos) {
         // the ticket cache signs in; no password is read, prompted for or kept.
-        this.boundAs = await (await import('./gssapi-bind.js')).gssapiBind(client, endpoint.host);
+        const bound = await (await import('./gssapi-bind.js')).gssapiBind(client, endpoint.host, layer ? { socket: layer, mode: settings.saslLayer } : undefined);
+        this.boundAs = bound.principal;
         this.options.log?.(`auth kerberos (${settings.sources.auth ?? 'default'}): bound as ${this.boundAs}`);
+        this.options.log?.(`protection: ${bound.protection ?? describeTls(tlsSocket)}`);
         if (!this.rootDseValue) this.rootDseValue = await readRootDse(client);
         return client;
       }
@@ -324,6 +349,7 @@ export class Directory {
       if (this.passwordValue === undefined) this.passwordValue = await this.options.password();
       await client.bind(bindDn, this.passwordValue);
       this.boundAs = bindDn;
+      this.options.log?.(`protection: ${secure || endpoint.startTls ? describeTls(tlsSocket) : 'none (--allow-cleartext: the messages travel in clear)'}`);
       if (!this.rootDseValue) this.rootDseValue = await readRootDse(client);
       return client;
     } catch (error) {
@@ -332,6 +358,13 @@ export class Directory {
       throw translateError(error, { server: endpoint.host, doing: 'connecting' });
     }
   }
+}
+
+/** How -v names TLS protection: the protocol and cipher the handshake agreed. */
+function describeTls(socket: ReturnType<typeof tlsConnect> | undefined): string {
+  const protocol = socket?.getProtocol();
+  const cipher = socket?.getCipher()?.name;
+  return protocol ? `TLS (${protocol}${cipher ? `, ${cipher}` : ''})` : 'TLS';
 }
 
 async function readRootDse(client: Client): Promise<RootDse> {

@@ -4,30 +4,53 @@
  * here and only when a Kerberos bind is asked for, so that imctl works without it otherwise.
  *
  * The exchange: initial token → (saslBindInProgress, the server's token → our next token)* → once
- * the context is established the server offers security layers; we choose none with a maximum
- * message size of 0, because the connection is already TLS and Active Directory refuses a SASL
- * layer inside TLS (MS-ADTS 5.1.1.1.2). The caller guarantees the TLS.
+ * the context is established the server offers security layers, and we answer:
+ * - over TLS (ldaps://, StartTLS): no layer, maximum size 0 — Active Directory refuses a SASL
+ *   layer inside TLS (MS-ADTS 5.1.1.1.2);
+ * - over plain LDAP: the layer asked for (seal by default, or sign) with our maximum buffer, and
+ *   from then on `SaslSocketLayer` wraps and unwraps every message. A server that offers only
+ *   "no layer" there is refused: imctl never runs unprotected.
  */
 import { isIP } from 'node:net';
 import { ResultCodeError, type Client } from 'ldapts';
-import { DirectoryError, UsageError } from '../core/errors.js';
-import { noSecurityLayerAnswer, offersNoSecurityLayer, parseSecurityLayerOffer } from '../core/sasl-security-layer.js';
+import { DirectoryError } from '../core/errors.js';
+import {
+  chooseSecurityLayer,
+  describeLayer,
+  noSecurityLayerAnswer,
+  offersNoSecurityLayer,
+  parseSecurityLayerOffer,
+  securityLayerAnswer,
+  type SaslLayerMode,
+} from '../core/sasl-security-layer.js';
 import { translateKerberosError } from './kerberos-errors.js';
 import { saslBindStep } from './sasl-bind.js';
+import type { SaslSocketLayer } from './sasl-socket.js';
 
 /** What imctl uses of the `kerberos` package (it ships no type declarations). Tokens are base64. */
 interface GssClient {
   step(challenge: string): Promise<string | null>;
   wrap(challenge: string, options: { user?: string; protect?: boolean }): Promise<string>;
   unwrap(challenge: string): Promise<string>;
+  readonly responseConf?: number;
   readonly username: string | null;
   readonly contextComplete: boolean;
 }
 interface KerberosModule {
+  // The native code reads `flags` (the package's documentation says gssFlags, which it ignores).
   initializeClient(service: string, options: { mechOID: number; flags?: number }): Promise<GssClient>;
   GSS_MECH_OID_KRB5: number;
   GSS_C_MUTUAL_FLAG: number;
   GSS_C_SEQUENCE_FLAG: number;
+  GSS_C_CONF_FLAG: number;
+  GSS_C_INTEG_FLAG: number;
+}
+
+/** What the bind established: who we are, and what protects the connection's messages. */
+export interface GssapiBound {
+  principal: string;
+  /** For -v: the SASL layer's protection (undefined over TLS, where TLS protects). */
+  protection?: string | undefined;
 }
 
 /** Steps a sane exchange never needs (Kerberos takes one or two): a guard against a server that loops. */
@@ -42,14 +65,21 @@ let loaded: Promise<KerberosModule> | undefined;
 export function loadKerberos(): Promise<KerberosModule> {
   // A specifier in a variable: TypeScript does not look for declarations, and the package may be absent.
   const specifier = 'kerberos';
-  loaded ??= import(specifier).then(
+  // The single executable has no node_modules: the addon is embedded (kerberos-addon.ts).
+  loaded ??= import('./kerberos-addon.js')
+    .then(({ embeddedKerberos }) => embeddedKerberos() as KerberosModule | undefined)
+    .then((embedded) => embedded ?? importPackage(specifier));
+  loaded.catch(() => (loaded = undefined));
+  return loaded;
+}
+
+function importPackage(specifier: string): Promise<KerberosModule> {
+  return import(specifier).then(
     (module: { default?: KerberosModule } & KerberosModule) => module.default ?? module,
     () => {
-      loaded = undefined;
       throw new DirectoryError(KERBEROS_PACKAGE_HINT, 'kerberos-unavailable');
     },
   );
-  return loaded;
 }
 
 /** The DC's name for the service principal ldap/<host>: a real host name, never an address. */
@@ -64,10 +94,12 @@ export function servicePrincipalHost(host: string): string {
 }
 
 /**
- * Bind `client` (already on TLS) with the ticket cache, as the service ldap/<host>. Returns the
- * principal the DC now knows us as (from the established GSS context).
+ * Bind `client` with the ticket cache, as the service ldap/<host>. Over TLS (no `layer`): no
+ * SASL layer. Over plain LDAP (`layer`, the client's socket factory): the layer `mode` asks for,
+ * started on the socket once the server has accepted it. Returns the principal the DC now knows
+ * us as (from the established GSS context) and the protection.
  */
-export async function gssapiBind(client: Client, host: string): Promise<string> {
+export async function gssapiBind(client: Client, host: string, layer?: { socket: SaslSocketLayer; mode: SaslLayerMode }): Promise<GssapiBound> {
   const spnHost = servicePrincipalHost(host);
   const kerberos = await loadKerberos();
   const context = { host: spnHost };
@@ -76,14 +108,15 @@ export async function gssapiBind(client: Client, host: string): Promise<string> 
   try {
     gss = await kerberos.initializeClient(`ldap@${spnHost}`, {
       mechOID: kerberos.GSS_MECH_OID_KRB5,
-      // Mutual authentication proves the DC holds the ldap/ key; no integrity/confidentiality flags:
-      // TLS carries the protection.
-      flags: kerberos.GSS_C_MUTUAL_FLAG | kerberos.GSS_C_SEQUENCE_FLAG,
+      // Mutual authentication proves the DC holds the ldap/ key. Over plain LDAP the context must
+      // also allow integrity and confidentiality, or wrapping with protection may be refused.
+      flags: kerberos.GSS_C_MUTUAL_FLAG | kerberos.GSS_C_SEQUENCE_FLAG | (layer ? kerberos.GSS_C_INTEG_FLAG | kerberos.GSS_C_CONF_FLAG : 0),
     });
     token = await gss.step('');
   } catch (error) {
     throw translateKerberosError(error, context);
   }
+  let chosen: { layer: number; serverMax: number } | undefined;
   for (let step = 0; step < MAX_STEPS; step++) {
     const answer = await saslBindStep(client, 'GSSAPI', Buffer.from(token ?? '', 'base64')).catch((error: unknown) => {
       // The DC's refusal (invalidCredentials with its Kerberos reason) reads like the GSS errors;
@@ -92,7 +125,9 @@ export async function gssapiBind(client: Client, host: string): Promise<string> 
     });
     if (answer.done) {
       if (!gss.contextComplete) throw new DirectoryError(`${spnHost} accepted the Kerberos bind before the security context was complete; refusing to trust it.`, 'kerberos-protocol');
-      return gss.username ?? 'an unknown principal';
+      if (layer && !chosen) throw new DirectoryError(`${spnHost} accepted the Kerberos bind without negotiating a SASL security layer; on plain LDAP imctl never runs unprotected.`, 'kerberos-layer');
+      if (layer && chosen) layer.socket.start(gss, chosen.layer, chosen.serverMax);
+      return { principal: gss.username ?? 'an unknown principal', protection: chosen ? describeLayer(chosen.layer, chosen.serverMax) : undefined };
     }
     const serverToken = answer.serverCredentials.toString('base64');
     try {
@@ -101,11 +136,19 @@ export async function gssapiBind(client: Client, host: string): Promise<string> 
       } else {
         // The context is established: this is the server's security-layer offer (RFC 4752 §3.1).
         const offer = parseSecurityLayerOffer(Buffer.from(await gss.unwrap(serverToken), 'base64'));
-        if (!offersNoSecurityLayer(offer)) {
-          throw new DirectoryError(`${spnHost} requires a SASL security layer (signing or sealing) on top of TLS, which imctl does not do: allow GSSAPI over TLS without one, as Active Directory does.`, 'kerberos-layer');
+        if (layer) {
+          const choice = chooseSecurityLayer(offer, layer.mode);
+          if ('refusal' in choice) throw new DirectoryError(`${spnHost} ${choice.refusal}: refusing to continue on plain LDAP (${layer.mode === 'seal' ? 'imctl seals every message there' : 'imctl signs every message there'}).`, 'kerberos-layer');
+          chosen = { layer: choice.layer, serverMax: offer.maxMessageSize };
+          const answerOctets = securityLayerAnswer(choice.layer);
+          // RFC 4752: the answer is wrapped without confidentiality.
+          token = await gss.wrap(answerOctets.toString('base64'), { protect: false });
+          assertWrapCarries(Buffer.from(token, 'base64'), answerOctets);
+          continue;
         }
-        // The package's wrap rewrites the first four octets from its input (layer "none", the size
-        // given): with our answer as input that is exactly our answer.
+        if (!offersNoSecurityLayer(offer)) {
+          throw new DirectoryError(`${spnHost} requires a SASL security layer (signing or sealing) on top of TLS: allow GSSAPI over TLS without one, as Active Directory does, or connect with ldap:// and no TLS (sealed).`, 'kerberos-layer');
+        }
         token = await gss.wrap(noSecurityLayerAnswer().toString('base64'), { protect: false });
       }
     } catch (error) {
@@ -116,10 +159,14 @@ export async function gssapiBind(client: Client, host: string): Promise<string> 
   throw new DirectoryError(`The Kerberos bind to ${spnHost} did not finish after ${MAX_STEPS} steps.`, 'kerberos-protocol');
 }
 
-/** The refusal for plain ldap:// without TLS (a SASL layer on every message is not implemented). */
-export function kerberosNeedsTls(url: string): UsageError {
-  return new UsageError(
-    `Kerberos sign-in needs TLS, and ${url} has none: use ldaps://, add --starttls, or --domain (which uses StartTLS).`,
-    'kerberos-needs-tls',
-  );
+export const KERBEROS_WRAP_HINT =
+  'The installed "kerberos" package cannot wrap LDAP messages: its wrap() ignores the data and always wraps a "no security layer" answer (mongodb-js/kerberos#206). Rebuild it with imctl\'s fix: "node scripts/kerberos-wrap-fix.mjs" in imctl\'s folder (needs libkrb5-dev, python3, make, g++), or connect over TLS (ldaps:// or --starttls).';
+
+/**
+ * An integrity-only wrap token carries its plaintext readable (RFC 4121 §4.2.4, RFC 4757): if our
+ * answer is not in it, the package wrapped something else — the unfixed `kerberos` package, which
+ * would turn every LDAP message into four octets. Caught here, before the server sees the answer.
+ */
+function assertWrapCarries(token: Buffer, plaintext: Buffer): void {
+  if (!token.includes(plaintext)) throw new DirectoryError(KERBEROS_WRAP_HINT, 'kerberos-wrap-broken');
 }

@@ -1,7 +1,9 @@
 /**
  * The AD DC locator, as Windows clients do it: SRV `_ldap._tcp.<domain>`, tried in RFC 2782
  * order. Each DC is reached at the address DNS gave for it while TLS verifies the DC's own name,
- * and StartTLS is used on the advertised port (389) unless cleartext was explicitly allowed.
+ * and StartTLS is used on the advertised port (389) unless cleartext was explicitly allowed —
+ * or unless Kerberos signs in with no CA configured: then, as Windows tools do, the SASL security
+ * layer seals every message on 389 and no certificate is needed.
  */
 import { UsageError } from '../core/errors.js';
 import { dnsNameProblem } from '../core/im-model.js';
@@ -18,7 +20,8 @@ export async function locateDomainControllers(domain: string, settings: Settings
   if (targets === null || targets.length === 0) {
     throw new UsageError(`DNS (${resolver.server}) has no domain controllers for ${domain} (no SRV record ${name}): check --domain and --dns-server, or give --url.`, 'no-dc-record');
   }
-  const startTls = settings.startTls || !settings.allowCleartext;
+  const sealed = settings.auth === 'kerberos' && !settings.caFile && !settings.insecureTls;
+  const startTls = settings.startTls || (!settings.allowCleartext && !sealed);
   const endpoints: Endpoint[] = targets.map((t) => {
     const address = t.addresses?.[0];
     const hostPart = address ? (address.includes(':') ? `[${address}]` : address) : t.host;

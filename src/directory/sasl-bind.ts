@@ -78,6 +78,17 @@ function keepServerCredentials(): void {
   };
 }
 
+/**
+ * Open the client's connection without sending anything (ldapts's `_connect`), so that a DC that
+ * does not answer fails over before any Kerberos work is done for it — as StartTLS does on the
+ * TLS path.
+ */
+export async function openConnection(client: Client): Promise<void> {
+  const internals = client as unknown as { _connect?: () => Promise<void> | void };
+  if (typeof internals._connect !== 'function') throw new Error('this version of ldapts cannot open a connection on its own (Client._connect is missing)');
+  await internals._connect.call(client);
+}
+
 /** Send one SASL BindRequest with these credentials and return the server's answer. */
 export async function saslBindStep(client: Client, mechanism: string, credentials: Buffer): Promise<SaslStep> {
   const internals = client as unknown as Partial<BindInternals>;

@@ -84,6 +84,7 @@ export async function writeOne(directory: Directory, task: WriteTask): Promise<W
         if (!sameState(now, task.before)) return { outcome: 'failed', reason: concurrentChange(now) };
         continue;
       }
+      const sent = unanswered;
       unanswered = false;
       const code = resultCodeOf(error);
       if (code === 16 || code === 20 || code === 19) {
@@ -98,7 +99,8 @@ export async function writeOne(directory: Directory, task: WriteTask): Promise<W
       // noSuchObject on a modify is about the entry, not the search base: say so.
       if (code === 32) return { outcome: 'failed', reason: 'the entry no longer exists (deleted or renamed since it was read); nothing was written' };
       const translated = translateError(error, { server: directory.endpoint.host, doing: `modifying ${task.dn}` });
-      if (isRunFatal(translated)) throw translated;
+      // Sent and then the run had to stop: the entry may or may not be changed.
+      if (isRunFatal(translated)) throw sent ? new WriteInDoubt(translated) : translated;
       return { outcome: 'failed', reason: translated.message };
     }
   }
@@ -112,7 +114,7 @@ function concurrentChange(now: ImState): string {
 
 /** Errors that no other entry would escape either: stop the run rather than fail every row. */
 function isRunFatal(error: DirectoryError): boolean {
-  return error.reason === 'insufficient-access' ? false : ['bad-password', 'locked-out', 'tls', 'no-dc', 'closed', 'strong-auth-required'].includes(error.reason);
+  return error.reason === 'insufficient-access' ? false : ['bad-password', 'locked-out', 'tls', 'no-dc', 'closed', 'strong-auth-required', 'sasl-layer'].includes(error.reason);
 }
 
 export async function readImState(directory: Directory, dn: string): Promise<ImState | undefined> {

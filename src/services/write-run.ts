@@ -158,7 +158,10 @@ export async function executeTargets(app: AppContext, directory: DirectoryPort, 
   if (fatal) {
     if (summary.changed === 0 && inDoubt === 0) throw fatal;
     const doubt = inDoubt > 0 ? ` (${inDoubt} of them in doubt: sent, but the DC could not confirm them; the journal records them so undo can still revert them)` : '';
-    throw new PartialFailure(`${fatal.message} ${summary.changed} change(s) were made first (journal ${journal?.path}); ${summary.failed} target(s) are not done${doubt}. Re-run the same command when the DC is back: done targets report "unchanged".`);
+    const message = `${fatal.message} ${summary.changed} change(s) were made first (journal ${journal?.path}); ${summary.failed} target(s) are not done${doubt}. Re-run the same command when the DC is back: done targets report "unchanged".`;
+    // A message that failed its Kerberos check is tampering or a broken key, not a partial run: exit 1.
+    if (fatal instanceof DirectoryError && fatal.reason === 'sasl-layer') throw new DirectoryError(message, fatal.reason);
+    throw new PartialFailure(message);
   }
   if (app.signal.aborted) {
     throw new Interrupted(`Interrupted: ${summary.changed} changed before stopping${journal ? `; the journal ${journal.path} records them` : ''}. Re-run to finish: done targets report "unchanged".`);

@@ -4,94 +4,17 @@
  * client (OpenLDAP's ldapsearch with its own SASL GSSAPI bind); each Kerberos failure produced for
  * real; and a delegated operator whose rights cover one OU only.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shellQuote } from '../../src/services/equivalent-command.js';
-import { IM_ATTRS, addUsers, createOu, imctl, imctlEnv, lab, parseLdif, readEntry, repoRoot, scratchDir, server, type LdifEntry } from '../support/lab.js';
+import { gssapiSearch, kerberosEnv, kerberosScratch, kinit, krb, run } from '../support/kerberos.js';
+import { IM_ATTRS, addUsers, createOu, imctl, imctlEnv, lab, readEntry, repoRoot, scratchDir, server } from '../support/lab.js';
 
-interface KerberosFacts {
-  krb5Conf: string;
-  hostsFile: string;
-  dcHost: string;
-  spn: string;
-  adminPrincipal: string;
-  operator: { principal: string; upn: string; passwordFile: string; ou: string };
-}
-const krb = (): KerberosFacts => (lab() as unknown as { kerberos: KerberosFacts }).kerberos;
-const dns = () => `${lab().dnsServer}:${lab().dnsPort}`;
 const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
-const NSS_WRAPPER_LIB = '/usr/lib/x86_64-linux-gnu/libnss_wrapper.so';
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv, input = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
-
-const cacheDir = scratchDir('imctl-krb5cc-');
-let caches = 0;
-/** kinit into a fresh cache file of its own; returns KRB5CCNAME. `extraEnv` e.g. runs it under libfaketime. */
-async function kinit(principal: string, passwordFile: string, options: { lifetime?: string; krb5Conf?: string; extraEnv?: NodeJS.ProcessEnv } = {}): Promise<string> {
-  const cache = `FILE:${join(cacheDir, `cc-${++caches}`)}`;
-  const args = [...(options.lifetime ? ['-l', options.lifetime] : []), principal];
-  const env = { PATH: process.env.PATH, KRB5_CONFIG: options.krb5Conf ?? krb().krb5Conf, KRB5CCNAME: cache, ...options.extraEnv };
-  const result = await run('kinit', args, env, readFileSync(passwordFile, 'utf8'));
-  if (result.code !== 0) throw new Error(`kinit ${principal} failed: ${result.stderr}`);
-  return cache;
-}
-
-/**
- * imctl's environment in Kerberos mode: the DC found by DNS (so it is reached by its real name,
- * dc1.lab.imctl.test, which the lab's DNS serves and the host's does not), the lab's krb5.conf and
- * a ticket cache — and no bind DN, password or password file at all.
- */
-function kerberosEnv(cache: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  return imctlEnv({
-    IMCTL_URL: undefined,
-    IMCTL_BIND_DN: undefined,
-    IMCTL_PASSWORD_FILE: undefined,
-    IMCTL_DOMAIN: lab().domain,
-    IMCTL_DNS_SERVER: dns(),
-    KRB5_CONFIG: krb().krb5Conf,
-    KRB5CCNAME: cache,
-    ...extra,
-  });
-}
-
-/**
- * The independent check: OpenLDAP's ldapsearch with its own GSSAPI bind over LDAPS to the DC by
- * name (nss_wrapper gives it the lab's hosts file; -N: no reverse-DNS canonicalisation; maxssf=0:
- * no SASL layer inside TLS, as for imctl).
- */
-async function gssapiSearch(cache: string, base: string, filter: string, attributes: string[], scope = 'sub'): Promise<LdifEntry[]> {
-  const env = {
-    PATH: process.env.PATH,
-    HOME: scratchDir('ldap-home-'),
-    LDAPTLS_CACERT: lab().caFile,
-    LDAPTLS_REQCERT: 'demand',
-    KRB5_CONFIG: krb().krb5Conf,
-    KRB5CCNAME: cache,
-    LD_PRELOAD: NSS_WRAPPER_LIB,
-    NSS_WRAPPER_HOSTS: krb().hostsFile,
-    NSS_WRAPPER_PASSWD: '/etc/passwd',
-    NSS_WRAPPER_GROUP: '/etc/group',
-  };
-  const args = ['-N', '-Y', 'GSSAPI', '-O', 'maxssf=0', '-H', `ldaps://${krb().dcHost}`, '-LLL', '-o', 'ldif-wrap=no', '-s', scope, '-b', base, filter, ...attributes];
-  const result = await run('ldapsearch', args, env);
-  if (result.code !== 0) throw new Error(`ldapsearch -Y GSSAPI failed (${result.code}): ${result.stderr}`);
-  expect(result.stderr).toMatch(/SASL username: Administrator@LAB\.IMCTL\.TEST/);
-  return parseLdif(result.stdout);
-}
+const cacheDir = kerberosScratch();
 
 const imOf = async (cache: string, dn: string) => (await gssapiSearch(cache, dn, '(objectClass=*)', IM_ATTRS, 'base'))[0]!.attrs;
 
@@ -258,12 +181,6 @@ describe('--auth kerberos: each failure, for real, in a sentence (exit 1)', () =
     // A cache with only the TGT: the service ticket for ldap/ must come from the (dead) KDC.
     const tgtOnly = await kinit(krb().adminPrincipal, lab().adminPassword);
     await fails(kerberosEnv(tgtOnly, { KRB5_CONFIG: conf }), /^error: No Kerberos KDC of the realm answered/);
-  });
-
-  it('plain ldap:// without TLS is refused before anything is sent', async () => {
-    const result = await imctl(['--auth', 'kerberos', '--url', 'ldap://localhost', '--allow-cleartext', 'servers'], { env: kerberosEnv(admin, { IMCTL_DOMAIN: undefined }) });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^error: Kerberos sign-in needs TLS, and ldap:\/\/localhost has none/);
   });
 
   it('without the kerberos package: --auth kerberos says what to install, simple binds still work', async () => {

@@ -88,6 +88,12 @@ export interface FaultProxyOptions {
    * 'cut' to cut every connection right after forwarding this record.
    */
   onClientRecord?: (n: number, connection: ProxyConnection, length: number) => 'cut' | void;
+  /**
+   * Pass-through mode: each chunk the DC sends, before it goes on to the client — to record it
+   * (e.g. to prove what a SASL-sealed connection shows on the wire) or to return an altered copy
+   * (a flipped byte). Chunks are as TCP delivered them, numbered per connection from 1.
+   */
+  onServerChunk?: (chunk: Buffer, n: number, connection: ProxyConnection) => Buffer | void;
   /** Terminating mode: decide what happens to each message from the client. */
   onClientMessage?: (message: LdapMessage, connection: ProxyConnection) => ClientVerdict;
   /** Terminating mode: decide what happens to each message from the server. */
@@ -310,13 +316,21 @@ export class FaultProxy {
     client.setNoDelay(true);
     upstream.on('error', () => this.destroyPair(pair));
     upstream.on('close', () => this.destroyPair(pair));
-    upstream.pipe(client);
     const view: ProxyConnection = {
       id: pair.id,
       get clientMessages() {
         return pair.clientMessages;
       },
     };
+    const onServerChunk = this.options.onServerChunk;
+    if (onServerChunk) {
+      let chunks = 0;
+      upstream.on('data', (chunk: Buffer) => {
+        if (this.pairs.has(pair)) client.write(onServerChunk(chunk, ++chunks, view) ?? chunk);
+      });
+    } else {
+      upstream.pipe(client);
+    }
     const records = new TlsRecordCounter();
     client.on('data', (chunk: Buffer) => {
       if (!this.pairs.has(pair)) return;

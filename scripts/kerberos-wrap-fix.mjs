@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+/**
+ * Make the optional `kerberos` package able to wrap LDAP messages, which the SASL security layer
+ * on plain ldap:// needs (sealed Kerberos, docs/kerberos.md).
+ *
+ * The package's wrap() (2.x up to 7.0.0, on Unix) tests its `user` argument for NULL, but always
+ * receives a C string — empty when no user is given — so it never wraps the data it was given:
+ * it wraps a 4-octet "no security layer" answer instead (mongodb-js/kerberos#206, not merged).
+ * This script changes that one test to "a non-empty user" in the package's C++ source and
+ * rebuilds it from source (node-gyp, offline: it uses the installed Node's headers). Idempotent;
+ * never fails an install: without it imctl still signs in with Kerberos over TLS, and says what
+ * to do when a sealed connection is asked for.
+ *
+ * Run by `postinstall`, by lab/kerberos.sh, and by hand: `node scripts/kerberos-wrap-fix.mjs`.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const SOURCE = join('src', 'unix', 'kerberos_gss.cc');
+const UNFIXED = /^(\s*)if \(user\) \{\s*$/m;
+const quiet = process.argv.includes('--quiet');
+const say = (line) => quiet || console.error(`kerberos-wrap-fix: ${line}`);
+
+function packageDir() {
+  try {
+    return dirname(createRequire(join(process.cwd(), 'package.json')).resolve('kerberos/package.json'));
+  } catch {
+    try {
+      return dirname(createRequire(import.meta.url).resolve('kerberos/package.json'));
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+const dir = packageDir();
+if (!dir) {
+  say('the optional "kerberos" package is not installed (it needs libkrb5-dev to build): Kerberos sign-in is unavailable; nothing to fix.');
+  process.exit(0);
+}
+const file = join(dir, SOURCE);
+if (!existsSync(file)) {
+  say(`${file} is missing (a prebuilt or Windows-only copy?): nothing to fix.`);
+  process.exit(0);
+}
+const text = readFileSync(file, 'utf8');
+const wrapStart = text.indexOf('authenticate_gss_client_wrap(gss_client_state');
+const match = wrapStart >= 0 ? UNFIXED.exec(text.slice(wrapStart)) : null;
+const built = existsSync(join(dir, 'build', 'Release', 'kerberos.node'));
+if (!match && built && text.includes('if (user && *user)')) {
+  say('already fixed.');
+  process.exit(0);
+}
+if (match) {
+  const at = wrapStart + match.index;
+  writeFileSync(file, `${text.slice(0, at)}${match[1]}if (user && *user) {${text.slice(at + match[0].length)}`);
+  say(`fixed the wrap test in ${file}; rebuilding (about a minute)…`);
+}
+try {
+  execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['rebuild', 'kerberos', '--build-from-source', '--no-audit', '--no-fund'], {
+    cwd: join(dir, '..', '..'),
+    stdio: quiet ? 'ignore' : ['ignore', 'inherit', 'inherit'],
+  });
+  say('rebuilt: sealed Kerberos on ldap:// works.');
+} catch (error) {
+  say(`the rebuild failed (${error.message.split('\n')[0]}): install libkrb5-dev, python3, make and g++, then run this script again. Kerberos over TLS still works.`);
+}

@@ -1,0 +1,151 @@
+/**
+ * The SASL GSSAPI security layer beneath ldapts (RFC 4752 §3.1, RFC 4422 §3.7): the socket that
+ * ldapts gets from its `createConnection` factory, which — once the bind has chosen a layer —
+ * wraps every write into SASL buffers and unwraps every buffer that comes in before ldapts's
+ * parser sees it. Before the layer starts (the bind itself) bytes pass untouched.
+ *
+ * - Outgoing: writes queued while a wrap is under way go out together in the next buffer (fewer
+ *   GSS calls when requests are pipelined); a PDU larger than the server's maximum spans buffers.
+ * - Incoming: `SaslBufferReader` reassembles buffers from any TCP split; each is unwrapped in
+ *   order and its plaintext handed to ldapts's 'data' listener (a PDU may span buffers, a buffer
+ *   may carry several PDUs: ldapts's parser already copes with both).
+ * - Every GSS call on the context runs one at a time: the Kerberos sequence numbers must follow
+ *   the order on the wire, and the `kerberos` package keeps one response slot per context.
+ * - One socket per layer: if ldapts ever tried to reconnect this client on its own, the new
+ *   socket would have no layer — it is refused, so nothing is ever sent unprotected.
+ * - A buffer that fails to unwrap (tampering, a wrong key) or a sealed run receiving an unsealed
+ *   token destroys the socket; `failure` says why, and the directory stops the run on it.
+ */
+import { connect as netConnect, Socket } from 'node:net';
+import { frameSaslBuffer, OUR_MAX_BUFFER, SaslBufferReader, SecurityLayer, splitForBuffers } from '../core/sasl-security-layer.js';
+
+/** The GSS calls the layer needs (the `kerberos` package's client; tokens are base64). */
+export interface GssWrapper {
+  wrap(data: string, options: { protect?: boolean }): Promise<string>;
+  unwrap(token: string): Promise<string>;
+  /** After unwrap: 1 if the token was sealed. */
+  readonly responseConf?: number;
+}
+
+interface Pending {
+  data: Buffer;
+  callback?: ((error?: Error | null) => void) | undefined;
+}
+
+export class SaslSocketLayer {
+  private socket: Socket | undefined;
+  private gss: GssWrapper | undefined;
+  private layer = 0;
+  private serverMax = 0;
+  private gssQueue: Promise<unknown> = Promise.resolve();
+  private outgoing: Pending[] = [];
+  private flushing = false;
+  private rawWrite: Socket['write'] | undefined;
+  private rawEmit: Socket['emit'] | undefined;
+  /** Why the layer broke (an unwrap failed): the connection is gone and the run must stop. */
+  failure: Error | undefined;
+  /** Counters for -v and tests. */
+  readonly stats = { buffersOut: 0, buffersIn: 0, wraps: 0 };
+
+  /** For ldapts's `createConnection`: the one socket of this layer. */
+  readonly connect = ((...args: Parameters<typeof netConnect>): Socket => {
+    if (this.socket) {
+      const refused = new Socket();
+      process.nextTick(() => refused.destroy(new Error('Socket error: a Kerberos-sealed connection is not re-opened without a new bind')));
+      return refused;
+    }
+    this.socket = netConnect(...args).setNoDelay(true);
+    return this.socket;
+  }) as typeof netConnect;
+
+  get active(): boolean {
+    return this.layer !== 0;
+  }
+
+  get sealed(): boolean {
+    return this.layer === SecurityLayer.confidentiality;
+  }
+
+  /** Start the layer right after the bind succeeded: from here on every octet is wrapped. */
+  start(gss: GssWrapper, layer: number, serverMax: number): void {
+    const socket = this.socket;
+    if (!socket) throw new Error('the SASL layer has no socket to protect');
+    this.gss = gss;
+    this.layer = layer;
+    this.serverMax = serverMax;
+    const rawWrite = (this.rawWrite = socket.write.bind(socket) as Socket['write']);
+    const rawEmit = (this.rawEmit = socket.emit.bind(socket) as Socket['emit']);
+    const reader = new SaslBufferReader(OUR_MAX_BUFFER);
+    socket.write = ((data: Buffer | string, encoding?: BufferEncoding | ((error?: Error | null) => void), callback?: (error?: Error | null) => void): boolean => {
+      const done = typeof encoding === 'function' ? encoding : callback;
+      this.outgoing.push({ data: typeof data === 'string' ? Buffer.from(data, typeof encoding === 'string' ? encoding : 'utf8') : data, callback: done });
+      if (!this.flushing) void this.flush();
+      return true;
+    }) as Socket['write'];
+    socket.emit = ((event: string | symbol, ...args: unknown[]): boolean => {
+      if (event !== 'data') return rawEmit(event, ...args);
+      let tokens: Buffer[];
+      try {
+        tokens = reader.push(args[0] as Buffer);
+      } catch (error) {
+        this.fail(error as Error);
+        return true;
+      }
+      for (const token of tokens) this.deliver(token);
+      return true;
+    }) as Socket['emit'];
+  }
+
+  /** One GSS call at a time, in the order asked. */
+  private serial<T>(call: () => Promise<T>): Promise<T> {
+    const result = this.gssQueue.then(call);
+    this.gssQueue = result.catch(() => undefined);
+    return result;
+  }
+
+  private deliver(token: Buffer): void {
+    this.stats.buffersIn++;
+    const gss = this.gss!;
+    this.serial(async () => {
+      const plain = Buffer.from(await gss.unwrap(token.toString('base64')), 'base64');
+      if (this.sealed && gss.responseConf !== 1) throw new Error('a message that should have been sealed arrived only signed');
+      return plain;
+    }).then(
+      (plain) => {
+        if (!this.failure && plain.length > 0) this.rawEmit!('data', plain);
+      },
+      (error: Error) => this.fail(error),
+    );
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.outgoing.length > 0 && !this.failure) {
+        const batch = this.outgoing;
+        this.outgoing = [];
+        const plain = batch.length === 1 ? batch[0]!.data : Buffer.concat(batch.map((p) => p.data));
+        for (const piece of splitForBuffers(plain, this.serverMax)) {
+          const token = Buffer.from(await this.serial(() => this.gss!.wrap(piece.toString('base64'), { protect: this.sealed })), 'base64');
+          this.stats.wraps++;
+          if (token.length > this.serverMax) throw new Error(`a wrapped buffer of ${token.length} octets exceeds the server's maximum of ${this.serverMax}`);
+          this.stats.buffersOut++;
+          this.rawWrite!(frameSaslBuffer(token));
+        }
+        for (const pending of batch) pending.callback?.();
+      }
+    } catch (error) {
+      this.fail(error as Error);
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private fail(error: Error): void {
+    if (this.failure) return;
+    this.failure = new Error(`the Kerberos security layer failed: ${error.message.split('\n')[0]}`);
+    for (const pending of this.outgoing) pending.callback?.(this.failure);
+    this.outgoing = [];
+    this.socket?.destroy(this.failure);
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Kerberos helpers for the lab tests: the lab's Kerberos facts, kinit into a private cache, imctl's
+ * environment with only a ticket (no bind DN, no password), and the independent check — OpenLDAP's
+ * ldapsearch with its own SASL GSSAPI bind (over LDAPS without a layer, or over ldap:// sealed).
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { imctlEnv, lab, parseLdif, scratchDir, type LdifEntry } from './lab.js';
+
+export interface KerberosFacts {
+  krb5Conf: string;
+  hostsFile: string;
+  dcHost: string;
+  spn: string;
+  adminPrincipal: string;
+  operator: { principal: string; upn: string; passwordFile: string; ou: string };
+}
+export const krb = (): KerberosFacts => (lab() as unknown as { kerberos: KerberosFacts }).kerberos;
+export const labDns = () => `${lab().dnsServer}:${lab().dnsPort}`;
+export const NSS_WRAPPER_LIB = '/usr/lib/x86_64-linux-gnu/libnss_wrapper.so';
+
+export function run(command: string, args: string[], env: NodeJS.ProcessEnv, input = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+let cacheDir: string | undefined;
+let caches = 0;
+/** kinit into a fresh cache file of its own; returns KRB5CCNAME. `extraEnv` e.g. runs it under libfaketime. */
+export async function kinit(principal: string, passwordFile: string, options: { lifetime?: string; krb5Conf?: string; extraEnv?: NodeJS.ProcessEnv } = {}): Promise<string> {
+  cacheDir ??= scratchDir('imctl-krb5cc-');
+  const cache = `FILE:${join(cacheDir, `cc-${++caches}`)}`;
+  const args = [...(options.lifetime ? ['-l', options.lifetime] : []), principal];
+  const env = { PATH: process.env.PATH, KRB5_CONFIG: options.krb5Conf ?? krb().krb5Conf, KRB5CCNAME: cache, ...options.extraEnv };
+  const result = await run('kinit', args, env, readFileSync(passwordFile, 'utf8'));
+  if (result.code !== 0) throw new Error(`kinit ${principal} failed: ${result.stderr}`);
+  return cache;
+}
+
+/** A directory for scratch cache files (for tests that need a cache name that was never created). */
+export function kerberosScratch(): string {
+  cacheDir ??= scratchDir('imctl-krb5cc-');
+  return cacheDir;
+}
+
+/**
+ * imctl's environment in Kerberos mode: the DC found by DNS (so it is reached by its real name,
+ * dc1.lab.imctl.test, which the lab's DNS serves and the host's does not), the lab's krb5.conf and
+ * a ticket cache — and no bind DN, password or password file at all.
+ */
+export function kerberosEnv(cache: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  return imctlEnv({
+    IMCTL_URL: undefined,
+    IMCTL_BIND_DN: undefined,
+    IMCTL_PASSWORD_FILE: undefined,
+    IMCTL_DOMAIN: lab().domain,
+    IMCTL_DNS_SERVER: labDns(),
+    KRB5_CONFIG: krb().krb5Conf,
+    KRB5CCNAME: cache,
+    ...extra,
+  });
+}
+
+/** ldapsearch's environment: the DC's name from the lab's hosts file (nss_wrapper), the lab's CA and krb5.conf. */
+export function ldapToolEnv(cache: string, hostsFile = krb().hostsFile): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: scratchDir('ldap-home-'),
+    LDAPTLS_CACERT: lab().caFile,
+    LDAPTLS_REQCERT: 'demand',
+    KRB5_CONFIG: krb().krb5Conf,
+    KRB5CCNAME: cache,
+    LD_PRELOAD: NSS_WRAPPER_LIB,
+    NSS_WRAPPER_HOSTS: hostsFile,
+    NSS_WRAPPER_PASSWD: '/etc/passwd',
+    NSS_WRAPPER_GROUP: '/etc/group',
+  };
+}
+
+/**
+ * The independent check: ldapsearch with its own GSSAPI bind to the DC by name (-N: no reverse-DNS
+ * canonicalisation). `sealed`: over ldap:// with the SASL layer Cyrus SASL picks (it seals);
+ * otherwise over LDAPS with no layer inside TLS (maxssf=0), as imctl binds there.
+ */
+export async function gssapiSearch(cache: string, base: string, filter: string, attributes: string[], scope = 'sub', sealed = false): Promise<LdifEntry[]> {
+  const transport = sealed ? ['-H', `ldap://${krb().dcHost}`] : ['-O', 'maxssf=0', '-H', `ldaps://${krb().dcHost}`];
+  const args = ['-N', '-Y', 'GSSAPI', ...transport, '-LLL', '-o', 'ldif-wrap=no', '-E', 'pr=1000/noprompt', '-s', scope, '-b', base, filter, ...attributes];
+  const result = await run('ldapsearch', args, ldapToolEnv(cache));
+  if (result.code !== 0) throw new Error(`ldapsearch -Y GSSAPI failed (${result.code}): ${result.stderr}`);
+  expect(result.stderr).toMatch(/SASL username: Administrator@LAB\.IMCTL\.TEST/);
+  if (sealed) expect(result.stderr).toMatch(/SASL SSF: (?:[1-9]\d{1,})/);
+  return parseLdif(result.stdout.replace(/^# pagedresults:.*$/gm, ''));
+}
