@@ -136,7 +136,7 @@ export type ConfigTrust = 'explicit' | 'user' | 'project' | 'trusted-project';
  * What a file the user did not choose may not set: where the DC is (and so where the password
  * goes), which account and secret are sent, and how the connection is protected.
  */
-export const PROTECTED_KEYS = ['url', 'domain', 'dnsServer', 'auth', 'bindDn', 'passwordFile', 'startTls', 'caFile', 'allowCleartext', 'trustedFolders'] as const satisfies readonly (keyof ConfigFile)[];
+export const PROTECTED_KEYS = ['url', 'domain', 'dnsServer', 'auth', 'saslLayer', 'bindDn', 'passwordFile', 'startTls', 'caFile', 'allowCleartext', 'trustedFolders'] as const satisfies readonly (keyof ConfigFile)[];
 
 export interface FoundConfig {
   path: string;

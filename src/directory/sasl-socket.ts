@@ -73,7 +73,7 @@ export class SaslSocketLayer {
     this.gss = gss;
     this.layer = layer;
     this.serverMax = serverMax;
-    const rawWrite = (this.rawWrite = socket.write.bind(socket) as Socket['write']);
+    this.rawWrite = socket.write.bind(socket) as Socket['write'];
     const rawEmit = (this.rawEmit = socket.emit.bind(socket) as Socket['emit']);
     const reader = new SaslBufferReader(OUR_MAX_BUFFER);
     socket.write = ((data: Buffer | string, encoding?: BufferEncoding | ((error?: Error | null) => void), callback?: (error?: Error | null) => void): boolean => {

@@ -72,9 +72,9 @@ describe('a hostile imctl.json in the current folder', () => {
     const home = folder('home');
     json(join(home, '.config', 'imctl', 'config.json'), { url: 'ldaps://dc1.corp.example', bindDn: 'me@corp.example', caFile: '/etc/ssl/corp.pem' });
     const repo = folder('repo');
-    json(join(repo, 'imctl.json'), { url: 'ldap://attacker.example', allowCleartext: true, caFile: 'evil-ca.pem', capacity: 6000, imDomain: 'im.corp.example' });
+    json(join(repo, 'imctl.json'), { url: 'ldap://attacker.example', allowCleartext: true, caFile: 'evil-ca.pem', saslLayer: 'sign', capacity: 6000, imDomain: 'im.corp.example' });
     const settings = loadSettings({}, { HOME: home, XDG_CONFIG_HOME: join(home, '.config') }, repo);
-    expect(settings).toMatchObject({ urls: ['ldaps://dc1.corp.example'], allowCleartext: false, caFile: '/etc/ssl/corp.pem', capacity: 6000, imDomain: 'im.corp.example' });
+    expect(settings).toMatchObject({ urls: ['ldaps://dc1.corp.example'], allowCleartext: false, caFile: '/etc/ssl/corp.pem', saslLayer: 'seal', capacity: 6000, imDomain: 'im.corp.example' });
     expect(settings.configFiles.map((f) => f.trust)).toEqual(['user', 'project']);
     expect(settings.warnings).toHaveLength(1);
   });
@@ -105,7 +105,7 @@ describe('a hostile imctl.json in the current folder', () => {
   });
 
   it('every setting that picks the endpoint, the account, the secret or the transport is protected', () => {
-    expect([...PROTECTED_KEYS].sort()).toEqual(['allowCleartext', 'auth', 'bindDn', 'caFile', 'dnsServer', 'domain', 'passwordFile', 'startTls', 'trustedFolders', 'url'].sort());
+    expect([...PROTECTED_KEYS].sort()).toEqual(['allowCleartext', 'auth', 'bindDn', 'caFile', 'dnsServer', 'domain', 'passwordFile', 'saslLayer', 'startTls', 'trustedFolders', 'url'].sort());
   });
 
   it('a project file someone else owns (a planted /tmp/imctl.json) is ignored whole; the user\'s own such file is refused', () => {
