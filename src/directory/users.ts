@@ -2,6 +2,7 @@
  * Finding users: batched resolution of many names with few searches, listings by home server,
  * and counts that fetch no attribute values.
  */
+import { filetimeToMs } from '../core/activity.js';
 import { canonicalDn, escapeFilterValue, looksLikeDn } from '../core/escape.js';
 import { IM_ATTRIBUTES, type ImState } from '../core/im-model.js';
 import type { AuditUser } from '../core/audit.js';
@@ -267,15 +268,9 @@ export const IM_USER_FILTER = `(&${USER_FILTER}(|${IM_ATTRIBUTES.map((a) => `(${
 /** What the audit needs of each user, and nothing more. */
 export const AUDIT_ATTRIBUTES = ['objectGUID', 'sAMAccountName', 'mailNickname', 'userAccountControl', 'accountExpires', ...IM_ATTRIBUTES];
 
-/** FILETIME ticks between 1601-01-01 and 1970-01-01. */
-const FILETIME_EPOCH_OFFSET = 116444736000000000n;
-
 /** accountExpires (100-ns ticks since 1601; 0 or 2^63-1 = never) as ms since 1970, or undefined for never. */
 export function accountExpiresAt(value: string | undefined): number | undefined {
-  if (!value || !/^\d+$/.test(value)) return undefined;
-  const ticks = BigInt(value);
-  if (ticks === 0n || ticks >= 0x7fffffffffffffffn) return undefined;
-  return Number((ticks - FILETIME_EPOCH_OFFSET) / 10000n);
+  return filetimeToMs(value);
 }
 
 function toAuditUser(entry: DirEntry): AuditUser {
