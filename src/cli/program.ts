@@ -8,6 +8,7 @@ import type { GlobalFlags } from '../config/settings.js';
 import type { Streams } from '../ui/output.js';
 import type { Context } from './context.js';
 import { DEFAULT_CAPACITY, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS, MAX_CAPACITY, MAX_CONCURRENCY, MAX_TIMEOUT_SECONDS } from '../core/limits.js';
+import { DEFAULT_ACTIVE_DAYS, MAX_ACTIVE_DAYS } from '../core/activity.js';
 import { collect, wholeNumber } from './options.js';
 import { version } from './version.js';
 
@@ -53,6 +54,8 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--base-dn <dn>', 'where users are searched (default: the domain) [IMCTL_BASE_DN]')
     .option('--im-domain <domain>', 'IM domain for enable [IMCTL_IM_DOMAIN]')
     .option('--capacity <n>', `users per home server (default ${DEFAULT_CAPACITY})`, wholeNumber(0, MAX_CAPACITY))
+    .option('--load <kind>', 'what counts against capacity: homed (every homed user, the default) or active (enabled, unexpired, logged on within --active-days)')
+    .option('--active-days <n>', `the activity window for --load active (default ${DEFAULT_ACTIVE_DAYS}; lastLogonTimestamp lags 9–14 days)`, wholeNumber(1, MAX_ACTIVE_DAYS))
     .option('--concurrency <n>', `LDAP writes in flight at once (default ${DEFAULT_CONCURRENCY})`, wholeNumber(1, MAX_CONCURRENCY))
     .option('--timeout <seconds>', `per-request timeout (default ${DEFAULT_TIMEOUT_SECONDS})`, wholeNumber(1, MAX_TIMEOUT_SECONDS))
     .option('--json', 'machine-readable output on stdout')
