@@ -28,7 +28,7 @@ export interface Inventory {
 }
 
 export interface InventoryOptions {
-  /** Count active users even under --load homed (imctl servers shows both). */
+  /** Count active users: default only under --load active; true for imctl servers (it shows both), false where the caller reads every user's activity itself. */
   active?: boolean;
   now?: number;
 }
@@ -36,7 +36,7 @@ export interface InventoryOptions {
 export async function takeInventory(directory: DirectoryPort, settings: Settings, known?: Promise<ImServer[]>, options: InventoryOptions = {}): Promise<Inventory> {
   const servers = await (known ?? directory.servers());
   const dns = servers.map((s) => s.dn);
-  const countActive = settings.load === 'active' || !!options.active;
+  const countActive = options.active ?? settings.load === 'active';
   const now = options.now ?? Date.now();
   const [{ perServer, missing }, active, syncDays] = await Promise.all([
     directory.countHomed(dns),
