@@ -91,9 +91,11 @@ Exit codes: 0 done, 1 could not run (connection/TLS/bind), 2 usage or validation
     .description('IM-enabled users: sAMAccountName, display name, IM address, home server')
     .option('--server <name>', 'only users homed on this server')
     .option('--orphaned', 'only users whose home server is missing or a router')
+    .option('--active', 'only active users: enabled, unexpired, logged on within --active-days')
+    .option('--inactive', 'only users that are not active')
     .option('--limit <n>', 'at most N users', wholeNumber(1))
-    .addHelpText('after', '\nExamples:\n  imctl users --server im-east --limit 20\n  imctl users --orphaned --json')
-    .action(async (options: { server?: string; orphaned?: boolean; limit?: number }, command: Command) =>
+    .addHelpText('after', '\nExamples:\n  imctl users --server im-east --limit 20\n  imctl users --orphaned --json\n  imctl users --server im-east --inactive --active-days 90')
+    .action(async (options: { server?: string; orphaned?: boolean; active?: boolean; inactive?: boolean; limit?: number }, command: Command) =>
       hooks.execute(globals(command), async (context) => (await import('../commands/users.js')).usersCommand(context, options)),
     );
 
