@@ -211,7 +211,7 @@ Examples:
     .description('first contact with an existing directory: duplicates, partial state, values that disagree, orphans, over capacity, idle seats, _rvp SRV, changed aliases')
     .option('--fix', 'repair what is certain: partial state on a known home server, the private URL\'s host, orphans (placed as enable places)')
     .option('--normalize-case', 'rewrite values that differ from imctl\'s only in case to lower case')
-    .option('--disable-idle', 'clear IM on idle seats (disabled or expired accounts still homed)')
+    .option('--disable-idle [days]', 'clear IM on idle seats (disabled or expired accounts still homed); with DAYS, also on accounts with no logon for more than DAYS days')
     .option('--no-dns', 'skip the _rvp._tcp SRV checks')
     .option('--report <file>', 'write every finding, one per line, to FILE (.csv or .json)')
     .option('-n, --dry-run', 'with a repair flag: show exactly what would change; write nothing')
@@ -228,7 +228,8 @@ Examples:
   imctl audit --report findings.csv --no-dns    every finding in a spreadsheet
   imctl audit --fix --dry-run                   what --fix would write
   imctl audit --fix --normalize-case --yes      repair, and lower-case equivalent values
-  imctl audit --disable-idle --ldif idle.ldif   LDIF that clears IM on idle seats`,
+  imctl audit --disable-idle --ldif idle.ldif   LDIF that clears IM on idle seats
+  imctl audit --disable-idle 180 --dry-run      also accounts with no logon for 180 days`,
     )
     .action(async (options, command: Command) =>
       hooks.execute(globals(command), async (context) => (await import('../commands/audit.js')).auditCommand(context, options)),

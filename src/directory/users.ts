@@ -288,7 +288,7 @@ export async function readUsersByGuid(directory: Directory, guids: readonly stri
 /** Any of the four IM attributes set: enabled, half-enabled or half-cleared users alike. */
 export const IM_USER_FILTER = `(&${USER_FILTER}(|${IM_ATTRIBUTES.map((a) => `(${a}=*)`).join('')}))`;
 /** What the audit needs of each user, and nothing more. */
-export const AUDIT_ATTRIBUTES = ['objectGUID', 'sAMAccountName', 'mailNickname', 'userAccountControl', 'accountExpires', ...IM_ATTRIBUTES];
+export const AUDIT_ATTRIBUTES = ['objectGUID', 'sAMAccountName', 'mailNickname', 'userAccountControl', 'accountExpires', 'lastLogonTimestamp', ...IM_ATTRIBUTES];
 
 /** accountExpires (100-ns ticks since 1601; 0 or 2^63-1 = never) as ms since 1970, or undefined for never. */
 export function accountExpiresAt(value: string | undefined): number | undefined {
@@ -303,6 +303,7 @@ function toAuditUser(entry: DirEntry): AuditUser {
     mailNickname: entry.get('mailNickname'),
     accountDisabled: (Number(entry.get('userAccountControl') ?? '0') & 2) === 2,
     expiresAt: accountExpiresAt(entry.get('accountExpires')),
+    lastLogonAt: logonTimeToMs(entry.get('lastLogonTimestamp')),
     im: imStateOf(entry),
   };
 }

@@ -105,7 +105,7 @@ export class MemoryDirectory implements DirectoryPort {
   async forEachImUser(visit: (user: AuditUser) => void): Promise<void> {
     for (const u of this.users.values()) {
       if (!IM_ATTRIBUTES.some((a) => u.im[a] !== undefined)) continue;
-      visit({ dn: u.dn, guid: u.guid, sAMAccountName: u.sAMAccountName, mailNickname: u.mailNickname, accountDisabled: u.accountDisabled, expiresAt: this.expiry.get(canonicalDn(u.dn)), im: { ...u.im } });
+      visit({ dn: u.dn, guid: u.guid, sAMAccountName: u.sAMAccountName, mailNickname: u.mailNickname, accountDisabled: u.accountDisabled, expiresAt: this.expiry.get(canonicalDn(u.dn)), lastLogonAt: u.lastLogonAt, im: { ...u.im } });
     }
   }
 
