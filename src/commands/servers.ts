@@ -38,7 +38,7 @@ export async function serversCommand(context: Context): Promise<void> {
       ['left', 'left', 'left', 'right', 'right', 'right', 'right', ...(bars ? ['left' as const] : []), 'left'],
     ),
   );
-  out.print(`${fmt(totals.users)} users (${fmt(totals.active)} active) on ${totals.homeServers} home servers (capacity ${fmt(totals.capacity)}); ${totals.routers} router(s).`);
+  out.print(`${fmt(totals.users)} users on ${totals.homeServers} home servers (capacity ${fmt(totals.capacity)}), ${fmt(totals.active)} of them active; ${totals.routers} router(s).`);
   out.print(
     c.dim(
       `Use and State count ${load === 'active' ? `active users (--load active): logged on within ${activity.activeDays} days` : 'every homed user (--load homed; --load active counts only active users)'}. ${activity.note}`,
