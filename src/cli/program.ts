@@ -178,7 +178,7 @@ Examples:
   )
     .addHelpText(
       'after',
-      '\nExamples:\n  imctl rebalance                         show the plan\n  imctl rebalance --apply --max-moves 500  carry out up to 500 moves\n  imctl rebalance --drain im-old --apply   empty im-old before decommissioning it\n  imctl rebalance --even --json            the full plan for even load',
+      '\nExamples:\n  imctl rebalance                         show the plan\n  imctl rebalance --apply --max-moves 500  carry out up to 500 moves\n  imctl rebalance --drain im-old --apply   empty im-old before decommissioning it\n  imctl rebalance --even --json            the full plan for even load\n  imctl rebalance --load active            count only active users (enabled, logged on within --active-days)',
     )
     .action(async (options, command: Command) =>
       hooks.execute(globals(command), async (context) => (await import('../commands/rebalance.js')).rebalanceCommand(context, options)),
