@@ -48,7 +48,7 @@ SNAP_DIR="$LAB/snapshot"        # copy of $SAMBA_DIR taken at the end of the fir
 PW_FILE="$LAB/admin.password"
 DNS_PORT_FILE="$LAB/dns.port"
 FORMAT_FILE="$LAB/.format"     # what this lab.sh builds; an older lab is rebuilt by `up`
-LAB_FORMAT=4                    # 1 dc1; 2 + Kerberos; 3 + the second DC; 4 + OU=Audit
+LAB_FORMAT=5                    # 1 dc1; 2 + Kerberos; 3 + the second DC; 4 + OU=Audit; 5 + lastLogonTimestamp
 MARKER="$LAB/.provisioned"      # written last: a lab without it is half-built and gets rebuilt
 LOCK_FILE="$LAB/.lock"
 

@@ -330,8 +330,38 @@ function buildUsers() {
   }
 
   for (const u of users) u.dn = `CN=${escapeRdnValue(u.cn)},${USERS_OU}`;
+  assignActivity(users);
   return users;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Activity (format 5): lastLogonTimestamp as days before the seed time, from a PRNG of its own so
+// the population above is unchanged. Stored relative to the moment the lab is seeded (SEEDED_AT),
+// so the data stays as valid a year from now as today. Enabled accounts: about a sixth never logged
+// on, the rest spread over the last year with most of them recent; disabled accounts: most logged on
+// at some point, a tenth of them within the last 30 days (leavers whose account was disabled since).
+export const SEEDED_AT = Date.now();
+/** FILETIME (100-ns ticks since 1601) of a moment in ms since 1970, as AD stores lastLogonTimestamp. */
+export const filetime = (ms) => String((BigInt(Math.round(ms)) + 11644473600000n) * 10000n);
+function logonDaysAgo(rand, enabled) {
+  const r = rand();
+  if (enabled) {
+    if (r < 0.15) return null; // never logged on
+    if (r < 0.7) return rand() * 28; // active within any window of 30 days and more
+    return 31 + rand() * 334;
+  }
+  if (r < 0.2) return null;
+  if (r < 0.3) return rand() * 28; // disabled, yet a recent logon: not active
+  return 31 + rand() * 334;
+}
+function assignActivity(users) {
+  const rand = rng(0x0ac71e);
+  for (const u of users) {
+    const days = logonDaysAgo(rand, u.enabled);
+    u.lastLogonDaysAgo = days === null ? null : Math.round(days * 10) / 10;
+  }
+}
+const lastLogonAttr = (daysAgo) => (daysAgo === null || daysAgo === undefined ? [] : [['lastLogonTimestamp', filetime(SEEDED_AT - daysAgo * 86400000)]]);
 
 function usersLdif(users) {
   const byName = Object.fromEntries(SERVERS.map((s) => [s.imServerName, s]));
@@ -351,6 +381,7 @@ function usersLdif(users) {
       ['mailNickname', alias],
     ];
     if (u.enabled) attrs.push(['unicodePwd', pwd], ['userAccountControl', '512']);
+    attrs.push(...lastLogonAttr(u.lastLogonDaysAgo));
     if (u.im) {
       const s = byName[u.im];
       // exactly the values of exchange-im.md, all lower case
@@ -398,7 +429,7 @@ export const AUDIT_USERS = [
   { sam: 'au-mismatch', cn: 'Mismatch, Alias', finding: 'inconsistent', im: { ...imAttrs({ alias: 'au-mismatch' }), msExchIMMetaPhysicalURL: `http://${IM_DOMAIN}/instmsg/aliases/au-mismatch-old` } },
   { sam: 'au-orphan-router', cn: 'Orphan, Router', finding: 'orphan', fix: true, im: imAttrs({ alias: 'au-orphan-router', server: 'EXCH5' }) },
   { sam: 'au-orphan-gone', cn: 'Orphan, Gone', finding: 'orphan', fix: true, im: imAttrs({ alias: 'au-orphan-gone', server: 'EXCH9' }) },
-  { sam: 'au-expired', cn: 'Expired, Account', finding: 'idle-seat', extra: [['accountExpires', EXPIRED]], im: imAttrs({ alias: 'au-expired' }) },
+  { sam: 'au-expired', cn: 'Expired, Account', finding: 'idle-seat', extra: [['accountExpires', EXPIRED], ...lastLogonAttr(2)], im: imAttrs({ alias: 'au-expired' }) },
   { sam: 'au-disabled', cn: 'Disabled, Account', finding: 'idle-seat', noPassword: true, im: imAttrs({ alias: 'au-disabled' }) },
   { sam: 'au-norvp', cn: 'No, Rvp', finding: 'dns', im: imAttrs({ alias: 'au-norvp', domain: 'norvp.imctl.test' }) },
   { sam: 'au-badrvp', cn: 'Bad, Rvp', finding: 'dns', im: imAttrs({ alias: 'au-badrvp', domain: 'badrvp.imctl.test' }) },
@@ -451,6 +482,8 @@ function generate(outDir, imStringOmSyntax) {
     },
     specialUsers: users.filter((u) => u.special).map((u) => ({ sam: u.sam, cn: u.cn, dn: u.dn, displayName: u.display, im: u.im, accountEnabled: u.enabled })),
     enabledAccounts: users.filter((u) => u.enabled).map((u) => u.sam),
+    // lastLogonTimestamp is relative to seededAt: count active users with ldapsearch at test time.
+    activity: { seededAt: new Date(SEEDED_AT).toISOString(), neverLoggedOn: count((u) => u.lastLogonDaysAgo === null) },
     audit: {
       ou: AUDIT_OU,
       users: AUDIT_USERS.map((u) => ({ sam: u.sam, dn: u.dn, finding: u.finding ?? null, caseOnly: !!u.caseOnly, fixable: !!u.fix, im: u.im })),
@@ -520,6 +553,7 @@ function labJson(labDir, opts) {
     specialUsers: plan.specialUsers,
     audit: plan.audit,
     enabledAccounts: plan.enabledAccounts,
+    activity: plan.activity,
     dns: {
       ldapSrv: `_ldap._tcp.${DOMAIN}`,
       dcs: [{ host: `dc0.${DOMAIN}`, ip: '127.0.0.2', priority: 0, weight: 100, port: 389, up: false },

@@ -4,7 +4,8 @@
 // recommendation, some draining, some excluded (two of those over capacity),
 // plus orphans — runs planRebalance 5 times and prints one JSON line:
 //   {"users":…,"servers":…,"runs_ms":[…],"median_ms":…,"moves":…, …}
-// Usage: npx tsc -p tsconfig.build.json && node scripts/bench-plan.mjs [--even]
+// Usage: npx tsc -p tsconfig.build.json && node scripts/bench-plan.mjs [--even] [--active]
+// --active: the same 1,000,000 homed users, 60 % of them idle (--load active: only the rest count)
 import { planRebalance } from '../dist/core/rebalance.js';
 
 const USERS = 1_000_000;
@@ -12,6 +13,7 @@ const SERVERS = 200;
 const CAPACITY = 7_500;
 const RUNS = 5;
 const even = process.argv.includes('--even');
+const active = process.argv.includes('--active');
 
 // Deterministic PRNG (mulberry32) so every run benchmarks the same input.
 let seed = 0x1badb002;
@@ -75,7 +77,17 @@ for (const s of servers) for (const u of s.users) sink += u.charCodeAt(u.length 
 for (const u of orphans) sink += u.charCodeAt(u.length - 1);
 if (sink < 0) throw new Error('unreachable');
 
-const input = { servers, orphans, even };
+// --active: every 5th user in 3 of 5 is idle (homed, inactive); the active load is then planned.
+// Server sizes stay as above, so the homed servers are 2.5 times as full as their active load.
+if (active) {
+  for (const s of servers) {
+    const all = s.users;
+    s.users = all.filter((_, k) => k % 5 < 2);
+    s.idle = all.filter((_, k) => k % 5 >= 2);
+  }
+}
+const idleOrphans = active ? orphans.filter((_, k) => k % 5 >= 2) : undefined;
+const input = active ? { servers, orphans: orphans.filter((_, k) => k % 5 < 2), idleOrphans, even } : { servers, orphans, even };
 const runs = [];
 let result;
 for (let r = 0; r < RUNS; r++) {
@@ -88,7 +100,7 @@ process.stdout.write(
   JSON.stringify({
     users: USERS,
     servers: SERVERS,
-    mode: even ? 'even' : 'fit',
+    mode: (even ? 'even' : 'fit') + (active ? ', --load active (60 % idle)' : ''),
     runs_ms: runs,
     median_ms: sorted[Math.floor(sorted.length / 2)],
     moves: result.moves.length,

@@ -7,7 +7,7 @@
 //   --rows N         rows of the import --dry-run memory benchmark file (default 100000)
 //   --reps N         repetitions per comparison (default 3); start-up uses --startup-runs (default 10)
 //   --only a,b       sections: servers, enable, concurrency, import-small, users-small, list, plan,
-//                    startup, memory, audit, sealed (servers runs first: on the seeded ~12,000 users)
+//                    startup, memory, audit, sealed, active (servers runs first: on the seeded ~12,000 users)
 //   --no-restore     do not `lab.sh restore` before and after (for development on a shared lab);
 //                    the bench OU is deleted with ldapdelete -r instead
 //   --out FILE       where to write the report (default docs/benchmarks.md)
@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { IM_ATTRS, LdapTools, USER_FILTER, ldifValue } from './bench-lib/ldap.mjs';
 import { watchContention } from './bench-lib/contention.mjs';
 import { benchAudit } from './bench-lib/audit.mjs';
+import { benchActive } from './bench-lib/active.mjs';
 import { describeMachine, loadAverage } from './bench-lib/machine.mjs';
 import { activeChildren, median, run, runOk, seconds } from './bench-lib/run.mjs';
 import { STARTUP_TARGET, measureStartup } from './bench-lib/startup.mjs';
@@ -27,7 +28,7 @@ import { MID_SECTIONS, midScope } from './bench-lib/mid-scope.mjs';
 import { benchSealed } from './bench-lib/sealed.mjs';
 
 const REPO = join(import.meta.dirname, '..');
-const SECTIONS = ['servers', 'enable', 'concurrency', ...MID_SECTIONS, 'list', 'plan', 'startup', 'memory', 'audit', 'sealed'];
+const SECTIONS = ['servers', 'enable', 'concurrency', ...MID_SECTIONS, 'list', 'plan', 'startup', 'memory', 'audit', 'sealed', 'active'];
 
 // ------------------------------------------------------------------------------------------------
 // Options
@@ -874,6 +875,8 @@ const plan = [
   ['audit', () => benchAudit({ lab, ldap, imctl, run, withLab, timed, record, details, log, runsLine, showImctl, median, seconds, REPS, requireList: () => required.add('list') })],
   // Kerberos on 389 with the sealing SASL layer, against ldapmodify -Y GSSAPI and imctl over TLS (scripts/bench-lib/sealed.mjs)
   ['sealed', () => benchSealed({ lab, repo: REPO, scratch, home, N, REPS, run, runOk, withLab, timed, record, details, log, runsLine, median, seconds, prepareEnable: async () => ldifReady || prepareEnable(), resetEnable, verifyEnabled, timeImctlImport, csvFile, ldifFile })],
+  // Homed and active per server against the equivalent ldapsearch (scripts/bench-lib/active.mjs)
+  ['active', () => benchActive({ lab, ldap, imctl, run, withLab, timed, record, details, log, runsLine, showImctl, median, seconds, REPS, USER_FILTER })],
 ];
 for (const [name, fn] of plan) {
   if (!wants(name) || interrupted) continue;

@@ -8,6 +8,7 @@ import type { GlobalFlags } from '../config/settings.js';
 import type { Streams } from '../ui/output.js';
 import type { Context } from './context.js';
 import { DEFAULT_CAPACITY, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS, MAX_CAPACITY, MAX_CONCURRENCY, MAX_TIMEOUT_SECONDS } from '../core/limits.js';
+import { DEFAULT_ACTIVE_DAYS, MAX_ACTIVE_DAYS } from '../core/activity.js';
 import { collect, wholeNumber } from './options.js';
 import { version } from './version.js';
 
@@ -54,6 +55,8 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--base-dn <dn>', 'where users are searched (default: the domain) [IMCTL_BASE_DN]')
     .option('--im-domain <domain>', 'IM domain for enable [IMCTL_IM_DOMAIN]')
     .option('--capacity <n>', `users per home server (default ${DEFAULT_CAPACITY})`, wholeNumber(0, MAX_CAPACITY))
+    .option('--load <kind>', 'what counts against capacity: homed (every homed user, the default) or active (enabled, unexpired, logged on within --active-days)')
+    .option('--active-days <n>', `the activity window for --load active (default ${DEFAULT_ACTIVE_DAYS}; lastLogonTimestamp lags 9–14 days)`, wholeNumber(1, MAX_ACTIVE_DAYS))
     .option('--concurrency <n>', `LDAP writes in flight at once (default ${DEFAULT_CONCURRENCY})`, wholeNumber(1, MAX_CONCURRENCY))
     .option('--timeout <seconds>', `per-request timeout (default ${DEFAULT_TIMEOUT_SECONDS})`, wholeNumber(1, MAX_TIMEOUT_SECONDS))
     .option('--json', 'machine-readable output on stdout')
@@ -89,9 +92,11 @@ Exit codes: 0 done, 1 could not run (connection/TLS/bind), 2 usage or validation
     .description('IM-enabled users: sAMAccountName, display name, IM address, home server')
     .option('--server <name>', 'only users homed on this server')
     .option('--orphaned', 'only users whose home server is missing or a router')
+    .option('--active', 'only active users: enabled, unexpired, logged on within --active-days')
+    .option('--inactive', 'only users that are not active')
     .option('--limit <n>', 'at most N users', wholeNumber(1))
-    .addHelpText('after', '\nExamples:\n  imctl users --server im-east --limit 20\n  imctl users --orphaned --json')
-    .action(async (options: { server?: string; orphaned?: boolean; limit?: number }, command: Command) =>
+    .addHelpText('after', '\nExamples:\n  imctl users --server im-east --limit 20\n  imctl users --orphaned --json\n  imctl users --server im-east --inactive --active-days 90')
+    .action(async (options: { server?: string; orphaned?: boolean; active?: boolean; inactive?: boolean; limit?: number }, command: Command) =>
       hooks.execute(globals(command), async (context) => (await import('../commands/users.js')).usersCommand(context, options)),
     );
 
@@ -174,7 +179,7 @@ Examples:
   )
     .addHelpText(
       'after',
-      '\nExamples:\n  imctl rebalance                         show the plan\n  imctl rebalance --apply --max-moves 500  carry out up to 500 moves\n  imctl rebalance --drain im-old --apply   empty im-old before decommissioning it\n  imctl rebalance --even --json            the full plan for even load',
+      '\nExamples:\n  imctl rebalance                         show the plan\n  imctl rebalance --apply --max-moves 500  carry out up to 500 moves\n  imctl rebalance --drain im-old --apply   empty im-old before decommissioning it\n  imctl rebalance --even --json            the full plan for even load\n  imctl rebalance --load active            count only active users (enabled, logged on within --active-days)',
     )
     .action(async (options, command: Command) =>
       hooks.execute(globals(command), async (context) => (await import('../commands/rebalance.js')).rebalanceCommand(context, options)),
@@ -207,7 +212,7 @@ Examples:
     .description('first contact with an existing directory: duplicates, partial state, values that disagree, orphans, over capacity, idle seats, _rvp SRV, changed aliases')
     .option('--fix', 'repair what is certain: partial state on a known home server, the private URL\'s host, orphans (placed as enable places)')
     .option('--normalize-case', 'rewrite values that differ from imctl\'s only in case to lower case')
-    .option('--disable-idle', 'clear IM on idle seats (disabled or expired accounts still homed)')
+    .option('--disable-idle [days]', 'clear IM on idle seats (disabled or expired accounts still homed); with DAYS, also on accounts with no logon for more than DAYS days')
     .option('--no-dns', 'skip the _rvp._tcp SRV checks')
     .option('--report <file>', 'write every finding, one per line, to FILE (.csv or .json)')
     .option('-n, --dry-run', 'with a repair flag: show exactly what would change; write nothing')
@@ -224,7 +229,8 @@ Examples:
   imctl audit --report findings.csv --no-dns    every finding in a spreadsheet
   imctl audit --fix --dry-run                   what --fix would write
   imctl audit --fix --normalize-case --yes      repair, and lower-case equivalent values
-  imctl audit --disable-idle --ldif idle.ldif   LDIF that clears IM on idle seats`,
+  imctl audit --disable-idle --ldif idle.ldif   LDIF that clears IM on idle seats
+  imctl audit --disable-idle 180 --dry-run      also accounts with no logon for 180 days`,
     )
     .action(async (options, command: Command) =>
       hooks.execute(globals(command), async (context) => (await import('../commands/audit.js')).auditCommand(context, options)),

@@ -3,6 +3,7 @@
  * a summary per finding kind, writes `--report FILE`, and with --fix / --normalize-case /
  * --disable-idle hands the certain repairs to the one write path. Exit 0 clean, 3 findings remain.
  */
+import { MAX_ACTIVE_DAYS } from '../core/activity.js';
 import { FindingsRemain } from '../core/audit.js';
 import { UsageError } from '../core/errors.js';
 import { findingsRemaining, planAuditRepairs, runAudit, type AuditReport } from '../services/audit.js';
@@ -17,7 +18,8 @@ import { runWrite } from './write-command.js';
 export interface AuditCommandOptions {
   fix?: boolean;
   normalizeCase?: boolean;
-  disableIdle?: boolean;
+  /** true, or DAYS as given (`--disable-idle 180`). */
+  disableIdle?: boolean | string;
   /** commander's --no-dns: false when given. */
   dns?: boolean;
   report?: string;
@@ -34,6 +36,7 @@ export async function auditCommand(context: Context, options: AuditCommandOption
   }
   if (options.report) checkFindingReportPath(options.report);
 
+  const idleDays = typeof options.disableIdle === 'string' ? wholeDays(options.disableIdle) : undefined;
   const directory = await context.directory();
   const resolver = options.dns === false ? undefined : srvLookup(context.settings.dnsServer);
   const run = await runAudit(directory, context.settings, { lookupSrv: resolver ? (name) => resolver.srv(name) : undefined });
@@ -43,7 +46,7 @@ export async function auditCommand(context: Context, options: AuditCommandOption
     out.info(`Report: ${options.report} (${report.findings.length} finding(s))`);
   }
 
-  const repairs = { fix: !!options.fix, normalizeCase: !!options.normalizeCase, disableIdle: !!options.disableIdle };
+  const repairs = { fix: !!options.fix, normalizeCase: !!options.normalizeCase, disableIdle: !!options.disableIdle, idleDays };
   let written: Target[] = [];
   if (!repairing) {
     if (out.json) out.printJson(report);
@@ -63,6 +66,13 @@ export async function auditCommand(context: Context, options: AuditCommandOption
   }
 }
 
+function wholeDays(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_ACTIVE_DAYS) {
+    throw new UsageError(`--disable-idle DAYS must be a whole number of days from 1 to ${MAX_ACTIVE_DAYS}, not ${JSON.stringify(value.slice(0, 20))}.`, 'usage');
+  }
+  return Number(value);
+}
+
 export function renderAudit(out: Output, report: AuditReport, dnsServer: string | undefined): void {
   const c = out.color;
   const fmt = (n: number) => n.toLocaleString('en-US');
@@ -76,5 +86,10 @@ export function renderAudit(out: Output, report: AuditReport, dnsServer: string 
   out.print(renderTable(c, ['Finding', 'Count', 'Fixable', 'Examples'], rows, ['left', 'right', 'right', 'left']));
   const idle = report.servers.filter((s) => s.idleSeats > 0);
   if (idle.length > 0) out.print(`Idle seats per server: ${idle.map((s) => `${s.name} ${fmt(s.idleSeats)}`).join(', ')}.`);
+  const inactive = report.servers.filter((s) => s.inactive > 0);
+  if (inactive.length > 0) {
+    out.print(`Inactive homed users per server (disabled, expired, or no logon within ${report.activity.activeDays} days): ${inactive.map((s) => `${s.name} ${fmt(s.inactive)} of ${fmt(s.users)}`).join(', ')}.`);
+    out.print(c.dim(report.activity.note));
+  }
   if (report.problems === 0) out.print(c.green('Clean: nothing to repair.'));
 }

@@ -19,7 +19,8 @@ export async function rebalanceCommand(context: Context, options: RebalanceOptio
   checkWriteFlags(options);
   const { out } = context;
   const directory = await context.directory();
-  const { plan, names, targets } = await planRebalanceRun(directory, context.settings, options);
+  const { plan, names, targets, activity } = await planRebalanceRun(directory, context.settings, options);
+  if (activity?.warning) out.warn(activity.warning);
   // Under --json the infeasible plan travels inside the error's one JSON document.
   if (!plan.feasible) throw infeasibleError(plan);
 

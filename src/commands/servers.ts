@@ -17,7 +17,8 @@ export async function serversCommand(context: Context): Promise<void> {
     out.printJson(report);
     return;
   }
-  const { servers, totals, headroom } = report;
+  const { servers, totals, headroom, load, activity } = report;
+  if (activity.warning) out.warn(activity.warning);
   const c = out.color;
   const fmt = (n: number) => n.toLocaleString('en-US');
   // On a colour terminal a bar per server shows the load against the capacity line.
@@ -25,32 +26,38 @@ export async function serversCommand(context: Context): Promise<void> {
   out.print(
     renderTable(
       c,
-      ['Server', 'Host', 'Role', 'Users', 'Capacity', 'Use', ...(bars ? ['Load'] : []), 'State'],
+      ['Server', 'Host', 'Role', 'Users', 'Active', 'Capacity', 'Use', ...(bars ? ['Load'] : []), 'State'],
       servers.map((s) => [
         s.name,
         s.host,
         s.role === 'home' ? 'home' : c.dim('router'),
         fmt(s.users),
+        fmt(s.active),
         s.capacity !== null ? fmt(s.capacity) : '-',
-        s.capacity !== null ? utilisation(c, s.users, s.capacity) : '-',
-        ...(bars ? [s.capacity !== null ? utilisationBar(c, s.users, s.capacity) : ''] : []),
+        s.capacity !== null ? utilisation(c, load === 'active' ? s.active : s.users, s.capacity) : '-',
+        ...(bars ? [s.capacity !== null ? utilisationBar(c, load === 'active' ? s.active : s.users, s.capacity) : ''] : []),
         s.state === 'over' ? c.red.bold('over') : s.state === 'ok' ? c.green('ok') : c.dim('router'),
       ]),
-      ['left', 'left', 'left', 'right', 'right', 'right', ...(bars ? ['left' as const] : []), 'left'],
+      ['left', 'left', 'left', 'right', 'right', 'right', 'right', ...(bars ? ['left' as const] : []), 'left'],
     ),
   );
-  out.print(`${fmt(totals.users)} users on ${totals.homeServers} home servers (capacity ${fmt(totals.capacity)}); ${totals.routers} router(s).`);
+  out.print(`${fmt(totals.users)} users on ${totals.homeServers} home servers (capacity ${fmt(totals.capacity)}), ${fmt(totals.active)} of them active; ${totals.routers} router(s).`);
+  out.print(
+    c.dim(
+      `Use and State count ${load === 'active' ? `active users (--load active): logged on within ${activity.activeDays} days` : 'every homed user (--load homed; --load active counts only active users)'}. ${activity.note}`,
+    ),
+  );
   if (totals.orphaned > 0) {
     out.print(c.yellow(`${totals.orphaned} orphaned user(s) point at a router or a missing server: see "imctl users --orphaned"; "imctl rebalance" re-homes them.`));
   }
   const over = servers.filter((s) => s.state === 'over');
-  if (over.length > 0) out.print(c.red(`${over.map((s) => s.name).join(', ')} over capacity: "imctl rebalance" plans the fewest moves.`));
+  if (over.length > 0) out.print(c.red(`${over.map((s) => s.name).join(', ')} over capacity: "imctl rebalance${load === 'active' ? ' --load active' : ''}" plans the fewest moves.`));
   if (headroom.worst === null) {
     out.print('Failure headroom: fewer than two home servers, so losing one loses its users.');
   } else if (headroom.survivesAnySingleFailure) {
     out.print(c.green('Failure headroom: the users of any one home server would fit on the others.'));
   } else {
     const w = headroom.worst;
-    out.print(c.yellow(`Failure headroom: if ${w.name} failed, its ${fmt(w.load)} users would not fit on the others (short by ${fmt(w.shortBy)}). Moving users cannot fix this; only more capacity can.`));
+    out.print(c.yellow(`Failure headroom: if ${w.name} failed, its ${fmt(w.load)} ${load === 'active' ? 'active ' : ''}users would not fit on the others (short by ${fmt(w.shortBy)}). Moving users cannot fix this; only more capacity can.`));
   }
 }

@@ -1,13 +1,18 @@
 /** `imctl users`: IM-enabled users with their home server, paged and attribute-minimal. */
+import { LOGON_LAG_NOTE } from '../core/activity.js';
+import { UsageError } from '../core/errors.js';
 import { listUsers, type UserListOptions } from '../services/user-list.js';
 import { renderTable } from '../ui/table.js';
 import type { Context } from './context.js';
 
-export type UsersOptions = UserListOptions;
+export type UsersOptions = UserListOptions & { active?: boolean; inactive?: boolean };
 
 export async function usersCommand(context: Context, options: UsersOptions): Promise<void> {
   const { out } = context;
-  const { total, users: rows } = await listUsers(await context.directory(), options);
+  if (options.active && options.inactive) throw new UsageError('--active and --inactive exclude each other: give one (or neither for every user).', 'usage');
+  const side = options.active ? true : options.inactive ? false : undefined;
+  const activity = side === undefined ? undefined : { active: side, now: Date.now(), activeDays: context.settings.activeDays };
+  const { total, users: rows } = await listUsers(await context.directory(), { ...options, activity });
   if (out.json) {
     out.printJson({ total, shown: rows.length, users: rows });
     return;
@@ -25,5 +30,7 @@ export async function usersCommand(context: Context, options: UsersOptions): Pro
       ]),
     ),
   );
-  out.print(rows.length < total ? `${rows.length} of ${total.toLocaleString('en-US')} users shown (--limit).` : `${total.toLocaleString('en-US')} users.`);
+  const which = side === undefined ? '' : side ? ' active' : ' inactive';
+  out.print(rows.length < total ? `${rows.length} of ${total.toLocaleString('en-US')}${which} users shown (--limit).` : `${total.toLocaleString('en-US')}${which} users.`);
+  if (activity) out.print(c.dim(`${side ? 'Active' : 'Inactive'} as of the last ${activity.activeDays} days. ${LOGON_LAG_NOTE}`));
 }

@@ -15,6 +15,7 @@ import { UsageError } from '../core/errors.js';
 import { SASL_LAYER_MODES, type SaslLayerMode } from '../core/sasl-security-layer.js';
 import { DEFAULT_CAPACITY, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS, MAX_CAPACITY, MAX_CONCURRENCY, MAX_TIMEOUT_SECONDS } from '../core/limits.js';
 import { configDir, hostHome } from '../platform/paths.js';
+import { DEFAULT_ACTIVE_DAYS, DEFAULT_LOAD, MAX_ACTIVE_DAYS, parseLoad, type LoadKind } from '../core/activity.js';
 import { ticketCacheExists } from './ticket-cache.js';
 
 export { DEFAULT_CAPACITY, DEFAULT_CONCURRENCY, MAX_CONCURRENCY };
@@ -48,6 +49,10 @@ export interface Settings {
   capacity: number;
   /** Per-server capacity, keyed by lower-cased server name. */
   serverCapacity: Record<string, number>;
+  /** What counts against capacity: every homed user, or the active ones (src/core/activity.ts). */
+  load: LoadKind;
+  /** The activity window in days (lastLogonTimestamp within it). */
+  activeDays: number;
   concurrency: number;
   timeoutMs: number;
   json: boolean;
@@ -79,6 +84,8 @@ export interface GlobalFlags {
   baseDn?: string;
   imDomain?: string;
   capacity?: number;
+  load?: string;
+  activeDays?: number;
   concurrency?: number;
   timeout?: number;
   json?: boolean;
@@ -100,6 +107,8 @@ interface ConfigFile {
   baseDn?: string;
   imDomain?: string;
   capacity?: number;
+  load?: string;
+  activeDays?: number;
   concurrency?: number;
   timeoutMs?: number;
   servers?: Record<string, { capacity?: number }>;
@@ -120,6 +129,8 @@ const CONFIG_KEYS: Record<keyof ConfigFile, 'string' | 'boolean' | 'number' | 'u
   baseDn: 'string',
   imDomain: 'string',
   capacity: 'number',
+  load: 'string',
+  activeDays: 'number',
   concurrency: 'number',
   timeoutMs: 'number',
   servers: 'servers',
@@ -301,6 +312,12 @@ function positiveInt(name: string, value: number | undefined, max = Number.MAX_S
   return value;
 }
 
+/** A window of at least one day. */
+function activeDays(name: string, value: number | undefined): number | undefined {
+  if (value === 0) throw new UsageError(`${name} must be a whole number from 1 to ${MAX_ACTIVE_DAYS}.`, 'usage');
+  return positiveInt(name, value, MAX_ACTIVE_DAYS);
+}
+
 /** Read and parse one config file, with its relative paths made absolute against its own folder. */
 function readConfigFile(path: string): ConfigFile {
   let text: string;
@@ -436,6 +453,8 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
     imDomain: pick('imDomain', imDomainForm(flags.imDomain), imDomainForm(nonEmpty(env.IMCTL_IM_DOMAIN)), imDomainForm(file.imDomain), undefined),
     capacity: pick('capacity', positiveInt('--capacity', flags.capacity, MAX_CAPACITY), undefined, positiveInt('"capacity" in the config file', file.capacity, MAX_CAPACITY), DEFAULT_CAPACITY),
     serverCapacity,
+    load: pick('load', parseLoad('--load', flags.load), undefined, parseLoad('"load" in the config file', file.load), DEFAULT_LOAD),
+    activeDays: pick('activeDays', activeDays('--active-days', flags.activeDays), undefined, activeDays('"activeDays" in the config file', file.activeDays), DEFAULT_ACTIVE_DAYS),
     concurrency: Math.max(1, pick('concurrency', positiveInt('--concurrency', flags.concurrency, MAX_CONCURRENCY), undefined, positiveInt('"concurrency" in the config file', file.concurrency, MAX_CONCURRENCY), DEFAULT_CONCURRENCY)),
     timeoutMs: pick('timeoutMs', flags.timeout !== undefined ? positiveInt('--timeout', flags.timeout, MAX_TIMEOUT_SECONDS)! * 1000 : undefined, undefined, positiveInt('"timeoutMs" in the config file', file.timeoutMs, MAX_TIMEOUT_SECONDS * 1000), DEFAULT_TIMEOUT_SECONDS * 1000),
     json: flags.json ?? false,
@@ -475,6 +494,7 @@ export function describeSettings(settings: Settings): string[] {
     ['base dn', 'baseDn', settings.baseDn ?? "(the domain's defaultNamingContext)"],
     ['im domain', 'imDomain', settings.imDomain],
     ['capacity', 'capacity', settings.capacity],
+    ['load', 'load', settings.load === 'active' ? `active (${settings.activeDays} days)` : settings.load],
     ['concurrency', 'concurrency', settings.concurrency],
     ['timeout', 'timeoutMs', `${settings.timeoutMs / 1000} s`],
   ];

@@ -18,6 +18,8 @@ export interface AuditUser {
   accountDisabled: boolean;
   /** When the account expires (ms since the epoch); undefined = never. */
   expiresAt?: number | undefined;
+  /** lastLogonTimestamp (ms since the epoch); undefined = never (or not read). */
+  lastLogonAt?: number | undefined;
   im: ImState;
 }
 

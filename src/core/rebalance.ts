@@ -70,6 +70,18 @@
  * capped plan is itself as even as possible and never overfills anyone;
  * destinations are assigned in blocks by receiver key. Everything is
  * independent of the order of `servers`, `users` and `orphans`.
+ *
+ * ## Idle users (the active load)
+ * Under `--load active` a server's `users` are its active users and `idle` the homed users that
+ * carry no load (disabled, expired, or no logon within the window); `idleOrphans` likewise. Idle
+ * users never count against capacity and never move, except where they must: an idle orphan
+ * still needs a home, and a draining server still ends empty. So the plan moves exactly
+ * `required + idle orphans + idle users of draining servers`, each of those a move no valid plan
+ * can avoid, and the active part is planned as above, unchanged. An idle mover goes to the
+ * receiver with the lowest homed utilisation at that point (after the active moves; ties: fewer
+ * homed users, then key), one at a time. Under `maxMoves`, orphans are ordered by key whether idle
+ * or not, and a draining server's users by key whether idle or not. Without idle users the plan
+ * is the homed planner's, to the move.
  */
 
 import { MAX_CAPACITY } from './limits.js';
@@ -80,8 +92,10 @@ export interface PlanServer {
   name: string;
   /** Maximum users it should hold: an integer in [0, MAX_CAPACITY]. */
   capacity: number;
-  /** Keys of users homed here now (any order). */
+  /** Keys of users homed here now (any order): the users that count against capacity. */
   users: readonly string[];
+  /** Keys of users homed here that carry no load (inactive under the active load): they stay unless the server drains. */
+  idle?: readonly string[];
   /** false: excluded — may not receive users (it may still have to shed). */
   receive: boolean;
   /** Must end with 0 users (decommissioning); never receives. */
@@ -92,6 +106,8 @@ export interface PlanInput {
   servers: readonly PlanServer[];
   /** Users homed on a missing server or a router: each must be moved onto a home server. */
   orphans?: readonly string[];
+  /** Orphans that carry no load: re-homed like orphans, without using any room. */
+  idleOrphans?: readonly string[];
   /** Spread evenly by capacity (see module docs). */
   even?: boolean;
   /** Cap on moves (change window): a non-negative integer. */
@@ -107,6 +123,8 @@ export interface PlannedMove {
   from: string | null;
   to: string;
   reason: MoveReason;
+  /** Present (true) when the user carries no load (an idle orphan, or an idle user of a draining server). */
+  idle?: true;
 }
 
 export interface ServerLoad {
@@ -119,6 +137,8 @@ export interface ServerLoad {
   after: number;
   /** Users after the whole, uncapped plan (equals `before` when infeasible). */
   target: number;
+  /** Only when the input has idle users: idle users homed here before and after the (capped) plan. */
+  idle?: { before: number; after: number };
 }
 
 export interface PlanResult {
@@ -148,6 +168,7 @@ interface Srv {
   name: string;
   cap: number;
   users: readonly string[];
+  idle: readonly string[];
   load: number;
   role: Role;
   /** Load after the uncapped plan. */
@@ -183,6 +204,7 @@ function validateServers(input: PlanInput): Srv[] {
     seen.add(s.key);
     const cap = checkCapacity(label, s.capacity);
     if (!Array.isArray(s.users)) throw new Error(`${label}: users must be an array`);
+    if (s.idle !== undefined && !Array.isArray(s.idle)) throw new Error(`${label}: idle must be an array`);
     const role: Role = s.drain ? 'drain' : s.receive ? 'receiver' : 'excluded';
     return {
       index,
@@ -190,6 +212,7 @@ function validateServers(input: PlanInput): Srv[] {
       name: typeof s.name === 'string' ? s.name : s.key,
       cap,
       users: s.users,
+      idle: s.idle ?? [],
       load: s.users.length,
       role,
       target: s.users.length,
@@ -235,9 +258,12 @@ function hashKey(k: string): number {
  * servers, twice on one server, or as an orphan and on a server). A hash set
  * partitioned into cache-sized buckets: much faster than `Set` for ~10^6 keys.
  */
-function checkUsers(srvs: readonly Srv[], orphans: readonly string[]): void {
+function checkUsers(srvs: readonly Srv[], orphans: readonly string[], idleOrphans: readonly string[] = []): void {
+  // Lists: each server's users, each server's idle users, the orphans, the idle orphans.
   const lists: (readonly string[])[] = srvs.map((s) => s.users);
-  lists.push(orphans);
+  for (const s of srvs) lists.push(s.idle);
+  lists.push(orphans, idleOrphans);
+  const onServer = (li: number): boolean => li < 2 * srvs.length;
   // ends[i]: one past the global index of list i's last user
   const ends: number[] = [];
   let n = 0;
@@ -257,7 +283,7 @@ function checkUsers(srvs: readonly Srv[], orphans: readonly string[]): void {
     const li = listOf(g);
     return lists[li]![g - (li === 0 ? 0 : ends[li - 1]!)];
   };
-  const ownerName = (li: number): string => (li < srvs.length ? `server ${JSON.stringify(srvs[li]!.key)}` : 'the orphans');
+  const ownerName = (li: number): string => (onServer(li) ? `server ${JSON.stringify(srvs[li % srvs.length]!.key)}` : 'the orphans');
   const hashes = new Uint32Array(n);
   let g = 0;
   for (const l of lists) {
@@ -313,8 +339,8 @@ function checkUsers(srvs: readonly Srv[], orphans: readonly string[]): void {
           const lc = listOf(c);
           const user = JSON.stringify(keyAt(a));
           throw new Error(
-            la === lc
-              ? `planRebalance: user ${user} is listed twice ${la < srvs.length ? 'on' : 'among'} ${ownerName(la)}`
+            ownerName(la) === ownerName(lc)
+              ? `planRebalance: user ${user} is listed twice ${onServer(la) ? 'on' : 'among'} ${ownerName(la)}`
               : `planRebalance: user ${user} is listed on both ${ownerName(la)} and ${ownerName(lc)}`,
           );
         }
@@ -451,45 +477,114 @@ interface Shed {
   capacityPart: number;
 }
 
+/** Users in key order, with which of them are idle (a drain's or the orphans' merged list). */
+interface Merged {
+  keys: string[];
+  idle: Uint8Array;
+}
+
+function merged(active: readonly string[], idle: readonly string[]): Merged {
+  if (idle.length === 0) return { keys: [...active].sort(), idle: new Uint8Array(active.length) };
+  const idleSet = new Set(idle);
+  const keys = [...active, ...idle].sort();
+  const flags = new Uint8Array(keys.length);
+  for (let i = 0; i < keys.length; i++) if (idleSet.has(keys[i]!)) flags[i] = 1;
+  return { keys, idle: flags };
+}
+
+/**
+ * Idle movers' destinations: each to the receiver with the lowest homed utilisation at that point
+ * (homed / capacity; capacity 0 counts as full), ties by fewer homed users, then key. A binary heap.
+ */
+function idlePlacer(receivers: readonly Srv[], homed: Map<Srv, number>): () => Srv {
+  const better = (a: Srv, b: Srv): boolean => {
+    const ha = homed.get(a)!;
+    const hb = homed.get(b)!;
+    if (a.cap === 0 || b.cap === 0) {
+      if ((a.cap === 0) !== (b.cap === 0)) return b.cap === 0;
+    } else {
+      const d = ha * b.cap - hb * a.cap;
+      if (d !== 0) return d < 0;
+    }
+    if (ha !== hb) return ha < hb;
+    return a.key < b.key;
+  };
+  const heap = [...receivers];
+  const down = (i: number): void => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && better(heap[l]!, heap[m]!)) m = l;
+      if (r < heap.length && better(heap[r]!, heap[m]!)) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
+      i = m;
+    }
+  };
+  for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
+  return () => {
+    const top = heap[0]!;
+    homed.set(top, homed.get(top)! + 1);
+    down(0);
+    return top;
+  };
+}
+
 /** Computes the move plan. See the module documentation for the exact semantics. */
 export function planRebalance(input: PlanInput): PlanResult {
   const srvs = validateServers(input);
   const orphansIn = input.orphans ?? [];
   if (!Array.isArray(orphansIn)) throw new Error('planRebalance: orphans must be an array');
+  const idleOrphansIn = input.idleOrphans ?? [];
+  if (!Array.isArray(idleOrphansIn)) throw new Error('planRebalance: idleOrphans must be an array');
   const maxMoves = input.maxMoves;
   if (maxMoves !== undefined && (typeof maxMoves !== 'number' || !Number.isInteger(maxMoves) || maxMoves < 0)) {
     throw new Error(`planRebalance: maxMoves must be a non-negative integer, got ${describe(maxMoves)}`);
   }
-  checkUsers(srvs, orphansIn);
+  checkUsers(srvs, orphansIn, idleOrphansIn);
+  const withIdle = input.idleOrphans !== undefined || srvs.some((s) => input.servers[s.index]!.idle !== undefined);
 
   const ec = (s: Srv): number => (s.role === 'drain' ? 0 : s.cap);
   let required = orphansIn.length;
+  let idleMovers = idleOrphansIn.length;
   let room = 0;
   let total = orphansIn.length;
   let keptByExcluded = 0;
   for (const s of srvs) {
     required += Math.max(0, s.load - ec(s));
     if (s.role === 'receiver') room += Math.max(0, s.cap - s.load);
+    if (s.role === 'drain') idleMovers += s.idle.length;
     total += s.load;
     if (s.role === 'excluded') keptByExcluded += Math.min(s.load, s.cap);
   }
+  const receivers = srvs.filter((s) => s.role === 'receiver').sort((a, b) => cmpStr(a.key, b.key));
 
-  const loadOut = (afterOf: (s: Srv) => number): ServerLoad[] =>
-    srvs.map((s) => ({ key: s.key, name: s.name, capacity: s.cap, before: s.load, after: afterOf(s), target: s.target }));
+  const loadOut = (afterOf: (s: Srv) => number, idleAfterOf: (s: Srv) => number): ServerLoad[] =>
+    srvs.map((s) => ({
+      key: s.key,
+      name: s.name,
+      capacity: s.cap,
+      before: s.load,
+      after: afterOf(s),
+      target: s.target,
+      ...(withIdle ? { idle: { before: s.idle.length, after: idleAfterOf(s) } } : {}),
+    }));
 
-  if (required > room) {
+  // Idle movers need a home, not room: infeasible only when no server may receive at all.
+  if (required > room || (idleMovers > 0 && receivers.length === 0)) {
+    const must = required + idleMovers;
     return {
       moves: [],
-      minimalMoves: required,
-      requiredMoves: required,
+      minimalMoves: must,
+      requiredMoves: must,
       deferred: 0,
       feasible: false,
-      shortfall: required - room,
-      load: loadOut((s) => s.load),
+      shortfall: receivers.length === 0 ? must : required - room,
+      load: loadOut((s) => s.load, (s) => s.idle.length),
     };
   }
 
-  const receivers = srvs.filter((s) => s.role === 'receiver').sort((a, b) => cmpStr(a.key, b.key));
   for (const s of srvs) if (s.role !== 'receiver') s.target = Math.min(s.load, ec(s));
   if (input.even) {
     evenTargets(receivers, total - keptByExcluded);
@@ -504,61 +599,109 @@ export function planRebalance(input: PlanInput): PlanResult {
 
   // Sheds: a server shedding k users sheds its k greatest keys.
   const sheds: Shed[] = [];
-  let minimalMoves = orphansIn.length;
+  let minimalMoves = orphansIn.length + idleMovers;
   for (const s of [...srvs].sort((a, b) => cmpStr(a.key, b.key))) {
     const count = Math.max(0, s.load - s.target);
-    if (count === 0) continue;
+    if (count === 0 && !(s.role === 'drain' && s.idle.length > 0)) continue;
     minimalMoves += count;
     sheds.push({ srv: s, sorted: null, count, capacityPart: Math.min(count, Math.max(0, s.load - ec(s))) });
   }
 
   const limit = maxMoves === undefined ? minimalMoves : Math.min(maxMoves, minimalMoves);
-  // Moves in priority order, as ranges of sorted user lists: [shed (null: orphans), lo, hi, reason].
-  const ranges: [Shed | null, number, number, MoveReason][] = [[null, 0, orphansIn.length, 'orphan']];
-  for (const sh of sheds) if (sh.srv.role === 'drain') ranges.push([sh, 0, sh.srv.load, 'drain']);
+  // Moves in priority order, as ranges of sorted user lists: [list, lo, hi, reason, source].
+  // Orphans and drains are merged lists (active and idle users by key); the rest are active only.
+  type Range = [() => Merged, number, number, MoveReason, Shed | null];
+  const orphanList = (): Merged => merged(orphansIn, idleOrphansIn);
+  const activeList = (sh: Shed) => (): Merged => {
+    const keys = (sh.sorted ??= [...sh.srv.users].sort());
+    return { keys: keys as string[], idle: new Uint8Array(0) };
+  };
+  const ranges: Range[] = [[orphanList, 0, orphansIn.length + idleOrphansIn.length, 'orphan', null]];
   for (const sh of sheds) {
-    if (sh.srv.role !== 'drain') ranges.push([sh, sh.srv.load - sh.capacityPart, sh.srv.load, 'over-capacity']);
+    if (sh.srv.role === 'drain') ranges.push([() => merged(sh.srv.users, sh.srv.idle), 0, sh.srv.load + sh.srv.idle.length, 'drain', sh]);
   }
   for (const sh of sheds) {
-    if (sh.srv.role !== 'drain') ranges.push([sh, sh.srv.load - sh.count, sh.srv.load - sh.capacityPart, 'even']);
+    if (sh.srv.role !== 'drain') ranges.push([activeList(sh), sh.srv.load - sh.capacityPart, sh.srv.load, 'over-capacity', sh]);
+  }
+  for (const sh of sheds) {
+    if (sh.srv.role !== 'drain') ranges.push([activeList(sh), sh.srv.load - sh.count, sh.srv.load - sh.capacityPart, 'even', sh]);
   }
 
-  // Destinations: water-fill the kept moves within each receiver's uncapped gain,
-  // then hand them out in blocks by receiver key.
+  // The kept moves, without destinations yet; taken per server, active and idle.
+  const moves: PlannedMove[] = new Array<PlannedMove>(limit);
+  const idleAt: number[] = [];
+  const takenIdle = new Map<Srv, number>();
+  let m = 0;
+  for (const [list, lo, hi, reason, sh] of ranges) {
+    if (m >= limit) break;
+    if (hi <= lo) continue;
+    const { keys, idle } = list();
+    const fromKey = sh ? sh.srv.key : null;
+    let idleHere = 0;
+    const first = m;
+    for (let i = lo; i < hi && m < limit; i++, m++) {
+      if (idle.length > 0 && idle[i] === 1) {
+        idleAt.push(m);
+        idleHere++;
+        moves[m] = { user: keys[i]!, from: fromKey, to: '', reason, idle: true };
+      } else {
+        moves[m] = { user: keys[i]!, from: fromKey, to: '', reason };
+      }
+    }
+    if (sh) {
+      sh.srv.taken += m - first - idleHere;
+      if (idleHere > 0) takenIdle.set(sh.srv, idleHere);
+    }
+  }
+  const activeKept = limit - idleAt.length;
+
+  // Destinations of the active moves: water-fill the kept moves within each receiver's uncapped
+  // gain, then hand them out in blocks by receiver key.
   const gainers = receivers.filter((r) => r.target > r.load);
+  const activeMinimal = minimalMoves - idleMovers;
   const got =
-    limit === minimalMoves
+    activeKept === activeMinimal
       ? gainers.map((r) => r.target - r.load)
       : waterFill(
           gainers.map((r) => ({ key: r.key, load: r.load, cap: r.cap, room: r.target - r.load })),
-          limit,
+          activeKept,
         );
-  const moves: PlannedMove[] = new Array<PlannedMove>(limit);
-  let m = 0;
   let dest = 0;
   let destLeft = got[0] ?? 0;
-  for (const [sh, lo, hi, reason] of ranges) {
-    if (m >= limit) break;
-    const users = sh ? (sh.sorted ??= [...sh.srv.users].sort()) : [...orphansIn].sort();
-    const from = sh ? sh.srv : null;
-    const fromKey = from ? from.key : null;
-    const first = m;
-    for (let i = lo; i < hi && m < limit; i++, m++) {
-      while (destLeft === 0) destLeft = got[++dest]!;
-      destLeft--;
-      moves[m] = { user: users[i]!, from: fromKey, to: gainers[dest]!.key, reason };
+  let nextIdle = 0;
+  for (let i = 0; i < limit; i++) {
+    if (nextIdle < idleAt.length && idleAt[nextIdle] === i) {
+      nextIdle++;
+      continue;
     }
-    if (from) from.taken += m - first;
+    while (destLeft === 0) destLeft = got[++dest]!;
+    destLeft--;
+    moves[i]!.to = gainers[dest]!.key;
   }
   const gotBy = new Map<Srv, number>(gainers.map((r, i) => [r, got[i]!]));
+
+  // Destinations of the idle moves, by homed utilisation after the active moves.
+  const idleGot = new Map<Srv, number>();
+  if (idleAt.length > 0) {
+    const homed = new Map<Srv, number>(receivers.map((r) => [r, r.load + r.idle.length + (gotBy.get(r) ?? 0)]));
+    const next = idlePlacer(receivers, homed);
+    for (const i of idleAt) {
+      const r = next();
+      moves[i]!.to = r.key;
+      idleGot.set(r, (idleGot.get(r) ?? 0) + 1);
+    }
+  }
 
   return {
     moves,
     minimalMoves,
-    requiredMoves: required,
+    requiredMoves: required + idleMovers,
     deferred: minimalMoves - moves.length,
     feasible: true,
     shortfall: 0,
-    load: loadOut((s) => s.load - s.taken + (gotBy.get(s) ?? 0)),
+    load: loadOut(
+      (s) => s.load - s.taken + (gotBy.get(s) ?? 0),
+      (s) => s.idle.length - (takenIdle.get(s) ?? 0) + (idleGot.get(s) ?? 0),
+    ),
   };
 }

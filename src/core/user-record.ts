@@ -14,6 +14,10 @@ export interface UserRecord {
   /** userAccountControl bit 0x2. */
   accountDisabled: boolean;
   im: ImState;
+  /** Only when read for the active load: accountExpires (ms since 1970; undefined = never). */
+  expiresAt?: number | undefined;
+  /** Only when read for the active load: lastLogonTimestamp (ms since 1970; undefined = never). */
+  lastLogonAt?: number | undefined;
 }
 
 /** How a name given on the command line or in a CSV names a user. */

@@ -9,7 +9,8 @@ import type { Settings } from '../config/settings.js';
 import type { DirectoryPort, WriteOptions, WriteResult, WriteTask } from '../services/directory-port.js';
 import { Directory, endpointsFromUrls } from './connection.js';
 import { discoverServers } from './servers.js';
-import { countHomed, forEachImUser, listHomedUsers, listImUsers, readUsersByGuid, resolveUsers, sampleImAddresses, searchUsers, usersByImAddress } from './users.js';
+import { activeFilter, inactiveFilter } from '../core/activity.js';
+import { countHomed, forEachImUser, listHomedUsers, listImUsers, readLogonSyncDays, readUsersByGuid, resolveUsers, sampleImAddresses, searchUsers, usersByImAddress } from './users.js';
 import { applyWrites } from './writer.js';
 
 export interface OpenOptions {
@@ -42,8 +43,11 @@ export class LdapDirectory implements DirectoryPort {
   servers = () => discoverServers(this.connection);
   countHomed = (serverDns: readonly string[]) => countHomed(this.connection, serverDns);
   resolveUsers = (names: readonly string[]) => resolveUsers(this.connection, names);
-  homedUsers = () => listHomedUsers(this.connection);
-  imUsers = (serverDn?: string) => listImUsers(this.connection, serverDn);
+  countActive = (serverDns: readonly string[], now: number, activeDays: number) => countHomed(this.connection, serverDns, activeFilter(now, activeDays));
+  logonSyncDays = () => readLogonSyncDays(this.connection);
+  homedUsers = (activity?: boolean) => listHomedUsers(this.connection, activity);
+  imUsers = (serverDn?: string, activity?: { active: boolean; now: number; activeDays: number }) =>
+    listImUsers(this.connection, serverDn, activity ? (activity.active ? activeFilter : inactiveFilter)(activity.now, activity.activeDays) : '');
   searchUsers = (words: readonly string[], limit: number) => searchUsers(this.connection, words, limit);
   usersByGuid = (guids: readonly string[]) => readUsersByGuid(this.connection, guids);
   usersByImAddress = (address: string) => usersByImAddress(this.connection, address);

@@ -2,6 +2,7 @@
  * Finding users: batched resolution of many names with few searches, listings by home server,
  * and counts that fetch no attribute values.
  */
+import { filetimeToMs, logonSyncDays, logonTimeToMs } from '../core/activity.js';
 import { canonicalDn, dnIsWithin, escapeFilterValue, looksLikeDn } from '../core/escape.js';
 import { IM_ATTRIBUTES, type ImState } from '../core/im-model.js';
 import type { AuditUser } from '../core/audit.js';
@@ -73,6 +74,14 @@ export function toUserRecord(entry: DirEntry): UserRecord {
     accountDisabled: (uac & 2) === 2,
     im,
   };
+}
+
+/** What `--load active` needs besides: fetched only then. */
+export const ACTIVITY_ATTRIBUTES = ['userAccountControl', 'accountExpires', 'lastLogonTimestamp'];
+
+/** A user record with its activity (the entry was read with ACTIVITY_ATTRIBUTES). */
+function toUserRecordWithActivity(entry: DirEntry): UserRecord {
+  return { ...toUserRecord(entry), expiresAt: filetimeToMs(entry.get('accountExpires')), lastLogonAt: logonTimeToMs(entry.get('lastLogonTimestamp')) };
 }
 
 /** What a name is compared against, lower-cased, per kind. */
@@ -189,23 +198,37 @@ export async function netbiosName(directory: Directory): Promise<string | undefi
 }
 
 /** Users of a paged search as compact records, each made as its entry arrives: raw entries never pile up. */
-async function userRecords(directory: Directory, spec: SearchSpec): Promise<UserRecord[]> {
+async function userRecords(directory: Directory, spec: SearchSpec, toRecord: (entry: DirEntry) => UserRecord = toUserRecord): Promise<UserRecord[]> {
   const users: UserRecord[] = [];
-  await directory.forEachEntry(directory.baseDn, spec, (entry) => users.push(toUserRecord(entry)), () => (users.length = 0));
+  await directory.forEachEntry(directory.baseDn, spec, (entry) => users.push(toRecord(entry)), () => (users.length = 0));
   return users;
 }
 
-/** IM-enabled users, optionally those homed on one server DN; attribute-minimal, paged. */
-export function listImUsers(directory: Directory, serverDn?: string): Promise<UserRecord[]> {
+/**
+ * IM-enabled users, optionally those homed on one server DN and matching `also` (an LDAP filter
+ * the DC evaluates, e.g. the active filter); attribute-minimal, paged.
+ */
+export function listImUsers(directory: Directory, serverDn?: string, also = ''): Promise<UserRecord[]> {
   const filter = serverDn
-    ? `(&${USER_FILTER}(msExchIMVirtualServer=${escapeFilterValue(serverDn)}))`
-    : `(&${USER_FILTER}(msExchIMVirtualServer=*))`;
+    ? `(&${USER_FILTER}(msExchIMVirtualServer=${escapeFilterValue(serverDn)})${also})`
+    : `(&${USER_FILTER}(msExchIMVirtualServer=*)${also})`;
   return userRecords(directory, { filter, attributes: ['sAMAccountName', 'displayName', 'msExchIMAddress', 'msExchIMVirtualServer'] });
 }
 
-/** Every homed user with just what a move needs. */
-export function listHomedUsers(directory: Directory): Promise<UserRecord[]> {
-  return userRecords(directory, { filter: `(&${USER_FILTER}(msExchIMVirtualServer=*))`, attributes: ['objectGUID', 'sAMAccountName', ...IM_ATTRIBUTES], buffers: ['objectGUID'] });
+/** Every homed user with just what a move needs; with `activity`, also what decides whether it is active. */
+export function listHomedUsers(directory: Directory, activity = false): Promise<UserRecord[]> {
+  const attributes = ['objectGUID', 'sAMAccountName', ...IM_ATTRIBUTES, ...(activity ? ACTIVITY_ATTRIBUTES : [])];
+  return userRecords(directory, { filter: `(&${USER_FILTER}(msExchIMVirtualServer=*))`, attributes, buffers: ['objectGUID'] }, activity ? toUserRecordWithActivity : toUserRecord);
+}
+
+/** The domain's msDS-LogonTimeSyncInterval in days (14 when unset or unreadable): one base read of the domain head. */
+export async function readLogonSyncDays(directory: Directory): Promise<number> {
+  try {
+    const entry = await directory.readEntry(directory.rootDse.defaultNamingContext, { attributes: ['msDS-LogonTimeSyncInterval'] });
+    return logonSyncDays(entry?.get('msDS-LogonTimeSyncInterval'));
+  } catch {
+    return logonSyncDays(undefined);
+  }
 }
 
 /**
@@ -249,7 +272,7 @@ export async function sampleImAddresses(directory: Directory, limit: number): Pr
  * the lab (12,818 IM users): value-less counts 1.43 s + orphans 0.24 s, against 1.84 s for one
  * search fetching every user's msExchIMVirtualServer before Node had parsed a single value.
  */
-export async function countHomed(directory: Directory, serverDns: readonly string[]): Promise<{ perServer: Map<string, number>; missing: number }> {
+export async function countHomed(directory: Directory, serverDns: readonly string[], also = ''): Promise<{ perServer: Map<string, number>; missing: number }> {
   const on = (dn: string) => `(msExchIMVirtualServer=${escapeFilterValue(dn)})`;
   const count = async (filter: string) => {
     let n = 0;
@@ -258,9 +281,9 @@ export async function countHomed(directory: Directory, serverDns: readonly strin
   };
   const missingFilter =
     serverDns.length === 0
-      ? `(&${USER_FILTER}(msExchIMVirtualServer=*))`
-      : `(&${USER_FILTER}(msExchIMVirtualServer=*)(!(|${serverDns.map(on).join('')})))`;
-  const [missing, ...counts] = await Promise.all([count(missingFilter), ...serverDns.map((dn) => count(`(&${USER_FILTER}${on(dn)})`))]);
+      ? `(&${USER_FILTER}(msExchIMVirtualServer=*)${also})`
+      : `(&${USER_FILTER}(msExchIMVirtualServer=*)(!(|${serverDns.map(on).join('')}))${also})`;
+  const [missing, ...counts] = await Promise.all([count(missingFilter), ...serverDns.map((dn) => count(`(&${USER_FILTER}${on(dn)}${also})`))]);
   return { perServer: new Map(serverDns.map((dn, i) => [dn.toLowerCase(), counts[i]!])), missing: missing! };
 }
 
@@ -284,17 +307,11 @@ export async function readUsersByGuid(directory: Directory, guids: readonly stri
 /** Any of the four IM attributes set: enabled, half-enabled or half-cleared users alike. */
 export const IM_USER_FILTER = `(&${USER_FILTER}(|${IM_ATTRIBUTES.map((a) => `(${a}=*)`).join('')}))`;
 /** What the audit needs of each user, and nothing more. */
-export const AUDIT_ATTRIBUTES = ['objectGUID', 'sAMAccountName', 'mailNickname', 'userAccountControl', 'accountExpires', ...IM_ATTRIBUTES];
-
-/** FILETIME ticks between 1601-01-01 and 1970-01-01. */
-const FILETIME_EPOCH_OFFSET = 116444736000000000n;
+export const AUDIT_ATTRIBUTES = ['objectGUID', 'sAMAccountName', 'mailNickname', 'userAccountControl', 'accountExpires', 'lastLogonTimestamp', ...IM_ATTRIBUTES];
 
 /** accountExpires (100-ns ticks since 1601; 0 or 2^63-1 = never) as ms since 1970, or undefined for never. */
 export function accountExpiresAt(value: string | undefined): number | undefined {
-  if (!value || !/^\d+$/.test(value)) return undefined;
-  const ticks = BigInt(value);
-  if (ticks === 0n || ticks >= 0x7fffffffffffffffn) return undefined;
-  return Number((ticks - FILETIME_EPOCH_OFFSET) / 10000n);
+  return filetimeToMs(value);
 }
 
 function toAuditUser(entry: DirEntry): AuditUser {
@@ -305,6 +322,7 @@ function toAuditUser(entry: DirEntry): AuditUser {
     mailNickname: entry.get('mailNickname'),
     accountDisabled: (Number(entry.get('userAccountControl') ?? '0') & 2) === 2,
     expiresAt: accountExpiresAt(entry.get('accountExpires')),
+    lastLogonAt: logonTimeToMs(entry.get('lastLogonTimestamp')),
     im: imStateOf(entry),
   };
 }

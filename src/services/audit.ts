@@ -4,6 +4,7 @@
  * as write-path targets (the command hands them to the one write path).
  */
 import { capacityFor, type Settings } from '../config/settings.js';
+import { isActive, isIdleFor, LOGON_LAG_NOTE } from '../core/activity.js';
 import { auditDirectory, FINDING_KINDS, FINDING_TITLES, INFORMATIONAL, problems, type Repair, type AuditServer, type AuditUser, type Finding, type FindingKind, type RvpAnswer } from '../core/audit.js';
 import { repairUser, REPAIR_TEXT, type RepairOptions } from '../core/audit-repair.js';
 import { ImctlError } from '../core/errors.js';
@@ -22,6 +23,11 @@ export interface AuditOptions {
   now?: number;
 }
 
+/** --disable-idle DAYS: also clear IM on accounts with no logon for more than DAYS days. */
+export interface IdleRepairOptions extends RepairOptions {
+  idleDays?: number | undefined;
+}
+
 export interface AuditSummaryRow {
   kind: FindingKind;
   title: string;
@@ -36,7 +42,9 @@ export interface AuditReport {
   dc: string;
   baseDn: string;
   users: number;
-  servers: { name: string; host: string; role: 'home' | 'router'; users: number; capacity: number | null; idleSeats: number }[];
+  /** `inactive`: homed users that are not active (enabled, unexpired, logged on within activity.activeDays). */
+  servers: { name: string; host: string; role: 'home' | 'router'; users: number; capacity: number | null; idleSeats: number; inactive: number }[];
+  activity: { activeDays: number; now: string; note: string };
   imDomains: Record<string, number>;
   dnsChecked: boolean;
   summary: AuditSummaryRow[];
@@ -55,6 +63,7 @@ export interface AuditRun {
   report: AuditReport;
   users: AuditUser[];
   servers: AuditServer[];
+  now: number;
 }
 
 export async function runAudit(directory: DirectoryPort, settings: Settings, options: AuditOptions = {}): Promise<AuditRun> {
@@ -91,7 +100,15 @@ export async function runAudit(directory: DirectoryPort, settings: Settings, opt
     );
   }
 
-  const result = auditDirectory({ users, servers, rvp, now: options.now ?? Date.now() });
+  const now = options.now ?? Date.now();
+  const result = auditDirectory({ users, servers, rvp, now });
+  // Inactive per server, from the same pass (the audit reads lastLogonTimestamp with the rest).
+  const serverByDn = new Map(servers.map((s) => [s.dn.toLowerCase(), s.name]));
+  const inactive = new Map<string, number>();
+  for (const user of users) {
+    const name = user.im.msExchIMVirtualServer ? serverByDn.get(user.im.msExchIMVirtualServer.toLowerCase()) : undefined;
+    if (name !== undefined && !isActive(user, now, settings.activeDays)) inactive.set(name, (inactive.get(name) ?? 0) + 1);
+  }
   const summary = FINDING_KINDS.map((kind): AuditSummaryRow => {
     const of = result.findings.filter((f) => f.kind === kind);
     return {
@@ -114,22 +131,27 @@ export async function runAudit(directory: DirectoryPort, settings: Settings, opt
       users: result.loads[s.name] ?? 0,
       capacity: s.hostsUsers ? s.capacity : null,
       idleSeats: result.idleByServer[s.name] ?? 0,
+      inactive: inactive.get(s.name) ?? 0,
     })),
+    activity: { activeDays: settings.activeDays, now: new Date(now).toISOString(), note: LOGON_LAG_NOTE },
     imDomains: result.imDomains,
     dnsChecked: result.dnsChecked,
     summary,
     problems: problems(result.findings).length,
     findings: result.findings,
   };
-  return { report, users, servers };
+  return { report, users, servers, now };
 }
 
 /**
  * One write-path target per user with a certain repair. Orphans are placed as enable places: on
  * the home server with the most room, counting the loads the pass saw and this batch.
  */
-export function planAuditRepairs(run: AuditRun, options: RepairOptions): Target[] {
+export function planAuditRepairs(run: AuditRun, options: IdleRepairOptions): Target[] {
   const { report, users, servers } = run;
+  // --disable-idle DAYS: homed accounts with no logon for more than DAYS days, whatever their account state.
+  const idleDays = options.disableIdle ? options.idleDays : undefined;
+  const idleFor = new Set(idleDays === undefined ? [] : users.filter((u) => u.im.msExchIMVirtualServer && isIdleFor(u, run.now, idleDays)).map((u) => u.dn));
   const byUser = new Map<string, Finding[]>();
   for (const finding of report.findings) {
     if (!finding.dn || !finding.repair) continue;
@@ -140,7 +162,7 @@ export function planAuditRepairs(run: AuditRun, options: RepairOptions): Target[
   const byDn = new Map(servers.map((s) => [s.dn.toLowerCase(), s]));
   const byName = new Map(servers.map((s) => [s.name, s]));
 
-  const orphans = users.filter((u) => byUser.get(u.dn)?.some((f) => f.repair === 'rehome-orphan') && !(options.disableIdle && byUser.get(u.dn)?.some((f) => f.repair === 'clear-idle')));
+  const orphans = users.filter((u) => byUser.get(u.dn)?.some((f) => f.repair === 'rehome-orphan') && !idleFor.has(u.dn) && !(options.disableIdle && byUser.get(u.dn)?.some((f) => f.repair === 'clear-idle')));
   const loaded = servers.map((s) => ({ ...s, users: report.servers.find((r) => r.name === s.name)?.users ?? 0 }));
   const placedNames = previewPlacement(loaded, orphans.length);
   const placement = new Map(orphans.map((u, i) => [u.dn, placedNames[i] !== undefined ? byName.get(placedNames[i]!) : undefined]));
@@ -148,6 +170,12 @@ export function planAuditRepairs(run: AuditRun, options: RepairOptions): Target[
   const targets: Target[] = [];
   for (const user of users) {
     const findings = byUser.get(user.dn);
+    const idleSeat = options.disableIdle && findings?.some((f) => f.repair === 'clear-idle');
+    if (idleFor.has(user.dn) && !idleSeat) {
+      const idle = user.lastLogonAt === undefined ? 'never logged on' : `no logon since ${new Date(user.lastLogonAt).toISOString().slice(0, 10)}`;
+      targets.push({ name: user.sAMAccountName || user.dn, action: 'repair', dn: user.dn, guid: user.guid, summary: `clear IM (${idle}: inactive for more than ${idleDays} days)`, plan: writePlan(user.im, {}) });
+      continue;
+    }
     if (!findings) continue;
     const home = user.im.msExchIMVirtualServer ? byDn.get(user.im.msExchIMVirtualServer.toLowerCase()) : undefined;
     const placedOn = placement.get(user.dn);

@@ -54,10 +54,14 @@ export interface DirectoryPort {
   countHomed(serverDns: readonly string[]): Promise<HomedCounts>;
   /** Each name (DN, UPN/mail or sAMAccountName) to exactly one user, or why not. */
   resolveUsers(names: readonly string[]): Promise<Map<string, Resolution>>;
-  /** Every IM-homed user, with just what a move needs. */
-  homedUsers(): Promise<UserRecord[]>;
-  /** IM-enabled users for listing, optionally only those homed on one server. */
-  imUsers(serverDn?: string): Promise<UserRecord[]>;
+  /** How many of each server's homed users are active at `now` (src/core/activity.ts), counted by the DC without fetching values. */
+  countActive(serverDns: readonly string[], now: number, activeDays: number): Promise<HomedCounts>;
+  /** The domain's lastLogonTimestamp update interval (msDS-LogonTimeSyncInterval) in days; 14 when unset. */
+  logonSyncDays(): Promise<number>;
+  /** Every IM-homed user, with just what a move needs; with `activity`, also its account state, expiry and last logon. */
+  homedUsers(activity?: boolean): Promise<UserRecord[]>;
+  /** IM-enabled users for listing, optionally only those homed on one server, and only the active or inactive ones at `now`. */
+  imUsers(serverDn?: string, activity?: { active: boolean; now: number; activeDays: number }): Promise<UserRecord[]>;
   /** Users matching every word of a person's search; at most `limit` + 1, so the caller can tell "more". */
   searchUsers(words: readonly string[], limit: number): Promise<UserRecord[]>;
   /** Users by objectGUID (hex), wherever they were renamed or moved to. */

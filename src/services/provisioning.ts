@@ -198,9 +198,9 @@ export async function planProvisioning(directory: DirectoryPort, settings: Setti
   return { targets, rejected, notices, servers };
 }
 
-/** The placement rule's view of servers, shared with the wizard's preview. */
+/** The placement rule's view of servers, shared with the wizard's preview: the load is the one --load chose (each newcomer counts as one). */
 export function mostRoomInput(servers: readonly LoadedServer[]) {
-  return servers.map((s) => ({ key: s.dn, name: s.name, capacity: s.capacity, load: s.users }));
+  return servers.map((s) => ({ key: s.dn, name: s.name, capacity: s.capacity, load: s.load ?? s.users }));
 }
 
 /** Where `count` newcomers would go (server names, in order), for a preview before the admin chooses. */

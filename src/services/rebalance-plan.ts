@@ -7,6 +7,7 @@ import type { Settings } from '../config/settings.js';
 import { UsageError } from '../core/errors.js';
 import type { ImServer } from '../core/im-model.js';
 import { planUser } from '../core/provision.js';
+import { activeWindowWarning, isActive, type LoadKind } from '../core/activity.js';
 import { planRebalance, type PlanResult } from '../core/rebalance.js';
 import { findServer, serversByDn } from '../core/server-ref.js';
 import type { UserRecord } from '../core/user-record.js';
@@ -33,10 +34,23 @@ export interface RebalanceRun {
   targets(): Target[];
   /** Every user moved, by DN. */
   usersByDn: ReadonlyMap<string, UserRecord>;
+  /** What the plan counted against capacity. */
+  load: LoadKind;
+  /** Under --load active: the window, and a warning when it is shorter than the domain's update interval. */
+  activity?: { activeDays: number; syncDays: number; warning: string | undefined } | undefined;
 }
 
 export async function planRebalanceRun(directory: DirectoryPort, settings: Settings, request: RebalanceRequest): Promise<RebalanceRun> {
-  const [inventory, homed] = await Promise.all([takeInventory(directory, settings), directory.homedUsers().then(groupByServer)]);
+  const byActivity = settings.load === 'active';
+  const now = Date.now();
+  // One paged pass over the homed users; under --load active it also fetches the three attributes that decide activity.
+  const [inventory, homed, syncDays] = await Promise.all([
+    takeInventory(directory, settings, undefined, { active: false }),
+    directory.homedUsers(byActivity).then(groupByServer),
+    byActivity ? directory.logonSyncDays() : undefined,
+  ]);
+  const active = (u: UserRecord) => !byActivity || isActive(u, now, settings.activeDays);
+  const dnsOf = (users: readonly UserRecord[], want: boolean) => users.filter((u) => active(u) === want).map((u) => u.dn);
   const home = inventory.servers.filter((s) => s.hostsUsers);
   const drain = new Set((request.drain ?? []).map((name) => findServer(inventory.servers, name, 'home').dn));
   const exclude = new Set((request.exclude ?? []).map((name) => findServer(inventory.servers, name, 'home').dn));
@@ -44,20 +58,26 @@ export async function planRebalanceRun(directory: DirectoryPort, settings: Setti
   const usersByDn = new Map<string, UserRecord>();
   const homeKeys = new Set(home.map((s) => s.dn.toLowerCase()));
   const orphans: string[] = [];
+  const idleOrphans: string[] = [];
   for (const [serverKey, users] of homed) {
     for (const user of users) usersByDn.set(user.dn, user);
-    if (!homeKeys.has(serverKey)) orphans.push(...users.map((u) => u.dn));
+    if (!homeKeys.has(serverKey)) {
+      orphans.push(...dnsOf(users, true));
+      if (byActivity) idleOrphans.push(...dnsOf(users, false));
+    }
   }
   const plan = planRebalance({
     servers: home.map((s) => ({
       key: s.dn,
       name: s.name,
       capacity: s.capacity,
-      users: (homed.get(s.dn.toLowerCase()) ?? []).map((u) => u.dn),
+      users: dnsOf(homed.get(s.dn.toLowerCase()) ?? [], true),
+      ...(byActivity ? { idle: dnsOf(homed.get(s.dn.toLowerCase()) ?? [], false) } : {}),
       receive: !exclude.has(s.dn),
       drain: drain.has(s.dn),
     })),
     orphans,
+    ...(byActivity ? { idleOrphans } : {}),
     even: !!request.even,
     ...(request.maxMoves !== undefined ? { maxMoves: request.maxMoves } : {}),
   });
@@ -69,6 +89,8 @@ export async function planRebalanceRun(directory: DirectoryPort, settings: Setti
     plan,
     names,
     usersByDn,
+    load: settings.load,
+    activity: syncDays !== undefined ? { activeDays: settings.activeDays, syncDays, warning: activeWindowWarning(settings.activeDays, syncDays) } : undefined,
     targets: () =>
       plan.moves.map((move) => {
         const user = usersByDn.get(move.user)!;
@@ -79,7 +101,7 @@ export async function planRebalanceRun(directory: DirectoryPort, settings: Setti
           dn: user.dn,
           guid: user.guid,
           action: 'move',
-          summary: `${names(move.from)} → ${server.name} (${move.reason})`,
+          summary: `${names(move.from)} → ${server.name} (${move.reason}${move.idle ? ', inactive' : ''})`,
           plan: planUser(user, { action: 'move', server }, byDn),
         };
       }),
@@ -98,11 +120,20 @@ export function infeasibleError(plan: PlanResult): UsageError {
 export function rebalancePlanJson(plan: PlanResult, names: (dn: string | null) => string) {
   return {
     feasible: true,
+    ...(plan.load.some((l) => l.idle) ? { load: 'active' } : {}),
     moves: plan.moves.length,
     minimalMoves: plan.minimalMoves,
     deferred: plan.deferred,
-    servers: plan.load.map((l) => ({ name: l.name, dn: l.key, capacity: l.capacity, before: l.before, after: l.after })),
-    plan: plan.moves.map((m) => ({ user: m.user, from: m.from ? names(m.from) : null, to: names(m.to), reason: m.reason })),
+    // Under --load active, before/after are active users and `homed` has every homed user's count.
+    servers: plan.load.map((l) => ({
+      name: l.name,
+      dn: l.key,
+      capacity: l.capacity,
+      before: l.before,
+      after: l.after,
+      ...(l.idle ? { homed: { before: l.before + l.idle.before, after: l.after + l.idle.after } } : {}),
+    })),
+    plan: plan.moves.map((m) => ({ user: m.user, from: m.from ? names(m.from) : null, to: names(m.to), reason: m.reason, ...(m.idle ? { active: false } : {}) })),
   };
 }
 

@@ -6,6 +6,8 @@ export interface UserListOptions {
   server?: string | undefined;
   orphaned?: boolean | undefined;
   limit?: number | undefined;
+  /** Only the active (true) or inactive (false) users at `now` (src/core/activity.ts); the DC filters. */
+  activity?: { active: boolean; now: number; activeDays: number } | undefined;
 }
 
 export interface UserRow {
@@ -22,7 +24,7 @@ export async function listUsers(directory: DirectoryPort, options: UserListOptio
   // Without --server the listing does not wait for the servers: both searches overlap.
   const serversRead = directory.servers();
   const server = options.server ? findServer(await serversRead, options.server) : undefined;
-  const [servers, users] = await Promise.all([serversRead, directory.imUsers(server?.dn)]);
+  const [servers, users] = await Promise.all([serversRead, directory.imUsers(server?.dn, options.activity)]);
   const byDn = serversByDn(servers);
   let rows: UserRow[] = users.map((u) => {
     const home = byDn.get(u.im.msExchIMVirtualServer!.toLowerCase());

@@ -1,5 +1,6 @@
 /** The rebalance plan for people: a per-server before/after table and one line about the moves (or the plan as JSON). */
-import type { PlanResult } from '../core/rebalance.js';
+import { LOGON_LAG_NOTE } from '../core/activity.js';
+import type { PlanResult, ServerLoad } from '../core/rebalance.js';
 import { rebalancePlanJson } from '../services/rebalance-plan.js';
 import type { Output } from './output.js';
 import { renderTable, showsBars, utilisation, utilisationBar } from './table.js';
@@ -13,6 +14,58 @@ export function renderRebalancePlan(out: Output, plan: PlanResult, names: (dn: s
   const c = out.color;
   // On a colour terminal, a bar before and after shows each server against its capacity line.
   const bars = showsBars(c);
+  if (plan.load.some((l) => l.idle)) {
+    renderActivePlan(out, plan, bars);
+  } else {
+    renderHomedPlan(out, plan, bars);
+  }
+  const reasons = new Map<string, number>();
+  for (const m of plan.moves) reasons.set(m.reason, (reasons.get(m.reason) ?? 0) + 1);
+  const why = [...reasons].map(([reason, n]) => `${n} ${reason}`).join(', ');
+  const goal = even ? 'bring every home server within one user of its fair share' : 'bring every home server within capacity';
+  out.print(`${plan.moves.length.toLocaleString('en-US')} move(s)${why ? ` (${why})` : ''}: the fewest that ${goal}.`);
+  if (plan.deferred > 0) out.print(c.yellow(`--max-moves held back ${plan.deferred} move(s): run again after this window to finish.`));
+}
+
+/** --load active: homed and active before and after; Use and Change are the active load's. */
+function renderActivePlan(out: Output, plan: PlanResult, bars: boolean): void {
+  const c = out.color;
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  const homed = (l: ServerLoad, when: 'before' | 'after') => l[when] + l.idle![when];
+  out.print(
+    renderTable(
+      c,
+      ['Server', 'Capacity', 'Homed', 'Active', 'Use', ...(bars ? ['Load before'] : []), 'Homed after', 'Active after', 'Use', ...(bars ? ['Load after'] : []), 'Change'],
+      plan.load.map((l) => [
+        l.name,
+        fmt(l.capacity),
+        fmt(homed(l, 'before')),
+        fmt(l.before),
+        utilisation(c, l.before, l.capacity),
+        ...(bars ? [utilisationBar(c, l.before, l.capacity)] : []),
+        fmt(homed(l, 'after')),
+        fmt(l.after),
+        utilisation(c, l.after, l.capacity),
+        ...(bars ? [utilisationBar(c, l.after, l.capacity)] : []),
+        change(out, l.after - l.before),
+      ]),
+      ['left', 'right', 'right', 'right', 'right', ...(bars ? ['left' as const] : []), 'right', 'right', 'right', ...(bars ? ['left' as const] : []), 'right'],
+    ),
+  );
+  const idle = plan.moves.filter((m) => m.idle).length;
+  out.print(
+    c.dim(
+      `Capacity counts active users (--load active); inactive users stay where they are${idle > 0 ? `, except ${fmt(idle)} inactive orphan(s) or users of drained servers, which must move` : ''}. ${LOGON_LAG_NOTE}`,
+    ),
+  );
+}
+
+function change(out: Output, delta: number): string {
+  return delta === 0 ? '' : delta > 0 ? out.color.green(`+${delta}`) : out.color.yellow(`${delta}`);
+}
+
+function renderHomedPlan(out: Output, plan: PlanResult, bars: boolean): void {
+  const c = out.color;
   out.print(
     renderTable(
       c,
@@ -26,15 +79,9 @@ export function renderRebalancePlan(out: Output, plan: PlanResult, names: (dn: s
         l.after.toLocaleString('en-US'),
         utilisation(c, l.after, l.capacity),
         ...(bars ? [utilisationBar(c, l.after, l.capacity)] : []),
-        l.after === l.before ? '' : l.after > l.before ? c.green(`+${l.after - l.before}`) : c.yellow(`${l.after - l.before}`),
+        change(out, l.after - l.before),
       ]),
       ['left', 'right', 'right', 'right', ...(bars ? ['left' as const] : []), 'right', 'right', ...(bars ? ['left' as const] : []), 'right'],
     ),
   );
-  const reasons = new Map<string, number>();
-  for (const m of plan.moves) reasons.set(m.reason, (reasons.get(m.reason) ?? 0) + 1);
-  const why = [...reasons].map(([reason, n]) => `${n} ${reason}`).join(', ');
-  const goal = even ? 'bring every home server within one user of its fair share' : 'bring every home server within capacity';
-  out.print(`${plan.moves.length.toLocaleString('en-US')} move(s)${why ? ` (${why})` : ''}: the fewest that ${goal}.`);
-  if (plan.deferred > 0) out.print(c.yellow(`--max-moves held back ${plan.deferred} move(s): run again after this window to finish.`));
 }

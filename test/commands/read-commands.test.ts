@@ -16,9 +16,9 @@ describe('imctl servers', () => {
     const { code, stdout, stderr, home } = await imctl(['servers'], { directory });
     expect(code).toBe(0);
     expect(stderr).toBe('');
-    expect(stdout).toMatch(/│ im-east\s+│ exch1\.memory\.test\s+│ home\s+│\s+2 │\s+7,500 │/);
+    expect(stdout).toMatch(/│ im-east\s+│ exch1\.memory\.test\s+│ home\s+│\s+2 │\s+1 │\s+7,500 │/);
     expect(stdout).toMatch(/│ im-router\s+│ imrouter\.memory\.test\s+│ router/);
-    expect(stdout).toContain('3 users on 2 home servers (capacity 15,000); 1 router(s).');
+    expect(stdout).toContain('3 users on 2 home servers (capacity 15,000), 1 of them active; 1 router(s).');
     expect(stdout).toContain('Failure headroom: the users of any one home server would fit on the others.');
     // A Tab completes from this file and never connects.
     expect(JSON.parse(readFileSync(join(home, 'cache', 'imctl', 'servers.json'), 'utf8')).servers).toEqual(['im-east', 'im-west']);
@@ -34,7 +34,7 @@ describe('imctl servers', () => {
       ['im-router', 0, 'router'],
       ['im-west', 1, 'ok'],
     ]);
-    expect(report.totals).toEqual({ homeServers: 2, routers: 1, users: 3, capacity: 2, orphaned: 0 });
+    expect(report.totals).toEqual({ homeServers: 2, routers: 1, users: 3, active: 1, capacity: 2, orphaned: 0, activeOrphaned: 0 });
     expect(report.headroom.survivesAnySingleFailure).toBe(false);
   });
 

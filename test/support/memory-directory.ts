@@ -8,6 +8,7 @@
 import { canonicalDn } from '../../src/core/escape.js';
 import { IM_ATTRIBUTES, sameState, type ImServer, type ImState } from '../../src/core/im-model.js';
 import type { AuditUser } from '../../src/core/audit.js';
+import { isActive } from '../../src/core/activity.js';
 import type { Resolution, UserRecord } from '../../src/core/user-record.js';
 import type { DirectoryPort, HomedCounts, WriteOptions, WriteResult, WriteTask } from '../../src/services/directory-port.js';
 
@@ -42,12 +43,22 @@ export class MemoryDirectory implements DirectoryPort {
     return [...this.imServers].sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  async countHomed(serverDns: readonly string[]): Promise<HomedCounts> {
+  async countActive(serverDns: readonly string[], now: number, activeDays: number): Promise<HomedCounts> {
+    return this.countHomed(serverDns, (user) => isActive(user, now, activeDays));
+  }
+
+  /** msDS-LogonTimeSyncInterval, as a test sets it. */
+  syncDays = 14;
+  async logonSyncDays(): Promise<number> {
+    return this.syncDays;
+  }
+
+  async countHomed(serverDns: readonly string[], only: (user: UserRecord) => boolean = () => true): Promise<HomedCounts> {
     const perServer = new Map(serverDns.map((dn) => [dn.toLowerCase(), 0]));
     let missing = 0;
     for (const user of this.users.values()) {
       const home = user.im.msExchIMVirtualServer?.toLowerCase();
-      if (home === undefined) continue;
+      if (home === undefined || !only(user)) continue;
       if (perServer.has(home)) perServer.set(home, perServer.get(home)! + 1);
       else missing++;
     }
@@ -70,8 +81,10 @@ export class MemoryDirectory implements DirectoryPort {
     return [...this.users.values()].filter((u) => u.im.msExchIMVirtualServer).map((u) => structuredClone(u));
   }
 
-  async imUsers(serverDn?: string): Promise<UserRecord[]> {
-    return (await this.homedUsers()).filter((u) => !serverDn || u.im.msExchIMVirtualServer!.toLowerCase() === serverDn.toLowerCase());
+  async imUsers(serverDn?: string, activity?: { active: boolean; now: number; activeDays: number }): Promise<UserRecord[]> {
+    return (await this.homedUsers()).filter(
+      (u) => (!serverDn || u.im.msExchIMVirtualServer!.toLowerCase() === serverDn.toLowerCase()) && (!activity || isActive(u, activity.now, activity.activeDays) === activity.active),
+    );
   }
 
   async searchUsers(words: readonly string[], limit: number): Promise<UserRecord[]> {
@@ -94,7 +107,7 @@ export class MemoryDirectory implements DirectoryPort {
   async forEachImUser(visit: (user: AuditUser) => void): Promise<void> {
     for (const u of this.users.values()) {
       if (!IM_ATTRIBUTES.some((a) => u.im[a] !== undefined)) continue;
-      visit({ dn: u.dn, guid: u.guid, sAMAccountName: u.sAMAccountName, mailNickname: u.mailNickname, accountDisabled: u.accountDisabled, expiresAt: this.expiry.get(canonicalDn(u.dn)), im: { ...u.im } });
+      visit({ dn: u.dn, guid: u.guid, sAMAccountName: u.sAMAccountName, mailNickname: u.mailNickname, accountDisabled: u.accountDisabled, expiresAt: this.expiry.get(canonicalDn(u.dn)), lastLogonAt: u.lastLogonAt, im: { ...u.im } });
     }
   }
 

@@ -63,7 +63,8 @@ export function person(sam: string, home?: ImServer, extra: Partial<UserRecord> 
 export function sampleDirectory(): MemoryDirectory {
   return new MemoryDirectory(
     [EAST, WEST, ROUTER],
-    [person('ann', EAST), person('ben', EAST), person('cid', WEST), person('dee'), person('eve')],
+    // ann signed in yesterday: the one active user (the others never signed in).
+    [person('ann', EAST, { lastLogonAt: Date.now() - 24 * 3600 * 1000 }), person('ben', EAST), person('cid', WEST), person('dee'), person('eve')],
   );
 }
 

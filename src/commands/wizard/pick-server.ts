@@ -23,7 +23,11 @@ export async function pickHomeServer(session: WizardSession, inventory: Inventor
   const incoming = task === 'enable' ? users.filter((u) => !isImEnabled(u.im)).length : users.length;
   const nameWidth = Math.max(...home.map((s) => s.name.length));
   const hostWidth = Math.max(...home.map((s) => s.host.length));
-  const loadWidth = Math.max(...home.map((s) => fmt(s.users).length));
+  const byActive = inventory.loadKind === 'active';
+  // Both figures; room, fullness and the percentage follow --load.
+  const loadOf = (s: LoadedServer) => s.load ?? s.users;
+  const loadWidth = Math.max(...home.map((s) => fmt(byActive ? s.active ?? 0 : s.users).length));
+  const otherWidth = Math.max(...home.map((s) => fmt(byActive ? s.users : s.active ?? 0).length));
   const capWidth = Math.max(...home.map((s) => fmt(s.capacity).length));
   const choices: (Choice<LoadedServer | typeof MOST_ROOM> | Separator)[] = [];
   if (task === 'enable' && home.some((s) => !fqdnProblem(s.host))) {
@@ -36,22 +40,25 @@ export async function pickHomeServer(session: WizardSession, inventory: Inventor
     });
   }
   for (const s of home) {
-    const room = s.capacity - s.users;
+    const room = s.capacity - loadOf(s);
     const here = users.filter((u) => u.im.msExchIMVirtualServer?.toLowerCase() === s.dn.toLowerCase()).length;
     const hostProblem = fqdnProblem(s.host);
     const disabled = hostProblem
       ? `(host name unusable: ${hostProblem})`
       : room <= 0
-        ? `(full: ${fmt(s.users)} of ${fmt(s.capacity)} users)`
+        ? `(full: ${fmt(loadOf(s))} of ${fmt(s.capacity)}${byActive ? ' active' : ''} users)`
         : task === 'move' && here === users.length
           ? '(they are all on it already)'
           : false;
-    const pct = s.capacity > 0 ? `${Math.round((s.users / s.capacity) * 100)}%` : '-';
+    const pct = s.capacity > 0 ? `${Math.round((loadOf(s) / s.capacity) * 100)}%` : '-';
+    const figures = byActive
+      ? `${fmt(s.active ?? 0).padStart(loadWidth)} / ${fmt(s.capacity).padStart(capWidth)} active users (${fmt(s.users).padStart(otherWidth)} homed)`
+      : `${fmt(s.users).padStart(loadWidth)} / ${fmt(s.capacity).padStart(capWidth)} users (${fmt(s.active ?? 0).padStart(otherWidth)} active)`;
     const over = !disabled && incoming - here > room ? c.yellow(` ⚠ ${fmt(incoming - here)} more would put it over capacity`) : '';
     const note = task === 'move' && here > 0 && here < users.length ? c.dim(` (${fmt(here)} of them are on it)`) : '';
     choices.push({
       value: s,
-      name: `${s.name.padEnd(nameWidth)}  ${s.host.padEnd(hostWidth)}  ${fmt(s.users).padStart(loadWidth)} / ${fmt(s.capacity).padStart(capWidth)} users  ${pct.padStart(4)}  ${fmt(Math.max(room, 0))} free${over}${note}`,
+      name: `${s.name.padEnd(nameWidth)}  ${s.host.padEnd(hostWidth)}  ${figures}  ${pct.padStart(4)}  ${fmt(Math.max(room, 0))} free${over}${note}`,
       short: s.name,
       description: s.dn,
       disabled,

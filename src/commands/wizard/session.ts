@@ -39,7 +39,7 @@ export class WizardSession {
   /** Server loads take a paged count of every homed user: started while the admin picks users. */
   inventory(): Promise<Inventory> {
     if (!this.inventoryPromise) {
-      this.inventoryPromise = takeInventory(this.directory, this.context.settings, this.servers);
+      this.inventoryPromise = takeInventory(this.directory, this.context.settings, this.servers, { active: true }); // the picker shows homed and active
       this.inventoryPromise.catch(() => undefined);
     }
     return this.inventoryPromise;
