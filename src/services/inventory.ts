@@ -2,7 +2,7 @@
  * The state of the IM service as the read commands, enable and rebalance all need it: every
  * server, its load (counted without fetching values) and capacity, and the orphans.
  */
-import { capacityFor, type Settings } from '../config/settings.js';
+import { capacityFor, checkServerCapacities, type Settings } from '../config/settings.js';
 import type { ImServer } from '../core/im-model.js';
 import type { DirectoryPort } from './directory-port.js';
 
@@ -20,6 +20,7 @@ export interface Inventory {
 
 export async function takeInventory(directory: DirectoryPort, settings: Settings, known?: Promise<ImServer[]>): Promise<Inventory> {
   const servers = await (known ?? directory.servers());
+  checkServerCapacities(settings, servers);
   const { perServer, missing } = await directory.countHomed(servers.map((s) => s.dn));
   const loads = servers.map((server) => ({
     ...server,
