@@ -16,6 +16,11 @@ export interface ProgramHooks {
   execute(flags: GlobalFlags, action: (context: Context) => Promise<void>): Promise<void>;
 }
 
+/** "unknown option '--foo=VALUE'": the value may be a secret typed in the wrong place; never echo it. */
+export function redactOptionValue(text: string): string {
+  return text.replace(/(option '-{1,2}[^'=\s]+)=[^']*'/g, "$1=…'");
+}
+
 function writeOptions(command: Command): Command {
   return command
     .option('-n, --dry-run', 'show exactly what would change; write nothing')
@@ -35,8 +40,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
       // Help wraps to the terminal it is written to (80 columns when piped), not to process.stdout.
       getOutHelpWidth: () => (hooks.streams.stdout as { columns?: number }).columns ?? 80,
       getErrHelpWidth: () => (hooks.streams.stderr as { columns?: number }).columns ?? 80,
-      // "unknown option '--foo=VALUE'": the value may be a secret typed in the wrong place; never echo it.
-      writeErr: (text) => hooks.streams.stderr.write(text.replace(/(option '-{1,2}[^'=\s]+)=[^']*'/g, "$1=…'")),
+      writeErr: (text) => hooks.streams.stderr.write(redactOptionValue(text)),
     })
     .showHelpAfterError('(add --help for usage)')
     .option('--config <file>', 'config file (default ./imctl.json, then $XDG_CONFIG_HOME/imctl/config.json)')

@@ -33,6 +33,9 @@ export async function auditCommand(context: Context, options: AuditCommandOption
   if (!repairing && (options.dryRun || options.yes || options.ldif !== undefined)) {
     throw new UsageError('--dry-run, --yes and --ldif apply to repairs: add --fix, --normalize-case or --disable-idle.', 'write-flags-without-fix');
   }
+  if (options.ldif === '-' && out.json) {
+    throw new UsageError('--ldif - and --json would both print on stdout: keep one, and send the other to a file (e.g. --ldif repairs.ldif).', 'two-stdout-outputs');
+  }
   if (options.report) {
     try {
       findingReportFormat(options.report);

@@ -4,7 +4,7 @@ import type { Context } from './context.js';
 import { checkWriteFlags, runWrite, type WriteFlags } from './write-command.js';
 
 export async function disableCommand(context: Context, names: string[], options: WriteFlags): Promise<void> {
-  checkWriteFlags(options);
+  checkWriteFlags(options, context.settings.json);
   const directory = await context.directory();
   const { targets } = await planProvisioning(directory, context.settings, names.map((user) => ({ user, action: 'disable' as const })));
   await runWrite(context, directory, targets, { ...options, command: 'disable' });

@@ -8,7 +8,7 @@ export interface EnableOptions extends WriteFlags {
 }
 
 export async function enableCommand(context: Context, names: string[], options: EnableOptions): Promise<void> {
-  checkWriteFlags(options);
+  checkWriteFlags(options, context.settings.json);
   const imDomain = requireImDomain(context.settings);
   const directory = await context.directory();
   const requests = names.map((user) => ({ user, action: 'enable' as const, server: options.server, imDomain }));

@@ -19,7 +19,7 @@ export interface ImportOptions extends WriteFlags {
 
 export async function importCommand(context: Context, file: string, options: ImportOptions): Promise<void> {
   const { out } = context;
-  checkWriteFlags(options);
+  checkWriteFlags(options, context.settings.json);
   // V8 grows its heap far past what an import keeps alive while it parses a big file and
   // LDAP pages (100,000 rows: 4 MB live, 110 MB RSS after the syntax pass). Sizing the heap for
   // memory rather than speed cut the peak RSS of a 100,000-row dry run from 245 to 139 MB. It costs

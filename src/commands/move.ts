@@ -8,7 +8,7 @@ export interface MoveOptions extends WriteFlags {
 }
 
 export async function moveCommand(context: Context, names: string[], options: MoveOptions): Promise<void> {
-  checkWriteFlags(options);
+  checkWriteFlags(options, context.settings.json);
   const directory = await context.directory();
   const requests = names.map((user) => ({ user, action: 'move' as const, server: options.to }));
   const { targets } = await planProvisioning(directory, context.settings, requests, { serverProblemIsUsageError: true });
