@@ -67,7 +67,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
       `
 Examples:
   imctl servers                                  home servers, load and headroom
-  imctl enable jdoe 'Doe, John' --server im-east  enable IM on two users
+  imctl enable sstar htag --server im-east       enable IM on two users (by sAMAccountName)
   imctl move jdoe --to im-west --dry-run          show what a move would write
   imctl import staff.csv --report out.csv         bulk provisioning from CSV
   imctl rebalance --apply                         bring every server under 7,500 users
@@ -114,7 +114,7 @@ Exit codes: 0 done, 1 could not run (connection/TLS/bind), 2 usage or validation
       .argument('<users...>', 'DN, user@domain, mail or sAMAccountName')
       .option('--server <name>', 'home server (default: the one with the most room, counting this batch)'),
   )
-    .addHelpText('after', '\nExamples:\n  imctl enable jdoe pobrien --server im-west --im-domain im.corp.example.com\n  imctl enable jdoe --dry-run --ldif -')
+    .addHelpText('after', '\nExamples:\n  imctl enable sstar htag --server im-west --im-domain im.corp.example.com\n  imctl enable jdoe --dry-run --ldif -')
     .action(async (users: string[], options, command: Command) =>
       hooks.execute(globals(command), async (context) => (await import('../commands/enable.js')).enableCommand(context, users, options)),
     );
@@ -177,7 +177,7 @@ Examples:
   )
     .addHelpText(
       'after',
-      '\nExamples:\n  imctl rebalance                         show the plan\n  imctl rebalance --apply --max-moves 500  carry out up to 500 moves\n  imctl rebalance --drain im-old --apply   empty im-old before decommissioning it\n  imctl rebalance --even --json            the full plan for even load',
+      '\nExamples:\n  imctl rebalance                           show the plan\n  imctl rebalance --apply --max-moves 500   carry out up to 500 moves\n  imctl rebalance --drain im-north --apply  empty im-north before decommissioning it\n  imctl rebalance --even --json             the full plan for even load',
     )
     .action(async (options, command: Command) =>
       hooks.execute(globals(command), async (context) => (await import('../commands/rebalance.js')).rebalanceCommand(context, options)),
