@@ -63,6 +63,8 @@ export async function importCommand(context: Context, file: string, options: Imp
       throw new UsageError(
         `${file}: ${problems.count} invalid row(s); nothing was written. Fix them${problems.incomplete ? '' : ', or pass --skip-invalid to import the valid rows'}.`,
         'invalid-rows',
+        // --json: the rows themselves, in the vocabulary of command-line batches (docs/json.md).
+        { problems: [...invalid.values()].sort((a, b) => a.line - b.line).map((p) => ({ line: p.line, user: p.user ?? null, reason: p.reason })) },
       );
     }
     out.warn(`--skip-invalid: ${problems.count} invalid row(s) will be reported as failed; the other ${rows.length - plan.rejected.length} row(s) go ahead.`);

@@ -1,5 +1,5 @@
 /** `imctl move USER… --to SERVER`: re-home users; only the home and the private URL change. */
-import { planProvisioning } from '../services/provisioning.js';
+import { planProvisioning, refuseBatch } from '../services/provisioning.js';
 import type { Context } from './context.js';
 import { checkWriteFlags, runWrite, type WriteFlags } from './write-command.js';
 
@@ -11,6 +11,7 @@ export async function moveCommand(context: Context, names: string[], options: Mo
   checkWriteFlags(options, context.settings.json);
   const directory = await context.directory();
   const requests = names.map((user) => ({ user, action: 'move' as const, server: options.to }));
-  const { targets } = await planProvisioning(directory, context.settings, requests, { serverProblemIsUsageError: true });
+  const { targets, rejected } = await planProvisioning(directory, context.settings, requests, { serverProblemIsUsageError: true, allOrNothing: true });
+  if (rejected.length > 0) throw refuseBatch(rejected, requests.length);
   await runWrite(context, directory, targets, { ...options, command: 'move' });
 }

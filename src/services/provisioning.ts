@@ -6,7 +6,7 @@
  * server with the most room counting the batch, and each user's plan made once.
  */
 import type { Settings } from '../config/settings.js';
-import { UsageError } from '../core/errors.js';
+import { quoted, UsageError } from '../core/errors.js';
 import { dnsNameProblem, fqdnProblem, isImEnabled, type ImServer } from '../core/im-model.js';
 import { placeByMostRoom } from '../core/placement.js';
 import { planUser, type Intent } from '../core/provision.js';
@@ -195,7 +195,28 @@ export async function planProvisioning(directory: DirectoryPort, settings: Setti
     const summary = intent.action === 'disable' ? undefined : `${intent.action === 'move' ? 'to' : 'on'} ${intent.server.name}`;
     return { ...who, summary, plan: planUser(ok.user, intent, byDn) };
   });
+  // All or nothing: a state conflict ("already IM-enabled on im-west") refuses the batch before
+  // anything is written, as an unknown name does.
+  if (options.allOrNothing) {
+    targets.forEach((target, index) => {
+      if (target.plan.kind === 'failed') rejected.push({ index, line: target.line, name: target.name, reason: target.plan.reason });
+    });
+  }
   return { targets, rejected, notices, servers };
+}
+
+/**
+ * A batch named on the command line is checked as a CSV file is: any name that cannot be carried
+ * out refuses the whole batch (exit 2) before anything is written, listing every problem.
+ */
+export function refuseBatch(rejected: readonly RequestProblem[], total: number): UsageError {
+  const shown = rejected.slice(0, 20).map((p) => (p.reason.includes(quoted(p.name)) ? p.reason : `${quoted(p.name)}: ${p.reason}`));
+  const more = rejected.length > shown.length ? ` … and ${rejected.length - shown.length} more` : '';
+  return new UsageError(
+    `${rejected.length === total ? (total === 1 ? 'The user' : `All ${total} users`) : `${rejected.length} of ${total} users`} cannot be done as asked, so nothing was written: ${shown.join('; ')}${more}. Fix or leave out ${rejected.length === 1 ? 'that name' : 'those names'} and run again.`,
+    'invalid-targets',
+    { problems: rejected.map((p) => ({ user: p.name, reason: p.reason })) },
+  );
 }
 
 /** The placement rule's view of servers, shared with the wizard's preview. */
