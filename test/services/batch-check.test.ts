@@ -25,10 +25,10 @@ const user = (sam: string, home?: ImServer): UserRecord => ({
   im: home ? imValues(sam, DOMAIN, home) : {},
 });
 
-async function plan(requests: ProvisionRequest[]) {
+async function plan(requests: ProvisionRequest[], capacity?: number) {
   const home = mkdtempSync(join(tmpdir(), 'imctl-batch-'));
-  const settings = loadSettings({ imDomain: DOMAIN }, { XDG_CONFIG_HOME: join(home, 'config') }, home);
-  const directory = new MemoryDirectory([EAST, WEST], [user('known'), user('west', WEST), user('off')]);
+  const settings = loadSettings({ imDomain: DOMAIN, ...(capacity !== undefined ? { capacity } : {}) }, { XDG_CONFIG_HOME: join(home, 'config') }, home);
+  const directory = new MemoryDirectory([EAST, WEST], [user('known'), user('west', WEST), user('off'), user('east1', EAST), user('east2', EAST), { ...user('gone'), accountDisabled: true }]);
   return planProvisioning(directory, settings, requests, { allOrNothing: true });
 }
 
@@ -55,5 +55,23 @@ describe('a command-line batch is checked whole', () => {
     expect(error.exitCode).toBe(2);
     expect(error.message).toBe('1 of 2 users cannot be done as asked, so nothing was written: no user is named "typo-user". Fix or leave out that name and run again.');
     expect(error.details).toEqual({ problems: [{ user: 'typo-user', reason: 'no user is named "typo-user"' }] });
+  });
+});
+
+describe('the wizard\'s warnings, on the command line', () => {
+  it('a named server pushed over capacity is said, with the numbers', async () => {
+    const { notices, rejected } = await plan([{ user: 'known', action: 'enable', server: 'im-east' }, { user: 'west', action: 'move', server: 'im-east' }], 2);
+    expect(rejected).toEqual([]);
+    expect(notices).toEqual(['im-east holds 2 of 2 users (100 %); 2 more put it at 4 (200 %), over capacity. "imctl servers" shows where there is room.']);
+  });
+
+  it('no word when there is room', async () => {
+    const { notices } = await plan([{ user: 'known', action: 'enable', server: 'im-east' }], 3);
+    expect(notices).toEqual([]);
+  });
+
+  it('enabling a disabled account is said', async () => {
+    const { notices } = await plan([{ user: 'gone', action: 'enable', server: 'im-west' }]);
+    expect(notices).toEqual(['The account "gone" is disabled: IM gives it a seat nobody can use (an idle seat, as "imctl audit" counts them).']);
   });
 });
