@@ -101,8 +101,9 @@ export function rebalancePlanJson(plan: PlanResult, names: (dn: string | null) =
     moves: plan.moves.length,
     minimalMoves: plan.minimalMoves,
     deferred: plan.deferred,
-    servers: plan.load.map((l) => ({ name: l.name, dn: l.key, capacity: l.capacity, before: l.before, after: l.after })),
-    plan: plan.moves.map((m) => ({ user: m.user, from: m.from ? names(m.from) : null, to: names(m.to), reason: m.reason })),
+    servers: plan.load.map((l) => ({ name: l.name, dn: l.key, capacity: l.capacity, loadBefore: l.before, loadAfter: l.after })),
+    // docs/json.md: a user's DN is "dn"; the home servers before and after are named, as "homeServer" is.
+    plan: plan.moves.map((m) => ({ dn: m.user, fromHomeServer: m.from ? names(m.from) : null, toHomeServer: names(m.to), reason: m.reason })),
   };
 }
 
