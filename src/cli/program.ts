@@ -8,7 +8,7 @@ import type { GlobalFlags } from '../config/settings.js';
 import type { Streams } from '../ui/output.js';
 import type { Context } from './context.js';
 import { DEFAULT_CAPACITY, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS, MAX_CAPACITY, MAX_CONCURRENCY, MAX_TIMEOUT_SECONDS } from '../core/limits.js';
-import { collect, wholeNumber } from './options.js';
+import { collect, delimiter, wholeNumber } from './options.js';
 import { version } from './version.js';
 
 export interface ProgramHooks {
@@ -146,15 +146,19 @@ Exit codes: 0 done, 1 could not run (connection/TLS/bind), 2 usage or validation
     program
       .command('import')
       .description('bulk provisioning from CSV: columns user, action (enable|disable|move), server, im_domain')
-      .argument('<file>', 'the CSV file (UTF-8, header row)')
-      .option('--skip-invalid', 'import the valid rows even if some are invalid (they are reported as failed)'),
+      .argument('<file>', 'the CSV file (UTF-8, header row); "-" reads standard input')
+      .option('--skip-invalid', 'import the valid rows even if some are invalid (they are reported as failed)')
+      .option('--delimiter <char>', 'the field separator, e.g. ";" (Excel in many European locales) or tab (default ",")', delimiter)
+      .option('--strict', 'refuse columns imctl does not know (by default they are read past, with a notice)'),
   )
     .addHelpText(
       'after',
       `
 CSV: a header row; columns (any case): user (required), action (enable|disable|move; default enable),
 server (required for move; for enable default: the home server with the most room), im_domain.
-The whole file is checked — every user and server resolved — before anything is written.
+Other columns (an HR export's) are read past, with a notice; --strict refuses them.
+The whole file is checked — every user and server resolved — before anything is written; checking
+stops at the first 1,000 problems.
 
 Examples:
   imctl import staff.csv --dry-run                  check the file and show the plan
