@@ -101,7 +101,8 @@ function report(error: unknown, out: Output): number {
     return ExitCode.interrupted;
   }
   if (error instanceof ImctlError) {
-    if (error.message) out.error(error.message);
+    // audit's "findings remain" is a report's last line (exit 3), not an error.
+    if (error.message) error.reason === 'findings' ? out.info(error.message) : out.error(error.message);
     // Partial and interrupted runs already printed their results; stdout holds one JSON document.
     const resultsPrinted = error.exitCode === ExitCode.partial || error.exitCode === ExitCode.interrupted;
     if (out.json && !resultsPrinted) out.printJson({ error: { reason: error.reason, message: error.message, exitCode: error.exitCode }, ...error.details });

@@ -58,7 +58,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--im-domain <domain>', 'IM domain for enable [IMCTL_IM_DOMAIN]')
     .option('--capacity <n>', `users per home server (default ${DEFAULT_CAPACITY})`, wholeNumber(0, MAX_CAPACITY))
     .option('--concurrency <n>', `LDAP writes in flight at once (default ${DEFAULT_CONCURRENCY})`, wholeNumber(1, MAX_CONCURRENCY))
-    .option('--timeout <seconds>', `per-request timeout (default ${DEFAULT_TIMEOUT_SECONDS})`, wholeNumber(1, MAX_TIMEOUT_SECONDS))
+    .option('--timeout <seconds>', `per-request timeout (default ${DEFAULT_TIMEOUT_SECONDS}; connecting gives up after 10 s, or this if shorter)`, wholeNumber(1, MAX_TIMEOUT_SECONDS))
     .option('--json', 'machine-readable output on stdout')
     .option('--no-color', 'no colour [NO_COLOR]')
     .option('-v, --verbose', 'say which DC answered and where settings came from')

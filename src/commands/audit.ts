@@ -70,7 +70,8 @@ export async function auditCommand(context: Context, options: AuditCommandOption
   const remaining = findingsRemaining(report, written, repairs);
   if (remaining.length > 0) {
     const repaired = report.problems - remaining.length;
-    throw new FindingsRemain(`${remaining.length} finding(s) remain${repaired > 0 ? ` after ${repaired} repaired` : ''}.${repairing ? '' : ' "imctl audit --fix" repairs what is certain; see --help.'}`);
+    const n = (value: number) => value.toLocaleString('en-US');
+    throw new FindingsRemain(`${n(remaining.length)} finding(s) remain${repaired > 0 ? ` after ${n(repaired)} repaired` : ''}.${repairing ? '' : ' "imctl audit --fix" repairs what is certain; see --help.'}`);
   }
 }
 

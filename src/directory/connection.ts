@@ -2,6 +2,7 @@
  * The directory adapter's connection: endpoints, TLS, bind, RootDSE, failover and a serialised
  * reconnect-and-rebind. The only module family that talks to ldapts.
  */
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { connect as netConnect, isIP } from 'node:net';
@@ -58,6 +59,9 @@ export interface ConnectOptions {
   /** Told when a lost DC makes the run continue on another endpoint (the admin must know). */
   warn?: (message: string) => void;
 }
+
+/** Connecting to one DC gives up after this (or --timeout, if shorter): failover stays quick. Documented in README (--timeout). */
+export const CONNECT_TIMEOUT_MS = 10_000;
 
 /** Attempts after the first; with the back-off below a DC has about 9 s to come back. */
 export const RETRIES = 8;
@@ -270,11 +274,17 @@ export class Directory {
     const options: ConnectionOptions = { minVersion: 'TLSv1.2', rejectUnauthorized: !settings.insecureTls };
     if (!isIP(endpoint.host)) options.servername = endpoint.host;
     if (settings.caFile) {
+      let ca: Buffer;
       try {
-        options.ca = [readFileSync(settings.caFile)];
+        ca = readFileSync(settings.caFile);
       } catch (error) {
         throw new UsageError(`Cannot read the CA file ${settings.caFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, 'ca-file');
       }
+      // A file with no certificate would be accepted here and fail later as "not signed by a CA imctl trusts".
+      if (!holdsCertificate(ca)) {
+        throw new UsageError(`The CA file ${settings.caFile} holds no certificate: give a PEM file with a "-----BEGIN CERTIFICATE-----" block (or a DER certificate), the CA that issued the DC's certificate.`, 'ca-file');
+      }
+      options.ca = [ca];
     }
     return options;
   }
@@ -295,7 +305,7 @@ export class Directory {
     const client = new Client({
       url: endpoint.url,
       timeout: settings.timeoutMs,
-      connectTimeout: Math.min(settings.timeoutMs, 10_000),
+      connectTimeout: Math.min(settings.timeoutMs, CONNECT_TIMEOUT_MS),
       ...(secure ? { tlsOptions } : {}),
       // Pipelined requests are small: without TCP_NODELAY, Nagle holds each one back until the
       // previous reply's ACK arrives.
@@ -328,6 +338,20 @@ export class Directory {
       throw translateError(error, { server: endpoint.host, doing: 'connecting' });
     }
   }
+}
+
+/** A PEM file with at least one valid certificate block, or one DER certificate. */
+export function holdsCertificate(data: Buffer): boolean {
+  const pem = data.toString('latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g);
+  for (const block of pem ?? [data]) {
+    try {
+      new X509Certificate(block);
+      return true;
+    } catch {
+      // not this one
+    }
+  }
+  return false;
 }
 
 async function readRootDse(client: Client): Promise<RootDse> {
