@@ -327,8 +327,24 @@ export class Directory {
       }
       const bindDn = settings.bindDn;
       if (!bindDn) throw new UsageError('No bind account: give --bind-dn (a DN, user@domain or DOMAIN\\user), IMCTL_BIND_DN or "bindDn" in the config file.', 'no-bind-dn');
-      if (this.passwordValue === undefined) this.passwordValue = await this.options.password();
-      await client.bind(bindDn, this.passwordValue);
+      for (let attempt = 1; ; attempt++) {
+        if (this.passwordValue === undefined) this.passwordValue = await this.options.password();
+        try {
+          await client.bind(bindDn, this.passwordValue);
+          break;
+        } catch (error) {
+          const translated = translateError(error, { server: endpoint.host, doing: 'connecting' });
+          if (translated.reason !== 'bad-password') throw error;
+          const origin = passwordOrigin(settings);
+          // Typed at the prompt: a typo, so ask again (three tries, as a logon screen gives; AD lockout thresholds are higher).
+          if (origin === undefined && attempt < PROMPT_TRIES) {
+            this.options.warn?.(`The password for ${bindDn} is wrong; try again (${PROMPT_TRIES - attempt} ${PROMPT_TRIES - attempt === 1 ? 'try' : 'tries'} left).`);
+            this.passwordValue = undefined;
+            continue;
+          }
+          throw new DirectoryError(`The password for the bind account is wrong: ${origin ?? `typed at the prompt (${PROMPT_TRIES} tries)`}. Check it, or whether the account ${bindDn} is the right one.`, 'bad-password', 49);
+        }
+      }
       this.boundAs = bindDn;
       if (!this.rootDseValue) this.rootDseValue = await readRootDse(client);
       return client;
@@ -338,6 +354,17 @@ export class Directory {
       throw translateError(error, { server: endpoint.host, doing: 'connecting' });
     }
   }
+}
+
+/** Tries at the password prompt before a wrong password ends the run. */
+export const PROMPT_TRIES = 3;
+
+/** Where a wrong password came from, in the admin's terms; undefined for the prompt. */
+export function passwordOrigin(settings: Pick<Settings, 'passwordFromEnv' | 'passwordFile' | 'sources'>): string | undefined {
+  if (settings.passwordFromEnv) return 'it came from IMCTL_PASSWORD in the environment';
+  if (!settings.passwordFile) return undefined;
+  const how = settings.sources.passwordFile === 'flag' ? '--password-file' : settings.sources.passwordFile === 'env' ? 'IMCTL_PASSWORD_FILE' : '"passwordFile" in the config file';
+  return `it came from the file ${settings.passwordFile} (${how})`;
 }
 
 /** A PEM file with at least one valid certificate block, or one DER certificate. */

@@ -30,4 +30,11 @@ describe('the directory\'s own words', () => {
     expect(result.stderr).toMatch(/The CA file .*not-a-ca\.pem holds no certificate/);
     expect(result.stderr).not.toMatch(/not signed by a CA/);
   });
+
+  it('a wrong password names where it came from', async () => {
+    const result = await imctl(['servers'], { env: imctlEnv({ IMCTL_PASSWORD_FILE: undefined, IMCTL_PASSWORD: 'Not-The-Password-1!' }) });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/The password for the bind account is wrong: it came from IMCTL_PASSWORD in the environment\./);
+    expect(result.stderr).not.toContain('Not-The-Password-1!');
+  });
 });

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONNECT_TIMEOUT_MS, holdsCertificate } from '../../src/directory/connection.js';
+import { CONNECT_TIMEOUT_MS, holdsCertificate, passwordOrigin } from '../../src/directory/connection.js';
 import { translateError } from '../../src/directory/errors.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -42,5 +42,17 @@ describe('one connect timeout, as documented', () => {
   it('is 10 s, and the README says so', () => {
     expect(CONNECT_TIMEOUT_MS).toBe(10_000);
     expect(readFileSync(join(root, 'README.md'), 'utf8')).toMatch(/connecting to one DC gives up after 10 s/);
+  });
+});
+
+describe('a wrong password says where it came from', () => {
+  it.each([
+    [{ passwordFromEnv: true, sources: {} }, 'it came from IMCTL_PASSWORD in the environment'],
+    [{ passwordFromEnv: false, passwordFile: '/home/a/pw', sources: { passwordFile: 'flag' as const } }, 'it came from the file /home/a/pw (--password-file)'],
+    [{ passwordFromEnv: false, passwordFile: '/home/a/pw', sources: { passwordFile: 'env' as const } }, 'it came from the file /home/a/pw (IMCTL_PASSWORD_FILE)'],
+    [{ passwordFromEnv: false, passwordFile: '/etc/pw', sources: { passwordFile: 'config' as const } }, 'it came from the file /etc/pw ("passwordFile" in the config file)'],
+    [{ passwordFromEnv: false, sources: {} }, undefined],
+  ])('%j', (settings, origin) => {
+    expect(passwordOrigin(settings)).toBe(origin);
   });
 });
