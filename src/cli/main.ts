@@ -8,7 +8,7 @@ import type { GlobalFlags } from '../config/settings.js';
 import type { Output, Streams } from '../ui/output.js';
 import { isPromptCancel } from '../ui/prompt-cancel.js';
 import type { Context, OpenDirectory } from './context.js';
-import { buildProgram } from './program.js';
+import { buildProgram, redactOptionValue } from './program.js';
 
 // Settings, output (chalk) and context load only once a command runs, so that `--version` and
 // `--help` cost little more than commander itself (start-up is measured by `npm run bench`).
@@ -65,13 +65,32 @@ export async function run(argv: string[], environment: RunEnvironment): Promise<
     await program.parseAsync(argv);
     return ExitCode.ok;
   } catch (error) {
-    if (error instanceof CommanderError) return commanderExit(error);
+    if (error instanceof CommanderError) {
+      const code = commanderExit(error);
+      // --json promises one document on stdout in every case, a usage error included.
+      if (code !== ExitCode.ok && jsonAsked(argv)) {
+        out ??= await loadOutput(streams, true, false);
+        out.printJson({ error: { reason: commanderReason(error), message: redactOptionValue(error.message.replace(/^error: /, '')), exitCode: code } });
+      }
+      return code;
+    }
     out ??= await loadOutput(streams, argv.includes('--json'), !argv.includes('--no-color') && !env.NO_COLOR);
     return report(error, out);
   } finally {
     process.off('SIGINT', onSigint);
     await context?.close();
   }
+}
+
+/** `--json` among the options (not after `--`, where it would be an argument). */
+function jsonAsked(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/** commander.unknownOption → "unknown-option", commander.invalidArgument → "invalid-argument". */
+function commanderReason(error: CommanderError): string {
+  return error.code.replace(/^commander\./, '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 /** Help and --version end here with code 0; parse errors were already printed by commander. */
@@ -86,7 +105,9 @@ function report(error: unknown, out: Output): number {
     return ExitCode.interrupted;
   }
   if (error instanceof ImctlError) {
-    if (error.message) out.error(error.message);
+    // audit's "findings remain" is a report's last line (exit 3), not an error.
+    if (error.message && error.reason === 'findings') out.info(error.message);
+    else if (error.message) out.error(error.message);
     // Partial and interrupted runs already printed their results; stdout holds one JSON document.
     const resultsPrinted = error.exitCode === ExitCode.partial || error.exitCode === ExitCode.interrupted;
     if (out.json && !resultsPrinted) out.printJson({ error: { reason: error.reason, message: error.message, exitCode: error.exitCode }, ...error.details });

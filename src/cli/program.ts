@@ -9,12 +9,17 @@ import type { Streams } from '../ui/output.js';
 import type { Context } from './context.js';
 import { DEFAULT_CAPACITY, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS, MAX_CAPACITY, MAX_CONCURRENCY, MAX_TIMEOUT_SECONDS } from '../core/limits.js';
 import { DEFAULT_ACTIVE_DAYS, MAX_ACTIVE_DAYS } from '../core/activity.js';
-import { collect, wholeNumber } from './options.js';
+import { collect, delimiter, wholeNumber } from './options.js';
 import { version } from './version.js';
 
 export interface ProgramHooks {
   streams: Streams;
   execute(flags: GlobalFlags, action: (context: Context) => Promise<void>): Promise<void>;
+}
+
+/** "unknown option '--foo=VALUE'": the value may be a secret typed in the wrong place; never echo it. */
+export function redactOptionValue(text: string): string {
+  return text.replace(/(option '-{1,2}[^'=\s]+)=[^']*'/g, "$1=…'");
 }
 
 function writeOptions(command: Command): Command {
@@ -36,8 +41,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
       // Help wraps to the terminal it is written to (80 columns when piped), not to process.stdout.
       getOutHelpWidth: () => (hooks.streams.stdout as { columns?: number }).columns ?? 80,
       getErrHelpWidth: () => (hooks.streams.stderr as { columns?: number }).columns ?? 80,
-      // "unknown option '--foo=VALUE'": the value may be a secret typed in the wrong place; never echo it.
-      writeErr: (text) => hooks.streams.stderr.write(text.replace(/(option '-{1,2}[^'=\s]+)=[^']*'/g, "$1=…'")),
+      writeErr: (text) => hooks.streams.stderr.write(redactOptionValue(text)),
     })
     .showHelpAfterError('(add --help for usage)')
     .option('--config <file>', 'config file (default ./imctl.json, then $XDG_CONFIG_HOME/imctl/config.json)')
@@ -58,7 +62,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--load <kind>', 'what counts against capacity: homed (every homed user, the default) or active (enabled, unexpired, logged on within --active-days)')
     .option('--active-days <n>', `the activity window for --load active (default ${DEFAULT_ACTIVE_DAYS}; lastLogonTimestamp lags 9–14 days)`, wholeNumber(1, MAX_ACTIVE_DAYS))
     .option('--concurrency <n>', `LDAP writes in flight at once (default ${DEFAULT_CONCURRENCY})`, wholeNumber(1, MAX_CONCURRENCY))
-    .option('--timeout <seconds>', `per-request timeout (default ${DEFAULT_TIMEOUT_SECONDS})`, wholeNumber(1, MAX_TIMEOUT_SECONDS))
+    .option('--timeout <seconds>', `per-request timeout (default ${DEFAULT_TIMEOUT_SECONDS}; connecting gives up after 10 s, or this if shorter)`, wholeNumber(1, MAX_TIMEOUT_SECONDS))
     .option('--json', 'machine-readable output on stdout')
     .option('--no-color', 'no colour [NO_COLOR]')
     .option('-v, --verbose', 'say which DC answered and where settings came from')
@@ -67,7 +71,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
       `
 Examples:
   imctl servers                                  home servers, load and headroom
-  imctl enable jdoe 'Doe, John' --server im-east  enable IM on two users
+  imctl enable sstar htag --server im-east       enable IM on two users (by sAMAccountName)
   imctl move jdoe --to im-west --dry-run          show what a move would write
   imctl import staff.csv --report out.csv         bulk provisioning from CSV
   imctl rebalance --apply                         bring every server under 7,500 users
@@ -116,7 +120,7 @@ Exit codes: 0 done, 1 could not run (connection/TLS/bind), 2 usage or validation
       .argument('<users...>', 'DN, user@domain, mail or sAMAccountName')
       .option('--server <name>', 'home server (default: the one with the most room, counting this batch)'),
   )
-    .addHelpText('after', '\nExamples:\n  imctl enable jdoe pobrien --server im-west --im-domain im.corp.example.com\n  imctl enable jdoe --dry-run --ldif -')
+    .addHelpText('after', '\nExamples:\n  imctl enable sstar htag --server im-west --im-domain im.corp.example.com\n  imctl enable jdoe --dry-run --ldif -')
     .action(async (users: string[], options, command: Command) =>
       hooks.execute(globals(command), async (context) => (await import('../commands/enable.js')).enableCommand(context, users, options)),
     );
@@ -148,15 +152,19 @@ Exit codes: 0 done, 1 could not run (connection/TLS/bind), 2 usage or validation
     program
       .command('import')
       .description('bulk provisioning from CSV: columns user, action (enable|disable|move), server, im_domain')
-      .argument('<file>', 'the CSV file (UTF-8, header row)')
-      .option('--skip-invalid', 'import the valid rows even if some are invalid (they are reported as failed)'),
+      .argument('<file>', 'the CSV file (UTF-8, header row); "-" reads standard input')
+      .option('--skip-invalid', 'import the valid rows even if some are invalid (they are reported as failed)')
+      .option('--delimiter <char>', 'the field separator, e.g. ";" (Excel in many European locales) or tab (default ",")', delimiter)
+      .option('--strict', 'refuse columns imctl does not know (by default they are read past, with a notice)'),
   )
     .addHelpText(
       'after',
       `
 CSV: a header row; columns (any case): user (required), action (enable|disable|move; default enable),
 server (required for move; for enable default: the home server with the most room), im_domain.
-The whole file is checked — every user and server resolved — before anything is written.
+Other columns (an HR export's) are read past, with a notice; --strict refuses them.
+The whole file is checked — every user and server resolved — before anything is written; checking
+stops at the first 1,000 problems.
 
 Examples:
   imctl import staff.csv --dry-run                  check the file and show the plan
@@ -179,7 +187,7 @@ Examples:
   )
     .addHelpText(
       'after',
-      '\nExamples:\n  imctl rebalance                         show the plan\n  imctl rebalance --apply --max-moves 500  carry out up to 500 moves\n  imctl rebalance --drain im-old --apply   empty im-old before decommissioning it\n  imctl rebalance --even --json            the full plan for even load\n  imctl rebalance --load active            count only active users (enabled, logged on within --active-days)',
+      '\nExamples:\n  imctl rebalance                           show the plan\n  imctl rebalance --apply --max-moves 500   carry out up to 500 moves\n  imctl rebalance --drain im-north --apply  empty im-north before decommissioning it\n  imctl rebalance --even --json             the full plan for even load\n  imctl rebalance --load active             count only active users (enabled, logged on within --active-days)',
     )
     .action(async (options, command: Command) =>
       hooks.execute(globals(command), async (context) => (await import('../commands/rebalance.js')).rebalanceCommand(context, options)),

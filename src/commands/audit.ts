@@ -34,6 +34,9 @@ export async function auditCommand(context: Context, options: AuditCommandOption
   if (!repairing && (options.dryRun || options.yes || options.ldif !== undefined)) {
     throw new UsageError('--dry-run, --yes and --ldif apply to repairs: add --fix, --normalize-case or --disable-idle.', 'write-flags-without-fix');
   }
+  if (options.ldif === '-' && out.json) {
+    throw new UsageError('--ldif - and --json would both print on stdout: keep one, and send the other to a file (e.g. --ldif repairs.ldif).', 'two-stdout-outputs');
+  }
   if (options.report) checkFindingReportPath(options.report);
 
   const idleDays = typeof options.disableIdle === 'string' ? wholeDays(options.disableIdle) : undefined;
@@ -62,7 +65,8 @@ export async function auditCommand(context: Context, options: AuditCommandOption
   const remaining = findingsRemaining(report, written, repairs);
   if (remaining.length > 0) {
     const repaired = report.problems - remaining.length;
-    throw new FindingsRemain(`${remaining.length} finding(s) remain${repaired > 0 ? ` after ${repaired} repaired` : ''}.${repairing ? '' : ' "imctl audit --fix" repairs what is certain; see --help.'}`);
+    const n = (value: number) => value.toLocaleString('en-US');
+    throw new FindingsRemain(`${n(remaining.length)} finding(s) remain${repaired > 0 ? ` after ${n(repaired)} repaired` : ''}.${repairing ? '' : ' "imctl audit --fix" repairs what is certain; see --help.'}`);
   }
 }
 

@@ -1,5 +1,5 @@
 /** `imctl enable USER…`: write the four IM attributes; with no --server, the home server with the most room. */
-import { planProvisioning, requireImDomain } from '../services/provisioning.js';
+import { planProvisioning, refuseBatch, requireImDomain } from '../services/provisioning.js';
 import type { Context } from './context.js';
 import { checkWriteFlags, runWrite, type WriteFlags } from './write-command.js';
 
@@ -8,11 +8,12 @@ export interface EnableOptions extends WriteFlags {
 }
 
 export async function enableCommand(context: Context, names: string[], options: EnableOptions): Promise<void> {
-  checkWriteFlags(options);
+  checkWriteFlags(options, context.settings.json);
   const imDomain = requireImDomain(context.settings);
   const directory = await context.directory();
   const requests = names.map((user) => ({ user, action: 'enable' as const, server: options.server, imDomain }));
-  const { targets, notices } = await planProvisioning(directory, context.settings, requests, { serverProblemIsUsageError: true });
+  const { targets, notices, rejected } = await planProvisioning(directory, context.settings, requests, { serverProblemIsUsageError: true, allOrNothing: true });
+  if (rejected.length > 0) throw refuseBatch(rejected, requests.length);
   for (const notice of notices) context.out.warn(notice);
   await runWrite(context, directory, targets, { ...options, command: 'enable' });
 }

@@ -1,5 +1,5 @@
 /** `imctl move USER… --to SERVER`: re-home users; only the home and the private URL change. */
-import { planProvisioning } from '../services/provisioning.js';
+import { planProvisioning, refuseBatch } from '../services/provisioning.js';
 import type { Context } from './context.js';
 import { checkWriteFlags, runWrite, type WriteFlags } from './write-command.js';
 
@@ -8,9 +8,11 @@ export interface MoveOptions extends WriteFlags {
 }
 
 export async function moveCommand(context: Context, names: string[], options: MoveOptions): Promise<void> {
-  checkWriteFlags(options);
+  checkWriteFlags(options, context.settings.json);
   const directory = await context.directory();
   const requests = names.map((user) => ({ user, action: 'move' as const, server: options.to }));
-  const { targets } = await planProvisioning(directory, context.settings, requests, { serverProblemIsUsageError: true });
+  const { targets, rejected, notices } = await planProvisioning(directory, context.settings, requests, { serverProblemIsUsageError: true, allOrNothing: true });
+  if (rejected.length > 0) throw refuseBatch(rejected, requests.length);
+  for (const notice of notices) context.out.warn(notice);
   await runWrite(context, directory, targets, { ...options, command: 'move' });
 }

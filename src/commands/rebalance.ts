@@ -16,7 +16,7 @@ export interface RebalanceOptions extends WriteFlags {
 }
 
 export async function rebalanceCommand(context: Context, options: RebalanceOptions): Promise<void> {
-  checkWriteFlags(options);
+  checkWriteFlags(options, context.settings.json);
   const { out } = context;
   const directory = await context.directory();
   const { plan, names, targets, activity } = await planRebalanceRun(directory, context.settings, options);

@@ -41,7 +41,7 @@ export async function resolveCommand(context: Context, input: string, options: R
     out.print(c.yellow(`The domain publishes "." for ${resolution.srvName}: it declares that it offers no RVP service.`));
   }
   if (check) {
-    if (check.user) out.print(`Directory: ${check.user.sAMAccountName} is IM-enabled, homed on ${check.user.homeServer ?? 'a missing server'} (${check.user.role}).`);
+    if (check.account) out.print(`Directory: ${check.account.sAMAccountName} is IM-enabled, homed on ${check.account.homeServer ?? 'a missing server'} (${check.account.homeServerRole}).`);
     for (const t of check.targets) out.print(`SRV target ${t.host}: ${t.server ? `${t.server} (${t.role})` : c.yellow('not an IM server in this directory')}`);
     for (const p of check.problems) out.print(c.yellow(`! ${p}`));
     if (check.problems.length === 0) out.print(c.green('The directory and DNS agree.'));

@@ -16,7 +16,6 @@ export function renderUserState(out: Output, data: UserState): void {
   }
   const c = out.color;
   const line = (label: string, value: string) => out.print(`${c.bold(label.padEnd(18))} ${value}`);
-  const home = data.homeServer;
   line('User', `${data.displayName ?? data.sAMAccountName} (${data.sAMAccountName})`);
   line('DN', data.dn);
   line('Account', data.accountDisabled ? c.yellow('disabled') : 'enabled');
@@ -25,13 +24,13 @@ export function renderUserState(out: Output, data: UserState): void {
     line('IM address', data.imAddress ?? c.yellow('(none)'));
     line('Public URL', data.metaPhysicalUrl ?? c.yellow('(none)'));
     line('Home server URL', data.physicalUrl ?? c.yellow('(none)'));
-    line('Home server', home ? `${home.name} (${home.host})${home.role === 'home' ? '' : c.yellow(' — a router')}` : c.yellow(`missing: ${data.homeServerDn}`));
+    line('Home server', data.homeServer ? `${data.homeServer} (${data.homeServerHost})${data.homeServerRole === 'home' ? '' : c.yellow(' — a router')}` : c.yellow(`missing: ${data.homeServerDn}`));
   }
   for (const problem of data.problems) out.print(c.yellow(`! ${problem}`));
   if (data.drift.length > 0) {
     out.print(c.yellow('Drift from what imctl would write:'));
     for (const d of data.drift) out.print(`  ${d.attribute}: stored ${d.stored ?? '(none)'}, expected ${d.expected ?? '(none)'}`);
-  } else if (data.imEnabled && home) {
+  } else if (data.imEnabled && data.homeServer) {
     out.print(c.dim(`No drift: the stored values are what imctl would write (${IM_ATTRIBUTES.length} attributes checked).`));
   }
   // Equivalent values in another case are not drift, but worth knowing.

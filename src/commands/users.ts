@@ -26,7 +26,7 @@ export async function usersCommand(context: Context, options: UsersOptions): Pro
         r.sAMAccountName,
         r.displayName ?? '',
         r.imAddress ?? c.yellow('(none)'),
-        r.orphaned === 'router' ? c.yellow(`${r.server} (router!)`) : r.orphaned ? c.yellow('(missing server)') : r.server!,
+        r.orphaned === 'router' ? c.yellow(`${r.homeServer} (router!)`) : r.orphaned ? c.yellow('(missing server)') : r.homeServer!,
       ]),
     ),
   );

@@ -4,6 +4,7 @@
  * terminal, the LDIF destination, and the result sink that renders outcomes.
  */
 import type { WriteStream } from 'node:fs';
+import { UsageError } from '../core/errors.js';
 import type { DirectoryPort } from '../services/directory-port.js';
 import { checkReportPath, openLdifFile } from '../services/output-files.js';
 import { executeTargets, type LdifSink, type RunResult, type Target } from '../services/write-run.js';
@@ -19,8 +20,15 @@ export interface WriteFlags {
   report?: string;
 }
 
-/** A bad --report path is a usage error before the directory is asked anything. */
-export function checkWriteFlags(flags: WriteFlags): void {
+/**
+ * A bad --report path is a usage error before the directory is asked anything, and so are two
+ * outputs for one stdout (`--ldif - --json`): a script reading either would get both mixed.
+ */
+export function checkWriteFlags(flags: WriteFlags, json = false): void {
+  const onStdout = [flags.ldif === '-' ? '--ldif -' : undefined, flags.report === '-' ? '--report -' : undefined, json ? '--json' : undefined].filter((f) => f !== undefined);
+  if (onStdout.length > 1) {
+    throw new UsageError(`${onStdout.join(' and ')} would ${onStdout.length > 2 ? 'all' : 'both'} print on stdout: keep one, and send the other to a file (e.g. --ldif changes.ldif).`, 'two-stdout-outputs');
+  }
   if (flags.report) checkReportPath(flags.report);
 }
 
@@ -31,6 +39,7 @@ export async function runWrite(
   flags: WriteFlags & { command: string; jsonExtra?: Record<string, unknown> },
 ): Promise<RunResult> {
   const { out } = context;
+  checkWriteFlags(flags, out.json);
   const sink = openResultSink(out, { command: flags.command, report: flags.report, ldifOnStdout: flags.ldif === '-', jsonExtra: flags.jsonExtra });
   return executeTargets(context, directory, targets, {
     command: flags.command,

@@ -63,6 +63,11 @@ export interface Settings {
   configFiles: { path: string; trust: ConfigTrust }[];
   /** What the admin must be told before anything connects (ignored config keys, unsafe files). */
   warnings: string[];
+  /**
+   * How the endpoint was chosen when both a URL and a domain were set: the one from the higher
+   * source wins (a --domain flag beats a config file's url), at the same level the URL does.
+   */
+  endpointChoice?: string | undefined;
   /** Where each setting came from (`password` is where the password will be read from). */
   sources: Partial<Record<keyof Settings | 'password', Source>>;
 }
@@ -273,6 +278,9 @@ export function validateUrl(url: string): void {
   if (parsed.protocol !== 'ldap:' && parsed.protocol !== 'ldaps:') {
     throw new UsageError(`"${credentials ? `${parsed.protocol}//${parsed.host}` : url}" is not an LDAP URL; use ldaps://host[:port] or ldap://host[:port].`, 'url');
   }
+  if (parsed.hostname === '' || parsed.hostname === '[]') {
+    throw new UsageError(`"${url}" names no host; use ${parsed.protocol}//dc1.corp.example.com (an empty variable in a script?).`, 'url');
+  }
   if (credentials) {
     throw new UsageError(`The URL for ${parsed.hostname} carries a user name or password: give the account with --bind-dn and the password with --password-file or IMCTL_PASSWORD_FILE, and the URL as ${parsed.protocol}//${parsed.host}.`, 'url');
   }
@@ -412,8 +420,24 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
   };
   const nonEmpty = (v: string | undefined) => (v && v.length > 0 ? v : undefined);
 
-  const urls = pick('urls', flags.url ? splitUrls(flags.url) : undefined, nonEmpty(env.IMCTL_URL) ? splitUrls(env.IMCTL_URL!) : undefined, file.url ? splitUrls(file.url) : undefined, [] as string[]);
+  // A flag given empty (`--url "$DC"` with DC unset) is a mistake, not "use the config file".
+  refuseEmptyFlags(flags);
+  let urls = pick('urls', flags.url ? splitUrls(flags.url) : undefined, nonEmpty(env.IMCTL_URL) ? splitUrls(env.IMCTL_URL!) : undefined, file.url ? splitUrls(file.url) : undefined, [] as string[]);
   urls.forEach(validateUrl);
+  const domain = pick('domain', flags.domain, nonEmpty(env.IMCTL_DOMAIN), file.domain, undefined);
+  // The endpoint is one choice: a URL and a domain from different levels are settled by the level.
+  let endpointChoice: string | undefined;
+  if (domain !== undefined && urls.length > 0) {
+    const urlSource = sources.urls!;
+    const domainSource = sources.domain!;
+    if (SOURCE_RANK[domainSource] > SOURCE_RANK[urlSource]) {
+      endpointChoice = `DCs found by DNS for ${domain}: the domain (${sourceLabel(domainSource)}) outranks the url (${sourceLabel(urlSource)}), which is not used`;
+      urls = [];
+      sources.urls = domainSource;
+    } else {
+      endpointChoice = `the url (${sourceLabel(urlSource)}) is used; the domain ${domain} (${sourceLabel(domainSource)}) is not used to find DCs`;
+    }
+  }
 
   // The password source, flags first like every other setting: a --password-file given on the
   // command line wins over IMCTL_PASSWORD left in the environment.
@@ -428,6 +452,7 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
   for (const [name, server] of Object.entries(file.servers ?? {})) {
     if (server.capacity !== undefined) serverCapacity[name.toLowerCase()] = positiveInt(`"servers.${name.length > 64 ? `${name.slice(0, 64)}…` : name}.capacity" in the config file`, server.capacity, MAX_CAPACITY)!;
   }
+  if (Object.keys(serverCapacity).length > 0) sources.serverCapacity = 'config';
   // Kerberos by default only when no bind account is configured and a ticket cache exists.
   const bindDn = pick('bindDn', flags.bindDn, nonEmpty(env.IMCTL_BIND_DN), file.bindDn, undefined);
   const auth = pick('auth', authMode('--auth', flags.auth), authMode('IMCTL_AUTH', nonEmpty(env.IMCTL_AUTH)), authMode('"auth" in the config file', file.auth), !bindDn && ticketCacheExists(env) ? 'kerberos' : 'simple');
@@ -440,7 +465,7 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
     urls,
     auth,
     saslLayer,
-    domain: pick('domain', flags.domain, nonEmpty(env.IMCTL_DOMAIN), file.domain, undefined),
+    domain,
     dnsServer: pick('dnsServer', flags.dnsServer, nonEmpty(env.IMCTL_DNS_SERVER), file.dnsServer, undefined),
     bindDn,
     passwordFile,
@@ -463,8 +488,34 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
     configFile,
     configFiles: files,
     warnings,
+    endpointChoice,
     sources,
   };
+}
+
+const SOURCE_RANK: Record<Source, number> = { flag: 3, env: 2, config: 1, default: 0 };
+
+/** Flags that take a value, by the name an admin typed: an empty value there is an error. */
+const VALUE_FLAGS: [keyof GlobalFlags, string][] = [
+  ['config', '--config'],
+  ['url', '--url'],
+  ['auth', '--auth'],
+  ['domain', '--domain'],
+  ['dnsServer', '--dns-server'],
+  ['bindDn', '--bind-dn'],
+  ['passwordFile', '--password-file'],
+  ['caFile', '--ca-file'],
+  ['baseDn', '--base-dn'],
+  ['imDomain', '--im-domain'],
+];
+
+function refuseEmptyFlags(flags: GlobalFlags): void {
+  for (const [key, flag] of VALUE_FLAGS) {
+    const value = flags[key];
+    if (typeof value === 'string' && value.trim() === '') {
+      throw new UsageError(`${flag} was given an empty value (an unset shell variable?): give a value or leave the flag out.`, 'usage');
+    }
+  }
 }
 
 /** Capacity of one server: per-server config by name, else the global capacity. */
@@ -478,6 +529,31 @@ export function capacityFor(settings: Pick<Settings, 'capacity' | 'serverCapacit
   return settings.capacity;
 }
 
+/**
+ * With --domain (no URL), DCs are reached over ldap://: StartTLS when asked for; otherwise
+ * Kerberos with no CA seals with the SASL layer instead (no certificate needed), and anything
+ * else uses StartTLS unless cleartext is allowed.
+ */
+export function domainStartTls(settings: Pick<Settings, 'startTls' | 'allowCleartext' | 'auth' | 'caFile' | 'insecureTls'>): boolean {
+  const sealed = settings.auth === 'kerberos' && !settings.caFile && !settings.insecureTls;
+  return settings.startTls || (!settings.allowCleartext && !sealed);
+}
+
+/**
+ * The config file's per-server capacities must name servers that exist: a typo ("im-eats") would
+ * otherwise leave that server at the global capacity without a word.
+ */
+export function checkServerCapacities(settings: Pick<Settings, 'serverCapacity' | 'configFile'>, servers: readonly { name: string; cn: string; host: string }[]): void {
+  const known = new Set(servers.flatMap((s) => [s.name, s.cn, s.host].filter(Boolean).map((n) => n.toLowerCase())));
+  const unknown = Object.keys(settings.serverCapacity).filter((name) => !known.has(name));
+  if (unknown.length === 0) return;
+  const names = unknown.map((n) => JSON.stringify(n.length > 64 ? `${n.slice(0, 64)}…` : n)).join(', ');
+  throw new UsageError(
+    `The config file ${settings.configFile ?? ''} sets a capacity for ${unknown.length === 1 ? 'a server that does not exist' : 'servers that do not exist'}: ${names} (the servers are ${servers.map((s) => s.name).join(', ')}). Correct the name in "servers".`,
+    'config',
+  );
+}
+
 /** The settings that say where imctl connects and how, each with where it came from — for `-v`. Never a secret. */
 export function describeSettings(settings: Settings): string[] {
   const shown: [string, keyof Settings | 'password', unknown][] = [
@@ -489,12 +565,18 @@ export function describeSettings(settings: Settings): string[] {
     ['sasl layer', 'saslLayer', settings.auth === 'kerberos' ? settings.saslLayer : undefined],
     ['bind as', 'bindDn', settings.auth === 'kerberos' ? undefined : settings.bindDn],
     ['password from', 'password', settings.auth === 'kerberos' ? undefined : settings.passwordFromEnv ? 'IMCTL_PASSWORD' : settings.passwordFile ? `file ${settings.passwordFile}` : 'a prompt on the terminal'],
-    ['starttls', 'startTls', settings.startTls],
+    ['endpoint', 'urls', settings.endpointChoice],
+    ['starttls', 'startTls', settings.urls.length === 0 && settings.domain ? `${domainStartTls(settings)} (DCs found by DNS for --domain are reached over ldap://${domainStartTls(settings) ? ' with StartTLS' : ''})` : settings.startTls],
     ['ca file', 'caFile', settings.caFile ?? '(system trust store)'],
     ['base dn', 'baseDn', settings.baseDn ?? "(the domain's defaultNamingContext)"],
     ['im domain', 'imDomain', settings.imDomain],
     ['capacity', 'capacity', settings.capacity],
     ['load', 'load', settings.load === 'active' ? `active (${settings.activeDays} days)` : settings.load],
+    ...Object.entries(settings.serverCapacity).map(([name, capacity]): [string, keyof Settings, unknown] => [
+      `capacity of ${name}`,
+      'serverCapacity',
+      settings.sources.capacity === 'flag' ? `${capacity}, overridden by --capacity ${settings.capacity}` : capacity,
+    ]),
     ['concurrency', 'concurrency', settings.concurrency],
     ['timeout', 'timeoutMs', `${settings.timeoutMs / 1000} s`],
   ];

@@ -77,6 +77,8 @@ export interface ColumnMap {
   readonly unnamed: readonly number[];
   /** A display name per field index, used in messages ("server", "column 5"). */
   readonly names: readonly string[];
+  /** Columns imctl does not know (an HR export's extra columns): read past, never checked. */
+  readonly ignored?: readonly { index: number; name: string; hint?: string }[];
 }
 
 export function isRowProblem(value: ImportRow | RowProblem): value is RowProblem {
@@ -188,6 +190,7 @@ function suggestColumn(name: string): ImportColumn | undefined {
 export function parseHeader(
   fields: string[],
   line = 1,
+  options: { strict?: boolean; delimiter?: string } = {},
 ): { columns: ColumnMap } | { problem: RowProblem } {
   const fail = (reason: string): { problem: RowProblem } => ({
     problem: { line, reason: `header: ${reason}; no rows were checked`, fatal: true },
@@ -199,17 +202,17 @@ export function parseHeader(
       [';', '";"'],
       ['\t', 'tabs'],
     ] as const) {
-      if (first.includes(sep)) {
+      if (first.includes(sep) && sep !== options.delimiter) {
         return fail(
-          `the header is a single column ${show(first)}; the file looks separated by ${label}, ` +
-            `but imctl reads comma-separated values (in Excel: save as "CSV UTF-8 (Comma delimited)")`,
+          `the header is a single column ${show(first)}; the file looks separated by ${label}: ` +
+            `add --delimiter ${sep === ';' ? "';'" : 'tab'} (or save it as "CSV UTF-8 (Comma delimited)")`,
         );
       }
     }
   }
 
   const issues: string[] = [];
-  const unknown: string[] = [];
+  const unknown: { index: number; name: string; hint?: string }[] = [];
   const positions = new Map<ImportColumn, number[]>();
   const unnamed: number[] = [];
   const names: string[] = [];
@@ -235,7 +238,8 @@ export function parseHeader(
       names[i] = col;
       positions.set(col, [...(positions.get(col) ?? []), i]);
     } else {
-      unknown.push(raw.trim());
+      const hint = suggestColumn(name);
+      unknown.push({ index: i, name: raw.trim(), ...(hint ? { hint } : {}) });
     }
   });
 
@@ -253,11 +257,17 @@ export function parseHeader(
       );
     }
   }
-  for (const name of unknown) {
-    const hint = suggestColumn(name.toLowerCase());
-    issues.push(`unknown column ${show(name)}${hint ? ` (did you mean "${hint}"?)` : ''}`);
+  // Extra columns are read past (the import says which); --strict refuses them.
+  if (options.strict) {
+    for (const { name } of unknown) {
+      const hint = suggestColumn(name.toLowerCase());
+      issues.push(`unknown column ${show(name)}${hint ? ` (did you mean "${hint}"?)` : ''} (--strict)`);
+    }
   }
-  if (!positions.has('user')) issues.push('there is no user column');
+  if (!positions.has('user')) {
+    const meant = unknown.find((u) => u.hint === 'user');
+    issues.push(`there is no user column${meant ? ` (is ${show(meant.name)} meant to be "user"?)` : ''}`);
+  }
   if (issues.length > 0) {
     return fail(`${issues.join('; ')}; ${COLUMN_HELP}`);
   }
@@ -270,6 +280,7 @@ export function parseHeader(
     user,
     unnamed,
     names,
+    ...(unknown.length > 0 && !options.strict ? { ignored: unknown } : {}),
     ...(at('action') !== undefined ? { action: at('action') } : {}),
     ...(at('server') !== undefined ? { server: at('server') } : {}),
     ...(at('im_domain') !== undefined ? { imDomain: at('im_domain') } : {}),
@@ -310,7 +321,9 @@ export function validateRecord(
   }
 
   const reasons: string[] = [];
+  const ignored = new Set(columns.ignored?.map((c) => c.index));
   const clean: (string | undefined)[] = fields.map((raw, i) => {
+    if (ignored.has(i)) return '';
     const issue = fieldIssue(columns.names[i] ?? `column ${i + 1}`, raw);
     if (issue) {
       reasons.push(issue);

@@ -2,6 +2,7 @@
  * The directory adapter's connection: endpoints, TLS, bind, RootDSE, failover and a serialised
  * reconnect-and-rebind. The only module family that talks to ldapts.
  */
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { connect as netConnect, isIP } from 'node:net';
@@ -59,6 +60,9 @@ export interface ConnectOptions {
   /** Told when a lost DC makes the run continue on another endpoint (the admin must know). */
   warn?: (message: string) => void;
 }
+
+/** Connecting to one DC gives up after this (or --timeout, if shorter): failover stays quick. Documented in README (--timeout). */
+export const CONNECT_TIMEOUT_MS = 10_000;
 
 /** Attempts after the first; with the back-off below a DC has about 9 s to come back. */
 export const RETRIES = 8;
@@ -289,11 +293,17 @@ export class Directory {
     const options: ConnectionOptions = { minVersion: 'TLSv1.2', rejectUnauthorized: !settings.insecureTls };
     if (!isIP(endpoint.host)) options.servername = endpoint.host;
     if (settings.caFile) {
+      let ca: Buffer;
       try {
-        options.ca = [readFileSync(settings.caFile)];
+        ca = readFileSync(settings.caFile);
       } catch (error) {
         throw new UsageError(`Cannot read the CA file ${settings.caFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, 'ca-file');
       }
+      // A file with no certificate would be accepted here and fail later as "not signed by a CA imctl trusts".
+      if (!holdsCertificate(ca)) {
+        throw new UsageError(`The CA file ${settings.caFile} holds no certificate: give a PEM file with a "-----BEGIN CERTIFICATE-----" block (or a DER certificate), the CA that issued the DC's certificate.`, 'ca-file');
+      }
+      options.ca = [ca];
     }
     return options;
   }
@@ -320,7 +330,7 @@ export class Directory {
     const client = new Client({
       url: endpoint.url,
       timeout: settings.timeoutMs,
-      connectTimeout: Math.min(settings.timeoutMs, 10_000),
+      connectTimeout: Math.min(settings.timeoutMs, CONNECT_TIMEOUT_MS),
       ...(secure ? { tlsOptions } : {}),
       // Pipelined requests are small: without TCP_NODELAY, Nagle holds each one back until the
       // previous reply's ACK arrives.
@@ -346,8 +356,24 @@ export class Directory {
       }
       const bindDn = settings.bindDn;
       if (!bindDn) throw new UsageError('No bind account: give --bind-dn (a DN, user@domain or DOMAIN\\user), IMCTL_BIND_DN or "bindDn" in the config file.', 'no-bind-dn');
-      if (this.passwordValue === undefined) this.passwordValue = await this.options.password();
-      await client.bind(bindDn, this.passwordValue);
+      for (let attempt = 1; ; attempt++) {
+        if (this.passwordValue === undefined) this.passwordValue = await this.options.password();
+        try {
+          await client.bind(bindDn, this.passwordValue);
+          break;
+        } catch (error) {
+          const translated = translateError(error, { server: endpoint.host, doing: 'connecting' });
+          if (translated.reason !== 'bad-password') throw error;
+          const origin = passwordOrigin(settings);
+          // Typed at the prompt: a typo, so ask again (three tries, as a logon screen gives; AD lockout thresholds are higher).
+          if (origin === undefined && attempt < PROMPT_TRIES) {
+            this.options.warn?.(`The password for ${bindDn} is wrong; try again (${PROMPT_TRIES - attempt} ${PROMPT_TRIES - attempt === 1 ? 'try' : 'tries'} left).`);
+            this.passwordValue = undefined;
+            continue;
+          }
+          throw new DirectoryError(`The password for the bind account is wrong: ${origin ?? `typed at the prompt (${PROMPT_TRIES} tries)`}. Check it, or whether the account ${bindDn} is the right one.`, 'bad-password', 49);
+        }
+      }
       this.boundAs = bindDn;
       this.options.log?.(`protection: ${secure || endpoint.startTls ? describeTls(tlsSocket) : 'none (--allow-cleartext: the messages travel in clear)'}`);
       if (!this.rootDseValue) this.rootDseValue = await readRootDse(client);
@@ -365,6 +391,31 @@ function describeTls(socket: ReturnType<typeof tlsConnect> | undefined): string 
   const protocol = socket?.getProtocol();
   const cipher = socket?.getCipher()?.name;
   return protocol ? `TLS (${protocol}${cipher ? `, ${cipher}` : ''})` : 'TLS';
+}
+
+/** Tries at the password prompt before a wrong password ends the run. */
+export const PROMPT_TRIES = 3;
+
+/** Where a wrong password came from, in the admin's terms; undefined for the prompt. */
+export function passwordOrigin(settings: Pick<Settings, 'passwordFromEnv' | 'passwordFile' | 'sources'>): string | undefined {
+  if (settings.passwordFromEnv) return 'it came from IMCTL_PASSWORD in the environment';
+  if (!settings.passwordFile) return undefined;
+  const how = settings.sources.passwordFile === 'flag' ? '--password-file' : settings.sources.passwordFile === 'env' ? 'IMCTL_PASSWORD_FILE' : '"passwordFile" in the config file';
+  return `it came from the file ${settings.passwordFile} (${how})`;
+}
+
+/** A PEM file with at least one valid certificate block, or one DER certificate. */
+export function holdsCertificate(data: Buffer): boolean {
+  const pem = data.toString('latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g);
+  for (const block of pem ?? [data]) {
+    try {
+      new X509Certificate(block);
+      return true;
+    } catch {
+      // not this one
+    }
+  }
+  return false;
 }
 
 async function readRootDse(client: Client): Promise<RootDse> {

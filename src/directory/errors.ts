@@ -81,6 +81,10 @@ export function translateError(error: unknown, context: ErrorContext = {}): Dire
   if (code === 'ECONNREFUSED') {
     return new DirectoryError(`${server} refused the connection: check the URL and port, and that the DC is running.`, 'connection-refused', undefined, true);
   }
+  // No route (or no answer to a connect): the DC is not reachable, which is not a lost connection.
+  if (code === 'ENETUNREACH' || code === 'EHOSTUNREACH' || (code === 'ETIMEDOUT' && /^connect /.test(err?.message ?? ''))) {
+    return new DirectoryError(`${server} is not reachable from this host (${code === 'ETIMEDOUT' ? 'no answer before the connect timeout' : 'no network route to it'}): check the URL, the VPN or firewall, or use another DC.`, 'unreachable', undefined, true);
+  }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return new DirectoryError(`The name of ${server} does not resolve: check the URL or --domain.`, 'host-not-found', undefined, true);
   }

@@ -63,6 +63,25 @@ export class LdapDirectory implements DirectoryPort {
   }
 }
 
+/**
+ * A --base-dn that is not a DN, or names no entry, is said in imctl's words before any search:
+ * the DC's own (Samba's "acl_read … acl_read.c:967", "invalid basedn '(null)'") help nobody.
+ */
+async function checkBaseDn(connection: Directory, baseDn: string): Promise<void> {
+  let entry: unknown;
+  try {
+    entry = await connection.readEntry(baseDn, { attributes: ['1.1'] });
+  } catch (error) {
+    if ((error as { resultCode?: number }).resultCode === 34 || /invalid ?dn|invalid basedn/i.test((error as Error).message)) {
+      throw new UsageError(`The base DN ${JSON.stringify(baseDn)} is not a DN: give one such as OU=Staff,${connection.rootDse.defaultNamingContext} (--base-dn, IMCTL_BASE_DN or "baseDn").`, 'bad-base-dn');
+    }
+    throw error;
+  }
+  if (entry === undefined) {
+    throw new UsageError(`The base DN ${JSON.stringify(baseDn)} does not exist on ${connection.endpoint.host}: check --base-dn (the domain is ${connection.rootDse.defaultNamingContext}).`, 'no-base-dn');
+  }
+}
+
 /** Find the DCs (--url, else DNS SRV for --domain), connect to the first that answers, bind and read the RootDSE. */
 export async function openLdapDirectory(settings: Settings, options: OpenOptions): Promise<LdapDirectory> {
   let endpoints = endpointsFromUrls(settings.urls, settings.startTls);
@@ -74,6 +93,10 @@ export async function openLdapDirectory(settings: Settings, options: OpenOptions
     throw new UsageError('No domain controller to talk to: give --url (or IMCTL_URL, or "url" in the config file), or --domain to find DCs by DNS.', 'no-url');
   }
   const connection = await Directory.open({ settings, endpoints, password: options.password, log: options.log, warn: options.warn });
+  if (settings.baseDn) await checkBaseDn(connection, settings.baseDn).catch(async (error: unknown) => {
+    await connection.close();
+    throw error;
+  });
   options.log(`using ${connection.label}; base ${connection.baseDn}`);
   return new LdapDirectory(connection);
 }

@@ -7,7 +7,7 @@
  */
 import { UsageError } from '../core/errors.js';
 import { dnsNameProblem } from '../core/im-model.js';
-import type { Settings } from '../config/settings.js';
+import { domainStartTls, type Settings } from '../config/settings.js';
 import { createResolver, locateServices } from '../dns/resolver.js';
 import type { Endpoint } from './connection.js';
 
@@ -20,8 +20,7 @@ export async function locateDomainControllers(domain: string, settings: Settings
   if (targets === null || targets.length === 0) {
     throw new UsageError(`DNS (${resolver.server}) has no domain controllers for ${domain} (no SRV record ${name}): check --domain and --dns-server, or give --url.`, 'no-dc-record');
   }
-  const sealed = settings.auth === 'kerberos' && !settings.caFile && !settings.insecureTls;
-  const startTls = settings.startTls || (!settings.allowCleartext && !sealed);
+  const startTls = domainStartTls(settings);
   const endpoints: Endpoint[] = targets.map((t) => {
     const address = t.addresses?.[0];
     const hostPart = address ? (address.includes(':') ? `[${address}]` : address) : t.host;

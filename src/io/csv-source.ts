@@ -77,6 +77,8 @@ export interface ImportStats {
   records: number;
   rows: number;
   problems: number;
+  /** Header columns imctl does not know, read past (not with --strict). */
+  ignoredColumns?: { name: string; hint?: string }[];
 }
 
 export interface ImportReadOptions {
@@ -84,6 +86,19 @@ export interface ImportReadOptions {
   maxRecordBytes?: number;
   /** Filled in as the file is read. */
   stats?: ImportStats;
+  /** The field separator (default ","): ";" for the CSV of a European Excel, "\t" for tab-separated. */
+  delimiter?: string;
+  /** Refuse columns imctl does not know instead of reading past them. */
+  strict?: boolean;
+  /** Read this stream (`import -`: standard input) instead of opening `path`, which then only names it. */
+  input?: NodeJS.ReadableStream;
+}
+
+/** The little of a FileHandle that reading needs, so a stream can stand in for a file. */
+type Source = Pick<FileHandle, 'createReadStream' | 'close'>;
+
+function streamSource(input: NodeJS.ReadableStream): Source {
+  return { createReadStream: () => input, close: async () => undefined } as unknown as Source;
 }
 
 // ---------------------------------------------------------------------------
@@ -245,6 +260,24 @@ function describeCsvError(err: CsvError, line: number, maxRecordBytes: number): 
   return { line, reason: `${reason}; the rest of the file was not checked`, fatal: true };
 }
 
+/**
+ * An executable, an image, an archive: many control bytes in the first 8 KiB. (A stray NUL in a
+ * row is that row's problem; UTF-16 without a BOM — NUL in every other byte — is named per row.)
+ */
+function looksBinary(chunk: Buffer): boolean {
+  const sample = chunk.subarray(0, 8192);
+  let controls = 0;
+  const nul = [0, 0];
+  for (let i = 0; i < sample.length; i++) {
+    const b = sample[i]!;
+    if (b === 0) nul[i % 2]!++;
+    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) || b === 0x7f) controls++;
+  }
+  const half = sample.length / 2;
+  const utf16 = (nul[0]! > half * 0.6 && nul[1]! < half * 0.1) || (nul[1]! > half * 0.6 && nul[0]! < half * 0.1);
+  return !utf16 && controls > Math.max(8, sample.length * 0.1);
+}
+
 /** Recognise files that are clearly not UTF-8 CSV from their first bytes. */
 function sniff(chunk: Buffer, path: string): ImportFileError | undefined {
   const b0 = chunk[0];
@@ -264,6 +297,9 @@ function sniff(chunk: Buffer, path: string): ImportFileError | undefined {
       `${path} is a spreadsheet workbook, not CSV; save it as "CSV UTF-8 (Comma delimited)" and import that file.`,
     );
   }
+  if (looksBinary(chunk)) {
+    return new ImportFileError('not-csv', path, `${path} is not a text file (it holds binary data); imctl imports CSV text, UTF-8, one row per user.`);
+  }
   return undefined;
 }
 
@@ -275,7 +311,7 @@ function sniff(chunk: Buffer, path: string): ImportFileError | undefined {
  * the bytes before that line are passed on and the parser is ended.
  */
 async function feed(
-  fh: FileHandle,
+  fh: Source,
   parser: TolerantParser,
   path: string,
   maxLineBytes: number,
@@ -353,7 +389,7 @@ export async function* importRecords(
 ): AsyncGenerator<ImportRow | RowProblem, void, undefined> {
   const maxRecordBytes = options.maxRecordBytes ?? MAX_RECORD_BYTES;
   const stats: ImportStats = options.stats ?? { bytesRead: 0, records: 0, rows: 0, problems: 0 };
-  const fh = await openImportFile(path);
+  const fh: Source = options.input ? streamSource(options.input) : await openImportFile(path);
 
   const parser = new TolerantParser({
     bom: true,
@@ -363,6 +399,7 @@ export async function* importRecords(
     relax_quotes: false,
     skip_empty_lines: true,
     max_record_size: maxRecordBytes,
+    ...(options.delimiter ? { delimiter: options.delimiter } : {}),
   });
   const abort = new AbortController();
   const fed: FeedState = { bytes: 0 };
@@ -389,13 +426,14 @@ export async function* importRecords(
         if (fed.overlongLine !== undefined && line >= fed.overlongLine) continue;
         if (isBlankRecord(record)) continue;
         if (columns === undefined) {
-          const header = parseHeader(record, line);
+          const header = parseHeader(record, line, { strict: options.strict, delimiter: options.delimiter });
           if ('problem' in header) {
             yield emit(header.problem);
             stopped = true;
             break;
           }
           columns = header.columns;
+          if (columns.ignored) stats.ignoredColumns = columns.ignored.map(({ name, hint }) => ({ name, ...(hint ? { hint } : {}) }));
           continue;
         }
         stats.records++;

@@ -131,19 +131,24 @@ class StreamReportWriter implements ReportWriter {
     return this.written;
   }
 
+  /** One wait for 'drain' shared by every entry queued meanwhile (one listener each, not one per entry). */
+  private draining: Promise<void> | undefined;
+
   private put(text: string): Promise<void> {
     if (this.failure !== undefined || this.stream.write(text)) return Promise.resolve();
-    return new Promise((resolve) => {
+    this.draining ??= new Promise((resolve) => {
       const done = (): void => {
         this.stream.off('drain', done);
         this.stream.off('error', done);
         this.stream.off('close', done);
+        this.draining = undefined;
         resolve();
       };
       this.stream.on('drain', done);
       this.stream.on('error', done);
       this.stream.on('close', done);
     });
+    return this.draining;
   }
 
   write(entry: ReportEntry): Promise<void> {

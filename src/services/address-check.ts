@@ -4,7 +4,8 @@ import { serversByDn } from '../core/server-ref.js';
 import type { DirectoryPort } from './directory-port.js';
 
 export interface CheckResult {
-  user: { dn: string; sAMAccountName: string; homeServer: string | null; role: 'home' | 'router' | 'missing' } | null;
+  /** The user object that has the address (docs/json.md: "user" is only ever a name as typed). */
+  account: { dn: string; sAMAccountName: string; homeServer: string | null; homeServerRole: 'home' | 'router' | 'missing' } | null;
   targets: { host: string; server: string | null; role: 'home' | 'router' | null }[];
   problems: string[];
 }
@@ -13,14 +14,14 @@ export async function checkAddress(directory: DirectoryPort, resolution: RvpReso
   const [servers, users] = await Promise.all([directory.servers(), directory.usersByImAddress(resolution.address.address)]);
   const byDn = serversByDn(servers);
   const problems: string[] = [];
-  let user: CheckResult['user'] = null;
+  let user: CheckResult['account'] = null;
   if (users.length === 0) problems.push(`no user in ${directory.baseDn} has the IM address ${resolution.address.address}`);
   else {
     if (users.length > 1) problems.push(`${users.length} users share the IM address ${resolution.address.address}`);
     const record = users[0]!;
     const home = record.im.msExchIMVirtualServer ? byDn.get(record.im.msExchIMVirtualServer.toLowerCase()) : undefined;
-    user = { dn: record.dn, sAMAccountName: record.sAMAccountName, homeServer: home?.name ?? null, role: !home ? 'missing' : home.hostsUsers ? 'home' : 'router' };
-    if (user.role !== 'home') problems.push(`the user's home server is ${user.role === 'router' ? 'a router' : 'missing'}: run "imctl rebalance" to re-home orphans`);
+    user = { dn: record.dn, sAMAccountName: record.sAMAccountName, homeServer: home?.name ?? null, homeServerRole: !home ? 'missing' : home.hostsUsers ? 'home' : 'router' };
+    if (user.homeServerRole !== 'home') problems.push(`the user's home server is ${user.homeServerRole === 'router' ? 'a router' : 'missing'}: run "imctl rebalance" to re-home orphans`);
   }
   const hosts = resolution.kind === 'srv' ? resolution.targets.map((t) => t.name.toLowerCase().replace(/\.$/, '')) : resolution.kind === 'fallback' ? [resolution.address.domain] : [];
   const targets = hosts.map((host) => {
@@ -28,5 +29,5 @@ export async function checkAddress(directory: DirectoryPort, resolution: RvpReso
     return { host, server: server?.name ?? null, role: server ? (server.hostsUsers ? ('home' as const) : ('router' as const)) : null };
   });
   for (const t of targets) if (!t.server) problems.push(`${t.host} is not the host of any IM server in the directory`);
-  return { user, targets, problems };
+  return { account: user, targets, problems };
 }

@@ -3,7 +3,7 @@
  * domain in use; then the pure analysis (src/core/audit.ts) and, for --fix, the repairs planned
  * as write-path targets (the command hands them to the one write path).
  */
-import { capacityFor, type Settings } from '../config/settings.js';
+import { capacityFor, checkServerCapacities, type Settings } from '../config/settings.js';
 import { isActive, isIdleFor, LOGON_LAG_NOTE } from '../core/activity.js';
 import { auditDirectory, FINDING_KINDS, FINDING_TITLES, INFORMATIONAL, problems, type Repair, type AuditServer, type AuditUser, type Finding, type FindingKind, type RvpAnswer } from '../core/audit.js';
 import { repairUser, REPAIR_TEXT, type RepairOptions } from '../core/audit-repair.js';
@@ -75,6 +75,7 @@ export async function runAudit(directory: DirectoryPort, settings: Settings, opt
       () => (users.length = 0),
     ),
   ]);
+  checkServerCapacities(settings, imServers);
   const servers: AuditServer[] = imServers.map((s) => ({ ...s, capacity: s.hostsUsers ? capacityFor(settings, [s.name, s.cn, s.host]) : 0 }));
 
   let rvp: Map<string, RvpAnswer> | undefined;

@@ -10,10 +10,19 @@ import { openReport } from '../io/report.js';
 
 export type { ImportStats };
 
+export interface ImportFileOptions {
+  /** `--delimiter`: the field separator, when the header does not say. */
+  delimiter?: string | undefined;
+  /** `--strict`: columns imctl does not read are an error, not a warning. */
+  strict?: boolean | undefined;
+  /** Read this stream (standard input, for `import -`) instead of opening `file`. */
+  input?: NodeJS.ReadableStream | undefined;
+}
+
 /** Each row, or the problem of a row, in file order; counts go to `stats`. */
-export async function* importFileRows(file: string, stats: ImportStats): AsyncGenerator<ImportRow | RowProblem, void, undefined> {
+export async function* importFileRows(file: string, stats: ImportStats, options: ImportFileOptions = {}): AsyncGenerator<ImportRow | RowProblem, void, undefined> {
   try {
-    yield* importRecords(file, { stats });
+    yield* importRecords(file, { stats, delimiter: options.delimiter, strict: options.strict, ...(options.input ? { input: options.input } : {}) });
   } catch (error) {
     if (error instanceof ImportFileError) throw new UsageError(error.message, `import-${error.code}`);
     throw error;

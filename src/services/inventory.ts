@@ -2,7 +2,7 @@
  * The state of the IM service as the read commands, enable and rebalance all need it: every
  * server, its load (counted without fetching values) and capacity, and the orphans.
  */
-import { capacityFor, type Settings } from '../config/settings.js';
+import { capacityFor, checkServerCapacities, type Settings } from '../config/settings.js';
 import { activeWindowWarning, type LoadKind } from '../core/activity.js';
 import type { ImServer } from '../core/im-model.js';
 import type { DirectoryPort } from './directory-port.js';
@@ -35,6 +35,7 @@ export interface InventoryOptions {
 
 export async function takeInventory(directory: DirectoryPort, settings: Settings, known?: Promise<ImServer[]>, options: InventoryOptions = {}): Promise<Inventory> {
   const servers = await (known ?? directory.servers());
+  checkServerCapacities(settings, servers);
   const dns = servers.map((s) => s.dn);
   const countActive = options.active ?? settings.load === 'active';
   const now = options.now ?? Date.now();

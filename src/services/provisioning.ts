@@ -6,7 +6,7 @@
  * server with the most room counting the batch, and each user's plan made once.
  */
 import type { Settings } from '../config/settings.js';
-import { UsageError } from '../core/errors.js';
+import { quoted, UsageError } from '../core/errors.js';
 import { dnsNameProblem, fqdnProblem, isImEnabled, type ImServer } from '../core/im-model.js';
 import { placeByMostRoom } from '../core/placement.js';
 import { planUser, type Intent } from '../core/provision.js';
@@ -159,13 +159,14 @@ export async function planProvisioning(directory: DirectoryPort, settings: Setti
 
   // 2. Place enables that name no server: the home server with the most room, counting this batch.
   const placement = new Map<number, ImServer>();
+  let inventory: Inventory | undefined;
   const newcomers = requests.flatMap((request, index) => {
     const ok = accepted[index];
     return request.action === 'enable' && ok && !ok.server && !isImEnabled(ok.user.im) ? [index] : [];
   });
   if (newcomers.length > 0) {
     // Loads cost a count over every homed user: only placement needs them.
-    const inventory = await (options.known?.inventory?.() ?? takeInventory(directory, settings, Promise.resolve(servers)));
+    inventory = await (options.known?.inventory?.() ?? takeInventory(directory, settings, Promise.resolve(servers)));
     const home = inventory.servers.filter((s) => s.hostsUsers);
     const candidates = home.filter((s) => !fqdnProblem(s.host));
     const left = home.filter((s) => fqdnProblem(s.host));
@@ -177,6 +178,7 @@ export async function planProvisioning(directory: DirectoryPort, settings: Setti
 
   // 3. One plan per request.
   const rejectedAt = new Map(rejected.map((p) => [p.index, p.reason]));
+  const request = (index: number) => requests[index]!;
   const targets = requests.map((request, index): Target => {
     const base = { line: request.line, name: nameOf(request), action: request.action };
     const ok = accepted[index];
@@ -195,7 +197,53 @@ export async function planProvisioning(directory: DirectoryPort, settings: Setti
     const summary = intent.action === 'disable' ? undefined : `${intent.action === 'move' ? 'to' : 'on'} ${intent.server.name}`;
     return { ...who, summary, plan: planUser(ok.user, intent, byDn) };
   });
+  // What the wizard shows before its review, said on the command line too: a named server pushed
+  // over capacity, and IM given to disabled accounts (a seat nobody can use).
+  const incoming = new Map<string, number>();
+  const disabledAccounts: string[] = [];
+  targets.forEach((target, index) => {
+    const ok = accepted[index];
+    if (!ok || target.plan.kind !== 'write' || request(index).action === 'disable') return;
+    if (ok.server && !sameHome(ok.user, ok.server)) incoming.set(ok.server.dn.toLowerCase(), (incoming.get(ok.server.dn.toLowerCase()) ?? 0) + 1);
+    if (request(index).action === 'enable' && ok.user.accountDisabled && !isImEnabled(ok.user.im)) disabledAccounts.push(target.name);
+  });
+  if (incoming.size > 0) {
+    inventory ??= await (options.known?.inventory?.() ?? takeInventory(directory, settings, Promise.resolve(servers)));
+    for (const server of inventory.servers) {
+      const more = incoming.get(server.dn.toLowerCase());
+      if (more === undefined || server.users + more <= server.capacity) continue;
+      notices.push(
+        `${server.name} holds ${n(server.users)} of ${n(server.capacity)} users (${percent(server.users, server.capacity)}); ${n(more)} more put it at ${n(server.users + more)} (${percent(server.users + more, server.capacity)}), over capacity. "imctl servers" shows where there is room.`,
+      );
+    }
+  }
+  if (disabledAccounts.length > 0) {
+    notices.push(
+      `${disabledAccounts.length === 1 ? `The account ${quoted(disabledAccounts[0]!)} is` : `${disabledAccounts.length} accounts (${disabledAccounts.slice(0, 5).map((a) => quoted(a)).join(', ')}${disabledAccounts.length > 5 ? ', …' : ''}) are`} disabled: IM gives ${disabledAccounts.length === 1 ? 'it' : 'them'} a seat nobody can use (an idle seat, as "imctl audit" counts them).`,
+    );
+  }
+  // All or nothing: a state conflict ("already IM-enabled on im-west") refuses the batch before
+  // anything is written, as an unknown name does.
+  if (options.allOrNothing) {
+    targets.forEach((target, index) => {
+      if (target.plan.kind === 'failed') rejected.push({ index, line: target.line, name: target.name, reason: target.plan.reason });
+    });
+  }
   return { targets, rejected, notices, servers };
+}
+
+/**
+ * A batch named on the command line is checked as a CSV file is: any name that cannot be carried
+ * out refuses the whole batch (exit 2) before anything is written, listing every problem.
+ */
+export function refuseBatch(rejected: readonly RequestProblem[], total: number): UsageError {
+  const shown = rejected.slice(0, 20).map((p) => (p.reason.includes(quoted(p.name)) ? p.reason : `${quoted(p.name)}: ${p.reason}`));
+  const more = rejected.length > shown.length ? ` … and ${rejected.length - shown.length} more` : '';
+  return new UsageError(
+    `${rejected.length === total ? (total === 1 ? 'The user' : `All ${total} users`) : `${rejected.length} of ${total} users`} cannot be done as asked, so nothing was written: ${shown.join('; ')}${more}. Fix or leave out ${rejected.length === 1 ? 'that name' : 'those names'} and run again.`,
+    'invalid-targets',
+    { problems: rejected.map((p) => ({ user: p.name, reason: p.reason })) },
+  );
 }
 
 /** The placement rule's view of servers, shared with the wizard's preview: the load is the one --load chose (each newcomer counts as one). */
@@ -209,6 +257,13 @@ export function previewPlacement(servers: readonly LoadedServer[], count: number
   const byKey = new Map(usable.map((s) => [s.dn, s.name]));
   return placeByMostRoom(mostRoomInput(usable), count).map((key) => byKey.get(key)!);
 }
+
+function sameHome(user: UserRecord, server: ImServer): boolean {
+  return user.im.msExchIMVirtualServer?.toLowerCase() === server.dn.toLowerCase();
+}
+
+const n = (value: number) => value.toLocaleString('en-US');
+const percent = (load: number, capacity: number) => (capacity > 0 ? `${Math.round((load / capacity) * 100)} %` : 'no capacity');
 
 function nameOf(request: ProvisionRequest): string {
   return typeof request.user === 'string' ? request.user : request.user.sAMAccountName || request.user.dn;

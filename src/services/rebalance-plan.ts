@@ -124,16 +124,17 @@ export function rebalancePlanJson(plan: PlanResult, names: (dn: string | null) =
     moves: plan.moves.length,
     minimalMoves: plan.minimalMoves,
     deferred: plan.deferred,
-    // Under --load active, before/after are active users and `homed` has every homed user's count.
+    // docs/json.md: a user's DN is "dn"; the home servers before and after are named, as "homeServer" is.
+    // Under --load active, loadBefore/loadAfter count active users and `homed` has every homed user's count.
     servers: plan.load.map((l) => ({
       name: l.name,
       dn: l.key,
       capacity: l.capacity,
-      before: l.before,
-      after: l.after,
+      loadBefore: l.before,
+      loadAfter: l.after,
       ...(l.idle ? { homed: { before: l.before + l.idle.before, after: l.after + l.idle.after } } : {}),
     })),
-    plan: plan.moves.map((m) => ({ user: m.user, from: m.from ? names(m.from) : null, to: names(m.to), reason: m.reason, ...(m.idle ? { active: false } : {}) })),
+    plan: plan.moves.map((m) => ({ dn: m.user, fromHomeServer: m.from ? names(m.from) : null, toHomeServer: names(m.to), reason: m.reason, ...(m.idle ? { active: false } : {}) })),
   };
 }
 

@@ -14,8 +14,8 @@ export interface UserRow {
   sAMAccountName: string;
   displayName: string | null;
   imAddress: string | null;
-  server: string | null;
-  serverDn: string;
+  homeServer: string | null;
+  homeServerDn: string;
   orphaned: 'missing-server' | 'router' | null;
   dn: string;
 }
@@ -32,8 +32,8 @@ export async function listUsers(directory: DirectoryPort, options: UserListOptio
       sAMAccountName: u.sAMAccountName,
       displayName: u.displayName ?? null,
       imAddress: u.im.msExchIMAddress ?? null,
-      server: home?.name ?? null,
-      serverDn: u.im.msExchIMVirtualServer!,
+      homeServer: home?.name ?? null,
+      homeServerDn: u.im.msExchIMVirtualServer!,
       orphaned: !home ? 'missing-server' : !home.hostsUsers ? 'router' : null,
       dn: u.dn,
     };

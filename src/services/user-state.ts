@@ -17,7 +17,10 @@ export interface UserState {
   imAddress: string | null;
   metaPhysicalUrl: string | null;
   physicalUrl: string | null;
-  homeServer: { name: string; host: string; role: 'home' | 'router'; dn: string } | null;
+  /** The home server's name (docs/json.md), its host and role; null when not homed. */
+  homeServer: string | null;
+  homeServerHost: string | null;
+  homeServerRole: 'home' | 'router' | 'missing' | null;
   homeServerDn: string | null;
   drift: { attribute: string; stored: string | null; expected: string | null }[];
   /** Equivalent values stored in another case than imctl writes (not drift; `audit --fix --normalize-case` rewrites them). */
@@ -52,7 +55,9 @@ export function stateOf(user: UserRecord, servers: readonly ImServer[]): UserSta
     imAddress: user.im.msExchIMAddress ?? null,
     metaPhysicalUrl: user.im.msExchIMMetaPhysicalURL ?? null,
     physicalUrl: user.im.msExchIMPhysicalURL ?? null,
-    homeServer: home ? { name: home.name, host: home.host, role: home.hostsUsers ? 'home' : 'router', dn: home.dn } : null,
+    homeServer: home?.name ?? null,
+    homeServerHost: home?.host ?? null,
+    homeServerRole: home ? (home.hostsUsers ? 'home' : 'router') : user.im.msExchIMVirtualServer ? 'missing' : null,
     homeServerDn: user.im.msExchIMVirtualServer ?? null,
     drift: drift.map((d) => ({ attribute: d.attribute, stored: d.stored ?? null, expected: d.expected ?? null })),
     caseOnly: caseOnly.map((d) => ({ attribute: d.attribute, stored: d.stored ?? null, expected: d.expected ?? null })),

@@ -92,6 +92,9 @@ export async function executeTargets(app: AppContext, directory: DirectoryPort, 
     if (!(await options.confirm(`Change ${writes.length} users on ${directory.dcHost}?`))) throw new Interrupted('Nothing was written.');
   }
 
+  // Ctrl-C while names were resolved and the plan made: say plainly that nothing was written.
+  if (app.signal.aborted) throw new Interrupted('Interrupted before any change was sent; nothing was written.');
+
   const { sink } = options;
   const summary: RunSummary = { changed: 0, unchanged: 0, failed: 0, planned: 0 };
   const emit = (target: Target, outcome: Outcome, reason: string | null, plan?: WriteTarget['plan']) => {
@@ -166,9 +169,7 @@ export async function executeTargets(app: AppContext, directory: DirectoryPort, 
   if (app.signal.aborted) {
     throw new Interrupted(`Interrupted: ${summary.changed} changed before stopping${journal ? `; the journal ${journal.path} records them` : ''}. Re-run to finish: done targets report "unchanged".`);
   }
-  if (summary.failed > 0) {
-    throw new PartialFailure(`${summary.failed} of ${targets.length} target(s) failed; the rest were done. Fix the reasons and re-run: done targets report "unchanged".`);
-  }
+  if (summary.failed > 0) throw new PartialFailure(failureMessage(options, summary, targets.length));
   return { summary, ...(journal ? { journal: journal.path } : {}) };
 }
 
@@ -176,4 +177,17 @@ async function writeLdif(ldif: LdifSink, writes: readonly WriteTarget[]): Promis
   await ldif.write(LDIF_HEADER);
   for (const t of writes) await ldif.write(ldifModifyRecord(t.dn, t.plan.ops, `${t.action} ${t.name}${t.summary ? `: ${t.summary}` : ''}`));
   await ldif.close(writes.length);
+}
+
+/** The closing sentence of a run with failed targets, true to what was (and was not) done. */
+export function failureMessage(options: Pick<WriteRunOptions, 'command' | 'dryRun' | 'ldif'>, summary: RunSummary, total: number): string {
+  const failed = `${summary.failed} of ${total} target(s)`;
+  if (options.dryRun || options.ldif) {
+    return `${failed} cannot be done as asked (see the reasons); nothing was written${options.ldif ? ', and the LDIF holds only the others' : ''}.`;
+  }
+  if (options.command === 'undo') {
+    return `${failed} were not put back (see the reasons: an entry changed since the recorded run is left as it is now, which a re-run will not change); the rest were put back.`;
+  }
+  if (summary.changed === 0 && summary.unchanged === 0) return `All ${total} target(s) failed; nothing was written. Fix the reasons and re-run.`;
+  return `${failed} failed; the rest were done. Fix the reasons and re-run: done targets report "unchanged".`;
 }

@@ -15,12 +15,17 @@ export function startProgress(out: Output, total: number, label: string): Progre
   const started = Date.now();
   const stderr = out.streams.stderr;
   if (!stderr.isTTY || total < BAR_THRESHOLD) {
+    // Only writes that settled were sent: after Ctrl-C or a lost DC the rest never left.
+    let settled = 0;
     return {
-      update() {},
+      update(done) {
+        settled = done;
+      },
       stop() {
         if (total >= BAR_THRESHOLD) {
           const seconds = (Date.now() - started) / 1000;
-          out.info(`${label}: ${total} writes in ${seconds.toFixed(1)} s (${Math.round(total / Math.max(seconds, 0.001))}/s).`);
+          const notSent = total - settled;
+          out.info(`${label}: ${settled} write(s) in ${seconds.toFixed(1)} s (${Math.round(settled / Math.max(seconds, 0.001))}/s)${notSent > 0 ? `; ${notSent} not sent` : ''}.`);
         }
       },
     };

@@ -19,12 +19,9 @@ export function renderRebalancePlan(out: Output, plan: PlanResult, names: (dn: s
   } else {
     renderHomedPlan(out, plan, bars);
   }
-  const reasons = new Map<string, number>();
-  for (const m of plan.moves) reasons.set(m.reason, (reasons.get(m.reason) ?? 0) + 1);
-  const why = [...reasons].map(([reason, n]) => `${n} ${reason}`).join(', ');
-  const goal = even ? 'bring every home server within one user of its fair share' : 'bring every home server within capacity';
-  out.print(`${plan.moves.length.toLocaleString('en-US')} move(s)${why ? ` (${why})` : ''}: the fewest that ${goal}.`);
-  if (plan.deferred > 0) out.print(c.yellow(`--max-moves held back ${plan.deferred} move(s): run again after this window to finish.`));
+  const [summary, held] = planSummary(plan, even);
+  out.print(summary!);
+  if (held) out.print(c.yellow(held));
 }
 
 /** --load active: homed and active before and after; Use and Change are the active load's. */
@@ -84,4 +81,20 @@ function renderHomedPlan(out: Output, plan: PlanResult, bars: boolean): void {
       ['left', 'right', 'right', 'right', ...(bars ? ['left' as const] : []), 'right', 'right', ...(bars ? ['left' as const] : []), 'right'],
     ),
   );
+}
+
+/** The plan in one sentence — true also when --max-moves held moves back — and what was held back. */
+export function planSummary(plan: Pick<PlanResult, 'moves' | 'deferred' | 'minimalMoves' | 'load'>, even: boolean): [string, string?] {
+  const n = (value: number) => value.toLocaleString('en-US');
+  const reasons = new Map<string, number>();
+  for (const m of plan.moves) reasons.set(m.reason, (reasons.get(m.reason) ?? 0) + 1);
+  const why = [...reasons].map(([reason, count]) => `${n(count)} ${reason}`).join(', ');
+  const goal = even ? 'bring every home server within one user of its fair share' : 'bring every home server within capacity';
+  const moves = `${n(plan.moves.length)} move(s)${why ? ` (${why})` : ''}`;
+  if (plan.deferred === 0) return [`${moves}: the fewest that ${goal}.`];
+  const over = plan.load.filter((l) => l.after > l.capacity).map((l) => `${l.name} (${l.capacity > 0 ? `${Math.round((l.after / l.capacity) * 100)} %` : `${n(l.after)} users`})`);
+  return [
+    `${moves}: the first ${n(plan.moves.length)} of the ${n(plan.minimalMoves)} that ${goal}${over.length > 0 ? `; after them ${over.join(', ')} ${over.length === 1 ? 'is' : 'are'} still over` : ''}.`,
+    `--max-moves held back ${n(plan.deferred)} move(s): run again after this window to finish.`,
+  ];
 }

@@ -5,20 +5,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { run } from '../../src/cli/main.js';
+import { imctlInProcess } from '../support/in-process.js';
 
-async function imctl(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  const cwd = mkdtempSync(join(tmpdir(), 'imctl-main-'));
-  const streams = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough() };
-  let stdout = '';
-  let stderr = '';
-  streams.stdout.on('data', (c) => (stdout += c));
-  streams.stderr.on('data', (c) => (stderr += c));
-  const code = await run(['node', 'imctl', ...argv], { streams, env: { XDG_CONFIG_HOME: join(cwd, 'config'), XDG_STATE_HOME: join(cwd, 'state'), ...env }, cwd });
-  return { code, stdout, stderr, cwd };
-}
+const imctl = imctlInProcess;
 
 describe('a bad flag value is a usage error: one sentence, exit 2', () => {
   it.each([
@@ -28,7 +18,7 @@ describe('a bad flag value is a usage error: one sentence, exit 2', () => {
   ])('%s %s', async (flag, value) => {
     const { code, stdout, stderr } = await imctl(['servers', flag, value, '--json']);
     expect(code).toBe(2);
-    expect(stdout).toBe('');
+    expect(JSON.parse(stdout)).toMatchObject({ error: { reason: 'invalid-argument', exitCode: 2 } });
     expect(stderr).toMatch(new RegExp(`^error: option '${flag} <[a-z]+>' argument '${value.replace('.', '\\.')}' is invalid\\. expected a`));
     expect(stderr).not.toMatch(/unexpected failure|\n\s+at /);
   });

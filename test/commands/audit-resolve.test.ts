@@ -96,7 +96,7 @@ describe('imctl resolve', () => {
     expect(run.code).toBe(0);
     const data = run.json();
     expect(data).toMatchObject({ kind: 'srv', dnsServer: dns.address });
-    expect(data.check.user).toMatchObject({ sAMAccountName: 'ann', homeServer: 'im-east', role: 'home' });
+    expect(data.check.account).toMatchObject({ sAMAccountName: 'ann', homeServer: 'im-east', homeServerRole: 'home' });
     expect(data.check.targets).toEqual([
       { host: EAST.host, server: 'im-east', role: 'home' },
       { host: WEST.host, server: 'im-west', role: 'home' },

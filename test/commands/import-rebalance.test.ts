@@ -100,11 +100,11 @@ describe('imctl rebalance', () => {
     expect(run.code).toBe(0);
     const plan = run.json();
     expect(plan).toMatchObject({ feasible: true, moves: 2, deferred: 0 });
-    expect(plan.servers.map((s: { name: string; before: number; after: number }) => [s.name, s.before, s.after])).toEqual([
+    expect(plan.servers.map((s: { name: string; loadBefore: number; loadAfter: number }) => [s.name, s.loadBefore, s.loadAfter])).toEqual([
       ['im-east', 4, 3],
       ['im-west', 1, 3],
     ]);
-    const moves = plan.plan.map((m: { from: string | null; to: string }) => [m.from, m.to]);
+    const moves = plan.plan.map((m: { fromHomeServer: string | null; toHomeServer: string }) => [m.fromHomeServer, m.toHomeServer]);
     expect(moves).toHaveLength(2);
     expect(moves).toContainEqual([null, 'im-west']);
     expect(moves).toContainEqual(['im-east', 'im-west']);

@@ -107,7 +107,7 @@ describe('--auth kerberos: every command with a ticket and no password', () => {
   it('resolve --check', async () => {
     const result = await imctl(['--auth', 'kerberos', 'resolve', 'jdoe@im.lab.imctl.test', '--check', '--json'], { env: kerberosEnv(admin) });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.json().check.user).toMatchObject({ sAMAccountName: 'jdoe', homeServer: 'im-east' });
+    expect(result.json().check.account).toMatchObject({ sAMAccountName: 'jdoe', homeServer: 'im-east' });
   });
 });
 

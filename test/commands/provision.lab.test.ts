@@ -63,10 +63,10 @@ describe('enable, disable, move (against the lab DC)', () => {
     expect((await readEntry(dns[0]!, ['uSNChanged']))!.attrs.usnchanged).toEqual(before!.attrs.usnchanged);
   });
 
-  it('enabling a user homed elsewhere fails that user with a hint to move', async () => {
+  it('enabling a user homed elsewhere is refused before anything is written, with a hint to move (exit 2)', async () => {
     const result = await imctl(['enable', 'pv-doe', '--server', 'im-north', '--json'], { env });
-    expect(result.code).toBe(3);
-    expect(result.json().results[0].reason).toMatch(/already IM-enabled on im-west; use "imctl move"/);
+    expect(result.code).toBe(2);
+    expect(result.json().problems[0].reason).toMatch(/already IM-enabled on im-west; use "imctl move"/);
   });
 
   it('moves users: only the home and the private URL change', async () => {
@@ -146,12 +146,14 @@ describe('enable, disable, move (against the lab DC)', () => {
     expect((await readEntry(dns[2]!))!.attrs.msexchimvirtualserver?.[0]?.toLowerCase()).toBe(server('im-north').dn.toLowerCase());
   });
 
-  it('an unknown name fails that target and the rest are done (exit 3); a router is refused (exit 2)', async () => {
+  it('an unknown name refuses the batch as an invalid CSV row would: nothing written (exit 2); a router is refused (exit 2)', async () => {
+    const before = await readEntry(dns[2]!);
     const result = await imctl(['disable', 'pv-zoe', 'no-such-user-123', '--yes', '--json'], { env });
-    expect(result.code).toBe(3);
+    expect(result.code).toBe(2);
     const data = result.json();
-    expect(data.results.find((r: { user: string }) => r.user === 'pv-zoe').outcome).toBe('changed');
-    expect(data.results.find((r: { user: string }) => r.user === 'no-such-user-123').reason).toMatch(/no user is named/);
+    expect(data.error.reason).toBe('invalid-targets');
+    expect(data.problems).toEqual([{ user: 'no-such-user-123', reason: expect.stringMatching(/no user is named/) }]);
+    expect(await readEntry(dns[2]!)).toEqual(before);
     const router = await imctl(['enable', 'pv-zoe', '--server', 'im-router'], { env });
     expect(router.code).toBe(2);
     expect(router.stderr).toMatch(/router, not a home server/);
@@ -166,8 +168,8 @@ describe('enable, disable, move (against the lab DC)', () => {
     const shared = 'shared-mail@lab.imctl.test';
     await ldapmodify(['pv-twin1', 'pv-twin2'].map((_sam, i) => `dn: CN=Twin ${i ? 'Two' : 'One'},${ou}\nchangetype: modify\nreplace: mail\nmail: ${shared}\n-\n\n`).join(''));
     const result = await imctl(['enable', shared, '--json'], { env });
-    expect(result.code).toBe(3);
-    expect(result.json().results[0].reason).toMatch(/ambiguous; candidates: pv-twin1 .*pv-twin2|ambiguous; candidates: pv-twin2 .*pv-twin1/);
+    expect(result.code).toBe(2);
+    expect(result.json().problems[0].reason).toMatch(/ambiguous; candidates: pv-twin1 .*pv-twin2|ambiguous; candidates: pv-twin2 .*pv-twin1/);
   });
 
   it('with no --server, new users go to the home server with the most room', async () => {

@@ -113,7 +113,7 @@ describe('imctl show', () => {
     const run = await imctl(['show', 'ben', '--json'], { directory });
     expect(run.code).toBe(0);
     const state = run.json();
-    expect(state).toMatchObject({ sAMAccountName: 'ben', imEnabled: true, homeServer: { name: 'im-east', role: 'home' } });
+    expect(state).toMatchObject({ sAMAccountName: 'ben', imEnabled: true, homeServer: 'im-east', homeServerRole: 'home' });
     expect(state.drift).toEqual([{ attribute: 'msExchIMMetaPhysicalURL', stored: 'http://elsewhere.test/instmsg/aliases/ben', expected: 'http://im.memory.test/instmsg/aliases/ben' }]);
   });
 

@@ -39,7 +39,7 @@ describe('imctl rebalance on the seeded lab', () => {
     const plan = result.json();
     expect(plan.moves).toBe(excess + orphans);
     expect(plan.minimalMoves).toBe(excess + orphans);
-    expect(plan.servers.every((s: { after: number; capacity: number }) => s.after <= s.capacity)).toBe(true);
+    expect(plan.servers.every((s: { loadAfter: number; capacity: number }) => s.loadAfter <= s.capacity)).toBe(true);
     expect(await countOn(server('im-east').dn)).toBe(before.get('im-east'));
 
     const table = await imctl(['rebalance'], { env });
@@ -110,22 +110,22 @@ describe('imctl rebalance options, on a scoped base DN', () => {
   it('--drain empties a server', async () => {
     const data = (await imctl(['rebalance', '--drain', 'im-south', '--capacity', '10', '--json'], { env })).json();
     const south = data.servers.find((s: { name: string }) => s.name === 'im-south');
-    expect(south.after).toBe(0);
+    expect(south.loadAfter).toBe(0);
     expect(data.moves).toBe(9);
     expect(data.plan.every((m: { reason: string }) => m.reason === 'drain')).toBe(true);
   });
 
   it('--exclude keeps a server from receiving users', async () => {
     const data = (await imctl(['rebalance', '--drain', 'im-south', '--exclude', 'im-west', '--capacity', '10', '--json'], { env })).json();
-    expect(data.plan.some((m: { to: string }) => m.to === 'im-west')).toBe(false);
-    expect(data.servers.find((s: { name: string }) => s.name === 'im-west').after).toBe(3);
+    expect(data.plan.some((m: { toHomeServer: string }) => m.toHomeServer === 'im-west')).toBe(false);
+    expect(data.servers.find((s: { name: string }) => s.name === 'im-west').loadAfter).toBe(3);
   });
 
   it('--even reaches the fair share with the fewest moves', async () => {
     const data = (await imctl(['rebalance', '--even', '--json'], { env })).json();
     // 12 users over 4 equal servers: 3 each; im-south (9) sheds 6, nothing else moves.
     expect(data.moves).toBe(6);
-    for (const s of data.servers) expect(s.after).toBe(3);
+    for (const s of data.servers) expect(s.loadAfter).toBe(3);
   });
 
   it('--max-moves caps the plan and says what is left', async () => {

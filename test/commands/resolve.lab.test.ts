@@ -53,7 +53,7 @@ describe('imctl resolve (against the lab DNS server)', () => {
     const result = await imctl(['resolve', 'jdoe@im.lab.imctl.test', '--dns-server', dns(), '--check', '--json']);
     expect(result.code, result.stderr).toBe(0);
     const { check } = result.json();
-    expect(check.user).toMatchObject({ sAMAccountName: 'jdoe', homeServer: 'im-east', role: 'home' });
+    expect(check.account).toMatchObject({ sAMAccountName: 'jdoe', homeServer: 'im-east', homeServerRole: 'home' });
     expect(check.targets).toEqual([
       { host: 'exch2.lab.imctl.test', server: 'im-west', role: 'home' },
       { host: 'exch1.lab.imctl.test', server: 'im-east', role: 'home' },

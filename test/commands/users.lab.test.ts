@@ -12,7 +12,7 @@ describe('imctl users and show (against the lab DC)', () => {
     expect(independent).toBeGreaterThan(1000);
     expect(data.total).toBe(independent);
     expect(new Set(data.users.map((u: { dn: string }) => u.dn)).size).toBe(independent);
-    expect(data.users.every((u: { server: string }) => u.server === 'im-east')).toBe(true);
+    expect(data.users.every((u: { homeServer: string }) => u.homeServer === 'im-east')).toBe(true);
   });
 
   it('--orphaned lists exactly the users on routers and deleted servers', async () => {
@@ -47,7 +47,7 @@ describe('imctl users and show (against the lab DC)', () => {
     const data = (await imctl(['users', '--orphaned', '--json'])).json();
     const onRouter = data.users.find((u: { orphaned: string }) => u.orphaned === 'router');
     const shown = (await imctl(['show', onRouter.dn, '--json'])).json();
-    expect(shown.homeServer.role).toBe('router');
+    expect(shown.homeServerRole).toBe('router');
     expect(shown.problems.join(' ')).toMatch(/router/);
   });
 

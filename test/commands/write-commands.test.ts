@@ -115,14 +115,14 @@ describe('imctl disable', () => {
     expect(result).toMatchObject({ user: 'ann', outcome: 'changed', before: imValues('ann', IM_DOMAIN, EAST), after: {} });
   });
 
-  it('a name that is no user is reported as failed beside the others (exit 3)', async () => {
+  it('a name that is no user refuses the whole batch before anything is written (exit 2), as a bad CSV row does', async () => {
     const directory = sampleDirectory();
     const run = await imctl(['disable', 'ann', 'nobody', '--json'], { directory });
-    expect(run.code).toBe(3);
-    const outcomes = run.json().results.map((r: { user: string; outcome: string; reason: string | null }) => [r.user, r.outcome, r.reason]);
-    expect(outcomes).toContainEqual(['ann', 'changed', null]);
-    expect(outcomes).toContainEqual(['nobody', 'failed', expect.stringContaining('no user is named "nobody"')]);
-    expect(directory.written.map((t) => t.dn)).toEqual([dn('ann')]);
+    expect(run.code).toBe(2);
+    const data = run.json();
+    expect(data.error.reason).toBe('invalid-targets');
+    expect(data.problems).toEqual([{ user: 'nobody', reason: expect.stringContaining('no user is named "nobody"') }]);
+    expect(directory.written).toEqual([]);
   });
 });
 

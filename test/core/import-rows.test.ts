@@ -20,8 +20,9 @@ function header(fields: string[]): ColumnMap {
   return h.columns;
 }
 
+/** The header's problem with --strict (unknown columns refused); without it they are read past. */
 function headerProblem(fields: string[], line = 1): RowProblem {
-  const h = parseHeader(fields, line);
+  const h = parseHeader(fields, line, { strict: true });
   if (!('problem' in h)) throw new Error('expected a header problem');
   return h.problem;
 }
@@ -54,7 +55,7 @@ describe('parseHeader', () => {
     [['user', 'sever'], /unknown column "sever" \(did you mean "server"\?\)/],
     [['user', 'imdomain'], /unknown column "imdomain" \(did you mean "im_domain"\?\)/],
     [['user', 'IM Domain'], /did you mean "im_domain"/],
-    [['user', 'department'], /unknown column "department"; the columns are user, action, server, im_domain/],
+    [["user", "department"], /unknown column "department" \(--strict\); the columns are user, action, server, im_domain/],
     [['user', 'action', 'User'], /column "user" appears 2 times \(columns 1 and 3\)/],
     [['action', 'server'], /there is no user column/],
     [['jdoe', 'enable'], /the first line must name the columns, such as user,action,server,im_domain \(found "jdoe,enable"\)/],
@@ -69,6 +70,19 @@ describe('parseHeader', () => {
     expect(p.reason).toMatch(/^header: /);
     expect(p.reason).toMatch(/no rows were checked$/);
     expect(p.reason).toMatch(message);
+  });
+
+  it('without --strict, unknown columns are read past and named, with a hint where one fits', () => {
+    const h = parseHeader(['Employee ID', 'user', 'sever', 'Department']);
+    if (!('columns' in h)) throw new Error(h.problem.reason);
+    expect(h.columns.ignored).toEqual([{ index: 0, name: 'Employee ID' }, { index: 2, name: 'sever', hint: 'server' }, { index: 3, name: 'Department' }]);
+    expect(check(['E123', 'jdoe', '\u0007bell', 'Sales'], h.columns)).toMatchObject({ user: 'jdoe', action: 'enable' });
+  });
+
+  it('without --strict, a user column under another name is still missing, with the hint', () => {
+    expect(headerProblem.length).toBe(1);
+    const h = parseHeader(['usr', 'action']);
+    expect('problem' in h && h.problem.reason).toMatch(/there is no user column \(is "usr" meant to be "user"\?\)/);
   });
 
   it('lists every header issue at once', () => {

@@ -130,8 +130,9 @@ describe('translateError: socket and TLS failures', () => {
     { code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND dc1.corp.example.com', reason: 'host-not-found' },
     { code: 'EAI_AGAIN', message: 'getaddrinfo EAI_AGAIN dc1.corp.example.com', reason: 'host-not-found' },
     { code: 'ECONNRESET', message: 'read ECONNRESET', reason: 'connection-lost' },
-    { code: 'ETIMEDOUT', message: 'connect ETIMEDOUT 10.0.0.5:636', reason: 'connection-lost' },
-    { code: 'EHOSTUNREACH', message: 'connect EHOSTUNREACH 10.0.0.5:636', reason: 'connection-lost' },
+    { code: 'ETIMEDOUT', message: 'connect ETIMEDOUT 10.0.0.5:636', reason: 'unreachable' },
+    { code: 'ETIMEDOUT', message: 'read ETIMEDOUT', reason: 'connection-lost' },
+    { code: 'EHOSTUNREACH', message: 'connect EHOSTUNREACH 10.0.0.5:636', reason: 'unreachable' },
   ])('$code → $reason, transient', ({ code, message, reason }) => {
     const result = translated(nodeError(code, message));
     expect(result.reason).toBe(reason);

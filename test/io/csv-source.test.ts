@@ -313,22 +313,30 @@ describe('header problems stop checking', () => {
       {
         line: 1,
         reason:
-          'header: the header is a single column "user;action;server"; the file looks separated by ";", but imctl reads comma-separated values (in Excel: save as "CSV UTF-8 (Comma delimited)"); no rows were checked',
+          'header: the header is a single column "user;action;server"; the file looks separated by ";": add --delimiter \';\' (or save it as "CSV UTF-8 (Comma delimited)"); no rows were checked',
         fatal: true,
       },
     ]);
   });
 
-  it('unknown column', async () => {
-    const { rows, problems } = await collect(fixture('unknown-column.csv'));
-    expect(rows).toEqual([]);
+  it('unknown column, with --strict', async () => {
+    const problems: RowProblem[] = [];
+    for await (const item of importRecords(fixture('unknown-column.csv'), { strict: true })) if ('reason' in item) problems.push(item);
     expect(problems).toEqual([
       {
         line: 1,
-        reason: 'header: unknown column "sever" (did you mean "server"?); the columns are user, action, server, im_domain; no rows were checked',
+        reason: 'header: unknown column "sever" (did you mean "server"?) (--strict); the columns are user, action, server, im_domain; no rows were checked',
         fatal: true,
       },
     ]);
+  });
+
+  it('unknown column, without --strict: read past and named in the stats', async () => {
+    const stats: ImportStats = { bytesRead: 0, records: 0, rows: 0, problems: 0 };
+    const { problems } = await collect(fixture('unknown-column.csv'), stats);
+    // "sever" is not "server": the move row has no server, and the notice's hint says why.
+    expect(problems.map((p) => p.reason)).toEqual(['move needs a server (the home server to move the user to)']);
+    expect(stats.ignoredColumns).toEqual([{ name: 'sever', hint: 'server' }]);
   });
 
   it('classic Mac line ends (bare CR)', async () => {
@@ -337,6 +345,21 @@ describe('header problems stop checking', () => {
     expect(problems).toEqual([
       { line: 1, reason: expect.stringMatching(/^header: the name of column 2 contains a line break \(the file seems to use a bare carriage return as the line end; save it with LF or CRLF line ends\)/), fatal: true },
     ]);
+  });
+
+  it.each([
+    ['an executable', Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(600, 0), Buffer.from('user,action\n')])],
+    ['control bytes', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 13) % 32))],
+  ])('%s is "not a text file"', async (_what, bytes) => {
+    const path = await writeTmp('binary.csv', bytes);
+    await expect(collect(path)).rejects.toMatchObject({ code: 'not-csv', message: expect.stringMatching(/is not a text file \(it holds binary data\)/) });
+  });
+
+  it('a ";"-separated file reads with delimiter ";"', async () => {
+    const path = await writeTmp('semi-ok.csv', 'user;action;server\njdoe;move;im-west\n"Doe; John";enable;\n');
+    const rows: ImportRow[] = [];
+    for await (const item of importRecords(path, { delimiter: ';' })) if (!('reason' in item)) rows.push(item);
+    expect(rows.map((r) => [r.user, r.action])).toEqual([['jdoe', 'move'], ['Doe; John', 'enable']]);
   });
 
   it('UTF-16 without a BOM', async () => {

@@ -72,7 +72,7 @@ describe('two admins move the same users to different servers at the same moment
         const shown = await show(dc, sam);
         expect(shown.problems, `${dc.name} ${sam}`).toEqual([]);
         expect(shown.drift, `${dc.name} ${sam}`).toEqual([]);
-        expect(['im-west', 'im-north']).toContain(shown.homeServer?.name);
+        expect(['im-west', 'im-north']).toContain(shown.homeServer);
       }
     }
   });
@@ -126,7 +126,7 @@ describe('a mix AD can make from two imctl runs: disable on dc1, a later move on
         const shown = await show(dc, sam);
         expect(shown.problems, `${dc.name} ${sam}`).toEqual([]);
         expect(shown.drift, `${dc.name} ${sam}`).toEqual([]);
-        expect(shown.homeServer?.name).toBe('im-north');
+        expect(shown.homeServer).toBe('im-north');
       }
     }
   });

@@ -20,6 +20,20 @@ describe('splitNames (a pasted or typed list of users)', () => {
     expect(splitNames('CN=Doe\\, John,OU=Staff,DC=lab,DC=imctl,DC=test\npobrien')).toEqual(['CN=Doe\\, John,OU=Staff,DC=lab,DC=imctl,DC=test', 'pobrien']);
   });
 
+  // Issue 21 bug 3: the wizard's "Type their names" is one line, where a DN stands among other names.
+  const DOE = 'CN=Doe\\, John,OU=Staff,DC=lab,DC=imctl,DC=test';
+  const OBRIEN = "CN=O'Brien\\, Pat,OU=IM Pilot,DC=lab,DC=imctl,DC=test";
+  it.each([
+    [`jdoe ${DOE}`, ['jdoe', DOE]],
+    [`${DOE}, pobrien`, [DOE, 'pobrien']],
+    [`${DOE}; ${OBRIEN}`, [DOE, OBRIEN]],
+    [`"${DOE}" "${OBRIEN}"`, [DOE, OBRIEN]],
+    [`'${DOE}'`, [DOE]],
+    ['CN=\\"Quoted\\" <Name>\\; Semi\\=Colon,OU=Staff,DC=lab, zangstrom', ['CN=\\"Quoted\\" <Name>\\; Semi\\=Colon,OU=Staff,DC=lab', 'zangstrom']],
+  ])('one typed line: %s', (text, names) => {
+    expect(splitNames(text)).toEqual(names);
+  });
+
   it('an empty or comment-only list is empty', () => {
     expect(splitNames('  \n# nothing\n')).toEqual([]);
   });

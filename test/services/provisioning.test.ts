@@ -96,7 +96,7 @@ describe('planProvisioning: requests that cannot be carried out', () => {
     ['an unknown user', [], [{ user: 'ghost', action: 'disable' }], {}, /no user is named "ghost"/],
     ['the same user twice (rows)', [user('a')], [{ line: 2, user: 'a', action: 'disable' }, { line: 3, user: 'CN=a,OU=Staff,DC=corp,DC=test', action: 'disable' }], {}, /names the same user as line 2 \(a\)/],
     ['a move with no server', [user('a', EAST)], [{ user: 'a', action: 'move' }], {}, /no server to move to/],
-    ['an enable with no IM domain anywhere', [user('a')], [{ user: 'a', action: 'enable', server: 'im-east' }], { imDomain: '' }, /no IM domain given and no default/],
+    ['an enable with no IM domain anywhere', [user('a')], [{ user: 'a', action: 'enable', server: 'im-east' }], { imDomain: undefined }, /no IM domain given and no default/],
     ['an IM domain that is not a DNS name', [user('a')], [{ user: 'a', action: 'enable', server: 'im-east', imDomain: 'not a domain' }], {}, /is not a DNS name/],
   ])('%s', async (_what, users, requests, flags, reason) => {
     const result = await plan(servers, users, requests, flags);

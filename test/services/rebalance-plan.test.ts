@@ -81,6 +81,6 @@ describe('planRebalanceRun', () => {
     const json = rebalancePlanJson(run.plan, run.names);
     expect(json).toMatchObject({ feasible: true, moves: 2, deferred: 0 });
     expect(json.servers.map((s) => s.name)).toEqual(['im-east', 'im-west']);
-    expect(json.plan.find((m) => m.user === 'CN=o1,OU=Staff,DC=memory,DC=test')).toMatchObject({ from: null, to: 'im-west' });
+    expect(json.plan.find((m) => m.dn === 'CN=o1,OU=Staff,DC=memory,DC=test')).toMatchObject({ fromHomeServer: null, toHomeServer: 'im-west' });
   });
 });

@@ -42,6 +42,8 @@ export async function reviewAndApply(session: WizardSession, spec: ReviewSpec): 
     for (;;) {
       const answer = await session.prompts.select<'apply' | 'command' | 'cancel'>({
         message: `Apply ${plural(counts.write, 'change')} on ${session.directory.dcHost}?`,
+        // A large batch is not applied by a reflexive Enter: the cursor starts on "No".
+        default: reviewDefault(counts.write),
         choices: [
           { value: 'apply', name: 'Yes, apply them' },
           { value: 'command', name: 'Show the equivalent imctl command first' },
@@ -71,4 +73,12 @@ export async function reviewAndApply(session: WizardSession, spec: ReviewSpec): 
     }
     throw error;
   }
+}
+
+/** Past this many changes the review's question starts on "No". */
+export const LARGE_BATCH = 50;
+
+/** Where the cursor starts at "Apply N changes?": Yes for a few, No for a large batch. */
+export function reviewDefault(writes: number): 'apply' | 'cancel' {
+  return writes > LARGE_BATCH ? 'cancel' : 'apply';
 }

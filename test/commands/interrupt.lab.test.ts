@@ -1,0 +1,58 @@
+/**
+ * Issue 21 bug 5: Ctrl-C in the middle of `import --yes --report r.json` stops cleanly — no
+ * listener-leak warnings from the report stream, and the closing line counts only the writes that
+ * were sent, the rest named as not sent; the report lists every row.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addUsers, createOu, imctlEnv, repoRoot, scratchDir, server } from '../support/lab.js';
+
+const USERS = 300;
+
+describe('Ctrl-C during an import', () => {
+  let dir: string;
+  let file: string;
+
+  beforeAll(async () => {
+    const ou = await createOu('interrupt');
+    dir = scratchDir();
+    const users = Array.from({ length: USERS }, (_, i) => ({ sam: `int-${i}`, cn: `Int ${i}`, im: { server: server('im-south') } }));
+    await addUsers(ou, users);
+    file = join(dir, 'move.csv');
+    writeFileSync(file, `user,action,server\n${users.map((u) => `${u.sam},move,im-north`).join('\n')}\n`);
+  });
+
+  it('counts only the writes sent, and warns about no listeners', async () => {
+    const report = join(dir, 'r.json');
+    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'imctl'), 'import', file, '--yes', '--report', report, '--concurrency', '1'], { env: imctlEnv(), cwd: dir });
+    let stderr = '';
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    const journalSeen = new Promise<void>((resolve) =>
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+        if (stderr.includes('Journal:')) resolve();
+      }),
+    );
+    const code = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await journalSeen;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    child.kill('SIGINT');
+    expect(await code).toBe(130);
+
+    expect(stderr).not.toMatch(/MaxListenersExceededWarning|memory leak/);
+    const line = /import: (\d+) write\(s\) in [\d.]+ s \(\d+\/s\); (\d+) not sent\./.exec(stderr);
+    expect(line, stderr).not.toBeNull();
+    const [sent, notSent] = [Number(line![1]), Number(line![2])];
+    expect(sent).toBeGreaterThan(0);
+    expect(sent + notSent).toBe(USERS);
+    const changed = Number(/(\d+) changed before stopping/.exec(stderr)![1]);
+    expect(changed).toBe(sent);
+    expect(stdout).toContain(`import: ${changed} changed, 0 unchanged, ${notSent} failed.`);
+    const rows = JSON.parse(readFileSync(report, 'utf8')) as { outcome: string; reason: string | null }[];
+    expect(rows).toHaveLength(USERS);
+    expect(rows.filter((r) => r.reason === 'not done: the run was interrupted')).toHaveLength(notSent);
+  });
+});
