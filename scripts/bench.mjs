@@ -6,8 +6,9 @@
 //   --list-total N   IM-enabled users the directory holds for the listing benchmarks (default 20000)
 //   --rows N         rows of the import --dry-run memory benchmark file (default 100000)
 //   --reps N         repetitions per comparison (default 3); start-up uses --startup-runs (default 10)
-//   --only a,b       sections: servers, enable, concurrency, import-small, users-small, list, plan,
-//                    startup, memory, audit (servers runs first: on the seeded ~12,000 users)
+//   --only a,b       sections: servers, enable, concurrency, import-small, users-small, small-import,
+//                    small-forms, small-users, small-servers, list, plan, startup, memory, audit
+//                    (servers runs first: on the seeded ~12,000 users; small-*: the second directory)
 //   --no-restore     do not `lab.sh restore` before and after (for development on a shared lab);
 //                    the bench OU is deleted with ldapdelete -r instead
 //   --out FILE       where to write the report (default docs/benchmarks.md)
@@ -24,9 +25,10 @@ import { describeMachine, loadAverage } from './bench-lib/machine.mjs';
 import { activeChildren, median, run, runOk, seconds } from './bench-lib/run.mjs';
 import { STARTUP_TARGET, measureStartup } from './bench-lib/startup.mjs';
 import { MID_SECTIONS, midScope } from './bench-lib/mid-scope.mjs';
+import { SMALL_SECTIONS, smallDomain } from './bench-lib/small-domain.mjs';
 
 const REPO = join(import.meta.dirname, '..');
-const SECTIONS = ['servers', 'enable', 'concurrency', ...MID_SECTIONS, 'list', 'plan', 'startup', 'memory', 'audit'];
+const SECTIONS = ['servers', 'enable', 'concurrency', ...MID_SECTIONS, ...SMALL_SECTIONS, 'list', 'plan', 'startup', 'memory', 'audit'];
 
 // ------------------------------------------------------------------------------------------------
 // Options
@@ -806,10 +808,15 @@ async function writeReport(machine, failures, elapsedMs, cleanupNote) {
     '3. **Rebalance planning**: `scripts/bench-plan.mjs`, the planner in-process on 1,000,000 users / 200 servers.',
     '4. **Start-up**: `imctl --version` and `--help` against `node -e 0` (and the single executable\'s `--version`, if built).',
     '5. **Memory**: peak RSS of `imctl import --dry-run` on a 100,000-row file and on a realistic full plan.',
+    '6. **A second, small directory** (`scripts/bench-lib/small-domain.mjs`): 2,600 users in one OU the bench',
+    '   creates, 2,320 IM-enabled on an IM server with a long DN (`CN=…,CN=Administrative Groups,…`, created by the',
+    '   bench too), 1,500 of them moved to another: `import` against `ldapmodify -f` of an admin\'s two replaces per',
+    '   user and of imctl\'s own LDIF; what each form of the modify costs Samba; `users --json` and `servers --json`.',
+    '   The OU and the servers are deleted at the end.',
     '',
     'Reproduce: `npm run bench` (builds, `lab.sh up`, `lab.sh restore`, measures, `lab.sh restore`). Options:',
     '`--users N` (10000), `--list-total N` (20000), `--rows N` (100000), `--reps N` (3), `--startup-runs N` (10),',
-    '`--only servers,enable,concurrency,import-small,users-small,list,plan,startup,memory`, `--no-restore` (leave the lab alone: work in',
+    '`--only servers,enable,concurrency,import-small,users-small,small-import,small-forms,small-users,small-servers,list,plan,startup,memory,audit`, `--no-restore` (leave the lab alone: work in',
     'a private OU and delete it with `ldapdelete -r` at the end; for a lab others are using), `--out FILE`.',
     'The lab is one process shared by every client on the machine: other load (tests running against the same',
     'lab) shows up in the numbers; the load average is recorded below.',
@@ -860,11 +867,15 @@ const mid = midScope({
   lab, ldap, tag: TAG, parentOu: OU, ensureParentOu: ensureOu, scratch, reps: REPS, withLab, timed,
   imctl, showImctl, record, details, runsLine, log,
 });
+const small = smallDomain({
+  lab, labDir: LAB_DIR, ldap, tag: TAG, scratch, reps: REPS, withLab, timed, imctl, showImctl, record, details, runsLine, log,
+});
 const plan = [
   ['servers', benchServers],
   ['enable', benchEnable],
   ['concurrency', benchConcurrency],
   ...MID_SECTIONS.map((name) => [name, mid[name]]),
+  ...SMALL_SECTIONS.map((name) => [name, small[name]]),
   ['list', benchList],
   ['plan', benchPlan],
   ['startup', benchStartup],
@@ -884,6 +895,13 @@ for (const [name, fn] of plan) {
 }
 
 let cleanupNote;
+try {
+  // The second directory's OU and server objects go whatever happens next (a restore would drop them too).
+  await small.cleanup();
+} catch (error) {
+  log(`small domain clean-up failed: ${oneLine(error)}`);
+  failures.push(`clean-up: ${oneLine(error)} (delete ${small.OU} and the bench's IM servers by hand, or let the next lab.sh restore remove them)`);
+}
 try {
   if (RESTORE) {
     log('lab.sh restore');
