@@ -26,7 +26,8 @@ export async function rebalanceCommand(context: Context, options: RebalanceOptio
 
   const writing = !!options.apply || options.ldif !== undefined;
   // With --json and writes, the plan travels inside the one JSON document the write run prints.
-  if (!(out.json && writing) && options.ldif !== '-') renderRebalancePlan(out, plan, names, !!options.even);
+  // `--ldif -` and `--report -` own stdout while writing.
+  if (!(out.json && writing) && options.ldif !== '-' && !(writing && options.report === '-')) renderRebalancePlan(out, plan, names, !!options.even);
   if (!writing) {
     if (!out.json) out.print(plan.moves.length > 0 ? out.color.dim('Nothing written: add --apply to carry out this plan (or --ldif FILE for ldapmodify).') : 'Every home server is within capacity: nothing to do.');
     return;

@@ -87,6 +87,7 @@ export async function rebalanceTask(session: WizardSession): Promise<void> {
       ['Home server', 'Host', 'Users', 'Active', 'Capacity', 'Use'],
       home.map((s) => [s.name, s.host, fmt(s.users), fmt(s.active ?? 0), fmt(s.capacity), utilisation(c, s.load ?? s.users, s.capacity)]),
       ['left', 'left', 'right', 'right', 'right', 'right'],
+      { width: out.columns, shrink: [{ column: 1, min: 8, mode: 'truncate' }] },
     ),
   );
   if (inventory.orphaned > 0) out.print(c.yellow(`${plural(inventory.orphaned, 'user')} homed on a router or a missing server (orphaned): the plan places them too.`));
