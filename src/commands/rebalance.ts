@@ -19,8 +19,9 @@ export async function rebalanceCommand(context: Context, options: RebalanceOptio
   checkWriteFlags(options, context.settings.json);
   const { out } = context;
   const directory = await context.directory();
-  const { plan, names, targets, activity } = await planRebalanceRun(directory, context.settings, options);
+  const { plan, names, targets, activity, notices } = await planRebalanceRun(directory, context.settings, options);
   if (activity?.warning) out.warn(activity.warning);
+  for (const notice of notices) out.info(notice);
   // Under --json the infeasible plan travels inside the error's one JSON document.
   if (!plan.feasible) throw infeasibleError(plan);
 

@@ -168,3 +168,63 @@ describe('audit names the flag that fixes each row', () => {
     expect(run.stderr).toContain('1 finding(s) remain after 3 repaired.');
   });
 });
+
+describe('the wizard\'s warnings, on the command line', () => {
+  it('enable --server onto a full server warns on stderr with the numbers, and writes as asked', async () => {
+    const directory = sampleDirectory();
+    const run = await imctl(['enable', 'dee', '--server', 'im-east', '--capacity', '2', '--yes'], { directory });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('warning: im-east holds 2 of 2 users (100 %); 1 more put it at 3 (150 %), over capacity.');
+    expect(directory.get(dn('dee'))!.im.msExchIMVirtualServer).toBe(EAST.dn);
+  });
+
+  it('move --to onto a full server warns; --json keeps stdout one document', async () => {
+    const run = await imctl(['move', 'cid', '--to', 'im-east', '--capacity', '2', '--yes', '--json']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('warning: im-east holds 2 of 2 users (100 %); 1 more put it at 3 (150 %), over capacity.');
+    expect(run.json().summary.changed).toBe(1);
+  });
+
+  it('enable with no --server when every home server is full: the placed server is over, and that is said', async () => {
+    const run = await imctl(['enable', 'dee', '--capacity', '1', '--dry-run']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('warning: im-west holds 1 of 1 users (100 %); 1 more put it at 2 (200 %), over capacity.');
+  });
+
+  it('enabling a disabled account is said; an enabled one is not', async () => {
+    const directory = new MemoryDirectory([EAST, WEST, ROUTER], [person('ann', EAST), person('gone', undefined, { accountDisabled: true }), person('dee')]);
+    const run = await imctl(['enable', 'gone', 'dee', '--yes'], { directory });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('warning: The account "gone" is disabled: IM gives it a seat nobody can use (an idle seat, as "imctl audit" counts them).');
+    expect(run.stderr).not.toContain('"dee"');
+  });
+});
+
+describe('rebalance: no server to receive, and a router drained', () => {
+  it.each([
+    [['rebalance', '--exclude', 'im-east,im-west'], 'Every home server is excluded (im-east, im-west): no server could receive a user. Leave at least one home server out of --exclude; nothing was written.'],
+    [['rebalance', '--exclude', 'im-east', '--exclude', 'im-west', '--apply', '--yes'], 'Every home server is excluded (im-east, im-west)'],
+    [['rebalance', '--drain', 'im-east', '--exclude', 'im-west'], '--drain and --exclude leave no home server to receive users (excluded: im-west; drained: im-east). Keep at least one home server out of both; nothing was written.'],
+    [['rebalance', '--drain', 'im-east,im-west'], '--drain and --exclude leave no home server to receive users (drained: im-east, im-west).'],
+  ])('%j is one sentence, exit 2, nothing written', async (argv, message) => {
+    const directory = sampleDirectory();
+    const run = await imctl(argv, { directory });
+    expect(run.code).toBe(2);
+    // One sentence on one line.
+    expect(run.stderr.startsWith(`error: ${message}`)).toBe(true);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stdout).toBe('');
+    expect(directory.written).toEqual([]);
+  });
+
+  it('--drain ROUTER is allowed: the plan re-homes its orphans, and says so', async () => {
+    const directory = new MemoryDirectory([EAST, WEST, ROUTER], [person('ann', EAST), person('ben', EAST), person('rob', ROUTER)]);
+    const run = await imctl(['rebalance', '--drain', 'im-router', '--apply', '--yes'], { directory });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('im-router is a router: its 1 homed user(s) are orphans, and the plan re-homes them (as every rebalance does).');
+    expect(directory.get(dn('rob'))!.im.msExchIMVirtualServer).toBe(WEST.dn);
+    const empty = await imctl(['rebalance', '--drain', 'im-router']);
+    expect(empty.code).toBe(0);
+    expect(empty.stderr).toContain('im-router is a router: no user is homed on it, so there is nothing to drain.');
+  });
+});
