@@ -11,6 +11,7 @@ import { checkFindingReportPath, saveFindingReport } from '../services/output-fi
 import { srvLookup } from '../services/rvp-lookup.js';
 import type { Target } from '../services/write-run.js';
 import { renderAudit, renderServerCounts } from '../ui/audit-view.js';
+import { withSpinner } from '../ui/progress.js';
 import type { Context } from './context.js';
 import { checkStdoutOutputs, runWrite } from './write-command.js';
 
@@ -40,7 +41,7 @@ export async function auditCommand(context: Context, options: AuditCommandOption
   const idleDays = typeof options.disableIdle === 'string' ? wholeDays(options.disableIdle) : undefined;
   const directory = await context.directory();
   const resolver = options.dns === false ? undefined : srvLookup(context.settings.dnsServer);
-  const run = await runAudit(directory, context.settings, { lookupSrv: resolver ? (name) => resolver.srv(name) : undefined });
+  const run = await withSpinner(out, 'Reading every IM user', runAudit(directory, context.settings, { lookupSrv: resolver ? (name) => resolver.srv(name) : undefined }));
   const { report } = run;
   const reportOnStdout = options.report === '-';
   // With stdout taken by a report or LDIF, the lines for people go to stderr.

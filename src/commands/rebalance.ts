@@ -3,6 +3,7 @@
  * server within capacity, through the same compare-and-set write path as `move`.
  */
 import { infeasibleError, planRebalanceRun, rebalancePlanJson } from '../services/rebalance-plan.js';
+import { withSpinner } from '../ui/progress.js';
 import { renderRebalancePlan } from '../ui/rebalance-view.js';
 import type { Context } from './context.js';
 import { checkWriteFlags, runWrite, type WriteFlags } from './write-command.js';
@@ -19,7 +20,7 @@ export async function rebalanceCommand(context: Context, options: RebalanceOptio
   checkWriteFlags(options, context.settings.json);
   const { out } = context;
   const directory = await context.directory();
-  const { plan, names, targets, activity, notices } = await planRebalanceRun(directory, context.settings, options);
+  const { plan, names, targets, activity, notices } = await withSpinner(out, 'Reading every homed user to plan the moves', planRebalanceRun(directory, context.settings, options));
   if (activity?.warning) out.warn(activity.warning);
   for (const notice of notices) out.info(notice);
   // Under --json the infeasible plan travels inside the error's one JSON document.

@@ -12,6 +12,7 @@ import { planProvisioning } from '../../services/provisioning.js';
 import { infeasibleError, planRebalanceRun } from '../../services/rebalance-plan.js';
 import { stateOf } from '../../services/user-state.js';
 import { renderRebalancePlan } from '../../ui/rebalance-view.js';
+import { withSpinner } from '../../ui/progress.js';
 import { renderTable, utilisation } from '../../ui/table.js';
 import { renderUserState } from '../show.js';
 import { reviewAndApply } from './apply.js';
@@ -108,7 +109,8 @@ export async function rebalanceTask(session: WizardSession): Promise<void> {
     });
   }
   const even = goal === 'even';
-  const run = await planRebalanceRun(session.directory, context.settings, { even, drain: drain.map((s) => s.dn) });
+  // Every homed user is read before the plan: seconds on a large directory, so say what is going on.
+  const run = await withSpinner(out, 'Reading every homed user to plan the moves', planRebalanceRun(session.directory, context.settings, { even, drain: drain.map((s) => s.dn) }));
   if (!run.plan.feasible) throw infeasibleError(run.plan);
   out.print();
   renderRebalancePlan(out, run.plan, run.names, even);
