@@ -2,6 +2,7 @@
  * `imctl rebalance`: plan — and with --apply carry out — the fewest moves that bring every home
  * server within capacity, through the same compare-and-set write path as `move`.
  */
+import { UsageError } from '../core/errors.js';
 import { infeasibleError, planRebalanceRun, rebalancePlanJson } from '../services/rebalance-plan.js';
 import { withSpinner } from '../ui/progress.js';
 import { renderRebalancePlan } from '../ui/rebalance-view.js';
@@ -19,6 +20,10 @@ export interface RebalanceOptions extends WriteFlags {
 export async function rebalanceCommand(context: Context, options: RebalanceOptions): Promise<void> {
   checkWriteFlags(options, context.settings.json);
   const { out } = context;
+  // Without --apply (or --ldif) nothing runs, so a report would never be written: say so up front.
+  if (options.report !== undefined && !options.apply && options.ldif === undefined) {
+    throw new UsageError('--report records what --apply does: add --apply (with --dry-run to see every planned move in the report without writing).', 'report-without-apply');
+  }
   const directory = await context.directory();
   const { plan, names, targets, activity, notices } = await withSpinner(out, 'Reading every homed user to plan the moves', planRebalanceRun(directory, context.settings, options));
   if (activity?.warning) out.warn(activity.warning);

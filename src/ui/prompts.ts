@@ -123,8 +123,11 @@ export function fitLine(text: string, width: number | undefined): string {
       continue;
     }
     const ch = String.fromCodePoint(text.codePointAt(i)!);
-    if (visible === limit) cut = i;
-    else {
+    if (visible === limit) {
+      // A space right at the limit: the word before it ends exactly there.
+      if (ch === ' ') lastSpace = i;
+      cut = i;
+    } else {
       if (ch === ' ') lastSpace = i;
       visible++;
       i += ch.length;

@@ -228,3 +228,16 @@ describe('rebalance: no server to receive, and a router drained', () => {
     expect(empty.stderr).toContain('im-router is a router: no user is homed on it, so there is nothing to drain.');
   });
 });
+
+describe('rebalance --report', () => {
+  it('without --apply is refused up front (no report would be written); with --apply --dry-run the planned moves are the report', async () => {
+    const refused = await imctl(['rebalance', '--report', '-']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe('error: --report records what --apply does: add --apply (with --dry-run to see every planned move in the report without writing).\n');
+    const directory = new MemoryDirectory([EAST, WEST, ROUTER], [person('ann', EAST), person('rob', ROUTER)]);
+    const planned = await imctl(['rebalance', '--apply', '--dry-run', '--report', '-'], { directory });
+    expect(planned.code).toBe(0);
+    expect(planned.stdout).toMatch(/^line,user,dn,action,outcome,reason\r\n,rob,.*,move,planned,\r\n$/);
+    expect(directory.written).toEqual([]);
+  });
+});
