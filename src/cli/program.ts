@@ -27,7 +27,7 @@ function writeOptions(command: Command): Command {
     .option('-n, --dry-run', 'show exactly what would change; write nothing')
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--ldif <file>', 'write the planned changes as LDIF for ldapmodify ("-" for stdout) instead of applying them')
-    .option('--report <file>', 'write every target\'s outcome to FILE (.csv or .json)');
+    .option('--report <file>', 'write every target\'s outcome to FILE (.csv, .json or .jsonl; "-" for CSV on stdout)');
 }
 
 export function buildProgram(hooks: ProgramHooks): Command {
@@ -222,7 +222,7 @@ Examples:
     .option('--normalize-case', 'rewrite values that differ from imctl\'s only in case to lower case')
     .option('--disable-idle [days]', 'clear IM on idle seats (disabled or expired accounts still homed); with DAYS, also on accounts with no logon for more than DAYS days')
     .option('--no-dns', 'skip the _rvp._tcp SRV checks')
-    .option('--report <file>', 'write every finding, one per line, to FILE (.csv or .json)')
+    .option('--report <file>', 'write every finding, one per line, to FILE (.csv or .json; "-" for CSV on stdout)')
     .option('-n, --dry-run', 'with a repair flag: show exactly what would change; write nothing')
     .option('-y, --yes', 'with a repair flag: do not ask for confirmation')
     .option('--ldif <file>', 'with a repair flag: write the repairs as LDIF for ldapmodify ("-" for stdout) instead of applying them')

@@ -73,7 +73,7 @@ export async function importCommand(context: Context, file: string, options: Imp
     if (problems.incomplete) out.info('  (checking stopped at the first structural error; lines after it were not checked)');
     if (tooMany) out.info(`  (checking stopped after the first ${MAX_PROBLEMS.toLocaleString('en-US')} problems; lines after line ${[...invalid.keys()].at(-1)} were not checked: is this the right file?)`);
     if (!options.skipInvalid || problems.incomplete || tooMany) {
-      if (options.report) await reportInvalidRows(options.report, rows, invalid);
+      if (options.report) await reportInvalidRows(options.report, rows, invalid, out.streams.stdout);
       throw new UsageError(
         `${file}: ${tooMany ? `at least ${problems.count.toLocaleString('en-US')}` : problems.count} invalid row(s); nothing was written. Fix them${problems.incomplete || tooMany ? '' : ', or pass --skip-invalid to import the valid rows'}.`,
         'invalid-rows',

@@ -2,7 +2,9 @@
  * `imctl rebalance`: plan — and with --apply carry out — the fewest moves that bring every home
  * server within capacity, through the same compare-and-set write path as `move`.
  */
+import { UsageError } from '../core/errors.js';
 import { infeasibleError, planRebalanceRun, rebalancePlanJson } from '../services/rebalance-plan.js';
+import { withSpinner } from '../ui/progress.js';
 import { renderRebalancePlan } from '../ui/rebalance-view.js';
 import type { Context } from './context.js';
 import { checkWriteFlags, runWrite, type WriteFlags } from './write-command.js';
@@ -18,15 +20,21 @@ export interface RebalanceOptions extends WriteFlags {
 export async function rebalanceCommand(context: Context, options: RebalanceOptions): Promise<void> {
   checkWriteFlags(options, context.settings.json);
   const { out } = context;
+  // Without --apply (or --ldif) nothing runs, so a report would never be written: say so up front.
+  if (options.report !== undefined && !options.apply && options.ldif === undefined) {
+    throw new UsageError('--report records what --apply does: add --apply (with --dry-run to see every planned move in the report without writing).', 'report-without-apply');
+  }
   const directory = await context.directory();
-  const { plan, names, targets, activity } = await planRebalanceRun(directory, context.settings, options);
+  const { plan, names, targets, activity, notices } = await withSpinner(out, 'Reading every homed user to plan the moves', planRebalanceRun(directory, context.settings, options));
   if (activity?.warning) out.warn(activity.warning);
+  for (const notice of notices) out.info(notice);
   // Under --json the infeasible plan travels inside the error's one JSON document.
   if (!plan.feasible) throw infeasibleError(plan);
 
   const writing = !!options.apply || options.ldif !== undefined;
   // With --json and writes, the plan travels inside the one JSON document the write run prints.
-  if (!(out.json && writing) && options.ldif !== '-') renderRebalancePlan(out, plan, names, !!options.even);
+  // `--ldif -` and `--report -` own stdout while writing.
+  if (!(out.json && writing) && options.ldif !== '-' && !(writing && options.report === '-')) renderRebalancePlan(out, plan, names, !!options.even);
   if (!writing) {
     if (!out.json) out.print(plan.moves.length > 0 ? out.color.dim('Nothing written: add --apply to carry out this plan (or --ldif FILE for ldapmodify).') : 'Every home server is within capacity: nothing to do.');
     return;

@@ -32,6 +32,7 @@ export async function resolveCommand(context: Context, input: string, options: R
         ['Priority', 'Weight', 'Target', 'Port', 'RVP URL'],
         resolution.targets.map((t) => [t.priority, t.weight, t.name, t.port, t.url]),
         ['right', 'right', 'left', 'right', 'left'],
+        { width: out.columns, shrink: [{ column: 4, min: 20, mode: 'wrap' }, { column: 2, min: 12, mode: 'truncate' }] },
       ),
     );
     out.print(c.dim('Clients try the lowest priority first; among equal priorities they pick by weight.'));

@@ -39,6 +39,8 @@ export async function serversCommand(context: Context): Promise<void> {
         s.state === 'over' ? c.red.bold('over') : s.state === 'ok' ? c.green('ok') : c.dim('router'),
       ]),
       ['left', 'left', 'left', 'right', 'right', 'right', 'right', ...(bars ? ['left' as const] : []), 'left'],
+      // On a narrow terminal the bar goes first (Use says the same), then the host name is cut (--json has it whole).
+      { width: out.columns, drop: bars ? [7] : [], shrink: [{ column: 1, min: 8, mode: 'truncate' }] },
     ),
   );
   out.print(`${fmt(totals.users)} users on ${totals.homeServers} home servers (capacity ${fmt(totals.capacity)}), ${fmt(totals.active)} of them active; ${totals.routers} router(s).`);

@@ -28,6 +28,9 @@ export async function usersCommand(context: Context, options: UsersOptions): Pro
         r.imAddress ?? c.yellow('(none)'),
         r.orphaned === 'router' ? c.yellow(`${r.homeServer} (router!)`) : r.orphaned ? c.yellow('(missing server)') : r.homeServer!,
       ]),
+      [],
+      // A narrow terminal: the display name gives way first, then the address (both whole in --json).
+      { width: out.columns, shrink: [{ column: 1, min: 10, mode: 'truncate' }, { column: 2, min: 16, mode: 'truncate' }] },
     ),
   );
   const which = side === undefined ? '' : side ? ' active' : ' inactive';

@@ -25,22 +25,27 @@ export interface WriteFlags {
  * outputs for one stdout (`--ldif - --json`): a script reading either would get both mixed.
  */
 export function checkWriteFlags(flags: WriteFlags, json = false): void {
-  const onStdout = [flags.ldif === '-' ? '--ldif -' : undefined, flags.report === '-' ? '--report -' : undefined, json ? '--json' : undefined].filter((f) => f !== undefined);
-  if (onStdout.length > 1) {
-    throw new UsageError(`${onStdout.join(' and ')} would ${onStdout.length > 2 ? 'all' : 'both'} print on stdout: keep one, and send the other to a file (e.g. --ldif changes.ldif).`, 'two-stdout-outputs');
-  }
+  checkStdoutOutputs([flags.ldif === '-' ? '--ldif -' : undefined, flags.report === '-' ? '--report -' : undefined, json ? '--json' : undefined], '--ldif changes.ldif');
   if (flags.report) checkReportPath(flags.report);
+}
+
+/** At most one of the outputs given (e.g. "--ldif -", "--report -", "--json") may print on stdout. */
+export function checkStdoutOutputs(outputs: readonly (string | undefined)[], example: string): void {
+  const onStdout = outputs.filter((f) => f !== undefined);
+  if (onStdout.length > 1) {
+    throw new UsageError(`${onStdout.join(' and ')} would ${onStdout.length > 2 ? 'all' : 'both'} print on stdout: keep one, and send the other to a file (e.g. ${example}).`, 'two-stdout-outputs');
+  }
 }
 
 export async function runWrite(
   context: Context,
   directory: DirectoryPort,
   targets: readonly Target[],
-  flags: WriteFlags & { command: string; jsonExtra?: Record<string, unknown> },
+  flags: WriteFlags & { command: string; jsonExtra?: Record<string, unknown>; stdoutTaken?: boolean },
 ): Promise<RunResult> {
   const { out } = context;
   checkWriteFlags(flags, out.json);
-  const sink = openResultSink(out, { command: flags.command, report: flags.report, ldifOnStdout: flags.ldif === '-', jsonExtra: flags.jsonExtra });
+  const sink = openResultSink(out, { command: flags.command, report: flags.report, ldifOnStdout: flags.ldif === '-' || !!flags.stdoutTaken, jsonExtra: flags.jsonExtra });
   return executeTargets(context, directory, targets, {
     command: flags.command,
     dryRun: flags.dryRun,

@@ -66,6 +66,15 @@ export const INFORMATIONAL: ReadonlySet<FindingKind> = new Set(['alias-changed',
 /** What --fix would do about a finding; undefined = nothing certain, reported only. */
 export type Repair = 'fill-partial' | 'fix-physical-host' | 'rehome-orphan' | 'normalize-case' | 'clear-idle';
 
+/** The option that carries out each repair: --fix does only the certain ones; the other two are asked for by name. */
+export const REPAIR_FLAG: Record<Repair, '--fix' | '--normalize-case' | '--disable-idle'> = {
+  'fill-partial': '--fix',
+  'fix-physical-host': '--fix',
+  'rehome-orphan': '--fix',
+  'normalize-case': '--normalize-case',
+  'clear-idle': '--disable-idle',
+};
+
 export interface Finding {
   kind: FindingKind;
   /** A user's sAMAccountName, a server's name, or an IM domain. */
@@ -158,9 +167,15 @@ export function auditDirectory(input: AuditInput): AuditResult {
       add('partial', `${missing.join(', ')} not set${repair ? '' : vs === undefined ? ' (no home server: which one is not certain)' : !address ? ' (no valid IM address to derive them from)' : ''}`, repair);
     }
 
-    // Orphans: homed on a router or on a server that no longer exists. Re-homed as enable places, if it has an address.
+    // Orphans: homed on a router or on a server that no longer exists. Re-homed as enable places, if it has an address —
+    // unless the account is disabled or expired: that is an idle seat (below), not a user to give a live seat to.
     if (vs !== undefined && (!home || !home.hostsUsers)) {
-      add('orphan', home ? `homed on ${home.name}, a router` : `homed on a deleted or missing server (${vs})`, address ? 'rehome-orphan' : null);
+      const idle = isIdle(user, now);
+      add(
+        'orphan',
+        `${home ? `homed on ${home.name}, a router` : `homed on a deleted or missing server (${vs})`}${idle ? `; not re-homed: the account is ${user.accountDisabled ? 'disabled' : 'expired'} (an idle seat: --disable-idle clears it)` : ''}`,
+        address && !idle ? 'rehome-orphan' : null,
+      );
     }
 
     // Values that disagree: the private URL's host vs the home server; alias and IM domain across the three strings.

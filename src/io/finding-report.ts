@@ -17,6 +17,7 @@ export const FINDING_COLUMNS = ['kind', 'severity', 'subject', 'dn', 'server', '
 
 /** The format for a findings report path; throws ReportError for anything but .csv and .json. */
 export function findingReportFormat(path: string): 'csv' | 'json' {
+  if (path === '-') return 'csv';
   const ext = extname(path).toLowerCase();
   if (ext === '.csv' || ext === '.json') return ext.slice(1) as 'csv' | 'json';
   throw new ReportError(path, `The audit report must end in .csv or .json (got ${JSON.stringify(path)}).`);
@@ -34,14 +35,22 @@ function row(finding: Finding): Record<(typeof FINDING_COLUMNS)[number], string 
   };
 }
 
-export function writeFindingReport(path: string, findings: readonly Finding[]): void {
+/** The report's text: JSON, or CSV (with a BOM for Excel, unless it goes to standard output). */
+function reportText(format: 'csv' | 'json', findings: readonly Finding[], bom: boolean): string {
+  if (format === 'json') return redact(JSON.stringify(findings.map(row), null, 1)) + '\n';
+  const cells = findings.map((f) => FINDING_COLUMNS.map((c) => spreadsheetSafe(redact(row(f)[c] ?? ''))));
+  return (bom ? '\uFEFF' : '') + stringify([[...FINDING_COLUMNS], ...cells], { record_delimiter: 'windows' });
+}
+
+/** `path`, or for `-` the `stdout` stream (CSV without a BOM, as `--ldif -` writes LDIF there). */
+export function writeFindingReport(path: string, findings: readonly Finding[], stdout?: NodeJS.WritableStream): void {
   const format = findingReportFormat(path);
-  let text: string;
-  if (format === 'json') text = redact(JSON.stringify(findings.map(row), null, 1)) + '\n';
-  else {
-    const cells = findings.map((f) => FINDING_COLUMNS.map((c) => spreadsheetSafe(redact(row(f)[c] ?? ''))));
-    text = '\uFEFF' + stringify([[...FINDING_COLUMNS], ...cells], { record_delimiter: 'windows' });
+  if (path === '-') {
+    if (!stdout) throw new ReportError(path, 'The audit report cannot go to standard output here: name a file (.csv or .json).');
+    stdout.write(reportText(format, findings, false));
+    return;
   }
+  const text = reportText(format, findings, true);
   const fd = openPrivateFile(path, 'the report');
   try {
     writeFileSync(fd, text);

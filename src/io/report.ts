@@ -11,6 +11,9 @@
  * In JSON, an absent line/dn/reason is null (a line of 0 or less means "not
  * from a file"; CSV leaves it empty).
  *
+ * `-` is standard output (as `--ldif -` is): CSV as above without the BOM, and the stream is
+ * left open when the report closes.
+ *
  * The file is created with mode 0600 and, if it already exists, made 0600
  * before it is truncated (reports hold account names). Entries are streamed, not
  * buffered: memory does not grow with the number of entries.
@@ -37,6 +40,9 @@ export interface ReportEntry {
 }
 
 export type ReportFormat = 'csv' | 'json' | 'jsonl';
+
+/** The report path that means standard output. */
+export const STDOUT = '-';
 
 export const REPORT_COLUMNS = ['line', 'user', 'dn', 'action', 'outcome', 'reason'] as const;
 
@@ -72,6 +78,7 @@ export interface ReportWriter {
  * other extension: call this while checking options, before any work starts.
  */
 export function reportFormatFor(path: string): ReportFormat {
+  if (path === STDOUT) return 'csv';
   const ext = extname(path).toLowerCase();
   if (ext === '.csv') return 'csv';
   if (ext === '.json') return 'json';
@@ -118,12 +125,16 @@ class StreamReportWriter implements ReportWriter {
   constructor(
     readonly path: string,
     readonly format: ReportFormat,
-    private readonly stream: WriteStream,
+    private readonly stream: NodeJS.WritableStream,
+    /** Standard output: no BOM, and not ended by close(). */
+    private readonly shared = false,
   ) {
-    stream.on('error', (err) => {
-      this.failure ??= err;
-    });
-    if (format === 'csv') this.put('\uFEFF' + csvLine([...REPORT_COLUMNS]));
+    if (!shared) {
+      stream.on('error', (err) => {
+        this.failure ??= err;
+      });
+    }
+    if (format === 'csv') this.put((shared ? '' : '\uFEFF') + csvLine([...REPORT_COLUMNS]));
     else if (format === 'json') this.put('[\n');
   }
 
@@ -180,9 +191,13 @@ class StreamReportWriter implements ReportWriter {
     if (this.closed) return;
     this.closed = true;
     if (this.format === 'json') this.stream.write(this.written === 0 ? ']\n' : '\n]\n');
+    if (this.shared) {
+      await this.draining;
+      return;
+    }
     this.stream.end();
     try {
-      await finished(this.stream);
+      await finished(this.stream as WriteStream);
     } catch (err) {
       this.failure ??= err;
     }
@@ -196,11 +211,15 @@ class StreamReportWriter implements ReportWriter {
 }
 
 /**
- * Open the report at `path` (format from the extension). Synchronous so that a
+ * Open the report at `path` (format from the extension), or on `stdout` for `-`. Synchronous so that a
  * bad extension, a missing directory or a permission problem is reported before
  * any work starts: open it before applying changes.
  */
-export function openReport(path: string): ReportWriter {
+export function openReport(path: string, stdout?: NodeJS.WritableStream): ReportWriter {
+  if (path === STDOUT) {
+    if (!stdout) throw new ReportError(path, 'The report cannot go to standard output here: name a file (.csv, .json or .jsonl).');
+    return new StreamReportWriter(path, 'csv', stdout, true);
+  }
   const format = reportFormatFor(path);
   const fd = openPrivate(path);
   const stream = createWriteStream(path, { fd, encoding: 'utf8', autoClose: true });

@@ -5,9 +5,10 @@
  */
 import { capacityFor, checkServerCapacities, type Settings } from '../config/settings.js';
 import { isActive, isIdleFor, LOGON_LAG_NOTE } from '../core/activity.js';
-import { auditDirectory, FINDING_KINDS, FINDING_TITLES, INFORMATIONAL, problems, type Repair, type AuditServer, type AuditUser, type Finding, type FindingKind, type RvpAnswer } from '../core/audit.js';
+import { auditDirectory, FINDING_KINDS, FINDING_TITLES, INFORMATIONAL, problems, REPAIR_FLAG, type Repair, type AuditServer, type AuditUser, type Finding, type FindingKind, type RvpAnswer } from '../core/audit.js';
 import { repairUser, REPAIR_TEXT, type RepairOptions } from '../core/audit-repair.js';
 import { ImctlError } from '../core/errors.js';
+import { IM_ATTRIBUTES } from '../core/im-model.js';
 import { writePlan } from '../core/provision.js';
 import type { SrvRecord } from '../core/srv.js';
 import type { DirectoryPort } from './directory-port.js';
@@ -32,8 +33,10 @@ export interface AuditSummaryRow {
   kind: FindingKind;
   title: string;
   count: number;
-  /** How many --fix can repair (with --normalize-case / --disable-idle for those kinds). */
+  /** How many a repair option can repair: the option is `fixWith`. */
   fixable: number;
+  /** The option that repairs this kind (--fix, --normalize-case or --disable-idle); null when none does. */
+  fixWith: string | null;
   informational: boolean;
   examples: string[];
 }
@@ -103,20 +106,16 @@ export async function runAudit(directory: DirectoryPort, settings: Settings, opt
 
   const now = options.now ?? Date.now();
   const result = auditDirectory({ users, servers, rvp, now });
-  // Inactive per server, from the same pass (the audit reads lastLogonTimestamp with the rest).
-  const serverByDn = new Map(servers.map((s) => [s.dn.toLowerCase(), s.name]));
-  const inactive = new Map<string, number>();
-  for (const user of users) {
-    const name = user.im.msExchIMVirtualServer ? serverByDn.get(user.im.msExchIMVirtualServer.toLowerCase()) : undefined;
-    if (name !== undefined && !isActive(user, now, settings.activeDays)) inactive.set(name, (inactive.get(name) ?? 0) + 1);
-  }
   const summary = FINDING_KINDS.map((kind): AuditSummaryRow => {
     const of = result.findings.filter((f) => f.kind === kind);
+    const fixable = of.filter((f) => f.repair !== null);
+    const flags = [...new Set(fixable.map((f) => REPAIR_FLAG[f.repair!]))];
     return {
       kind,
       title: FINDING_TITLES[kind],
       count: of.length,
-      fixable: of.filter((f) => f.repair !== null).length,
+      fixable: fixable.length,
+      fixWith: flags.length > 0 ? flags.join(' or ') : null,
       informational: INFORMATIONAL.has(kind),
       examples: of.slice(0, EXAMPLES).map((f) => clip(`${f.subject}: ${f.detail}`)),
     };
@@ -125,15 +124,7 @@ export async function runAudit(directory: DirectoryPort, settings: Settings, opt
     dc: directory.label,
     baseDn: directory.baseDn,
     users: result.users,
-    servers: servers.map((s) => ({
-      name: s.name,
-      host: s.host,
-      role: s.hostsUsers ? 'home' : 'router',
-      users: result.loads[s.name] ?? 0,
-      capacity: s.hostsUsers ? s.capacity : null,
-      idleSeats: result.idleByServer[s.name] ?? 0,
-      inactive: inactive.get(s.name) ?? 0,
-    })),
+    servers: serverCounts(users, servers, result, now, settings.activeDays),
     activity: { activeDays: settings.activeDays, now: new Date(now).toISOString(), note: LOGON_LAG_NOTE },
     imDomains: result.imDomains,
     dnsChecked: result.dnsChecked,
@@ -142,6 +133,36 @@ export async function runAudit(directory: DirectoryPort, settings: Settings, opt
     findings: result.findings,
   };
   return { report, users, servers, now };
+}
+
+/** Users, idle seats and inactive users per server, from one pass's users. */
+function serverCounts(users: readonly AuditUser[], servers: readonly AuditServer[], result: { loads: Record<string, number>; idleByServer: Record<string, number> }, now: number, activeDays: number): AuditReport['servers'] {
+  // Inactive per server, from the same pass (the audit reads lastLogonTimestamp with the rest).
+  const serverByDn = new Map(servers.map((s) => [s.dn.toLowerCase(), s.name]));
+  const inactive = new Map<string, number>();
+  for (const user of users) {
+    const name = user.im.msExchIMVirtualServer ? serverByDn.get(user.im.msExchIMVirtualServer.toLowerCase()) : undefined;
+    if (name !== undefined && !isActive(user, now, activeDays)) inactive.set(name, (inactive.get(name) ?? 0) + 1);
+  }
+  return servers.map((s) => ({
+    name: s.name,
+    host: s.host,
+    role: s.hostsUsers ? 'home' : 'router',
+    users: result.loads[s.name] ?? 0,
+    capacity: s.hostsUsers ? s.capacity : null,
+    idleSeats: result.idleByServer[s.name] ?? 0,
+    inactive: inactive.get(s.name) ?? 0,
+  }));
+}
+
+/**
+ * The per-server counts once `written` targets were carried out: the users with their new values,
+ * counted again. What `audit --fix` shows after its repairs (the findings table is what it found).
+ */
+export function serversAfterRepairs(run: AuditRun, written: readonly Target[], activeDays: number): AuditReport['servers'] {
+  const after = new Map(written.flatMap((t) => (t.dn && t.plan.kind === 'write' ? [[t.dn, t.plan.after] as const] : [])));
+  const users = run.users.map((u) => (after.has(u.dn) ? { ...u, im: after.get(u.dn)! } : u));
+  return serverCounts(users, run.servers, auditDirectory({ users, servers: run.servers, now: run.now }), run.now, activeDays);
 }
 
 /**
@@ -201,5 +222,7 @@ function enabledBy(repair: Repair, options: RepairOptions): boolean {
  */
 export function findingsRemaining(report: AuditReport, written: readonly Target[], options: RepairOptions): Finding[] {
   const repaired = new Set(written.map((t) => t.dn));
-  return problems(report.findings).filter((f) => !(f.dn && f.repair && repaired.has(f.dn) && enabledBy(f.repair, options)));
+  // A user whose IM was cleared (an idle seat given back) has no IM findings left, whatever they were.
+  const cleared = new Set(written.filter((t) => t.plan.kind === 'write' && IM_ATTRIBUTES.every((a) => t.plan.kind === 'write' && t.plan.after[a] === undefined)).map((t) => t.dn));
+  return problems(report.findings).filter((f) => !(f.dn && cleared.has(f.dn)) && !(f.dn && f.repair && repaired.has(f.dn) && enabledBy(f.repair, options)));
 }

@@ -30,8 +30,8 @@ export async function* importFileRows(file: string, stats: ImportStats, options:
 }
 
 /** With invalid rows and no --skip-invalid, the report lists every row: invalid ones with the reason, the rest as skipped. */
-export async function reportInvalidRows(path: string, rows: ImportRow[], invalid: Map<number, RowProblem>): Promise<void> {
-  const report = openReport(path);
+export async function reportInvalidRows(path: string, rows: ImportRow[], invalid: Map<number, RowProblem>, stdout?: NodeJS.WritableStream): Promise<void> {
+  const report = openReport(path, stdout);
   const lines = new Set<number>();
   for (const row of rows) {
     lines.add(row.line);

@@ -33,10 +33,10 @@ export function checkFindingReportPath(path: string): void {
   }
 }
 
-/** Every finding, one per line, owner-only. */
-export function saveFindingReport(path: string, findings: readonly Finding[]): void {
+/** Every finding, one per line, owner-only; `-` is CSV on `stdout`. */
+export function saveFindingReport(path: string, findings: readonly Finding[], stdout?: NodeJS.WritableStream): void {
   try {
-    writeFindingReport(path, findings);
+    writeFindingReport(path, findings, stdout);
   } catch (error) {
     throw asUsageError(error, 'report-path');
   }

@@ -204,7 +204,9 @@ export async function planProvisioning(directory: DirectoryPort, settings: Setti
   targets.forEach((target, index) => {
     const ok = accepted[index];
     if (!ok || target.plan.kind !== 'write' || request(index).action === 'disable') return;
-    if (ok.server && !sameHome(ok.user, ok.server)) incoming.set(ok.server.dn.toLowerCase(), (incoming.get(ok.server.dn.toLowerCase()) ?? 0) + 1);
+    // The named server, or the one placement chose (when every home server is full, the most room is still over).
+    const dest = ok.server ?? (request(index).action === 'enable' && !isImEnabled(ok.user.im) ? placement.get(index) : undefined);
+    if (dest && !sameHome(ok.user, dest)) incoming.set(dest.dn.toLowerCase(), (incoming.get(dest.dn.toLowerCase()) ?? 0) + 1);
     if (request(index).action === 'enable' && ok.user.accountDisabled && !isImEnabled(ok.user.im)) disabledAccounts.push(target.name);
   });
   if (incoming.size > 0) {

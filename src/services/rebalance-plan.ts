@@ -36,6 +36,8 @@ export interface RebalanceRun {
   usersByDn: ReadonlyMap<string, UserRecord>;
   /** What the plan counted against capacity. */
   load: LoadKind;
+  /** Sentences for the admin about the request (e.g. a drained router). */
+  notices: string[];
   /** Under --load active: the window, and a warning when it is shorter than the domain's update interval. */
   activity?: { activeDays: number; syncDays: number; warning: string | undefined } | undefined;
 }
@@ -52,8 +54,28 @@ export async function planRebalanceRun(directory: DirectoryPort, settings: Setti
   const active = (u: UserRecord) => !byActivity || isActive(u, now, settings.activeDays);
   const dnsOf = (users: readonly UserRecord[], want: boolean) => users.filter((u) => active(u) === want).map((u) => u.dn);
   const home = inventory.servers.filter((s) => s.hostsUsers);
-  const drain = new Set((request.drain ?? []).map((name) => findServer(inventory.servers, name, 'home').dn));
+  const notices: string[] = [];
+  // Draining a router is allowed: its users are orphans, which every rebalance re-homes anyway.
+  const drain = new Set<string>();
+  for (const name of request.drain ?? []) {
+    const server = findServer(inventory.servers, name);
+    if (server.hostsUsers) drain.add(server.dn);
+    else {
+      const count = homed.get(server.dn.toLowerCase())?.length ?? 0;
+      notices.push(`${server.name} is a router: ${count === 0 ? 'no user is homed on it, so there is nothing to drain' : `its ${count.toLocaleString('en-US')} homed user(s) are orphans, and the plan re-homes them (as every rebalance does)`}.`);
+    }
+  }
   const exclude = new Set((request.exclude ?? []).map((name) => findServer(inventory.servers, name, 'home').dn));
+  if (home.length > 0 && home.every((s) => exclude.has(s.dn) || drain.has(s.dn))) {
+    const excluded = home.filter((s) => exclude.has(s.dn)).map((s) => s.name);
+    const drained = home.filter((s) => drain.has(s.dn) && !exclude.has(s.dn)).map((s) => s.name);
+    throw new UsageError(
+      drained.length === 0
+        ? `Every home server is excluded (${excluded.join(', ')}): no server could receive a user. Leave at least one home server out of --exclude; nothing was written.`
+        : `--drain and --exclude leave no home server to receive users (${[...(excluded.length > 0 ? [`excluded: ${excluded.join(', ')}`] : []), `drained: ${drained.join(', ')}`].join('; ')}). Keep at least one home server out of both; nothing was written.`,
+      'no-receiving-server',
+    );
+  }
 
   const usersByDn = new Map<string, UserRecord>();
   const homeKeys = new Set(home.map((s) => s.dn.toLowerCase()));
@@ -90,6 +112,7 @@ export async function planRebalanceRun(directory: DirectoryPort, settings: Setti
     names,
     usersByDn,
     load: settings.load,
+    notices,
     activity: syncDays !== undefined ? { activeDays: settings.activeDays, syncDays, warning: activeWindowWarning(settings.activeDays, syncDays) } : undefined,
     targets: () =>
       plan.moves.map((move) => {

@@ -56,6 +56,12 @@ export class Output {
     this.errColor = new Chalk({ level: colorWanted && streams.stderr.isTTY ? 1 : 0 });
   }
 
+  /** The width of the terminal stdout is, if it is one: tables fit it. Piped output is not cut. */
+  get columns(): number | undefined {
+    const stdout = this.streams.stdout as { isTTY?: boolean; columns?: number };
+    return stdout.isTTY && typeof stdout.columns === 'number' && stdout.columns > 0 ? stdout.columns : undefined;
+  }
+
   get interactive(): boolean {
     return !!this.streams.stdin.isTTY && !!this.streams.stderr.isTTY;
   }

@@ -56,3 +56,29 @@ export function startProgress(out: Output, total: number, label: string): Progre
     },
   };
 }
+
+const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/**
+ * `text` while `work` runs (a long read: every homed user before a plan). On a terminal (stderr)
+ * a spinner with the seconds so far, erased when the work ends; nothing otherwise (a script's
+ * stderr stays for what went wrong). Resolves or rejects as `work` does.
+ */
+export async function withSpinner<T>(out: Output, text: string, work: Promise<T>): Promise<T> {
+  const stderr = out.streams.stderr;
+  if (!stderr.isTTY) return work;
+  const started = Date.now();
+  let frame = 0;
+  const draw = () => {
+    const seconds = Math.floor((Date.now() - started) / 1000);
+    stderr.write(`\r\x1b[2K${out.errColor.cyan(SPINNER[frame++ % SPINNER.length]!)} ${text}…${seconds > 0 ? out.errColor.dim(` ${seconds} s`) : ''}`);
+  };
+  draw();
+  const timer = setInterval(draw, 100);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+    stderr.write('\r\x1b[2K');
+  }
+}

@@ -8,6 +8,7 @@ import { emitKeypressEvents } from 'node:readline';
 import * as inquirer from '@inquirer/prompts';
 import { Separator } from '@inquirer/prompts';
 import { terminalSafe } from './output.js';
+import { textWidth } from './table.js';
 
 export { Separator };
 export { isPromptCancel } from './prompt-cancel.js';
@@ -92,13 +93,55 @@ async function withCancel<T>(streams: PromptStreams, ask: (context: InquirerCont
 const safe = (text: string) => terminalSafe(text, true);
 const safeOptional = (text: string | undefined) => (text === undefined ? undefined : safe(text));
 
-function safeChoices<V, C extends Choice<V>>(choices: ReadonlyArray<C | Separator>): Array<C | Separator> {
+function safeChoices<V, C extends Choice<V>>(choices: ReadonlyArray<C | Separator>, width?: number): Array<C | Separator> {
   return choices.map((choice) => {
-    if (choice instanceof Separator || Separator.isSeparator(choice)) return new Separator(safe((choice as Separator).separator));
+    if (choice instanceof Separator || Separator.isSeparator(choice)) return new Separator(fitLine(safe((choice as Separator).separator), width));
     const c = choice as C;
     // A disabled reason can name directory data too; `true` is inquirer's own "(disabled)".
-    return { ...c, name: safeOptional(c.name), description: safeOptional(c.description), short: safeOptional(c.short), disabled: typeof c.disabled === 'string' ? safe(c.disabled) : c.disabled };
+    const disabled = typeof c.disabled === 'string' ? safe(c.disabled) : c.disabled;
+    // inquirer draws "❯ name (reason)": the name gives way so that the line fits the terminal.
+    const reason = disabled === true ? '(disabled)'.length + 1 : typeof disabled === 'string' ? textWidth(disabled) + 1 : 0;
+    const name = c.name === undefined ? undefined : fitLine(safe(c.name), width === undefined ? undefined : width - 2 - reason);
+    return { ...c, name, description: safeOptional(c.description), short: safeOptional(c.short), disabled };
   });
+}
+
+/**
+ * `text` cut to `width` columns at a space, with "…", so that a terminal does not wrap it
+ * mid-word; colour codes are kept (and reset after the cut). Undefined width: as it is.
+ */
+export function fitLine(text: string, width: number | undefined): string {
+  if (width === undefined || textWidth(text) <= width) return text;
+  const limit = Math.max(width - 1, 1);
+  let visible = 0;
+  let cut = -1;
+  let lastSpace = -1;
+  for (let i = 0; i < text.length && cut === -1; ) {
+    const ansi = /^\x1b\[[0-9;]*m/.exec(text.slice(i));
+    if (ansi) {
+      i += ansi[0].length;
+      continue;
+    }
+    const ch = String.fromCodePoint(text.codePointAt(i)!);
+    if (visible === limit) {
+      // A space right at the limit: the word before it ends exactly there.
+      if (ch === ' ') lastSpace = i;
+      cut = i;
+    } else {
+      if (ch === ' ') lastSpace = i;
+      visible++;
+      i += ch.length;
+    }
+  }
+  if (cut === -1) return text;
+  // At the last space when it keeps most of the line; a long word is cut where it must be.
+  const at = lastSpace > 0 && textWidth(text.slice(0, lastSpace)) >= limit / 2 ? lastSpace : cut;
+  return `${text.slice(0, at).trimEnd()}…${/\x1b\[/.test(text) ? '\x1b[0m' : ''}`;
+}
+
+/** The first choice that can be taken: where the cursor starts (inquirer starts on the first, even a disabled one). */
+function firstEnabled<V>(choices: Choices<V>): { value: V } | undefined {
+  return choices.find((c): c is Choice<V> => !(c instanceof Separator || Separator.isSeparator(c)) && !(c as Choice<V>).disabled);
 }
 
 function safeValidate(validate: ((value: string) => boolean | string | Promise<boolean | string>) | undefined) {
@@ -114,14 +157,26 @@ export function createPrompts(streams: PromptStreams = {}): Prompts {
   // The generic inquirer signatures infer `const` value types from literal configs; these
   // wrappers pass configs through unchanged, so the casts only bridge the two type spellings.
   type Any = any;
+  // The terminal's width, less what inquirer draws before a choice (and `extra`); undefined off a terminal.
+  const width = (extra = 0): number | undefined => {
+    const output = streams.output as { isTTY?: boolean; columns?: number } | undefined;
+    return output?.isTTY && typeof output.columns === 'number' && output.columns > 0 ? output.columns - 1 - extra : undefined;
+  };
   return {
-    select: (config) => withCancel(streams, (context) => inquirer.select({ ...config, message: safe(config.message), choices: safeChoices(config.choices) } as Any, context) as Promise<Any>),
+    select: (config) =>
+      withCancel(streams, (context) => {
+        // The cursor starts on the default if it can be taken, else on the first choice that can.
+        const usable = config.choices.some((c) => !(c instanceof Separator || Separator.isSeparator(c)) && !(c as Choice<unknown>).disabled && 'default' in config && (c as Choice<unknown>).value === config.default);
+        const start = usable ? config.default : firstEnabled(config.choices)?.value;
+        return inquirer.select({ ...config, ...(start !== undefined ? { default: start } : {}), message: safe(config.message), choices: safeChoices(config.choices, width()) } as Any, context) as Promise<Any>;
+      }),
     search: (config) =>
       withCancel(
         streams,
-        (context) => inquirer.search({ ...config, message: safe(config.message), source: async (term: string | undefined, options: { signal: AbortSignal }) => safeChoices(await config.source(term, options)) } as Any, context) as Promise<Any>,
+        (context) => inquirer.search({ ...config, message: safe(config.message), source: async (term: string | undefined, options: { signal: AbortSignal }) => safeChoices(await config.source(term, options), width()) } as Any, context) as Promise<Any>,
       ),
-    checkbox: (config) => withCancel(streams, (context) => inquirer.checkbox({ ...config, message: safe(config.message), choices: safeChoices(config.choices) } as Any, context) as Promise<Any>),
+    // Checkbox lines start "❯◯ ": one more column than a select's.
+    checkbox: (config) => withCancel(streams, (context) => inquirer.checkbox({ ...config, message: safe(config.message), choices: safeChoices(config.choices, width(2)) } as Any, context) as Promise<Any>),
     confirm: (config) => withCancel(streams, (context) => inquirer.confirm({ ...config, message: safe(config.message) }, context)),
     input: (config) =>
       withCancel(streams, (context) => inquirer.input({ ...config, message: safe(config.message), default: safeOptional(config.default), validate: safeValidate(config.validate) } as Any, context)),

@@ -47,6 +47,8 @@ function renderActivePlan(out: Output, plan: PlanResult, bars: boolean): void {
         change(out, l.after - l.before),
       ]),
       ['left', 'right', 'right', 'right', 'right', ...(bars ? ['left' as const] : []), 'right', 'right', 'right', ...(bars ? ['left' as const] : []), 'right'],
+      // A narrow terminal loses the bars first (Use says the same).
+      { width: out.columns, drop: bars ? [10, 5] : [], shrink: [{ column: 0, min: 8, mode: 'truncate' }] },
     ),
   );
   const idle = plan.moves.filter((m) => m.idle).length;
@@ -79,6 +81,7 @@ function renderHomedPlan(out: Output, plan: PlanResult, bars: boolean): void {
         change(out, l.after - l.before),
       ]),
       ['left', 'right', 'right', 'right', ...(bars ? ['left' as const] : []), 'right', 'right', ...(bars ? ['left' as const] : []), 'right'],
+      { width: out.columns, drop: bars ? [7, 4] : [], shrink: [{ column: 0, min: 8, mode: 'truncate' }] },
     ),
   );
 }

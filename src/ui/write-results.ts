@@ -13,9 +13,9 @@ import { startProgress, type Progress } from './progress.js';
 
 export interface ResultSinkOptions {
   command: string;
-  /** --report FILE (.csv, .json or .jsonl). */
+  /** --report FILE (.csv, .json or .jsonl), or `-`: CSV on stdout. */
   report?: string | undefined;
-  /** `--ldif -` owns stdout: then outcomes go to stderr and no JSON is printed. */
+  /** `--ldif -` owns stdout (so does `--report -`): then outcomes go to stderr and no JSON is printed. */
   ldifOnStdout?: boolean;
   /** Merged into the --json document (e.g. rebalance's plan). */
   jsonExtra?: Record<string, unknown> | undefined;
@@ -30,14 +30,17 @@ export function openResultSink(out: Output, options: ResultSinkOptions): ResultS
   let report: ReportWriter | undefined;
   if (options.report) {
     try {
-      report = openReport(options.report);
+      report = openReport(options.report, out.streams.stdout);
     } catch (error) {
       if (error instanceof ReportError) throw new UsageError(error.message, 'report-path');
       throw error;
     }
   }
-  const print = options.ldifOnStdout ? (text: string) => out.info(text) : (text: string) => out.print(text);
-  const json = out.json && !options.ldifOnStdout;
+  // `--ldif -` or `--report -` owns stdout: the lines for the admin go to stderr, and no JSON.
+  const stdoutTaken = !!options.ldifOnStdout || options.report === '-';
+  const print = stdoutTaken ? (text: string) => out.info(text) : (text: string) => out.print(text);
+  const json = out.json && !stdoutTaken;
+  const reportName = options.report === '-' ? 'the report on stdout' : options.report;
   const stdout = out.streams.stdout;
   const c = out.color;
   const paint: Record<Outcome, (s: string) => string> = { changed: c.green, unchanged: c.dim, failed: c.red, planned: c.cyan };
@@ -83,9 +86,9 @@ export function openResultSink(out: Output, options: ResultSinkOptions): ResultS
         return;
       }
       if (out.json) return;
-      if (failuresPrinted > MAX_FAILURES_PRINTED) print(c.red(`… and ${failuresPrinted - MAX_FAILURES_PRINTED} more failures${options.report ? ` (all in ${options.report})` : ' (use --report FILE for all)'}.`));
+      if (failuresPrinted > MAX_FAILURES_PRINTED) print(c.red(`… and ${failuresPrinted - MAX_FAILURES_PRINTED} more failures${options.report ? ` (all in ${reportName})` : ' (use --report FILE for all)'}.`));
       print(`${options.command}: ${summary.changed} changed, ${summary.unchanged} unchanged, ${summary.failed} failed${summary.planned ? `, ${summary.planned} planned (nothing written)` : ''}.`);
-      if (options.report) out.info(`Report: ${options.report}`);
+      if (options.report && options.report !== '-') out.info(`Report: ${options.report}`);
     },
   };
 }

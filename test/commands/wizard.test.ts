@@ -77,6 +77,67 @@ describe('imctl wizard', { timeout: 20_000 }, () => {
     expect(directory.get('CN=ann,OU=Staff,DC=memory,DC=test')!.im).toEqual(imValues('ann', IM_DOMAIN, WEST));
   });
 
+  it('the cursor starts on the first choice that can be taken: Enter takes it, not "This option is disabled"', async () => {
+    const directory = sampleDirectory();
+    const wizard = start(directory);
+    await choose('What do you want to do?', 'Move users to another home server', wizard);
+    await choose('How do you want to find the users to move?', 'Search by name', wizard);
+    await waitFor('Find the user to move', wizard);
+    screen.type('ann');
+    await waitFor('User ann (ann)', wizard);
+    screen.keypress('enter');
+    await waitFor('(1 picked)', wizard);
+    await choose('(1 picked)', 'Done', wizard);
+    // ann is on im-east, listed first and disabled ("they are all on it already").
+    await waitFor('Move 1 user to which home server?', wizard);
+    const lines = screen.getScreen().split('\n');
+    expect(lines.find((line) => line.includes('im-east'))).toContain('they are all on it already');
+    expect(lines.find((line) => line.startsWith('❯'))).toContain('im-west');
+    screen.keypress('enter');
+    await waitFor('Apply', wizard);
+    expect(screen.getScreen()).not.toContain('disabled');
+    await choose('Apply', 'Yes, apply', wizard);
+    expect((await wizard.result).code).toBe(0);
+    expect(directory.get('CN=ann,OU=Staff,DC=memory,DC=test')!.im).toEqual(imValues('ann', IM_DOMAIN, WEST));
+  });
+
+  it('on an 80-column terminal the home server choices fit: cut at a word with "…", never wrapped mid-word', async () => {
+    const wizard: { done?: ImctlRun; result: Promise<ImctlRun> } = { result: imctl(['wizard', '--capacity', '2'], { tty: true, columns: 80 }) };
+    void wizard.result.then((done) => (wizard.done = done));
+    await choose('What do you want to do?', 'Enable Instant Messaging for users', wizard);
+    await choose('How do you want to find the users to enable?', 'Search by name', wizard);
+    await waitFor('Find the user to enable', wizard);
+    screen.type('dee');
+    await waitFor('User dee (dee)', wizard);
+    screen.keypress('enter');
+    await waitFor('(1 picked)', wizard);
+    screen.type('eve');
+    await waitFor('User eve (eve)', wizard);
+    screen.keypress('enter');
+    await waitFor('(2 picked)', wizard);
+    await choose('(2 picked)', 'Done', wizard);
+    await waitFor('Home server for 2 users', wizard);
+    const choices = screen.getScreen().split('\n').filter((line) => /im-(east|west)\s/.test(line));
+    expect(choices.length).toBeGreaterThanOrEqual(2);
+    for (const line of choices) expect([...line].length, line).toBeLessThanOrEqual(80);
+    // im-west (1 of 2) would be over with two more: its warning is cut at a space, with "…".
+    expect(choices.find((line) => /^..im-west/.test(line))).toMatch(/⚠ .*[^ ]…$/);
+    screen.keypress({ name: 'c', ctrl: true });
+    const done = await wizard.result;
+    expect(done.code).toBe(130);
+  });
+
+  it('rebalance: a spinner on stderr while every homed user is read, erased before the plan', async () => {
+    const wizard = start();
+    await choose('What do you want to do?', 'Rebalance the home servers', wizard);
+    await choose('What should the rebalance achieve?', 'Bring every home server within capacity', wizard);
+    const { code, stderr, stdout } = await wizard.result;
+    expect(code).toBe(0);
+    expect(stderr).toContain('Reading every homed user to plan the moves…');
+    expect(stderr).toContain('\r\x1b[2K');
+    expect(stdout).toContain('Every home server is within capacity: nothing to do, nothing was written.');
+  });
+
   it.each([
     [['wizard'], false, /imctl wizard needs a terminal/],
     [['wizard', '--json'], true, /imctl wizard is interactive and has no --json output/],

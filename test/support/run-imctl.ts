@@ -85,6 +85,8 @@ export interface ImctlOptions {
   tty?: boolean;
   /** Reuse a scratch folder (e.g. to undo a journal written by an earlier run). */
   home?: string;
+  /** The terminal's width (with tty); 200 otherwise. */
+  columns?: number;
   /** Called once the run has started, with its stdin (to type into a prompt). */
   onStart?: (stdin: PassThrough, stderr: Capture) => void;
 }
@@ -95,6 +97,7 @@ export async function imctl(argv: string[], options: ImctlOptions = {}): Promise
   const directory = options.directory ?? sampleDirectory();
   const tty = options.tty ?? false;
   const streams = { stdin: Object.assign(new PassThrough(), { isTTY: tty }), stdout: new Capture(tty), stderr: new Capture(tty) };
+  if (options.columns !== undefined) streams.stdout.columns = streams.stderr.columns = options.columns;
   const env: NodeJS.ProcessEnv = {
     XDG_CONFIG_HOME: join(home, 'config'),
     XDG_STATE_HOME: join(home, 'state'),

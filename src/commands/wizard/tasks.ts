@@ -12,6 +12,7 @@ import { planProvisioning } from '../../services/provisioning.js';
 import { infeasibleError, planRebalanceRun } from '../../services/rebalance-plan.js';
 import { stateOf } from '../../services/user-state.js';
 import { renderRebalancePlan } from '../../ui/rebalance-view.js';
+import { withSpinner } from '../../ui/progress.js';
 import { renderTable, utilisation } from '../../ui/table.js';
 import { renderUserState } from '../show.js';
 import { reviewAndApply } from './apply.js';
@@ -87,6 +88,7 @@ export async function rebalanceTask(session: WizardSession): Promise<void> {
       ['Home server', 'Host', 'Users', 'Active', 'Capacity', 'Use'],
       home.map((s) => [s.name, s.host, fmt(s.users), fmt(s.active ?? 0), fmt(s.capacity), utilisation(c, s.load ?? s.users, s.capacity)]),
       ['left', 'left', 'right', 'right', 'right', 'right'],
+      { width: out.columns, shrink: [{ column: 1, min: 8, mode: 'truncate' }] },
     ),
   );
   if (inventory.orphaned > 0) out.print(c.yellow(`${plural(inventory.orphaned, 'user')} homed on a router or a missing server (orphaned): the plan places them too.`));
@@ -107,7 +109,8 @@ export async function rebalanceTask(session: WizardSession): Promise<void> {
     });
   }
   const even = goal === 'even';
-  const run = await planRebalanceRun(session.directory, context.settings, { even, drain: drain.map((s) => s.dn) });
+  // Every homed user is read before the plan: seconds on a large directory, so say what is going on.
+  const run = await withSpinner(out, 'Reading every homed user to plan the moves', planRebalanceRun(session.directory, context.settings, { even, drain: drain.map((s) => s.dn) }));
   if (!run.plan.feasible) throw infeasibleError(run.plan);
   out.print();
   renderRebalancePlan(out, run.plan, run.names, even);
