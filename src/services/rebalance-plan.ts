@@ -148,16 +148,17 @@ export function rebalancePlanJson(plan: PlanResult, names: (dn: string | null) =
     minimalMoves: plan.minimalMoves,
     deferred: plan.deferred,
     // docs/json.md: a user's DN is "dn"; the home servers before and after are named, as "homeServer" is.
-    // Under --load active, loadBefore/loadAfter count active users and `homed` has every homed user's count.
+    // Under --load active, loadBefore/loadAfter count active users, homedBefore/homedAfter every homed
+    // user, and a move of an inactive user (an orphan, or off a drained server) is marked idle.
     servers: plan.load.map((l) => ({
       name: l.name,
       dn: l.key,
       capacity: l.capacity,
       loadBefore: l.before,
       loadAfter: l.after,
-      ...(l.idle ? { homed: { before: l.before + l.idle.before, after: l.after + l.idle.after } } : {}),
+      ...(l.idle ? { homedBefore: l.before + l.idle.before, homedAfter: l.after + l.idle.after } : {}),
     })),
-    plan: plan.moves.map((m) => ({ dn: m.user, fromHomeServer: m.from ? names(m.from) : null, toHomeServer: names(m.to), reason: m.reason, ...(m.idle ? { active: false } : {}) })),
+    plan: plan.moves.map((m) => ({ dn: m.user, fromHomeServer: m.from ? names(m.from) : null, toHomeServer: names(m.to), reason: m.reason, ...(m.idle ? { idle: true } : {}) })),
   };
 }
 

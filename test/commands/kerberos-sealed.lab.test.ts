@@ -116,6 +116,7 @@ describe('bulk work through the layer: import of 2,000 rows, rebalance --apply, 
   const COUNT = 2000;
   let ou: string;
   let rebalanceJournal: string | undefined;
+  let rebalanceEnv: NodeJS.ProcessEnv | undefined;
 
   beforeAll(async () => {
     ou = await createOu('kerberos-sealed-bulk');
@@ -123,7 +124,7 @@ describe('bulk work through the layer: import of 2,000 rows, rebalance --apply, 
   });
 
   afterAll(async () => {
-    if (rebalanceJournal) await imctl(['--auth', 'kerberos', 'undo', rebalanceJournal, '--yes'], { env: sealedEnv(admin) });
+    if (rebalanceJournal) await imctl(['--auth', 'kerberos', 'undo', rebalanceJournal, '--yes'], { env: rebalanceEnv ?? sealedEnv(admin) });
   });
 
   it('import enables 2,000 users at the default concurrency; ldapsearch finds them all; undo takes them all back', async () => {
@@ -142,12 +143,15 @@ describe('bulk work through the layer: import of 2,000 rows, rebalance --apply, 
   it('rebalance --apply brings im-east under the ceiling, as ldapsearch counts', async () => {
     const before = await countHomedOn(admin, lab().baseDn, server('im-east').dn);
     expect(before).toBeGreaterThan(7500);
-    const result = await imctl(['--auth', 'kerberos', 'rebalance', '--apply', '--yes', '--json'], { env: sealedEnv(admin), timeoutMs: 115_000 });
+    // One HOME for both runs: undo puts back exactly (orphans on routers and deleted servers too) only
+    // the admin's own journals, those in their own journal folder (src/journal/provenance.ts).
+    const env = (rebalanceEnv = sealedEnv(admin));
+    const result = await imctl(['--auth', 'kerberos', 'rebalance', '--apply', '--yes', '--json'], { env, timeoutMs: 115_000 });
     expect(result.code, result.stderr).toBe(0);
     rebalanceJournal = result.json().journal;
     expect(result.json().summary.changed).toBe(result.json().plan.moves);
     expect(await countHomedOn(admin, lab().baseDn, server('im-east').dn)).toBeLessThanOrEqual(7500);
-    const undo = await imctl(['--auth', 'kerberos', 'undo', rebalanceJournal!, '--yes', '--json'], { env: sealedEnv(admin), timeoutMs: 115_000 });
+    const undo = await imctl(['--auth', 'kerberos', 'undo', rebalanceJournal!, '--yes', '--json'], { env, timeoutMs: 115_000 });
     expect(undo.code, undo.stderr).toBe(0);
     rebalanceJournal = undefined;
     expect(await countHomedOn(admin, lab().baseDn, server('im-east').dn)).toBe(before);

@@ -18,7 +18,8 @@ const documented = new Set(
 
 /** Keys that belong to one command's output, described in the README's section for it. */
 const OWN: Record<string, string[]> = {
-  servers: ['servers', 'headroom', 'homeServers', 'key', 'load', 'orphaned', 'othersFreeRoom', 'perServer', 'routers', 'shortBy', 'state', 'survivesAnySingleFailure', 'totals', 'utilisation', 'worst'],
+  // activity: the --load active window (activeDays, logonSyncDays: lastLogonTimestamp's replication lag, since, note).
+  servers: ['servers', 'headroom', 'homeServers', 'key', 'load', 'orphaned', 'othersFreeRoom', 'perServer', 'routers', 'shortBy', 'state', 'survivesAnySingleFailure', 'totals', 'utilisation', 'worst', 'activeOrphaned', 'activity', 'activeDays', 'logonSyncDays', 'since', 'note'],
   users: ['users', 'total', 'shown', 'orphaned'],
   show: ['accountDisabled', 'caseOnly', 'drift', 'imEnabled', 'attribute', 'stored', 'expected'],
   resolve: ['address', 'check', 'dnsServer', 'domain', 'kind', 'port', 'priority', 'srvName', 'targets', 'url', 'weight'],
