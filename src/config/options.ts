@@ -31,6 +31,8 @@ export interface OptionEntry {
   readonly key: string;
   /** The command-line flag, if there is one: long name, short name, value placeholder. */
   readonly flag?: { readonly long: string; readonly short?: string; readonly value?: string };
+  /** How `-v` names it, with its value and where that came from. */
+  readonly shown?: string;
   /** The help text, without the environment names (added from `env`). */
   readonly help?: string;
   /** Environment variables, the setting's own first; a switch's is shown as NAME=1 in --help. */
@@ -50,9 +52,10 @@ export interface OptionEntry {
 
 /** In --help order. */
 export const OPTIONS = [
-  { key: 'config', flag: { long: '--config', value: 'file' }, help: 'config file (default ./imctl.json, then $XDG_CONFIG_HOME/imctl/config.json)' },
+  { key: 'config', shown: 'config file', flag: { long: '--config', value: 'file' }, help: 'config file (default ./imctl.json, then $XDG_CONFIG_HOME/imctl/config.json)' },
   {
     key: 'url',
+    shown: 'url',
     flag: { long: '--url', value: 'urls' },
     help: 'ldaps://dc1.corp.example.com or ldap://… (comma-separated: tried in order)',
     env: ['IMCTL_URL'],
@@ -61,6 +64,7 @@ export const OPTIONS = [
   },
   {
     key: 'domain',
+    shown: 'domain',
     flag: { long: '--domain', value: 'dnsdomain' },
     help: 'find domain controllers by the SRV record _ldap._tcp.<domain>',
     env: ['IMCTL_DOMAIN'],
@@ -69,6 +73,7 @@ export const OPTIONS = [
   },
   {
     key: 'dnsServer',
+    shown: 'dns server',
     flag: { long: '--dns-server', value: 'host[:port]' },
     help: 'DNS server for --domain and resolve',
     env: ['IMCTL_DNS_SERVER'],
@@ -77,6 +82,7 @@ export const OPTIONS = [
   },
   {
     key: 'auth',
+    shown: 'auth',
     flag: { long: '--auth', value: 'mode' },
     help: 'simple (bind DN + password) or kerberos (your ticket from kinit; default when no bind DN is set and a ticket cache exists)',
     env: ['IMCTL_AUTH'],
@@ -86,6 +92,7 @@ export const OPTIONS = [
   },
   {
     key: 'saslLayer',
+    shown: 'sasl layer',
     flag: { long: '--sasl-layer', value: 'mode' },
     help: 'kerberos over plain ldap://: seal (default) or sign every message',
     env: ['IMCTL_SASL_LAYER'],
@@ -95,6 +102,7 @@ export const OPTIONS = [
   },
   {
     key: 'bindDn',
+    shown: 'bind as',
     flag: { long: '--bind-dn', value: 'name' },
     help: 'bind as a DN, user@domain or DOMAIN\\user',
     env: ['IMCTL_BIND_DN'],
@@ -103,6 +111,7 @@ export const OPTIONS = [
   },
   {
     key: 'passwordFile',
+    shown: 'password from',
     flag: { long: '--password-file', value: 'file' },
     help: 'read the password from FILE',
     // IMCTL_PASSWORD holds the password itself; it outranks IMCTL_PASSWORD_FILE (settings.ts).
@@ -112,6 +121,7 @@ export const OPTIONS = [
   },
   {
     key: 'starttls',
+    shown: 'starttls',
     flag: { long: '--starttls' },
     help: 'upgrade ldap:// with StartTLS',
     env: ['IMCTL_STARTTLS'],
@@ -120,6 +130,7 @@ export const OPTIONS = [
   },
   {
     key: 'caFile',
+    shown: 'ca file',
     flag: { long: '--ca-file', value: 'pem' },
     help: 'trust this CA for LDAPS/StartTLS',
     env: ['IMCTL_CA_FILE'],
@@ -131,14 +142,16 @@ export const OPTIONS = [
   { key: 'allowCleartext', flag: { long: '--allow-cleartext' }, help: 'allow a simple bind over ldap:// without TLS', config: { key: 'allowCleartext', kind: 'boolean' }, protected: true },
   {
     key: 'baseDn',
+    shown: 'base dn',
     flag: { long: '--base-dn', value: 'dn' },
     help: 'where users are searched (default: the domain)',
     env: ['IMCTL_BASE_DN'],
     config: { key: 'baseDn', kind: 'string' },
   },
-  { key: 'imDomain', flag: { long: '--im-domain', value: 'domain' }, help: 'IM domain for enable', env: ['IMCTL_IM_DOMAIN'], config: { key: 'imDomain', kind: 'string' } },
+  { key: 'imDomain', shown: 'im domain', flag: { long: '--im-domain', value: 'domain' }, help: 'IM domain for enable', env: ['IMCTL_IM_DOMAIN'], config: { key: 'imDomain', kind: 'string' } },
   {
     key: 'capacity',
+    shown: 'capacity',
     flag: { long: '--capacity', value: 'n' },
     help: `users per home server (default ${DEFAULT_CAPACITY})`,
     config: { key: 'capacity', kind: 'number' },
@@ -146,6 +159,7 @@ export const OPTIONS = [
   },
   {
     key: 'load',
+    shown: 'load',
     flag: { long: '--load', value: 'kind' },
     help: 'what counts against capacity: homed (every homed user, the default) or active (enabled, unexpired, logged on within --active-days)',
     config: { key: 'load', kind: 'string' },
@@ -160,6 +174,7 @@ export const OPTIONS = [
   },
   {
     key: 'concurrency',
+    shown: 'concurrency',
     flag: { long: '--concurrency', value: 'n' },
     help: `LDAP writes in flight at once (default ${DEFAULT_CONCURRENCY})`,
     config: { key: 'concurrency', kind: 'number' },
@@ -167,6 +182,7 @@ export const OPTIONS = [
   },
   {
     key: 'timeout',
+    shown: 'timeout',
     flag: { long: '--timeout', value: 'seconds' },
     help: `per-request timeout (default ${DEFAULT_TIMEOUT_SECONDS}; connecting gives up after 10 s, or this if shorter)`,
     // The file's value is in milliseconds, the flag's in seconds.
@@ -230,6 +246,11 @@ export type OptionKey = Entry['key'];
 /** The entry for `key`. */
 export function optionEntry(key: OptionKey): OptionEntry {
   return entries.find((e) => e.key === key)!;
+}
+
+/** The `-v` label of `key`. */
+export function shownAs(key: OptionKey): string {
+  return optionEntry(key).shown ?? key;
 }
 
 /** The environment variable that sets `key` (its first name), read from `env`. */

@@ -16,7 +16,7 @@ import type { SaslLayerMode } from '../core/sasl-security-layer.js';
 import { DEFAULT_CAPACITY, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS, MAX_CAPACITY, MAX_CONCURRENCY, MAX_TIMEOUT_SECONDS } from '../core/limits.js';
 import { configDir, hostHome } from '../platform/paths.js';
 import { DEFAULT_ACTIVE_DAYS, DEFAULT_LOAD, MAX_ACTIVE_DAYS, type LoadKind } from '../core/activity.js';
-import { CONFIG_KINDS, OPTIONS, PROTECTED_KEYS, envValue, optionEntry, type AuthMode, type ChoiceKey, type ConfigFile, type GlobalFlags } from './options.js';
+import { CONFIG_KINDS, OPTIONS, PROTECTED_KEYS, envValue, optionEntry, shownAs, type AuthMode, type ChoiceKey, type ConfigFile, type GlobalFlags } from './options.js';
 import { ticketCacheExists } from './ticket-cache.js';
 
 export { DEFAULT_CAPACITY, DEFAULT_CONCURRENCY, MAX_CONCURRENCY };
@@ -474,28 +474,28 @@ export function checkServerCapacities(settings: Pick<Settings, 'serverCapacity' 
 /** The settings that say where imctl connects and how, each with where it came from — for `-v`. Never a secret. */
 export function describeSettings(settings: Settings): string[] {
   const shown: [string, keyof Settings | 'password', unknown][] = [
-    ['config file', 'configFile', settings.configFiles.length ? settings.configFiles.map((f) => `${f.path} [${f.trust}]`).join(', ') : '(none)'],
-    ['url', 'urls', settings.urls.length ? settings.urls.join(', ') : '(none)'],
-    ['domain', 'domain', settings.domain],
-    ['dns server', 'dnsServer', settings.dnsServer],
-    ['auth', 'auth', settings.auth],
-    ['sasl layer', 'saslLayer', settings.auth === 'kerberos' ? settings.saslLayer : undefined],
-    ['bind as', 'bindDn', settings.auth === 'kerberos' ? undefined : settings.bindDn],
-    ['password from', 'password', settings.auth === 'kerberos' ? undefined : settings.passwordFromEnv ? 'IMCTL_PASSWORD' : settings.passwordFile ? `file ${settings.passwordFile}` : 'a prompt on the terminal'],
+    [shownAs('config'), 'configFile', settings.configFiles.length ? settings.configFiles.map((f) => `${f.path} [${f.trust}]`).join(', ') : '(none)'],
+    [shownAs('url'), 'urls', settings.urls.length ? settings.urls.join(', ') : '(none)'],
+    [shownAs('domain'), 'domain', settings.domain],
+    [shownAs('dnsServer'), 'dnsServer', settings.dnsServer],
+    [shownAs('auth'), 'auth', settings.auth],
+    [shownAs('saslLayer'), 'saslLayer', settings.auth === 'kerberos' ? settings.saslLayer : undefined],
+    [shownAs('bindDn'), 'bindDn', settings.auth === 'kerberos' ? undefined : settings.bindDn],
+    [shownAs('passwordFile'), 'password', settings.auth === 'kerberos' ? undefined : settings.passwordFromEnv ? 'IMCTL_PASSWORD' : settings.passwordFile ? `file ${settings.passwordFile}` : 'a prompt on the terminal'],
     ['endpoint', 'urls', settings.endpointChoice],
-    ['starttls', 'startTls', settings.urls.length === 0 && settings.domain ? `${domainStartTls(settings)} (DCs found by DNS for --domain are reached over ldap://${domainStartTls(settings) ? ' with StartTLS' : ''})` : settings.startTls],
-    ['ca file', 'caFile', settings.caFile ?? '(system trust store)'],
-    ['base dn', 'baseDn', settings.baseDn ?? "(the domain's defaultNamingContext)"],
-    ['im domain', 'imDomain', settings.imDomain],
-    ['capacity', 'capacity', settings.capacity],
-    ['load', 'load', settings.load === 'active' ? `active (${settings.activeDays} days)` : settings.load],
+    [shownAs('starttls'), 'startTls', settings.urls.length === 0 && settings.domain ? `${domainStartTls(settings)} (DCs found by DNS for --domain are reached over ldap://${domainStartTls(settings) ? ' with StartTLS' : ''})` : settings.startTls],
+    [shownAs('caFile'), 'caFile', settings.caFile ?? '(system trust store)'],
+    [shownAs('baseDn'), 'baseDn', settings.baseDn ?? "(the domain's defaultNamingContext)"],
+    [shownAs('imDomain'), 'imDomain', settings.imDomain],
+    [shownAs('capacity'), 'capacity', settings.capacity],
+    [shownAs('load'), 'load', settings.load === 'active' ? `active (${settings.activeDays} days)` : settings.load],
     ...Object.entries(settings.serverCapacity).map(([name, capacity]): [string, keyof Settings, unknown] => [
       `capacity of ${name}`,
       'serverCapacity',
       settings.sources.capacity === 'flag' ? `${capacity}, overridden by --capacity ${settings.capacity}` : capacity,
     ]),
-    ['concurrency', 'concurrency', settings.concurrency],
-    ['timeout', 'timeoutMs', `${settings.timeoutMs / 1000} s`],
+    [shownAs('concurrency'), 'concurrency', settings.concurrency],
+    [shownAs('timeout'), 'timeoutMs', `${settings.timeoutMs / 1000} s`],
   ];
   return shown
     .filter(([, , value]) => value !== undefined)

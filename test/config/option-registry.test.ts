@@ -9,7 +9,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
 import { CONFIG_KINDS, OPTIONS, PROTECTED_KEYS, type OptionEntry } from '../../src/config/options.js';
-import { parseConfigFile } from '../../src/config/settings.js';
+import { describeSettings, loadSettings, parseConfigFile } from '../../src/config/settings.js';
 
 const entries: readonly OptionEntry[] = OPTIONS;
 
@@ -77,6 +77,17 @@ describe('the option registry', () => {
   it('marks as protected exactly the keys that say where credentials go or how the connection is protected', () => {
     for (const key of PROTECTED_KEYS) expect(Object.keys(CONFIG_KINDS)).toContain(key);
     expect([...PROTECTED_KEYS].sort()).toEqual(['allowCleartext', 'auth', 'bindDn', 'caFile', 'dnsServer', 'domain', 'passwordFile', 'saslLayer', 'startTls', 'trustedFolders', 'url'].sort());
+  });
+
+  it('labels what -v shows: each line is a registry setting\'s, or one derived from them', () => {
+    const labels = entries.flatMap((e) => (e.shown ? [e.shown] : []));
+    const env = { XDG_CONFIG_HOME: '/nonexistent', IMCTL_PASSWORD_FILE: 'pw' };
+    const simple = loadSettings({ url: 'ldaps://dc1.example', domain: 'example', dnsServer: '10.0.0.1', bindDn: 'a@example', baseDn: 'DC=x', imDomain: 'im.example', load: 'active' }, env, '/');
+    const kerberos = loadSettings({ domain: 'example', auth: 'kerberos' }, env, '/');
+    const shown = [...describeSettings(simple), ...describeSettings(kerberos)].map((line) => line.slice(0, line.indexOf(':')));
+    for (const label of shown) expect([...labels, 'endpoint'], label).toContain(label);
+    // Every label is used: none is left over from a setting -v no longer shows.
+    expect([...new Set(shown)].sort()).toEqual([...labels, 'endpoint'].sort());
   });
 
   it('declares bounds and choices only for options that take a value', () => {
