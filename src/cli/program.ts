@@ -1,6 +1,7 @@
 /**
- * Every command and option, declared once. Actions import their command module lazily so that
- * `imctl --help` and `--version` load neither ldapts nor inquirer.
+ * Every command and its options, declared once; the global options come from the option registry
+ * (src/config/options.ts, through global-options.ts). Actions import their command module lazily so
+ * that `imctl --help` and `--version` load neither ldapts nor inquirer.
  */
 import { Argument, Command } from 'commander';
 import { SHELLS, type Shell } from '../completion/shells.js';
