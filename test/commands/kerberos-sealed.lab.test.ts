@@ -73,7 +73,7 @@ describe('every command over ldap:// with only a ticket (sealed)', () => {
     expect(users.json().users.length).toBeGreaterThan(7500);
     const show = await imctl(['--auth', 'kerberos', 'show', 'jdoe', '--json'], { env: sealedEnv(admin) });
     expect(show.code, show.stderr).toBe(0);
-    expect(show.json()).toMatchObject({ sAMAccountName: 'jdoe', homeServer: { name: 'im-east' } });
+    expect(show.json()).toMatchObject({ sAMAccountName: 'jdoe', homeServer: 'im-east' });
   });
 
   it('enable, move, undo, disable: each checked with ldapsearch over its own sealed bind', async () => {
@@ -151,7 +151,7 @@ describe('bulk work through the layer: import of 2,000 rows, rebalance --apply, 
     expect(undo.code, undo.stderr).toBe(0);
     rebalanceJournal = undefined;
     expect(await countHomedOn(admin, lab().baseDn, server('im-east').dn)).toBe(before);
-  });
+  }, 300_000); // two runs of ~1,000 sealed moves each, on a loaded 2-core machine
 
   it('audit --fix repairs a partial user over the layer', async () => {
     const fixOu = await createOu('kerberos-sealed-audit');

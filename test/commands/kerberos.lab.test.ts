@@ -60,7 +60,7 @@ describe('--auth kerberos: every command with a ticket and no password', () => {
   it('show', async () => {
     const result = await imctl(['--auth', 'kerberos', 'show', 'krb-cy', '--json'], { env: kerberosEnv(admin) });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.json()).toMatchObject({ sAMAccountName: 'krb-cy', imEnabled: true, homeServer: { name: 'im-north' } });
+    expect(result.json()).toMatchObject({ sAMAccountName: 'krb-cy', imEnabled: true, homeServer: 'im-north' });
   });
 
   it('enable, move, undo, disable: written as checked by ldapsearch -Y GSSAPI; the journal names the principal', async () => {

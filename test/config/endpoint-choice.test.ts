@@ -7,11 +7,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/core/errors.js';
 import type { ImServer } from '../../src/core/im-model.js';
 import { takeInventory } from '../../src/services/inventory.js';
 import { MemoryDirectory } from '../support/memory-directory.js';
 import { checkServerCapacities, describeSettings, loadSettings, type GlobalFlags } from '../../src/config/settings.js';
+import { usageError } from '../support/usage-error.js';
 
 function load(flags: GlobalFlags, config?: unknown, env: NodeJS.ProcessEnv = {}) {
   const cwd = mkdtempSync(join(tmpdir(), 'imctl-endpoint-'));
@@ -22,15 +22,6 @@ function load(flags: GlobalFlags, config?: unknown, env: NodeJS.ProcessEnv = {})
   return loadSettings(flags, { XDG_CONFIG_HOME: join(cwd, 'xdg'), ...env }, cwd);
 }
 
-function usageError(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return error as UsageError;
-  }
-  throw new Error('expected a UsageError');
-}
 
 describe('bug 2: the endpoint is chosen by the level it came from', () => {
   it('--domain on the command line beats a url in the config file', () => {

@@ -2,7 +2,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/core/errors.js';
 import {
   capacityFor,
   DEFAULT_CAPACITY,
@@ -13,6 +12,7 @@ import {
   validateUrl,
   type GlobalFlags,
 } from '../../src/config/settings.js';
+import { usageError } from '../support/usage-error.js';
 
 const root = mkdtempSync(join(tmpdir(), 'imctl-settings-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -48,16 +48,6 @@ function load(flags: GlobalFlags, config?: unknown, env: NodeJS.ProcessEnv = {})
   return loadSettings(flags, s.env, s.cwd);
 }
 
-function usageError(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    expect((error as UsageError).exitCode).toBe(2);
-    return error as UsageError;
-  }
-  throw new Error('expected a UsageError');
-}
 
 describe('defaults', () => {
   it('with no flags, env or config file', () => {

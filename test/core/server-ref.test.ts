@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/core/errors.js';
 import type { ImServer } from '../../src/core/im-model.js';
 import { findServer, matchServers, serversByDn } from '../../src/core/server-ref.js';
+import { usageError as thrown } from '../support/usage-error.js';
 
 function vsDn(vs: string, server: string): string {
   return `CN=${vs},CN=InstMsg,CN=Protocols,CN=${server},CN=Servers,CN=First Administrative Group,CN=Administrative Groups,CN=Corp,CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=corp,DC=example,DC=com`;
@@ -13,15 +13,6 @@ const legacy: ImServer = { dn: vsDn('Legacy IM', 'OLDSRV'), name: 'OldSrv', cn: 
 const router: ImServer = { dn: vsDn('IM Router', 'EDGE'), name: 'EDGE', cn: 'IM Router', host: 'im.example.com', hostsUsers: false };
 const servers = [im1, im2, legacy, router];
 
-function thrown(fn: () => unknown): UsageError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return error as UsageError;
-  }
-  throw new Error('expected a UsageError');
-}
 
 describe('findServer', () => {
   it.each([

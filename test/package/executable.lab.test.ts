@@ -89,7 +89,7 @@ describe('the single executable signs in with Kerberos (the addon is embedded; o
     expect(enable.json().summary).toMatchObject({ changed: 1 });
     const show = await runExecutable(['--auth', 'kerberos', 'show', sam, '--json'], { cache });
     expect(show.code, show.stderr).toBe(0);
-    expect(show.json().homeServer).toMatchObject({ name: 'im-south', host: server('im-south').host });
+    expect(show.json()).toMatchObject({ homeServer: 'im-south', homeServerHost: server('im-south').host });
   });
 
   it('without the system\'s Kerberos library: exit 1, one sentence naming the package to install', async () => {

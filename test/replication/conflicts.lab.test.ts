@@ -15,7 +15,7 @@ const hostOf = (name: string) => server(name).host;
 /** Wait past the current second: AD's originating times have one-second resolution. */
 const nextSecond = () => new Promise((r) => setTimeout(r, 1100 - (Date.now() % 1000)));
 
-async function show(dc: LabDc, sam: string): Promise<{ drift: { attribute: string }[]; problems: string[]; homeServer: { name: string } | null }> {
+async function show(dc: LabDc, sam: string): Promise<{ drift: { attribute: string }[]; problems: string[]; homeServer: string | null }> {
   const result = await imctl(['show', sam, '--json'], { env: envFor([dc]) });
   expect(result.code, result.stderr).toBe(0);
   return result.json();

@@ -252,7 +252,7 @@ describe('security defaults (against the lab DC)', () => {
       expect(scanned).toBe(runs.length);
       // The redaction is not hiding a leak of the password file's name or other ordinary text.
       expect(runs.find((r) => r.label === 'the password file given as the CSV')!.result.stderr).toMatch(/found "\*{8}"/);
-    });
+    }, 300_000); // ~27 imctl runs, each scanned: minutes on a loaded 2-core machine
   });
 
   describe('files on disk', () => {
