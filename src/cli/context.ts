@@ -7,6 +7,7 @@ import type { Settings } from '../config/settings.js';
 import type { Context } from '../commands/context.js';
 import type { DirectoryPort } from '../services/directory-port.js';
 import type { Output } from '../ui/output.js';
+import { withCompactHeap } from './heap-mode.js';
 import { passwordSource } from './password.js';
 
 export type { Context };
@@ -27,6 +28,7 @@ export function createContext(
     out,
     env,
     signal,
+    whilePlanning: withCompactHeap,
     directory() {
       opened ??= openDirectory(settings, out, env);
       return opened;

@@ -1,14 +1,14 @@
 /**
- * Every command and option, declared once. Actions import their command module lazily so that
- * `imctl --help` and `--version` load neither ldapts nor inquirer.
+ * Every command and its options, declared once; the global options come from the option registry
+ * (src/config/options.ts, through global-options.ts). Actions import their command module lazily so
+ * that `imctl --help` and `--version` load neither ldapts nor inquirer.
  */
 import { Argument, Command } from 'commander';
 import { SHELLS, type Shell } from '../completion/shells.js';
-import type { GlobalFlags } from '../config/settings.js';
+import type { GlobalFlags } from '../config/options.js';
 import type { Streams } from '../ui/output.js';
 import type { Context } from './context.js';
-import { DEFAULT_CAPACITY, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS, MAX_CAPACITY, MAX_CONCURRENCY, MAX_TIMEOUT_SECONDS } from '../core/limits.js';
-import { DEFAULT_ACTIVE_DAYS, MAX_ACTIVE_DAYS } from '../core/activity.js';
+import { addGlobalOptions } from './global-options.js';
 import { collect, delimiter, wholeNumber } from './options.js';
 import { version } from './version.js';
 
@@ -43,29 +43,8 @@ export function buildProgram(hooks: ProgramHooks): Command {
       getErrHelpWidth: () => (hooks.streams.stderr as { columns?: number }).columns ?? 80,
       writeErr: (text) => hooks.streams.stderr.write(redactOptionValue(text)),
     })
-    .showHelpAfterError('(add --help for usage)')
-    .option('--config <file>', 'config file (default ./imctl.json, then $XDG_CONFIG_HOME/imctl/config.json)')
-    .option('--url <urls>', 'ldaps://dc1.corp.example.com or ldap://… (comma-separated: tried in order) [IMCTL_URL]')
-    .option('--domain <dnsdomain>', 'find domain controllers by the SRV record _ldap._tcp.<domain> [IMCTL_DOMAIN]')
-    .option('--dns-server <host[:port]>', 'DNS server for --domain and resolve [IMCTL_DNS_SERVER]')
-    .option('--auth <mode>', 'simple (bind DN + password) or kerberos (your ticket from kinit; default when no bind DN is set and a ticket cache exists) [IMCTL_AUTH]')
-    .option('--sasl-layer <mode>', 'kerberos over plain ldap://: seal (default) or sign every message [IMCTL_SASL_LAYER]')
-    .option('--bind-dn <name>', 'bind as a DN, user@domain or DOMAIN\\user [IMCTL_BIND_DN]')
-    .option('--password-file <file>', 'read the password from FILE [IMCTL_PASSWORD_FILE; or IMCTL_PASSWORD]')
-    .option('--starttls', 'upgrade ldap:// with StartTLS [IMCTL_STARTTLS=1]')
-    .option('--ca-file <pem>', 'trust this CA for LDAPS/StartTLS [IMCTL_CA_FILE]')
-    .option('--insecure-tls', 'do not verify the DC\'s certificate (warns)')
-    .option('--allow-cleartext', 'allow a simple bind over ldap:// without TLS')
-    .option('--base-dn <dn>', 'where users are searched (default: the domain) [IMCTL_BASE_DN]')
-    .option('--im-domain <domain>', 'IM domain for enable [IMCTL_IM_DOMAIN]')
-    .option('--capacity <n>', `users per home server (default ${DEFAULT_CAPACITY})`, wholeNumber(0, MAX_CAPACITY))
-    .option('--load <kind>', 'what counts against capacity: homed (every homed user, the default) or active (enabled, unexpired, logged on within --active-days)')
-    .option('--active-days <n>', `the activity window for --load active (default ${DEFAULT_ACTIVE_DAYS}; lastLogonTimestamp lags 9–14 days)`, wholeNumber(1, MAX_ACTIVE_DAYS))
-    .option('--concurrency <n>', `LDAP writes in flight at once (default ${DEFAULT_CONCURRENCY})`, wholeNumber(1, MAX_CONCURRENCY))
-    .option('--timeout <seconds>', `per-request timeout (default ${DEFAULT_TIMEOUT_SECONDS}; connecting gives up after 10 s, or this if shorter)`, wholeNumber(1, MAX_TIMEOUT_SECONDS))
-    .option('--json', 'machine-readable output on stdout')
-    .option('--no-color', 'no colour [NO_COLOR]')
-    .option('-v, --verbose', 'say which DC answered and where settings came from')
+    .showHelpAfterError('(add --help for usage)');
+  addGlobalOptions(program)
     .addHelpText(
       'after',
       `

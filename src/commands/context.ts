@@ -4,4 +4,6 @@ import type { Output } from '../ui/output.js';
 
 export interface Context extends AppContext {
   out: Output;
+  /** Runs a big plan (an import's file and pages) with V8 sized for memory; src/cli supplies it (heap-mode.ts). */
+  whilePlanning?: <T>(work: () => Promise<T>) => Promise<T>;
 }

@@ -1,15 +1,18 @@
 /**
  * What shell completion offers, read from the commander program itself (buildProgram) so that
  * commands, options and their known values have one source: the declarations in
- * src/cli/program.ts. Hidden commands and options are left out, as in --help.
+ * src/cli/program.ts, and for the global options the option registry (src/config/options.ts),
+ * whose fixed choices settings.ts checks rather than commander. Hidden commands and options are
+ * left out, as in --help.
  */
 import type { Argument, Command, Option } from 'commander';
+import { optionByFlag } from '../config/options.js';
 
 /** What may follow an option or stand in an argument's place. */
 export type Values =
   | { kind: 'none' } // a flag: nothing follows
   | { kind: 'text' } // a free value (a URL, a number, a user name): nothing to offer
-  | { kind: 'choices'; choices: string[] } // commander's .choices()
+  | { kind: 'choices'; choices: string[] } // commander's .choices(), or the registry's fixed choices
   | { kind: 'servers' } // home server names, from the cache `imctl servers` writes
   | { kind: 'files' };
 
@@ -55,7 +58,8 @@ function option(o: Option): CompletionOption {
   const names = [o.short, o.long].filter((n): n is string => typeof n === 'string');
   const takesValue = o.required || o.optional;
   const placeholder = /[<[]([\w-]+)/.exec(o.flags)?.[1];
-  return { names, description: o.description, values: takesValue ? valuesOf(o.argChoices, placeholder, SERVER_OPTIONS.has(o.long ?? '')) : { kind: 'none' } };
+  const choices = o.argChoices ?? (o.long ? optionByFlag(o.long)?.choices : undefined);
+  return { names, description: o.description, values: takesValue ? valuesOf(choices, placeholder, SERVER_OPTIONS.has(o.long ?? '')) : { kind: 'none' } };
 }
 
 function argument(a: Argument): CompletionArgument {

@@ -12,19 +12,17 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { SASL_LAYER_MODES, type SaslLayerMode } from '../core/sasl-security-layer.js';
+import type { SaslLayerMode } from '../core/sasl-security-layer.js';
 import { DEFAULT_CAPACITY, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS, MAX_CAPACITY, MAX_CONCURRENCY, MAX_TIMEOUT_SECONDS } from '../core/limits.js';
 import { configDir, hostHome } from '../platform/paths.js';
-import { DEFAULT_ACTIVE_DAYS, DEFAULT_LOAD, MAX_ACTIVE_DAYS, parseLoad, type LoadKind } from '../core/activity.js';
+import { DEFAULT_ACTIVE_DAYS, DEFAULT_LOAD, MAX_ACTIVE_DAYS, type LoadKind } from '../core/activity.js';
+import { CONFIG_KINDS, OPTIONS, PROTECTED_KEYS, envValue, optionEntry, shownAs, type AuthMode, type ChoiceKey, type ConfigFile, type GlobalFlags } from './options.js';
 import { ticketCacheExists } from './ticket-cache.js';
 
 export { DEFAULT_CAPACITY, DEFAULT_CONCURRENCY, MAX_CONCURRENCY };
+export { AUTH_MODES, PROTECTED_KEYS, type AuthMode, type GlobalFlags } from './options.js';
 
 export type Source = 'flag' | 'env' | 'config' | 'default';
-/** how imctl signs in — a simple bind with a password, or the user's Kerberos ticket. */
-export type AuthMode = 'simple' | 'kerberos';
-export const AUTH_MODES: readonly AuthMode[] = ['simple', 'kerberos'];
-
 export interface Settings {
   urls: string[];
   auth: AuthMode;
@@ -72,87 +70,11 @@ export interface Settings {
   sources: Partial<Record<keyof Settings | 'password', Source>>;
 }
 
-/** The global flags as commander hands them over (already typed by the option declarations). */
-export interface GlobalFlags {
-  config?: string;
-  url?: string;
-  auth?: string;
-  saslLayer?: string;
-  domain?: string;
-  dnsServer?: string;
-  bindDn?: string;
-  passwordFile?: string;
-  starttls?: boolean;
-  caFile?: string;
-  insecureTls?: boolean;
-  allowCleartext?: boolean;
-  baseDn?: string;
-  imDomain?: string;
-  capacity?: number;
-  load?: string;
-  activeDays?: number;
-  concurrency?: number;
-  timeout?: number;
-  json?: boolean;
-  color?: boolean;
-  verbose?: boolean;
-}
-
-interface ConfigFile {
-  url?: string | string[];
-  auth?: string;
-  saslLayer?: string;
-  domain?: string;
-  dnsServer?: string;
-  bindDn?: string;
-  passwordFile?: string;
-  startTls?: boolean;
-  caFile?: string;
-  allowCleartext?: boolean;
-  baseDn?: string;
-  imDomain?: string;
-  capacity?: number;
-  load?: string;
-  activeDays?: number;
-  concurrency?: number;
-  timeoutMs?: number;
-  servers?: Record<string, { capacity?: number }>;
-  trustedFolders?: string[];
-}
-
-const CONFIG_KEYS: Record<keyof ConfigFile, 'string' | 'boolean' | 'number' | 'url' | 'servers' | 'paths'> = {
-  url: 'url',
-  auth: 'string',
-  saslLayer: 'string',
-  domain: 'string',
-  dnsServer: 'string',
-  bindDn: 'string',
-  passwordFile: 'string',
-  startTls: 'boolean',
-  caFile: 'string',
-  allowCleartext: 'boolean',
-  baseDn: 'string',
-  imDomain: 'string',
-  capacity: 'number',
-  load: 'string',
-  activeDays: 'number',
-  concurrency: 'number',
-  timeoutMs: 'number',
-  servers: 'servers',
-  trustedFolders: 'paths',
-};
-
 /**
  * 'explicit': named by --config; 'user': the user's own config.json; 'project': an imctl.json in the
  * current folder; 'trusted-project': one in a folder the user's file lists in "trustedFolders".
  */
 export type ConfigTrust = 'explicit' | 'user' | 'project' | 'trusted-project';
-
-/**
- * What a file the user did not choose may not set: where the DC is (and so where the password
- * goes), which account and secret are sent, and how the connection is protected.
- */
-export const PROTECTED_KEYS = ['url', 'domain', 'dnsServer', 'auth', 'saslLayer', 'bindDn', 'passwordFile', 'startTls', 'caFile', 'allowCleartext', 'trustedFolders'] as const satisfies readonly (keyof ConfigFile)[];
 
 export interface FoundConfig {
   path: string;
@@ -197,13 +119,13 @@ export function parseConfigFile(path: string, text: string): ConfigFile {
   }
   for (const [key, value] of Object.entries(data)) {
     // Own keys only: "constructor" or "__proto__" must be unknown keys, not Object.prototype's.
-    const kind = Object.hasOwn(CONFIG_KEYS, key) ? CONFIG_KEYS[key as keyof ConfigFile] : undefined;
+    const kind = Object.hasOwn(CONFIG_KINDS, key) ? CONFIG_KINDS[key as keyof ConfigFile] : undefined;
     const bad = (want: string) =>
       new UsageError(`The config file ${path}: ${JSON.stringify(key)} must be ${want}.`, 'config');
     switch (kind) {
       case undefined:
         throw new UsageError(
-          `The config file ${path} has an unknown key ${JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}…` : key)} (known: ${Object.keys(CONFIG_KEYS).join(', ')}).`,
+          `The config file ${path} has an unknown key ${JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}…` : key)} (known: ${Object.keys(CONFIG_KINDS).join(', ')}).`,
           'config',
         );
       case 'string':
@@ -291,20 +213,24 @@ function imDomainForm(value: string | undefined): string | undefined {
   return value === undefined ? undefined : value.trim().toLowerCase().replace(/\.$/, '');
 }
 
-/** "simple" or "kerberos" (any case), else a usage error naming where the bad value came from. */
-function authMode(where: string, value: string | undefined): AuthMode | undefined {
-  if (value === undefined) return undefined;
-  const mode = value.toLowerCase();
-  if (!(AUTH_MODES as readonly string[]).includes(mode)) throw new UsageError(`${where} must be "simple" or "kerberos", not ${JSON.stringify(value.slice(0, 40))}.`, 'usage');
-  return mode as AuthMode;
-}
-
-/** "seal" or "sign" (any case), else a usage error naming where the bad value came from. */
-function saslLayerMode(where: string, value: string | undefined): SaslLayerMode | undefined {
-  if (value === undefined) return undefined;
-  const mode = value.toLowerCase();
-  if (!(SASL_LAYER_MODES as readonly string[]).includes(mode)) throw new UsageError(`${where} must be "seal" or "sign", not ${JSON.stringify(value.slice(0, 40))}.`, 'usage');
-  return mode as SaslLayerMode;
+/**
+ * A setting with fixed choices (--auth, --sasl-layer, --load) from each source: one of its choices
+ * in any case, else a usage error naming where the bad value came from.
+ */
+function choiceSources<T extends string>(key: ChoiceKey, flag: string | undefined, env: NodeJS.ProcessEnv, file: string | undefined): [T | undefined, T | undefined, T | undefined] {
+  const entry = optionEntry(key);
+  const choices = entry.choices!;
+  const envName = entry.env?.[0];
+  const check = (where: string, value: string | undefined): T | undefined => {
+    if (value === undefined) return undefined;
+    const choice = value.toLowerCase();
+    if (!choices.includes(choice)) {
+      throw new UsageError(`${where} must be ${choices.map((c) => `"${c}"`).join(' or ')}, not ${JSON.stringify(value.slice(0, 40))}.`, 'usage');
+    }
+    return choice as T;
+  };
+  const fromEnv = envName === undefined ? undefined : env[envName];
+  return [check(entry.flag!.long, flag), check(envName ?? '', fromEnv === '' ? undefined : fromEnv), check(`"${entry.config!.key}" in the config file`, file)];
 }
 
 function envFlag(value: string | undefined): boolean | undefined {
@@ -419,12 +345,13 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
     return fallback;
   };
   const nonEmpty = (v: string | undefined) => (v && v.length > 0 ? v : undefined);
+  const fromEnv = (key: Parameters<typeof envValue>[1]) => nonEmpty(envValue(env, key));
 
   // A flag given empty (`--url "$DC"` with DC unset) is a mistake, not "use the config file".
   refuseEmptyFlags(flags);
-  let urls = pick('urls', flags.url ? splitUrls(flags.url) : undefined, nonEmpty(env.IMCTL_URL) ? splitUrls(env.IMCTL_URL!) : undefined, file.url ? splitUrls(file.url) : undefined, [] as string[]);
+  let urls = pick('urls', flags.url ? splitUrls(flags.url) : undefined, fromEnv('url') ? splitUrls(fromEnv('url')!) : undefined, file.url ? splitUrls(file.url) : undefined, [] as string[]);
   urls.forEach(validateUrl);
-  const domain = pick('domain', flags.domain, nonEmpty(env.IMCTL_DOMAIN), file.domain, undefined);
+  const domain = pick('domain', flags.domain, fromEnv('domain'), file.domain, undefined);
   // The endpoint is one choice: a URL and a domain from different levels are settled by the level.
   let endpointChoice: string | undefined;
   if (domain !== undefined && urls.length > 0) {
@@ -444,7 +371,7 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
   const passwordFromEnv = !flags.passwordFile && nonEmpty(env.IMCTL_PASSWORD) !== undefined;
   const passwordFile = passwordFromEnv
     ? undefined
-    : pick('passwordFile', flags.passwordFile ? resolve(cwd, flags.passwordFile) : undefined, nonEmpty(env.IMCTL_PASSWORD_FILE) ? resolve(cwd, env.IMCTL_PASSWORD_FILE!) : undefined, file.passwordFile, undefined);
+    : pick('passwordFile', flags.passwordFile ? resolve(cwd, flags.passwordFile) : undefined, fromEnv('passwordFile') ? resolve(cwd, fromEnv('passwordFile')!) : undefined, file.passwordFile, undefined);
   sources.password = passwordFromEnv ? 'env' : sources.passwordFile;
 
   // No prototype: a server named "constructor" or "__proto__" must find no capacity here.
@@ -454,31 +381,32 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
   }
   if (Object.keys(serverCapacity).length > 0) sources.serverCapacity = 'config';
   // Kerberos by default only when no bind account is configured and a ticket cache exists.
-  const bindDn = pick('bindDn', flags.bindDn, nonEmpty(env.IMCTL_BIND_DN), file.bindDn, undefined);
-  const auth = pick('auth', authMode('--auth', flags.auth), authMode('IMCTL_AUTH', nonEmpty(env.IMCTL_AUTH)), authMode('"auth" in the config file', file.auth), !bindDn && ticketCacheExists(env) ? 'kerberos' : 'simple');
+  const bindDn = pick('bindDn', flags.bindDn, fromEnv('bindDn'), file.bindDn, undefined);
+  const auth = pick('auth', ...choiceSources<AuthMode>('auth', flags.auth, env, file.auth), !bindDn && ticketCacheExists(env) ? 'kerberos' : 'simple');
 
-  const color = flags.color === false || (env.NO_COLOR !== undefined && env.NO_COLOR !== '') ? false : true;
+  const noColor = envValue(env, 'color');
+  const color = flags.color === false || (noColor !== undefined && noColor !== '') ? false : true;
 
-  const saslLayer = pick('saslLayer', saslLayerMode('--sasl-layer', flags.saslLayer), saslLayerMode('IMCTL_SASL_LAYER', nonEmpty(env.IMCTL_SASL_LAYER)), saslLayerMode('"saslLayer" in the config file', file.saslLayer), 'seal' as SaslLayerMode);
+  const saslLayer = pick('saslLayer', ...choiceSources<SaslLayerMode>('saslLayer', flags.saslLayer, env, file.saslLayer), 'seal' as SaslLayerMode);
 
   return {
     urls,
     auth,
     saslLayer,
     domain,
-    dnsServer: pick('dnsServer', flags.dnsServer, nonEmpty(env.IMCTL_DNS_SERVER), file.dnsServer, undefined),
+    dnsServer: pick('dnsServer', flags.dnsServer, fromEnv('dnsServer'), file.dnsServer, undefined),
     bindDn,
     passwordFile,
     passwordFromEnv,
-    startTls: pick('startTls', flags.starttls, envFlag(env.IMCTL_STARTTLS), file.startTls, false),
-    caFile: pick('caFile', flags.caFile ? resolve(cwd, flags.caFile) : undefined, nonEmpty(env.IMCTL_CA_FILE) ? resolve(cwd, env.IMCTL_CA_FILE!) : undefined, file.caFile, undefined),
+    startTls: pick('startTls', flags.starttls, envFlag(envValue(env, 'starttls')), file.startTls, false),
+    caFile: pick('caFile', flags.caFile ? resolve(cwd, flags.caFile) : undefined, fromEnv('caFile') ? resolve(cwd, fromEnv('caFile')!) : undefined, file.caFile, undefined),
     insecureTls: flags.insecureTls ?? false,
     allowCleartext: pick('allowCleartext', flags.allowCleartext, undefined, file.allowCleartext, false),
-    baseDn: pick('baseDn', flags.baseDn, nonEmpty(env.IMCTL_BASE_DN), file.baseDn, undefined),
-    imDomain: pick('imDomain', imDomainForm(flags.imDomain), imDomainForm(nonEmpty(env.IMCTL_IM_DOMAIN)), imDomainForm(file.imDomain), undefined),
+    baseDn: pick('baseDn', flags.baseDn, fromEnv('baseDn'), file.baseDn, undefined),
+    imDomain: pick('imDomain', imDomainForm(flags.imDomain), imDomainForm(fromEnv('imDomain')), imDomainForm(file.imDomain), undefined),
     capacity: pick('capacity', positiveInt('--capacity', flags.capacity, MAX_CAPACITY), undefined, positiveInt('"capacity" in the config file', file.capacity, MAX_CAPACITY), DEFAULT_CAPACITY),
     serverCapacity,
-    load: pick('load', parseLoad('--load', flags.load), undefined, parseLoad('"load" in the config file', file.load), DEFAULT_LOAD),
+    load: pick('load', ...choiceSources<LoadKind>('load', flags.load, env, file.load), DEFAULT_LOAD),
     activeDays: pick('activeDays', activeDays('--active-days', flags.activeDays), undefined, activeDays('"activeDays" in the config file', file.activeDays), DEFAULT_ACTIVE_DAYS),
     concurrency: Math.max(1, pick('concurrency', positiveInt('--concurrency', flags.concurrency, MAX_CONCURRENCY), undefined, positiveInt('"concurrency" in the config file', file.concurrency, MAX_CONCURRENCY), DEFAULT_CONCURRENCY)),
     timeoutMs: pick('timeoutMs', flags.timeout !== undefined ? positiveInt('--timeout', flags.timeout, MAX_TIMEOUT_SECONDS)! * 1000 : undefined, undefined, positiveInt('"timeoutMs" in the config file', file.timeoutMs, MAX_TIMEOUT_SECONDS * 1000), DEFAULT_TIMEOUT_SECONDS * 1000),
@@ -495,19 +423,8 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
 
 const SOURCE_RANK: Record<Source, number> = { flag: 3, env: 2, config: 1, default: 0 };
 
-/** Flags that take a value, by the name an admin typed: an empty value there is an error. */
-const VALUE_FLAGS: [keyof GlobalFlags, string][] = [
-  ['config', '--config'],
-  ['url', '--url'],
-  ['auth', '--auth'],
-  ['domain', '--domain'],
-  ['dnsServer', '--dns-server'],
-  ['bindDn', '--bind-dn'],
-  ['passwordFile', '--password-file'],
-  ['caFile', '--ca-file'],
-  ['baseDn', '--base-dn'],
-  ['imDomain', '--im-domain'],
-];
+/** Flags that take a text value, by the name an admin typed: an empty value there is an error. */
+const VALUE_FLAGS = OPTIONS.flatMap((e) => ('flag' in e && 'value' in e.flag && !('bounds' in e) ? [[e.key, e.flag.long] as const] : []));
 
 function refuseEmptyFlags(flags: GlobalFlags): void {
   for (const [key, flag] of VALUE_FLAGS) {
@@ -557,28 +474,28 @@ export function checkServerCapacities(settings: Pick<Settings, 'serverCapacity' 
 /** The settings that say where imctl connects and how, each with where it came from — for `-v`. Never a secret. */
 export function describeSettings(settings: Settings): string[] {
   const shown: [string, keyof Settings | 'password', unknown][] = [
-    ['config file', 'configFile', settings.configFiles.length ? settings.configFiles.map((f) => `${f.path} [${f.trust}]`).join(', ') : '(none)'],
-    ['url', 'urls', settings.urls.length ? settings.urls.join(', ') : '(none)'],
-    ['domain', 'domain', settings.domain],
-    ['dns server', 'dnsServer', settings.dnsServer],
-    ['auth', 'auth', settings.auth],
-    ['sasl layer', 'saslLayer', settings.auth === 'kerberos' ? settings.saslLayer : undefined],
-    ['bind as', 'bindDn', settings.auth === 'kerberos' ? undefined : settings.bindDn],
-    ['password from', 'password', settings.auth === 'kerberos' ? undefined : settings.passwordFromEnv ? 'IMCTL_PASSWORD' : settings.passwordFile ? `file ${settings.passwordFile}` : 'a prompt on the terminal'],
+    [shownAs('config'), 'configFile', settings.configFiles.length ? settings.configFiles.map((f) => `${f.path} [${f.trust}]`).join(', ') : '(none)'],
+    [shownAs('url'), 'urls', settings.urls.length ? settings.urls.join(', ') : '(none)'],
+    [shownAs('domain'), 'domain', settings.domain],
+    [shownAs('dnsServer'), 'dnsServer', settings.dnsServer],
+    [shownAs('auth'), 'auth', settings.auth],
+    [shownAs('saslLayer'), 'saslLayer', settings.auth === 'kerberos' ? settings.saslLayer : undefined],
+    [shownAs('bindDn'), 'bindDn', settings.auth === 'kerberos' ? undefined : settings.bindDn],
+    [shownAs('passwordFile'), 'password', settings.auth === 'kerberos' ? undefined : settings.passwordFromEnv ? 'IMCTL_PASSWORD' : settings.passwordFile ? `file ${settings.passwordFile}` : 'a prompt on the terminal'],
     ['endpoint', 'urls', settings.endpointChoice],
-    ['starttls', 'startTls', settings.urls.length === 0 && settings.domain ? `${domainStartTls(settings)} (DCs found by DNS for --domain are reached over ldap://${domainStartTls(settings) ? ' with StartTLS' : ''})` : settings.startTls],
-    ['ca file', 'caFile', settings.caFile ?? '(system trust store)'],
-    ['base dn', 'baseDn', settings.baseDn ?? "(the domain's defaultNamingContext)"],
-    ['im domain', 'imDomain', settings.imDomain],
-    ['capacity', 'capacity', settings.capacity],
-    ['load', 'load', settings.load === 'active' ? `active (${settings.activeDays} days)` : settings.load],
+    [shownAs('starttls'), 'startTls', settings.urls.length === 0 && settings.domain ? `${domainStartTls(settings)} (DCs found by DNS for --domain are reached over ldap://${domainStartTls(settings) ? ' with StartTLS' : ''})` : settings.startTls],
+    [shownAs('caFile'), 'caFile', settings.caFile ?? '(system trust store)'],
+    [shownAs('baseDn'), 'baseDn', settings.baseDn ?? "(the domain's defaultNamingContext)"],
+    [shownAs('imDomain'), 'imDomain', settings.imDomain],
+    [shownAs('capacity'), 'capacity', settings.capacity],
+    [shownAs('load'), 'load', settings.load === 'active' ? `active (${settings.activeDays} days)` : settings.load],
     ...Object.entries(settings.serverCapacity).map(([name, capacity]): [string, keyof Settings, unknown] => [
       `capacity of ${name}`,
       'serverCapacity',
       settings.sources.capacity === 'flag' ? `${capacity}, overridden by --capacity ${settings.capacity}` : capacity,
     ]),
-    ['concurrency', 'concurrency', settings.concurrency],
-    ['timeout', 'timeoutMs', `${settings.timeoutMs / 1000} s`],
+    [shownAs('concurrency'), 'concurrency', settings.concurrency],
+    [shownAs('timeout'), 'timeoutMs', `${settings.timeoutMs / 1000} s`],
   ];
   return shown
     .filter(([, , value]) => value !== undefined)

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
 import { completionScript } from '../../src/completion/command.js';
 import { completionModel } from '../../src/completion/model.js';
+import { OPTIONS } from '../../src/config/options.js';
 import { rememberServerNames, serverCachePath } from '../../src/completion/server-cache.js';
 import { hostHome } from '../../src/platform/paths.js';
 
@@ -61,6 +62,18 @@ describe('bash completion, run by bash', () => {
     expect(complete('imctl completion ')).toEqual(['bash', 'fish', 'powershell', 'zsh']);
     expect(complete('imctl completion z')).toEqual(['zsh']);
     expect(complete('imctl completion bash ')).toEqual([]);
+  });
+
+  it('completes every option with fixed values (the registry\'s choices), with or without "="', () => {
+    const fixed = OPTIONS.filter((e): e is Extract<(typeof OPTIONS)[number], { choices: object }> => 'choices' in e);
+    expect(fixed.map((e) => e.flag.long)).toEqual(['--auth', '--sasl-layer', '--load']);
+    for (const entry of fixed) {
+      expect(complete(`imctl ${entry.flag.long} `), entry.flag.long).toEqual([...entry.choices].sort());
+      expect(complete(`imctl servers ${entry.flag.long} = `), entry.flag.long).toEqual([...entry.choices].sort());
+    }
+    expect(complete('imctl --auth k')).toEqual(['kerberos']);
+    expect(complete('imctl rebalance --load a')).toEqual(['active']);
+    expect(complete('imctl --sasl-layer si')).toEqual(['sign']);
   });
 
   it('completes home server names from the cache for --server, --to, --drain and --exclude', () => {

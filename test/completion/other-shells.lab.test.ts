@@ -80,6 +80,12 @@ describe('fish completion, run by fish', () => {
     expect(complete('imctl move jdoe --to ')).toEqual(['im-east', 'im-west']);
   });
 
+  it('completes every option with fixed values', () => {
+    expect(complete('imctl --auth ')).toEqual(['kerberos', 'simple']);
+    expect(complete('imctl --sasl-layer ')).toEqual(['seal', 'sign']);
+    expect(complete('imctl rebalance --load ')).toEqual(['active', 'homed']);
+  });
+
   it('offers only plain names from a planted cache, and runs nothing they hold', () => {
     const marker = join(work, 'PWNED-fish');
     const cacheHome = join(work, 'hostile-fish');

@@ -1,0 +1,15 @@
+/** commander's global options, made from the option registry (src/config/options.ts) in its order. */
+import { Option, type Command } from 'commander';
+import { OPTIONS, flagSpelling, helpText } from '../config/options.js';
+import { wholeNumber } from './options.js';
+
+export function addGlobalOptions(program: Command): Command {
+  for (const entry of OPTIONS) {
+    if (!('flag' in entry)) continue;
+    const option = new Option(flagSpelling(entry.flag), helpText(entry));
+    // Fixed choices are checked by settings.ts, in any case and with the source named; not by commander.
+    if ('bounds' in entry) option.argParser(wholeNumber(entry.bounds.min, entry.bounds.max));
+    program.addOption(option);
+  }
+  return program;
+}

@@ -1,0 +1,260 @@
+/**
+ * The option registry: every setting declared once — its flag, environment name, config-file key,
+ * kind, bounds, fixed choices, help text, and whether a project's config file may set it. From it
+ * come commander's global options (src/cli/global-options.ts), the config file's keys and their
+ * validation and protection (settings.ts), the environment names in --help, and the values shell
+ * completion offers (src/completion/model.ts). Adding a setting is adding one entry here (and its
+ * resolution in loadSettings). Pure data: --help loads it, so it imports only constants.
+ */
+import { DEFAULT_ACTIVE_DAYS, LOAD_KINDS, MAX_ACTIVE_DAYS } from '../core/activity.js';
+import { DEFAULT_CAPACITY, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS, MAX_CAPACITY, MAX_CONCURRENCY, MAX_TIMEOUT_SECONDS } from '../core/limits.js';
+import { SASL_LAYER_MODES } from '../core/sasl-security-layer.js';
+
+/** how imctl signs in — a simple bind with a password, or the user's Kerberos ticket. */
+export type AuthMode = 'simple' | 'kerberos';
+export const AUTH_MODES: readonly AuthMode[] = ['simple', 'kerberos'];
+
+/** How a config-file value is checked: 'url' is one URL or a list, 'servers' per-server capacities, 'paths' a list of folders. */
+export type ConfigKind = 'string' | 'boolean' | 'number' | 'url' | 'servers' | 'paths';
+
+interface ConfigTypes {
+  string: string;
+  boolean: boolean;
+  number: number;
+  url: string | string[];
+  servers: Record<string, { capacity?: number }>;
+  paths: string[];
+}
+
+export interface OptionEntry {
+  /** The name commander gives the parsed value (its camel-cased long flag; `--no-color` → color). */
+  readonly key: string;
+  /** The command-line flag, if there is one: long name, short name, value placeholder. */
+  readonly flag?: { readonly long: string; readonly short?: string; readonly value?: string };
+  /** How `-v` names it, with its value and where that came from. */
+  readonly shown?: string;
+  /** The help text, without the environment names (added from `env`). */
+  readonly help?: string;
+  /** Environment variables, the setting's own first; a switch's is shown as NAME=1 in --help. */
+  readonly env?: readonly string[];
+  /** The key in a config file, and how its value is checked. */
+  readonly config?: { readonly key: string; readonly kind: ConfigKind };
+  /** A whole number within these bounds, on the command line. */
+  readonly bounds?: { readonly min: number; readonly max: number };
+  /** The only values it takes (any case): validated by settings.ts, offered by shell completion. */
+  readonly choices?: readonly string[];
+  /**
+   * A config key that a file in the current folder may not set unless trusted: it chooses where
+   * credentials go (the DC, the account, the secret) or how the connection is protected.
+   */
+  readonly protected?: boolean;
+}
+
+/** In --help order. */
+export const OPTIONS = [
+  { key: 'config', shown: 'config file', flag: { long: '--config', value: 'file' }, help: 'config file (default ./imctl.json, then $XDG_CONFIG_HOME/imctl/config.json)' },
+  {
+    key: 'url',
+    shown: 'url',
+    flag: { long: '--url', value: 'urls' },
+    help: 'ldaps://dc1.corp.example.com or ldap://… (comma-separated: tried in order)',
+    env: ['IMCTL_URL'],
+    config: { key: 'url', kind: 'url' },
+    protected: true,
+  },
+  {
+    key: 'domain',
+    shown: 'domain',
+    flag: { long: '--domain', value: 'dnsdomain' },
+    help: 'find domain controllers by the SRV record _ldap._tcp.<domain>',
+    env: ['IMCTL_DOMAIN'],
+    config: { key: 'domain', kind: 'string' },
+    protected: true,
+  },
+  {
+    key: 'dnsServer',
+    shown: 'dns server',
+    flag: { long: '--dns-server', value: 'host[:port]' },
+    help: 'DNS server for --domain and resolve',
+    env: ['IMCTL_DNS_SERVER'],
+    config: { key: 'dnsServer', kind: 'string' },
+    protected: true,
+  },
+  {
+    key: 'auth',
+    shown: 'auth',
+    flag: { long: '--auth', value: 'mode' },
+    help: 'simple (bind DN + password) or kerberos (your ticket from kinit; default when no bind DN is set and a ticket cache exists)',
+    env: ['IMCTL_AUTH'],
+    config: { key: 'auth', kind: 'string' },
+    choices: AUTH_MODES,
+    protected: true,
+  },
+  {
+    key: 'saslLayer',
+    shown: 'sasl layer',
+    flag: { long: '--sasl-layer', value: 'mode' },
+    help: 'kerberos over plain ldap://: seal (default) or sign every message',
+    env: ['IMCTL_SASL_LAYER'],
+    config: { key: 'saslLayer', kind: 'string' },
+    choices: SASL_LAYER_MODES,
+    protected: true,
+  },
+  {
+    key: 'bindDn',
+    shown: 'bind as',
+    flag: { long: '--bind-dn', value: 'name' },
+    help: 'bind as a DN, user@domain or DOMAIN\\user',
+    env: ['IMCTL_BIND_DN'],
+    config: { key: 'bindDn', kind: 'string' },
+    protected: true,
+  },
+  {
+    key: 'passwordFile',
+    shown: 'password from',
+    flag: { long: '--password-file', value: 'file' },
+    help: 'read the password from FILE',
+    // IMCTL_PASSWORD holds the password itself; it outranks IMCTL_PASSWORD_FILE (settings.ts).
+    env: ['IMCTL_PASSWORD_FILE', 'IMCTL_PASSWORD'],
+    config: { key: 'passwordFile', kind: 'string' },
+    protected: true,
+  },
+  {
+    key: 'starttls',
+    shown: 'starttls',
+    flag: { long: '--starttls' },
+    help: 'upgrade ldap:// with StartTLS',
+    env: ['IMCTL_STARTTLS'],
+    config: { key: 'startTls', kind: 'boolean' },
+    protected: true,
+  },
+  {
+    key: 'caFile',
+    shown: 'ca file',
+    flag: { long: '--ca-file', value: 'pem' },
+    help: 'trust this CA for LDAPS/StartTLS',
+    env: ['IMCTL_CA_FILE'],
+    config: { key: 'caFile', kind: 'string' },
+    protected: true,
+  },
+  // Never from a file or the environment: turning verification off is typed each time.
+  { key: 'insecureTls', flag: { long: '--insecure-tls' }, help: "do not verify the DC's certificate (warns)" },
+  { key: 'allowCleartext', flag: { long: '--allow-cleartext' }, help: 'allow a simple bind over ldap:// without TLS', config: { key: 'allowCleartext', kind: 'boolean' }, protected: true },
+  {
+    key: 'baseDn',
+    shown: 'base dn',
+    flag: { long: '--base-dn', value: 'dn' },
+    help: 'where users are searched (default: the domain)',
+    env: ['IMCTL_BASE_DN'],
+    config: { key: 'baseDn', kind: 'string' },
+  },
+  { key: 'imDomain', shown: 'im domain', flag: { long: '--im-domain', value: 'domain' }, help: 'IM domain for enable', env: ['IMCTL_IM_DOMAIN'], config: { key: 'imDomain', kind: 'string' } },
+  {
+    key: 'capacity',
+    shown: 'capacity',
+    flag: { long: '--capacity', value: 'n' },
+    help: `users per home server (default ${DEFAULT_CAPACITY})`,
+    config: { key: 'capacity', kind: 'number' },
+    bounds: { min: 0, max: MAX_CAPACITY },
+  },
+  {
+    key: 'load',
+    shown: 'load',
+    flag: { long: '--load', value: 'kind' },
+    help: 'what counts against capacity: homed (every homed user, the default) or active (enabled, unexpired, logged on within --active-days)',
+    config: { key: 'load', kind: 'string' },
+    choices: LOAD_KINDS,
+  },
+  {
+    key: 'activeDays',
+    flag: { long: '--active-days', value: 'n' },
+    help: `the activity window for --load active (default ${DEFAULT_ACTIVE_DAYS}; lastLogonTimestamp lags 9–14 days)`,
+    config: { key: 'activeDays', kind: 'number' },
+    bounds: { min: 1, max: MAX_ACTIVE_DAYS },
+  },
+  {
+    key: 'concurrency',
+    shown: 'concurrency',
+    flag: { long: '--concurrency', value: 'n' },
+    help: `LDAP writes in flight at once (default ${DEFAULT_CONCURRENCY})`,
+    config: { key: 'concurrency', kind: 'number' },
+    bounds: { min: 1, max: MAX_CONCURRENCY },
+  },
+  {
+    key: 'timeout',
+    shown: 'timeout',
+    flag: { long: '--timeout', value: 'seconds' },
+    help: `per-request timeout (default ${DEFAULT_TIMEOUT_SECONDS}; connecting gives up after 10 s, or this if shorter)`,
+    // The file's value is in milliseconds, the flag's in seconds.
+    config: { key: 'timeoutMs', kind: 'number' },
+    bounds: { min: 1, max: MAX_TIMEOUT_SECONDS },
+  },
+  { key: 'json', flag: { long: '--json' }, help: 'machine-readable output on stdout' },
+  // NO_COLOR is the cross-tool convention (no-color.org): any non-empty value, not only 1.
+  { key: 'color', flag: { long: '--no-color' }, help: 'no colour', env: ['NO_COLOR'] },
+  { key: 'verbose', flag: { long: '--verbose', short: '-v' }, help: 'say which DC answered and where settings came from' },
+  // Config-file only: per-server capacities, and the folders whose imctl.json the user trusts.
+  { key: 'servers', config: { key: 'servers', kind: 'servers' } },
+  { key: 'trustedFolders', config: { key: 'trustedFolders', kind: 'paths' }, protected: true },
+] as const satisfies readonly OptionEntry[];
+
+type Entry = (typeof OPTIONS)[number];
+/** The settings with fixed choices. */
+export type ChoiceKey = Extract<Entry, { choices: object }>['key'];
+type FlagEntry = Extract<Entry, { flag: object }>;
+type ConfigEntry = Extract<Entry, { config: object }>;
+
+/** The global flags as commander hands them over: numbers parsed, switches as booleans. */
+export type GlobalFlags = {
+  [E in FlagEntry as E['key']]?: E extends { bounds: object } ? number : E['flag'] extends { value: string } ? string : boolean;
+};
+
+/** A config file's keys and value types, as parseConfigFile has checked them. */
+export type ConfigFile = { [E in ConfigEntry as E['config']['key']]?: ConfigTypes[E['config']['kind']] };
+export type ConfigKey = keyof ConfigFile;
+
+const entries: readonly OptionEntry[] = OPTIONS;
+
+/** Every config key and how its value is checked. */
+export const CONFIG_KINDS: Readonly<Record<ConfigKey, ConfigKind>> = Object.fromEntries(
+  entries.flatMap((e) => (e.config ? [[e.config.key, e.config.kind]] : [])),
+) as Record<ConfigKey, ConfigKind>;
+
+/** What a file the user did not choose may not set (see `protected`). */
+export const PROTECTED_KEYS: readonly ConfigKey[] = entries.flatMap((e) => (e.protected && e.config ? [e.config.key as ConfigKey] : []));
+
+/** The flag's commander spelling: `-v, --verbose`, `--url <urls>`. */
+export function flagSpelling(flag: NonNullable<OptionEntry['flag']>): string {
+  return `${flag.short ? `${flag.short}, ` : ''}${flag.long}${flag.value ? ` <${flag.value}>` : ''}`;
+}
+
+/** The help text with its environment names: `… [IMCTL_URL]`, `… [IMCTL_STARTTLS=1]`, `… [A; or B]`. */
+export function helpText(entry: OptionEntry): string {
+  if (!entry.env?.length) return entry.help ?? '';
+  const isSwitch = entry.flag !== undefined && entry.flag.value === undefined && !entry.flag.long.startsWith('--no-');
+  const names = entry.env.map((name, i) => (i === 0 && isSwitch ? `${name}=1` : name));
+  return `${entry.help} [${names.join('; or ')}]`;
+}
+
+/** The entry whose flag is spelled `long` (`--auth`), if it is a global option. */
+export function optionByFlag(long: string): OptionEntry | undefined {
+  return entries.find((e) => e.flag?.long === long);
+}
+
+export type OptionKey = Entry['key'];
+
+/** The entry for `key`. */
+export function optionEntry(key: OptionKey): OptionEntry {
+  return entries.find((e) => e.key === key)!;
+}
+
+/** The `-v` label of `key`. */
+export function shownAs(key: OptionKey): string {
+  return optionEntry(key).shown ?? key;
+}
+
+/** The environment variable that sets `key` (its first name), read from `env`. */
+export function envValue(env: NodeJS.ProcessEnv, key: OptionKey): string | undefined {
+  const name = optionEntry(key).env?.[0];
+  return name === undefined ? undefined : env[name];
+}
