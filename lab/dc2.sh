@@ -115,14 +115,36 @@ dc2_up() {
     log "WARNING: this lab has no second DC ($DC2_HOST): it was built before dc2 existed, or its join failed (see $DC2_LAB/log). Run \`bash lab/lab.sh reset\`."
     return 0
   fi
-  dc2_running && return 0
   local t0
-  t0=$(now)
-  if dc2_start; then
+  if ! dc2_running; then
+    t0=$(now)
+    if ! dc2_start; then
+      log "WARNING: the second DC ($DC2_HOST, $DC2_IP) could not start; dc1 is up. Logs: $DC2_LAB/log/log.samba"
+      return 0
+    fi
     TIMINGS+=("$(printf '%-28s %6s s' "start $DC2_HOST" "$(secs "$t0" "$(now)")")")
-  else
-    log "WARNING: the second DC ($DC2_HOST, $DC2_IP) could not start; dc1 is up. Logs: $DC2_LAB/log/log.samba"
   fi
+  dc2_kerberos || log "WARNING: Kerberos to $DC2_HOST is not set up (see $LOG_DIR/kerberos.log): a sealed failover to it cannot bind"
+}
+
+# Kerberos to dc2, at every start and idempotent (older labs need no rebuild): the lab's krb5.conf
+# and hosts file name dc2 and its KDC (write_krb5_conf), and dc2's machine account carries the
+# ldap/ SPN a client asks a ticket for (the join gives it HOST/ names only). Written on each DC
+# over LDAPS, so either KDC issues the ticket without waiting for replication.
+dc2_kerberos() {
+  [ -f "$KRB5_MARKER" ] || return 0
+  write_krb5_conf
+  local spn="ldap/$DC2_HOST.$DNS_DOMAIN" url
+  for url in "$LDAPS_URL" "ldaps://$DC2_IP"; do
+    ldap_tls_env ldapsearch -H "$url" -x -D "$ADMIN_UPN" -y "$PW_FILE" -LLL -b "$BASE_DN" "(servicePrincipalName=$spn)" 1.1 2>>"$LOG_DIR/kerberos.log" | grep -q '^dn:' && continue
+    ldap_tls_env ldapmodify -H "$url" -x -D "$ADMIN_UPN" -y "$PW_FILE" >>"$LOG_DIR/kerberos.log" 2>&1 <<EOF || return 1
+dn: CN=${DC2_HOST^^},OU=Domain Controllers,$BASE_DN
+changetype: modify
+add: servicePrincipalName
+servicePrincipalName: $spn
+EOF
+    log "  added SPN $spn on $url"
+  done
 }
 
 dc2_down() {

@@ -38,6 +38,8 @@ kerberos_smb_conf() {
 EOF
 }
 
+# With a second DC (lab/dc2.sh), its KDC comes second and its name is in the hosts file: a client
+# whose first DC is gone still gets a ticket for dc2 (rewritten at every start, see dc2_kerberos).
 write_krb5_conf() {
   cat >"$KRB5_CONF" <<EOF
 # Written by lab/kerberos.sh: KRB5_CONFIG=$KRB5_CONF. The lab's KDC is Samba on 127.0.0.1:88.
@@ -53,14 +55,17 @@ write_krb5_conf() {
 	forwardable = false
 [realms]
 	$REALM = {
-		kdc = 127.0.0.1
+		kdc = 127.0.0.1$(if dc2_joined; then printf '\n\t\tkdc = %s' "$DC2_IP"; fi)
 		admin_server = 127.0.0.1
 	}
 [domain_realm]
 	.$DNS_DOMAIN = $REALM
 	$DNS_DOMAIN = $REALM
 EOF
-  printf '127.0.0.1 %s %s\n' "$DC_FQDN" "$DC_HOST" >"$KRB5_HOSTS"
+  {
+    printf '127.0.0.1 %s %s\n' "$DC_FQDN" "$DC_HOST"
+    if dc2_joined; then printf '%s %s %s\n' "$DC2_IP" "$DC2_HOST.$DNS_DOMAIN" "$DC2_HOST"; fi
+  } >"$KRB5_HOSTS"
 }
 
 # The `kerberos` npm package is an optional dependency built from source. When `npm ci` ran before

@@ -400,7 +400,7 @@ async function timeImctlImport(concurrency) {
     throw error;
   }
   // imctl's own summary line times its write phase: "import: N writes in X s (R/s)."
-  const writeS = Number(/: \d+ writes in ([\d.]+) s/.exec(r.stderr)?.[1]);
+  const writeS = Number(/: \d+ write(?:s|\(s\)) in ([\d.]+) s/.exec(r.stderr)?.[1]);
   return { ms: r.ms, writeMs: Number.isFinite(writeS) ? writeS * 1000 : undefined };
 }
 

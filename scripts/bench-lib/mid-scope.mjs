@@ -121,7 +121,7 @@ export function midScope(h) {
             if (which === 'ldapmodify') return (await ldap.modifyFile(files.ldif)).ms;
             const r = await h.imctl(importArgs, { stdout: 'ignore' });
             if (r.code !== 0) throw Object.assign(new Error(`imctl import exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`), { stderr: r.stderr });
-            const writeS = Number(/: \d+ writes in ([\d.]+) s/.exec(r.stderr)?.[1]);
+            const writeS = Number(/: \d+ write(?:s|\(s\)) in ([\d.]+) s/.exec(r.stderr)?.[1]);
             return { ms: r.ms, writeMs: Number.isFinite(writeS) ? writeS * 1000 : undefined };
           });
           const s = await state();

@@ -37,8 +37,10 @@ export async function benchSealed(h) {
     const r = await h.run(process.execPath, [join(h.repo, 'bin', 'imctl'), '-v', ...imctlArgs], { env: imctlEnv, cwd: h.repo, stdout: 'ignore' });
     if (r.code !== 0) throw new Error(`imctl (sealed) exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`);
     if (!/protection: sealed/.test(r.stderr)) throw new Error('imctl did not report a sealed connection');
-    const writeS = Number(/: \d+ writes in ([\d.]+) s/.exec(r.stderr)?.[1]);
-    return { ms: r.ms, writeMs: Number.isFinite(writeS) ? writeS * 1000 : undefined };
+    const writeS = Number(/: \d+ write(?:s|\(s\)) in ([\d.]+) s/.exec(r.stderr)?.[1]);
+    // -v's last line on the layer: how many GSS calls the run made and the time spent inside them.
+    const gss = /sasl layer: (\d+ wrap.*)$/m.exec(r.stderr)?.[1];
+    return { ms: r.ms, writeMs: Number.isFinite(writeS) ? writeS * 1000 : undefined, gss };
   };
   // The reference: OpenLDAP's GSSAPI bind to the DC by name (nss_wrapper: the lab's hosts file),
   // Cyrus SASL's default layer (it seals: SSF 256 here), one modify after the other.
@@ -87,6 +89,7 @@ export async function benchSealed(h) {
       ...(writes.length && tlsWrites.length
         ? [`- imctl's write phase: sealed ${h.seconds(h.median(writes))} s (${Math.round(h.N / (h.median(writes) / 1000))} writes/s), TLS ${h.seconds(h.median(tlsWrites))} s (${Math.round(h.N / (h.median(tlsWrites) / 1000))} writes/s)`]
         : []),
+      ...runs.sealed.filter((r) => r.gss).map((r, i) => `- the layer in sealed run ${i + 1} (imctl -v): ${r.gss}`),
     ].join('\n'),
   );
 }

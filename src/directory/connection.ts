@@ -181,6 +181,11 @@ export class Directory {
     this.client = undefined;
     this.passwordValue = undefined;
     if (client) await client.unbind().catch(() => undefined);
+    const layer = client && this.layers.get(client);
+    if (layer?.active) {
+      const { wraps, buffersOut, unwraps, gssMs } = layer.stats;
+      this.options.log?.(`sasl layer: ${wraps} wrap(s) for ${buffersOut} buffer(s) out, ${unwraps} unwrap(s) in, ${Math.round(gssMs)} ms in GSS calls`);
+    }
   }
 
   /** Run a read with reconnect-and-retry on a lost connection and back-off on busy/unavailable. */

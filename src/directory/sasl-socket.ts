@@ -17,6 +17,7 @@
  *   token destroys the socket; `failure` says why, and the directory stops the run on it.
  */
 import { connect as netConnect, Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { frameSaslBuffer, OUR_MAX_BUFFER, SaslBufferReader, SecurityLayer, splitForBuffers } from '../core/sasl-security-layer.js';
 
 /** The GSS calls the layer needs (the `kerberos` package's client; tokens are base64). */
@@ -44,8 +45,8 @@ export class SaslSocketLayer {
   private rawEmit: Socket['emit'] | undefined;
   /** Why the layer broke (an unwrap failed): the connection is gone and the run must stop. */
   failure: Error | undefined;
-  /** Counters for -v and tests. */
-  readonly stats = { buffersOut: 0, buffersIn: 0, wraps: 0 };
+  /** Counters for -v and tests: buffers each way, GSS calls, and the time spent inside them (ms). */
+  readonly stats = { buffersOut: 0, buffersIn: 0, wraps: 0, unwraps: 0, gssMs: 0 };
 
   /** For ldapts's `createConnection`: the one socket of this layer. */
   readonly connect = ((...args: Parameters<typeof netConnect>): Socket => {
@@ -98,7 +99,14 @@ export class SaslSocketLayer {
 
   /** One GSS call at a time, in the order asked. */
   private serial<T>(call: () => Promise<T>): Promise<T> {
-    const result = this.gssQueue.then(call);
+    const result = this.gssQueue.then(async () => {
+      const started = performance.now();
+      try {
+        return await call();
+      } finally {
+        this.stats.gssMs += performance.now() - started;
+      }
+    });
     this.gssQueue = result.catch(() => undefined);
     return result;
   }
@@ -108,6 +116,7 @@ export class SaslSocketLayer {
     const gss = this.gss!;
     this.serial(async () => {
       const plain = Buffer.from(await gss.unwrap(token.toString('base64')), 'base64');
+      this.stats.unwraps++;
       if (this.sealed && gss.responseConf !== 1) throw new Error('a message that should have been sealed arrived only signed');
       return plain;
     }).then(

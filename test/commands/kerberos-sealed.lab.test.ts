@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeDnsServer, type FakeDnsServer } from '../dns/fake-dns-server.js';
 import { FaultProxy } from '../support/fault-proxy.js';
 import { gssapiSearch, kerberosEnv, kinit, krb, ldapToolEnv, run } from '../support/kerberos.js';
-import { IM_ATTRS, addUsers, createOu, imctl, lab, ldapmodify, scratchDir, server } from '../support/lab.js';
+import { IM_ATTRS, addUsers, createOu, imctl, lab, scratchDir, server } from '../support/lab.js';
 import { dc1, dc2, replicate, searchOn } from '../support/two-dcs.js';
 
 /** imctl with a ticket and no CA: --domain finds the DCs by SRV and binds on 389, sealed. */
@@ -157,7 +157,7 @@ describe('bulk work through the layer: import of 2,000 rows, rebalance --apply, 
     expect(await countHomedOn(admin, lab().baseDn, server('im-east').dn)).toBe(before);
   }, 300_000); // two runs of ~1,000 sealed moves each, on a loaded 2-core machine
 
-  it('audit --fix repairs a partial user over the layer', async () => {
+  it('audit --fix repairs a partial user over the layer; undo of its journal takes the repair back (both checked with ldapsearch -Y GSSAPI)', async () => {
     const fixOu = await createOu('kerberos-sealed-audit');
     const south = server('im-south');
     const [dn] = await addUsers(fixOu, [
@@ -171,6 +171,13 @@ describe('bulk work through the layer: import of 2,000 rows, rebalance --apply, 
     expect(result.json().summary, result.stderr).toMatchObject({ changed: 1, failed: 0 });
     const after = (await sealedSearch(admin, dn!, '(objectClass=*)', IM_ATTRS, 'base'))[0]!.attrs;
     expect(after.msexchimphysicalurl).toEqual([`http://${south.host}/instmsg/local/im.lab.imctl.test/instmsg/aliases/ksa-partial`]);
+    const undo = await imctl(['--auth', 'kerberos', 'undo', result.json().journal, '--yes', '--json'], { env: sealedEnv(admin) });
+    expect(undo.code, undo.stderr).toBe(0);
+    expect(undo.json().summary).toMatchObject({ changed: 1, failed: 0 });
+    const undone = (await sealedSearch(admin, dn!, '(objectClass=*)', IM_ATTRS, 'base'))[0]!.attrs;
+    expect(undone.msexchimphysicalurl).toBeUndefined();
+    expect(undone.msexchimaddress).toEqual(['ksa-partial@im.lab.imctl.test']);
+    expect(undone.msexchimvirtualserver?.[0]?.toLowerCase()).toBe(south.dn.toLowerCase());
     await imctl(['--auth', 'kerberos', 'disable', dn!, '--yes'], { env: sealedEnv(admin) });
   });
 });
@@ -294,8 +301,7 @@ describe('reconnect and failover: a new GSS context on each new connection', () 
   beforeAll(async () => {
     ou = await createOu('kerberos-sealed-failover');
     await addUsers(ou, sams.map((sam) => ({ sam, cn: `Sealed Failover ${sam}` })));
-    // dc2 joined with HOST/ names only: give it the ldap/ name the ticket is for (the KDC is dc1).
-    await ldapmodify(`dn: CN=DC2,OU=Domain Controllers,${lab().baseDn}\nchangetype: modify\nadd: servicePrincipalName\nservicePrincipalName: ldap/${dc2().host}\n`, ['-c']);
+    // dc2's ldap/ SPN and its KDC come from lab/dc2.sh (dc2_kerberos, at every lab start).
     await replicate(); // the users exist on dc2 too, as the failover needs
   });
 
@@ -336,7 +342,7 @@ describe('reconnect and failover: a new GSS context on each new connection', () 
   });
 
   it('dc1 stops answering mid-import: the run fails over to dc2 with a new context there, sealed', async () => {
-    // A service ticket for dc2 first (the lab's krb5.conf names only dc1's KDC, which stays up).
+    // dc1's KDC stays up here (only its LDAP is cut off); the real kill is test/replication/failover-sealed.lab.test.ts.
     const cache = await kinit(krb().adminPrincipal, lab().adminPassword);
     await replicate(); // dc2 has the enabled users too: the moves are valid on both DCs
     const relay = await relayed({}, [{ host: dc2().host, ip: dc2().ip, port: 389 }]);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shellQuote } from '../../src/services/equivalent-command.js';
+import { gssapiSearch, kerberosEnv, kinit, krb } from '../support/kerberos.js';
 import { IM_ATTRS, addUsers, adminPassword, createOu, imctlEnv, lab, readEntry, repoRoot, scratchDir, server } from '../support/lab.js';
 
 const SOCKET = `imctl-wizard-test-${process.pid}`;
@@ -129,6 +130,32 @@ describe('imctl wizard in a real terminal (tmux, built binary)', () => {
     expect(attrs.msexchimmetaphysicalurl).toEqual([`http://${lab().imDomain}/instmsg/aliases/wz-pty`]);
     expect(attrs.msexchimphysicalurl).toEqual([`http://${west.host}/instmsg/local/${lab().imDomain}/instmsg/aliases/wz-pty`]);
     expect(attrs.msexchimvirtualserver?.[0]?.toLowerCase()).toBe(west.dn.toLowerCase());
+  });
+
+  it('over sealed 389 with only a Kerberos ticket (no CA, no password): enables a user; ldapsearch -Y GSSAPI sees the values', async () => {
+    const [sealedDn] = (await addUsers(ou, [{ sam: 'wz-pty-krb', cn: 'Kerberos, Kira', extra: { displayName: 'Kira Kerberos' } }])) as [string];
+    const cache = await kinit(krb().adminPrincipal, lab().adminPassword);
+    // The DCs by SRV from the lab's DNS, the ticket, no CA file: bound on ldap:// 389 with the SASL layer sealing.
+    const s = startWizard(kerberosEnv(cache, { IMCTL_CA_FILE: undefined, IMCTL_AUTH: 'kerberos', IMCTL_BASE_DN: ou }));
+    const south = server('im-south');
+    await choose(s, 'What do you want to do?', 'Enable Instant Messaging for users');
+    await choose(s, 'How do you want to find the users to enable?', 'Search by name, account or mail');
+    await waitFor(s, 'Find the user to enable');
+    type(s, 'kira');
+    await waitFor(s, /❯ Kira Kerberos \(wz-pty-krb\)/);
+    keys(s, 'Enter');
+    await waitFor(s, /❯ ✔ Done — go on with 1 user/);
+    keys(s, 'Enter');
+    await choose(s, 'Home server for 1 user', 'im-south');
+    await choose(s, 'IM domain (the part after @', lab().imDomain);
+    await waitFor(s, /Apply 1 change on dc1\.lab\.imctl\.test\?/);
+    keys(s, 'Enter');
+    const done = await waitFor(s, '[exit 0]');
+    expect(done).toContain('enable: 1 changed, 0 unchanged, 0 failed.');
+    const [entry] = await gssapiSearch(cache, sealedDn, '(objectClass=*)', IM_ATTRS, 'base', true);
+    expect(entry!.attrs.msexchimaddress).toEqual([`wz-pty-krb@${lab().imDomain}`]);
+    expect(entry!.attrs.msexchimphysicalurl).toEqual([`http://${south.host}/instmsg/local/${lab().imDomain}/instmsg/aliases/wz-pty-krb`]);
+    expect(entry!.attrs.msexchimvirtualserver?.[0]?.toLowerCase()).toBe(south.dn.toLowerCase());
   });
 
   it.each([
