@@ -7,12 +7,12 @@
  * that were in flight, and finish. Checked on both DCs with ldapsearch and the per-attribute
  * replication metadata: nothing lost, nothing applied twice on either DC, the journal true.
  */
-import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { kerberosEnv, kinit, krb } from '../support/kerberos.js';
 import { addUsers, createOu, imctl, lab, scratchDir, server } from '../support/lab.js';
-import { dc1, dc2, journalOf, replicate, startDc, stopDc, usersOn, type DcEntry, type ImKey } from '../support/two-dcs.js';
+import { dc1, dc2, whenJournaled, journalOf, replicate, startDc, stopDc, usersOn, type DcEntry, type ImKey } from '../support/two-dcs.js';
 
 const COUNT = 500;
 const SAMS = Array.from({ length: COUNT }, (_, i) => `fos-${String(i).padStart(3, '0')}`);
@@ -48,15 +48,6 @@ afterAll(async () => {
   await startDc(dc1()); // whatever happened, leave both DCs running for the next file
 });
 
-async function whenJournaled(dir: string, n: number, running: () => boolean): Promise<boolean> {
-  while (running()) {
-    const files = existsSync(dir) ? readdirSync(dir) : [];
-    const lines = files.length ? readFileSync(join(dir, files[0]!), 'utf8').split('\n').length - 2 : 0;
-    if (lines >= n) return true;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return false;
-}
 
 describe('dc1 killed in the middle of a sealed import', () => {
   let stderr: string;

@@ -7,12 +7,12 @@
  * DC, the report and the journal true — and after dc1 is back and the DCs replicate, both hold
  * exactly what the report says.
  */
-import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { addUsers, createOu, imctl, scratchDir, server } from '../support/lab.js';
-import { dc1, dc2, envFor, journalOf, replicate, startDc, stopDc, usersOn, type DcEntry, type ImKey } from '../support/two-dcs.js';
+import { dc1, dc2, whenJournaled, envFor, journalOf, replicate, startDc, stopDc, usersOn, type DcEntry, type ImKey } from '../support/two-dcs.js';
 
 const COUNT = 600;
 const SAMS = Array.from({ length: COUNT }, (_, i) => `fo-${String(i).padStart(3, '0')}`);
@@ -48,16 +48,6 @@ afterAll(async () => {
   await startDc(dc1()); // whatever happened, leave both DCs running for the next file
 });
 
-/** Count journaled lines until `n`, polling; resolves false if the run ended first. */
-async function whenJournaled(dir: string, n: number, running: () => boolean): Promise<boolean> {
-  while (running()) {
-    const files = existsSync(dir) ? readdirSync(dir) : [];
-    const lines = files.length ? readFileSync(join(dir, files[0]!), 'utf8').split('\n').length - 2 : 0;
-    if (lines >= n) return true;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return false;
-}
 
 describe('dc1 stops in the middle of an import', () => {
   let stderr: string;

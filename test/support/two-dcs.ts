@@ -4,7 +4,7 @@
  * subcommands that replicate, stop and start a DC.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { imctlEnv, lab, parseLdif, repoRoot, scratchDir, type LdifEntry } from './lab.js';
@@ -152,4 +152,15 @@ export function journalOf(stderr: string): { path: string; header: Record<string
   if (!path) throw new Error(`no journal in:\n${stderr}`);
   const [header, ...changes] = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
   return { path, header: header!, changes };
+}
+
+/** Poll the first journal in `dir` until it holds `n` changes; false if the run ended first. */
+export async function whenJournaled(dir: string, n: number, running: () => boolean): Promise<boolean> {
+  while (running()) {
+    const files = existsSync(dir) ? readdirSync(dir) : [];
+    const lines = files.length ? readFileSync(join(dir, files[0]!), 'utf8').split('\n').length - 2 : 0;
+    if (lines >= n) return true;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return false;
 }
