@@ -14,7 +14,7 @@ import { stateOf } from '../../services/user-state.js';
 import { renderRebalancePlan } from '../../ui/rebalance-view.js';
 import { withSpinner } from '../../ui/progress.js';
 import { renderTable, utilisation } from '../../ui/table.js';
-import { renderUserState } from '../show.js';
+import { renderUserState } from '../../ui/user-state-view.js';
 import { reviewAndApply } from './apply.js';
 import { pickUsers, searchLoop } from './find-users.js';
 import { MOST_ROOM, pickHomeServer, pickImDomain } from './pick-server.js';
