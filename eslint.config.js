@@ -12,7 +12,10 @@ function layer(files, forbidden, message) {
     files,
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ regex, message }] }],
-      'no-restricted-syntax': ['error', { selector: `ImportExpression[source.value=/${regex.replaceAll('/', '\\/')}/]`, message }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: `ImportExpression[source.value=/${regex.replaceAll('/', '\\/')}/]`, message },
+      ],
     },
   };
 }
@@ -27,7 +30,10 @@ export default tseslint.config(
     rules: {
       // The terminal-safety code matches control characters on purpose (src/ui/output.ts).
       'no-control-regex': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       // The prompt wrappers bridge inquirer's generic signatures with `any`, on purpose and commented.
       '@typescript-eslint/no-explicit-any': 'off',
     },
@@ -42,13 +48,27 @@ export default tseslint.config(
         {
           patterns: [
             { regex: '^\\.\\./', message: 'src/core is pure: it imports only src/core (and node: built-ins).' },
-            { regex: '^(?!node:|\\.)', message: 'src/core is pure: no libraries (ldapts, commander, inquirer, chalk…); put I/O behind a port.' },
+            {
+              regex: '^(?!node:|\\.)',
+              message: 'src/core is pure: no libraries (ldapts, commander, inquirer, chalk…); put I/O behind a port.',
+            },
           ],
         },
       ],
-      'no-restricted-syntax': ['error', { selector: 'ImportExpression', message: 'src/core is pure: it loads nothing lazily.' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ImportExpression', message: 'src/core is pure: it loads nothing lazily.' },
+      ],
     },
   },
-  layer(['src/services/**/*.ts'], ['cli', 'ui', 'commands'], 'src/services is the application layer: it never imports cli/, ui/ or commands/ (take plain options and a results sink).'),
-  layer(['src/commands/**/*.ts'], ['directory', 'io', 'dns'], 'src/commands parse, call a service and render: reach directory/, io/ and dns/ through src/services.'),
+  layer(
+    ['src/services/**/*.ts'],
+    ['cli', 'ui', 'commands'],
+    'src/services is the application layer: it never imports cli/, ui/ or commands/ (take plain options and a results sink).',
+  ),
+  layer(
+    ['src/commands/**/*.ts'],
+    ['directory', 'io', 'dns'],
+    'src/commands parse, call a service and render: reach directory/, io/ and dns/ through src/services.',
+  ),
 );

@@ -40,12 +40,61 @@ export const vsDn = (server) => `CN=${VS_CN},CN=InstMsg,CN=Protocols,CN=${server
 // EXCH9 is created, homes a few users, and is then deleted: its users become orphans that point at a
 // missing object (Samba keeps the value and rewrites it to the tombstone's DN, as AD does).
 export const SERVERS = [
-  { server: 'EXCH1', imServerName: 'im-east', host: 'exch1.lab.imctl.test', hostsUsers: true, iisId: 1, users: 8200, ip: '127.0.0.11' },
-  { server: 'EXCH2', imServerName: 'im-west', host: 'exch2.lab.imctl.test', hostsUsers: true, iisId: 1, users: 2000, ip: '127.0.0.12' },
-  { server: 'EXCH3', imServerName: 'im-north', host: 'exch3.lab.imctl.test', hostsUsers: true, iisId: 1, users: 1000, ip: '127.0.0.13' },
-  { server: 'EXCH4', imServerName: 'im-south', host: 'exch4.lab.imctl.test', hostsUsers: true, iisId: 1, users: 200, ip: '127.0.0.14' },
-  { server: 'EXCH5', imServerName: 'im-router', host: 'imrouter.lab.imctl.test', hostsUsers: false, iisId: 1, users: 8, ip: '127.0.0.15' },
-  { server: 'EXCH9', imServerName: 'im-old', host: 'exch9.lab.imctl.test', hostsUsers: true, iisId: 1, users: 5, ip: null, deleted: true },
+  {
+    server: 'EXCH1',
+    imServerName: 'im-east',
+    host: 'exch1.lab.imctl.test',
+    hostsUsers: true,
+    iisId: 1,
+    users: 8200,
+    ip: '127.0.0.11',
+  },
+  {
+    server: 'EXCH2',
+    imServerName: 'im-west',
+    host: 'exch2.lab.imctl.test',
+    hostsUsers: true,
+    iisId: 1,
+    users: 2000,
+    ip: '127.0.0.12',
+  },
+  {
+    server: 'EXCH3',
+    imServerName: 'im-north',
+    host: 'exch3.lab.imctl.test',
+    hostsUsers: true,
+    iisId: 1,
+    users: 1000,
+    ip: '127.0.0.13',
+  },
+  {
+    server: 'EXCH4',
+    imServerName: 'im-south',
+    host: 'exch4.lab.imctl.test',
+    hostsUsers: true,
+    iisId: 1,
+    users: 200,
+    ip: '127.0.0.14',
+  },
+  {
+    server: 'EXCH5',
+    imServerName: 'im-router',
+    host: 'imrouter.lab.imctl.test',
+    hostsUsers: false,
+    iisId: 1,
+    users: 8,
+    ip: '127.0.0.15',
+  },
+  {
+    server: 'EXCH9',
+    imServerName: 'im-old',
+    host: 'exch9.lab.imctl.test',
+    hostsUsers: true,
+    iisId: 1,
+    users: 5,
+    ip: null,
+    deleted: true,
+  },
 ];
 export const NOT_ENABLED = 600; // users with no IM attributes at all
 export const ENABLED_ACCOUNTS = 100; // accounts with a password and userAccountControl 512
@@ -56,19 +105,102 @@ export const ENABLED_ACCOUNTS = 100; // accounts with a password and userAccount
 // PrintableString character set, so '@' is accepted with 19 (see lab/README.md).
 function schemaAttributes(imStringOmSyntax) {
   return [
-    { cn: 'ms-Exch-IM-Address', ldn: 'msExchIMAddress', oid: '1.2.840.113556.1.4.7000.102.7038', syntax: '2.5.5.5', oms: imStringOmSyntax, single: true, indexed: true },
-    { cn: 'ms-Exch-IM-Meta-Physical-URL', ldn: 'msExchIMMetaPhysicalURL', oid: '1.2.840.113556.1.4.7000.102.7035', syntax: '2.5.5.5', oms: imStringOmSyntax, single: true, indexed: true },
-    { cn: 'ms-Exch-IM-Physical-URL', ldn: 'msExchIMPhysicalURL', oid: '1.2.840.113556.1.4.7000.102.7036', syntax: '2.5.5.5', oms: imStringOmSyntax, single: true, indexed: true },
+    {
+      cn: 'ms-Exch-IM-Address',
+      ldn: 'msExchIMAddress',
+      oid: '1.2.840.113556.1.4.7000.102.7038',
+      syntax: '2.5.5.5',
+      oms: imStringOmSyntax,
+      single: true,
+      indexed: true,
+    },
+    {
+      cn: 'ms-Exch-IM-Meta-Physical-URL',
+      ldn: 'msExchIMMetaPhysicalURL',
+      oid: '1.2.840.113556.1.4.7000.102.7035',
+      syntax: '2.5.5.5',
+      oms: imStringOmSyntax,
+      single: true,
+      indexed: true,
+    },
+    {
+      cn: 'ms-Exch-IM-Physical-URL',
+      ldn: 'msExchIMPhysicalURL',
+      oid: '1.2.840.113556.1.4.7000.102.7036',
+      syntax: '2.5.5.5',
+      oms: imStringOmSyntax,
+      single: true,
+      indexed: true,
+    },
     // DN syntax needs oMObjectClass 1.3.12.2.1011.28.0.714 (base64 KwwCh3McAIVK)
-    { cn: 'ms-Exch-IM-Virtual-Server', ldn: 'msExchIMVirtualServer', oid: '1.2.840.113556.1.4.7000.102.7037', syntax: '2.5.5.1', oms: 127, single: true, indexed: true, omObjectClassB64: 'KwwCh3McAIVK' },
-    { cn: 'ms-Exch-IM-ACL', ldn: 'msExchIMACL', oid: '1.2.840.113556.1.4.7000.102.7031', syntax: '2.5.5.10', oms: 4, single: false, indexed: false },
-    { cn: 'ms-Exch-IM-Server-Name', ldn: 'msExchIMServerName', oid: '1.2.840.113556.1.4.7000.102.7024', syntax: '2.5.5.12', oms: 64, single: true, indexed: false },
-    { cn: 'ms-Exch-IM-Host-Name', ldn: 'msExchIMHostName', oid: '1.2.840.113556.1.4.7000.102.7034', syntax: '2.5.5.10', oms: 4, single: true, indexed: false },
-    { cn: 'ms-Exch-IM-Server-Hosts-Users', ldn: 'msExchIMServerHostsUsers', oid: '1.2.840.113556.1.4.7000.102.7025', syntax: '2.5.5.8', oms: 1, single: true, indexed: false },
-    { cn: 'ms-Exch-IM-Server-IIS-Id', ldn: 'msExchIMServerIISId', oid: '1.2.840.113556.1.4.7000.102.7023', syntax: '2.5.5.9', oms: 2, single: true, indexed: false },
+    {
+      cn: 'ms-Exch-IM-Virtual-Server',
+      ldn: 'msExchIMVirtualServer',
+      oid: '1.2.840.113556.1.4.7000.102.7037',
+      syntax: '2.5.5.1',
+      oms: 127,
+      single: true,
+      indexed: true,
+      omObjectClassB64: 'KwwCh3McAIVK',
+    },
+    {
+      cn: 'ms-Exch-IM-ACL',
+      ldn: 'msExchIMACL',
+      oid: '1.2.840.113556.1.4.7000.102.7031',
+      syntax: '2.5.5.10',
+      oms: 4,
+      single: false,
+      indexed: false,
+    },
+    {
+      cn: 'ms-Exch-IM-Server-Name',
+      ldn: 'msExchIMServerName',
+      oid: '1.2.840.113556.1.4.7000.102.7024',
+      syntax: '2.5.5.12',
+      oms: 64,
+      single: true,
+      indexed: false,
+    },
+    {
+      cn: 'ms-Exch-IM-Host-Name',
+      ldn: 'msExchIMHostName',
+      oid: '1.2.840.113556.1.4.7000.102.7034',
+      syntax: '2.5.5.10',
+      oms: 4,
+      single: true,
+      indexed: false,
+    },
+    {
+      cn: 'ms-Exch-IM-Server-Hosts-Users',
+      ldn: 'msExchIMServerHostsUsers',
+      oid: '1.2.840.113556.1.4.7000.102.7025',
+      syntax: '2.5.5.8',
+      oms: 1,
+      single: true,
+      indexed: false,
+    },
+    {
+      cn: 'ms-Exch-IM-Server-IIS-Id',
+      ldn: 'msExchIMServerIISId',
+      oid: '1.2.840.113556.1.4.7000.102.7023',
+      syntax: '2.5.5.9',
+      oms: 2,
+      single: true,
+      indexed: false,
+    },
     // The Exchange alias. Not in the base AD schema (nor Samba's): Exchange's schema extension adds
     // it to mailRecipient, an auxiliary class of user and group. searchFlags 5 = indexed + ANR.
-    { cn: 'ms-Exch-Mail-Nickname', ldn: 'mailNickname', oid: '1.2.840.113556.1.2.447', syntax: '2.5.5.12', oms: 64, single: true, indexed: true, searchFlags: 5, range: [1, 64] },
+    {
+      cn: 'ms-Exch-Mail-Nickname',
+      ldn: 'mailNickname',
+      oid: '1.2.840.113556.1.2.447',
+      syntax: '2.5.5.12',
+      oms: 64,
+      single: true,
+      indexed: true,
+      searchFlags: 5,
+      range: [1, 64],
+    },
   ];
 }
 
@@ -77,71 +209,79 @@ const SCHEMA_UPDATE_NOW = 'dn:\nchangetype: modify\nadd: schemaUpdateNow\nschema
 function schemaLdif(imStringOmSyntax) {
   const out = [];
   for (const a of schemaAttributes(imStringOmSyntax)) {
-    out.push([
-      `dn: CN=${a.cn},${SCHEMA_DN}`,
-      'changetype: add',
-      'objectClass: top',
-      'objectClass: attributeSchema',
-      `cn: ${a.cn}`,
-      `lDAPDisplayName: ${a.ldn}`,
-      `adminDisplayName: ${a.cn}`,
-      `attributeID: ${a.oid}`,
-      `attributeSyntax: ${a.syntax}`,
-      `oMSyntax: ${a.oms}`,
-      ...(a.omObjectClassB64 ? [`oMObjectClass:: ${a.omObjectClassB64}`] : []),
-      `isSingleValued: ${a.single ? 'TRUE' : 'FALSE'}`,
-      `searchFlags: ${a.searchFlags ?? (a.indexed ? 1 : 0)}`,
-      ...(a.range ? [`rangeLower: ${a.range[0]}`, `rangeUpper: ${a.range[1]}`] : []),
-      // the five user attributes are in the Global Catalog; the server attributes are not
-      ...(a.ldn.startsWith('msExchIMServer') || a.ldn === 'msExchIMHostName' ? [] : ['isMemberOfPartialAttributeSet: TRUE']),
-      'systemOnly: FALSE',
-      '',
-    ].join('\n'));
+    out.push(
+      [
+        `dn: CN=${a.cn},${SCHEMA_DN}`,
+        'changetype: add',
+        'objectClass: top',
+        'objectClass: attributeSchema',
+        `cn: ${a.cn}`,
+        `lDAPDisplayName: ${a.ldn}`,
+        `adminDisplayName: ${a.cn}`,
+        `attributeID: ${a.oid}`,
+        `attributeSyntax: ${a.syntax}`,
+        `oMSyntax: ${a.oms}`,
+        ...(a.omObjectClassB64 ? [`oMObjectClass:: ${a.omObjectClassB64}`] : []),
+        `isSingleValued: ${a.single ? 'TRUE' : 'FALSE'}`,
+        `searchFlags: ${a.searchFlags ?? (a.indexed ? 1 : 0)}`,
+        ...(a.range ? [`rangeLower: ${a.range[0]}`, `rangeUpper: ${a.range[1]}`] : []),
+        // the five user attributes are in the Global Catalog; the server attributes are not
+        ...(a.ldn.startsWith('msExchIMServer') || a.ldn === 'msExchIMHostName'
+          ? []
+          : ['isMemberOfPartialAttributeSet: TRUE']),
+        'systemOnly: FALSE',
+        '',
+      ].join('\n'),
+    );
   }
   out.push(SCHEMA_UPDATE_NOW);
   out.push(`dn: CN=Mail-Recipient,${SCHEMA_DN}\nchangetype: modify\nadd: mayContain\nmayContain: mailNickname\n-\n`);
-  out.push([
-    `dn: CN=ms-Exch-IM-Recipient,${SCHEMA_DN}`,
-    'changetype: add',
-    'objectClass: top',
-    'objectClass: classSchema',
-    'cn: ms-Exch-IM-Recipient',
-    'lDAPDisplayName: msExchIMRecipient',
-    'adminDisplayName: ms-Exch-IM-Recipient',
-    'governsID: 1.2.840.113556.1.5.7000.62.7008',
-    'objectClassCategory: 3', // auxiliary
-    'subClassOf: top',
-    'mayContain: msExchIMAddress',
-    'mayContain: msExchIMMetaPhysicalURL',
-    'mayContain: msExchIMPhysicalURL',
-    'mayContain: msExchIMVirtualServer',
-    'mayContain: msExchIMACL',
-    'systemOnly: FALSE',
-    '',
-    `dn: CN=ms-Exch-Protocol-Cfg-IM-Virtual-Server,${SCHEMA_DN}`,
-    'changetype: add',
-    'objectClass: top',
-    'objectClass: classSchema',
-    'cn: ms-Exch-Protocol-Cfg-IM-Virtual-Server',
-    'lDAPDisplayName: msExchProtocolCfgIMVirtualServer',
-    'adminDisplayName: ms-Exch-Protocol-Cfg-IM-Virtual-Server',
-    'governsID: 1.2.840.113556.1.5.7000.62.7013',
-    'objectClassCategory: 1', // structural
-    'subClassOf: top',
-    'rDNAttID: cn',
-    'possSuperiors: container', // so plain containers can build Exchange's path
-    'mustContain: msExchIMServerIISId',
-    'mayContain: msExchIMServerName',
-    'mayContain: msExchIMHostName',
-    'mayContain: msExchIMServerHostsUsers',
-    'systemOnly: FALSE',
-    '',
-  ].join('\n'));
+  out.push(
+    [
+      `dn: CN=ms-Exch-IM-Recipient,${SCHEMA_DN}`,
+      'changetype: add',
+      'objectClass: top',
+      'objectClass: classSchema',
+      'cn: ms-Exch-IM-Recipient',
+      'lDAPDisplayName: msExchIMRecipient',
+      'adminDisplayName: ms-Exch-IM-Recipient',
+      'governsID: 1.2.840.113556.1.5.7000.62.7008',
+      'objectClassCategory: 3', // auxiliary
+      'subClassOf: top',
+      'mayContain: msExchIMAddress',
+      'mayContain: msExchIMMetaPhysicalURL',
+      'mayContain: msExchIMPhysicalURL',
+      'mayContain: msExchIMVirtualServer',
+      'mayContain: msExchIMACL',
+      'systemOnly: FALSE',
+      '',
+      `dn: CN=ms-Exch-Protocol-Cfg-IM-Virtual-Server,${SCHEMA_DN}`,
+      'changetype: add',
+      'objectClass: top',
+      'objectClass: classSchema',
+      'cn: ms-Exch-Protocol-Cfg-IM-Virtual-Server',
+      'lDAPDisplayName: msExchProtocolCfgIMVirtualServer',
+      'adminDisplayName: ms-Exch-Protocol-Cfg-IM-Virtual-Server',
+      'governsID: 1.2.840.113556.1.5.7000.62.7013',
+      'objectClassCategory: 1', // structural
+      'subClassOf: top',
+      'rDNAttID: cn',
+      'possSuperiors: container', // so plain containers can build Exchange's path
+      'mustContain: msExchIMServerIISId',
+      'mayContain: msExchIMServerName',
+      'mayContain: msExchIMHostName',
+      'mayContain: msExchIMServerHostsUsers',
+      'systemOnly: FALSE',
+      '',
+    ].join('\n'),
+  );
   out.push(SCHEMA_UPDATE_NOW);
   // The Exchange extension attaches the auxiliary class to user and group: enabling IM never
   // writes objectClass.
   for (const cls of ['User', 'Group']) {
-    out.push(`dn: CN=${cls},${SCHEMA_DN}\nchangetype: modify\nadd: auxiliaryClass\nauxiliaryClass: msExchIMRecipient\n-\n`);
+    out.push(
+      `dn: CN=${cls},${SCHEMA_DN}\nchangetype: modify\nadd: auxiliaryClass\nauxiliaryClass: msExchIMRecipient\n-\n`,
+    );
   }
   out.push(SCHEMA_UPDATE_NOW);
   return out.join('\n');
@@ -162,7 +302,10 @@ export function escapeRdnValue(v) {
 function ldifLine(attr, value) {
   const buf = Buffer.isBuffer(value) ? value : Buffer.from(String(value), 'utf8');
   const s = buf.toString('latin1');
-  const safe = !Buffer.isBuffer(value) && /^[\x01-\x09\x0b\x0c\x0e-\x1f\x21-\x39\x3b\x3d-\x7f][\x01-\x09\x0b\x0c\x0e-\x7f]*$/.test(s) && !s.endsWith(' ');
+  const safe =
+    !Buffer.isBuffer(value) &&
+    /^[\x01-\x09\x0b\x0c\x0e-\x1f\x21-\x39\x3b\x3d-\x7f][\x01-\x09\x0b\x0c\x0e-\x7f]*$/.test(s) &&
+    !s.endsWith(' ');
   return safe ? `${attr}: ${s}` : `${attr}:: ${buf.toString('base64')}`;
 }
 
@@ -191,13 +334,15 @@ function serversLdif() {
   }
   for (const dn of containers) out.push(entry(dn, [['objectClass', 'container']]));
   for (const s of SERVERS) {
-    out.push(entry(vsDn(s.server), [
-      ['objectClass', ['top', 'msExchProtocolCfgIMVirtualServer']],
-      ['msExchIMServerName', s.imServerName],
-      ['msExchIMHostName', Buffer.from(s.host, 'ascii')], // octet string: ASCII bytes
-      ['msExchIMServerHostsUsers', s.hostsUsers ? 'TRUE' : 'FALSE'],
-      ['msExchIMServerIISId', String(s.iisId)],
-    ]));
+    out.push(
+      entry(vsDn(s.server), [
+        ['objectClass', ['top', 'msExchProtocolCfgIMVirtualServer']],
+        ['msExchIMServerName', s.imServerName],
+        ['msExchIMHostName', Buffer.from(s.host, 'ascii')], // octet string: ASCII bytes
+        ['msExchIMServerHostsUsers', s.hostsUsers ? 'TRUE' : 'FALSE'],
+        ['msExchIMServerIISId', String(s.iisId)],
+      ]),
+    );
   }
   return out.join('\n');
 }
@@ -238,13 +383,18 @@ Alexander Hamilton Graham Reynolds Griffin Wallace West Cole Hayes Bryant Gibson
 Owens McDonald Harrison Ruiz Kennedy Wells O'Neil O'Connor McAllister Smith-Jones Van_der_Berg De_la_Cruz Tanaka Sato
 Suzuki Wang Li Zhang Chen Singh Kumar Müller Schmidt Schneider Fischer Weber Dubois Moreau Rossi Russo Kowalski
 Nowak Novak Ivanov Petrov Andersen Nielsen Johansson Larsen Okafor Mensah Haddad Nakamura García Núñez Peña Øvergaard`
-  .split(/\s+/).map((n) => n.replace(/_/g, ' '));
+  .split(/\s+/)
+  .map((n) => n.replace(/_/g, ' '));
 
 /** ASCII fold for account names and mail: Zoë Ångström -> zoe angstrom. */
 function fold(s) {
   return s
-    .replace(/[øØ]/g, 'o').replace(/[łŁ]/g, 'l').replace(/ß/g, 'ss').replace(/[æÆ]/g, 'ae')
-    .normalize('NFD').replace(/[\u0300-\u036f]/g, '')
+    .replace(/[øØ]/g, 'o')
+    .replace(/[łŁ]/g, 'l')
+    .replace(/ß/g, 'ss')
+    .replace(/[æÆ]/g, 'ae')
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase();
 }
 const alnum = (s) => fold(s).replace(/[^a-z0-9]/g, '');
@@ -253,14 +403,62 @@ const alnum = (s) => fold(s).replace(/[^a-z0-9]/g, '');
 // `im` names the server (by imServerName) or null for "not IM-enabled".
 const SPECIAL = [
   { cn: 'Doe, John', given: 'John', sn: 'Doe', display: 'John Doe', sam: 'jdoe', mail: 'john.doe', im: 'im-east' },
-  { cn: "O'Brien, Pat", given: 'Pat', sn: "O'Brien", display: "Pat O'Brien", sam: 'pobrien', mail: 'pat.obrien', im: 'im-west' },
-  { cn: 'Ångström, Zoë', given: 'Zoë', sn: 'Ångström', display: 'Zoë Ångström', sam: 'zangstrom', mail: 'zoe.angstrom', im: 'im-east' },
+  {
+    cn: "O'Brien, Pat",
+    given: 'Pat',
+    sn: "O'Brien",
+    display: "Pat O'Brien",
+    sam: 'pobrien',
+    mail: 'pat.obrien',
+    im: 'im-west',
+  },
+  {
+    cn: 'Ångström, Zoë',
+    given: 'Zoë',
+    sn: 'Ångström',
+    display: 'Zoë Ångström',
+    sam: 'zangstrom',
+    mail: 'zoe.angstrom',
+    im: 'im-east',
+  },
   { cn: 'Star*Gazer', given: 'Star', sn: 'Gazer', display: 'Star*Gazer', sam: 'sstar', mail: 'star.gazer', im: null },
-  { cn: 'Paren (Test)', given: 'Paren', sn: 'Test', display: 'Paren (Test)', sam: 'ptest', mail: 'paren.test', im: 'im-north' },
-  { cn: 'Back\\Slash', given: 'Back', sn: 'Slash', display: 'Back\\Slash', sam: 'bslash', mail: 'back.slash', im: 'im-east' },
+  {
+    cn: 'Paren (Test)',
+    given: 'Paren',
+    sn: 'Test',
+    display: 'Paren (Test)',
+    sam: 'ptest',
+    mail: 'paren.test',
+    im: 'im-north',
+  },
+  {
+    cn: 'Back\\Slash',
+    given: 'Back',
+    sn: 'Slash',
+    display: 'Back\\Slash',
+    sam: 'bslash',
+    mail: 'back.slash',
+    im: 'im-east',
+  },
   { cn: '#Hash Tag', given: 'Hash', sn: 'Tag', display: '#Hash Tag', sam: 'htag', mail: 'hash.tag', im: null },
-  { cn: 'Plus+Minus, Ann', given: 'Ann', sn: 'Plus+Minus', display: 'Ann Plus+Minus', sam: 'aplusminus', mail: 'ann.plusminus', im: 'im-south' },
-  { cn: '"Quoted" <Name>; Semi=Colon', given: 'Quoted', sn: 'Name', display: '"Quoted" <Name>', sam: 'qname', mail: 'quoted.name', im: 'im-router' },
+  {
+    cn: 'Plus+Minus, Ann',
+    given: 'Ann',
+    sn: 'Plus+Minus',
+    display: 'Ann Plus+Minus',
+    sam: 'aplusminus',
+    mail: 'ann.plusminus',
+    im: 'im-south',
+  },
+  {
+    cn: '"Quoted" <Name>; Semi=Colon',
+    given: 'Quoted',
+    sn: 'Name',
+    display: '"Quoted" <Name>',
+    sam: 'qname',
+    mail: 'quoted.name',
+    im: 'im-router',
+  },
 ];
 
 function buildUsers() {
@@ -272,23 +470,31 @@ function buildUsers() {
   const users = [];
 
   const uniqueSam = (first, last) => {
-    const base = (alnum(first).slice(0, 1) + alnum(last)) || 'user';
+    const base = alnum(first).slice(0, 1) + alnum(last) || 'user';
     for (let n = 1; ; n++) {
       const suffix = n === 1 ? '' : String(n);
       const cand = base.slice(0, 20 - suffix.length) + suffix;
-      if (!sams.has(cand)) { sams.add(cand); return cand; }
+      if (!sams.has(cand)) {
+        sams.add(cand);
+        return cand;
+      }
     }
   };
   const uniqueMail = (first, last) => {
     const base = `${fold(first).replace(/[^a-z0-9]/g, '')}.${fold(last).replace(/[^a-z0-9]/g, '')}`;
     for (let n = 1; ; n++) {
       const cand = n === 1 ? base : `${base}${n}`;
-      if (!mails.has(cand)) { mails.add(cand); return cand; }
+      if (!mails.has(cand)) {
+        mails.add(cand);
+        return cand;
+      }
     }
   };
 
   for (const s of SPECIAL) {
-    sams.add(s.sam); cns.add(s.cn.toLowerCase()); mails.add(s.mail);
+    sams.add(s.sam);
+    cns.add(s.cn.toLowerCase());
+    mails.add(s.mail);
     users.push({ ...s, special: true });
   }
 
@@ -301,10 +507,19 @@ function buildUsers() {
     if (cns.has(cn.toLowerCase())) {
       const mid = String.fromCharCode(65 + Math.floor(rand() * 26));
       cn = commaStyle ? `${last}, ${first} ${mid}.` : `${first} ${mid}. ${last}`;
-      for (let n = 2; cns.has(cn.toLowerCase()); n++) cn = commaStyle ? `${last}, ${first} ${mid}. (${n})` : `${first} ${mid}. ${last} (${n})`;
+      for (let n = 2; cns.has(cn.toLowerCase()); n++)
+        cn = commaStyle ? `${last}, ${first} ${mid}. (${n})` : `${first} ${mid}. ${last} (${n})`;
     }
     cns.add(cn.toLowerCase());
-    users.push({ cn, given: first, sn: last, display: `${first} ${last}`, sam: uniqueSam(first, last), mail: uniqueMail(first, last), im: undefined });
+    users.push({
+      cn,
+      given: first,
+      sn: last,
+      display: `${first} ${last}`,
+      sam: uniqueSam(first, last),
+      mail: uniqueMail(first, last),
+      im: undefined,
+    });
   }
 
   // IM state: exact counts per server, in a seeded shuffle so each server's users are spread.
@@ -324,9 +539,15 @@ function buildUsers() {
   // Accounts with a password (enabled): every special user, then every Nth other user, 100 in all.
   const step = Math.floor(users.length / ENABLED_ACCOUNTS);
   let count = 0;
-  for (const u of users) { u.enabled = !!u.special; if (u.enabled) count++; }
+  for (const u of users) {
+    u.enabled = !!u.special;
+    if (u.enabled) count++;
+  }
   for (let i = step; i < users.length && count < ENABLED_ACCOUNTS; i += step) {
-    if (!users[i].enabled) { users[i].enabled = true; count++; }
+    if (!users[i].enabled) {
+      users[i].enabled = true;
+      count++;
+    }
   }
 
   for (const u of users) u.dn = `CN=${escapeRdnValue(u.cn)},${USERS_OU}`;
@@ -361,12 +582,19 @@ function assignActivity(users) {
     u.lastLogonDaysAgo = days === null ? null : Math.round(days * 10) / 10;
   }
 }
-const lastLogonAttr = (daysAgo) => (daysAgo === null || daysAgo === undefined ? [] : [['lastLogonTimestamp', filetime(SEEDED_AT - daysAgo * 86400000)]]);
+const lastLogonAttr = (daysAgo) =>
+  daysAgo === null || daysAgo === undefined ? [] : [['lastLogonTimestamp', filetime(SEEDED_AT - daysAgo * 86400000)]];
 
 function usersLdif(users) {
   const byName = Object.fromEntries(SERVERS.map((s) => [s.imServerName, s]));
   const pwd = Buffer.from(`"${USER_PASSWORD}"`, 'utf16le');
-  const out = [entry(USERS_OU, [['objectClass', ['top', 'organizationalUnit']], ['ou', 'Staff'], ['description', 'imctl lab demo users']])];
+  const out = [
+    entry(USERS_OU, [
+      ['objectClass', ['top', 'organizationalUnit']],
+      ['ou', 'Staff'],
+      ['description', 'imctl lab demo users'],
+    ]),
+  ];
   for (const u of users) {
     const alias = u.sam; // mailNickname; already lower-case ASCII
     const attrs = [
@@ -418,27 +646,121 @@ const EXPIRED = '129698496000000000';
 
 // `finding`: the audit finding kind this user is seeded for; `caseOnly`: values differ from imctl's in case only.
 export const AUDIT_USERS = [
-  { sam: 'au-case1', cn: 'Case, One', caseOnly: true, im: imAttrs({ alias: 'AU-Case1', domain: 'IM.Lab.Imctl.Test', physicalHost: 'EXCH4.Lab.Imctl.Test' }) },
-  { sam: 'au-case2', cn: 'Case, Two', caseOnly: true, im: { ...imAttrs({ alias: 'au-case2' }), msExchIMAddress: 'AU-Case2@im.lab.imctl.test' } },
-  { sam: 'au-case3', cn: 'Case, Three', caseOnly: true, im: imAttrs({ alias: 'Au-Case3', domain: 'Im.Lab.Imctl.Test' }) },
-  { sam: 'au-dup1', cn: 'Duplicate, One', nick: 'au-dup', finding: 'duplicate-address', im: imAttrs({ alias: 'au-dup' }) },
-  { sam: 'au-dup2', cn: 'Duplicate, Two', nick: 'au-dup', finding: 'duplicate-address', caseOnly: true, im: imAttrs({ alias: 'AU-DUP' }) },
-  { sam: 'au-partial', cn: 'Partial, Homed', finding: 'partial', fix: true, im: without(imAttrs({ alias: 'au-partial' }), 'msExchIMPhysicalURL') },
-  { sam: 'au-partial-nohome', cn: 'Partial, Unhomed', finding: 'partial', im: without(imAttrs({ alias: 'au-partial-nohome' }), 'msExchIMVirtualServer') },
-  { sam: 'au-wronghost', cn: 'Wrong, Host', finding: 'inconsistent', fix: true, im: imAttrs({ alias: 'au-wronghost', physicalHost: host('EXCH1') }) },
-  { sam: 'au-mismatch', cn: 'Mismatch, Alias', finding: 'inconsistent', im: { ...imAttrs({ alias: 'au-mismatch' }), msExchIMMetaPhysicalURL: `http://${IM_DOMAIN}/instmsg/aliases/au-mismatch-old` } },
-  { sam: 'au-orphan-router', cn: 'Orphan, Router', finding: 'orphan', fix: true, im: imAttrs({ alias: 'au-orphan-router', server: 'EXCH5' }) },
-  { sam: 'au-orphan-gone', cn: 'Orphan, Gone', finding: 'orphan', fix: true, im: imAttrs({ alias: 'au-orphan-gone', server: 'EXCH9' }) },
-  { sam: 'au-expired', cn: 'Expired, Account', finding: 'idle-seat', extra: [['accountExpires', EXPIRED], ...lastLogonAttr(2)], im: imAttrs({ alias: 'au-expired' }) },
-  { sam: 'au-disabled', cn: 'Disabled, Account', finding: 'idle-seat', noPassword: true, im: imAttrs({ alias: 'au-disabled' }) },
+  {
+    sam: 'au-case1',
+    cn: 'Case, One',
+    caseOnly: true,
+    im: imAttrs({ alias: 'AU-Case1', domain: 'IM.Lab.Imctl.Test', physicalHost: 'EXCH4.Lab.Imctl.Test' }),
+  },
+  {
+    sam: 'au-case2',
+    cn: 'Case, Two',
+    caseOnly: true,
+    im: { ...imAttrs({ alias: 'au-case2' }), msExchIMAddress: 'AU-Case2@im.lab.imctl.test' },
+  },
+  {
+    sam: 'au-case3',
+    cn: 'Case, Three',
+    caseOnly: true,
+    im: imAttrs({ alias: 'Au-Case3', domain: 'Im.Lab.Imctl.Test' }),
+  },
+  {
+    sam: 'au-dup1',
+    cn: 'Duplicate, One',
+    nick: 'au-dup',
+    finding: 'duplicate-address',
+    im: imAttrs({ alias: 'au-dup' }),
+  },
+  {
+    sam: 'au-dup2',
+    cn: 'Duplicate, Two',
+    nick: 'au-dup',
+    finding: 'duplicate-address',
+    caseOnly: true,
+    im: imAttrs({ alias: 'AU-DUP' }),
+  },
+  {
+    sam: 'au-partial',
+    cn: 'Partial, Homed',
+    finding: 'partial',
+    fix: true,
+    im: without(imAttrs({ alias: 'au-partial' }), 'msExchIMPhysicalURL'),
+  },
+  {
+    sam: 'au-partial-nohome',
+    cn: 'Partial, Unhomed',
+    finding: 'partial',
+    im: without(imAttrs({ alias: 'au-partial-nohome' }), 'msExchIMVirtualServer'),
+  },
+  {
+    sam: 'au-wronghost',
+    cn: 'Wrong, Host',
+    finding: 'inconsistent',
+    fix: true,
+    im: imAttrs({ alias: 'au-wronghost', physicalHost: host('EXCH1') }),
+  },
+  {
+    sam: 'au-mismatch',
+    cn: 'Mismatch, Alias',
+    finding: 'inconsistent',
+    im: {
+      ...imAttrs({ alias: 'au-mismatch' }),
+      msExchIMMetaPhysicalURL: `http://${IM_DOMAIN}/instmsg/aliases/au-mismatch-old`,
+    },
+  },
+  {
+    sam: 'au-orphan-router',
+    cn: 'Orphan, Router',
+    finding: 'orphan',
+    fix: true,
+    im: imAttrs({ alias: 'au-orphan-router', server: 'EXCH5' }),
+  },
+  {
+    sam: 'au-orphan-gone',
+    cn: 'Orphan, Gone',
+    finding: 'orphan',
+    fix: true,
+    im: imAttrs({ alias: 'au-orphan-gone', server: 'EXCH9' }),
+  },
+  {
+    sam: 'au-expired',
+    cn: 'Expired, Account',
+    finding: 'idle-seat',
+    extra: [['accountExpires', EXPIRED], ...lastLogonAttr(2)],
+    im: imAttrs({ alias: 'au-expired' }),
+  },
+  {
+    sam: 'au-disabled',
+    cn: 'Disabled, Account',
+    finding: 'idle-seat',
+    noPassword: true,
+    im: imAttrs({ alias: 'au-disabled' }),
+  },
   { sam: 'au-norvp', cn: 'No, Rvp', finding: 'dns', im: imAttrs({ alias: 'au-norvp', domain: 'norvp.imctl.test' }) },
-  { sam: 'au-badrvp', cn: 'Bad, Rvp', finding: 'dns', im: imAttrs({ alias: 'au-badrvp', domain: 'badrvp.imctl.test' }) },
-  { sam: 'au-renamed', cn: 'Renamed, Alias', nick: 'au-renamed-new', finding: 'alias-changed', im: imAttrs({ alias: 'au-renamed' }) },
+  {
+    sam: 'au-badrvp',
+    cn: 'Bad, Rvp',
+    finding: 'dns',
+    im: imAttrs({ alias: 'au-badrvp', domain: 'badrvp.imctl.test' }),
+  },
+  {
+    sam: 'au-renamed',
+    cn: 'Renamed, Alias',
+    nick: 'au-renamed-new',
+    finding: 'alias-changed',
+    im: imAttrs({ alias: 'au-renamed' }),
+  },
 ].map((u) => ({ ...u, dn: `CN=${escapeRdnValue(u.cn)},${AUDIT_OU}` }));
 
 function auditLdif() {
   const pwd = Buffer.from(`"${USER_PASSWORD}"`, 'utf16le');
-  const out = [entry(AUDIT_OU, [['objectClass', ['top', 'organizationalUnit']], ['ou', 'Audit'], ['description', 'imctl lab: one case per audit finding']])];
+  const out = [
+    entry(AUDIT_OU, [
+      ['objectClass', ['top', 'organizationalUnit']],
+      ['ou', 'Audit'],
+      ['description', 'imctl lab: one case per audit finding'],
+    ]),
+  ];
   for (const u of AUDIT_USERS) {
     const attrs = [
       ['objectClass', ['top', 'person', 'organizationalPerson', 'user']],
@@ -448,7 +770,12 @@ function auditLdif() {
       ['displayName', u.cn],
       ['mail', `${u.sam}@${DOMAIN}`],
       ['mailNickname', u.nick ?? u.sam],
-      ...(u.noPassword ? [] : [['unicodePwd', pwd], ['userAccountControl', '512']]),
+      ...(u.noPassword
+        ? []
+        : [
+            ['unicodePwd', pwd],
+            ['userAccountControl', '512'],
+          ]),
       ...(u.extra ?? []),
       ...Object.entries(u.im),
     ];
@@ -464,14 +791,22 @@ function generate(outDir, imStringOmSyntax) {
   writeFileSync(join(outDir, 'schema.ldif'), schemaLdif(imStringOmSyntax));
   writeFileSync(join(outDir, 'servers.ldif'), serversLdif());
   writeFileSync(join(outDir, 'users.ldif'), usersLdif(users) + '\n' + auditLdif());
-  writeFileSync(join(outDir, 'delete-missing.ldif'),
-    SERVERS.filter((s) => s.deleted).map((s) => `dn: ${vsDn(s.server)}\nchangetype: delete\n`).join('\n'));
+  writeFileSync(
+    join(outDir, 'delete-missing.ldif'),
+    SERVERS.filter((s) => s.deleted)
+      .map((s) => `dn: ${vsDn(s.server)}\nchangetype: delete\n`)
+      .join('\n'),
+  );
   const count = (pred) => users.filter(pred).length;
   const auditOn = (s) => AUDIT_USERS.filter((u) => u.im.msExchIMVirtualServer === vsDn(s.server)).length;
   const plan = {
     imStringOmSyntax,
     // seededUsers counts every user homed on the server: Staff and Audit.
-    servers: SERVERS.map((s) => ({ ...s, dn: vsDn(s.server), seededUsers: count((u) => u.im === s.imServerName) + auditOn(s) })),
+    servers: SERVERS.map((s) => ({
+      ...s,
+      dn: vsDn(s.server),
+      seededUsers: count((u) => u.im === s.imServerName) + auditOn(s),
+    })),
     totals: {
       // users, notImEnabled and accounts* are OU=Staff's; imEnabled counts every homed user (Staff and Audit).
       users: users.length,
@@ -480,17 +815,28 @@ function generate(outDir, imStringOmSyntax) {
       accountsEnabled: count((u) => u.enabled),
       accountsDisabled: count((u) => !u.enabled),
     },
-    specialUsers: users.filter((u) => u.special).map((u) => ({ sam: u.sam, cn: u.cn, dn: u.dn, displayName: u.display, im: u.im, accountEnabled: u.enabled })),
+    specialUsers: users
+      .filter((u) => u.special)
+      .map((u) => ({ sam: u.sam, cn: u.cn, dn: u.dn, displayName: u.display, im: u.im, accountEnabled: u.enabled })),
     enabledAccounts: users.filter((u) => u.enabled).map((u) => u.sam),
     // lastLogonTimestamp is relative to seededAt: count active users with ldapsearch at test time.
     activity: { seededAt: new Date(SEEDED_AT).toISOString(), neverLoggedOn: count((u) => u.lastLogonDaysAgo === null) },
     audit: {
       ou: AUDIT_OU,
-      users: AUDIT_USERS.map((u) => ({ sam: u.sam, dn: u.dn, finding: u.finding ?? null, caseOnly: !!u.caseOnly, fixable: !!u.fix, im: u.im })),
+      users: AUDIT_USERS.map((u) => ({
+        sam: u.sam,
+        dn: u.dn,
+        finding: u.finding ?? null,
+        caseOnly: !!u.caseOnly,
+        fixable: !!u.fix,
+        im: u.im,
+      })),
     },
   };
   writeFileSync(join(outDir, 'plan.json'), JSON.stringify(plan, null, 2) + '\n');
-  process.stderr.write(`[seed] ${users.length} users, ${plan.totals.imEnabled} IM-enabled, ${plan.totals.accountsEnabled} with a password\n`);
+  process.stderr.write(
+    `[seed] ${users.length} users, ${plan.totals.imEnabled} IM-enabled, ${plan.totals.accountsEnabled} with a password\n`,
+  );
 }
 
 function labJson(labDir, opts) {
@@ -556,8 +902,10 @@ function labJson(labDir, opts) {
     activity: plan.activity,
     dns: {
       ldapSrv: `_ldap._tcp.${DOMAIN}`,
-      dcs: [{ host: `dc0.${DOMAIN}`, ip: '127.0.0.2', priority: 0, weight: 100, port: 389, up: false },
-            { host: `dc1.${DOMAIN}`, ip: '127.0.0.1', priority: 10, weight: 100, port: 389, up: true }],
+      dcs: [
+        { host: `dc0.${DOMAIN}`, ip: '127.0.0.2', priority: 0, weight: 100, port: 389, up: false },
+        { host: `dc1.${DOMAIN}`, ip: '127.0.0.1', priority: 10, weight: 100, port: 389, up: true },
+      ],
       rvpZone: IM_DOMAIN,
       rvpSrv: [
         { target: 'exch1.lab.imctl.test', port: 80, priority: 0, weight: 10 },
@@ -595,6 +943,8 @@ if (cmd === 'generate' && dir) {
   writeFileSync(join(dir, 'admin.password'), ADMIN_PASSWORD, { mode: 0o600 });
   writeFileSync(join(dir, 'user.password'), USER_PASSWORD, { mode: 0o600 });
 } else {
-  process.stderr.write('usage: seed.mjs generate <outDir> [--omsyntax 19|22] | lab-json <labDir> --dns-port N [--missing-vs-dn DN] [--missing-orphans N] | passwords <labDir>\n');
+  process.stderr.write(
+    'usage: seed.mjs generate <outDir> [--omsyntax 19|22] | lab-json <labDir> --dns-port N [--missing-vs-dn DN] [--missing-orphans N] | passwords <labDir>\n',
+  );
   process.exit(2);
 }

@@ -63,7 +63,8 @@ for (let i = USERS - 1; i > 0; i--) {
   perm[i] = perm[j];
   perm[j] = t;
 }
-const userKey = (n) => `CN=User ${String(n).padStart(7, '0')},OU=${ous[n % ous.length]},OU=Staff,DC=corp,DC=example,DC=com`;
+const userKey = (n) =>
+  `CN=User ${String(n).padStart(7, '0')},OU=${ous[n % ous.length]},OU=Staff,DC=corp,DC=example,DC=com`;
 let p = 0;
 for (let i = 0; i < SERVERS; i++) {
   const users = servers[i].users;
@@ -87,7 +88,9 @@ if (active) {
   }
 }
 const idleOrphans = active ? orphans.filter((_, k) => k % 5 >= 2) : undefined;
-const input = active ? { servers, orphans: orphans.filter((_, k) => k % 5 < 2), idleOrphans, even } : { servers, orphans, even };
+const input = active
+  ? { servers, orphans: orphans.filter((_, k) => k % 5 < 2), idleOrphans, even }
+  : { servers, orphans, even };
 const runs = [];
 let result;
 for (let r = 0; r < RUNS; r++) {

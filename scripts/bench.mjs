@@ -30,7 +30,20 @@ import { benchSealed } from './bench-lib/sealed.mjs';
 import { SMALL_SECTIONS, smallDomain } from './bench-lib/small-domain.mjs';
 
 const REPO = join(import.meta.dirname, '..');
-const SECTIONS = ['servers', 'enable', 'concurrency', ...MID_SECTIONS, ...SMALL_SECTIONS, 'list', 'plan', 'startup', 'memory', 'audit', 'sealed', 'active'];
+const SECTIONS = [
+  'servers',
+  'enable',
+  'concurrency',
+  ...MID_SECTIONS,
+  ...SMALL_SECTIONS,
+  'list',
+  'plan',
+  'startup',
+  'memory',
+  'audit',
+  'sealed',
+  'active',
+];
 
 // ------------------------------------------------------------------------------------------------
 // Options
@@ -48,18 +61,18 @@ const fail = (message) => {
 let opts;
 try {
   ({ values: opts } = parseArgs({
-  options: {
-    users: { type: 'string', default: '10000' },
-    'list-total': { type: 'string', default: '20000' },
-    rows: { type: 'string', default: '100000' },
-    reps: { type: 'string', default: '3' },
-    'startup-runs': { type: 'string', default: '10' },
-    only: { type: 'string' },
-    'no-restore': { type: 'boolean', default: false },
-    out: { type: 'string', default: join(REPO, 'docs', 'benchmarks.md') },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-  strict: true,
+    options: {
+      users: { type: 'string', default: '10000' },
+      'list-total': { type: 'string', default: '20000' },
+      rows: { type: 'string', default: '100000' },
+      reps: { type: 'string', default: '3' },
+      'startup-runs': { type: 'string', default: '10' },
+      only: { type: 'string' },
+      'no-restore': { type: 'boolean', default: false },
+      out: { type: 'string', default: join(REPO, 'docs', 'benchmarks.md') },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
   }));
 } catch (error) {
   fail(error.message);
@@ -79,16 +92,28 @@ const ROWS = positiveInt('rows');
 const REPS = positiveInt('reps');
 const STARTUP_RUNS = positiveInt('startup-runs');
 const RESTORE = !opts['no-restore'];
-const only = opts.only ? opts.only.split(',').map((s) => s.trim()).filter(Boolean) : SECTIONS;
+const only = opts.only
+  ? opts.only
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+  : SECTIONS;
 for (const s of only) if (!SECTIONS.includes(s)) fail(`--only: unknown section "${s}" (known: ${SECTIONS.join(', ')})`);
 const wants = (s) => only.includes(s);
 const argv = process.argv.slice(2);
-const COMMAND = process.env.npm_lifecycle_event === 'bench' ? `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}` : `node scripts/bench.mjs ${argv.join(' ')}`.trim();
+const COMMAND =
+  process.env.npm_lifecycle_event === 'bench'
+    ? `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`
+    : `node scripts/bench.mjs ${argv.join(' ')}`.trim();
 
 // ------------------------------------------------------------------------------------------------
 // Lab, tools, scratch space
 const LAB_DIR = process.env.IMCTL_LAB_DIR ?? join(REPO, '.lab');
-const labSh = (cmd) => runOk('bash', [join(REPO, 'lab', 'lab.sh'), cmd], { env: { ...process.env, IMCTL_LAB_DIR: LAB_DIR }, stdout: 'ignore' });
+const labSh = (cmd) =>
+  runOk('bash', [join(REPO, 'lab', 'lab.sh'), cmd], {
+    env: { ...process.env, IMCTL_LAB_DIR: LAB_DIR },
+    stdout: 'ignore',
+  });
 const log = (msg) => process.stderr.write(`bench: ${msg}\n`);
 const started = Date.now();
 const loadAtStart = loadAverage();
@@ -97,10 +122,17 @@ const scratch = mkdtempSync(join(tmpdir(), 'imctl-bench-'));
 const home = join(scratch, 'home');
 mkdirSync(home);
 // imctl as an admin runs it, with a private HOME/XDG dirs so journals land in scratch.
-const imctlEnv = { PATH: process.env.PATH, HOME: home, XDG_STATE_HOME: join(home, 'state'), XDG_CONFIG_HOME: join(home, 'config'), NO_COLOR: '1' };
+const imctlEnv = {
+  PATH: process.env.PATH,
+  HOME: home,
+  XDG_STATE_HOME: join(home, 'state'),
+  XDG_CONFIG_HOME: join(home, 'config'),
+  NO_COLOR: '1',
+};
 const IMCTL_CONFIG = join(LAB_DIR, 'imctl.json');
 const imctlArgs = (...args) => [join(REPO, 'bin', 'imctl'), '--config', IMCTL_CONFIG, ...args];
-const imctl = (args, options = {}) => run(process.execPath, imctlArgs(...args), { env: imctlEnv, cwd: REPO, ...options });
+const imctl = (args, options = {}) =>
+  run(process.execPath, imctlArgs(...args), { env: imctlEnv, cwd: REPO, ...options });
 // How commands are shown in the report.
 const showImctl = (args) => `node bin/imctl --config .lab/imctl.json ${args.join(' ')}`;
 
@@ -126,7 +158,8 @@ const labPid = () => {
 let epoch = labPid();
 class LabRestored extends Error {}
 const guard = () => {
-  if (labPid() !== epoch) throw new LabRestored(`samba restarted (${epoch} → ${labPid()}): someone ran lab.sh restore/down/up`);
+  if (labPid() !== epoch)
+    throw new LabRestored(`samba restarted (${epoch} → ${labPid()}): someone ran lab.sh restore/down/up`);
 };
 const QUIET_MS = 3000;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -143,7 +176,14 @@ async function settle() {
       since = Date.now();
     }
     if (Date.now() - since >= QUIET_MS || (!waited && now === epoch)) {
-      const answers = (await run('ldapsearch', ['-x', '-H', 'ldap://127.0.0.1', '-o', 'nettimeout=3', '-b', '', '-s', 'base', 'namingContexts'], { env: ldap.env, stdout: 'ignore' })).code === 0;
+      const answers =
+        (
+          await run(
+            'ldapsearch',
+            ['-x', '-H', 'ldap://127.0.0.1', '-o', 'nettimeout=3', '-b', '', '-s', 'base', 'namingContexts'],
+            { env: ldap.env, stdout: 'ignore' },
+          )
+        ).code === 0;
       if (answers && labPid() === pid) {
         epoch = pid;
         return;
@@ -157,13 +197,17 @@ async function settle() {
 }
 const disturbances = [];
 /** Restarts show as a new samba PID, or (while samba is down or has just come back) as refused connections and vanished entries. */
-const DISTURBED = /Can't contact LDAP server|refused the connection|ECONNREFUSED|ECONNRESET|No domain controller answered|did not accept the change|unavailable|busy|no longer exists|No such (Base DN|object)|No such Object|not done/i;
+const DISTURBED =
+  /Can't contact LDAP server|refused the connection|ECONNREFUSED|ECONNRESET|No domain controller answered|did not accept the change|unavailable|busy|no longer exists|No such (Base DN|object)|No such Object|not done/i;
 async function isDisturbance(error) {
   if (error instanceof LabRestored || labPid() !== epoch) return true;
   await sleep(2000); // a restore takes about a second to bring samba back under a new PID
   return labPid() !== epoch || DISTURBED.test(`${error?.message ?? error}\n${error?.stderr ?? ''}`);
 }
-const oneLine = (error) => String(error?.message ?? error).split('\n')[0].slice(0, 200);
+const oneLine = (error) =>
+  String(error?.message ?? error)
+    .split('\n')[0]
+    .slice(0, 200);
 /**
  * Run one step (a seed, one timed measurement and its check) on a steady lab; if samba restarts
  * meanwhile (another session's tests), the step's result is void: wait, re-create the data the
@@ -196,7 +240,9 @@ async function withLab(what, step, { attempts = 10, contendedRetries = 1 } = {})
       // Another client on the DC during the timed part: the figure is not ours alone; try again a few times.
       if (isContended(result?.contention) && contendedRetries-- > 0) {
         contendedRedos++;
-        log(`${what}: other LDAP clients were connected for ${Math.round(result.contention.share * 100)}% of the run (${seconds(result.ms)} s); repeating it`);
+        log(
+          `${what}: other LDAP clients were connected for ${Math.round(result.contention.share * 100)}% of the run (${seconds(result.ms)} s); repeating it`,
+        );
         await sleep(2000);
         attempt--;
         continue;
@@ -229,7 +275,9 @@ async function ensureOu() {
   guard();
   ouCreated = true;
   if (await ldap.exists(OU)) return;
-  await ldap.modify(`dn: ${OU}\nchangetype: add\nobjectClass: organizationalUnit\ndescription: imctl benchmark data (scripts/bench.mjs); delete me\n\n`);
+  await ldap.modify(
+    `dn: ${OU}\nchangetype: add\nobjectClass: organizationalUnit\ndescription: imctl benchmark data (scripts/bench.mjs); delete me\n\n`,
+  );
 }
 
 const pad = (i) => String(i).padStart(6, '0');
@@ -321,7 +369,17 @@ function record(metric, imctlValue, refValue, unit, target, { lowerIsBetter = tr
   let pass;
   if (target?.ratio !== undefined && ratio !== undefined) pass = ratio <= target.ratio;
   else if (target?.below !== undefined) pass = imctlValue < target.below;
-  results.push({ metric, imctl: imctlValue, reference: refValue, unit, ratio, target: target?.text ?? '—', pass, lowerIsBetter, limit });
+  results.push({
+    metric,
+    imctl: imctlValue,
+    reference: refValue,
+    unit,
+    ratio,
+    target: target?.text ?? '—',
+    pass,
+    lowerIsBetter,
+    limit,
+  });
 }
 
 const fmt = (value, unit) => {
@@ -336,7 +394,9 @@ const fmt = (value, unit) => {
 /** "label: 1.00 s, 1.20 s †, … (median …)"; † marks a run during which other LDAP clients were connected. */
 const runsLine = (label, runs, unit = 's') => {
   const values = runs.map((r) => (typeof r === 'number' ? r : r.ms));
-  const shown = runs.map((r, i) => `${fmt(values[i], unit)}${typeof r === 'object' && isContended(r.contention) ? ' †' : ''}`);
+  const shown = runs.map(
+    (r, i) => `${fmt(values[i], unit)}${typeof r === 'object' && isContended(r.contention) ? ' †' : ''}`,
+  );
   return `${label}: ${shown.join(', ')} (median ${fmt(median(values), unit)})`;
 };
 
@@ -346,9 +406,16 @@ async function imStateOfEnableUsers() {
   const lines = entries
     .map((e) => [e.dn.toLowerCase(), ...IM_ATTRS.map((a) => (e.attrs[a.toLowerCase()] ?? []).join('|'))].join('\t'))
     .sort();
-  const enabled = entries.filter((e) => e.attrs.msexchimaddress?.length === 1 && e.attrs.msexchimvirtualserver?.[0] === serverByName['im-west'].dn).length;
+  const enabled = entries.filter(
+    (e) => e.attrs.msexchimaddress?.length === 1 && e.attrs.msexchimvirtualserver?.[0] === serverByName['im-west'].dn,
+  ).length;
   const any = entries.filter((e) => IM_ATTRS.some((a) => e.attrs[a.toLowerCase()])).length;
-  return { total: entries.length, enabled, any, digest: createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16) };
+  return {
+    total: entries.length,
+    enabled,
+    any,
+    digest: createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16),
+  };
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -362,15 +429,17 @@ async function prepareEnable() {
   writeFileSync(csvFile, `user,action,server\n${enableUsers.map((u) => `${u.sam},enable,im-west`).join('\n')}\n`);
   writeFileSync(
     resetFile,
-    enableUsers.map((u) => `dn: ${u.dn}\nchangetype: modify\n${IM_ATTRS.map((a) => `replace: ${a}\n-`).join('\n')}\n\n`).join(''),
+    enableUsers
+      .map((u) => `dn: ${u.dn}\nchangetype: modify\n${IM_ATTRS.map((a) => `replace: ${a}\n-`).join('\n')}\n\n`)
+      .join(''),
   );
   await withLab('enable: seed', async () => {
     await resetEnable();
     // The reference's input, from imctl itself: the exact compare-and-set records it would send.
-  const r = await imctl(['import', csvFile, '--ldif', ldifFile]);
-  if (r.code !== 0) throw new Error(`imctl import --ldif exited ${r.code}: ${r.stderr}`);
-  const records = (readFileSync(ldifFile, 'utf8').match(/^changetype: modify$/gm) ?? []).length;
-  if (records !== N) throw new Error(`imctl import --ldif wrote ${records} records, expected ${N}`);
+    const r = await imctl(['import', csvFile, '--ldif', ldifFile]);
+    if (r.code !== 0) throw new Error(`imctl import --ldif exited ${r.code}: ${r.stderr}`);
+    const records = (readFileSync(ldifFile, 'utf8').match(/^changetype: modify$/gm) ?? []).length;
+    if (records !== N) throw new Error(`imctl import --ldif wrote ${records} records, expected ${N}`);
   });
   ldifReady = true;
 }
@@ -380,7 +449,8 @@ async function resetEnable() {
   await ldap.modifyFile(resetFile);
   guard();
   const s = await imStateOfEnableUsers();
-  if (s.total !== N || s.any !== 0) throw new Error(`reset: ${s.any} of ${s.total} bench users still hold IM attributes`);
+  if (s.total !== N || s.any !== 0)
+    throw new Error(`reset: ${s.any} of ${s.total} bench users still hold IM attributes`);
 }
 
 async function verifyEnabled(who) {
@@ -428,14 +498,25 @@ async function benchEnable() {
       log(`enable rep ${rep + 1}/${REPS}: ${which} ${seconds(res.ms)} s`);
     }
   }
-  if (digests.size !== 1) throw new Error(`imctl and ldapmodify left different values (digests ${[...digests].join(', ')})`);
+  if (digests.size !== 1)
+    throw new Error(`imctl and ldapmodify left different values (digests ${[...digests].join(', ')})`);
   const ma = median(a.map((r) => r.ms));
   const mb = median(b.map((r) => r.ms));
   const split = a.filter((r) => r.writeMs !== undefined);
   const writeMedian = split.length ? median(split.map((r) => r.writeMs)) : undefined;
   const beforeMedian = split.length ? median(split.map((r) => r.ms - r.writeMs)) : undefined;
-  record(`bulk enable, ${N.toLocaleString('en-US')} users (import --concurrency 16 vs ldapmodify -f)`, ma, mb, 's', { ratio: 1.0, text: '≤ 1.00×' });
-  record(`bulk enable throughput`, N / (ma / 1000), N / (mb / 1000), 'rows/s', { text: 'info' }, { lowerIsBetter: false });
+  record(`bulk enable, ${N.toLocaleString('en-US')} users (import --concurrency 16 vs ldapmodify -f)`, ma, mb, 's', {
+    ratio: 1.0,
+    text: '≤ 1.00×',
+  });
+  record(
+    `bulk enable throughput`,
+    N / (ma / 1000),
+    N / (mb / 1000),
+    'rows/s',
+    { text: 'info' },
+    { lowerIsBetter: false },
+  );
   details.push(
     [
       `### 1. Bulk enable of ${N.toLocaleString('en-US')} users`,
@@ -445,7 +526,9 @@ async function benchEnable() {
       `- after every run ldapsearch checked all ${N.toLocaleString('en-US')} users carry the four values on im-west (both tools left byte-identical values: one digest, \`${[...digests][0]}\`); an untimed ldapmodify then cleared the attributes. Order alternated between repetitions.`,
       `- ${runsLine('imctl', a)}; ${Math.round(N / (ma / 1000))} rows/s`,
       ...(writeMedian !== undefined
-        ? [`  - where imctl's time goes (its own \`import: N writes in X s\` line): the write phase took ${seconds(writeMedian)} s (median; ${Math.round(N / (writeMedian / 1000))} writes/s); everything before it — Node start-up, reading and checking the CSV, resolving the ${N.toLocaleString('en-US')} users in the directory and reading the IM servers — ${seconds(beforeMedian)} s. (\`imctl -v\` and \`node --cpu-prof\` split it further.)`]
+        ? [
+            `  - where imctl's time goes (its own \`import: N writes in X s\` line): the write phase took ${seconds(writeMedian)} s (median; ${Math.round(N / (writeMedian / 1000))} writes/s); everything before it — Node start-up, reading and checking the CSV, resolving the ${N.toLocaleString('en-US')} users in the directory and reading the IM servers — ${seconds(beforeMedian)} s. (\`imctl -v\` and \`node --cpu-prof\` split it further.)`,
+          ]
         : []),
       `- ${runsLine('ldapmodify', b)}; ${Math.round(N / (mb / 1000))} rows/s`,
     ].join('\n'),
@@ -466,14 +549,24 @@ async function benchConcurrency() {
     rows.push({ k, ...res });
   }
   const best = rows.reduce((x, y) => (y.ms < x.ms ? y : x));
-  record(`bulk enable: best --concurrency of 8/16/32 (one run each)`, N / (best.ms / 1000), undefined, 'rows/s', { text: `best: ${best.k}` }, { lowerIsBetter: false });
+  record(
+    `bulk enable: best --concurrency of 8/16/32 (one run each)`,
+    N / (best.ms / 1000),
+    undefined,
+    'rows/s',
+    { text: `best: ${best.k}` },
+    { lowerIsBetter: false },
+  );
   details.push(
     [
       `### 1b. Concurrency pass (one run each, ${N.toLocaleString('en-US')} users)`,
       '',
       '| --concurrency | wall time | rows/s | write phase | writes/s |',
       '|---:|---:|---:|---:|---:|',
-      ...rows.map((r) => `| ${r.k}${r.k === 16 ? ' (default)' : ''} | ${seconds(r.ms)} s${isContended(r.contention) ? ' †' : ''} | ${Math.round(N / (r.ms / 1000))} | ${r.writeMs ? `${seconds(r.writeMs)} s` : '—'} | ${r.writeMs ? Math.round(N / (r.writeMs / 1000)) : '—'} |`),
+      ...rows.map(
+        (r) =>
+          `| ${r.k}${r.k === 16 ? ' (default)' : ''} | ${seconds(r.ms)} s${isContended(r.contention) ? ' †' : ''} | ${Math.round(N / (r.ms / 1000))} | ${r.writeMs ? `${seconds(r.writeMs)} s` : '—'} | ${r.writeMs ? Math.round(N / (r.writeMs / 1000)) : '—'} |`,
+      ),
       '',
       `Best: ${best.k}. Samba runs single-process (\`-M single\`) and serialises writes, so past a few requests in flight extra concurrency only queues.`,
     ].join('\n'),
@@ -494,7 +587,8 @@ async function crossCheck(what, imctlFigure, referenceFigure, same) {
     const before = await referenceFigure();
     const mine = await imctlFigure();
     const after = await referenceFigure();
-    if (same(mine, before) || same(mine, after)) return { mine, reference: same(mine, before) ? before : after, ok: true };
+    if (same(mine, before) || same(mine, after))
+      return { mine, reference: same(mine, before) ? before : after, ok: true };
     if (JSON.stringify(before) === JSON.stringify(after) || attempt === 3) {
       const message = `${what}: imctl says ${JSON.stringify(mine)}, ldapsearch ${JSON.stringify(after)}`;
       if (JSON.stringify(before) === JSON.stringify(after)) throw new Error(message);
@@ -530,7 +624,10 @@ async function benchList() {
           const r =
             which === 'imctl'
               ? await imctl(listArgs, { stdout: 'ignore' })
-              : await run('ldapsearch', ldap.searchArgs(lab.baseDn, LIST_FILTER, LIST_ATTRS), { env: ldap.env, stdout: 'ignore' });
+              : await run('ldapsearch', ldap.searchArgs(lab.baseDn, LIST_FILTER, LIST_ATTRS), {
+                  env: ldap.env,
+                  stdout: 'ignore',
+                });
           if (r.code !== 0) throw new Error(`${which} exited ${r.code}: ${r.stderr}`);
           return r.ms;
         }),
@@ -539,7 +636,13 @@ async function benchList() {
       log(`list rep ${rep + 1}/${REPS}: ${which} ${seconds(res.ms)} s`);
     }
   }
-  record(`list ${total.toLocaleString('en-US')} IM users (users --json vs paged ldapsearch)`, median(a.map((r) => r.ms)), median(b.map((r) => r.ms)), 's', { ratio: 1.1, text: '≤ 1.10×' });
+  record(
+    `list ${total.toLocaleString('en-US')} IM users (users --json vs paged ldapsearch)`,
+    median(a.map((r) => r.ms)),
+    median(b.map((r) => r.ms)),
+    's',
+    { ratio: 1.1, text: '≤ 1.10×' },
+  );
   details.push(
     [
       `### 2a. Listing ${total.toLocaleString('en-US')} IM-enabled users with their home server`,
@@ -598,7 +701,13 @@ async function benchServers() {
       log(`servers rep ${rep + 1}/${REPS}: ${which} ${seconds(res.ms)} s`);
     }
   }
-  record(`per-server counts (servers --json vs ${present.length} sequential ldapsearch 1.1)`, median(a.map((r) => r.ms)), median(b.map((r) => r.ms)), 's', { ratio: 1.0, text: '≤ 1.00×' });
+  record(
+    `per-server counts (servers --json vs ${present.length} sequential ldapsearch 1.1)`,
+    median(a.map((r) => r.ms)),
+    median(b.map((r) => r.ms)),
+    's',
+    { ratio: 1.0, text: '≤ 1.00×' },
+  );
   details.push(
     [
       `### 2b. Users per home server`,
@@ -616,7 +725,13 @@ async function benchServers() {
 async function benchPlan() {
   const r = await runOk(process.execPath, [join(REPO, 'scripts', 'bench-plan.mjs')], { cwd: REPO });
   const line = JSON.parse(r.stdout.trim().split('\n').pop());
-  record(`rebalance planning, ${line.users.toLocaleString('en-US')} users / ${line.servers} servers (median of ${line.runs_ms.length})`, line.median_ms, undefined, 'ms', { below: 1000, text: '< 1 s' });
+  record(
+    `rebalance planning, ${line.users.toLocaleString('en-US')} users / ${line.servers} servers (median of ${line.runs_ms.length})`,
+    line.median_ms,
+    undefined,
+    'ms',
+    { below: 1000, text: '< 1 s' },
+  );
   details.push(
     [
       `### 3. Rebalance planning`,
@@ -636,12 +751,13 @@ async function benchStartup() {
     record(`start-up: ${c.name} vs node -e 0`, c.median, bare, 'ms', target);
     record(`start-up CPU time: ${c.name} vs node -e 0 (mean)`, c.cpuMs, bareCpu, 'ms', { text: 'info' });
   }
-  for (const c of cases.filter((x) => x.key === 'checkoutVersion' || x.key === 'checkoutHelp' || x.key === 'exe')) record(`start-up: ${c.name} vs node -e 0`, c.median, bare, 'ms');
+  for (const c of cases.filter((x) => x.key === 'checkoutVersion' || x.key === 'checkoutHelp' || x.key === 'exe'))
+    record(`start-up: ${c.name} vs node -e 0`, c.median, bare, 'ms');
   details.push(
     [
       `### 4. Start-up (${STARTUP_RUNS} runs each, interleaved, after one warm-up)`,
       '',
-      'The goal\'s lines are the installed package: `npm pack --ignore-scripts` of this build, `npm install -g --prefix <tmp> --offline` of the tarball, and `<prefix>/bin/imctl` run through its shebang (node found on PATH). `bin/imctl` answers a lone `--version`/`-V` itself from package.json; everything else loads the esbuild bundle (dist/imctl.mjs: commander and the program), and ldapts, inquirer and the command modules are separate chunks loaded only by the command that needs them. CPU time: the mean of the children\'s user+system time over the runs (from /proc/self/stat, 10 ms ticks).',
+      "The goal's lines are the installed package: `npm pack --ignore-scripts` of this build, `npm install -g --prefix <tmp> --offline` of the tarball, and `<prefix>/bin/imctl` run through its shebang (node found on PATH). `bin/imctl` answers a lone `--version`/`-V` itself from package.json; everything else loads the esbuild bundle (dist/imctl.mjs: commander and the program), and ldapts, inquirer and the command modules are separate chunks loaded only by the command that needs them. CPU time: the mean of the children's user+system time over the runs (from /proc/self/stat, 10 ms ticks).",
       '',
       ...cases.map((c) => `- ${runsLine(`\`${c.name}\``, c.times, 'ms')}; CPU ${c.cpuMs.toFixed(1)} ms per run`),
     ].join('\n'),
@@ -656,7 +772,11 @@ async function benchStartup() {
  * is read from /proc at that moment, to tell the file's share of the peak from the directory's.
  */
 async function peakRss(args) {
-  const child = spawn('/usr/bin/time', ['-f', 'BENCH_MAXRSS_KB %M', process.execPath, ...imctlArgs('-v', ...args)], { env: imctlEnv, cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('/usr/bin/time', ['-f', 'BENCH_MAXRSS_KB %M', process.execPath, ...imctlArgs('-v', ...args)], {
+    env: imctlEnv,
+    cwd: REPO,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const started = process.hrtime.bigint();
   let stdout = '';
   let stderr = '';
@@ -665,7 +785,9 @@ async function peakRss(args) {
   let syntaxKb;
   const poll = () => {
     try {
-      nodePid ??= Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/)[0]) || undefined;
+      nodePid ??=
+        Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/)[0]) ||
+        undefined;
       if (nodePid) hwmKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${nodePid}/status`, 'utf8'))?.[1] ?? hwmKb);
     } catch {
       // not started yet, or gone
@@ -709,10 +831,16 @@ async function benchMemory() {
     // At least a tenth of the rows name nobody, so the run always ends in the validation report.
     existing = Math.min(sams.length, ROWS - Math.ceil(ROWS / 10));
     const rows = [];
-    for (let i = 0; i < ROWS; i++) rows.push(i < existing ? `${sams[i]},enable,im-west` : `nobody${TAG}x${String(i).padStart(7, '0')},enable,im-west`);
+    for (let i = 0; i < ROWS; i++)
+      rows.push(
+        i < existing ? `${sams[i]},enable,im-west` : `nobody${TAG}x${String(i).padStart(7, '0')},enable,im-west`,
+      );
     writeFileSync(bigFile, `user,action,server\n${rows.join('\n')}\n`);
     const r = await peakRss(['import', bigFile, '--dry-run']);
-    if (r.code !== 2) throw new Error(`import --dry-run of the ${ROWS}-row file exited ${r.code}, expected 2 (unknown users): ${r.stderr.slice(-1000)}`);
+    if (r.code !== 2)
+      throw new Error(
+        `import --dry-run of the ${ROWS}-row file exited ${r.code}, expected 2 (unknown users): ${r.stderr.slice(-1000)}`,
+      );
     return r;
   });
 
@@ -721,18 +849,39 @@ async function benchMemory() {
   const realFile = join(scratch, 'dry-run-real.csv');
   let realCount;
   const real = await withLab('memory: realistic dry run', async () => {
-    const users = [...(await ldap.search(lab.usersOu, USER_FILTER, ['sAMAccountName', 'msExchIMVirtualServer'])), ...(await ldap.search(OU, USER_FILTER, ['sAMAccountName', 'msExchIMVirtualServer']))];
-    const realSams = users.filter((u) => !u.attrs.msexchimvirtualserver || present.has(u.attrs.msexchimvirtualserver[0].toLowerCase())).map((u) => u.attrs.samaccountname?.[0]).filter(Boolean);
+    const users = [
+      ...(await ldap.search(lab.usersOu, USER_FILTER, ['sAMAccountName', 'msExchIMVirtualServer'])),
+      ...(await ldap.search(OU, USER_FILTER, ['sAMAccountName', 'msExchIMVirtualServer'])),
+    ];
+    const realSams = users
+      .filter((u) => !u.attrs.msexchimvirtualserver || present.has(u.attrs.msexchimvirtualserver[0].toLowerCase()))
+      .map((u) => u.attrs.samaccountname?.[0])
+      .filter(Boolean);
     realCount = realSams.length;
     writeFileSync(realFile, `user,action\n${realSams.map((s) => `${s},enable`).join('\n')}\n`);
     const r = await peakRss(['import', realFile, '--dry-run']);
-    if (r.code !== 0 && r.code !== 3) throw new Error(`import --dry-run of ${realSams.length} existing users exited ${r.code}: ${r.stderr.slice(-1000)}`);
+    if (r.code !== 0 && r.code !== 3)
+      throw new Error(
+        `import --dry-run of ${realSams.length} existing users exited ${r.code}: ${r.stderr.slice(-1000)}`,
+      );
     return r;
   });
   const summary = /import: [^\n]*?(?=\.?\n|\.?$)/.exec(real.stdout)?.[0];
   const realSams = { length: realCount };
-  record(`peak RSS, import --dry-run of ${ROWS.toLocaleString('en-US')} rows (${(ROWS - existing).toLocaleString('en-US')} unknown users → exit 2)`, big.mb, undefined, 'MB', { below: 150, text: '< 150 MB' });
-  record(`peak RSS, import --dry-run of ${realSams.length.toLocaleString('en-US')} existing users (full plan)`, real.mb, undefined, 'MB', { below: 150, text: '< 150 MB' });
+  record(
+    `peak RSS, import --dry-run of ${ROWS.toLocaleString('en-US')} rows (${(ROWS - existing).toLocaleString('en-US')} unknown users → exit 2)`,
+    big.mb,
+    undefined,
+    'MB',
+    { below: 150, text: '< 150 MB' },
+  );
+  record(
+    `peak RSS, import --dry-run of ${realSams.length.toLocaleString('en-US')} existing users (full plan)`,
+    real.mb,
+    undefined,
+    'MB',
+    { below: 150, text: '< 150 MB' },
+  );
   details.push(
     [
       `### 5. Peak memory of import --dry-run (\`/usr/bin/time -f %M\`, max RSS of the node process)`,
@@ -759,7 +908,11 @@ function table() {
 }
 
 function markdownTable({ head, rows }) {
-  return [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 || i === 4 || i === 5 ? '---' : '---:')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [
+    `| ${head.join(' | ')} |`,
+    `|${head.map((_, i) => (i === 0 || i === 4 || i === 5 ? '---' : '---:')).join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 }
 
 function textTable({ head, rows }) {
@@ -772,11 +925,15 @@ function textTable({ head, rows }) {
 async function writeReport(machine, failures, elapsedMs, cleanupNote) {
   const t = table();
   if (seedTimes.enable !== undefined) {
-    notes.unshift(`Seeding the ${N.toLocaleString('en-US')} bulk-enable users (one \`ldapmodify -a\` of ${N.toLocaleString('en-US')} adds, untimed in the comparison) took ${seconds(seedTimes.enable)} s (${Math.round(N / (seedTimes.enable / 1000))} adds/s).`);
+    notes.unshift(
+      `Seeding the ${N.toLocaleString('en-US')} bulk-enable users (one \`ldapmodify -a\` of ${N.toLocaleString('en-US')} adds, untimed in the comparison) took ${seconds(seedTimes.enable)} s (${Math.round(N / (seedTimes.enable / 1000))} adds/s).`,
+    );
   }
   if (seedTimes.list !== undefined) {
     const { ms, need, before } = seedTimes.list;
-    notes.push(`Listing data: the directory held ${before.toLocaleString('en-US')} IM-enabled users; ${need.toLocaleString('en-US')} more were added with their IM attributes set at add time (round-robin on im-west, im-north, im-south; one \`ldapmodify -a\`) in ${seconds(ms)} s (${Math.round(need / (ms / 1000))} adds/s).`);
+    notes.push(
+      `Listing data: the directory held ${before.toLocaleString('en-US')} IM-enabled users; ${need.toLocaleString('en-US')} more were added with their IM attributes set at add time (round-robin on im-west, im-north, im-south; one \`ldapmodify -a\`) in ${seconds(ms)} s (${Math.round(need / (ms / 1000))} adds/s).`,
+    );
   }
   notes.push(
     `† marks a timed run during which other LDAP clients (another session's tests) were connected to the DC for more than ${CONTENDED_SHARE * 100} % of the time (established connections on ports 389/636/3268/3269 beyond the tool's own, sampled every 50 ms from /proc/net/tcp). Such a run is repeated once and kept if the DC stays shared; ${contendedRedos} run(s) were repeated for this reason.`,
@@ -810,12 +967,12 @@ async function writeReport(machine, failures, elapsedMs, cleanupNote) {
     '   admin would take with one value-less `ldapsearch` per server, on the seeded ~12,000 users (run first).',
     '   2c: `users --json` over the 2,000 IM users of the 2,500-user scope of 1c.',
     '3. **Rebalance planning**: `scripts/bench-plan.mjs`, the planner in-process on 1,000,000 users / 200 servers.',
-    '4. **Start-up**: `imctl --version` and `--help` against `node -e 0` (and the single executable\'s `--version`, if built).',
+    "4. **Start-up**: `imctl --version` and `--help` against `node -e 0` (and the single executable's `--version`, if built).",
     '5. **Memory**: peak RSS of `imctl import --dry-run` on a 100,000-row file and on a realistic full plan.',
     '6. **A second, small directory** (`scripts/bench-lib/small-domain.mjs`): 2,600 users in one OU the bench',
     '   creates, 2,320 IM-enabled on an IM server with a long DN (`CN=…,CN=Administrative Groups,…`, created by the',
-    '   bench too), 1,500 of them moved to another: `import` against `ldapmodify -f` of an admin\'s two replaces per',
-    '   user and of imctl\'s own LDIF; what each form of the modify costs Samba; `users --json` and `servers --json`.',
+    "   bench too), 1,500 of them moved to another: `import` against `ldapmodify -f` of an admin's two replaces per",
+    "   user and of imctl's own LDIF; what each form of the modify costs Samba; `users --json` and `servers --json`.",
     '   The OU and the servers are deleted at the end.',
     '',
     'Reproduce: `npm run bench` (builds, `lab.sh up`, `lab.sh restore`, measures, `lab.sh restore`). Options:',
@@ -841,7 +998,9 @@ async function writeReport(machine, failures, elapsedMs, cleanupNote) {
     '## Details',
     '',
     ...details.flatMap((d) => [d, '']),
-    ...(notes.length || cleanupNote ? ['## Notes', '', ...notes.map((n) => `- ${n}`), ...(cleanupNote ? [`- ${cleanupNote}`] : []), ''] : []),
+    ...(notes.length || cleanupNote
+      ? ['## Notes', '', ...notes.map((n) => `- ${n}`), ...(cleanupNote ? [`- ${cleanupNote}`] : []), '']
+      : []),
   ].join('\n');
   mkdirSync(join(opts.out, '..'), { recursive: true });
   // A hand-written "## Profiles" section (why a goal is missed) survives re-runs.
@@ -868,11 +1027,37 @@ const machine = await describeMachine(REPO);
 log(`bench OU ${OU}; sections ${only.join(', ')}; ${RESTORE ? 'restore before and after' : 'no restore'}`);
 const failures = [];
 const mid = midScope({
-  lab, ldap, tag: TAG, parentOu: OU, ensureParentOu: ensureOu, scratch, reps: REPS, withLab, timed,
-  imctl, showImctl, record, details, runsLine, log,
+  lab,
+  ldap,
+  tag: TAG,
+  parentOu: OU,
+  ensureParentOu: ensureOu,
+  scratch,
+  reps: REPS,
+  withLab,
+  timed,
+  imctl,
+  showImctl,
+  record,
+  details,
+  runsLine,
+  log,
 });
 const small = smallDomain({
-  lab, labDir: LAB_DIR, ldap, tag: TAG, scratch, reps: REPS, withLab, timed, imctl, showImctl, record, details, runsLine, log,
+  lab,
+  labDir: LAB_DIR,
+  ldap,
+  tag: TAG,
+  scratch,
+  reps: REPS,
+  withLab,
+  timed,
+  imctl,
+  showImctl,
+  record,
+  details,
+  runsLine,
+  log,
 });
 const plan = [
   ['servers', benchServers],
@@ -885,11 +1070,78 @@ const plan = [
   ['startup', benchStartup],
   ['memory', benchMemory],
   // The audit pass against one paged ldapsearch (scripts/bench-lib/audit.mjs)
-  ['audit', () => benchAudit({ lab, ldap, imctl, run, withLab, timed, record, details, log, runsLine, showImctl, median, seconds, REPS, requireList: () => required.add('list') })],
+  [
+    'audit',
+    () =>
+      benchAudit({
+        lab,
+        ldap,
+        imctl,
+        run,
+        withLab,
+        timed,
+        record,
+        details,
+        log,
+        runsLine,
+        showImctl,
+        median,
+        seconds,
+        REPS,
+        requireList: () => required.add('list'),
+      }),
+  ],
   // Kerberos on 389 with the sealing SASL layer, against ldapmodify -Y GSSAPI and imctl over TLS (scripts/bench-lib/sealed.mjs)
-  ['sealed', () => benchSealed({ lab, repo: REPO, scratch, home, N, REPS, run, runOk, withLab, timed, record, details, log, runsLine, median, seconds, prepareEnable: async () => ldifReady || prepareEnable(), resetEnable, verifyEnabled, timeImctlImport, csvFile, ldifFile })],
+  [
+    'sealed',
+    () =>
+      benchSealed({
+        lab,
+        repo: REPO,
+        scratch,
+        home,
+        N,
+        REPS,
+        run,
+        runOk,
+        withLab,
+        timed,
+        record,
+        details,
+        log,
+        runsLine,
+        median,
+        seconds,
+        prepareEnable: async () => ldifReady || prepareEnable(),
+        resetEnable,
+        verifyEnabled,
+        timeImctlImport,
+        csvFile,
+        ldifFile,
+      }),
+  ],
   // Homed and active per server against the equivalent ldapsearch (scripts/bench-lib/active.mjs)
-  ['active', () => benchActive({ lab, ldap, imctl, run, withLab, timed, record, details, log, runsLine, showImctl, median, seconds, REPS, USER_FILTER })],
+  [
+    'active',
+    () =>
+      benchActive({
+        lab,
+        ldap,
+        imctl,
+        run,
+        withLab,
+        timed,
+        record,
+        details,
+        log,
+        runsLine,
+        showImctl,
+        median,
+        seconds,
+        REPS,
+        USER_FILTER,
+      }),
+  ],
 ];
 for (const [name, fn] of plan) {
   if (!wants(name) || interrupted) continue;
@@ -908,7 +1160,9 @@ try {
   await small.cleanup();
 } catch (error) {
   log(`small domain clean-up failed: ${oneLine(error)}`);
-  failures.push(`clean-up: ${oneLine(error)} (delete ${small.OU} and the bench's IM servers by hand, or let the next lab.sh restore remove them)`);
+  failures.push(
+    `clean-up: ${oneLine(error)} (delete ${small.OU} and the bench's IM servers by hand, or let the next lab.sh restore remove them)`,
+  );
 }
 try {
   if (RESTORE) {
@@ -918,7 +1172,9 @@ try {
     log(`deleting ${OU}`);
     required.clear();
     const r = await withLab('clean-up', async () => ((await ldap.exists(OU)) ? ldap.deleteTree(OU) : undefined));
-    cleanupNote = r ? `Clean-up: \`ldapdelete -r\` of the bench OU took ${seconds(r.ms)} s.` : 'Clean-up: the bench OU was already gone (a restore by another session removed it).';
+    cleanupNote = r
+      ? `Clean-up: \`ldapdelete -r\` of the bench OU took ${seconds(r.ms)} s.`
+      : 'Clean-up: the bench OU was already gone (a restore by another session removed it).';
   }
 } catch (error) {
   log(`clean-up failed: ${oneLine(error)}`);
@@ -929,5 +1185,7 @@ rmSync(scratch, { recursive: true, force: true });
 const t = await writeReport(machine, failures, Date.now() - started, cleanupNote);
 process.stdout.write(`\n${textTable(t)}\n\n`);
 if (failures.length) process.stdout.write(`failed: ${failures.join('; ')}\n`);
-process.stdout.write(`report: ${relative(process.cwd(), opts.out) || opts.out}; ${Math.round((Date.now() - started) / 1000)} s\n`);
+process.stdout.write(
+  `report: ${relative(process.cwd(), opts.out) || opts.out}; ${Math.round((Date.now() - started) / 1000)} s\n`,
+);
 process.exitCode = failures.length ? 1 : results.some((r) => r.pass === false) ? 3 : 0;

@@ -27,17 +27,24 @@ const addonDir = join(REPO, 'node_modules', 'kerberos');
 const addon = join(addonDir, 'build', 'Release', 'kerberos.node');
 const assets = {};
 if (!existsSync(addon)) {
-  process.stderr.write('build-exe: the kerberos package is not built (libkrb5-dev missing?): this executable will not sign in with Kerberos\n');
+  process.stderr.write(
+    'build-exe: the kerberos package is not built (libkrb5-dev missing?): this executable will not sign in with Kerberos\n',
+  );
 } else {
   const source = join(addonDir, 'src', 'unix', 'kerberos_gss.cc');
   if (platform !== 'win32' && existsSync(source) && !readFileSync(source, 'utf8').includes('if (user && *user)')) {
-    process.stderr.write('build-exe: the kerberos addon lacks the wrap fix: run "node scripts/kerberos-wrap-fix.mjs" first, or sealed Kerberos on ldap:// will refuse to start\n');
+    process.stderr.write(
+      'build-exe: the kerberos addon lacks the wrap fix: run "node scripts/kerberos-wrap-fix.mjs" first, or sealed Kerberos on ldap:// will refuse to start\n',
+    );
   }
   assets['kerberos.node'] = addon;
 }
 
 // The code cache lets the executable start without compiling the 1.4 MB script first.
-writeFileSync(config, JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, assets }, null, 2));
+writeFileSync(
+  config,
+  JSON.stringify({ main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, assets }, null, 2),
+);
 execFileSync(process.execPath, ['--experimental-sea-config', config], { stdio: 'inherit' });
 
 rmSync(exe, { force: true });
@@ -53,4 +60,6 @@ await postject.inject(exe, 'NODE_SEA_BLOB', readFileSync(blob), {
 if (platform === 'darwin') execFileSync('codesign', ['--sign', '-', exe], { stdio: 'inherit' });
 rmSync(blob, { force: true });
 rmSync(config, { force: true });
-process.stdout.write(`${relative(process.cwd(), exe)}: imctl with Node ${process.version} (${platform}-${arch}) inside\n`);
+process.stdout.write(
+  `${relative(process.cwd(), exe)}: imctl with Node ${process.version} (${platform}-${arch}) inside\n`,
+);

@@ -40,7 +40,9 @@ const esm = await build({
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',
   // The CommonJS libraries (commander, cli-table3, …) call require() for Node's built-ins.
-  banner: { js: "import { createRequire as __imctlCreateRequire } from 'node:module'; const require = __imctlCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __imctlCreateRequire } from 'node:module'; const require = __imctlCreateRequire(import.meta.url);",
+  },
 });
 
 const cjs = await build({

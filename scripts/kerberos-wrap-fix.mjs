@@ -37,7 +37,9 @@ function packageDir() {
 
 const dir = packageDir();
 if (!dir) {
-  say('the optional "kerberos" package is not installed (it needs libkrb5-dev to build): Kerberos sign-in is unavailable; nothing to fix.');
+  say(
+    'the optional "kerberos" package is not installed (it needs libkrb5-dev to build): Kerberos sign-in is unavailable; nothing to fix.',
+  );
   process.exit(0);
 }
 const file = join(dir, SOURCE);
@@ -59,11 +61,17 @@ if (match) {
   say(`fixed the wrap test in ${file}; rebuilding (about a minute)…`);
 }
 try {
-  execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['rebuild', 'kerberos', '--build-from-source', '--no-audit', '--no-fund'], {
-    cwd: join(dir, '..', '..'),
-    stdio: quiet ? 'ignore' : ['ignore', 'inherit', 'inherit'],
-  });
+  execFileSync(
+    process.platform === 'win32' ? 'npm.cmd' : 'npm',
+    ['rebuild', 'kerberos', '--build-from-source', '--no-audit', '--no-fund'],
+    {
+      cwd: join(dir, '..', '..'),
+      stdio: quiet ? 'ignore' : ['ignore', 'inherit', 'inherit'],
+    },
+  );
   say('rebuilt: sealed Kerberos on ldap:// works.');
 } catch (error) {
-  say(`the rebuild failed (${error.message.split('\n')[0]}): install libkrb5-dev, python3, make and g++, then run this script again. Kerberos over TLS still works.`);
+  say(
+    `the rebuild failed (${error.message.split('\n')[0]}): install libkrb5-dev, python3, make and g++, then run this script again. Kerberos over TLS still works.`,
+  );
 }

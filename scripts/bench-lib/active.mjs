@@ -23,8 +23,15 @@ export async function benchActive(h) {
     let ms = 0;
     const counts = {};
     for (const s of present) {
-      for (const [key, extra] of [['users', ''], ['active', activeFilter(30, now)]]) {
-        const r = await h.run('ldapsearch', h.ldap.searchArgs(h.lab.baseDn, `(&${h.USER_FILTER}${on(s)}${extra})`, ['1.1']), { env: h.ldap.env });
+      for (const [key, extra] of [
+        ['users', ''],
+        ['active', activeFilter(30, now)],
+      ]) {
+        const r = await h.run(
+          'ldapsearch',
+          h.ldap.searchArgs(h.lab.baseDn, `(&${h.USER_FILTER}${on(s)}${extra})`, ['1.1']),
+          { env: h.ldap.env },
+        );
         if (r.code !== 0) throw new Error(`ldapsearch for ${s.name} exited ${r.code}: ${r.stderr}`);
         ms += r.ms;
         (counts[s.name] ??= {})[key] = (r.stdout.match(/^dn:/gm) ?? []).length;
@@ -35,10 +42,13 @@ export async function benchActive(h) {
   const check = await h.withLab('active: check', async () => {
     const r = await h.imctl(args);
     if (r.code !== 0) throw new Error(`imctl servers --load active exited ${r.code}: ${r.stderr}`);
-    const mine = Object.fromEntries(JSON.parse(r.stdout).servers.map((s) => [s.name, { users: s.users, active: s.active }]));
+    const mine = Object.fromEntries(
+      JSON.parse(r.stdout).servers.map((s) => [s.name, { users: s.users, active: s.active }]),
+    );
     const ref = (await reference()).counts;
     for (const s of present) {
-      if (JSON.stringify(mine[s.name]) !== JSON.stringify(ref[s.name])) throw new Error(`${s.name}: imctl ${JSON.stringify(mine[s.name])}, ldapsearch ${JSON.stringify(ref[s.name])}`);
+      if (JSON.stringify(mine[s.name]) !== JSON.stringify(ref[s.name]))
+        throw new Error(`${s.name}: imctl ${JSON.stringify(mine[s.name])}, ldapsearch ${JSON.stringify(ref[s.name])}`);
     }
     return ref;
   });
@@ -59,7 +69,13 @@ export async function benchActive(h) {
       h.log(`active rep ${rep + 1}/${h.REPS}: ${which} ${h.seconds(res.ms)} s`);
     }
   }
-  h.record(`homed and active per server (servers --load active --json vs ${present.length * 2} sequential ldapsearch 1.1)`, h.median(a.map((r) => r.ms)), h.median(b.map((r) => r.ms)), 's', { ratio: 1.0, text: '≤ 1.00×' });
+  h.record(
+    `homed and active per server (servers --load active --json vs ${present.length * 2} sequential ldapsearch 1.1)`,
+    h.median(a.map((r) => r.ms)),
+    h.median(b.map((r) => r.ms)),
+    's',
+    { ratio: 1.0, text: '≤ 1.00×' },
+  );
   h.details.push(
     [
       '### Homed and active users per home server (--load active)',

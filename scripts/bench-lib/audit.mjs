@@ -5,7 +5,14 @@
 /** The audit pass's filter and attributes (src/directory/users.ts IM_USER_FILTER, AUDIT_ATTRIBUTES). */
 const IM_ATTRS = ['msExchIMAddress', 'msExchIMMetaPhysicalURL', 'msExchIMPhysicalURL', 'msExchIMVirtualServer'];
 export const AUDIT_FILTER = `(&(sAMAccountType=805306368)(|${IM_ATTRS.map((a) => `(${a}=*)`).join('')}))`;
-export const AUDIT_ATTRS = ['objectGUID', 'sAMAccountName', 'mailNickname', 'userAccountControl', 'accountExpires', ...IM_ATTRS];
+export const AUDIT_ATTRS = [
+  'objectGUID',
+  'sAMAccountName',
+  'mailNickname',
+  'userAccountControl',
+  'accountExpires',
+  ...IM_ATTRS,
+];
 
 /**
  * `h`: the harness's helpers (bench.mjs): { lab, ldap, imctl, run, withLab, timed, record, details,
@@ -34,9 +41,13 @@ export async function benchAudit(h) {
           const r =
             which === 'imctl'
               ? await h.imctl(args, { stdout: 'ignore' })
-              : await h.run('ldapsearch', h.ldap.searchArgs(h.lab.baseDn, AUDIT_FILTER, AUDIT_ATTRS), { env: h.ldap.env, stdout: 'ignore' });
+              : await h.run('ldapsearch', h.ldap.searchArgs(h.lab.baseDn, AUDIT_FILTER, AUDIT_ATTRS), {
+                  env: h.ldap.env,
+                  stdout: 'ignore',
+                });
           // The audit exits 3 when findings remain (the lab has them on purpose).
-          if (r.code !== 0 && !(which === 'imctl' && r.code === 3)) throw new Error(`${which} exited ${r.code}: ${r.stderr}`);
+          if (r.code !== 0 && !(which === 'imctl' && r.code === 3))
+            throw new Error(`${which} exited ${r.code}: ${r.stderr}`);
           return r.ms;
         }),
       );
@@ -44,7 +55,13 @@ export async function benchAudit(h) {
       h.log(`audit rep ${rep + 1}/${h.REPS}: ${which} ${h.seconds(res.ms)} s`);
     }
   }
-  h.record(`audit of ${check.toLocaleString('en-US')} IM users (audit vs one paged ldapsearch of the same attributes)`, h.median(a.map((r) => r.ms)), h.median(b.map((r) => r.ms)), 's', { ratio: 1.5, text: '≤ 1.5×' });
+  h.record(
+    `audit of ${check.toLocaleString('en-US')} IM users (audit vs one paged ldapsearch of the same attributes)`,
+    h.median(a.map((r) => r.ms)),
+    h.median(b.map((r) => r.ms)),
+    's',
+    { ratio: 1.5, text: '≤ 1.5×' },
+  );
   h.details.push(
     [
       `### Audit of ${check.toLocaleString('en-US')} IM users`,

@@ -12,18 +12,39 @@ export class LdapTools {
   constructor(lab) {
     this.lab = lab;
     // A private HOME so no ~/.ldaprc changes what the tools do.
-    this.env = { PATH: process.env.PATH, LDAPTLS_CACERT: lab.caFile, LDAPTLS_REQCERT: 'demand', HOME: mkdtempSync(join(tmpdir(), 'bench-ldap-home-')) };
+    this.env = {
+      PATH: process.env.PATH,
+      LDAPTLS_CACERT: lab.caFile,
+      LDAPTLS_REQCERT: 'demand',
+      HOME: mkdtempSync(join(tmpdir(), 'bench-ldap-home-')),
+    };
     this.bind = ['-H', lab.ldapsUrl, '-x', '-D', lab.adminUpn, '-y', lab.adminPassword];
   }
 
   /** ldapsearch argv, paged at AD's 1,000, unwrapped LDIF. */
   searchArgs(base, filter, attributes = [], scope = 'sub') {
-    return [...this.bind, '-LLL', '-o', 'ldif-wrap=no', '-E', 'pr=1000/noprompt', '-s', scope, '-b', base, filter, ...attributes];
+    return [
+      ...this.bind,
+      '-LLL',
+      '-o',
+      'ldif-wrap=no',
+      '-E',
+      'pr=1000/noprompt',
+      '-s',
+      scope,
+      '-b',
+      base,
+      filter,
+      ...attributes,
+    ];
   }
 
   /** ldapmodify -f FILE (with -a for ldapadd); timed by the caller through the returned `ms`. */
   modifyFile(file, { add = false, cont = false } = {}) {
-    return runOk('ldapmodify', [...this.bind, ...(add ? ['-a'] : []), ...(cont ? ['-c'] : []), '-f', file], { env: this.env, stdout: 'ignore' });
+    return runOk('ldapmodify', [...this.bind, ...(add ? ['-a'] : []), ...(cont ? ['-c'] : []), '-f', file], {
+      env: this.env,
+      stdout: 'ignore',
+    });
   }
 
   modify(ldif, extra = []) {
@@ -31,7 +52,12 @@ export class LdapTools {
   }
 
   async search(base, filter, attributes = [], scope = 'sub') {
-    const result = await runOk('ldapsearch', this.searchArgs(base, filter, attributes, scope), { env: this.env }, [0, 32]);
+    const result = await runOk(
+      'ldapsearch',
+      this.searchArgs(base, filter, attributes, scope),
+      { env: this.env },
+      [0, 32],
+    );
     return result.code === 32 ? [] : parseLdif(result.stdout);
   }
 
@@ -70,5 +96,7 @@ export function parseLdif(text) {
 }
 
 export function ldifValue(attribute, value) {
-  return /^[\x20-\x7e]*$/.test(value) && !/^[ :<]/.test(value) && !/ $/.test(value) ? `${attribute}: ${value}` : `${attribute}:: ${Buffer.from(value).toString('base64')}`;
+  return /^[\x20-\x7e]*$/.test(value) && !/^[ :<]/.test(value) && !/ $/.test(value)
+    ? `${attribute}: ${value}`
+    : `${attribute}:: ${Buffer.from(value).toString('base64')}`;
 }

@@ -8,7 +8,12 @@ const PATH = `${process.env.PATH}:/usr/sbin:/sbin`;
 async function firstLine(command, args) {
   try {
     const r = await run(command, args, { env: { ...process.env, PATH } });
-    return `${r.stdout}${r.stderr}`.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '?';
+    return (
+      `${r.stdout}${r.stderr}`
+        .split('\n')
+        .map((l) => l.trim())
+        .find((l) => l.length > 0) ?? '?'
+    );
   } catch {
     return '(not found)';
   }
@@ -24,18 +29,26 @@ export function loadAverage() {
 
 export async function describeMachine(repo) {
   const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
-  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? /^Hardware\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? '?';
+  const model =
+    /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? /^Hardware\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? '?';
   const memKb = Number(/^MemTotal:\s*(\d+)/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0);
   const nproc = (await firstLine('nproc', [])) || String(availableParallelism());
   const samba = await firstLine('samba', ['--version']);
-  const openldap = (await firstLine('ldapsearch', ['-VV'])).replace(/^ldapsearch:\s*/, '').replace(/^@\(#\)\s*\$?/, '').replace(/\s*\$$/, '');
+  const openldap = (await firstLine('ldapsearch', ['-VV']))
+    .replace(/^ldapsearch:\s*/, '')
+    .replace(/^@\(#\)\s*\$?/, '')
+    .replace(/\s*\$$/, '');
   const kernel = await firstLine('uname', ['-sr']);
   const commit = await firstLine('git', ['-C', repo, 'rev-parse', '--short', 'HEAD']);
-  const changed = (await run('git', ['-C', repo, 'status', '--porcelain', '--', 'src', 'bin', 'package.json', 'package-lock.json'])).stdout
+  const changed = (
+    await run('git', ['-C', repo, 'status', '--porcelain', '--', 'src', 'bin', 'package.json', 'package-lock.json'])
+  ).stdout
     .split('\n')
     .map((l) => l.slice(3).trim())
     .filter(Boolean);
-  const dirty = changed.length ? ` plus uncommitted changes to ${changed.slice(0, 8).join(', ')}${changed.length > 8 ? ` and ${changed.length - 8} more` : ''}` : '';
+  const dirty = changed.length
+    ? ` plus uncommitted changes to ${changed.slice(0, 8).join(', ')}${changed.length > 8 ? ` and ${changed.length - 8} more` : ''}`
+    : '';
   return {
     nproc,
     memory: `${(memKb / 1024 / 1024).toFixed(1)} GiB`,

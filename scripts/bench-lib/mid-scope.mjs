@@ -85,7 +85,9 @@ export function midScope(h) {
   /** The four IM values of every user in the scope, as ldapsearch sees them: how many on im-north, and a digest. */
   async function state() {
     const entries = await ldap.search(OU, USER_FILTER, IM_ATTRS);
-    const lines = entries.map((e) => [e.dn.toLowerCase(), ...IM_ATTRS.map((a) => (e.attrs[a.toLowerCase()] ?? []).join('|'))].join('\t')).sort();
+    const lines = entries
+      .map((e) => [e.dn.toLowerCase(), ...IM_ATTRS.map((a) => (e.attrs[a.toLowerCase()] ?? []).join('|'))].join('\t'))
+      .sort();
     const onNorth = entries.filter((e) => e.attrs.msexchimvirtualserver?.[0] === north.dn).length;
     return { onNorth, digest: createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16) };
   }
@@ -99,7 +101,15 @@ export function midScope(h) {
 
   async function benchImportSmall() {
     writeFileSync(files.csv, `user,action,server\n${movers.map((u) => `${u.sam},move,im-north`).join('\n')}\n`);
-    writeFileSync(files.reset, movers.map((u) => `dn: ${u.dn}\nchangetype: modify\n${IM_ATTRS.map((a) => `replace: ${a}\n${a}: ${u.values[a]}\n-`).join('\n')}\n\n`).join(''));
+    writeFileSync(
+      files.reset,
+      movers
+        .map(
+          (u) =>
+            `dn: ${u.dn}\nchangetype: modify\n${IM_ATTRS.map((a) => `replace: ${a}\n${a}: ${u.values[a]}\n-`).join('\n')}\n\n`,
+        )
+        .join(''),
+    );
     await h.withLab('import-small: seed', async () => {
       await ensureScope();
       await resetMoves();
@@ -120,7 +130,10 @@ export function midScope(h) {
           const took = await h.timed(async () => {
             if (which === 'ldapmodify') return (await ldap.modifyFile(files.ldif)).ms;
             const r = await h.imctl(importArgs, { stdout: 'ignore' });
-            if (r.code !== 0) throw Object.assign(new Error(`imctl import exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`), { stderr: r.stderr });
+            if (r.code !== 0)
+              throw Object.assign(new Error(`imctl import exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`), {
+                stderr: r.stderr,
+              });
             const writeS = Number(/: \d+ write(?:s|\(s\)) in ([\d.]+) s/.exec(r.stderr)?.[1]);
             return { ms: r.ms, writeMs: Number.isFinite(writeS) ? writeS * 1000 : undefined };
           });
@@ -134,11 +147,18 @@ export function midScope(h) {
         h.log(`import-small rep ${rep + 1}/${h.reps}: ${which} ${seconds(res.ms)} s`);
       }
     }
-    if (digests.size !== 1) throw new Error(`imctl and ldapmodify left different values (digests ${[...digests].join(', ')})`);
+    if (digests.size !== 1)
+      throw new Error(`imctl and ldapmodify left different values (digests ${[...digests].join(', ')})`);
     const ma = median(a.map((r) => r.ms));
     const mb = median(b.map((r) => r.ms));
     const split = a.filter((r) => r.writeMs !== undefined);
-    record(h, `import of ${MOVES.toLocaleString('en-US')} moves, ${SCOPE_USERS.toLocaleString('en-US')}-user scope (import vs ldapmodify -f)`, ma, mb, 1.1);
+    record(
+      h,
+      `import of ${MOVES.toLocaleString('en-US')} moves, ${SCOPE_USERS.toLocaleString('en-US')}-user scope (import vs ldapmodify -f)`,
+      ma,
+      mb,
+      1.1,
+    );
     h.details.push(
       [
         `### 1c. Import of ${MOVES.toLocaleString('en-US')} moves on a ${SCOPE_USERS.toLocaleString('en-US')}-user scope`,
@@ -149,7 +169,9 @@ export function midScope(h) {
         `- after every run ldapsearch checked that ${MOVES.toLocaleString('en-US')} users are homed on im-north (both tools left the same values: digest \`${[...digests][0]}\`); an untimed ldapmodify put them back. Order alternated.`,
         `- ${h.runsLine('imctl', a)}`,
         ...(split.length
-          ? [`  - write phase (imctl's \`import: N writes in X s\` line): ${seconds(median(split.map((r) => r.writeMs)))} s (median); everything before the first write (Node start-up, the CSV, bind, servers, resolving ${MOVES.toLocaleString('en-US')} names): ${seconds(median(split.map((r) => r.ms - r.writeMs)))} s`]
+          ? [
+              `  - write phase (imctl's \`import: N writes in X s\` line): ${seconds(median(split.map((r) => r.writeMs)))} s (median); everything before the first write (Node start-up, the CSV, bind, servers, resolving ${MOVES.toLocaleString('en-US')} names): ${seconds(median(split.map((r) => r.ms - r.writeMs)))} s`,
+            ]
           : []),
         `- ${h.runsLine('ldapmodify', b)}`,
       ].join('\n'),
@@ -166,7 +188,8 @@ export function midScope(h) {
       if (r.code !== 0) throw new Error(`imctl users --json exited ${r.code}: ${r.stderr}`);
       const total = JSON.parse(r.stdout).total;
       const reference = await ldap.count(OU, filter);
-      if (total !== reference || total !== SCOPE_IM) throw new Error(`users-small: imctl total ${total}, ldapsearch ${reference}, seeded ${SCOPE_IM}`);
+      if (total !== reference || total !== SCOPE_IM)
+        throw new Error(`users-small: imctl total ${total}, ldapsearch ${reference}, seeded ${SCOPE_IM}`);
     });
     const a = [];
     const b = [];
@@ -174,7 +197,10 @@ export function midScope(h) {
       for (const which of rep % 2 === 0 ? ['imctl', 'ldapsearch'] : ['ldapsearch', 'imctl']) {
         const res = await h.withLab(`users-small rep ${rep + 1} ${which}`, () =>
           h.timed(async () => {
-            const r = which === 'imctl' ? await h.imctl(listArgs, { stdout: 'ignore' }) : await run('ldapsearch', ldap.searchArgs(OU, filter, attrs), { env: ldap.env, stdout: 'ignore' });
+            const r =
+              which === 'imctl'
+                ? await h.imctl(listArgs, { stdout: 'ignore' })
+                : await run('ldapsearch', ldap.searchArgs(OU, filter, attrs), { env: ldap.env, stdout: 'ignore' });
             if (r.code !== 0) throw new Error(`${which} exited ${r.code}: ${r.stderr}`);
             return r.ms;
           }),
@@ -183,7 +209,13 @@ export function midScope(h) {
         h.log(`users-small rep ${rep + 1}/${h.reps}: ${which} ${seconds(res.ms)} s`);
       }
     }
-    record(h, `list ${SCOPE_IM.toLocaleString('en-US')} IM users (users --json vs paged ldapsearch)`, median(a.map((r) => r.ms)), median(b.map((r) => r.ms)), 1.2);
+    record(
+      h,
+      `list ${SCOPE_IM.toLocaleString('en-US')} IM users (users --json vs paged ldapsearch)`,
+      median(a.map((r) => r.ms)),
+      median(b.map((r) => r.ms)),
+      1.2,
+    );
     h.details.push(
       [
         `### 2c. Listing ${SCOPE_IM.toLocaleString('en-US')} IM-enabled users (the ${SCOPE_USERS.toLocaleString('en-US')}-user scope of 1c)`,

@@ -40,7 +40,13 @@ export function run(command, args, { env = process.env, cwd, input, stdout = 'ca
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       clearTimeout(timer);
       if (outFd !== undefined) closeSync(outFd);
-      resolve({ code: code ?? (signal ? 128 : -1), signal, ms, stdout: Buffer.concat(chunks).toString('utf8'), stderr: err });
+      resolve({
+        code: code ?? (signal ? 128 : -1),
+        signal,
+        ms,
+        stdout: Buffer.concat(chunks).toString('utf8'),
+        stderr: err,
+      });
     });
     if (input !== undefined) child.stdin.end(input);
   });

@@ -19,7 +19,11 @@ export async function benchSealed(h) {
   await h.prepareEnable();
   const cache = `FILE:${join(h.scratch, 'krb5cc-sealed')}`;
   const krbEnv = { PATH: process.env.PATH, KRB5_CONFIG: k.krb5Conf, KRB5CCNAME: cache };
-  await h.runOk('kinit', [k.adminPrincipal], { env: krbEnv, input: readFileSync(h.lab.adminPassword ?? join(h.lab.labDir, 'admin.password'), 'utf8'), stdout: 'ignore' });
+  await h.runOk('kinit', [k.adminPrincipal], {
+    env: krbEnv,
+    input: readFileSync(h.lab.adminPassword ?? join(h.lab.labDir, 'admin.password'), 'utf8'),
+    stdout: 'ignore',
+  });
 
   // imctl with only the ticket: the DCs from the lab's SRV records, no CA, so 389 sealed.
   const imctlEnv = {
@@ -34,7 +38,11 @@ export async function benchSealed(h) {
   };
   const imctlArgs = ['--auth', 'kerberos', 'import', h.csvFile, '--yes', '--concurrency', '16'];
   const sealedImctl = async () => {
-    const r = await h.run(process.execPath, [join(h.repo, 'bin', 'imctl'), '-v', ...imctlArgs], { env: imctlEnv, cwd: h.repo, stdout: 'ignore' });
+    const r = await h.run(process.execPath, [join(h.repo, 'bin', 'imctl'), '-v', ...imctlArgs], {
+      env: imctlEnv,
+      cwd: h.repo,
+      stdout: 'ignore',
+    });
     if (r.code !== 0) throw new Error(`imctl (sealed) exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`);
     if (!/protection: sealed/.test(r.stderr)) throw new Error('imctl did not report a sealed connection');
     const writeS = Number(/: \d+ write(?:s|\(s\)) in ([\d.]+) s/.exec(r.stderr)?.[1]);
@@ -44,12 +52,20 @@ export async function benchSealed(h) {
   };
   // The reference: OpenLDAP's GSSAPI bind to the DC by name (nss_wrapper: the lab's hosts file),
   // Cyrus SASL's default layer (it seals: SSF 256 here), one modify after the other.
-  const toolEnv = { ...krbEnv, HOME: h.home, LD_PRELOAD: NSS_WRAPPER_LIB, NSS_WRAPPER_HOSTS: k.hostsFile, NSS_WRAPPER_PASSWD: '/etc/passwd', NSS_WRAPPER_GROUP: '/etc/group' };
+  const toolEnv = {
+    ...krbEnv,
+    HOME: h.home,
+    LD_PRELOAD: NSS_WRAPPER_LIB,
+    NSS_WRAPPER_HOSTS: k.hostsFile,
+    NSS_WRAPPER_PASSWD: '/etc/passwd',
+    NSS_WRAPPER_GROUP: '/etc/group',
+  };
   const refArgs = ['-N', '-Y', 'GSSAPI', '-H', `ldap://${k.dcHost}`, '-f', h.ldifFile];
   const sealedLdapmodify = async () => {
     const r = await h.run('ldapmodify', refArgs, { env: toolEnv, stdout: 'ignore' });
     if (r.code !== 0) throw new Error(`ldapmodify -Y GSSAPI exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`);
-    if (!/SASL SSF: [1-9]/.test(r.stderr)) throw new Error(`ldapmodify -Y GSSAPI did not install a security layer: ${r.stderr}`);
+    if (!/SASL SSF: [1-9]/.test(r.stderr))
+      throw new Error(`ldapmodify -Y GSSAPI did not install a security layer: ${r.stderr}`);
     return r.ms;
   };
 
@@ -59,7 +75,9 @@ export async function benchSealed(h) {
     const order = rep % 2 === 0 ? kinds : [...kinds].reverse();
     for (const which of order) {
       const res = await h.withLab(`sealed rep ${rep + 1} ${which}`, async () => {
-        const took = await h.timed(() => (which === 'sealed' ? sealedImctl() : which === 'reference' ? sealedLdapmodify() : h.timeImctlImport(16)));
+        const took = await h.timed(() =>
+          which === 'sealed' ? sealedImctl() : which === 'reference' ? sealedLdapmodify() : h.timeImctlImport(16),
+        );
         await h.verifyEnabled(which);
         await h.resetEnable();
         return took;
@@ -71,8 +89,21 @@ export async function benchSealed(h) {
   const med = (which) => h.median(runs[which].map((r) => r.ms));
   const [ms, mr, mt] = [med('sealed'), med('reference'), med('tls')];
   const n = h.N.toLocaleString('en-US');
-  h.record(`sealed bulk enable, ${n} users (389 Kerberos sealed: import --concurrency 16 vs ldapmodify -Y GSSAPI)`, ms, mr, 's', { ratio: 1.1, text: '≤ 1.10×' });
-  h.record('sealed vs TLS write throughput (imctl import: sealed 389 vs LDAPS)', h.N / (ms / 1000), h.N / (mt / 1000), 'rows/s', { text: 'info' }, { lowerIsBetter: false });
+  h.record(
+    `sealed bulk enable, ${n} users (389 Kerberos sealed: import --concurrency 16 vs ldapmodify -Y GSSAPI)`,
+    ms,
+    mr,
+    's',
+    { ratio: 1.1, text: '≤ 1.10×' },
+  );
+  h.record(
+    'sealed vs TLS write throughput (imctl import: sealed 389 vs LDAPS)',
+    h.N / (ms / 1000),
+    h.N / (mt / 1000),
+    'rows/s',
+    { text: 'info' },
+    { lowerIsBetter: false },
+  );
   const writes = runs.sealed.filter((r) => r.writeMs !== undefined).map((r) => r.writeMs);
   const tlsWrites = runs.tls.filter((r) => r.writeMs !== undefined).map((r) => r.writeMs);
   h.details.push(
@@ -87,7 +118,9 @@ export async function benchSealed(h) {
       h.runsLine('ldapmodify -Y GSSAPI', runs.reference),
       h.runsLine('imctl over TLS', runs.tls),
       ...(writes.length && tlsWrites.length
-        ? [`- imctl's write phase: sealed ${h.seconds(h.median(writes))} s (${Math.round(h.N / (h.median(writes) / 1000))} writes/s), TLS ${h.seconds(h.median(tlsWrites))} s (${Math.round(h.N / (h.median(tlsWrites) / 1000))} writes/s)`]
+        ? [
+            `- imctl's write phase: sealed ${h.seconds(h.median(writes))} s (${Math.round(h.N / (h.median(writes) / 1000))} writes/s), TLS ${h.seconds(h.median(tlsWrites))} s (${Math.round(h.N / (h.median(tlsWrites) / 1000))} writes/s)`,
+          ]
         : []),
       ...runs.sealed.filter((r) => r.gss).map((r, i) => `- the layer in sealed run ${i + 1} (imctl -v): ${r.gss}`),
     ].join('\n'),

@@ -39,7 +39,10 @@ export function sambaCpuMs(labDir) {
       const text = readFileSync(`/proc/${name}/stat`, 'utf8');
       const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
       // fields[1] = ppid; [11] utime, [12] stime, [13] cutime, [14] cstime
-      stats.set(Number(name), { ppid: Number(fields[1]), cpu: (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * tick });
+      stats.set(Number(name), {
+        ppid: Number(fields[1]),
+        cpu: (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) * tick,
+      });
     } catch {
       // gone meanwhile
     }
@@ -65,7 +68,13 @@ export function smallDomain(h) {
   const mkServer = (letter, n) => {
     const server = `EXIM-NA-${letter}${String(n).padStart(2, '0')}`;
     const host = `${server.toLowerCase()}.corp-north-america.${lab.domain}`;
-    return { server, host, name: `im-small-${letter.toLowerCase()}-${h.tag}`, iisId: 40 + n, dn: `CN=IM Virtual Server,CN=InstMsg,CN=Protocols,CN=${server},CN=Servers,${groupDn}` };
+    return {
+      server,
+      host,
+      name: `im-small-${letter.toLowerCase()}-${h.tag}`,
+      iisId: 40 + n,
+      dn: `CN=IM Virtual Server,CN=InstMsg,CN=Protocols,CN=${server},CN=Servers,${groupDn}`,
+    };
   };
   const from = mkServer('A', 1);
   const to = mkServer('B', 2);
@@ -92,26 +101,64 @@ export function smallDomain(h) {
     'compare-and-set (imctl): delete+add on both attributes': (u) => {
       const a = values(u.sam, from);
       const b = values(u.sam, to);
-      return ['msExchIMPhysicalURL', 'msExchIMVirtualServer'].flatMap((attr) => [`delete: ${attr}`, `${attr}: ${a[attr]}`, '-', `add: ${attr}`, `${attr}: ${b[attr]}`, '-']);
+      return ['msExchIMPhysicalURL', 'msExchIMVirtualServer'].flatMap((attr) => [
+        `delete: ${attr}`,
+        `${attr}: ${a[attr]}`,
+        '-',
+        `add: ${attr}`,
+        `${attr}: ${b[attr]}`,
+        '-',
+      ]);
     },
-    'two replaces (an admin\'s LDIF)': (u) => {
+    "two replaces (an admin's LDIF)": (u) => {
       const b = values(u.sam, to);
-      return ['msExchIMPhysicalURL', 'msExchIMVirtualServer'].flatMap((attr) => [`replace: ${attr}`, `${attr}: ${b[attr]}`, '-']);
+      return ['msExchIMPhysicalURL', 'msExchIMVirtualServer'].flatMap((attr) => [
+        `replace: ${attr}`,
+        `${attr}: ${b[attr]}`,
+        '-',
+      ]);
     },
     'delete+add on the URL, replace of the server DN': (u) => {
       const a = values(u.sam, from);
       const b = values(u.sam, to);
-      return ['delete: msExchIMPhysicalURL', `msExchIMPhysicalURL: ${a.msExchIMPhysicalURL}`, '-', 'add: msExchIMPhysicalURL', `msExchIMPhysicalURL: ${b.msExchIMPhysicalURL}`, '-', 'replace: msExchIMVirtualServer', `msExchIMVirtualServer: ${b.msExchIMVirtualServer}`, '-'];
+      return [
+        'delete: msExchIMPhysicalURL',
+        `msExchIMPhysicalURL: ${a.msExchIMPhysicalURL}`,
+        '-',
+        'add: msExchIMPhysicalURL',
+        `msExchIMPhysicalURL: ${b.msExchIMPhysicalURL}`,
+        '-',
+        'replace: msExchIMVirtualServer',
+        `msExchIMVirtualServer: ${b.msExchIMVirtualServer}`,
+        '-',
+      ];
     },
     'delete+add on the server DN, replace of the URL': (u) => {
       const a = values(u.sam, from);
       const b = values(u.sam, to);
-      return ['delete: msExchIMVirtualServer', `msExchIMVirtualServer: ${a.msExchIMVirtualServer}`, '-', 'add: msExchIMVirtualServer', `msExchIMVirtualServer: ${b.msExchIMVirtualServer}`, '-', 'replace: msExchIMPhysicalURL', `msExchIMPhysicalURL: ${b.msExchIMPhysicalURL}`, '-'];
+      return [
+        'delete: msExchIMVirtualServer',
+        `msExchIMVirtualServer: ${a.msExchIMVirtualServer}`,
+        '-',
+        'add: msExchIMVirtualServer',
+        `msExchIMVirtualServer: ${b.msExchIMVirtualServer}`,
+        '-',
+        'replace: msExchIMPhysicalURL',
+        `msExchIMPhysicalURL: ${b.msExchIMPhysicalURL}`,
+        '-',
+      ];
     },
     'delete of both old values + two replaces': (u) => {
       const a = values(u.sam, from);
       const b = values(u.sam, to);
-      return ['msExchIMPhysicalURL', 'msExchIMVirtualServer'].flatMap((attr) => [`delete: ${attr}`, `${attr}: ${a[attr]}`, '-', `replace: ${attr}`, `${attr}: ${b[attr]}`, '-']);
+      return ['msExchIMPhysicalURL', 'msExchIMVirtualServer'].flatMap((attr) => [
+        `delete: ${attr}`,
+        `${attr}: ${a[attr]}`,
+        '-',
+        `replace: ${attr}`,
+        `${attr}: ${b[attr]}`,
+        '-',
+      ]);
     },
   };
   const formFile = (i) => file(`form-${i}.ldif`);
@@ -121,7 +168,13 @@ export function smallDomain(h) {
   const resetLdif = file('reset.ldif');
 
   async function ensureSmall() {
-    if (created && (await ldap.exists(`OU=People,${OU}`)) && (await ldap.count(OU, USER_FILTER)) === SMALL_USERS && (await ldap.exists(to.dn))) return;
+    if (
+      created &&
+      (await ldap.exists(`OU=People,${OU}`)) &&
+      (await ldap.count(OU, USER_FILTER)) === SMALL_USERS &&
+      (await ldap.exists(to.dn))
+    )
+      return;
     created = true;
     const adds = [];
     const container = (dn) => adds.push(`${ldifValue('dn', dn)}\nchangetype: add\nobjectClass: container\n\n`);
@@ -146,7 +199,9 @@ export function smallDomain(h) {
         ].join('\n'),
       );
     }
-    adds.push(`dn: ${OU}\nchangetype: add\nobjectClass: organizationalUnit\ndescription: imctl benchmark: a second, small directory (scripts/bench-lib/small-domain.mjs); delete me\n\n`);
+    adds.push(
+      `dn: ${OU}\nchangetype: add\nobjectClass: organizationalUnit\ndescription: imctl benchmark: a second, small directory (scripts/bench-lib/small-domain.mjs); delete me\n\n`,
+    );
     adds.push(`dn: OU=People,${OU}\nchangetype: add\nobjectClass: organizationalUnit\n\n`);
     for (const u of users) {
       adds.push(
@@ -167,16 +222,37 @@ export function smallDomain(h) {
       );
     }
     writeFileSync(file('seed.ldif'), adds.join(''));
-    h.log(`small domain: seeding 2 IM servers under ${groupDn} and ${SMALL_USERS} users (${SMALL_IM} IM-enabled) in ${OU}`);
-    const r = await run('ldapmodify', [...ldap.bind, '-a', '-c', '-f', file('seed.ldif')], { env: ldap.env, stdout: 'ignore' });
-    if (r.code !== 0 && r.code !== 68) throw Object.assign(new Error(`seeding the small domain: ldapmodify exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`), { stderr: r.stderr });
+    h.log(
+      `small domain: seeding 2 IM servers under ${groupDn} and ${SMALL_USERS} users (${SMALL_IM} IM-enabled) in ${OU}`,
+    );
+    const r = await run('ldapmodify', [...ldap.bind, '-a', '-c', '-f', file('seed.ldif')], {
+      env: ldap.env,
+      stdout: 'ignore',
+    });
+    if (r.code !== 0 && r.code !== 68)
+      throw Object.assign(
+        new Error(`seeding the small domain: ldapmodify exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`),
+        { stderr: r.stderr },
+      );
     const n = await ldap.count(OU, USER_FILTER);
     if (n !== SMALL_USERS) throw new Error(`small domain: expected ${SMALL_USERS} users in ${OU}, found ${n}`);
     // The files the sections use.
     writeFileSync(csv, `user,action,server\n${movers.map((u) => `${u.sam},move,${to.name}`).join('\n')}\n`);
     writeFileSync(adminLdif, movers.map((u) => modifyLdif(u.dn, FORMS["two replaces (an admin's LDIF)"](u))).join(''));
-    writeFileSync(resetLdif, movers.map((u) => modifyLdif(u.dn, IM_ATTRS.map((a) => `replace: ${a}\n${a}: ${values(u.sam, from)[a]}\n-`))).join(''));
-    Object.values(FORMS).forEach((form, i) => writeFileSync(formFile(i), movers.map((u) => modifyLdif(u.dn, form(u))).join('')));
+    writeFileSync(
+      resetLdif,
+      movers
+        .map((u) =>
+          modifyLdif(
+            u.dn,
+            IM_ATTRS.map((a) => `replace: ${a}\n${a}: ${values(u.sam, from)[a]}\n-`),
+          ),
+        )
+        .join(''),
+    );
+    Object.values(FORMS).forEach((form, i) =>
+      writeFileSync(formFile(i), movers.map((u) => modifyLdif(u.dn, form(u))).join('')),
+    );
     const ld = await h.imctl([...scopeArgs, 'import', csv, '--ldif', imctlLdif]);
     if (ld.code !== 0) throw new Error(`imctl import --ldif exited ${ld.code}: ${ld.stderr}`);
   }
@@ -184,7 +260,9 @@ export function smallDomain(h) {
   /** The four IM values of every user of the small domain, as ldapsearch sees them. */
   async function state() {
     const entries = await ldap.search(OU, USER_FILTER, IM_ATTRS);
-    const lines = entries.map((e) => [e.dn.toLowerCase(), ...IM_ATTRS.map((a) => (e.attrs[a.toLowerCase()] ?? []).join('|'))].join('\t')).sort();
+    const lines = entries
+      .map((e) => [e.dn.toLowerCase(), ...IM_ATTRS.map((a) => (e.attrs[a.toLowerCase()] ?? []).join('|'))].join('\t'))
+      .sort();
     const onTo = entries.filter((e) => e.attrs.msexchimvirtualserver?.[0] === to.dn).length;
     return { onTo, digest: createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16) };
   }
@@ -214,7 +292,10 @@ export function smallDomain(h) {
             if (which === 'admin') return (await ldap.modifyFile(adminLdif)).ms;
             if (which === 'cas') return (await ldap.modifyFile(imctlLdif)).ms;
             const r = await h.imctl(importArgs, { stdout: 'ignore' });
-            if (r.code !== 0) throw Object.assign(new Error(`imctl import exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`), { stderr: r.stderr });
+            if (r.code !== 0)
+              throw Object.assign(new Error(`imctl import exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`), {
+                stderr: r.stderr,
+              });
             const writeS = Number(/: \d+ write(?:s|\(s\)) in ([\d.]+) s/.exec(r.stderr)?.[1]);
             return { ms: r.ms, writeMs: Number.isFinite(writeS) ? writeS * 1000 : undefined };
           });
@@ -229,12 +310,25 @@ export function smallDomain(h) {
         h.log(`small-import rep ${rep + 1}/${h.reps}: ${which} ${seconds(res.ms)} s (samba cpu ${res.sambaMs} ms)`);
       }
     }
-    if (digests.size !== 1) throw new Error(`imctl and ldapmodify left different values (digests ${[...digests].join(', ')})`);
+    if (digests.size !== 1)
+      throw new Error(`imctl and ldapmodify left different values (digests ${[...digests].join(', ')})`);
     const m = (k) => median(runs[k].map((r) => r.ms));
     const cpu = (k) => median(runs[k].map((r) => r.sambaMs ?? NaN));
     const split = runs.imctl.filter((r) => r.writeMs !== undefined);
-    h.record(`small domain: import of ${MOVES.toLocaleString('en-US')} moves, ${SMALL_USERS.toLocaleString('en-US')} users, long server DNs (import vs ldapmodify -f of an admin's replaces)`, m('imctl'), m('admin'), 's', { ratio: 1.1, text: '≤ 1.10×' });
-    h.record(`small domain: the same moves (import vs ldapmodify -f of imctl's compare-and-set LDIF)`, m('imctl'), m('cas'), 's', { text: 'info' });
+    h.record(
+      `small domain: import of ${MOVES.toLocaleString('en-US')} moves, ${SMALL_USERS.toLocaleString('en-US')} users, long server DNs (import vs ldapmodify -f of an admin's replaces)`,
+      m('imctl'),
+      m('admin'),
+      's',
+      { ratio: 1.1, text: '≤ 1.10×' },
+    );
+    h.record(
+      `small domain: the same moves (import vs ldapmodify -f of imctl's compare-and-set LDIF)`,
+      m('imctl'),
+      m('cas'),
+      's',
+      { text: 'info' },
+    );
     h.details.push(
       [
         `### 6a. Small domain: import of ${MOVES.toLocaleString('en-US')} moves (${SMALL_USERS.toLocaleString('en-US')} users in one OU, long server DNs)`,
@@ -245,7 +339,11 @@ export function smallDomain(h) {
         `- reference 2: \`ldapmodify … -f cas.ldif\`, where cas.ldif is \`imctl … import moves.csv --ldif cas.ldif\` (imctl's own modifies)`,
         `- after every run ldapsearch checked that ${MOVES.toLocaleString('en-US')} users are on ${to.name} and that all three left the same values (digest \`${[...digests][0]}\`); an untimed ldapmodify put them back. Order rotated. Samba's CPU time per run (utime+stime from /proc) in brackets.`,
         `- ${h.runsLine('imctl', runs.imctl)} [samba CPU ${cpu('imctl').toFixed(0)} ms]`,
-        ...(split.length ? [`  - write phase (imctl's \`import: N writes in X s\` line): ${seconds(median(split.map((r) => r.writeMs)))} s (median); before the first write: ${seconds(median(split.map((r) => r.ms - r.writeMs)))} s`] : []),
+        ...(split.length
+          ? [
+              `  - write phase (imctl's \`import: N writes in X s\` line): ${seconds(median(split.map((r) => r.writeMs)))} s (median); before the first write: ${seconds(median(split.map((r) => r.ms - r.writeMs)))} s`,
+            ]
+          : []),
         `- ${h.runsLine('ldapmodify admin.ldif', runs.admin)} [samba CPU ${cpu('admin').toFixed(0)} ms]`,
         `- ${h.runsLine('ldapmodify cas.ldif', runs.cas)} [samba CPU ${cpu('cas').toFixed(0)} ms]`,
       ].join('\n'),
@@ -290,7 +388,9 @@ export function smallDomain(h) {
           return `| ${n} | ${seconds(w)} s | ${(w / base).toFixed(2)}× | ${c.toFixed(0)} ms | ${(c / baseCpu).toFixed(2)}× |`;
         }),
         '',
-        ...names.map((n, i) => `- ${h.runsLine(n, runs[i])}; Samba CPU ${runs[i].map((r) => `${r.sambaMs} ms`).join(', ')}`),
+        ...names.map(
+          (n, i) => `- ${h.runsLine(n, runs[i])}; Samba CPU ${runs[i].map((r) => `${r.sambaMs} ms`).join(', ')}`,
+        ),
       ].join('\n'),
     );
   }
@@ -305,7 +405,8 @@ export function smallDomain(h) {
       if (r.code !== 0) throw new Error(`imctl users --json exited ${r.code}: ${r.stderr}`);
       const total = JSON.parse(r.stdout).total;
       const reference = await ldap.count(OU, filter);
-      if (total !== reference || total !== SMALL_IM) throw new Error(`small-users: imctl total ${total}, ldapsearch ${reference}, seeded ${SMALL_IM}`);
+      if (total !== reference || total !== SMALL_IM)
+        throw new Error(`small-users: imctl total ${total}, ldapsearch ${reference}, seeded ${SMALL_IM}`);
     });
     const a = [];
     const b = [];
@@ -313,7 +414,10 @@ export function smallDomain(h) {
       for (const which of rep % 2 === 0 ? ['imctl', 'ldapsearch'] : ['ldapsearch', 'imctl']) {
         const res = await h.withLab(`small-users rep ${rep + 1} ${which}`, () =>
           h.timed(async () => {
-            const r = which === 'imctl' ? await h.imctl(listArgs, { stdout: 'ignore' }) : await run('ldapsearch', ldap.searchArgs(OU, filter, attrs), { env: ldap.env, stdout: 'ignore' });
+            const r =
+              which === 'imctl'
+                ? await h.imctl(listArgs, { stdout: 'ignore' })
+                : await run('ldapsearch', ldap.searchArgs(OU, filter, attrs), { env: ldap.env, stdout: 'ignore' });
             if (r.code !== 0) throw new Error(`${which} exited ${r.code}: ${r.stderr}`);
             return r.ms;
           }),
@@ -322,7 +426,13 @@ export function smallDomain(h) {
         h.log(`small-users rep ${rep + 1}/${h.reps}: ${which} ${seconds(res.ms)} s`);
       }
     }
-    h.record(`small domain: list ${SMALL_IM.toLocaleString('en-US')} IM users (users --json vs paged ldapsearch)`, median(a.map((r) => r.ms)), median(b.map((r) => r.ms)), 's', { ratio: 1.2, text: '≤ 1.20×' });
+    h.record(
+      `small domain: list ${SMALL_IM.toLocaleString('en-US')} IM users (users --json vs paged ldapsearch)`,
+      median(a.map((r) => r.ms)),
+      median(b.map((r) => r.ms)),
+      's',
+      { ratio: 1.2, text: '≤ 1.20×' },
+    );
     h.details.push(
       [
         `### 6c. Small domain: listing its ${SMALL_IM.toLocaleString('en-US')} IM users`,
@@ -347,12 +457,21 @@ export function smallDomain(h) {
       serverDns = list.map((s) => s.dn);
       const mine = list.find((s) => s.dn === from.dn);
       const count = mine?.users ?? mine?.userCount;
-      if (count !== SMALL_IM) throw new Error(`small-servers: imctl counts ${count} users on ${from.name}, seeded ${SMALL_IM}`);
+      if (count !== SMALL_IM)
+        throw new Error(`small-servers: imctl counts ${count} users on ${from.name}, seeded ${SMALL_IM}`);
     });
     const counts = async () => {
       let ms = 0;
       for (const dn of serverDns) {
-        const r = await run('ldapsearch', ldap.searchArgs(OU, `(&${USER_FILTER}(msExchIMVirtualServer=${dn.replace(/[\\*()]/g, (c) => `\\${c.charCodeAt(0).toString(16)}`)}))`, ['1.1']), { env: ldap.env, stdout: 'ignore' });
+        const r = await run(
+          'ldapsearch',
+          ldap.searchArgs(
+            OU,
+            `(&${USER_FILTER}(msExchIMVirtualServer=${dn.replace(/[\\*()]/g, (c) => `\\${c.charCodeAt(0).toString(16)}`)}))`,
+            ['1.1'],
+          ),
+          { env: ldap.env, stdout: 'ignore' },
+        );
         if (r.code !== 0) throw new Error(`ldapsearch exited ${r.code}: ${r.stderr}`);
         ms += r.ms;
       }
@@ -374,7 +493,13 @@ export function smallDomain(h) {
         h.log(`small-servers rep ${rep + 1}/${h.reps}: ${which} ${seconds(res.ms)} s`);
       }
     }
-    h.record(`small domain: per-server counts (servers --json vs ${serverDns.length} sequential ldapsearch 1.1)`, median(a.map((r) => r.ms)), median(b.map((r) => r.ms)), 's', { ratio: 1.0, text: '≤ 1.00×' });
+    h.record(
+      `small domain: per-server counts (servers --json vs ${serverDns.length} sequential ldapsearch 1.1)`,
+      median(a.map((r) => r.ms)),
+      median(b.map((r) => r.ms)),
+      's',
+      { ratio: 1.0, text: '≤ 1.00×' },
+    );
     h.details.push(
       [
         `### 6d. Small domain: users per home server`,
@@ -395,5 +520,20 @@ export function smallDomain(h) {
     created = false;
   }
 
-  return { 'small-import': importSmall, 'small-forms': forms, 'small-users': usersSmall, 'small-servers': serversSmall, cleanup, from, to, OU, ensureSmall, reset, state, movers, values, FORMS };
+  return {
+    'small-import': importSmall,
+    'small-forms': forms,
+    'small-users': usersSmall,
+    'small-servers': serversSmall,
+    cleanup,
+    from,
+    to,
+    OU,
+    ensureSmall,
+    reset,
+    state,
+    movers,
+    values,
+    FORMS,
+  };
 }

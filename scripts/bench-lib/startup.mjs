@@ -22,7 +22,9 @@ export async function installPackage(repo) {
   const packed = await runOk('npm', ['pack', '--ignore-scripts', '--pack-destination', work, '--json'], { cwd: repo });
   const tarball = join(work, JSON.parse(packed.stdout)[0].filename);
   const prefix = join(work, 'prefix');
-  await runOk('npm', ['install', '-g', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', tarball], { cwd: work });
+  await runOk('npm', ['install', '-g', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', tarball], {
+    cwd: work,
+  });
   return { prefix, remove: () => rmSync(work, { recursive: true, force: true }) };
 }
 
@@ -38,10 +40,29 @@ export function startupCases(repo, prefix) {
           { key: 'help', name: 'installed imctl --help', command: installed, args: ['--help'] },
         ]
       : []),
-    { key: installed ? 'checkoutVersion' : 'version', name: 'node bin/imctl --version (checkout)', command: process.execPath, args: [launcher, '--version'] },
-    { key: installed ? 'checkoutHelp' : 'help', name: 'node bin/imctl --help (checkout)', command: process.execPath, args: [launcher, '--help'] },
+    {
+      key: installed ? 'checkoutVersion' : 'version',
+      name: 'node bin/imctl --version (checkout)',
+      command: process.execPath,
+      args: [launcher, '--version'],
+    },
+    {
+      key: installed ? 'checkoutHelp' : 'help',
+      name: 'node bin/imctl --help (checkout)',
+      command: process.execPath,
+      args: [launcher, '--help'],
+    },
     { key: 'bare', name: 'node -e 0', command: process.execPath, args: ['-e', '0'] },
-    ...(existsSync(exe) ? [{ key: 'exe', name: `dist/imctl-${process.platform}-${process.arch} --version (single executable)`, command: exe, args: ['--version'] }] : []),
+    ...(existsSync(exe)
+      ? [
+          {
+            key: 'exe',
+            name: `dist/imctl-${process.platform}-${process.arch} --version (single executable)`,
+            command: exe,
+            args: ['--version'],
+          },
+        ]
+      : []),
   ];
 }
 
@@ -88,11 +109,18 @@ export async function measureStartup(repo, { runs = 10, env = process.env, insta
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '10' }, installed: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { runs: { type: 'string', default: '10' }, installed: { type: 'boolean', default: false } },
+  });
   const repo = join(import.meta.dirname, '..', '..');
   const result = await measureStartup(repo, { runs: Number(values.runs), installed: values.installed });
   for (const c of result.cases) {
-    const ratio = c.key === 'bare' ? '' : `  ${result.ratio[c.key].toFixed(2)}× node -e 0 (CPU ${result.cpuRatio[c.key].toFixed(2)}×)${c.key === 'version' || c.key === 'help' ? ` (target ≤ ${STARTUP_TARGET}×)` : ''}`;
-    process.stdout.write(`${c.name.padEnd(60)} median ${c.median.toFixed(1)} ms, CPU ${c.cpuMs.toFixed(1)} ms${ratio}\n`);
+    const ratio =
+      c.key === 'bare'
+        ? ''
+        : `  ${result.ratio[c.key].toFixed(2)}× node -e 0 (CPU ${result.cpuRatio[c.key].toFixed(2)}×)${c.key === 'version' || c.key === 'help' ? ` (target ≤ ${STARTUP_TARGET}×)` : ''}`;
+    process.stdout.write(
+      `${c.name.padEnd(60)} median ${c.median.toFixed(1)} ms, CPU ${c.cpuMs.toFixed(1)} ms${ratio}\n`,
+    );
   }
 }

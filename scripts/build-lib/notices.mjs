@@ -18,7 +18,9 @@ export function thirdPartyNotices(repo, inputs) {
     const dir = join(repo, root);
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
-    const text = file ? readFileSync(join(dir, file), 'utf8').trim() : `Licence: ${pkg.license ?? 'see the package'} (no licence file in the package)`;
+    const text = file
+      ? readFileSync(join(dir, file), 'utf8').trim()
+      : `Licence: ${pkg.license ?? 'see the package'} (no licence file in the package)`;
     return `${pkg.name} ${pkg.version} (${pkg.license ?? '?'})\n${'-'.repeat(60)}\n${text}\n`;
   });
   return `imctl bundles the following libraries; their licences follow.\n\n${sections.join('\n')}`;

@@ -13,7 +13,11 @@ import { passwordSource } from './password.js';
 export type { Context };
 
 /** Opens the run's directory, once, when a command first asks for it. */
-export type OpenDirectory = (settings: Settings, out: Output, env: NodeJS.ProcessEnv) => Promise<DirectoryPort & { close(): Promise<void> }>;
+export type OpenDirectory = (
+  settings: Settings,
+  out: Output,
+  env: NodeJS.ProcessEnv,
+) => Promise<DirectoryPort & { close(): Promise<void> }>;
 
 export function createContext(
   settings: Settings,
@@ -42,9 +46,14 @@ export function createContext(
 const openLdap: OpenDirectory = async (settings, out, env) => {
   const { openLdapDirectory } = await import('../directory/ldap-directory.js');
   if (settings.auth === 'kerberos' && settings.bindDn && settings.sources.bindDn !== 'default') {
-    out.warn(`--auth kerberos signs in as the ticket's principal: the bind account ${settings.bindDn} (${settings.sources.bindDn}) is not used.`);
+    out.warn(
+      `--auth kerberos signs in as the ticket's principal: the bind account ${settings.bindDn} (${settings.sources.bindDn}) is not used.`,
+    );
   }
-  if (settings.insecureTls) out.warn('--insecure-tls: the domain controller\'s certificate is not verified; anyone on the path can read the password.');
+  if (settings.insecureTls)
+    out.warn(
+      "--insecure-tls: the domain controller's certificate is not verified; anyone on the path can read the password.",
+    );
   const prompt = async (message: string) => {
     const { password } = await import('@inquirer/prompts');
     return password({ message, mask: false }, { input: out.streams.stdin, output: out.streams.stderr });

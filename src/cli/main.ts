@@ -35,7 +35,9 @@ export async function run(argv: string[], environment: RunEnvironment): Promise<
   const onSigint = () => {
     if (abort.signal.aborted) return;
     abort.abort();
-    streams.stderr.write('\nimctl: interrupted; finishing the writes in flight, then stopping (Ctrl-C again to force).\n');
+    streams.stderr.write(
+      '\nimctl: interrupted; finishing the writes in flight, then stopping (Ctrl-C again to force).\n',
+    );
     process.once('SIGINT', () => process.exit(ExitCode.interrupted));
   };
   process.on('SIGINT', onSigint);
@@ -43,12 +45,13 @@ export async function run(argv: string[], environment: RunEnvironment): Promise<
   const program = buildProgram({
     streams,
     async execute(flags: GlobalFlags, action: (context: Context) => Promise<void>) {
-      const [{ loadSettings, describeSettings }, { createContext }, { registerSecret }, { readPasswordFile }] = await Promise.all([
-        import('../config/settings.js'),
-        import('./context.js'),
-        import('../core/redact.js'),
-        import('../io/password-file.js'),
-      ]);
+      const [{ loadSettings, describeSettings }, { createContext }, { registerSecret }, { readPasswordFile }] =
+        await Promise.all([
+          import('../config/settings.js'),
+          import('./context.js'),
+          import('../core/redact.js'),
+          import('../io/password-file.js'),
+        ]);
       const settings = loadSettings(flags, env, environment.cwd);
       registerKnownPassword(settings, env, registerSecret, readPasswordFile);
       out = await loadOutput(streams, settings.json, settings.color, settings.verbose);
@@ -70,7 +73,13 @@ export async function run(argv: string[], environment: RunEnvironment): Promise<
       // --json promises one document on stdout in every case, a usage error included.
       if (code !== ExitCode.ok && jsonAsked(argv)) {
         out ??= await loadOutput(streams, true, false);
-        out.printJson({ error: { reason: commanderReason(error), message: redactOptionValue(error.message.replace(/^error: /, '')), exitCode: code } });
+        out.printJson({
+          error: {
+            reason: commanderReason(error),
+            message: redactOptionValue(error.message.replace(/^error: /, '')),
+            exitCode: code,
+          },
+        });
       }
       return code;
     }
@@ -95,7 +104,8 @@ function commanderReason(error: CommanderError): string {
 
 /** Help and --version end here with code 0; parse errors were already printed by commander. */
 function commanderExit(error: CommanderError): number {
-  if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
+  if (error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version')
+    return ExitCode.ok;
   return ExitCode.usage;
 }
 
@@ -110,7 +120,11 @@ function report(error: unknown, out: Output): number {
     else if (error.message) out.error(error.message);
     // Partial and interrupted runs already printed their results; stdout holds one JSON document.
     const resultsPrinted = error.exitCode === ExitCode.partial || error.exitCode === ExitCode.interrupted;
-    if (out.json && !resultsPrinted) out.printJson({ error: { reason: error.reason, message: error.message, exitCode: error.exitCode }, ...error.details });
+    if (out.json && !resultsPrinted)
+      out.printJson({
+        error: { reason: error.reason, message: error.message, exitCode: error.exitCode },
+        ...error.details,
+      });
     return error.exitCode;
   }
   out.error(`unexpected failure: ${(error as Error)?.stack ?? String(error)}`);

@@ -13,10 +13,17 @@ export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER) {
 /** A CSV field separator: one character, or "tab". */
 export function delimiter(value: string): string {
   if (/^(tab|\\t|\t)$/i.test(value)) return '\t';
-  if ([...value].length !== 1 || /[\s"\r\n]/.test(value)) throw new InvalidArgumentError(`expected one character such as ";" or "|", or "tab", got "${value}"`);
+  if ([...value].length !== 1 || /[\s"\r\n]/.test(value))
+    throw new InvalidArgumentError(`expected one character such as ";" or "|", or "tab", got "${value}"`);
   return value;
 }
 
 export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ];
 }

@@ -7,7 +7,12 @@ import { registerSecret } from '../core/redact.js';
 import type { Settings } from '../config/settings.js';
 import { readPasswordFile } from '../io/password-file.js';
 
-export function passwordSource(settings: Settings, env: NodeJS.ProcessEnv, interactive: boolean, prompt: (message: string) => Promise<string>): () => Promise<string> {
+export function passwordSource(
+  settings: Settings,
+  env: NodeJS.ProcessEnv,
+  interactive: boolean,
+  prompt: (message: string) => Promise<string>,
+): () => Promise<string> {
   return async () => {
     if (settings.passwordFromEnv && env.IMCTL_PASSWORD) return env.IMCTL_PASSWORD;
     if (settings.passwordFile) return readPasswordFile(settings.passwordFile);
@@ -16,6 +21,9 @@ export function passwordSource(settings: Settings, env: NodeJS.ProcessEnv, inter
       registerSecret(typed);
       return typed;
     }
-    throw new UsageError('No password: set IMCTL_PASSWORD or IMCTL_PASSWORD_FILE, or give --password-file (on a terminal imctl asks).', 'no-password');
+    throw new UsageError(
+      'No password: set IMCTL_PASSWORD or IMCTL_PASSWORD_FILE, or give --password-file (on a terminal imctl asks).',
+      'no-password',
+    );
   };
 }

@@ -26,7 +26,10 @@ function writeOptions(command: Command): Command {
   return command
     .option('-n, --dry-run', 'show exactly what would change; write nothing')
     .option('-y, --yes', 'do not ask for confirmation')
-    .option('--ldif <file>', 'write the planned changes as LDIF for ldapmodify ("-" for stdout) instead of applying them')
+    .option(
+      '--ldif <file>',
+      'write the planned changes as LDIF for ldapmodify ("-" for stdout) instead of applying them',
+    )
     .option('--report <file>', 'write every target\'s outcome to FILE (.csv, .json or .jsonl; "-" for CSV on stdout)');
 }
 
@@ -44,10 +47,9 @@ export function buildProgram(hooks: ProgramHooks): Command {
       writeErr: (text) => hooks.streams.stderr.write(redactOptionValue(text)),
     })
     .showHelpAfterError('(add --help for usage)');
-  addGlobalOptions(program)
-    .addHelpText(
-      'after',
-      `
+  addGlobalOptions(program).addHelpText(
+    'after',
+    `
 Examples:
   imctl servers                                  home servers, load and headroom
   imctl enable sstar htag --server im-east       enable IM on two users (by sAMAccountName)
@@ -58,16 +60,21 @@ Examples:
 
 Exit codes: 0 done, 1 could not run (connection/TLS/bind), 2 usage or validation error (nothing written),
 3 some targets failed, 130 interrupted. Docs: README.md.`,
-    );
+  );
 
   const globals = (command: Command): GlobalFlags => command.optsWithGlobals() as GlobalFlags;
 
   program
     .command('servers')
     .description('IM virtual servers: host, role, users, capacity, utilisation, state, failure headroom')
-    .addHelpText('after', '\nExamples:\n  imctl servers\n  imctl servers --json | jq \'.servers[] | select(.state=="over")\'')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  imctl servers\n  imctl servers --json | jq \'.servers[] | select(.state=="over")\'',
+    )
     .action(async (_options, command: Command) =>
-      hooks.execute(globals(command), async (context) => (await import('../commands/servers.js')).serversCommand(context)),
+      hooks.execute(globals(command), async (context) =>
+        (await import('../commands/servers.js')).serversCommand(context),
+      ),
     );
 
   program
@@ -78,18 +85,32 @@ Exit codes: 0 done, 1 could not run (connection/TLS/bind), 2 usage or validation
     .option('--active', 'only active users: enabled, unexpired, logged on within --active-days')
     .option('--inactive', 'only users that are not active')
     .option('--limit <n>', 'at most N users', wholeNumber(1))
-    .addHelpText('after', '\nExamples:\n  imctl users --server im-east --limit 20\n  imctl users --orphaned --json\n  imctl users --server im-east --inactive --active-days 90')
-    .action(async (options: { server?: string; orphaned?: boolean; active?: boolean; inactive?: boolean; limit?: number }, command: Command) =>
-      hooks.execute(globals(command), async (context) => (await import('../commands/users.js')).usersCommand(context, options)),
+    .addHelpText(
+      'after',
+      '\nExamples:\n  imctl users --server im-east --limit 20\n  imctl users --orphaned --json\n  imctl users --server im-east --inactive --active-days 90',
+    )
+    .action(
+      async (
+        options: { server?: string; orphaned?: boolean; active?: boolean; inactive?: boolean; limit?: number },
+        command: Command,
+      ) =>
+        hooks.execute(globals(command), async (context) =>
+          (await import('../commands/users.js')).usersCommand(context, options),
+        ),
     );
 
   program
     .command('show')
-    .description('one user\'s IM state, account state, and any drift from what imctl would write')
+    .description("one user's IM state, account state, and any drift from what imctl would write")
     .argument('<user>', 'DN, user@domain, mail or sAMAccountName')
-    .addHelpText('after', '\nExamples:\n  imctl show jdoe\n  imctl show "CN=Doe\\, John,OU=Staff,DC=corp,DC=example,DC=com" --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  imctl show jdoe\n  imctl show "CN=Doe\\, John,OU=Staff,DC=corp,DC=example,DC=com" --json',
+    )
     .action(async (user: string, _options, command: Command) =>
-      hooks.execute(globals(command), async (context) => (await import('../commands/show.js')).showCommand(context, user)),
+      hooks.execute(globals(command), async (context) =>
+        (await import('../commands/show.js')).showCommand(context, user),
+      ),
     );
 
   writeOptions(
@@ -99,9 +120,14 @@ Exit codes: 0 done, 1 could not run (connection/TLS/bind), 2 usage or validation
       .argument('<users...>', 'DN, user@domain, mail or sAMAccountName')
       .option('--server <name>', 'home server (default: the one with the most room, counting this batch)'),
   )
-    .addHelpText('after', '\nExamples:\n  imctl enable sstar htag --server im-west --im-domain im.corp.example.com\n  imctl enable jdoe --dry-run --ldif -')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  imctl enable sstar htag --server im-west --im-domain im.corp.example.com\n  imctl enable jdoe --dry-run --ldif -',
+    )
     .action(async (users: string[], options, command: Command) =>
-      hooks.execute(globals(command), async (context) => (await import('../commands/enable.js')).enableCommand(context, users, options)),
+      hooks.execute(globals(command), async (context) =>
+        (await import('../commands/enable.js')).enableCommand(context, users, options),
+      ),
     );
 
   writeOptions(
@@ -112,19 +138,28 @@ Exit codes: 0 done, 1 could not run (connection/TLS/bind), 2 usage or validation
   )
     .addHelpText('after', '\nExamples:\n  imctl disable jdoe\n  imctl disable jdoe pobrien --yes --json')
     .action(async (users: string[], options, command: Command) =>
-      hooks.execute(globals(command), async (context) => (await import('../commands/disable.js')).disableCommand(context, users, options)),
+      hooks.execute(globals(command), async (context) =>
+        (await import('../commands/disable.js')).disableCommand(context, users, options),
+      ),
     );
 
   writeOptions(
     program
       .command('move')
-      .description('re-home users on another home server (compare-and-set: a concurrent change is reported, not overwritten)')
+      .description(
+        're-home users on another home server (compare-and-set: a concurrent change is reported, not overwritten)',
+      )
       .argument('<users...>', 'DN, user@domain, mail or sAMAccountName')
       .requiredOption('--to <server>', 'the new home server'),
   )
-    .addHelpText('after', '\nExamples:\n  imctl move jdoe --to im-west\n  imctl move jdoe pobrien --to exch2.corp.example.com --dry-run')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  imctl move jdoe --to im-west\n  imctl move jdoe pobrien --to exch2.corp.example.com --dry-run',
+    )
     .action(async (users: string[], options, command: Command) =>
-      hooks.execute(globals(command), async (context) => (await import('../commands/move.js')).moveCommand(context, users, options)),
+      hooks.execute(globals(command), async (context) =>
+        (await import('../commands/move.js')).moveCommand(context, users, options),
+      ),
     );
 
   writeOptions(
@@ -133,7 +168,11 @@ Exit codes: 0 done, 1 could not run (connection/TLS/bind), 2 usage or validation
       .description('bulk provisioning from CSV: columns user, action (enable|disable|move), server, im_domain')
       .argument('<file>', 'the CSV file (UTF-8, header row); "-" reads standard input')
       .option('--skip-invalid', 'import the valid rows even if some are invalid (they are reported as failed)')
-      .option('--delimiter <char>', 'the field separator, e.g. ";" (Excel in many European locales) or tab (default ",")', delimiter)
+      .option(
+        '--delimiter <char>',
+        'the field separator, e.g. ";" (Excel in many European locales) or tab (default ",")',
+        delimiter,
+      )
       .option('--strict', 'refuse columns imctl does not know (by default they are read past, with a notice)'),
   )
     .addHelpText(
@@ -151,14 +190,16 @@ Examples:
   imctl import staff.csv --ldif staff.ldif          LDIF for ldapmodify instead of writing`,
     )
     .action(async (file: string, options, command: Command) =>
-      hooks.execute(globals(command), async (context) => (await import('../commands/import.js')).importCommand(context, file, options)),
+      hooks.execute(globals(command), async (context) =>
+        (await import('../commands/import.js')).importCommand(context, file, options),
+      ),
     );
 
   writeOptions(
     program
       .command('rebalance')
       .description('plan (and with --apply carry out) the fewest moves that bring every home server within capacity')
-      .option('--even', 'also spread users to within one user of each server\'s fair share by capacity')
+      .option('--even', "also spread users to within one user of each server's fair share by capacity")
       .option('--drain <names>', 'empty these servers (decommissioning); repeatable or comma-separated', collect)
       .option('--exclude <names>', 'never move users onto these servers; repeatable or comma-separated', collect)
       .option('--max-moves <n>', 'at most N moves (a change window); the rest wait for the next run', wholeNumber(0))
@@ -169,42 +210,69 @@ Examples:
       '\nExamples:\n  imctl rebalance                           show the plan\n  imctl rebalance --apply --max-moves 500   carry out up to 500 moves\n  imctl rebalance --drain im-north --apply  empty im-north before decommissioning it\n  imctl rebalance --even --json             the full plan for even load\n  imctl rebalance --load active             count only active users (enabled, logged on within --active-days)',
     )
     .action(async (options, command: Command) =>
-      hooks.execute(globals(command), async (context) => (await import('../commands/rebalance.js')).rebalanceCommand(context, options)),
+      hooks.execute(globals(command), async (context) =>
+        (await import('../commands/rebalance.js')).rebalanceCommand(context, options),
+      ),
     );
 
   writeOptions(
     program
       .command('undo')
-      .description('put back what a recorded run changed (compare-and-set: entries changed since are reported, not overwritten)')
+      .description(
+        'put back what a recorded run changed (compare-and-set: entries changed since are reported, not overwritten)',
+      )
       .argument('<journal>', 'a journal file printed by a writing run ($XDG_STATE_HOME/imctl/journal/…)'),
   )
-    .addHelpText('after', '\nExamples:\n  imctl undo ~/.local/state/imctl/journal/2026-11-25T20-11-00-000Z-import-4242.jsonl --dry-run\n  imctl undo JOURNAL --yes')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  imctl undo ~/.local/state/imctl/journal/2026-11-25T20-11-00-000Z-import-4242.jsonl --dry-run\n  imctl undo JOURNAL --yes',
+    )
     .action(async (journal: string, options, command: Command) =>
-      hooks.execute(globals(command), async (context) => (await import('../commands/undo.js')).undoCommand(context, journal, options)),
+      hooks.execute(globals(command), async (context) =>
+        (await import('../commands/undo.js')).undoCommand(context, journal, options),
+      ),
     );
 
   program
     .command('resolve')
-    .description('how an RVP client reaches user@domain: SRV _rvp._tcp.<domain>, else http://<domain>/instmsg/aliases/<user>')
+    .description(
+      'how an RVP client reaches user@domain: SRV _rvp._tcp.<domain>, else http://<domain>/instmsg/aliases/<user>',
+    )
     .argument('<address>', 'an IM address, user@domain')
     .option('--check', 'also check the address and the SRV targets against the directory')
-    .addHelpText('after', '\nExamples:\n  imctl resolve paul@im.corp.example.com\n  imctl resolve paul@im.corp.example.com --dns-server 10.0.0.53 --check --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  imctl resolve paul@im.corp.example.com\n  imctl resolve paul@im.corp.example.com --dns-server 10.0.0.53 --check --json',
+    )
     .action(async (address: string, options, command: Command) =>
-      hooks.execute(globals(command), async (context) => (await import('../commands/resolve.js')).resolveCommand(context, address, options)),
+      hooks.execute(globals(command), async (context) =>
+        (await import('../commands/resolve.js')).resolveCommand(context, address, options),
+      ),
     );
 
   // audit: its --report means findings, not a write run's outcomes, so it declares its own write flags
   program
     .command('audit')
-    .description('first contact with an existing directory: duplicates, partial state, values that disagree, orphans, over capacity, idle seats, _rvp SRV, changed aliases')
-    .option('--fix', 'repair what is certain: partial state on a known home server, the private URL\'s host, orphans (placed as enable places)')
-    .option('--normalize-case', 'rewrite values that differ from imctl\'s only in case to lower case')
-    .option('--disable-idle [days]', 'clear IM on idle seats (disabled or expired accounts still homed); with DAYS, also on accounts with no logon for more than DAYS days')
+    .description(
+      'first contact with an existing directory: duplicates, partial state, values that disagree, orphans, over capacity, idle seats, _rvp SRV, changed aliases',
+    )
+    .option(
+      '--fix',
+      "repair what is certain: partial state on a known home server, the private URL's host, orphans (placed as enable places)",
+    )
+    .option('--normalize-case', "rewrite values that differ from imctl's only in case to lower case")
+    .option(
+      '--disable-idle [days]',
+      'clear IM on idle seats (disabled or expired accounts still homed); with DAYS, also on accounts with no logon for more than DAYS days',
+    )
     .option('--no-dns', 'skip the _rvp._tcp SRV checks')
     .option('--report <file>', 'write every finding, one per line, to FILE (.csv or .json; "-" for CSV on stdout)')
     .option('-n, --dry-run', 'with a repair flag: show exactly what would change; write nothing')
     .option('-y, --yes', 'with a repair flag: do not ask for confirmation')
-    .option('--ldif <file>', 'with a repair flag: write the repairs as LDIF for ldapmodify ("-" for stdout) instead of applying them')
+    .option(
+      '--ldif <file>',
+      'with a repair flag: write the repairs as LDIF for ldapmodify ("-" for stdout) instead of applying them',
+    )
     .addHelpText(
       'after',
       `
@@ -220,24 +288,32 @@ Examples:
   imctl audit --disable-idle 180 --dry-run      also accounts with no logon for 180 days`,
     )
     .action(async (options, command: Command) =>
-      hooks.execute(globals(command), async (context) => (await import('../commands/audit.js')).auditCommand(context, options)),
+      hooks.execute(globals(command), async (context) =>
+        (await import('../commands/audit.js')).auditCommand(context, options),
+      ),
     );
 
   program
     .command('wizard')
-    .description('the Exchange Task Wizard at a console: pick a task, find users, pick a home server and IM domain, review, confirm, apply')
+    .description(
+      'the Exchange Task Wizard at a console: pick a task, find users, pick a home server and IM domain, review, confirm, apply',
+    )
     .addHelpText(
       'after',
       '\nNeeds a terminal; Esc or Ctrl-C cancels at any step, and nothing is written before you confirm.\nIn scripts use the commands it stands for: enable, disable, move, show, rebalance.\n\nExamples:\n  imctl wizard\n  imctl --config corp.json wizard',
     )
     .action(async (_options, command: Command) =>
-      hooks.execute(globals(command), async (context) => (await import('../commands/wizard/index.js')).wizardCommand(context)),
+      hooks.execute(globals(command), async (context) =>
+        (await import('../commands/wizard/index.js')).wizardCommand(context),
+      ),
     );
 
   // Shell completion: the script is generated from the declarations above.
   program
     .command('completion')
-    .description('print a shell completion script: commands, options, known values, and home server names cached by "imctl servers" (a Tab never connects)')
+    .description(
+      'print a shell completion script: commands, options, known values, and home server names cached by "imctl servers" (a Tab never connects)',
+    )
     .addArgument(new Argument('<shell>', 'the shell to complete in').choices(SHELLS))
     .addHelpText(
       'after',

@@ -8,4 +8,6 @@ import { createRequire } from 'node:module';
 declare const IMCTL_VERSION: string | undefined;
 
 export const version: string =
-  typeof IMCTL_VERSION === 'string' ? IMCTL_VERSION : (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+  typeof IMCTL_VERSION === 'string'
+    ? IMCTL_VERSION
+    : (createRequire(import.meta.url)('../../package.json') as { version: string }).version;

@@ -32,26 +32,47 @@ export async function auditCommand(context: Context, options: AuditCommandOption
   const { out } = context;
   const repairing = !!(options.fix || options.normalizeCase || options.disableIdle);
   if (!repairing && (options.dryRun || options.yes || options.ldif !== undefined)) {
-    throw new UsageError('--dry-run, --yes and --ldif apply to repairs: add --fix, --normalize-case or --disable-idle.', 'write-flags-without-fix');
+    throw new UsageError(
+      '--dry-run, --yes and --ldif apply to repairs: add --fix, --normalize-case or --disable-idle.',
+      'write-flags-without-fix',
+    );
   }
   // --report - is the findings as CSV on stdout, as --ldif - is LDIF there: one of them, or --json.
-  checkStdoutOutputs([options.ldif === '-' ? '--ldif -' : undefined, options.report === '-' ? '--report -' : undefined, out.json ? '--json' : undefined], '--report findings.csv');
+  checkStdoutOutputs(
+    [
+      options.ldif === '-' ? '--ldif -' : undefined,
+      options.report === '-' ? '--report -' : undefined,
+      out.json ? '--json' : undefined,
+    ],
+    '--report findings.csv',
+  );
   if (options.report) checkFindingReportPath(options.report);
 
   const idleDays = typeof options.disableIdle === 'string' ? wholeDays(options.disableIdle) : undefined;
   const directory = await context.directory();
   const resolver = options.dns === false ? undefined : srvLookup(context.settings.dnsServer);
-  const run = await withSpinner(out, 'Reading every IM user', runAudit(directory, context.settings, { lookupSrv: resolver ? (name) => resolver.srv(name) : undefined }));
+  const run = await withSpinner(
+    out,
+    'Reading every IM user',
+    runAudit(directory, context.settings, { lookupSrv: resolver ? (name) => resolver.srv(name) : undefined }),
+  );
   const { report } = run;
   const reportOnStdout = options.report === '-';
   // With stdout taken by a report or LDIF, the lines for people go to stderr.
-  const print = reportOnStdout || options.ldif === '-' ? (text: string) => out.info(text) : (text: string) => out.print(text);
+  const print =
+    reportOnStdout || options.ldif === '-' ? (text: string) => out.info(text) : (text: string) => out.print(text);
   if (options.report) {
     saveFindingReport(options.report, report.findings, out.streams.stdout);
-    if (!reportOnStdout) out.info(`Report: ${options.report} (${report.findings.length.toLocaleString('en-US')} finding(s))`);
+    if (!reportOnStdout)
+      out.info(`Report: ${options.report} (${report.findings.length.toLocaleString('en-US')} finding(s))`);
   }
 
-  const repairs = { fix: !!options.fix, normalizeCase: !!options.normalizeCase, disableIdle: !!options.disableIdle, idleDays };
+  const repairs = {
+    fix: !!options.fix,
+    normalizeCase: !!options.normalizeCase,
+    disableIdle: !!options.disableIdle,
+    idleDays,
+  };
   let written: Target[] = [];
   if (!repairing) {
     if (out.json) out.printJson(report);
@@ -59,24 +80,48 @@ export async function auditCommand(context: Context, options: AuditCommandOption
   } else {
     if (!out.json) renderAudit(out, report, resolver?.server, print);
     const targets = planAuditRepairs(run, repairs);
-    if (!out.json) print(targets.length > 0 ? `Repairs: ${targets.length.toLocaleString('en-US')} user(s).` : 'Nothing to repair with the options given.');
+    if (!out.json)
+      print(
+        targets.length > 0
+          ? `Repairs: ${targets.length.toLocaleString('en-US')} user(s).`
+          : 'Nothing to repair with the options given.',
+      );
     // The write path prints the one --json document, with the audit inside it. A failed write throws (exit 3).
-    await runWrite(context, directory, targets, { dryRun: options.dryRun, yes: options.yes, ldif: options.ldif, stdoutTaken: reportOnStdout, command: 'audit', jsonExtra: { audit: report } });
+    await runWrite(context, directory, targets, {
+      dryRun: options.dryRun,
+      yes: options.yes,
+      ldif: options.ldif,
+      stdoutTaken: reportOnStdout,
+      command: 'audit',
+      jsonExtra: { audit: report },
+    });
     if (!options.dryRun && options.ldif === undefined) written = targets;
     // The counts per server as they are now, not as the audit found them.
-    if (written.length > 0 && !out.json) renderServerCounts(out, serversAfterRepairs(run, written, context.settings.activeDays), context.settings.activeDays, 'after the repairs', print);
+    if (written.length > 0 && !out.json)
+      renderServerCounts(
+        out,
+        serversAfterRepairs(run, written, context.settings.activeDays),
+        context.settings.activeDays,
+        'after the repairs',
+        print,
+      );
   }
   const remaining = findingsRemaining(report, written, repairs);
   if (remaining.length > 0) {
     const repaired = report.problems - remaining.length;
     const n = (value: number) => value.toLocaleString('en-US');
-    throw new FindingsRemain(`${n(remaining.length)} finding(s) remain${repaired > 0 ? ` after ${n(repaired)} repaired` : ''}.${repairing ? '' : ' "imctl audit --fix" repairs what is certain; see --help.'}`);
+    throw new FindingsRemain(
+      `${n(remaining.length)} finding(s) remain${repaired > 0 ? ` after ${n(repaired)} repaired` : ''}.${repairing ? '' : ' "imctl audit --fix" repairs what is certain; see --help.'}`,
+    );
   }
 }
 
 function wholeDays(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_ACTIVE_DAYS) {
-    throw new UsageError(`--disable-idle DAYS must be a whole number of days from 1 to ${MAX_ACTIVE_DAYS}, not ${JSON.stringify(value.slice(0, 20))}.`, 'usage');
+    throw new UsageError(
+      `--disable-idle DAYS must be a whole number of days from 1 to ${MAX_ACTIVE_DAYS}, not ${JSON.stringify(value.slice(0, 20))}.`,
+      'usage',
+    );
   }
   return Number(value);
 }

@@ -12,7 +12,10 @@ export async function enableCommand(context: Context, names: string[], options: 
   const imDomain = requireImDomain(context.settings);
   const directory = await context.directory();
   const requests = names.map((user) => ({ user, action: 'enable' as const, server: options.server, imDomain }));
-  const { targets, notices, rejected } = await planProvisioning(directory, context.settings, requests, { serverProblemIsUsageError: true, allOrNothing: true });
+  const { targets, notices, rejected } = await planProvisioning(directory, context.settings, requests, {
+    serverProblemIsUsageError: true,
+    allOrNothing: true,
+  });
   if (rejected.length > 0) throw refuseBatch(rejected, requests.length);
   for (const notice of notices) context.out.warn(notice);
   await runWrite(context, directory, targets, { ...options, command: 'enable' });

@@ -6,7 +6,15 @@
  */
 import { UsageError } from '../core/errors.js';
 import { reportInvalidRows } from '../services/import-file.js';
-import { checkImportFile, invalidRows, MAX_PROBLEMS, planImport, refusedUnread, type ImportCheck, type ImportPlan } from '../services/import-plan.js';
+import {
+  checkImportFile,
+  invalidRows,
+  MAX_PROBLEMS,
+  planImport,
+  refusedUnread,
+  type ImportCheck,
+  type ImportPlan,
+} from '../services/import-plan.js';
 import type { Context } from './context.js';
 import { checkWriteFlags, runWrite, type WriteFlags } from './write-command.js';
 
@@ -23,7 +31,9 @@ export async function importCommand(context: Context, file: string, options: Imp
   const { check, plan, directory } = await whilePlanning(async () => {
     const check = await checkFile(context, file, options);
     const directory = refusedUnread(check) ? undefined : await context.directory();
-    const plan: ImportPlan = directory ? await planImport(directory, context.settings, check, options) : { targets: [], rejected: 0, notices: [] };
+    const plan: ImportPlan = directory
+      ? await planImport(directory, context.settings, check, options)
+      : { targets: [], rejected: 0, notices: [] };
     return { check, plan, directory };
   });
   for (const notice of plan.notices) context.out.warn(notice);
@@ -35,25 +45,41 @@ export async function importCommand(context: Context, file: string, options: Imp
 async function checkFile(context: Context, file: string, options: ImportOptions): Promise<ImportCheck> {
   const { out } = context;
   // "-" is standard input, as --ldif - is standard output.
-  const check = await checkImportFile(file === '-' ? 'standard input' : file, { delimiter: options.delimiter, strict: options.strict, input: file === '-' ? out.streams.stdin : undefined });
+  const check = await checkImportFile(file === '-' ? 'standard input' : file, {
+    delimiter: options.delimiter,
+    strict: options.strict,
+    input: file === '-' ? out.streams.stdin : undefined,
+  });
   const { stats } = check;
   if (stats.ignoredColumns) {
     out.warn(
       `${file}: ignoring column${stats.ignoredColumns.length === 1 ? '' : 's'} ${stats.ignoredColumns.map((c) => `"${c.name}"${c.hint ? ` (did you mean "${c.hint}"?)` : ''}`).join(', ')}: imctl reads only user, action, server and im_domain (--strict refuses other columns).`,
     );
   }
-  out.debug(`${file}: ${stats.bytesRead} bytes, ${stats.records} record(s): ${stats.rows} valid, ${stats.problems} with problems in the syntax pass`);
+  out.debug(
+    `${file}: ${stats.bytesRead} bytes, ${stats.records} record(s): ${stats.rows} valid, ${stats.problems} with problems in the syntax pass`,
+  );
   return check;
 }
 
 /** List the problems; refuse the file (exit 2, nothing written) unless --skip-invalid may go ahead. */
-async function refuseInvalidRows(context: Context, file: string, options: ImportOptions, check: ImportCheck, plan: ImportPlan): Promise<void> {
+async function refuseInvalidRows(
+  context: Context,
+  file: string,
+  options: ImportOptions,
+  check: ImportCheck,
+  plan: ImportPlan,
+): Promise<void> {
   const { out } = context;
   const { problems, tooMany } = check;
   if (problems.count === 0) return;
   for (const line of problems.format()) out.info(`  ${line}`);
-  if (problems.incomplete) out.info('  (checking stopped at the first structural error; lines after it were not checked)');
-  if (tooMany) out.info(`  (checking stopped after the first ${MAX_PROBLEMS.toLocaleString('en-US')} problems; lines after line ${[...check.invalid.keys()].at(-1)} were not checked: is this the right file?)`);
+  if (problems.incomplete)
+    out.info('  (checking stopped at the first structural error; lines after it were not checked)');
+  if (tooMany)
+    out.info(
+      `  (checking stopped after the first ${MAX_PROBLEMS.toLocaleString('en-US')} problems; lines after line ${[...check.invalid.keys()].at(-1)} were not checked: is this the right file?)`,
+    );
   if (!options.skipInvalid || problems.incomplete || tooMany) {
     if (options.report) await reportInvalidRows(options.report, check.rows, check.invalid, out.streams.stdout);
     throw new UsageError(
@@ -63,5 +89,7 @@ async function refuseInvalidRows(context: Context, file: string, options: Import
       { problems: invalidRows(check) },
     );
   }
-  out.warn(`--skip-invalid: ${problems.count} invalid row(s) will be reported as failed; the other ${check.rows.length - plan.rejected} row(s) go ahead.`);
+  out.warn(
+    `--skip-invalid: ${problems.count} invalid row(s) will be reported as failed; the other ${check.rows.length - plan.rejected} row(s) go ahead.`,
+  );
 }

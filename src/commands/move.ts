@@ -11,7 +11,10 @@ export async function moveCommand(context: Context, names: string[], options: Mo
   checkWriteFlags(options, context.settings.json);
   const directory = await context.directory();
   const requests = names.map((user) => ({ user, action: 'move' as const, server: options.to }));
-  const { targets, rejected, notices } = await planProvisioning(directory, context.settings, requests, { serverProblemIsUsageError: true, allOrNothing: true });
+  const { targets, rejected, notices } = await planProvisioning(directory, context.settings, requests, {
+    serverProblemIsUsageError: true,
+    allOrNothing: true,
+  });
   if (rejected.length > 0) throw refuseBatch(rejected, requests.length);
   for (const notice of notices) context.out.warn(notice);
   await runWrite(context, directory, targets, { ...options, command: 'move' });

@@ -22,10 +22,17 @@ export async function rebalanceCommand(context: Context, options: RebalanceOptio
   const { out } = context;
   // Without --apply (or --ldif) nothing runs, so a report would never be written: say so up front.
   if (options.report !== undefined && !options.apply && options.ldif === undefined) {
-    throw new UsageError('--report records what --apply does: add --apply (with --dry-run to see every planned move in the report without writing).', 'report-without-apply');
+    throw new UsageError(
+      '--report records what --apply does: add --apply (with --dry-run to see every planned move in the report without writing).',
+      'report-without-apply',
+    );
   }
   const directory = await context.directory();
-  const { plan, names, targets, activity, notices } = await withSpinner(out, 'Reading every homed user to plan the moves', planRebalanceRun(directory, context.settings, options));
+  const { plan, names, targets, activity, notices } = await withSpinner(
+    out,
+    'Reading every homed user to plan the moves',
+    planRebalanceRun(directory, context.settings, options),
+  );
   if (activity?.warning) out.warn(activity.warning);
   for (const notice of notices) out.info(notice);
   // Under --json the infeasible plan travels inside the error's one JSON document.
@@ -34,10 +41,20 @@ export async function rebalanceCommand(context: Context, options: RebalanceOptio
   const writing = !!options.apply || options.ldif !== undefined;
   // With --json and writes, the plan travels inside the one JSON document the write run prints.
   // `--ldif -` and `--report -` own stdout while writing.
-  if (!(out.json && writing) && options.ldif !== '-' && !(writing && options.report === '-')) renderRebalancePlan(out, plan, names, !!options.even);
+  if (!(out.json && writing) && options.ldif !== '-' && !(writing && options.report === '-'))
+    renderRebalancePlan(out, plan, names, !!options.even);
   if (!writing) {
-    if (!out.json) out.print(plan.moves.length > 0 ? out.color.dim('Nothing written: add --apply to carry out this plan (or --ldif FILE for ldapmodify).') : 'Every home server is within capacity: nothing to do.');
+    if (!out.json)
+      out.print(
+        plan.moves.length > 0
+          ? out.color.dim('Nothing written: add --apply to carry out this plan (or --ldif FILE for ldapmodify).')
+          : 'Every home server is within capacity: nothing to do.',
+      );
     return;
   }
-  await runWrite(context, directory, targets(), { ...options, command: 'rebalance', jsonExtra: { plan: rebalancePlanJson(plan, names) } });
+  await runWrite(context, directory, targets(), {
+    ...options,
+    command: 'rebalance',
+    jsonExtra: { plan: rebalancePlanJson(plan, names) },
+  });
 }

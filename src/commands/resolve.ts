@@ -32,18 +32,32 @@ export async function resolveCommand(context: Context, input: string, options: R
         ['Priority', 'Weight', 'Target', 'Port', 'RVP URL'],
         resolution.targets.map((t) => [t.priority, t.weight, t.name, t.port, t.url]),
         ['right', 'right', 'left', 'right', 'left'],
-        { width: out.columns, shrink: [{ column: 4, min: 20, mode: 'wrap' }, { column: 2, min: 12, mode: 'truncate' }] },
+        {
+          width: out.columns,
+          shrink: [
+            { column: 4, min: 20, mode: 'wrap' },
+            { column: 2, min: 12, mode: 'truncate' },
+          ],
+        },
       ),
     );
     out.print(c.dim('Clients try the lowest priority first; among equal priorities they pick by weight.'));
   } else if (resolution.kind === 'fallback') {
     out.print(`No SRV record: clients use the domain itself.\n${resolution.url}`);
   } else {
-    out.print(c.yellow(`The domain publishes "." for ${resolution.srvName}: it declares that it offers no RVP service.`));
+    out.print(
+      c.yellow(`The domain publishes "." for ${resolution.srvName}: it declares that it offers no RVP service.`),
+    );
   }
   if (check) {
-    if (check.account) out.print(`Directory: ${check.account.sAMAccountName} is IM-enabled, homed on ${check.account.homeServer ?? 'a missing server'} (${check.account.homeServerRole}).`);
-    for (const t of check.targets) out.print(`SRV target ${t.host}: ${t.server ? `${t.server} (${t.role})` : c.yellow('not an IM server in this directory')}`);
+    if (check.account)
+      out.print(
+        `Directory: ${check.account.sAMAccountName} is IM-enabled, homed on ${check.account.homeServer ?? 'a missing server'} (${check.account.homeServerRole}).`,
+      );
+    for (const t of check.targets)
+      out.print(
+        `SRV target ${t.host}: ${t.server ? `${t.server} (${t.role})` : c.yellow('not an IM server in this directory')}`,
+      );
     for (const p of check.problems) out.print(c.yellow(`! ${p}`));
     if (check.problems.length === 0) out.print(c.green('The directory and DNS agree.'));
   }

@@ -9,9 +9,14 @@ export async function serversCommand(context: Context): Promise<void> {
   const { out } = context;
   const report = await serverReport(await context.directory(), context.settings);
   // Home server names for shell completion: a Tab reads this file and never connects.
-  const refused = rememberServerNames(report.servers.filter((s) => s.role === 'home').map((s) => s.name), hostHome(context.env));
+  const refused = rememberServerNames(
+    report.servers.filter((s) => s.role === 'home').map((s) => s.name),
+    hostHome(context.env),
+  );
   for (const name of refused) {
-    out.warn(`Home server name ${JSON.stringify(name)} holds characters a shell could act on: shell completion will not offer it (type it, quoted).`);
+    out.warn(
+      `Home server name ${JSON.stringify(name)} holds characters a shell could act on: shell completion will not offer it (type it, quoted).`,
+    );
   }
   if (out.json) {
     out.printJson(report);
@@ -35,7 +40,9 @@ export async function serversCommand(context: Context): Promise<void> {
         fmt(s.active),
         s.capacity !== null ? fmt(s.capacity) : '-',
         s.capacity !== null ? utilisation(c, load === 'active' ? s.active : s.users, s.capacity) : '-',
-        ...(bars ? [s.capacity !== null ? utilisationBar(c, load === 'active' ? s.active : s.users, s.capacity) : ''] : []),
+        ...(bars
+          ? [s.capacity !== null ? utilisationBar(c, load === 'active' ? s.active : s.users, s.capacity) : '']
+          : []),
         s.state === 'over' ? c.red.bold('over') : s.state === 'ok' ? c.green('ok') : c.dim('router'),
       ]),
       ['left', 'left', 'left', 'right', 'right', 'right', 'right', ...(bars ? ['left' as const] : []), 'left'],
@@ -43,23 +50,38 @@ export async function serversCommand(context: Context): Promise<void> {
       { width: out.columns, drop: bars ? [7] : [], shrink: [{ column: 1, min: 8, mode: 'truncate' }] },
     ),
   );
-  out.print(`${fmt(totals.users)} users on ${totals.homeServers} home servers (capacity ${fmt(totals.capacity)}), ${fmt(totals.active)} of them active; ${totals.routers} router(s).`);
+  out.print(
+    `${fmt(totals.users)} users on ${totals.homeServers} home servers (capacity ${fmt(totals.capacity)}), ${fmt(totals.active)} of them active; ${totals.routers} router(s).`,
+  );
   out.print(
     c.dim(
       `Use and State count ${load === 'active' ? `active users (--load active): logged on within ${activity.activeDays} days` : 'every homed user (--load homed; --load active counts only active users)'}. ${activity.note}`,
     ),
   );
   if (totals.orphaned > 0) {
-    out.print(c.yellow(`${totals.orphaned} orphaned user(s) point at a router or a missing server: see "imctl users --orphaned"; "imctl rebalance" re-homes them.`));
+    out.print(
+      c.yellow(
+        `${totals.orphaned} orphaned user(s) point at a router or a missing server: see "imctl users --orphaned"; "imctl rebalance" re-homes them.`,
+      ),
+    );
   }
   const over = servers.filter((s) => s.state === 'over');
-  if (over.length > 0) out.print(c.red(`${over.map((s) => s.name).join(', ')} over capacity: "imctl rebalance${load === 'active' ? ' --load active' : ''}" plans the fewest moves.`));
+  if (over.length > 0)
+    out.print(
+      c.red(
+        `${over.map((s) => s.name).join(', ')} over capacity: "imctl rebalance${load === 'active' ? ' --load active' : ''}" plans the fewest moves.`,
+      ),
+    );
   if (headroom.worst === null) {
     out.print('Failure headroom: fewer than two home servers, so losing one loses its users.');
   } else if (headroom.survivesAnySingleFailure) {
     out.print(c.green('Failure headroom: the users of any one home server would fit on the others.'));
   } else {
     const w = headroom.worst;
-    out.print(c.yellow(`Failure headroom: if ${w.name} failed, its ${fmt(w.load)} ${load === 'active' ? 'active ' : ''}users would not fit on the others (short by ${fmt(w.shortBy)}). Moving users cannot fix this; only more capacity can.`));
+    out.print(
+      c.yellow(
+        `Failure headroom: if ${w.name} failed, its ${fmt(w.load)} ${load === 'active' ? 'active ' : ''}users would not fit on the others (short by ${fmt(w.shortBy)}). Moving users cannot fix this; only more capacity can.`,
+      ),
+    );
   }
 }

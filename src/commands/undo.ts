@@ -11,9 +11,14 @@ export async function undoCommand(context: Context, path: string, options: Write
   for (const warning of journal.warnings) context.out.warn(warning);
   const directory = await context.directory();
   const provenance = journalProvenance(path, context.env);
-  if (!provenance.own) context.out.info(`This journal is not one of your own (${provenance.why}): each "before" value is checked as enable would check it before it is written.`);
+  if (!provenance.own)
+    context.out.info(
+      `This journal is not one of your own (${provenance.why}): each "before" value is checked as enable would check it before it is written.`,
+    );
   const { targets, notices } = await planUndo(directory, journal, { imDomain: context.settings.imDomain, provenance });
   for (const notice of notices) context.out.warn(notice);
-  context.out.info(`Undoing ${journal.header.command} of ${journal.header.startedAt} on ${journal.header.server}: ${journal.changes.length} recorded change(s).`);
+  context.out.info(
+    `Undoing ${journal.header.command} of ${journal.header.startedAt} on ${journal.header.server}: ${journal.changes.length} recorded change(s).`,
+  );
   await runWrite(context, directory, targets, { ...options, command: 'undo' });
 }

@@ -9,9 +9,11 @@ export type UsersOptions = UserListOptions & { active?: boolean; inactive?: bool
 
 export async function usersCommand(context: Context, options: UsersOptions): Promise<void> {
   const { out } = context;
-  if (options.active && options.inactive) throw new UsageError('--active and --inactive exclude each other: give one (or neither for every user).', 'usage');
+  if (options.active && options.inactive)
+    throw new UsageError('--active and --inactive exclude each other: give one (or neither for every user).', 'usage');
   const side = options.active ? true : options.inactive ? false : undefined;
-  const activity = side === undefined ? undefined : { active: side, now: Date.now(), activeDays: context.settings.activeDays };
+  const activity =
+    side === undefined ? undefined : { active: side, now: Date.now(), activeDays: context.settings.activeDays };
   const { total, users: rows } = await listUsers(await context.directory(), { ...options, activity });
   if (out.json) {
     out.printJson({ total, shown: rows.length, users: rows });
@@ -26,14 +28,29 @@ export async function usersCommand(context: Context, options: UsersOptions): Pro
         r.sAMAccountName,
         r.displayName ?? '',
         r.imAddress ?? c.yellow('(none)'),
-        r.orphaned === 'router' ? c.yellow(`${r.homeServer} (router!)`) : r.orphaned ? c.yellow('(missing server)') : r.homeServer!,
+        r.orphaned === 'router'
+          ? c.yellow(`${r.homeServer} (router!)`)
+          : r.orphaned
+            ? c.yellow('(missing server)')
+            : r.homeServer!,
       ]),
       [],
       // A narrow terminal: the display name gives way first, then the address (both whole in --json).
-      { width: out.columns, shrink: [{ column: 1, min: 10, mode: 'truncate' }, { column: 2, min: 16, mode: 'truncate' }] },
+      {
+        width: out.columns,
+        shrink: [
+          { column: 1, min: 10, mode: 'truncate' },
+          { column: 2, min: 16, mode: 'truncate' },
+        ],
+      },
     ),
   );
   const which = side === undefined ? '' : side ? ' active' : ' inactive';
-  out.print(rows.length < total ? `${rows.length} of ${total.toLocaleString('en-US')}${which} users shown (--limit).` : `${total.toLocaleString('en-US')}${which} users.`);
-  if (activity) out.print(c.dim(`${side ? 'Active' : 'Inactive'} as of the last ${activity.activeDays} days. ${LOGON_LAG_NOTE}`));
+  out.print(
+    rows.length < total
+      ? `${rows.length} of ${total.toLocaleString('en-US')}${which} users shown (--limit).`
+      : `${total.toLocaleString('en-US')}${which} users.`,
+  );
+  if (activity)
+    out.print(c.dim(`${side ? 'Active' : 'Inactive'} as of the last ${activity.activeDays} days. ${LOGON_LAG_NOTE}`));
 }

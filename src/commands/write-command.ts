@@ -25,7 +25,14 @@ export interface WriteFlags {
  * outputs for one stdout (`--ldif - --json`): a script reading either would get both mixed.
  */
 export function checkWriteFlags(flags: WriteFlags, json = false): void {
-  checkStdoutOutputs([flags.ldif === '-' ? '--ldif -' : undefined, flags.report === '-' ? '--report -' : undefined, json ? '--json' : undefined], '--ldif changes.ldif');
+  checkStdoutOutputs(
+    [
+      flags.ldif === '-' ? '--ldif -' : undefined,
+      flags.report === '-' ? '--report -' : undefined,
+      json ? '--json' : undefined,
+    ],
+    '--ldif changes.ldif',
+  );
   if (flags.report) checkReportPath(flags.report);
 }
 
@@ -33,7 +40,10 @@ export function checkWriteFlags(flags: WriteFlags, json = false): void {
 export function checkStdoutOutputs(outputs: readonly (string | undefined)[], example: string): void {
   const onStdout = outputs.filter((f) => f !== undefined);
   if (onStdout.length > 1) {
-    throw new UsageError(`${onStdout.join(' and ')} would ${onStdout.length > 2 ? 'all' : 'both'} print on stdout: keep one, and send the other to a file (e.g. ${example}).`, 'two-stdout-outputs');
+    throw new UsageError(
+      `${onStdout.join(' and ')} would ${onStdout.length > 2 ? 'all' : 'both'} print on stdout: keep one, and send the other to a file (e.g. ${example}).`,
+      'two-stdout-outputs',
+    );
   }
 }
 
@@ -45,7 +55,12 @@ export async function runWrite(
 ): Promise<RunResult> {
   const { out } = context;
   checkWriteFlags(flags, out.json);
-  const sink = openResultSink(out, { command: flags.command, report: flags.report, ldifOnStdout: flags.ldif === '-' || !!flags.stdoutTaken, jsonExtra: flags.jsonExtra });
+  const sink = openResultSink(out, {
+    command: flags.command,
+    report: flags.report,
+    ldifOnStdout: flags.ldif === '-' || !!flags.stdoutTaken,
+    jsonExtra: flags.jsonExtra,
+  });
   return executeTargets(context, directory, targets, {
     command: flags.command,
     dryRun: flags.dryRun,
@@ -67,7 +82,8 @@ async function askConfirm(context: Context, message: string): Promise<boolean> {
 function openLdif(out: Output, path: string): LdifSink {
   const stream = path === '-' ? out.streams.stdout : openLdifFile(path);
   return {
-    write: (text) => new Promise<void>((resolve, reject) => stream.write(text, (error) => (error ? reject(error) : resolve()))),
+    write: (text) =>
+      new Promise<void>((resolve, reject) => stream.write(text, (error) => (error ? reject(error) : resolve()))),
     async close(changes) {
       if (path === '-') return;
       await new Promise<void>((resolve, reject) => {

@@ -38,7 +38,9 @@ function optionValueCases(model: CompletionModel): string[] {
     }
     return [...byReply].map(([r, patterns]) => `    ${patterns.join('|')}) ${r}; return ;;`);
   };
-  const own = model.commands.flatMap((c) => c.options.flatMap((o) => o.names.map((n): [string, CompletionOption] => [`"${c.name} ${n}"`, o])));
+  const own = model.commands.flatMap((c) =>
+    c.options.flatMap((o) => o.names.map((n): [string, CompletionOption] => [`"${c.name} ${n}"`, o])),
+  );
   const global = model.globalOptions.flatMap((o) => o.names.map((n): [string, CompletionOption] => [`*" ${n}"`, o]));
   return [...branches(own), ...branches(global)];
 }
@@ -47,7 +49,11 @@ const spellings = (options: CompletionOption[]) => options.flatMap((o) => o.name
 
 function argumentCases(command: CompletionCommand, program: string): string | undefined {
   const tests = command.arguments
-    .map((a, index) => (a.values.kind === 'text' ? undefined : `{ (( npos ${a.variadic ? '>=' : '=='} ${index} )) && { ${reply(a.values, program)}; }; }`))
+    .map((a, index) =>
+      a.values.kind === 'text'
+        ? undefined
+        : `{ (( npos ${a.variadic ? '>=' : '=='} ${index} )) && { ${reply(a.values, program)}; }; }`,
+    )
     .filter((t): t is string => t !== undefined);
   return tests.length ? `    ${command.name}) ${tests.join('; ')} ;;` : undefined;
 }
@@ -107,7 +113,10 @@ ${model.commands.map((c) => `      ${c.name}) opts=${posixQuote(spellings(c.opti
 
   case "$cmd" in
     "") _${name}_offer ${model.commands.map((c) => c.name).join(' ')} ;;
-${model.commands.map((c) => argumentCases(c, name)).filter(Boolean).join('\n')}
+${model.commands
+  .map((c) => argumentCases(c, name))
+  .filter(Boolean)
+  .join('\n')}
   esac
 }
 

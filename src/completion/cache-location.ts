@@ -20,8 +20,17 @@ export interface CacheLocation {
 
 export function cacheLocation(home: PlatformHome): CacheLocation {
   const described =
-    home.platform === 'win32' ? '%LOCALAPPDATA%\\imctl\\cache\\servers.json' : home.platform === 'darwin' ? '~/Library/Caches/imctl/servers.json' : '${XDG_CACHE_HOME:-~/.cache}/imctl/servers.json';
-  return { platform: home.platform, path: serverCachePath(home), described, linePattern: `^    "(${COMPLETABLE_NAME_SOURCE})",?$` };
+    home.platform === 'win32'
+      ? '%LOCALAPPDATA%\\imctl\\cache\\servers.json'
+      : home.platform === 'darwin'
+        ? '~/Library/Caches/imctl/servers.json'
+        : '${XDG_CACHE_HOME:-~/.cache}/imctl/servers.json';
+  return {
+    platform: home.platform,
+    path: serverCachePath(home),
+    described,
+    linePattern: `^    "(${COMPLETABLE_NAME_SOURCE})",?$`,
+  };
 }
 
 /** `_<program>_cache_file`: prints the cache file's path; valid bash and zsh. */

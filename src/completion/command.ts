@@ -9,7 +9,12 @@ import { powershellScript } from './powershell.js';
 import type { Shell } from './shells.js';
 import { zshScript } from './zsh.js';
 
-const generators = { bash: bashScript, zsh: zshScript, fish: fishScript, powershell: powershellScript } satisfies Record<Shell, unknown>;
+const generators = {
+  bash: bashScript,
+  zsh: zshScript,
+  fish: fishScript,
+  powershell: powershellScript,
+} satisfies Record<Shell, unknown>;
 
 export function completionScript(program: Command, shell: Shell, env: NodeJS.ProcessEnv): string {
   return generators[shell](completionModel(program), cacheLocation(hostHome(env)));

@@ -27,7 +27,11 @@ function optionLine(p: string, o: CompletionOption, condition: string): string {
 function fishCacheFile(cache: CacheLocation): string[] {
   if (cache.platform === 'darwin') return ['    set -l file "$HOME/Library/Caches/imctl/servers.json"'];
   if (cache.platform === 'win32') return [`    set -l file ${fishQuote(cache.path)}`];
-  return ['    set -l dir "$XDG_CACHE_HOME"', "    string match -q -- '/*' \"$dir\"; or set dir \"$HOME/.cache\"", '    set -l file "$dir/imctl/servers.json"'];
+  return [
+    '    set -l dir "$XDG_CACHE_HOME"',
+    '    string match -q -- \'/*\' "$dir"; or set dir "$HOME/.cache"',
+    '    set -l file "$dir/imctl/servers.json"',
+  ];
 }
 
 export function fishScript(model: CompletionModel, cache: CacheLocation): string {
@@ -42,7 +46,9 @@ export function fishScript(model: CompletionModel, cache: CacheLocation): string
     `    test -f "$file"; and test -r "$file"; and string replace -rf ${fishQuote(cache.linePattern)} '$1' < "$file"`,
     'end',
     `complete -c ${p} -f`,
-    ...model.commands.map((c) => `complete -c ${p} -n __fish_use_subcommand -a ${fishQuote(c.name)} -d ${fishQuote(c.description)}`),
+    ...model.commands.map(
+      (c) => `complete -c ${p} -n __fish_use_subcommand -a ${fishQuote(c.name)} -d ${fishQuote(c.description)}`,
+    ),
     ...model.globalOptions.map((o) => optionLine(p, o, '')),
   ];
   for (const c of model.commands) {

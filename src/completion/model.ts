@@ -59,7 +59,11 @@ function option(o: Option): CompletionOption {
   const takesValue = o.required || o.optional;
   const placeholder = /[<[]([\w-]+)/.exec(o.flags)?.[1];
   const choices = o.argChoices ?? (o.long ? optionByFlag(o.long)?.choices : undefined);
-  return { names, description: o.description, values: takesValue ? valuesOf(choices, placeholder, SERVER_OPTIONS.has(o.long ?? '')) : { kind: 'none' } };
+  return {
+    names,
+    description: o.description,
+    values: takesValue ? valuesOf(choices, placeholder, SERVER_OPTIONS.has(o.long ?? '')) : { kind: 'none' },
+  };
 }
 
 function argument(a: Argument): CompletionArgument {

@@ -38,9 +38,16 @@ export function rememberServerNames(names: string[], home: PlatformHome): string
   const temporary = `${path}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    const cache: ServerCache = { writtenAt: new Date().toISOString(), servers: unique.filter((n) => COMPLETABLE_NAME.test(n)) };
+    const cache: ServerCache = {
+      writtenAt: new Date().toISOString(),
+      servers: unique.filter((n) => COMPLETABLE_NAME.test(n)),
+    };
     // O_EXCL: a planted file or symlink at the temporary name is never followed or reused.
-    const fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
+    const fd = openSync(
+      temporary,
+      constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0),
+      0o600,
+    );
     try {
       writeSync(fd, `${JSON.stringify(cache, null, 2)}\n`);
     } finally {

@@ -70,7 +70,10 @@ ${model.commands.map((c) => `    ${posixQuote(`${c.name}:${c.description}`)}`).j
     argument)
       case $words[1] in
 ${model.commands
-  .map((c) => `        ${c.name}) _arguments $globals ${[...c.options.map((o) => optionSpec(o, p)), ...c.arguments.map((a, i) => argumentSpec(a, i, p))].join(' ')} ;;`)
+  .map(
+    (c) =>
+      `        ${c.name}) _arguments $globals ${[...c.options.map((o) => optionSpec(o, p)), ...c.arguments.map((a, i) => argumentSpec(a, i, p))].join(' ')} ;;`,
+  )
   .join('\n')}
       esac ;;
   esac

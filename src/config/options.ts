@@ -7,7 +7,14 @@
  * resolution in loadSettings). Pure data: --help loads it, so it imports only constants.
  */
 import { DEFAULT_ACTIVE_DAYS, LOAD_KINDS, MAX_ACTIVE_DAYS } from '../core/activity.js';
-import { DEFAULT_CAPACITY, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS, MAX_CAPACITY, MAX_CONCURRENCY, MAX_TIMEOUT_SECONDS } from '../core/limits.js';
+import {
+  DEFAULT_CAPACITY,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_TIMEOUT_SECONDS,
+  MAX_CAPACITY,
+  MAX_CONCURRENCY,
+  MAX_TIMEOUT_SECONDS,
+} from '../core/limits.js';
 import { SASL_LAYER_MODES } from '../core/sasl-security-layer.js';
 
 /** how imctl signs in — a simple bind with a password, or the user's Kerberos ticket. */
@@ -52,7 +59,12 @@ export interface OptionEntry {
 
 /** In --help order. */
 export const OPTIONS = [
-  { key: 'config', shown: 'config file', flag: { long: '--config', value: 'file' }, help: 'config file (default ./imctl.json, then $XDG_CONFIG_HOME/imctl/config.json)' },
+  {
+    key: 'config',
+    shown: 'config file',
+    flag: { long: '--config', value: 'file' },
+    help: 'config file (default ./imctl.json, then $XDG_CONFIG_HOME/imctl/config.json)',
+  },
   {
     key: 'url',
     shown: 'url',
@@ -139,7 +151,13 @@ export const OPTIONS = [
   },
   // Never from a file or the environment: turning verification off is typed each time.
   { key: 'insecureTls', flag: { long: '--insecure-tls' }, help: "do not verify the DC's certificate (warns)" },
-  { key: 'allowCleartext', flag: { long: '--allow-cleartext' }, help: 'allow a simple bind over ldap:// without TLS', config: { key: 'allowCleartext', kind: 'boolean' }, protected: true },
+  {
+    key: 'allowCleartext',
+    flag: { long: '--allow-cleartext' },
+    help: 'allow a simple bind over ldap:// without TLS',
+    config: { key: 'allowCleartext', kind: 'boolean' },
+    protected: true,
+  },
   {
     key: 'baseDn',
     shown: 'base dn',
@@ -148,7 +166,14 @@ export const OPTIONS = [
     env: ['IMCTL_BASE_DN'],
     config: { key: 'baseDn', kind: 'string' },
   },
-  { key: 'imDomain', shown: 'im domain', flag: { long: '--im-domain', value: 'domain' }, help: 'IM domain for enable', env: ['IMCTL_IM_DOMAIN'], config: { key: 'imDomain', kind: 'string' } },
+  {
+    key: 'imDomain',
+    shown: 'im domain',
+    flag: { long: '--im-domain', value: 'domain' },
+    help: 'IM domain for enable',
+    env: ['IMCTL_IM_DOMAIN'],
+    config: { key: 'imDomain', kind: 'string' },
+  },
   {
     key: 'capacity',
     shown: 'capacity',
@@ -192,7 +217,11 @@ export const OPTIONS = [
   { key: 'json', flag: { long: '--json' }, help: 'machine-readable output on stdout' },
   // NO_COLOR is the cross-tool convention (no-color.org): any non-empty value, not only 1.
   { key: 'color', flag: { long: '--no-color' }, help: 'no colour', env: ['NO_COLOR'] },
-  { key: 'verbose', flag: { long: '--verbose', short: '-v' }, help: 'say which DC answered and where settings came from' },
+  {
+    key: 'verbose',
+    flag: { long: '--verbose', short: '-v' },
+    help: 'say which DC answered and where settings came from',
+  },
   // Config-file only: per-server capacities, and the folders whose imctl.json the user trusts.
   { key: 'servers', config: { key: 'servers', kind: 'servers' } },
   { key: 'trustedFolders', config: { key: 'trustedFolders', kind: 'paths' }, protected: true },
@@ -206,7 +235,11 @@ type ConfigEntry = Extract<Entry, { config: object }>;
 
 /** The global flags as commander hands them over: numbers parsed, switches as booleans. */
 export type GlobalFlags = {
-  [E in FlagEntry as E['key']]?: E extends { bounds: object } ? number : E['flag'] extends { value: string } ? string : boolean;
+  [E in FlagEntry as E['key']]?: E extends { bounds: object }
+    ? number
+    : E['flag'] extends { value: string }
+      ? string
+      : boolean;
 };
 
 /** A config file's keys and value types, as parseConfigFile has checked them. */
@@ -221,7 +254,9 @@ export const CONFIG_KINDS: Readonly<Record<ConfigKey, ConfigKind>> = Object.from
 ) as Record<ConfigKey, ConfigKind>;
 
 /** What a file the user did not choose may not set (see `protected`). */
-export const PROTECTED_KEYS: readonly ConfigKey[] = entries.flatMap((e) => (e.protected && e.config ? [e.config.key as ConfigKey] : []));
+export const PROTECTED_KEYS: readonly ConfigKey[] = entries.flatMap((e) =>
+  e.protected && e.config ? [e.config.key as ConfigKey] : [],
+);
 
 /** The flag's commander spelling: `-v, --verbose`, `--url <urls>`. */
 export function flagSpelling(flag: NonNullable<OptionEntry['flag']>): string {

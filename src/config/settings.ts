@@ -13,10 +13,28 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import type { SaslLayerMode } from '../core/sasl-security-layer.js';
-import { DEFAULT_CAPACITY, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS, MAX_CAPACITY, MAX_CONCURRENCY, MAX_TIMEOUT_SECONDS } from '../core/limits.js';
+import {
+  DEFAULT_CAPACITY,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_TIMEOUT_SECONDS,
+  MAX_CAPACITY,
+  MAX_CONCURRENCY,
+  MAX_TIMEOUT_SECONDS,
+} from '../core/limits.js';
 import { configDir, hostHome } from '../platform/paths.js';
 import { DEFAULT_ACTIVE_DAYS, DEFAULT_LOAD, MAX_ACTIVE_DAYS, type LoadKind } from '../core/activity.js';
-import { CONFIG_KINDS, OPTIONS, PROTECTED_KEYS, envValue, optionEntry, shownAs, type AuthMode, type ChoiceKey, type ConfigFile, type GlobalFlags } from './options.js';
+import {
+  CONFIG_KINDS,
+  OPTIONS,
+  PROTECTED_KEYS,
+  envValue,
+  optionEntry,
+  shownAs,
+  type AuthMode,
+  type ChoiceKey,
+  type ConfigFile,
+  type GlobalFlags,
+} from './options.js';
 import { ticketCacheExists } from './ticket-cache.js';
 
 export { DEFAULT_CAPACITY, DEFAULT_CONCURRENCY, MAX_CONCURRENCY };
@@ -112,7 +130,10 @@ export function parseConfigFile(path: string, text: string): ConfigFile {
   } catch (error) {
     // Never quote the file: V8's message carries a piece of it, and a file given as --config by
     // mistake may hold a password (or control characters that would reach the terminal).
-    throw new UsageError(`The config file ${path} is not valid JSON${jsonErrorWhere(text, error)}; check it with a JSON validator.`, 'config');
+    throw new UsageError(
+      `The config file ${path} is not valid JSON${jsonErrorWhere(text, error)}; check it with a JSON validator.`,
+      'config',
+    );
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new UsageError(`The config file ${path} must hold a JSON object.`, 'config');
@@ -141,19 +162,30 @@ export function parseConfigFile(path: string, text: string): ConfigFile {
         if (!(typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string'))))
           throw bad('a URL or a list of URLs');
         // A password in a URL is a password in the file: refused even when --url or IMCTL_URL overrides it.
-        if (splitUrls(value as string | string[]).some(hasCredentials)) throw bad('URLs without a user name or password (give those with "bindDn" and "passwordFile")');
+        if (splitUrls(value as string | string[]).some(hasCredentials))
+          throw bad('URLs without a user name or password (give those with "bindDn" and "passwordFile")');
         break;
       case 'paths':
-        if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v.length > 0)) throw bad('a list of folder paths');
+        if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v.length > 0))
+          throw bad('a list of folder paths');
         break;
       case 'servers':
         if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('an object of server names');
         for (const [name, server] of Object.entries(value as Record<string, unknown>)) {
-          const keys = typeof server === 'object' && server !== null && !Array.isArray(server) ? Object.keys(server) : undefined;
+          const keys =
+            typeof server === 'object' && server !== null && !Array.isArray(server) ? Object.keys(server) : undefined;
           const capacity = (server as { capacity?: unknown } | null)?.capacity;
           // A typo such as "capcity" would silently fall back to the global capacity: refuse it.
-          if (!keys || keys.some((k) => k !== 'capacity') || typeof capacity !== 'number' || !Number.isInteger(capacity) || capacity < 0)
-            throw bad(`{ "<name>": { "capacity": N } } (bad entry ${JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name)})`);
+          if (
+            !keys ||
+            keys.some((k) => k !== 'capacity') ||
+            typeof capacity !== 'number' ||
+            !Number.isInteger(capacity) ||
+            capacity < 0
+          )
+            throw bad(
+              `{ "<name>": { "capacity": N } } (bad entry ${JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name)})`,
+            );
         }
         break;
     }
@@ -173,7 +205,8 @@ function hasCredentials(url: string): boolean {
 /** " at line L, column C" from a JSON.parse error that gives a position, else "". */
 function jsonErrorWhere(text: string, error: unknown): string {
   const position = /at position (\d+)/.exec((error as Error)?.message ?? '')?.[1];
-  if (position === undefined) return /end of JSON input/.test((error as Error)?.message ?? '') ? ' (it ends too early)' : '';
+  if (position === undefined)
+    return /end of JSON input/.test((error as Error)?.message ?? '') ? ' (it ends too early)' : '';
   const before = text.replace(/^\uFEFF/, '').slice(0, Number(position));
   const line = before.split('\n').length;
   const column = before.length - before.lastIndexOf('\n');
@@ -198,13 +231,22 @@ export function validateUrl(url: string): void {
   // Never echo the part before "@": it may be a password (and argv and config files are no place for one).
   const credentials = parsed.username !== '' || parsed.password !== '';
   if (parsed.protocol !== 'ldap:' && parsed.protocol !== 'ldaps:') {
-    throw new UsageError(`"${credentials ? `${parsed.protocol}//${parsed.host}` : url}" is not an LDAP URL; use ldaps://host[:port] or ldap://host[:port].`, 'url');
+    throw new UsageError(
+      `"${credentials ? `${parsed.protocol}//${parsed.host}` : url}" is not an LDAP URL; use ldaps://host[:port] or ldap://host[:port].`,
+      'url',
+    );
   }
   if (parsed.hostname === '' || parsed.hostname === '[]') {
-    throw new UsageError(`"${url}" names no host; use ${parsed.protocol}//dc1.corp.example.com (an empty variable in a script?).`, 'url');
+    throw new UsageError(
+      `"${url}" names no host; use ${parsed.protocol}//dc1.corp.example.com (an empty variable in a script?).`,
+      'url',
+    );
   }
   if (credentials) {
-    throw new UsageError(`The URL for ${parsed.hostname} carries a user name or password: give the account with --bind-dn and the password with --password-file or IMCTL_PASSWORD_FILE, and the URL as ${parsed.protocol}//${parsed.host}.`, 'url');
+    throw new UsageError(
+      `The URL for ${parsed.hostname} carries a user name or password: give the account with --bind-dn and the password with --password-file or IMCTL_PASSWORD_FILE, and the URL as ${parsed.protocol}//${parsed.host}.`,
+      'url',
+    );
   }
 }
 
@@ -217,7 +259,12 @@ function imDomainForm(value: string | undefined): string | undefined {
  * A setting with fixed choices (--auth, --sasl-layer, --load) from each source: one of its choices
  * in any case, else a usage error naming where the bad value came from.
  */
-function choiceSources<T extends string>(key: ChoiceKey, flag: string | undefined, env: NodeJS.ProcessEnv, file: string | undefined): [T | undefined, T | undefined, T | undefined] {
+function choiceSources<T extends string>(
+  key: ChoiceKey,
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv,
+  file: string | undefined,
+): [T | undefined, T | undefined, T | undefined] {
   const entry = optionEntry(key);
   const choices = entry.choices!;
   const envName = entry.env?.[0];
@@ -225,12 +272,19 @@ function choiceSources<T extends string>(key: ChoiceKey, flag: string | undefine
     if (value === undefined) return undefined;
     const choice = value.toLowerCase();
     if (!choices.includes(choice)) {
-      throw new UsageError(`${where} must be ${choices.map((c) => `"${c}"`).join(' or ')}, not ${JSON.stringify(value.slice(0, 40))}.`, 'usage');
+      throw new UsageError(
+        `${where} must be ${choices.map((c) => `"${c}"`).join(' or ')}, not ${JSON.stringify(value.slice(0, 40))}.`,
+        'usage',
+      );
     }
     return choice as T;
   };
   const fromEnv = envName === undefined ? undefined : env[envName];
-  return [check(entry.flag!.long, flag), check(envName ?? '', fromEnv === '' ? undefined : fromEnv), check(`"${entry.config!.key}" in the config file`, file)];
+  return [
+    check(entry.flag!.long, flag),
+    check(envName ?? '', fromEnv === '' ? undefined : fromEnv),
+    check(`"${entry.config!.key}" in the config file`, file),
+  ];
 }
 
 function envFlag(value: string | undefined): boolean | undefined {
@@ -258,16 +312,23 @@ function readConfigFile(path: string): ConfigFile {
   try {
     const size = statSync(path).size;
     if (size > MAX_CONFIG_BYTES) {
-      throw new UsageError(`The config file ${path} is ${(size / 1024 / 1024).toFixed(1)} MB; an imctl config file is a small JSON object: is this the right file?`, 'config');
+      throw new UsageError(
+        `The config file ${path} is ${(size / 1024 / 1024).toFixed(1)} MB; an imctl config file is a small JSON object: is this the right file?`,
+        'config',
+      );
     }
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(`Cannot read the config file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, 'config');
+    throw new UsageError(
+      `Cannot read the config file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+      'config',
+    );
   }
   const file = parseConfigFile(path, text);
   // Paths in a config file are relative to the file; `~/` means the home directory.
-  const absolute = (value: string) => (value.startsWith('~/') ? join(homedir(), value.slice(2)) : resolve(join(path, '..'), value));
+  const absolute = (value: string) =>
+    value.startsWith('~/') ? join(homedir(), value.slice(2)) : resolve(join(path, '..'), value);
   if (file.passwordFile) file.passwordFile = absolute(file.passwordFile);
   if (file.caFile) file.caFile = absolute(file.caFile);
   if (file.trustedFolders) file.trustedFolders = file.trustedFolders.map(absolute);
@@ -297,13 +358,20 @@ const canonical = (folder: string) => {
  * keys count only in a folder the user trusts; a file that another user owns or anyone can
  * change is the user's choice nowhere: the user's own is refused, a project one ignored.
  */
-function mergedConfig(found: FoundConfig[], cwd: string): { file: ConfigFile; files: FoundConfig[]; warnings: string[] } {
+function mergedConfig(
+  found: FoundConfig[],
+  cwd: string,
+): { file: ConfigFile; files: FoundConfig[]; warnings: string[] } {
   const warnings: string[] = [];
   const files: FoundConfig[] = [];
   let file: ConfigFile = {};
   for (const config of found) {
     const unsafe = config.trust === 'explicit' ? undefined : foreignOrShared(config.path);
-    if (unsafe && config.trust === 'user') throw new UsageError(`Refusing the config file ${config.path}: ${unsafe}. Make it yours and not writable by others (chmod go-w).`, 'config');
+    if (unsafe && config.trust === 'user')
+      throw new UsageError(
+        `Refusing the config file ${config.path}: ${unsafe}. Make it yours and not writable by others (chmod go-w).`,
+        'config',
+      );
     if (unsafe) {
       warnings.push(`Ignoring ${config.path}: ${unsafe}. Give it with --config if you mean to use it.`);
       continue;
@@ -337,10 +405,16 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
   const { file, files, warnings } = mergedConfig(findConfigFiles(flags.config, env, cwd), cwd);
   const configFile = files.at(-1)?.path;
   const sources: Settings['sources'] = {};
-  const pick = <K extends keyof Settings, T>(key: K, flag: T | undefined, fromEnv: T | undefined, fromFile: T | undefined, fallback: T): T => {
-    if (flag !== undefined) return (sources[key] = 'flag'), flag;
-    if (fromEnv !== undefined) return (sources[key] = 'env'), fromEnv;
-    if (fromFile !== undefined) return (sources[key] = 'config'), fromFile;
+  const pick = <K extends keyof Settings, T>(
+    key: K,
+    flag: T | undefined,
+    fromEnv: T | undefined,
+    fromFile: T | undefined,
+    fallback: T,
+  ): T => {
+    if (flag !== undefined) return ((sources[key] = 'flag'), flag);
+    if (fromEnv !== undefined) return ((sources[key] = 'env'), fromEnv);
+    if (fromFile !== undefined) return ((sources[key] = 'config'), fromFile);
     sources[key] = 'default';
     return fallback;
   };
@@ -349,7 +423,13 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
 
   // A flag given empty (`--url "$DC"` with DC unset) is a mistake, not "use the config file".
   refuseEmptyFlags(flags);
-  let urls = pick('urls', flags.url ? splitUrls(flags.url) : undefined, fromEnv('url') ? splitUrls(fromEnv('url')!) : undefined, file.url ? splitUrls(file.url) : undefined, [] as string[]);
+  let urls = pick(
+    'urls',
+    flags.url ? splitUrls(flags.url) : undefined,
+    fromEnv('url') ? splitUrls(fromEnv('url')!) : undefined,
+    file.url ? splitUrls(file.url) : undefined,
+    [] as string[],
+  );
   urls.forEach(validateUrl);
   const domain = pick('domain', flags.domain, fromEnv('domain'), file.domain, undefined);
   // The endpoint is one choice: a URL and a domain from different levels are settled by the level.
@@ -371,23 +451,42 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
   const passwordFromEnv = !flags.passwordFile && nonEmpty(env.IMCTL_PASSWORD) !== undefined;
   const passwordFile = passwordFromEnv
     ? undefined
-    : pick('passwordFile', flags.passwordFile ? resolve(cwd, flags.passwordFile) : undefined, fromEnv('passwordFile') ? resolve(cwd, fromEnv('passwordFile')!) : undefined, file.passwordFile, undefined);
+    : pick(
+        'passwordFile',
+        flags.passwordFile ? resolve(cwd, flags.passwordFile) : undefined,
+        fromEnv('passwordFile') ? resolve(cwd, fromEnv('passwordFile')!) : undefined,
+        file.passwordFile,
+        undefined,
+      );
   sources.password = passwordFromEnv ? 'env' : sources.passwordFile;
 
   // No prototype: a server named "constructor" or "__proto__" must find no capacity here.
   const serverCapacity: Record<string, number> = Object.create(null) as Record<string, number>;
   for (const [name, server] of Object.entries(file.servers ?? {})) {
-    if (server.capacity !== undefined) serverCapacity[name.toLowerCase()] = positiveInt(`"servers.${name.length > 64 ? `${name.slice(0, 64)}…` : name}.capacity" in the config file`, server.capacity, MAX_CAPACITY)!;
+    if (server.capacity !== undefined)
+      serverCapacity[name.toLowerCase()] = positiveInt(
+        `"servers.${name.length > 64 ? `${name.slice(0, 64)}…` : name}.capacity" in the config file`,
+        server.capacity,
+        MAX_CAPACITY,
+      )!;
   }
   if (Object.keys(serverCapacity).length > 0) sources.serverCapacity = 'config';
   // Kerberos by default only when no bind account is configured and a ticket cache exists.
   const bindDn = pick('bindDn', flags.bindDn, fromEnv('bindDn'), file.bindDn, undefined);
-  const auth = pick('auth', ...choiceSources<AuthMode>('auth', flags.auth, env, file.auth), !bindDn && ticketCacheExists(env) ? 'kerberos' : 'simple');
+  const auth = pick(
+    'auth',
+    ...choiceSources<AuthMode>('auth', flags.auth, env, file.auth),
+    !bindDn && ticketCacheExists(env) ? 'kerberos' : 'simple',
+  );
 
   const noColor = envValue(env, 'color');
   const color = flags.color === false || (noColor !== undefined && noColor !== '') ? false : true;
 
-  const saslLayer = pick('saslLayer', ...choiceSources<SaslLayerMode>('saslLayer', flags.saslLayer, env, file.saslLayer), 'seal' as SaslLayerMode);
+  const saslLayer = pick(
+    'saslLayer',
+    ...choiceSources<SaslLayerMode>('saslLayer', flags.saslLayer, env, file.saslLayer),
+    'seal' as SaslLayerMode,
+  );
 
   return {
     urls,
@@ -399,17 +498,56 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
     passwordFile,
     passwordFromEnv,
     startTls: pick('startTls', flags.starttls, envFlag(envValue(env, 'starttls')), file.startTls, false),
-    caFile: pick('caFile', flags.caFile ? resolve(cwd, flags.caFile) : undefined, fromEnv('caFile') ? resolve(cwd, fromEnv('caFile')!) : undefined, file.caFile, undefined),
+    caFile: pick(
+      'caFile',
+      flags.caFile ? resolve(cwd, flags.caFile) : undefined,
+      fromEnv('caFile') ? resolve(cwd, fromEnv('caFile')!) : undefined,
+      file.caFile,
+      undefined,
+    ),
     insecureTls: flags.insecureTls ?? false,
     allowCleartext: pick('allowCleartext', flags.allowCleartext, undefined, file.allowCleartext, false),
     baseDn: pick('baseDn', flags.baseDn, fromEnv('baseDn'), file.baseDn, undefined),
-    imDomain: pick('imDomain', imDomainForm(flags.imDomain), imDomainForm(fromEnv('imDomain')), imDomainForm(file.imDomain), undefined),
-    capacity: pick('capacity', positiveInt('--capacity', flags.capacity, MAX_CAPACITY), undefined, positiveInt('"capacity" in the config file', file.capacity, MAX_CAPACITY), DEFAULT_CAPACITY),
+    imDomain: pick(
+      'imDomain',
+      imDomainForm(flags.imDomain),
+      imDomainForm(fromEnv('imDomain')),
+      imDomainForm(file.imDomain),
+      undefined,
+    ),
+    capacity: pick(
+      'capacity',
+      positiveInt('--capacity', flags.capacity, MAX_CAPACITY),
+      undefined,
+      positiveInt('"capacity" in the config file', file.capacity, MAX_CAPACITY),
+      DEFAULT_CAPACITY,
+    ),
     serverCapacity,
     load: pick('load', ...choiceSources<LoadKind>('load', flags.load, env, file.load), DEFAULT_LOAD),
-    activeDays: pick('activeDays', activeDays('--active-days', flags.activeDays), undefined, activeDays('"activeDays" in the config file', file.activeDays), DEFAULT_ACTIVE_DAYS),
-    concurrency: Math.max(1, pick('concurrency', positiveInt('--concurrency', flags.concurrency, MAX_CONCURRENCY), undefined, positiveInt('"concurrency" in the config file', file.concurrency, MAX_CONCURRENCY), DEFAULT_CONCURRENCY)),
-    timeoutMs: pick('timeoutMs', flags.timeout !== undefined ? positiveInt('--timeout', flags.timeout, MAX_TIMEOUT_SECONDS)! * 1000 : undefined, undefined, positiveInt('"timeoutMs" in the config file', file.timeoutMs, MAX_TIMEOUT_SECONDS * 1000), DEFAULT_TIMEOUT_SECONDS * 1000),
+    activeDays: pick(
+      'activeDays',
+      activeDays('--active-days', flags.activeDays),
+      undefined,
+      activeDays('"activeDays" in the config file', file.activeDays),
+      DEFAULT_ACTIVE_DAYS,
+    ),
+    concurrency: Math.max(
+      1,
+      pick(
+        'concurrency',
+        positiveInt('--concurrency', flags.concurrency, MAX_CONCURRENCY),
+        undefined,
+        positiveInt('"concurrency" in the config file', file.concurrency, MAX_CONCURRENCY),
+        DEFAULT_CONCURRENCY,
+      ),
+    ),
+    timeoutMs: pick(
+      'timeoutMs',
+      flags.timeout !== undefined ? positiveInt('--timeout', flags.timeout, MAX_TIMEOUT_SECONDS)! * 1000 : undefined,
+      undefined,
+      positiveInt('"timeoutMs" in the config file', file.timeoutMs, MAX_TIMEOUT_SECONDS * 1000),
+      DEFAULT_TIMEOUT_SECONDS * 1000,
+    ),
     json: flags.json ?? false,
     color,
     verbose: flags.verbose ?? false,
@@ -424,19 +562,27 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
 const SOURCE_RANK: Record<Source, number> = { flag: 3, env: 2, config: 1, default: 0 };
 
 /** Flags that take a text value, by the name an admin typed: an empty value there is an error. */
-const VALUE_FLAGS = OPTIONS.flatMap((e) => ('flag' in e && 'value' in e.flag && !('bounds' in e) ? [[e.key, e.flag.long] as const] : []));
+const VALUE_FLAGS = OPTIONS.flatMap((e) =>
+  'flag' in e && 'value' in e.flag && !('bounds' in e) ? [[e.key, e.flag.long] as const] : [],
+);
 
 function refuseEmptyFlags(flags: GlobalFlags): void {
   for (const [key, flag] of VALUE_FLAGS) {
     const value = flags[key];
     if (typeof value === 'string' && value.trim() === '') {
-      throw new UsageError(`${flag} was given an empty value (an unset shell variable?): give a value or leave the flag out.`, 'usage');
+      throw new UsageError(
+        `${flag} was given an empty value (an unset shell variable?): give a value or leave the flag out.`,
+        'usage',
+      );
     }
   }
 }
 
 /** Capacity of one server: per-server config by name, else the global capacity. */
-export function capacityFor(settings: Pick<Settings, 'capacity' | 'serverCapacity' | 'sources'>, names: string[]): number {
+export function capacityFor(
+  settings: Pick<Settings, 'capacity' | 'serverCapacity' | 'sources'>,
+  names: string[],
+): number {
   if (settings.sources.capacity !== 'flag') {
     for (const name of names) {
       const own = settings.serverCapacity[name.toLowerCase()];
@@ -451,7 +597,9 @@ export function capacityFor(settings: Pick<Settings, 'capacity' | 'serverCapacit
  * Kerberos with no CA seals with the SASL layer instead (no certificate needed), and anything
  * else uses StartTLS unless cleartext is allowed.
  */
-export function domainStartTls(settings: Pick<Settings, 'startTls' | 'allowCleartext' | 'auth' | 'caFile' | 'insecureTls'>): boolean {
+export function domainStartTls(
+  settings: Pick<Settings, 'startTls' | 'allowCleartext' | 'auth' | 'caFile' | 'insecureTls'>,
+): boolean {
   const sealed = settings.auth === 'kerberos' && !settings.caFile && !settings.insecureTls;
   return settings.startTls || (!settings.allowCleartext && !sealed);
 }
@@ -460,7 +608,10 @@ export function domainStartTls(settings: Pick<Settings, 'startTls' | 'allowClear
  * The config file's per-server capacities must name servers that exist: a typo ("im-eats") would
  * otherwise leave that server at the global capacity without a word.
  */
-export function checkServerCapacities(settings: Pick<Settings, 'serverCapacity' | 'configFile'>, servers: readonly { name: string; cn: string; host: string }[]): void {
+export function checkServerCapacities(
+  settings: Pick<Settings, 'serverCapacity' | 'configFile'>,
+  servers: readonly { name: string; cn: string; host: string }[],
+): void {
   const known = new Set(servers.flatMap((s) => [s.name, s.cn, s.host].filter(Boolean).map((n) => n.toLowerCase())));
   const unknown = Object.keys(settings.serverCapacity).filter((name) => !known.has(name));
   if (unknown.length === 0) return;
@@ -474,16 +625,36 @@ export function checkServerCapacities(settings: Pick<Settings, 'serverCapacity' 
 /** The settings that say where imctl connects and how, each with where it came from — for `-v`. Never a secret. */
 export function describeSettings(settings: Settings): string[] {
   const shown: [string, keyof Settings | 'password', unknown][] = [
-    [shownAs('config'), 'configFile', settings.configFiles.length ? settings.configFiles.map((f) => `${f.path} [${f.trust}]`).join(', ') : '(none)'],
+    [
+      shownAs('config'),
+      'configFile',
+      settings.configFiles.length ? settings.configFiles.map((f) => `${f.path} [${f.trust}]`).join(', ') : '(none)',
+    ],
     [shownAs('url'), 'urls', settings.urls.length ? settings.urls.join(', ') : '(none)'],
     [shownAs('domain'), 'domain', settings.domain],
     [shownAs('dnsServer'), 'dnsServer', settings.dnsServer],
     [shownAs('auth'), 'auth', settings.auth],
     [shownAs('saslLayer'), 'saslLayer', settings.auth === 'kerberos' ? settings.saslLayer : undefined],
     [shownAs('bindDn'), 'bindDn', settings.auth === 'kerberos' ? undefined : settings.bindDn],
-    [shownAs('passwordFile'), 'password', settings.auth === 'kerberos' ? undefined : settings.passwordFromEnv ? 'IMCTL_PASSWORD' : settings.passwordFile ? `file ${settings.passwordFile}` : 'a prompt on the terminal'],
+    [
+      shownAs('passwordFile'),
+      'password',
+      settings.auth === 'kerberos'
+        ? undefined
+        : settings.passwordFromEnv
+          ? 'IMCTL_PASSWORD'
+          : settings.passwordFile
+            ? `file ${settings.passwordFile}`
+            : 'a prompt on the terminal',
+    ],
     ['endpoint', 'urls', settings.endpointChoice],
-    [shownAs('starttls'), 'startTls', settings.urls.length === 0 && settings.domain ? `${domainStartTls(settings)} (DCs found by DNS for --domain are reached over ldap://${domainStartTls(settings) ? ' with StartTLS' : ''})` : settings.startTls],
+    [
+      shownAs('starttls'),
+      'startTls',
+      settings.urls.length === 0 && settings.domain
+        ? `${domainStartTls(settings)} (DCs found by DNS for --domain are reached over ldap://${domainStartTls(settings) ? ' with StartTLS' : ''})`
+        : settings.startTls,
+    ],
     [shownAs('caFile'), 'caFile', settings.caFile ?? '(system trust store)'],
     [shownAs('baseDn'), 'baseDn', settings.baseDn ?? "(the domain's defaultNamingContext)"],
     [shownAs('imDomain'), 'imDomain', settings.imDomain],
@@ -499,9 +670,18 @@ export function describeSettings(settings: Settings): string[] {
   ];
   return shown
     .filter(([, , value]) => value !== undefined)
-    .map(([label, key, value]) => `${label}: ${String(value)} (${key === 'configFile' ? (settings.configFile ? 'found' : 'none found') : sourceLabel(settings.sources[key] ?? 'default')})`);
+    .map(
+      ([label, key, value]) =>
+        `${label}: ${String(value)} (${key === 'configFile' ? (settings.configFile ? 'found' : 'none found') : sourceLabel(settings.sources[key] ?? 'default')})`,
+    );
 }
 
 function sourceLabel(source: Source): string {
-  return source === 'flag' ? 'flag' : source === 'env' ? 'environment' : source === 'config' ? 'config file' : 'default';
+  return source === 'flag'
+    ? 'flag'
+    : source === 'env'
+      ? 'environment'
+      : source === 'config'
+        ? 'config file'
+        : 'default';
 }

@@ -22,7 +22,8 @@ export const DEFAULT_LOGON_SYNC_DAYS = 14;
 export const MAX_ACTIVE_DAYS = 3650;
 
 /** The sentence that goes wherever an active figure is shown. */
-export const LOGON_LAG_NOTE = 'Active = enabled, unexpired, lastLogonTimestamp within the window; AD updates lastLogonTimestamp only every 9–14 days, so it lags the real last logon by up to that much.';
+export const LOGON_LAG_NOTE =
+  'Active = enabled, unexpired, lastLogonTimestamp within the window; AD updates lastLogonTimestamp only every 9–14 days, so it lags the real last logon by up to that much.';
 
 const DAY_MS = 86_400_000;
 /** FILETIME ticks (100 ns since 1601-01-01) at 1970-01-01. */
@@ -107,7 +108,8 @@ export function isIdleFor(user: Activity, now: number, days: number): boolean {
 export function parseLoad(where: string, value: string | undefined): LoadKind | undefined {
   if (value === undefined) return undefined;
   const load = value.toLowerCase();
-  if (!(LOAD_KINDS as readonly string[]).includes(load)) throw new UsageError(`${where} must be "homed" or "active", not ${JSON.stringify(value.slice(0, 40))}.`, 'usage');
+  if (!(LOAD_KINDS as readonly string[]).includes(load))
+    throw new UsageError(`${where} must be "homed" or "active", not ${JSON.stringify(value.slice(0, 40))}.`, 'usage');
   return load as LoadKind;
 }
 

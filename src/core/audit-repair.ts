@@ -3,7 +3,15 @@
  * into one compare-and-set write from the exact stored state. Pure.
  */
 import type { AuditUser, Finding, Repair } from './audit.js';
-import { IM_ATTRIBUTES, imValues, physicalUrl, sameState, splitAddress, type ImServer, type ImState } from './im-model.js';
+import {
+  IM_ATTRIBUTES,
+  imValues,
+  physicalUrl,
+  sameState,
+  splitAddress,
+  type ImServer,
+  type ImState,
+} from './im-model.js';
 
 export interface RepairOptions {
   /** The certain repairs: partial state on a known home, the private URL's host, orphans. */
@@ -23,7 +31,13 @@ export interface UserRepair {
  * The state after every applicable repair of this user's findings, or undefined when none
  * applies. `home`: its existing home server; `placedOn`: where an orphan goes (as enable places).
  */
-export function repairUser(user: AuditUser, findings: readonly Finding[], home: ImServer | undefined, placedOn: ImServer | undefined, options: RepairOptions): UserRepair | undefined {
+export function repairUser(
+  user: AuditUser,
+  findings: readonly Finding[],
+  home: ImServer | undefined,
+  placedOn: ImServer | undefined,
+  options: RepairOptions,
+): UserRepair | undefined {
   const wanted = new Set(findings.flatMap((f) => (f.repair ? [f.repair] : [])));
   const before = user.im;
   // An idle seat given back: nothing else about it matters any more.

@@ -4,7 +4,15 @@
  * in; findings out. Which findings `--fix` may repair is decided here too (only where the right
  * value is certain); the repairs themselves are in audit-repair.ts.
  */
-import { aliasOf, fqdnProblem, hasAnyImValue, IM_ATTRIBUTES, splitAddress, type ImServer, type ImState } from './im-model.js';
+import {
+  aliasOf,
+  fqdnProblem,
+  hasAnyImValue,
+  IM_ATTRIBUTES,
+  splitAddress,
+  type ImServer,
+  type ImState,
+} from './im-model.js';
 import { ExitCode, ImctlError } from './errors.js';
 import { isServiceUnavailable, type SrvRecord } from './srv.js';
 
@@ -119,7 +127,9 @@ export function parseMetaUrl(url: string | undefined): { imDomain: string; alias
 }
 
 /** The parts of a home-server URL, lower-case, or undefined when it is not one. */
-export function parsePhysicalUrl(url: string | undefined): { host: string; imDomain: string; alias: string } | undefined {
+export function parsePhysicalUrl(
+  url: string | undefined,
+): { host: string; imDomain: string; alias: string } | undefined {
   const m = url ? PHYSICAL_URL.exec(url) : null;
   return m ? { host: m[1]!.toLowerCase(), imDomain: m[2]!.toLowerCase(), alias: m[3]!.toLowerCase() } : undefined;
 }
@@ -164,7 +174,11 @@ export function auditDirectory(input: AuditInput): AuditResult {
     const missing = IM_ATTRIBUTES.filter((a) => im[a] === undefined);
     if (missing.length > 0) {
       const repair = usableHome && address ? 'fill-partial' : null;
-      add('partial', `${missing.join(', ')} not set${repair ? '' : vs === undefined ? ' (no home server: which one is not certain)' : !address ? ' (no valid IM address to derive them from)' : ''}`, repair);
+      add(
+        'partial',
+        `${missing.join(', ')} not set${repair ? '' : vs === undefined ? ' (no home server: which one is not certain)' : !address ? ' (no valid IM address to derive them from)' : ''}`,
+        repair,
+      );
     }
 
     // Orphans: homed on a router or on a server that no longer exists. Re-homed as enable places, if it has an address —
@@ -181,10 +195,22 @@ export function auditDirectory(input: AuditInput): AuditResult {
     // Values that disagree: the private URL's host vs the home server; alias and IM domain across the three strings.
     const meta = parseMetaUrl(im.msExchIMMetaPhysicalURL);
     const physical = parsePhysicalUrl(im.msExchIMPhysicalURL);
-    if (im.msExchIMMetaPhysicalURL !== undefined && !meta) add('inconsistent', `msExchIMMetaPhysicalURL is not http://<im domain>/instmsg/aliases/<alias>: ${im.msExchIMMetaPhysicalURL}`);
-    if (im.msExchIMPhysicalURL !== undefined && !physical) add('inconsistent', `msExchIMPhysicalURL is not http://<host>/instmsg/local/<im domain>/instmsg/aliases/<alias>: ${im.msExchIMPhysicalURL}`);
+    if (im.msExchIMMetaPhysicalURL !== undefined && !meta)
+      add(
+        'inconsistent',
+        `msExchIMMetaPhysicalURL is not http://<im domain>/instmsg/aliases/<alias>: ${im.msExchIMMetaPhysicalURL}`,
+      );
+    if (im.msExchIMPhysicalURL !== undefined && !physical)
+      add(
+        'inconsistent',
+        `msExchIMPhysicalURL is not http://<host>/instmsg/local/<im domain>/instmsg/aliases/<alias>: ${im.msExchIMPhysicalURL}`,
+      );
     if (physical && home && home.hostsUsers && physical.host !== home.host.toLowerCase()) {
-      add('inconsistent', `msExchIMPhysicalURL names host ${physical.host}, but the home server ${home.name} is ${home.host}`, usableHome && address ? 'fix-physical-host' : null);
+      add(
+        'inconsistent',
+        `msExchIMPhysicalURL names host ${physical.host}, but the home server ${home.name} is ${home.host}`,
+        usableHome && address ? 'fix-physical-host' : null,
+      );
     }
     const parts = [
       address && { from: 'msExchIMAddress', ...address },
@@ -193,20 +219,33 @@ export function auditDirectory(input: AuditInput): AuditResult {
     ].filter((p): p is { from: string; alias: string; imDomain: string } => !!p);
     for (const field of ['alias', 'imDomain'] as const) {
       const values = new Set(parts.map((p) => p[field]));
-      if (values.size > 1) add('inconsistent', `${field === 'alias' ? 'alias' : 'IM domain'} differs: ${parts.map((p) => `${p.from} ${p[field]}`).join(', ')}`);
+      if (values.size > 1)
+        add(
+          'inconsistent',
+          `${field === 'alias' ? 'alias' : 'IM domain'} differs: ${parts.map((p) => `${p.from} ${p[field]}`).join(', ')}`,
+        );
     }
 
     // Idle seats: disabled or expired accounts still holding a home.
     if (vs !== undefined && isIdle(user, now)) {
       if (serverName !== null) bump(idleByServer, serverName);
-      add('idle-seat', user.accountDisabled ? 'account disabled, still homed' : `account expired ${new Date(user.expiresAt!).toISOString().slice(0, 10)}, still homed`, 'clear-idle');
+      add(
+        'idle-seat',
+        user.accountDisabled
+          ? 'account disabled, still homed'
+          : `account expired ${new Date(user.expiresAt!).toISOString().slice(0, 10)}, still homed`,
+        'clear-idle',
+      );
     }
 
     // Alias changed since enable: informational (the address still routes).
-    if (address && address.alias !== aliasOf(user)) add('alias-changed', `address alias ${address.alias}, current alias ${aliasOf(user)}`);
+    if (address && address.alias !== aliasOf(user))
+      add('alias-changed', `address alias ${address.alias}, current alias ${aliasOf(user)}`);
 
     // Case only: equivalent values not in imctl's lower case.
-    const cased = (['msExchIMAddress', 'msExchIMMetaPhysicalURL', 'msExchIMPhysicalURL'] as const).filter((a) => im[a] !== undefined && im[a] !== im[a]!.toLowerCase());
+    const cased = (['msExchIMAddress', 'msExchIMMetaPhysicalURL', 'msExchIMPhysicalURL'] as const).filter(
+      (a) => im[a] !== undefined && im[a] !== im[a]!.toLowerCase(),
+    );
     if (cased.length > 0) add('case-only', `${cased.join(', ')} not lower-case`, 'normalize-case');
   }
 
@@ -216,20 +255,36 @@ export function auditDirectory(input: AuditInput): AuditResult {
     for (const user of group) {
       const others = group.filter((u) => u !== user).map((u) => u.sAMAccountName || u.dn);
       const home = user.im.msExchIMVirtualServer ? byDn.get(user.im.msExchIMVirtualServer.toLowerCase()) : undefined;
-      findings.push({ kind: 'duplicate-address', subject: user.sAMAccountName || user.dn, dn: user.dn, server: home?.name ?? user.im.msExchIMVirtualServer ?? null, detail: `${address} is also the address of ${others.join(', ')}`, repair: null });
+      findings.push({
+        kind: 'duplicate-address',
+        subject: user.sAMAccountName || user.dn,
+        dn: user.dn,
+        server: home?.name ?? user.im.msExchIMVirtualServer ?? null,
+        detail: `${address} is also the address of ${others.join(', ')}`,
+        repair: null,
+      });
     }
   }
 
   for (const server of servers) {
     const load = loads.get(server.name) ?? 0;
     if (server.hostsUsers && load > server.capacity) {
-      findings.push({ kind: 'over-capacity', subject: server.name, dn: server.dn, server: server.name, detail: `${load} users, capacity ${server.capacity} (${load - server.capacity} over): "imctl rebalance" plans the fewest moves`, repair: null });
+      findings.push({
+        kind: 'over-capacity',
+        subject: server.name,
+        dn: server.dn,
+        server: server.name,
+        detail: `${load} users, capacity ${server.capacity} (${load - server.capacity} over): "imctl rebalance" plans the fewest moves`,
+        repair: null,
+      });
     }
   }
 
   if (input.rvp) findings.push(...dnsFindings(input.rvp, servers, imDomains));
 
-  findings.sort((a, b) => FINDING_KINDS.indexOf(a.kind) - FINDING_KINDS.indexOf(b.kind) || a.subject.localeCompare(b.subject));
+  findings.sort(
+    (a, b) => FINDING_KINDS.indexOf(a.kind) - FINDING_KINDS.indexOf(b.kind) || a.subject.localeCompare(b.subject),
+  );
   return {
     findings,
     users: imUsers,
@@ -241,19 +296,33 @@ export function auditDirectory(input: AuditInput): AuditResult {
 }
 
 /** IM domains whose RVP clients would not reach an IM server of this organisation. */
-function dnsFindings(rvp: ReadonlyMap<string, RvpAnswer>, servers: readonly AuditServer[], imDomains: ReadonlyMap<string, number>): Finding[] {
+function dnsFindings(
+  rvp: ReadonlyMap<string, RvpAnswer>,
+  servers: readonly AuditServer[],
+  imDomains: ReadonlyMap<string, number>,
+): Finding[] {
   const hosts = new Set(servers.map((s) => s.host.toLowerCase()));
   const findings: Finding[] = [];
   for (const [domain, users] of imDomains) {
     const answer = rvp.get(domain);
-    const add = (detail: string) => findings.push({ kind: 'dns', subject: domain, dn: null, server: null, detail: `${detail} (${users} address${users === 1 ? '' : 'es'})`, repair: null });
+    const add = (detail: string) =>
+      findings.push({
+        kind: 'dns',
+        subject: domain,
+        dn: null,
+        server: null,
+        detail: `${detail} (${users} address${users === 1 ? '' : 'es'})`,
+        repair: null,
+      });
     if (answer === undefined) continue;
     if (answer !== null && !Array.isArray(answer)) add(`_rvp._tcp.${domain} could not be looked up: ${answer.error}`);
-    else if (answer === null || answer.length === 0) add(`no _rvp._tcp.${domain} SRV record: clients fall back to http://${domain}/`);
+    else if (answer === null || answer.length === 0)
+      add(`no _rvp._tcp.${domain} SRV record: clients fall back to http://${domain}/`);
     else if (isServiceUnavailable(answer)) add(`_rvp._tcp.${domain} declares no RVP service (target ".")`);
     else {
       const foreign = answer.map((r) => r.name.replace(/\.$/, '').toLowerCase()).filter((h) => !hosts.has(h));
-      if (foreign.length > 0) add(`_rvp._tcp.${domain} points at ${[...new Set(foreign)].join(', ')}, not an IM server of this organisation`);
+      if (foreign.length > 0)
+        add(`_rvp._tcp.${domain} points at ${[...new Set(foreign)].join(', ')}, not an IM server of this organisation`);
     }
   }
   return findings;

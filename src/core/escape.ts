@@ -79,7 +79,8 @@ export function canonicalDn(dn: string): string {
       if (eq < 0) return rdn.trim().toLowerCase();
       const type = rdn.slice(0, eq).trim().toLowerCase();
       let value = trimUnescapedSpaces(rdn.slice(eq + 1));
-      if (value.length >= 2 && value.startsWith('"') && value.endsWith('"') && !value.endsWith('\\"')) value = value.slice(1, -1);
+      if (value.length >= 2 && value.startsWith('"') && value.endsWith('"') && !value.endsWith('\\"'))
+        value = value.slice(1, -1);
       return `${type}=${escapeDnValue(unescapeDnValue(value)).toLowerCase()}`;
     })
     .join(',');
@@ -112,7 +113,9 @@ export function splitDn(dn: string): string[] {
 /** A cheap syntactic test for "this name is a DN": every RDN has an `attr=` type. */
 export function looksLikeDn(name: string): boolean {
   const rdns = splitDn(name);
-  return rdns.length > 0 && rdns.every((rdn) => /^\s*[A-Za-z][A-Za-z0-9-]*\s*=/.test(rdn) || /^\s*\d+(\.\d+)*\s*=/.test(rdn));
+  return (
+    rdns.length > 0 && rdns.every((rdn) => /^\s*[A-Za-z][A-Za-z0-9-]*\s*=/.test(rdn) || /^\s*\d+(\.\d+)*\s*=/.test(rdn))
+  );
 }
 
 /** The value of the first RDN (`CN=Doe\, John,OU=x` → `Doe, John`), unescaped. */

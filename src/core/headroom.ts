@@ -45,7 +45,9 @@ export function failureHeadroom(servers: readonly HeadroomServer[]): Headroom {
     seen.add(s.key);
     checkCapacity(`failureHeadroom: server ${JSON.stringify(s.key)}`, s.capacity);
     if (typeof s.load !== 'number' || !Number.isInteger(s.load) || s.load < 0) {
-      throw new Error(`failureHeadroom: server ${JSON.stringify(s.key)}: load must be a non-negative integer, got ${describe(s.load)}`);
+      throw new Error(
+        `failureHeadroom: server ${JSON.stringify(s.key)}: load must be a non-negative integer, got ${describe(s.load)}`,
+      );
     }
     totalFree += Math.max(0, s.capacity - s.load);
   }

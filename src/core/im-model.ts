@@ -42,7 +42,10 @@ export function dnsNameProblem(name: string): string | undefined {
   if (bare.length === 0) return 'it is empty';
   if (bare.length > 253) return 'it is longer than 253 characters';
   if (/[^\x00-\x7F]/.test(bare)) return 'it contains non-ASCII characters (use the xn-- punycode form)';
-  const bad = bare.toLowerCase().split('.').find((label) => !DNS_LABEL.test(label));
+  const bad = bare
+    .toLowerCase()
+    .split('.')
+    .find((label) => !DNS_LABEL.test(label));
   if (bad === '') return 'it has an empty label (a leading or doubled dot)';
   return bad === undefined ? undefined : `"${bad}" is not a valid DNS label`;
 }
@@ -58,7 +61,8 @@ export function checkImDomain(raw: string): { name: string } | { reason: string 
 export function fqdnProblem(host: string): string | undefined {
   const problem = dnsNameProblem(host);
   if (problem) return problem;
-  if (!host.replace(/\.$/, '').includes('.')) return 'it is not fully qualified (a NetBIOS name breaks RVP authentication, KB 319758)';
+  if (!host.replace(/\.$/, '').includes('.'))
+    return 'it is not fully qualified (a NetBIOS name breaks RVP authentication, KB 319758)';
   return undefined;
 }
 
@@ -142,7 +146,10 @@ export function driftBetween(stored: ImState, expected: ImState): Drift[] {
 /** Values that are equivalent but not identical: they differ from what imctl would write in case only. */
 export function caseOnlyDifferences(stored: ImState, expected: ImState): Drift[] {
   return IM_ATTRIBUTES.filter(
-    (attribute) => stored[attribute] !== undefined && equivalentValue(attribute, stored[attribute], expected[attribute]) && !sameValue(attribute, stored[attribute], expected[attribute]),
+    (attribute) =>
+      stored[attribute] !== undefined &&
+      equivalentValue(attribute, stored[attribute], expected[attribute]) &&
+      !sameValue(attribute, stored[attribute], expected[attribute]),
   ).map((attribute) => ({ attribute, stored: stored[attribute], expected: expected[attribute] }));
 }
 

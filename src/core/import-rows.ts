@@ -245,16 +245,12 @@ export function parseHeader(
 
   if (positions.size === 0 && issues.length === 0) {
     const sample = fields.join(',');
-    return fail(
-      `the first line must name the columns, such as user,action,server,im_domain (found ${show(sample)})`,
-    );
+    return fail(`the first line must name the columns, such as user,action,server,im_domain (found ${show(sample)})`);
   }
 
   for (const [col, at] of positions) {
     if (at.length > 1) {
-      issues.push(
-        `column "${col}" appears ${at.length} times (columns ${at.map((i) => i + 1).join(' and ')})`,
-      );
+      issues.push(`column "${col}" appears ${at.length} times (columns ${at.map((i) => i + 1).join(' and ')})`);
     }
   }
   // Extra columns are read past (the import says which); --strict refuses them.
@@ -338,8 +334,7 @@ export function validateRecord(
     }
   }
 
-  const value = (index: number | undefined): string | undefined =>
-    index === undefined ? '' : clean[index];
+  const value = (index: number | undefined): string | undefined => (index === undefined ? '' : clean[index]);
 
   let user: string | undefined;
   const rawUser = value(columns.user);

@@ -33,19 +33,30 @@ export type UserPlan =
 
 export function planUser(user: UserRecord, intent: Intent, serversByDn: ReadonlyMap<string, ImServer>): UserPlan {
   const before = user.im;
-  const current = before.msExchIMVirtualServer ? serversByDn.get(before.msExchIMVirtualServer.toLowerCase()) : undefined;
+  const current = before.msExchIMVirtualServer
+    ? serversByDn.get(before.msExchIMVirtualServer.toLowerCase())
+    : undefined;
   const currentName = current?.name ?? before.msExchIMVirtualServer;
 
   switch (intent.action) {
     case 'enable': {
       const want = imValues(aliasOf(user), intent.imDomain, intent.server);
       if (isImEnabled(before)) {
-        if (before.msExchIMVirtualServer && !sameValue('msExchIMVirtualServer', before.msExchIMVirtualServer, want.msExchIMVirtualServer)) {
+        if (
+          before.msExchIMVirtualServer &&
+          !sameValue('msExchIMVirtualServer', before.msExchIMVirtualServer, want.msExchIMVirtualServer)
+        ) {
           return { kind: 'failed', reason: `already IM-enabled on ${currentName}; use "imctl move" to re-home it` };
         }
         // Equivalent (the same address in other case) is the same address: not a reason to fail.
-        if (before.msExchIMAddress && !equivalentValue('msExchIMAddress', before.msExchIMAddress, want.msExchIMAddress)) {
-          return { kind: 'failed', reason: `already IM-enabled as ${before.msExchIMAddress}; disable it first to change its IM address` };
+        if (
+          before.msExchIMAddress &&
+          !equivalentValue('msExchIMAddress', before.msExchIMAddress, want.msExchIMAddress)
+        ) {
+          return {
+            kind: 'failed',
+            reason: `already IM-enabled as ${before.msExchIMAddress}; disable it first to change its IM address`,
+          };
         }
       }
       return writeOrUnchanged(before, want);

@@ -283,7 +283,8 @@ function checkUsers(srvs: readonly Srv[], orphans: readonly string[], idleOrphan
     const li = listOf(g);
     return lists[li]![g - (li === 0 ? 0 : ends[li - 1]!)];
   };
-  const ownerName = (li: number): string => (onServer(li) ? `server ${JSON.stringify(srvs[li % srvs.length]!.key)}` : 'the orphans');
+  const ownerName = (li: number): string =>
+    onServer(li) ? `server ${JSON.stringify(srvs[li % srvs.length]!.key)}` : 'the orphans';
   const hashes = new Uint32Array(n);
   let g = 0;
   for (const l of lists) {
@@ -581,7 +582,10 @@ export function planRebalance(input: PlanInput): PlanResult {
       deferred: 0,
       feasible: false,
       shortfall: receivers.length === 0 ? must : required - room,
-      load: loadOut((s) => s.load, (s) => s.idle.length),
+      load: loadOut(
+        (s) => s.load,
+        (s) => s.idle.length,
+      ),
     };
   }
 
@@ -618,13 +622,16 @@ export function planRebalance(input: PlanInput): PlanResult {
   };
   const ranges: Range[] = [[orphanList, 0, orphansIn.length + idleOrphansIn.length, 'orphan', null]];
   for (const sh of sheds) {
-    if (sh.srv.role === 'drain') ranges.push([() => merged(sh.srv.users, sh.srv.idle), 0, sh.srv.load + sh.srv.idle.length, 'drain', sh]);
+    if (sh.srv.role === 'drain')
+      ranges.push([() => merged(sh.srv.users, sh.srv.idle), 0, sh.srv.load + sh.srv.idle.length, 'drain', sh]);
   }
   for (const sh of sheds) {
-    if (sh.srv.role !== 'drain') ranges.push([activeList(sh), sh.srv.load - sh.capacityPart, sh.srv.load, 'over-capacity', sh]);
+    if (sh.srv.role !== 'drain')
+      ranges.push([activeList(sh), sh.srv.load - sh.capacityPart, sh.srv.load, 'over-capacity', sh]);
   }
   for (const sh of sheds) {
-    if (sh.srv.role !== 'drain') ranges.push([activeList(sh), sh.srv.load - sh.count, sh.srv.load - sh.capacityPart, 'even', sh]);
+    if (sh.srv.role !== 'drain')
+      ranges.push([activeList(sh), sh.srv.load - sh.count, sh.srv.load - sh.capacityPart, 'even', sh]);
   }
 
   // The kept moves, without destinations yet; taken per server, active and idle.

@@ -26,7 +26,10 @@ const URL_BREAKING = /[/?#%\\"<>]/;
 /** Parses and validates `user@domain`; everything is lower-cased. Throws a UsageError saying what is wrong. */
 export function parseImAddress(input: string): ImAddress {
   const fail = (why: string): never => {
-    throw new UsageError(`"${input}" is not an IM address: ${why}. Write it as user@domain, e.g. jdoe@im.example.com.`, 'im-address');
+    throw new UsageError(
+      `"${input}" is not an IM address: ${why}. Write it as user@domain, e.g. jdoe@im.example.com.`,
+      'im-address',
+    );
   };
   const text = input.trim();
   if (text === '') fail('it is empty');

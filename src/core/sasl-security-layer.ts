@@ -19,7 +19,8 @@ export interface SecurityLayerOffer {
 
 /** Read the server's (already unwrapped) offer. */
 export function parseSecurityLayerOffer(octets: Uint8Array): SecurityLayerOffer {
-  if (octets.length !== 4) throw new Error(`the server's SASL security-layer offer has ${octets.length} octets instead of 4`);
+  if (octets.length !== 4)
+    throw new Error(`the server's SASL security-layer offer has ${octets.length} octets instead of 4`);
   return { layers: octets[0]!, maxMessageSize: (octets[1]! << 16) | (octets[2]! << 8) | octets[3]! };
 }
 
@@ -56,7 +57,10 @@ export function layerBit(mode: SaslLayerMode): number {
  * The layer to choose from the server's offer, or why none fits. Never "no layer": on plain LDAP
  * that would send every message in clear, so a server offering only that is refused.
  */
-export function chooseSecurityLayer(offer: SecurityLayerOffer, mode: SaslLayerMode): { layer: number } | { refusal: string } {
+export function chooseSecurityLayer(
+  offer: SecurityLayerOffer,
+  mode: SaslLayerMode,
+): { layer: number } | { refusal: string } {
   const wanted = layerBit(mode);
   if ((offer.layers & wanted) !== 0 && offer.maxMessageSize > 0) return { layer: wanted };
   const offered = [
@@ -64,14 +68,18 @@ export function chooseSecurityLayer(offer: SecurityLayerOffer, mode: SaslLayerMo
     offer.layers & SecurityLayer.integrity ? 'signing' : '',
     offer.layers & SecurityLayer.none ? 'no layer' : '',
   ].filter(Boolean);
-  if (offered.length === 0 || (offered.length === 1 && offered[0] === 'no layer')) return { refusal: 'offers no SASL security layer (only "no layer"), so every message would travel in clear' };
+  if (offered.length === 0 || (offered.length === 1 && offered[0] === 'no layer'))
+    return { refusal: 'offers no SASL security layer (only "no layer"), so every message would travel in clear' };
   if (offer.maxMessageSize === 0) return { refusal: 'offers a SASL security layer with a maximum buffer of 0 octets' };
-  return { refusal: `offers ${offered.join(' and ')} but not ${mode === 'seal' ? 'sealing (use --sasl-layer sign for integrity only)' : 'signing (leave --sasl-layer at seal)'}` };
+  return {
+    refusal: `offers ${offered.join(' and ')} but not ${mode === 'seal' ? 'sealing (use --sasl-layer sign for integrity only)' : 'signing (leave --sasl-layer at seal)'}`,
+  };
 }
 
 /** The answer choosing `layer`, with our maximum buffer size and an optional authorisation identity. */
 export function securityLayerAnswer(layer: number, maxBuffer = OUR_MAX_BUFFER, authorizationId = ''): Buffer {
-  if (maxBuffer < 0 || maxBuffer > 0xffffff) throw new RangeError(`a SASL maximum buffer size must fit 24 bits, not ${maxBuffer}`);
+  if (maxBuffer < 0 || maxBuffer > 0xffffff)
+    throw new RangeError(`a SASL maximum buffer size must fit 24 bits, not ${maxBuffer}`);
   const head = Buffer.from([layer, (maxBuffer >>> 16) & 0xff, (maxBuffer >>> 8) & 0xff, maxBuffer & 0xff]);
   return Buffer.concat([head, Buffer.from(authorizationId, 'utf8')]);
 }
@@ -103,7 +111,10 @@ export const WRAP_OVERHEAD = 128;
 /** The most plaintext one buffer may carry, given the server's maximum. */
 export function plaintextLimit(maxBuffer: number, overhead = WRAP_OVERHEAD): number {
   const limit = maxBuffer - overhead;
-  if (limit < 1) throw new RangeError(`the server's SASL maximum buffer (${maxBuffer} octets) leaves no room for data after the GSS_Wrap overhead`);
+  if (limit < 1)
+    throw new RangeError(
+      `the server's SASL maximum buffer (${maxBuffer} octets) leaves no room for data after the GSS_Wrap overhead`,
+    );
   return limit;
 }
 
@@ -127,7 +138,10 @@ export class SaslBufferReader {
     while (this.pendingBytes >= 4) {
       const head = this.peek(4);
       const length = head.readUInt32BE(0);
-      if (length > this.maxBuffer) throw new Error(`a SASL buffer of ${length} octets, more than the ${this.maxBuffer} announced: the stream is corrupt`);
+      if (length > this.maxBuffer)
+        throw new Error(
+          `a SASL buffer of ${length} octets, more than the ${this.maxBuffer} announced: the stream is corrupt`,
+        );
       if (this.pendingBytes < 4 + length) break;
       const whole = this.take(4 + length);
       tokens.push(whole.subarray(4));
@@ -157,6 +171,9 @@ export class SaslBufferReader {
 
 /** How -v names the protection a layer gives. */
 export function describeLayer(layer: number, serverMax: number): string {
-  const what = layer === SecurityLayer.confidentiality ? 'sealed (SASL GSSAPI confidentiality + integrity)' : 'signed (SASL GSSAPI integrity only: values travel readable)';
+  const what =
+    layer === SecurityLayer.confidentiality
+      ? 'sealed (SASL GSSAPI confidentiality + integrity)'
+      : 'signed (SASL GSSAPI integrity only: values travel readable)';
   return `${what}, buffers up to ${serverMax} octets`;
 }

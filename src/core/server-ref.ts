@@ -23,10 +23,16 @@ export function findServer(servers: readonly ImServer[], name: string, purpose: 
   const matches = matchServers(servers, name);
   if (matches.length === 0) {
     const known = servers.map((s) => s.name).join(', ') || 'none found';
-    throw new UsageError(`No IM server is named ${quoted(name)} (known: ${known}). Run "imctl servers" to list them.`, 'unknown-server');
+    throw new UsageError(
+      `No IM server is named ${quoted(name)} (known: ${known}). Run "imctl servers" to list them.`,
+      'unknown-server',
+    );
   }
   if (matches.length > 1) {
-    throw new UsageError(`${quoted(name)} names ${matches.length} servers: ${matches.map((s) => `${s.name} (${s.host})`).join(', ')}. Use its name or host.`, 'ambiguous-server');
+    throw new UsageError(
+      `${quoted(name)} names ${matches.length} servers: ${matches.map((s) => `${s.name} (${s.host})`).join(', ')}. Use its name or host.`,
+      'ambiguous-server',
+    );
   }
   const server = matches[0]!;
   if (purpose === 'home' && !server.hostsUsers) {

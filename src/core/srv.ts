@@ -121,7 +121,8 @@ export function parseHostPort(input: string, defaultPort: number): HostPort {
     if (rest !== '') portText = rest.slice(1);
     if (!isIPv6(host)) fail(`"${host}" in brackets is not an IPv6 address`);
   } else if (text.indexOf(':') !== text.lastIndexOf(':')) {
-    if (!isIPv6(text)) fail('it has several ":" but is not an IPv6 address (put an IPv6 address in brackets to add a port)');
+    if (!isIPv6(text))
+      fail('it has several ":" but is not an IPv6 address (put an IPv6 address in brackets to add a port)');
     host = text;
   } else {
     const colon = text.indexOf(':');
@@ -140,7 +141,9 @@ export function parseHostPort(input: string, defaultPort: number): HostPort {
   if (portText !== undefined) {
     // Node's setServers silently wraps ports above 65535 and aborts the process on port 0.
     if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
-      fail(portText === '' ? 'the port after ":" is missing' : `the port "${portText}" is not a number from 1 to 65535`);
+      fail(
+        portText === '' ? 'the port after ":" is missing' : `the port "${portText}" is not a number from 1 to 65535`,
+      );
     }
     port = Number(portText);
   }

@@ -16,12 +16,22 @@ export interface RestoreContext {
 }
 
 /** Why `before` must not be written onto `user`, or undefined when it is what imctl itself could have written. */
-export function restoreProblem(before: ImState, user: { sAMAccountName: string; mailNickname?: string | undefined }, context: RestoreContext): string | undefined {
+export function restoreProblem(
+  before: ImState,
+  user: { sAMAccountName: string; mailNickname?: string | undefined },
+  context: RestoreContext,
+): string | undefined {
   const alias = aliasOf(user);
   const domainProblem = (domain: string) =>
-    context.imDomains.has(domain) ? undefined : `its IM domain ${JSON.stringify(domain)} is not used in this directory (give --im-domain ${domain} if it is yours)`;
-  const server = before.msExchIMVirtualServer === undefined ? undefined : context.servers.find((s) => canonicalDn(s.dn) === canonicalDn(before.msExchIMVirtualServer!));
-  if (before.msExchIMVirtualServer !== undefined && !server) return 'its home server is not an IM virtual server of this directory';
+    context.imDomains.has(domain)
+      ? undefined
+      : `its IM domain ${JSON.stringify(domain)} is not used in this directory (give --im-domain ${domain} if it is yours)`;
+  const server =
+    before.msExchIMVirtualServer === undefined
+      ? undefined
+      : context.servers.find((s) => canonicalDn(s.dn) === canonicalDn(before.msExchIMVirtualServer!));
+  if (before.msExchIMVirtualServer !== undefined && !server)
+    return 'its home server is not an IM virtual server of this directory';
 
   if (before.msExchIMAddress !== undefined) {
     const address = splitAddress(before.msExchIMAddress);
@@ -37,9 +47,11 @@ export function restoreProblem(before: ImState, user: { sAMAccountName: string; 
   }
   if (before.msExchIMPhysicalURL !== undefined) {
     const physical = parsePhysicalUrl(before.msExchIMPhysicalURL);
-    if (!physical || physical.alias !== alias) return `its home-server URL is not http://<host>/instmsg/local/<IM domain>/instmsg/aliases/${alias}`;
+    if (!physical || physical.alias !== alias)
+      return `its home-server URL is not http://<host>/instmsg/local/<IM domain>/instmsg/aliases/${alias}`;
     const hosts = server ? [server.host] : context.servers.map((s) => s.host);
-    if (!hosts.includes(physical.host)) return `its home-server URL points at ${physical.host}, which is ${server ? `not ${server.name}'s host (${server.host})` : 'no IM server of this directory'}`;
+    if (!hosts.includes(physical.host))
+      return `its home-server URL points at ${physical.host}, which is ${server ? `not ${server.name}'s host (${server.host})` : 'no IM server of this directory'}`;
     const problem = domainProblem(physical.imDomain);
     if (problem) return problem;
   }

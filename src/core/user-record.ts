@@ -64,8 +64,10 @@ export type Resolution =
   | { problem: 'other-domain'; domain: string; ours: string };
 
 export function describeResolutionProblem(name: string, resolution: Exclude<Resolution, { user: UserRecord }>): string {
-  if (resolution.problem === 'unknown') return `no user is named ${quoted(name)} (give a DN, user@domain, mail or sAMAccountName)`;
-  if (resolution.problem === 'other-domain') return `${quoted(name)} names a user of the domain ${quoted(resolution.domain)}, and this is ${quoted(resolution.ours)}: connect to that domain's DCs, or give the user without the domain`;
+  if (resolution.problem === 'unknown')
+    return `no user is named ${quoted(name)} (give a DN, user@domain, mail or sAMAccountName)`;
+  if (resolution.problem === 'other-domain')
+    return `${quoted(name)} names a user of the domain ${quoted(resolution.domain)}, and this is ${quoted(resolution.ours)}: connect to that domain's DCs, or give the user without the domain`;
   const shown = resolution.candidates.slice(0, 5).map((u) => `${u.sAMAccountName} (${u.dn})`);
   const more = resolution.candidates.length > 5 ? ` and ${resolution.candidates.length - 5} more` : '';
   return `${quoted(name)} is ambiguous; candidates: ${shown.join('; ')}${more}. Name one by DN or sAMAccountName`;

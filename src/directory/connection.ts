@@ -90,7 +90,10 @@ export class Directory {
 
   static async open(options: ConnectOptions): Promise<Directory> {
     if (options.endpoints.length === 0) {
-      throw new UsageError('No domain controller to talk to: give --url (or IMCTL_URL, or "url" in the config file), or --domain to find DCs by DNS.', 'no-url');
+      throw new UsageError(
+        'No domain controller to talk to: give --url (or IMCTL_URL, or "url" in the config file), or --domain to find DCs by DNS.',
+        'no-url',
+      );
     }
     const directory = new Directory(options);
     directory.client = await directory.connectFirst(options.endpoints);
@@ -107,13 +110,20 @@ export class Directory {
   }
 
   get label(): string {
-    return this.endpoint.host === new URL(this.endpoint.url).hostname ? this.endpoint.url : `${this.endpoint.url} (${this.endpoint.host})`;
+    return this.endpoint.host === new URL(this.endpoint.url).hostname
+      ? this.endpoint.url
+      : `${this.endpoint.url} (${this.endpoint.host})`;
   }
 
   /** Every entry of a paged, subtree search. Restarts from scratch if the connection drops. */
   async searchAll(base: string, spec: SearchSpec): Promise<DirEntry[]> {
     let entries: DirEntry[] = [];
-    await this.forEachEntry(base, spec, (entry) => entries.push(entry), () => (entries = []));
+    await this.forEachEntry(
+      base,
+      spec,
+      (entry) => entries.push(entry),
+      () => (entries = []),
+    );
     return entries;
   }
 
@@ -122,7 +132,12 @@ export class Directory {
    * the search restarts, so `visit` must tolerate a restart: `onRestart` is called first.
    * Continuation references (DomainDnsZones, ForestDnsZones) are ignored, never chased.
    */
-  async forEachEntry(base: string, spec: SearchSpec, visit: (entry: DirEntry) => void, onRestart?: () => void): Promise<void> {
+  async forEachEntry(
+    base: string,
+    spec: SearchSpec,
+    visit: (entry: DirEntry) => void,
+    onRestart?: () => void,
+  ): Promise<void> {
     let attempt = 0;
     await this.searchSlots.run(() =>
       this.withRetry(`searching ${base}`, async (client) => {
@@ -141,10 +156,18 @@ export class Directory {
     );
   }
 
-  async readEntry(dn: string, spec: Omit<SearchSpec, 'filter' | 'scope'> & { filter?: string }): Promise<DirEntry | undefined> {
+  async readEntry(
+    dn: string,
+    spec: Omit<SearchSpec, 'filter' | 'scope'> & { filter?: string },
+  ): Promise<DirEntry | undefined> {
     return this.withRetry(`reading ${dn}`, async (client) => {
       try {
-        const result = await client.search(dn, { scope: 'base', filter: spec.filter ?? '(objectClass=*)', attributes: spec.attributes, explicitBufferAttributes: spec.buffers ?? [] });
+        const result = await client.search(dn, {
+          scope: 'base',
+          filter: spec.filter ?? '(objectClass=*)',
+          attributes: spec.attributes,
+          explicitBufferAttributes: spec.buffers ?? [],
+        });
         const raw = result.searchEntries[0];
         return raw ? new DirEntry(raw.dn, raw) : undefined;
       } catch (error) {
@@ -163,7 +186,8 @@ export class Directory {
   async modifyOnce(dn: string, ops: readonly ModOp[], onSend?: () => void): Promise<void> {
     const client = await this.boundClient();
     const changes = ops.map(
-      (op) => new Change({ operation: op.operation, modification: new Attribute({ type: op.attribute, values: op.values }) }),
+      (op) =>
+        new Change({ operation: op.operation, modification: new Attribute({ type: op.attribute, values: op.values }) }),
     );
     try {
       onSend?.();
@@ -184,7 +208,9 @@ export class Directory {
     const layer = client && this.layers.get(client);
     if (layer?.active) {
       const { wraps, buffersOut, unwraps, gssMs } = layer.stats;
-      this.options.log?.(`sasl layer: ${wraps} wrap(s) for ${buffersOut} buffer(s) out, ${unwraps} unwrap(s) in, ${Math.round(gssMs)} ms in GSS calls`);
+      this.options.log?.(
+        `sasl layer: ${wraps} wrap(s) for ${buffersOut} buffer(s) out, ${unwraps} unwrap(s) in, ${Math.round(gssMs)} ms in GSS calls`,
+      );
     }
   }
 
@@ -239,7 +265,9 @@ export class Directory {
     const start = Math.max(0, endpoints.indexOf(from));
     const client = await this.connectFirst([...endpoints.slice(start), ...endpoints.slice(0, start)]);
     if (this.endpoint !== from) {
-      this.options.warn?.(`${from.host} stopped answering (the connection was lost and it did not take a new one); this run continues on ${this.endpoint.host} (${this.endpoint.url}). Writes ${from.host} had confirmed reach ${this.endpoint.host} only when it replicates.`);
+      this.options.warn?.(
+        `${from.host} stopped answering (the connection was lost and it did not take a new one); this run continues on ${this.endpoint.host} (${this.endpoint.url}). Writes ${from.host} had confirmed reach ${this.endpoint.host} only when it replicates.`,
+      );
     }
     return client;
   }
@@ -290,7 +318,12 @@ export class Directory {
       }
     }
     if (endpoints.length === 1 && last) throw last;
-    throw new DirectoryError(`No domain controller answered (tried ${endpoints.length}): ${failures.join(' ')}`, 'no-dc', undefined, true);
+    throw new DirectoryError(
+      `No domain controller answered (tried ${endpoints.length}): ${failures.join(' ')}`,
+      'no-dc',
+      undefined,
+      true,
+    );
   }
 
   private tlsOptions(endpoint: Endpoint): ConnectionOptions {
@@ -302,11 +335,17 @@ export class Directory {
       try {
         ca = readFileSync(settings.caFile);
       } catch (error) {
-        throw new UsageError(`Cannot read the CA file ${settings.caFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, 'ca-file');
+        throw new UsageError(
+          `Cannot read the CA file ${settings.caFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+          'ca-file',
+        );
       }
       // A file with no certificate would be accepted here and fail later as "not signed by a CA imctl trusts".
       if (!holdsCertificate(ca)) {
-        throw new UsageError(`The CA file ${settings.caFile} holds no certificate: give a PEM file with a "-----BEGIN CERTIFICATE-----" block (or a DER certificate), the CA that issued the DC's certificate.`, 'ca-file');
+        throw new UsageError(
+          `The CA file ${settings.caFile} holds no certificate: give a PEM file with a "-----BEGIN CERTIFICATE-----" block (or a DER certificate), the CA that issued the DC's certificate.`,
+          'ca-file',
+        );
       }
       options.ca = [ca];
     }
@@ -328,7 +367,9 @@ export class Directory {
     }
     if (!kerberos && !secure && !endpoint.startTls) {
       // Allowed, never silent: whoever allowed it (a flag, or a config file the user trusts), the admin sees it each run.
-      this.options.warn?.(`Sending the bind password in clear text to ${endpoint.url} (allowed by ${settings.sources.allowCleartext === 'flag' ? '--allow-cleartext' : `"allowCleartext" in ${settings.configFile ?? 'the config file'}`}): anyone on the network path can read it.`);
+      this.options.warn?.(
+        `Sending the bind password in clear text to ${endpoint.url} (allowed by ${settings.sources.allowCleartext === 'flag' ? '--allow-cleartext' : `"allowCleartext" in ${settings.configFile ?? 'the config file'}`}): anyone on the network path can read it.`,
+      );
     }
     const tlsOptions = this.tlsOptions(endpoint);
     // TLS options given to the constructor with an ldap:// URL would switch it to direct TLS.
@@ -339,7 +380,9 @@ export class Directory {
       ...(secure ? { tlsOptions } : {}),
       // Pipelined requests are small: without TCP_NODELAY, Nagle holds each one back until the
       // previous reply's ACK arrives.
-      createConnection: layer?.connect ?? (((...args: Parameters<typeof netConnect>) => netConnect(...args).setNoDelay(true)) as typeof netConnect),
+      createConnection:
+        layer?.connect ??
+        (((...args: Parameters<typeof netConnect>) => netConnect(...args).setNoDelay(true)) as typeof netConnect),
       createSecureConnection: ((...args: Parameters<typeof tlsConnect>) => {
         const socket = (tlsSocket = tlsConnect(...args));
         socket.setNoDelay(true);
@@ -352,7 +395,9 @@ export class Directory {
       if (layer) await (await import('./sasl-bind.js')).openConnection(client);
       if (kerberos) {
         // the ticket cache signs in; no password is read, prompted for or kept.
-        const bound = await (await import('./gssapi-bind.js')).gssapiBind(client, endpoint.host, layer ? { socket: layer, mode: settings.saslLayer } : undefined);
+        const bound = await (
+          await import('./gssapi-bind.js')
+        ).gssapiBind(client, endpoint.host, layer ? { socket: layer, mode: settings.saslLayer } : undefined);
         this.boundAs = bound.principal;
         this.options.log?.(`auth kerberos (${settings.sources.auth ?? 'default'}): bound as ${this.boundAs}`);
         this.options.log?.(`protection: ${bound.protection ?? describeTls(tlsSocket)}`);
@@ -360,7 +405,11 @@ export class Directory {
         return client;
       }
       const bindDn = settings.bindDn;
-      if (!bindDn) throw new UsageError('No bind account: give --bind-dn (a DN, user@domain or DOMAIN\\user), IMCTL_BIND_DN or "bindDn" in the config file.', 'no-bind-dn');
+      if (!bindDn)
+        throw new UsageError(
+          'No bind account: give --bind-dn (a DN, user@domain or DOMAIN\\user), IMCTL_BIND_DN or "bindDn" in the config file.',
+          'no-bind-dn',
+        );
       for (let attempt = 1; ; attempt++) {
         if (this.passwordValue === undefined) this.passwordValue = await this.options.password();
         try {
@@ -372,15 +421,23 @@ export class Directory {
           const origin = passwordOrigin(settings);
           // Typed at the prompt: a typo, so ask again (three tries, as a logon screen gives; AD lockout thresholds are higher).
           if (origin === undefined && attempt < PROMPT_TRIES) {
-            this.options.warn?.(`The password for ${bindDn} is wrong; try again (${PROMPT_TRIES - attempt} ${PROMPT_TRIES - attempt === 1 ? 'try' : 'tries'} left).`);
+            this.options.warn?.(
+              `The password for ${bindDn} is wrong; try again (${PROMPT_TRIES - attempt} ${PROMPT_TRIES - attempt === 1 ? 'try' : 'tries'} left).`,
+            );
             this.passwordValue = undefined;
             continue;
           }
-          throw new DirectoryError(`The password for the bind account is wrong: ${origin ?? `typed at the prompt (${PROMPT_TRIES} tries)`}. Check it, or whether the account ${bindDn} is the right one.`, 'bad-password', 49);
+          throw new DirectoryError(
+            `The password for the bind account is wrong: ${origin ?? `typed at the prompt (${PROMPT_TRIES} tries)`}. Check it, or whether the account ${bindDn} is the right one.`,
+            'bad-password',
+            49,
+          );
         }
       }
       this.boundAs = bindDn;
-      this.options.log?.(`protection: ${secure || endpoint.startTls ? describeTls(tlsSocket) : 'none (--allow-cleartext: the messages travel in clear)'}`);
+      this.options.log?.(
+        `protection: ${secure || endpoint.startTls ? describeTls(tlsSocket) : 'none (--allow-cleartext: the messages travel in clear)'}`,
+      );
       if (!this.rootDseValue) this.rootDseValue = await readRootDse(client);
       return client;
     } catch (error) {
@@ -402,10 +459,17 @@ function describeTls(socket: ReturnType<typeof tlsConnect> | undefined): string 
 export const PROMPT_TRIES = 3;
 
 /** Where a wrong password came from, in the admin's terms; undefined for the prompt. */
-export function passwordOrigin(settings: Pick<Settings, 'passwordFromEnv' | 'passwordFile' | 'sources'>): string | undefined {
+export function passwordOrigin(
+  settings: Pick<Settings, 'passwordFromEnv' | 'passwordFile' | 'sources'>,
+): string | undefined {
   if (settings.passwordFromEnv) return 'it came from IMCTL_PASSWORD in the environment';
   if (!settings.passwordFile) return undefined;
-  const how = settings.sources.passwordFile === 'flag' ? '--password-file' : settings.sources.passwordFile === 'env' ? 'IMCTL_PASSWORD_FILE' : '"passwordFile" in the config file';
+  const how =
+    settings.sources.passwordFile === 'flag'
+      ? '--password-file'
+      : settings.sources.passwordFile === 'env'
+        ? 'IMCTL_PASSWORD_FILE'
+        : '"passwordFile" in the config file';
   return `it came from the file ${settings.passwordFile} (${how})`;
 }
 
@@ -424,12 +488,19 @@ export function holdsCertificate(data: Buffer): boolean {
 }
 
 async function readRootDse(client: Client): Promise<RootDse> {
-  const result = await client.search('', { scope: 'base', filter: '(objectClass=*)', attributes: ['defaultNamingContext', 'configurationNamingContext', 'dnsHostName', 'supportedCapabilities'] });
+  const result = await client.search('', {
+    scope: 'base',
+    filter: '(objectClass=*)',
+    attributes: ['defaultNamingContext', 'configurationNamingContext', 'dnsHostName', 'supportedCapabilities'],
+  });
   const entry = new DirEntry('', result.searchEntries[0] ?? { dn: '' });
   const defaultNamingContext = entry.get('defaultNamingContext');
   const configurationNamingContext = entry.get('configurationNamingContext');
   if (!defaultNamingContext || !configurationNamingContext) {
-    throw new DirectoryError('The server did not publish defaultNamingContext and configurationNamingContext in its RootDSE: is it an Active Directory domain controller?', 'not-ad');
+    throw new DirectoryError(
+      'The server did not publish defaultNamingContext and configurationNamingContext in its RootDSE: is it an Active Directory domain controller?',
+      'not-ad',
+    );
   }
   const anr = entry.all('supportedCapabilities').some((oid) => ANR_CAPABILITIES.includes(oid));
   return { defaultNamingContext, configurationNamingContext, dnsHostName: entry.get('dnsHostName'), anr };
@@ -445,7 +516,11 @@ export function sleep(ms: number): Promise<void> {
 
 /** Endpoints from --url: each URL as given, StartTLS as configured. */
 export function endpointsFromUrls(urls: string[], startTls: boolean): Endpoint[] {
-  return urls.map((url) => ({ url, host: new URL(url).hostname.replace(/^\[|\]$/g, ''), startTls: startTls && url.startsWith('ldap:') }));
+  return urls.map((url) => ({
+    url,
+    host: new URL(url).hostname.replace(/^\[|\]$/g, ''),
+    startTls: startTls && url.startsWith('ldap:'),
+  }));
 }
 
 /** At most `limit` tasks at once; the rest wait their turn in order. */

@@ -22,7 +22,9 @@ export class DirEntry {
   }
 
   all(name: string): string[] {
-    return this.values.get(name.toLowerCase()) ?? this.buffers.get(name.toLowerCase())?.map((b) => b.toString('utf8')) ?? [];
+    return (
+      this.values.get(name.toLowerCase()) ?? this.buffers.get(name.toLowerCase())?.map((b) => b.toString('utf8')) ?? []
+    );
   }
 
   buffer(name: string): Buffer | undefined {

@@ -99,7 +99,11 @@ export function servicePrincipalHost(host: string): string {
  * started on the socket once the server has accepted it. Returns the principal the DC now knows
  * us as (from the established GSS context) and the protection.
  */
-export async function gssapiBind(client: Client, host: string, layer?: { socket: SaslSocketLayer; mode: SaslLayerMode }): Promise<GssapiBound> {
+export async function gssapiBind(
+  client: Client,
+  host: string,
+  layer?: { socket: SaslSocketLayer; mode: SaslLayerMode },
+): Promise<GssapiBound> {
   const spnHost = servicePrincipalHost(host);
   const kerberos = await loadKerberos();
   const context = { host: spnHost };
@@ -110,7 +114,10 @@ export async function gssapiBind(client: Client, host: string, layer?: { socket:
       mechOID: kerberos.GSS_MECH_OID_KRB5,
       // Mutual authentication proves the DC holds the ldap/ key. Over plain LDAP the context must
       // also allow integrity and confidentiality, or wrapping with protection may be refused.
-      flags: kerberos.GSS_C_MUTUAL_FLAG | kerberos.GSS_C_SEQUENCE_FLAG | (layer ? kerberos.GSS_C_INTEG_FLAG | kerberos.GSS_C_CONF_FLAG : 0),
+      flags:
+        kerberos.GSS_C_MUTUAL_FLAG |
+        kerberos.GSS_C_SEQUENCE_FLAG |
+        (layer ? kerberos.GSS_C_INTEG_FLAG | kerberos.GSS_C_CONF_FLAG : 0),
     });
     token = await gss.step('');
   } catch (error) {
@@ -124,10 +131,21 @@ export async function gssapiBind(client: Client, host: string, layer?: { socket:
       throw error instanceof ResultCodeError ? translateKerberosError(error, context) : error;
     });
     if (answer.done) {
-      if (!gss.contextComplete) throw new DirectoryError(`${spnHost} accepted the Kerberos bind before the security context was complete; refusing to trust it.`, 'kerberos-protocol');
-      if (layer && !chosen) throw new DirectoryError(`${spnHost} accepted the Kerberos bind without negotiating a SASL security layer; on plain LDAP imctl never runs unprotected.`, 'kerberos-layer');
+      if (!gss.contextComplete)
+        throw new DirectoryError(
+          `${spnHost} accepted the Kerberos bind before the security context was complete; refusing to trust it.`,
+          'kerberos-protocol',
+        );
+      if (layer && !chosen)
+        throw new DirectoryError(
+          `${spnHost} accepted the Kerberos bind without negotiating a SASL security layer; on plain LDAP imctl never runs unprotected.`,
+          'kerberos-layer',
+        );
       if (layer && chosen) layer.socket.start(gss, chosen.layer, chosen.serverMax);
-      return { principal: gss.username ?? 'an unknown principal', protection: chosen ? describeLayer(chosen.layer, chosen.serverMax) : undefined };
+      return {
+        principal: gss.username ?? 'an unknown principal',
+        protection: chosen ? describeLayer(chosen.layer, chosen.serverMax) : undefined,
+      };
     }
     const serverToken = answer.serverCredentials.toString('base64');
     try {
@@ -138,7 +156,11 @@ export async function gssapiBind(client: Client, host: string, layer?: { socket:
         const offer = parseSecurityLayerOffer(Buffer.from(await gss.unwrap(serverToken), 'base64'));
         if (layer) {
           const choice = chooseSecurityLayer(offer, layer.mode);
-          if ('refusal' in choice) throw new DirectoryError(`${spnHost} ${choice.refusal}: refusing to continue on plain LDAP (${layer.mode === 'seal' ? 'imctl seals every message there' : 'imctl signs every message there'}).`, 'kerberos-layer');
+          if ('refusal' in choice)
+            throw new DirectoryError(
+              `${spnHost} ${choice.refusal}: refusing to continue on plain LDAP (${layer.mode === 'seal' ? 'imctl seals every message there' : 'imctl signs every message there'}).`,
+              'kerberos-layer',
+            );
           chosen = { layer: choice.layer, serverMax: offer.maxMessageSize };
           const answerOctets = securityLayerAnswer(choice.layer);
           // RFC 4752: the answer is wrapped without confidentiality.
@@ -147,7 +169,10 @@ export async function gssapiBind(client: Client, host: string, layer?: { socket:
           continue;
         }
         if (!offersNoSecurityLayer(offer)) {
-          throw new DirectoryError(`${spnHost} requires a SASL security layer (signing or sealing) on top of TLS: allow GSSAPI over TLS without one, as Active Directory does, or connect with ldap:// and no TLS (sealed).`, 'kerberos-layer');
+          throw new DirectoryError(
+            `${spnHost} requires a SASL security layer (signing or sealing) on top of TLS: allow GSSAPI over TLS without one, as Active Directory does, or connect with ldap:// and no TLS (sealed).`,
+            'kerberos-layer',
+          );
         }
         token = await gss.wrap(noSecurityLayerAnswer().toString('base64'), { protect: false });
       }
@@ -156,7 +181,10 @@ export async function gssapiBind(client: Client, host: string, layer?: { socket:
       throw translateKerberosError(error, context);
     }
   }
-  throw new DirectoryError(`The Kerberos bind to ${spnHost} did not finish after ${MAX_STEPS} steps.`, 'kerberos-protocol');
+  throw new DirectoryError(
+    `The Kerberos bind to ${spnHost} did not finish after ${MAX_STEPS} steps.`,
+    'kerberos-protocol',
+  );
 }
 
 export const KERBEROS_WRAP_HINT =

@@ -39,7 +39,13 @@ const call = <T>(start: (callback: Callback<T>) => void): Promise<T> =>
   new Promise((resolve, reject) => start((error, value) => (error ? reject(error) : resolve(value))));
 
 /** The GSS flag and mechanism numbers of the package's JavaScript (RFC 2744 and its own OID index). */
-const CONSTANTS = { GSS_MECH_OID_KRB5: 9, GSS_C_MUTUAL_FLAG: 2, GSS_C_SEQUENCE_FLAG: 8, GSS_C_CONF_FLAG: 16, GSS_C_INTEG_FLAG: 32 };
+const CONSTANTS = {
+  GSS_MECH_OID_KRB5: 9,
+  GSS_C_MUTUAL_FLAG: 2,
+  GSS_C_SEQUENCE_FLAG: 8,
+  GSS_C_CONF_FLAG: 16,
+  GSS_C_INTEG_FLAG: 32,
+};
 
 /** The addon as the `kerberos` package's API (what gssapi-bind uses), or undefined outside a single executable. */
 export function embeddedKerberos(): unknown {
@@ -86,7 +92,10 @@ function loadNative(sea: SeaModule): NativeModule {
     try {
       asset = sea.getAsset(ADDON_ASSET);
     } catch {
-      throw new DirectoryError(`This imctl executable was built without Kerberos (the "kerberos" package was not built where it was made): put a kerberos.node beside it, or use an npm install of imctl.`, 'kerberos-unavailable');
+      throw new DirectoryError(
+        `This imctl executable was built without Kerberos (the "kerberos" package was not built where it was made): put a kerberos.node beside it, or use an npm install of imctl.`,
+        'kerberos-unavailable',
+      );
     }
     scratch = mkdtempSync(join(tmpdir(), 'imctl-kerberos-'));
     path = join(scratch, ADDON_ASSET);
@@ -114,5 +123,8 @@ export function addonLoadError(error: unknown): DirectoryError {
       'kerberos-unavailable',
     );
   }
-  return new DirectoryError(`Kerberos sign-in is unavailable: the embedded Kerberos module did not load (${text.split('\n')[0]}).`, 'kerberos-unavailable');
+  return new DirectoryError(
+    `Kerberos sign-in is unavailable: the embedded Kerberos module did not load (${text.split('\n')[0]}).`,
+    'kerberos-unavailable',
+  );
 }

@@ -10,7 +10,18 @@ import type { DirectoryPort, WriteOptions, WriteResult, WriteTask } from '../ser
 import { Directory, endpointsFromUrls } from './connection.js';
 import { discoverServers } from './servers.js';
 import { activeFilter, inactiveFilter } from '../core/activity.js';
-import { countHomed, forEachImUser, listHomedUsers, listImUsers, readLogonSyncDays, readUsersByGuid, resolveUsers, sampleImAddresses, searchUsers, usersByImAddress } from './users.js';
+import {
+  countHomed,
+  forEachImUser,
+  listHomedUsers,
+  listImUsers,
+  readLogonSyncDays,
+  readUsersByGuid,
+  resolveUsers,
+  sampleImAddresses,
+  searchUsers,
+  usersByImAddress,
+} from './users.js';
 import { applyWrites } from './writer.js';
 
 export interface OpenOptions {
@@ -43,18 +54,28 @@ export class LdapDirectory implements DirectoryPort {
   servers = () => discoverServers(this.connection);
   countHomed = (serverDns: readonly string[]) => countHomed(this.connection, serverDns);
   resolveUsers = (names: readonly string[]) => resolveUsers(this.connection, names);
-  countActive = (serverDns: readonly string[], now: number, activeDays: number) => countHomed(this.connection, serverDns, activeFilter(now, activeDays));
+  countActive = (serverDns: readonly string[], now: number, activeDays: number) =>
+    countHomed(this.connection, serverDns, activeFilter(now, activeDays));
   logonSyncDays = () => readLogonSyncDays(this.connection);
   homedUsers = (activity?: boolean) => listHomedUsers(this.connection, activity);
   imUsers = (serverDn?: string, activity?: { active: boolean; now: number; activeDays: number }) =>
-    listImUsers(this.connection, serverDn, activity ? (activity.active ? activeFilter : inactiveFilter)(activity.now, activity.activeDays) : '');
+    listImUsers(
+      this.connection,
+      serverDn,
+      activity ? (activity.active ? activeFilter : inactiveFilter)(activity.now, activity.activeDays) : '',
+    );
   searchUsers = (words: readonly string[], limit: number) => searchUsers(this.connection, words, limit);
   usersByGuid = (guids: readonly string[]) => readUsersByGuid(this.connection, guids);
   usersByImAddress = (address: string) => usersByImAddress(this.connection, address);
   imAddressSample = (limit: number) => sampleImAddresses(this.connection, limit);
-  forEachImUser = (visit: (user: AuditUser) => void, onRestart?: () => void) => forEachImUser(this.connection, visit, onRestart);
+  forEachImUser = (visit: (user: AuditUser) => void, onRestart?: () => void) =>
+    forEachImUser(this.connection, visit, onRestart);
 
-  write<T extends WriteTask>(tasks: Iterable<T>, options: WriteOptions, onResult: (task: T, result: WriteResult) => void): Promise<void> {
+  write<T extends WriteTask>(
+    tasks: Iterable<T>,
+    options: WriteOptions,
+    onResult: (task: T, result: WriteResult) => void,
+  ): Promise<void> {
     return applyWrites(this.connection, tasks, options, onResult);
   }
 
@@ -72,13 +93,22 @@ async function checkBaseDn(connection: Directory, baseDn: string): Promise<void>
   try {
     entry = await connection.readEntry(baseDn, { attributes: ['1.1'] });
   } catch (error) {
-    if ((error as { resultCode?: number }).resultCode === 34 || /invalid ?dn|invalid basedn/i.test((error as Error).message)) {
-      throw new UsageError(`The base DN ${JSON.stringify(baseDn)} is not a DN: give one such as OU=Staff,${connection.rootDse.defaultNamingContext} (--base-dn, IMCTL_BASE_DN or "baseDn").`, 'bad-base-dn');
+    if (
+      (error as { resultCode?: number }).resultCode === 34 ||
+      /invalid ?dn|invalid basedn/i.test((error as Error).message)
+    ) {
+      throw new UsageError(
+        `The base DN ${JSON.stringify(baseDn)} is not a DN: give one such as OU=Staff,${connection.rootDse.defaultNamingContext} (--base-dn, IMCTL_BASE_DN or "baseDn").`,
+        'bad-base-dn',
+      );
     }
     throw error;
   }
   if (entry === undefined) {
-    throw new UsageError(`The base DN ${JSON.stringify(baseDn)} does not exist on ${connection.endpoint.host}: check --base-dn (the domain is ${connection.rootDse.defaultNamingContext}).`, 'no-base-dn');
+    throw new UsageError(
+      `The base DN ${JSON.stringify(baseDn)} does not exist on ${connection.endpoint.host}: check --base-dn (the domain is ${connection.rootDse.defaultNamingContext}).`,
+      'no-base-dn',
+    );
   }
 }
 
@@ -90,13 +120,23 @@ export async function openLdapDirectory(settings: Settings, options: OpenOptions
     endpoints = await locateDomainControllers(settings.domain, settings, options.log);
   }
   if (endpoints.length === 0) {
-    throw new UsageError('No domain controller to talk to: give --url (or IMCTL_URL, or "url" in the config file), or --domain to find DCs by DNS.', 'no-url');
+    throw new UsageError(
+      'No domain controller to talk to: give --url (or IMCTL_URL, or "url" in the config file), or --domain to find DCs by DNS.',
+      'no-url',
+    );
   }
-  const connection = await Directory.open({ settings, endpoints, password: options.password, log: options.log, warn: options.warn });
-  if (settings.baseDn) await checkBaseDn(connection, settings.baseDn).catch(async (error: unknown) => {
-    await connection.close();
-    throw error;
+  const connection = await Directory.open({
+    settings,
+    endpoints,
+    password: options.password,
+    log: options.log,
+    warn: options.warn,
   });
+  if (settings.baseDn)
+    await checkBaseDn(connection, settings.baseDn).catch(async (error: unknown) => {
+      await connection.close();
+      throw error;
+    });
   options.log(`using ${connection.label}; base ${connection.baseDn}`);
   return new LdapDirectory(connection);
 }

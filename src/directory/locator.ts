@@ -11,14 +11,21 @@ import { domainStartTls, type Settings } from '../config/settings.js';
 import { createResolver, locateServices } from '../dns/resolver.js';
 import type { Endpoint } from './connection.js';
 
-export async function locateDomainControllers(domain: string, settings: Settings, log: (message: string) => void): Promise<Endpoint[]> {
+export async function locateDomainControllers(
+  domain: string,
+  settings: Settings,
+  log: (message: string) => void,
+): Promise<Endpoint[]> {
   const problem = dnsNameProblem(domain);
   if (problem) throw new UsageError(`--domain "${domain}" is not a DNS name: ${problem}.`, 'bad-domain');
   const resolver = createResolver({ server: settings.dnsServer });
   const name = `_ldap._tcp.${domain.toLowerCase().replace(/\.$/, '')}`;
   const targets = await locateServices(resolver, name, Math.random, { withAddresses: true });
   if (targets === null || targets.length === 0) {
-    throw new UsageError(`DNS (${resolver.server}) has no domain controllers for ${domain} (no SRV record ${name}): check --domain and --dns-server, or give --url.`, 'no-dc-record');
+    throw new UsageError(
+      `DNS (${resolver.server}) has no domain controllers for ${domain} (no SRV record ${name}): check --domain and --dns-server, or give --url.`,
+      'no-dc-record',
+    );
   }
   const startTls = domainStartTls(settings);
   const endpoints: Endpoint[] = targets.map((t) => {

@@ -12,7 +12,16 @@
  *   result into ldapts's typed errors), so message ids, time-outs and connection handling stay
  *   ldapts's. These two private members are the only ones used, and are checked at run time.
  */
-import { Ber, BindRequest, BindResponse, ProtocolOperation, SaslBindInProgressError, type BerReader, type BerWriter, type Client } from 'ldapts';
+import {
+  Ber,
+  BindRequest,
+  BindResponse,
+  ProtocolOperation,
+  SaslBindInProgressError,
+  type BerReader,
+  type BerWriter,
+  type Client,
+} from 'ldapts';
 
 /** serverSaslCreds [7] OCTET STRING (RFC 4511 §4.2.2). */
 const SERVER_SASL_CREDS = 0x87;
@@ -85,7 +94,8 @@ function keepServerCredentials(): void {
  */
 export async function openConnection(client: Client): Promise<void> {
   const internals = client as unknown as { _connect?: () => Promise<void> | void };
-  if (typeof internals._connect !== 'function') throw new Error('this version of ldapts cannot open a connection on its own (Client._connect is missing)');
+  if (typeof internals._connect !== 'function')
+    throw new Error('this version of ldapts cannot open a connection on its own (Client._connect is missing)');
   await internals._connect.call(client);
 }
 

@@ -18,7 +18,13 @@
  */
 import { connect as netConnect, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { frameSaslBuffer, OUR_MAX_BUFFER, SaslBufferReader, SecurityLayer, splitForBuffers } from '../core/sasl-security-layer.js';
+import {
+  frameSaslBuffer,
+  OUR_MAX_BUFFER,
+  SaslBufferReader,
+  SecurityLayer,
+  splitForBuffers,
+} from '../core/sasl-security-layer.js';
 
 /** The GSS calls the layer needs (the `kerberos` package's client; tokens are base64). */
 export interface GssWrapper {
@@ -52,7 +58,9 @@ export class SaslSocketLayer {
   readonly connect = ((...args: Parameters<typeof netConnect>): Socket => {
     if (this.socket) {
       const refused = new Socket();
-      process.nextTick(() => refused.destroy(new Error('Socket error: a Kerberos-sealed connection is not re-opened without a new bind')));
+      process.nextTick(() =>
+        refused.destroy(new Error('Socket error: a Kerberos-sealed connection is not re-opened without a new bind')),
+      );
       return refused;
     }
     this.socket = netConnect(...args).setNoDelay(true);
@@ -77,9 +85,16 @@ export class SaslSocketLayer {
     this.rawWrite = socket.write.bind(socket) as Socket['write'];
     const rawEmit = (this.rawEmit = socket.emit.bind(socket) as Socket['emit']);
     const reader = new SaslBufferReader(OUR_MAX_BUFFER);
-    socket.write = ((data: Buffer | string, encoding?: BufferEncoding | ((error?: Error | null) => void), callback?: (error?: Error | null) => void): boolean => {
+    socket.write = ((
+      data: Buffer | string,
+      encoding?: BufferEncoding | ((error?: Error | null) => void),
+      callback?: (error?: Error | null) => void,
+    ): boolean => {
       const done = typeof encoding === 'function' ? encoding : callback;
-      this.outgoing.push({ data: typeof data === 'string' ? Buffer.from(data, typeof encoding === 'string' ? encoding : 'utf8') : data, callback: done });
+      this.outgoing.push({
+        data: typeof data === 'string' ? Buffer.from(data, typeof encoding === 'string' ? encoding : 'utf8') : data,
+        callback: done,
+      });
       if (!this.flushing) void this.flush();
       return true;
     }) as Socket['write'];
@@ -117,7 +132,8 @@ export class SaslSocketLayer {
     this.serial(async () => {
       const plain = Buffer.from(await gss.unwrap(token.toString('base64')), 'base64');
       this.stats.unwraps++;
-      if (this.sealed && gss.responseConf !== 1) throw new Error('a message that should have been sealed arrived only signed');
+      if (this.sealed && gss.responseConf !== 1)
+        throw new Error('a message that should have been sealed arrived only signed');
       return plain;
     }).then(
       (plain) => {
@@ -135,9 +151,15 @@ export class SaslSocketLayer {
         this.outgoing = [];
         const plain = batch.length === 1 ? batch[0]!.data : Buffer.concat(batch.map((p) => p.data));
         for (const piece of splitForBuffers(plain, this.serverMax)) {
-          const token = Buffer.from(await this.serial(() => this.gss!.wrap(piece.toString('base64'), { protect: this.sealed })), 'base64');
+          const token = Buffer.from(
+            await this.serial(() => this.gss!.wrap(piece.toString('base64'), { protect: this.sealed })),
+            'base64',
+          );
           this.stats.wraps++;
-          if (token.length > this.serverMax) throw new Error(`a wrapped buffer of ${token.length} octets exceeds the server's maximum of ${this.serverMax}`);
+          if (token.length > this.serverMax)
+            throw new Error(
+              `a wrapped buffer of ${token.length} octets exceeds the server's maximum of ${this.serverMax}`,
+            );
           this.stats.buffersOut++;
           this.rawWrite!(frameSaslBuffer(token));
         }

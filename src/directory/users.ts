@@ -6,13 +6,29 @@ import { filetimeToMs, logonSyncDays, logonTimeToMs } from '../core/activity.js'
 import { canonicalDn, dnIsWithin, escapeFilterValue, looksLikeDn } from '../core/escape.js';
 import { IM_ATTRIBUTES, type ImState } from '../core/im-model.js';
 import type { AuditUser } from '../core/audit.js';
-import { classifyUserRef, guidString, netbiosDomainOf, stripNetbiosDomain, type Resolution, type UserRecord } from '../core/user-record.js';
+import {
+  classifyUserRef,
+  guidString,
+  netbiosDomainOf,
+  stripNetbiosDomain,
+  type Resolution,
+  type UserRecord,
+} from '../core/user-record.js';
 import type { Directory, SearchSpec } from './connection.js';
 import type { DirEntry } from './entry.js';
 
 /** Normal user accounts (indexed in AD; cheaper than objectCategory/objectClass). */
 export const USER_FILTER = '(sAMAccountType=805306368)';
-export const USER_ATTRIBUTES = ['objectGUID', 'sAMAccountName', 'userPrincipalName', 'mail', 'mailNickname', 'displayName', 'userAccountControl', ...IM_ATTRIBUTES];
+export const USER_ATTRIBUTES = [
+  'objectGUID',
+  'sAMAccountName',
+  'userPrincipalName',
+  'mail',
+  'mailNickname',
+  'displayName',
+  'userAccountControl',
+  ...IM_ATTRIBUTES,
+];
 /** Names per OR-filter: keeps filters well under AD's request size limits. */
 const NAMES_PER_SEARCH = 100;
 /**
@@ -34,7 +50,9 @@ const SCAN_SHARE = 0.22 / 0.27;
  */
 export async function usersUpperBound(directory: Directory): Promise<number | undefined> {
   try {
-    const entry = await directory.readEntry(`CN=RID Manager$,CN=System,${directory.rootDse.defaultNamingContext}`, { attributes: ['rIDAvailablePool'] });
+    const entry = await directory.readEntry(`CN=RID Manager$,CN=System,${directory.rootDse.defaultNamingContext}`, {
+      attributes: ['rIDAvailablePool'],
+    });
     const pool = entry?.get('rIDAvailablePool');
     if (!pool || !/^\d+$/.test(pool)) return undefined;
     return Number(BigInt(pool) & 0xffffffffn);
@@ -81,7 +99,11 @@ export const ACTIVITY_ATTRIBUTES = ['userAccountControl', 'accountExpires', 'las
 
 /** A user record with its activity (the entry was read with ACTIVITY_ATTRIBUTES). */
 function toUserRecordWithActivity(entry: DirEntry): UserRecord {
-  return { ...toUserRecord(entry), expiresAt: filetimeToMs(entry.get('accountExpires')), lastLogonAt: logonTimeToMs(entry.get('lastLogonTimestamp')) };
+  return {
+    ...toUserRecord(entry),
+    expiresAt: filetimeToMs(entry.get('accountExpires')),
+    lastLogonAt: logonTimeToMs(entry.get('lastLogonTimestamp')),
+  };
 }
 
 /** What a name is compared against, lower-cased, per kind. */
@@ -125,7 +147,12 @@ export async function resolveUsers(directory: Directory, names: readonly string[
       const at = (attribute: string) => entry.get(attribute)?.toLowerCase();
       const upn = at('userPrincipalName');
       const mail = at('mail');
-      return wanted.has(`sam:${at('sAMAccountName') ?? ''}`) || wanted.has(`dn:${canonicalDn(entry.dn)}`) || (!!upn && wanted.has(`at:${upn}`)) || (!!mail && wanted.has(`at:${mail}`));
+      return (
+        wanted.has(`sam:${at('sAMAccountName') ?? ''}`) ||
+        wanted.has(`dn:${canonicalDn(entry.dn)}`) ||
+        (!!upn && wanted.has(`at:${upn}`)) ||
+        (!!mail && wanted.has(`at:${mail}`))
+      );
     };
     await directory.forEachEntry(
       directory.baseDn,
@@ -145,7 +172,11 @@ export async function resolveUsers(directory: Directory, names: readonly string[
         return directory
           .forEachEntry(
             directory.baseDn,
-            { filter: `(&${USER_FILTER}(|${batch.map(termFor).join('')}))`, attributes: USER_ATTRIBUTES, buffers: ['objectGUID'] },
+            {
+              filter: `(&${USER_FILTER}(|${batch.map(termFor).join('')}))`,
+              attributes: USER_ATTRIBUTES,
+              buffers: ['objectGUID'],
+            },
             (entry) => found.push(toUserRecord(entry)),
             () => (found.length = 0),
           )
@@ -169,7 +200,9 @@ export async function resolveUsers(directory: Directory, names: readonly string[
   }
   const resolved = new Map<string, Resolution>();
   // DOMAIN\user: only this domain's NetBIOS name may stand there (one read, only when one is given).
-  const ours = unique.some((name) => classifyUserRef(name, looksLikeDn) === 'sam' && netbiosDomainOf(name)) ? await netbiosName(directory) : undefined;
+  const ours = unique.some((name) => classifyUserRef(name, looksLikeDn) === 'sam' && netbiosDomainOf(name))
+    ? await netbiosName(directory)
+    : undefined;
   for (const name of unique) {
     const kind = classifyUserRef(name, looksLikeDn);
     const domain = kind === 'sam' ? netbiosDomainOf(name) : undefined;
@@ -178,7 +211,11 @@ export async function resolveUsers(directory: Directory, names: readonly string[
       continue;
     }
     const matches =
-      kind === 'dn' ? byDn.get(canonicalDn(name)) : kind === 'sam' ? bySam.get(stripNetbiosDomain(name).toLowerCase()) : byUpnOrMail.get(name.toLowerCase());
+      kind === 'dn'
+        ? byDn.get(canonicalDn(name))
+        : kind === 'sam'
+          ? bySam.get(stripNetbiosDomain(name).toLowerCase())
+          : byUpnOrMail.get(name.toLowerCase());
     if (!matches || matches.length === 0) resolved.set(name, UNKNOWN);
     else if (matches.length > 1) resolved.set(name, { problem: 'ambiguous', candidates: matches });
     else resolved.set(name, { user: matches[0]! });
@@ -198,9 +235,18 @@ export async function netbiosName(directory: Directory): Promise<string | undefi
 }
 
 /** Users of a paged search as compact records, each made as its entry arrives: raw entries never pile up. */
-async function userRecords(directory: Directory, spec: SearchSpec, toRecord: (entry: DirEntry) => UserRecord = toUserRecord): Promise<UserRecord[]> {
+async function userRecords(
+  directory: Directory,
+  spec: SearchSpec,
+  toRecord: (entry: DirEntry) => UserRecord = toUserRecord,
+): Promise<UserRecord[]> {
   const users: UserRecord[] = [];
-  await directory.forEachEntry(directory.baseDn, spec, (entry) => users.push(toRecord(entry)), () => (users.length = 0));
+  await directory.forEachEntry(
+    directory.baseDn,
+    spec,
+    (entry) => users.push(toRecord(entry)),
+    () => (users.length = 0),
+  );
   return users;
 }
 
@@ -212,19 +258,28 @@ export function listImUsers(directory: Directory, serverDn?: string, also = ''):
   const filter = serverDn
     ? `(&${USER_FILTER}(msExchIMVirtualServer=${escapeFilterValue(serverDn)})${also})`
     : `(&${USER_FILTER}(msExchIMVirtualServer=*)${also})`;
-  return userRecords(directory, { filter, attributes: ['sAMAccountName', 'displayName', 'msExchIMAddress', 'msExchIMVirtualServer'] });
+  return userRecords(directory, {
+    filter,
+    attributes: ['sAMAccountName', 'displayName', 'msExchIMAddress', 'msExchIMVirtualServer'],
+  });
 }
 
 /** Every homed user with just what a move needs; with `activity`, also what decides whether it is active. */
 export function listHomedUsers(directory: Directory, activity = false): Promise<UserRecord[]> {
   const attributes = ['objectGUID', 'sAMAccountName', ...IM_ATTRIBUTES, ...(activity ? ACTIVITY_ATTRIBUTES : [])];
-  return userRecords(directory, { filter: `(&${USER_FILTER}(msExchIMVirtualServer=*))`, attributes, buffers: ['objectGUID'] }, activity ? toUserRecordWithActivity : toUserRecord);
+  return userRecords(
+    directory,
+    { filter: `(&${USER_FILTER}(msExchIMVirtualServer=*))`, attributes, buffers: ['objectGUID'] },
+    activity ? toUserRecordWithActivity : toUserRecord,
+  );
 }
 
 /** The domain's msDS-LogonTimeSyncInterval in days (14 when unset or unreadable): one base read of the domain head. */
 export async function readLogonSyncDays(directory: Directory): Promise<number> {
   try {
-    const entry = await directory.readEntry(directory.rootDse.defaultNamingContext, { attributes: ['msDS-LogonTimeSyncInterval'] });
+    const entry = await directory.readEntry(directory.rootDse.defaultNamingContext, {
+      attributes: ['msDS-LogonTimeSyncInterval'],
+    });
     return logonSyncDays(entry?.get('msDS-LogonTimeSyncInterval'));
   } catch {
     return logonSyncDays(undefined);
@@ -244,23 +299,37 @@ export function userSearchFilter(words: readonly string[], anr = false): string 
     return `(|(sAMAccountName=${v}*)(userPrincipalName=${v}*)(mail=${v}*)(displayName=*${v}*)(cn=*${v}*))`;
   });
   const portable = clauses.length === 1 ? clauses[0]! : `(&${clauses.join('')})`;
-  return anr ? `(&${USER_FILTER}(|(anr=${escapeFilterValue(words.join(' '))})${portable}))` : `(&${USER_FILTER}${clauses.join('')})`;
+  return anr
+    ? `(&${USER_FILTER}(|(anr=${escapeFilterValue(words.join(' '))})${portable}))`
+    : `(&${USER_FILTER}${clauses.join('')})`;
 }
 
 /** Matches for a search, at most `limit` + 1; the size limit keeps one keystroke's search small where the DC honours it (AD does). */
-export async function searchUsers(directory: Directory, words: readonly string[], limit: number): Promise<UserRecord[]> {
+export async function searchUsers(
+  directory: Directory,
+  words: readonly string[],
+  limit: number,
+): Promise<UserRecord[]> {
   if (words.length === 0) return [];
   const filter = userSearchFilter(words, directory.rootDse.anr);
   return userRecords(directory, { filter, attributes: USER_ATTRIBUTES, buffers: ['objectGUID'], sizeLimit: limit + 1 });
 }
 
 export function usersByImAddress(directory: Directory, address: string): Promise<UserRecord[]> {
-  return userRecords(directory, { filter: `(&${USER_FILTER}(msExchIMAddress=${escapeFilterValue(address)}))`, attributes: USER_ATTRIBUTES, buffers: ['objectGUID'] });
+  return userRecords(directory, {
+    filter: `(&${USER_FILTER}(msExchIMAddress=${escapeFilterValue(address)}))`,
+    attributes: USER_ATTRIBUTES,
+    buffers: ['objectGUID'],
+  });
 }
 
 /** Up to `limit` IM addresses in use: one small search (AD stops at the size limit; Samba reads on, so the list is cut here too). */
 export async function sampleImAddresses(directory: Directory, limit: number): Promise<string[]> {
-  const entries = await directory.searchAll(directory.baseDn, { filter: `(&${USER_FILTER}(msExchIMAddress=*))`, attributes: ['msExchIMAddress'], sizeLimit: limit });
+  const entries = await directory.searchAll(directory.baseDn, {
+    filter: `(&${USER_FILTER}(msExchIMAddress=*))`,
+    attributes: ['msExchIMAddress'],
+    sizeLimit: limit,
+  });
   return entries.slice(0, limit).flatMap((entry) => entry.get('msExchIMAddress') ?? []);
 }
 
@@ -272,30 +341,50 @@ export async function sampleImAddresses(directory: Directory, limit: number): Pr
  * the lab (12,818 IM users): value-less counts 1.43 s + orphans 0.24 s, against 1.84 s for one
  * search fetching every user's msExchIMVirtualServer before Node had parsed a single value.
  */
-export async function countHomed(directory: Directory, serverDns: readonly string[], also = ''): Promise<{ perServer: Map<string, number>; missing: number }> {
+export async function countHomed(
+  directory: Directory,
+  serverDns: readonly string[],
+  also = '',
+): Promise<{ perServer: Map<string, number>; missing: number }> {
   const on = (dn: string) => `(msExchIMVirtualServer=${escapeFilterValue(dn)})`;
   const count = async (filter: string) => {
     let n = 0;
-    await directory.forEachEntry(directory.baseDn, { filter, attributes: ['1.1'] }, () => n++, () => (n = 0));
+    await directory.forEachEntry(
+      directory.baseDn,
+      { filter, attributes: ['1.1'] },
+      () => n++,
+      () => (n = 0),
+    );
     return n;
   };
   const missingFilter =
     serverDns.length === 0
       ? `(&${USER_FILTER}(msExchIMVirtualServer=*)${also})`
       : `(&${USER_FILTER}(msExchIMVirtualServer=*)(!(|${serverDns.map(on).join('')}))${also})`;
-  const [missing, ...counts] = await Promise.all([count(missingFilter), ...serverDns.map((dn) => count(`(&${USER_FILTER}${on(dn)}${also})`))]);
+  const [missing, ...counts] = await Promise.all([
+    count(missingFilter),
+    ...serverDns.map((dn) => count(`(&${USER_FILTER}${on(dn)}${also})`)),
+  ]);
   return { perServer: new Map(serverDns.map((dn, i) => [dn.toLowerCase(), counts[i]!])), missing: missing! };
 }
 
 /** Users by objectGUID (hex), each read at `<GUID=…>` — found wherever it was renamed or moved to. */
-export async function readUsersByGuid(directory: Directory, guids: readonly string[], concurrency = 16): Promise<Map<string, UserRecord>> {
+export async function readUsersByGuid(
+  directory: Directory,
+  guids: readonly string[],
+  concurrency = 16,
+): Promise<Map<string, UserRecord>> {
   const found = new Map<string, UserRecord>();
   let next = 0;
   const worker = async () => {
     while (next < guids.length) {
       const guid = guids[next++]!;
       // A GUID names any object in the domain (krbtgt, a DC's computer account): only a user under the base DN counts.
-      const entry = await directory.readEntry(`<GUID=${guidString(guid)}>`, { filter: USER_FILTER, attributes: USER_ATTRIBUTES, buffers: ['objectGUID'] });
+      const entry = await directory.readEntry(`<GUID=${guidString(guid)}>`, {
+        filter: USER_FILTER,
+        attributes: USER_ATTRIBUTES,
+        buffers: ['objectGUID'],
+      });
       if (entry && dnIsWithin(entry.dn, directory.baseDn)) found.set(guid, toUserRecord(entry));
     }
   };
@@ -307,7 +396,15 @@ export async function readUsersByGuid(directory: Directory, guids: readonly stri
 /** Any of the four IM attributes set: enabled, half-enabled or half-cleared users alike. */
 export const IM_USER_FILTER = `(&${USER_FILTER}(|${IM_ATTRIBUTES.map((a) => `(${a}=*)`).join('')}))`;
 /** What the audit needs of each user, and nothing more. */
-export const AUDIT_ATTRIBUTES = ['objectGUID', 'sAMAccountName', 'mailNickname', 'userAccountControl', 'accountExpires', 'lastLogonTimestamp', ...IM_ATTRIBUTES];
+export const AUDIT_ATTRIBUTES = [
+  'objectGUID',
+  'sAMAccountName',
+  'mailNickname',
+  'userAccountControl',
+  'accountExpires',
+  'lastLogonTimestamp',
+  ...IM_ATTRIBUTES,
+];
 
 /** accountExpires (100-ns ticks since 1601; 0 or 2^63-1 = never) as ms since 1970, or undefined for never. */
 export function accountExpiresAt(value: string | undefined): number | undefined {
@@ -328,6 +425,15 @@ function toAuditUser(entry: DirEntry): AuditUser {
 }
 
 /** One paged pass over every user with any IM attribute; each becomes a compact record as it arrives. */
-export async function forEachImUser(directory: Directory, visit: (user: AuditUser) => void, onRestart?: () => void): Promise<void> {
-  await directory.forEachEntry(directory.baseDn, { filter: IM_USER_FILTER, attributes: AUDIT_ATTRIBUTES, buffers: ['objectGUID'] }, (entry) => visit(toAuditUser(entry)), onRestart);
+export async function forEachImUser(
+  directory: Directory,
+  visit: (user: AuditUser) => void,
+  onRestart?: () => void,
+): Promise<void> {
+  await directory.forEachEntry(
+    directory.baseDn,
+    { filter: IM_USER_FILTER, attributes: AUDIT_ATTRIBUTES, buffers: ['objectGUID'] },
+    (entry) => visit(toAuditUser(entry)),
+    onRestart,
+  );
 }

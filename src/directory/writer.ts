@@ -13,14 +13,12 @@ import { RETRIES, backoffMs, sleep, type Directory } from './connection.js';
 import { isBusy, isConnectionLoss, resultCodeOf, translateError } from './errors.js';
 import { toUserRecord, USER_ATTRIBUTES } from './users.js';
 
-
 /** Thrown by writeOne when a sent write cannot be confirmed and the run cannot go on: `cause` stops the run. */
 export class WriteInDoubt extends Error {
   constructor(override readonly cause: unknown) {
     super(`in doubt: ${(cause as Error)?.message ?? String(cause)}`);
   }
 }
-
 
 /** Apply tasks with at most `concurrency` in flight; `onResult` sees each task's result as it settles. */
 export async function applyWrites<T extends WriteTask>(
@@ -39,7 +37,10 @@ export async function applyWrites<T extends WriteTask>(
         if (error instanceof WriteInDoubt) {
           // Say so for this entry (report, journal), then stop the run.
           fatal ??= error.cause;
-          await onResult(task, { outcome: 'unknown', reason: error.cause instanceof Error ? error.cause.message : String(error.cause) });
+          await onResult(task, {
+            outcome: 'unknown',
+            reason: error.cause instanceof Error ? error.cause.message : String(error.cause),
+          });
           return;
         }
         fatal ??= error;
@@ -92,19 +93,29 @@ export async function writeOne(directory: Directory, task: WriteTask): Promise<W
         const now = await readImState(directory, task.dn);
         if (retried && now && sameState(now, task.after)) return { outcome: 'changed' };
         if (now && sameState(now, task.before)) {
-          return { outcome: 'failed', reason: `the DC refused the change although the entry is as read (${(error as Error).message.split('\n')[0]}); nothing was written` };
+          return {
+            outcome: 'failed',
+            reason: `the DC refused the change although the entry is as read (${(error as Error).message.split('\n')[0]}); nothing was written`,
+          };
         }
         return { outcome: 'failed', reason: now ? concurrentChange(now) : 'the entry no longer exists' };
       }
       // noSuchObject on a modify is about the entry, not the search base: say so.
-      if (code === 32) return { outcome: 'failed', reason: 'the entry no longer exists (deleted or renamed since it was read); nothing was written' };
+      if (code === 32)
+        return {
+          outcome: 'failed',
+          reason: 'the entry no longer exists (deleted or renamed since it was read); nothing was written',
+        };
       const translated = translateError(error, { server: directory.endpoint.host, doing: `modifying ${task.dn}` });
       // Sent and then the run had to stop: the entry may or may not be changed.
       if (isRunFatal(translated)) throw sent ? new WriteInDoubt(translated) : translated;
       return { outcome: 'failed', reason: translated.message };
     }
   }
-  return { outcome: 'failed', reason: `${directory.endpoint.host} did not accept the change after ${RETRIES + 1} attempts; re-run to finish` };
+  return {
+    outcome: 'failed',
+    reason: `${directory.endpoint.host} did not accept the change after ${RETRIES + 1} attempts; re-run to finish`,
+  };
 }
 
 function concurrentChange(now: ImState): string {
@@ -114,7 +125,11 @@ function concurrentChange(now: ImState): string {
 
 /** Errors that no other entry would escape either: stop the run rather than fail every row. */
 function isRunFatal(error: DirectoryError): boolean {
-  return error.reason === 'insufficient-access' ? false : ['bad-password', 'locked-out', 'tls', 'no-dc', 'closed', 'strong-auth-required', 'sasl-layer'].includes(error.reason);
+  return error.reason === 'insufficient-access'
+    ? false
+    : ['bad-password', 'locked-out', 'tls', 'no-dc', 'closed', 'strong-auth-required', 'sasl-layer'].includes(
+        error.reason,
+      );
 }
 
 export async function readImState(directory: Directory, dn: string): Promise<ImState | undefined> {

@@ -64,7 +64,9 @@ export function createResolver(options: ResolverOptions = {}): DnsResolver {
   const perTry = Math.max(1, Math.floor(timeoutMs / (2 ** tries - 1)));
   const given = options.server === undefined ? undefined : parseHostPort(options.server, 53);
   const label = given
-    ? given.port === 53 ? given.host : formatHostPort(given)
+    ? given.port === 53
+      ? given.host
+      : formatHostPort(given)
     : new Resolver().getServers().join(', ') || 'none configured';
   const advice = given ? 'check --dns-server' : "check the system's DNS settings or give --dns-server";
 
@@ -149,17 +151,29 @@ function toDnsError(error: unknown, at: QueryContext): DnsError {
   switch (code) {
     case 'ETIMEOUT':
     case 'ECANCELLED': // only ever by the deadline in createResolver
-      return make('timeout', `${dnsServer} ${server} did not answer for ${name} within ${seconds(at.elapsedMs)}: ${advice}.`);
+      return make(
+        'timeout',
+        `${dnsServer} ${server} did not answer for ${name} within ${seconds(at.elapsedMs)}: ${advice}.`,
+      );
     case 'ECONNREFUSED':
       return make('refused', `Nothing answers DNS at ${server} (connection refused) for ${name}: ${advice}.`);
     case 'EREFUSED':
-      return make('refused', `${dnsServer} ${server} refused to answer for ${name}: ${advice} (it must serve or forward that zone).`);
+      return make(
+        'refused',
+        `${dnsServer} ${server} refused to answer for ${name}: ${advice} (it must serve or forward that zone).`,
+      );
     case 'ESERVFAIL':
-      return make('servfail', `${dnsServer} ${server} failed (SERVFAIL) to answer for ${name}: the zone's own servers may be down or misconfigured; try again later or ${advice}.`);
+      return make(
+        'servfail',
+        `${dnsServer} ${server} failed (SERVFAIL) to answer for ${name}: the zone's own servers may be down or misconfigured; try again later or ${advice}.`,
+      );
     case 'EBADNAME':
       return make('other', `"${name}" is not a name DNS can look up: check the domain.`);
     default:
-      return make('other', `The ${rrtype} lookup of ${name} via ${dnsServer} ${server} failed (${code ?? (error as Error)?.message ?? 'unknown error'}): ${advice}.`);
+      return make(
+        'other',
+        `The ${rrtype} lookup of ${name} via ${dnsServer} ${server} failed (${code ?? (error as Error)?.message ?? 'unknown error'}): ${advice}.`,
+      );
   }
 }
 
@@ -192,7 +206,12 @@ export async function locateServices(
   const records = await resolver.srv(name);
   if (records === null || records.length === 0) return null;
   if (isServiceUnavailable(records)) return [];
-  const ordered = orderSrv(records, random).map(({ name: host, port, priority, weight }) => ({ host, port, priority, weight }));
+  const ordered = orderSrv(records, random).map(({ name: host, port, priority, weight }) => ({
+    host,
+    port,
+    priority,
+    weight,
+  }));
   if (!withAddresses) return ordered;
   const addresses = await Promise.all(ordered.map((t) => resolver.addresses(t.host)));
   return ordered.map((t, i) => ({ ...t, addresses: addresses[i] ?? [] }));

@@ -48,13 +48,7 @@ export const MAX_RECORD_BYTES = 32 * 1024;
 const CHUNK_BYTES = 64 * 1024;
 
 export type ImportFileErrorCode =
-  | 'not-found'
-  | 'not-a-file'
-  | 'unreadable'
-  | 'empty'
-  | 'no-header'
-  | 'wrong-encoding'
-  | 'not-csv';
+  'not-found' | 'not-a-file' | 'unreadable' | 'empty' | 'no-header' | 'wrong-encoding' | 'not-csv';
 
 /** A problem with the import file as a whole; `message` is one sentence for the admin. */
 export class ImportFileError extends Error {
@@ -110,7 +104,9 @@ function describeOpenError(path: string, err: unknown): ImportFileError {
     case 'ENOENT':
       return new ImportFileError('not-found', path, `${path} does not exist; check the file name.`, { cause: err });
     case 'ENOTDIR':
-      return new ImportFileError('not-found', path, `${path} does not exist (a part of the path is not a directory).`, { cause: err });
+      return new ImportFileError('not-found', path, `${path} does not exist (a part of the path is not a directory).`, {
+        cause: err,
+      });
     case 'EISDIR':
       return new ImportFileError('not-a-file', path, `${path} is a directory, not a CSV file.`, { cause: err });
     case 'EACCES':
@@ -298,7 +294,11 @@ function sniff(chunk: Buffer, path: string): ImportFileError | undefined {
     );
   }
   if (looksBinary(chunk)) {
-    return new ImportFileError('not-csv', path, `${path} is not a text file (it holds binary data); imctl imports CSV text, UTF-8, one row per user.`);
+    return new ImportFileError(
+      'not-csv',
+      path,
+      `${path} is not a text file (it holds binary data); imctl imports CSV text, UTF-8, one row per user.`,
+    );
   }
   return undefined;
 }
@@ -433,7 +433,8 @@ export async function* importRecords(
             break;
           }
           columns = header.columns;
-          if (columns.ignored) stats.ignoredColumns = columns.ignored.map(({ name, hint }) => ({ name, ...(hint ? { hint } : {}) }));
+          if (columns.ignored)
+            stats.ignoredColumns = columns.ignored.map(({ name, hint }) => ({ name, ...(hint ? { hint } : {}) }));
           continue;
         }
         stats.records++;

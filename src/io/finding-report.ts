@@ -46,7 +46,8 @@ function reportText(format: 'csv' | 'json', findings: readonly Finding[], bom: b
 export function writeFindingReport(path: string, findings: readonly Finding[], stdout?: NodeJS.WritableStream): void {
   const format = findingReportFormat(path);
   if (path === '-') {
-    if (!stdout) throw new ReportError(path, 'The audit report cannot go to standard output here: name a file (.csv or .json).');
+    if (!stdout)
+      throw new ReportError(path, 'The audit report cannot go to standard output here: name a file (.csv or .json).');
     stdout.write(reportText(format, findings, false));
     return;
   }

@@ -19,7 +19,12 @@ export function readPasswordFile(path: string): string {
     try {
       entry = { password: readChecked(path) };
     } catch (error) {
-      entry = { error: error instanceof UsageError ? error : new UsageError(`Cannot read the password file ${path}.`, 'password-file') };
+      entry = {
+        error:
+          error instanceof UsageError
+            ? error
+            : new UsageError(`Cannot read the password file ${path}.`, 'password-file'),
+      };
     }
     cache.set(path, entry);
   }
@@ -32,7 +37,10 @@ function readChecked(path: string): string {
   try {
     fd = openSync(path, constants.O_RDONLY);
   } catch (error) {
-    throw new UsageError(`Cannot read the password file ${path}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`, 'password-file');
+    throw new UsageError(
+      `Cannot read the password file ${path}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`,
+      'password-file',
+    );
   }
   try {
     const stat = fstatSync(fd);
@@ -40,15 +48,27 @@ function readChecked(path: string): string {
     // A regular file on disk must be private; a pipe or a process substitution has no one else to read it.
     if (stat.isFile() && typeof process.getuid === 'function') {
       const uid = process.getuid();
-      if (stat.uid !== uid) throw new UsageError(`Refusing the password file ${path}: it belongs to another user (uid ${stat.uid}); a password file must be your own.`, 'password-file');
+      if (stat.uid !== uid)
+        throw new UsageError(
+          `Refusing the password file ${path}: it belongs to another user (uid ${stat.uid}); a password file must be your own.`,
+          'password-file',
+        );
       if ((stat.mode & 0o077) !== 0) {
-        throw new UsageError(`Refusing the password file ${path}: others can read it (mode ${(stat.mode & 0o777).toString(8)}); run chmod 600 ${path}, and consider the password exposed.`, 'password-file');
+        throw new UsageError(
+          `Refusing the password file ${path}: others can read it (mode ${(stat.mode & 0o777).toString(8)}); run chmod 600 ${path}, and consider the password exposed.`,
+          'password-file',
+        );
       }
     }
     const buffer = Buffer.alloc(MAX_PASSWORD_FILE_BYTES + 1);
     let length = 0;
-    for (let n = 1; n > 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, null);
-    if (length > MAX_PASSWORD_FILE_BYTES) throw new UsageError(`Refusing the password file ${path}: it is larger than ${MAX_PASSWORD_FILE_BYTES} bytes; a password file holds one password.`, 'password-file');
+    for (let n = 1; n > 0 && length < buffer.length; length += n)
+      n = readSync(fd, buffer, length, buffer.length - length, null);
+    if (length > MAX_PASSWORD_FILE_BYTES)
+      throw new UsageError(
+        `Refusing the password file ${path}: it is larger than ${MAX_PASSWORD_FILE_BYTES} bytes; a password file holds one password.`,
+        'password-file',
+      );
     return passwordFromText(buffer.subarray(0, length).toString('utf8'), path);
   } finally {
     closeSync(fd);
@@ -59,6 +79,10 @@ function readChecked(path: string): string {
 export function passwordFromText(text: string, path: string): string {
   const password = text.replace(/^\uFEFF/, '').replace(/\r?\n$|\r$/, '');
   if (password.length === 0) throw new UsageError(`The password file ${path} is empty.`, 'password-file');
-  if (/[\r\n]/.test(password)) throw new UsageError(`Refusing the password file ${path}: it holds more than one line; a password file holds one password (is this the right file?).`, 'password-file');
+  if (/[\r\n]/.test(password))
+    throw new UsageError(
+      `Refusing the password file ${path}: it holds more than one line; a password file holds one password (is this the right file?).`,
+      'password-file',
+    );
   return password;
 }

@@ -26,20 +26,30 @@ export function openPrivateFile(path: string, what: string): number {
     const stat = fstatSync(fd);
     if (stat.isFile()) {
       if (typeof process.getuid === 'function' && stat.uid !== process.getuid()) {
-        throw new PrivateFileError(`Cannot write ${what} to ${path}: the file there belongs to another user (uid ${stat.uid}); choose another path.`);
+        throw new PrivateFileError(
+          `Cannot write ${what} to ${path}: the file there belongs to another user (uid ${stat.uid}); choose another path.`,
+        );
       }
-      if (stat.nlink > 1) throw new PrivateFileError(`Cannot write ${what} to ${path}: the file there has other names (hard links), and emptying it would empty them too; choose another path.`);
+      if (stat.nlink > 1)
+        throw new PrivateFileError(
+          `Cannot write ${what} to ${path}: the file there has other names (hard links), and emptying it would empty them too; choose another path.`,
+        );
       try {
         fchmodSync(fd, 0o600);
       } catch (err) {
-        throw new PrivateFileError(`Cannot make the existing file ${path} private (owner-only): it belongs to another user; choose another path for ${what}.`, { cause: err });
+        throw new PrivateFileError(
+          `Cannot make the existing file ${path} private (owner-only): it belongs to another user; choose another path for ${what}.`,
+          { cause: err },
+        );
       }
       ftruncateSync(fd, 0);
     }
     return fd;
   } catch (err) {
     closeSync(fd);
-    throw err instanceof PrivateFileError ? err : new PrivateFileError(`Cannot write ${what} to ${path}: ${whyNot(err)}.`, { cause: err });
+    throw err instanceof PrivateFileError
+      ? err
+      : new PrivateFileError(`Cannot write ${what} to ${path}: ${whyNot(err)}.`, { cause: err });
   }
 }
 
@@ -47,7 +57,8 @@ function whyNot(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT') return 'its directory does not exist';
   if (code === 'EISDIR') return 'it is a directory';
-  if (code === 'ELOOP') return 'it is a symbolic link, which imctl does not follow when writing (it could point anywhere); give the real path';
+  if (code === 'ELOOP')
+    return 'it is a symbolic link, which imctl does not follow when writing (it could point anywhere); give the real path';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   return err instanceof Error ? err.message : String(err);
 }

@@ -83,10 +83,7 @@ export function reportFormatFor(path: string): ReportFormat {
   if (ext === '.csv') return 'csv';
   if (ext === '.json') return 'json';
   if (ext === '.jsonl') return 'jsonl';
-  throw new ReportError(
-    path,
-    `The report file must end in .csv, .json or .jsonl (got ${JSON.stringify(path)}).`,
-  );
+  throw new ReportError(path, `The report file must end in .csv, .json or .jsonl (got ${JSON.stringify(path)}).`);
 }
 
 /** Open the report file owner-only, as a ReportError when it cannot be. */
@@ -107,14 +104,16 @@ function csvLine(cells: (string | number)[]): string {
 }
 
 function jsonEntry(entry: ReportEntry): string {
-  return redact(JSON.stringify({
-    line: Number.isInteger(entry.line) && entry.line > 0 ? entry.line : null,
-    user: entry.user,
-    dn: entry.dn ? entry.dn : null,
-    action: entry.action,
-    outcome: entry.outcome,
-    reason: entry.reason ? entry.reason : null,
-  }));
+  return redact(
+    JSON.stringify({
+      line: Number.isInteger(entry.line) && entry.line > 0 ? entry.line : null,
+      user: entry.user,
+      dn: entry.dn ? entry.dn : null,
+      action: entry.action,
+      outcome: entry.outcome,
+      reason: entry.reason ? entry.reason : null,
+    }),
+  );
 }
 
 class StreamReportWriter implements ReportWriter {
@@ -217,7 +216,8 @@ class StreamReportWriter implements ReportWriter {
  */
 export function openReport(path: string, stdout?: NodeJS.WritableStream): ReportWriter {
   if (path === STDOUT) {
-    if (!stdout) throw new ReportError(path, 'The report cannot go to standard output here: name a file (.csv, .json or .jsonl).');
+    if (!stdout)
+      throw new ReportError(path, 'The report cannot go to standard output here: name a file (.csv, .json or .jsonl).');
     return new StreamReportWriter(path, 'csv', stdout, true);
   }
   const format = reportFormatFor(path);

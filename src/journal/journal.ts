@@ -48,7 +48,12 @@ export class Journal {
     private readonly stream: WriteStream,
   ) {}
 
-  static open(command: string, where: { server: string; domain: string }, env: NodeJS.ProcessEnv = process.env, boundAs?: string): Journal {
+  static open(
+    command: string,
+    where: { server: string; domain: string },
+    env: NodeJS.ProcessEnv = process.env,
+    boundAs?: string,
+  ): Journal {
     const dir = journalDir(env);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     // A folder that already existed keeps its mode: make it owner-only too (the names of the
@@ -56,14 +61,26 @@ export class Journal {
     const st = statSync(dir);
     if (typeof process.getuid === 'function') {
       // Whoever owns the folder can replace a journal in it, and undo trusts what it reads there.
-      if (st.uid !== process.getuid()) throw new UsageError(`The journal folder ${dir} belongs to another user (uid ${st.uid}): imctl will not keep its journals there. Set XDG_STATE_HOME to a folder of your own.`, 'journal-folder');
+      if (st.uid !== process.getuid())
+        throw new UsageError(
+          `The journal folder ${dir} belongs to another user (uid ${st.uid}): imctl will not keep its journals there. Set XDG_STATE_HOME to a folder of your own.`,
+          'journal-folder',
+        );
       if ((st.mode & 0o077) !== 0) chmodSync(dir, 0o700);
     }
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const path = join(dir, `${stamp}-${command}-${process.pid}.jsonl`);
     const stream = createWriteStream(path, { flags: 'wx', mode: 0o600 });
     const journal = new Journal(path, stream);
-    journal.writeLine({ type: 'run', version: 1, command, startedAt: new Date().toISOString(), server: where.server, domain: where.domain, boundAs } satisfies JournalHeader);
+    journal.writeLine({
+      type: 'run',
+      version: 1,
+      command,
+      startedAt: new Date().toISOString(),
+      server: where.server,
+      domain: where.domain,
+      boundAs,
+    } satisfies JournalHeader);
     return journal;
   }
 
@@ -72,7 +89,9 @@ export class Journal {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve, reject) => this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    return new Promise((resolve, reject) =>
+      this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
   }
 
   private writeLine(value: unknown): void {

@@ -27,7 +27,8 @@ export function journalProvenance(path: string, env: NodeJS.ProcessEnv = process
   if (typeof process.getuid === 'function') {
     const uid = process.getuid();
     const dir = statSync(ours);
-    if (dir.uid !== uid || (dir.mode & 0o022) !== 0) return { own: false, why: `your journal folder ${folder} is not yours alone` };
+    if (dir.uid !== uid || (dir.mode & 0o022) !== 0)
+      return { own: false, why: `your journal folder ${folder} is not yours alone` };
     if (file.uid !== uid) return { own: false, why: `it belongs to another user (uid ${file.uid})` };
     if ((file.mode & 0o022) !== 0) return { own: false, why: 'others can write to it' };
     if (file.nlink > 1) return { own: false, why: 'it has other names (hard links)' };

@@ -23,27 +23,48 @@ export const MAX_JOURNAL_BYTES = 1024 * 1024 * 1024;
 
 function isImState(value: unknown): value is ImState {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  return Object.entries(value).every(([key, v]) => (IM_ATTRIBUTES as readonly string[]).includes(key) && typeof v === 'string');
+  return Object.entries(value).every(
+    ([key, v]) => (IM_ATTRIBUTES as readonly string[]).includes(key) && typeof v === 'string',
+  );
 }
 
 function isHeader(record: Record<string, unknown>): boolean {
-  return record.type === 'run' && record.version === 1 && typeof record.server === 'string' && (record.domain === undefined || typeof record.domain === 'string');
+  return (
+    record.type === 'run' &&
+    record.version === 1 &&
+    typeof record.server === 'string' &&
+    (record.domain === undefined || typeof record.domain === 'string')
+  );
 }
 
 function isChange(record: Record<string, unknown>): boolean {
-  return (record.type === 'change' || record.type === 'unconfirmed') && typeof record.dn === 'string' && typeof record.guid === 'string' && isImState(record.before) && isImState(record.after);
+  return (
+    (record.type === 'change' || record.type === 'unconfirmed') &&
+    typeof record.dn === 'string' &&
+    typeof record.guid === 'string' &&
+    isImState(record.before) &&
+    isImState(record.after)
+  );
 }
 
 /** The lines of `path`, each with its number and whether a newline ended it; bounded in line length and in total. */
-async function* journalLines(path: string, limits: { line: number; total: number }): AsyncGenerator<{ text: string; line: number; ended: boolean }> {
+async function* journalLines(
+  path: string,
+  limits: { line: number; total: number },
+): AsyncGenerator<{ text: string; line: number; ended: boolean }> {
   let pending = Buffer.alloc(0);
   let line = 0;
   let total = 0;
-  const tooLong = () => new UsageError(`${path} line ${line + 1} is longer than ${limits.line} bytes: this is not an imctl journal.`, 'journal');
+  const tooLong = () =>
+    new UsageError(
+      `${path} line ${line + 1} is longer than ${limits.line} bytes: this is not an imctl journal.`,
+      'journal',
+    );
   try {
     for await (const chunk of createReadStream(path, { highWaterMark: 64 * 1024 }) as AsyncIterable<Buffer>) {
       total += chunk.length;
-      if (total > limits.total) throw new UsageError(`${path} is larger than ${limits.total} bytes: this is not an imctl journal.`, 'journal');
+      if (total > limits.total)
+        throw new UsageError(`${path} is larger than ${limits.total} bytes: this is not an imctl journal.`, 'journal');
       let data = pending.length ? Buffer.concat([pending, chunk]) : chunk;
       let newline: number;
       while ((newline = data.indexOf(0x0a)) >= 0) {
@@ -56,12 +77,18 @@ async function* journalLines(path: string, limits: { line: number; total: number
     }
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(`Cannot read the journal ${path}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`, 'journal');
+    throw new UsageError(
+      `Cannot read the journal ${path}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`,
+      'journal',
+    );
   }
   if (pending.length > 0) yield { text: pending.toString('utf8'), line: ++line, ended: false };
 }
 
-export async function readJournal(path: string, limits = { line: MAX_JOURNAL_LINE_BYTES, total: MAX_JOURNAL_BYTES }): Promise<JournalContents> {
+export async function readJournal(
+  path: string,
+  limits = { line: MAX_JOURNAL_LINE_BYTES, total: MAX_JOURNAL_BYTES },
+): Promise<JournalContents> {
   let header: JournalHeader | undefined;
   const changes: JournalContents['changes'] = [];
   const warnings: string[] = [];
@@ -70,21 +97,29 @@ export async function readJournal(path: string, limits = { line: MAX_JOURNAL_LIN
     let record: Record<string, unknown> | undefined;
     try {
       const value: unknown = JSON.parse(text);
-      if (typeof value === 'object' && value !== null && !Array.isArray(value)) record = value as Record<string, unknown>;
+      if (typeof value === 'object' && value !== null && !Array.isArray(value))
+        record = value as Record<string, unknown>;
     } catch {
       // A last line with no newline that does not parse is the write a crash interrupted.
       if (!ended && header) {
-        warnings.push(`${path} line ${line} is incomplete (the run that wrote it was cut off): that change is left out; the ${changes.length} complete change(s) before it are undone. Check that entry with "imctl show".`);
+        warnings.push(
+          `${path} line ${line} is incomplete (the run that wrote it was cut off): that change is left out; the ${changes.length} complete change(s) before it are undone. Check that entry with "imctl show".`,
+        );
         break;
       }
-      throw new UsageError(`${path} line ${line} is not JSON: this is not an imctl journal, or it was damaged.`, 'journal');
+      throw new UsageError(
+        `${path} line ${line} is not JSON: this is not an imctl journal, or it was damaged.`,
+        'journal',
+      );
     }
     if (!header) {
-      if (!record || !isHeader(record)) throw new UsageError(`${path} does not start with an imctl journal header.`, 'journal');
+      if (!record || !isHeader(record))
+        throw new UsageError(`${path} does not start with an imctl journal header.`, 'journal');
       header = record as unknown as JournalHeader;
       continue;
     }
-    if (!record || !isChange(record)) throw new UsageError(`${path} line ${line} is not a valid journal change record.`, 'journal');
+    if (!record || !isChange(record))
+      throw new UsageError(`${path} line ${line} is not a valid journal change record.`, 'journal');
     changes.push({ ...(record as unknown as JournalChange), line });
   }
   if (!header) throw new UsageError(`${path} is empty: nothing to undo.`, 'journal');

@@ -43,7 +43,8 @@ function xdg(home: PlatformHome, name: string, ...fallback: string[]): string {
 /** %APPDATA% (roaming) or %LOCALAPPDATA%, with the profile's default folder when unset. */
 function windows(home: PlatformHome, local: boolean): string {
   const value = variable(home, local ? 'LOCALAPPDATA' : 'APPDATA');
-  const base = value && win32.isAbsolute(value) ? value : win32.join(home.homedir, 'AppData', local ? 'Local' : 'Roaming');
+  const base =
+    value && win32.isAbsolute(value) ? value : win32.join(home.homedir, 'AppData', local ? 'Local' : 'Roaming');
   return win32.join(base, APP);
 }
 

@@ -5,7 +5,20 @@
  */
 import { capacityFor, checkServerCapacities, type Settings } from '../config/settings.js';
 import { isActive, isIdleFor, LOGON_LAG_NOTE } from '../core/activity.js';
-import { auditDirectory, FINDING_KINDS, FINDING_TITLES, INFORMATIONAL, problems, REPAIR_FLAG, type Repair, type AuditServer, type AuditUser, type Finding, type FindingKind, type RvpAnswer } from '../core/audit.js';
+import {
+  auditDirectory,
+  FINDING_KINDS,
+  FINDING_TITLES,
+  INFORMATIONAL,
+  problems,
+  REPAIR_FLAG,
+  type Repair,
+  type AuditServer,
+  type AuditUser,
+  type Finding,
+  type FindingKind,
+  type RvpAnswer,
+} from '../core/audit.js';
 import { repairUser, REPAIR_TEXT, type RepairOptions } from '../core/audit-repair.js';
 import { ImctlError } from '../core/errors.js';
 import { IM_ATTRIBUTES } from '../core/im-model.js';
@@ -46,7 +59,15 @@ export interface AuditReport {
   baseDn: string;
   users: number;
   /** `inactive`: homed users that are not active (enabled, unexpired, logged on within activity.activeDays). */
-  servers: { name: string; host: string; role: 'home' | 'router'; users: number; capacity: number | null; idleSeats: number; inactive: number }[];
+  servers: {
+    name: string;
+    host: string;
+    role: 'home' | 'router';
+    users: number;
+    capacity: number | null;
+    idleSeats: number;
+    inactive: number;
+  }[];
   activity: { activeDays: number; now: string; note: string };
   imDomains: Record<string, number>;
   dnsChecked: boolean;
@@ -69,7 +90,11 @@ export interface AuditRun {
   now: number;
 }
 
-export async function runAudit(directory: DirectoryPort, settings: Settings, options: AuditOptions = {}): Promise<AuditRun> {
+export async function runAudit(
+  directory: DirectoryPort,
+  settings: Settings,
+  options: AuditOptions = {},
+): Promise<AuditRun> {
   const users: AuditUser[] = [];
   const [imServers] = await Promise.all([
     directory.servers(),
@@ -79,7 +104,10 @@ export async function runAudit(directory: DirectoryPort, settings: Settings, opt
     ),
   ]);
   checkServerCapacities(settings, imServers);
-  const servers: AuditServer[] = imServers.map((s) => ({ ...s, capacity: s.hostsUsers ? capacityFor(settings, [s.name, s.cn, s.host]) : 0 }));
+  const servers: AuditServer[] = imServers.map((s) => ({
+    ...s,
+    capacity: s.hostsUsers ? capacityFor(settings, [s.name, s.cn, s.host]) : 0,
+  }));
 
   let rvp: Map<string, RvpAnswer> | undefined;
   if (options.lookupSrv) {
@@ -136,12 +164,20 @@ export async function runAudit(directory: DirectoryPort, settings: Settings, opt
 }
 
 /** Users, idle seats and inactive users per server, from one pass's users. */
-function serverCounts(users: readonly AuditUser[], servers: readonly AuditServer[], result: { loads: Record<string, number>; idleByServer: Record<string, number> }, now: number, activeDays: number): AuditReport['servers'] {
+function serverCounts(
+  users: readonly AuditUser[],
+  servers: readonly AuditServer[],
+  result: { loads: Record<string, number>; idleByServer: Record<string, number> },
+  now: number,
+  activeDays: number,
+): AuditReport['servers'] {
   // Inactive per server, from the same pass (the audit reads lastLogonTimestamp with the rest).
   const serverByDn = new Map(servers.map((s) => [s.dn.toLowerCase(), s.name]));
   const inactive = new Map<string, number>();
   for (const user of users) {
-    const name = user.im.msExchIMVirtualServer ? serverByDn.get(user.im.msExchIMVirtualServer.toLowerCase()) : undefined;
+    const name = user.im.msExchIMVirtualServer
+      ? serverByDn.get(user.im.msExchIMVirtualServer.toLowerCase())
+      : undefined;
     if (name !== undefined && !isActive(user, now, activeDays)) inactive.set(name, (inactive.get(name) ?? 0) + 1);
   }
   return servers.map((s) => ({
@@ -159,10 +195,22 @@ function serverCounts(users: readonly AuditUser[], servers: readonly AuditServer
  * The per-server counts once `written` targets were carried out: the users with their new values,
  * counted again. What `audit --fix` shows after its repairs (the findings table is what it found).
  */
-export function serversAfterRepairs(run: AuditRun, written: readonly Target[], activeDays: number): AuditReport['servers'] {
-  const after = new Map(written.flatMap((t) => (t.dn && t.plan.kind === 'write' ? [[t.dn, t.plan.after] as const] : [])));
+export function serversAfterRepairs(
+  run: AuditRun,
+  written: readonly Target[],
+  activeDays: number,
+): AuditReport['servers'] {
+  const after = new Map(
+    written.flatMap((t) => (t.dn && t.plan.kind === 'write' ? [[t.dn, t.plan.after] as const] : [])),
+  );
   const users = run.users.map((u) => (after.has(u.dn) ? { ...u, im: after.get(u.dn)! } : u));
-  return serverCounts(users, run.servers, auditDirectory({ users, servers: run.servers, now: run.now }), run.now, activeDays);
+  return serverCounts(
+    users,
+    run.servers,
+    auditDirectory({ users, servers: run.servers, now: run.now }),
+    run.now,
+    activeDays,
+  );
 }
 
 /**
@@ -173,7 +221,11 @@ export function planAuditRepairs(run: AuditRun, options: IdleRepairOptions): Tar
   const { report, users, servers } = run;
   // --disable-idle DAYS: homed accounts with no logon for more than DAYS days, whatever their account state.
   const idleDays = options.disableIdle ? options.idleDays : undefined;
-  const idleFor = new Set(idleDays === undefined ? [] : users.filter((u) => u.im.msExchIMVirtualServer && isIdleFor(u, run.now, idleDays)).map((u) => u.dn));
+  const idleFor = new Set(
+    idleDays === undefined
+      ? []
+      : users.filter((u) => u.im.msExchIMVirtualServer && isIdleFor(u, run.now, idleDays)).map((u) => u.dn),
+  );
   const byUser = new Map<string, Finding[]>();
   for (const finding of report.findings) {
     if (!finding.dn || !finding.repair) continue;
@@ -184,18 +236,35 @@ export function planAuditRepairs(run: AuditRun, options: IdleRepairOptions): Tar
   const byDn = new Map(servers.map((s) => [s.dn.toLowerCase(), s]));
   const byName = new Map(servers.map((s) => [s.name, s]));
 
-  const orphans = users.filter((u) => byUser.get(u.dn)?.some((f) => f.repair === 'rehome-orphan') && !idleFor.has(u.dn) && !(options.disableIdle && byUser.get(u.dn)?.some((f) => f.repair === 'clear-idle')));
+  const orphans = users.filter(
+    (u) =>
+      byUser.get(u.dn)?.some((f) => f.repair === 'rehome-orphan') &&
+      !idleFor.has(u.dn) &&
+      !(options.disableIdle && byUser.get(u.dn)?.some((f) => f.repair === 'clear-idle')),
+  );
   const loaded = servers.map((s) => ({ ...s, users: report.servers.find((r) => r.name === s.name)?.users ?? 0 }));
   const placedNames = previewPlacement(loaded, orphans.length);
-  const placement = new Map(orphans.map((u, i) => [u.dn, placedNames[i] !== undefined ? byName.get(placedNames[i]!) : undefined]));
+  const placement = new Map(
+    orphans.map((u, i) => [u.dn, placedNames[i] !== undefined ? byName.get(placedNames[i]!) : undefined]),
+  );
 
   const targets: Target[] = [];
   for (const user of users) {
     const findings = byUser.get(user.dn);
     const idleSeat = options.disableIdle && findings?.some((f) => f.repair === 'clear-idle');
     if (idleFor.has(user.dn) && !idleSeat) {
-      const idle = user.lastLogonAt === undefined ? 'never logged on' : `no logon since ${new Date(user.lastLogonAt).toISOString().slice(0, 10)}`;
-      targets.push({ name: user.sAMAccountName || user.dn, action: 'repair', dn: user.dn, guid: user.guid, summary: `clear IM (${idle}: inactive for more than ${idleDays} days)`, plan: writePlan(user.im, {}) });
+      const idle =
+        user.lastLogonAt === undefined
+          ? 'never logged on'
+          : `no logon since ${new Date(user.lastLogonAt).toISOString().slice(0, 10)}`;
+      targets.push({
+        name: user.sAMAccountName || user.dn,
+        action: 'repair',
+        dn: user.dn,
+        guid: user.guid,
+        summary: `clear IM (${idle}: inactive for more than ${idleDays} days)`,
+        plan: writePlan(user.im, {}),
+      });
       continue;
     }
     if (!findings) continue;
@@ -203,8 +272,17 @@ export function planAuditRepairs(run: AuditRun, options: IdleRepairOptions): Tar
     const placedOn = placement.get(user.dn);
     const repair = repairUser(user, findings, home, placedOn, options);
     if (!repair) continue;
-    const text = repair.repairs.map((r) => (r === 'rehome-orphan' && placedOn ? `${REPAIR_TEXT[r]} on ${placedOn.name}` : REPAIR_TEXT[r]));
-    targets.push({ name: user.sAMAccountName || user.dn, action: 'repair', dn: user.dn, guid: user.guid, summary: text.join(', '), plan: writePlan(user.im, repair.after) });
+    const text = repair.repairs.map((r) =>
+      r === 'rehome-orphan' && placedOn ? `${REPAIR_TEXT[r]} on ${placedOn.name}` : REPAIR_TEXT[r],
+    );
+    targets.push({
+      name: user.sAMAccountName || user.dn,
+      action: 'repair',
+      dn: user.dn,
+      guid: user.guid,
+      summary: text.join(', '),
+      plan: writePlan(user.im, repair.after),
+    });
   }
   return targets;
 }
@@ -223,6 +301,16 @@ function enabledBy(repair: Repair, options: RepairOptions): boolean {
 export function findingsRemaining(report: AuditReport, written: readonly Target[], options: RepairOptions): Finding[] {
   const repaired = new Set(written.map((t) => t.dn));
   // A user whose IM was cleared (an idle seat given back) has no IM findings left, whatever they were.
-  const cleared = new Set(written.filter((t) => t.plan.kind === 'write' && IM_ATTRIBUTES.every((a) => t.plan.kind === 'write' && t.plan.after[a] === undefined)).map((t) => t.dn));
-  return problems(report.findings).filter((f) => !(f.dn && cleared.has(f.dn)) && !(f.dn && f.repair && repaired.has(f.dn) && enabledBy(f.repair, options)));
+  const cleared = new Set(
+    written
+      .filter(
+        (t) =>
+          t.plan.kind === 'write' &&
+          IM_ATTRIBUTES.every((a) => t.plan.kind === 'write' && t.plan.after[a] === undefined),
+      )
+      .map((t) => t.dn),
+  );
+  return problems(report.findings).filter(
+    (f) => !(f.dn && cleared.has(f.dn)) && !(f.dn && f.repair && repaired.has(f.dn) && enabledBy(f.repair, options)),
+  );
 }

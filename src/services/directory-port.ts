@@ -28,7 +28,8 @@ export interface WriteTask {
  * asked afterwards whether it landed (the run stops there). The entry is either as before or as
  * after — one ModifyRequest is atomic — but imctl cannot say which.
  */
-export type WriteResult = { outcome: 'changed' } | { outcome: 'failed'; reason: string } | { outcome: 'unknown'; reason: string };
+export type WriteResult =
+  { outcome: 'changed' } | { outcome: 'failed'; reason: string } | { outcome: 'unknown'; reason: string };
 
 export interface WriteOptions {
   /** Writes in flight at once on the one connection. */
@@ -76,5 +77,9 @@ export interface DirectoryPort {
    */
   forEachImUser(visit: (user: AuditUser) => void, onRestart?: () => void): Promise<void>;
   /** Apply compare-and-set writes pipelined; `onResult` sees each as it settles. Throws when the run cannot go on. */
-  write<T extends WriteTask>(tasks: Iterable<T>, options: WriteOptions, onResult: (task: T, result: WriteResult) => void): Promise<void>;
+  write<T extends WriteTask>(
+    tasks: Iterable<T>,
+    options: WriteOptions,
+    onResult: (task: T, result: WriteResult) => void,
+  ): Promise<void>;
 }

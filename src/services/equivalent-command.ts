@@ -24,7 +24,14 @@ export function equivalentCommand(task: WizardTask): string {
   const option = (name: string, value: string) => `--${name}=${value}`;
   switch (task.task) {
     case 'enable':
-      args.push('enable', ...(task.server ? [option('server', task.server)] : []), option('im-domain', task.imDomain), '--yes', '--', ...task.users);
+      args.push(
+        'enable',
+        ...(task.server ? [option('server', task.server)] : []),
+        option('im-domain', task.imDomain),
+        '--yes',
+        '--',
+        ...task.users,
+      );
       break;
     case 'disable':
       args.push('disable', '--yes', '--', ...task.users);

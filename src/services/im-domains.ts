@@ -21,7 +21,10 @@ export interface ImDomainOption {
   recommended: boolean;
 }
 
-export async function sampleImDomains(directory: DirectoryPort, sample = DOMAIN_SAMPLE): Promise<{ counts: Map<string, number>; sampled: number }> {
+export async function sampleImDomains(
+  directory: DirectoryPort,
+  sample = DOMAIN_SAMPLE,
+): Promise<{ counts: Map<string, number>; sampled: number }> {
   const addresses = await directory.imAddressSample(sample);
   const counts = new Map<string, number>();
   for (const address of addresses) {
@@ -32,7 +35,11 @@ export async function sampleImDomains(directory: DirectoryPort, sample = DOMAIN_
 }
 
 /** Pure: merge the sources, configured default first, then by use. */
-export function imDomainOptions(configured: string | undefined, inUse: ReadonlyMap<string, number>, users: readonly UserRecord[]): ImDomainOption[] {
+export function imDomainOptions(
+  configured: string | undefined,
+  inUse: ReadonlyMap<string, number>,
+  users: readonly UserRecord[],
+): ImDomainOption[] {
   const options = new Map<string, ImDomainOption>();
   const get = (domain: string) => {
     const key = domain.toLowerCase();
@@ -57,6 +64,11 @@ export function imDomainOptions(configured: string | undefined, inUse: ReadonlyM
     break;
   }
   return [...options.values()].sort(
-    (a, b) => Number(b.configured) - Number(a.configured) || b.ofSelected - a.ofSelected || b.inUse - a.inUse || Number(a.recommended) - Number(b.recommended) || a.domain.localeCompare(b.domain),
+    (a, b) =>
+      Number(b.configured) - Number(a.configured) ||
+      b.ofSelected - a.ofSelected ||
+      b.inUse - a.inUse ||
+      Number(a.recommended) - Number(b.recommended) ||
+      a.domain.localeCompare(b.domain),
   );
 }

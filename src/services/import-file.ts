@@ -20,9 +20,18 @@ export interface ImportFileOptions {
 }
 
 /** Each row, or the problem of a row, in file order; counts go to `stats`. */
-export async function* importFileRows(file: string, stats: ImportStats, options: ImportFileOptions = {}): AsyncGenerator<ImportRow | RowProblem, void, undefined> {
+export async function* importFileRows(
+  file: string,
+  stats: ImportStats,
+  options: ImportFileOptions = {},
+): AsyncGenerator<ImportRow | RowProblem, void, undefined> {
   try {
-    yield* importRecords(file, { stats, delimiter: options.delimiter, strict: options.strict, ...(options.input ? { input: options.input } : {}) });
+    yield* importRecords(file, {
+      stats,
+      delimiter: options.delimiter,
+      strict: options.strict,
+      ...(options.input ? { input: options.input } : {}),
+    });
   } catch (error) {
     if (error instanceof ImportFileError) throw new UsageError(error.message, `import-${error.code}`);
     throw error;
@@ -30,14 +39,33 @@ export async function* importFileRows(file: string, stats: ImportStats, options:
 }
 
 /** With invalid rows and no --skip-invalid, the report lists every row: invalid ones with the reason, the rest as skipped. */
-export async function reportInvalidRows(path: string, rows: ImportRow[], invalid: Map<number, RowProblem>, stdout?: NodeJS.WritableStream): Promise<void> {
+export async function reportInvalidRows(
+  path: string,
+  rows: ImportRow[],
+  invalid: Map<number, RowProblem>,
+  stdout?: NodeJS.WritableStream,
+): Promise<void> {
   const report = openReport(path, stdout);
   const lines = new Set<number>();
   for (const row of rows) {
     lines.add(row.line);
     const problem = invalid.get(row.line);
-    report.write({ line: row.line, user: row.user, action: row.action, outcome: problem ? 'invalid' : 'skipped', reason: problem?.reason ?? 'not written: the file has invalid rows' });
+    report.write({
+      line: row.line,
+      user: row.user,
+      action: row.action,
+      outcome: problem ? 'invalid' : 'skipped',
+      reason: problem?.reason ?? 'not written: the file has invalid rows',
+    });
   }
-  for (const problem of invalid.values()) if (!lines.has(problem.line)) report.write({ line: problem.line, user: problem.user ?? '', action: '', outcome: 'invalid', reason: problem.reason });
+  for (const problem of invalid.values())
+    if (!lines.has(problem.line))
+      report.write({
+        line: problem.line,
+        user: problem.user ?? '',
+        action: '',
+        outcome: 'invalid',
+        reason: problem.reason,
+      });
   await report.close();
 }

@@ -31,7 +31,13 @@ export interface ImportCheck {
 
 /** Read and check the file's syntax, streaming; stop at MAX_PROBLEMS. */
 export async function checkImportFile(path: string, options: ImportFileOptions): Promise<ImportCheck> {
-  const check: ImportCheck = { rows: [], problems: new ProblemList(SHOWN_PROBLEMS), invalid: new Map(), tooMany: false, stats: { bytesRead: 0, records: 0, rows: 0, problems: 0 } };
+  const check: ImportCheck = {
+    rows: [],
+    problems: new ProblemList(SHOWN_PROBLEMS),
+    invalid: new Map(),
+    tooMany: false,
+    stats: { bytesRead: 0, records: 0, rows: 0, problems: 0 },
+  };
   for await (const item of importFileRows(path, check.stats, options)) {
     if ('reason' in item) {
       check.problems.add(item);
@@ -62,7 +68,12 @@ export interface ImportPlan {
 }
 
 /** Resolve and plan every valid row; rows the directory rejects join the check's problems. */
-export async function planImport(directory: DirectoryPort, settings: Settings, check: ImportCheck, options: { skipInvalid?: boolean | undefined }): Promise<ImportPlan> {
+export async function planImport(
+  directory: DirectoryPort,
+  settings: Settings,
+  check: ImportCheck,
+  options: { skipInvalid?: boolean | undefined },
+): Promise<ImportPlan> {
   // An ImportRow is a ProvisionRequest already; no second copy of every row.
   const plan = await planProvisioning(directory, settings, check.rows, { allOrNothing: !options.skipInvalid });
   for (const problem of plan.rejected) {
@@ -73,12 +84,20 @@ export async function planImport(directory: DirectoryPort, settings: Settings, c
   const rowLines = new Set(check.rows.map((r) => r.line));
   const targets: Target[] = [...plan.targets];
   for (const problem of check.invalid.values()) {
-    if (!rowLines.has(problem.line)) targets.push({ line: problem.line, name: problem.user ?? '', action: 'invalid', plan: { kind: 'failed', reason: problem.reason } });
+    if (!rowLines.has(problem.line))
+      targets.push({
+        line: problem.line,
+        name: problem.user ?? '',
+        action: 'invalid',
+        plan: { kind: 'failed', reason: problem.reason },
+      });
   }
   return { targets, rejected: plan.rejected.length, notices: plan.notices };
 }
 
 /** The invalid rows of a refused file, in the vocabulary of command-line batches (docs/json.md). */
 export function invalidRows(check: ImportCheck): { line: number; user: string | null; reason: string }[] {
-  return [...check.invalid.values()].sort((a, b) => a.line - b.line).map((p) => ({ line: p.line, user: p.user ?? null, reason: p.reason }));
+  return [...check.invalid.values()]
+    .sort((a, b) => a.line - b.line)
+    .map((p) => ({ line: p.line, user: p.user ?? null, reason: p.reason }));
 }

@@ -24,7 +24,8 @@ export interface Inventory {
   /** What `load` counts. */
   loadKind: LoadKind;
   /** Only when active users were counted: the moment, window and the domain's update interval. */
-  activity?: { now: number; activeDays: number; syncDays: number; orphaned: number; warning: string | undefined } | undefined;
+  activity?:
+    { now: number; activeDays: number; syncDays: number; orphaned: number; warning: string | undefined } | undefined;
 }
 
 export interface InventoryOptions {
@@ -33,7 +34,12 @@ export interface InventoryOptions {
   now?: number;
 }
 
-export async function takeInventory(directory: DirectoryPort, settings: Settings, known?: Promise<ImServer[]>, options: InventoryOptions = {}): Promise<Inventory> {
+export async function takeInventory(
+  directory: DirectoryPort,
+  settings: Settings,
+  known?: Promise<ImServer[]>,
+  options: InventoryOptions = {},
+): Promise<Inventory> {
   const servers = await (known ?? directory.servers());
   checkServerCapacities(settings, servers);
   const dns = servers.map((s) => s.dn);
@@ -51,18 +57,25 @@ export async function takeInventory(directory: DirectoryPort, settings: Settings
       ...server,
       users,
       active: activeHere,
-      load: settings.load === 'active' ? activeHere ?? 0 : users,
+      load: settings.load === 'active' ? (activeHere ?? 0) : users,
       capacity: server.hostsUsers ? capacityFor(settings, [server.name, server.cn, server.host]) : 0,
     };
   });
-  const onRouters = (pick: (s: LoadedServer) => number) => loads.filter((s) => !s.hostsUsers).reduce((sum, s) => sum + pick(s), 0);
+  const onRouters = (pick: (s: LoadedServer) => number) =>
+    loads.filter((s) => !s.hostsUsers).reduce((sum, s) => sum + pick(s), 0);
   return {
     servers: loads,
     orphaned: onRouters((s) => s.users) + missing,
     loadKind: settings.load,
     activity:
       active && syncDays !== undefined
-        ? { now, activeDays: settings.activeDays, syncDays, orphaned: onRouters((s) => s.active ?? 0) + active.missing, warning: activeWindowWarning(settings.activeDays, syncDays) }
+        ? {
+            now,
+            activeDays: settings.activeDays,
+            syncDays,
+            orphaned: onRouters((s) => s.active ?? 0) + active.missing,
+            warning: activeWindowWarning(settings.activeDays, syncDays),
+          }
         : undefined,
   };
 }

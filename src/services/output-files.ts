@@ -12,7 +12,9 @@ import { ReportError, reportFormatFor } from '../io/report.js';
 
 /** `error` as a usage error if it is one of the file modules' path problems; anything else as it is. */
 function asUsageError(error: unknown, reason: string): unknown {
-  return error instanceof ReportError || error instanceof PrivateFileError ? new UsageError(error.message, reason) : error;
+  return error instanceof ReportError || error instanceof PrivateFileError
+    ? new UsageError(error.message, reason)
+    : error;
 }
 
 /** A write run's `--report FILE`: .csv, .json or .jsonl. */

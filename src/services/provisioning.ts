@@ -66,7 +66,11 @@ export interface ProvisionOptions {
 /** The IM domain enable uses when none is given: the configured one, checked. */
 export function requireImDomain(settings: Pick<Settings, 'imDomain'>): string {
   const imDomain = settings.imDomain;
-  if (!imDomain) throw new UsageError('No IM domain: give --im-domain (Microsoft recommends im.<your SMTP domain>), IMCTL_IM_DOMAIN or "imDomain" in the config file.', 'no-im-domain');
+  if (!imDomain)
+    throw new UsageError(
+      'No IM domain: give --im-domain (Microsoft recommends im.<your SMTP domain>), IMCTL_IM_DOMAIN or "imDomain" in the config file.',
+      'no-im-domain',
+    );
   const problem = dnsNameProblem(imDomain);
   if (problem) throw new UsageError(`The IM domain "${imDomain}" is not a DNS name: ${problem}.`, 'bad-im-domain');
   return imDomain;
@@ -82,12 +86,24 @@ export function homeServer(servers: readonly ImServer[], name: string): ImServer
 /** A home server whose host is not an FQDN would write URLs that break RVP authentication (KB 319758). */
 export function assertUsableHome(server: ImServer): void {
   const problem = fqdnProblem(server.host);
-  if (problem) throw new UsageError(`${server.name}'s host name "${server.host}" cannot be used: ${problem}. Fix msExchIMHostName on ${server.dn}.`, 'bad-host');
+  if (problem)
+    throw new UsageError(
+      `${server.name}'s host name "${server.host}" cannot be used: ${problem}. Fix msExchIMHostName on ${server.dn}.`,
+      'bad-host',
+    );
 }
 
-export async function planProvisioning(directory: DirectoryPort, settings: Settings, requests: readonly ProvisionRequest[], options: ProvisionOptions = {}): Promise<ProvisionPlan> {
+export async function planProvisioning(
+  directory: DirectoryPort,
+  settings: Settings,
+  requests: readonly ProvisionRequest[],
+  options: ProvisionOptions = {},
+): Promise<ProvisionPlan> {
   const names = requests.flatMap((r) => (typeof r.user === 'string' ? [r.user] : []));
-  const [servers, resolved] = await Promise.all([options.known?.servers ?? directory.servers(), names.length > 0 ? directory.resolveUsers(names) : new Map<string, Resolution>()]);
+  const [servers, resolved] = await Promise.all([
+    options.known?.servers ?? directory.servers(),
+    names.length > 0 ? directory.resolveUsers(names) : new Map<string, Resolution>(),
+  ]);
   const byDn = serversByDn(servers);
 
   const serverProblems = new Map<string, ImServer | string>();
@@ -134,7 +150,12 @@ export async function planProvisioning(directory: DirectoryPort, settings: Setti
     } else user = request.user;
     const key = canonicalDn(user.dn);
     const first = firstOfUser.get(key);
-    if (first) return reject(first.line !== undefined ? `names the same user as line ${first.line} (${user.sAMAccountName})` : `names the same user as "${first.name}"`);
+    if (first)
+      return reject(
+        first.line !== undefined
+          ? `names the same user as line ${first.line} (${user.sAMAccountName})`
+          : `names the same user as "${first.name}"`,
+      );
     firstOfUser.set(key, { line: request.line, name });
 
     let server: ImServer | undefined;
@@ -147,7 +168,10 @@ export async function planProvisioning(directory: DirectoryPort, settings: Setti
     let imDomain: string | undefined;
     if (request.action === 'enable') {
       imDomain = request.imDomain ?? settings.imDomain;
-      if (!imDomain) return reject('no IM domain given and no default (--im-domain, IMCTL_IM_DOMAIN or "imDomain" in the config file)');
+      if (!imDomain)
+        return reject(
+          'no IM domain given and no default (--im-domain, IMCTL_IM_DOMAIN or "imDomain" in the config file)',
+        );
       const problem = dnsNameProblem(imDomain);
       if (problem) return reject(`the IM domain "${imDomain}" is not a DNS name: ${problem}`);
     }
@@ -170,8 +194,15 @@ export async function planProvisioning(directory: DirectoryPort, settings: Setti
     const home = inventory.servers.filter((s) => s.hostsUsers);
     const candidates = home.filter((s) => !fqdnProblem(s.host));
     const left = home.filter((s) => fqdnProblem(s.host));
-    if (left.length > 0) notices.push(`Not placing users on ${left.map((s) => `${s.name} (host "${s.host}": ${fqdnProblem(s.host)})`).join(', ')}: fix msExchIMHostName to use ${left.length === 1 ? 'it' : 'them'}.`);
-    if (candidates.length === 0) throw new UsageError('There is no usable home server to enable users on (only routers, or none with a fully qualified host name).', 'no-home-server');
+    if (left.length > 0)
+      notices.push(
+        `Not placing users on ${left.map((s) => `${s.name} (host "${s.host}": ${fqdnProblem(s.host)})`).join(', ')}: fix msExchIMHostName to use ${left.length === 1 ? 'it' : 'them'}.`,
+      );
+    if (candidates.length === 0)
+      throw new UsageError(
+        'There is no usable home server to enable users on (only routers, or none with a fully qualified host name).',
+        'no-home-server',
+      );
     const keys = placeByMostRoom(mostRoomInput(candidates), newcomers.length);
     newcomers.forEach((index, i) => placement.set(index, byDn.get(keys[i]!.toLowerCase())!));
   }
@@ -189,12 +220,22 @@ export async function planProvisioning(directory: DirectoryPort, settings: Setti
     else if (request.action === 'move') intent = { action: 'move', server: ok.server! };
     else {
       // A user enabled already keeps its home unless a server was named; only newcomers are placed.
-      const current = ok.user.im.msExchIMVirtualServer ? byDn.get(ok.user.im.msExchIMVirtualServer.toLowerCase()) : undefined;
+      const current = ok.user.im.msExchIMVirtualServer
+        ? byDn.get(ok.user.im.msExchIMVirtualServer.toLowerCase())
+        : undefined;
       const server = ok.server ?? (isImEnabled(ok.user.im) ? current : placement.get(index));
-      if (!server) return { ...who, plan: { kind: 'failed', reason: 'already IM-enabled on a server that does not exist; move it to a home server instead' } };
+      if (!server)
+        return {
+          ...who,
+          plan: {
+            kind: 'failed',
+            reason: 'already IM-enabled on a server that does not exist; move it to a home server instead',
+          },
+        };
       intent = { action: 'enable', server, imDomain: ok.imDomain! };
     }
-    const summary = intent.action === 'disable' ? undefined : `${intent.action === 'move' ? 'to' : 'on'} ${intent.server.name}`;
+    const summary =
+      intent.action === 'disable' ? undefined : `${intent.action === 'move' ? 'to' : 'on'} ${intent.server.name}`;
     return { ...who, summary, plan: planUser(ok.user, intent, byDn) };
   });
   // What the wizard shows before its review, said on the command line too: a named server pushed
@@ -205,9 +246,12 @@ export async function planProvisioning(directory: DirectoryPort, settings: Setti
     const ok = accepted[index];
     if (!ok || target.plan.kind !== 'write' || request(index).action === 'disable') return;
     // The named server, or the one placement chose (when every home server is full, the most room is still over).
-    const dest = ok.server ?? (request(index).action === 'enable' && !isImEnabled(ok.user.im) ? placement.get(index) : undefined);
-    if (dest && !sameHome(ok.user, dest)) incoming.set(dest.dn.toLowerCase(), (incoming.get(dest.dn.toLowerCase()) ?? 0) + 1);
-    if (request(index).action === 'enable' && ok.user.accountDisabled && !isImEnabled(ok.user.im)) disabledAccounts.push(target.name);
+    const dest =
+      ok.server ?? (request(index).action === 'enable' && !isImEnabled(ok.user.im) ? placement.get(index) : undefined);
+    if (dest && !sameHome(ok.user, dest))
+      incoming.set(dest.dn.toLowerCase(), (incoming.get(dest.dn.toLowerCase()) ?? 0) + 1);
+    if (request(index).action === 'enable' && ok.user.accountDisabled && !isImEnabled(ok.user.im))
+      disabledAccounts.push(target.name);
   });
   if (incoming.size > 0) {
     inventory ??= await (options.known?.inventory?.() ?? takeInventory(directory, settings, Promise.resolve(servers)));
@@ -221,14 +265,22 @@ export async function planProvisioning(directory: DirectoryPort, settings: Setti
   }
   if (disabledAccounts.length > 0) {
     notices.push(
-      `${disabledAccounts.length === 1 ? `The account ${quoted(disabledAccounts[0]!)} is` : `${disabledAccounts.length} accounts (${disabledAccounts.slice(0, 5).map((a) => quoted(a)).join(', ')}${disabledAccounts.length > 5 ? ', …' : ''}) are`} disabled: IM gives ${disabledAccounts.length === 1 ? 'it' : 'them'} a seat nobody can use (an idle seat, as "imctl audit" counts them).`,
+      `${
+        disabledAccounts.length === 1
+          ? `The account ${quoted(disabledAccounts[0]!)} is`
+          : `${disabledAccounts.length} accounts (${disabledAccounts
+              .slice(0, 5)
+              .map((a) => quoted(a))
+              .join(', ')}${disabledAccounts.length > 5 ? ', …' : ''}) are`
+      } disabled: IM gives ${disabledAccounts.length === 1 ? 'it' : 'them'} a seat nobody can use (an idle seat, as "imctl audit" counts them).`,
     );
   }
   // All or nothing: a state conflict ("already IM-enabled on im-west") refuses the batch before
   // anything is written, as an unknown name does.
   if (options.allOrNothing) {
     targets.forEach((target, index) => {
-      if (target.plan.kind === 'failed') rejected.push({ index, line: target.line, name: target.name, reason: target.plan.reason });
+      if (target.plan.kind === 'failed')
+        rejected.push({ index, line: target.line, name: target.name, reason: target.plan.reason });
     });
   }
   return { targets, rejected, notices, servers };
@@ -239,7 +291,9 @@ export async function planProvisioning(directory: DirectoryPort, settings: Setti
  * out refuses the whole batch (exit 2) before anything is written, listing every problem.
  */
 export function refuseBatch(rejected: readonly RequestProblem[], total: number): UsageError {
-  const shown = rejected.slice(0, 20).map((p) => (p.reason.includes(quoted(p.name)) ? p.reason : `${quoted(p.name)}: ${p.reason}`));
+  const shown = rejected
+    .slice(0, 20)
+    .map((p) => (p.reason.includes(quoted(p.name)) ? p.reason : `${quoted(p.name)}: ${p.reason}`));
   const more = rejected.length > shown.length ? ` … and ${rejected.length - shown.length} more` : '';
   return new UsageError(
     `${rejected.length === total ? (total === 1 ? 'The user' : `All ${total} users`) : `${rejected.length} of ${total} users`} cannot be done as asked, so nothing was written: ${shown.join('; ')}${more}. Fix or leave out ${rejected.length === 1 ? 'that name' : 'those names'} and run again.`,
@@ -265,7 +319,8 @@ function sameHome(user: UserRecord, server: ImServer): boolean {
 }
 
 const n = (value: number) => value.toLocaleString('en-US');
-const percent = (load: number, capacity: number) => (capacity > 0 ? `${Math.round((load / capacity) * 100)} %` : 'no capacity');
+const percent = (load: number, capacity: number) =>
+  capacity > 0 ? `${Math.round((load / capacity) * 100)} %` : 'no capacity';
 
 function nameOf(request: ProvisionRequest): string {
   return typeof request.user === 'string' ? request.user : request.user.sAMAccountName || request.user.dn;

@@ -42,7 +42,11 @@ export interface RebalanceRun {
   activity?: { activeDays: number; syncDays: number; warning: string | undefined } | undefined;
 }
 
-export async function planRebalanceRun(directory: DirectoryPort, settings: Settings, request: RebalanceRequest): Promise<RebalanceRun> {
+export async function planRebalanceRun(
+  directory: DirectoryPort,
+  settings: Settings,
+  request: RebalanceRequest,
+): Promise<RebalanceRun> {
   const byActivity = settings.load === 'active';
   const now = Date.now();
   // One paged pass over the homed users; under --load active it also fetches the three attributes that decide activity.
@@ -52,7 +56,8 @@ export async function planRebalanceRun(directory: DirectoryPort, settings: Setti
     byActivity ? directory.logonSyncDays() : undefined,
   ]);
   const active = (u: UserRecord) => !byActivity || isActive(u, now, settings.activeDays);
-  const dnsOf = (users: readonly UserRecord[], want: boolean) => users.filter((u) => active(u) === want).map((u) => u.dn);
+  const dnsOf = (users: readonly UserRecord[], want: boolean) =>
+    users.filter((u) => active(u) === want).map((u) => u.dn);
   const home = inventory.servers.filter((s) => s.hostsUsers);
   const notices: string[] = [];
   // Draining a router is allowed: its users are orphans, which every rebalance re-homes anyway.
@@ -62,7 +67,9 @@ export async function planRebalanceRun(directory: DirectoryPort, settings: Setti
     if (server.hostsUsers) drain.add(server.dn);
     else {
       const count = homed.get(server.dn.toLowerCase())?.length ?? 0;
-      notices.push(`${server.name} is a router: ${count === 0 ? 'no user is homed on it, so there is nothing to drain' : `its ${count.toLocaleString('en-US')} homed user(s) are orphans, and the plan re-homes them (as every rebalance does)`}.`);
+      notices.push(
+        `${server.name} is a router: ${count === 0 ? 'no user is homed on it, so there is nothing to drain' : `its ${count.toLocaleString('en-US')} homed user(s) are orphans, and the plan re-homes them (as every rebalance does)`}.`,
+      );
     }
   }
   const exclude = new Set((request.exclude ?? []).map((name) => findServer(inventory.servers, name, 'home').dn));
@@ -105,7 +112,7 @@ export async function planRebalanceRun(directory: DirectoryPort, settings: Setti
   });
 
   const byDn: Map<string, ImServer> = serversByDn(inventory.servers);
-  const names = (dn: string | null) => (dn ? byDn.get(dn.toLowerCase())?.name ?? dn : '(orphan)');
+  const names = (dn: string | null) => (dn ? (byDn.get(dn.toLowerCase())?.name ?? dn) : '(orphan)');
   return {
     inventory,
     plan,
@@ -113,7 +120,10 @@ export async function planRebalanceRun(directory: DirectoryPort, settings: Setti
     usersByDn,
     load: settings.load,
     notices,
-    activity: syncDays !== undefined ? { activeDays: settings.activeDays, syncDays, warning: activeWindowWarning(settings.activeDays, syncDays) } : undefined,
+    activity:
+      syncDays !== undefined
+        ? { activeDays: settings.activeDays, syncDays, warning: activeWindowWarning(settings.activeDays, syncDays) }
+        : undefined,
     targets: () =>
       plan.moves.map((move) => {
         const user = usersByDn.get(move.user)!;
@@ -158,7 +168,13 @@ export function rebalancePlanJson(plan: PlanResult, names: (dn: string | null) =
       loadAfter: l.after,
       ...(l.idle ? { homedBefore: l.before + l.idle.before, homedAfter: l.after + l.idle.after } : {}),
     })),
-    plan: plan.moves.map((m) => ({ dn: m.user, fromHomeServer: m.from ? names(m.from) : null, toHomeServer: names(m.to), reason: m.reason, ...(m.idle ? { idle: true } : {}) })),
+    plan: plan.moves.map((m) => ({
+      dn: m.user,
+      fromHomeServer: m.from ? names(m.from) : null,
+      toHomeServer: names(m.to),
+      reason: m.reason,
+      ...(m.idle ? { idle: true } : {}),
+    })),
   };
 }
 

@@ -25,7 +25,15 @@ export interface ServerReport {
   /** How active was decided, and the caveat that goes with the figure. */
   activity: { activeDays: number; since: string; logonSyncDays: number; note: string; warning?: string };
   servers: ServerRow[];
-  totals: { homeServers: number; routers: number; users: number; active: number; capacity: number; orphaned: number; activeOrphaned: number };
+  totals: {
+    homeServers: number;
+    routers: number;
+    users: number;
+    active: number;
+    capacity: number;
+    orphaned: number;
+    activeOrphaned: number;
+  };
   headroom: Headroom;
 }
 

@@ -20,7 +20,10 @@ export interface UserRow {
   dn: string;
 }
 
-export async function listUsers(directory: DirectoryPort, options: UserListOptions): Promise<{ total: number; users: UserRow[] }> {
+export async function listUsers(
+  directory: DirectoryPort,
+  options: UserListOptions,
+): Promise<{ total: number; users: UserRow[] }> {
   // Without --server the listing does not wait for the servers: both searches overlap.
   const serversRead = directory.servers();
   const server = options.server ? findServer(await serversRead, options.server) : undefined;

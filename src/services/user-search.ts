@@ -31,7 +31,11 @@ export interface UserSearchResult {
   more: boolean;
 }
 
-export async function searchUsers(directory: DirectoryPort, term: string, limit = SEARCH_LIMIT): Promise<UserSearchResult> {
+export async function searchUsers(
+  directory: DirectoryPort,
+  term: string,
+  limit = SEARCH_LIMIT,
+): Promise<UserSearchResult> {
   const trimmed = term.trim();
   if (trimmed.length === 0) return { users: [], more: false };
   const [exact, found] = await Promise.all([
@@ -39,7 +43,13 @@ export async function searchUsers(directory: DirectoryPort, term: string, limit 
     looksLikeDn(trimmed) ? Promise.resolve([]) : directory.searchUsers(searchWords(trimmed), limit),
   ]);
   const more = found.length > limit;
-  const exactUsers = !exact ? [] : 'user' in exact ? [exact.user] : exact.problem === 'ambiguous' ? exact.candidates : [];
+  const exactUsers = !exact
+    ? []
+    : 'user' in exact
+      ? [exact.user]
+      : exact.problem === 'ambiguous'
+        ? exact.candidates
+        : [];
   const seen = new Set(exactUsers.map((u) => u.dn.toLowerCase()));
   const rest = found.filter((u) => !seen.has(u.dn.toLowerCase())).sort(byRelevance(trimmed));
   return { users: [...exactUsers, ...rest].slice(0, Math.max(limit, exactUsers.length)), more };
@@ -67,7 +77,9 @@ export function displayNameOf(user: UserRecord): string {
 /** `Doe, John (jdoe)`. */
 export function userLabel(user: UserRecord): string {
   const name = displayNameOf(user);
-  return name.toLowerCase() === user.sAMAccountName.toLowerCase() ? user.sAMAccountName : `${name} (${user.sAMAccountName})`;
+  return name.toLowerCase() === user.sAMAccountName.toLowerCase()
+    ? user.sAMAccountName
+    : `${name} (${user.sAMAccountName})`;
 }
 
 /** `jdoe@lab.example · IM on im-east · account disabled`: what the admin needs to tell matches apart. */

@@ -31,12 +31,18 @@ export interface UserState {
 export async function userState(directory: DirectoryPort, name: string): Promise<UserState> {
   const [servers, resolved] = await Promise.all([directory.servers(), directory.resolveUsers([name])]);
   const resolution = resolved.get(name)!;
-  if (!('user' in resolution)) throw new UsageError(`Cannot show ${quoted(name)}: ${describeResolutionProblem(name, resolution)}.`, resolution.problem);
+  if (!('user' in resolution))
+    throw new UsageError(
+      `Cannot show ${quoted(name)}: ${describeResolutionProblem(name, resolution)}.`,
+      resolution.problem,
+    );
   return stateOf(resolution.user, servers);
 }
 
 export function stateOf(user: UserRecord, servers: readonly ImServer[]): UserState {
-  const home = user.im.msExchIMVirtualServer ? serversByDn(servers).get(user.im.msExchIMVirtualServer.toLowerCase()) : undefined;
+  const home = user.im.msExchIMVirtualServer
+    ? serversByDn(servers).get(user.im.msExchIMVirtualServer.toLowerCase())
+    : undefined;
   const expected = expectedState(user, home);
   const drift = expected ? driftBetween(user.im, expected) : [];
   const caseOnly = expected ? caseOnlyDifferences(user.im, expected) : [];

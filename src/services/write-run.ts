@@ -84,12 +84,18 @@ export interface RunResult {
   journal?: string;
 }
 
-export async function executeTargets(app: AppContext, directory: DirectoryPort, targets: readonly Target[], options: WriteRunOptions): Promise<RunResult> {
+export async function executeTargets(
+  app: AppContext,
+  directory: DirectoryPort,
+  targets: readonly Target[],
+  options: WriteRunOptions,
+): Promise<RunResult> {
   const planOnly = !!options.dryRun || options.ldif !== undefined;
   const writes = targets.filter((t): t is WriteTarget => t.plan.kind === 'write');
 
   if (!planOnly && writes.length > 1 && options.confirm) {
-    if (!(await options.confirm(`Change ${writes.length} users on ${directory.dcHost}?`))) throw new Interrupted('Nothing was written.');
+    if (!(await options.confirm(`Change ${writes.length} users on ${directory.dcHost}?`)))
+      throw new Interrupted('Nothing was written.');
   }
 
   // Ctrl-C while names were resolved and the plan made: say plainly that nothing was written.
@@ -99,7 +105,17 @@ export async function executeTargets(app: AppContext, directory: DirectoryPort, 
   const summary: RunSummary = { changed: 0, unchanged: 0, failed: 0, planned: 0 };
   const emit = (target: Target, outcome: Outcome, reason: string | null, plan?: WriteTarget['plan']) => {
     summary[outcome]++;
-    sink.result({ line: target.line, user: target.name, dn: target.dn ?? null, action: target.action, outcome, reason, change: target.summary, before: plan?.before, after: plan?.after });
+    sink.result({
+      line: target.line,
+      user: target.name,
+      dn: target.dn ?? null,
+      action: target.action,
+      outcome,
+      reason,
+      change: target.summary,
+      before: plan?.before,
+      after: plan?.after,
+    });
   };
 
   await sink.start(targets.length, writes.length);
@@ -116,16 +132,36 @@ export async function executeTargets(app: AppContext, directory: DirectoryPort, 
       else if (planOnly) emit(target, 'planned', null, target.plan);
     }
     if (!planOnly && writes.length > 0) {
-      journal = Journal.open(options.command, { server: directory.dcHost, domain: directory.domainDn }, app.env, directory.boundAs);
+      journal = Journal.open(
+        options.command,
+        { server: directory.dcHost, domain: directory.domainDn },
+        app.env,
+        directory.boundAs,
+      );
       sink.journalOpened(journal.path);
       const settled = new Set<WriteTarget>();
       let failed = 0;
-      const tasks = writes.map((target) => ({ target, dn: target.dn, before: target.plan.before, after: target.plan.after, ops: target.plan.ops }) satisfies WriteTask & { target: WriteTarget });
+      const tasks = writes.map(
+        (target) =>
+          ({
+            target,
+            dn: target.dn,
+            before: target.plan.before,
+            after: target.plan.after,
+            ops: target.plan.ops,
+          }) satisfies WriteTask & { target: WriteTarget },
+      );
       try {
         await directory.write(tasks, { concurrency: app.settings.concurrency, signal: app.signal }, (task, result) => {
           settled.add(task.target);
           // The DC that took the write: after a failover mid-run it is not the one the run started on.
-          const record = { dn: task.dn, guid: task.target.guid ?? '', before: task.before, after: task.after, server: directory.dcHost };
+          const record = {
+            dn: task.dn,
+            guid: task.target.guid ?? '',
+            before: task.before,
+            after: task.after,
+            server: directory.dcHost,
+          };
           if (result.outcome === 'changed') {
             journal!.record(record);
             emit(task.target, 'changed', null, task.target.plan);
@@ -135,7 +171,11 @@ export async function executeTargets(app: AppContext, directory: DirectoryPort, 
             inDoubt++;
             failed++;
             journal!.record(record, 'unconfirmed');
-            emit(task.target, 'failed', `in doubt: the change was sent but the connection was lost before the DC answered, and the DC could not be asked afterwards (${result.reason.replace(/\.$/, '')}); the entry is either unchanged or fully changed — a re-run settles it`);
+            emit(
+              task.target,
+              'failed',
+              `in doubt: the change was sent but the connection was lost before the DC answered, and the DC could not be asked afterwards (${result.reason.replace(/\.$/, '')}); the entry is either unchanged or fully changed — a re-run settles it`,
+            );
           } else {
             failed++;
             emit(task.target, 'failed', result.reason);
@@ -145,7 +185,10 @@ export async function executeTargets(app: AppContext, directory: DirectoryPort, 
       } catch (error) {
         // The run cannot go on (the DC is gone, the bind no longer works): every write not settled
         // is reported as not done, so the report and a re-run know exactly what is left.
-        fatal = error instanceof ImctlError ? error : new DirectoryError(String((error as Error)?.message ?? error), 'unexpected');
+        fatal =
+          error instanceof ImctlError
+            ? error
+            : new DirectoryError(String((error as Error)?.message ?? error), 'unexpected');
       } finally {
         await journal.close();
       }
@@ -160,14 +203,20 @@ export async function executeTargets(app: AppContext, directory: DirectoryPort, 
 
   if (fatal) {
     if (summary.changed === 0 && inDoubt === 0) throw fatal;
-    const doubt = inDoubt > 0 ? ` (${inDoubt} of them in doubt: sent, but the DC could not confirm them; the journal records them so undo can still revert them)` : '';
+    const doubt =
+      inDoubt > 0
+        ? ` (${inDoubt} of them in doubt: sent, but the DC could not confirm them; the journal records them so undo can still revert them)`
+        : '';
     const message = `${fatal.message} ${summary.changed} change(s) were made first (journal ${journal?.path}); ${summary.failed} target(s) are not done${doubt}. Re-run the same command when the DC is back: done targets report "unchanged".`;
     // A message that failed its Kerberos check is tampering or a broken key, not a partial run: exit 1.
-    if (fatal instanceof DirectoryError && fatal.reason === 'sasl-layer') throw new DirectoryError(message, fatal.reason);
+    if (fatal instanceof DirectoryError && fatal.reason === 'sasl-layer')
+      throw new DirectoryError(message, fatal.reason);
     throw new PartialFailure(message);
   }
   if (app.signal.aborted) {
-    throw new Interrupted(`Interrupted: ${summary.changed} changed before stopping${journal ? `; the journal ${journal.path} records them` : ''}. Re-run to finish: done targets report "unchanged".`);
+    throw new Interrupted(
+      `Interrupted: ${summary.changed} changed before stopping${journal ? `; the journal ${journal.path} records them` : ''}. Re-run to finish: done targets report "unchanged".`,
+    );
   }
   if (summary.failed > 0) throw new PartialFailure(failureMessage(options, summary, targets.length));
   return { summary, ...(journal ? { journal: journal.path } : {}) };
@@ -175,12 +224,17 @@ export async function executeTargets(app: AppContext, directory: DirectoryPort, 
 
 async function writeLdif(ldif: LdifSink, writes: readonly WriteTarget[]): Promise<void> {
   await ldif.write(LDIF_HEADER);
-  for (const t of writes) await ldif.write(ldifModifyRecord(t.dn, t.plan.ops, `${t.action} ${t.name}${t.summary ? `: ${t.summary}` : ''}`));
+  for (const t of writes)
+    await ldif.write(ldifModifyRecord(t.dn, t.plan.ops, `${t.action} ${t.name}${t.summary ? `: ${t.summary}` : ''}`));
   await ldif.close(writes.length);
 }
 
 /** The closing sentence of a run with failed targets, true to what was (and was not) done. */
-export function failureMessage(options: Pick<WriteRunOptions, 'command' | 'dryRun' | 'ldif'>, summary: RunSummary, total: number): string {
+export function failureMessage(
+  options: Pick<WriteRunOptions, 'command' | 'dryRun' | 'ldif'>,
+  summary: RunSummary,
+  total: number,
+): string {
   const failed = `${summary.failed} of ${total} target(s)`;
   if (options.dryRun || options.ldif) {
     return `${failed} cannot be done as asked (see the reasons); nothing was written${options.ldif ? ', and the LDIF holds only the others' : ''}.`;
@@ -188,6 +242,7 @@ export function failureMessage(options: Pick<WriteRunOptions, 'command' | 'dryRu
   if (options.command === 'undo') {
     return `${failed} were not put back (see the reasons: an entry changed since the recorded run is left as it is now, which a re-run will not change); the rest were put back.`;
   }
-  if (summary.changed === 0 && summary.unchanged === 0) return `All ${total} target(s) failed; nothing was written. Fix the reasons and re-run.`;
+  if (summary.changed === 0 && summary.unchanged === 0)
+    return `All ${total} target(s) failed; nothing was written. Fix the reasons and re-run.`;
   return `${failed} failed; the rest were done. Fix the reasons and re-run: done targets report "unchanged".`;
 }

@@ -10,9 +10,16 @@ import { renderTable } from './table.js';
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 /** `print`: where the lines go (stderr when stdout carries `--report -`). */
-export function renderAudit(out: Output, report: AuditReport, dnsServer: string | undefined, print: (text: string) => void = (text) => out.print(text)): void {
+export function renderAudit(
+  out: Output,
+  report: AuditReport,
+  dnsServer: string | undefined,
+  print: (text: string) => void = (text) => out.print(text),
+): void {
   const c = out.color;
-  print(`Audit of ${fmt(report.users)} IM user(s) under ${report.baseDn} on ${report.dc}; ${report.servers.length} IM server(s); DNS ${report.dnsChecked ? `via ${dnsServer}` : 'not checked (--no-dns)'}.`);
+  print(
+    `Audit of ${fmt(report.users)} IM user(s) under ${report.baseDn} on ${report.dc}; ${report.servers.length} IM server(s); DNS ${report.dnsChecked ? `via ${dnsServer}` : 'not checked (--no-dns)'}.`,
+  );
   const rows = report.summary.map((row) => [
     row.informational ? c.dim(row.title) : row.title,
     row.count === 0 ? c.green('0') : row.informational ? c.dim(fmt(row.count)) : c.yellow(fmt(row.count)),
@@ -30,19 +37,29 @@ export function renderAudit(out: Output, report: AuditReport, dnsServer: string 
       ],
     }),
   );
-  if (renderServerCounts(out, report.servers, report.activity.activeDays, undefined, print)) print(c.dim(report.activity.note));
+  if (renderServerCounts(out, report.servers, report.activity.activeDays, undefined, print))
+    print(c.dim(report.activity.note));
   if (report.problems === 0) print(c.green('Clean: nothing to repair.'));
 }
 
 /** Idle seats and inactive users per server; `when` says they are counted after the repairs. True when inactive users were listed. */
-export function renderServerCounts(out: Output, servers: AuditReport['servers'], activeDays: number, when: 'after the repairs' | undefined, print: (text: string) => void = (text) => out.print(text)): boolean {
+export function renderServerCounts(
+  out: Output,
+  servers: AuditReport['servers'],
+  activeDays: number,
+  when: 'after the repairs' | undefined,
+  print: (text: string) => void = (text) => out.print(text),
+): boolean {
   const label = when ? ` ${when}` : '';
   const idle = servers.filter((s) => s.idleSeats > 0);
-  if (idle.length > 0) print(`Idle seats per server${label}: ${idle.map((s) => `${s.name} ${fmt(s.idleSeats)}`).join(', ')}.`);
+  if (idle.length > 0)
+    print(`Idle seats per server${label}: ${idle.map((s) => `${s.name} ${fmt(s.idleSeats)}`).join(', ')}.`);
   else if (when) print(`Idle seats${label}: none.`);
   const inactive = servers.filter((s) => s.inactive > 0);
   if (inactive.length > 0) {
-    print(`Inactive homed users per server${label} (disabled, expired, or no logon within ${activeDays} days): ${inactive.map((s) => `${s.name} ${fmt(s.inactive)} of ${fmt(s.users)}`).join(', ')}.`);
+    print(
+      `Inactive homed users per server${label} (disabled, expired, or no logon within ${activeDays} days): ${inactive.map((s) => `${s.name} ${fmt(s.inactive)} of ${fmt(s.users)}`).join(', ')}.`,
+    );
   }
   return inactive.length > 0;
 }

@@ -37,7 +37,10 @@ export function terminalSafe(text: string, keepColour: boolean): string {
  * terminal would act on (DEL, C1 controls, bidi overrides) written as \uNNNN — the same value.
  */
 export function safeJson(json: string): string {
-  return redact(json).replace(/[\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return redact(json).replace(
+    /[\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 export class Output {
@@ -80,11 +83,14 @@ export class Output {
   }
 
   debug(text: string): void {
-    if (this.verbose) this.streams.stderr.write(`${terminalSafe(this.errColor.dim(`imctl: ${text}`), this.errColor.level > 0)}\n`);
+    if (this.verbose)
+      this.streams.stderr.write(`${terminalSafe(this.errColor.dim(`imctl: ${text}`), this.errColor.level > 0)}\n`);
   }
 
   warn(text: string): void {
-    this.streams.stderr.write(`${terminalSafe(`${this.errColor.yellow('warning:')} ${text}`, this.errColor.level > 0)}\n`);
+    this.streams.stderr.write(
+      `${terminalSafe(`${this.errColor.yellow('warning:')} ${text}`, this.errColor.level > 0)}\n`,
+    );
   }
 
   error(text: string): void {

@@ -25,7 +25,9 @@ export function startProgress(out: Output, total: number, label: string): Progre
         if (total >= BAR_THRESHOLD) {
           const seconds = (Date.now() - started) / 1000;
           const notSent = total - settled;
-          out.info(`${label}: ${settled} write(s) in ${seconds.toFixed(1)} s (${Math.round(settled / Math.max(seconds, 0.001))}/s)${notSent > 0 ? `; ${notSent} not sent` : ''}.`);
+          out.info(
+            `${label}: ${settled} write(s) in ${seconds.toFixed(1)} s (${Math.round(settled / Math.max(seconds, 0.001))}/s)${notSent > 0 ? `; ${notSent} not sent` : ''}.`,
+          );
         }
       },
     };
@@ -71,7 +73,9 @@ export async function withSpinner<T>(out: Output, text: string, work: Promise<T>
   let frame = 0;
   const draw = () => {
     const seconds = Math.floor((Date.now() - started) / 1000);
-    stderr.write(`\r\x1b[2K${out.errColor.cyan(SPINNER[frame++ % SPINNER.length]!)} ${text}…${seconds > 0 ? out.errColor.dim(` ${seconds} s`) : ''}`);
+    stderr.write(
+      `\r\x1b[2K${out.errColor.cyan(SPINNER[frame++ % SPINNER.length]!)} ${text}…${seconds > 0 ? out.errColor.dim(` ${seconds} s`) : ''}`,
+    );
   };
   draw();
   const timer = setInterval(draw, 100);

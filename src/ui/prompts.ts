@@ -25,18 +25,38 @@ export interface Choice<V> {
 export type Choices<V> = ReadonlyArray<Choice<V> | Separator>;
 
 export interface Prompts {
-  select<V>(config: { message: string; choices: Choices<V>; default?: V; pageSize?: number; loop?: boolean }): Promise<V>;
+  select<V>(config: {
+    message: string;
+    choices: Choices<V>;
+    default?: V;
+    pageSize?: number;
+    loop?: boolean;
+  }): Promise<V>;
   /** Search as you type: `source` is called for every change of the term, the previous call aborted. */
   search<V>(config: {
     message: string;
     source: (term: string | undefined, options: { signal: AbortSignal }) => Promise<Choices<V>>;
     pageSize?: number;
   }): Promise<V>;
-  checkbox<V>(config: { message: string; choices: ReadonlyArray<(Choice<V> & { checked?: boolean }) | Separator>; required?: boolean; pageSize?: number }): Promise<V[]>;
+  checkbox<V>(config: {
+    message: string;
+    choices: ReadonlyArray<(Choice<V> & { checked?: boolean }) | Separator>;
+    required?: boolean;
+    pageSize?: number;
+  }): Promise<V[]>;
   confirm(config: { message: string; default?: boolean }): Promise<boolean>;
-  input(config: { message: string; default?: string; validate?: (value: string) => boolean | string | Promise<boolean | string> }): Promise<string>;
+  input(config: {
+    message: string;
+    default?: string;
+    validate?: (value: string) => boolean | string | Promise<boolean | string>;
+  }): Promise<string>;
   /** Opens $VISUAL / $EDITOR on a temporary file. */
-  editor(config: { message: string; default?: string; postfix?: string; validate?: (value: string) => boolean | string | Promise<boolean | string> }): Promise<string>;
+  editor(config: {
+    message: string;
+    default?: string;
+    postfix?: string;
+    validate?: (value: string) => boolean | string | Promise<boolean | string>;
+  }): Promise<string>;
 }
 
 export interface PromptStreams {
@@ -77,7 +97,11 @@ async function withCancel<T>(streams: PromptStreams, ask: (context: InquirerCont
   if ('isTTY' in input && (input as { isTTY?: boolean }).isTTY) emitKeypressEvents(input);
   input.on('keypress', onKeypress);
   try {
-    return await ask({ ...(streams.input ? { input: streams.input } : {}), ...(streams.output ? { output: streams.output } : {}), signal: controller.signal });
+    return await ask({
+      ...(streams.input ? { input: streams.input } : {}),
+      ...(streams.output ? { output: streams.output } : {}),
+      signal: controller.signal,
+    });
   } finally {
     input.removeListener('keypress', onKeypress);
     streams.signal?.removeEventListener('abort', onRunAbort);
@@ -93,15 +117,21 @@ async function withCancel<T>(streams: PromptStreams, ask: (context: InquirerCont
 const safe = (text: string) => terminalSafe(text, true);
 const safeOptional = (text: string | undefined) => (text === undefined ? undefined : safe(text));
 
-function safeChoices<V, C extends Choice<V>>(choices: ReadonlyArray<C | Separator>, width?: number): Array<C | Separator> {
+function safeChoices<V, C extends Choice<V>>(
+  choices: ReadonlyArray<C | Separator>,
+  width?: number,
+): Array<C | Separator> {
   return choices.map((choice) => {
-    if (choice instanceof Separator || Separator.isSeparator(choice)) return new Separator(fitLine(safe((choice as Separator).separator), width));
+    if (choice instanceof Separator || Separator.isSeparator(choice))
+      return new Separator(fitLine(safe((choice as Separator).separator), width));
     const c = choice as C;
     // A disabled reason can name directory data too; `true` is inquirer's own "(disabled)".
     const disabled = typeof c.disabled === 'string' ? safe(c.disabled) : c.disabled;
     // inquirer draws "❯ name (reason)": the name gives way so that the line fits the terminal.
-    const reason = disabled === true ? '(disabled)'.length + 1 : typeof disabled === 'string' ? textWidth(disabled) + 1 : 0;
-    const name = c.name === undefined ? undefined : fitLine(safe(c.name), width === undefined ? undefined : width - 2 - reason);
+    const reason =
+      disabled === true ? '(disabled)'.length + 1 : typeof disabled === 'string' ? textWidth(disabled) + 1 : 0;
+    const name =
+      c.name === undefined ? undefined : fitLine(safe(c.name), width === undefined ? undefined : width - 2 - reason);
     return { ...c, name, description: safeOptional(c.description), short: safeOptional(c.short), disabled };
   });
 }
@@ -116,7 +146,7 @@ export function fitLine(text: string, width: number | undefined): string {
   let visible = 0;
   let cut = -1;
   let lastSpace = -1;
-  for (let i = 0; i < text.length && cut === -1; ) {
+  for (let i = 0; i < text.length && cut === -1;) {
     const ansi = /^\x1b\[[0-9;]*m/.exec(text.slice(i));
     if (ansi) {
       i += ansi[0].length;
@@ -141,7 +171,9 @@ export function fitLine(text: string, width: number | undefined): string {
 
 /** The first choice that can be taken: where the cursor starts (inquirer starts on the first, even a disabled one). */
 function firstEnabled<V>(choices: Choices<V>): { value: V } | undefined {
-  return choices.find((c): c is Choice<V> => !(c instanceof Separator || Separator.isSeparator(c)) && !(c as Choice<V>).disabled);
+  return choices.find(
+    (c): c is Choice<V> => !(c instanceof Separator || Separator.isSeparator(c)) && !(c as Choice<V>).disabled,
+  );
 }
 
 function safeValidate(validate: ((value: string) => boolean | string | Promise<boolean | string>) | undefined) {
@@ -160,26 +192,76 @@ export function createPrompts(streams: PromptStreams = {}): Prompts {
   // The terminal's width, less what inquirer draws before a choice (and `extra`); undefined off a terminal.
   const width = (extra = 0): number | undefined => {
     const output = streams.output as { isTTY?: boolean; columns?: number } | undefined;
-    return output?.isTTY && typeof output.columns === 'number' && output.columns > 0 ? output.columns - 1 - extra : undefined;
+    return output?.isTTY && typeof output.columns === 'number' && output.columns > 0
+      ? output.columns - 1 - extra
+      : undefined;
   };
   return {
     select: (config) =>
       withCancel(streams, (context) => {
         // The cursor starts on the default if it can be taken, else on the first choice that can.
-        const usable = config.choices.some((c) => !(c instanceof Separator || Separator.isSeparator(c)) && !(c as Choice<unknown>).disabled && 'default' in config && (c as Choice<unknown>).value === config.default);
+        const usable = config.choices.some(
+          (c) =>
+            !(c instanceof Separator || Separator.isSeparator(c)) &&
+            !(c as Choice<unknown>).disabled &&
+            'default' in config &&
+            (c as Choice<unknown>).value === config.default,
+        );
         const start = usable ? config.default : firstEnabled(config.choices)?.value;
-        return inquirer.select({ ...config, ...(start !== undefined ? { default: start } : {}), message: safe(config.message), choices: safeChoices(config.choices, width()) } as Any, context) as Promise<Any>;
+        return inquirer.select(
+          {
+            ...config,
+            ...(start !== undefined ? { default: start } : {}),
+            message: safe(config.message),
+            choices: safeChoices(config.choices, width()),
+          } as Any,
+          context,
+        ) as Promise<Any>;
       }),
     search: (config) =>
       withCancel(
         streams,
-        (context) => inquirer.search({ ...config, message: safe(config.message), source: async (term: string | undefined, options: { signal: AbortSignal }) => safeChoices(await config.source(term, options), width()) } as Any, context) as Promise<Any>,
+        (context) =>
+          inquirer.search(
+            {
+              ...config,
+              message: safe(config.message),
+              source: async (term: string | undefined, options: { signal: AbortSignal }) =>
+                safeChoices(await config.source(term, options), width()),
+            } as Any,
+            context,
+          ) as Promise<Any>,
       ),
     // Checkbox lines start "❯◯ ": one more column than a select's.
-    checkbox: (config) => withCancel(streams, (context) => inquirer.checkbox({ ...config, message: safe(config.message), choices: safeChoices(config.choices, width(2)) } as Any, context) as Promise<Any>),
-    confirm: (config) => withCancel(streams, (context) => inquirer.confirm({ ...config, message: safe(config.message) }, context)),
+    checkbox: (config) =>
+      withCancel(
+        streams,
+        (context) =>
+          inquirer.checkbox(
+            { ...config, message: safe(config.message), choices: safeChoices(config.choices, width(2)) } as Any,
+            context,
+          ) as Promise<Any>,
+      ),
+    confirm: (config) =>
+      withCancel(streams, (context) => inquirer.confirm({ ...config, message: safe(config.message) }, context)),
     input: (config) =>
-      withCancel(streams, (context) => inquirer.input({ ...config, message: safe(config.message), default: safeOptional(config.default), validate: safeValidate(config.validate) } as Any, context)),
-    editor: (config) => withCancel(streams, (context) => inquirer.editor({ ...config, message: safe(config.message), validate: safeValidate(config.validate) } as Any, context)),
+      withCancel(streams, (context) =>
+        inquirer.input(
+          {
+            ...config,
+            message: safe(config.message),
+            default: safeOptional(config.default),
+            validate: safeValidate(config.validate),
+          } as Any,
+          context,
+        ),
+      ),
+    editor: (config) =>
+      withCancel(streams, (context) =>
+        inquirer.editor(
+          { ...config, message: safe(config.message), validate: safeValidate(config.validate) } as Any,
+          context,
+        ),
+      ),
   };
 }

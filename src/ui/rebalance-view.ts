@@ -6,7 +6,12 @@ import type { Output } from './output.js';
 import { renderTable, showsBars, utilisation, utilisationBar } from './table.js';
 
 /** The per-server before/after table and a one-line account of the moves (or the plan as JSON). */
-export function renderRebalancePlan(out: Output, plan: PlanResult, names: (dn: string | null) => string, even: boolean): void {
+export function renderRebalancePlan(
+  out: Output,
+  plan: PlanResult,
+  names: (dn: string | null) => string,
+  even: boolean,
+): void {
   if (out.json) {
     out.printJson(rebalancePlanJson(plan, names));
     return;
@@ -32,7 +37,19 @@ function renderActivePlan(out: Output, plan: PlanResult, bars: boolean): void {
   out.print(
     renderTable(
       c,
-      ['Server', 'Capacity', 'Homed', 'Active', 'Use', ...(bars ? ['Load before'] : []), 'Homed after', 'Active after', 'Use', ...(bars ? ['Load after'] : []), 'Change'],
+      [
+        'Server',
+        'Capacity',
+        'Homed',
+        'Active',
+        'Use',
+        ...(bars ? ['Load before'] : []),
+        'Homed after',
+        'Active after',
+        'Use',
+        ...(bars ? ['Load after'] : []),
+        'Change',
+      ],
       plan.load.map((l) => [
         l.name,
         fmt(l.capacity),
@@ -46,7 +63,19 @@ function renderActivePlan(out: Output, plan: PlanResult, bars: boolean): void {
         ...(bars ? [utilisationBar(c, l.after, l.capacity)] : []),
         change(out, l.after - l.before),
       ]),
-      ['left', 'right', 'right', 'right', 'right', ...(bars ? ['left' as const] : []), 'right', 'right', 'right', ...(bars ? ['left' as const] : []), 'right'],
+      [
+        'left',
+        'right',
+        'right',
+        'right',
+        'right',
+        ...(bars ? ['left' as const] : []),
+        'right',
+        'right',
+        'right',
+        ...(bars ? ['left' as const] : []),
+        'right',
+      ],
       // A narrow terminal loses the bars first (Use says the same).
       { width: out.columns, drop: bars ? [10, 5] : [], shrink: [{ column: 0, min: 8, mode: 'truncate' }] },
     ),
@@ -68,7 +97,17 @@ function renderHomedPlan(out: Output, plan: PlanResult, bars: boolean): void {
   out.print(
     renderTable(
       c,
-      ['Server', 'Capacity', 'Before', 'Use', ...(bars ? ['Load before'] : []), 'After', 'Use', ...(bars ? ['Load after'] : []), 'Change'],
+      [
+        'Server',
+        'Capacity',
+        'Before',
+        'Use',
+        ...(bars ? ['Load before'] : []),
+        'After',
+        'Use',
+        ...(bars ? ['Load after'] : []),
+        'Change',
+      ],
       plan.load.map((l) => [
         l.name,
         l.capacity.toLocaleString('en-US'),
@@ -80,22 +119,41 @@ function renderHomedPlan(out: Output, plan: PlanResult, bars: boolean): void {
         ...(bars ? [utilisationBar(c, l.after, l.capacity)] : []),
         change(out, l.after - l.before),
       ]),
-      ['left', 'right', 'right', 'right', ...(bars ? ['left' as const] : []), 'right', 'right', ...(bars ? ['left' as const] : []), 'right'],
+      [
+        'left',
+        'right',
+        'right',
+        'right',
+        ...(bars ? ['left' as const] : []),
+        'right',
+        'right',
+        ...(bars ? ['left' as const] : []),
+        'right',
+      ],
       { width: out.columns, drop: bars ? [7, 4] : [], shrink: [{ column: 0, min: 8, mode: 'truncate' }] },
     ),
   );
 }
 
 /** The plan in one sentence — true also when --max-moves held moves back — and what was held back. */
-export function planSummary(plan: Pick<PlanResult, 'moves' | 'deferred' | 'minimalMoves' | 'load'>, even: boolean): [string, string?] {
+export function planSummary(
+  plan: Pick<PlanResult, 'moves' | 'deferred' | 'minimalMoves' | 'load'>,
+  even: boolean,
+): [string, string?] {
   const n = (value: number) => value.toLocaleString('en-US');
   const reasons = new Map<string, number>();
   for (const m of plan.moves) reasons.set(m.reason, (reasons.get(m.reason) ?? 0) + 1);
   const why = [...reasons].map(([reason, count]) => `${n(count)} ${reason}`).join(', ');
-  const goal = even ? 'bring every home server within one user of its fair share' : 'bring every home server within capacity';
+  const goal = even
+    ? 'bring every home server within one user of its fair share'
+    : 'bring every home server within capacity';
   const moves = `${n(plan.moves.length)} move(s)${why ? ` (${why})` : ''}`;
   if (plan.deferred === 0) return [`${moves}: the fewest that ${goal}.`];
-  const over = plan.load.filter((l) => l.after > l.capacity).map((l) => `${l.name} (${l.capacity > 0 ? `${Math.round((l.after / l.capacity) * 100)} %` : `${n(l.after)} users`})`);
+  const over = plan.load
+    .filter((l) => l.after > l.capacity)
+    .map(
+      (l) => `${l.name} (${l.capacity > 0 ? `${Math.round((l.after / l.capacity) * 100)} %` : `${n(l.after)} users`})`,
+    );
   return [
     `${moves}: the first ${n(plan.moves.length)} of the ${n(plan.minimalMoves)} that ${goal}${over.length > 0 ? `; after them ${over.join(', ')} ${over.length === 1 ? 'is' : 'are'} still over` : ''}.`,
     `--max-moves held back ${n(plan.deferred)} move(s): run again after this window to finish.`,

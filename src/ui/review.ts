@@ -54,7 +54,8 @@ export function reviewLines(targets: readonly Target[], options: ReviewOptions):
   for (const t of targets) {
     if (shown >= limit) {
       hidden[t.plan.kind]++;
-      if (t.plan.kind === 'failed' && failuresListed++ < MAX_FAILURES_LISTED) lines.push(`  ${c.red('✘')} ${who(t)} — ${c.red(`cannot: ${t.plan.reason}`)}`);
+      if (t.plan.kind === 'failed' && failuresListed++ < MAX_FAILURES_LISTED)
+        lines.push(`  ${c.red('✘')} ${who(t)} — ${c.red(`cannot: ${t.plan.reason}`)}`);
       continue;
     }
     shown++;
@@ -68,7 +69,9 @@ export function reviewLines(targets: readonly Target[], options: ReviewOptions):
       continue;
     }
     const { before, after } = t.plan;
-    lines.push(`  ${c.green('●')} ${c.bold(who(t))}${t.summary ? c.dim(` — ${t.action} ${t.summary}`) : c.dim(` — ${t.action}`)}`);
+    lines.push(
+      `  ${c.green('●')} ${c.bold(who(t))}${t.summary ? c.dim(` — ${t.action} ${t.summary}`) : c.dim(` — ${t.action}`)}`,
+    );
     for (const attribute of IM_ATTRIBUTES) {
       const b = before[attribute];
       const a = after[attribute];
@@ -84,12 +87,17 @@ export function reviewLines(targets: readonly Target[], options: ReviewOptions):
   }
   const more = hidden.write + hidden.unchanged + hidden.failed;
   if (more > 0) {
-    const parts = [hidden.write ? `${hidden.write.toLocaleString('en-US')} to change the same way` : '', hidden.unchanged ? `${hidden.unchanged.toLocaleString('en-US')} already so` : '', hidden.failed ? `${hidden.failed.toLocaleString('en-US')} that cannot be done (listed above)` : '']
+    const parts = [
+      hidden.write ? `${hidden.write.toLocaleString('en-US')} to change the same way` : '',
+      hidden.unchanged ? `${hidden.unchanged.toLocaleString('en-US')} already so` : '',
+      hidden.failed ? `${hidden.failed.toLocaleString('en-US')} that cannot be done (listed above)` : '',
+    ]
       .filter(Boolean)
       .join(', ');
     lines.push(c.dim(`  … and ${more.toLocaleString('en-US')} more: ${parts}.`));
   }
-  if (failuresListed > MAX_FAILURES_LISTED) lines.push(c.red(`  … and ${failuresListed - MAX_FAILURES_LISTED} more that cannot be done.`));
+  if (failuresListed > MAX_FAILURES_LISTED)
+    lines.push(c.red(`  … and ${failuresListed - MAX_FAILURES_LISTED} more that cannot be done.`));
   return lines;
 }
 

@@ -15,10 +15,22 @@ const ANSI = /\x1b\[[0-9;]*m/g;
 
 /** Columns a cell's widest line takes on a terminal. */
 export function textWidth(text: string): number {
-  return Math.max(0, ...String(text).replace(ANSI, '').split('\n').map((line) => [...line].length));
+  return Math.max(
+    0,
+    ...String(text)
+      .replace(ANSI, '')
+      .split('\n')
+      .map((line) => [...line].length),
+  );
 }
 
-export function renderTable(color: ChalkInstance, head: string[], rows: (string | number)[][], align: ('left' | 'right' | 'center')[] = [], fit: TableFit = {}): string {
+export function renderTable(
+  color: ChalkInstance,
+  head: string[],
+  rows: (string | number)[][],
+  align: ('left' | 'right' | 'center')[] = [],
+  fit: TableFit = {},
+): string {
   let columns = head.map((_, i) => i);
   // Each column's width with its padding; the table adds one border per column and one more.
   const natural = (i: number) => Math.max(textWidth(head[i]!), ...rows.map((r) => textWidth(String(r[i] ?? '')))) + 2;
@@ -37,7 +49,9 @@ export function renderTable(color: ChalkInstance, head: string[], rows: (string 
     let excess = total([...widths.values()]) - width;
     while (excess > 0) {
       // The widest column that may still give way gives one character.
-      const next = shrinkable.filter((s) => widths.get(s.column)! - 2 > s.min).sort((a, b) => widths.get(b.column)! - widths.get(a.column)!)[0];
+      const next = shrinkable
+        .filter((s) => widths.get(s.column)! - 2 > s.min)
+        .sort((a, b) => widths.get(b.column)! - widths.get(a.column)!)[0];
       if (!next) break;
       widths.set(next.column, widths.get(next.column)! - 1);
       shrunk.set(next.column, next.mode);
@@ -54,7 +68,12 @@ export function renderTable(color: ChalkInstance, head: string[], rows: (string 
     // No rule between rows: dense enough to scan 50 servers at a glance.
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
   });
-  for (const row of rows) table.push(columns.map((i) => (shrunk.get(i) === 'truncate' ? { content: String(row[i] ?? ''), wordWrap: false } : String(row[i] ?? ''))));
+  for (const row of rows)
+    table.push(
+      columns.map((i) =>
+        shrunk.get(i) === 'truncate' ? { content: String(row[i] ?? ''), wordWrap: false } : String(row[i] ?? ''),
+      ),
+    );
   return table.toString();
 }
 

@@ -18,17 +18,29 @@ export function renderUserState(out: Output, data: UserState): void {
     line('IM address', data.imAddress ?? c.yellow('(none)'));
     line('Public URL', data.metaPhysicalUrl ?? c.yellow('(none)'));
     line('Home server URL', data.physicalUrl ?? c.yellow('(none)'));
-    line('Home server', data.homeServer ? `${data.homeServer} (${data.homeServerHost})${data.homeServerRole === 'home' ? '' : c.yellow(' — a router')}` : c.yellow(`missing: ${data.homeServerDn}`));
+    line(
+      'Home server',
+      data.homeServer
+        ? `${data.homeServer} (${data.homeServerHost})${data.homeServerRole === 'home' ? '' : c.yellow(' — a router')}`
+        : c.yellow(`missing: ${data.homeServerDn}`),
+    );
   }
   for (const problem of data.problems) out.print(c.yellow(`! ${problem}`));
   if (data.drift.length > 0) {
     out.print(c.yellow('Drift from what imctl would write:'));
-    for (const d of data.drift) out.print(`  ${d.attribute}: stored ${d.stored ?? '(none)'}, expected ${d.expected ?? '(none)'}`);
+    for (const d of data.drift)
+      out.print(`  ${d.attribute}: stored ${d.stored ?? '(none)'}, expected ${d.expected ?? '(none)'}`);
   } else if (data.imEnabled && data.homeServer) {
-    out.print(c.dim(`No drift: the stored values are what imctl would write (${IM_ATTRIBUTES.length} attributes checked).`));
+    out.print(
+      c.dim(`No drift: the stored values are what imctl would write (${IM_ATTRIBUTES.length} attributes checked).`),
+    );
   }
   // Equivalent values in another case are not drift, but worth knowing.
   if (data.caseOnly.length > 0) {
-    out.print(c.dim(`Differ in case only (equivalent; "imctl audit --fix --normalize-case" rewrites them): ${data.caseOnly.map((d) => d.attribute).join(', ')}`));
+    out.print(
+      c.dim(
+        `Differ in case only (equivalent; "imctl audit --fix --normalize-case" rewrites them): ${data.caseOnly.map((d) => d.attribute).join(', ')}`,
+      ),
+    );
   }
 }

@@ -43,7 +43,12 @@ export function openResultSink(out: Output, options: ResultSinkOptions): ResultS
   const reportName = options.report === '-' ? 'the report on stdout' : options.report;
   const stdout = out.streams.stdout;
   const c = out.color;
-  const paint: Record<Outcome, (s: string) => string> = { changed: c.green, unchanged: c.dim, failed: c.red, planned: c.cyan };
+  const paint: Record<Outcome, (s: string) => string> = {
+    changed: c.green,
+    unchanged: c.dim,
+    failed: c.red,
+    planned: c.cyan,
+  };
   let first = true;
   let detailed = true;
   let failuresPrinted = 0;
@@ -57,7 +62,14 @@ export function openResultSink(out: Output, options: ResultSinkOptions): ResultS
       if (json) stdout.write(`{"command":${JSON.stringify(options.command)},"results":[`);
     },
     result(result: TargetResult) {
-      void report?.write({ line: result.line ?? 0, user: result.user, dn: result.dn ?? '', action: result.action, outcome: result.outcome, reason: result.reason ?? '' });
+      void report?.write({
+        line: result.line ?? 0,
+        user: result.user,
+        dn: result.dn ?? '',
+        action: result.action,
+        outcome: result.outcome,
+        reason: result.reason ?? '',
+      });
       if (json) {
         stdout.write(`${first ? '\n' : ',\n'}${safeJson(JSON.stringify(result))}`);
         first = false;
@@ -67,7 +79,8 @@ export function openResultSink(out: Output, options: ResultSinkOptions): ResultS
       if (!detailed && result.outcome !== 'failed') return;
       if (result.outcome === 'failed' && ++failuresPrinted > MAX_FAILURES_PRINTED) return;
       const where = result.line ? `line ${result.line}: ` : '';
-      const what = result.outcome === 'failed' ? result.reason ?? '' : result.outcome === 'planned' ? describePlan(result) : '';
+      const what =
+        result.outcome === 'failed' ? (result.reason ?? '') : result.outcome === 'planned' ? describePlan(result) : '';
       print(`${paint[result.outcome](result.outcome.padEnd(9))} ${where}${result.user}${what ? ` — ${what}` : ''}`);
     },
     journalOpened(path) {
@@ -86,8 +99,15 @@ export function openResultSink(out: Output, options: ResultSinkOptions): ResultS
         return;
       }
       if (out.json) return;
-      if (failuresPrinted > MAX_FAILURES_PRINTED) print(c.red(`… and ${failuresPrinted - MAX_FAILURES_PRINTED} more failures${options.report ? ` (all in ${reportName})` : ' (use --report FILE for all)'}.`));
-      print(`${options.command}: ${summary.changed} changed, ${summary.unchanged} unchanged, ${summary.failed} failed${summary.planned ? `, ${summary.planned} planned (nothing written)` : ''}.`);
+      if (failuresPrinted > MAX_FAILURES_PRINTED)
+        print(
+          c.red(
+            `… and ${failuresPrinted - MAX_FAILURES_PRINTED} more failures${options.report ? ` (all in ${reportName})` : ' (use --report FILE for all)'}.`,
+          ),
+        );
+      print(
+        `${options.command}: ${summary.changed} changed, ${summary.unchanged} unchanged, ${summary.failed} failed${summary.planned ? `, ${summary.planned} planned (nothing written)` : ''}.`,
+      );
       if (options.report && options.report !== '-') out.info(`Report: ${options.report}`);
     },
   };
@@ -97,5 +117,7 @@ export function openResultSink(out: Output, options: ResultSinkOptions): ResultS
 function describePlan(result: TargetResult): string {
   const after = result.after ?? {};
   const cleared = IM_ATTRIBUTES.every((a) => after[a] === undefined);
-  return cleared ? 'clear the four IM attributes' : `${result.action}${result.change ? ` ${result.change}` : ''} as ${after.msExchIMAddress ?? '(no address)'}`;
+  return cleared
+    ? 'clear the four IM attributes'
+    : `${result.action}${result.change ? ` ${result.change}` : ''} as ${after.msExchIMAddress ?? '(no address)'}`;
 }

@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 const flags: string[] = [];
-vi.mock('node:v8', async (original) => ({ ...(await original<typeof import('node:v8')>()), setFlagsFromString: (flag: string) => void flags.push(flag) }));
+vi.mock('node:v8', async (original) => ({
+  ...(await original<typeof import('node:v8')>()),
+  setFlagsFromString: (flag: string) => void flags.push(flag),
+}));
 
 const { withCompactHeap } = await import('../../src/cli/heap-mode.js');
 const { imctl, sampleDirectory } = await import('../support/run-imctl.js');
@@ -37,22 +40,29 @@ describe('withCompactHeap', () => {
 
 describe('imctl import and the heap', () => {
   it('a file refused for invalid rows (exit 2) leaves V8 with its defaults', async () => {
-    const run = await imctl(['import', csv('user,action\r\nann,explode\r\n'), '--yes'], { directory: sampleDirectory() });
+    const run = await imctl(['import', csv('user,action\r\nann,explode\r\n'), '--yes'], {
+      directory: sampleDirectory(),
+    });
     expect(run.code).toBe(2);
     expect(flags).toEqual(['--optimize-for-size', '--no-optimize-for-size']);
   });
 
   it('a usage error before planning never turns it on', async () => {
-    const run = await imctl(['import', csv('user\r\nann\r\n'), '--ldif', '-', '--json'], { directory: sampleDirectory() });
+    const run = await imctl(['import', csv('user\r\nann\r\n'), '--ldif', '-', '--json'], {
+      directory: sampleDirectory(),
+    });
     expect(run.code).toBe(2);
     expect(flags).toEqual([]);
   });
 
-  it('the writes run with V8\'s defaults', async () => {
+  it("the writes run with V8's defaults", async () => {
     const directory = sampleDirectory();
     const write = directory.write.bind(directory);
     const atWrite: string[][] = [];
-    directory.write = ((...args: Parameters<typeof directory.write>) => (atWrite.push([...flags]), write(...args))) as typeof directory.write;
+    directory.write = ((...args: Parameters<typeof directory.write>) => (
+      atWrite.push([...flags]),
+      write(...args)
+    )) as typeof directory.write;
     const run = await imctl(['import', csv('user,action\r\nann,disable\r\n'), '--yes'], { directory });
     expect(run.code).toBe(0);
     expect(atWrite.length).toBeGreaterThan(0);

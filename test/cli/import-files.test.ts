@@ -35,7 +35,9 @@ describe('import of the files admins have', () => {
     const { cwd } = await imctl(['--version']);
     writeFileSync(join(cwd, 'hr.csv'), 'Employee ID;user;Department\nE1;jdoe;Sales\n');
     const lenient = await imctl([...NOWHERE, 'import', join(cwd, 'hr.csv'), '--delimiter', ';', '--dry-run'], {}, cwd);
-    expect(lenient.stderr).toMatch(/hr\.csv: ignoring columns "Employee ID", "Department": imctl reads only user, action, server and im_domain \(--strict refuses other columns\)\./);
+    expect(lenient.stderr).toMatch(
+      /hr\.csv: ignoring columns "Employee ID", "Department": imctl reads only user, action, server and im_domain \(--strict refuses other columns\)\./,
+    );
     expect(lenient.stderr).toMatch(/No password/); // it went on to the directory: the file passed
     const strict = await imctl([...NOWHERE, 'import', join(cwd, 'hr.csv'), '--delimiter', ';', '--strict'], {}, cwd);
     expect(strict.code).toBe(2);

@@ -19,7 +19,9 @@ describe('a bad flag value is a usage error: one sentence, exit 2', () => {
     const { code, stdout, stderr } = await imctl(['servers', flag, value, '--json']);
     expect(code).toBe(2);
     expect(JSON.parse(stdout)).toMatchObject({ error: { reason: 'invalid-argument', exitCode: 2 } });
-    expect(stderr).toMatch(new RegExp(`^error: option '${flag} <[a-z]+>' argument '${value.replace('.', '\\.')}' is invalid\\. expected a`));
+    expect(stderr).toMatch(
+      new RegExp(`^error: option '${flag} <[a-z]+>' argument '${value.replace('.', '\\.')}' is invalid\\. expected a`),
+    );
     expect(stderr).not.toMatch(/unexpected failure|\n\s+at /);
   });
 
@@ -37,11 +39,14 @@ describe('-v says where each setting came from', () => {
     const dir = mkdtempSync(join(tmpdir(), 'imctl-pw-'));
     writeFileSync(join(dir, 'pw'), 'Fl4g-File-Pw', { mode: 0o600 });
     // Nothing listens on port 1: the run fails to connect after printing its settings.
-    const { code, stderr } = await imctl(['-v', '--url', 'ldaps://127.0.0.1:1', '--password-file', join(dir, 'pw'), 'servers'], {
-      IMCTL_BIND_DN: 'admin@corp.example.com',
-      IMCTL_PASSWORD: 'Env-Pw-Loses',
-      IMCTL_TIMEOUT: 'ignored',
-    });
+    const { code, stderr } = await imctl(
+      ['-v', '--url', 'ldaps://127.0.0.1:1', '--password-file', join(dir, 'pw'), 'servers'],
+      {
+        IMCTL_BIND_DN: 'admin@corp.example.com',
+        IMCTL_PASSWORD: 'Env-Pw-Loses',
+        IMCTL_TIMEOUT: 'ignored',
+      },
+    );
     expect(code).toBe(1);
     expect(stderr).toContain('imctl: url: ldaps://127.0.0.1:1 (flag)');
     expect(stderr).toContain('imctl: bind as: admin@corp.example.com (environment)');

@@ -12,9 +12,17 @@ const NOWHERE = ['--url', 'ldaps://127.0.0.1:1', '--bind-dn', 'a@b.c'];
 describe('usage errors under --json print one JSON document', () => {
   it.each([
     { argv: ['servers', '--bogus', '--json'], reason: 'unknown-option', says: /unknown option '--bogus'/ },
-    { argv: ['servers', '--capacity', 'abc', '--json'], reason: 'invalid-argument', says: /--capacity <n>' argument 'abc' is invalid/ },
+    {
+      argv: ['servers', '--capacity', 'abc', '--json'],
+      reason: 'invalid-argument',
+      says: /--capacity <n>' argument 'abc' is invalid/,
+    },
     { argv: ['--json', 'show'], reason: 'missing-argument', says: /missing required argument 'user'/ },
-    { argv: ['--json', 'move', 'jdoe'], reason: 'missing-mandatory-option-value', says: /required option '--to <server>' not specified/ },
+    {
+      argv: ['--json', 'move', 'jdoe'],
+      reason: 'missing-mandatory-option-value',
+      says: /required option '--to <server>' not specified/,
+    },
     { argv: ['--json', 'frobnicate'], reason: 'unknown-command', says: /unknown command 'frobnicate'/ },
   ])('$argv', async ({ argv, reason, says }) => {
     const { code, stdout, stderr } = await imctl([...NOWHERE, ...argv]);

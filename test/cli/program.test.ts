@@ -50,12 +50,20 @@ describe('each argv reaches its command with exactly these options', () => {
     [['disable', 'jdoe', '--yes', '--report', 'out.csv'], 'disable', [['jdoe'], { yes: true, report: 'out.csv' }]],
     [['move', 'jdoe', '--to', 'im-west', '--dry-run'], 'move', [['jdoe'], { to: 'im-west', dryRun: true }]],
     [['import', 'staff.csv', '--skip-invalid', '-y'], 'import', ['staff.csv', { skipInvalid: true, yes: true }]],
-    [['rebalance', '--drain', 'a,b', '--drain', 'c', '--exclude', 'd', '--max-moves', '500', '--even', '--apply'], 'rebalance', [{ drain: ['a', 'b', 'c'], exclude: ['d'], maxMoves: 500, even: true, apply: true }]],
+    [
+      ['rebalance', '--drain', 'a,b', '--drain', 'c', '--exclude', 'd', '--max-moves', '500', '--even', '--apply'],
+      'rebalance',
+      [{ drain: ['a', 'b', 'c'], exclude: ['d'], maxMoves: 500, even: true, apply: true }],
+    ],
     [['undo', 'j.jsonl', '--dry-run'], 'undo', ['j.jsonl', { dryRun: true }]],
     [['resolve', 'paul@im.example.com', '--check'], 'resolve', ['paul@im.example.com', { check: true }]],
     [['wizard'], 'wizard', []],
     [['audit'], 'audit', [{ dns: true }]],
-    [['audit', '--fix', '--normalize-case', '--disable-idle', '--no-dns', '--report', 'f.csv', '--dry-run'], 'audit', [{ fix: true, normalizeCase: true, disableIdle: true, dns: false, report: 'f.csv', dryRun: true }]],
+    [
+      ['audit', '--fix', '--normalize-case', '--disable-idle', '--no-dns', '--report', 'f.csv', '--dry-run'],
+      'audit',
+      [{ fix: true, normalizeCase: true, disableIdle: true, dns: false, report: 'f.csv', dryRun: true }],
+    ],
   ])('%j', async (argv, fn, args) => {
     const { call } = await parse(argv);
     expect(call).toEqual({ fn, args });
@@ -64,8 +72,37 @@ describe('each argv reaches its command with exactly these options', () => {
 
 describe('global flags are parsed before any command runs', () => {
   it('values, numbers and switches', async () => {
-    const { flags } = await parse(['--url', 'ldaps://a,ldaps://b', '--bind-dn', 'LAB\\admin', '--password-file', 'pw', '--capacity', '7500', '--concurrency', '32', '--timeout', '5', '--starttls', '--json', '--no-color', '-v', 'servers']);
-    expect(flags).toMatchObject({ url: 'ldaps://a,ldaps://b', bindDn: 'LAB\\admin', passwordFile: 'pw', capacity: 7500, concurrency: 32, timeout: 5, starttls: true, json: true, color: false, verbose: true });
+    const { flags } = await parse([
+      '--url',
+      'ldaps://a,ldaps://b',
+      '--bind-dn',
+      'LAB\\admin',
+      '--password-file',
+      'pw',
+      '--capacity',
+      '7500',
+      '--concurrency',
+      '32',
+      '--timeout',
+      '5',
+      '--starttls',
+      '--json',
+      '--no-color',
+      '-v',
+      'servers',
+    ]);
+    expect(flags).toMatchObject({
+      url: 'ldaps://a,ldaps://b',
+      bindDn: 'LAB\\admin',
+      passwordFile: 'pw',
+      capacity: 7500,
+      concurrency: 32,
+      timeout: 5,
+      starttls: true,
+      json: true,
+      color: false,
+      verbose: true,
+    });
   });
 
   it('global flags may follow the command', async () => {
@@ -99,7 +136,21 @@ describe('--help', () => {
     expect(await help(['--help'])).toMatchSnapshot();
   });
 
-  it.each(['servers', 'users', 'show', 'enable', 'disable', 'move', 'import', 'rebalance', 'undo', 'resolve', 'wizard', 'completion', 'audit'])('imctl %s --help', async (command) => {
+  it.each([
+    'servers',
+    'users',
+    'show',
+    'enable',
+    'disable',
+    'move',
+    'import',
+    'rebalance',
+    'undo',
+    'resolve',
+    'wizard',
+    'completion',
+    'audit',
+  ])('imctl %s --help', async (command) => {
     const text = await help([command, '--help']);
     expect(text).toContain(`Usage: imctl ${command}`);
     expect(text).toContain('Examples:');

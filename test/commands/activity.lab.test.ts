@@ -24,7 +24,10 @@ const homes = () => lab().servers.filter((s) => s.exists && s.hostsUsers);
 describe('the lab seeds realistic activity', () => {
   it('logons spread over the last year; enabled accounts that never logged on; disabled accounts with a recent logon', async () => {
     const now = Date.now();
-    const recentDisabled = await ldapcount(lab().usersOu, `(&${USERS}${DISABLED}(lastLogonTimestamp>=${ft(now - 30 * DAY)}))`);
+    const recentDisabled = await ldapcount(
+      lab().usersOu,
+      `(&${USERS}${DISABLED}(lastLogonTimestamp>=${ft(now - 30 * DAY)}))`,
+    );
     const neverEnabled = await ldapcount(lab().usersOu, `(&${USERS}${ENABLED}(!(lastLogonTimestamp=*)))`);
     const old = await ldapcount(lab().usersOu, `(&${USERS}(lastLogonTimestamp<=${ft(now - 180 * DAY)}))`);
     const active = await ldapcount(lab().usersOu, `(&${USERS}${activeLdap(30, now)})`);
@@ -39,7 +42,7 @@ describe('the lab seeds realistic activity', () => {
 describe('imctl servers: homed and active per server', () => {
   const env = imctlEnv();
 
-  it.each([30, 90])('--active-days %i: every count equals ldapsearch\'s own', async (days) => {
+  it.each([30, 90])("--active-days %i: every count equals ldapsearch's own", async (days) => {
     const result = await imctl(['servers', '--json', '--active-days', String(days)], { env });
     expect(result.code, result.stderr).toBe(0);
     const data = result.json();
@@ -50,7 +53,11 @@ describe('imctl servers: homed and active per server', () => {
       expect(row.users, row.name).toBe(await ldapcount(lab().baseDn, `(&${USERS}${on(row.dn)})`));
       expect(row.active, row.name).toBe(await ldapcount(lab().baseDn, `(&${USERS}${on(row.dn)}${activeLdap(days)})`));
     }
-    expect(data.totals.active).toBe(data.servers.filter((s: { role: string }) => s.role === 'home').reduce((n: number, s: { active: number }) => n + s.active, 0));
+    expect(data.totals.active).toBe(
+      data.servers
+        .filter((s: { role: string }) => s.role === 'home')
+        .reduce((n: number, s: { active: number }) => n + s.active, 0),
+    );
   });
 
   it('--load active: Use and State count active users; the table says so and notes the lag', async () => {
@@ -71,7 +78,9 @@ describe('imctl servers: homed and active per server', () => {
     expect(head[0]!.attrs['msds-logontimesyncinterval']).toBeUndefined();
     const short = await imctl(['servers', '--active-days', '7'], { env });
     expect(short.code).toBe(0);
-    expect(short.stderr).toMatch(/--active-days 7 is shorter than this domain's lastLogonTimestamp update interval \(msDS-LogonTimeSyncInterval 14 days\)/);
+    expect(short.stderr).toMatch(
+      /--active-days 7 is shorter than this domain's lastLogonTimestamp update interval \(msDS-LogonTimeSyncInterval 14 days\)/,
+    );
     expect((await imctl(['servers', '--active-days', '14'], { env })).stderr).not.toMatch(/shorter/);
   });
 });
@@ -97,7 +106,8 @@ describe('imctl rebalance --load active --apply, checked with ldapsearch', () =>
 
   beforeAll(async () => {
     activeBefore = new Map();
-    for (const s of homes()) activeBefore.set(s.dn, await ldapcount(lab().baseDn, `(&${USERS}${on(s.dn)}${activeLdap(30)})`));
+    for (const s of homes())
+      activeBefore.set(s.dn, await ldapcount(lab().baseDn, `(&${USERS}${on(s.dn)}${activeLdap(30)})`));
   });
 
   afterAll(async () => {
@@ -114,7 +124,10 @@ describe('imctl rebalance --load active --apply, checked with ldapsearch', () =>
     // The homed load finds no plan at this capacity: the active load is the only one that fits.
     expect((await imctl(['rebalance', '--capacity', String(CAP), '--json'], { env })).code).toBe(2);
 
-    const result = await imctl(['rebalance', '--load', 'active', '--capacity', String(CAP), '--apply', '--yes', '--json'], { env });
+    const result = await imctl(
+      ['rebalance', '--load', 'active', '--capacity', String(CAP), '--apply', '--yes', '--json'],
+      { env },
+    );
     expect(result.code, result.stderr).toBe(0);
     const data = result.json();
     journal = data.journal;
@@ -124,7 +137,11 @@ describe('imctl rebalance --load active --apply, checked with ldapsearch', () =>
     expect(data.summary.changed).toBe(excess + orphans);
 
     // Every moved non-orphan was active (ldapsearch, by DN) before it moved; idle moves are orphans only.
-    const changes = readFileSync(journal!, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.type === 'change');
+    const changes = readFileSync(journal!, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((r) => r.type === 'change');
     const homeDns = new Set(homes().map((s) => s.dn.toLowerCase()));
     let fromHomes = 0;
     for (const c of changes) {
@@ -140,7 +157,9 @@ describe('imctl rebalance --load active --apply, checked with ldapsearch', () =>
     expect(await ldapcount(lab().baseDn, `(&${USERS}(msExchIMVirtualServer=*))`)).toBe(allHomed);
     const servers = (await imctl(['servers', '--json'], { env })).json();
     expect(servers.totals.orphaned).toBe(0);
-    expect((await imctl(['rebalance', '--load', 'active', '--capacity', String(CAP), '--json'], { env })).json().moves).toBe(0);
+    expect(
+      (await imctl(['rebalance', '--load', 'active', '--capacity', String(CAP), '--json'], { env })).json().moves,
+    ).toBe(0);
   }, 600_000);
 
   it('undo puts every user back', async () => {
@@ -149,7 +168,9 @@ describe('imctl rebalance --load active --apply, checked with ldapsearch', () =>
     expect(undo.code, undo.stderr).toBe(0);
     journal = undefined;
     for (const s of homes()) {
-      expect(await ldapcount(lab().baseDn, `(&${USERS}${on(s.dn)}${activeLdap(30)})`), s.name).toBe(activeBefore.get(s.dn));
+      expect(await ldapcount(lab().baseDn, `(&${USERS}${on(s.dn)}${activeLdap(30)})`), s.name).toBe(
+        activeBefore.get(s.dn),
+      );
     }
   }, 600_000);
 });

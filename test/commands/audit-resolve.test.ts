@@ -27,13 +27,16 @@ beforeAll(async () => {
 afterAll(() => dns.close());
 
 /** A clean directory but for one user homed on the router. */
-const withOrphan = () => new MemoryDirectory([EAST, WEST, ROUTER], [person('ann', EAST), person('ben', EAST), person('rob', ROUTER)]);
+const withOrphan = () =>
+  new MemoryDirectory([EAST, WEST, ROUTER], [person('ann', EAST), person('ben', EAST), person('rob', ROUTER)]);
 
 describe('imctl audit', () => {
   it('a clean directory: every finding 0, exit 0; the _rvp SRV is checked on the given DNS server', async () => {
     const { code, stdout } = await imctl(['audit', '--dns-server', dns.address]);
     expect(code).toBe(0);
-    expect(stdout).toContain(`Audit of 3 IM user(s) under DC=memory,DC=test on ldaps://dc1.memory.test; 3 IM server(s); DNS via ${dns.address}.`);
+    expect(stdout).toContain(
+      `Audit of 3 IM user(s) under DC=memory,DC=test on ldaps://dc1.memory.test; 3 IM server(s); DNS via ${dns.address}.`,
+    );
     expect(stdout).toContain('Clean: nothing to repair.');
     expect(dns.queries).toContain(`_rvp._tcp.${IM_DOMAIN} 33`);
   });
@@ -43,7 +46,9 @@ describe('imctl audit', () => {
     expect(run.code).toBe(3);
     const report = run.json();
     expect(report).toMatchObject({ users: 3, problems: 1, dnsChecked: false });
-    expect(report.findings).toEqual([expect.objectContaining({ kind: 'orphan', subject: 'rob', server: 'im-router', repair: 'rehome-orphan' })]);
+    expect(report.findings).toEqual([
+      expect.objectContaining({ kind: 'orphan', subject: 'rob', server: 'im-router', repair: 'rehome-orphan' }),
+    ]);
     expect(run.stderr).toContain('1 finding(s) remain. "imctl audit --fix" repairs what is certain; see --help.');
   });
 
@@ -69,7 +74,10 @@ describe('imctl audit', () => {
   });
 
   it.each([
-    [['audit', '--dry-run'], /--dry-run, --yes and --ldif apply to repairs: add --fix, --normalize-case or --disable-idle\./],
+    [
+      ['audit', '--dry-run'],
+      /--dry-run, --yes and --ldif apply to repairs: add --fix, --normalize-case or --disable-idle\./,
+    ],
     [['audit', '--report', 'findings.txt'], /findings\.txt/],
     [['audit', '--fix', '--concurrency', '9999999'], /option '--concurrency <n>' argument '9999999' is invalid/],
   ])('%j is a usage error (exit 2) before the directory is read', async (argv, message) => {
@@ -88,7 +96,9 @@ describe('imctl resolve', () => {
     const { code, stdout } = await imctl(['resolve', `Ann@${IM_DOMAIN}`, '--dns-server', dns.address]);
     expect(code).toBe(0);
     expect(stdout).toContain(`ann@${IM_DOMAIN} — SRV _rvp._tcp.${IM_DOMAIN} via ${dns.address}`);
-    expect(stdout).toMatch(/│\s+0 │\s+10 │ exch1\.memory\.test\s+│\s+80 │ http:\/\/exch1\.memory\.test\/instmsg\/aliases\/ann/);
+    expect(stdout).toMatch(
+      /│\s+0 │\s+10 │ exch1\.memory\.test\s+│\s+80 │ http:\/\/exch1\.memory\.test\/instmsg\/aliases\/ann/,
+    );
   });
 
   it('--check --json: the directory and DNS agree', async () => {
@@ -114,10 +124,16 @@ describe('imctl resolve', () => {
 
   it('without --check the directory is never opened; no SRV record falls back to the domain', async () => {
     const directory = sampleDirectory();
-    const spy = Object.assign(directory, { servers: async () => expect.unreachable('resolve without --check must not connect') });
-    const { code, stdout } = await imctl(['resolve', 'paul@norvp.memory.test', '--dns-server', dns.address], { directory: spy });
+    const spy = Object.assign(directory, {
+      servers: async () => expect.unreachable('resolve without --check must not connect'),
+    });
+    const { code, stdout } = await imctl(['resolve', 'paul@norvp.memory.test', '--dns-server', dns.address], {
+      directory: spy,
+    });
     expect(code).toBe(0);
-    expect(stdout).toContain('No SRV record: clients use the domain itself.\nhttp://norvp.memory.test/instmsg/aliases/paul');
+    expect(stdout).toContain(
+      'No SRV record: clients use the domain itself.\nhttp://norvp.memory.test/instmsg/aliases/paul',
+    );
   });
 
   it.each([[['resolve', 'not an address', '--json']], [['resolve']]])('%j is a usage error (exit 2)', async (argv) => {

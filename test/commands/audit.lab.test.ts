@@ -16,7 +16,11 @@ interface Finding {
   repair: string | null;
 }
 
-function values(alias: string, serverName: string, { domain = 'im.lab.imctl.test', host = server(serverName).host } = {}): Record<string, string> {
+function values(
+  alias: string,
+  serverName: string,
+  { domain = 'im.lab.imctl.test', host = server(serverName).host } = {},
+): Record<string, string> {
   return {
     msExchIMVirtualServer: server(serverName).dn,
     msExchIMAddress: `${alias}@${domain}`,
@@ -26,12 +30,20 @@ function values(alias: string, serverName: string, { domain = 'im.lab.imctl.test
 }
 
 describe('imctl audit on the seeded lab', () => {
-  let data: { users: number; findings: Finding[]; summary: { kind: string; count: number }[]; problems: number; servers: { name: string; idleSeats: number }[] };
+  let data: {
+    users: number;
+    findings: Finding[];
+    summary: { kind: string; count: number }[];
+    problems: number;
+    servers: { name: string; idleSeats: number }[];
+  };
   let code: number;
   const env = () => imctlEnv();
 
   beforeAll(async () => {
-    const result = await imctl(['audit', '--json', '--dns-server', `${lab().dnsServer}:${lab().dnsPort}`], { env: env() });
+    const result = await imctl(['audit', '--json', '--dns-server', `${lab().dnsServer}:${lab().dnsPort}`], {
+      env: env(),
+    });
     code = result.code;
     data = result.json();
   });
@@ -51,17 +63,23 @@ describe('imctl audit on the seeded lab', () => {
       expect(found, user.sam).toContain(user.finding);
     }
     for (const user of lab().audit.users.filter((u) => u.caseOnly)) {
-      expect(data.findings.filter((f) => f.subject === user.sam).map((f) => f.kind), user.sam).toContain('case-only');
+      expect(
+        data.findings.filter((f) => f.subject === user.sam).map((f) => f.kind),
+        user.sam,
+      ).toContain('case-only');
     }
   });
 
   it('orphans, over capacity and idle seats across the whole lab', () => {
     // Other test files add users in their own OUs: count the seeded OUs' only.
-    const seededOu = (f: Finding) => !!f.dn && [lab().usersOu, lab().audit.ou].some((ou) => f.dn!.toLowerCase().endsWith(`,${ou.toLowerCase()}`));
+    const seededOu = (f: Finding) =>
+      !!f.dn && [lab().usersOu, lab().audit.ou].some((ou) => f.dn!.toLowerCase().endsWith(`,${ou.toLowerCase()}`));
     const orphans = data.findings.filter((f) => f.kind === 'orphan' && seededOu(f));
     expect(orphans).toHaveLength(lab().seeded.orphansOnRouter + lab().seeded.orphansOnMissingServer);
     expect(data.findings.filter((f) => f.kind === 'over-capacity').map((f) => f.subject)).toEqual(['im-east']);
-    expect(data.findings.find((f) => f.subject === 'au-expired' && f.kind === 'idle-seat')!.detail).toContain('expired 2012-01-01');
+    expect(data.findings.find((f) => f.subject === 'au-expired' && f.kind === 'idle-seat')!.detail).toContain(
+      'expired 2012-01-01',
+    );
     // Staff accounts without a password are disabled: most seeded seats are idle.
     expect(data.servers.find((s) => s.name === 'im-south')!.idleSeats).toBeGreaterThan(0);
   });
@@ -72,16 +90,23 @@ describe('imctl audit on the seeded lab', () => {
     expect(dns.map((f) => f.subject)).toEqual(expect.arrayContaining(['badrvp.imctl.test', 'norvp.imctl.test']));
     expect(dns.map((f) => f.subject)).not.toContain(lab().imDomain);
     expect(dns.find((f) => f.subject === 'badrvp.imctl.test')!.detail).toContain('dc1.lab.imctl.test');
-    expect(dns.find((f) => f.subject === 'norvp.imctl.test')!.detail).toContain('no _rvp._tcp.norvp.imctl.test SRV record');
+    expect(dns.find((f) => f.subject === 'norvp.imctl.test')!.detail).toContain(
+      'no _rvp._tcp.norvp.imctl.test SRV record',
+    );
   });
 
   it('--no-dns --report FILE.csv: one line per finding, no DNS findings', async () => {
     const file = join(scratchDir(), 'audit.csv');
-    const result = await imctl(['audit', '--no-dns', '--base-dn', lab().audit.ou, '--report', file, '--json'], { env: env() });
+    const result = await imctl(['audit', '--no-dns', '--base-dn', lab().audit.ou, '--report', file, '--json'], {
+      env: env(),
+    });
     expect(result.code).toBe(3);
     const findings = result.json().findings as Finding[];
     expect(findings.some((f) => f.kind === 'dns')).toBe(false);
-    const lines = readFileSync(file, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = readFileSync(file, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines[0]).toBe('kind,severity,subject,dn,server,detail,repair');
     expect(lines).toHaveLength(findings.length + 1);
   });
@@ -89,7 +114,15 @@ describe('imctl audit on the seeded lab', () => {
   it('the text summary names each finding kind with counts', async () => {
     const result = await imctl(['audit', '--no-dns', '--base-dn', lab().audit.ou], { env: env() });
     expect(result.code).toBe(3);
-    for (const title of ['Duplicate IM addresses', 'Partial IM state', 'Values that disagree', 'Orphans', 'Idle seats', 'Alias changed since enable']) expect(result.stdout).toContain(title);
+    for (const title of [
+      'Duplicate IM addresses',
+      'Partial IM state',
+      'Values that disagree',
+      'Orphans',
+      'Idle seats',
+      'Alias changed since enable',
+    ])
+      expect(result.stdout).toContain(title);
     expect(result.stderr).toMatch(/\d+ finding\(s\) remain/);
   });
 
@@ -110,14 +143,21 @@ describe('imctl audit --fix, --normalize-case, --disable-idle (in a test OU)', (
     const users = [
       { sam: 'fx-partial', cn: 'Fx Partial', extra: partial },
       { sam: 'fx-host', cn: 'Fx Host', extra: values('fx-host', 'im-south', { host: server('im-east').host }) },
-      { sam: 'fx-orphan', cn: 'Fx Orphan', extra: { ...values('fx-orphan', 'im-router'), msExchIMAddress: 'FX-Orphan@im.lab.imctl.test' } },
+      {
+        sam: 'fx-orphan',
+        cn: 'Fx Orphan',
+        extra: { ...values('fx-orphan', 'im-router'), msExchIMAddress: 'FX-Orphan@im.lab.imctl.test' },
+      },
       { sam: 'fx-case', cn: 'Fx Case', extra: values('FX-Case', 'im-south', { domain: 'IM.Lab.Imctl.Test' }) },
       { sam: 'fx-dup1', cn: 'Fx Dup1', mailNickname: 'fx-dup', extra: values('fx-dup', 'im-south') },
       { sam: 'fx-dup2', cn: 'Fx Dup2', mailNickname: 'fx-dup', extra: values('fx-dup', 'im-west') },
       { sam: 'fx-idle', cn: 'Fx Idle', extra: { ...values('fx-idle', 'im-south'), userAccountControl: '546' } },
     ];
     // Accounts enabled without a password (NORMAL_ACCOUNT | PASSWD_NOTREQD), so that only fx-idle is an idle seat.
-    const added = await addUsers(ou, users.map((u) => ({ ...u, extra: { userAccountControl: '544', ...u.extra } })));
+    const added = await addUsers(
+      ou,
+      users.map((u) => ({ ...u, extra: { userAccountControl: '544', ...u.extra } })),
+    );
     dn = Object.fromEntries(users.map((u, i) => [u.sam, added[i]!]));
     env = imctlEnv();
   });
@@ -127,7 +167,14 @@ describe('imctl audit --fix, --normalize-case, --disable-idle (in a test OU)', (
     if (dn) await imctl(['disable', ...Object.values(dn), '--yes'], { env });
   });
 
-  const im = async (sam: string) => (await readEntry(dn[sam]!, ['msExchIMAddress', 'msExchIMMetaPhysicalURL', 'msExchIMPhysicalURL', 'msExchIMVirtualServer', 'uSNChanged']))!.attrs;
+  const im = async (sam: string) =>
+    (await readEntry(dn[sam]!, [
+      'msExchIMAddress',
+      'msExchIMMetaPhysicalURL',
+      'msExchIMPhysicalURL',
+      'msExchIMVirtualServer',
+      'uSNChanged',
+    ]))!.attrs;
 
   it('--fix --dry-run plans the certain repairs and writes nothing', async () => {
     const before = await im('fx-partial');
@@ -135,7 +182,12 @@ describe('imctl audit --fix, --normalize-case, --disable-idle (in a test OU)', (
     expect(result.code, result.stderr).toBe(3);
     const doc = result.json();
     expect(doc.summary).toMatchObject({ planned: 4, changed: 0 });
-    expect(doc.results.map((r: { user: string }) => r.user).sort()).toEqual(['fx-case', 'fx-host', 'fx-orphan', 'fx-partial']);
+    expect(doc.results.map((r: { user: string }) => r.user).sort()).toEqual([
+      'fx-case',
+      'fx-host',
+      'fx-orphan',
+      'fx-partial',
+    ]);
     expect(doc.audit.findings.length).toBeGreaterThan(0);
     expect((await im('fx-partial')).usnchanged).toEqual(before.usnchanged);
   });
@@ -150,13 +202,19 @@ describe('imctl audit --fix, --normalize-case, --disable-idle (in a test OU)', (
 
     const south = server('im-south');
     const partial = await im('fx-partial');
-    expect(partial.msexchimphysicalurl).toEqual([`http://${south.host}/instmsg/local/im.lab.imctl.test/instmsg/aliases/fx-partial`]);
-    expect((await im('fx-host')).msexchimphysicalurl).toEqual([`http://${south.host}/instmsg/local/im.lab.imctl.test/instmsg/aliases/fx-host`]);
+    expect(partial.msexchimphysicalurl).toEqual([
+      `http://${south.host}/instmsg/local/im.lab.imctl.test/instmsg/aliases/fx-partial`,
+    ]);
+    expect((await im('fx-host')).msexchimphysicalurl).toEqual([
+      `http://${south.host}/instmsg/local/im.lab.imctl.test/instmsg/aliases/fx-host`,
+    ]);
     const orphan = await im('fx-orphan');
     const home = lab().servers.find((s) => s.dn.toLowerCase() === orphan.msexchimvirtualserver?.[0]?.toLowerCase());
     expect(home?.hostsUsers).toBe(true);
     expect(home?.exists).toBe(true);
-    expect(orphan.msexchimphysicalurl).toEqual([`http://${home!.host}/instmsg/local/im.lab.imctl.test/instmsg/aliases/fx-orphan`]);
+    expect(orphan.msexchimphysicalurl).toEqual([
+      `http://${home!.host}/instmsg/local/im.lab.imctl.test/instmsg/aliases/fx-orphan`,
+    ]);
     expect(orphan.msexchimaddress).toEqual(['fx-orphan@im.lab.imctl.test']); // with --normalize-case
     const fixedCase = await im('fx-case');
     expect(fixedCase.msexchimaddress).toEqual(['fx-case@im.lab.imctl.test']);

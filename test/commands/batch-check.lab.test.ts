@@ -24,8 +24,14 @@ describe('batches are checked whole before any write', () => {
   });
 
   it.each([
-    { argv: ['enable', 'bc-new', 'bc-typo-user', '--server', 'im-south', '--yes'], problem: /no user is named "bc-typo-user"/ },
-    { argv: ['enable', 'bc-new', 'bc-west', '--server', 'im-south', '--yes'], problem: /"bc-west": already IM-enabled on im-west; use "imctl move"/ },
+    {
+      argv: ['enable', 'bc-new', 'bc-typo-user', '--server', 'im-south', '--yes'],
+      problem: /no user is named "bc-typo-user"/,
+    },
+    {
+      argv: ['enable', 'bc-new', 'bc-west', '--server', 'im-south', '--yes'],
+      problem: /"bc-west": already IM-enabled on im-west; use "imctl move"/,
+    },
     { argv: ['move', 'bc-west', 'bc-new', '--to', 'im-south', '--yes'], problem: /"bc-new": not IM-enabled/ },
     { argv: ['disable', 'bc-west', 'bc-typo-user', '--yes'], problem: /no user is named "bc-typo-user"/ },
   ])('$argv.0 with one bad name writes nothing (exit 2)', async ({ argv, problem }) => {
@@ -45,7 +51,9 @@ describe('batches are checked whole before any write', () => {
     expect(result.code, result.stderr).toBe(2);
     const data = result.json();
     expect(data.error).toMatchObject({ reason: 'invalid-rows', exitCode: 2 });
-    expect(data.problems).toEqual([{ line: 3, user: 'bc-west', reason: expect.stringMatching(/already IM-enabled on im-west/) }]);
+    expect(data.problems).toEqual([
+      { line: 3, user: 'bc-west', reason: expect.stringMatching(/already IM-enabled on im-west/) },
+    ]);
     expect(await readEntry(dns[0]!)).toEqual(before);
   });
 });

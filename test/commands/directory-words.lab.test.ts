@@ -8,17 +8,21 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { imctl, imctlEnv, lab, scratchDir } from '../support/lab.js';
 
-describe('the directory\'s own words', () => {
+describe("the directory's own words", () => {
   it('a base DN that does not exist', async () => {
     const result = await imctl(['--base-dn', `OU=Nope,${lab().baseDn}`, 'users', '--limit', '1']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe(`error: The base DN "OU=Nope,${lab().baseDn}" does not exist on localhost: check --base-dn (the domain is ${lab().baseDn}).\n`);
+    expect(result.stderr).toBe(
+      `error: The base DN "OU=Nope,${lab().baseDn}" does not exist on localhost: check --base-dn (the domain is ${lab().baseDn}).\n`,
+    );
   });
 
   it('a base DN that is not a DN', async () => {
     const result = await imctl(['--base-dn', 'garbage', 'show', 'jdoe']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^error: The base DN "garbage" is not a DN: give one such as OU=Staff,DC=lab,DC=imctl,DC=test/);
+    expect(result.stderr).toMatch(
+      /^error: The base DN "garbage" is not a DN: give one such as OU=Staff,DC=lab,DC=imctl,DC=test/,
+    );
     expect(result.stderr).not.toMatch(/null|ldb_search|acl_read/);
   });
 
@@ -32,9 +36,13 @@ describe('the directory\'s own words', () => {
   });
 
   it('a wrong password names where it came from', async () => {
-    const result = await imctl(['servers'], { env: imctlEnv({ IMCTL_PASSWORD_FILE: undefined, IMCTL_PASSWORD: 'Not-The-Password-1!' }) });
+    const result = await imctl(['servers'], {
+      env: imctlEnv({ IMCTL_PASSWORD_FILE: undefined, IMCTL_PASSWORD: 'Not-The-Password-1!' }),
+    });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/The password for the bind account is wrong: it came from IMCTL_PASSWORD in the environment\./);
+    expect(result.stderr).toMatch(
+      /The password for the bind account is wrong: it came from IMCTL_PASSWORD in the environment\./,
+    );
     expect(result.stderr).not.toContain('Not-The-Password-1!');
   });
 });

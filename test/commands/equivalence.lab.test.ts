@@ -16,7 +16,7 @@ function cased(alias: string, domain = 'IM.Lab.Imctl.Test'): Record<string, stri
   };
 }
 
-describe('values equivalent to imctl\'s in all but case', () => {
+describe("values equivalent to imctl's in all but case", () => {
   let env: NodeJS.ProcessEnv;
   let dns: string[];
   const USERS = [
@@ -27,7 +27,10 @@ describe('values equivalent to imctl\'s in all but case', () => {
 
   beforeAll(async () => {
     const ou = await createOu('equivalence');
-    dns = await addUsers(ou, USERS.map((u) => ({ sam: u.sam, cn: u.cn, mailNickname: u.sam, extra: cased(u.alias) })));
+    dns = await addUsers(
+      ou,
+      USERS.map((u) => ({ sam: u.sam, cn: u.cn, mailNickname: u.sam, extra: cased(u.alias) })),
+    );
     env = imctlEnv();
   });
 
@@ -49,8 +52,16 @@ describe('values equivalent to imctl\'s in all but case', () => {
   it('show: no drift, three case-only values, and a line saying so', async () => {
     const data = (await imctl(['show', 'eq-show', '--json'], { env })).json();
     expect(data.drift).toEqual([]);
-    expect(data.caseOnly.map((d: { attribute: string }) => d.attribute)).toEqual(['msExchIMAddress', 'msExchIMMetaPhysicalURL', 'msExchIMPhysicalURL']);
-    expect(data.caseOnly[0]).toEqual({ attribute: 'msExchIMAddress', stored: 'EQ-Show@IM.Lab.Imctl.Test', expected: 'eq-show@im.lab.imctl.test' });
+    expect(data.caseOnly.map((d: { attribute: string }) => d.attribute)).toEqual([
+      'msExchIMAddress',
+      'msExchIMMetaPhysicalURL',
+      'msExchIMPhysicalURL',
+    ]);
+    expect(data.caseOnly[0]).toEqual({
+      attribute: 'msExchIMAddress',
+      stored: 'EQ-Show@IM.Lab.Imctl.Test',
+      expected: 'eq-show@im.lab.imctl.test',
+    });
     const text = await imctl(['show', 'eq-show'], { env });
     expect(text.stdout).toContain('No drift');
     expect(text.stdout).toContain('Differ in case only');
@@ -58,7 +69,10 @@ describe('values equivalent to imctl\'s in all but case', () => {
 
   it('enable on its own server and IM domain: unchanged, exit 0, nothing written (uSNChanged unchanged)', async () => {
     const before = await readEntry(dns[0]!, ['uSNChanged', 'msExchIMAddress']);
-    const result = await imctl(['enable', 'eq-show', '--server', 'im-south', '--im-domain', 'im.lab.imctl.test', '--yes', '--json'], { env });
+    const result = await imctl(
+      ['enable', 'eq-show', '--server', 'im-south', '--im-domain', 'im.lab.imctl.test', '--yes', '--json'],
+      { env },
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.json().summary).toMatchObject({ changed: 0, unchanged: 1, failed: 0 });
     const after = await readEntry(dns[0]!, ['uSNChanged', 'msExchIMAddress']);
@@ -76,14 +90,18 @@ describe('values equivalent to imctl\'s in all but case', () => {
     expect(after.msexchimaddress).toEqual(['Eq-Move@IM.Lab.Imctl.Test']);
     expect(after.msexchimmetaphysicalurl).toEqual(original.msexchimmetaphysicalurl);
     // The new private URL is built from the address's parts, lower-case, as move always writes it.
-    expect(after.msexchimphysicalurl).toEqual([`http://${west.host}/instmsg/local/im.lab.imctl.test/instmsg/aliases/eq-move`]);
+    expect(after.msexchimphysicalurl).toEqual([
+      `http://${west.host}/instmsg/local/im.lab.imctl.test/instmsg/aliases/eq-move`,
+    ]);
     expect(after.msexchimvirtualserver?.[0]?.toLowerCase()).toBe(west.dn.toLowerCase());
 
     const undone = await imctl(['undo', moved.json().journal, '--yes', '--json'], { env });
     expect(undone.code, undone.stderr).toBe(0);
     const back = (await readEntry(dns[1]!))!.attrs;
     expect(back.msexchimphysicalurl).toEqual(original.msexchimphysicalurl);
-    expect(back.msexchimphysicalurl?.[0]).toBe('http://EXCH4.Lab.Imctl.Test/instmsg/local/IM.Lab.Imctl.Test/instmsg/aliases/Eq-Move');
+    expect(back.msexchimphysicalurl?.[0]).toBe(
+      'http://EXCH4.Lab.Imctl.Test/instmsg/local/IM.Lab.Imctl.Test/instmsg/aliases/Eq-Move',
+    );
     expect(back.msexchimvirtualserver?.[0]?.toLowerCase()).toBe(south().dn.toLowerCase());
   });
 

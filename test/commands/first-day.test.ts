@@ -13,7 +13,13 @@ import { EAST, IM_DOMAIN, ROUTER, WEST, imctl, person, sampleDirectory } from '.
 
 const dn = (sam: string) => `CN=${sam},OU=Staff,DC=memory,DC=test`;
 const ANSI = /\x1b\[[0-9;]*m/g;
-const widest = (text: string) => Math.max(...text.replace(ANSI, '').split('\n').map((line) => [...line].length));
+const widest = (text: string) =>
+  Math.max(
+    ...text
+      .replace(ANSI, '')
+      .split('\n')
+      .map((line) => [...line].length),
+  );
 
 describe('--report - writes the report on stdout, as --ldif - does', () => {
   it('enable: CSV on stdout (no BOM), the human lines on stderr', async () => {
@@ -41,14 +47,21 @@ describe('--report - writes the report on stdout, as --ldif - does', () => {
   it.each([
     [['enable', 'dee', '--report', '-', '--json'], '--report - and --json would both print on stdout'],
     [['enable', 'dee', '--report', '-', '--ldif', '-'], '--ldif - and --report - would both print on stdout'],
-    [['move', 'ann', '--to', 'im-west', '--report', '-', '--ldif', '-', '--json'], '--ldif - and --report - and --json would all print on stdout'],
+    [
+      ['move', 'ann', '--to', 'im-west', '--report', '-', '--ldif', '-', '--json'],
+      '--ldif - and --report - and --json would all print on stdout',
+    ],
     [['audit', '--report', '-', '--json'], '--report - and --json would both print on stdout'],
     [['audit', '--fix', '--report', '-', '--ldif', '-'], '--ldif - and --report - would both print on stdout'],
   ])('%j is refused (exit 2) before anything is read', async (argv, message) => {
     const directory = sampleDirectory();
     const run = await imctl(argv, { directory });
     expect(run.code).toBe(2);
-    if (argv.includes('--json')) expect(run.json().error).toMatchObject({ reason: 'two-stdout-outputs', message: expect.stringContaining(message) });
+    if (argv.includes('--json'))
+      expect(run.json().error).toMatchObject({
+        reason: 'two-stdout-outputs',
+        message: expect.stringContaining(message),
+      });
     else {
       expect(run.stderr).toContain(message);
       expect(run.stdout).toBe('');
@@ -63,7 +76,11 @@ describe('--report - writes the report on stdout, as --ldif - does', () => {
     const run = await imctl(['import', file, '--report', '-'], { directory });
     expect(run.stderr).toContain('invalid row(s); nothing was written');
     expect(run.code).toBe(2);
-    expect(run.stdout.split('\r\n').slice(0, 3)).toEqual(['line,user,dn,action,outcome,reason', '2,dee,,enable,skipped,not written: the file has invalid rows', expect.stringMatching(/^3,nobody-here,,enable,invalid,/)]);
+    expect(run.stdout.split('\r\n').slice(0, 3)).toEqual([
+      'line,user,dn,action,outcome,reason',
+      '2,dee,,enable,skipped,not written: the file has invalid rows',
+      expect.stringMatching(/^3,nobody-here,,enable,invalid,/),
+    ]);
     expect(directory.written).toEqual([]);
   });
 
@@ -72,7 +89,9 @@ describe('--report - writes the report on stdout, as --ldif - does', () => {
     const run = await imctl(['audit', '--no-dns', '--report', '-'], { directory });
     expect(run.code).toBe(3);
     expect(run.stdout.split('\r\n')[0]).toBe('kind,severity,subject,dn,server,detail,repair');
-    expect(run.stdout).toContain(`orphan,problem,rob,"${dn('rob')}",im-router,"homed on im-router, a router",rehome-orphan`);
+    expect(run.stdout).toContain(
+      `orphan,problem,rob,"${dn('rob')}",im-router,"homed on im-router, a router",rehome-orphan`,
+    );
     expect(run.stdout).not.toContain('Audit of');
     expect(run.stderr).toContain('Audit of 2 IM user(s)');
   });
@@ -81,38 +100,73 @@ describe('--report - writes the report on stdout, as --ldif - does', () => {
 describe('tables fit the terminal', () => {
   /** Long host names, an orphan and every audit finding kind with examples. */
   const wide = () => {
-    const long = (name: string, host: string, hostsUsers = true) => ({ dn: `CN=IM Virtual Server,CN=${name},CN=Servers,CN=First Site,DC=memory,DC=test`, name, cn: name, host, hostsUsers });
-    const servers = [long('im-east', 'exchange-east-01.im.memory.test'), long('im-west', 'exchange-west-01.im.memory.test'), long('im-router', 'exchange-router-01.im.memory.test', false)];
+    const long = (name: string, host: string, hostsUsers = true) => ({
+      dn: `CN=IM Virtual Server,CN=${name},CN=Servers,CN=First Site,DC=memory,DC=test`,
+      name,
+      cn: name,
+      host,
+      hostsUsers,
+    });
+    const servers = [
+      long('im-east', 'exchange-east-01.im.memory.test'),
+      long('im-west', 'exchange-west-01.im.memory.test'),
+      long('im-router', 'exchange-router-01.im.memory.test', false),
+    ];
     const users = [
       person('ann', servers[0]),
       person('rob', servers[2]),
       person('idle', servers[1], { accountDisabled: true }),
-      person('cas', servers[0], { im: { ...imValues('cas', IM_DOMAIN, servers[0]!), msExchIMAddress: `CAS@${IM_DOMAIN.toUpperCase()}` } }),
+      person('cas', servers[0], {
+        im: { ...imValues('cas', IM_DOMAIN, servers[0]!), msExchIMAddress: `CAS@${IM_DOMAIN.toUpperCase()}` },
+      }),
     ];
     return new MemoryDirectory(servers, users);
   };
 
   it('servers: the bar goes and the host is cut at 80 columns; with 200 the bar stays', async () => {
-    const narrow = await imctl(['servers'], { directory: wide(), tty: true, columns: 80, env: { NO_COLOR: '', FORCE_COLOR: '1' } });
+    const narrow = await imctl(['servers'], {
+      directory: wide(),
+      tty: true,
+      columns: 80,
+      env: { NO_COLOR: '', FORCE_COLOR: '1' },
+    });
     expect(narrow.code).toBe(0);
-    const table = narrow.stdout.split('\n').filter((line) => /^[┌│└]/.test(line.replace(ANSI, ''))).join('\n');
+    const table = narrow.stdout
+      .split('\n')
+      .filter((line) => /^[┌│└]/.test(line.replace(ANSI, '')))
+      .join('\n');
     expect(widest(table)).toBeLessThanOrEqual(80);
     expect(table).not.toContain('Load');
     expect(table).toContain('im-router');
     expect(table).toContain('…');
-    const roomy = await imctl(['servers'], { directory: wide(), tty: true, columns: 200, env: { NO_COLOR: '', FORCE_COLOR: '1' } });
+    const roomy = await imctl(['servers'], {
+      directory: wide(),
+      tty: true,
+      columns: 200,
+      env: { NO_COLOR: '', FORCE_COLOR: '1' },
+    });
     expect(roomy.stdout).toContain('Load');
     expect(roomy.stdout).toContain('exchange-router-01.im.memory.test');
   });
 
   it('audit: the table fits 80 columns (examples cut, titles wrapped); piped output is not cut', async () => {
     const narrow = await imctl(['audit', '--no-dns'], { directory: wide(), tty: true, columns: 80 });
-    const table = narrow.stdout.split('\n').filter((line) => /^[┌│└├]/.test(line)).join('\n');
+    const table = narrow.stdout
+      .split('\n')
+      .filter((line) => /^[┌│└├]/.test(line))
+      .join('\n');
     expect(widest(table)).toBeLessThanOrEqual(80);
     expect(table).toContain('Orphans');
     const piped = await imctl(['audit', '--no-dns'], { directory: wide() });
     expect(piped.stdout).toContain('rob: homed on im-router, a router');
-    expect(widest(piped.stdout.split('\n').filter((line) => line.startsWith('│')).join('\n'))).toBeGreaterThan(80);
+    expect(
+      widest(
+        piped.stdout
+          .split('\n')
+          .filter((line) => line.startsWith('│'))
+          .join('\n'),
+      ),
+    ).toBeGreaterThan(80);
   });
 
   it('users at 80 columns', async () => {
@@ -132,7 +186,9 @@ describe('audit names the flag that fixes each row', () => {
         // An orphan whose account is disabled: an idle seat, not a user to give a live seat to.
         person('gone', ROUTER, { accountDisabled: true }),
         person('idle', WEST, { accountDisabled: true }),
-        person('cas', EAST, { im: { ...imValues('cas', IM_DOMAIN, EAST), msExchIMAddress: `cas@${IM_DOMAIN.toUpperCase()}` } }),
+        person('cas', EAST, {
+          im: { ...imValues('cas', IM_DOMAIN, EAST), msExchIMAddress: `cas@${IM_DOMAIN.toUpperCase()}` },
+        }),
       ],
     );
 
@@ -145,8 +201,14 @@ describe('audit names the flag that fixes each row', () => {
     expect(row('Idle seats')).toMatch(/│\s+2 │ 2 --disable-idle\s+│/);
     expect(row('another case')).toMatch(/│\s+1 │ 1 --normalize-case\s+│/);
     const json = (await imctl(['audit', '--no-dns', '--json'], { directory: directory() })).json();
-    expect(json.summary.find((r: { kind: string }) => r.kind === 'idle-seat')).toMatchObject({ count: 2, fixable: 2, fixWith: '--disable-idle' });
-    expect(json.findings.find((f: { subject: string; kind: string }) => f.subject === 'gone' && f.kind === 'orphan')).toMatchObject({ repair: null, detail: expect.stringContaining('not re-homed: the account is disabled') });
+    expect(json.summary.find((r: { kind: string }) => r.kind === 'idle-seat')).toMatchObject({
+      count: 2,
+      fixable: 2,
+      fixWith: '--disable-idle',
+    });
+    expect(
+      json.findings.find((f: { subject: string; kind: string }) => f.subject === 'gone' && f.kind === 'orphan'),
+    ).toMatchObject({ repair: null, detail: expect.stringContaining('not re-homed: the account is disabled') });
   });
 
   it('--fix re-homes the live orphan only; the disabled one stays, reported as an idle seat', async () => {
@@ -169,43 +231,66 @@ describe('audit names the flag that fixes each row', () => {
   });
 });
 
-describe('the wizard\'s warnings, on the command line', () => {
+describe("the wizard's warnings, on the command line", () => {
   it('enable --server onto a full server warns on stderr with the numbers, and writes as asked', async () => {
     const directory = sampleDirectory();
     const run = await imctl(['enable', 'dee', '--server', 'im-east', '--capacity', '2', '--yes'], { directory });
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain('warning: im-east holds 2 of 2 users (100 %); 1 more put it at 3 (150 %), over capacity.');
+    expect(run.stderr).toContain(
+      'warning: im-east holds 2 of 2 users (100 %); 1 more put it at 3 (150 %), over capacity.',
+    );
     expect(directory.get(dn('dee'))!.im.msExchIMVirtualServer).toBe(EAST.dn);
   });
 
   it('move --to onto a full server warns; --json keeps stdout one document', async () => {
     const run = await imctl(['move', 'cid', '--to', 'im-east', '--capacity', '2', '--yes', '--json']);
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain('warning: im-east holds 2 of 2 users (100 %); 1 more put it at 3 (150 %), over capacity.');
+    expect(run.stderr).toContain(
+      'warning: im-east holds 2 of 2 users (100 %); 1 more put it at 3 (150 %), over capacity.',
+    );
     expect(run.json().summary.changed).toBe(1);
   });
 
   it('enable with no --server when every home server is full: the placed server is over, and that is said', async () => {
     const run = await imctl(['enable', 'dee', '--capacity', '1', '--dry-run']);
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain('warning: im-west holds 1 of 1 users (100 %); 1 more put it at 2 (200 %), over capacity.');
+    expect(run.stderr).toContain(
+      'warning: im-west holds 1 of 1 users (100 %); 1 more put it at 2 (200 %), over capacity.',
+    );
   });
 
   it('enabling a disabled account is said; an enabled one is not', async () => {
-    const directory = new MemoryDirectory([EAST, WEST, ROUTER], [person('ann', EAST), person('gone', undefined, { accountDisabled: true }), person('dee')]);
+    const directory = new MemoryDirectory(
+      [EAST, WEST, ROUTER],
+      [person('ann', EAST), person('gone', undefined, { accountDisabled: true }), person('dee')],
+    );
     const run = await imctl(['enable', 'gone', 'dee', '--yes'], { directory });
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain('warning: The account "gone" is disabled: IM gives it a seat nobody can use (an idle seat, as "imctl audit" counts them).');
+    expect(run.stderr).toContain(
+      'warning: The account "gone" is disabled: IM gives it a seat nobody can use (an idle seat, as "imctl audit" counts them).',
+    );
     expect(run.stderr).not.toContain('"dee"');
   });
 });
 
 describe('rebalance: no server to receive, and a router drained', () => {
   it.each([
-    [['rebalance', '--exclude', 'im-east,im-west'], 'Every home server is excluded (im-east, im-west): no server could receive a user. Leave at least one home server out of --exclude; nothing was written.'],
-    [['rebalance', '--exclude', 'im-east', '--exclude', 'im-west', '--apply', '--yes'], 'Every home server is excluded (im-east, im-west)'],
-    [['rebalance', '--drain', 'im-east', '--exclude', 'im-west'], '--drain and --exclude leave no home server to receive users (excluded: im-west; drained: im-east). Keep at least one home server out of both; nothing was written.'],
-    [['rebalance', '--drain', 'im-east,im-west'], '--drain and --exclude leave no home server to receive users (drained: im-east, im-west).'],
+    [
+      ['rebalance', '--exclude', 'im-east,im-west'],
+      'Every home server is excluded (im-east, im-west): no server could receive a user. Leave at least one home server out of --exclude; nothing was written.',
+    ],
+    [
+      ['rebalance', '--exclude', 'im-east', '--exclude', 'im-west', '--apply', '--yes'],
+      'Every home server is excluded (im-east, im-west)',
+    ],
+    [
+      ['rebalance', '--drain', 'im-east', '--exclude', 'im-west'],
+      '--drain and --exclude leave no home server to receive users (excluded: im-west; drained: im-east). Keep at least one home server out of both; nothing was written.',
+    ],
+    [
+      ['rebalance', '--drain', 'im-east,im-west'],
+      '--drain and --exclude leave no home server to receive users (drained: im-east, im-west).',
+    ],
   ])('%j is one sentence, exit 2, nothing written', async (argv, message) => {
     const directory = sampleDirectory();
     const run = await imctl(argv, { directory });
@@ -218,10 +303,15 @@ describe('rebalance: no server to receive, and a router drained', () => {
   });
 
   it('--drain ROUTER is allowed: the plan re-homes its orphans, and says so', async () => {
-    const directory = new MemoryDirectory([EAST, WEST, ROUTER], [person('ann', EAST), person('ben', EAST), person('rob', ROUTER)]);
+    const directory = new MemoryDirectory(
+      [EAST, WEST, ROUTER],
+      [person('ann', EAST), person('ben', EAST), person('rob', ROUTER)],
+    );
     const run = await imctl(['rebalance', '--drain', 'im-router', '--apply', '--yes'], { directory });
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain('im-router is a router: its 1 homed user(s) are orphans, and the plan re-homes them (as every rebalance does).');
+    expect(run.stderr).toContain(
+      'im-router is a router: its 1 homed user(s) are orphans, and the plan re-homes them (as every rebalance does).',
+    );
     expect(directory.get(dn('rob'))!.im.msExchIMVirtualServer).toBe(WEST.dn);
     const empty = await imctl(['rebalance', '--drain', 'im-router']);
     expect(empty.code).toBe(0);
@@ -233,7 +323,9 @@ describe('rebalance --report', () => {
   it('without --apply is refused up front (no report would be written); with --apply --dry-run the planned moves are the report', async () => {
     const refused = await imctl(['rebalance', '--report', '-']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toBe('error: --report records what --apply does: add --apply (with --dry-run to see every planned move in the report without writing).\n');
+    expect(refused.stderr).toBe(
+      'error: --report records what --apply does: add --apply (with --dry-run to see every planned move in the report without writing).\n',
+    );
     const directory = new MemoryDirectory([EAST, WEST, ROUTER], [person('ann', EAST), person('rob', ROUTER)]);
     const planned = await imctl(['rebalance', '--apply', '--dry-run', '--report', '-'], { directory });
     expect(planned.code).toBe(0);

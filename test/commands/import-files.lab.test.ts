@@ -8,7 +8,10 @@ import { imctl, imctlEnv } from '../support/lab.js';
 
 describe('import from the files admins have', () => {
   it('import - reads the CSV from standard input', async () => {
-    const result = await imctl(['import', '-', '--dry-run', '--json'], { env: imctlEnv(), input: 'user,action\njdoe,enable\nsstar,enable\n' });
+    const result = await imctl(['import', '-', '--dry-run', '--json'], {
+      env: imctlEnv(),
+      input: 'user,action\njdoe,enable\nsstar,enable\n',
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.json().results.map((r: { user: string; outcome: string }) => [r.user, r.outcome])).toEqual([
       ['jdoe', 'unchanged'],

@@ -43,7 +43,9 @@ describe('imctl import', () => {
     const report = join(mkdtempSync(join(tmpdir(), 'imctl-report-')), 'out.csv');
     const run = await imctl(['import', file, '--report', report], { directory });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`${file}: 2 invalid row(s); nothing was written. Fix them, or pass --skip-invalid to import the valid rows.`);
+    expect(run.stderr).toContain(
+      `${file}: 2 invalid row(s); nothing was written. Fix them, or pass --skip-invalid to import the valid rows.`,
+    );
     expect(run.stderr).toMatch(/line 3: no user is named "nobody"/);
     expect(run.stderr).toMatch(/line 4: .*fly/);
     expect(directory.written).toEqual([]);
@@ -81,7 +83,10 @@ describe('imctl import', () => {
 
 /** im-east holds four users, im-west one, one user is homed on the router (an orphan). */
 function crowded(): MemoryDirectory {
-  return new MemoryDirectory([EAST, WEST, ROUTER], [...['a1', 'a2', 'a3', 'a4'].map((sam) => person(sam, EAST)), person('w1', WEST), person('o1', ROUTER)]);
+  return new MemoryDirectory(
+    [EAST, WEST, ROUTER],
+    [...['a1', 'a2', 'a3', 'a4'].map((sam) => person(sam, EAST)), person('w1', WEST), person('o1', ROUTER)],
+  );
 }
 
 describe('imctl rebalance', () => {
@@ -90,21 +95,32 @@ describe('imctl rebalance', () => {
     const { code, stdout } = await imctl(['rebalance', '--capacity', '3'], { directory });
     expect(code).toBe(0);
     expect(stdout).toMatch(/│ im-east │\s+3 │\s+4 │ 133% │\s+3 │ 100% │\s+-1 │/);
-    expect(stdout).toContain('2 move(s) (1 orphan, 1 over-capacity): the fewest that bring every home server within capacity.');
+    expect(stdout).toContain(
+      '2 move(s) (1 orphan, 1 over-capacity): the fewest that bring every home server within capacity.',
+    );
     expect(stdout).toContain('Nothing written: add --apply to carry out this plan');
     expect(directory.written).toEqual([]);
   });
 
-  it('--json: the plan as data; the orphan and one of im-east\'s users move to im-west', async () => {
+  it("--json: the plan as data; the orphan and one of im-east's users move to im-west", async () => {
     const run = await imctl(['rebalance', '--capacity', '3', '--json'], { directory: crowded() });
     expect(run.code).toBe(0);
     const plan = run.json();
     expect(plan).toMatchObject({ feasible: true, moves: 2, deferred: 0 });
-    expect(plan.servers.map((s: { name: string; loadBefore: number; loadAfter: number }) => [s.name, s.loadBefore, s.loadAfter])).toEqual([
+    expect(
+      plan.servers.map((s: { name: string; loadBefore: number; loadAfter: number }) => [
+        s.name,
+        s.loadBefore,
+        s.loadAfter,
+      ]),
+    ).toEqual([
       ['im-east', 4, 3],
       ['im-west', 1, 3],
     ]);
-    const moves = plan.plan.map((m: { fromHomeServer: string | null; toHomeServer: string }) => [m.fromHomeServer, m.toHomeServer]);
+    const moves = plan.plan.map((m: { fromHomeServer: string | null; toHomeServer: string }) => [
+      m.fromHomeServer,
+      m.toHomeServer,
+    ]);
     expect(moves).toHaveLength(2);
     expect(moves).toContainEqual([null, 'im-west']);
     expect(moves).toContainEqual(['im-east', 'im-west']);
@@ -121,7 +137,9 @@ describe('imctl rebalance', () => {
   });
 
   it('--drain empties a server; --max-moves defers the rest', async () => {
-    const run = await imctl(['rebalance', '--drain', 'im-east', '--max-moves', '1', '--json'], { directory: crowded() });
+    const run = await imctl(['rebalance', '--drain', 'im-east', '--max-moves', '1', '--json'], {
+      directory: crowded(),
+    });
     expect(run.code).toBe(0);
     expect(run.json()).toMatchObject({ moves: 1, deferred: 4 });
   });

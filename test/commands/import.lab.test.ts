@@ -7,7 +7,18 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { escapeFilterValue } from '../../src/core/escape.js';
-import { addUsers, createOu, imctl, imctlEnv, lab, ldapcount, ldapsearch, repoRoot, scratchDir, server } from '../support/lab.js';
+import {
+  addUsers,
+  createOu,
+  imctl,
+  imctlEnv,
+  lab,
+  ldapcount,
+  ldapsearch,
+  repoRoot,
+  scratchDir,
+  server,
+} from '../support/lab.js';
 
 function csv(dir: string, name: string, text: string | Buffer): string {
   const path = join(dir, name);
@@ -34,7 +45,10 @@ describe('imctl import (against the lab DC)', () => {
     ]);
   });
 
-  const imOf = async (sam: string) => (await ldapsearch(ou, `(sAMAccountName=${escapeFilterValue(sam)})`, ['msExchIMAddress', 'msExchIMVirtualServer']))[0]!.attrs;
+  const imOf = async (sam: string) =>
+    (
+      await ldapsearch(ou, `(sAMAccountName=${escapeFilterValue(sam)})`, ['msExchIMAddress', 'msExchIMVirtualServer'])
+    )[0]!.attrs;
 
   it('applies enable, disable and move rows from a BOM/CRLF file with quoted names, then a re-run is all unchanged', async () => {
     const file = csv(
@@ -58,7 +72,10 @@ describe('imctl import (against the lab DC)', () => {
     expect((await imOf('im-a5')).msexchimaddress).toBeUndefined();
     expect((await imOf('im-a6')).msexchimvirtualserver?.[0]?.toLowerCase()).toBe(server('im-north').dn.toLowerCase());
 
-    const lines = readFileSync(report, 'utf8').replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    const lines = readFileSync(report, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/);
     expect(lines[0]).toBe('line,user,dn,action,outcome,reason');
     expect(lines).toHaveLength(6);
     expect(lines.find((l) => l.startsWith('7,'))).toMatch(/^7,im-a6,.*,move,changed,/);
@@ -93,7 +110,8 @@ describe('imctl import (against the lab DC)', () => {
     const report = join(dir, 'bad-report.csv');
     const result = await imctl(['import', file, '--report', report], { env });
     expect(result.code).toBe(2);
-    for (const line of [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]) expect(result.stderr, `line ${line}`).toMatch(new RegExp(`line ${line}: `));
+    for (const line of [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14])
+      expect(result.stderr, `line ${line}`).toMatch(new RegExp(`line ${line}: `));
     expect(result.stderr).not.toMatch(/line 2: /);
     expect(result.stderr).toMatch(/12 invalid row\(s\); nothing was written/);
     expect((await imOf('im-a4')).msexchimaddress).toBeUndefined();
@@ -116,7 +134,9 @@ describe('imctl import (against the lab DC)', () => {
     const missing = await imctl(['import', join(dir, 'nope.csv')], { env });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/nope\.csv/);
-    const badReport = await imctl(['import', csv(dir, 'ok.csv', 'user\nim-a1\n'), '--report', join(dir, 'r.txt')], { env });
+    const badReport = await imctl(['import', csv(dir, 'ok.csv', 'user\nim-a1\n'), '--report', join(dir, 'r.txt')], {
+      env,
+    });
     expect(badReport.code).toBe(2);
     expect(badReport.stderr).toMatch(/\.csv|\.json/);
   });
@@ -129,7 +149,10 @@ describe('imctl import when the DC goes away mid-run', () => {
   let file: string;
 
   const labCommand = (command: string) =>
-    execFileSync('bash', [join(repoRoot, 'lab', 'lab.sh'), command], { env: { ...process.env, IMCTL_LAB_DIR: inject('labDir') }, stdio: 'ignore' });
+    execFileSync('bash', [join(repoRoot, 'lab', 'lab.sh'), command], {
+      env: { ...process.env, IMCTL_LAB_DIR: inject('labDir') },
+      stdio: 'ignore',
+    });
 
   beforeAll(async () => {
     ou = await createOu('fault');
@@ -142,19 +165,28 @@ describe('imctl import when the DC goes away mid-run', () => {
   it('reports which rows were not done, and a re-run finishes the job with no row done twice', async () => {
     const env = imctlEnv();
     const report = join(dir, 'first.json');
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'imctl'), 'import', file, '--yes', '--concurrency', '4', '--report', report], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [join(repoRoot, 'bin', 'imctl'), 'import', file, '--yes', '--concurrency', '4', '--report', report],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
     // Let some writes land, then take the DC away for longer than imctl's retry budget.
     const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline && (await ldapcount(ou, '(msExchIMAddress=*)').catch(() => 0)) < 100) await new Promise((r) => setTimeout(r, 100));
+    while (Date.now() < deadline && (await ldapcount(ou, '(msExchIMAddress=*)').catch(() => 0)) < 100)
+      await new Promise((r) => setTimeout(r, 100));
     // A crash, not a shutdown: the DC vanishes at once, with writes in flight.
     const pid = Number(readFileSync(join(inject('labDir'), 'run', 'lab.pid'), 'utf8'));
     process.kill(-pid, 'SIGKILL');
     const code = await exited;
     labCommand('up');
-    const first = JSON.parse(readFileSync(report, 'utf8')) as { user: string; outcome: string; reason: string | null }[];
+    const first = JSON.parse(readFileSync(report, 'utf8')) as {
+      user: string;
+      outcome: string;
+      reason: string | null;
+    }[];
     expect(code, `${stderr}\n${JSON.stringify(first.filter((r) => r.outcome === 'failed').slice(0, 2))}`).toBe(3);
     expect(stderr).toMatch(/re-run/i);
     expect(first).toHaveLength(N);
@@ -176,8 +208,15 @@ describe('imctl import when the DC goes away mid-run', () => {
     expect(await ldapcount(ou, '(msExchIMAddress=*)')).toBe(N);
 
     // The two journals together record every user exactly once.
-    const journals = readdirSync(join(env.XDG_STATE_HOME!, 'imctl', 'journal')).map((f) => join(env.XDG_STATE_HOME!, 'imctl', 'journal', f));
-    const records = journals.flatMap((j) => readFileSync(j, 'utf8').trim().split('\n').map((l) => JSON.parse(l)));
+    const journals = readdirSync(join(env.XDG_STATE_HOME!, 'imctl', 'journal')).map((f) =>
+      join(env.XDG_STATE_HOME!, 'imctl', 'journal', f),
+    );
+    const records = journals.flatMap((j) =>
+      readFileSync(j, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    );
     const changed = records.filter((r) => r.type === 'change').map((r) => r.dn as string);
     const unconfirmed = records.filter((r) => r.type === 'unconfirmed').map((r) => r.dn as string);
     expect(new Set(changed).size).toBe(changed.length);
@@ -188,9 +227,17 @@ describe('imctl import when the DC goes away mid-run', () => {
   it('rides out a short outage by itself: reconnects, re-binds and finishes', async () => {
     const env = imctlEnv();
     // Undo the previous test's enables with a disable run first.
-    const reset = csv(dir, 'reset.csv', `user,action\n${Array.from({ length: N }, (_, i) => `flt-${i},disable`).join('\n')}\n`);
+    const reset = csv(
+      dir,
+      'reset.csv',
+      `user,action\n${Array.from({ length: N }, (_, i) => `flt-${i},disable`).join('\n')}\n`,
+    );
     expect((await imctl(['import', reset, '--yes'], { env })).code).toBe(0);
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'imctl'), 'import', file, '--yes', '--concurrency', '4', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [join(repoRoot, 'bin', 'imctl'), 'import', file, '--yes', '--concurrency', '4', '--json'],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -202,7 +249,10 @@ describe('imctl import when the DC goes away mid-run', () => {
     const code = await exited;
     expect(stderr).not.toMatch(/^error: (?!.*target)/m);
     const data = JSON.parse(stdout);
-    expect(code, JSON.stringify(data.results.filter((r: { outcome: string }) => r.outcome === 'failed').slice(0, 3))).toBe(0);
+    expect(
+      code,
+      JSON.stringify(data.results.filter((r: { outcome: string }) => r.outcome === 'failed').slice(0, 3)),
+    ).toBe(0);
     expect(data.summary).toMatchObject({ failed: 0 });
     expect(await ldapcount(ou, '(msExchIMAddress=*)')).toBe(N);
     expect(lab().baseDn).toBeTruthy();
@@ -210,14 +260,23 @@ describe('imctl import when the DC goes away mid-run', () => {
 
   it('Ctrl-C stops cleanly: exit 130, every change done so far in the journal and the report', async () => {
     const env = imctlEnv();
-    const disableAll = csv(dir, 'disable-all.csv', `user,action\n${Array.from({ length: N }, (_, i) => `flt-${i},disable`).join('\n')}\n`);
+    const disableAll = csv(
+      dir,
+      'disable-all.csv',
+      `user,action\n${Array.from({ length: N }, (_, i) => `flt-${i},disable`).join('\n')}\n`,
+    );
     const report = join(dir, 'interrupted.json');
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'imctl'), 'import', disableAll, '--yes', '--concurrency', '2', '--report', report], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [join(repoRoot, 'bin', 'imctl'), 'import', disableAll, '--yes', '--concurrency', '2', '--report', report],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
     const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline && (await ldapcount(ou, '(msExchIMAddress=*)')) > N - 50) await new Promise((r) => setTimeout(r, 50));
+    while (Date.now() < deadline && (await ldapcount(ou, '(msExchIMAddress=*)')) > N - 50)
+      await new Promise((r) => setTimeout(r, 50));
     child.kill('SIGINT');
     const code = await exited;
     expect(code, stderr).toBe(130);
@@ -231,7 +290,10 @@ describe('imctl import when the DC goes away mid-run', () => {
     // The directory holds exactly what the report calls done, and the journal records each of them.
     expect(await ldapcount(ou, '(msExchIMAddress=*)')).toBe(N - changed);
     const journalPath = /Journal: (\S+)/.exec(stderr)![1]!;
-    const recorded = readFileSync(journalPath, 'utf8').trim().split('\n').filter((l) => l.includes('"type":"change"'));
+    const recorded = readFileSync(journalPath, 'utf8')
+      .trim()
+      .split('\n')
+      .filter((l) => l.includes('"type":"change"'));
     expect(recorded).toHaveLength(changed);
   });
 });

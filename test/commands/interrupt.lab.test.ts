@@ -18,7 +18,11 @@ describe('Ctrl-C during an import', () => {
   beforeAll(async () => {
     const ou = await createOu('interrupt');
     dir = scratchDir();
-    const users = Array.from({ length: USERS }, (_, i) => ({ sam: `int-${i}`, cn: `Int ${i}`, im: { server: server('im-south') } }));
+    const users = Array.from({ length: USERS }, (_, i) => ({
+      sam: `int-${i}`,
+      cn: `Int ${i}`,
+      im: { server: server('im-south') },
+    }));
     await addUsers(ou, users);
     file = join(dir, 'move.csv');
     writeFileSync(file, `user,action,server\n${users.map((u) => `${u.sam},move,im-north`).join('\n')}\n`);
@@ -26,7 +30,11 @@ describe('Ctrl-C during an import', () => {
 
   it('counts only the writes sent, and warns about no listeners', async () => {
     const report = join(dir, 'r.json');
-    const child = spawn(process.execPath, [join(repoRoot, 'bin', 'imctl'), 'import', file, '--yes', '--report', report, '--concurrency', '1'], { env: imctlEnv(), cwd: dir });
+    const child = spawn(
+      process.execPath,
+      [join(repoRoot, 'bin', 'imctl'), 'import', file, '--yes', '--report', report, '--concurrency', '1'],
+      { env: imctlEnv(), cwd: dir },
+    );
     let stderr = '';
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

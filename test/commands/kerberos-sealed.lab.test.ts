@@ -17,10 +17,16 @@ import { IM_ATTRS, addUsers, createOu, imctl, lab, scratchDir, server } from '..
 import { dc1, dc2, replicate, searchOn } from '../support/two-dcs.js';
 
 /** imctl with a ticket and no CA: --domain finds the DCs by SRV and binds on 389, sealed. */
-const sealedEnv = (cache: string, extra: Record<string, string | undefined> = {}) => kerberosEnv(cache, { IMCTL_CA_FILE: undefined, ...extra });
-const sealedSearch = (cache: string, base: string, filter: string, attributes: string[], scope = 'sub') => gssapiSearch(cache, base, filter, attributes, scope, true);
-const homeOf = async (cache: string, dn: string) => (await sealedSearch(cache, dn, '(objectClass=*)', IM_ATTRS, 'base'))[0]!.attrs.msexchimvirtualserver?.[0]?.toLowerCase();
-const countHomedOn = async (cache: string, base: string, serverDn: string) => (await sealedSearch(cache, base, `(msExchIMVirtualServer=${serverDn})`, ['1.1'])).length;
+const sealedEnv = (cache: string, extra: Record<string, string | undefined> = {}) =>
+  kerberosEnv(cache, { IMCTL_CA_FILE: undefined, ...extra });
+const sealedSearch = (cache: string, base: string, filter: string, attributes: string[], scope = 'sub') =>
+  gssapiSearch(cache, base, filter, attributes, scope, true);
+const homeOf = async (cache: string, dn: string) =>
+  (
+    await sealedSearch(cache, dn, '(objectClass=*)', IM_ATTRS, 'base')
+  )[0]!.attrs.msexchimvirtualserver?.[0]?.toLowerCase();
+const countHomedOn = async (cache: string, base: string, serverDn: string) =>
+  (await sealedSearch(cache, base, `(msExchIMVirtualServer=${serverDn})`, ['1.1'])).length;
 
 let admin: string;
 beforeAll(async () => {
@@ -29,12 +35,52 @@ beforeAll(async () => {
 
 describe('the DC on 389 in AD posture (independent check with OpenLDAP)', () => {
   it('refuses GSSAPI without a layer (-O maxssf=0) and a simple bind; GSSAPI with its default layer works, sealed', async () => {
-    const noLayer = await run('ldapsearch', ['-N', '-Y', 'GSSAPI', '-O', 'maxssf=0', '-H', `ldap://${krb().dcHost}`, '-LLL', '-s', 'base', '-b', '', 'dnsHostName'], ldapToolEnv(admin));
+    const noLayer = await run(
+      'ldapsearch',
+      [
+        '-N',
+        '-Y',
+        'GSSAPI',
+        '-O',
+        'maxssf=0',
+        '-H',
+        `ldap://${krb().dcHost}`,
+        '-LLL',
+        '-s',
+        'base',
+        '-b',
+        '',
+        'dnsHostName',
+      ],
+      ldapToolEnv(admin),
+    );
     expect(noLayer.code, noLayer.stderr).toBe(8);
     expect(noLayer.stderr).toMatch(/Strong\(er\) authentication required/);
-    const simple = await run('ldapsearch', ['-x', '-H', `ldap://${krb().dcHost}`, '-D', lab().adminUpn, '-y', lab().adminPassword, '-LLL', '-s', 'base', '-b', '', 'dnsHostName'], ldapToolEnv(admin));
+    const simple = await run(
+      'ldapsearch',
+      [
+        '-x',
+        '-H',
+        `ldap://${krb().dcHost}`,
+        '-D',
+        lab().adminUpn,
+        '-y',
+        lab().adminPassword,
+        '-LLL',
+        '-s',
+        'base',
+        '-b',
+        '',
+        'dnsHostName',
+      ],
+      ldapToolEnv(admin),
+    );
     expect(simple.code).toBe(8);
-    const sealed = await run('ldapsearch', ['-N', '-Y', 'GSSAPI', '-H', `ldap://${krb().dcHost}`, '-LLL', '-s', 'base', '-b', '', 'dnsHostName'], ldapToolEnv(admin));
+    const sealed = await run(
+      'ldapsearch',
+      ['-N', '-Y', 'GSSAPI', '-H', `ldap://${krb().dcHost}`, '-LLL', '-s', 'base', '-b', '', 'dnsHostName'],
+      ldapToolEnv(admin),
+    );
     expect(sealed.code, sealed.stderr).toBe(0);
     expect(sealed.stderr).toMatch(/SASL SSF: 256/);
     expect(sealed.stdout).toMatch(/dnsHostName: dc1\.lab\.imctl\.test/);
@@ -59,7 +105,9 @@ describe('every command over ldap:// with only a ticket (sealed)', () => {
     const result = await imctl(['--auth', 'kerberos', '-v', 'servers', '--json'], { env: sealedEnv(admin) });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/bound as Administrator@LAB\.IMCTL\.TEST/);
-    expect(result.stderr).toMatch(/protection: sealed \(SASL GSSAPI confidentiality \+ integrity\), buffers up to \d+ octets/);
+    expect(result.stderr).toMatch(
+      /protection: sealed \(SASL GSSAPI confidentiality \+ integrity\), buffers up to \d+ octets/,
+    );
     expect(result.stderr).toMatch(/connected to dc1\.lab\.imctl\.test \(ldap:\/\/127\.0\.0\.1:389\)/);
     const east = await countHomedOn(admin, lab().baseDn, server('im-east').dn);
     expect(east).toBeGreaterThan(7500);
@@ -67,7 +115,9 @@ describe('every command over ldap:// with only a ticket (sealed)', () => {
   });
 
   it('users (paged: more than 7,500 entries) and show', async () => {
-    const users = await imctl(['--auth', 'kerberos', 'users', '--server', 'im-east', '--json'], { env: sealedEnv(admin) });
+    const users = await imctl(['--auth', 'kerberos', 'users', '--server', 'im-east', '--json'], {
+      env: sealedEnv(admin),
+    });
     expect(users.code, users.stderr).toBe(0);
     expect(users.json().users).toHaveLength(await countHomedOn(admin, lab().baseDn, server('im-east').dn));
     expect(users.json().users.length).toBeGreaterThan(7500);
@@ -78,7 +128,10 @@ describe('every command over ldap:// with only a ticket (sealed)', () => {
 
   it('enable, move, undo, disable: each checked with ldapsearch over its own sealed bind', async () => {
     const env = sealedEnv(admin);
-    const enable = await imctl(['--auth', 'kerberos', 'enable', 'ks-ann', 'ks-bob', '--server', 'im-south', '--yes', '--json'], { env });
+    const enable = await imctl(
+      ['--auth', 'kerberos', 'enable', 'ks-ann', 'ks-bob', '--server', 'im-south', '--yes', '--json'],
+      { env },
+    );
     expect(enable.code, enable.stderr).toBe(0);
     expect(enable.json().summary).toMatchObject({ changed: 2, failed: 0 });
     for (const dn of dns) expect(await homeOf(admin, dn)).toBe(south());
@@ -94,10 +147,14 @@ describe('every command over ldap:// with only a ticket (sealed)', () => {
   });
 
   it('--sasl-layer sign (and IMCTL_SASL_LAYER) sign instead; a bad value is a usage error', async () => {
-    const flag = await imctl(['--auth', 'kerberos', '--sasl-layer', 'sign', '-v', 'show', 'jdoe', '--json'], { env: sealedEnv(admin) });
+    const flag = await imctl(['--auth', 'kerberos', '--sasl-layer', 'sign', '-v', 'show', 'jdoe', '--json'], {
+      env: sealedEnv(admin),
+    });
     expect(flag.code, flag.stderr).toBe(0);
     expect(flag.stderr).toMatch(/protection: signed \(SASL GSSAPI integrity only/);
-    const env = await imctl(['--auth', 'kerberos', '-v', 'show', 'jdoe', '--json'], { env: sealedEnv(admin, { IMCTL_SASL_LAYER: 'sign' }) });
+    const env = await imctl(['--auth', 'kerberos', '-v', 'show', 'jdoe', '--json'], {
+      env: sealedEnv(admin, { IMCTL_SASL_LAYER: 'sign' }),
+    });
     expect(env.stderr).toMatch(/sasl layer: sign \(environment\)/);
     expect(env.stderr).toMatch(/protection: signed/);
     const bad = await imctl(['--auth', 'kerberos', '--sasl-layer', 'none', 'servers'], { env: sealedEnv(admin) });
@@ -120,22 +177,35 @@ describe('bulk work through the layer: import of 2,000 rows, rebalance --apply, 
 
   beforeAll(async () => {
     ou = await createOu('kerberos-sealed-bulk');
-    await addUsers(ou, Array.from({ length: COUNT }, (_, i) => ({ sam: `ksb-${String(i).padStart(4, '0')}`, cn: `Sealed Bulk ${i}` })));
+    await addUsers(
+      ou,
+      Array.from({ length: COUNT }, (_, i) => ({ sam: `ksb-${String(i).padStart(4, '0')}`, cn: `Sealed Bulk ${i}` })),
+    );
   });
 
   afterAll(async () => {
-    if (rebalanceJournal) await imctl(['--auth', 'kerberos', 'undo', rebalanceJournal, '--yes'], { env: rebalanceEnv ?? sealedEnv(admin) });
+    if (rebalanceJournal)
+      await imctl(['--auth', 'kerberos', 'undo', rebalanceJournal, '--yes'], { env: rebalanceEnv ?? sealedEnv(admin) });
   });
 
   it('import enables 2,000 users at the default concurrency; ldapsearch finds them all; undo takes them all back', async () => {
     const dir = scratchDir('imctl-sealed-import-');
     const csv = join(dir, 'enable.csv');
-    writeFileSync(csv, `user,action,server\n${Array.from({ length: COUNT }, (_, i) => `ksb-${String(i).padStart(4, '0')},enable,im-north`).join('\n')}\n`);
-    const result = await imctl(['--auth', 'kerberos', 'import', csv, '--yes', '--json'], { env: sealedEnv(admin), timeoutMs: 115_000 });
+    writeFileSync(
+      csv,
+      `user,action,server\n${Array.from({ length: COUNT }, (_, i) => `ksb-${String(i).padStart(4, '0')},enable,im-north`).join('\n')}\n`,
+    );
+    const result = await imctl(['--auth', 'kerberos', 'import', csv, '--yes', '--json'], {
+      env: sealedEnv(admin),
+      timeoutMs: 115_000,
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.json().summary).toMatchObject({ changed: COUNT, failed: 0 });
     expect(await countHomedOn(admin, ou, server('im-north').dn)).toBe(COUNT);
-    const undo = await imctl(['--auth', 'kerberos', 'undo', result.json().journal, '--yes', '--json'], { env: sealedEnv(admin), timeoutMs: 115_000 });
+    const undo = await imctl(['--auth', 'kerberos', 'undo', result.json().journal, '--yes', '--json'], {
+      env: sealedEnv(admin),
+      timeoutMs: 115_000,
+    });
     expect(undo.code, undo.stderr).toBe(0);
     expect(await countHomedOn(admin, ou, server('im-north').dn)).toBe(0);
   });
@@ -146,12 +216,18 @@ describe('bulk work through the layer: import of 2,000 rows, rebalance --apply, 
     // One HOME for both runs: undo puts back exactly (orphans on routers and deleted servers too) only
     // the admin's own journals, those in their own journal folder (src/journal/provenance.ts).
     const env = (rebalanceEnv = sealedEnv(admin));
-    const result = await imctl(['--auth', 'kerberos', 'rebalance', '--apply', '--yes', '--json'], { env, timeoutMs: 115_000 });
+    const result = await imctl(['--auth', 'kerberos', 'rebalance', '--apply', '--yes', '--json'], {
+      env,
+      timeoutMs: 115_000,
+    });
     expect(result.code, result.stderr).toBe(0);
     rebalanceJournal = result.json().journal;
     expect(result.json().summary.changed).toBe(result.json().plan.moves);
     expect(await countHomedOn(admin, lab().baseDn, server('im-east').dn)).toBeLessThanOrEqual(7500);
-    const undo = await imctl(['--auth', 'kerberos', 'undo', rebalanceJournal!, '--yes', '--json'], { env, timeoutMs: 115_000 });
+    const undo = await imctl(['--auth', 'kerberos', 'undo', rebalanceJournal!, '--yes', '--json'], {
+      env,
+      timeoutMs: 115_000,
+    });
     expect(undo.code, undo.stderr).toBe(0);
     rebalanceJournal = undefined;
     expect(await countHomedOn(admin, lab().baseDn, server('im-east').dn)).toBe(before);
@@ -164,14 +240,26 @@ describe('bulk work through the layer: import of 2,000 rows, rebalance --apply, 
       {
         sam: 'ksa-partial',
         cn: 'Sealed Partial',
-        extra: { userAccountControl: '544', msExchIMAddress: 'ksa-partial@im.lab.imctl.test', msExchIMMetaPhysicalURL: 'http://im.lab.imctl.test/instmsg/aliases/ksa-partial', msExchIMVirtualServer: south.dn },
+        extra: {
+          userAccountControl: '544',
+          msExchIMAddress: 'ksa-partial@im.lab.imctl.test',
+          msExchIMMetaPhysicalURL: 'http://im.lab.imctl.test/instmsg/aliases/ksa-partial',
+          msExchIMVirtualServer: south.dn,
+        },
       },
     ]);
-    const result = await imctl(['--auth', 'kerberos', 'audit', '--no-dns', '--base-dn', fixOu, '--fix', '--yes', '--json'], { env: sealedEnv(admin) });
+    const result = await imctl(
+      ['--auth', 'kerberos', 'audit', '--no-dns', '--base-dn', fixOu, '--fix', '--yes', '--json'],
+      { env: sealedEnv(admin) },
+    );
     expect(result.json().summary, result.stderr).toMatchObject({ changed: 1, failed: 0 });
     const after = (await sealedSearch(admin, dn!, '(objectClass=*)', IM_ATTRS, 'base'))[0]!.attrs;
-    expect(after.msexchimphysicalurl).toEqual([`http://${south.host}/instmsg/local/im.lab.imctl.test/instmsg/aliases/ksa-partial`]);
-    const undo = await imctl(['--auth', 'kerberos', 'undo', result.json().journal, '--yes', '--json'], { env: sealedEnv(admin) });
+    expect(after.msexchimphysicalurl).toEqual([
+      `http://${south.host}/instmsg/local/im.lab.imctl.test/instmsg/aliases/ksa-partial`,
+    ]);
+    const undo = await imctl(['--auth', 'kerberos', 'undo', result.json().journal, '--yes', '--json'], {
+      env: sealedEnv(admin),
+    });
     expect(undo.code, undo.stderr).toBe(0);
     expect(undo.json().summary).toMatchObject({ changed: 1, failed: 0 });
     const undone = (await sealedSearch(admin, dn!, '(objectClass=*)', IM_ATTRS, 'base'))[0]!.attrs;
@@ -183,11 +271,16 @@ describe('bulk work through the layer: import of 2,000 rows, rebalance --apply, 
 });
 
 /** A relay in front of dc1's port 389 that DNS names as dc1 (the name the ticket is for). */
-async function relayed(options: Parameters<typeof FaultProxy.start>[0], extraTargets: { host: string; ip: string; port: number }[] = []) {
+async function relayed(
+  options: Parameters<typeof FaultProxy.start>[0],
+  extraTargets: { host: string; ip: string; port: number }[] = [],
+) {
   const proxy = await FaultProxy.start({ upstream: { host: '127.0.0.1', port: 389 }, ...options });
   const targets = [{ host: krb().dcHost, ip: '127.0.0.1', port: proxy.port }, ...extraTargets];
   const dnsServer: FakeDnsServer = await startFakeDnsServer({
-    [`_ldap._tcp.${lab().domain}`]: { srv: targets.map((t, i) => ({ priority: i * 10, weight: 100, port: t.port, target: t.host })) },
+    [`_ldap._tcp.${lab().domain}`]: {
+      srv: targets.map((t, i) => ({ priority: i * 10, weight: 100, port: t.port, target: t.host })),
+    },
     ...Object.fromEntries(targets.map((t) => [t.host, { a: [t.ip] }])),
   });
   return { proxy, dnsServer, close: async () => (await proxy.close(), await dnsServer.close()) };
@@ -208,18 +301,33 @@ describe('on the wire', () => {
     const relay = await relayed({ capture: true, onServerChunk: (chunk) => void fromServer.push(Buffer.from(chunk)) });
     try {
       const env = sealedEnv(admin, { IMCTL_DNS_SERVER: relay.dnsServer.address, IMCTL_SASL_LAYER: layer });
-      const enable = await imctl(['--auth', 'kerberos', 'enable', 'kw-zebulon', 'kw-yolanda', '--server', 'im-south', '--yes', '--json'], { env });
+      const enable = await imctl(
+        ['--auth', 'kerberos', 'enable', 'kw-zebulon', 'kw-yolanda', '--server', 'im-south', '--yes', '--json'],
+        { env },
+      );
       expect(enable.code, enable.stderr).toBe(0);
       const show = await imctl(['--auth', 'kerberos', 'show', 'kw-zebulon', '--json'], { env });
       expect(show.json().imAddress).toBe('kw-zebulon@im.lab.imctl.test');
-      const disable = await imctl(['--auth', 'kerberos', 'disable', 'kw-zebulon', 'kw-yolanda', '--yes', '--json'], { env });
+      const disable = await imctl(['--auth', 'kerberos', 'disable', 'kw-zebulon', 'kw-yolanda', '--yes', '--json'], {
+        env,
+      });
       expect(disable.code, disable.stderr).toBe(0);
-      return { up: Buffer.concat(relay.proxy.stats.clientBytes).toString('latin1').toLowerCase(), down: Buffer.concat(fromServer).toString('latin1').toLowerCase() };
+      return {
+        up: Buffer.concat(relay.proxy.stats.clientBytes).toString('latin1').toLowerCase(),
+        down: Buffer.concat(fromServer).toString('latin1').toLowerCase(),
+      };
     } finally {
       await relay.close();
     }
   };
-  const secrets = ['msexchim', 'kw-zebulon', 'wirecheck', server('im-south').host.toLowerCase(), 'im.lab.imctl.test', 'ou=kerberos-wire'];
+  const secrets = [
+    'msexchim',
+    'kw-zebulon',
+    'wirecheck',
+    server('im-south').host.toLowerCase(),
+    'im.lab.imctl.test',
+    'ou=kerberos-wire',
+  ];
 
   it('sealed: after the bind, no attribute name, user name, value or server host in either direction', async () => {
     const { up, down } = await recorded('seal');
@@ -229,7 +337,9 @@ describe('on the wire', () => {
       expect(up.includes(secret), `client→DC shows ${secret}`).toBe(false);
       expect(down.includes(secret), `DC→client shows ${secret}`).toBe(false);
     }
-    process.stderr.write(`wire (sealed): ${up.length} octets client→DC, ${down.length} DC→client recorded; none of ${secrets.join(', ')} in clear\n`);
+    process.stderr.write(
+      `wire (sealed): ${up.length} octets client→DC, ${down.length} DC→client recorded; none of ${secrets.join(', ')} in clear\n`,
+    );
   });
 
   it('signed: the same run shows the values (the relay would see them), so the sealed result above is not blindness', async () => {
@@ -239,7 +349,7 @@ describe('on the wire', () => {
     expect(down).toContain(server('im-south').host.toLowerCase());
   });
 
-  it('signed: one flipped byte in the DC\'s answer to a write stops the run with exit 1; that write is in doubt in the journal, nothing after it is sent', async () => {
+  it("signed: one flipped byte in the DC's answer to a write stops the run with exit 1; that write is in doubt in the journal, nothing after it is sent", async () => {
     const target = 'kw-yolanda';
     let armed = false;
     let flipped = 0;
@@ -247,7 +357,8 @@ describe('on the wire', () => {
       capture: true,
       onServerChunk: (chunk) => {
         // The client's ModifyRequest for the target is readable when signed: flip its answer.
-        if (!armed && Buffer.concat(relay.proxy.stats.clientBytes).includes(Buffer.from('CN=Wirecheck\\, Yolanda'))) armed = true;
+        if (!armed && Buffer.concat(relay.proxy.stats.clientBytes).includes(Buffer.from('CN=Wirecheck\\, Yolanda')))
+          armed = true;
         if (!armed || flipped > 0 || chunk[0] !== 0) return;
         flipped++;
         const copy = Buffer.from(chunk);
@@ -257,15 +368,23 @@ describe('on the wire', () => {
     });
     try {
       const env = sealedEnv(admin, { IMCTL_DNS_SERVER: relay.dnsServer.address, IMCTL_SASL_LAYER: 'sign' });
-      const result = await imctl(['--auth', 'kerberos', 'enable', target, '--server', 'im-west', '--yes', '--json', '--concurrency', '1'], { env });
+      const result = await imctl(
+        ['--auth', 'kerberos', 'enable', target, '--server', 'im-west', '--yes', '--json', '--concurrency', '1'],
+        { env },
+      );
       expect(flipped).toBe(1);
       expect(result.code, result.stderr).toBe(1);
       expect(result.stderr).toMatch(/failed its Kerberos integrity check.*1 of them in doubt/s);
       const dir = join(env.XDG_STATE_HOME!, 'imctl', 'journal');
       const [file] = readdirSync(dir);
-      const lines = readFileSync(join(dir, file!), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-        // The write whose answer was altered is recorded as sent but unconfirmed, not as done: undo can still revert it.
-      expect(lines.slice(1).map((l) => [l.type, String(l.dn).startsWith('CN=Wirecheck\\, Yolanda,')])).toEqual([['unconfirmed', true]]);
+      const lines = readFileSync(join(dir, file!), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      // The write whose answer was altered is recorded as sent but unconfirmed, not as done: undo can still revert it.
+      expect(lines.slice(1).map((l) => [l.type, String(l.dn).startsWith('CN=Wirecheck\\, Yolanda,')])).toEqual([
+        ['unconfirmed', true],
+      ]);
     } finally {
       await relay.close();
       await imctl(['--auth', 'kerberos', 'disable', target, '--yes'], { env: sealedEnv(admin) });
@@ -283,7 +402,9 @@ describe('on the wire', () => {
       },
     });
     try {
-      const result = await imctl(['--auth', 'kerberos', 'users', '--server', 'im-east', '--json'], { env: sealedEnv(admin, { IMCTL_DNS_SERVER: relay.dnsServer.address }) });
+      const result = await imctl(['--auth', 'kerberos', 'users', '--server', 'im-east', '--json'], {
+        env: sealedEnv(admin, { IMCTL_DNS_SERVER: relay.dnsServer.address }),
+      });
       expect(n).toBeGreaterThanOrEqual(3);
       expect(result.code, result.stderr).toBe(1);
       expect(result.stderr).toMatch(/^error: A message from dc1\.lab\.imctl\.test failed its Kerberos integrity check/);
@@ -300,13 +421,22 @@ describe('reconnect and failover: a new GSS context on each new connection', () 
 
   beforeAll(async () => {
     ou = await createOu('kerberos-sealed-failover');
-    await addUsers(ou, sams.map((sam) => ({ sam, cn: `Sealed Failover ${sam}` })));
+    await addUsers(
+      ou,
+      sams.map((sam) => ({ sam, cn: `Sealed Failover ${sam}` })),
+    );
     // dc2's ldap/ SPN and its KDC come from lab/dc2.sh (dc2_kerberos, at every lab start).
     await replicate(); // the users exist on dc2 too, as the failover needs
   });
 
   /** Run an import and, once `n` writes are journaled (well inside the write phase), do `fault`. */
-  const importWithFault = async (env: NodeJS.ProcessEnv, action: 'enable' | 'move', to: string, n: number, fault: () => void) => {
+  const importWithFault = async (
+    env: NodeJS.ProcessEnv,
+    action: 'enable' | 'move',
+    to: string,
+    n: number,
+    fault: () => void,
+  ) => {
     let done = false;
     const running = importAll(env, scratchDir('ksf-'), action, to).finally(() => (done = true));
     const dir = join(env.XDG_STATE_HOME!, 'imctl', 'journal');
@@ -324,13 +454,22 @@ describe('reconnect and failover: a new GSS context on each new connection', () 
   const importAll = (env: NodeJS.ProcessEnv, dir: string, action: 'enable' | 'move', to: string) => {
     const csv = join(dir, 'rows.csv');
     writeFileSync(csv, `user,action,server\n${sams.map((s) => `${s},${action},${to}`).join('\n')}\n`);
-    return imctl(['--auth', 'kerberos', '-v', 'import', csv, '--yes', '--json', '--concurrency', '4'], { env, timeoutMs: 115_000 });
+    return imctl(['--auth', 'kerberos', '-v', 'import', csv, '--yes', '--json', '--concurrency', '4'], {
+      env,
+      timeoutMs: 115_000,
+    });
   };
 
   it('the connection cut mid-import: reconnects to the same DC, binds a new context, finishes; ldapsearch finds every row once', async () => {
     const relay = await relayed({});
     try {
-      const result = await importWithFault(sealedEnv(admin, { IMCTL_DNS_SERVER: relay.dnsServer.address }), 'enable', 'im-north', 60, () => relay.proxy.cutAll());
+      const result = await importWithFault(
+        sealedEnv(admin, { IMCTL_DNS_SERVER: relay.dnsServer.address }),
+        'enable',
+        'im-north',
+        60,
+        () => relay.proxy.cutAll(),
+      );
       expect(relay.proxy.stats.cut).toBeGreaterThan(0);
       expect(result.code, result.stderr).toBe(0);
       expect(result.stderr.match(/protection: sealed/g)!.length).toBeGreaterThanOrEqual(2);
@@ -347,11 +486,17 @@ describe('reconnect and failover: a new GSS context on each new connection', () 
     await replicate(); // dc2 has the enabled users too: the moves are valid on both DCs
     const relay = await relayed({}, [{ host: dc2().host, ip: dc2().ip, port: 389 }]);
     try {
-      const result = await importWithFault(sealedEnv(cache, { IMCTL_DNS_SERVER: relay.dnsServer.address }), 'move', 'im-west', 60, () => {
-        // Stop listening (new connections are refused) and cut the open one: dc1 as gone.
-        void relay.proxy.refuse();
-        relay.proxy.cutAll();
-      });
+      const result = await importWithFault(
+        sealedEnv(cache, { IMCTL_DNS_SERVER: relay.dnsServer.address }),
+        'move',
+        'im-west',
+        60,
+        () => {
+          // Stop listening (new connections are refused) and cut the open one: dc1 as gone.
+          void relay.proxy.refuse();
+          relay.proxy.cutAll();
+        },
+      );
       expect(result.code, result.stderr).toBe(0);
       expect(result.stderr).toMatch(/this run continues on dc2\.lab\.imctl\.test/);
       expect(result.stderr.match(/protection: sealed/g)!.length).toBeGreaterThanOrEqual(2);

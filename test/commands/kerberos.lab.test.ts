@@ -11,12 +11,24 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shellQuote } from '../../src/services/equivalent-command.js';
 import { gssapiSearch, kerberosEnv, kerberosScratch, kinit, krb, run } from '../support/kerberos.js';
-import { IM_ATTRS, addUsers, createOu, imctl, imctlEnv, lab, readEntry, repoRoot, scratchDir, server } from '../support/lab.js';
+import {
+  IM_ATTRS,
+  addUsers,
+  createOu,
+  imctl,
+  imctlEnv,
+  lab,
+  readEntry,
+  repoRoot,
+  scratchDir,
+  server,
+} from '../support/lab.js';
 
 const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 const cacheDir = kerberosScratch();
 
-const imOf = async (cache: string, dn: string) => (await gssapiSearch(cache, dn, '(objectClass=*)', IM_ATTRS, 'base'))[0]!.attrs;
+const imOf = async (cache: string, dn: string) =>
+  (await gssapiSearch(cache, dn, '(objectClass=*)', IM_ATTRS, 'base'))[0]!.attrs;
 
 describe('--auth kerberos: every command with a ticket and no password', () => {
   let admin: string;
@@ -37,8 +49,12 @@ describe('--auth kerberos: every command with a ticket and no password', () => {
 
   it('reads no password: a password file that does not exist is never opened', async () => {
     const env = kerberosEnv(admin, { IMCTL_PASSWORD_FILE: join(cacheDir, 'no-such-password-file') });
-    expect((await imctl(['servers'], { env: { ...env, IMCTL_BIND_DN: lab().adminUpn } })).stderr).toMatch(/Cannot read the password file/);
-    const result = await imctl(['--auth', 'kerberos', 'servers', '--json'], { env: { ...env, IMCTL_BIND_DN: lab().adminUpn } });
+    expect((await imctl(['servers'], { env: { ...env, IMCTL_BIND_DN: lab().adminUpn } })).stderr).toMatch(
+      /Cannot read the password file/,
+    );
+    const result = await imctl(['--auth', 'kerberos', 'servers', '--json'], {
+      env: { ...env, IMCTL_BIND_DN: lab().adminUpn },
+    });
     expect(result.code, result.stderr).toBe(0);
   });
 
@@ -51,7 +67,9 @@ describe('--auth kerberos: every command with a ticket and no password', () => {
   });
 
   it('is the default when no bind DN is configured and a ticket cache exists (IMCTL_AUTH or -v says which)', async () => {
-    const result = await imctl(['-v', 'users', '--server', 'im-south', '--limit', '3', '--json'], { env: kerberosEnv(admin) });
+    const result = await imctl(['-v', 'users', '--server', 'im-south', '--limit', '3', '--json'], {
+      env: kerberosEnv(admin),
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/auth kerberos \(default\): bound as Administrator@LAB\.IMCTL\.TEST/);
     expect(result.json().users).toHaveLength(3);
@@ -65,13 +83,21 @@ describe('--auth kerberos: every command with a ticket and no password', () => {
 
   it('enable, move, undo, disable: written as checked by ldapsearch -Y GSSAPI; the journal names the principal', async () => {
     const env = kerberosEnv(admin);
-    const enable = await imctl(['--auth', 'kerberos', 'enable', 'krb-ann', 'krb-bob', '--server', 'im-south', '--yes', '--json'], { env });
+    const enable = await imctl(
+      ['--auth', 'kerberos', 'enable', 'krb-ann', 'krb-bob', '--server', 'im-south', '--yes', '--json'],
+      { env },
+    );
     expect(enable.code, enable.stderr).toBe(0);
     expect(enable.json().summary).toMatchObject({ changed: 2, failed: 0 });
     expect((await imOf(admin, dns1[0]!)).msexchimvirtualserver?.[0]?.toLowerCase()).toBe(south().dn.toLowerCase());
     expect((await imOf(admin, dns1[1]!)).msexchimaddress).toEqual([`krb-bob@${lab().imDomain}`]);
     const header = JSON.parse(readFileSync(enable.json().journal, 'utf8').split('\n')[0]!);
-    expect(header).toMatchObject({ type: 'run', command: 'enable', server: 'dc1.lab.imctl.test', boundAs: 'Administrator@LAB.IMCTL.TEST' });
+    expect(header).toMatchObject({
+      type: 'run',
+      command: 'enable',
+      server: 'dc1.lab.imctl.test',
+      boundAs: 'Administrator@LAB.IMCTL.TEST',
+    });
 
     const move = await imctl(['--auth', 'kerberos', 'move', 'krb-ann', '--to', 'im-west', '--yes', '--json'], { env });
     expect(move.code, move.stderr).toBe(0);
@@ -105,7 +131,9 @@ describe('--auth kerberos: every command with a ticket and no password', () => {
   });
 
   it('resolve --check', async () => {
-    const result = await imctl(['--auth', 'kerberos', 'resolve', 'jdoe@im.lab.imctl.test', '--check', '--json'], { env: kerberosEnv(admin) });
+    const result = await imctl(['--auth', 'kerberos', 'resolve', 'jdoe@im.lab.imctl.test', '--check', '--json'], {
+      env: kerberosEnv(admin),
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.json().check.account).toMatchObject({ sAMAccountName: 'jdoe', homeServer: 'im-east' });
   });
@@ -114,10 +142,26 @@ describe('--auth kerberos: every command with a ticket and no password', () => {
 describe('the wizard at a terminal (tmux)', () => {
   it('names the principal it is bound as in its header', async () => {
     const socket = `imctl-krb-wizard-${process.pid}`;
-    const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, TERM: 'xterm-256color' } });
+    const tmux = (...args: string[]) =>
+      execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, TERM: 'xterm-256color' },
+      });
     const cache = await kinit(krb().adminPrincipal, lab().adminPassword);
-    const vars = Object.entries({ ...kerberosEnv(cache), TERM: 'screen-256color' }).map(([k, v]) => shellQuote(`${k}=${v}`));
-    tmux('new-session', '-d', '-x', '200', '-y', '50', '-s', 'w', `cd ${shellQuote(repoRoot)} && env -i ${vars.join(' ')} ${shellQuote(process.execPath)} bin/imctl wizard; sleep 600`);
+    const vars = Object.entries({ ...kerberosEnv(cache), TERM: 'screen-256color' }).map(([k, v]) =>
+      shellQuote(`${k}=${v}`),
+    );
+    tmux(
+      'new-session',
+      '-d',
+      '-x',
+      '200',
+      '-y',
+      '50',
+      '-s',
+      'w',
+      `cd ${shellQuote(repoRoot)} && env -i ${vars.join(' ')} ${shellQuote(process.execPath)} bin/imctl wizard; sleep 600`,
+    );
     try {
       const deadline = Date.now() + 20_000;
       let screen = '';
@@ -125,7 +169,9 @@ describe('the wizard at a terminal (tmux)', () => {
         await sleep(100);
         screen = tmux('capture-pane', '-p', '-J', '-t', 'w');
       }
-      expect(screen).toMatch(/Connected to ldap:\/\/127\.0\.0\.1:389 \(dc1\.lab\.imctl\.test\) as Administrator@LAB\.IMCTL\.TEST; users under DC=lab,DC=imctl,DC=test\./);
+      expect(screen).toMatch(
+        /Connected to ldap:\/\/127\.0\.0\.1:389 \(dc1\.lab\.imctl\.test\) as Administrator@LAB\.IMCTL\.TEST; users under DC=lab,DC=imctl,DC=test\./,
+      );
       expect(screen).not.toMatch(/[Pp]assword/);
     } finally {
       tmux('kill-server');
@@ -162,16 +208,29 @@ describe('--auth kerberos: each failure, for real, in a sentence (exit 1)', () =
     // MIT krb5 records the clock's offset from the KDC in the cache (kdc_timesync) and applies it
     // afterwards: the same as a clock that was put back after kinit. (imctl itself cannot run under
     // libfaketime: the kerberos package loads libkrb5 with RTLD_DEEPBIND, past LD_PRELOAD.)
-    const cache = await kinit(krb().adminPrincipal, lab().adminPassword, { extraEnv: { LD_PRELOAD: FAKETIME_LIB, FAKETIME: '+1h' } });
-    await fails(kerberosEnv(cache), /^error: This computer's clock and the domain's .* differ by more than Kerberos allows/);
+    const cache = await kinit(krb().adminPrincipal, lab().adminPassword, {
+      extraEnv: { LD_PRELOAD: FAKETIME_LIB, FAKETIME: '+1h' },
+    });
+    await fails(
+      kerberosEnv(cache),
+      /^error: This computer's clock and the domain's .* differ by more than Kerberos allows/,
+    );
   });
 
   it('the DC reached by its address: the SPN needs its real host name', async () => {
-    await fails(kerberosEnv(admin, { IMCTL_DOMAIN: undefined }), /^error: Kerberos needs the domain controller's real host name, but it was reached by the address 127\.0\.0\.1/, ['--url', 'ldaps://127.0.0.1']);
+    await fails(
+      kerberosEnv(admin, { IMCTL_DOMAIN: undefined }),
+      /^error: Kerberos needs the domain controller's real host name, but it was reached by the address 127\.0\.0\.1/,
+      ['--url', 'ldaps://127.0.0.1'],
+    );
   });
 
   it('the DC reached by an alias (localhost): no such service principal, connect by the real name', async () => {
-    await fails(kerberosEnv(admin, { IMCTL_DOMAIN: undefined }), /^error: The domain has no Kerberos service ldap\/localhost: connect by the domain controller's real host name/, ['--url', 'ldaps://localhost']);
+    await fails(
+      kerberosEnv(admin, { IMCTL_DOMAIN: undefined }),
+      /^error: The domain has no Kerberos service ldap\/localhost: connect by the domain controller's real host name/,
+      ['--url', 'ldaps://localhost'],
+    );
   });
 
   it('the KDC unreachable (krb5.conf names a port where nothing listens)', async () => {
@@ -192,12 +251,15 @@ describe('--auth kerberos: each failure, for real, in a sentence (exit 1)', () =
     cpSync(join(repoRoot, 'package.json'), join(dir, 'package.json'));
     mkdirSync(join(dir, 'node_modules'));
     for (const name of readdirSync(join(repoRoot, 'node_modules'))) {
-      if (name !== 'kerberos' && !name.startsWith('.')) symlinkSync(join(repoRoot, 'node_modules', name), join(dir, 'node_modules', name));
+      if (name !== 'kerberos' && !name.startsWith('.'))
+        symlinkSync(join(repoRoot, 'node_modules', name), join(dir, 'node_modules', name));
     }
     const binary = join(dir, 'bin', 'imctl');
     const withoutPackage = await run(process.execPath, [binary, '--auth', 'kerberos', 'servers'], kerberosEnv(admin));
     expect(withoutPackage.code, withoutPackage.stderr).toBe(1);
-    expect(withoutPackage.stderr).toMatch(/^error: Kerberos sign-in needs the optional "kerberos" package, which did not load: install .*libkrb5-dev/);
+    expect(withoutPackage.stderr).toMatch(
+      /^error: Kerberos sign-in needs the optional "kerberos" package, which did not load: install .*libkrb5-dev/,
+    );
     const simple = await run(process.execPath, [binary, 'servers', '--json'], imctlEnv());
     expect(simple.code, simple.stderr).toBe(0);
   });
@@ -208,19 +270,40 @@ describe('a delegated IM operator (rights on one OU only)', () => {
     const facts = krb();
     const [inside] = await addUsers(facts.operator.ou, [{ sam: `pilot-${process.pid}`, cn: `Pilot ${process.pid}` }]);
     const elsewhere = await createOu('kerberos-not-delegated');
-    const [outside] = await addUsers(elsewhere, [{ sam: `nodeleg-${process.pid}`, cn: `No Delegation ${process.pid}` }]);
+    const [outside] = await addUsers(elsewhere, [
+      { sam: `nodeleg-${process.pid}`, cn: `No Delegation ${process.pid}` },
+    ]);
     const before = await readEntry(outside!);
     const operator = await kinit(facts.operator.principal, facts.operator.passwordFile);
 
-    const result = await imctl(['--auth', 'kerberos', '-v', 'enable', `pilot-${process.pid}`, `nodeleg-${process.pid}`, '--server', 'im-south', '--yes', '--json'], { env: kerberosEnv(operator) });
+    const result = await imctl(
+      [
+        '--auth',
+        'kerberos',
+        '-v',
+        'enable',
+        `pilot-${process.pid}`,
+        `nodeleg-${process.pid}`,
+        '--server',
+        'im-south',
+        '--yes',
+        '--json',
+      ],
+      { env: kerberosEnv(operator) },
+    );
     expect(result.code, result.stderr).toBe(3);
     expect(result.stderr).toMatch(/bound as imop@LAB\.IMCTL\.TEST/);
     const byUser = Object.fromEntries(result.json().results.map((r: { user: string }) => [r.user, r]));
     expect(byUser[`pilot-${process.pid}`]).toMatchObject({ outcome: 'changed' });
-    expect(byUser[`nodeleg-${process.pid}`]).toMatchObject({ outcome: 'failed', reason: expect.stringMatching(/insufficient access/) });
+    expect(byUser[`nodeleg-${process.pid}`]).toMatchObject({
+      outcome: 'failed',
+      reason: expect.stringMatching(/insufficient access/),
+    });
 
     const admin = await kinit(facts.adminPrincipal, lab().adminPassword);
-    expect((await imOf(admin, inside!)).msexchimvirtualserver?.[0]?.toLowerCase()).toBe(server('im-south').dn.toLowerCase());
+    expect((await imOf(admin, inside!)).msexchimvirtualserver?.[0]?.toLowerCase()).toBe(
+      server('im-south').dn.toLowerCase(),
+    );
     expect(await imOf(admin, outside!)).toEqual({});
     expect((await readEntry(outside!))!.attrs.usnchanged).toEqual(before!.attrs.usnchanged);
   });

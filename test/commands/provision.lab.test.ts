@@ -5,7 +5,19 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { IM_ATTRS, addUsers, createOu, imctl, imctlEnv, lab, ldapmodify, readEntry, scratchDir, server, type LdifEntry } from '../support/lab.js';
+import {
+  IM_ATTRS,
+  addUsers,
+  createOu,
+  imctl,
+  imctlEnv,
+  lab,
+  ldapmodify,
+  readEntry,
+  scratchDir,
+  server,
+  type LdifEntry,
+} from '../support/lab.js';
 
 const HARD_NAMES = [
   { sam: 'pv-doe', cn: 'Doe, John', mailNickname: 'JDoe.PV' },
@@ -30,7 +42,10 @@ describe('enable, disable, move (against the lab DC)', () => {
 
   beforeAll(async () => {
     ou = await createOu('provision');
-    dns = await addUsers(ou, HARD_NAMES.map((u) => ({ ...u, extra: { msExchIMACL: 'opaque-acl-bytes' } })));
+    dns = await addUsers(
+      ou,
+      HARD_NAMES.map((u) => ({ ...u, extra: { msExchIMACL: 'opaque-acl-bytes' } })),
+    );
     env = imctlEnv();
   });
 
@@ -49,7 +64,9 @@ describe('enable, disable, move (against the lab DC)', () => {
       const d = lab().imDomain;
       expect(after.attrs.msexchimaddress).toEqual([`${alias}@${d}`]);
       expect(after.attrs.msexchimmetaphysicalurl).toEqual([`http://${d}/instmsg/aliases/${alias}`]);
-      expect(after.attrs.msexchimphysicalurl).toEqual([`http://${west.host}/instmsg/local/${d}/instmsg/aliases/${alias}`]);
+      expect(after.attrs.msexchimphysicalurl).toEqual([
+        `http://${west.host}/instmsg/local/${d}/instmsg/aliases/${alias}`,
+      ]);
       expect(after.attrs.msexchimvirtualserver?.[0]?.toLowerCase()).toBe(west.dn.toLowerCase());
       expect(withoutIm(after)).toEqual(withoutIm(before[i]!));
     }
@@ -79,7 +96,9 @@ describe('enable, disable, move (against the lab DC)', () => {
       const after = (await readEntry(dn))!;
       expect(after.attrs.msexchimaddress).toEqual(before[i]!.attrs.msexchimaddress);
       expect(after.attrs.msexchimmetaphysicalurl).toEqual(before[i]!.attrs.msexchimmetaphysicalurl);
-      expect(after.attrs.msexchimphysicalurl?.[0]).toMatch(new RegExp(`^http://${north.host.replace(/\./g, '\\.')}/instmsg/local/`));
+      expect(after.attrs.msexchimphysicalurl?.[0]).toMatch(
+        new RegExp(`^http://${north.host.replace(/\./g, '\\.')}/instmsg/local/`),
+      );
       expect(after.attrs.msexchimvirtualserver?.[0]?.toLowerCase()).toBe(north.dn.toLowerCase());
       expect(withoutIm(after)).toEqual(withoutIm(before[i]!));
     }
@@ -91,7 +110,9 @@ describe('enable, disable, move (against the lab DC)', () => {
     const data = result.json();
     expect(data.results[0].outcome).toBe('planned');
     expect(data.results[0].after.msExchIMVirtualServer).toBe(server('im-south').dn);
-    expect((await readEntry(dns[0]!))!.attrs.msexchimvirtualserver?.[0]?.toLowerCase()).toBe(server('im-north').dn.toLowerCase());
+    expect((await readEntry(dns[0]!))!.attrs.msexchimvirtualserver?.[0]?.toLowerCase()).toBe(
+      server('im-north').dn.toLowerCase(),
+    );
   });
 
   it('disables users: the four attributes are cleared, msExchIMACL and the rest stay', async () => {
@@ -115,7 +136,10 @@ describe('enable, disable, move (against the lab DC)', () => {
     expect(files.length).toBeGreaterThanOrEqual(3);
     for (const file of files) expect(statSync(join(dir, file)).mode & 0o777).toBe(0o600);
     const disableJournal = files.find((f) => f.includes('-disable-'))!;
-    const lines = readFileSync(join(dir, disableJournal), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(dir, disableJournal), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[0]).toMatchObject({ type: 'run', command: 'disable' });
     const change = lines.find((l) => l.type === 'change' && l.dn === dns[0]);
     expect(change.guid).toMatch(/^[0-9a-f]{32}$/);
@@ -143,7 +167,9 @@ describe('enable, disable, move (against the lab DC)', () => {
     expect((await imctl(['move', 'pv-zoe', '--to', 'im-north', '--yes'], { env })).code).toBe(0);
     const stale = await ldapmodify(readFileSync(ldif, 'utf8'));
     expect(stale.code).toBe(16); // noSuchAttribute: the old value is gone
-    expect((await readEntry(dns[2]!))!.attrs.msexchimvirtualserver?.[0]?.toLowerCase()).toBe(server('im-north').dn.toLowerCase());
+    expect((await readEntry(dns[2]!))!.attrs.msexchimvirtualserver?.[0]?.toLowerCase()).toBe(
+      server('im-north').dn.toLowerCase(),
+    );
   });
 
   it('an unknown name refuses the batch as an invalid CSV row would: nothing written (exit 2); a router is refused (exit 2)', async () => {
@@ -166,16 +192,27 @@ describe('enable, disable, move (against the lab DC)', () => {
     ]);
     // mail is not unique in AD: two users may share one.
     const shared = 'shared-mail@lab.imctl.test';
-    await ldapmodify(['pv-twin1', 'pv-twin2'].map((_sam, i) => `dn: CN=Twin ${i ? 'Two' : 'One'},${ou}\nchangetype: modify\nreplace: mail\nmail: ${shared}\n-\n\n`).join(''));
+    await ldapmodify(
+      ['pv-twin1', 'pv-twin2']
+        .map(
+          (_sam, i) =>
+            `dn: CN=Twin ${i ? 'Two' : 'One'},${ou}\nchangetype: modify\nreplace: mail\nmail: ${shared}\n-\n\n`,
+        )
+        .join(''),
+    );
     const result = await imctl(['enable', shared, '--json'], { env });
     expect(result.code).toBe(2);
-    expect(result.json().problems[0].reason).toMatch(/ambiguous; candidates: pv-twin1 .*pv-twin2|ambiguous; candidates: pv-twin2 .*pv-twin1/);
+    expect(result.json().problems[0].reason).toMatch(
+      /ambiguous; candidates: pv-twin1 .*pv-twin2|ambiguous; candidates: pv-twin2 .*pv-twin1/,
+    );
   });
 
   it('with no --server, new users go to the home server with the most room', async () => {
     const data = (await imctl(['servers', '--json'], { env })).json();
     const home = data.servers.filter((s: { role: string }) => s.role === 'home');
-    const roomiest = home.reduce((a: { capacity: number; users: number }, b: { capacity: number; users: number }) => (b.capacity - b.users > a.capacity - a.users ? b : a));
+    const roomiest = home.reduce((a: { capacity: number; users: number }, b: { capacity: number; users: number }) =>
+      b.capacity - b.users > a.capacity - a.users ? b : a,
+    );
     await addUsers(ou, [{ sam: 'pv-new', cn: 'New, Person' }]);
     const result = await imctl(['enable', 'pv-new', '--yes', '--json'], { env });
     expect(result.code, result.stderr).toBe(0);

@@ -21,7 +21,10 @@ describe('imctl servers', () => {
     expect(stdout).toContain('3 users on 2 home servers (capacity 15,000), 1 of them active; 1 router(s).');
     expect(stdout).toContain('Failure headroom: the users of any one home server would fit on the others.');
     // A Tab completes from this file and never connects.
-    expect(JSON.parse(readFileSync(join(home, 'cache', 'imctl', 'servers.json'), 'utf8')).servers).toEqual(['im-east', 'im-west']);
+    expect(JSON.parse(readFileSync(join(home, 'cache', 'imctl', 'servers.json'), 'utf8')).servers).toEqual([
+      'im-east',
+      'im-west',
+    ]);
     expect(directory.closed).toBe(true);
   });
 
@@ -29,12 +32,22 @@ describe('imctl servers', () => {
     const run = await imctl(['servers', '--json', '--capacity', '1']);
     expect(run.code).toBe(0);
     const report = run.json();
-    expect(report.servers.map((s: { name: string; users: number; state: string }) => [s.name, s.users, s.state])).toEqual([
+    expect(
+      report.servers.map((s: { name: string; users: number; state: string }) => [s.name, s.users, s.state]),
+    ).toEqual([
       ['im-east', 2, 'over'],
       ['im-router', 0, 'router'],
       ['im-west', 1, 'ok'],
     ]);
-    expect(report.totals).toEqual({ homeServers: 2, routers: 1, users: 3, active: 1, capacity: 2, orphaned: 0, activeOrphaned: 0 });
+    expect(report.totals).toEqual({
+      homeServers: 2,
+      routers: 1,
+      users: 3,
+      active: 1,
+      capacity: 2,
+      orphaned: 0,
+      activeOrphaned: 0,
+    });
     expect(report.headroom.survivesAnySingleFailure).toBe(false);
   });
 
@@ -77,15 +90,20 @@ describe('imctl users', () => {
   });
 
   it('--orphaned --json: users homed on a router or a missing server', async () => {
-    const directory = new MemoryDirectory([EAST, ROUTER], [person('ann', EAST), person('rob', ROUTER), person('wes', WEST)]);
+    const directory = new MemoryDirectory(
+      [EAST, ROUTER],
+      [person('ann', EAST), person('rob', ROUTER), person('wes', WEST)],
+    );
     const run = await imctl(['users', '--orphaned', '--json'], { directory });
     expect(run.code).toBe(0);
     const data = run.json();
     expect(data.total).toBe(2);
-    expect(data.users.map((u: { sAMAccountName: string; orphaned: string }) => [u.sAMAccountName, u.orphaned])).toEqual([
-      ['rob', 'router'],
-      ['wes', 'missing-server'],
-    ]);
+    expect(data.users.map((u: { sAMAccountName: string; orphaned: string }) => [u.sAMAccountName, u.orphaned])).toEqual(
+      [
+        ['rob', 'router'],
+        ['wes', 'missing-server'],
+      ],
+    );
   });
 
   it.each([
@@ -109,18 +127,36 @@ describe('imctl show', () => {
 
   it('--json: drift from what imctl would write', async () => {
     const directory = sampleDirectory();
-    directory.set('CN=ben,OU=Staff,DC=memory,DC=test', { ...directory.get('CN=ben,OU=Staff,DC=memory,DC=test')!.im, msExchIMMetaPhysicalURL: 'http://elsewhere.test/instmsg/aliases/ben' });
+    directory.set('CN=ben,OU=Staff,DC=memory,DC=test', {
+      ...directory.get('CN=ben,OU=Staff,DC=memory,DC=test')!.im,
+      msExchIMMetaPhysicalURL: 'http://elsewhere.test/instmsg/aliases/ben',
+    });
     const run = await imctl(['show', 'ben', '--json'], { directory });
     expect(run.code).toBe(0);
     const state = run.json();
-    expect(state).toMatchObject({ sAMAccountName: 'ben', imEnabled: true, homeServer: 'im-east', homeServerRole: 'home' });
-    expect(state.drift).toEqual([{ attribute: 'msExchIMMetaPhysicalURL', stored: 'http://elsewhere.test/instmsg/aliases/ben', expected: 'http://im.memory.test/instmsg/aliases/ben' }]);
+    expect(state).toMatchObject({
+      sAMAccountName: 'ben',
+      imEnabled: true,
+      homeServer: 'im-east',
+      homeServerRole: 'home',
+    });
+    expect(state.drift).toEqual([
+      {
+        attribute: 'msExchIMMetaPhysicalURL',
+        stored: 'http://elsewhere.test/instmsg/aliases/ben',
+        expected: 'http://im.memory.test/instmsg/aliases/ben',
+      },
+    ]);
   });
 
   it('an unknown user is a usage error: one sentence on stderr, the error document under --json', async () => {
     const run = await imctl(['show', 'nobody', '--json']);
     expect(run.code).toBe(2);
-    expect(run.json().error).toEqual({ reason: 'unknown', exitCode: 2, message: expect.stringContaining('no user is named "nobody"') });
+    expect(run.json().error).toEqual({
+      reason: 'unknown',
+      exitCode: 2,
+      message: expect.stringContaining('no user is named "nobody"'),
+    });
     expect(run.stderr).toMatch(/^error: Cannot show "nobody"/);
   });
 
@@ -145,6 +181,8 @@ describe('imctl completion', () => {
   it('an unknown shell is a usage error', async () => {
     const { code, stderr } = await imctl(['completion', 'tcsh']);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/value 'tcsh' is invalid for argument 'shell'\. Allowed choices are bash, zsh, fish, powershell/);
+    expect(stderr).toMatch(
+      /value 'tcsh' is invalid for argument 'shell'\. Allowed choices are bash, zsh, fish, powershell/,
+    );
   });
 });

@@ -9,7 +9,8 @@ import { escapeFilterValue } from '../../src/core/escape.js';
 import { addUsers, createOu, imctl, imctlEnv, lab, ldapcount, server } from '../support/lab.js';
 
 const USERS = '(sAMAccountType=805306368)';
-const countOn = (dn: string, base = lab().baseDn) => ldapcount(base, `(&${USERS}(msExchIMVirtualServer=${escapeFilterValue(dn)}))`);
+const countOn = (dn: string, base = lab().baseDn) =>
+  ldapcount(base, `(&${USERS}(msExchIMVirtualServer=${escapeFilterValue(dn)}))`);
 
 describe('imctl rebalance on the seeded lab', () => {
   const env = imctlEnv();
@@ -69,8 +70,16 @@ describe('imctl rebalance on the seeded lab', () => {
   it('undo puts every user back (compare-and-set), and undoing twice changes nothing', async () => {
     expect(journal).toBeTruthy();
     // Someone moves one of the rebalanced users meanwhile: undo must leave it alone.
-    const change = readFileSync(journal!, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).find((r) => r.type === 'change' && r.before.msExchIMVirtualServer?.toLowerCase() === server('im-east').dn.toLowerCase());
-    const aside = change.after.msExchIMVirtualServer.toLowerCase() === server('im-north').dn.toLowerCase() ? 'im-west' : 'im-north';
+    const change = readFileSync(journal!, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .find(
+        (r) =>
+          r.type === 'change' && r.before.msExchIMVirtualServer?.toLowerCase() === server('im-east').dn.toLowerCase(),
+      );
+    const aside =
+      change.after.msExchIMVirtualServer.toLowerCase() === server('im-north').dn.toLowerCase() ? 'im-west' : 'im-north';
     expect((await imctl(['move', change.dn, '--to', aside, '--yes'], { env })).code).toBe(0);
 
     const undo = await imctl(['undo', journal!, '--yes', '--json'], { env });
@@ -101,7 +110,11 @@ describe('imctl rebalance options, on a scoped base DN', () => {
     ou = await createOu('rebalance');
     env = imctlEnv({ IMCTL_BASE_DN: ou });
     const users = [
-      ...Array.from({ length: 9 }, (_, i) => ({ sam: `rb-s${i}`, cn: `South ${i}`, im: { server: server('im-south') } })),
+      ...Array.from({ length: 9 }, (_, i) => ({
+        sam: `rb-s${i}`,
+        cn: `South ${i}`,
+        im: { server: server('im-south') },
+      })),
       ...Array.from({ length: 3 }, (_, i) => ({ sam: `rb-w${i}`, cn: `West ${i}`, im: { server: server('im-west') } })),
     ];
     await addUsers(ou, users);
@@ -116,7 +129,9 @@ describe('imctl rebalance options, on a scoped base DN', () => {
   });
 
   it('--exclude keeps a server from receiving users', async () => {
-    const data = (await imctl(['rebalance', '--drain', 'im-south', '--exclude', 'im-west', '--capacity', '10', '--json'], { env })).json();
+    const data = (
+      await imctl(['rebalance', '--drain', 'im-south', '--exclude', 'im-west', '--capacity', '10', '--json'], { env })
+    ).json();
     expect(data.plan.some((m: { toHomeServer: string }) => m.toHomeServer === 'im-west')).toBe(false);
     expect(data.servers.find((s: { name: string }) => s.name === 'im-west').loadAfter).toBe(3);
   });
@@ -141,7 +156,7 @@ describe('imctl rebalance options, on a scoped base DN', () => {
     expect(await countOn(server('im-south').dn, ou)).toBe(9);
   });
 
-  it('under --json an infeasible plan is one JSON document: the error with the plan\'s figures', async () => {
+  it("under --json an infeasible plan is one JSON document: the error with the plan's figures", async () => {
     const result = await imctl(['rebalance', '--capacity', '2', '--json'], { env });
     expect(result.code).toBe(2);
     const data = JSON.parse(result.stdout); // throws if stdout holds more than one document

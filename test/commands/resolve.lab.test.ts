@@ -15,7 +15,15 @@ describe('imctl resolve (against the lab DNS server)', () => {
     const data = result.json();
     expect(data.kind).toBe('srv');
     expect(data.srvName).toBe('_rvp._tcp.im.lab.imctl.test');
-    expect(data.targets.map((t: { name: string; priority: number; weight: number; port: number; url: string }) => [t.name, t.priority, t.weight, t.port, t.url])).toEqual([
+    expect(
+      data.targets.map((t: { name: string; priority: number; weight: number; port: number; url: string }) => [
+        t.name,
+        t.priority,
+        t.weight,
+        t.port,
+        t.url,
+      ]),
+    ).toEqual([
       ['exch2.lab.imctl.test', 0, 30, 80, 'http://exch2.lab.imctl.test/instmsg/aliases/paul'],
       ['exch1.lab.imctl.test', 0, 10, 80, 'http://exch1.lab.imctl.test/instmsg/aliases/paul'],
       ['imrouter.lab.imctl.test', 10, 0, 8080, 'http://imrouter.lab.imctl.test:8080/instmsg/aliases/paul'],

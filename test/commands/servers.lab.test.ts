@@ -6,11 +6,15 @@ const USERS = '(sAMAccountType=805306368)';
 
 describe('imctl servers (against the lab DC)', () => {
   it('--password-file on the command line beats IMCTL_PASSWORD in the environment', async () => {
-    const result = await imctl(['--password-file', lab().adminPassword, 'servers', '--json'], { env: imctlEnv({ IMCTL_PASSWORD: 'not-the-password', IMCTL_PASSWORD_FILE: undefined }) });
+    const result = await imctl(['--password-file', lab().adminPassword, 'servers', '--json'], {
+      env: imctlEnv({ IMCTL_PASSWORD: 'not-the-password', IMCTL_PASSWORD_FILE: undefined }),
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.json().servers.length).toBeGreaterThan(0);
     // And without the flag the environment's (wrong) password is the one used: AD's 52e.
-    const envOnly = await imctl(['servers'], { env: imctlEnv({ IMCTL_PASSWORD: 'not-the-password', IMCTL_PASSWORD_FILE: undefined }) });
+    const envOnly = await imctl(['servers'], {
+      env: imctlEnv({ IMCTL_PASSWORD: 'not-the-password', IMCTL_PASSWORD_FILE: undefined }),
+    });
     expect(envOnly.code).toBe(1);
     expect(envOnly.stderr).toMatch(/The password for the bind account is wrong/);
   });
@@ -37,7 +41,9 @@ describe('imctl servers (against the lab DC)', () => {
     const data = (await imctl(['servers', '--json'])).json();
     const { baseDn } = lab();
     const allHomed = await ldapcount(baseDn, `(&${USERS}(msExchIMVirtualServer=*))`);
-    const onHome = data.servers.filter((s: { role: string }) => s.role === 'home').reduce((sum: number, s: { users: number }) => sum + s.users, 0);
+    const onHome = data.servers
+      .filter((s: { role: string }) => s.role === 'home')
+      .reduce((sum: number, s: { users: number }) => sum + s.users, 0);
     expect(data.totals.orphaned).toBe(allHomed - onHome);
     expect(data.totals.orphaned).toBeGreaterThanOrEqual(lab().seeded.orphansOnRouter);
     expect(typeof data.headroom.survivesAnySingleFailure).toBe('boolean');

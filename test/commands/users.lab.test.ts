@@ -8,7 +8,10 @@ describe('imctl users and show (against the lab DC)', () => {
     const result = await imctl(['users', '--server', 'im-east', '--json']);
     expect(result.code, result.stderr).toBe(0);
     const data = result.json();
-    const independent = await ldapcount(lab().baseDn, `(&(sAMAccountType=805306368)(msExchIMVirtualServer=${escapeFilterValue(east.dn)}))`);
+    const independent = await ldapcount(
+      lab().baseDn,
+      `(&(sAMAccountType=805306368)(msExchIMVirtualServer=${escapeFilterValue(east.dn)}))`,
+    );
     expect(independent).toBeGreaterThan(1000);
     expect(data.total).toBe(independent);
     expect(new Set(data.users.map((u: { dn: string }) => u.dn)).size).toBe(independent);
@@ -19,7 +22,9 @@ describe('imctl users and show (against the lab DC)', () => {
     const data = (await imctl(['users', '--orphaned', '--json'])).json();
     const seeded = lab().seeded;
     expect(data.total).toBe(seeded.orphansOnRouter + seeded.orphansOnMissingServer);
-    expect(data.users.filter((u: { orphaned: string }) => u.orphaned === 'router')).toHaveLength(seeded.orphansOnRouter);
+    expect(data.users.filter((u: { orphaned: string }) => u.orphaned === 'router')).toHaveLength(
+      seeded.orphansOnRouter,
+    );
   });
 
   it('--limit caps the list and says so', async () => {

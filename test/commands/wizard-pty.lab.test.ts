@@ -10,13 +10,27 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shellQuote } from '../../src/services/equivalent-command.js';
 import { gssapiSearch, kerberosEnv, kinit, krb } from '../support/kerberos.js';
-import { IM_ATTRS, addUsers, adminPassword, createOu, imctlEnv, lab, readEntry, repoRoot, scratchDir, server } from '../support/lab.js';
+import {
+  IM_ATTRS,
+  addUsers,
+  adminPassword,
+  createOu,
+  imctlEnv,
+  lab,
+  readEntry,
+  repoRoot,
+  scratchDir,
+  server,
+} from '../support/lab.js';
 
 const SOCKET = `imctl-wizard-test-${process.pid}`;
 let sessions = 0;
 
 function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm-256color' } });
+  return execFileSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm-256color' },
+  });
 }
 
 /** Start `imctl wizard` (built) in a fresh 200×50 session with exactly this environment; the shell reports its exit code. */
@@ -116,24 +130,32 @@ describe('imctl wizard in a real terminal (tmux, built binary)', () => {
     await choose(s, 'Home server for 1 user', 'im-west');
     await choose(s, 'IM domain (the part after @', lab().imDomain);
     const review = await waitFor(s, 'Apply 1 change on localhost?');
-    expect(review).toContain(`msExchIMPhysicalURL      http://${west.host}/instmsg/local/${lab().imDomain}/instmsg/aliases/wz-pty`);
+    expect(review).toContain(
+      `msExchIMPhysicalURL      http://${west.host}/instmsg/local/${lab().imDomain}/instmsg/aliases/wz-pty`,
+    );
     expect((await readEntry(dn, IM_ATTRS))?.attrs).toEqual({});
     keys(s, 'Enter');
     const done = await waitFor(s, '[exit 0]');
     expect(done).toMatch(/changed\s+wz-pty/);
     expect(done).toContain('enable: 1 changed, 0 unchanged, 0 failed.');
     expect(done).toMatch(/Journal: \S+\.jsonl/);
-    expect(done).toContain(`Next time, without the wizard: imctl enable --server=im-west --im-domain=${lab().imDomain} --yes -- wz-pty`);
+    expect(done).toContain(
+      `Next time, without the wizard: imctl enable --server=im-west --im-domain=${lab().imDomain} --yes -- wz-pty`,
+    );
 
     const attrs = (await readEntry(dn, IM_ATTRS))!.attrs;
     expect(attrs.msexchimaddress).toEqual([`wz-pty@${lab().imDomain}`]);
     expect(attrs.msexchimmetaphysicalurl).toEqual([`http://${lab().imDomain}/instmsg/aliases/wz-pty`]);
-    expect(attrs.msexchimphysicalurl).toEqual([`http://${west.host}/instmsg/local/${lab().imDomain}/instmsg/aliases/wz-pty`]);
+    expect(attrs.msexchimphysicalurl).toEqual([
+      `http://${west.host}/instmsg/local/${lab().imDomain}/instmsg/aliases/wz-pty`,
+    ]);
     expect(attrs.msexchimvirtualserver?.[0]?.toLowerCase()).toBe(west.dn.toLowerCase());
   });
 
   it('over sealed 389 with only a Kerberos ticket (no CA, no password): enables a user; ldapsearch -Y GSSAPI sees the values', async () => {
-    const [sealedDn] = (await addUsers(ou, [{ sam: 'wz-pty-krb', cn: 'Kerberos, Kira', extra: { displayName: 'Kira Kerberos' } }])) as [string];
+    const [sealedDn] = (await addUsers(ou, [
+      { sam: 'wz-pty-krb', cn: 'Kerberos, Kira', extra: { displayName: 'Kira Kerberos' } },
+    ])) as [string];
     const cache = await kinit(krb().adminPrincipal, lab().adminPassword);
     // The DCs by SRV from the lab's DNS, the ticket, no CA file: bound on ldap:// 389 with the SASL layer sealing.
     const s = startWizard(kerberosEnv(cache, { IMCTL_CA_FILE: undefined, IMCTL_AUTH: 'kerberos', IMCTL_BASE_DN: ou }));
@@ -154,7 +176,9 @@ describe('imctl wizard in a real terminal (tmux, built binary)', () => {
     expect(done).toContain('enable: 1 changed, 0 unchanged, 0 failed.');
     const [entry] = await gssapiSearch(cache, sealedDn, '(objectClass=*)', IM_ATTRS, 'base', true);
     expect(entry!.attrs.msexchimaddress).toEqual([`wz-pty-krb@${lab().imDomain}`]);
-    expect(entry!.attrs.msexchimphysicalurl).toEqual([`http://${south.host}/instmsg/local/${lab().imDomain}/instmsg/aliases/wz-pty-krb`]);
+    expect(entry!.attrs.msexchimphysicalurl).toEqual([
+      `http://${south.host}/instmsg/local/${lab().imDomain}/instmsg/aliases/wz-pty-krb`,
+    ]);
     expect(entry!.attrs.msexchimvirtualserver?.[0]?.toLowerCase()).toBe(south.dn.toLowerCase());
   });
 
@@ -184,7 +208,9 @@ describe('imctl wizard in a real terminal (tmux, built binary)', () => {
     // An $EDITOR that records its environment, then "pastes" one name into the file it was given.
     writeFileSync(editor, `#!/bin/sh\nenv > ${shellQuote(dump)}\nprintf 'wz-pty-other\\n' > "$1"\n`);
     chmodSync(editor, 0o700);
-    const s = startWizard(imctlEnv({ IMCTL_BASE_DN: ou, IMCTL_PASSWORD_FILE: undefined, IMCTL_PASSWORD: adminPassword(), VISUAL: editor }));
+    const s = startWizard(
+      imctlEnv({ IMCTL_BASE_DN: ou, IMCTL_PASSWORD_FILE: undefined, IMCTL_PASSWORD: adminPassword(), VISUAL: editor }),
+    );
     await choose(s, 'What do you want to do?', 'Disable Instant Messaging');
     await choose(s, 'How do you want to find the users to disable?', 'Paste a list');
     await waitFor(s, 'Paste the names in the editor');
@@ -203,12 +229,20 @@ describe('imctl wizard in a real terminal (tmux, built binary)', () => {
     let code = 0;
     let stderr = '';
     try {
-      execFileSync(process.execPath, ['bin/imctl', 'wizard'], { cwd: repoRoot, env, input: '', encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+      execFileSync(process.execPath, ['bin/imctl', 'wizard'], {
+        cwd: repoRoot,
+        env,
+        input: '',
+        encoding: 'utf8',
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
     } catch (error) {
       code = (error as { status: number }).status;
       stderr = (error as { stderr: string }).stderr;
     }
     expect(code).toBe(2);
-    expect(stderr).toContain('imctl wizard needs a terminal (stdin and stdout). In scripts use the commands it stands for: imctl enable|disable|move USER…');
+    expect(stderr).toContain(
+      'imctl wizard needs a terminal (stdin and stdout). In scripts use the commands it stands for: imctl enable|disable|move USER…',
+    );
   });
 });

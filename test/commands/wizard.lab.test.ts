@@ -16,7 +16,17 @@ import { wizardCommand } from '../../src/commands/wizard/index.js';
 import { loadSettings, type GlobalFlags } from '../../src/config/settings.js';
 import { Output } from '../../src/ui/output.js';
 import { createPrompts } from '../../src/ui/prompts.js';
-import { IM_ATTRS, addUsers, createOu, imctlEnv, lab, readEntry, scratchDir, server, type TestUser } from '../support/lab.js';
+import {
+  IM_ATTRS,
+  addUsers,
+  createOu,
+  imctlEnv,
+  lab,
+  readEntry,
+  scratchDir,
+  server,
+  type TestUser,
+} from '../support/lab.js';
 
 class Capture extends Writable {
   text = '';
@@ -75,13 +85,20 @@ async function waitFor(expected: string | RegExp, wizard: Promise<unknown>, time
   for (;;) {
     const text = screen.getScreen();
     if (typeof expected === 'string' ? text.includes(expected) : expected.test(text)) return text;
-    if (ended) throw new Error(`the wizard ended (${ended.error ? String(ended.error) : 'ok'}) before showing ${String(expected)}; screen:\n${text}`);
+    if (ended)
+      throw new Error(
+        `the wizard ended (${ended.error ? String(ended.error) : 'ok'}) before showing ${String(expected)}; screen:\n${text}`,
+      );
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(expected)}; screen:\n${text}`);
     await sleep(20);
   }
 }
 
-const activeLine = () => screen.getScreen().split('\n').find((line) => line.startsWith('❯'));
+const activeLine = () =>
+  screen
+    .getScreen()
+    .split('\n')
+    .find((line) => line.startsWith('❯'));
 
 /** At the prompt asking `question`, move to the choice containing `option` and press Enter. */
 async function choose(question: string, option: string, wizard: Promise<unknown>): Promise<void> {
@@ -149,7 +166,8 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
     await choose('Home server for 1 user', 'im-west', wizard);
     await choose('IM domain (the part after @', IM_DOMAIN(), wizard);
     await waitFor('Apply 1 change on localhost?', wizard);
-    const shown = searchOutput + pickedOutput + (await screen.getFullOutput({ raw: true })) + h.stdout.text + h.stderr.text;
+    const shown =
+      searchOutput + pickedOutput + (await screen.getFullOutput({ raw: true })) + h.stdout.text + h.stderr.text;
     expect(shown).not.toMatch(/\x1b\]|\x9b|\x07/);
     expect(shown).toContain('Eve \\x1b]52;c;cm0gLXJmIH4K\\x07 \\x1b]0;pwned\\x07 \\x9b31mRed Evil');
     screen.keypress('escape');
@@ -191,7 +209,9 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
     await choose('Home server for 2 users', 'im-west', wizard);
 
     const domains = await waitFor('IM domain (the part after @', wizard);
-    expect(domains).toMatch(new RegExp(`${IM_DOMAIN().replace(/\./g, '\\.')}\\s+\\(your default; in use: 1 of 1 addresses sampled\\)`));
+    expect(domains).toMatch(
+      new RegExp(`${IM_DOMAIN().replace(/\./g, '\\.')}\\s+\\(your default; in use: 1 of 1 addresses sampled\\)`),
+    );
     await choose('IM domain (the part after @', IM_DOMAIN(), wizard);
 
     await waitFor('Apply 2 changes on localhost?', wizard);
@@ -200,7 +220,9 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
     expect(review).toContain('● Annika Wizard (wz-ann) — enable on im-west');
     expect(review).toContain(`msExchIMAddress          wz-ann@${IM_DOMAIN()}`);
     expect(review).toContain(`msExchIMMetaPhysicalURL  http://${IM_DOMAIN()}/instmsg/aliases/wz-ben`);
-    expect(review).toContain(`msExchIMPhysicalURL      http://${west.host}/instmsg/local/${IM_DOMAIN()}/instmsg/aliases/wz-ann`);
+    expect(review).toContain(
+      `msExchIMPhysicalURL      http://${west.host}/instmsg/local/${IM_DOMAIN()}/instmsg/aliases/wz-ann`,
+    );
     expect(review).toContain(`msExchIMVirtualServer    im-west (${west.host})`);
     expect(review).toContain('2 to change');
     // Nothing is written before the confirmation.
@@ -217,7 +239,9 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
     expect(h.stdout.text).toContain('enable: 2 changed, 0 unchanged, 0 failed.');
     expect(h.stderr.text).toMatch(/Journal: .*imctl\/journal\/.*-enable-\d+\.jsonl/);
     expect(h.stdout.text).toMatch(/To put it all back: imctl undo \S+-enable-\d+\.jsonl/);
-    expect(h.stdout.text).toContain(`Next time, without the wizard: imctl enable --server=im-west --im-domain=${IM_DOMAIN()} --yes -- wz-ann wz-ben`);
+    expect(h.stdout.text).toContain(
+      `Next time, without the wizard: imctl enable --server=im-west --im-domain=${IM_DOMAIN()} --yes -- wz-ann wz-ben`,
+    );
     for (const [dn, alias] of [
       [annDn!, 'wz-ann'],
       [benDn!, 'wz-ben'],
@@ -225,7 +249,9 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
       const attrs = await imOf(dn);
       expect(attrs.msexchimaddress).toEqual([`${alias}@${IM_DOMAIN()}`]);
       expect(attrs.msexchimmetaphysicalurl).toEqual([`http://${IM_DOMAIN()}/instmsg/aliases/${alias}`]);
-      expect(attrs.msexchimphysicalurl).toEqual([`http://${west.host}/instmsg/local/${IM_DOMAIN()}/instmsg/aliases/${alias}`]);
+      expect(attrs.msexchimphysicalurl).toEqual([
+        `http://${west.host}/instmsg/local/${IM_DOMAIN()}/instmsg/aliases/${alias}`,
+      ]);
       expect(attrs.msexchimvirtualserver?.[0]?.toLowerCase()).toBe(west.dn.toLowerCase());
     }
     await h.context.close();
@@ -267,8 +293,12 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
     await choose('Apply 2 changes', 'Yes, apply', wizard);
     await wizard;
 
-    expect(h.stdout.text).toContain('Enable IM for 2 users on the home servers with the most room, IM domain im2.lab.imctl.test:');
-    expect(h.stdout.text).toContain('Next time, without the wizard: imctl enable --im-domain=im2.lab.imctl.test --yes -- wz-dl wz-ws');
+    expect(h.stdout.text).toContain(
+      'Enable IM for 2 users on the home servers with the most room, IM domain im2.lab.imctl.test:',
+    );
+    expect(h.stdout.text).toContain(
+      'Next time, without the wizard: imctl enable --im-domain=im2.lab.imctl.test --yes -- wz-dl wz-ws',
+    );
     const dl = await imOf(dlDn!);
     const ws = await imOf(smithDn!);
     expect(dl.msexchimaddress).toEqual(['wz-dl@im2.lab.imctl.test']);
@@ -295,7 +325,9 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
     await choose('Home server for 1 user', 'im-north', wizard);
     await choose('IM domain (the part after @', IM_DOMAIN(), wizard);
     await waitFor('Apply 1 change', wizard);
-    expect(h.stdout.text).toContain('✘ On West (wz-onwest) — cannot: already IM-enabled on im-west; use "imctl move" to re-home it');
+    expect(h.stdout.text).toContain(
+      '✘ On West (wz-onwest) — cannot: already IM-enabled on im-west; use "imctl move" to re-home it',
+    );
     expect(h.stdout.text).toContain('1 to change · 1 cannot be done');
     screen.keypress('enter');
     const error = await wizard.then(
@@ -373,13 +405,17 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
     await choose('Move 1 user to which home server?', 'im-south', wizard);
     await waitFor('Apply 1 change', wizard);
     expect(h.stdout.text).toContain('Move 1 user to im-south (exch4.lab.imctl.test):');
-    expect(h.stdout.text).toMatch(/msExchIMVirtualServer\s+im-south \(exch4\.lab\.imctl\.test\)\n\s+was im-east \(exch1\.lab\.imctl\.test\)/);
+    expect(h.stdout.text).toMatch(
+      /msExchIMVirtualServer\s+im-south \(exch4\.lab\.imctl\.test\)\n\s+was im-east \(exch1\.lab\.imctl\.test\)/,
+    );
     expect(h.stdout.text).not.toMatch(/msExchIMAddress/);
     await choose('Apply 1 change', 'Yes, apply', wizard);
     await wizard;
     const after = await imOf(moverDn!);
     expect(after.msexchimvirtualserver?.[0]?.toLowerCase()).toBe(south.dn.toLowerCase());
-    expect(after.msexchimphysicalurl).toEqual([`http://${south.host}/instmsg/local/${IM_DOMAIN()}/instmsg/aliases/wz-mover`]);
+    expect(after.msexchimphysicalurl).toEqual([
+      `http://${south.host}/instmsg/local/${IM_DOMAIN()}/instmsg/aliases/wz-mover`,
+    ]);
     expect(after.msexchimaddress).toEqual(before.msexchimaddress);
     expect(after.msexchimmetaphysicalurl).toEqual(before.msexchimmetaphysicalurl);
     expect(h.stdout.text).toContain('Next time, without the wizard: imctl move --to=im-south --yes -- wz-mover');
@@ -406,9 +442,14 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
 
   it('rebalance: fit within capacity with the fewest moves, then drain a server', async () => {
     const ou = await createOu('wizard-rebalance');
-    const users: TestUser[] = ['a', 'b', 'c', 'd', 'e'].map((x) => ({ sam: `wz-rb-${x}`, cn: `Rebalance ${x.toUpperCase()}`, im: { server: server('im-east') } }));
+    const users: TestUser[] = ['a', 'b', 'c', 'd', 'e'].map((x) => ({
+      sam: `wz-rb-${x}`,
+      cn: `Rebalance ${x.toUpperCase()}`,
+      im: { server: server('im-east') },
+    }));
     const dns = await addUsers(ou, users);
-    const homes = async () => Promise.all(dns.map(async (dn) => (await imOf(dn)).msexchimvirtualserver?.[0]?.toLowerCase()));
+    const homes = async () =>
+      Promise.all(dns.map(async (dn) => (await imOf(dn)).msexchimvirtualserver?.[0]?.toLowerCase()));
     const east = server('im-east').dn.toLowerCase();
 
     // Capacity 2 per server (a flag) with 5 users on im-east: 3 must move.
@@ -418,7 +459,9 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
     await choose('What should the rebalance achieve?', 'Bring every home server within capacity', wizard);
     await waitFor('Apply 3 changes', wizard);
     expect(h.stdout.text).toMatch(/im-east\s+│\s+2\s+│\s+5/);
-    expect(h.stdout.text).toContain('3 move(s) (3 over-capacity): the fewest that bring every home server within capacity.');
+    expect(h.stdout.text).toContain(
+      '3 move(s) (3 over-capacity): the fewest that bring every home server within capacity.',
+    );
     expect(h.stdout.text).toMatch(/● Rebalance [CDE] \(wz-rb-[cde]\) — move im-east → im-/);
     await choose('Apply 3 changes', 'Yes, apply', wizard);
     await wizard;
@@ -481,13 +524,18 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
 
   it('an unexpected failure ends in one sentence that says what to do, not a stack', async () => {
     const h = harness({});
-    const prompts = { ...createPrompts({ input: screen.input }), select: async () => Promise.reject(new TypeError('cannot read the moon')) };
+    const prompts = {
+      ...createPrompts({ input: screen.input }),
+      select: async () => Promise.reject(new TypeError('cannot read the moon')),
+    };
     const error = await wizardCommand(h.context, { prompts }).then(
       () => undefined,
       (e: unknown) => e as { exitCode: number; message: string; reason: string },
     );
     expect(error).toMatchObject({ exitCode: 1, reason: 'wizard-failed' });
-    expect(error!.message).toBe('The wizard stopped: cannot read the moon. Nothing was written after the last result shown. Run it again, or run the equivalent command with --verbose to see more.');
+    expect(error!.message).toBe(
+      'The wizard stopped: cannot read the moon. Nothing was written after the last result shown. Run it again, or run the equivalent command with --verbose to see more.',
+    );
     await h.context.close();
   });
 
@@ -503,7 +551,11 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
     screen.type('wz-no');
     screen.keypress('enter');
     await choose('Apply 1 change', 'No, cancel', wizard);
-    await expect(wizard).rejects.toMatchObject({ name: 'Interrupted', exitCode: 130, message: 'Cancelled at the review: nothing was written.' });
+    await expect(wizard).rejects.toMatchObject({
+      name: 'Interrupted',
+      exitCode: 130,
+      message: 'Cancelled at the review: nothing was written.',
+    });
     expect(await imOf(dn!)).toEqual(before);
     await h.context.close();
   });

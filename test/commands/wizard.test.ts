@@ -14,7 +14,10 @@ import { IM_DOMAIN, WEST, imctl, sampleDirectory, type ImctlRun } from '../suppo
 async function waitFor(expected: string, wizard: { done?: ImctlRun }): Promise<void> {
   const deadline = Date.now() + 3_000;
   while (!screen.getScreen().includes(expected)) {
-    if (wizard.done) throw new Error(`the wizard ended (exit ${wizard.done.code}: ${wizard.done.stderr}) before showing ${expected}; screen:\n${screen.getScreen()}`);
+    if (wizard.done)
+      throw new Error(
+        `the wizard ended (exit ${wizard.done.code}: ${wizard.done.stderr}) before showing ${expected}; screen:\n${screen.getScreen()}`,
+      );
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${expected}; screen:\n${screen.getScreen()}`);
     await sleep(10);
   }
@@ -24,7 +27,13 @@ async function waitFor(expected: string, wizard: { done?: ImctlRun }): Promise<v
 async function choose(question: string, option: string, wizard: { done?: ImctlRun }): Promise<void> {
   await waitFor(question, wizard);
   for (let i = 0; i < 20; i++) {
-    if (screen.getScreen().split('\n').find((line) => line.startsWith('❯'))?.includes(option)) {
+    if (
+      screen
+        .getScreen()
+        .split('\n')
+        .find((line) => line.startsWith('❯'))
+        ?.includes(option)
+    ) {
       screen.keypress('enter');
       return;
     }
@@ -35,7 +44,9 @@ async function choose(question: string, option: string, wizard: { done?: ImctlRu
 }
 
 function start(directory = sampleDirectory()) {
-  const wizard: { done?: ImctlRun; result: Promise<ImctlRun> } = { result: imctl(['wizard'], { directory, tty: true }) };
+  const wizard: { done?: ImctlRun; result: Promise<ImctlRun> } = {
+    result: imctl(['wizard'], { directory, tty: true }),
+  };
   void wizard.result.then((done) => (wizard.done = done));
   return wizard;
 }
@@ -50,7 +61,9 @@ describe('imctl wizard', { timeout: 20_000 }, () => {
     screen.keypress('enter');
     const { code, stdout } = await wizard.result;
     expect(code).toBe(0);
-    expect(stdout).toContain('Connected to ldaps://dc1.memory.test as admin@memory.test; users under DC=memory,DC=test.');
+    expect(stdout).toContain(
+      'Connected to ldaps://dc1.memory.test as admin@memory.test; users under DC=memory,DC=test.',
+    );
     expect(stdout).toMatch(/^Home server\s+im-east \(exch1\.memory\.test\)$/m);
     expect(stdout).toContain('Next time, without the wizard: imctl show -- ann');
   });
@@ -102,7 +115,9 @@ describe('imctl wizard', { timeout: 20_000 }, () => {
   });
 
   it('on an 80-column terminal the home server choices fit: cut at a word with "…", never wrapped mid-word', async () => {
-    const wizard: { done?: ImctlRun; result: Promise<ImctlRun> } = { result: imctl(['wizard', '--capacity', '2'], { tty: true, columns: 80 }) };
+    const wizard: { done?: ImctlRun; result: Promise<ImctlRun> } = {
+      result: imctl(['wizard', '--capacity', '2'], { tty: true, columns: 80 }),
+    };
     void wizard.result.then((done) => (wizard.done = done));
     await choose('What do you want to do?', 'Enable Instant Messaging for users', wizard);
     await choose('How do you want to find the users to enable?', 'Search by name', wizard);
@@ -117,7 +132,10 @@ describe('imctl wizard', { timeout: 20_000 }, () => {
     await waitFor('(2 picked)', wizard);
     await choose('(2 picked)', 'Done', wizard);
     await waitFor('Home server for 2 users', wizard);
-    const choices = screen.getScreen().split('\n').filter((line) => /im-(east|west)\s/.test(line));
+    const choices = screen
+      .getScreen()
+      .split('\n')
+      .filter((line) => /im-(east|west)\s/.test(line));
     expect(choices.length).toBeGreaterThanOrEqual(2);
     for (const line of choices) expect([...line].length, line).toBeLessThanOrEqual(80);
     // im-west (1 of 2) would be over with two more: its warning is cut at a space, with "…".

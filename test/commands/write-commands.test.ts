@@ -16,7 +16,9 @@ const dn = (sam: string) => `CN=${sam},OU=Staff,DC=memory,DC=test`;
 describe('imctl enable', () => {
   it('writes the four IM attributes on the named home server and records a journal', async () => {
     const directory = sampleDirectory();
-    const { code, stdout, stderr } = await imctl(['enable', 'dee', 'eve@memory.test', '--server', 'im-west', '--yes'], { directory });
+    const { code, stdout, stderr } = await imctl(['enable', 'dee', 'eve@memory.test', '--server', 'im-west', '--yes'], {
+      directory,
+    });
     expect(code).toBe(0);
     expect(directory.get(dn('dee'))!.im).toEqual(imValues('dee', IM_DOMAIN, WEST));
     expect(directory.get(dn('eve'))!.im).toEqual(imValues('eve', IM_DOMAIN, WEST));
@@ -89,7 +91,10 @@ describe('imctl enable', () => {
     [['enable', 'dee', '--server', 'im-router'], /router/],
     [['enable'], /missing required argument 'users'/],
     [['enable', 'dee', '--concurrency', '0'], /option '--concurrency <n>' argument '0' is invalid/],
-    [['enable', 'dee', '--ldif', '/nonexistent/plan.ldif'], /^error: Cannot write the LDIF to \/nonexistent\/plan\.ldif: its directory does not exist\.$/m],
+    [
+      ['enable', 'dee', '--ldif', '/nonexistent/plan.ldif'],
+      /^error: Cannot write the LDIF to \/nonexistent\/plan\.ldif: its directory does not exist\.$/m,
+    ],
   ])('%j is a usage error (exit 2); nothing is written', async (argv, message) => {
     const directory = sampleDirectory();
     const { code, stderr } = await imctl(argv, { directory });
@@ -112,7 +117,12 @@ describe('imctl disable', () => {
     expect(run.code).toBe(0);
     expect(directory.get(dn('ann'))!.im).toEqual({});
     const [result] = run.json().results;
-    expect(result).toMatchObject({ user: 'ann', outcome: 'changed', before: imValues('ann', IM_DOMAIN, EAST), after: {} });
+    expect(result).toMatchObject({
+      user: 'ann',
+      outcome: 'changed',
+      before: imValues('ann', IM_DOMAIN, EAST),
+      after: {},
+    });
   });
 
   it('a name that is no user refuses the whole batch before anything is written (exit 2), as a bad CSV row does', async () => {
@@ -171,7 +181,10 @@ describe('imctl undo', () => {
     directory.set(dn('ann'), {});
     const undone = await imctl(['undo', moved.json().journal, '--json'], { directory, home: moved.home });
     expect(undone.code).toBe(3);
-    expect(undone.json().results[0]).toMatchObject({ outcome: 'failed', reason: expect.stringContaining('changed since the journal was written') });
+    expect(undone.json().results[0]).toMatchObject({
+      outcome: 'failed',
+      reason: expect.stringContaining('changed since the journal was written'),
+    });
     expect(directory.get(dn('ann'))!.im).toEqual({});
   });
 

@@ -18,7 +18,11 @@ import { hostHome } from '../../src/platform/paths.js';
 
 const work = mkdtempSync(join(tmpdir(), 'imctl-completion-'));
 const env = { ...process.env, HOME: join(work, 'home'), XDG_CACHE_HOME: join(work, 'cache') };
-const program = () => buildProgram({ streams: { stdout: process.stdout, stderr: process.stderr } as never, execute: async () => undefined });
+const program = () =>
+  buildProgram({
+    streams: { stdout: process.stdout, stderr: process.stderr } as never,
+    execute: async () => undefined,
+  });
 const script = join(work, 'imctl.bash');
 writeFileSync(script, completionScript(program(), 'bash', env));
 
@@ -34,12 +38,16 @@ function complete(line: string, cacheEnv: NodeJS.ProcessEnv = env, scriptFile = 
     '"$fn" imctl "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"',
     'printf "%s\\n" "${COMPREPLY[@]}"',
   ].join('\n');
-  const out = execFileSync('bash', ['--norc', '--noprofile', '-c', driver], { env: cacheEnv, cwd: work, encoding: 'utf8' });
+  const out = execFileSync('bash', ['--norc', '--noprofile', '-c', driver], {
+    env: cacheEnv,
+    cwd: work,
+    encoding: 'utf8',
+  });
   return out.split('\n').filter(Boolean).sort();
 }
 
 describe('bash completion, run by bash', () => {
-  it('completes commands, from the program\'s own list', () => {
+  it("completes commands, from the program's own list", () => {
     const names = completionModel(program()).commands.map((c) => c.name);
     expect(names).toEqual(expect.arrayContaining(['servers', 'enable', 'rebalance', 'undo', 'completion']));
     expect(complete('imctl ')).toEqual([...names].sort());
@@ -47,11 +55,13 @@ describe('bash completion, run by bash', () => {
     expect(complete('imctl --config x.json en')).toEqual(['enable']);
   });
 
-  it('completes each command\'s options and the global ones, exactly as declared', () => {
+  it("completes each command's options and the global ones, exactly as declared", () => {
     const model = completionModel(program());
     const globals = model.globalOptions.flatMap((o) => o.names);
     for (const command of model.commands) {
-      const wanted = [...new Set([...command.options.flatMap((o) => o.names), ...globals])].filter((n) => n.startsWith('--')).sort();
+      const wanted = [...new Set([...command.options.flatMap((o) => o.names), ...globals])]
+        .filter((n) => n.startsWith('--'))
+        .sort();
       expect(complete(`imctl ${command.name} --`), command.name).toEqual(wanted);
     }
     expect(complete('imctl rebalance --dr')).toEqual(['--drain', '--dry-run']);
@@ -106,8 +116,19 @@ describe('bash completion, run by bash', () => {
     const hostile = { ...env, XDG_CACHE_HOME: join(work, 'hostile-cache') };
     mkdirSync(join(work, 'hostile-cache', 'imctl'), { recursive: true });
     // Written by hand, as an older imctl or another program could have left it: the script must not trust it.
-    const names = [`evil$(touch \${IFS}${marker})`, `tick\`touch ${marker}\``, 'glob*', 'im-east', '-rf', 'a b', 'im-west'];
-    writeFileSync(join(work, 'hostile-cache', 'imctl', 'servers.json'), `${JSON.stringify({ servers: names }, null, 2)}\n`);
+    const names = [
+      `evil$(touch \${IFS}${marker})`,
+      `tick\`touch ${marker}\``,
+      'glob*',
+      'im-east',
+      '-rf',
+      'a b',
+      'im-west',
+    ];
+    writeFileSync(
+      join(work, 'hostile-cache', 'imctl', 'servers.json'),
+      `${JSON.stringify({ servers: names }, null, 2)}\n`,
+    );
     writeFileSync(join(work, 'hostile.bash'), completionScript(program(), 'bash', hostile));
     expect(complete('imctl move jdoe --to ', hostile, join(work, 'hostile.bash'))).toEqual(['im-east', 'im-west']);
     expect(complete('imctl move jdoe --to e', hostile, join(work, 'hostile.bash'))).toEqual([]);
@@ -128,7 +149,10 @@ describe('bash completion, run by bash', () => {
     const target = join(work, 'victim.txt');
     writeFileSync(target, 'precious\n');
     symlinkSync(target, path);
-    const refused = rememberServerNames(['im-east', 'evil$(id)', 'x;y', 'im-west', `${'a'.repeat(65)}`], hostHome(home));
+    const refused = rememberServerNames(
+      ['im-east', 'evil$(id)', 'x;y', 'im-west', `${'a'.repeat(65)}`],
+      hostHome(home),
+    );
     expect(refused.sort()).toEqual(['a'.repeat(65), 'evil$(id)', 'x;y'].sort());
     expect(readFileSync(target, 'utf8')).toBe('precious\n');
     expect(lstatSync(path).isSymbolicLink()).toBe(false);
@@ -136,7 +160,7 @@ describe('bash completion, run by bash', () => {
     expect((JSON.parse(readFileSync(path, 'utf8')) as { servers: string[] }).servers).toEqual(['im-east', 'im-west']);
   });
 
-  it('finds each user\'s own cache when the Tab is pressed, not the generating user\'s', () => {
+  it("finds each user's own cache when the Tab is pressed, not the generating user's", () => {
     rememberServerNames(['im-only-theirs'], hostHome({ ...env, XDG_CACHE_HOME: join(work, 'other-user-cache') }));
     const other = { ...env, XDG_CACHE_HOME: join(work, 'other-user-cache') };
     // The script generated with `env` (a different cache folder) still reads the cache of the shell that runs it.

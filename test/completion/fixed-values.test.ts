@@ -9,7 +9,11 @@ import { completionScript } from '../../src/completion/command.js';
 import { completionModel } from '../../src/completion/model.js';
 import { OPTIONS, type OptionEntry } from '../../src/config/options.js';
 
-const program = () => buildProgram({ streams: { stdout: process.stdout, stderr: process.stderr } as never, execute: async () => undefined });
+const program = () =>
+  buildProgram({
+    streams: { stdout: process.stdout, stderr: process.stderr } as never,
+    execute: async () => undefined,
+  });
 const env = { HOME: '/home/someone', XDG_CACHE_HOME: '/home/someone/.cache' };
 const fixed = (OPTIONS as readonly OptionEntry[]).filter((e) => e.choices);
 
@@ -23,13 +27,25 @@ describe('options with fixed values', () => {
     }
   });
 
-  it.each(fixed.map((e) => [e.flag!.long, e] as const))('%s: zsh, fish and PowerShell offer its values', (long, entry) => {
-    const name = long.slice(2);
-    expect(completionScript(program(), 'zsh', env)).toContain(`${long}=[`);
-    expect(completionScript(program(), 'zsh', env)).toMatch(new RegExp(`'${long}=\\[[^\\n]*\\]:value:\\(${entry.choices!.join(' ')}\\)'`));
-    expect(completionScript(program(), 'fish', env)).toMatch(new RegExp(`^complete -c imctl -l ${name} -x -a '${entry.choices!.join(' ')}'`, 'm'));
-    const carried = /ConvertFrom-Json '(.*)'\n/.exec(completionScript(program(), 'powershell', env))![1]!.replaceAll("''", "'");
-    const model = JSON.parse(carried) as { globalOptions: { names: string[]; values: unknown }[] };
-    expect(model.globalOptions.find((o) => o.names.includes(long))?.values).toEqual({ kind: 'choices', choices: [...entry.choices!] });
-  });
+  it.each(fixed.map((e) => [e.flag!.long, e] as const))(
+    '%s: zsh, fish and PowerShell offer its values',
+    (long, entry) => {
+      const name = long.slice(2);
+      expect(completionScript(program(), 'zsh', env)).toContain(`${long}=[`);
+      expect(completionScript(program(), 'zsh', env)).toMatch(
+        new RegExp(`'${long}=\\[[^\\n]*\\]:value:\\(${entry.choices!.join(' ')}\\)'`),
+      );
+      expect(completionScript(program(), 'fish', env)).toMatch(
+        new RegExp(`^complete -c imctl -l ${name} -x -a '${entry.choices!.join(' ')}'`, 'm'),
+      );
+      const carried = /ConvertFrom-Json '(.*)'\n/
+        .exec(completionScript(program(), 'powershell', env))![1]!
+        .replaceAll("''", "'");
+      const model = JSON.parse(carried) as { globalOptions: { names: string[]; values: unknown }[] };
+      expect(model.globalOptions.find((o) => o.names.includes(long))?.values).toEqual({
+        kind: 'choices',
+        choices: [...entry.choices!],
+      });
+    },
+  );
 });

@@ -18,7 +18,11 @@ import type { Shell } from '../../src/completion/shells.js';
 
 const work = mkdtempSync(join(tmpdir(), 'imctl-completion-'));
 const env = { ...process.env, HOME: join(work, 'home'), XDG_CACHE_HOME: join(work, 'cache') };
-const program = () => buildProgram({ streams: { stdout: process.stdout, stderr: process.stderr } as never, execute: async () => undefined });
+const program = () =>
+  buildProgram({
+    streams: { stdout: process.stdout, stderr: process.stderr } as never,
+    execute: async () => undefined,
+  });
 rememberServerNames(['im-east', 'im-west'], hostHome(env));
 
 function scriptFile(shell: Shell): string {
@@ -33,13 +37,21 @@ describe('zsh completion', () => {
   it('is valid zsh, and registers _imctl with compinit', () => {
     const file = scriptFile('zsh');
     run('zsh', ['-n', file]);
-    expect(run('zsh', ['-f', '-c', `autoload -U compinit && compinit -u -d ${join(work, 'zcompdump')}; source ${file}; print -r -- $_comps[imctl]`]).trim()).toBe('_imctl');
+    expect(
+      run('zsh', [
+        '-f',
+        '-c',
+        `autoload -U compinit && compinit -u -d ${join(work, 'zcompdump')}; source ${file}; print -r -- $_comps[imctl]`,
+      ]).trim(),
+    ).toBe('_imctl');
   });
 
   it('carries every command and option, the shells, and the server cache', () => {
     const text = completionScript(program(), 'zsh', env);
     for (const command of completionModel(program()).commands) expect(text).toContain(`'${command.name}:`);
-    expect(text).toContain("'--drain=[empty these servers (decommissioning); repeatable or comma-separated]:value:_imctl_servers'");
+    expect(text).toContain(
+      "'--drain=[empty these servers (decommissioning); repeatable or comma-separated]:value:_imctl_servers'",
+    );
     expect(text).toContain("'(-n --dry-run)'{-n,--dry-run}");
     expect(text).toContain('(bash zsh fish powershell)');
     expect(text).toContain('_imctl_cache_file');
@@ -51,10 +63,21 @@ describe('zsh completion', () => {
     const hostileEnv = { ...env, XDG_CACHE_HOME: join(work, 'hostile-zsh') };
     mkdirSync(join(work, 'hostile-zsh', 'imctl'), { recursive: true });
     const names = [`evil$(touch ${marker})`, `tick\`touch ${marker}\``, 'with:colon', 'im-east'];
-    writeFileSync(join(work, 'hostile-zsh', 'imctl', 'servers.json'), `${JSON.stringify({ servers: names }, null, 2)}\n`);
+    writeFileSync(
+      join(work, 'hostile-zsh', 'imctl', 'servers.json'),
+      `${JSON.stringify({ servers: names }, null, 2)}\n`,
+    );
     const file = scriptFile('zsh');
     // _describe stubbed to print what it was handed (its 4th argument names the array).
-    const out = execFileSync('zsh', ['-f', '-c', `autoload -U compinit && compinit -u -d ${join(work, 'zcompdump')}; source ${file}; _describe() { print -rl -- "\${(@P)4}" }; _imctl_servers`], { env: hostileEnv, cwd: work, encoding: 'utf8' });
+    const out = execFileSync(
+      'zsh',
+      [
+        '-f',
+        '-c',
+        `autoload -U compinit && compinit -u -d ${join(work, 'zcompdump')}; source ${file}; _describe() { print -rl -- "\${(@P)4}" }; _imctl_servers`,
+      ],
+      { env: hostileEnv, cwd: work, encoding: 'utf8' },
+    );
     expect(out.split('\n').filter(Boolean)).toEqual(['im-east']);
     expect(existsSync(marker)).toBe(false);
   });
@@ -92,14 +115,23 @@ describe('fish completion, run by fish', () => {
     mkdirSync(join(cacheHome, 'imctl'), { recursive: true });
     const names = [`evil(touch ${marker})`, `evil$(touch ${marker})`, 'tab\there', 'im-north'];
     writeFileSync(join(cacheHome, 'imctl', 'servers.json'), `${JSON.stringify({ servers: names }, null, 2)}\n`);
-    const out = execFileSync('fish', ['--no-config', '-c', `source ${file}; complete -C 'imctl move jdoe --to '`], { env: { ...env, XDG_CACHE_HOME: cacheHome }, cwd: work, encoding: 'utf8' });
-    expect(out.split('\n').filter(Boolean).map((l) => l.split('\t')[0])).toEqual(['im-north']);
+    const out = execFileSync('fish', ['--no-config', '-c', `source ${file}; complete -C 'imctl move jdoe --to '`], {
+      env: { ...env, XDG_CACHE_HOME: cacheHome },
+      cwd: work,
+      encoding: 'utf8',
+    });
+    expect(
+      out
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split('\t')[0]),
+    ).toEqual(['im-north']);
     expect(existsSync(marker)).toBe(false);
   });
 });
 
 describe('PowerShell completion', () => {
-  it('registers a native completer that carries the program\'s model and the cache path', () => {
+  it("registers a native completer that carries the program's model and the cache path", () => {
     const text = completionScript(program(), 'powershell', env);
     expect(text).toContain("Register-ArgumentCompleter -Native -CommandName 'imctl', 'imctl.exe'");
     const json = /ConvertFrom-Json '(.*)'\n/.exec(text)?.[1]?.replaceAll("''", "'");

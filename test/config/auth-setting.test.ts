@@ -11,7 +11,11 @@ const cache = join(root, 'krb5cc_test');
 writeFileSync(cache, 'not really a cache');
 const missing = join(root, 'no-such-cache');
 /** An environment that reads no real config file or ticket cache. */
-const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ XDG_CONFIG_HOME: join(root, 'xdg'), KRB5CCNAME: `FILE:${missing}`, ...extra });
+const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+  XDG_CONFIG_HOME: join(root, 'xdg'),
+  KRB5CCNAME: `FILE:${missing}`,
+  ...extra,
+});
 
 describe('--auth: simple or kerberos', () => {
   it('defaults to simple without a ticket cache', () => {
@@ -27,7 +31,9 @@ describe('--auth: simple or kerberos', () => {
 
   it('stays simple by default when a bind DN is configured, whatever caches exist', () => {
     expect(loadSettings({ bindDn: 'admin@corp.example.com' }, env({ KRB5CCNAME: cache }), root).auth).toBe('simple');
-    expect(loadSettings({}, env({ KRB5CCNAME: cache, IMCTL_BIND_DN: 'admin@corp.example.com' }), root).auth).toBe('simple');
+    expect(loadSettings({}, env({ KRB5CCNAME: cache, IMCTL_BIND_DN: 'admin@corp.example.com' }), root).auth).toBe(
+      'simple',
+    );
   });
 
   it('takes the flag over IMCTL_AUTH over the config file, any case, and records the source', () => {
@@ -35,14 +41,25 @@ describe('--auth: simple or kerberos', () => {
     writeFileSync(join(dir, 'imctl.json'), JSON.stringify({ auth: 'kerberos' }));
     const config = join(dir, 'imctl.json');
     expect(loadSettings({ config }, env(), dir)).toMatchObject({ auth: 'kerberos', sources: { auth: 'config' } });
-    expect(loadSettings({ config }, env({ IMCTL_AUTH: 'SIMPLE' }), dir)).toMatchObject({ auth: 'simple', sources: { auth: 'env' } });
-    expect(loadSettings({ config, auth: 'Kerberos' }, env({ IMCTL_AUTH: 'simple' }), dir)).toMatchObject({ auth: 'kerberos', sources: { auth: 'flag' } });
+    expect(loadSettings({ config }, env({ IMCTL_AUTH: 'SIMPLE' }), dir)).toMatchObject({
+      auth: 'simple',
+      sources: { auth: 'env' },
+    });
+    expect(loadSettings({ config, auth: 'Kerberos' }, env({ IMCTL_AUTH: 'simple' }), dir)).toMatchObject({
+      auth: 'kerberos',
+      sources: { auth: 'flag' },
+    });
     // Found in the current folder instead, "auth" is a choice of how credentials go: not the folder's to make.
-    expect(loadSettings({}, env(), dir)).toMatchObject({ sources: { auth: 'default' }, warnings: [expect.stringContaining('"auth"')] });
+    expect(loadSettings({}, env(), dir)).toMatchObject({
+      sources: { auth: 'default' },
+      warnings: [expect.stringContaining('"auth"')],
+    });
   });
 
   it('refuses anything else, naming where it came from', () => {
-    expect(() => loadSettings({ auth: 'ntlm' }, env(), root)).toThrow('--auth must be "simple" or "kerberos", not "ntlm".');
+    expect(() => loadSettings({ auth: 'ntlm' }, env(), root)).toThrow(
+      '--auth must be "simple" or "kerberos", not "ntlm".',
+    );
     expect(() => loadSettings({}, env({ IMCTL_AUTH: 'gssapi' }), root)).toThrow(/^IMCTL_AUTH must be/);
   });
 });

@@ -52,29 +52,64 @@ async function imctl(argv: string[], cwd: string, env: NodeJS.ProcessEnv) {
 }
 
 describe('a hostile imctl.json in the current folder', () => {
-  it('cannot send the admin\'s password, or a private key, to its own server', async () => {
+  it("cannot send the admin's password, or a private key, to its own server", async () => {
     const home = folder('home');
     const key = json(join(home, '.ssh', 'id_ed25519'), 'PRIVATE-KEY-MATERIAL'); // any private file of the user's
     const repo = folder('cloned-repo');
-    json(join(repo, 'imctl.json'), { url: `ldap://127.0.0.1:${port}`, allowCleartext: true, bindDn: 'x', passwordFile: key, baseDn: 'OU=Project,DC=corp,DC=example' }, 0o644);
-    const env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.state'), IMCTL_PASSWORD: 'Adm1n-Real-Pw' };
+    json(
+      join(repo, 'imctl.json'),
+      {
+        url: `ldap://127.0.0.1:${port}`,
+        allowCleartext: true,
+        bindDn: 'x',
+        passwordFile: key,
+        baseDn: 'OU=Project,DC=corp,DC=example',
+      },
+      0o644,
+    );
+    const env = {
+      HOME: home,
+      XDG_CONFIG_HOME: join(home, '.config'),
+      XDG_STATE_HOME: join(home, '.state'),
+      IMCTL_PASSWORD: 'Adm1n-Real-Pw',
+    };
 
     const before = connections;
     const result = await imctl(['servers'], repo, env);
     expect(connections).toBe(before);
     expect(Buffer.concat(received).toString('latin1')).not.toMatch(/Adm1n-Real-Pw|PRIVATE-KEY-MATERIAL/);
-    expect(result.stderr).toContain(`Ignoring "url", "bindDn", "passwordFile", "allowCleartext" in ${join(repo, 'imctl.json')}`);
+    expect(result.stderr).toContain(
+      `Ignoring "url", "bindDn", "passwordFile", "allowCleartext" in ${join(repo, 'imctl.json')}`,
+    );
     expect(result.stderr).toContain('trustedFolders');
     expect(result.code).toBe(2); // no URL left: the admin's own settings decide, and there are none here
   });
 
-  it('with the user\'s own config, the project file\'s plain keys apply and the connection stays the user\'s', () => {
+  it("with the user's own config, the project file's plain keys apply and the connection stays the user's", () => {
     const home = folder('home');
-    json(join(home, '.config', 'imctl', 'config.json'), { url: 'ldaps://dc1.corp.example', bindDn: 'me@corp.example', caFile: '/etc/ssl/corp.pem' });
+    json(join(home, '.config', 'imctl', 'config.json'), {
+      url: 'ldaps://dc1.corp.example',
+      bindDn: 'me@corp.example',
+      caFile: '/etc/ssl/corp.pem',
+    });
     const repo = folder('repo');
-    json(join(repo, 'imctl.json'), { url: 'ldap://attacker.example', allowCleartext: true, caFile: 'evil-ca.pem', saslLayer: 'sign', capacity: 6000, imDomain: 'im.corp.example' });
+    json(join(repo, 'imctl.json'), {
+      url: 'ldap://attacker.example',
+      allowCleartext: true,
+      caFile: 'evil-ca.pem',
+      saslLayer: 'sign',
+      capacity: 6000,
+      imDomain: 'im.corp.example',
+    });
     const settings = loadSettings({}, { HOME: home, XDG_CONFIG_HOME: join(home, '.config') }, repo);
-    expect(settings).toMatchObject({ urls: ['ldaps://dc1.corp.example'], allowCleartext: false, caFile: '/etc/ssl/corp.pem', saslLayer: 'seal', capacity: 6000, imDomain: 'im.corp.example' });
+    expect(settings).toMatchObject({
+      urls: ['ldaps://dc1.corp.example'],
+      allowCleartext: false,
+      caFile: '/etc/ssl/corp.pem',
+      saslLayer: 'seal',
+      capacity: 6000,
+      imDomain: 'im.corp.example',
+    });
     expect(settings.configFiles.map((f) => f.trust)).toEqual(['user', 'project']);
     expect(settings.warnings).toHaveLength(1);
   });
@@ -92,7 +127,9 @@ describe('a hostile imctl.json in the current folder', () => {
     const elsewhere = folder('not-listed');
     json(join(elsewhere, 'imctl.json'), { url: 'ldaps://dc9.corp.example' });
     expect(loadSettings({}, env, elsewhere).urls).toEqual([]);
-    expect(loadSettings({ config: join(elsewhere, 'imctl.json') }, env, elsewhere).urls).toEqual(['ldaps://dc9.corp.example']);
+    expect(loadSettings({ config: join(elsewhere, 'imctl.json') }, env, elsewhere).urls).toEqual([
+      'ldaps://dc9.corp.example',
+    ]);
   });
 
   it('cannot trust itself or other folders', () => {
@@ -105,10 +142,24 @@ describe('a hostile imctl.json in the current folder', () => {
   });
 
   it('every setting that picks the endpoint, the account, the secret or the transport is protected', () => {
-    expect([...PROTECTED_KEYS].sort()).toEqual(['allowCleartext', 'auth', 'bindDn', 'caFile', 'dnsServer', 'domain', 'passwordFile', 'saslLayer', 'startTls', 'trustedFolders', 'url'].sort());
+    expect([...PROTECTED_KEYS].sort()).toEqual(
+      [
+        'allowCleartext',
+        'auth',
+        'bindDn',
+        'caFile',
+        'dnsServer',
+        'domain',
+        'passwordFile',
+        'saslLayer',
+        'startTls',
+        'trustedFolders',
+        'url',
+      ].sort(),
+    );
   });
 
-  it('a project file someone else owns (a planted /tmp/imctl.json) is ignored whole; the user\'s own such file is refused', () => {
+  it("a project file someone else owns (a planted /tmp/imctl.json) is ignored whole; the user's own such file is refused", () => {
     if (process.getuid?.() !== 0) return expect(process.getuid).toBeDefined(); // giving files away needs root
     const home = folder('home');
     const shared = folder('shared');
@@ -120,14 +171,28 @@ describe('a hostile imctl.json in the current folder', () => {
     expect(settings.warnings[0]).toContain('belongs to another user (uid 65534)');
 
     const mine = json(join(home, '.config', 'imctl', 'config.json'), { capacity: 2 }, 0o666);
-    expect(() => loadSettings({}, { HOME: home, XDG_CONFIG_HOME: join(home, '.config') }, folder('cwd'))).toThrow(`Refusing the config file ${mine}: anyone on this machine can change it`);
+    expect(() => loadSettings({}, { HOME: home, XDG_CONFIG_HOME: join(home, '.config') }, folder('cwd'))).toThrow(
+      `Refusing the config file ${mine}: anyone on this machine can change it`,
+    );
   });
 
   it('cleartext the user allowed is never silent', async () => {
     const home = folder('home');
-    const env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_STATE_HOME: join(home, '.state'), IMCTL_PASSWORD: 'Typed-On-Purpose', IMCTL_BIND_DN: 'me@corp.example' };
-    const result = await imctl(['--url', `ldap://127.0.0.1:${port}`, '--allow-cleartext', '--timeout', '1', 'servers'], folder('cwd'), env);
-    expect(result.stderr).toContain(`warning: Sending the bind password in clear text to ldap://127.0.0.1:${port} (allowed by --allow-cleartext)`);
+    const env = {
+      HOME: home,
+      XDG_CONFIG_HOME: join(home, '.config'),
+      XDG_STATE_HOME: join(home, '.state'),
+      IMCTL_PASSWORD: 'Typed-On-Purpose',
+      IMCTL_BIND_DN: 'me@corp.example',
+    };
+    const result = await imctl(
+      ['--url', `ldap://127.0.0.1:${port}`, '--allow-cleartext', '--timeout', '1', 'servers'],
+      folder('cwd'),
+      env,
+    );
+    expect(result.stderr).toContain(
+      `warning: Sending the bind password in clear text to ldap://127.0.0.1:${port} (allowed by --allow-cleartext)`,
+    );
     expect(result.stderr).not.toContain('Typed-On-Purpose');
     expect(result.code).toBe(1);
   });

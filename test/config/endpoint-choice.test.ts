@@ -22,13 +22,14 @@ function load(flags: GlobalFlags, config?: unknown, env: NodeJS.ProcessEnv = {})
   return loadSettings(flags, { XDG_CONFIG_HOME: join(cwd, 'xdg'), ...env }, cwd);
 }
 
-
 describe('bug 2: the endpoint is chosen by the level it came from', () => {
   it('--domain on the command line beats a url in the config file', () => {
     const s = load({ domain: 'corp.example.com' }, { url: 'ldaps://config-dc.corp.example.com' });
     expect(s.urls).toEqual([]);
     expect(s.domain).toBe('corp.example.com');
-    expect(describeSettings(s).join('\n')).toMatch(/endpoint: DCs found by DNS for corp\.example\.com: the domain \(flag\) outranks the url \(config file\)/);
+    expect(describeSettings(s).join('\n')).toMatch(
+      /endpoint: DCs found by DNS for corp\.example\.com: the domain \(flag\) outranks the url \(config file\)/,
+    );
   });
 
   it('IMCTL_DOMAIN beats a url in the config file; IMCTL_URL beats a domain in the config file', () => {
@@ -39,7 +40,9 @@ describe('bug 2: the endpoint is chosen by the level it came from', () => {
   it('at the same level the url wins, and -v says the domain is not used', () => {
     const s = load({ url: 'ldaps://dc1.example', domain: 'example' });
     expect(s.urls).toEqual(['ldaps://dc1.example']);
-    expect(describeSettings(s).join('\n')).toMatch(/endpoint: the url \(flag\) is used; the domain example \(flag\) is not used/);
+    expect(describeSettings(s).join('\n')).toMatch(
+      /endpoint: the url \(flag\) is used; the domain example \(flag\) is not used/,
+    );
   });
 });
 
@@ -59,14 +62,18 @@ describe('bug 7: a URL with no host, or an empty flag, is a usage error', () => 
     ['caFile', '--ca-file'],
   ] as const)('an empty %s flag does not fall back to the config file', (key, flag) => {
     const error = usageError(() => load({ [key]: '' }, { url: 'ldaps://config-dc.example' }));
-    expect(error.message).toBe(`${flag} was given an empty value (an unset shell variable?): give a value or leave the flag out.`);
+    expect(error.message).toBe(
+      `${flag} was given an empty value (an unset shell variable?): give a value or leave the flag out.`,
+    );
   });
 });
 
 describe('-v tells the truth', () => {
   it('with --domain, starttls says StartTLS is used', () => {
     const lines = describeSettings(load({ domain: 'corp.example.com' }));
-    expect(lines).toContain('starttls: true (DCs found by DNS for --domain are reached over ldap:// with StartTLS) (default)');
+    expect(lines).toContain(
+      'starttls: true (DCs found by DNS for --domain are reached over ldap:// with StartTLS) (default)',
+    );
   });
 
   it('with --domain and --allow-cleartext, it says there is no StartTLS', () => {
@@ -75,8 +82,12 @@ describe('-v tells the truth', () => {
   });
 
   it('shows each per-server capacity, and when --capacity overrides them', () => {
-    expect(describeSettings(load({}, { servers: { 'IM-East': { capacity: 9000 } } }))).toContain('capacity of im-east: 9000 (config file)');
-    expect(describeSettings(load({ capacity: 100 }, { servers: { 'im-east': { capacity: 9000 } } }))).toContain('capacity of im-east: 9000, overridden by --capacity 100 (config file)');
+    expect(describeSettings(load({}, { servers: { 'IM-East': { capacity: 9000 } } }))).toContain(
+      'capacity of im-east: 9000 (config file)',
+    );
+    expect(describeSettings(load({ capacity: 100 }, { servers: { 'im-east': { capacity: 9000 } } }))).toContain(
+      'capacity of im-east: 9000, overridden by --capacity 100 (config file)',
+    );
   });
 });
 
@@ -90,18 +101,30 @@ describe('bug 1: a per-server capacity must name a server that exists', () => {
     const settings = load({}, { servers: { 'im-eats': { capacity: 9000 } } });
     const error = usageError(() => checkServerCapacities(settings, servers));
     expect(error.exitCode).toBe(2);
-    expect(error.message).toMatch(/sets a capacity for a server that does not exist: "im-eats" \(the servers are im-east, im-west\)/);
+    expect(error.message).toMatch(
+      /sets a capacity for a server that does not exist: "im-eats" \(the servers are im-east, im-west\)/,
+    );
   });
 
   it('a name, in any case, or a host name is accepted', () => {
-    const settings = load({}, { servers: { 'IM-EAST': { capacity: 9000 }, 'exch2.corp.example.com': { capacity: 10 } } });
+    const settings = load(
+      {},
+      { servers: { 'IM-EAST': { capacity: 9000 }, 'exch2.corp.example.com': { capacity: 10 } } },
+    );
     expect(() => checkServerCapacities(settings, servers)).not.toThrow();
   });
 });
 
 describe('bug 1 in the commands: every inventory (servers, enable, rebalance, wizard) checks the names', () => {
-  const vs = (n: string) => `CN=IM Virtual Server,CN=InstMsg,CN=Protocols,CN=${n},CN=Servers,CN=Configuration,DC=corp,DC=test`;
-  const east: ImServer = { dn: vs('EXCH1'), name: 'im-east', cn: 'IM Virtual Server', host: 'exch1.corp.test', hostsUsers: true };
+  const vs = (n: string) =>
+    `CN=IM Virtual Server,CN=InstMsg,CN=Protocols,CN=${n},CN=Servers,CN=Configuration,DC=corp,DC=test`;
+  const east: ImServer = {
+    dn: vs('EXCH1'),
+    name: 'im-east',
+    cn: 'IM Virtual Server',
+    host: 'exch1.corp.test',
+    hostsUsers: true,
+  };
 
   it('refuses before counting anything', async () => {
     const settings = load({}, { servers: { 'im-eats': { capacity: 9000 } } });

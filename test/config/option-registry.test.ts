@@ -15,7 +15,10 @@ const entries: readonly OptionEntry[] = OPTIONS;
 
 function program() {
   const stdout = new PassThrough();
-  const built = buildProgram({ streams: { stdout, stderr: new PassThrough(), stdin: new PassThrough() }, execute: async () => undefined });
+  const built = buildProgram({
+    streams: { stdout, stderr: new PassThrough(), stdin: new PassThrough() },
+    execute: async () => undefined,
+  });
   return { built, stdout };
 }
 
@@ -27,7 +30,14 @@ function help(): string {
 }
 
 /** A valid value of each config kind. */
-const SAMPLE = { string: 'x', boolean: true, number: 1, url: ['ldaps://dc1.example'], servers: { 'im-east': { capacity: 5 } }, paths: ['/srv'] } as const;
+const SAMPLE = {
+  string: 'x',
+  boolean: true,
+  number: 1,
+  url: ['ldaps://dc1.example'],
+  servers: { 'im-east': { capacity: 5 } },
+  paths: ['/srv'],
+} as const;
 
 describe('the option registry', () => {
   it('names every environment variable in --help', () => {
@@ -39,9 +49,16 @@ describe('the option registry', () => {
 
   it('holds every IMCTL_ variable the source reads', () => {
     const known = new Set(entries.flatMap((e) => e.env ?? []));
-    const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(join(dir, d.name)) : [join(dir, d.name)]));
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+        d.isDirectory() ? files(join(dir, d.name)) : [join(dir, d.name)],
+      );
     // IMCTL_VERSION is the bundle's build-time constant, not a variable the user sets.
-    const read = new Set(files('src').flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/\bIMCTL_[A-Z_]+\b/g)].map((m) => m[0])).filter((n) => n !== 'IMCTL_VERSION'));
+    const read = new Set(
+      files('src')
+        .flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/\bIMCTL_[A-Z_]+\b/g)].map((m) => m[0]))
+        .filter((n) => n !== 'IMCTL_VERSION'),
+    );
     expect(read.size).toBeGreaterThan(5);
     for (const name of read) expect(known, name).toContain(name);
   });
@@ -49,9 +66,12 @@ describe('the option registry', () => {
   it('gives commander the flag under the key the settings read', () => {
     const { built } = program();
     const parsed = new Map(built.options.map((o) => [o.long, o.attributeName()]));
-    for (const entry of entries.filter((e) => e.flag)) expect(parsed.get(entry.flag!.long), entry.flag!.long).toBe(entry.key);
+    for (const entry of entries.filter((e) => e.flag))
+      expect(parsed.get(entry.flag!.long), entry.flag!.long).toBe(entry.key);
     // Everything but --version and --help comes from the registry, in its order.
-    expect(built.options.map((o) => o.long).filter((l) => l !== '--version')).toEqual(entries.flatMap((e) => (e.flag ? [e.flag.long] : [])));
+    expect(built.options.map((o) => o.long).filter((l) => l !== '--version')).toEqual(
+      entries.flatMap((e) => (e.flag ? [e.flag.long] : [])),
+    );
   });
 
   it('knows every config key: a file with each of them parses, an unknown key is refused with the list', () => {
@@ -65,7 +85,9 @@ describe('the option registry', () => {
   it('knows every key of the config files the docs show', () => {
     const docs = ['README.md', ...readdirSync('docs').map((f) => join('docs', f))].filter((f) => f.endsWith('.md'));
     // A JSON object in a fenced block (or a heredoc) that sets one of the connection keys is a config file.
-    const blocks = docs.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/^(\{\n[\s\S]*?\n\})$/gm)].map((m) => ({ f, text: m[1]! })));
+    const blocks = docs.flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(/^(\{\n[\s\S]*?\n\})$/gm)].map((m) => ({ f, text: m[1]! })),
+    );
     const configs = blocks.filter((b) => /"(url|domain|bindDn|passwordFile)"\s*:/.test(b.text));
     expect(configs.length).toBeGreaterThan(0);
     for (const { f, text } of configs) {
@@ -76,15 +98,43 @@ describe('the option registry', () => {
 
   it('marks as protected exactly the keys that say where credentials go or how the connection is protected', () => {
     for (const key of PROTECTED_KEYS) expect(Object.keys(CONFIG_KINDS)).toContain(key);
-    expect([...PROTECTED_KEYS].sort()).toEqual(['allowCleartext', 'auth', 'bindDn', 'caFile', 'dnsServer', 'domain', 'passwordFile', 'saslLayer', 'startTls', 'trustedFolders', 'url'].sort());
+    expect([...PROTECTED_KEYS].sort()).toEqual(
+      [
+        'allowCleartext',
+        'auth',
+        'bindDn',
+        'caFile',
+        'dnsServer',
+        'domain',
+        'passwordFile',
+        'saslLayer',
+        'startTls',
+        'trustedFolders',
+        'url',
+      ].sort(),
+    );
   });
 
-  it('labels what -v shows: each line is a registry setting\'s, or one derived from them', () => {
+  it("labels what -v shows: each line is a registry setting's, or one derived from them", () => {
     const labels = entries.flatMap((e) => (e.shown ? [e.shown] : []));
     const env = { XDG_CONFIG_HOME: '/nonexistent', IMCTL_PASSWORD_FILE: 'pw' };
-    const simple = loadSettings({ url: 'ldaps://dc1.example', domain: 'example', dnsServer: '10.0.0.1', bindDn: 'a@example', baseDn: 'DC=x', imDomain: 'im.example', load: 'active' }, env, '/');
+    const simple = loadSettings(
+      {
+        url: 'ldaps://dc1.example',
+        domain: 'example',
+        dnsServer: '10.0.0.1',
+        bindDn: 'a@example',
+        baseDn: 'DC=x',
+        imDomain: 'im.example',
+        load: 'active',
+      },
+      env,
+      '/',
+    );
     const kerberos = loadSettings({ domain: 'example', auth: 'kerberos' }, env, '/');
-    const shown = [...describeSettings(simple), ...describeSettings(kerberos)].map((line) => line.slice(0, line.indexOf(':')));
+    const shown = [...describeSettings(simple), ...describeSettings(kerberos)].map((line) =>
+      line.slice(0, line.indexOf(':')),
+    );
     for (const label of shown) expect([...labels, 'endpoint'], label).toContain(label);
     // Every label is used: none is left over from a setting -v no longer shows.
     expect([...new Set(shown)].sort()).toEqual([...labels, 'endpoint'].sort());

@@ -36,10 +36,15 @@ function writeJson(path: string, data: unknown): string {
  * with `config` as the user's own config file ($XDG_CONFIG_HOME/imctl/config.json), or with
  * `where: 'project'` as ./imctl.json in the cwd (a file the user did not necessarily write).
  */
-function scene(config?: unknown, env: NodeJS.ProcessEnv = {}, where: 'user' | 'project' = 'user'): { cwd: string; env: NodeJS.ProcessEnv } {
+function scene(
+  config?: unknown,
+  env: NodeJS.ProcessEnv = {},
+  where: 'user' | 'project' = 'user',
+): { cwd: string; env: NodeJS.ProcessEnv } {
   const cwd = freshDir('cwd');
   const xdg = freshDir('xdg');
-  if (config !== undefined) writeJson(where === 'user' ? join(xdg, 'imctl', 'config.json') : join(cwd, 'imctl.json'), config);
+  if (config !== undefined)
+    writeJson(where === 'user' ? join(xdg, 'imctl', 'config.json') : join(cwd, 'imctl.json'), config);
   return { cwd, env: { XDG_CONFIG_HOME: xdg, ...env } };
 }
 
@@ -47,7 +52,6 @@ function load(flags: GlobalFlags, config?: unknown, env: NodeJS.ProcessEnv = {})
   const s = scene(config, env);
   return loadSettings(flags, s.env, s.cwd);
 }
-
 
 describe('defaults', () => {
   it('with no flags, env or config file', () => {
@@ -74,14 +78,51 @@ describe('defaults', () => {
       configFile: undefined,
     });
     expect(DEFAULT_CAPACITY).toBe(7500);
-    expect(s.sources).toMatchObject({ urls: 'default', domain: 'default', capacity: 'default', concurrency: 'default', startTls: 'default', imDomain: 'default' });
+    expect(s.sources).toMatchObject({
+      urls: 'default',
+      domain: 'default',
+      capacity: 'default',
+      concurrency: 'default',
+      startTls: 'default',
+      imDomain: 'default',
+    });
   });
 });
 
 describe('precedence: flags > env > config file > defaults', () => {
-  const config = { url: 'ldaps://c.corp.example', domain: 'c.example', bindDn: 'c@corp.example', baseDn: 'DC=c', imDomain: 'IM.C.Example', dnsServer: '10.0.0.3', startTls: true, capacity: 300, concurrency: 3, timeoutMs: 3000 };
-  const env = { IMCTL_URL: 'ldaps://e.corp.example', IMCTL_DOMAIN: 'e.example', IMCTL_BIND_DN: 'e@corp.example', IMCTL_BASE_DN: 'DC=e', IMCTL_IM_DOMAIN: 'IM.E.Example', IMCTL_DNS_SERVER: '10.0.0.2', IMCTL_STARTTLS: '0' };
-  const flags: GlobalFlags = { url: 'ldaps://f.corp.example', domain: 'f.example', bindDn: 'f@corp.example', baseDn: 'DC=f', imDomain: 'IM.F.Example', dnsServer: '10.0.0.1', starttls: true, capacity: 100, concurrency: 1, timeout: 1 };
+  const config = {
+    url: 'ldaps://c.corp.example',
+    domain: 'c.example',
+    bindDn: 'c@corp.example',
+    baseDn: 'DC=c',
+    imDomain: 'IM.C.Example',
+    dnsServer: '10.0.0.3',
+    startTls: true,
+    capacity: 300,
+    concurrency: 3,
+    timeoutMs: 3000,
+  };
+  const env = {
+    IMCTL_URL: 'ldaps://e.corp.example',
+    IMCTL_DOMAIN: 'e.example',
+    IMCTL_BIND_DN: 'e@corp.example',
+    IMCTL_BASE_DN: 'DC=e',
+    IMCTL_IM_DOMAIN: 'IM.E.Example',
+    IMCTL_DNS_SERVER: '10.0.0.2',
+    IMCTL_STARTTLS: '0',
+  };
+  const flags: GlobalFlags = {
+    url: 'ldaps://f.corp.example',
+    domain: 'f.example',
+    bindDn: 'f@corp.example',
+    baseDn: 'DC=f',
+    imDomain: 'IM.F.Example',
+    dnsServer: '10.0.0.1',
+    starttls: true,
+    capacity: 100,
+    concurrency: 1,
+    timeout: 1,
+  };
 
   it.each([
     { key: 'urls', f: ['ldaps://f.corp.example'], e: ['ldaps://e.corp.example'], c: ['ldaps://c.corp.example'], d: [] },
@@ -137,17 +178,31 @@ describe('precedence: flags > env > config file > defaults', () => {
   });
 
   it('allowCleartext comes from the flag or the config file', () => {
-    expect(load({ allowCleartext: true }, { allowCleartext: false })).toMatchObject({ allowCleartext: true, sources: { allowCleartext: 'flag' } });
-    expect(load({}, { allowCleartext: true })).toMatchObject({ allowCleartext: true, sources: { allowCleartext: 'config' } });
+    expect(load({ allowCleartext: true }, { allowCleartext: false })).toMatchObject({
+      allowCleartext: true,
+      sources: { allowCleartext: 'flag' },
+    });
+    expect(load({}, { allowCleartext: true })).toMatchObject({
+      allowCleartext: true,
+      sources: { allowCleartext: 'config' },
+    });
   });
 
   it('the password source follows the same order as every setting: flag, environment, config file, prompt', () => {
-    const both = load({ passwordFile: '/run/pw' }, { passwordFile: 'conf-pw' }, { IMCTL_PASSWORD: 'env-pw', IMCTL_PASSWORD_FILE: '/env/pw' });
+    const both = load(
+      { passwordFile: '/run/pw' },
+      { passwordFile: 'conf-pw' },
+      { IMCTL_PASSWORD: 'env-pw', IMCTL_PASSWORD_FILE: '/env/pw' },
+    );
     expect([both.passwordFromEnv, both.passwordFile, both.sources.password]).toEqual([false, '/run/pw', 'flag']);
     const env = load({}, { passwordFile: 'conf-pw' }, { IMCTL_PASSWORD: 'env-pw', IMCTL_PASSWORD_FILE: '/env/pw' });
     expect([env.passwordFromEnv, env.passwordFile, env.sources.password]).toEqual([true, undefined, 'env']);
     const envFile = load({}, { passwordFile: '/conf/pw' }, { IMCTL_PASSWORD_FILE: '/env/pw' });
-    expect([envFile.passwordFromEnv, envFile.passwordFile, envFile.sources.password]).toEqual([false, '/env/pw', 'env']);
+    expect([envFile.passwordFromEnv, envFile.passwordFile, envFile.sources.password]).toEqual([
+      false,
+      '/env/pw',
+      'env',
+    ]);
     const none = load({}, undefined, {});
     expect([none.passwordFromEnv, none.passwordFile, none.sources.password]).toEqual([false, undefined, 'default']);
   });
@@ -183,13 +238,20 @@ describe('config file discovery', () => {
     expect(settings.domain).toBe('explicit.example');
   });
 
-  it('./imctl.json is read on top of $XDG_CONFIG_HOME/imctl/config.json: its plain keys win, the user\'s file still counts', () => {
+  it("./imctl.json is read on top of $XDG_CONFIG_HOME/imctl/config.json: its plain keys win, the user's file still counts", () => {
     const s = scene({ baseDn: 'OU=Project,DC=corp,DC=example', capacity: 5000 }, {}, 'project');
-    writeJson(join(s.env.XDG_CONFIG_HOME!, 'imctl', 'config.json'), { domain: 'xdg.example', baseDn: 'OU=Mine,DC=corp,DC=example' });
+    writeJson(join(s.env.XDG_CONFIG_HOME!, 'imctl', 'config.json'), {
+      domain: 'xdg.example',
+      baseDn: 'OU=Mine,DC=corp,DC=example',
+    });
     const settings = loadSettings({}, s.env, s.cwd);
     expect(settings.configFile).toBe(join(s.cwd, 'imctl.json'));
     expect(settings.configFiles.map((f) => f.trust)).toEqual(['user', 'project']);
-    expect([settings.domain, settings.baseDn, settings.capacity]).toEqual(['xdg.example', 'OU=Project,DC=corp,DC=example', 5000]);
+    expect([settings.domain, settings.baseDn, settings.capacity]).toEqual([
+      'xdg.example',
+      'OU=Project,DC=corp,DC=example',
+      5000,
+    ]);
     expect(settings.warnings).toEqual([]);
   });
 
@@ -224,7 +286,7 @@ describe('config file discovery', () => {
 });
 
 describe('relative paths', () => {
-  it('in the config file resolve against the file\'s folder, not cwd', () => {
+  it("in the config file resolve against the file's folder, not cwd", () => {
     const s = scene();
     const confDir = join(s.cwd, 'etc', 'imctl');
     writeJson(join(confDir, 'imctl.json'), { passwordFile: 'secret.txt', caFile: '../pki/root.pem' });
@@ -250,11 +312,13 @@ describe('relative paths', () => {
       passwordFile: join(s.cwd, 'pw.txt'),
       caFile: join(s.cwd, 'ca.pem'),
     });
-    expect(loadSettings({}, { ...s.env, IMCTL_PASSWORD_FILE: 'pw.txt', IMCTL_CA_FILE: 'ca.pem' }, s.cwd)).toMatchObject({
-      passwordFile: join(s.cwd, 'pw.txt'),
-      caFile: join(s.cwd, 'ca.pem'),
-      sources: { passwordFile: 'env', caFile: 'env' },
-    });
+    expect(loadSettings({}, { ...s.env, IMCTL_PASSWORD_FILE: 'pw.txt', IMCTL_CA_FILE: 'ca.pem' }, s.cwd)).toMatchObject(
+      {
+        passwordFile: join(s.cwd, 'pw.txt'),
+        caFile: join(s.cwd, 'ca.pem'),
+        sources: { passwordFile: 'env', caFile: 'env' },
+      },
+    );
   });
 });
 
@@ -273,12 +337,20 @@ describe('garbage config files', () => {
     { name: 'an empty domain', text: '{"domain": ""}', says: '"domain" must be a non-empty string' },
     { name: 'a numeric bindDn', text: '{"bindDn": 5}', says: '"bindDn" must be a non-empty string' },
     { name: 'url as a number', text: '{"url": 5}', says: '"url" must be a URL or a list of URLs' },
-    { name: 'url list with a number', text: '{"url": ["ldaps://a", 5]}', says: '"url" must be a URL or a list of URLs' },
+    {
+      name: 'url list with a number',
+      text: '{"url": ["ldaps://a", 5]}',
+      says: '"url" must be a URL or a list of URLs',
+    },
     { name: 'servers as an array', text: '{"servers": []}', says: '"servers" must be an object of server names' },
     { name: 'servers as a string', text: '{"servers": "IM1"}', says: '"servers" must be an object of server names' },
     { name: 'a server entry that is a number', text: '{"servers": {"IM1": 5}}', says: 'bad entry "IM1"' },
     { name: 'a server entry that is null', text: '{"servers": {"IM1": null}}', says: 'bad entry "IM1"' },
-    { name: 'a server capacity as a string', text: '{"servers": {"IM1": {"capacity": "10"}}}', says: 'bad entry "IM1"' },
+    {
+      name: 'a server capacity as a string',
+      text: '{"servers": {"IM1": {"capacity": "10"}}}',
+      says: 'bad entry "IM1"',
+    },
     { name: 'a negative server capacity', text: '{"servers": {"IM2": {"capacity": -5}}}', says: 'bad entry "IM2"' },
     { name: 'a fractional server capacity', text: '{"servers": {"IM1": {"capacity": 2.5}}}', says: 'bad entry "IM1"' },
   ])('$name → UsageError with the file path', ({ text, says }) => {
@@ -339,12 +411,48 @@ describe('colour', () => {
 
 describe('URL lists', () => {
   it.each([
-    { from: 'flag', flags: { url: 'ldaps://dc1.corp.example.com, ldaps://dc2.corp.example.com' }, config: undefined, env: {}, urls: ['ldaps://dc1.corp.example.com', 'ldaps://dc2.corp.example.com'] },
-    { from: 'flag', flags: { url: 'ldaps://dc1,,ldap://dc2:389,' }, config: undefined, env: {}, urls: ['ldaps://dc1', 'ldap://dc2:389'] },
-    { from: 'env', flags: {}, config: undefined, env: { IMCTL_URL: 'ldaps://dc1 ,ldaps://dc2' }, urls: ['ldaps://dc1', 'ldaps://dc2'] },
-    { from: 'config', flags: {}, config: { url: [' ldaps://dc1 ', 'ldap://dc2'] }, env: {}, urls: ['ldaps://dc1', 'ldap://dc2'] },
-    { from: 'config', flags: {}, config: { url: 'ldaps://dc1,ldaps://dc2' }, env: {}, urls: ['ldaps://dc1', 'ldaps://dc2'] },
-    { from: 'flag', flags: { url: 'LDAPS://DC1.corp.example.com:636' }, config: undefined, env: {}, urls: ['LDAPS://DC1.corp.example.com:636'] },
+    {
+      from: 'flag',
+      flags: { url: 'ldaps://dc1.corp.example.com, ldaps://dc2.corp.example.com' },
+      config: undefined,
+      env: {},
+      urls: ['ldaps://dc1.corp.example.com', 'ldaps://dc2.corp.example.com'],
+    },
+    {
+      from: 'flag',
+      flags: { url: 'ldaps://dc1,,ldap://dc2:389,' },
+      config: undefined,
+      env: {},
+      urls: ['ldaps://dc1', 'ldap://dc2:389'],
+    },
+    {
+      from: 'env',
+      flags: {},
+      config: undefined,
+      env: { IMCTL_URL: 'ldaps://dc1 ,ldaps://dc2' },
+      urls: ['ldaps://dc1', 'ldaps://dc2'],
+    },
+    {
+      from: 'config',
+      flags: {},
+      config: { url: [' ldaps://dc1 ', 'ldap://dc2'] },
+      env: {},
+      urls: ['ldaps://dc1', 'ldap://dc2'],
+    },
+    {
+      from: 'config',
+      flags: {},
+      config: { url: 'ldaps://dc1,ldaps://dc2' },
+      env: {},
+      urls: ['ldaps://dc1', 'ldaps://dc2'],
+    },
+    {
+      from: 'flag',
+      flags: { url: 'LDAPS://DC1.corp.example.com:636' },
+      config: undefined,
+      env: {},
+      urls: ['LDAPS://DC1.corp.example.com:636'],
+    },
     { from: 'flag', flags: { url: 'ldap://[::1]:389' }, config: undefined, env: {}, urls: ['ldap://[::1]:389'] },
   ])('$urls from the $from', ({ from, flags, config, env, urls }) => {
     const s = load(flags, config, env);
@@ -364,9 +472,12 @@ describe('URL lists', () => {
     expect(error.message).toContain('ldaps://');
   });
 
-  it.each(['ldaps://dc1.corp.example.com', 'ldap://dc1:389', 'ldaps://10.0.0.5:3269'])('validateUrl accepts %s', (url) => {
-    expect(() => validateUrl(url)).not.toThrow();
-  });
+  it.each(['ldaps://dc1.corp.example.com', 'ldap://dc1:389', 'ldaps://10.0.0.5:3269'])(
+    'validateUrl accepts %s',
+    (url) => {
+      expect(() => validateUrl(url)).not.toThrow();
+    },
+  );
 
   it.each(['http://dc1', '', 'ldaps//dc1', 'mailto:x@y'])('validateUrl rejects %j', (url) => {
     expect(usageError(() => validateUrl(url)).reason).toBe('url');
@@ -391,9 +502,12 @@ describe('capacityFor', () => {
     expect(capacityFor(load({}, config), names)).toBe(capacity);
   });
 
-  it.each([{ names: ['IM1'] }, { names: ['IM2'] }, { names: ['tiny'] }, { names: [] }])('--capacity wins for every server: $names', ({ names }) => {
-    expect(capacityFor(load({ capacity: 250 }, config), names)).toBe(250);
-  });
+  it.each([{ names: ['IM1'] }, { names: ['IM2'] }, { names: ['tiny'] }, { names: [] }])(
+    '--capacity wins for every server: $names',
+    ({ names }) => {
+      expect(capacityFor(load({ capacity: 250 }, config), names)).toBe(250);
+    },
+  );
 
   it('per-server capacity over the default when the file sets no global capacity', () => {
     const s = load({}, { servers: { IM1: { capacity: 900 } } });

@@ -87,11 +87,21 @@ describe('activity: what counts as active', () => {
       fc.integer({ min: -3, max: 3 }).map((ms) => msToFiletime(NOW - 30 * DAY + ms)),
     );
     fc.assert(
-      fc.property(fc.constantFrom('512', '514', '544', '546', '66048', '66050'), ticks, ticks, fc.integer({ min: 1, max: 365 }), (uac, expires, logon, days) => {
-        const entry = { userAccountControl: uac, accountExpires: expires, lastLogonTimestamp: logon };
-        const user = { accountDisabled: (Number(uac) & 2) === 2, expiresAt: filetimeToMs(expires), lastLogonAt: logonTimeToMs(logon) };
-        expect(matches(activeFilter(NOW, days), entry)).toBe(isActive(user, NOW, days));
-      }),
+      fc.property(
+        fc.constantFrom('512', '514', '544', '546', '66048', '66050'),
+        ticks,
+        ticks,
+        fc.integer({ min: 1, max: 365 }),
+        (uac, expires, logon, days) => {
+          const entry = { userAccountControl: uac, accountExpires: expires, lastLogonTimestamp: logon };
+          const user = {
+            accountDisabled: (Number(uac) & 2) === 2,
+            expiresAt: filetimeToMs(expires),
+            lastLogonAt: logonTimeToMs(logon),
+          };
+          expect(matches(activeFilter(NOW, days), entry)).toBe(isActive(user, NOW, days));
+        },
+      ),
       { numRuns: 2000 },
     );
   });

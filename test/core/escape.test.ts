@@ -122,7 +122,9 @@ describe('normalizeDn', () => {
   });
 
   it('makes DNs that differ only in case and separator spacing equal', () => {
-    expect(normalizeDn('CN=IM Virtual Server,CN=IM1,DC=corp')).toBe(normalizeDn('cn=im virtual server, cn=im1, dc=CORP'));
+    expect(normalizeDn('CN=IM Virtual Server,CN=IM1,DC=corp')).toBe(
+      normalizeDn('cn=im virtual server, cn=im1, dc=CORP'),
+    );
   });
 });
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { failureHeadroom } from '../../src/core/headroom.js';
 
-
 describe('failureHeadroom', () => {
   const hs = (spec: string) =>
     spec.split(' ').map((t) => {

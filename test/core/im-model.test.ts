@@ -40,8 +40,22 @@ describe('imValues', () => {
   });
 
   it.each([
-    { alias: 'jdoe', domain: 'im.example.com', host: 'im1.corp.example.com', address: 'jdoe@im.example.com', meta: 'http://im.example.com/instmsg/aliases/jdoe', phys: 'http://im1.corp.example.com/instmsg/local/im.example.com/instmsg/aliases/jdoe' },
-    { alias: 'J.Smith-2', domain: 'IM.Corp.Example', host: 'IMSRV.corp.example', address: 'j.smith-2@im.corp.example', meta: 'http://im.corp.example/instmsg/aliases/j.smith-2', phys: 'http://imsrv.corp.example/instmsg/local/im.corp.example/instmsg/aliases/j.smith-2' },
+    {
+      alias: 'jdoe',
+      domain: 'im.example.com',
+      host: 'im1.corp.example.com',
+      address: 'jdoe@im.example.com',
+      meta: 'http://im.example.com/instmsg/aliases/jdoe',
+      phys: 'http://im1.corp.example.com/instmsg/local/im.example.com/instmsg/aliases/jdoe',
+    },
+    {
+      alias: 'J.Smith-2',
+      domain: 'IM.Corp.Example',
+      host: 'IMSRV.corp.example',
+      address: 'j.smith-2@im.corp.example',
+      meta: 'http://im.corp.example/instmsg/aliases/j.smith-2',
+      phys: 'http://imsrv.corp.example/instmsg/local/im.corp.example/instmsg/aliases/j.smith-2',
+    },
   ])('$alias@$domain on $host', ({ alias, domain, host, address, meta, phys }) => {
     expect(imAddress(alias, domain)).toBe(address);
     expect(metaPhysicalUrl(alias, domain)).toBe(meta);
@@ -49,7 +63,12 @@ describe('imValues', () => {
   });
 
   it('lists exactly the four attributes an enable writes (never msExchIMACL)', () => {
-    expect([...IM_ATTRIBUTES].sort()).toEqual(['msExchIMAddress', 'msExchIMMetaPhysicalURL', 'msExchIMPhysicalURL', 'msExchIMVirtualServer']);
+    expect([...IM_ATTRIBUTES].sort()).toEqual([
+      'msExchIMAddress',
+      'msExchIMMetaPhysicalURL',
+      'msExchIMPhysicalURL',
+      'msExchIMVirtualServer',
+    ]);
     expect(IM_ATTRIBUTES).not.toContain('msExchIMACL');
   });
 });
@@ -62,9 +81,12 @@ describe('aliasOf', () => {
     { mailNickname: '', sAMAccountName: 'JSmith', alias: 'jsmith' },
     { mailNickname: '   ', sAMAccountName: 'JSmith', alias: 'jsmith' },
     { mailNickname: '\t\n', sAMAccountName: 'JSmith', alias: 'jsmith' },
-  ])('mailNickname $mailNickname, sAMAccountName $sAMAccountName → $alias', ({ mailNickname, sAMAccountName, alias }) => {
-    expect(aliasOf({ mailNickname, sAMAccountName })).toBe(alias);
-  });
+  ])(
+    'mailNickname $mailNickname, sAMAccountName $sAMAccountName → $alias',
+    ({ mailNickname, sAMAccountName, alias }) => {
+      expect(aliasOf({ mailNickname, sAMAccountName })).toBe(alias);
+    },
+  );
 });
 
 describe('dnsNameProblem', () => {
@@ -106,15 +128,21 @@ describe('dnsNameProblem', () => {
 });
 
 describe('fqdnProblem', () => {
-  it.each(['im1.corp.example.com', 'IM1.Corp.Example.com', 'im1.corp.example.com.', 'im.example'])('%s is an FQDN', (host) => {
-    expect(fqdnProblem(host)).toBeUndefined();
-  });
+  it.each(['im1.corp.example.com', 'IM1.Corp.Example.com', 'im1.corp.example.com.', 'im.example'])(
+    '%s is an FQDN',
+    (host) => {
+      expect(fqdnProblem(host)).toBeUndefined();
+    },
+  );
 
-  it.each(['IMSRV1', 'imsrv1', 'imsrv1.', 'localhost'])('NetBIOS-style name %s is rejected, citing KB 319758', (host) => {
-    const problem = fqdnProblem(host);
-    expect(problem).toContain('not fully qualified');
-    expect(problem).toContain('KB 319758');
-  });
+  it.each(['IMSRV1', 'imsrv1', 'imsrv1.', 'localhost'])(
+    'NetBIOS-style name %s is rejected, citing KB 319758',
+    (host) => {
+      const problem = fqdnProblem(host);
+      expect(problem).toContain('not fully qualified');
+      expect(problem).toContain('KB 319758');
+    },
+  );
 
   it.each([
     { host: '', problem: 'it is empty' },
@@ -158,26 +186,37 @@ describe('driftBetween', () => {
   const CASE_VARIANTS = [
     { attribute: 'msExchIMAddress', value: 'JDoe@IM.Example.com' },
     { attribute: 'msExchIMMetaPhysicalURL', value: 'http://IM.example.com/instmsg/aliases/JDoe' },
-    { attribute: 'msExchIMPhysicalURL', value: 'http://IM1.corp.example.com/instmsg/local/im.example.com/instmsg/aliases/jdoe' },
+    {
+      attribute: 'msExchIMPhysicalURL',
+      value: 'http://IM1.corp.example.com/instmsg/local/im.example.com/instmsg/aliases/jdoe',
+    },
   ] as const;
 
-  it.each(CASE_VARIANTS)('$attribute in another case: equivalent (no drift, case only), but not the same value for compare-and-set', ({ attribute, value }) => {
-    const cased = { ...stored, [attribute]: value };
-    expect(driftBetween(cased, stored)).toEqual([]);
-    expect(equivalentValue(attribute, value, stored[attribute])).toBe(true);
-    expect(equivalentState(cased, stored)).toBe(true);
-    expect(caseOnlyDifferences(cased, stored)).toEqual([{ attribute, stored: value, expected: stored[attribute] }]);
-    // The write path: a re-read of `cased` is not the `stored` that was written, and vice versa.
-    expect(sameValue(attribute, value, stored[attribute])).toBe(false);
-    expect(sameState(cased, stored)).toBe(false);
-  });
+  it.each(CASE_VARIANTS)(
+    '$attribute in another case: equivalent (no drift, case only), but not the same value for compare-and-set',
+    ({ attribute, value }) => {
+      const cased = { ...stored, [attribute]: value };
+      expect(driftBetween(cased, stored)).toEqual([]);
+      expect(equivalentValue(attribute, value, stored[attribute])).toBe(true);
+      expect(equivalentState(cased, stored)).toBe(true);
+      expect(caseOnlyDifferences(cased, stored)).toEqual([{ attribute, stored: value, expected: stored[attribute] }]);
+      // The write path: a re-read of `cased` is not the `stored` that was written, and vice versa.
+      expect(sameValue(attribute, value, stored[attribute])).toBe(false);
+      expect(sameState(cased, stored)).toBe(false);
+    },
+  );
 
   it.each([
     { attribute: 'msExchIMAddress', value: 'jdoe2@im.example.com' },
     { attribute: 'msExchIMMetaPhysicalURL', value: 'http://im.example.com/instmsg/aliases/john' },
-    { attribute: 'msExchIMPhysicalURL', value: 'http://im2.corp.example.com/instmsg/local/im.example.com/instmsg/aliases/jdoe' },
+    {
+      attribute: 'msExchIMPhysicalURL',
+      value: 'http://im2.corp.example.com/instmsg/local/im.example.com/instmsg/aliases/jdoe',
+    },
   ] as const)('$attribute with another value: drift, not case only', ({ attribute, value }) => {
-    expect(driftBetween({ ...stored, [attribute]: value }, stored)).toEqual([{ attribute, stored: value, expected: stored[attribute] }]);
+    expect(driftBetween({ ...stored, [attribute]: value }, stored)).toEqual([
+      { attribute, stored: value, expected: stored[attribute] },
+    ]);
     expect(caseOnlyDifferences({ ...stored, [attribute]: value }, stored)).toEqual([]);
     expect(equivalentValue(attribute, value, stored[attribute])).toBe(false);
   });
@@ -212,7 +251,11 @@ describe('isImEnabled / hasAnyImValue', () => {
     { state: { msExchIMAddress: 'jdoe@im.example.com' }, enabled: true, any: true },
     { state: { msExchIMPhysicalURL: 'http://im1/instmsg/local/im/instmsg/aliases/jdoe' }, enabled: false, any: true },
     { state: { msExchIMMetaPhysicalURL: 'http://im/instmsg/aliases/jdoe' }, enabled: false, any: true },
-    { state: imValues('jdoe', 'im.example.com', { dn: VS_DN, host: 'im1.corp.example.com' }), enabled: true, any: true },
+    {
+      state: imValues('jdoe', 'im.example.com', { dn: VS_DN, host: 'im1.corp.example.com' }),
+      enabled: true,
+      any: true,
+    },
   ])('$state → enabled $enabled, any value $any', ({ state, enabled, any }) => {
     expect(isImEnabled(state as ImState)).toBe(enabled);
     expect(hasAnyImValue(state as ImState)).toBe(any);

@@ -52,13 +52,18 @@ describe('ldifLine', () => {
 });
 
 describe('ldifModifyRecord', () => {
-  const dn1 = 'CN=IM Virtual Server,CN=InstMsg,CN=Protocols,CN=IM1,CN=Servers,CN=First Administrative Group,CN=Administrative Groups,CN=Corp,CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=corp,DC=example,DC=com';
+  const dn1 =
+    'CN=IM Virtual Server,CN=InstMsg,CN=Protocols,CN=IM1,CN=Servers,CN=First Administrative Group,CN=Administrative Groups,CN=Corp,CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=corp,DC=example,DC=com';
   const dn2 = dn1.replace('CN=IM1,', 'CN=IM2,');
   const before = imValues('jdoe', 'im.example.com', { dn: dn1, host: 'im1.corp.example.com' });
   const after = imValues('jdoe', 'im.example.com', { dn: dn2, host: 'im2.corp.example.com' });
 
   it('renders a move as one compare-and-set record, exactly', () => {
-    const text = ldifModifyRecord('CN=Doe\\, John,OU=Staff,DC=corp,DC=example,DC=com', compareAndSetOps(before, after), 'move jdoe: IM1 -> IM2');
+    const text = ldifModifyRecord(
+      'CN=Doe\\, John,OU=Staff,DC=corp,DC=example,DC=com',
+      compareAndSetOps(before, after),
+      'move jdoe: IM1 -> IM2',
+    );
     expect(text).toBe(
       [
         '# move jdoe: IM1 -> IM2',
@@ -83,7 +88,11 @@ describe('ldifModifyRecord', () => {
   });
 
   it('base64-encodes a non-ASCII DN and keeps a multi-line comment on one line', () => {
-    const text = ldifModifyRecord('CN=Ångström\\, Zoë,OU=Staff,DC=corp,DC=example,DC=com', compareAndSetOps(before, {}), 'disable\r\nzoe');
+    const text = ldifModifyRecord(
+      'CN=Ångström\\, Zoë,OU=Staff,DC=corp,DC=example,DC=com',
+      compareAndSetOps(before, {}),
+      'disable\r\nzoe',
+    );
     const lines = text.split('\n');
     expect(lines[0]).toBe('# disable zoe');
     expect(lines[1]).toBe('dn:: Q049w4VuZ3N0csO2bVwsIFpvw6ssT1U9U3RhZmYsREM9Y29ycCxEQz1leGFtcGxlLERDPWNvbQ==');

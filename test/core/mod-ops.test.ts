@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { imValues, type ImState } from '../../src/core/im-model.js';
 import { compareAndSetOps, isDeletedObjectDn } from '../../src/core/mod-ops.js';
 
-const DN1 = 'CN=IM Virtual Server,CN=InstMsg,CN=Protocols,CN=IM1,CN=Servers,CN=First Administrative Group,CN=Administrative Groups,CN=Corp,CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=corp,DC=example,DC=com';
+const DN1 =
+  'CN=IM Virtual Server,CN=InstMsg,CN=Protocols,CN=IM1,CN=Servers,CN=First Administrative Group,CN=Administrative Groups,CN=Corp,CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=corp,DC=example,DC=com';
 const DN2 = DN1.replace('CN=IM1,', 'CN=IM2,');
 const on1 = imValues('jdoe', 'im.example.com', { dn: DN1, host: 'im1.corp.example.com' });
 const on2 = imValues('jdoe', 'im.example.com', { dn: DN2, host: 'im2.corp.example.com' });
@@ -11,8 +12,16 @@ describe('compareAndSetOps', () => {
   it('enable from empty: four adds, in attribute order', () => {
     expect(compareAndSetOps({}, on1)).toEqual([
       { operation: 'add', attribute: 'msExchIMAddress', values: ['jdoe@im.example.com'] },
-      { operation: 'add', attribute: 'msExchIMMetaPhysicalURL', values: ['http://im.example.com/instmsg/aliases/jdoe'] },
-      { operation: 'add', attribute: 'msExchIMPhysicalURL', values: ['http://im1.corp.example.com/instmsg/local/im.example.com/instmsg/aliases/jdoe'] },
+      {
+        operation: 'add',
+        attribute: 'msExchIMMetaPhysicalURL',
+        values: ['http://im.example.com/instmsg/aliases/jdoe'],
+      },
+      {
+        operation: 'add',
+        attribute: 'msExchIMPhysicalURL',
+        values: ['http://im1.corp.example.com/instmsg/local/im.example.com/instmsg/aliases/jdoe'],
+      },
       { operation: 'add', attribute: 'msExchIMVirtualServer', values: [DN1] },
     ]);
   });
@@ -20,8 +29,16 @@ describe('compareAndSetOps', () => {
   it('disable: four deletes carrying the old values', () => {
     expect(compareAndSetOps(on1, {})).toEqual([
       { operation: 'delete', attribute: 'msExchIMAddress', values: ['jdoe@im.example.com'] },
-      { operation: 'delete', attribute: 'msExchIMMetaPhysicalURL', values: ['http://im.example.com/instmsg/aliases/jdoe'] },
-      { operation: 'delete', attribute: 'msExchIMPhysicalURL', values: ['http://im1.corp.example.com/instmsg/local/im.example.com/instmsg/aliases/jdoe'] },
+      {
+        operation: 'delete',
+        attribute: 'msExchIMMetaPhysicalURL',
+        values: ['http://im.example.com/instmsg/aliases/jdoe'],
+      },
+      {
+        operation: 'delete',
+        attribute: 'msExchIMPhysicalURL',
+        values: ['http://im1.corp.example.com/instmsg/local/im.example.com/instmsg/aliases/jdoe'],
+      },
       { operation: 'delete', attribute: 'msExchIMVirtualServer', values: [DN1] },
     ]);
   });
@@ -29,7 +46,11 @@ describe('compareAndSetOps', () => {
   it('move: delete old + add new for the physical URL and the virtual server only', () => {
     expect(compareAndSetOps(on1, on2)).toEqual([
       { operation: 'delete', attribute: 'msExchIMPhysicalURL', values: [on1.msExchIMPhysicalURL] },
-      { operation: 'add', attribute: 'msExchIMPhysicalURL', values: ['http://im2.corp.example.com/instmsg/local/im.example.com/instmsg/aliases/jdoe'] },
+      {
+        operation: 'add',
+        attribute: 'msExchIMPhysicalURL',
+        values: ['http://im2.corp.example.com/instmsg/local/im.example.com/instmsg/aliases/jdoe'],
+      },
       { operation: 'delete', attribute: 'msExchIMVirtualServer', values: [DN1] },
       { operation: 'add', attribute: 'msExchIMVirtualServer', values: [DN2] },
     ]);
@@ -65,7 +86,8 @@ describe('compareAndSetOps', () => {
 });
 
 describe('a home pointing at a deleted server', () => {
-  const tombstone = 'CN=IM Virtual Server\\0ADEL:d9837fb2-6990-4eb2-b0eb-8c2ae7302ce7,CN=Deleted Objects,CN=Configuration,DC=lab,DC=imctl,DC=test';
+  const tombstone =
+    'CN=IM Virtual Server\\0ADEL:d9837fb2-6990-4eb2-b0eb-8c2ae7302ce7,CN=Deleted Objects,CN=Configuration,DC=lab,DC=imctl,DC=test';
   it('is replaced, since no delete-by-value can match it, while the URL keeps the compare-and-set', () => {
     const ops = compareAndSetOps(
       { msExchIMVirtualServer: tombstone, msExchIMPhysicalURL: 'http://old/x' },
@@ -78,7 +100,9 @@ describe('a home pointing at a deleted server', () => {
     ]);
   });
   it('is cleared by a replace with no values on disable', () => {
-    expect(compareAndSetOps({ msExchIMVirtualServer: tombstone }, {})).toEqual([{ operation: 'replace', attribute: 'msExchIMVirtualServer', values: [] }]);
+    expect(compareAndSetOps({ msExchIMVirtualServer: tombstone }, {})).toEqual([
+      { operation: 'replace', attribute: 'msExchIMVirtualServer', values: [] },
+    ]);
   });
   it.each([
     [tombstone, true],

@@ -21,7 +21,11 @@ describe('placeByMostRoom', () => {
 
   it.each([
     { servers: [room('B', 100, 0), room('A', 100, 0)], count: 3, placed: ['a', 'b', 'a'] },
-    { servers: [room('IM2', 7500, 7000), room('IM1', 7500, 7000), room('IM3', 7500, 7499)], count: 4, placed: ['im1', 'im2', 'im1', 'im2'] },
+    {
+      servers: [room('IM2', 7500, 7000), room('IM1', 7500, 7000), room('IM3', 7500, 7499)],
+      count: 4,
+      placed: ['im1', 'im2', 'im1', 'im2'],
+    },
     { servers: [room('Small', 10, 0), room('Big', 100, 80)], count: 3, placed: ['big', 'big', 'big'] },
   ])('ties go to the name that sorts first, whatever the input order ($placed)', ({ servers, count, placed }) => {
     expect(placeByMostRoom(servers, count)).toEqual(placed);
@@ -56,7 +60,11 @@ describe('placeByMostRoom', () => {
 
   it('property: one key per user, from the list, the same for any input order, and each goes to a server with the most room', () => {
     const arbServers = fc.uniqueArray(
-      fc.record({ name: fc.stringMatching(/^[A-Z][a-z0-9]{0,5}$/), capacity: fc.integer({ min: 0, max: 50 }), load: fc.integer({ min: 0, max: 60 }) }),
+      fc.record({
+        name: fc.stringMatching(/^[A-Z][a-z0-9]{0,5}$/),
+        capacity: fc.integer({ min: 0, max: 50 }),
+        load: fc.integer({ min: 0, max: 60 }),
+      }),
       { minLength: 1, maxLength: 6, selector: (s) => s.name.toLowerCase() },
     );
     fc.assert(

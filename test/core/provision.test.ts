@@ -8,8 +8,20 @@ function vsDn(server: string): string {
   return `CN=IM Virtual Server,CN=InstMsg,CN=Protocols,CN=${server},CN=Servers,CN=First Administrative Group,CN=Administrative Groups,CN=Corp,CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=corp,DC=example,DC=com`;
 }
 
-const im1: ImServer = { dn: vsDn('IM1'), name: 'IM1', cn: 'IM Virtual Server', host: 'im1.corp.example.com', hostsUsers: true };
-const im2: ImServer = { dn: vsDn('IM2'), name: 'IM2', cn: 'IM Virtual Server', host: 'im2.corp.example.com', hostsUsers: true };
+const im1: ImServer = {
+  dn: vsDn('IM1'),
+  name: 'IM1',
+  cn: 'IM Virtual Server',
+  host: 'im1.corp.example.com',
+  hostsUsers: true,
+};
+const im2: ImServer = {
+  dn: vsDn('IM2'),
+  name: 'IM2',
+  cn: 'IM Virtual Server',
+  host: 'im2.corp.example.com',
+  hostsUsers: true,
+};
 const byDn = serversByDn([im1, im2]);
 const DOMAIN = 'im.example.com';
 
@@ -17,7 +29,12 @@ const ADDRESS = 'jdoe@im.example.com';
 const META = 'http://im.example.com/instmsg/aliases/jdoe';
 const PHYS1 = 'http://im1.corp.example.com/instmsg/local/im.example.com/instmsg/aliases/jdoe';
 const PHYS2 = 'http://im2.corp.example.com/instmsg/local/im.example.com/instmsg/aliases/jdoe';
-const ON_IM1: Required<ImState> = { msExchIMAddress: ADDRESS, msExchIMMetaPhysicalURL: META, msExchIMPhysicalURL: PHYS1, msExchIMVirtualServer: im1.dn };
+const ON_IM1: Required<ImState> = {
+  msExchIMAddress: ADDRESS,
+  msExchIMMetaPhysicalURL: META,
+  msExchIMPhysicalURL: PHYS1,
+  msExchIMVirtualServer: im1.dn,
+};
 
 function user(im: ImState, overrides: Partial<UserRecord> = {}): UserRecord {
   return {
@@ -50,7 +67,11 @@ describe('planUser: enable', () => {
   });
 
   it('lower-cases a mixed-case IM domain and falls back to sAMAccountName', () => {
-    const plan = planUser(user({}, { mailNickname: undefined, sAMAccountName: 'JSmith' }), { action: 'enable', server: im1, imDomain: 'IM.Example.COM' }, byDn);
+    const plan = planUser(
+      user({}, { mailNickname: undefined, sAMAccountName: 'JSmith' }),
+      { action: 'enable', server: im1, imDomain: 'IM.Example.COM' },
+      byDn,
+    );
     expect(plan.kind === 'write' && plan.after).toEqual({
       msExchIMAddress: 'jsmith@im.example.com',
       msExchIMMetaPhysicalURL: 'http://im.example.com/instmsg/aliases/jsmith',
@@ -67,7 +88,11 @@ describe('planUser: enable', () => {
   });
 
   it('enabled on another server → failed, naming that server and pointing at move', () => {
-    const plan = planUser(user({ ...ON_IM1, msExchIMVirtualServer: im2.dn, msExchIMPhysicalURL: PHYS2 }), enableOn1, byDn);
+    const plan = planUser(
+      user({ ...ON_IM1, msExchIMVirtualServer: im2.dn, msExchIMPhysicalURL: PHYS2 }),
+      enableOn1,
+      byDn,
+    );
     expect(plan.kind).toBe('failed');
     expect(plan.kind === 'failed' && plan.reason).toBe('already IM-enabled on IM2; use "imctl move" to re-home it');
   });
@@ -81,10 +106,17 @@ describe('planUser: enable', () => {
 
   it.each([
     { name: 'mailNickname changed since', u: user(ON_IM1, { mailNickname: 'john.doe' }), intent: enableOn1 },
-    { name: 'another IM domain', u: user(ON_IM1), intent: { action: 'enable', server: im1, imDomain: 'im.other.example' } as const },
+    {
+      name: 'another IM domain',
+      u: user(ON_IM1),
+      intent: { action: 'enable', server: im1, imDomain: 'im.other.example' } as const,
+    },
   ])('same server but a different address ($name) → failed, keeping the old address', ({ u, intent }) => {
     const plan = planUser(u, intent, byDn);
-    expect(plan).toEqual({ kind: 'failed', reason: `already IM-enabled as ${ADDRESS}; disable it first to change its IM address` });
+    expect(plan).toEqual({
+      kind: 'failed',
+      reason: `already IM-enabled as ${ADDRESS}; disable it first to change its IM address`,
+    });
   });
 
   it('a drifted physical URL on the same server → a write that repairs only that attribute', () => {
@@ -111,7 +143,7 @@ describe('planUser: enable', () => {
   });
 });
 
-describe('planUser: values that differ from imctl\'s only in case (issue 13)', () => {
+describe("planUser: values that differ from imctl's only in case (issue 13)", () => {
   const CASED: Required<ImState> = {
     msExchIMAddress: 'JDoe@IM.Example.com',
     msExchIMMetaPhysicalURL: 'http://IM.Example.com/instmsg/aliases/JDoe',
@@ -120,15 +152,21 @@ describe('planUser: values that differ from imctl\'s only in case (issue 13)', (
   };
 
   it('enable on its own server and IM domain → unchanged (no write, no failure)', () => {
-    expect(planUser(user(CASED), { action: 'enable', server: im1, imDomain: DOMAIN }, byDn)).toEqual({ kind: 'unchanged' });
-    expect(planUser(user(CASED), { action: 'enable', server: im1, imDomain: 'IM.EXAMPLE.COM' }, byDn)).toEqual({ kind: 'unchanged' });
+    expect(planUser(user(CASED), { action: 'enable', server: im1, imDomain: DOMAIN }, byDn)).toEqual({
+      kind: 'unchanged',
+    });
+    expect(planUser(user(CASED), { action: 'enable', server: im1, imDomain: 'IM.EXAMPLE.COM' }, byDn)).toEqual({
+      kind: 'unchanged',
+    });
   });
 
   it('enable repairing a real difference keeps the equivalent values exactly as stored', () => {
     const { msExchIMPhysicalURL: _drop, ...partial } = CASED;
     const plan = planUser(user(partial), { action: 'enable', server: im1, imDomain: DOMAIN }, byDn);
     expect(plan.kind === 'write' && plan.after).toEqual({ ...partial, msExchIMPhysicalURL: PHYS1 });
-    expect(plan.kind === 'write' && plan.ops).toEqual([{ operation: 'add', attribute: 'msExchIMPhysicalURL', values: [PHYS1] }]);
+    expect(plan.kind === 'write' && plan.ops).toEqual([
+      { operation: 'add', attribute: 'msExchIMPhysicalURL', values: [PHYS1] },
+    ]);
   });
 
   it('move: compare-and-set deletes the exact stored private URL; address and public URL untouched', () => {
@@ -136,7 +174,11 @@ describe('planUser: values that differ from imctl\'s only in case (issue 13)', (
     expect(plan.kind).toBe('write');
     if (plan.kind !== 'write') return;
     expect(plan.after).toEqual({ ...CASED, msExchIMVirtualServer: im2.dn, msExchIMPhysicalURL: PHYS2 });
-    expect(plan.ops).toContainEqual({ operation: 'delete', attribute: 'msExchIMPhysicalURL', values: [CASED.msExchIMPhysicalURL] });
+    expect(plan.ops).toContainEqual({
+      operation: 'delete',
+      attribute: 'msExchIMPhysicalURL',
+      values: [CASED.msExchIMPhysicalURL],
+    });
     expect(plan.ops.map((op) => op.attribute)).not.toContain('msExchIMAddress');
   });
 
@@ -146,7 +188,9 @@ describe('planUser: values that differ from imctl\'s only in case (issue 13)', (
 
   it('disable deletes the exact stored values', () => {
     const plan = planUser(user(CASED), { action: 'disable' }, byDn);
-    expect(plan.kind === 'write' && plan.ops.filter((op) => op.operation === 'delete').map((op) => op.values[0])).toEqual(Object.values(CASED));
+    expect(
+      plan.kind === 'write' && plan.ops.filter((op) => op.operation === 'delete').map((op) => op.values[0]),
+    ).toEqual(Object.values(CASED));
   });
 
   it('writePlan from a cased state to lower case (normalize) carries a delete of each exact value', () => {
@@ -195,7 +239,10 @@ describe('planUser: move', () => {
     { name: 'a server but no address', im: { msExchIMVirtualServer: im1.dn } },
     { name: 'an address that is not alias@domain', im: { msExchIMVirtualServer: im1.dn, msExchIMAddress: 'jdoe' } },
   ])('not IM-enabled ($name) → failed, pointing at enable', ({ im }) => {
-    expect(planUser(user(im), { action: 'move', server: im2 }, byDn)).toEqual({ kind: 'failed', reason: 'not IM-enabled; use "imctl enable" first' });
+    expect(planUser(user(im), { action: 'move', server: im2 }, byDn)).toEqual({
+      kind: 'failed',
+      reason: 'not IM-enabled; use "imctl enable" first',
+    });
   });
 
   it('to the server it is already on → unchanged', () => {
@@ -206,7 +253,12 @@ describe('planUser: move', () => {
     expect(planUser(user(ON_IM1), { action: 'move', server: im2 }, byDn)).toEqual({
       kind: 'write',
       before: ON_IM1,
-      after: { msExchIMAddress: ADDRESS, msExchIMMetaPhysicalURL: META, msExchIMPhysicalURL: PHYS2, msExchIMVirtualServer: im2.dn },
+      after: {
+        msExchIMAddress: ADDRESS,
+        msExchIMMetaPhysicalURL: META,
+        msExchIMPhysicalURL: PHYS2,
+        msExchIMVirtualServer: im2.dn,
+      },
       ops: [
         { operation: 'delete', attribute: 'msExchIMPhysicalURL', values: [PHYS1] },
         { operation: 'add', attribute: 'msExchIMPhysicalURL', values: [PHYS2] },
@@ -217,7 +269,11 @@ describe('planUser: move', () => {
   });
 
   it('keeps the stored address and meta URL even if mailNickname changed since enable', () => {
-    const plan = planUser(user(ON_IM1, { mailNickname: 'john.doe', sAMAccountName: 'john.doe' }), { action: 'move', server: im2 }, byDn);
+    const plan = planUser(
+      user(ON_IM1, { mailNickname: 'john.doe', sAMAccountName: 'john.doe' }),
+      { action: 'move', server: im2 },
+      byDn,
+    );
     expect(plan.kind === 'write' && plan.after).toEqual({
       msExchIMAddress: ADDRESS,
       msExchIMMetaPhysicalURL: META,
@@ -236,7 +292,11 @@ describe('expectedState', () => {
   });
 
   it('follows the server given: a user on IM1 is expected to carry IM2 values when asked about IM2', () => {
-    expect(expectedState(user(ON_IM1), im2)).toEqual({ ...ON_IM1, msExchIMPhysicalURL: PHYS2, msExchIMVirtualServer: im2.dn });
+    expect(expectedState(user(ON_IM1), im2)).toEqual({
+      ...ON_IM1,
+      msExchIMPhysicalURL: PHYS2,
+      msExchIMVirtualServer: im2.dn,
+    });
   });
 
   it.each([

@@ -58,7 +58,8 @@ function apply(input: PlanInput, result: PlanResult): { active: number[]; idle: 
     moved.add(m.user);
     where.set(m.user, m.to);
   }
-  const count = (key: string, isIdle: boolean) => [...where].filter(([u, k]) => k === key && idle.has(u) === isIdle).length;
+  const count = (key: string, isIdle: boolean) =>
+    [...where].filter(([u, k]) => k === key && idle.has(u) === isIdle).length;
   return { active: input.servers.map((s) => count(s.key, false)), idle: input.servers.map((s) => count(s.key, true)) };
 }
 
@@ -72,7 +73,10 @@ function apply(input: PlanInput, result: PlanResult): { active: number[]; idle: 
 function bruteForceMinimum(input: PlanInput): number {
   const srvs = input.servers;
   const activeTotal = srvs.reduce((n, s) => n + s.users.length, 0) + (input.orphans ?? []).length;
-  const forced = (input.orphans ?? []).length + (input.idleOrphans ?? []).length + srvs.filter((s) => s.drain).reduce((n, s) => n + (s.idle ?? []).length, 0);
+  const forced =
+    (input.orphans ?? []).length +
+    (input.idleOrphans ?? []).length +
+    srvs.filter((s) => s.drain).reduce((n, s) => n + (s.idle ?? []).length, 0);
   const hasReceiver = srvs.some(isReceiver);
   if (!hasReceiver && forced > 0) return Infinity;
   let best = Infinity;
@@ -149,7 +153,9 @@ describe('planRebalance under the active load: hand-worked cases', () => {
       ['b', 1, 3, { before: 0, after: 0 }],
     ]);
     // The homed load would find no plan: 10 homed users, room for 6.
-    const homed = planRebalance({ servers: servers('A:3/5+4 B:3/1+0').map((s) => ({ ...s, users: [...s.users, ...s.idle!], idle: undefined })) });
+    const homed = planRebalance({
+      servers: servers('A:3/5+4 B:3/1+0').map((s) => ({ ...s, users: [...s.users, ...s.idle!], idle: undefined })),
+    });
     expect(homed.feasible).toBe(false);
   });
 
@@ -188,8 +194,14 @@ describe('planRebalance under the active load: hand-worked cases', () => {
   });
 
   it('rejects an idle user listed also as active, or twice', () => {
-    expect(() => planRebalance({ servers: [{ key: 'A', name: 'a', capacity: 3, users: ['u'], idle: ['u'], receive: true, drain: false }] })).toThrow(/listed twice on server "A"/);
-    expect(() => planRebalance({ servers: servers('A:3/1+0'), orphans: ['x'], idleOrphans: ['x'] })).toThrow(/twice among the orphans/);
+    expect(() =>
+      planRebalance({
+        servers: [{ key: 'A', name: 'a', capacity: 3, users: ['u'], idle: ['u'], receive: true, drain: false }],
+      }),
+    ).toThrow(/listed twice on server "A"/);
+    expect(() => planRebalance({ servers: servers('A:3/1+0'), orphans: ['x'], idleOrphans: ['x'] })).toThrow(
+      /twice among the orphans/,
+    );
   });
 });
 
@@ -221,17 +233,20 @@ describe('planRebalance under the active load: properties', () => {
     );
   }, 30_000);
 
-  it('its active moves are the homed planner\'s plan over the active users alone (so evenness and --even carry over)', () => {
+  it("its active moves are the homed planner's plan over the active users alone (so evenness and --even carry over)", () => {
     fc.assert(
       fc.property(tinyInput, fc.boolean(), (input, even) => {
         const plan = planRebalance({ ...input, even });
         const homed = planRebalance({ ...activeOnly(input), even });
-        const idleMovers = input.idleOrphans.length + input.servers.filter((s) => s.drain).reduce((n, s) => n + s.idle!.length, 0);
+        const idleMovers =
+          input.idleOrphans.length + input.servers.filter((s) => s.drain).reduce((n, s) => n + s.idle!.length, 0);
         if (!homed.feasible || (idleMovers > 0 && !input.servers.some(isReceiver))) {
           expect(plan.feasible).toBe(false);
           return;
         }
-        expect(plan.moves.filter((m) => !m.idle).map(({ user, from, to, reason }) => ({ user, from, to, reason }))).toEqual(homed.moves);
+        expect(
+          plan.moves.filter((m) => !m.idle).map(({ user, from, to, reason }) => ({ user, from, to, reason })),
+        ).toEqual(homed.moves);
         expect(plan.moves.filter((m) => m.idle).length).toBe(idleMovers);
         expect(plan.load.map((l) => l.after)).toEqual(homed.load.map((l) => l.after));
       }),
@@ -291,8 +306,16 @@ describe('planRebalance under the active load: at scale', () => {
       const size = i < 5 ? 20_000 : 2_000;
       const users: string[] = [];
       const idle: string[] = [];
-      for (let k = 0; k < size; k++) ((n++ % 5) < 2 ? users : idle).push(`u${n}`);
-      list.push({ key: `S${String(i).padStart(2, '0')}`, name: `s${i}`, capacity: 7_500, users, idle, receive: true, drain: false });
+      for (let k = 0; k < size; k++) (n++ % 5 < 2 ? users : idle).push(`u${n}`);
+      list.push({
+        key: `S${String(i).padStart(2, '0')}`,
+        name: `s${i}`,
+        capacity: 7_500,
+        users,
+        idle,
+        receive: true,
+        drain: false,
+      });
     }
     const plan = planRebalance({ servers: list });
     expect(plan.feasible).toBe(true);

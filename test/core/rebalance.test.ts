@@ -399,7 +399,9 @@ describe('planRebalance: at scale', () => {
       drain: i % 50 === 7,
     }));
     const dup = fleet.map((s, i) => (i === 150 ? { ...s, users: [...s.users, 'CN=U2-4321,DC=corp'] } : s));
-    expect(() => planRebalance({ servers: dup })).toThrow(/"CN=U2-4321,DC=corp" is listed on both server "CN=IM002,DC=corp" and server "CN=IM150,DC=corp"/);
+    expect(() => planRebalance({ servers: dup })).toThrow(
+      /"CN=U2-4321,DC=corp" is listed on both server "CN=IM002,DC=corp" and server "CN=IM150,DC=corp"/,
+    );
     const r = planRebalance({ servers: fleet });
     const excess = fleet.reduce((a, s) => a + Math.max(0, s.users.length - ec(s)), 0);
     expect(r.feasible).toBe(true);
@@ -417,12 +419,28 @@ describe('planRebalance: input validation', () => {
     ['fractional capacity', () => ({ servers: [{ ...ok()[0]!, capacity: 2.5 }] }), /capacity must be an integer/],
     ['NaN capacity', () => ({ servers: [{ ...ok()[0]!, capacity: NaN }] }), /capacity must be an integer/],
     ['duplicate server key', () => ({ servers: [ok()[0]!, ok()[0]!] }), /duplicate server key "A"/],
-    ['user on two servers', () => ({ servers: [ok()[0]!, { ...ok()[1]!, users: ['A01'] }] }), /"A01" is listed on both server "A" and server "B"/],
-    ['user twice on a server', () => ({ servers: [{ ...ok()[0]!, users: ['x', 'y', 'x'] }] }), /"x" is listed twice on server "A"/],
-    ['orphan also on a server', () => ({ servers: ok(), orphans: ['B00'] }), /"B00" is listed on both server "B" and the orphans/],
+    [
+      'user on two servers',
+      () => ({ servers: [ok()[0]!, { ...ok()[1]!, users: ['A01'] }] }),
+      /"A01" is listed on both server "A" and server "B"/,
+    ],
+    [
+      'user twice on a server',
+      () => ({ servers: [{ ...ok()[0]!, users: ['x', 'y', 'x'] }] }),
+      /"x" is listed twice on server "A"/,
+    ],
+    [
+      'orphan also on a server',
+      () => ({ servers: ok(), orphans: ['B00'] }),
+      /"B00" is listed on both server "B" and the orphans/,
+    ],
     ['orphan twice', () => ({ servers: ok(), orphans: ['o', 'o'] }), /"o" is listed twice among the orphans/],
     ['negative maxMoves', () => ({ servers: ok(), maxMoves: -1 }), /maxMoves must be a non-negative integer/],
-    ['non-string user', () => ({ servers: [{ ...ok()[0]!, users: [7 as unknown as string] }] }), /user keys must be strings/],
+    [
+      'non-string user',
+      () => ({ servers: [{ ...ok()[0]!, users: [7 as unknown as string] }] }),
+      /user keys must be strings/,
+    ],
   ])('%s', (_t, make, msg) => {
     expect(() => planRebalance(make())).toThrow(msg);
   });
@@ -496,8 +514,7 @@ describe('planRebalance: properties against brute force', () => {
           if (isReceiver(s)) {
             if (C === 0) expect(loads[i]).toBe(0);
             else expect(Math.abs(loads[i]! * C - P * s.capacity)).toBeLessThan(C);
-          }
-          else expect(loads[i]).toBe(s.drain ? 0 : Math.min(s.users.length, s.capacity));
+          } else expect(loads[i]).toBe(s.drain ? 0 : Math.min(s.users.length, s.capacity));
         });
         // the moves needed for capacity alone are exactly the fit-mode plan's
         expect(r.requiredMoves).toBe(planRebalance({ ...ev, even: false }).minimalMoves);
@@ -587,7 +604,12 @@ describe('waterFill (bulk) equals the one-by-one greedy', () => {
         (raw, unitsFrac) => {
           const bins: FillBin[] = raw.map((r, i) => {
             const load = Math.floor(r.cap * r.fill);
-            return { key: `k${(i * 5) % 6}${i}`, load, cap: r.cap, room: Math.min(60, Math.floor((r.cap - load) * r.roomFrac)) };
+            return {
+              key: `k${(i * 5) % 6}${i}`,
+              load,
+              cap: r.cap,
+              room: Math.min(60, Math.floor((r.cap - load) * r.roomFrac)),
+            };
           });
           const units = Math.floor(bins.reduce((a, b) => a + b.room, 0) * unitsFrac);
           expect(waterFill(bins, units)).toEqual(naive(bins, units));
@@ -597,7 +619,12 @@ describe('waterFill (bulk) equals the one-by-one greedy', () => {
     );
   });
   it('handles a million-user fill in bulk', () => {
-    const bins: FillBin[] = Array.from({ length: 200 }, (_, i) => ({ key: `s${i}`, load: i * 30, cap: 7500, room: 7500 - i * 30 }));
+    const bins: FillBin[] = Array.from({ length: 200 }, (_, i) => ({
+      key: `s${i}`,
+      load: i * 30,
+      cap: 7500,
+      room: 7500 - i * 30,
+    }));
     const x = waterFill(bins, 600_000);
     expect(x.reduce((a, b) => a + b, 0)).toBe(600_000);
     const finals = bins.map((b, i) => b.load + x[i]!);

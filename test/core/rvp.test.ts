@@ -42,7 +42,10 @@ describe('parseImAddress', () => {
     { input: 'j?doe@example.com', why: 'the user part contains "?"' },
     { input: 'j%20doe@example.com', why: 'the user part contains "%"' },
     { input: 'jdoe@example.com.', why: 'the domain ends with a dot' },
-    { input: 'jdoe@example..com', why: 'the domain is not a valid DNS name (it has an empty label (a leading or doubled dot))' },
+    {
+      input: 'jdoe@example..com',
+      why: 'the domain is not a valid DNS name (it has an empty label (a leading or doubled dot))',
+    },
     { input: 'jdoe@.example.com', why: 'the domain is not a valid DNS name' },
     { input: 'jdoe@-im.example.com', why: '("-im" is not a valid DNS label)' },
     { input: 'jdoe@im-.example.com', why: '("im-" is not a valid DNS label)' },
@@ -96,7 +99,12 @@ describe('URLs and names', () => {
 
 describe('resolveRvp', () => {
   const address = parseImAddress('JDoe@Example.com');
-  const srv = (name: string, priority: number, weight: number, port = 80): SrvRecord => ({ name, port, priority, weight });
+  const srv = (name: string, priority: number, weight: number, port = 80): SrvRecord => ({
+    name,
+    port,
+    priority,
+    weight,
+  });
 
   it.each([
     { records: null, why: 'no SRV record (NXDOMAIN or NODATA)' },
@@ -111,19 +119,45 @@ describe('resolveRvp', () => {
   });
 
   it('reports a lone "." target as the service being decidedly not available, with no fallback', () => {
-    expect(resolveRvp(address, [srv('', 0, 0, 0)])).toEqual({ kind: 'unavailable', address, srvName: '_rvp._tcp.example.com' });
+    expect(resolveRvp(address, [srv('', 0, 0, 0)])).toEqual({
+      kind: 'unavailable',
+      address,
+      srvName: '_rvp._tcp.example.com',
+    });
   });
 
   it('lists every target with its URL in display order', () => {
-    const result = resolveRvp(address, [srv('backup.example.com', 10, 0, 8080), srv('im2.example.com', 0, 10), srv('im1.example.com', 0, 90)]);
+    const result = resolveRvp(address, [
+      srv('backup.example.com', 10, 0, 8080),
+      srv('im2.example.com', 0, 10),
+      srv('im1.example.com', 0, 90),
+    ]);
     expect(result).toEqual({
       kind: 'srv',
       address,
       srvName: '_rvp._tcp.example.com',
       targets: [
-        { name: 'im1.example.com', port: 80, priority: 0, weight: 90, url: 'http://im1.example.com/instmsg/aliases/jdoe' },
-        { name: 'im2.example.com', port: 80, priority: 0, weight: 10, url: 'http://im2.example.com/instmsg/aliases/jdoe' },
-        { name: 'backup.example.com', port: 8080, priority: 10, weight: 0, url: 'http://backup.example.com:8080/instmsg/aliases/jdoe' },
+        {
+          name: 'im1.example.com',
+          port: 80,
+          priority: 0,
+          weight: 90,
+          url: 'http://im1.example.com/instmsg/aliases/jdoe',
+        },
+        {
+          name: 'im2.example.com',
+          port: 80,
+          priority: 0,
+          weight: 10,
+          url: 'http://im2.example.com/instmsg/aliases/jdoe',
+        },
+        {
+          name: 'backup.example.com',
+          port: 8080,
+          priority: 10,
+          weight: 0,
+          url: 'http://backup.example.com:8080/instmsg/aliases/jdoe',
+        },
       ],
     });
   });

@@ -16,8 +16,14 @@ import {
 
 describe('RFC 4752 security-layer negotiation', () => {
   it('reads the layers bit mask and the 24-bit maximum message size', () => {
-    expect(parseSecurityLayerOffer(Uint8Array.from([0x07, 0x00, 0xa0, 0x00]))).toEqual({ layers: 7, maxMessageSize: 0xa000 });
-    expect(parseSecurityLayerOffer(Uint8Array.from([0x01, 0xff, 0xff, 0xff]))).toEqual({ layers: 1, maxMessageSize: 0xffffff });
+    expect(parseSecurityLayerOffer(Uint8Array.from([0x07, 0x00, 0xa0, 0x00]))).toEqual({
+      layers: 7,
+      maxMessageSize: 0xa000,
+    });
+    expect(parseSecurityLayerOffer(Uint8Array.from([0x01, 0xff, 0xff, 0xff]))).toEqual({
+      layers: 1,
+      maxMessageSize: 0xffffff,
+    });
   });
 
   it('refuses an offer that is not 4 octets', () => {
@@ -26,9 +32,16 @@ describe('RFC 4752 security-layer negotiation', () => {
   });
 
   it('accepts an offer only if "no security layer" is among its bits', () => {
-    expect(offersNoSecurityLayer({ layers: SecurityLayer.none | SecurityLayer.integrity | SecurityLayer.confidentiality, maxMessageSize: 65536 })).toBe(true);
+    expect(
+      offersNoSecurityLayer({
+        layers: SecurityLayer.none | SecurityLayer.integrity | SecurityLayer.confidentiality,
+        maxMessageSize: 65536,
+      }),
+    ).toBe(true);
     expect(offersNoSecurityLayer({ layers: SecurityLayer.none, maxMessageSize: 0 })).toBe(true);
-    expect(offersNoSecurityLayer({ layers: SecurityLayer.integrity | SecurityLayer.confidentiality, maxMessageSize: 65536 })).toBe(false);
+    expect(
+      offersNoSecurityLayer({ layers: SecurityLayer.integrity | SecurityLayer.confidentiality, maxMessageSize: 65536 }),
+    ).toBe(false);
   });
 
   it('answers: no security layer, maximum size 0, then the authorisation identity', () => {
@@ -47,17 +60,31 @@ describe('choosing a security layer on plain LDAP', () => {
   it('refuses a server offering only "no layer": nothing may travel in clear', () => {
     const refusal = chooseSecurityLayer({ layers: SecurityLayer.none, maxMessageSize: 0 }, 'seal');
     expect(refusal).toEqual({ refusal: expect.stringMatching(/only "no layer"/) });
-    expect(chooseSecurityLayer({ layers: SecurityLayer.none, maxMessageSize: 0 }, 'sign')).toEqual({ refusal: expect.stringMatching(/only "no layer"/) });
+    expect(chooseSecurityLayer({ layers: SecurityLayer.none, maxMessageSize: 0 }, 'sign')).toEqual({
+      refusal: expect.stringMatching(/only "no layer"/),
+    });
   });
 
   it('seal without sealing on offer points at --sasl-layer sign; a zero maximum is refused', () => {
-    expect(chooseSecurityLayer({ layers: SecurityLayer.none | SecurityLayer.integrity, maxMessageSize: 4096 }, 'seal')).toEqual({ refusal: expect.stringMatching(/offers signing and no layer but not sealing \(use --sasl-layer sign/) });
-    expect(chooseSecurityLayer({ layers: SecurityLayer.confidentiality, maxMessageSize: 0 }, 'seal')).toEqual({ refusal: expect.stringMatching(/maximum buffer of 0/) });
+    expect(
+      chooseSecurityLayer({ layers: SecurityLayer.none | SecurityLayer.integrity, maxMessageSize: 4096 }, 'seal'),
+    ).toEqual({
+      refusal: expect.stringMatching(/offers signing and no layer but not sealing \(use --sasl-layer sign/),
+    });
+    expect(chooseSecurityLayer({ layers: SecurityLayer.confidentiality, maxMessageSize: 0 }, 'seal')).toEqual({
+      refusal: expect.stringMatching(/maximum buffer of 0/),
+    });
   });
 
   it('answers with the chosen layer, our 24-bit maximum and the authorisation identity', () => {
     expect([...securityLayerAnswer(SecurityLayer.confidentiality)]).toEqual([4, 0xff, 0xff, 0xff]);
-    expect([...securityLayerAnswer(SecurityLayer.integrity, 0x010203, 'u:x')]).toEqual([2, 1, 2, 3, ...Buffer.from('u:x')]);
+    expect([...securityLayerAnswer(SecurityLayer.integrity, 0x010203, 'u:x')]).toEqual([
+      2,
+      1,
+      2,
+      3,
+      ...Buffer.from('u:x'),
+    ]);
     expect(() => securityLayerAnswer(4, 0x1000000)).toThrow(/24 bits/);
   });
 });
@@ -79,19 +106,23 @@ describe('SASL buffers on the wire', () => {
 
   it('reassembles buffers from any split of the stream, several per chunk or one over many chunks', () => {
     fc.assert(
-      fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 12 }), fc.array(fc.integer({ min: 1, max: 97 }), { minLength: 1, maxLength: 20 }), (tokens, cuts) => {
-        const stream = Buffer.concat(tokens.map((t) => frameSaslBuffer(Buffer.from(t))));
-        const reader = new SaslBufferReader();
-        const got: Buffer[] = [];
-        let offset = 0;
-        for (let i = 0; offset < stream.length; i++) {
-          const size = cuts[i % cuts.length]!;
-          got.push(...reader.push(stream.subarray(offset, offset + size)));
-          offset += size;
-        }
-        expect(got.map((b) => [...b])).toEqual(tokens.map((t) => [...t]));
-        expect(reader.buffered).toBe(0);
-      }),
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 12 }),
+        fc.array(fc.integer({ min: 1, max: 97 }), { minLength: 1, maxLength: 20 }),
+        (tokens, cuts) => {
+          const stream = Buffer.concat(tokens.map((t) => frameSaslBuffer(Buffer.from(t))));
+          const reader = new SaslBufferReader();
+          const got: Buffer[] = [];
+          let offset = 0;
+          for (let i = 0; offset < stream.length; i++) {
+            const size = cuts[i % cuts.length]!;
+            got.push(...reader.push(stream.subarray(offset, offset + size)));
+            offset += size;
+          }
+          expect(got.map((b) => [...b])).toEqual(tokens.map((t) => [...t]));
+          expect(reader.buffered).toBe(0);
+        },
+      ),
     );
   });
 
@@ -101,7 +132,9 @@ describe('SASL buffers on the wire', () => {
   });
 
   it('says what -v shows for each layer', () => {
-    expect(describeLayer(SecurityLayer.confidentiality, 65536)).toBe('sealed (SASL GSSAPI confidentiality + integrity), buffers up to 65536 octets');
+    expect(describeLayer(SecurityLayer.confidentiality, 65536)).toBe(
+      'sealed (SASL GSSAPI confidentiality + integrity), buffers up to 65536 octets',
+    );
     expect(describeLayer(SecurityLayer.integrity, 4096)).toMatch(/^signed .*values travel readable/);
   });
 });

@@ -7,12 +7,35 @@ function vsDn(vs: string, server: string): string {
   return `CN=${vs},CN=InstMsg,CN=Protocols,CN=${server},CN=Servers,CN=First Administrative Group,CN=Administrative Groups,CN=Corp,CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=corp,DC=example,DC=com`;
 }
 
-const im1: ImServer = { dn: vsDn('IM Virtual Server', 'IM1'), name: 'IM1', cn: 'IM Virtual Server', host: 'im1.corp.example.com', hostsUsers: true };
-const im2: ImServer = { dn: vsDn('IM Virtual Server', 'IM2'), name: 'IM2', cn: 'IM Virtual Server', host: 'im2.corp.example.com', hostsUsers: true };
-const legacy: ImServer = { dn: vsDn('Legacy IM', 'OLDSRV'), name: 'OldSrv', cn: 'Legacy IM', host: 'oldsrv.corp.example.com', hostsUsers: true };
-const router: ImServer = { dn: vsDn('IM Router', 'EDGE'), name: 'EDGE', cn: 'IM Router', host: 'im.example.com', hostsUsers: false };
+const im1: ImServer = {
+  dn: vsDn('IM Virtual Server', 'IM1'),
+  name: 'IM1',
+  cn: 'IM Virtual Server',
+  host: 'im1.corp.example.com',
+  hostsUsers: true,
+};
+const im2: ImServer = {
+  dn: vsDn('IM Virtual Server', 'IM2'),
+  name: 'IM2',
+  cn: 'IM Virtual Server',
+  host: 'im2.corp.example.com',
+  hostsUsers: true,
+};
+const legacy: ImServer = {
+  dn: vsDn('Legacy IM', 'OLDSRV'),
+  name: 'OldSrv',
+  cn: 'Legacy IM',
+  host: 'oldsrv.corp.example.com',
+  hostsUsers: true,
+};
+const router: ImServer = {
+  dn: vsDn('IM Router', 'EDGE'),
+  name: 'EDGE',
+  cn: 'IM Router',
+  host: 'im.example.com',
+  hostsUsers: false,
+};
 const servers = [im1, im2, legacy, router];
-
 
 describe('findServer', () => {
   it.each([
@@ -56,16 +79,22 @@ describe('findServer', () => {
     expect(error.message).toContain('known: none found');
   });
 
-  it.each([{ name: 'EDGE' }, { name: 'im.example.com' }, { name: router.dn }])('router $name is refused as a home', ({ name }) => {
-    const error = thrown(() => findServer(servers, name, 'home'));
-    expect(error.reason).toBe('router');
-    expect(error.exitCode).toBe(2);
-    expect(error.message).toContain('EDGE is a router');
-  });
+  it.each([{ name: 'EDGE' }, { name: 'im.example.com' }, { name: router.dn }])(
+    'router $name is refused as a home',
+    ({ name }) => {
+      const error = thrown(() => findServer(servers, name, 'home'));
+      expect(error.reason).toBe('router');
+      expect(error.exitCode).toBe(2);
+      expect(error.message).toContain('EDGE is a router');
+    },
+  );
 
-  it.each([{ purpose: 'any' as const }, { purpose: undefined }])('a router is found for purpose $purpose', ({ purpose }) => {
-    expect(findServer(servers, 'edge', purpose)).toBe(router);
-  });
+  it.each([{ purpose: 'any' as const }, { purpose: undefined }])(
+    'a router is found for purpose $purpose',
+    ({ purpose }) => {
+      expect(findServer(servers, 'edge', purpose)).toBe(router);
+    },
+  );
 
   it('a home server is fine for purpose home', () => {
     expect(findServer(servers, 'IM1', 'home')).toBe(im1);

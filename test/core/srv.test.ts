@@ -32,7 +32,12 @@ function replay(...values: number[]): () => number {
   };
 }
 
-const srv = (name: string, priority: number, weight: number, port = 80): SrvRecord => ({ name, port, priority, weight });
+const srv = (name: string, priority: number, weight: number, port = 80): SrvRecord => ({
+  name,
+  port,
+  priority,
+  weight,
+});
 
 /** How often each name comes first over `draws` orderings. */
 function firstChoiceShares(records: SrvRecord[], draws: number, seed: number): Record<string, number> {
@@ -74,7 +79,8 @@ describe('orderSrv', () => {
         expect(records).toEqual(before); // the input is not reordered
         expect(ordered).toHaveLength(records.length);
         expect(new Set(ordered)).toEqual(new Set(records));
-        for (let i = 1; i < ordered.length; i++) expect(ordered[i]!.priority).toBeGreaterThanOrEqual(ordered[i - 1]!.priority);
+        for (let i = 1; i < ordered.length; i++)
+          expect(ordered[i]!.priority).toBeGreaterThanOrEqual(ordered[i - 1]!.priority);
       }),
     );
   });
@@ -152,7 +158,14 @@ describe('orderSrv', () => {
 
 describe('orderSrvForDisplay', () => {
   it('sorts by priority, then weight descending, then name, then port', () => {
-    const records = [srv('c', 10, 5), srv('b', 0, 5), srv('a', 0, 5, 8080), srv('a', 0, 5, 80), srv('z', 0, 50), srv('d', 10, 0)];
+    const records = [
+      srv('c', 10, 5),
+      srv('b', 0, 5),
+      srv('a', 0, 5, 8080),
+      srv('a', 0, 5, 80),
+      srv('z', 0, 50),
+      srv('d', 10, 0),
+    ];
     expect(orderSrvForDisplay(records).map((r) => `${r.priority}/${r.weight}/${r.name}:${r.port}`)).toEqual([
       '0/50/z:80',
       '0/5/a:80',

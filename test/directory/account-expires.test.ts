@@ -17,6 +17,8 @@ describe('accountExpiresAt (FILETIME → ms since 1970)', () => {
 
 describe('IM_USER_FILTER', () => {
   it('users with any of the four attributes', () => {
-    expect(IM_USER_FILTER).toBe('(&(sAMAccountType=805306368)(|(msExchIMAddress=*)(msExchIMMetaPhysicalURL=*)(msExchIMPhysicalURL=*)(msExchIMVirtualServer=*)))');
+    expect(IM_USER_FILTER).toBe(
+      '(&(sAMAccountType=805306368)(|(msExchIMAddress=*)(msExchIMMetaPhysicalURL=*)(msExchIMPhysicalURL=*)(msExchIMVirtualServer=*)))',
+    );
   });
 });

@@ -66,7 +66,8 @@ describe('connecting and binding (against the lab DC)', () => {
 
   it('a locked-out account (data 775) says so', async () => {
     // Lockout after 3 bad passwords, for this test only.
-    const policy = (threshold: number) => `dn: ${lab().baseDn}\nchangetype: modify\nreplace: lockoutThreshold\nlockoutThreshold: ${threshold}\n-\n\n`;
+    const policy = (threshold: number) =>
+      `dn: ${lab().baseDn}\nchangetype: modify\nreplace: lockoutThreshold\nlockoutThreshold: ${threshold}\n-\n\n`;
     expect((await ldapmodify(policy(3))).code).toBe(0);
     try {
       await ldapmodify(passwordLdif(`CN=cn-locked,${ou}`, password, 512));
@@ -86,7 +87,9 @@ describe('connecting and binding (against the lab DC)', () => {
   });
 
   it('--insecure-tls connects but warns on stderr', async () => {
-    const result = await imctl(['--insecure-tls', 'servers', '--json'], { env: imctlEnv({ IMCTL_CA_FILE: undefined }) });
+    const result = await imctl(['--insecure-tls', 'servers', '--json'], {
+      env: imctlEnv({ IMCTL_CA_FILE: undefined }),
+    });
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/not verified/);
   });
@@ -115,7 +118,9 @@ describe('connecting and binding (against the lab DC)', () => {
   });
 
   it('fails over to the next URL and says which DC answered (--verbose)', async () => {
-    const result = await imctl(['-v', 'servers', '--json'], { env: imctlEnv({ IMCTL_URL: `ldaps://127.0.0.1:1,${lab().ldapsUrl}` }) });
+    const result = await imctl(['-v', 'servers', '--json'], {
+      env: imctlEnv({ IMCTL_URL: `ldaps://127.0.0.1:1,${lab().ldapsUrl}` }),
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/127\.0\.0\.1 failed/);
     expect(result.stderr).toMatch(/connected to localhost/);
@@ -129,7 +134,9 @@ describe('connecting and binding (against the lab DC)', () => {
 
   it('the password is never echoed in any of these errors', async () => {
     const secret = readFileSync(lab().adminPassword, 'utf8');
-    const result = await imctl(['servers'], { env: imctlEnv({ IMCTL_URL: lab().ldapUrl, IMCTL_PASSWORD: secret, IMCTL_PASSWORD_FILE: undefined }) });
+    const result = await imctl(['servers'], {
+      env: imctlEnv({ IMCTL_URL: lab().ldapUrl, IMCTL_PASSWORD: secret, IMCTL_PASSWORD_FILE: undefined }),
+    });
     expect(result.stderr + result.stdout).not.toContain(secret);
   });
 });

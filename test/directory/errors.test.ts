@@ -12,7 +12,13 @@ import {
 } from 'ldapts';
 import { describe, expect, it } from 'vitest';
 import { DirectoryError } from '../../src/core/errors.js';
-import { isBusy, isConnectionLoss, resultCodeOf, translateError, type ErrorContext } from '../../src/directory/errors.js';
+import {
+  isBusy,
+  isConnectionLoss,
+  resultCodeOf,
+  translateError,
+  type ErrorContext,
+} from '../../src/directory/errors.js';
 
 const DC = 'dc1.corp.example.com';
 
@@ -90,11 +96,41 @@ describe('translateError: other LDAP result codes', () => {
   it.each([
     { name: 'BusyError', error: new BusyError(), reason: 'busy', code: 51, transient: true },
     { name: 'UnavailableError', error: new UnavailableError(), reason: 'unavailable', code: 52, transient: true },
-    { name: 'InsufficientAccessError', error: new InsufficientAccessError(), reason: 'insufficient-access', code: 50, transient: false },
-    { name: 'UnwillingToPerformError', error: new UnwillingToPerformError('0000209A: SvcErr: DSID-031A1254, problem 5003 (WILL_NOT_PERFORM)'), reason: 'unwilling', code: 53, transient: false },
-    { name: 'NoSuchObjectError', error: new NoSuchObjectError('0000208D: NameErr: DSID-03100241, problem 2001 (NO_OBJECT)'), reason: 'no-such-object', code: 32, transient: false },
-    { name: 'ConstraintViolationError', error: new ConstraintViolationError('constraint'), reason: 'ldap-19', code: 19, transient: false },
-    { name: 'NoSuchAttributeError', error: new NoSuchAttributeError('no such attribute'), reason: 'ldap-16', code: 16, transient: false },
+    {
+      name: 'InsufficientAccessError',
+      error: new InsufficientAccessError(),
+      reason: 'insufficient-access',
+      code: 50,
+      transient: false,
+    },
+    {
+      name: 'UnwillingToPerformError',
+      error: new UnwillingToPerformError('0000209A: SvcErr: DSID-031A1254, problem 5003 (WILL_NOT_PERFORM)'),
+      reason: 'unwilling',
+      code: 53,
+      transient: false,
+    },
+    {
+      name: 'NoSuchObjectError',
+      error: new NoSuchObjectError('0000208D: NameErr: DSID-03100241, problem 2001 (NO_OBJECT)'),
+      reason: 'no-such-object',
+      code: 32,
+      transient: false,
+    },
+    {
+      name: 'ConstraintViolationError',
+      error: new ConstraintViolationError('constraint'),
+      reason: 'ldap-19',
+      code: 19,
+      transient: false,
+    },
+    {
+      name: 'NoSuchAttributeError',
+      error: new NoSuchAttributeError('no such attribute'),
+      reason: 'ldap-16',
+      code: 16,
+      transient: false,
+    },
   ])('$name → $reason (code $code, transient $transient)', ({ error, reason, code, transient }) => {
     const result = translated(error);
     expect(result.reason).toBe(reason);
@@ -106,8 +142,12 @@ describe('translateError: other LDAP result codes', () => {
     expect(translated(new BusyError()).message).toContain('--concurrency');
   });
 
-  it('keeps AD\'s diagnostic text (first line) for unwilling-to-perform', () => {
-    const result = translated(new UnwillingToPerformError('0000209A: SvcErr: DSID-031A1254, problem 5003 (WILL_NOT_PERFORM), data 0\nsecond line'));
+  it("keeps AD's diagnostic text (first line) for unwilling-to-perform", () => {
+    const result = translated(
+      new UnwillingToPerformError(
+        '0000209A: SvcErr: DSID-031A1254, problem 5003 (WILL_NOT_PERFORM), data 0\nsecond line',
+      ),
+    );
     expect(result.message).toContain('WILL_NOT_PERFORM');
     expect(result.message).not.toContain('second line');
   });
@@ -140,9 +180,22 @@ describe('translateError: socket and TLS failures', () => {
   });
 
   it.each([
-    { code: 'ERR_TLS_CERT_ALTNAME_INVALID', message: "Hostname/IP does not match certificate's altnames: Host: dc1.corp.example.com. is not in the cert's altnames: DNS:dc9.corp.example.com", says: 'does not name this host' },
-    { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', message: 'unable to verify the first certificate', says: 'is not signed by a CA imctl trusts' },
-    { code: 'SELF_SIGNED_CERT_IN_CHAIN', message: 'self-signed certificate in certificate chain', says: 'CA imctl does not trust' },
+    {
+      code: 'ERR_TLS_CERT_ALTNAME_INVALID',
+      message:
+        "Hostname/IP does not match certificate's altnames: Host: dc1.corp.example.com. is not in the cert's altnames: DNS:dc9.corp.example.com",
+      says: 'does not name this host',
+    },
+    {
+      code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+      message: 'unable to verify the first certificate',
+      says: 'is not signed by a CA imctl trusts',
+    },
+    {
+      code: 'SELF_SIGNED_CERT_IN_CHAIN',
+      message: 'self-signed certificate in certificate chain',
+      says: 'CA imctl does not trust',
+    },
     { code: 'DEPTH_ZERO_SELF_SIGNED_CERT', message: 'self-signed certificate', says: 'is self-signed' },
     { code: 'CERT_HAS_EXPIRED', message: 'certificate has expired', says: 'has expired' },
   ])('$code → tls, mentioning --ca-file', ({ code, message, says }) => {
@@ -156,7 +209,9 @@ describe('translateError: socket and TLS failures', () => {
   });
 
   it('a TLS handshake failure without a known code → tls, suggesting scheme and port are checked', () => {
-    const result = translated(nodeError('EPROTO', 'C0B7:error:0A00010B:SSL routines:ssl3_get_record:wrong version number'));
+    const result = translated(
+      nodeError('EPROTO', 'C0B7:error:0A00010B:SSL routines:ssl3_get_record:wrong version number'),
+    );
     expect(result.reason).toBe('tls');
     expect(result.message).toContain('ldaps:// is 636');
     expect(result.message).toContain('wrong version number');
@@ -165,14 +220,19 @@ describe('translateError: socket and TLS failures', () => {
   it.each([
     { code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND dc1.ssl.corp.example.com', reason: 'host-not-found' },
     { code: 'EAI_AGAIN', message: 'getaddrinfo EAI_AGAIN sslgw-dc01.corp.example.com', reason: 'host-not-found' },
-  ])('a host whose name contains "ssl"/"tls" is still a network failure: $message → $reason', ({ code, message, reason }) => {
-    const result = translated(nodeError(code, message));
-    expect(result.reason).toBe(reason);
-    expect(result.transient).toBe(true);
-  });
+  ])(
+    'a host whose name contains "ssl"/"tls" is still a network failure: $message → $reason',
+    ({ code, message, reason }) => {
+      const result = translated(nodeError(code, message));
+      expect(result.reason).toBe(reason);
+      expect(result.transient).toBe(true);
+    },
+  );
 
   it('ldapts "Connection closed" → connection-lost, transient, saying what imctl was doing', () => {
-    const error = new Error('Connection closed before message response was received. Message type: SearchRequest (0x63)');
+    const error = new Error(
+      'Connection closed before message response was received. Message type: SearchRequest (0x63)',
+    );
     const result = translated(error, { server: DC, doing: 'searching' });
     expect(result.reason).toBe('connection-lost');
     expect(result.transient).toBe(true);
@@ -201,15 +261,31 @@ describe('translateError: socket and TLS failures', () => {
 
 describe('isConnectionLoss', () => {
   it.each([
-    { name: 'ldapts closed during a search', error: new Error('Connection closed before message response was received. Message type: SearchRequest (0x63)'), lost: true },
-    { name: 'ldapts closed during a modify', error: new Error('Connection closed before message response was received. Message type: ModifyRequest (0x66)'), lost: true },
+    {
+      name: 'ldapts closed during a search',
+      error: new Error('Connection closed before message response was received. Message type: SearchRequest (0x63)'),
+      lost: true,
+    },
+    {
+      name: 'ldapts closed during a modify',
+      error: new Error('Connection closed before message response was received. Message type: ModifyRequest (0x66)'),
+      lost: true,
+    },
     { name: 'socket not established', error: new Error('Socket connection not established'), lost: true },
     { name: 'ECONNRESET', error: nodeError('ECONNRESET', 'read ECONNRESET'), lost: true },
     { name: 'EPIPE', error: nodeError('EPIPE', 'write EPIPE'), lost: true },
-    { name: 'a transient DirectoryError', error: new DirectoryError('x', 'connection-lost', undefined, true), lost: true },
+    {
+      name: 'a transient DirectoryError',
+      error: new DirectoryError('x', 'connection-lost', undefined, true),
+      lost: true,
+    },
     { name: 'a permanent DirectoryError', error: new DirectoryError('x', 'bad-password', 49), lost: false },
     { name: 'a bad password', error: new InvalidCredentialsError(adBindMessage('52e')), lost: false },
-    { name: 'a TLS failure', error: nodeError('UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate'), lost: false },
+    {
+      name: 'a TLS failure',
+      error: nodeError('UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate'),
+      lost: false,
+    },
     { name: 'a plain Error', error: new Error('bad thing'), lost: false },
     { name: 'a string', error: 'Connection closed', lost: false },
     { name: 'undefined', error: undefined, lost: false },

@@ -11,11 +11,13 @@ import { translateError } from '../../src/directory/errors.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
-describe('network errors in imctl\'s words', () => {
+describe("network errors in imctl's words", () => {
   it.each(['ENETUNREACH', 'EHOSTUNREACH'])('%s is "not reachable", and worth the next DC', (code) => {
     const error = Object.assign(new Error(`connect ${code} 192.0.2.1:636 - Local (0.0.0.0:0)`), { code });
     const translated = translateError(error, { server: '192.0.2.1', doing: 'connecting' });
-    expect(translated.message).toBe('192.0.2.1 is not reachable from this host (no network route to it): check the URL, the VPN or firewall, or use another DC.');
+    expect(translated.message).toBe(
+      '192.0.2.1 is not reachable from this host (no network route to it): check the URL, the VPN or firewall, or use another DC.',
+    );
     expect(translated.transient).toBe(true);
     expect(translated.message).not.toMatch(/Local \(0\.0\.0\.0/);
   });
@@ -23,7 +25,23 @@ describe('network errors in imctl\'s words', () => {
 
 describe('--ca-file must hold a certificate', () => {
   it('a PEM certificate does, also after other blocks', () => {
-    const pem = execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', '/dev/null', '-subj', '/CN=imctl test CA', '-days', '1'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const pem = execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        '/dev/null',
+        '-subj',
+        '/CN=imctl test CA',
+        '-days',
+        '1',
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     expect(holdsCertificate(pem)).toBe(true);
     expect(holdsCertificate(Buffer.concat([Buffer.from('# our CA\n'), pem]))).toBe(true);
   });
@@ -48,9 +66,18 @@ describe('one connect timeout, as documented', () => {
 describe('a wrong password says where it came from', () => {
   it.each([
     [{ passwordFromEnv: true, sources: {} }, 'it came from IMCTL_PASSWORD in the environment'],
-    [{ passwordFromEnv: false, passwordFile: '/home/a/pw', sources: { passwordFile: 'flag' as const } }, 'it came from the file /home/a/pw (--password-file)'],
-    [{ passwordFromEnv: false, passwordFile: '/home/a/pw', sources: { passwordFile: 'env' as const } }, 'it came from the file /home/a/pw (IMCTL_PASSWORD_FILE)'],
-    [{ passwordFromEnv: false, passwordFile: '/etc/pw', sources: { passwordFile: 'config' as const } }, 'it came from the file /etc/pw ("passwordFile" in the config file)'],
+    [
+      { passwordFromEnv: false, passwordFile: '/home/a/pw', sources: { passwordFile: 'flag' as const } },
+      'it came from the file /home/a/pw (--password-file)',
+    ],
+    [
+      { passwordFromEnv: false, passwordFile: '/home/a/pw', sources: { passwordFile: 'env' as const } },
+      'it came from the file /home/a/pw (IMCTL_PASSWORD_FILE)',
+    ],
+    [
+      { passwordFromEnv: false, passwordFile: '/etc/pw', sources: { passwordFile: 'config' as const } },
+      'it came from the file /etc/pw ("passwordFile" in the config file)',
+    ],
     [{ passwordFromEnv: false, sources: {} }, undefined],
   ])('%j', (settings, origin) => {
     expect(passwordOrigin(settings)).toBe(origin);

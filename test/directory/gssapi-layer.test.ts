@@ -33,14 +33,25 @@ vi.mock('kerberos', () => {
       return Buffer.concat([Buffer.from('HDR-16-OCTETS...'), wrapped, Buffer.from('checksum')]).toString('base64');
     },
   };
-  return { default: { initializeClient: async () => ((client.complete = false), client), GSS_MECH_OID_KRB5: 9, GSS_C_MUTUAL_FLAG: 2, GSS_C_SEQUENCE_FLAG: 8, GSS_C_CONF_FLAG: 16, GSS_C_INTEG_FLAG: 32 } };
+  return {
+    default: {
+      initializeClient: async () => ((client.complete = false), client),
+      GSS_MECH_OID_KRB5: 9,
+      GSS_C_MUTUAL_FLAG: 2,
+      GSS_C_SEQUENCE_FLAG: 8,
+      GSS_C_CONF_FLAG: 16,
+      GSS_C_INTEG_FLAG: 32,
+    },
+  };
 });
 
 vi.mock('../../src/directory/sasl-bind.js', () => ({
   saslBindStep: async (_client: unknown, _mechanism: string, credentials: Buffer) => {
     script.binds.push(credentials);
     // 1st step: the context token → in progress with the (wrapped) offer; 2nd: the answer → done.
-    return script.binds.length === 1 ? { done: false, serverCredentials: Buffer.from('wrapped-offer') } : { done: true, serverCredentials: Buffer.alloc(0) };
+    return script.binds.length === 1
+      ? { done: false, serverCredentials: Buffer.from('wrapped-offer') }
+      : { done: true, serverCredentials: Buffer.alloc(0) };
   },
 }));
 
@@ -58,7 +69,10 @@ describe('GSSAPI on plain LDAP: the layer negotiation', () => {
   it('chooses sealing from a full offer, answers with it, and starts the layer with the DC maximum', async () => {
     const layer = fakeLayer();
     const bound = await gssapiBind({} as Client, 'dc1.corp.example.com', layer as never);
-    expect(bound).toEqual({ principal: 'op@CORP.EXAMPLE.COM', protection: 'sealed (SASL GSSAPI confidentiality + integrity), buffers up to 256 octets' });
+    expect(bound).toEqual({
+      principal: 'op@CORP.EXAMPLE.COM',
+      protection: 'sealed (SASL GSSAPI confidentiality + integrity), buffers up to 256 octets',
+    });
     expect(script.binds).toHaveLength(2);
     expect([...script.binds[1]!.subarray(16, 20)]).toEqual([SecurityLayer.confidentiality, 0xff, 0xff, 0xff]);
     expect(layer.socket.start).toHaveBeenCalledWith(expect.anything(), SecurityLayer.confidentiality, 256);
@@ -69,7 +83,9 @@ describe('GSSAPI on plain LDAP: the layer negotiation', () => {
     const layer = fakeLayer();
     await expect(gssapiBind({} as Client, 'dc1.corp.example.com', layer as never)).rejects.toMatchObject({
       reason: 'kerberos-layer',
-      message: expect.stringMatching(/^dc1\.corp\.example\.com offers no SASL security layer \(only "no layer"\).*refusing to continue on plain LDAP/),
+      message: expect.stringMatching(
+        /^dc1\.corp\.example\.com offers no SASL security layer \(only "no layer"\).*refusing to continue on plain LDAP/,
+      ),
     });
     expect(script.binds).toHaveLength(1);
     expect(layer.socket.start).not.toHaveBeenCalled();
@@ -78,7 +94,10 @@ describe('GSSAPI on plain LDAP: the layer negotiation', () => {
   it('catches the unfixed kerberos package before the DC sees a "no layer" answer', async () => {
     script.wrapCarries = false;
     const layer = fakeLayer();
-    await expect(gssapiBind({} as Client, 'dc1.corp.example.com', layer as never)).rejects.toMatchObject({ reason: 'kerberos-wrap-broken', message: expect.stringMatching(/kerberos-wrap-fix\.mjs/) });
+    await expect(gssapiBind({} as Client, 'dc1.corp.example.com', layer as never)).rejects.toMatchObject({
+      reason: 'kerberos-wrap-broken',
+      message: expect.stringMatching(/kerberos-wrap-fix\.mjs/),
+    });
     expect(script.binds).toHaveLength(1);
   });
 

@@ -22,11 +22,17 @@ import { SaslSocketLayer, type GssWrapper } from '../../src/directory/sasl-socke
 const SERVER_MAX = 512;
 
 /** "Wrap": a marker octet, the data XOR 0x5a, and a 1-octet sum; unwrap checks the sum. */
-const seal = (data: Buffer) => Buffer.concat([Buffer.from([0xee]), Buffer.from(data.map((b) => b ^ 0x5a)), Buffer.from([data.reduce((a, b) => (a + b) & 0xff, 0)])]);
+const seal = (data: Buffer) =>
+  Buffer.concat([
+    Buffer.from([0xee]),
+    Buffer.from(data.map((b) => b ^ 0x5a)),
+    Buffer.from([data.reduce((a, b) => (a + b) & 0xff, 0)]),
+  ]);
 function open(token: Buffer): Buffer {
   if (token[0] !== 0xee) throw new Error('not a token');
   const data = Buffer.from(token.subarray(1, -1).map((b) => b ^ 0x5a));
-  if (data.reduce((a, b) => (a + b) & 0xff, 0) !== token.at(-1)) throw new Error('A token had an invalid Message Integrity Check (MIC)');
+  if (data.reduce((a, b) => (a + b) & 0xff, 0) !== token.at(-1))
+    throw new Error('A token had an invalid Message Integrity Check (MIC)');
   return data;
 }
 const fakeGss = (): GssWrapper & { wraps: number; unwraps: number } => ({
@@ -49,7 +55,14 @@ const fakeGss = (): GssWrapper & { wraps: number; unwraps: number } => ({
 function tlv(tag: number, ...content: Buffer[]): Buffer {
   const body = Buffer.concat(content);
   const n = body.length;
-  const length = n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : n < 0x10000 ? Buffer.from([0x82, n >> 8, n & 0xff]) : Buffer.from([0x83, n >> 16, (n >> 8) & 0xff, n & 0xff]);
+  const length =
+    n < 0x80
+      ? Buffer.from([n])
+      : n < 0x100
+        ? Buffer.from([0x81, n])
+        : n < 0x10000
+          ? Buffer.from([0x82, n >> 8, n & 0xff])
+          : Buffer.from([0x83, n >> 16, (n >> 8) & 0xff, n & 0xff]);
   return Buffer.concat([Buffer.from([tag]), length, body]);
 }
 const octets = (s: string | Buffer) => tlv(0x04, Buffer.isBuffer(s) ? s : Buffer.from(s));
@@ -76,7 +89,8 @@ function ldapPeer(socket: Socket, entry: { dn: string; attribute: string; values
   let plain = Buffer.alloc(0);
   const send = (pdu: Buffer) => {
     // The server splits its replies too: each buffer's token within the client's (large) maximum, here SERVER_MAX.
-    for (let at = 0; at < pdu.length; at += SERVER_MAX - 2) socket.write(frameSaslBuffer(seal(pdu.subarray(at, at + SERVER_MAX - 2))));
+    for (let at = 0; at < pdu.length; at += SERVER_MAX - 2)
+      socket.write(frameSaslBuffer(seal(pdu.subarray(at, at + SERVER_MAX - 2))));
   };
   socket.on('data', (chunk: Buffer) => {
     for (const token of reader.push(chunk)) {
@@ -133,14 +147,21 @@ describe('a PDU larger than the server maximum buffer, through ldapts and the SA
     });
 
     const big = Array.from({ length: 40 }, (_, i) => `value-${i}-${'x'.repeat(1000)}`);
-    await client.modify(entry.dn, new Change({ operation: 'replace', modification: new Attribute({ type: 'description', values: big }) }));
+    await client.modify(
+      entry.dn,
+      new Change({ operation: 'replace', modification: new Attribute({ type: 'description', values: big }) }),
+    );
     const modify = seen!.requests.find((r) => r.op === 0x66)!;
     expect(modify.pdu.length).toBeGreaterThan(40_000);
     expect(seen!.largestBufferIn).toBeLessThanOrEqual(SERVER_MAX);
     expect(seen!.buffersIn).toBeGreaterThanOrEqual(Math.ceil(modify.pdu.length / SERVER_MAX));
     for (const value of big) expect(modify.pdu.includes(Buffer.from(value))).toBe(true); // every value arrived intact, in one PDU
 
-    const { searchEntries } = await client.search(entry.dn, { scope: 'base', attributes: ['description'], returnAttributeValues: true });
+    const { searchEntries } = await client.search(entry.dn, {
+      scope: 'base',
+      attributes: ['description'],
+      returnAttributeValues: true,
+    });
     expect(searchEntries).toHaveLength(1);
     expect(searchEntries[0]!.dn).toBe(entry.dn);
     const got = searchEntries[0]!.description as string[];

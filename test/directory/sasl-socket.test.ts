@@ -11,11 +11,17 @@ import { frameSaslBuffer, SaslBufferReader, SecurityLayer } from '../../src/core
 import { SaslSocketLayer, type GssWrapper } from '../../src/directory/sasl-socket.js';
 
 /** "Wrap": a marker octet, the data XOR 0x5a, and a 1-octet sum; unwrap checks the sum. */
-const seal = (data: Buffer) => Buffer.concat([Buffer.from([0xee]), Buffer.from(data.map((b) => b ^ 0x5a)), Buffer.from([data.reduce((a, b) => (a + b) & 0xff, 0)])]);
+const seal = (data: Buffer) =>
+  Buffer.concat([
+    Buffer.from([0xee]),
+    Buffer.from(data.map((b) => b ^ 0x5a)),
+    Buffer.from([data.reduce((a, b) => (a + b) & 0xff, 0)]),
+  ]);
 function open(token: Buffer): Buffer {
   if (token[0] !== 0xee) throw new Error('not a token');
   const data = Buffer.from(token.subarray(1, -1).map((b) => b ^ 0x5a));
-  if (data.reduce((a, b) => (a + b) & 0xff, 0) !== token.at(-1)) throw new Error('A token had an invalid Message Integrity Check (MIC)');
+  if (data.reduce((a, b) => (a + b) & 0xff, 0) !== token.at(-1))
+    throw new Error('A token had an invalid Message Integrity Check (MIC)');
   return data;
 }
 const fakeGss = (): GssWrapper & { calls: number } => ({
@@ -114,10 +120,14 @@ describe('SaslSocketLayer', () => {
     const bad = seal(Buffer.from('tampered'));
     bad[3]! ^= 0x01;
     const closed = new Promise((resolve) => client.on('close', resolve));
-    peer.write(Buffer.concat([frameSaslBuffer(good), frameSaslBuffer(bad), frameSaslBuffer(seal(Buffer.from('never')))]));
+    peer.write(
+      Buffer.concat([frameSaslBuffer(good), frameSaslBuffer(bad), frameSaslBuffer(seal(Buffer.from('never')))]),
+    );
     await closed;
     expect(Buffer.concat(got).toString()).toBe('ok|');
-    expect(layer.failure?.message).toMatch(/^the Kerberos security layer failed: A token had an invalid Message Integrity Check/);
+    expect(layer.failure?.message).toMatch(
+      /^the Kerberos security layer failed: A token had an invalid Message Integrity Check/,
+    );
     expect(errors[0]).toBe(layer.failure);
   });
 

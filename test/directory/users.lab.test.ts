@@ -15,11 +15,24 @@ describe('searchUsers (against the lab DC)', () => {
   beforeAll(async () => {
     const ou = await createOu('anr');
     await addUsers(ou, [
-      { sam: 'anr-zangst', cn: 'Ångström, Zoë', mailNickname: 'zoe.angstrom', extra: { displayName: 'Zoë Ångström', givenName: 'Zoë', sn: 'Ångström' } },
-      { sam: 'anr-mbrown', cn: 'Brown, Maxwell', extra: { displayName: 'Maxwell Brown', givenName: 'Maxwell', sn: 'Brown' } },
+      {
+        sam: 'anr-zangst',
+        cn: 'Ångström, Zoë',
+        mailNickname: 'zoe.angstrom',
+        extra: { displayName: 'Zoë Ångström', givenName: 'Zoë', sn: 'Ångström' },
+      },
+      {
+        sam: 'anr-mbrown',
+        cn: 'Brown, Maxwell',
+        extra: { displayName: 'Maxwell Brown', givenName: 'Maxwell', sn: 'Brown' },
+      },
     ]);
     const settings = loadSettings({ baseDn: ou }, imctlEnv(), '/');
-    directory = await Directory.open({ settings, endpoints: endpointsFromUrls([lab().ldapsUrl], false), password: async () => adminPassword() });
+    directory = await Directory.open({
+      settings,
+      endpoints: endpointsFromUrls([lab().ldapsUrl], false),
+      password: async () => adminPassword(),
+    });
   });
   afterAll(async () => directory?.close());
 
@@ -55,7 +68,11 @@ describe('resolving many names (against the lab DC)', () => {
     ]);
     // Scoped to the OU, as --base-dn does: the scan reads three users, the bound is the domain's.
     const settings = loadSettings({}, imctlEnv({ IMCTL_BASE_DN: ou }), '/');
-    directory = await Directory.open({ settings, endpoints: endpointsFromUrls([lab().ldapsUrl], false), password: async () => adminPassword() });
+    directory = await Directory.open({
+      settings,
+      endpoints: endpointsFromUrls([lab().ldapsUrl], false),
+      password: async () => adminPassword(),
+    });
   });
   afterAll(async () => directory?.close());
 
@@ -72,12 +89,21 @@ describe('resolving many names (against the lab DC)', () => {
   });
 
   it('resolves by sAMAccountName, UPN and DN the same through the scan as through filtered searches', async () => {
-    const named = [`rs${process.pid}a`, `rs${process.pid}b@${lab().domain}`, dns[2]!, `LAB\\rs${process.pid}a`.toUpperCase(), 'nobody-at-all'];
+    const named = [
+      `rs${process.pid}a`,
+      `rs${process.pid}b@${lab().domain}`,
+      dns[2]!,
+      `LAB\\rs${process.pid}a`.toUpperCase(),
+      'nobody-at-all',
+    ];
     const bound = (await usersUpperBound(directory))!;
     // Enough names that nobody carries to push the batch past the bound: the scan path.
     const filler = Array.from({ length: Math.ceil(bound * 0.9) }, (_, i) => `rs-none-${i}`);
     expect(shouldScan(named.length + filler.length, bound)).toBe(true);
-    const [scanned, filtered] = await Promise.all([resolveUsers(directory, [...named, ...filler]), resolveUsers(directory, named)]);
+    const [scanned, filtered] = await Promise.all([
+      resolveUsers(directory, [...named, ...filler]),
+      resolveUsers(directory, named),
+    ]);
     for (const name of named) {
       const a = scanned.get(name)!;
       const b = filtered.get(name)!;
@@ -94,7 +120,11 @@ describe('resolving many names (against the lab DC)', () => {
 describe('DOMAIN\\user (against the lab DC)', () => {
   let directory: Directory;
   beforeAll(async () => {
-    directory = await Directory.open({ settings: loadSettings({}, imctlEnv(), '/'), endpoints: endpointsFromUrls([lab().ldapsUrl], false), password: async () => adminPassword() });
+    directory = await Directory.open({
+      settings: loadSettings({}, imctlEnv(), '/'),
+      endpoints: endpointsFromUrls([lab().ldapsUrl], false),
+      password: async () => adminPassword(),
+    });
   });
   afterAll(async () => directory?.close());
 

@@ -13,7 +13,11 @@ describe('writeOne (against the lab DC)', () => {
 
   beforeAll(async () => {
     const settings = loadSettings({}, imctlEnv(), '/');
-    directory = await Directory.open({ settings, endpoints: endpointsFromUrls([lab().ldapsUrl], false), password: async () => adminPassword() });
+    directory = await Directory.open({
+      settings,
+      endpoints: endpointsFromUrls([lab().ldapsUrl], false),
+      password: async () => adminPassword(),
+    });
     ou = await createOu('writer');
   });
   afterAll(async () => directory?.close());
@@ -25,10 +29,17 @@ describe('writeOne (against the lab DC)', () => {
     const moved = { ...stale, msExchIMVirtualServer: server('im-north').dn };
     await writeOne(directory, { dn: dn!, before: stale, after: moved, ops: compareAndSetOps(stale, moved) });
     const mine = { ...stale, msExchIMVirtualServer: server('im-south').dn };
-    const result = await writeOne(directory, { dn: dn!, before: stale, after: mine, ops: compareAndSetOps(stale, mine) });
+    const result = await writeOne(directory, {
+      dn: dn!,
+      before: stale,
+      after: mine,
+      ops: compareAndSetOps(stale, mine),
+    });
     expect(result.outcome).toBe('failed');
     expect(result.outcome === 'failed' && result.reason).toMatch(/changed by someone else since it was read/);
-    expect((await readEntry(dn!))!.attrs.msexchimvirtualserver?.[0]?.toLowerCase()).toBe(server('im-north').dn.toLowerCase());
+    expect((await readEntry(dn!))!.attrs.msexchimvirtualserver?.[0]?.toLowerCase()).toBe(
+      server('im-north').dn.toLowerCase(),
+    );
   });
 
   // Issue 23: a move changes two attributes with one modify of four value operations. Each
@@ -44,7 +55,10 @@ describe('writeOne (against the lab DC)', () => {
     };
     const current = async (dn: string) => {
       const entry = (await readEntry(dn))!;
-      return { url: entry.attrs.msexchimphysicalurl?.[0], server: entry.attrs.msexchimvirtualserver?.[0]?.toLowerCase() };
+      return {
+        url: entry.attrs.msexchimphysicalurl?.[0],
+        server: entry.attrs.msexchimvirtualserver?.[0]?.toLowerCase(),
+      };
     };
 
     it('is one modify with a delete of the value read for each attribute it changes', async () => {
@@ -55,19 +69,23 @@ describe('writeOne (against the lab DC)', () => {
       ]);
     });
 
-    it('only the private URL changed meanwhile: the move fails and leaves the server as it was, the other writer\'s URL kept', async () => {
+    it("only the private URL changed meanwhile: the move fails and leaves the server as it was, the other writer's URL kept", async () => {
       const { dn, stale, after, ops } = await move('wr-mv-url');
       const theirs = `http://${homes().south.host}/instmsg/local/${lab().imDomain}/instmsg/aliases/wr-mv-url`;
-      const other = await ldapmodify(`dn: ${dn}\nchangetype: modify\nreplace: msExchIMPhysicalURL\nmsExchIMPhysicalURL: ${theirs}\n-\n\n`);
+      const other = await ldapmodify(
+        `dn: ${dn}\nchangetype: modify\nreplace: msExchIMPhysicalURL\nmsExchIMPhysicalURL: ${theirs}\n-\n\n`,
+      );
       expect(other.code, other.stderr).toBe(0);
       const result = await writeOne(directory, { dn, before: stale, after, ops });
       expect(result.outcome === 'failed' && result.reason).toMatch(/changed by someone else since it was read/);
       expect(await current(dn)).toEqual({ url: theirs, server: homes().west.dn.toLowerCase() });
     });
 
-    it('only the home server changed meanwhile: the move fails and leaves the URL as it was, the other writer\'s server kept', async () => {
+    it("only the home server changed meanwhile: the move fails and leaves the URL as it was, the other writer's server kept", async () => {
       const { dn, stale, after, ops } = await move('wr-mv-srv');
-      const other = await ldapmodify(`dn: ${dn}\nchangetype: modify\nreplace: msExchIMVirtualServer\nmsExchIMVirtualServer: ${homes().south.dn}\n-\n\n`);
+      const other = await ldapmodify(
+        `dn: ${dn}\nchangetype: modify\nreplace: msExchIMVirtualServer\nmsExchIMVirtualServer: ${homes().south.dn}\n-\n\n`,
+      );
       expect(other.code, other.stderr).toBe(0);
       const result = await writeOne(directory, { dn, before: stale, after, ops });
       expect(result.outcome === 'failed' && result.reason).toMatch(/changed by someone else since it was read/);
@@ -83,7 +101,12 @@ describe('writeOne (against the lab DC)', () => {
 
   it('says the entry no longer exists when it was deleted since it was read', async () => {
     const after = { msExchIMAddress: 'gone@im.lab.imctl.test' };
-    const result = await writeOne(directory, { dn: `CN=Gone Since,${ou}`, before: {}, after, ops: compareAndSetOps({}, after) });
+    const result = await writeOne(directory, {
+      dn: `CN=Gone Since,${ou}`,
+      before: {},
+      after,
+      ops: compareAndSetOps({}, after),
+    });
     expect(result).toEqual({ outcome: 'failed', reason: expect.stringMatching(/no longer exists/) });
   });
 });

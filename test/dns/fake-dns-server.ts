@@ -123,7 +123,8 @@ function answer(msg: Buffer, entries: Map<string, FakeEntry>, queries: string[])
 
   const records: Buffer[] = [];
   let rcode = 0;
-  if (!entry) rcode = 3; // NXDOMAIN
+  if (!entry)
+    rcode = 3; // NXDOMAIN
   else if (entry.rcode !== undefined) rcode = entry.rcode;
   else if (q.type === TYPE.SRV) for (const s of entry.srv ?? []) records.push(rr(TYPE.SRV, srvData(s)));
   else if (q.type === TYPE.A) for (const ip of entry.a ?? []) records.push(rr(TYPE.A, ipv4(ip)));
@@ -161,7 +162,10 @@ function srvData(s: FakeSrv): Buffer {
 
 /** Uncompressed wire-format name; "." (or "") is the root: a single zero byte. */
 function encodeName(name: string): Buffer {
-  const labels = name.replace(/\.$/, '').split('.').filter((l) => l.length > 0);
+  const labels = name
+    .replace(/\.$/, '')
+    .split('.')
+    .filter((l) => l.length > 0);
   return Buffer.concat([
     ...labels.map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l, 'latin1')])),
     Buffer.from([0]),

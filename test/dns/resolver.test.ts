@@ -58,7 +58,9 @@ describe('srv', () => {
   it('returns the SRV records of a name, asking the given server', async () => {
     const resolver = fast();
     expect(resolver.server).toBe(dns.address);
-    expect(await resolver.srv('_rvp._tcp.example.test')).toEqual([{ name: 'im.example.test', port: 80, priority: 0, weight: 0 }]);
+    expect(await resolver.srv('_rvp._tcp.example.test')).toEqual([
+      { name: 'im.example.test', port: 80, priority: 0, weight: 0 },
+    ]);
     expect(dns.queries).toContain('_rvp._tcp.example.test 33');
   });
 
@@ -84,7 +86,13 @@ describe('srv', () => {
 
   it('turns SERVFAIL into a DnsError "servfail"', async () => {
     const error = await dnsErrorOf(fast().srv('_rvp._tcp.servfail.test'));
-    expect(error).toMatchObject({ code: 'servfail', server: dns.address, hostname: '_rvp._tcp.servfail.test', nodeCode: 'ESERVFAIL', exitCode: 1 });
+    expect(error).toMatchObject({
+      code: 'servfail',
+      server: dns.address,
+      hostname: '_rvp._tcp.servfail.test',
+      nodeCode: 'ESERVFAIL',
+      exitCode: 1,
+    });
     expect(error.name).toBe('DnsError');
     expect(error.message).toBe(
       `DNS server ${dns.address} failed (SERVFAIL) to answer for _rvp._tcp.servfail.test: the zone's own servers may be down or misconfigured; try again later or check --dns-server.`,
@@ -126,7 +134,9 @@ describe('srv', () => {
   it('says so when a server given by name has no address', async () => {
     const error = await dnsErrorOf(createResolver({ server: 'no-such-host.invalid' }).srv('_rvp._tcp.example.test'));
     expect(error.code).toBe('other');
-    expect(error.message).toMatch(/^Cannot find the address of DNS server no-such-host\.invalid \(E[A-Z_]+\): give --dns-server as an IP address\.$/);
+    expect(error.message).toMatch(
+      /^Cannot find the address of DNS server no-such-host\.invalid \(E[A-Z_]+\): give --dns-server as an IP address\.$/,
+    );
   });
 });
 
@@ -164,7 +174,12 @@ describe('servers that do not answer', () => {
       const elapsed = Date.now() - started;
       expect(elapsed).toBeGreaterThanOrEqual(290);
       expect(elapsed).toBeLessThan(500); // c-ares alone takes up to 600 ms here: the deadline holds it to 300
-      expect(error).toMatchObject({ code: 'timeout', server: silent.address, hostname: '_rvp._tcp.x.test', exitCode: 1 });
+      expect(error).toMatchObject({
+        code: 'timeout',
+        server: silent.address,
+        hostname: '_rvp._tcp.x.test',
+        exitCode: 1,
+      });
       expect(['ETIMEOUT', 'ECANCELLED']).toContain(error.nodeCode);
       expect(error.message).toContain(`DNS server ${silent.address} did not answer for _rvp._tcp.x.test within 0.`);
       expect(error.message).toMatch(/ within 0\.[345] s: check --dns-server\.$/);
@@ -193,20 +208,28 @@ describe('servers that do not answer', () => {
 
   it('reports a port where nothing listens as "refused" at once', async () => {
     const socket = createSocket('udp4');
-    const port = await new Promise<number>((resolve) => socket.bind(0, '127.0.0.1', () => resolve(socket.address().port)));
+    const port = await new Promise<number>((resolve) =>
+      socket.bind(0, '127.0.0.1', () => resolve(socket.address().port)),
+    );
     await new Promise<void>((resolve) => socket.close(() => resolve()));
     const started = Date.now();
-    const error = await dnsErrorOf(createResolver({ server: `127.0.0.1:${port}`, timeoutMs: 2000, tries: 2 }).srv('_rvp._tcp.x.test'));
+    const error = await dnsErrorOf(
+      createResolver({ server: `127.0.0.1:${port}`, timeoutMs: 2000, tries: 2 }).srv('_rvp._tcp.x.test'),
+    );
     expect(Date.now() - started).toBeLessThan(1000);
     expect(error).toMatchObject({ code: 'refused', nodeCode: 'ECONNREFUSED', server: `127.0.0.1:${port}` });
-    expect(error.message).toBe(`Nothing answers DNS at 127.0.0.1:${port} (connection refused) for _rvp._tcp.x.test: check --dns-server.`);
+    expect(error.message).toBe(
+      `Nothing answers DNS at 127.0.0.1:${port} (connection refused) for _rvp._tcp.x.test: check --dns-server.`,
+    );
   });
 });
 
 describe('createResolver', () => {
   it('rejects a bad --dns-server before any lookup', () => {
     expect(() => createResolver({ server: '127.0.0.1:0' })).toThrow(UsageError);
-    expect(() => createResolver({ server: '127.0.0.1:70000' })).toThrow('the port "70000" is not a number from 1 to 65535');
+    expect(() => createResolver({ server: '127.0.0.1:70000' })).toThrow(
+      'the port "70000" is not a number from 1 to 65535',
+    );
   });
 
   it('shows port 53 by host alone and uses the system configuration by default', () => {
@@ -224,7 +247,12 @@ describe('locateServices', () => {
     const targets = await locateServices(fast(), '_rvp._tcp.multi.test', bottom);
     expect(targets?.map((t) => t.host)).toHaveLength(3);
     expect(targets?.[2]).toEqual({ host: 'backup.multi.test', port: 8080, priority: 10, weight: 0 });
-    expect(targets?.slice(0, 2).map((t) => t.host).sort()).toEqual(['im1.multi.test', 'im2.multi.test']);
+    expect(
+      targets
+        ?.slice(0, 2)
+        .map((t) => t.host)
+        .sort(),
+    ).toEqual(['im1.multi.test', 'im2.multi.test']);
   });
 
   it('finds domain controllers from _ldap._tcp.<domain>, with their addresses when asked', async () => {

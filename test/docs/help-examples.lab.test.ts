@@ -9,7 +9,21 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addUsers, createOu, imctl, imctlEnv, lab, scratchDir } from '../support/lab.js';
 
-const COMMANDS = ['servers', 'users', 'show', 'enable', 'disable', 'move', 'import', 'rebalance', 'undo', 'resolve', 'audit', 'wizard', 'completion'];
+const COMMANDS = [
+  'servers',
+  'users',
+  'show',
+  'enable',
+  'disable',
+  'move',
+  'import',
+  'rebalance',
+  'undo',
+  'resolve',
+  'audit',
+  'wizard',
+  'completion',
+];
 const WRITERS = new Set(['enable', 'disable', 'move', 'import', 'rebalance', 'undo', 'audit']);
 
 /** The example lines of a help text: the indented lines after "Examples:", up to a blank line. */
@@ -35,7 +49,11 @@ function invocation(line: string): { env: Record<string, string>; argv: string[]
   let word: string | undefined;
   let quote: string | undefined;
   const at = line.indexOf('imctl ');
-  for (const assignment of line.slice(0, at).trim().split(/\s+/).filter((w) => /^[A-Z_]+=/.test(w))) {
+  for (const assignment of line
+    .slice(0, at)
+    .trim()
+    .split(/\s+/)
+    .filter((w) => /^[A-Z_]+=/.test(w))) {
     const [name, ...value] = assignment.split('=');
     env[name!] = value.join('=');
   }
@@ -61,8 +79,12 @@ function invocation(line: string): { env: Record<string, string>; argv: string[]
 }
 
 describe('every help example runs against the lab', async () => {
-  const helps = await Promise.all([[], ...COMMANDS.map((c) => [c])].map(async (path) => ({ path, text: (await imctl([...path, '--help'])).stdout })));
-  const all = helps.flatMap(({ path, text }) => examples(text).map((line) => ({ where: `imctl ${path.join(' ')} --help`.replace('  ', ' '), line })));
+  const helps = await Promise.all(
+    [[], ...COMMANDS.map((c) => [c])].map(async (path) => ({ path, text: (await imctl([...path, '--help'])).stdout })),
+  );
+  const all = helps.flatMap(({ path, text }) =>
+    examples(text).map((line) => ({ where: `imctl ${path.join(' ')} --help`.replace('  ', ' '), line })),
+  );
   let dir: string;
   let journal: string;
   let substitutions: [string | RegExp, string][];
@@ -72,7 +94,16 @@ describe('every help example runs against the lab', async () => {
     dir = scratchDir('imctl-examples-');
     writeFileSync(join(dir, 'staff.csv'), 'user,action\njdoe,enable\npobrien,enable\n');
     // The wizard's --config example: a config file as an admin would keep one.
-    writeFileSync(join(dir, 'corp.json'), JSON.stringify({ url: l.ldapsUrl, bindDn: l.adminUpn, passwordFile: l.adminPassword, caFile: l.caFile, imDomain: l.imDomain }));
+    writeFileSync(
+      join(dir, 'corp.json'),
+      JSON.stringify({
+        url: l.ldapsUrl,
+        bindDn: l.adminUpn,
+        passwordFile: l.adminPassword,
+        caFile: l.caFile,
+        imDomain: l.imDomain,
+      }),
+    );
     // A journal for the undo examples: a real run, on a user of this file's own.
     const ou = await createOu('examples');
     await addUsers(ou, [{ sam: 'ex-undo', cn: 'Ex Undo' }]);
@@ -99,11 +130,29 @@ describe('every help example runs against the lab', async () => {
 
   it.each(all)('$where: $line', async ({ line }) => {
     const { env: prefix, argv } = invocation(line);
-    const mapped = argv.map((arg) => substitutions.reduce<string>((a, [from, to]) => (typeof from === 'string' ? a.replaceAll(from, to) : a.replace(from, to)), arg));
+    const mapped = argv.map((arg) =>
+      substitutions.reduce<string>(
+        (a, [from, to]) => (typeof from === 'string' ? a.replaceAll(from, to) : a.replace(from, to)),
+        arg,
+      ),
+    );
     const command = mapped.find((a) => COMMANDS.includes(a))!;
-    const writes = WRITERS.has(command) && !mapped.includes('--dry-run') && !mapped.includes('--ldif') && (command !== 'audit' || mapped.some((a) => ['--fix', '--normalize-case', '--disable-idle'].includes(a))) && (command !== 'rebalance' || mapped.includes('--apply'));
+    const writes =
+      WRITERS.has(command) &&
+      !mapped.includes('--dry-run') &&
+      !mapped.includes('--ldif') &&
+      (command !== 'audit' || mapped.some((a) => ['--fix', '--normalize-case', '--disable-idle'].includes(a))) &&
+      (command !== 'rebalance' || mapped.includes('--apply'));
     // The admin's DNS server is the lab's (the test's network has no other).
-    const env = imctlEnv({ IMCTL_DNS_SERVER: `${lab().dnsServer}:${lab().dnsPort}`, ...Object.fromEntries(Object.entries(prefix).map(([k, v]) => [k, substitutions.reduce<string>((a, [from, to]) => (typeof from === 'string' ? a.replaceAll(from, to) : a), v)])) });
+    const env = imctlEnv({
+      IMCTL_DNS_SERVER: `${lab().dnsServer}:${lab().dnsPort}`,
+      ...Object.fromEntries(
+        Object.entries(prefix).map(([k, v]) => [
+          k,
+          substitutions.reduce<string>((a, [from, to]) => (typeof from === 'string' ? a.replaceAll(from, to) : a), v),
+        ]),
+      ),
+    });
     const result = await imctl(writes ? [...mapped, '--dry-run'] : mapped, { env, cwd: dir });
     if (command === 'wizard') {
       // Off a terminal the wizard says so and stops; its screens are tested in wizard-pty.lab.test.ts.

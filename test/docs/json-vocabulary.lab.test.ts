@@ -19,11 +19,56 @@ const documented = new Set(
 /** Keys that belong to one command's output, described in the README's section for it. */
 const OWN: Record<string, string[]> = {
   // activity: the --load active window (activeDays, logonSyncDays: lastLogonTimestamp's replication lag, since, note).
-  servers: ['servers', 'headroom', 'homeServers', 'key', 'load', 'orphaned', 'othersFreeRoom', 'perServer', 'routers', 'shortBy', 'state', 'survivesAnySingleFailure', 'totals', 'utilisation', 'worst', 'activeOrphaned', 'activity', 'activeDays', 'logonSyncDays', 'since', 'note'],
+  servers: [
+    'servers',
+    'headroom',
+    'homeServers',
+    'key',
+    'load',
+    'orphaned',
+    'othersFreeRoom',
+    'perServer',
+    'routers',
+    'shortBy',
+    'state',
+    'survivesAnySingleFailure',
+    'totals',
+    'utilisation',
+    'worst',
+    'activeOrphaned',
+    'activity',
+    'activeDays',
+    'logonSyncDays',
+    'since',
+    'note',
+  ],
   users: ['users', 'total', 'shown', 'orphaned'],
   show: ['accountDisabled', 'caseOnly', 'drift', 'imEnabled', 'attribute', 'stored', 'expected'],
-  resolve: ['address', 'check', 'dnsServer', 'domain', 'kind', 'port', 'priority', 'srvName', 'targets', 'url', 'weight'],
-  write: ['command', 'change', 'msExchIMAddress', 'msExchIMMetaPhysicalURL', 'msExchIMPhysicalURL', 'msExchIMVirtualServer', 'changed', 'unchanged', 'failed', 'planned'],
+  resolve: [
+    'address',
+    'check',
+    'dnsServer',
+    'domain',
+    'kind',
+    'port',
+    'priority',
+    'srvName',
+    'targets',
+    'url',
+    'weight',
+  ],
+  write: [
+    'command',
+    'change',
+    'msExchIMAddress',
+    'msExchIMMetaPhysicalURL',
+    'msExchIMPhysicalURL',
+    'msExchIMVirtualServer',
+    'changed',
+    'unchanged',
+    'failed',
+    'planned',
+  ],
   rebalance: ['plan', 'servers', 'deferred', 'feasible', 'minimalMoves', 'moves'],
 };
 
@@ -77,7 +122,10 @@ describe('every command speaks docs/json.md', () => {
     const result = await imctl([...args, '--json'], { env: imctlEnv(), cwd: dir });
     const keys = keysOf(result.json());
     const allowed = new Set([...documented, ...own.flatMap((o) => OWN[o]!)]);
-    expect([...keys.keys()].filter((k) => !allowed.has(k)), 'keys not in docs/json.md').toEqual([]);
+    expect(
+      [...keys.keys()].filter((k) => !allowed.has(k)),
+      'keys not in docs/json.md',
+    ).toEqual([]);
     for (const [key, values] of keys) {
       if (KINDS[key]) for (const v of values) expect(KINDS[key]!(v), `${key}: ${JSON.stringify(v)}`).toBe(true);
     }

@@ -71,19 +71,32 @@ function shape(line: string): RegExp {
   const parts = line
     .trim()
     .split(/(\d[\d,.]*|…|~\/\.local\/state\/imctl\/journal\/\S+)/)
-    .map((part, i) => (i % 2 === 0 ? part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : part === '…' ? '.*' : part.startsWith('~') ? '\\S+' : '\\d[\\d,.]*'));
+    .map((part, i) =>
+      i % 2 === 0
+        ? part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        : part === '…'
+          ? '.*'
+          : part.startsWith('~')
+            ? '\\S+'
+            : '\\d[\\d,.]*',
+    );
   return new RegExp(`^${parts.join('')}`);
 }
 
 /** The cells of a table's heading row (the first │ row). */
 function heading(lines: readonly string[]): string[] | undefined {
   const row = lines.find((l) => l.startsWith('│'));
-  return row?.split('│').map((c) => c.trim()).filter(Boolean);
+  return row
+    ?.split('│')
+    .map((c) => c.trim())
+    .filter(Boolean);
 }
 
 const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
 const { steps, files } = tour(readme);
-const runnable = steps.filter((s) => s.command.startsWith('imctl ') && !s.command.includes('<Tab>') && s.command !== 'imctl wizard');
+const runnable = steps.filter(
+  (s) => s.command.startsWith('imctl ') && !s.command.includes('<Tab>') && s.command !== 'imctl wizard',
+);
 
 describe("the README's tour runs against the lab as shown", () => {
   let dir: string;
@@ -94,7 +107,14 @@ describe("the README's tour runs against the lab as shown", () => {
     for (const [name, text] of files) if (/^[\w.-]+$/.test(name)) writeFileSync(join(dir, name), text);
     // "staff-ok.csv: the same file without line 6".
     const staff = files.get('staff.csv');
-    if (staff) writeFileSync(join(dir, 'staff-ok.csv'), `${staff.split('\n').filter((_, i) => i !== 5).join('\n')}`);
+    if (staff)
+      writeFileSync(
+        join(dir, 'staff-ok.csv'),
+        `${staff
+          .split('\n')
+          .filter((_, i) => i !== 5)
+          .join('\n')}`,
+      );
     // A journal for the undo step: a real run, on a user of this file's own.
     const ou = await createOu('tour');
     await addUsers(ou, [{ sam: 'tour-undo', cn: 'Tour Undo' }]);
@@ -111,7 +131,12 @@ describe("the README's tour runs against the lab as shown", () => {
   it.each(runnable)('$ $command', async ({ command, shown }) => {
     const argv = argvOf(command).map((arg) => (arg.startsWith('~/.local/state/imctl/journal/') ? journal : arg));
     const verb = argv.find((a) => !a.startsWith('-'))!;
-    const writes = WRITERS.has(verb) && !argv.includes('--dry-run') && !argv.includes('--ldif') && (verb !== 'audit' || argv.some((a) => ['--fix', '--normalize-case', '--disable-idle'].includes(a))) && (verb !== 'rebalance' || argv.includes('--apply'));
+    const writes =
+      WRITERS.has(verb) &&
+      !argv.includes('--dry-run') &&
+      !argv.includes('--ldif') &&
+      (verb !== 'audit' || argv.some((a) => ['--fix', '--normalize-case', '--disable-idle'].includes(a))) &&
+      (verb !== 'rebalance' || argv.includes('--apply'));
     const result = await imctl(writes ? [...argv, '--dry-run'] : argv, { env: imctlEnv(), cwd: dir });
     const actual = `${result.stdout}\n${result.stderr}`.split('\n').map((l) => l.trim());
     const context = `${argv.join(' ')} (exit ${result.code})\n${result.stderr.slice(0, 2000)}`;
@@ -126,8 +151,16 @@ describe("the README's tour runs against the lab as shown", () => {
     else expect(result.code, context).toBe(0);
 
     // The error line, as shown.
-    if (shownError) expect(actual.some((l) => shape(shownError).test(l)), `shown: ${shownError}\n${context}`).toBe(true);
-    else expect(actual.filter((l) => l.startsWith('error: ')), context).toEqual([]);
+    if (shownError)
+      expect(
+        actual.some((l) => shape(shownError).test(l)),
+        `shown: ${shownError}\n${context}`,
+      ).toBe(true);
+    else
+      expect(
+        actual.filter((l) => l.startsWith('error: ')),
+        context,
+      ).toEqual([]);
 
     // Each table's headings (not for writers run with --dry-run: what they print is the dry run's).
     const shownHeading = heading(shown);

@@ -9,12 +9,7 @@ import vm from 'node:vm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ImportRow, type RowProblem, isRowProblem, userKey } from '../../src/core/import-rows.js';
-import {
-  ImportFileError,
-  type ImportStats,
-  MAX_RECORD_BYTES,
-  importRecords,
-} from '../../src/io/csv-source.js';
+import { ImportFileError, type ImportStats, MAX_RECORD_BYTES, importRecords } from '../../src/io/csv-source.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'csv');
 const fixture = (name: string): string => join(FIXTURES, name);
@@ -27,7 +22,10 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-async function collect(path: string, stats?: ImportStats): Promise<{ rows: ImportRow[]; problems: RowProblem[]; all: (ImportRow | RowProblem)[] }> {
+async function collect(
+  path: string,
+  stats?: ImportStats,
+): Promise<{ rows: ImportRow[]; problems: RowProblem[]; all: (ImportRow | RowProblem)[] }> {
   const rows: ImportRow[] = [];
   const problems: RowProblem[] = [];
   const all: (ImportRow | RowProblem)[] = [];
@@ -129,7 +127,12 @@ describe('bad rows: every one reported with its line, in one pass', () => {
       [17, 'ivan'],
       [23, 'Doe, John'],
     ]);
-    expect(rows.find((r) => r.user === 'ivan')).toEqual({ line: 17, user: 'ivan', action: 'enable', imDomain: 'corp.example.com' });
+    expect(rows.find((r) => r.user === 'ivan')).toEqual({
+      line: 17,
+      user: 'ivan',
+      action: 'enable',
+      imDomain: 'corp.example.com',
+    });
     expect(problems.map((p) => [p.line, p.reason])).toEqual([
       [3, 'user is empty'],
       [4, 'action "enabel" is not one of enable, disable, move'],
@@ -144,12 +147,18 @@ describe('bad rows: every one reported with its line, in one pass', () => {
       [13, 'user contains a line break'],
       [16, 'user is 1100 characters long (the limit is 1024)'],
       [18, 'user contains a NUL character (is this a UTF-16 or binary file?)'],
-      [20, 'im_domain "corp..example.com" is not a valid DNS domain name: it has an empty label (a leading or doubled dot)'],
+      [
+        20,
+        'im_domain "corp..example.com" is not a valid DNS domain name: it has an empty label (a leading or doubled dot)',
+      ],
       [21, 'action "delete" is not one of enable, disable, move'],
       [22, 'user contains invisible character U+200B'],
       [24, 'user "Doe, John" appears again (first on line 23)'],
       [25, 'user contains control character U+001B'],
-      [26, 'im_domain "bücher.example" is not a valid DNS domain name: it contains non-ASCII characters (use the xn-- punycode form)'],
+      [
+        26,
+        'im_domain "bücher.example" is not a valid DNS domain name: it contains non-ASCII characters (use the xn-- punycode form)',
+      ],
     ]);
     expect(problems.every((p) => !p.fatal)).toBe(true);
     // File order is kept.
@@ -198,10 +207,15 @@ describe('bad rows: every one reported with its line, in one pass', () => {
       Buffer.concat([
         Buffer.from('user,action\n'),
         Buffer.from('jdoe,enable\n'),
-        Buffer.from('jos'), Buffer.from([0xe9]), Buffer.from(',enable\n'), // Latin-1 é
+        Buffer.from('jos'),
+        Buffer.from([0xe9]),
+        Buffer.from(',enable\n'), // Latin-1 é
         Buffer.from('asmith,enable\n'),
-        Buffer.from('x,'), Buffer.from([0xc3]), Buffer.from('\n'), // truncated sequence in action
-        Buffer.from([0xed, 0xa0, 0x80]), Buffer.from(',disable\n'), // encoded surrogate
+        Buffer.from('x,'),
+        Buffer.from([0xc3]),
+        Buffer.from('\n'), // truncated sequence in action
+        Buffer.from([0xed, 0xa0, 0x80]),
+        Buffer.from(',disable\n'), // encoded surrogate
         Buffer.from('Zo\u00eb,enable\n'), // valid UTF-8
       ]),
     );
@@ -271,7 +285,13 @@ describe('structure errors stop checking, after reporting the rows before them',
     expect(rows.map((r) => r.line)).toEqual([2]);
     expect(problems).toEqual([
       { line: 3, user: 'a', reason: 'user a appears again (first on line 2)' },
-      { line: 4, reason: expect.stringMatching(/^a quoted value is followed by more text.*; the rest of the file was not checked$/), fatal: true },
+      {
+        line: 4,
+        reason: expect.stringMatching(
+          /^a quoted value is followed by more text.*; the rest of the file was not checked$/,
+        ),
+        fatal: true,
+      },
     ]);
   });
 
@@ -279,7 +299,9 @@ describe('structure errors stop checking, after reporting the rows before them',
     const path = await writeTmp('inner-quote.csv', 'user,action\njdoe,enable\nDoe "JD" John,enable\nx,enable\n');
     const { rows, problems } = await collect(path);
     expect(rows.map((r) => r.line)).toEqual([2]);
-    expect(problems).toEqual([{ line: 3, reason: expect.stringMatching(/^a double quote appears inside an unquoted value/), fatal: true }]);
+    expect(problems).toEqual([
+      { line: 3, reason: expect.stringMatching(/^a double quote appears inside an unquoted value/), fatal: true },
+    ]);
   });
 
   it('keeps every row parsed before the error even when the consumer is slow', async () => {
@@ -301,7 +323,13 @@ describe('structure errors stop checking, after reporting the rows before them',
   it('reports a header broken by an unclosed quote as a header problem', async () => {
     const path = await writeTmp('header-quote.csv', '"user,action\njdoe,enable\n');
     const { problems } = await collect(path);
-    expect(problems).toEqual([{ line: 1, reason: expect.stringMatching(/^header: a quoted value starting on line 1 is never closed/), fatal: true }]);
+    expect(problems).toEqual([
+      {
+        line: 1,
+        reason: expect.stringMatching(/^header: a quoted value starting on line 1 is never closed/),
+        fatal: true,
+      },
+    ]);
   });
 });
 
@@ -321,11 +349,13 @@ describe('header problems stop checking', () => {
 
   it('unknown column, with --strict', async () => {
     const problems: RowProblem[] = [];
-    for await (const item of importRecords(fixture('unknown-column.csv'), { strict: true })) if ('reason' in item) problems.push(item);
+    for await (const item of importRecords(fixture('unknown-column.csv'), { strict: true }))
+      if ('reason' in item) problems.push(item);
     expect(problems).toEqual([
       {
         line: 1,
-        reason: 'header: unknown column "sever" (did you mean "server"?) (--strict); the columns are user, action, server, im_domain; no rows were checked',
+        reason:
+          'header: unknown column "sever" (did you mean "server"?) (--strict); the columns are user, action, server, im_domain; no rows were checked',
         fatal: true,
       },
     ]);
@@ -343,29 +373,50 @@ describe('header problems stop checking', () => {
     const path = await writeTmp('mac.csv', 'user,action\rjdoe,enable\rasmith,disable\r');
     const { problems } = await collect(path);
     expect(problems).toEqual([
-      { line: 1, reason: expect.stringMatching(/^header: the name of column 2 contains a line break \(the file seems to use a bare carriage return as the line end; save it with LF or CRLF line ends\)/), fatal: true },
+      {
+        line: 1,
+        reason: expect.stringMatching(
+          /^header: the name of column 2 contains a line break \(the file seems to use a bare carriage return as the line end; save it with LF or CRLF line ends\)/,
+        ),
+        fatal: true,
+      },
     ]);
   });
 
   it.each([
-    ['an executable', Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(600, 0), Buffer.from('user,action\n')])],
+    [
+      'an executable',
+      Buffer.concat([
+        Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]),
+        Buffer.alloc(600, 0),
+        Buffer.from('user,action\n'),
+      ]),
+    ],
     ['control bytes', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 13) % 32))],
   ])('%s is "not a text file"', async (_what, bytes) => {
     const path = await writeTmp('binary.csv', bytes);
-    await expect(collect(path)).rejects.toMatchObject({ code: 'not-csv', message: expect.stringMatching(/is not a text file \(it holds binary data\)/) });
+    await expect(collect(path)).rejects.toMatchObject({
+      code: 'not-csv',
+      message: expect.stringMatching(/is not a text file \(it holds binary data\)/),
+    });
   });
 
   it('a ";"-separated file reads with delimiter ";"', async () => {
     const path = await writeTmp('semi-ok.csv', 'user;action;server\njdoe;move;im-west\n"Doe; John";enable;\n');
     const rows: ImportRow[] = [];
     for await (const item of importRecords(path, { delimiter: ';' })) if (!('reason' in item)) rows.push(item);
-    expect(rows.map((r) => [r.user, r.action])).toEqual([['jdoe', 'move'], ['Doe; John', 'enable']]);
+    expect(rows.map((r) => [r.user, r.action])).toEqual([
+      ['jdoe', 'move'],
+      ['Doe; John', 'enable'],
+    ]);
   });
 
   it('UTF-16 without a BOM', async () => {
     const path = await writeTmp('utf16-nobom.csv', Buffer.from('user,action\njdoe,enable\n', 'utf16le'));
     const { problems } = await collect(path);
-    expect(problems).toEqual([{ line: 1, reason: expect.stringMatching(/NUL character \(is this a UTF-16 or binary file\?\)/), fatal: true }]);
+    expect(problems).toEqual([
+      { line: 1, reason: expect.stringMatching(/NUL character \(is this a UTF-16 or binary file\?\)/), fatal: true },
+    ]);
   });
 
   it('names the header line when blank lines precede it', async () => {
@@ -379,11 +430,26 @@ describe('file-level errors throw ImportFileError with one sentence', () => {
   it.each([
     ['missing', () => join(tmp, 'nope.csv'), 'not-found', /nope\.csv does not exist; check the file name\.$/],
     ['missing directory', () => join(tmp, 'no-dir', 'x.csv'), 'not-found', /does not exist/],
-    ['a path through a file', () => join(FIXTURES, 'valid-basic.csv', 'x.csv'), 'not-found', /a part of the path is not a directory/],
+    [
+      'a path through a file',
+      () => join(FIXTURES, 'valid-basic.csv', 'x.csv'),
+      'not-found',
+      /a part of the path is not a directory/,
+    ],
     ['a directory', () => FIXTURES, 'not-a-file', /is a directory, not a CSV file\.$/],
     ['not a regular file', () => '/dev/null', 'not-a-file', /is not a regular file\.$/],
-    ['empty', () => fixture('empty.csv'), 'empty', /empty\.csv is empty; it needs a header line such as "user,action,server,im_domain"/],
-    ['blank lines only', () => fixture('blank-only.csv'), 'no-header', /has no header line \(it holds only blank lines\)/],
+    [
+      'empty',
+      () => fixture('empty.csv'),
+      'empty',
+      /empty\.csv is empty; it needs a header line such as "user,action,server,im_domain"/,
+    ],
+    [
+      'blank lines only',
+      () => fixture('blank-only.csv'),
+      'no-header',
+      /has no header line \(it holds only blank lines\)/,
+    ],
   ])('%s', async (_name, path, code, message) => {
     const err = await fileError(path());
     expect(err.code).toBe(code);
@@ -392,7 +458,10 @@ describe('file-level errors throw ImportFileError with one sentence', () => {
   });
 
   it('UTF-16 (as Excel "Unicode Text" writes it)', async () => {
-    const le = await writeTmp('utf16le.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('user,action\r\njdoe,enable\r\n', 'utf16le')]));
+    const le = await writeTmp(
+      'utf16le.csv',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('user,action\r\njdoe,enable\r\n', 'utf16le')]),
+    );
     const be = await writeTmp('utf16be.csv', Buffer.from([0xfe, 0xff, 0, 0x75]));
     for (const path of [le, be]) {
       const err = await fileError(path);
@@ -407,7 +476,9 @@ describe('file-level errors throw ImportFileError with one sentence', () => {
   ])('%s', async (_name, bytes) => {
     const err = await fileError(await writeTmp('book.csv', bytes));
     expect(err.code).toBe('not-csv');
-    expect(err.message).toMatch(/book\.csv is a spreadsheet workbook, not CSV; save it as "CSV UTF-8 \(Comma delimited\)"/);
+    expect(err.message).toMatch(
+      /book\.csv is a spreadsheet workbook, not CSV; save it as "CSV UTF-8 \(Comma delimited\)"/,
+    );
   });
 
   it.skipIf(process.getuid?.() === 0)('unreadable', async () => {
@@ -555,7 +626,11 @@ describe('resources and limits', () => {
     gc();
     const beforeSet = process.memoryUsage().heapUsed;
     const sameKeys = new Map<string, number>();
-    for (let i = 0; i < ROWS; i++) sameKeys.set(userKey(`CN=User ${String(i).padStart(6, '0')},OU=Staff,OU=Accounts,DC=corp,DC=example,DC=com`), i + 2);
+    for (let i = 0; i < ROWS; i++)
+      sameKeys.set(
+        userKey(`CN=User ${String(i).padStart(6, '0')},OU=Staff,OU=Accounts,DC=corp,DC=example,DC=com`),
+        i + 2,
+      );
     gc();
     const setBytes = process.memoryUsage().heapUsed - beforeSet;
     expect(sameKeys.size).toBe(ROWS);

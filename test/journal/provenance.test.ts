@@ -1,5 +1,14 @@
 /** Whose journal a file is: only imctl's own journals in the admin's own folder are put back exactly. */
-import { chmodSync, chownSync, copyFileSync, linkSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +26,7 @@ async function ownJournal(name: string): Promise<{ env: NodeJS.ProcessEnv; path:
 }
 
 describe('journalProvenance', () => {
-  it('a journal imctl wrote into the admin\'s own folder is theirs', async () => {
+  it("a journal imctl wrote into the admin's own folder is theirs", async () => {
     const { env, path } = await ownJournal('own');
     expect(journalProvenance(path, env)).toEqual({ own: true });
   });
@@ -26,7 +35,10 @@ describe('journalProvenance', () => {
     const { env, path } = await ownJournal('elsewhere');
     const copy = join(root, 'mailed.jsonl');
     copyFileSync(path, copy);
-    expect(journalProvenance(copy, env)).toEqual({ own: false, why: expect.stringMatching(/^it is not in your journal folder /) });
+    expect(journalProvenance(copy, env)).toEqual({
+      own: false,
+      why: expect.stringMatching(/^it is not in your journal folder /),
+    });
   });
 
   it('a symlink in the folder pointing elsewhere is foreign', async () => {

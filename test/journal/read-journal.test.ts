@@ -14,9 +14,23 @@ const file = (text: string) => {
   writeFileSync(path, text);
   return path;
 };
-const header = JSON.stringify({ type: 'run', version: 1, command: 'enable', startedAt: '2026-12-02T00:00:00Z', server: 'dc1.corp.example', domain: 'DC=corp,DC=example' });
+const header = JSON.stringify({
+  type: 'run',
+  version: 1,
+  command: 'enable',
+  startedAt: '2026-12-02T00:00:00Z',
+  server: 'dc1.corp.example',
+  domain: 'DC=corp,DC=example',
+});
 const change = (i: number) =>
-  JSON.stringify({ type: 'change', dn: `CN=U${i},OU=Staff,DC=corp,DC=example`, guid: `${i}`.padStart(32, '0'), before: {}, after: { msExchIMAddress: `u${i}@im.corp.example` }, at: '2026-12-02T00:00:01Z' });
+  JSON.stringify({
+    type: 'change',
+    dn: `CN=U${i},OU=Staff,DC=corp,DC=example`,
+    guid: `${i}`.padStart(32, '0'),
+    before: {},
+    after: { msExchIMAddress: `u${i}@im.corp.example` },
+    at: '2026-12-02T00:00:01Z',
+  });
 
 async function refusal(path: string, limits?: { line: number; total: number }): Promise<string> {
   const error = await readJournal(path, limits).then(
@@ -58,26 +72,57 @@ describe('readJournal', () => {
 
   it('refuses a file that does not start with a header, or whose header is malformed', async () => {
     expect(await refusal(file(`${change(1)}\n`))).toMatch(/does not start with an imctl journal header/);
-    expect(await refusal(file(`${JSON.stringify({ type: 'run', version: 1, server: 7 })}\n`))).toMatch(/does not start with an imctl journal header/);
+    expect(await refusal(file(`${JSON.stringify({ type: 'run', version: 1, server: 7 })}\n`))).toMatch(
+      /does not start with an imctl journal header/,
+    );
     expect(await refusal(file(''))).toMatch(/is empty: nothing to undo/);
     expect(await refusal(join(dir, 'missing.jsonl'))).toMatch(/Cannot read the journal .*: ENOENT/);
   });
 });
 
 describe('readJournal: records', () => {
-  const HEADER = { type: 'run', version: 1, command: 'enable', startedAt: '2026-12-01T10:00:00.000Z', server: 'dc1.memory.test' };
-  const CHANGE = { type: 'change', dn: 'CN=ann,DC=memory,DC=test', guid: '0'.repeat(32), before: {}, after: { msExchIMAddress: 'ann@im.memory.test' }, at: '2026-12-01T10:00:01.000Z' };
+  const HEADER = {
+    type: 'run',
+    version: 1,
+    command: 'enable',
+    startedAt: '2026-12-01T10:00:00.000Z',
+    server: 'dc1.memory.test',
+  };
+  const CHANGE = {
+    type: 'change',
+    dn: 'CN=ann,DC=memory,DC=test',
+    guid: '0'.repeat(32),
+    before: {},
+    after: { msExchIMAddress: 'ann@im.memory.test' },
+    at: '2026-12-01T10:00:01.000Z',
+  };
   // Every line ends with its newline: a complete file, not one a crash cut off.
-  const lines = (records: unknown[]) => file(records.map((l) => (typeof l === 'string' ? l : JSON.stringify(l)) + '\n').join(''));
+  const lines = (records: unknown[]) =>
+    file(records.map((l) => (typeof l === 'string' ? l : JSON.stringify(l)) + '\n').join(''));
 
   it('reads what Journal writes: the header and each change with its line', async () => {
     const env = { XDG_STATE_HOME: dir };
-    const journal = Journal.open('move', { server: 'dc1.memory.test', domain: 'DC=memory,DC=test' }, env, 'admin@memory.test');
+    const journal = Journal.open(
+      'move',
+      { server: 'dc1.memory.test', domain: 'DC=memory,DC=test' },
+      env,
+      'admin@memory.test',
+    );
     journal.record({ dn: CHANGE.dn, guid: CHANGE.guid, before: {}, after: CHANGE.after });
-    journal.record({ dn: 'CN=ben,DC=memory,DC=test', guid: '1'.repeat(32), before: CHANGE.after, after: {} }, 'unconfirmed');
+    journal.record(
+      { dn: 'CN=ben,DC=memory,DC=test', guid: '1'.repeat(32), before: CHANGE.after, after: {} },
+      'unconfirmed',
+    );
     await journal.close();
     const contents = await readJournal(journal.path);
-    expect(contents.header).toMatchObject({ type: 'run', version: 1, command: 'move', server: 'dc1.memory.test', domain: 'DC=memory,DC=test', boundAs: 'admin@memory.test' });
+    expect(contents.header).toMatchObject({
+      type: 'run',
+      version: 1,
+      command: 'move',
+      server: 'dc1.memory.test',
+      domain: 'DC=memory,DC=test',
+      boundAs: 'admin@memory.test',
+    });
     expect(contents.changes.map((c) => [c.line, c.type, c.dn])).toEqual([
       [2, 'change', CHANGE.dn],
       [3, 'unconfirmed', 'CN=ben,DC=memory,DC=test'],
@@ -93,12 +138,36 @@ describe('readJournal: records', () => {
   });
 
   it.each([
-    ['another version', () => lines([{ ...HEADER, version: 2 }, CHANGE]), /does not start with an imctl journal header\.$/],
-    ['an unknown record type', () => lines([HEADER, { ...CHANGE, type: 'delete' }]), /line 2 is not a valid journal change record\.$/],
-    ['a change without a DN', () => lines([HEADER, { ...CHANGE, dn: 42 }]), /line 2 is not a valid journal change record\.$/],
-    ['a value that is not an IM attribute', () => lines([HEADER, CHANGE, { ...CHANGE, after: { description: 'x' } }]), /line 3 is not a valid journal change record\.$/],
-    ['a value that is not a string', () => lines([HEADER, { ...CHANGE, before: { msExchIMAddress: ['a', 'b'] } }]), /line 2 is not a valid journal change record\.$/],
-    ['a state that is an array', () => lines([HEADER, { ...CHANGE, before: [] }]), /line 2 is not a valid journal change record\.$/],
+    [
+      'another version',
+      () => lines([{ ...HEADER, version: 2 }, CHANGE]),
+      /does not start with an imctl journal header\.$/,
+    ],
+    [
+      'an unknown record type',
+      () => lines([HEADER, { ...CHANGE, type: 'delete' }]),
+      /line 2 is not a valid journal change record\.$/,
+    ],
+    [
+      'a change without a DN',
+      () => lines([HEADER, { ...CHANGE, dn: 42 }]),
+      /line 2 is not a valid journal change record\.$/,
+    ],
+    [
+      'a value that is not an IM attribute',
+      () => lines([HEADER, CHANGE, { ...CHANGE, after: { description: 'x' } }]),
+      /line 3 is not a valid journal change record\.$/,
+    ],
+    [
+      'a value that is not a string',
+      () => lines([HEADER, { ...CHANGE, before: { msExchIMAddress: ['a', 'b'] } }]),
+      /line 2 is not a valid journal change record\.$/,
+    ],
+    [
+      'a state that is an array',
+      () => lines([HEADER, { ...CHANGE, before: [] }]),
+      /line 2 is not a valid journal change record\.$/,
+    ],
   ])('%s is a usage error naming the line', async (_what, path, message) => {
     expect(await refusal(path())).toMatch(message);
   });

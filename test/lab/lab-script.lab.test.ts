@@ -5,7 +5,10 @@ import { describe, expect, inject, it } from 'vitest';
 import { lab, repoRoot } from '../support/lab.js';
 
 const labSh = (command: string) =>
-  spawnSync('bash', [join(repoRoot, 'lab', 'lab.sh'), command], { env: { ...process.env, IMCTL_LAB_DIR: inject('labDir') }, encoding: 'utf8' });
+  spawnSync('bash', [join(repoRoot, 'lab', 'lab.sh'), command], {
+    env: { ...process.env, IMCTL_LAB_DIR: inject('labDir') },
+    encoding: 'utf8',
+  });
 
 describe('lab/lab.sh', () => {
   it('up on a running lab is a no-op', () => {

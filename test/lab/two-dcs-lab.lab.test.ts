@@ -10,9 +10,12 @@ import { lab, repoRoot } from '../support/lab.js';
 import { dc1, dc2, searchOn } from '../support/two-dcs.js';
 
 const labSh = (...args: string[]) =>
-  spawnSync('bash', [join(repoRoot, 'lab', 'lab.sh'), ...args], { env: { ...process.env, IMCTL_LAB_DIR: inject('labDir') }, encoding: 'utf8' });
+  spawnSync('bash', [join(repoRoot, 'lab', 'lab.sh'), ...args], {
+    env: { ...process.env, IMCTL_LAB_DIR: inject('labDir') },
+    encoding: 'utf8',
+  });
 
-describe('the lab\'s second DC', () => {
+describe("the lab's second DC", () => {
   it('status names dc2 as running on 127.0.0.2', () => {
     const result = labSh('status');
     expect(result.status).toBe(0);
@@ -20,7 +23,10 @@ describe('the lab\'s second DC', () => {
   });
 
   it('showrepl on each DC lists the other as an inbound neighbour for the domain partition, with no failure', () => {
-    for (const [n, other] of [['1', 'DC2'], ['2', 'DC1']] as const) {
+    for (const [n, other] of [
+      ['1', 'DC2'],
+      ['2', 'DC1'],
+    ] as const) {
       const result = labSh('showrepl', n);
       expect(result.status, result.stderr).toBe(0);
       const inbound = result.stdout.split('==== OUTBOUND NEIGHBORS ====')[0]!;
@@ -30,7 +36,7 @@ describe('the lab\'s second DC', () => {
     }
   });
 
-  it('each address reaches its own DC: LDAPS with the certificate verified against the address, RootDSE dnsHostName the DC\'s own', async () => {
+  it("each address reaches its own DC: LDAPS with the certificate verified against the address, RootDSE dnsHostName the DC's own", async () => {
     for (const dc of [dc1(), dc2()]) {
       const [root] = await searchOn(dc, '', '(objectClass=*)', ['dnsHostName'], 'base');
       expect(root!.attrs['dnshostname']).toEqual([dc.host]);

@@ -15,14 +15,46 @@ async function lint(filePath: string, code: string) {
 
 describe('the layering, as lint rules', () => {
   it.each([
-    ['src/core/wrong-way.ts', "import { buildProgram } from '../cli/program.js';\nexport const p = buildProgram;\n", /^no-restricted-imports: .*src\/core is pure/],
-    ['src/core/wrong-way.ts', "import { Client } from 'ldapts';\nexport const c = Client;\n", /^no-restricted-imports: .*no libraries/],
-    ['src/core/wrong-way.ts', "export const load = () => import('../directory/ldap-directory.js');\n", /^no-restricted-syntax: src\/core is pure/],
-    ['src/services/wrong-way.ts', "import { Output } from '../ui/output.js';\nexport const o = Output;\n", /^no-restricted-imports: .*src\/services is the application layer/],
-    ['src/services/wrong-way.ts', "import type { Context } from '../commands/context.js';\nexport type C = Context;\n", /^no-restricted-imports: .*never imports cli\/, ui\/ or commands\//],
-    ['src/commands/wrong-way.ts', "import { openLdapDirectory } from '../directory/ldap-directory.js';\nexport const o = openLdapDirectory;\n", /^no-restricted-imports: .*src\/commands parse, call a service and render/],
-    ['src/commands/wizard/wrong-way.ts', "import { openReport } from '../../io/report.js';\nexport const o = openReport;\n", /^no-restricted-imports: .*reach directory\/, io\/ and dns\/ through src\/services/],
-    ['src/commands/wrong-way.ts', "export const dns = () => import('../dns/resolver.js');\n", /^no-restricted-syntax: src\/commands parse/],
+    [
+      'src/core/wrong-way.ts',
+      "import { buildProgram } from '../cli/program.js';\nexport const p = buildProgram;\n",
+      /^no-restricted-imports: .*src\/core is pure/,
+    ],
+    [
+      'src/core/wrong-way.ts',
+      "import { Client } from 'ldapts';\nexport const c = Client;\n",
+      /^no-restricted-imports: .*no libraries/,
+    ],
+    [
+      'src/core/wrong-way.ts',
+      "export const load = () => import('../directory/ldap-directory.js');\n",
+      /^no-restricted-syntax: src\/core is pure/,
+    ],
+    [
+      'src/services/wrong-way.ts',
+      "import { Output } from '../ui/output.js';\nexport const o = Output;\n",
+      /^no-restricted-imports: .*src\/services is the application layer/,
+    ],
+    [
+      'src/services/wrong-way.ts',
+      "import type { Context } from '../commands/context.js';\nexport type C = Context;\n",
+      /^no-restricted-imports: .*never imports cli\/, ui\/ or commands\//,
+    ],
+    [
+      'src/commands/wrong-way.ts',
+      "import { openLdapDirectory } from '../directory/ldap-directory.js';\nexport const o = openLdapDirectory;\n",
+      /^no-restricted-imports: .*src\/commands parse, call a service and render/,
+    ],
+    [
+      'src/commands/wizard/wrong-way.ts',
+      "import { openReport } from '../../io/report.js';\nexport const o = openReport;\n",
+      /^no-restricted-imports: .*reach directory\/, io\/ and dns\/ through src\/services/,
+    ],
+    [
+      'src/commands/wrong-way.ts',
+      "export const dns = () => import('../dns/resolver.js');\n",
+      /^no-restricted-syntax: src\/commands parse/,
+    ],
   ])('%s: a wrong-way import fails lint', async (filePath, code, expected) => {
     const messages = await lint(filePath, code);
     expect(messages).toHaveLength(1);
@@ -30,9 +62,18 @@ describe('the layering, as lint rules', () => {
   });
 
   it.each([
-    ['src/core/right-way.ts', "import { isIP } from 'node:net';\nimport { quoted } from './errors.js';\nexport const f = [isIP, quoted];\n"],
-    ['src/services/right-way.ts', "import { quoted } from '../core/errors.js';\nimport { openReport } from '../io/report.js';\nexport const f = [quoted, openReport];\n"],
-    ['src/commands/right-way.ts', "import { renderTable } from '../ui/table.js';\nimport { listUsers } from '../services/user-list.js';\nexport const f = [renderTable, listUsers];\n"],
+    [
+      'src/core/right-way.ts',
+      "import { isIP } from 'node:net';\nimport { quoted } from './errors.js';\nexport const f = [isIP, quoted];\n",
+    ],
+    [
+      'src/services/right-way.ts',
+      "import { quoted } from '../core/errors.js';\nimport { openReport } from '../io/report.js';\nexport const f = [quoted, openReport];\n",
+    ],
+    [
+      'src/commands/right-way.ts',
+      "import { renderTable } from '../ui/table.js';\nimport { listUsers } from '../services/user-list.js';\nexport const f = [renderTable, listUsers];\n",
+    ],
     ['src/cli/right-way.ts', "export const open = () => import('../directory/ldap-directory.js');\n"],
   ])('%s: the right way is clean', async (filePath, code) => {
     expect(await lint(filePath, code)).toEqual([]);

@@ -14,12 +14,22 @@ const exe = join(repoRoot, 'dist', `imctl-${process.platform}-${process.arch}`);
 const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** Every node binary reachable on this machine: the running one and each on PATH. */
-const nodeBinaries = [...new Set([process.execPath, ...(process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'node'))].filter((p) => existsSync(p)).map((p) => realpathSync(p)))];
+const nodeBinaries = [
+  ...new Set(
+    [process.execPath, ...(process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'node'))]
+      .filter((p) => existsSync(p))
+      .map((p) => realpathSync(p)),
+  ),
+];
 
 /** Run `command` with no node on this machine: unshare a mount namespace and bind /dev/null over each node binary. */
 function withoutNode(command: string[], cwd?: string) {
   const hide = nodeBinaries.map((_, i) => `mount --bind /dev/null "$${i + 1}"`).join(' && ');
-  return runProcess('unshare', ['--mount', 'sh', '-c', `${hide} && shift ${nodeBinaries.length} && exec "$@"`, 'sh', ...nodeBinaries, ...command], cwd ? { cwd } : {});
+  return runProcess(
+    'unshare',
+    ['--mount', 'sh', '-c', `${hide} && shift ${nodeBinaries.length} && exec "$@"`, 'sh', ...nodeBinaries, ...command],
+    cwd ? { cwd } : {},
+  );
 }
 
 /** `env -i NAME=VALUE… imctl-linux-x64 ARGS`: the lab's settings through the environment, as an admin would export them. */
@@ -28,11 +38,32 @@ function runExecutable(args: string[], kerberos?: { cache: string; ca?: boolean;
   const home = scratchDir('imctl-exe-home-');
   const settings: Record<string, string> = kerberos
     ? // only a ticket: the DCs by SRV; with the CA StartTLS, without it 389 sealed
-      { HOME: home, NO_COLOR: '1', IMCTL_DOMAIN: l.domain, IMCTL_DNS_SERVER: labDns(), IMCTL_IM_DOMAIN: l.imDomain, KRB5_CONFIG: krb().krb5Conf, KRB5CCNAME: kerberos.cache, ...(kerberos.ca ? { IMCTL_CA_FILE: l.caFile } : {}) }
-    : { HOME: home, NO_COLOR: '1', IMCTL_URL: l.ldapsUrl, IMCTL_BIND_DN: l.adminUpn, IMCTL_PASSWORD_FILE: l.adminPassword, IMCTL_CA_FILE: l.caFile };
+      {
+        HOME: home,
+        NO_COLOR: '1',
+        IMCTL_DOMAIN: l.domain,
+        IMCTL_DNS_SERVER: labDns(),
+        IMCTL_IM_DOMAIN: l.imDomain,
+        KRB5_CONFIG: krb().krb5Conf,
+        KRB5CCNAME: kerberos.cache,
+        ...(kerberos.ca ? { IMCTL_CA_FILE: l.caFile } : {}),
+      }
+    : {
+        HOME: home,
+        NO_COLOR: '1',
+        IMCTL_URL: l.ldapsUrl,
+        IMCTL_BIND_DN: l.adminUpn,
+        IMCTL_PASSWORD_FILE: l.adminPassword,
+        IMCTL_CA_FILE: l.caFile,
+      };
   const command = ['/usr/bin/env', '-i', ...Object.entries(settings).map(([k, v]) => `${k}=${v}`), exe, ...args];
   // `hide`: a library covered by /dev/null in the same private mount namespace (as if not installed).
-  return withoutNode(kerberos?.hide ? ['/bin/sh', '-c', `mount --bind /dev/null ${kerberos.hide} && exec "$@"`, 'sh', ...command] : command, home);
+  return withoutNode(
+    kerberos?.hide
+      ? ['/bin/sh', '-c', `mount --bind /dev/null ${kerberos.hide} && exec "$@"`, 'sh', ...command]
+      : command,
+    home,
+  );
 }
 
 beforeAll(async () => {
@@ -46,7 +77,14 @@ beforeAll(async () => {
 describe('the single executable, with no node on PATH', () => {
   it('has no working node where it runs (the check the other tests rely on)', async () => {
     expect(nodeBinaries.length).toBeGreaterThan(0);
-    const result = await withoutNode(['/usr/bin/env', '-i', 'PATH=/usr/local/bin:/usr/bin:/bin', 'sh', '-c', `node --version; ${nodeBinaries.map((n) => `"${n}" --version`).join('; ')}; echo done`]);
+    const result = await withoutNode([
+      '/usr/bin/env',
+      '-i',
+      'PATH=/usr/local/bin:/usr/bin:/bin',
+      'sh',
+      '-c',
+      `node --version; ${nodeBinaries.map((n) => `"${n}" --version`).join('; ')}; echo done`,
+    ]);
     expect(result.stdout.trim()).toBe('done');
     expect(result.stderr).toMatch(/node/);
   });
@@ -66,11 +104,13 @@ describe('the single executable, with no node on PATH', () => {
 
     const json = await runExecutable(['servers', '--json']);
     expect(json.code, json.stderr).toBe(0);
-    expect((json.json().servers as { name: string; users: number }[]).find((s) => s.name === 'im-east')?.users).toBeGreaterThan(7500);
+    expect(
+      (json.json().servers as { name: string; users: number }[]).find((s) => s.name === 'im-east')?.users,
+    ).toBeGreaterThan(7500);
   });
 });
 
-describe('the single executable signs in with Kerberos (the addon is embedded; only the system\'s libgssapi_krb5 is needed)', () => {
+describe("the single executable signs in with Kerberos (the addon is embedded; only the system's libgssapi_krb5 is needed)", () => {
   let cache: string;
   let sam: string;
   beforeAll(async () => {
@@ -84,7 +124,10 @@ describe('the single executable signs in with Kerberos (the addon is embedded; o
     expect(servers.code, servers.stderr).toBe(0);
     expect(servers.stderr).toMatch(/protection: sealed/);
     expect(servers.json().servers.map((s: { name: string }) => s.name)).toContain('im-east');
-    const enable = await runExecutable(['--auth', 'kerberos', 'enable', sam, '--server', 'im-south', '--yes', '--json'], { cache });
+    const enable = await runExecutable(
+      ['--auth', 'kerberos', 'enable', sam, '--server', 'im-south', '--yes', '--json'],
+      { cache },
+    );
     expect(enable.code, enable.stderr).toBe(0);
     expect(enable.json().summary).toMatchObject({ changed: 1 });
     const show = await runExecutable(['--auth', 'kerberos', 'show', sam, '--json'], { cache });
@@ -92,15 +135,23 @@ describe('the single executable signs in with Kerberos (the addon is embedded; o
     expect(show.json()).toMatchObject({ homeServer: 'im-south', homeServerHost: server('im-south').host });
   });
 
-  it('without the system\'s Kerberos library: exit 1, one sentence naming the package to install', async () => {
-    const result = await runExecutable(['--auth', 'kerberos', 'servers'], { cache, hide: '/usr/lib/x86_64-linux-gnu/libgssapi_krb5.so.2' });
+  it("without the system's Kerberos library: exit 1, one sentence naming the package to install", async () => {
+    const result = await runExecutable(['--auth', 'kerberos', 'servers'], {
+      cache,
+      hide: '/usr/lib/x86_64-linux-gnu/libgssapi_krb5.so.2',
+    });
     expect(result.code).toBe(1);
-    expect(result.stderr.trim()).toMatch(/^error: Kerberos sign-in needs the system's Kerberos libraries, and libgssapi_krb5\.so\.2 is not installed: on Debian or Ubuntu run "apt-get install libgssapi-krb5-2"/);
+    expect(result.stderr.trim()).toMatch(
+      /^error: Kerberos sign-in needs the system's Kerberos libraries, and libgssapi_krb5\.so\.2 is not installed: on Debian or Ubuntu run "apt-get install libgssapi-krb5-2"/,
+    );
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('and over TLS (StartTLS with the CA), no layer inside it', async () => {
-    const result = await runExecutable(['--auth', 'kerberos', '-v', 'disable', sam, '--yes', '--json'], { cache, ca: true });
+    const result = await runExecutable(['--auth', 'kerberos', '-v', 'disable', sam, '--yes', '--json'], {
+      cache,
+      ca: true,
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/protection: TLS \(TLSv1\.[23]/);
     expect(result.json().summary).toMatchObject({ changed: 1 });

@@ -7,7 +7,18 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { IM_ATTRS, addUsers, createOu, imctlEnv, lab, readEntry, repoRoot, runProcess, scratchDir, server } from '../support/lab.js';
+import {
+  IM_ATTRS,
+  addUsers,
+  createOu,
+  imctlEnv,
+  lab,
+  readEntry,
+  repoRoot,
+  runProcess,
+  scratchDir,
+  server,
+} from '../support/lab.js';
 
 const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 const work = scratchDir('imctl-pack-');
@@ -17,7 +28,12 @@ let tarball = '';
 
 /** npm with a private cache and home, so nothing from the developer's npm set-up helps. */
 function npmEnv(): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: join(work, 'npm-home'), npm_config_cache: join(work, 'npm-cache'), npm_config_update_notifier: 'false' };
+  return {
+    PATH: process.env.PATH,
+    HOME: join(work, 'npm-home'),
+    npm_config_cache: join(work, 'npm-cache'),
+    npm_config_update_notifier: 'false',
+  };
 }
 
 /** The installed command, as an admin's shell runs it: node found on PATH, the cwd outside the checkout. */
@@ -27,21 +43,46 @@ function installedImctl(args: string[]) {
 }
 
 beforeAll(async () => {
-  const packed = await runProcess('npm', ['pack', '--pack-destination', work, '--json'], { env: { ...npmEnv(), PATH: process.env.PATH } });
+  const packed = await runProcess('npm', ['pack', '--pack-destination', work, '--json'], {
+    env: { ...npmEnv(), PATH: process.env.PATH },
+  });
   expect(packed.code, packed.stderr).toBe(0);
   tarball = join(work, (packed.json() as { filename: string }[])[0]!.filename);
-  const install = await runProcess('npm', ['install', '-g', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', tarball], { env: npmEnv(), cwd: work });
+  const install = await runProcess(
+    'npm',
+    ['install', '-g', '--prefix', prefix, '--offline', '--no-audit', '--no-fund', tarball],
+    { env: npmEnv(), cwd: work },
+  );
   expect(install.code, install.stderr).toBe(0);
 }, 300_000);
 
 describe('the packed tarball, installed with npm install -g', () => {
   it('ships the launcher, the bundle, the docs and the licences, and no tests, lab or scripts but the kerberos postinstall', async () => {
     const listed = await runProcess('tar', ['-tzf', tarball]);
-    const files = listed.stdout.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
-    for (const wanted of ['bin/imctl', 'dist/imctl.mjs', 'dist/THIRD-PARTY-NOTICES.txt', 'README.md', 'LICENSE', 'docs/security.md', 'package.json']) expect(files).toContain(wanted);
+    const files = listed.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((f) => f.replace(/^package\//, ''));
+    for (const wanted of [
+      'bin/imctl',
+      'dist/imctl.mjs',
+      'dist/THIRD-PARTY-NOTICES.txt',
+      'README.md',
+      'LICENSE',
+      'docs/security.md',
+      'package.json',
+    ])
+      expect(files).toContain(wanted);
     // One script ships: the postinstall that fixes the optional kerberos package's wrap (docs/kerberos.md).
     expect(files).toContain('scripts/kerberos-wrap-fix.mjs');
-    expect(files.filter((f) => (/^(test|lab|scripts|src)\//.test(f) && f !== 'scripts/kerberos-wrap-fix.mjs') || f.endsWith('.ts') || f === 'dist/imctl.cjs')).toEqual([]);
+    expect(
+      files.filter(
+        (f) =>
+          (/^(test|lab|scripts|src)\//.test(f) && f !== 'scripts/kerberos-wrap-fix.mjs') ||
+          f.endsWith('.ts') ||
+          f === 'dist/imctl.cjs',
+      ),
+    ).toEqual([]);
     // Every library is inlined: the installed package has nothing under node_modules.
     expect(readdirSync(join(prefix, 'lib', 'node_modules', 'imctl'))).not.toContain('node_modules');
   });
@@ -56,12 +97,20 @@ describe('the packed tarball, installed with npm install -g', () => {
     const result = await installedImctl(['servers', '--json']);
     expect(result.code, result.stderr).toBe(0);
     const names = (result.json().servers as { name: string }[]).map((s) => s.name);
-    expect(names).toEqual(expect.arrayContaining(lab().servers.filter((s) => s.exists).map((s) => s.name)));
+    expect(names).toEqual(
+      expect.arrayContaining(
+        lab()
+          .servers.filter((s) => s.exists)
+          .map((s) => s.name),
+      ),
+    );
   });
 
   it('disable and enable write what ldapsearch then reads', async () => {
     const ou = await createOu('pack');
-    const [dn] = await addUsers(ou, [{ sam: `pk${process.pid}`, cn: `Pack Install ${process.pid}`, im: { server: server('im-east') } }]);
+    const [dn] = await addUsers(ou, [
+      { sam: `pk${process.pid}`, cn: `Pack Install ${process.pid}`, im: { server: server('im-east') } },
+    ]);
     const disabled = await installedImctl(['disable', `pk${process.pid}`, '--yes']);
     expect(disabled.code, disabled.stderr).toBe(0);
     const afterDisable = await readEntry(dn!, IM_ATTRS);
@@ -76,7 +125,10 @@ describe('the packed tarball, installed with npm install -g', () => {
 
   it('npx runs the tarball too', async () => {
     // As typed at a shell: a path starting with ./ (npx takes a bare absolute path for a command).
-    const result = await runProcess('npx', ['--yes', `./${basename(tarball)}`, '--version'], { env: npmEnv(), cwd: work });
+    const result = await runProcess('npx', ['--yes', `./${basename(tarball)}`, '--version'], {
+      env: npmEnv(),
+      cwd: work,
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.trim()).toBe(version);
   });

@@ -39,7 +39,7 @@ describe('platform paths: Windows uses the profile folders', () => {
     expect(stateDir(windows({ LocalAppData: 'E:\\L' }))).toBe('E:\\L\\imctl');
   });
 
-  it('falls back to the profile\'s AppData folders when the variables are unset, and ignores XDG', () => {
+  it("falls back to the profile's AppData folders when the variables are unset, and ignores XDG", () => {
     const home = windows({ XDG_CONFIG_HOME: '/cfg' });
     expect(configDir(home)).toBe('C:\\Users\\ann\\AppData\\Roaming\\imctl');
     expect(stateDir(home)).toBe('C:\\Users\\ann\\AppData\\Local\\imctl');

@@ -15,7 +15,10 @@ const hostOf = (name: string) => server(name).host;
 /** Wait past the current second: AD's originating times have one-second resolution. */
 const nextSecond = () => new Promise((r) => setTimeout(r, 1100 - (Date.now() % 1000)));
 
-async function show(dc: LabDc, sam: string): Promise<{ drift: { attribute: string }[]; problems: string[]; homeServer: string | null }> {
+async function show(
+  dc: LabDc,
+  sam: string,
+): Promise<{ drift: { attribute: string }[]; problems: string[]; homeServer: string | null }> {
   const result = await imctl(['show', sam, '--json'], { env: envFor([dc]) });
   expect(result.code, result.stderr).toBe(0);
   return result.json();
@@ -27,11 +30,14 @@ describe('two admins move the same users to different servers at the same moment
 
   beforeAll(async () => {
     ou = await createOu('repl-conflict');
-    await addUsers(ou, SAMS.map((sam) => ({ sam, cn: `Conflict ${sam}`, im: { server: server('im-south') } })));
+    await addUsers(
+      ou,
+      SAMS.map((sam) => ({ sam, cn: `Conflict ${sam}`, im: { server: server('im-south') } })),
+    );
     await replicate();
   });
 
-  it('each DC accepts its own admin\'s move (compare-and-set cannot see the other DC\'s write)', async () => {
+  it("each DC accepts its own admin's move (compare-and-set cannot see the other DC's write)", async () => {
     const [a, b] = await Promise.all([
       imctl(['move', ...SAMS, '--to', 'im-west', '--yes', '--json'], { env: envFor([dc1()]) }),
       imctl(['move', ...SAMS, '--to', 'im-north', '--yes', '--json'], { env: envFor([dc2()]) }),
@@ -45,7 +51,7 @@ describe('two admins move the same users to different servers at the same moment
     }
   });
 
-  it('after replication both DCs agree, and every entry\'s home server and physical URL come from one writer', async () => {
+  it("after replication both DCs agree, and every entry's home server and physical URL come from one writer", async () => {
     await replicate();
     const [on1, on2] = await Promise.all([usersOn(dc1(), ou), usersOn(dc2(), ou)]);
     const winners = { 'im-west': 0, 'im-north': 0 };
@@ -63,7 +69,9 @@ describe('two admins move the same users to different servers at the same moment
       winners[won]++;
     }
     expect(winners['im-west'] + winners['im-north']).toBe(8);
-    process.stderr.write(`same-moment moves: ${winners['im-west']} entries went to dc1's writer (im-west), ${winners['im-north']} to dc2's (im-north)\n`);
+    process.stderr.write(
+      `same-moment moves: ${winners['im-west']} entries went to dc1's writer (im-west), ${winners['im-north']} to dc2's (im-north)\n`,
+    );
   });
 
   it('`imctl show` on either DC names the winning server and finds nothing inconsistent', async () => {
@@ -85,11 +93,14 @@ describe('a mix AD can make from two imctl runs: disable on dc1, a later move on
 
   beforeAll(async () => {
     ou = await createOu('repl-mix');
-    await addUsers(ou, SAMS.map((sam) => ({ sam, cn: `Mix ${sam}`, im: { server: server('im-south') } })));
+    await addUsers(
+      ou,
+      SAMS.map((sam) => ({ sam, cn: `Mix ${sam}`, im: { server: server('im-south') } })),
+    );
     await replicate();
   });
 
-  it('after replication the entry holds dc2\'s home server and physical URL but dc1\'s cleared address and public URL', async () => {
+  it("after replication the entry holds dc2's home server and physical URL but dc1's cleared address and public URL", async () => {
     const a = await imctl(['disable', ...SAMS, '--yes'], { env: envFor([dc1()]) });
     expect(a.code, a.stderr).toBe(0);
     disableJournal = journalOf(a.stderr).path;
@@ -101,7 +112,12 @@ describe('a mix AD can make from two imctl runs: disable on dc1, a later move on
       const users = await usersOn(dc, ou);
       for (const sam of SAMS) {
         const e = users.get(sam)!;
-        expect(e.im, `${dc.name} ${sam}`).toEqual({ address: undefined, meta: undefined, physical: expect.stringMatching(/^http:\/\/exch3\.lab\.imctl\.test\//), server: expect.stringMatching(/^CN=IM Virtual Server,CN=InstMsg,CN=Protocols,CN=EXCH3,/) });
+        expect(e.im, `${dc.name} ${sam}`).toEqual({
+          address: undefined,
+          meta: undefined,
+          physical: expect.stringMatching(/^http:\/\/exch3\.lab\.imctl\.test\//),
+          server: expect.stringMatching(/^CN=IM Virtual Server,CN=InstMsg,CN=Protocols,CN=EXCH3,/),
+        });
         expect(e.stamps.server!.invocationId).not.toBe(e.stamps.address!.invocationId); // two writers
       }
     }
@@ -138,12 +154,22 @@ describe('undo of a journal written on dc1, run against dc2', () => {
   let journal: string;
   const homes = async (dc: LabDc) => {
     const users = await usersOn(dc, ou);
-    return Object.fromEntries(SAMS.map((s) => [s, Object.entries({ 'im-south': 0, 'im-west': 0, 'im-north': 0, 'im-east': 0 }).find(([n]) => dnOf(n) === home(users.get(s)))?.[0]]));
+    return Object.fromEntries(
+      SAMS.map((s) => [
+        s,
+        Object.entries({ 'im-south': 0, 'im-west': 0, 'im-north': 0, 'im-east': 0 }).find(
+          ([n]) => dnOf(n) === home(users.get(s)),
+        )?.[0],
+      ]),
+    );
   };
 
   beforeAll(async () => {
     ou = await createOu('repl-undo');
-    await addUsers(ou, SAMS.map((sam) => ({ sam, cn: `Undo ${sam}`, im: { server: server('im-south') } })));
+    await addUsers(
+      ou,
+      SAMS.map((sam) => ({ sam, cn: `Undo ${sam}`, im: { server: server('im-south') } })),
+    );
     await replicate();
     const run = await imctl(['move', ...SAMS, '--to', 'im-west', '--yes'], { env: envFor([dc1()]) });
     expect(run.code, run.stderr).toBe(0);
@@ -170,10 +196,20 @@ describe('undo of a journal written on dc1, run against dc2', () => {
     await nextSecond();
     const undo = await imctl(['undo', journal, '--yes', '--json'], { env: envFor([dc2()]) });
     expect(undo.code, undo.stderr).toBe(3); // one target failed: ud-4
-    const outcomes = Object.fromEntries((undo.json().results as { user: string; outcome: string; reason: string | null }[]).map((r) => [r.user, `${r.outcome} ${r.reason ?? ''}`.trim()]));
+    const outcomes = Object.fromEntries(
+      (undo.json().results as { user: string; outcome: string; reason: string | null }[]).map((r) => [
+        r.user,
+        `${r.outcome} ${r.reason ?? ''}`.trim(),
+      ]),
+    );
     expect(outcomes).toMatchObject({ 'ud-1': 'changed', 'ud-2': 'changed', 'ud-3': 'changed' });
     expect(outcomes['ud-4']).toMatch(/^failed changed since the journal was written/);
-    expect(await homes(dc2())).toEqual({ 'ud-1': 'im-south', 'ud-2': 'im-south', 'ud-3': 'im-south', 'ud-4': 'im-east' });
+    expect(await homes(dc2())).toEqual({
+      'ud-1': 'im-south',
+      'ud-2': 'im-south',
+      'ud-3': 'im-south',
+      'ud-4': 'im-east',
+    });
   });
 
   it('...but a newer change dc2 had not received (ud-3 on dc1) loses to the later undo once the DCs replicate', async () => {

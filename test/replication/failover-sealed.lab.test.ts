@@ -12,7 +12,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { kerberosEnv, kinit, krb } from '../support/kerberos.js';
 import { addUsers, createOu, imctl, lab, scratchDir, server } from '../support/lab.js';
-import { dc1, dc2, whenJournaled, journalOf, replicate, startDc, stopDc, usersOn, type DcEntry, type ImKey } from '../support/two-dcs.js';
+import {
+  dc1,
+  dc2,
+  whenJournaled,
+  journalOf,
+  replicate,
+  startDc,
+  stopDc,
+  usersOn,
+  type DcEntry,
+  type ImKey,
+} from '../support/two-dcs.js';
 
 const COUNT = 500;
 const SAMS = Array.from({ length: COUNT }, (_, i) => `fos-${String(i).padStart(3, '0')}`);
@@ -33,7 +44,10 @@ const sealedEnv = () => kerberosEnv(cache, { IMCTL_CA_FILE: undefined });
 
 beforeAll(async () => {
   ou = await createOu('repl-failover-sealed');
-  await addUsers(ou, [...SAMS, 'fos-ctl'].map((sam) => ({ sam, cn: `Sealed Failover ${sam}`, im: { server: server('im-south') } })));
+  await addUsers(
+    ou,
+    [...SAMS, 'fos-ctl'].map((sam) => ({ sam, cn: `Sealed Failover ${sam}`, im: { server: server('im-south') } })),
+  );
   await replicate();
   start = await usersOn(dc2(), ou);
   expect(start.size).toBe(COUNT + 1);
@@ -48,7 +62,6 @@ afterAll(async () => {
   await startDc(dc1()); // whatever happened, leave both DCs running for the next file
 });
 
-
 describe('dc1 killed in the middle of a sealed import', () => {
   let stderr: string;
   let journal: ReturnType<typeof journalOf>;
@@ -60,7 +73,10 @@ describe('dc1 killed in the middle of a sealed import', () => {
     writeFileSync(csv, `user,action,server\n${SAMS.map((s) => `${s},move,im-north`).join('\n')}\n`);
     const env = sealedEnv();
     let done = false;
-    const run = imctl(['--auth', 'kerberos', '-v', 'import', csv, '--yes', '--concurrency', '4', '--report', join(dir, 'report.json')], { env, timeoutMs: 115_000 }).finally(() => (done = true));
+    const run = imctl(
+      ['--auth', 'kerberos', '-v', 'import', csv, '--yes', '--concurrency', '4', '--report', join(dir, 'report.json')],
+      { env, timeoutMs: 115_000 },
+    ).finally(() => (done = true));
     const hit = await whenJournaled(join(env.XDG_STATE_HOME!, 'imctl', 'journal'), STOP_AFTER, () => !done);
     expect(hit, 'the import finished before dc1 could be killed').toBe(true);
     const pid = Number(readFileSync(join(inject('labDir'), 'run', 'lab.pid'), 'utf8'));
@@ -70,7 +86,9 @@ describe('dc1 killed in the middle of a sealed import', () => {
     stderr = result.stderr;
     expect(result.code, stderr).toBe(0);
     expect(stderr).toMatch(/connected to dc1\.lab\.imctl\.test \(ldap:\/\/127\.0\.0\.1:389\)/);
-    expect(stderr).toMatch(/warning: dc1\.lab\.imctl\.test stopped answering .*; this run continues on dc2\.lab\.imctl\.test/);
+    expect(stderr).toMatch(
+      /warning: dc1\.lab\.imctl\.test stopped answering .*; this run continues on dc2\.lab\.imctl\.test/,
+    );
     expect(stderr).toMatch(/connected to dc2\.lab\.imctl\.test \(ldap:\/\/127\.0\.0\.2:389\)/);
     // Two binds, two contexts, both sealed: one on dc1, one on dc2 after the failover.
     expect(stderr.match(/bound as Administrator@LAB\.IMCTL\.TEST/g)).toHaveLength(2);
@@ -99,7 +117,12 @@ describe('dc1 killed in the middle of a sealed import', () => {
       const e = onDc2.get(sam)!;
       if (byDc.get('dc2.lab.imctl.test')!.has(sam)) {
         expect(homeOf(e), sam).toBe(north());
-        expect([delta(e, 'server'), delta(e, 'physical'), delta(e, 'address'), delta(e, 'meta')], sam).toEqual([ONE, ONE, 0, 0]);
+        expect([delta(e, 'server'), delta(e, 'physical'), delta(e, 'address'), delta(e, 'meta')], sam).toEqual([
+          ONE,
+          ONE,
+          0,
+          0,
+        ]);
       } else {
         expect(homeOf(e), sam).toBe(south());
         expect(delta(e, 'server'), sam).toBe(0);
@@ -119,7 +142,9 @@ describe('dc1 killed in the middle of a sealed import', () => {
       else expect(homeOf(e), sam).toBe(south());
     }
     expect(landedOnBoth).toBeLessThanOrEqual(4); // at most the writes in flight (--concurrency 4)
-    process.stderr.write(`sealed failover: ${byDc.get('dc1.lab.imctl.test')!.size} writes confirmed by dc1, ${byDc.get('dc2.lab.imctl.test')!.size} by dc2 (new GSS context), ${landedOnBoth} also landed on dc1 (in flight when it died)\n`);
+    process.stderr.write(
+      `sealed failover: ${byDc.get('dc1.lab.imctl.test')!.size} writes confirmed by dc1, ${byDc.get('dc2.lab.imctl.test')!.size} by dc2 (new GSS context), ${landedOnBoth} also landed on dc1 (in flight when it died)\n`,
+    );
   });
 
   it('after replication both DCs hold exactly the report: every entry moved once', async () => {
@@ -129,7 +154,10 @@ describe('dc1 killed in the middle of a sealed import', () => {
       for (const sam of SAMS) {
         const e = users.get(sam)!;
         expect(homeOf(e), `${dc.name} ${sam}`).toBe(north());
-        expect([delta(e, 'server'), delta(e, 'physical'), delta(e, 'address'), delta(e, 'meta')], `${dc.name} ${sam}`).toEqual([ONE, ONE, 0, 0]);
+        expect(
+          [delta(e, 'server'), delta(e, 'physical'), delta(e, 'address'), delta(e, 'meta')],
+          `${dc.name} ${sam}`,
+        ).toEqual([ONE, ONE, 0, 0]);
       }
     }
   });

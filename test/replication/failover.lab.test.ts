@@ -12,7 +12,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { addUsers, createOu, imctl, scratchDir, server } from '../support/lab.js';
-import { dc1, dc2, whenJournaled, envFor, journalOf, replicate, startDc, stopDc, usersOn, type DcEntry, type ImKey } from '../support/two-dcs.js';
+import {
+  dc1,
+  dc2,
+  whenJournaled,
+  envFor,
+  journalOf,
+  replicate,
+  startDc,
+  stopDc,
+  usersOn,
+  type DcEntry,
+  type ImKey,
+} from '../support/two-dcs.js';
 
 const COUNT = 600;
 const SAMS = Array.from({ length: COUNT }, (_, i) => `fo-${String(i).padStart(3, '0')}`);
@@ -35,7 +47,10 @@ const delta = (e: DcEntry, k: ImKey) => (e.stamps[k]?.version ?? 0) - (start.get
 
 beforeAll(async () => {
   ou = await createOu('repl-failover');
-  await addUsers(ou, [...SAMS, 'fo-ctl'].map((sam) => ({ sam, cn: `Failover ${sam}`, im: { server: server('im-south') } })));
+  await addUsers(
+    ou,
+    [...SAMS, 'fo-ctl'].map((sam) => ({ sam, cn: `Failover ${sam}`, im: { server: server('im-south') } })),
+  );
   await replicate();
   start = await usersOn(dc2(), ou);
   expect(start.size).toBe(COUNT + 1);
@@ -47,7 +62,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await startDc(dc1()); // whatever happened, leave both DCs running for the next file
 });
-
 
 describe('dc1 stops in the middle of an import', () => {
   let stderr: string;
@@ -62,7 +76,10 @@ describe('dc1 stops in the middle of an import', () => {
     writeFileSync(csv, `user,action,server\n${SAMS.map((s) => `${s},move,im-north`).join('\n')}\n`);
     const env = envFor([dc1(), dc2()]);
     let done = false;
-    const run = imctl(['-v', 'import', csv, '--yes', '--concurrency', '4', '--report', join(dir, 'report.json')], { env, timeoutMs: 115_000 }).finally(() => (done = true));
+    const run = imctl(['-v', 'import', csv, '--yes', '--concurrency', '4', '--report', join(dir, 'report.json')], {
+      env,
+      timeoutMs: 115_000,
+    }).finally(() => (done = true));
     const hit = await whenJournaled(join(env.XDG_STATE_HOME!, 'imctl', 'journal'), STOP_AFTER, () => !done);
     expect(hit, 'the import finished before dc1 could be stopped').toBe(true);
     // Stop dc1 the hard way the moment the threshold is reached (its process group, by the PID
@@ -99,7 +116,12 @@ describe('dc1 stops in the middle of an import', () => {
       const e = onDc2.get(sam)!;
       if (byDc.get('127.0.0.2')!.has(sam)) {
         expect(homeOf(e), sam).toBe(north());
-        expect([delta(e, 'server'), delta(e, 'physical'), delta(e, 'address'), delta(e, 'meta')], sam).toEqual([ONE, ONE, 0, 0]);
+        expect([delta(e, 'server'), delta(e, 'physical'), delta(e, 'address'), delta(e, 'meta')], sam).toEqual([
+          ONE,
+          ONE,
+          0,
+          0,
+        ]);
       } else {
         expect(homeOf(e), sam).toBe(south()); // confirmed by dc1, which has not replicated
         expect(delta(e, 'server'), sam).toBe(0);
@@ -120,10 +142,12 @@ describe('dc1 stops in the middle of an import', () => {
     }
     // The in-doubt writes: sent to dc1 as it died, re-done on dc2. At most the writes in flight.
     expect(landedOnBoth).toBeLessThanOrEqual(4);
-    process.stderr.write(`failover: ${byDc.get('127.0.0.1')!.size} writes confirmed by dc1, ${byDc.get('127.0.0.2')!.size} by dc2, ${landedOnBoth} of those also landed on dc1 (in flight when it stopped)\n`);
+    process.stderr.write(
+      `failover: ${byDc.get('127.0.0.1')!.size} writes confirmed by dc1, ${byDc.get('127.0.0.2')!.size} by dc2, ${landedOnBoth} of those also landed on dc1 (in flight when it stopped)\n`,
+    );
   });
 
-  it('after replication both DCs hold exactly the report: every entry moved, each attribute\'s version moved by one move', async () => {
+  it("after replication both DCs hold exactly the report: every entry moved, each attribute's version moved by one move", async () => {
     await replicate();
     for (const dc of [dc1(), dc2()]) {
       const users = await usersOn(dc, ou);
@@ -131,7 +155,10 @@ describe('dc1 stops in the middle of an import', () => {
         const e = users.get(sam)!;
         expect(homeOf(e), `${dc.name} ${sam}`).toBe(north());
         expect(e.im.physical, `${dc.name} ${sam}`).toMatch(/^http:\/\/exch3\.lab\.imctl\.test\//);
-        expect([delta(e, 'server'), delta(e, 'physical'), delta(e, 'address'), delta(e, 'meta')], `${dc.name} ${sam}`).toEqual([ONE, ONE, 0, 0]);
+        expect(
+          [delta(e, 'server'), delta(e, 'physical'), delta(e, 'address'), delta(e, 'meta')],
+          `${dc.name} ${sam}`,
+        ).toEqual([ONE, ONE, 0, 0]);
       }
     }
   });

@@ -31,7 +31,10 @@ async function counts(dc: LabDc): Promise<Map<string, number>> {
 
 beforeAll(async () => {
   ou = await createOu('repl-one-dc');
-  await addUsers(ou, SAMS.map((sam) => ({ sam, cn: `Repl ${sam}`, im: { server: server('im-south') } })));
+  await addUsers(
+    ou,
+    SAMS.map((sam) => ({ sam, cn: `Repl ${sam}`, im: { server: server('im-south') } })),
+  );
   await replicate(); // both DCs start from the same state
   expect(await homes(dc2())).toEqual(SAMS.map(() => dnOf('im-south')));
 });
@@ -41,20 +44,26 @@ describe('one run, one DC', () => {
 
   it('a run given both DCs uses the first that answers for every read and write: dc1 has the writes, dc2 not yet', async () => {
     before = await counts(dc2());
-    const run = await imctl(['-v', 'move', ...SAMS, '--to', 'im-north', '--yes', '--json'], { env: envFor([dc1(), dc2()]) });
+    const run = await imctl(['-v', 'move', ...SAMS, '--to', 'im-north', '--yes', '--json'], {
+      env: envFor([dc1(), dc2()]),
+    });
     expect(run.code, run.stderr).toBe(0);
     expect(run.json().summary).toMatchObject({ changed: 5, failed: 0 });
     // -v names the one DC the run used, and the other is never contacted (it appears only in the
     // settings line that lists the URLs given).
     expect(run.stderr).toMatch(/connected to 127\.0\.0\.1 \(ldaps:\/\/127\.0\.0\.1\)/);
     expect(run.stderr).toMatch(/^imctl: url: ldaps:\/\/127\.0\.0\.1, ldaps:\/\/127\.0\.0\.2 \(environment\)$/m);
-    expect(run.stderr.split('\n').filter((line) => !line.startsWith('imctl: url: '))).not.toContainEqual(expect.stringMatching(/127\.0\.0\.2/));
+    expect(run.stderr.split('\n').filter((line) => !line.startsWith('imctl: url: '))).not.toContainEqual(
+      expect.stringMatching(/127\.0\.0\.2/),
+    );
     expect(await homes(dc1())).toEqual(SAMS.map(() => dnOf('im-north')));
     expect(await homes(dc2())).toEqual(SAMS.map(() => dnOf('im-south')));
   });
 
   it('the next run on dc1 reads those writes (nothing left to do); on dc2, before replication, it would move them all again', async () => {
-    const onDc1 = await imctl(['move', ...SAMS, '--to', 'im-north', '--dry-run', '--json'], { env: envFor([dc1(), dc2()]) });
+    const onDc1 = await imctl(['move', ...SAMS, '--to', 'im-north', '--dry-run', '--json'], {
+      env: envFor([dc1(), dc2()]),
+    });
     expect(onDc1.json().summary).toMatchObject({ unchanged: 5, planned: 0 });
     const onDc2 = await imctl(['move', ...SAMS, '--to', 'im-north', '--dry-run', '--json'], { env: envFor([dc2()]) });
     expect(onDc2.json().summary).toMatchObject({ unchanged: 0, planned: 5 });
@@ -80,13 +89,16 @@ describe('one run, one DC', () => {
 
 describe('--domain: both DCs by SRV', () => {
   const dnsOf = (dc: LabDc) => `${dc.dnsServer}:${lab().dnsPort}`;
-  const domainEnv = (dns: string) => imctlEnv({ IMCTL_URL: undefined, IMCTL_DOMAIN: lab().domain, IMCTL_DNS_SERVER: dns });
+  const domainEnv = (dns: string) =>
+    imctlEnv({ IMCTL_URL: undefined, IMCTL_DOMAIN: lab().domain, IMCTL_DNS_SERVER: dns });
 
   it('lists dc0 (dead), dc1 and dc2; skips dc0 and names the DC it used (dc1, the next by priority)', async () => {
     const result = await imctl(['-v', 'servers', '--json'], { env: domainEnv(dnsOf(dc1())) });
     expect(result.code, result.stderr).toBe(0);
     const located = /DCs for lab\.imctl\.test by _ldap\._tcp\.lab\.imctl\.test: (.*)/.exec(result.stderr)?.[1] ?? '';
-    expect(located).toMatch(/^dc0\.lab\.imctl\.test \(ldap:\/\/127\.0\.0\.9:389\), dc1\.lab\.imctl\.test \(ldap:\/\/127\.0\.0\.1:389\), dc2\.lab\.imctl\.test \(ldap:\/\/127\.0\.0\.2:389\)$/);
+    expect(located).toMatch(
+      /^dc0\.lab\.imctl\.test \(ldap:\/\/127\.0\.0\.9:389\), dc1\.lab\.imctl\.test \(ldap:\/\/127\.0\.0\.1:389\), dc2\.lab\.imctl\.test \(ldap:\/\/127\.0\.0\.2:389\)$/,
+    );
     expect(result.stderr).toMatch(/dc0\.lab\.imctl\.test failed/);
     expect(result.stderr).toMatch(/connected to dc1\.lab\.imctl\.test/);
   });

@@ -10,14 +10,32 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaultProxy, LdapOp } from '../support/fault-proxy.js';
-import { addUsers, adminPassword, createOu, imctl, imctlEnv, lab, ldapsearch, repoRoot, scratchDir, server, type RunResult } from '../support/lab.js';
+import {
+  addUsers,
+  adminPassword,
+  createOu,
+  imctl,
+  imctlEnv,
+  lab,
+  ldapsearch,
+  repoRoot,
+  scratchDir,
+  server,
+  type RunResult,
+} from '../support/lab.js';
 
 /** Every form in which the password could leak: as is, base64, UTF-16LE (what unicodePwd carries) and its base64, quoted. */
 function secretForms(password: string): { text: string[]; bytes: Buffer[] } {
   const utf16 = Buffer.from(password, 'utf16le');
   const quoted16 = Buffer.from(`"${password}"`, 'utf16le');
   return {
-    text: [password, Buffer.from(password).toString('base64'), utf16.toString('base64'), quoted16.toString('base64'), encodeURIComponent(password)],
+    text: [
+      password,
+      Buffer.from(password).toString('base64'),
+      utf16.toString('base64'),
+      quoted16.toString('base64'),
+      encodeURIComponent(password),
+    ],
     bytes: [Buffer.from(password), utf16],
   };
 }
@@ -25,7 +43,9 @@ function secretForms(password: string): { text: string[]; bytes: Buffer[] } {
 /** Every file under `dir`, recursively. */
 function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? filesUnder(join(dir, d.name)) : [join(dir, d.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? filesUnder(join(dir, d.name)) : [join(dir, d.name)],
+  );
 }
 
 describe('security defaults (against the lab DC)', () => {
@@ -60,9 +80,13 @@ describe('security defaults (against the lab DC)', () => {
       // Same DC, same certificate, two ways in: 127.0.0.2 is not in the certificate, localhost is.
       const unnamed = await start({ listenHost: '127.0.0.2' });
       const named = await start();
-      const refused = await imctl(['enable', 'sd-1', '--server', 'im-south', '--yes'], { env: imctlEnv({ IMCTL_URL: `ldaps://127.0.0.2:${unnamed.port}` }) });
+      const refused = await imctl(['enable', 'sd-1', '--server', 'im-south', '--yes'], {
+        env: imctlEnv({ IMCTL_URL: `ldaps://127.0.0.2:${unnamed.port}` }),
+      });
       expect(refused.code, refused.stderr).toBe(1);
-      expect(refused.stderr).toMatch(/TLS failed: the certificate of 127\.0\.0\.2 does not name this host \(ERR_TLS_CERT_ALTNAME_INVALID\)/);
+      expect(refused.stderr).toMatch(
+        /TLS failed: the certificate of 127\.0\.0\.2 does not name this host \(ERR_TLS_CERT_ALTNAME_INVALID\)/,
+      );
       expect(unnamed.stats.accepted, 'the DC was reachable; only the name was wrong').toBeGreaterThan(0);
       // The handshake was abandoned before any application data: no bind, no request, nothing written.
       expect(unnamed.stats.clientRecords).toBe(0);
@@ -90,10 +114,32 @@ describe('security defaults (against the lab DC)', () => {
 
     it('verifies the issuer: a certificate that names the host but is checked against another CA is refused (exit 1)', async () => {
       const dir = scratchDir('imctl-otherca-');
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.pem'), '-days', '1', '-subj', '/CN=Some Other CA'], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:prime256v1',
+          '-nodes',
+          '-keyout',
+          join(dir, 'ca.key'),
+          '-out',
+          join(dir, 'ca.pem'),
+          '-days',
+          '1',
+          '-subj',
+          '/CN=Some Other CA',
+        ],
+        { stdio: 'ignore' },
+      );
       const result = await imctl(['servers'], { env: imctlEnv({ IMCTL_CA_FILE: join(dir, 'ca.pem') }) });
       expect(result.code, result.stderr).toBe(1);
-      expect(result.stderr).toMatch(/TLS failed: the certificate of localhost is (not signed by a CA imctl trusts|signed by a CA imctl does not trust)/);
+      expect(result.stderr).toMatch(
+        /TLS failed: the certificate of localhost is (not signed by a CA imctl trusts|signed by a CA imctl does not trust)/,
+      );
       // And with no CA at all, the system store does not vouch for the lab's CA either.
       const none = await imctl(['servers'], { env: imctlEnv({ IMCTL_CA_FILE: undefined }) });
       expect(none.code).toBe(1);
@@ -112,20 +158,29 @@ describe('security defaults (against the lab DC)', () => {
       const plain = await start({ plainLdap: true, upstream: { host: '127.0.0.1', port: 389 }, capture: true });
       const refused = await imctl(['servers'], { env: imctlEnv({ IMCTL_URL: `ldap://localhost:${plain.port}` }) });
       expect(refused.code).toBe(2);
-      expect(refused.stderr).toMatch(/Refusing to send the password in clear text to ldap:\/\/localhost:\d+: use ldaps:\/\/, add --starttls/);
+      expect(refused.stderr).toMatch(
+        /Refusing to send the password in clear text to ldap:\/\/localhost:\d+: use ldaps:\/\/, add --starttls/,
+      );
       expect(plain.stats.accepted, 'imctl did not even connect').toBe(0);
 
-      const startTls = await imctl(['--starttls', 'servers', '--json'], { env: imctlEnv({ IMCTL_URL: `ldap://localhost:${plain.port}` }) });
+      const startTls = await imctl(['--starttls', 'servers', '--json'], {
+        env: imctlEnv({ IMCTL_URL: `ldap://localhost:${plain.port}` }),
+      });
       expect(startTls.code, startTls.stderr).toBe(0);
       expect(plain.stats.clientOps.get(LdapOp.ExtendedRequest), 'StartTLS was requested').toBeGreaterThan(0);
       expect(plain.stats.clientOps.get(LdapOp.BindRequest), 'no bind was seen in clear').toBeUndefined();
       expect(onWire(plain), 'the password crossed the wire in clear').toBe(false);
 
       const insecure = await start({ plainLdap: true, upstream: { host: '127.0.0.1', port: 389 }, capture: true });
-      const allowed = await imctl(['--allow-cleartext', 'servers'], { env: imctlEnv({ IMCTL_URL: `ldap://localhost:${insecure.port}` }) });
+      const allowed = await imctl(['--allow-cleartext', 'servers'], {
+        env: imctlEnv({ IMCTL_URL: `ldap://localhost:${insecure.port}` }),
+      });
       expect(allowed.code).toBe(1);
       expect(allowed.stderr).toMatch(/requires an encrypted connection/);
-      expect(onWire(insecure), 'with --allow-cleartext the bind does go out in clear (which is what the flag means)').toBe(true);
+      expect(
+        onWire(insecure),
+        'with --allow-cleartext the bind does go out in clear (which is what the flag means)',
+      ).toBe(true);
     });
 
     it('a StartTLS refused by someone in the middle is not a reason to bind in clear (exit 1, no bind sent)', async () => {
@@ -133,9 +188,14 @@ describe('security defaults (against the lab DC)', () => {
         plainLdap: true,
         upstream: { host: '127.0.0.1', port: 389 },
         capture: true,
-        onClientMessage: (message) => (message.op === LdapOp.ExtendedRequest ? { answer: 2, diagnostic: 'StartTLS not supported (forged)' } : 'forward'),
+        onClientMessage: (message) =>
+          message.op === LdapOp.ExtendedRequest
+            ? { answer: 2, diagnostic: 'StartTLS not supported (forged)' }
+            : 'forward',
       });
-      const result = await imctl(['--starttls', 'servers'], { env: imctlEnv({ IMCTL_URL: `ldap://localhost:${stripper.port}` }) });
+      const result = await imctl(['--starttls', 'servers'], {
+        env: imctlEnv({ IMCTL_URL: `ldap://localhost:${stripper.port}` }),
+      });
       expect(result.code, result.stderr).toBe(1);
       expect(stripper.stats.clientOps.get(LdapOp.ExtendedRequest)).toBeGreaterThan(0);
       expect(stripper.stats.clientOps.get(LdapOp.BindRequest)).toBeUndefined();
@@ -150,14 +210,17 @@ describe('security defaults (against the lab DC)', () => {
       [['--password=Hunter2-Typed!', 'servers']],
       [['servers', '--password', 'Hunter2-Typed!']],
       [['enable', 'sd-1', '--pwd=Hunter2-Typed!', '--yes']],
-    ])('has no command-line option: %j is refused (exit 2), nothing is sent, and what followed is never echoed', async (args) => {
-      const dc = await start();
-      const result = await imctl(args, { env: imctlEnv({ IMCTL_URL: dc.url() }) });
-      expect(result.code).toBe(2);
-      expect(result.stderr).toMatch(/There is no password option: .*--password-file/);
-      expect(result.stdout + result.stderr).not.toContain('Hunter2');
-      expect(dc.stats.accepted, 'imctl did not connect').toBe(0);
-    });
+    ])(
+      'has no command-line option: %j is refused (exit 2), nothing is sent, and what followed is never echoed',
+      async (args) => {
+        const dc = await start();
+        const result = await imctl(args, { env: imctlEnv({ IMCTL_URL: dc.url() }) });
+        expect(result.code).toBe(2);
+        expect(result.stderr).toMatch(/There is no password option: .*--password-file/);
+        expect(result.stdout + result.stderr).not.toContain('Hunter2');
+        expect(dc.stats.accepted, 'imctl did not connect').toBe(0);
+      },
+    );
 
     it('an unknown option written --name=value is not echoed with its value', async () => {
       const result = await imctl(['servers', '--secret-thing=Hunter2-Typed!'], { env: imctlEnv() });
@@ -197,16 +260,34 @@ describe('security defaults (against the lab DC)', () => {
       await run('users', ['-v', 'users', '--server', 'im-south', '--limit', '3']);
       await run('show', ['-v', 'show', 'sd-3']);
       await run('show --json', ['show', 'sd-3', '--json'], viaEnv);
-      await run('enable --dry-run --ldif', ['enable', 'sd-1', 'sd-2', '--server', 'im-south', '--dry-run', '--ldif', f('plan.ldif')]);
+      await run('enable --dry-run --ldif', [
+        'enable',
+        'sd-1',
+        'sd-2',
+        '--server',
+        'im-south',
+        '--dry-run',
+        '--ldif',
+        f('plan.ldif'),
+      ]);
       await run('enable --ldif -', ['enable', 'sd-1', '--server', 'im-south', '--ldif', '-'], viaEnv);
-      const enabled = await run('enable', ['-v', 'enable', 'sd-1', 'sd-2', '--server', 'im-south', '--yes', '--report', f('enable.csv')], { ...base, NODE_DEBUG: 'ldapts' });
+      const enabled = await run(
+        'enable',
+        ['-v', 'enable', 'sd-1', 'sd-2', '--server', 'im-south', '--yes', '--report', f('enable.csv')],
+        { ...base, NODE_DEBUG: 'ldapts' },
+      );
       await run('move', ['move', 'sd-1', '--to', 'im-north', '--yes', '--json', '--report', f('move.json')], viaEnv);
       await run('disable', ['-v', 'disable', 'sd-2', '--yes', '--report', f('disable.jsonl')]);
       await run('import', ['-v', 'import', csv, '--skip-invalid', '--yes', '--report', f('import.csv')], base, [3]);
       // Rebalance plans against the whole lab (whatever other tests left there): exit 0, or 2 when no plan fits.
       await run('rebalance', ['rebalance', '--json'], base, [0, 2]);
       await run('rebalance --ldif', ['rebalance', '--ldif', f('rebalance.ldif')], viaEnv, [0, 2]);
-      await run('resolve', ['resolve', 'sd-3@im.lab.imctl.test', '--check', '--dns-server', `127.0.0.1:${lab().dnsPort}`], base, [0, 3]);
+      await run(
+        'resolve',
+        ['resolve', 'sd-3@im.lab.imctl.test', '--check', '--dns-server', `127.0.0.1:${lab().dnsPort}`],
+        base,
+        [0, 3],
+      );
       const journal = /Journal: (\S+)/.exec(enabled.stderr)?.[1];
       expect(journal).toBeTruthy();
       // sd-1 was moved since: undo leaves it alone and says so (exit 3).
@@ -218,11 +299,26 @@ describe('security defaults (against the lab DC)', () => {
         ['wrong bind account', ['-v', 'servers'], { ...viaEnv, IMCTL_BIND_DN: `nobody-at-all@${lab().domain}` }, 1],
         ['untrusted certificate', ['-v', 'enable', 'sd-4', '--yes'], { ...base, IMCTL_CA_FILE: undefined }, 1],
         ['cleartext refused', ['servers'], { ...viaEnv, IMCTL_URL: lab().ldapUrl }, 2],
-        ['cleartext allowed, DC refuses', ['--allow-cleartext', '-v', 'servers', '--json'], { ...viaEnv, IMCTL_URL: lab().ldapUrl }, 1],
+        [
+          'cleartext allowed, DC refuses',
+          ['--allow-cleartext', '-v', 'servers', '--json'],
+          { ...viaEnv, IMCTL_URL: lab().ldapUrl },
+          1,
+        ],
         ['DC unreachable', ['-v', 'users'], { ...base, IMCTL_URL: 'ldaps://127.0.0.1:1' }, 1],
         ['the password file given as --config', ['--config', lab().adminPassword, 'servers'], base, 2],
-        ['the password file given as the CSV', ['import', lab().adminPassword, '--report', f('wrong-file.json')], base, 2],
-        ['a URL with the password in it', ['servers'], { ...base, IMCTL_URL: `ldaps://Administrator:${encodeURIComponent(password)}@localhost` }, 2],
+        [
+          'the password file given as the CSV',
+          ['import', lab().adminPassword, '--report', f('wrong-file.json')],
+          base,
+          2,
+        ],
+        [
+          'a URL with the password in it',
+          ['servers'],
+          { ...base, IMCTL_URL: `ldaps://Administrator:${encodeURIComponent(password)}@localhost` },
+          2,
+        ],
         ['unknown user', ['show', 'nobody-at-all', '--json'], viaEnv, 2],
         ['unknown server', ['move', 'sd-1', '--to', 'im-nowhere', '--yes'], base, 2],
         ['a journal that is not one', ['undo', lab().adminPassword, '--yes'], base, 2],
@@ -239,7 +335,10 @@ describe('security defaults (against the lab DC)', () => {
         scanned++;
       }
       const written = [...filesUnder(files), ...filesUnder(join(home, 'state'))].filter((p) => p !== csv);
-      expect(written.filter((p) => p.endsWith('.jsonl') && p.includes('journal')).length, 'journals written').toBeGreaterThanOrEqual(4);
+      expect(
+        written.filter((p) => p.endsWith('.jsonl') && p.includes('journal')).length,
+        'journals written',
+      ).toBeGreaterThanOrEqual(4);
       expect(written.length).toBeGreaterThanOrEqual(12);
       for (const path of written) {
         const bytes = readFileSync(path);
@@ -251,7 +350,9 @@ describe('security defaults (against the lab DC)', () => {
       expect((statSync(join(home, 'state', 'imctl', 'journal')).mode & 0o777).toString(8)).toBe('700');
       expect(scanned).toBe(runs.length);
       // The redaction is not hiding a leak of the password file's name or other ordinary text.
-      expect(runs.find((r) => r.label === 'the password file given as the CSV')!.result.stderr).toMatch(/found "\*{8}"/);
+      expect(runs.find((r) => r.label === 'the password file given as the CSV')!.result.stderr).toMatch(
+        /found "\*{8}"/,
+      );
     }, 300_000); // ~27 imctl runs, each scanned: minutes on a loaded 2-core machine
   });
 
@@ -270,19 +371,28 @@ describe('security defaults (against the lab DC)', () => {
       const env = imctlEnv({ HOME: home, XDG_STATE_HOME: join(home, 'state') });
       const withUmask0 = (args: string[]) =>
         new Promise<number>((resolve) => {
-          const child = spawn('sh', ['-c', 'umask 000; exec "$0" "$@"', process.execPath, join(repoRoot, 'bin', 'imctl'), ...args], { env, stdio: 'ignore' });
+          const child = spawn(
+            'sh',
+            ['-c', 'umask 000; exec "$0" "$@"', process.execPath, join(repoRoot, 'bin', 'imctl'), ...args],
+            { env, stdio: 'ignore' },
+          );
           child.on('close', (code) => resolve(code ?? -1));
         });
-      expect(await withUmask0(['enable', 'sd-5', '--server', 'im-west', '--yes', '--report', join(home, 'new-report.json')])).toBe(0);
+      expect(
+        await withUmask0(['enable', 'sd-5', '--server', 'im-west', '--yes', '--report', join(home, 'new-report.json')]),
+      ).toBe(0);
       expect(await withUmask0(['disable', 'sd-5', '--yes', '--report', oldReport])).toBe(0);
-      expect(await withUmask0(['enable', 'sd-5', '--server', 'im-west', '--ldif', join(home, 'new-plan.ldif')])).toBe(0);
+      expect(await withUmask0(['enable', 'sd-5', '--server', 'im-west', '--ldif', join(home, 'new-plan.ldif')])).toBe(
+        0,
+      );
       expect(await withUmask0(['enable', 'sd-5', '--server', 'im-west', '--ldif', oldLdif])).toBe(0);
       const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
       expect(mode(journalDir)).toBe('700');
       const journals = readdirSync(journalDir);
       expect(journals).toHaveLength(2);
       for (const j of journals) expect(mode(join(journalDir, j))).toBe('600');
-      for (const p of ['new-report.json', 'old-report.csv', 'new-plan.ldif', 'old-plan.ldif']) expect(mode(join(home, p)), p).toBe('600');
+      for (const p of ['new-report.json', 'old-report.csv', 'new-plan.ldif', 'old-plan.ldif'])
+        expect(mode(join(home, p)), p).toBe('600');
       expect(readFileSync(oldLdif, 'utf8')).toMatch(/^version: 1/);
     });
   });

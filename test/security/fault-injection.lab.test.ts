@@ -11,7 +11,17 @@ import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FaultProxy, LdapOp } from '../support/fault-proxy.js';
-import { addUsers, createOu, imctl, imctlEnv, lab, scratchDir, server, type LabServer, type RunResult } from '../support/lab.js';
+import {
+  addUsers,
+  createOu,
+  imctl,
+  imctlEnv,
+  lab,
+  scratchDir,
+  server,
+  type LabServer,
+  type RunResult,
+} from '../support/lab.js';
 
 const FROM = () => server('im-south');
 const TO = () => server('im-north');
@@ -29,10 +39,40 @@ interface EntryState {
 
 function ldapsearchRaw(base: string, filter: string, attributes: string[], scope = 'sub'): Promise<string> {
   const l = lab();
-  const args = ['-H', l.ldapsUrl, '-x', '-D', l.adminUpn, '-y', l.adminPassword, '-LLL', '-o', 'ldif-wrap=no', '-E', 'pr=1000/noprompt', '-s', scope, '-b', base, filter, ...attributes];
+  const args = [
+    '-H',
+    l.ldapsUrl,
+    '-x',
+    '-D',
+    l.adminUpn,
+    '-y',
+    l.adminPassword,
+    '-LLL',
+    '-o',
+    'ldif-wrap=no',
+    '-E',
+    'pr=1000/noprompt',
+    '-s',
+    scope,
+    '-b',
+    base,
+    filter,
+    ...attributes,
+  ];
   return new Promise((resolve, reject) =>
-    execFile('ldapsearch', args, { env: { PATH: process.env.PATH, LDAPTLS_CACERT: l.caFile, LDAPTLS_REQCERT: 'demand', HOME: scratchDir('ldap-home-') }, maxBuffer: 64 << 20 }, (error, stdout, stderr) =>
-      error ? reject(new Error(`ldapsearch: ${stderr}`)) : resolve(stdout),
+    execFile(
+      'ldapsearch',
+      args,
+      {
+        env: {
+          PATH: process.env.PATH,
+          LDAPTLS_CACERT: l.caFile,
+          LDAPTLS_REQCERT: 'demand',
+          HOME: scratchDir('ldap-home-'),
+        },
+        maxBuffer: 64 << 20,
+      },
+      (error, stdout, stderr) => (error ? reject(new Error(`ldapsearch: ${stderr}`)) : resolve(stdout)),
     ),
   );
 }
@@ -47,7 +87,14 @@ function parseVersions(base64: string): Map<number, number> {
 
 /** Every user in `ou`: its four IM values and its per-attribute write counts, keyed by lower-cased DN. */
 async function snapshot(ou: string): Promise<Map<string, EntryState>> {
-  const text = await ldapsearchRaw(ou, '(objectClass=user)', ['sAMAccountName', 'msExchIMAddress', 'msExchIMMetaPhysicalURL', 'msExchIMPhysicalURL', 'msExchIMVirtualServer', 'replPropertyMetaData']);
+  const text = await ldapsearchRaw(ou, '(objectClass=user)', [
+    'sAMAccountName',
+    'msExchIMAddress',
+    'msExchIMMetaPhysicalURL',
+    'msExchIMPhysicalURL',
+    'msExchIMVirtualServer',
+    'replPropertyMetaData',
+  ]);
   const out = new Map<string, EntryState>();
   for (const block of text.split(/\n\n+/)) {
     const values = new Map<string, string>();
@@ -55,14 +102,22 @@ async function snapshot(ou: string): Promise<Map<string, EntryState>> {
       const m = /^([^:]+)(::?) ?(.*)$/.exec(line);
       if (!m) continue;
       const key = m[1]!.toLowerCase();
-      values.set(key, m[2] === '::' && key !== 'replpropertymetadata' ? Buffer.from(m[3]!, 'base64').toString('utf8') : m[3]!);
+      values.set(
+        key,
+        m[2] === '::' && key !== 'replpropertymetadata' ? Buffer.from(m[3]!, 'base64').toString('utf8') : m[3]!,
+      );
     }
     const dn = values.get('dn');
     if (!dn) continue;
     out.set(dn.toLowerCase(), {
       dn,
       sam: values.get('samaccountname') ?? '',
-      im: { address: values.get('msexchimaddress'), meta: values.get('msexchimmetaphysicalurl'), physical: values.get('msexchimphysicalurl'), server: values.get('msexchimvirtualserver') },
+      im: {
+        address: values.get('msexchimaddress'),
+        meta: values.get('msexchimmetaphysicalurl'),
+        physical: values.get('msexchimphysicalurl'),
+        server: values.get('msexchimvirtualserver'),
+      },
       versions: parseVersions(values.get('replpropertymetadata')!),
     });
   }
@@ -80,14 +135,18 @@ function versionDelta(before: EntryState, after: EntryState): string {
     .join(' ');
 }
 
-const physicalUrl = (s: LabServer, alias: string) => `http://${s.host}/instmsg/local/${lab().imDomain}/instmsg/aliases/${alias}`;
+const physicalUrl = (s: LabServer, alias: string) =>
+  `http://${s.host}/instmsg/local/${lab().imDomain}/instmsg/aliases/${alias}`;
 
 /** 'before' (homed on FROM), 'after' (homed on TO) or 'mixed' (anything else: half a change). */
 function stateOf(entry: EntryState): 'before' | 'after' | 'mixed' {
   const alias = entry.sam.toLowerCase();
-  const kept = entry.im.address === `${alias}@${lab().imDomain}` && entry.im.meta === `http://${lab().imDomain}/instmsg/aliases/${alias}`;
+  const kept =
+    entry.im.address === `${alias}@${lab().imDomain}` &&
+    entry.im.meta === `http://${lab().imDomain}/instmsg/aliases/${alias}`;
   if (!kept) return 'mixed';
-  const on = (s: LabServer) => entry.im.server?.toLowerCase() === s.dn.toLowerCase() && entry.im.physical === physicalUrl(s, alias);
+  const on = (s: LabServer) =>
+    entry.im.server?.toLowerCase() === s.dn.toLowerCase() && entry.im.physical === physicalUrl(s, alias);
   return on(FROM()) ? 'before' : on(TO()) ? 'after' : 'mixed';
 }
 
@@ -107,7 +166,10 @@ async function population(name: string, n: number): Promise<Population> {
   const ou = await createOu(name);
   const sams = Array.from({ length: n }, (_, i) => `${name}-${i}`);
   // Names with commas: DNs with escapes on the wire, as in real directories.
-  await addUsers(ou, sams.map((sam, i) => ({ sam, cn: `${name}, User ${i}`, im: { server: FROM() } })));
+  await addUsers(
+    ou,
+    sams.map((sam, i) => ({ sam, cn: `${name}, User ${i}`, im: { server: FROM() } })),
+  );
   const dir = scratchDir('imctl-fault-');
   const file = join(dir, `${name}.csv`);
   writeFileSync(file, `user,action,server\n${sams.map((s) => `${s},move,${TO().name}`).join('\n')}\n`);
@@ -144,7 +206,11 @@ interface JournalRecord {
 /** Journal files a run with this environment wrote, oldest first. */
 function journalPaths(env: NodeJS.ProcessEnv): string[] {
   const dir = join(env.XDG_STATE_HOME!, 'imctl', 'journal');
-  return existsSync(dir) ? readdirSync(dir).sort().map((f) => join(dir, f)) : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .sort()
+        .map((f) => join(dir, f))
+    : [];
 }
 
 /** The change records of every journal a run with this environment wrote. */
@@ -169,14 +235,21 @@ function countBy<T>(items: T[], key: (item: T) => string): Map<string, number> {
  * The invariants after any run: no entry half-changed, every changed entry changed exactly once
  * (its write counts moved exactly as one move moves them), untouched entries not written at all.
  */
-function checkEntries(pop: Population, now: Map<string, EntryState>, oneMove: string): { before: string[]; after: string[] } {
+function checkEntries(
+  pop: Population,
+  now: Map<string, EntryState>,
+  oneMove: string,
+): { before: string[]; after: string[] } {
   const result = { before: [] as string[], after: [] as string[] };
   expect(now.size).toBe(pop.before.size);
   for (const [key, entry] of now) {
     const state = stateOf(entry);
     expect(state, `${entry.dn}: ${JSON.stringify(entry.im)}`).not.toBe('mixed');
     const delta = versionDelta(pop.before.get(key)!, entry);
-    expect(delta, `${entry.dn} was written ${state === 'after' ? 'other than exactly once' : 'although untouched'}`).toBe(state === 'after' ? oneMove : '');
+    expect(
+      delta,
+      `${entry.dn} was written ${state === 'after' ? 'other than exactly once' : 'although untouched'}`,
+    ).toBe(state === 'after' ? oneMove : '');
     result[state as 'before' | 'after'].push(key);
   }
   return result;
@@ -208,7 +281,10 @@ function checkReportAndJournal(rows: ReportRow[], env: NodeJS.ProcessEnv, before
  * from the searches before it (small page continuations, multi-kilobyte OR filters), so the cut
  * lands in the write phase however many pages the lab's searches take.
  */
-function afterModifies(k: number, then: () => void = () => undefined): (n: number, c: unknown, length: number) => 'cut' | undefined {
+function afterModifies(
+  k: number,
+  then: () => void = () => undefined,
+): (n: number, c: unknown, length: number) => 'cut' | undefined {
   let seen = 0;
   return (_n, _c, length) => {
     if (length < 500 || length > 2500 || ++seen !== k) return undefined;
@@ -256,7 +332,9 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
     try {
       const env = imctlEnv({ IMCTL_URL: proxy.url() });
       const report = join(pop.dir, 'report.json');
-      const result = await imctl(['-v', '--concurrency', '8', 'import', pop.file, '--yes', '--report', report], { env });
+      const result = await imctl(['-v', '--concurrency', '8', 'import', pop.file, '--yes', '--report', report], {
+        env,
+      });
       expect(proxy.stats.cut, 'the proxy cut the connection').toBeGreaterThan(0);
       expect(proxy.stats.accepted, 'imctl reconnected').toBeGreaterThanOrEqual(2);
       expect(result.code, fmt(result)).toBe(0);
@@ -275,10 +353,21 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
       expect(journal).toHaveLength(N);
       expect(new Set(journal.map((r) => r.dn.toLowerCase())).size).toBe(N);
       const times = readdirSync(join(env.XDG_STATE_HOME!, 'imctl', 'journal')).flatMap((f) =>
-        readFileSync(join(env.XDG_STATE_HOME!, 'imctl', 'journal', f), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.type === 'change').map((r) => Date.parse(r.at)),
+        readFileSync(join(env.XDG_STATE_HOME!, 'imctl', 'journal', f), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l))
+          .filter((r) => r.type === 'change')
+          .map((r) => Date.parse(r.at)),
       );
-      expect(times.some((t) => t < cutAt), 'some writes landed before the cut').toBe(true);
-      expect(times.some((t) => t > cutAt), 'some writes landed after the cut').toBe(true);
+      expect(
+        times.some((t) => t < cutAt),
+        'some writes landed before the cut',
+      ).toBe(true);
+      expect(
+        times.some((t) => t > cutAt),
+        'some writes landed after the cut',
+      ).toBe(true);
     } finally {
       await proxy.close();
     }
@@ -318,7 +407,8 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
       expect(inDoubt.length, 'the write in flight at the cut is reported in doubt').toBeGreaterThanOrEqual(1);
       for (const key of after) {
         const row = byDn.get(key)!;
-        if (row.outcome === 'changed') expect(confirmed.has(key), `${key} is moved: the journal must record it`).toBe(true);
+        if (row.outcome === 'changed')
+          expect(confirmed.has(key), `${key} is moved: the journal must record it`).toBe(true);
         else expect(row.reason, `${key} is moved: the report must say so, or that it is in doubt`).toMatch(/^in doubt/);
       }
       for (const key of before) {
@@ -331,7 +421,9 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
 
       // The re-run: the first DC is still down; the second URL in the list answers.
       const direct = lab().ldapsUrl;
-      const second = await imctl(['-v', '--concurrency', '8', 'import', pop.file, '--yes', '--json'], { env: { ...env, IMCTL_URL: `${proxy.url()},${direct}` } });
+      const second = await imctl(['-v', '--concurrency', '8', 'import', pop.file, '--yes', '--json'], {
+        env: { ...env, IMCTL_URL: `${proxy.url()},${direct}` },
+      });
       expect(second.code, fmt(second)).toBe(0);
       expect(second.stderr).toMatch(/refused the connection/);
       expect(second.json().summary).toMatchObject({ changed: before.length, unchanged: after.length, failed: 0 });
@@ -340,7 +432,10 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
       expect(final.after).toHaveLength(N);
       // Every entry is recorded as done exactly once; in-doubt records only where the re-run found it done.
       const all = journalChanges(env);
-      const done = countBy(all.filter((r) => !r.unconfirmed), (r) => r.dn.toLowerCase());
+      const done = countBy(
+        all.filter((r) => !r.unconfirmed),
+        (r) => r.dn.toLowerCase(),
+      );
       expect([...done.values()].every((n) => n === 1)).toBe(true);
       for (const key of unconfirmed) expect(done.has(key) === before.includes(key), key).toBe(true);
       expect(new Set(all.map((r) => r.dn.toLowerCase())).size).toBe(N);
@@ -376,7 +471,10 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
         // Every entry's first attempt is refused, busy or unavailable by turns; every fifth entry's second one too.
         const i = index.get(dn)!;
         const refusals = dn === stubborn ? 5 : i % 5 === 0 ? 2 : 1;
-        if (times.length <= refusals) return (i + times.length) % 2 ? { answer: 51, diagnostic: 'busy (forged)' } : { answer: 52, diagnostic: 'unavailable (forged)' };
+        if (times.length <= refusals)
+          return (i + times.length) % 2
+            ? { answer: 51, diagnostic: 'busy (forged)' }
+            : { answer: 52, diagnostic: 'unavailable (forged)' };
         return 'forward';
       },
     });
@@ -395,7 +493,8 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
 
       // Backed off: 100 ms before the first retry, then 200, 400, 800, 1,600 — not hammered.
       for (const [dn, times] of attempts) {
-        for (let k = 1; k < times.length; k++) expect(times[k]! - times[k - 1]!, `${dn}, retry ${k}`).toBeGreaterThanOrEqual(100 * 2 ** (k - 1) - 10);
+        for (let k = 1; k < times.length; k++)
+          expect(times[k]! - times[k - 1]!, `${dn}, retry ${k}`).toBeGreaterThanOrEqual(100 * 2 ** (k - 1) - 10);
       }
       expect(attempts.get(stubborn)).toHaveLength(6);
 
@@ -419,7 +518,8 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
     const proxy: FaultProxy = await FaultProxy.start({
       terminate: terminating(),
       onClientMessage: (message, connection) => {
-        if (message.op !== LdapOp.BindRequest && message.op !== LdapOp.UnbindRequest && !bound.get(connection.id)) unauthenticated++;
+        if (message.op !== LdapOp.BindRequest && message.op !== LdapOp.UnbindRequest && !bound.get(connection.id))
+          unauthenticated++;
         if (message.op === LdapOp.ModifyRequest && ++modifies === 60) setImmediate(() => proxy.cutAll());
         return 'forward';
       },
@@ -433,9 +533,14 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
     try {
       const env = imctlEnv({ IMCTL_URL: proxy.url() });
       const report = join(pop.dir, 'rebind.json');
-      const result = await imctl(['-v', '--concurrency', '8', 'import', pop.file, '--yes', '--report', report], { env });
+      const result = await imctl(['-v', '--concurrency', '8', 'import', pop.file, '--yes', '--report', report], {
+        env,
+      });
       expect(modifies).toBeGreaterThanOrEqual(N);
-      expect(proxy.stats.accepted, 'connections: the first, three cut after their bind, and the one that finished').toBeGreaterThanOrEqual(5);
+      expect(
+        proxy.stats.accepted,
+        'connections: the first, three cut after their bind, and the one that finished',
+      ).toBeGreaterThanOrEqual(5);
       expect(proxy.stats.bindResults.get(0)).toBe(proxy.stats.accepted);
       expect(unauthenticated, 'requests sent on a connection before its bind').toBe(0);
       expect(result.code, fmt(result)).toBe(0);
@@ -460,7 +565,11 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
         if (message.op === LdapOp.BindRequest) {
           binds.set(connection.id, (binds.get(connection.id) ?? 0) + 1);
           // From the second connection on, the DC says the password is wrong, as AD does.
-          if (connection.id >= 2) return { answer: 49, diagnostic: '80090308: LdapErr: DSID-0C09041C, comment: AcceptSecurityContext error, data 52e, v4563' };
+          if (connection.id >= 2)
+            return {
+              answer: 49,
+              diagnostic: '80090308: LdapErr: DSID-0C09041C, comment: AcceptSecurityContext error, data 52e, v4563',
+            };
         }
         if (message.op === LdapOp.ModifyRequest && ++modifies === 60) setImmediate(() => proxy.cutAll());
         return 'forward';
@@ -484,7 +593,9 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
       expect(before.length).toBeGreaterThan(0);
       checkReportAndJournal(rows, env, before, after);
 
-      const again = await imctl(['import', pop.file, '--yes', '--json'], { env: { ...env, IMCTL_URL: lab().ldapsUrl } });
+      const again = await imctl(['import', pop.file, '--yes', '--json'], {
+        env: { ...env, IMCTL_URL: lab().ldapsUrl },
+      });
       expect(again.code, fmt(again)).toBe(0);
       expect(again.json().summary).toMatchObject({ changed: before.length, unchanged: after.length });
       expect(checkEntries(pop, await snapshot(pop.ou), oneMove).after).toHaveLength(N);
@@ -493,41 +604,51 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
     }
   });
 
-  it.each(['reset', 'hangup'] as const)('(c) a DC that drops connections during the TLS handshake for a while (%s: restarting) is ridden out like any lost connection', async (how) => {
-    const N = 120;
-    const pop = await population(`sf-${how}`, N);
-    const proxy: FaultProxy = await FaultProxy.start({ onClientRecord: afterModifies(40, () => void proxy.refuse(1500, how)) });
-    try {
-      const env = imctlEnv({ IMCTL_URL: proxy.url() });
-      const result = await imctl(['-v', '--concurrency', '8', 'import', pop.file, '--yes', '--json'], { env });
-      expect(proxy.stats.reset, 'handshakes were reset').toBeGreaterThan(0);
-      expect(result.code, fmt(result)).toBe(0);
-      expect(result.json().summary).toMatchObject({ changed: N, failed: 0 });
-      expect(checkEntries(pop, await snapshot(pop.ou), oneMove).after).toHaveLength(N);
-      const journal = journalChanges(env);
-      expect(new Set(journal.map((r) => r.dn.toLowerCase())).size).toBe(journal.length);
-      expect(journal).toHaveLength(N);
-    } finally {
-      await proxy.close();
-    }
-  });
+  it.each(['reset', 'hangup'] as const)(
+    '(c) a DC that drops connections during the TLS handshake for a while (%s: restarting) is ridden out like any lost connection',
+    async (how) => {
+      const N = 120;
+      const pop = await population(`sf-${how}`, N);
+      const proxy: FaultProxy = await FaultProxy.start({
+        onClientRecord: afterModifies(40, () => void proxy.refuse(1500, how)),
+      });
+      try {
+        const env = imctlEnv({ IMCTL_URL: proxy.url() });
+        const result = await imctl(['-v', '--concurrency', '8', 'import', pop.file, '--yes', '--json'], { env });
+        expect(proxy.stats.reset, 'handshakes were reset').toBeGreaterThan(0);
+        expect(result.code, fmt(result)).toBe(0);
+        expect(result.json().summary).toMatchObject({ changed: N, failed: 0 });
+        expect(checkEntries(pop, await snapshot(pop.ou), oneMove).after).toHaveLength(N);
+        const journal = journalChanges(env);
+        expect(new Set(journal.map((r) => r.dn.toLowerCase())).size).toBe(journal.length);
+        expect(journal).toHaveLength(N);
+      } finally {
+        await proxy.close();
+      }
+    },
+  );
 
-  it.each(['refused', 'reset', 'hangup'] as const)('(d) the first DC of a failover list is down (%s) during a write run: imctl uses the next one and finishes', async (how) => {
-    const N = 100;
-    const pop = await population(`sf-fo-${how}`, N);
-    const down = await FaultProxy.start();
-    await down.refuse(undefined, how === 'refused' ? 'close' : how);
-    try {
-      const env = imctlEnv({ IMCTL_URL: `${down.url(how === 'refused' ? '127.0.0.1' : 'localhost')},${lab().ldapsUrl}` });
-      const result = await imctl(['-v', 'import', pop.file, '--yes', '--json'], { env });
-      expect(result.code, fmt(result)).toBe(0);
-      expect(result.stderr).toMatch(/failed: .*(refused the connection|connection to .* was lost|disconnected)/);
-      expect(result.stderr).toMatch(/connected to localhost \(ldaps:\/\/localhost\)/);
-      if (how !== 'refused') expect(down.stats.reset).toBeGreaterThan(0);
-      expect(result.json().summary).toMatchObject({ changed: N, failed: 0 });
-      expect(checkEntries(pop, await snapshot(pop.ou), oneMove).after).toHaveLength(N);
-    } finally {
-      await down.close();
-    }
-  });
+  it.each(['refused', 'reset', 'hangup'] as const)(
+    '(d) the first DC of a failover list is down (%s) during a write run: imctl uses the next one and finishes',
+    async (how) => {
+      const N = 100;
+      const pop = await population(`sf-fo-${how}`, N);
+      const down = await FaultProxy.start();
+      await down.refuse(undefined, how === 'refused' ? 'close' : how);
+      try {
+        const env = imctlEnv({
+          IMCTL_URL: `${down.url(how === 'refused' ? '127.0.0.1' : 'localhost')},${lab().ldapsUrl}`,
+        });
+        const result = await imctl(['-v', 'import', pop.file, '--yes', '--json'], { env });
+        expect(result.code, fmt(result)).toBe(0);
+        expect(result.stderr).toMatch(/failed: .*(refused the connection|connection to .* was lost|disconnected)/);
+        expect(result.stderr).toMatch(/connected to localhost \(ldaps:\/\/localhost\)/);
+        if (how !== 'refused') expect(down.stats.reset).toBeGreaterThan(0);
+        expect(result.json().summary).toMatchObject({ changed: N, failed: 0 });
+        expect(checkEntries(pop, await snapshot(pop.ou), oneMove).after).toHaveLength(N);
+      } finally {
+        await down.close();
+      }
+    },
+  );
 });

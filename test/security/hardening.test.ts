@@ -27,7 +27,11 @@ const tmp = mkdtempSync(join(tmpdir(), 'imctl-hardening-'));
 
 afterEach(() => forgetSecrets());
 
-function memoryStreams(): { streams: { stdout: PassThrough; stderr: PassThrough; stdin: PassThrough }; out(): string; err(): string } {
+function memoryStreams(): {
+  streams: { stdout: PassThrough; stderr: PassThrough; stdin: PassThrough };
+  out(): string;
+  err(): string;
+} {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
@@ -41,7 +45,9 @@ describe('secrets stay out of output', () => {
   it('redact replaces every registered secret, and ignores ones too short to tell from text', () => {
     registerSecret('Imctl-Lab-Admin-1!');
     registerSecret('abc');
-    expect(redact('bind with Imctl-Lab-Admin-1! and Imctl-Lab-Admin-1!; abc')).toBe('bind with ******** and ********; abc');
+    expect(redact('bind with Imctl-Lab-Admin-1! and Imctl-Lab-Admin-1!; abc')).toBe(
+      'bind with ******** and ********; abc',
+    );
   });
 
   it('Output writes no registered secret to stdout or stderr, in any method', () => {
@@ -63,23 +69,36 @@ describe('secrets stay out of output', () => {
     for (const ext of ['csv', 'json', 'jsonl']) {
       const path = join(tmp, `secret.${ext}`);
       const report = openReport(path);
-      await report.write({ line: 1, user: 'S3cret-Value', action: 'enable', outcome: 'invalid', reason: 'found "S3cret-Value"' });
+      await report.write({
+        line: 1,
+        user: 'S3cret-Value',
+        action: 'enable',
+        outcome: 'invalid',
+        reason: 'found "S3cret-Value"',
+      });
       await report.close();
       expect(readFileSync(path, 'utf8')).not.toContain('S3cret-Value');
     }
   });
 
-  it.each([['--password', 'Hunter2-x'], ['--password=Hunter2-x'], ['--passwd=Hunter2-x'], ['-pw', 'Hunter2-x']])('there is no password flag: %s is refused with exit 2 and never echoed', async (...flag) => {
-    const m = memoryStreams();
-    const code = await run(['node', 'imctl', ...flag, 'servers'], { streams: m.streams, env: {}, cwd: tmp });
-    expect(code).toBe(2);
-    expect(m.err()).toMatch(/There is no password option/);
-    expect(m.out() + m.err()).not.toContain('Hunter2');
-  });
+  it.each([['--password', 'Hunter2-x'], ['--password=Hunter2-x'], ['--passwd=Hunter2-x'], ['-pw', 'Hunter2-x']])(
+    'there is no password flag: %s is refused with exit 2 and never echoed',
+    async (...flag) => {
+      const m = memoryStreams();
+      const code = await run(['node', 'imctl', ...flag, 'servers'], { streams: m.streams, env: {}, cwd: tmp });
+      expect(code).toBe(2);
+      expect(m.err()).toMatch(/There is no password option/);
+      expect(m.out() + m.err()).not.toContain('Hunter2');
+    },
+  );
 
   it('"--password-file" is still an option, and "--" ends the search for a password flag', async () => {
     const m = memoryStreams();
-    const code = await run(['node', 'imctl', '--password-file', join(tmp, 'none'), 'show', '--', '--password'], { streams: m.streams, env: {}, cwd: tmp });
+    const code = await run(['node', 'imctl', '--password-file', join(tmp, 'none'), 'show', '--', '--password'], {
+      streams: m.streams,
+      env: {},
+      cwd: tmp,
+    });
     expect(m.err()).not.toMatch(/There is no password option/);
     expect(code).toBe(2); // no URL: a usage error of its own
   });
@@ -87,7 +106,9 @@ describe('secrets stay out of output', () => {
 
 describe('terminal-safe text', () => {
   it('shows control characters and bidi overrides as escapes, keeps newlines and tabs', () => {
-    expect(terminalSafe('a\x1b]0;title\x07b\x1b[2Jc\rd\u202Ee\u2066f\x9bg\n\th', false)).toBe('a\\x1b]0;title\\x07b\\x1b[2Jc\\x0dd\\u202ee\\u2066f\\x9bg\n\th');
+    expect(terminalSafe('a\x1b]0;title\x07b\x1b[2Jc\rd\u202Ee\u2066f\x9bg\n\th', false)).toBe(
+      'a\\x1b]0;title\\x07b\\x1b[2Jc\\x0dd\\u202ee\\u2066f\\x9bg\n\th',
+    );
   });
 
   it('keeps colour (SGR) sequences only when colour is on', () => {
@@ -122,9 +143,15 @@ describe('CSV reports never hold a cell a spreadsheet would execute', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(cell, cell, cell), { minLength: 1, maxLength: 20 }), async (rows) => {
         const report = openReport(path);
-        for (const [user, dn, reason] of rows) await report.write({ line: 1, user, dn, action: 'enable', outcome: 'failed', reason });
+        for (const [user, dn, reason] of rows)
+          await report.write({ line: 1, user, dn, action: 'enable', outcome: 'failed', reason });
         await report.close();
-        const cells = (parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''), { relax_column_count: true, relax_quotes: true }) as string[][]).flat();
+        const cells = (
+          parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''), {
+            relax_column_count: true,
+            relax_quotes: true,
+          }) as string[][]
+        ).flat();
         for (const c of cells) expect(isFormulaLike(c), JSON.stringify(c)).toBe(false);
       }),
       { numRuns: 60 },
@@ -138,7 +165,9 @@ describe('config files are never quoted back', () => {
     ['a truncated file with a secret', '{"bindDn": "Imctl-Lab-Admin-1!'],
     ['binary', '\x00\x1b[2JImctl-Lab-Admin-1!'],
   ])('%s: "not valid JSON" with no piece of the content', (_label, text) => {
-    expect(() => parseConfigFile('/etc/imctl.json', text)).toThrow(/^The config file \/etc\/imctl\.json is not valid JSON( \(.*\))?; check it with a JSON validator\.$/);
+    expect(() => parseConfigFile('/etc/imctl.json', text)).toThrow(
+      /^The config file \/etc\/imctl\.json is not valid JSON( \(.*\))?; check it with a JSON validator\.$/,
+    );
     try {
       parseConfigFile('/etc/imctl.json', text);
     } catch (error) {
@@ -148,15 +177,24 @@ describe('config files are never quoted back', () => {
   });
 
   it('says where a syntax error is, by line and column', () => {
-    expect(() => parseConfigFile('/x.json', '{\n  "url": "ldaps://dc1",\n  "domain" "x"\n}')).toThrow(/at line 3, column 12/);
+    expect(() => parseConfigFile('/x.json', '{\n  "url": "ldaps://dc1",\n  "domain" "x"\n}')).toThrow(
+      /at line 3, column 12/,
+    );
   });
 
-  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])('an Object.prototype name as a key (%s) is an unknown key', (key) => {
-    expect(() => parseConfigFile('/x.json', `{"${key}": {"allowCleartext": true}}`)).toThrow(new RegExp(`unknown key "${key}"`));
-  });
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
+    'an Object.prototype name as a key (%s) is an unknown key',
+    (key) => {
+      expect(() => parseConfigFile('/x.json', `{"${key}": {"allowCleartext": true}}`)).toThrow(
+        new RegExp(`unknown key "${key}"`),
+      );
+    },
+  );
 
   it('a URL with credentials is refused, in the file even when overridden, and on the command line, without echoing them', () => {
-    expect(() => parseConfigFile('/x.json', '{"url": ["ldaps://dc1", "ldaps://admin:Pa55word!@dc2"]}')).toThrow(/"url" must be URLs without a user name or password/);
+    expect(() => parseConfigFile('/x.json', '{"url": ["ldaps://dc1", "ldaps://admin:Pa55word!@dc2"]}')).toThrow(
+      /"url" must be URLs without a user name or password/,
+    );
     try {
       loadSettings({ url: 'ldaps://admin:Pa55word!@dc1.corp.example.com' }, {}, tmp);
       expect.unreachable();
@@ -182,10 +220,13 @@ describe('config files are never quoted back', () => {
 });
 
 describe('DN comparison is by meaning, not by spelling', () => {
-  const hexAll = (value: string) => [...Buffer.from(value, 'utf8')].map((b) => `\\${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+  const hexAll = (value: string) =>
+    [...Buffer.from(value, 'utf8')].map((b) => `\\${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
 
   it('a value escaped the RFC 4514 way and one hex-escaped (as Samba returns ; and =) are the same DN', () => {
-    expect(canonicalDn('CN=\\"Quoted\\" \\<Name\\>\\; Semi\\=Colon,OU=Staff,DC=lab')).toBe(canonicalDn('cn=\\"Quoted\\" \\<Name\\>\\3B Semi\\3DColon, ou=staff,DC=LAB'));
+    expect(canonicalDn('CN=\\"Quoted\\" \\<Name\\>\\; Semi\\=Colon,OU=Staff,DC=lab')).toBe(
+      canonicalDn('cn=\\"Quoted\\" \\<Name\\>\\3B Semi\\3DColon, ou=staff,DC=LAB'),
+    );
     expect(canonicalDn('CN="Doe, John",OU=x')).toBe(canonicalDn('CN=Doe\\, John,OU=x'));
   });
 
@@ -193,7 +234,8 @@ describe('DN comparison is by meaning, not by spelling', () => {
     fc.assert(
       fc.property(fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), (a, b) => {
         expect(canonicalDn(`CN=${escapeDnValue(a)},OU=x`)).toBe(canonicalDn(`CN=${hexAll(a)},OU=x`));
-        if (a.toLowerCase() !== b.toLowerCase()) expect(canonicalDn(`CN=${escapeDnValue(a)},OU=x`)).not.toBe(canonicalDn(`CN=${escapeDnValue(b)},OU=x`));
+        if (a.toLowerCase() !== b.toLowerCase())
+          expect(canonicalDn(`CN=${escapeDnValue(a)},OU=x`)).not.toBe(canonicalDn(`CN=${escapeDnValue(b)},OU=x`));
       }),
     );
   });
@@ -209,7 +251,10 @@ describe('DN comparison is by meaning, not by spelling', () => {
 
 describe('a handshake cut short is a lost connection, not a TLS misconfiguration', () => {
   it('"socket disconnected before secure TLS connection was established" (ECONNRESET) is transient', () => {
-    const error = Object.assign(new Error('Client network socket disconnected before secure TLS connection was established'), { code: 'ECONNRESET' });
+    const error = Object.assign(
+      new Error('Client network socket disconnected before secure TLS connection was established'),
+      { code: 'ECONNRESET' },
+    );
     const translated = translateError(error, { server: 'dc1', doing: 'connecting' });
     expect(translated.reason).toBe('connection-lost');
     expect(translated.transient).toBe(true);
@@ -217,7 +262,9 @@ describe('a handshake cut short is a lost connection, not a TLS misconfiguration
   });
 
   it('a certificate problem stays a TLS error, not retried', () => {
-    const error = Object.assign(new Error("Hostname/IP does not match certificate's altnames"), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' });
+    const error = Object.assign(new Error("Hostname/IP does not match certificate's altnames"), {
+      code: 'ERR_TLS_CERT_ALTNAME_INVALID',
+    });
     expect(translateError(error, { server: '127.0.0.2' })).toMatchObject({ reason: 'tls', transient: false });
   });
 });
@@ -230,12 +277,15 @@ describe('a sent write the DC cannot confirm is "in doubt", never "not done"', (
     ops: [{ operation: 'delete', attribute: 'msExchIMAddress', values: ['u1@im.x'] }],
   };
   const gone = () => new DirectoryError('No domain controller answered.', 'no-dc', undefined, false);
-  const lost = () => Object.assign(new Error('Connection closed before message response was received.'), { code: 'ECONNRESET' });
+  const lost = () =>
+    Object.assign(new Error('Connection closed before message response was received.'), { code: 'ECONNRESET' });
 
   async function apply(directory: Partial<Directory>): Promise<{ results: WriteResult[]; error: unknown }> {
     const results: WriteResult[] = [];
     let error: unknown;
-    await applyWrites(directory as Directory, [task], { concurrency: 1 }, (_t, r) => void results.push(r)).catch((e) => (error = e));
+    await applyWrites(directory as Directory, [task], { concurrency: 1 }, (_t, r) => void results.push(r)).catch(
+      (e) => (error = e),
+    );
     return { results, error };
   }
 
@@ -294,12 +344,21 @@ describe('a sent write the DC cannot confirm is "in doubt", never "not done"', (
           throw new DirectoryError('busy', 'busy', 51, true);
         },
         // Each re-read finds the entry as it was read: the busy answers changed nothing.
-        readEntry: async () => ({ dn: task.dn, get: (a: string) => (a.toLowerCase() === 'msexchimaddress' ? 'u1@im.x' : undefined), buffer: () => undefined, has: () => false, all: () => [] }),
+        readEntry: async () => ({
+          dn: task.dn,
+          get: (a: string) => (a.toLowerCase() === 'msexchimaddress' ? 'u1@im.x' : undefined),
+          buffer: () => undefined,
+          has: () => false,
+          all: () => [],
+        }),
       } as unknown as Directory;
       const pending = writeOne(directory, task);
       await vi.runAllTimersAsync();
       const result = await pending;
-      expect(result).toEqual({ outcome: 'failed', reason: 'dc1 did not accept the change after 9 attempts; re-run to finish' });
+      expect(result).toEqual({
+        outcome: 'failed',
+        reason: 'dc1 did not accept the change after 9 attempts; re-run to finish',
+      });
       expect(sent).toHaveLength(9);
       const gaps = sent.slice(1).map((t, i) => t - sent[i]!);
       expect(gaps).toEqual([100, 200, 400, 800, 1600, 2000, 2000, 2000]);

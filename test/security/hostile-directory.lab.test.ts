@@ -9,28 +9,44 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imctl, imctlEnv, lab, ldapmodify, ldapsearch, scratchDir } from '../support/lab.js';
 
-const exchangeServers = () => `CN=Servers,CN=First Administrative Group,CN=Administrative Groups,CN=Lab Org,CN=Microsoft Exchange,CN=Services,${lab().configDn}`;
+const exchangeServers = () =>
+  `CN=Servers,CN=First Administrative Group,CN=Administrative Groups,CN=Lab Org,CN=Microsoft Exchange,CN=Services,${lab().configDn}`;
 
 describe('a hostile home server name (against the lab DC)', () => {
   const work = scratchDir('imctl-hostile-server-');
   const marker = join(work, 'PWNED');
   const hostileName = `evil$(touch\${IFS}${marker})`;
   const container = () => `CN=EXCH66,${exchangeServers()}`;
-  const dns = () => [container(), `CN=Protocols,${container()}`, `CN=InstMsg,CN=Protocols,${container()}`, `CN=IM Virtual Server,CN=InstMsg,CN=Protocols,${container()}`];
+  const dns = () => [
+    container(),
+    `CN=Protocols,${container()}`,
+    `CN=InstMsg,CN=Protocols,${container()}`,
+    `CN=IM Virtual Server,CN=InstMsg,CN=Protocols,${container()}`,
+  ];
 
   beforeAll(async () => {
     const [exch, protocols, instMsg, server] = dns();
-    const containers = [exch, protocols, instMsg].map((dn) => `dn: ${dn}\nchangetype: add\nobjectClass: container\n\n`).join('');
+    const containers = [exch, protocols, instMsg]
+      .map((dn) => `dn: ${dn}\nchangetype: add\nobjectClass: container\n\n`)
+      .join('');
     const added = await ldapmodify(
       `${containers}dn: ${server}\nchangetype: add\nobjectClass: msExchProtocolCfgIMVirtualServer\nmsExchIMServerName: ${hostileName}\nmsExchIMServerHostsUsers: TRUE\nmsExchIMHostName: exch66.lab.imctl.test\nmsExchIMServerIISId: 1\n\n`,
     );
     expect(added.code, added.stderr).toBe(0);
-    const found = await ldapsearch(lab().configDn, '(objectClass=msExchProtocolCfgIMVirtualServer)', ['msExchIMServerName']);
+    const found = await ldapsearch(lab().configDn, '(objectClass=msExchProtocolCfgIMVirtualServer)', [
+      'msExchIMServerName',
+    ]);
     expect(found.map((e) => e.attrs.msexchimservername?.[0])).toContain(hostileName);
   });
 
   afterAll(async () => {
-    const removed = await ldapmodify(dns().reverse().map((dn) => `dn: ${dn}\nchangetype: delete\n\n`).join(''), ['-c']);
+    const removed = await ldapmodify(
+      dns()
+        .reverse()
+        .map((dn) => `dn: ${dn}\nchangetype: delete\n\n`)
+        .join(''),
+      ['-c'],
+    );
     expect(removed.code, removed.stderr).toBe(0);
   });
 
@@ -51,7 +67,10 @@ describe('a hostile home server name (against the lab DC)', () => {
     const script = join(work, 'imctl.bash');
     writeFileSync(script, (await imctl(['completion', 'bash'], { env })).stdout);
     const driver = `source ${script}; COMP_WORDS=(imctl move jdoe --to ''); COMP_CWORD=4; _imctl; printf '%s\\n' "\${COMPREPLY[@]}"`;
-    const offered = execFileSync('bash', ['--norc', '--noprofile', '-c', driver], { env: { PATH: env.PATH, HOME: env.HOME, XDG_CACHE_HOME: env.XDG_CACHE_HOME }, encoding: 'utf8' });
+    const offered = execFileSync('bash', ['--norc', '--noprofile', '-c', driver], {
+      env: { PATH: env.PATH, HOME: env.HOME, XDG_CACHE_HOME: env.XDG_CACHE_HOME },
+      encoding: 'utf8',
+    });
     expect(offered.split('\n').filter(Boolean).sort()).toEqual([...cached].sort());
     expect(existsSync(marker)).toBe(false);
   });

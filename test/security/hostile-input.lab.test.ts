@@ -12,7 +12,18 @@ import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { canonicalDn } from '../../src/core/escape.js';
 import { isFormulaLike } from '../../src/core/spreadsheet-safe.js';
-import { addUsers, createOu, imctl, imctlEnv, lab, ldapsearch, readEntry, scratchDir, server, type RunResult } from '../support/lab.js';
+import {
+  addUsers,
+  createOu,
+  imctl,
+  imctlEnv,
+  lab,
+  ldapsearch,
+  readEntry,
+  scratchDir,
+  server,
+  type RunResult,
+} from '../support/lab.js';
 
 /** Anything a terminal would act on: C0/C1 controls other than newline and tab, DEL, bidi overrides and isolates. */
 const TERMINAL_UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/u;
@@ -59,10 +70,20 @@ async function writesNothing(run: () => Promise<RunResult>): Promise<RunResult> 
   const result = await run();
   const after = await highestUsn();
   if (after !== before) {
-    const changed = await ldapsearch(lab().baseDn, `(&(uSNChanged>=${before + 1})(|(msExchIMAddress=*)(msExchIMVirtualServer=*)(objectClass=user)))`, ['1.1']);
+    const changed = await ldapsearch(
+      lab().baseDn,
+      `(&(uSNChanged>=${before + 1})(|(msExchIMAddress=*)(msExchIMVirtualServer=*)(objectClass=user)))`,
+      ['1.1'],
+    );
     const ours = changed.filter((e) => e.dn.toLowerCase().endsWith(ou.toLowerCase()));
-    expect(ours.map((e) => e.dn), 'entries of this test changed').toEqual([]);
-    expect(await someoneElseWriting(), `the directory changed (USN ${before} → ${after}, ${changed.length} user entries) and nothing else is writing to the lab`).toBe(true);
+    expect(
+      ours.map((e) => e.dn),
+      'entries of this test changed',
+    ).toEqual([]);
+    expect(
+      await someoneElseWriting(),
+      `the directory changed (USN ${before} → ${after}, ${changed.length} user entries) and nothing else is writing to the lab`,
+    ).toBe(true);
   }
   return result;
 }
@@ -111,11 +132,16 @@ describe('hostile input (against the lab DC)', () => {
     ou = await createOu('hostile');
     dir = scratchDir('imctl-hostile-');
     env = imctlEnv();
-    [plainDn, enabledDn] = await addUsers(ou, [
+    [plainDn, enabledDn] = (await addUsers(ou, [
       { sam: 'hv-plain', cn: 'Plain, Victim' },
       // Directory data written to attack a terminal: a display name with escape sequences and an RTL override.
-      { sam: 'hv-enabled', cn: '\u202EEvil Name', im: { server: server('im-south') }, extra: { displayName: 'Evil\x1b]0;owned\x07\x1b[2J\x1b[1A\rOK\u202Eexe.txt' } },
-    ]) as [string, string];
+      {
+        sam: 'hv-enabled',
+        cn: '\u202EEvil Name',
+        im: { server: server('im-south') },
+        extra: { displayName: 'Evil\x1b]0;owned\x07\x1b[2J\x1b[1A\rOK\u202Eexe.txt' },
+      },
+    ])) as [string, string];
   });
 
   describe.each([
@@ -132,10 +158,16 @@ describe('hostile input (against the lab DC)', () => {
       expect(data.problems).toHaveLength(names.length);
       for (const [i, [label]] of HOSTILE_NAMES.entries()) {
         // DOMAIN\user of a domain that is not this one is refused as such, never looked up here.
-        expect(data.problems[i].reason, label).toMatch(label === 'an escaped wildcard typed literally' ? /^"hv-plain\\2a" names a user of the domain "hv-plain", and this is "LAB"/ : /^no user is named /);
+        expect(data.problems[i].reason, label).toMatch(
+          label === 'an escaped wildcard typed literally'
+            ? /^"hv-plain\\2a" names a user of the domain "hv-plain", and this is "LAB"/
+            : /^no user is named /,
+        );
       }
       // The 10,000-character name is cut in the message, not echoed whole.
-      expect(data.problems[HOSTILE_NAMES.findIndex(([l]) => l === '10,000 characters')].reason).toMatch(/…" \(10000 characters\)/);
+      expect(data.problems[HOSTILE_NAMES.findIndex(([l]) => l === '10,000 characters')].reason).toMatch(
+        /…" \(10000 characters\)/,
+      );
       expect(result.stderr.length).toBeLessThan(20_000);
       expectClean(result);
     });
@@ -161,7 +193,12 @@ describe('hostile input (against the lab DC)', () => {
       [['users', '--server', '\u202Ehtron-mi'], /No IM server is named "\\u202ehtron-mi"/],
     ];
     for (const [args, message] of cases) {
-      const result = await writesNothing(() => imctl([...args, '--yes'].filter((a) => a !== '--yes' || args[0] !== 'users'), { env }));
+      const result = await writesNothing(() =>
+        imctl(
+          [...args, '--yes'].filter((a) => a !== '--yes' || args[0] !== 'users'),
+          { env },
+        ),
+      );
       expect(result.code, result.stderr).toBe(2);
       expect(result.stderr).toMatch(message);
       expectClean(result);
@@ -169,9 +206,13 @@ describe('hostile input (against the lab DC)', () => {
   });
 
   it('names that are real but full of filter and DN metacharacters resolve to exactly their own entry (dry run: nothing written)', async () => {
-    const special = lab().specialUsers.filter((u) => ['sstar', 'ptest', 'bslash', 'qname', 'htag', 'aplusminus'].includes(u.sam));
+    const special = lab().specialUsers.filter((u) =>
+      ['sstar', 'ptest', 'bslash', 'qname', 'htag', 'aplusminus'].includes(u.sam),
+    );
     expect(special.length).toBe(6);
-    const result = await writesNothing(() => imctl(['disable', ...special.map((u) => u.dn), '--dry-run', '--json'], { env }));
+    const result = await writesNothing(() =>
+      imctl(['disable', ...special.map((u) => u.dn), '--dry-run', '--json'], { env }),
+    );
     expect(result.code, result.stderr).toBe(0);
     const rows = result.json().results as { user: string; dn: string | null; outcome: string }[];
     expect(rows).toHaveLength(special.length);
@@ -214,8 +255,8 @@ describe('hostile input (against the lab DC)', () => {
         ['\\', 'im-south'], // 5
         [')(|(sAMAccountName=*', 'im-south'], // 6
         ['hv-*', 'im-south'], // 7
-        ['=cmd|\' /C calc\'!A0', 'im-south'], // 8
-        ['+SUM(1+1)*cmd|\' /C calc\'!A0', 'im-south'], // 9
+        ["=cmd|' /C calc'!A0", 'im-south'], // 8
+        ["+SUM(1+1)*cmd|' /C calc'!A0", 'im-south'], // 9
         ['@SUM(A1)', 'im-south'], // 10
         ['-2+3', 'im-south'], // 11
         ['hv-pla\u0301in', 'im-south'], // 12: combining accent: a different name
@@ -230,13 +271,17 @@ describe('hostile input (against the lab DC)', () => {
         ['hv-enabled', '\u202Ehtuos-mi'], // 21: RTL override in the server
         ['hv-enabled', 'im-sou\u0301th'], // 22: combining accent in the server
       ];
-      const text = 'user,action,server\n' + rows.map(([u, s]) => `"${u.replace(/"/g, '""')}",enable,"${s.replace(/"/g, '""')}"`).join('\n') + '\n';
+      const text =
+        'user,action,server\n' +
+        rows.map(([u, s]) => `"${u.replace(/"/g, '""')}",enable,"${s.replace(/"/g, '""')}"`).join('\n') +
+        '\n';
       const file = csv('hostile.csv', text);
       for (const ext of ['csv', 'json']) {
         const report = join(dir, `hostile-report.${ext}`);
         const result = await writesNothing(() => imctl(['import', file, '--yes', '--report', report], { env }));
         expect(result.code, result.stderr).toBe(2);
-        for (let line = 3; line <= 22; line++) expect(result.stderr, `line ${line}`).toMatch(new RegExp(`line ${line}: `));
+        for (let line = 3; line <= 22; line++)
+          expect(result.stderr, `line ${line}`).toMatch(new RegExp(`line ${line}: `));
         expect(result.stderr).not.toMatch(/line 2: /);
         expect(result.stderr).toMatch(/line 13: .*invisible character U\+202E/);
         expect(result.stderr).toMatch(/line 14: .*NUL/);
@@ -245,7 +290,9 @@ describe('hostile input (against the lab DC)', () => {
         expect(result.stderr).toMatch(/nothing was written/);
         expectClean(result);
         if (ext === 'csv') {
-          const cells = (parse(readFileSync(report, 'utf8').replace(/^\uFEFF/, ''), { relax_column_count: true }) as string[][]).flat();
+          const cells = (
+            parse(readFileSync(report, 'utf8').replace(/^\uFEFF/, ''), { relax_column_count: true }) as string[][]
+          ).flat();
           expect(cells.length).toBeGreaterThan(21 * 6);
           const executable = cells.filter((cell) => isFormulaLike(cell));
           expect(executable, 'cells a spreadsheet would execute').toEqual([]);
@@ -261,12 +308,44 @@ describe('hostile input (against the lab DC)', () => {
     });
 
     const malformed: [label: string, make: () => string, message: RegExp][] = [
-      ['an unclosed quote', () => csv('unclosed.csv', 'user,action\n"hv-plain,enable\nhv-enabled,disable\n'), /line 2: .*never closed/],
-      ['UTF-16 with a BOM', () => csv('utf16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('user,action\nhv-plain,enable\n', 'utf16le')])), /UTF-16/],
-      ['UTF-16 without a BOM', () => csv('utf16-nobom.csv', Buffer.from('user,action\nhv-plain,enable\n', 'utf16le')), /NUL/],
-      ['Latin-1 bytes', () => csv('latin1.csv', Buffer.concat([Buffer.from('user,action\nJos'), Buffer.from([0xe9]), Buffer.from(',enable\n')])), /line 2: .*not valid UTF-8/],
-      ['binary garbage', () => csv('garbage.csv', Buffer.concat([Buffer.from([0x00, 0x1b, 0x5b, 0x32, 0x4a]), randomBytes(4096)])), /line 1|header|NUL|UTF-8|not valid/],
-      ['a workbook', () => csv('book.csv', Buffer.concat([Buffer.from('504b0304', 'hex'), randomBytes(512)])), /workbook/],
+      [
+        'an unclosed quote',
+        () => csv('unclosed.csv', 'user,action\n"hv-plain,enable\nhv-enabled,disable\n'),
+        /line 2: .*never closed/,
+      ],
+      [
+        'UTF-16 with a BOM',
+        () =>
+          csv(
+            'utf16.csv',
+            Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('user,action\nhv-plain,enable\n', 'utf16le')]),
+          ),
+        /UTF-16/,
+      ],
+      [
+        'UTF-16 without a BOM',
+        () => csv('utf16-nobom.csv', Buffer.from('user,action\nhv-plain,enable\n', 'utf16le')),
+        /NUL/,
+      ],
+      [
+        'Latin-1 bytes',
+        () =>
+          csv(
+            'latin1.csv',
+            Buffer.concat([Buffer.from('user,action\nJos'), Buffer.from([0xe9]), Buffer.from(',enable\n')]),
+          ),
+        /line 2: .*not valid UTF-8/,
+      ],
+      [
+        'binary garbage',
+        () => csv('garbage.csv', Buffer.concat([Buffer.from([0x00, 0x1b, 0x5b, 0x32, 0x4a]), randomBytes(4096)])),
+        /line 1|header|NUL|UTF-8|not valid/,
+      ],
+      [
+        'a workbook',
+        () => csv('book.csv', Buffer.concat([Buffer.from('504b0304', 'hex'), randomBytes(512)])),
+        /workbook/,
+      ],
     ];
 
     it.each(malformed)('%s: a clear error, exit 2, nothing written', async (_label, make, message) => {
@@ -280,25 +359,28 @@ describe('hostile input (against the lab DC)', () => {
     it.each([
       ['as the only line', ''],
       ['after a header', 'user,action,server\n'],
-    ])('a 100 MB single line %s is refused after reading a few kilobytes (exit 2, nothing written)', async (_label, header) => {
-      // Generated here, never committed: 100 MB of one line.
-      const path = join(dir, `huge-${header ? 'row' : 'only'}.csv`);
-      const fd = openSync(path, 'w');
-      writeSync(fd, header);
-      const block = Buffer.alloc(1 << 20, 'x');
-      for (let i = 0; i < 100; i++) writeSync(fd, block);
-      closeSync(fd);
-      try {
-        const started = Date.now();
-        const result = await writesNothing(() => imctl(['import', path, '--yes'], { env }));
-        expect(result.code, result.stderr).toBe(2);
-        expect(result.stderr).toMatch(new RegExp(`line ${header ? 2 : 1}: .*longer than`));
-        expect(Date.now() - started, 'it does not read 100 MB').toBeLessThan(15_000);
-        expectClean(result);
-      } finally {
-        rmSync(path, { force: true });
-      }
-    });
+    ])(
+      'a 100 MB single line %s is refused after reading a few kilobytes (exit 2, nothing written)',
+      async (_label, header) => {
+        // Generated here, never committed: 100 MB of one line.
+        const path = join(dir, `huge-${header ? 'row' : 'only'}.csv`);
+        const fd = openSync(path, 'w');
+        writeSync(fd, header);
+        const block = Buffer.alloc(1 << 20, 'x');
+        for (let i = 0; i < 100; i++) writeSync(fd, block);
+        closeSync(fd);
+        try {
+          const started = Date.now();
+          const result = await writesNothing(() => imctl(['import', path, '--yes'], { env }));
+          expect(result.code, result.stderr).toBe(2);
+          expect(result.stderr).toMatch(new RegExp(`line ${header ? 2 : 1}: .*longer than`));
+          expect(Date.now() - started, 'it does not read 100 MB').toBeLessThan(15_000);
+          expectClean(result);
+        } finally {
+          rmSync(path, { force: true });
+        }
+      },
+    );
   });
 
   describe('garbage config files', () => {
@@ -308,24 +390,63 @@ describe('hostile input (against the lab DC)', () => {
       return path;
     };
     const cases: [label: string, make: () => string, message: RegExp][] = [
-      ['binary', () => config('binary.json', Buffer.concat([Buffer.from('\x00\x1b[2J\x1b]0;owned\x07'), randomBytes(2048)])), /is not valid JSON; check it/],
-      ['huge (8 MB)', () => config('huge.json', `{"url": "ldaps://localhost", "domain": "${'x'.repeat(8 << 20)}"}`), /is 8\.0 MB; .*right file/],
-      ['deeply nested arrays', () => config('nested.json', '['.repeat(200_000) + ']'.repeat(200_000)), /not valid JSON|must hold a JSON object/],
-      ['deeply nested under a known key', () => config('nested-key.json', `{"servers": {"im-east": ${'{"capacity": '.repeat(5000)}1${'}'.repeat(5000)}}}`), /"servers" must be/],
+      [
+        'binary',
+        () => config('binary.json', Buffer.concat([Buffer.from('\x00\x1b[2J\x1b]0;owned\x07'), randomBytes(2048)])),
+        /is not valid JSON; check it/,
+      ],
+      [
+        'huge (8 MB)',
+        () => config('huge.json', `{"url": "ldaps://localhost", "domain": "${'x'.repeat(8 << 20)}"}`),
+        /is 8\.0 MB; .*right file/,
+      ],
+      [
+        'deeply nested arrays',
+        () => config('nested.json', '['.repeat(200_000) + ']'.repeat(200_000)),
+        /not valid JSON|must hold a JSON object/,
+      ],
+      [
+        'deeply nested under a known key',
+        () =>
+          config('nested-key.json', `{"servers": {"im-east": ${'{"capacity": '.repeat(5000)}1${'}'.repeat(5000)}}}`),
+        /"servers" must be/,
+      ],
       ['a string', () => config('string.json', '"ldaps://localhost"'), /must hold a JSON object/],
       ['null', () => config('null.json', 'null'), /must hold a JSON object/],
       ['url as a number', () => config('url.json', '{"url": 636}'), /"url" must be a URL/],
-      ['concurrency as a string', () => config('conc.json', '{"concurrency": "16"}'), /"concurrency" must be a whole number/],
-      ['allowCleartext as a string', () => config('clear.json', '{"allowCleartext": "yes", "url": "ldap://localhost"}'), /"allowCleartext" must be true or false/],
-      ['a __proto__ key', () => config('proto.json', '{"__proto__": {"allowCleartext": true}, "url": "ldap://localhost"}'), /unknown key "__proto__"/],
-      ['a constructor key', () => config('ctor.json', '{"constructor": {"prototype": {"insecureTls": true}}}'), /unknown key "constructor"/],
+      [
+        'concurrency as a string',
+        () => config('conc.json', '{"concurrency": "16"}'),
+        /"concurrency" must be a whole number/,
+      ],
+      [
+        'allowCleartext as a string',
+        () => config('clear.json', '{"allowCleartext": "yes", "url": "ldap://localhost"}'),
+        /"allowCleartext" must be true or false/,
+      ],
+      [
+        'a __proto__ key',
+        () => config('proto.json', '{"__proto__": {"allowCleartext": true}, "url": "ldap://localhost"}'),
+        /unknown key "__proto__"/,
+      ],
+      [
+        'a constructor key',
+        () => config('ctor.json', '{"constructor": {"prototype": {"insecureTls": true}}}'),
+        /unknown key "constructor"/,
+      ],
       ['a password key', () => config('pw.json', `{"password": "Some-Secret-1!"}`), /unknown key "password"/],
-      ['a URL with a password in it', () => config('userinfo.json', '{"url": "ldaps://Administrator:Some-Secret-1!@localhost"}'), /"url" must be URLs without a user name or password/],
+      [
+        'a URL with a password in it',
+        () => config('userinfo.json', '{"url": "ldaps://Administrator:Some-Secret-1!@localhost"}'),
+        /"url" must be URLs without a user name or password/,
+      ],
     ];
 
     it.each(cases)('%s: a clear error naming the file, exit 2, nothing written', async (_label, make, message) => {
       const path = make();
-      const result = await writesNothing(() => imctl(['--config', path, 'enable', 'hv-plain', '--server', 'im-south', '--yes'], { env }));
+      const result = await writesNothing(() =>
+        imctl(['--config', path, 'enable', 'hv-plain', '--server', 'im-south', '--yes'], { env }),
+      );
       expect(result.code, result.stderr).toBe(2);
       expect(result.stderr).toMatch(message);
       expect(result.stderr).toContain(path);

@@ -12,9 +12,33 @@ import { IM_ATTRS, imctl, imctlEnv, lab, ldapsearch, runProcess, scratchDir } fr
 /** objectGUID as imctl's journals hold it (hex of the raw bytes), from ldapsearch's base64. */
 async function guidOf(base: string, filter: string): Promise<{ dn: string; guid: string }> {
   const l = lab();
-  const result = await runProcess('ldapsearch', ['-H', l.ldapsUrl, '-x', '-D', l.adminUpn, '-y', l.adminPassword, '-LLL', '-o', 'ldif-wrap=no', '-b', base, filter, 'objectGUID'], {
-    env: { PATH: process.env.PATH, LDAPTLS_CACERT: l.caFile, LDAPTLS_REQCERT: 'demand', HOME: scratchDir('ldap-home-') },
-  });
+  const result = await runProcess(
+    'ldapsearch',
+    [
+      '-H',
+      l.ldapsUrl,
+      '-x',
+      '-D',
+      l.adminUpn,
+      '-y',
+      l.adminPassword,
+      '-LLL',
+      '-o',
+      'ldif-wrap=no',
+      '-b',
+      base,
+      filter,
+      'objectGUID',
+    ],
+    {
+      env: {
+        PATH: process.env.PATH,
+        LDAPTLS_CACERT: l.caFile,
+        LDAPTLS_REQCERT: 'demand',
+        HOME: scratchDir('ldap-home-'),
+      },
+    },
+  );
   const dn = /^dn: (.*)$/m.exec(result.stdout)?.[1];
   const guid = /^objectGUID:: (.*)$/m.exec(result.stdout)?.[1];
   if (!dn || !guid) throw new Error(`no objectGUID for ${filter}: ${result.stderr}`);
@@ -37,8 +61,17 @@ describe('a crafted journal (against the lab DC)', () => {
     msExchIMPhysicalURL: `http://attacker.example/instmsg/local/${lab().imDomain}/instmsg/aliases/jdoe`,
     msExchIMVirtualServer: east().dn,
   });
-  const header = (domain = lab().baseDn) => JSON.stringify({ type: 'run', version: 1, command: 'disable', startedAt: '2026-12-01T10:00:00Z', server: 'dc1.lab.imctl.test', domain });
-  const change = (dn: string, guid: string, before: object, after: object) => JSON.stringify({ type: 'change', dn, guid, before, after, at: '2026-12-01T10:00:01Z' });
+  const header = (domain = lab().baseDn) =>
+    JSON.stringify({
+      type: 'run',
+      version: 1,
+      command: 'disable',
+      startedAt: '2026-12-01T10:00:00Z',
+      server: 'dc1.lab.imctl.test',
+      domain,
+    });
+  const change = (dn: string, guid: string, before: object, after: object) =>
+    JSON.stringify({ type: 'change', dn, guid, before, after, at: '2026-12-01T10:00:01Z' });
 
   beforeAll(async () => {
     krbtgt = await guidOf(lab().baseDn, '(sAMAccountName=krbtgt)');
@@ -49,30 +82,54 @@ describe('a crafted journal (against the lab DC)', () => {
   });
 
   it('writes nothing onto krbtgt, a DC, or a staff user pointed at attacker.example; says why for each', async () => {
-    const current = Object.fromEntries(Object.entries(staffValues).map(([k, v]) => [IM_ATTRS.includes(k) ? { msexchimaddress: 'msExchIMAddress', msexchimmetaphysicalurl: 'msExchIMMetaPhysicalURL', msexchimphysicalurl: 'msExchIMPhysicalURL', msexchimvirtualserver: 'msExchIMVirtualServer' }[k]! : k, v[0]]));
+    const current = Object.fromEntries(
+      Object.entries(staffValues).map(([k, v]) => [
+        IM_ATTRS.includes(k)
+          ? {
+              msexchimaddress: 'msExchIMAddress',
+              msexchimmetaphysicalurl: 'msExchIMMetaPhysicalURL',
+              msexchimphysicalurl: 'msExchIMPhysicalURL',
+              msexchimvirtualserver: 'msExchIMVirtualServer',
+            }[k]!
+          : k,
+        v[0],
+      ]),
+    );
     const journal = join(dir, 'crafted.jsonl');
     writeFileSync(
       journal,
-      [header(), change(staff.dn, krbtgt.guid, attackerValues(), {}), change(staff.dn, dc.guid, attackerValues(), {}), change(staff.dn, staff.guid, attackerValues(), current)].join('\n') + '\n',
+      [
+        header(),
+        change(staff.dn, krbtgt.guid, attackerValues(), {}),
+        change(staff.dn, dc.guid, attackerValues(), {}),
+        change(staff.dn, staff.guid, attackerValues(), current),
+      ].join('\n') + '\n',
     );
     const result = await imctl(['--base-dn', lab().usersOu, 'undo', journal, '--yes', '--json'], { env });
     expect(result.code, result.stderr).toBe(3);
-    const reasons = (result.json<{ results: { guid?: string; dn: string; outcome: string; reason?: string }[] }>().results ?? []).map((r) => `${r.outcome}: ${r.reason}`);
+    const reasons = (
+      result.json<{ results: { guid?: string; dn: string; outcome: string; reason?: string }[] }>().results ?? []
+    ).map((r) => `${r.outcome}: ${r.reason}`);
     expect(reasons).toEqual(
       expect.arrayContaining([
         expect.stringMatching(new RegExp(`^failed: no user with objectGUID ${krbtgt.guid} under ${lab().usersOu}`)),
         expect.stringMatching(new RegExp(`^failed: no user with objectGUID ${dc.guid} under`)),
-        expect.stringMatching(/^failed: the journal's "before" values cannot be written: its home-server URL points at attacker\.example, which is not im-east's host/),
+        expect.stringMatching(
+          /^failed: the journal's "before" values cannot be written: its home-server URL points at attacker\.example, which is not im-east's host/,
+        ),
       ]),
     );
     for (const dn of [krbtgt.dn, dc.dn]) expect(await imValues(dn)).toEqual({});
     expect(await imValues(staff.dn)).toEqual(staffValues);
   });
 
-  it('says when the journal\'s DN is not the entry its objectGUID names', async () => {
+  it("says when the journal's DN is not the entry its objectGUID names", async () => {
     const journal = join(dir, 'renamed.jsonl');
     const wrongDn = `CN=Someone Else,${lab().usersOu}`;
-    writeFileSync(journal, [header(), change(wrongDn, staff.guid, {}, { msExchIMAddress: 'nobody@nowhere.example' })].join('\n') + '\n');
+    writeFileSync(
+      journal,
+      [header(), change(wrongDn, staff.guid, {}, { msExchIMAddress: 'nobody@nowhere.example' })].join('\n') + '\n',
+    );
     const result = await imctl(['undo', journal, '--dry-run'], { env });
     expect(result.stderr).toContain(`the journal says ${wrongDn}; objectGUID ${staff.guid} is ${staff.dn}`);
     expect(await imValues(staff.dn)).toEqual(staffValues);
@@ -83,6 +140,8 @@ describe('a crafted journal (against the lab DC)', () => {
     writeFileSync(journal, [header('DC=other,DC=example'), change(staff.dn, staff.guid, {}, {})].join('\n') + '\n');
     const result = await imctl(['undo', journal, '--yes'], { env });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`This journal was written in the domain DC=other,DC=example; this run is connected to ${lab().baseDn}. Nothing was written`);
+    expect(result.stderr).toContain(
+      `This journal was written in the domain DC=other,DC=example; this run is connected to ${lab().baseDn}. Nothing was written`,
+    );
   });
 });

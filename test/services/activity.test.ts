@@ -15,8 +15,15 @@ import { listUsers } from '../../src/services/user-list.js';
 import { MemoryDirectory } from '../support/memory-directory.js';
 
 const DAY = 86_400_000;
-const vs = (n: string) => `CN=IM Virtual Server,CN=InstMsg,CN=Protocols,CN=${n},CN=Servers,CN=Configuration,DC=corp,DC=test`;
-const server = (name: string, host: string): ImServer => ({ dn: vs(name.toUpperCase()), name, cn: 'IM Virtual Server', host, hostsUsers: true });
+const vs = (n: string) =>
+  `CN=IM Virtual Server,CN=InstMsg,CN=Protocols,CN=${n},CN=Servers,CN=Configuration,DC=corp,DC=test`;
+const server = (name: string, host: string): ImServer => ({
+  dn: vs(name.toUpperCase()),
+  name,
+  cn: 'IM Virtual Server',
+  host,
+  hostsUsers: true,
+});
 const EAST = server('im-east', 'exch1.corp.test');
 const WEST = server('im-west', 'exch2.corp.test');
 /** `days`: last logon that many days ago (null: never); `disabled`: bit 2 set. */
@@ -35,12 +42,26 @@ function settings(flags: GlobalFlags = {}) {
   return loadSettings({ imDomain: 'im.corp.test', ...flags }, { XDG_CONFIG_HOME: join(home, 'config') }, home);
 }
 /** im-east: 4 homed, 2 active (e1, e2); e3 disabled with a recent logon, e4 never. im-west: 1 homed, 1 active. */
-const USERS = [user('e1', EAST, 1), user('e2', EAST, 10), user('e3', EAST, 2, true), user('e4', EAST, null), user('w1', WEST, 3)];
+const USERS = [
+  user('e1', EAST, 1),
+  user('e2', EAST, 10),
+  user('e3', EAST, 2, true),
+  user('e4', EAST, null),
+  user('w1', WEST, 3),
+];
 
 describe('settings: load and activeDays', () => {
   it('default homed and 30 days; flags and the config file set them; bad values are usage errors', () => {
-    expect(settings()).toMatchObject({ load: 'homed', activeDays: 30, sources: { load: 'default', activeDays: 'default' } });
-    expect(settings({ load: 'active', activeDays: 60 })).toMatchObject({ load: 'active', activeDays: 60, sources: { load: 'flag' } });
+    expect(settings()).toMatchObject({
+      load: 'homed',
+      activeDays: 30,
+      sources: { load: 'default', activeDays: 'default' },
+    });
+    expect(settings({ load: 'active', activeDays: 60 })).toMatchObject({
+      load: 'active',
+      activeDays: 60,
+      sources: { load: 'flag' },
+    });
     expect(() => settings({ load: 'busiest' })).toThrow(/--load must be "homed" or "active"/);
     expect(() => settings({ activeDays: 0 })).toThrow(/--active-days must be a whole number from 1/);
   });
@@ -50,10 +71,16 @@ describe('services under --load active', () => {
   it('inventory and servers count both; Use/State follow the load', async () => {
     const dir = new MemoryDirectory([EAST, WEST], USERS);
     const homed = await serverReport(dir, settings({ capacity: 3 }));
-    expect(homed.servers.map((s) => [s.name, s.users, s.active, s.state])).toEqual([['im-east', 4, 2, 'over'], ['im-west', 1, 1, 'ok']]);
+    expect(homed.servers.map((s) => [s.name, s.users, s.active, s.state])).toEqual([
+      ['im-east', 4, 2, 'over'],
+      ['im-west', 1, 1, 'ok'],
+    ]);
     const active = await serverReport(dir, settings({ capacity: 3, load: 'active' }));
     expect(active.load).toBe('active');
-    expect(active.servers.map((s) => [s.name, s.utilisation, s.state])).toEqual([['im-east', 66.7, 'ok'], ['im-west', 33.3, 'ok']]);
+    expect(active.servers.map((s) => [s.name, s.utilisation, s.state])).toEqual([
+      ['im-east', 66.7, 'ok'],
+      ['im-west', 33.3, 'ok'],
+    ]);
     expect(active.activity.note).toMatch(/9–14 days/);
     dir.syncDays = 45;
     expect((await serverReport(dir, settings())).activity.warning).toMatch(/--active-days 30 is shorter .* 45 days/);
@@ -63,7 +90,9 @@ describe('services under --load active', () => {
     const dir = new MemoryDirectory([EAST, WEST], USERS);
     // homed: im-east 4, im-west 1 → im-west; active: 2 and 1 with im-east's capacity raised → im-east
     expect(previewPlacement((await takeInventory(dir, settings({ capacity: 5 }))).servers, 1)).toEqual(['im-west']);
-    const byActive = (await takeInventory(dir, settings({ capacity: 5, load: 'active' }))).servers.map((s) => (s.name === 'im-east' ? { ...s, capacity: 9 } : s));
+    const byActive = (await takeInventory(dir, settings({ capacity: 5, load: 'active' }))).servers.map((s) =>
+      s.name === 'im-east' ? { ...s, capacity: 9 } : s,
+    );
     expect(previewPlacement(byActive, 1)).toEqual(['im-east']);
   });
 
@@ -78,7 +107,12 @@ describe('services under --load active', () => {
     const drained = await planRebalanceRun(dir, settings({ capacity: 2, load: 'active' }), { drain: ['im-east'] });
     expect(drained.plan.feasible).toBe(false); // east's 2 active need room on west (1 free)
     const wide = await planRebalanceRun(dir, settings({ capacity: 3, load: 'active' }), { drain: ['im-east'] });
-    expect(wide.plan.moves.map((m) => [m.user.slice(3, 5), m.idle ?? false])).toEqual([['e1', false], ['e2', false], ['e3', true], ['e4', true]]);
+    expect(wide.plan.moves.map((m) => [m.user.slice(3, 5), m.idle ?? false])).toEqual([
+      ['e1', false],
+      ['e2', false],
+      ['e3', true],
+      ['e4', true],
+    ]);
     const now = Date.now();
     const active = await listUsers(dir, { server: 'im-east', activity: { active: true, now, activeDays: 30 } });
     const inactive = await listUsers(dir, { server: 'im-east', activity: { active: false, now, activeDays: 30 } });
@@ -89,7 +123,10 @@ describe('services under --load active', () => {
   it('audit counts inactive per server; --disable-idle DAYS clears accounts with no logon for more than DAYS days', async () => {
     const dir = new MemoryDirectory([EAST, WEST], [...USERS, user('w2', WEST, 200), user('w3', WEST, 40)]);
     const run = await runAudit(dir, settings());
-    expect(run.report.servers.map((s) => [s.name, s.users, s.inactive])).toEqual([['im-east', 4, 2], ['im-west', 3, 2]]);
+    expect(run.report.servers.map((s) => [s.name, s.users, s.inactive])).toEqual([
+      ['im-east', 4, 2],
+      ['im-west', 3, 2],
+    ]);
     const plain = planAuditRepairs(run, { fix: false, normalizeCase: false, disableIdle: true });
     expect(plain.map((t) => t.name)).toEqual(['e3']); // the disabled account only
     const days = planAuditRepairs(run, { fix: false, normalizeCase: false, disableIdle: true, idleDays: 90 });

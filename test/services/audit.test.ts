@@ -10,15 +10,25 @@ import type { UserRecord } from '../../src/core/user-record.js';
 import { findingsRemaining, planAuditRepairs, runAudit } from '../../src/services/audit.js';
 import { MemoryDirectory } from '../support/memory-directory.js';
 
-const vs = (n: string) => `CN=IM Virtual Server,CN=InstMsg,CN=Protocols,CN=${n},CN=Servers,CN=Configuration,DC=corp,DC=test`;
-const server = (name: string, host: string, hostsUsers = true): ImServer => ({ dn: vs(name.toUpperCase()), name, cn: 'IM Virtual Server', host, hostsUsers });
+const vs = (n: string) =>
+  `CN=IM Virtual Server,CN=InstMsg,CN=Protocols,CN=${n},CN=Servers,CN=Configuration,DC=corp,DC=test`;
+const server = (name: string, host: string, hostsUsers = true): ImServer => ({
+  dn: vs(name.toUpperCase()),
+  name,
+  cn: 'IM Virtual Server',
+  host,
+  hostsUsers,
+});
 const EAST = server('im-east', 'exch1.corp.test');
 const WEST = server('im-west', 'exch2.corp.test');
 const ROUTER = server('im-router', 'router.corp.test', false);
 const DOMAIN = 'im.corp.test';
 const user = (sam: string, home: ImServer, domain = DOMAIN): UserRecord => ({
   dn: `CN=${sam},OU=Staff,DC=corp,DC=test`,
-  guid: sam.padEnd(32, '0').replace(/[^0-9a-f]/g, 'a').slice(0, 32),
+  guid: sam
+    .padEnd(32, '0')
+    .replace(/[^0-9a-f]/g, 'a')
+    .slice(0, 32),
   sAMAccountName: sam,
   accountDisabled: false,
   im: imValues(sam, domain, home),
@@ -30,7 +40,14 @@ function settings(flags: GlobalFlags = {}) {
 
 describe('runAudit', () => {
   it('asks one SRV question per IM domain in use; a DNS failure is a finding, not the end of the audit', async () => {
-    const dir = new MemoryDirectory([EAST, WEST], [user('a', EAST), user('b', EAST, 'im.other.test'), { ...user('c', WEST), im: { ...imValues('c', DOMAIN, WEST), msExchIMAddress: 'C@IM.Corp.Test' } }]);
+    const dir = new MemoryDirectory(
+      [EAST, WEST],
+      [
+        user('a', EAST),
+        user('b', EAST, 'im.other.test'),
+        { ...user('c', WEST), im: { ...imValues('c', DOMAIN, WEST), msExchIMAddress: 'C@IM.Corp.Test' } },
+      ],
+    );
     const asked: string[] = [];
     const { report } = await runAudit(dir, settings(), {
       lookupSrv: async (name) => {
@@ -42,14 +59,21 @@ describe('runAudit', () => {
     expect(asked.sort()).toEqual(['_rvp._tcp.im.corp.test', '_rvp._tcp.im.other.test']);
     expect(report.findings.filter((f) => f.kind === 'dns').map((f) => f.subject)).toEqual(['im.other.test']);
     expect(report.imDomains).toEqual({ 'im.corp.test': 2, 'im.other.test': 1 });
-    expect(report.summary.find((s) => s.kind === 'case-only')).toMatchObject({ count: 1, fixable: 1, informational: true });
+    expect(report.summary.find((s) => s.kind === 'case-only')).toMatchObject({
+      count: 1,
+      fixable: 1,
+      informational: true,
+    });
   });
 
   it('capacity per server from the settings; loads from the pass', async () => {
     const dir = new MemoryDirectory([EAST, WEST], [user('a', EAST), user('b', EAST), user('c', WEST)]);
     const { report } = await runAudit(dir, settings({ capacity: 1 }));
     expect(report.findings.filter((f) => f.kind === 'over-capacity').map((f) => f.subject)).toEqual(['im-east']);
-    expect(report.servers.map((s) => [s.name, s.users, s.capacity])).toEqual([['im-east', 2, 1], ['im-west', 1, 1]]);
+    expect(report.servers.map((s) => [s.name, s.users, s.capacity])).toEqual([
+      ['im-east', 2, 1],
+      ['im-west', 1, 1],
+    ]);
     expect(report.problems).toBe(1);
   });
 });

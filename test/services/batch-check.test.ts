@@ -13,13 +13,29 @@ import type { UserRecord } from '../../src/core/user-record.js';
 import { planProvisioning, refuseBatch, type ProvisionRequest } from '../../src/services/provisioning.js';
 import { MemoryDirectory } from '../support/memory-directory.js';
 
-const vs = (n: string) => `CN=IM Virtual Server,CN=InstMsg,CN=Protocols,CN=${n},CN=Servers,CN=Configuration,DC=corp,DC=test`;
-const EAST: ImServer = { dn: vs('EXCH1'), name: 'im-east', cn: 'IM Virtual Server', host: 'exch1.corp.test', hostsUsers: true };
-const WEST: ImServer = { dn: vs('EXCH2'), name: 'im-west', cn: 'IM Virtual Server', host: 'exch2.corp.test', hostsUsers: true };
+const vs = (n: string) =>
+  `CN=IM Virtual Server,CN=InstMsg,CN=Protocols,CN=${n},CN=Servers,CN=Configuration,DC=corp,DC=test`;
+const EAST: ImServer = {
+  dn: vs('EXCH1'),
+  name: 'im-east',
+  cn: 'IM Virtual Server',
+  host: 'exch1.corp.test',
+  hostsUsers: true,
+};
+const WEST: ImServer = {
+  dn: vs('EXCH2'),
+  name: 'im-west',
+  cn: 'IM Virtual Server',
+  host: 'exch2.corp.test',
+  hostsUsers: true,
+};
 const DOMAIN = 'im.corp.test';
 const user = (sam: string, home?: ImServer): UserRecord => ({
   dn: `CN=${sam},OU=Staff,DC=corp,DC=test`,
-  guid: sam.padEnd(32, '0').replace(/[^0-9a-f]/g, 'a').slice(0, 32),
+  guid: sam
+    .padEnd(32, '0')
+    .replace(/[^0-9a-f]/g, 'a')
+    .slice(0, 32),
   sAMAccountName: sam,
   accountDisabled: false,
   im: home ? imValues(sam, DOMAIN, home) : {},
@@ -27,8 +43,22 @@ const user = (sam: string, home?: ImServer): UserRecord => ({
 
 async function plan(requests: ProvisionRequest[], capacity?: number) {
   const home = mkdtempSync(join(tmpdir(), 'imctl-batch-'));
-  const settings = loadSettings({ imDomain: DOMAIN, ...(capacity !== undefined ? { capacity } : {}) }, { XDG_CONFIG_HOME: join(home, 'config') }, home);
-  const directory = new MemoryDirectory([EAST, WEST], [user('known'), user('west', WEST), user('off'), user('east1', EAST), user('east2', EAST), { ...user('gone'), accountDisabled: true }]);
+  const settings = loadSettings(
+    { imDomain: DOMAIN, ...(capacity !== undefined ? { capacity } : {}) },
+    { XDG_CONFIG_HOME: join(home, 'config') },
+    home,
+  );
+  const directory = new MemoryDirectory(
+    [EAST, WEST],
+    [
+      user('known'),
+      user('west', WEST),
+      user('off'),
+      user('east1', EAST),
+      user('east2', EAST),
+      { ...user('gone'), accountDisabled: true },
+    ],
+  );
   return planProvisioning(directory, settings, requests, { allOrNothing: true });
 }
 
@@ -38,31 +68,49 @@ describe('a command-line batch is checked whole', () => {
       { user: 'known', action: 'enable', server: 'im-east' },
       { user: 'typo-user', action: 'enable', server: 'im-east' },
     ]);
-    expect(rejected).toEqual([expect.objectContaining({ name: 'typo-user', reason: expect.stringMatching(/no user is named/) })]);
+    expect(rejected).toEqual([
+      expect.objectContaining({ name: 'typo-user', reason: expect.stringMatching(/no user is named/) }),
+    ]);
   });
 
   it.each([
-    { request: { user: 'west', action: 'enable', server: 'im-east' }, reason: /already IM-enabled on im-west; use "imctl move"/ },
+    {
+      request: { user: 'west', action: 'enable', server: 'im-east' },
+      reason: /already IM-enabled on im-west; use "imctl move"/,
+    },
     { request: { user: 'off', action: 'move', server: 'im-east' }, reason: /not IM-enabled; use "imctl enable" first/ },
-  ] as { request: ProvisionRequest; reason: RegExp }[])('a state conflict is found before any write: $request.action $request.user', async ({ request, reason }) => {
-    const { rejected } = await plan([{ user: 'known', action: 'enable', server: 'im-east' }, request]);
-    expect(rejected).toHaveLength(1);
-    expect(rejected[0]!.reason).toMatch(reason);
-  });
+  ] as { request: ProvisionRequest; reason: RegExp }[])(
+    'a state conflict is found before any write: $request.action $request.user',
+    async ({ request, reason }) => {
+      const { rejected } = await plan([{ user: 'known', action: 'enable', server: 'im-east' }, request]);
+      expect(rejected).toHaveLength(1);
+      expect(rejected[0]!.reason).toMatch(reason);
+    },
+  );
 
   it('the refusal is exit 2, names every problem, and carries them for --json', () => {
     const error = refuseBatch([{ index: 1, name: 'typo-user', reason: 'no user is named "typo-user"' }], 2);
     expect(error.exitCode).toBe(2);
-    expect(error.message).toBe('1 of 2 users cannot be done as asked, so nothing was written: no user is named "typo-user". Fix or leave out that name and run again.');
+    expect(error.message).toBe(
+      '1 of 2 users cannot be done as asked, so nothing was written: no user is named "typo-user". Fix or leave out that name and run again.',
+    );
     expect(error.details).toEqual({ problems: [{ user: 'typo-user', reason: 'no user is named "typo-user"' }] });
   });
 });
 
-describe('the wizard\'s warnings, on the command line', () => {
+describe("the wizard's warnings, on the command line", () => {
   it('a named server pushed over capacity is said, with the numbers', async () => {
-    const { notices, rejected } = await plan([{ user: 'known', action: 'enable', server: 'im-east' }, { user: 'west', action: 'move', server: 'im-east' }], 2);
+    const { notices, rejected } = await plan(
+      [
+        { user: 'known', action: 'enable', server: 'im-east' },
+        { user: 'west', action: 'move', server: 'im-east' },
+      ],
+      2,
+    );
     expect(rejected).toEqual([]);
-    expect(notices).toEqual(['im-east holds 2 of 2 users (100 %); 2 more put it at 4 (200 %), over capacity. "imctl servers" shows where there is room.']);
+    expect(notices).toEqual([
+      'im-east holds 2 of 2 users (100 %); 2 more put it at 4 (200 %), over capacity. "imctl servers" shows where there is room.',
+    ]);
   });
 
   it('no word when there is room', async () => {
@@ -72,6 +120,8 @@ describe('the wizard\'s warnings, on the command line', () => {
 
   it('enabling a disabled account is said', async () => {
     const { notices } = await plan([{ user: 'gone', action: 'enable', server: 'im-west' }]);
-    expect(notices).toEqual(['The account "gone" is disabled: IM gives it a seat nobody can use (an idle seat, as "imctl audit" counts them).']);
+    expect(notices).toEqual([
+      'The account "gone" is disabled: IM gives it a seat nobody can use (an idle seat, as "imctl audit" counts them).',
+    ]);
   });
 });

@@ -20,14 +20,23 @@ describe('shellQuote', () => {
 
 describe('equivalentCommand', () => {
   it.each([
-    [{ task: 'enable', users: ['jdoe', 'pobrien'], server: 'im-east', imDomain: 'im.lab.imctl.test' }, 'imctl enable --server=im-east --im-domain=im.lab.imctl.test --yes -- jdoe pobrien'],
-    [{ task: 'enable', users: ["o'neil"], imDomain: 'im.lab.imctl.test' }, "imctl enable --im-domain=im.lab.imctl.test --yes -- 'o'\\''neil'"],
+    [
+      { task: 'enable', users: ['jdoe', 'pobrien'], server: 'im-east', imDomain: 'im.lab.imctl.test' },
+      'imctl enable --server=im-east --im-domain=im.lab.imctl.test --yes -- jdoe pobrien',
+    ],
+    [
+      { task: 'enable', users: ["o'neil"], imDomain: 'im.lab.imctl.test' },
+      "imctl enable --im-domain=im.lab.imctl.test --yes -- 'o'\\''neil'",
+    ],
     [{ task: 'disable', users: ['jdoe'] }, 'imctl disable --yes -- jdoe'],
     [{ task: 'move', users: ['jdoe', 'a b'], to: 'im-west' }, "imctl move --to=im-west --yes -- jdoe 'a b'"],
     [{ task: 'show', user: 'jdoe' }, 'imctl show -- jdoe'],
     [{ task: 'rebalance' }, 'imctl rebalance --apply --yes'],
     [{ task: 'rebalance', even: true, capacity: 5000 }, 'imctl --capacity=5000 rebalance --even --apply --yes'],
-    [{ task: 'rebalance', drain: ['im-old', 'im south'] }, "imctl rebalance --drain=im-old '--drain=im south' --apply --yes"],
+    [
+      { task: 'rebalance', drain: ['im-old', 'im south'] },
+      "imctl rebalance --drain=im-old '--drain=im south' --apply --yes",
+    ],
     // Names that look like options stay names: after --, or joined to their option.
     [{ task: 'disable', users: ['--insecure-tls', '-y'] }, 'imctl disable --yes -- --insecure-tls -y'],
     [{ task: 'move', users: ['jdoe'], to: '--allow-cleartext' }, 'imctl move --to=--allow-cleartext --yes -- jdoe'],

@@ -2,10 +2,17 @@ import { describe, expect, it } from 'vitest';
 import type { UserRecord } from '../../src/core/user-record.js';
 import { imDomainOptions } from '../../src/services/im-domains.js';
 
-const user = (sam: string, extra: Partial<UserRecord> = {}): UserRecord => ({ dn: `CN=${sam}`, guid: '', sAMAccountName: sam, accountDisabled: false, im: {}, ...extra });
+const user = (sam: string, extra: Partial<UserRecord> = {}): UserRecord => ({
+  dn: `CN=${sam}`,
+  guid: '',
+  sAMAccountName: sam,
+  accountDisabled: false,
+  im: {},
+  ...extra,
+});
 
 describe('imDomainOptions', () => {
-  it('puts the configured default first, then the selected users\' domains, then by use', () => {
+  it("puts the configured default first, then the selected users' domains, then by use", () => {
     const options = imDomainOptions(
       'IM.Corp.Example',
       new Map([
@@ -20,7 +27,7 @@ describe('imDomainOptions', () => {
     expect(options[1]).toMatchObject({ configured: false, inUse: 40, ofSelected: 1 });
   });
 
-  it('with nothing configured or in use, recommends im. + the users\' SMTP domain', () => {
+  it("with nothing configured or in use, recommends im. + the users' SMTP domain", () => {
     expect(imDomainOptions(undefined, new Map(), [user('a', { mail: 'a@Corp.Example' })])).toEqual([
       { domain: 'im.corp.example', configured: false, inUse: 0, ofSelected: 0, recommended: true },
     ]);

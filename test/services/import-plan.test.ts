@@ -8,7 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/settings.js';
-import { checkImportFile, invalidRows, MAX_PROBLEMS, planImport, refusedUnread } from '../../src/services/import-plan.js';
+import {
+  checkImportFile,
+  invalidRows,
+  MAX_PROBLEMS,
+  planImport,
+  refusedUnread,
+} from '../../src/services/import-plan.js';
 import { sampleDirectory } from '../support/run-imctl.js';
 
 const work = mkdtempSync(join(tmpdir(), 'imctl-import-plan-'));
@@ -22,7 +28,10 @@ function csv(name: string, text: string): string {
 
 describe('checkImportFile', () => {
   it('keeps the valid rows and every invalid one by line', async () => {
-    const check = await checkImportFile(csv('mixed.csv', 'user,action\r\nann,disable\r\nben,explode\r\ndee,enable\r\n'), {});
+    const check = await checkImportFile(
+      csv('mixed.csv', 'user,action\r\nann,disable\r\nben,explode\r\ndee,enable\r\n'),
+      {},
+    );
     expect(check.rows.map((r) => r.user)).toEqual(['ann', 'dee']);
     expect([...check.invalid.keys()]).toEqual([3]);
     expect(check.problems.count).toBe(1);
@@ -31,7 +40,10 @@ describe('checkImportFile', () => {
   });
 
   it(`stops at ${MAX_PROBLEMS} problems: the file is refused unread by the directory`, async () => {
-    const check = await checkImportFile(csv('wrong.csv', `user,action\n${'x,explode\n'.repeat(MAX_PROBLEMS + 10)}`), {});
+    const check = await checkImportFile(
+      csv('wrong.csv', `user,action\n${'x,explode\n'.repeat(MAX_PROBLEMS + 10)}`),
+      {},
+    );
     expect(check.tooMany).toBe(true);
     expect(check.invalid.size).toBe(MAX_PROBLEMS);
     expect(check.problems.format().at(-1)).toBe(`… and ${MAX_PROBLEMS - 50} more problems`);
@@ -48,7 +60,7 @@ describe('planImport', () => {
     expect(invalidRows(check)).toEqual([{ line: 3, user: 'nobody', reason: expect.any(String) }]);
   });
 
-  it('with --skip-invalid, plans the valid rows and reports the syntax pass\'s invalid rows as failed targets', async () => {
+  it("with --skip-invalid, plans the valid rows and reports the syntax pass's invalid rows as failed targets", async () => {
     const check = await checkImportFile(csv('skip.csv', 'user,action\r\nann,disable\r\nben,explode\r\n'), {});
     const plan = await planImport(sampleDirectory(), settings(), check, { skipInvalid: true });
     expect(plan.targets.map((t) => [t.line, t.name, t.action, t.plan.kind])).toEqual([

@@ -17,7 +17,10 @@ describe('splitNames (a pasted or typed list of users)', () => {
   });
 
   it('keeps a DN whole even though it holds commas and spaces', () => {
-    expect(splitNames('CN=Doe\\, John,OU=Staff,DC=lab,DC=imctl,DC=test\npobrien')).toEqual(['CN=Doe\\, John,OU=Staff,DC=lab,DC=imctl,DC=test', 'pobrien']);
+    expect(splitNames('CN=Doe\\, John,OU=Staff,DC=lab,DC=imctl,DC=test\npobrien')).toEqual([
+      'CN=Doe\\, John,OU=Staff,DC=lab,DC=imctl,DC=test',
+      'pobrien',
+    ]);
   });
 
   // Issue 21 bug 3: the wizard's "Type their names" is one line, where a DN stands among other names.
@@ -29,7 +32,10 @@ describe('splitNames (a pasted or typed list of users)', () => {
     [`${DOE}; ${OBRIEN}`, [DOE, OBRIEN]],
     [`"${DOE}" "${OBRIEN}"`, [DOE, OBRIEN]],
     [`'${DOE}'`, [DOE]],
-    ['CN=\\"Quoted\\" <Name>\\; Semi\\=Colon,OU=Staff,DC=lab, zangstrom', ['CN=\\"Quoted\\" <Name>\\; Semi\\=Colon,OU=Staff,DC=lab', 'zangstrom']],
+    [
+      'CN=\\"Quoted\\" <Name>\\; Semi\\=Colon,OU=Staff,DC=lab, zangstrom',
+      ['CN=\\"Quoted\\" <Name>\\; Semi\\=Colon,OU=Staff,DC=lab', 'zangstrom'],
+    ],
   ])('one typed line: %s', (text, names) => {
     expect(splitNames(text)).toEqual(names);
   });

@@ -18,7 +18,11 @@ const home = mkdtempSync(join(tmpdir(), 'imctl-rebalance-'));
 const settings = (capacity: number) => loadSettings({ capacity }, { XDG_CONFIG_HOME: join(home, 'config') }, home);
 
 /** im-east 4 users, im-west 1, and one orphan on the router. */
-const crowded = () => new MemoryDirectory([EAST, WEST, ROUTER], [...['a1', 'a2', 'a3', 'a4'].map((s) => person(s, EAST)), person('w1', WEST), person('o1', ROUTER)]);
+const crowded = () =>
+  new MemoryDirectory(
+    [EAST, WEST, ROUTER],
+    [...['a1', 'a2', 'a3', 'a4'].map((s) => person(s, EAST)), person('w1', WEST), person('o1', ROUTER)],
+  );
 
 describe('planRebalanceRun', () => {
   it('the fewest moves: the orphan and one over-capacity user, both to the server with room', async () => {
@@ -38,24 +42,48 @@ describe('planRebalanceRun', () => {
     expect(run.usersByDn.size).toBe(6);
   });
 
-  it('targets are compare-and-set moves from each user\'s current values', async () => {
+  it("targets are compare-and-set moves from each user's current values", async () => {
     const run = await planRebalanceRun(crowded(), settings(3), {});
     const targets = run.targets();
     const orphan = targets.find((t) => t.name === 'o1')!;
-    expect(orphan).toMatchObject({ action: 'move', dn: 'CN=o1,OU=Staff,DC=memory,DC=test', summary: expect.stringMatching(/^\(orphan\) → im-west \(/) });
-    expect(orphan.plan).toMatchObject({ kind: 'write', before: imValues('o1', IM_DOMAIN, ROUTER), after: imValues('o1', IM_DOMAIN, WEST) });
+    expect(orphan).toMatchObject({
+      action: 'move',
+      dn: 'CN=o1,OU=Staff,DC=memory,DC=test',
+      summary: expect.stringMatching(/^\(orphan\) → im-west \(/),
+    });
+    expect(orphan.plan).toMatchObject({
+      kind: 'write',
+      before: imValues('o1', IM_DOMAIN, ROUTER),
+      after: imValues('o1', IM_DOMAIN, WEST),
+    });
   });
 
   it('nothing over capacity: no moves', async () => {
-    const run = await planRebalanceRun(new MemoryDirectory([EAST, WEST], [person('a1', EAST), person('w1', WEST)]), settings(10), {});
+    const run = await planRebalanceRun(
+      new MemoryDirectory([EAST, WEST], [person('a1', EAST), person('w1', WEST)]),
+      settings(10),
+      {},
+    );
     expect(run.plan.moves).toEqual([]);
     expect(run.targets()).toEqual([]);
   });
 
   it('--drain by host name empties the server; --exclude keeps users off one; --max-moves defers', async () => {
-    const third = { ...WEST, dn: WEST.dn.replace('im-west', 'im-north'), name: 'im-north', cn: 'im-north', host: 'exch3.memory.test' };
-    const directory = new MemoryDirectory([EAST, WEST, third], ['a1', 'a2'].map((s) => person(s, EAST)));
-    const drained = await planRebalanceRun(directory, settings(10), { drain: ['exch1.memory.test'], exclude: ['im-north'] });
+    const third = {
+      ...WEST,
+      dn: WEST.dn.replace('im-west', 'im-north'),
+      name: 'im-north',
+      cn: 'im-north',
+      host: 'exch3.memory.test',
+    };
+    const directory = new MemoryDirectory(
+      [EAST, WEST, third],
+      ['a1', 'a2'].map((s) => person(s, EAST)),
+    );
+    const drained = await planRebalanceRun(directory, settings(10), {
+      drain: ['exch1.memory.test'],
+      exclude: ['im-north'],
+    });
     expect(drained.plan.moves.map((m) => drained.names(m.to))).toEqual(['im-west', 'im-west']);
     const capped = await planRebalanceRun(directory, settings(10), { drain: ['im-east'], maxMoves: 1 });
     expect(capped.plan.moves).toHaveLength(1);
@@ -76,11 +104,14 @@ describe('planRebalanceRun', () => {
     expect(error.details).toMatchObject({ feasible: false, shortfall: 2 });
   });
 
-  it('rebalancePlanJson names servers and keeps the orphan\'s missing home as null', async () => {
+  it("rebalancePlanJson names servers and keeps the orphan's missing home as null", async () => {
     const run = await planRebalanceRun(crowded(), settings(3), {});
     const json = rebalancePlanJson(run.plan, run.names);
     expect(json).toMatchObject({ feasible: true, moves: 2, deferred: 0 });
     expect(json.servers.map((s) => s.name)).toEqual(['im-east', 'im-west']);
-    expect(json.plan.find((m) => m.dn === 'CN=o1,OU=Staff,DC=memory,DC=test')).toMatchObject({ fromHomeServer: null, toHomeServer: 'im-west' });
+    expect(json.plan.find((m) => m.dn === 'CN=o1,OU=Staff,DC=memory,DC=test')).toMatchObject({
+      fromHomeServer: null,
+      toHomeServer: 'im-west',
+    });
   });
 });

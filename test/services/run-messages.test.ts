@@ -13,15 +13,40 @@ import { Interrupted } from '../../src/core/errors.js';
 import { executeTargets, failureMessage, type ResultSink } from '../../src/services/write-run.js';
 import { MemoryDirectory } from '../support/memory-directory.js';
 
-const summary = (changed: number, unchanged: number, failed: number, planned = 0) => ({ changed, unchanged, failed, planned });
+const summary = (changed: number, unchanged: number, failed: number, planned = 0) => ({
+  changed,
+  unchanged,
+  failed,
+  planned,
+});
 
 describe('failureMessage', () => {
   it.each([
-    { options: { command: 'enable', dryRun: true }, s: summary(0, 0, 1, 2), says: '1 of 3 target(s) cannot be done as asked (see the reasons); nothing was written.' },
-    { options: { command: 'enable', ldif: { write: async () => {}, close: async () => {} } }, s: summary(0, 0, 1, 2), says: '1 of 3 target(s) cannot be done as asked (see the reasons); nothing was written, and the LDIF holds only the others.' },
-    { options: { command: 'enable' }, s: summary(0, 0, 3), says: 'All 3 target(s) failed; nothing was written. Fix the reasons and re-run.' },
-    { options: { command: 'enable' }, s: summary(2, 0, 1), says: '1 of 3 target(s) failed; the rest were done. Fix the reasons and re-run: done targets report "unchanged".' },
-    { options: { command: 'undo' }, s: summary(2, 0, 1), says: '1 of 3 target(s) were not put back (see the reasons: an entry changed since the recorded run is left as it is now, which a re-run will not change); the rest were put back.' },
+    {
+      options: { command: 'enable', dryRun: true },
+      s: summary(0, 0, 1, 2),
+      says: '1 of 3 target(s) cannot be done as asked (see the reasons); nothing was written.',
+    },
+    {
+      options: { command: 'enable', ldif: { write: async () => {}, close: async () => {} } },
+      s: summary(0, 0, 1, 2),
+      says: '1 of 3 target(s) cannot be done as asked (see the reasons); nothing was written, and the LDIF holds only the others.',
+    },
+    {
+      options: { command: 'enable' },
+      s: summary(0, 0, 3),
+      says: 'All 3 target(s) failed; nothing was written. Fix the reasons and re-run.',
+    },
+    {
+      options: { command: 'enable' },
+      s: summary(2, 0, 1),
+      says: '1 of 3 target(s) failed; the rest were done. Fix the reasons and re-run: done targets report "unchanged".',
+    },
+    {
+      options: { command: 'undo' },
+      s: summary(2, 0, 1),
+      says: '1 of 3 target(s) were not put back (see the reasons: an entry changed since the recorded run is left as it is now, which a re-run will not change); the rest were put back.',
+    },
   ])('$options.command $s', ({ options, s, says }) => {
     expect(failureMessage(options, s, 3)).toBe(says);
   });
@@ -33,10 +58,26 @@ describe('Ctrl-C before the writes start', () => {
     const env = { XDG_CONFIG_HOME: join(home, 'config'), XDG_STATE_HOME: join(home, 'state') };
     const abort = new AbortController();
     abort.abort();
-    const app = { settings: loadSettings({}, env, home), env, signal: abort.signal, directory: async () => new MemoryDirectory([]) };
+    const app = {
+      settings: loadSettings({}, env, home),
+      env,
+      signal: abort.signal,
+      directory: async () => new MemoryDirectory([]),
+    };
     const events: string[] = [];
-    const sink: ResultSink = { start: () => void events.push('start'), result: () => void events.push('result'), journalOpened: () => void events.push('journal'), progress: () => {}, finish: async () => void events.push('finish') };
-    const target = { name: 'a', action: 'enable', dn: 'CN=a,DC=t', plan: { kind: 'write' as const, before: {}, after: {}, ops: [] } };
+    const sink: ResultSink = {
+      start: () => void events.push('start'),
+      result: () => void events.push('result'),
+      journalOpened: () => void events.push('journal'),
+      progress: () => {},
+      finish: async () => void events.push('finish'),
+    };
+    const target = {
+      name: 'a',
+      action: 'enable',
+      dn: 'CN=a,DC=t',
+      plan: { kind: 'write' as const, before: {}, after: {}, ops: [] },
+    };
     const run = executeTargets(app, new MemoryDirectory([]), [target], { command: 'enable', sink });
     await expect(run).rejects.toThrow(Interrupted);
     await expect(run).rejects.toThrow('Interrupted before any change was sent; nothing was written.');

@@ -9,7 +9,8 @@ const userSearchFilter = (term: string) => {
   return words.length > 0 ? filterOf(words) : undefined;
 };
 
-const clause = (v: string) => `(|(sAMAccountName=${v}*)(userPrincipalName=${v}*)(mail=${v}*)(displayName=*${v}*)(cn=*${v}*))`;
+const clause = (v: string) =>
+  `(|(sAMAccountName=${v}*)(userPrincipalName=${v}*)(mail=${v}*)(displayName=*${v}*)(cn=*${v}*))`;
 
 describe('search words in the user search filter', () => {
   it('matches the start of account names and mail, anywhere in display names and cn', () => {
@@ -43,7 +44,13 @@ describe('search words in the user search filter', () => {
 });
 
 describe('userLabel and userDetails', () => {
-  const base: UserRecord = { dn: 'CN=Doe\\, John,OU=Staff,DC=lab', guid: '', sAMAccountName: 'jdoe', accountDisabled: false, im: {} };
+  const base: UserRecord = {
+    dn: 'CN=Doe\\, John,OU=Staff,DC=lab',
+    guid: '',
+    sAMAccountName: 'jdoe',
+    accountDisabled: false,
+    im: {},
+  };
   const east = { dn: 'CN=VS,CN=EXCH1', name: 'im-east', cn: 'VS', host: 'exch1.lab', hostsUsers: true };
   const servers = new Map([[east.dn.toLowerCase(), east]]);
 
@@ -54,18 +61,28 @@ describe('userLabel and userDetails', () => {
   });
 
   it('says where the user is homed, or that IM is off, and whether the account is disabled', () => {
-    expect(userDetails({ ...base, mail: 'jdoe@lab', im: { msExchIMAddress: 'jdoe@im.lab', msExchIMVirtualServer: 'cn=vs,cn=exch1' } }, servers)).toBe('jdoe@lab · IM jdoe@im.lab on im-east');
+    expect(
+      userDetails(
+        { ...base, mail: 'jdoe@lab', im: { msExchIMAddress: 'jdoe@im.lab', msExchIMVirtualServer: 'cn=vs,cn=exch1' } },
+        servers,
+      ),
+    ).toBe('jdoe@lab · IM jdoe@im.lab on im-east');
     expect(userDetails({ ...base, accountDisabled: true }, servers)).toBe('IM off · account disabled');
-    expect(userDetails({ ...base, im: { msExchIMVirtualServer: 'CN=gone' } }, servers)).toBe('IM (no address) on a missing server');
+    expect(userDetails({ ...base, im: { msExchIMVirtualServer: 'CN=gone' } }, servers)).toBe(
+      'IM (no address) on a missing server',
+    );
   });
 });
 
 describe('the search filter with ambiguous name resolution (AD, Samba AD)', () => {
-  const portable = (v: string) => `(|(sAMAccountName=${v}*)(userPrincipalName=${v}*)(mail=${v}*)(displayName=*${v}*)(cn=*${v}*))`;
+  const portable = (v: string) =>
+    `(|(sAMAccountName=${v}*)(userPrincipalName=${v}*)(mail=${v}*)(displayName=*${v}*)(cn=*${v}*))`;
 
   it('ORs (anr=term) with the portable filter', () => {
     expect(filterOf(['zoe'], true)).toBe(`(&(sAMAccountType=805306368)(|(anr=zoe)${portable('zoe')}))`);
-    expect(filterOf(['doe', 'john'], true)).toBe(`(&(sAMAccountType=805306368)(|(anr=doe john)(&${portable('doe')}${portable('john')})))`);
+    expect(filterOf(['doe', 'john'], true)).toBe(
+      `(&(sAMAccountType=805306368)(|(anr=doe john)(&${portable('doe')}${portable('john')})))`,
+    );
   });
 
   it('escapes the ANR value too', () => {

@@ -12,10 +12,21 @@ import { Interrupted, PartialFailure } from '../../src/core/errors.js';
 import { imValues, type ImServer } from '../../src/core/im-model.js';
 import type { UserRecord } from '../../src/core/user-record.js';
 import { planProvisioning } from '../../src/services/provisioning.js';
-import { executeTargets, type ResultSink, type TargetResult, type WriteRunOptions } from '../../src/services/write-run.js';
+import {
+  executeTargets,
+  type ResultSink,
+  type TargetResult,
+  type WriteRunOptions,
+} from '../../src/services/write-run.js';
 import { MemoryDirectory } from '../support/memory-directory.js';
 
-const EAST: ImServer = { dn: 'CN=VS,CN=EXCH1,DC=corp,DC=test', name: 'im-east', cn: 'VS', host: 'exch1.corp.test', hostsUsers: true };
+const EAST: ImServer = {
+  dn: 'CN=VS,CN=EXCH1,DC=corp,DC=test',
+  name: 'im-east',
+  cn: 'VS',
+  host: 'exch1.corp.test',
+  hostsUsers: true,
+};
 const DOMAIN = 'im.corp.test';
 const user = (sam: string, enabled = false): UserRecord => ({
   dn: `CN=${sam},OU=Staff,DC=corp,DC=test`,
@@ -33,7 +44,8 @@ function recordingSink() {
     result: (r) => void results.push(r),
     journalOpened: () => void events.push('journal'),
     progress: (done, failed) => void events.push(`progress ${done}/${failed}`),
-    finish: async (summary, journal) => void events.push(`finish ${JSON.stringify(summary)} ${journal ? 'with journal' : 'no journal'}`),
+    finish: async (summary, journal) =>
+      void events.push(`finish ${JSON.stringify(summary)} ${journal ? 'with journal' : 'no journal'}`),
   };
   return { sink, results, events };
 }
@@ -44,7 +56,11 @@ async function setUp(users: UserRecord[]) {
   const settings = loadSettings({ imDomain: DOMAIN }, env, home);
   const directory = new MemoryDirectory([EAST], users);
   const app = { settings, env, signal: new AbortController().signal, directory: async () => directory };
-  const { targets } = await planProvisioning(directory, settings, users.map((u) => ({ user: u.sAMAccountName, action: 'enable' as const, server: 'im-east' })));
+  const { targets } = await planProvisioning(
+    directory,
+    settings,
+    users.map((u) => ({ user: u.sAMAccountName, action: 'enable' as const, server: 'im-east' })),
+  );
   return { app, directory, targets };
 }
 
@@ -60,14 +76,26 @@ describe('executeTargets', () => {
     const { results, events, directory, outcome } = await run([user('a'), user('b'), user('c', true)]);
     const { summary, journal } = await outcome;
     expect(summary).toEqual({ changed: 2, unchanged: 1, failed: 0, planned: 0 });
-    expect(directory.written.map((t) => t.dn)).toEqual(['CN=a,OU=Staff,DC=corp,DC=test', 'CN=b,OU=Staff,DC=corp,DC=test']);
+    expect(directory.written.map((t) => t.dn)).toEqual([
+      'CN=a,OU=Staff,DC=corp,DC=test',
+      'CN=b,OU=Staff,DC=corp,DC=test',
+    ]);
     expect(results.map((r) => [r.user, r.outcome])).toEqual([
       ['c', 'unchanged'],
       ['a', 'changed'],
       ['b', 'changed'],
     ]);
-    expect(events).toEqual(['start 3/2', 'journal', 'progress 1/0', 'progress 2/0', `finish ${JSON.stringify(summary)} with journal`]);
-    const lines = readFileSync(journal!, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(events).toEqual([
+      'start 3/2',
+      'journal',
+      'progress 1/0',
+      'progress 2/0',
+      `finish ${JSON.stringify(summary)} with journal`,
+    ]);
+    const lines = readFileSync(journal!, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.filter((l) => l.type === 'change').map((l) => l.dn)).toEqual(directory.written.map((t) => t.dn));
     expect(directory.get('CN=a,OU=Staff,DC=corp,DC=test')!.im).toEqual(imValues('a', DOMAIN, EAST));
   });
@@ -82,7 +110,9 @@ describe('executeTargets', () => {
   it('--ldif gets the header and one record per write, and nothing is written', async () => {
     const chunks: string[] = [];
     let closedWith = -1;
-    const { directory, outcome } = await run([user('a'), user('b', true)], { ldif: { write: async (t) => void chunks.push(t), close: async (n) => void (closedWith = n) } });
+    const { directory, outcome } = await run([user('a'), user('b', true)], {
+      ldif: { write: async (t) => void chunks.push(t), close: async (n) => void (closedWith = n) },
+    });
     await outcome;
     expect(closedWith).toBe(1);
     expect(chunks.join('')).toMatch(/^version: 1\n[\s\S]*dn: CN=a,OU=Staff[\s\S]*changetype: modify/);
@@ -92,7 +122,9 @@ describe('executeTargets', () => {
 
   it('a declined confirmation writes nothing (exit 130)', async () => {
     const questions: string[] = [];
-    const { directory, outcome } = await run([user('a'), user('b')], { confirm: async (q) => (questions.push(q), false) });
+    const { directory, outcome } = await run([user('a'), user('b')], {
+      confirm: async (q) => (questions.push(q), false),
+    });
     await expect(outcome).rejects.toBeInstanceOf(Interrupted);
     expect(questions).toEqual(['Change 2 users on dc1.memory.test?']);
     expect(directory.written).toEqual([]);
@@ -109,7 +141,9 @@ describe('executeTargets', () => {
     const { app, directory, targets } = await setUp([user('a'), user('b')]);
     directory.set('CN=b,OU=Staff,DC=corp,DC=test', { msExchIMAddress: 'someone@else.test' }); // another writer, after planning
     const rec = recordingSink();
-    await expect(executeTargets(app, directory, targets, { command: 'enable', sink: rec.sink })).rejects.toBeInstanceOf(PartialFailure);
+    await expect(executeTargets(app, directory, targets, { command: 'enable', sink: rec.sink })).rejects.toBeInstanceOf(
+      PartialFailure,
+    );
     expect(rec.results.map((r) => [r.user, r.outcome])).toEqual([
       ['a', 'changed'],
       ['b', 'failed'],

@@ -229,7 +229,14 @@ export class FaultProxy {
 
   private async listen(port: number): Promise<void> {
     const server = this.options.terminate
-      ? createTlsServer({ ...this.options.terminate.serverOptions, cert: this.options.terminate.cert, key: this.options.terminate.key }, (socket) => this.onTlsClient(socket))
+      ? createTlsServer(
+          {
+            ...this.options.terminate.serverOptions,
+            cert: this.options.terminate.cert,
+            key: this.options.terminate.key,
+          },
+          (socket) => this.onTlsClient(socket),
+        )
       : createNetServer((socket) => (this.options.plainLdap ? this.onPlainLdapClient(socket) : this.onClient(socket)));
     server.on('error', () => undefined);
     // The TLS server reports handshake failures (a client that rejects our certificate) here.
@@ -420,8 +427,11 @@ export class FaultProxy {
           }
           continue;
         }
-        if (message.op === LdapOp.ModifyRequest) this.stats.modifiesAnswered.set(verdict.answer, (this.stats.modifiesAnswered.get(verdict.answer) ?? 0) + 1);
-        client.write(ldapResult(message.messageId, responseOpFor(message.op), verdict.answer, verdict.diagnostic ?? ''));
+        if (message.op === LdapOp.ModifyRequest)
+          this.stats.modifiesAnswered.set(verdict.answer, (this.stats.modifiesAnswered.get(verdict.answer) ?? 0) + 1);
+        client.write(
+          ldapResult(message.messageId, responseOpFor(message.op), verdict.answer, verdict.diagnostic ?? ''),
+        );
       }
     });
 
@@ -568,7 +578,11 @@ function encodeInteger(value: number): Buffer {
 
 /** An LDAPMessage carrying an LDAPResult: SEQUENCE { messageID, [APPLICATION op] { resultCode, matchedDN "", diagnosticMessage } }. */
 export function ldapResult(messageId: number, op: number, resultCode: number, diagnostic = ''): Buffer {
-  const result = Buffer.concat([tlv(0x0a, Buffer.from([resultCode])), tlv(0x04, Buffer.alloc(0)), tlv(0x04, Buffer.from(diagnostic, 'utf8'))]);
+  const result = Buffer.concat([
+    tlv(0x0a, Buffer.from([resultCode])),
+    tlv(0x04, Buffer.alloc(0)),
+    tlv(0x04, Buffer.from(diagnostic, 'utf8')),
+  ]);
   return tlv(0x30, Buffer.concat([tlv(0x02, encodeInteger(messageId)), tlv(op, result)]));
 }
 

@@ -21,7 +21,12 @@ export const krb = (): KerberosFacts => (lab() as unknown as { kerberos: Kerbero
 export const labDns = () => `${lab().dnsServer}:${lab().dnsPort}`;
 export const NSS_WRAPPER_LIB = '/usr/lib/x86_64-linux-gnu/libnss_wrapper.so';
 
-export function run(command: string, args: string[], env: NodeJS.ProcessEnv, input = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+export function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  input = '',
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -37,11 +42,20 @@ export function run(command: string, args: string[], env: NodeJS.ProcessEnv, inp
 let cacheDir: string | undefined;
 let caches = 0;
 /** kinit into a fresh cache file of its own; returns KRB5CCNAME. `extraEnv` e.g. runs it under libfaketime. */
-export async function kinit(principal: string, passwordFile: string, options: { lifetime?: string; krb5Conf?: string; extraEnv?: NodeJS.ProcessEnv } = {}): Promise<string> {
+export async function kinit(
+  principal: string,
+  passwordFile: string,
+  options: { lifetime?: string; krb5Conf?: string; extraEnv?: NodeJS.ProcessEnv } = {},
+): Promise<string> {
   cacheDir ??= scratchDir('imctl-krb5cc-');
   const cache = `FILE:${join(cacheDir, `cc-${++caches}`)}`;
   const args = [...(options.lifetime ? ['-l', options.lifetime] : []), principal];
-  const env = { PATH: process.env.PATH, KRB5_CONFIG: options.krb5Conf ?? krb().krb5Conf, KRB5CCNAME: cache, ...options.extraEnv };
+  const env = {
+    PATH: process.env.PATH,
+    KRB5_CONFIG: options.krb5Conf ?? krb().krb5Conf,
+    KRB5CCNAME: cache,
+    ...options.extraEnv,
+  };
   const result = await run('kinit', args, env, readFileSync(passwordFile, 'utf8'));
   if (result.code !== 0) throw new Error(`kinit ${principal} failed: ${result.stderr}`);
   return cache;
@@ -92,9 +106,32 @@ export function ldapToolEnv(cache: string, hostsFile = krb().hostsFile): NodeJS.
  * canonicalisation). `sealed`: over ldap:// with the SASL layer Cyrus SASL picks (it seals);
  * otherwise over LDAPS with no layer inside TLS (maxssf=0), as imctl binds there.
  */
-export async function gssapiSearch(cache: string, base: string, filter: string, attributes: string[], scope = 'sub', sealed = false): Promise<LdifEntry[]> {
+export async function gssapiSearch(
+  cache: string,
+  base: string,
+  filter: string,
+  attributes: string[],
+  scope = 'sub',
+  sealed = false,
+): Promise<LdifEntry[]> {
   const transport = sealed ? ['-H', `ldap://${krb().dcHost}`] : ['-O', 'maxssf=0', '-H', `ldaps://${krb().dcHost}`];
-  const args = ['-N', '-Y', 'GSSAPI', ...transport, '-LLL', '-o', 'ldif-wrap=no', '-E', 'pr=1000/noprompt', '-s', scope, '-b', base, filter, ...attributes];
+  const args = [
+    '-N',
+    '-Y',
+    'GSSAPI',
+    ...transport,
+    '-LLL',
+    '-o',
+    'ldif-wrap=no',
+    '-E',
+    'pr=1000/noprompt',
+    '-s',
+    scope,
+    '-b',
+    base,
+    filter,
+    ...attributes,
+  ];
   const result = await run('ldapsearch', args, ldapToolEnv(cache));
   if (result.code !== 0) throw new Error(`ldapsearch -Y GSSAPI failed (${result.code}): ${result.stderr}`);
   expect(result.stderr).toMatch(/SASL username: Administrator@LAB\.IMCTL\.TEST/);

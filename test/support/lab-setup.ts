@@ -29,9 +29,12 @@ export default function setup(project: TestProject): () => void {
   // (a developer's second terminal): only restore when no other run is registered.
   const runs = join(lab, 'test-runs');
   mkdirSync(runs, { recursive: true });
-  const others = readdirSync(runs).map(Number).filter((pid) => pid !== process.pid && (alive(pid) || (rmSync(join(runs, String(pid)), { force: true }), false)));
+  const others = readdirSync(runs)
+    .map(Number)
+    .filter((pid) => pid !== process.pid && (alive(pid) || (rmSync(join(runs, String(pid)), { force: true }), false)));
   writeFileSync(join(runs, String(process.pid)), '');
-  if (others.length === 0) execFileSync('bash', [join(root, 'lab', 'lab.sh'), 'restore'], { stdio: ['ignore', 'inherit', 'inherit'], env });
+  if (others.length === 0)
+    execFileSync('bash', [join(root, 'lab', 'lab.sh'), 'restore'], { stdio: ['ignore', 'inherit', 'inherit'], env });
   else process.stderr.write(`lab: another test run (pid ${others.join(', ')}) is using the lab; not restoring it\n`);
 
   process.stderr.write(`lab ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

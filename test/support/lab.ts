@@ -38,10 +38,26 @@ export interface LabFacts {
   dnsServer: string;
   dnsPort: number;
   servers: LabServer[];
-  seeded: { users: number; imEnabled: number; perServer: Record<string, number>; orphansOnRouter: number; orphansOnMissingServer: number };
+  seeded: {
+    users: number;
+    imEnabled: number;
+    perServer: Record<string, number>;
+    orphansOnRouter: number;
+    orphansOnMissingServer: number;
+  };
   specialUsers: { sam: string; cn: string; dn: string; im: string | null }[];
   /** OU=Audit: one case per `imctl audit` finding, and case-variant users (issue 13). */
-  audit: { ou: string; users: { sam: string; dn: string; finding: string | null; caseOnly: boolean; fixable: boolean; im: Record<string, string> }[] };
+  audit: {
+    ou: string;
+    users: {
+      sam: string;
+      dn: string;
+      finding: string | null;
+      caseOnly: boolean;
+      fixable: boolean;
+      im: Record<string, string>;
+    }[];
+  };
 }
 
 let facts: LabFacts | undefined;
@@ -95,9 +111,17 @@ export interface RunResult {
   json<T = any>(): T;
 }
 
-export function runProcess(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+export function runProcess(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string; timeoutMs?: number } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd ?? repoRoot, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      env: options.env ?? process.env,
+      cwd: options.cwd ?? repoRoot,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -124,12 +148,25 @@ export function runProcess(command: string, args: string[], options: { env?: Nod
 }
 
 /** Run the built binary, as an admin's shell would (no TTY). */
-export function imctl(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string; timeoutMs?: number } = {}): Promise<RunResult> {
-  return runProcess(process.execPath, [join(repoRoot, 'bin', 'imctl'), ...args], { env: options.env ?? imctlEnv(), ...(options.input !== undefined ? { input: options.input } : {}), ...(options.cwd ? { cwd: options.cwd } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+export function imctl(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string; timeoutMs?: number } = {},
+): Promise<RunResult> {
+  return runProcess(process.execPath, [join(repoRoot, 'bin', 'imctl'), ...args], {
+    env: options.env ?? imctlEnv(),
+    ...(options.input !== undefined ? { input: options.input } : {}),
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  });
 }
 
 function ldapToolEnv(): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, LDAPTLS_CACERT: lab().caFile, LDAPTLS_REQCERT: 'demand', HOME: scratchDir('ldap-home-') };
+  return {
+    PATH: process.env.PATH,
+    LDAPTLS_CACERT: lab().caFile,
+    LDAPTLS_REQCERT: 'demand',
+    HOME: scratchDir('ldap-home-'),
+  };
 }
 
 function bindArgs(): string[] {
@@ -137,8 +174,30 @@ function bindArgs(): string[] {
 }
 
 /** ldapsearch, paged at AD's 1,000, no line wrapping. */
-export async function ldapsearch(base: string, filter: string, attributes: string[] = [], scope: 'base' | 'one' | 'sub' = 'sub'): Promise<LdifEntry[]> {
-  const result = await runProcess('ldapsearch', [...bindArgs(), '-LLL', '-o', 'ldif-wrap=no', '-E', 'pr=1000/noprompt', '-s', scope, '-b', base, filter, ...attributes], { env: ldapToolEnv() });
+export async function ldapsearch(
+  base: string,
+  filter: string,
+  attributes: string[] = [],
+  scope: 'base' | 'one' | 'sub' = 'sub',
+): Promise<LdifEntry[]> {
+  const result = await runProcess(
+    'ldapsearch',
+    [
+      ...bindArgs(),
+      '-LLL',
+      '-o',
+      'ldif-wrap=no',
+      '-E',
+      'pr=1000/noprompt',
+      '-s',
+      scope,
+      '-b',
+      base,
+      filter,
+      ...attributes,
+    ],
+    { env: ldapToolEnv() },
+  );
   if (result.code !== 0 && result.code !== 32) throw new Error(`ldapsearch failed (${result.code}): ${result.stderr}`);
   return parseLdif(result.stdout);
 }
@@ -176,7 +235,9 @@ export function parseLdif(text: string): LdifEntry[] {
 }
 
 export function ldifValue(attribute: string, value: string): string {
-  return /^[\x20-\x7e]*$/.test(value) && !/^[ :<]/.test(value) && !/ $/.test(value) ? `${attribute}: ${value}` : `${attribute}:: ${Buffer.from(value).toString('base64')}`;
+  return /^[\x20-\x7e]*$/.test(value) && !/^[ :<]/.test(value) && !/ $/.test(value)
+    ? `${attribute}: ${value}`
+    : `${attribute}:: ${Buffer.from(value).toString('base64')}`;
 }
 
 let ouCounter = 0;
@@ -197,7 +258,10 @@ export interface TestUser {
 }
 
 export function escapeRdn(value: string): string {
-  return value.replace(/[,+"\\<>;=]/g, (c) => `\\${c}`).replace(/^[ #]/, (c) => `\\${c}`).replace(/ $/, '\\ ');
+  return value
+    .replace(/[,+"\\<>;=]/g, (c) => `\\${c}`)
+    .replace(/^[ #]/, (c) => `\\${c}`)
+    .replace(/ $/, '\\ ');
 }
 
 /** Add users with ldapadd — the independent client — optionally IM-enabled exactly as Exchange would be. */
@@ -207,7 +271,15 @@ export async function addUsers(ouDn: string, users: TestUser[]): Promise<string[
   const records = users.map((u) => {
     const dn = `CN=${escapeRdn(u.cn)},${ouDn}`;
     dns.push(dn);
-    const lines = [ldifValue('dn', dn), 'changetype: add', 'objectClass: user', ldifValue('cn', u.cn), `sAMAccountName: ${u.sam}`, `userPrincipalName: ${u.sam}@${l.domain}`, `mail: ${u.sam}@${l.domain}`];
+    const lines = [
+      ldifValue('dn', dn),
+      'changetype: add',
+      'objectClass: user',
+      ldifValue('cn', u.cn),
+      `sAMAccountName: ${u.sam}`,
+      `userPrincipalName: ${u.sam}@${l.domain}`,
+      `mail: ${u.sam}@${l.domain}`,
+    ];
     if (u.mailNickname) lines.push(`mailNickname: ${u.mailNickname}`);
     for (const [k, v] of Object.entries(u.extra ?? {})) lines.push(ldifValue(k, v));
     if (u.im) {

@@ -10,7 +10,13 @@ import { IM_ATTRIBUTES, sameState, type ImServer, type ImState } from '../../src
 import type { AuditUser } from '../../src/core/audit.js';
 import { isActive } from '../../src/core/activity.js';
 import type { Resolution, UserRecord } from '../../src/core/user-record.js';
-import type { DirectoryPort, HomedCounts, WriteOptions, WriteResult, WriteTask } from '../../src/services/directory-port.js';
+import type {
+  DirectoryPort,
+  HomedCounts,
+  WriteOptions,
+  WriteResult,
+  WriteTask,
+} from '../../src/services/directory-port.js';
 
 export class MemoryDirectory implements DirectoryPort {
   readonly dcHost = 'dc1.memory.test';
@@ -53,7 +59,10 @@ export class MemoryDirectory implements DirectoryPort {
     return this.syncDays;
   }
 
-  async countHomed(serverDns: readonly string[], only: (user: UserRecord) => boolean = () => true): Promise<HomedCounts> {
+  async countHomed(
+    serverDns: readonly string[],
+    only: (user: UserRecord) => boolean = () => true,
+  ): Promise<HomedCounts> {
     const perServer = new Map(serverDns.map((dn) => [dn.toLowerCase(), 0]));
     let missing = 0;
     for (const user of this.users.values()) {
@@ -70,9 +79,20 @@ export class MemoryDirectory implements DirectoryPort {
     for (const name of names) {
       const key = name.toLowerCase();
       const matches = [...this.users.values()].filter(
-        (u) => canonicalDn(u.dn) === canonicalDn(name) || u.sAMAccountName.toLowerCase() === key || u.userPrincipalName?.toLowerCase() === key || u.mail?.toLowerCase() === key,
+        (u) =>
+          canonicalDn(u.dn) === canonicalDn(name) ||
+          u.sAMAccountName.toLowerCase() === key ||
+          u.userPrincipalName?.toLowerCase() === key ||
+          u.mail?.toLowerCase() === key,
       );
-      resolved.set(name, matches.length === 0 ? { problem: 'unknown' } : matches.length > 1 ? { problem: 'ambiguous', candidates: matches } : { user: structuredClone(matches[0]!) });
+      resolved.set(
+        name,
+        matches.length === 0
+          ? { problem: 'unknown' }
+          : matches.length > 1
+            ? { problem: 'ambiguous', candidates: matches }
+            : { user: structuredClone(matches[0]!) },
+      );
     }
     return resolved;
   }
@@ -81,19 +101,28 @@ export class MemoryDirectory implements DirectoryPort {
     return [...this.users.values()].filter((u) => u.im.msExchIMVirtualServer).map((u) => structuredClone(u));
   }
 
-  async imUsers(serverDn?: string, activity?: { active: boolean; now: number; activeDays: number }): Promise<UserRecord[]> {
+  async imUsers(
+    serverDn?: string,
+    activity?: { active: boolean; now: number; activeDays: number },
+  ): Promise<UserRecord[]> {
     return (await this.homedUsers()).filter(
-      (u) => (!serverDn || u.im.msExchIMVirtualServer!.toLowerCase() === serverDn.toLowerCase()) && (!activity || isActive(u, activity.now, activity.activeDays) === activity.active),
+      (u) =>
+        (!serverDn || u.im.msExchIMVirtualServer!.toLowerCase() === serverDn.toLowerCase()) &&
+        (!activity || isActive(u, activity.now, activity.activeDays) === activity.active),
     );
   }
 
   async searchUsers(words: readonly string[], limit: number): Promise<UserRecord[]> {
-    const hits = [...this.users.values()].filter((u) => words.every((w) => `${u.sAMAccountName} ${u.displayName ?? ''}`.toLowerCase().includes(w.toLowerCase())));
+    const hits = [...this.users.values()].filter((u) =>
+      words.every((w) => `${u.sAMAccountName} ${u.displayName ?? ''}`.toLowerCase().includes(w.toLowerCase())),
+    );
     return hits.slice(0, limit + 1);
   }
 
   async usersByGuid(guids: readonly string[]): Promise<Map<string, UserRecord>> {
-    return new Map([...this.users.values()].filter((u) => guids.includes(u.guid)).map((u) => [u.guid, structuredClone(u)]));
+    return new Map(
+      [...this.users.values()].filter((u) => guids.includes(u.guid)).map((u) => [u.guid, structuredClone(u)]),
+    );
   }
 
   async usersByImAddress(address: string): Promise<UserRecord[]> {
@@ -107,7 +136,16 @@ export class MemoryDirectory implements DirectoryPort {
   async forEachImUser(visit: (user: AuditUser) => void): Promise<void> {
     for (const u of this.users.values()) {
       if (!IM_ATTRIBUTES.some((a) => u.im[a] !== undefined)) continue;
-      visit({ dn: u.dn, guid: u.guid, sAMAccountName: u.sAMAccountName, mailNickname: u.mailNickname, accountDisabled: u.accountDisabled, expiresAt: this.expiry.get(canonicalDn(u.dn)), lastLogonAt: u.lastLogonAt, im: { ...u.im } });
+      visit({
+        dn: u.dn,
+        guid: u.guid,
+        sAMAccountName: u.sAMAccountName,
+        mailNickname: u.mailNickname,
+        accountDisabled: u.accountDisabled,
+        expiresAt: this.expiry.get(canonicalDn(u.dn)),
+        lastLogonAt: u.lastLogonAt,
+        im: { ...u.im },
+      });
     }
   }
 
@@ -121,14 +159,21 @@ export class MemoryDirectory implements DirectoryPort {
     this.closed = true;
   }
 
-  async write<T extends WriteTask>(tasks: Iterable<T>, _options: WriteOptions, onResult: (task: T, result: WriteResult) => void): Promise<void> {
+  async write<T extends WriteTask>(
+    tasks: Iterable<T>,
+    _options: WriteOptions,
+    onResult: (task: T, result: WriteResult) => void,
+  ): Promise<void> {
     for (const task of tasks) {
       this.written.push(task);
       const user = this.users.get(canonicalDn(task.dn));
       if (!user) onResult(task, { outcome: 'failed', reason: 'the entry no longer exists' });
-      else if (!sameState(user.im, task.before)) onResult(task, { outcome: 'failed', reason: 'changed by someone else since it was read' });
+      else if (!sameState(user.im, task.before))
+        onResult(task, { outcome: 'failed', reason: 'changed by someone else since it was read' });
       else {
-        user.im = Object.fromEntries(IM_ATTRIBUTES.flatMap((a) => (task.after[a] === undefined ? [] : [[a, task.after[a]]]))) as ImState;
+        user.im = Object.fromEntries(
+          IM_ATTRIBUTES.flatMap((a) => (task.after[a] === undefined ? [] : [[a, task.after[a]]])),
+        ) as ImState;
         onResult(task, { outcome: 'changed' });
       }
     }

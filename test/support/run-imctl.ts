@@ -38,7 +38,13 @@ export class Capture extends Writable {
 
 export const IM_DOMAIN = 'im.memory.test';
 
-const vs = (name: string, host: string, hostsUsers = true): ImServer => ({ dn: `CN=IM Virtual Server,CN=${name},CN=Servers,CN=First Site,DC=memory,DC=test`, name, cn: name, host, hostsUsers });
+const vs = (name: string, host: string, hostsUsers = true): ImServer => ({
+  dn: `CN=IM Virtual Server,CN=${name},CN=Servers,CN=First Site,DC=memory,DC=test`,
+  name,
+  cn: name,
+  host,
+  hostsUsers,
+});
 export const EAST = vs('im-east', 'exch1.memory.test');
 export const WEST = vs('im-west', 'exch2.memory.test');
 export const ROUTER = vs('im-router', 'imrouter.memory.test', false);
@@ -64,7 +70,13 @@ export function sampleDirectory(): MemoryDirectory {
   return new MemoryDirectory(
     [EAST, WEST, ROUTER],
     // ann signed in yesterday: the one active user (the others never signed in).
-    [person('ann', EAST, { lastLogonAt: Date.now() - 24 * 3600 * 1000 }), person('ben', EAST), person('cid', WEST), person('dee'), person('eve')],
+    [
+      person('ann', EAST, { lastLogonAt: Date.now() - 24 * 3600 * 1000 }),
+      person('ben', EAST),
+      person('cid', WEST),
+      person('dee'),
+      person('eve'),
+    ],
   );
 }
 
@@ -96,7 +108,11 @@ export async function imctl(argv: string[], options: ImctlOptions = {}): Promise
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'imctl-unit-'));
   const directory = options.directory ?? sampleDirectory();
   const tty = options.tty ?? false;
-  const streams = { stdin: Object.assign(new PassThrough(), { isTTY: tty }), stdout: new Capture(tty), stderr: new Capture(tty) };
+  const streams = {
+    stdin: Object.assign(new PassThrough(), { isTTY: tty }),
+    stdout: new Capture(tty),
+    stderr: new Capture(tty),
+  };
   if (options.columns !== undefined) streams.stdout.columns = streams.stderr.columns = options.columns;
   const env: NodeJS.ProcessEnv = {
     XDG_CONFIG_HOME: join(home, 'config'),

@@ -19,13 +19,20 @@ export interface LabDc {
 
 export function dcs(): [LabDc, LabDc] {
   const file = join(inject('labDir'), 'dc2.json');
-  if (!existsSync(file)) throw new Error(`this lab has no second DC (${file} is missing): \`bash lab/lab.sh up\` said why; \`bash lab/lab.sh reset\` builds one`);
+  if (!existsSync(file))
+    throw new Error(
+      `this lab has no second DC (${file} is missing): \`bash lab/lab.sh up\` said why; \`bash lab/lab.sh reset\` builds one`,
+    );
   return (JSON.parse(readFileSync(file, 'utf8')) as { dcs: [LabDc, LabDc] }).dcs;
 }
 export const dc1 = (): LabDc => dcs()[0];
 export const dc2 = (): LabDc => dcs()[1];
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) =>
     execFile(command, args, { env, maxBuffer: 64 << 20, timeout: 120_000 }, (error, stdout, stderr) =>
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
@@ -35,7 +42,10 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{
 
 /** `bash lab/lab.sh ARGS` on the test run's lab; fails the test when it fails. */
 export async function labSh(...args: string[]): Promise<string> {
-  const result = await run('bash', [join(repoRoot, 'lab', 'lab.sh'), ...args], { ...process.env, IMCTL_LAB_DIR: inject('labDir') });
+  const result = await run('bash', [join(repoRoot, 'lab', 'lab.sh'), ...args], {
+    ...process.env,
+    IMCTL_LAB_DIR: inject('labDir'),
+  });
   if (result.code !== 0) throw new Error(`lab.sh ${args.join(' ')} failed (${result.code}):\n${result.stderr}`);
   return result.stdout + result.stderr;
 }
@@ -46,16 +56,52 @@ export const stopDc = (dc: LabDc): Promise<string> => labSh('stop-dc', dc.name);
 export const startDc = (dc: LabDc): Promise<string> => labSh('start-dc', dc.name);
 
 /** ldapsearch on one DC (LDAPS, its certificate verified), paged, unwrapped. */
-export async function searchOn(dc: LabDc, base: string, filter: string, attributes: string[], scope: 'base' | 'one' | 'sub' = 'sub'): Promise<LdifEntry[]> {
+export async function searchOn(
+  dc: LabDc,
+  base: string,
+  filter: string,
+  attributes: string[],
+  scope: 'base' | 'one' | 'sub' = 'sub',
+): Promise<LdifEntry[]> {
   const l = lab();
-  const args = ['-H', dc.ldapsUrl, '-x', '-D', l.adminUpn, '-y', l.adminPassword, '-LLL', '-o', 'ldif-wrap=no', '-E', 'pr=1000/noprompt', '-s', scope, '-b', base, filter, ...attributes];
-  const result = await run('ldapsearch', args, { PATH: process.env.PATH, LDAPTLS_CACERT: l.caFile, LDAPTLS_REQCERT: 'demand', HOME: scratchDir('ldap-home-') });
-  if (result.code !== 0 && result.code !== 32) throw new Error(`ldapsearch on ${dc.name} failed (${result.code}): ${result.stderr}`);
+  const args = [
+    '-H',
+    dc.ldapsUrl,
+    '-x',
+    '-D',
+    l.adminUpn,
+    '-y',
+    l.adminPassword,
+    '-LLL',
+    '-o',
+    'ldif-wrap=no',
+    '-E',
+    'pr=1000/noprompt',
+    '-s',
+    scope,
+    '-b',
+    base,
+    filter,
+    ...attributes,
+  ];
+  const result = await run('ldapsearch', args, {
+    PATH: process.env.PATH,
+    LDAPTLS_CACERT: l.caFile,
+    LDAPTLS_REQCERT: 'demand',
+    HOME: scratchDir('ldap-home-'),
+  });
+  if (result.code !== 0 && result.code !== 32)
+    throw new Error(`ldapsearch on ${dc.name} failed (${result.code}): ${result.stderr}`);
   return parseLdif(result.stdout);
 }
 
 export type ImKey = 'address' | 'meta' | 'physical' | 'server';
-const IM_KEYS: Record<string, ImKey> = { msexchimaddress: 'address', msexchimmetaphysicalurl: 'meta', msexchimphysicalurl: 'physical', msexchimvirtualserver: 'server' };
+const IM_KEYS: Record<string, ImKey> = {
+  msexchimaddress: 'address',
+  msexchimmetaphysicalurl: 'meta',
+  msexchimphysicalurl: 'physical',
+  msexchimvirtualserver: 'server',
+};
 
 /**
  * The attids replPropertyMetaData names the IM attributes by. Attributes added to the schema after
@@ -65,7 +111,9 @@ const IM_KEYS: Record<string, ImKey> = { msexchimaddress: 'address', msexchimmet
 let attids: Map<number, ImKey> | undefined;
 async function imAttids(dc: LabDc): Promise<Map<number, ImKey>> {
   if (attids) return attids;
-  const filter = `(|${Object.keys(IM_KEYS).map((n) => `(lDAPDisplayName=${n})`).join('')})`;
+  const filter = `(|${Object.keys(IM_KEYS)
+    .map((n) => `(lDAPDisplayName=${n})`)
+    .join('')})`;
   const found = await searchOn(dc, `CN=Schema,${lab().configDn}`, filter, ['lDAPDisplayName', 'msDS-IntId'], 'one');
   const map = new Map<number, ImKey>();
   for (const e of found) {
@@ -106,19 +154,40 @@ export function imStamps(base64: string, ids: Map<number, ImKey>): Partial<Recor
     const at = 16 + i * 48;
     const key = ids.get(blob.readUInt32LE(at));
     if (!key) continue;
-    stamps[key] = { version: blob.readUInt32LE(at + 4), time: Number(blob.readBigUInt64LE(at + 8)), invocationId: guidText(blob.subarray(at + 16, at + 32)) };
+    stamps[key] = {
+      version: blob.readUInt32LE(at + 4),
+      time: Number(blob.readBigUInt64LE(at + 8)),
+      invocationId: guidText(blob.subarray(at + 16, at + 32)),
+    };
   }
   return stamps;
 }
 
 /** Every user under `ou` as one DC sees it: IM values and their replication stamps, by sAMAccountName. */
 export async function usersOn(dc: LabDc, ou: string): Promise<Map<string, DcEntry>> {
-  const entries = await searchOn(dc, ou, '(objectClass=user)', ['sAMAccountName', 'msExchIMAddress', 'msExchIMMetaPhysicalURL', 'msExchIMPhysicalURL', 'msExchIMVirtualServer', 'replPropertyMetaData']);
+  const entries = await searchOn(dc, ou, '(objectClass=user)', [
+    'sAMAccountName',
+    'msExchIMAddress',
+    'msExchIMMetaPhysicalURL',
+    'msExchIMPhysicalURL',
+    'msExchIMVirtualServer',
+    'replPropertyMetaData',
+  ]);
   const out = new Map<string, DcEntry>();
   for (const e of entries) {
     const a = (k: string) => e.attrs[k]?.[0];
     // parseLdif decoded the binary metadata as UTF-8: read it again as base64 from a raw search.
-    out.set(a('samaccountname')!, { dn: e.dn, sam: a('samaccountname')!, im: { address: a('msexchimaddress'), meta: a('msexchimmetaphysicalurl'), physical: a('msexchimphysicalurl'), server: a('msexchimvirtualserver') }, stamps: {} });
+    out.set(a('samaccountname')!, {
+      dn: e.dn,
+      sam: a('samaccountname')!,
+      im: {
+        address: a('msexchimaddress'),
+        meta: a('msexchimmetaphysicalurl'),
+        physical: a('msexchimphysicalurl'),
+        server: a('msexchimvirtualserver'),
+      },
+      stamps: {},
+    });
   }
   const [raw, ids] = await Promise.all([rawMetadata(dc, ou), imAttids(dc)]);
   for (const [sam, base64] of raw) {
@@ -130,8 +199,31 @@ export async function usersOn(dc: LabDc, ou: string): Promise<Map<string, DcEntr
 
 async function rawMetadata(dc: LabDc, ou: string): Promise<Map<string, string>> {
   const l = lab();
-  const args = ['-H', dc.ldapsUrl, '-x', '-D', l.adminUpn, '-y', l.adminPassword, '-LLL', '-o', 'ldif-wrap=no', '-E', 'pr=1000/noprompt', '-b', ou, '(objectClass=user)', 'sAMAccountName', 'replPropertyMetaData'];
-  const result = await run('ldapsearch', args, { PATH: process.env.PATH, LDAPTLS_CACERT: l.caFile, LDAPTLS_REQCERT: 'demand', HOME: scratchDir('ldap-home-') });
+  const args = [
+    '-H',
+    dc.ldapsUrl,
+    '-x',
+    '-D',
+    l.adminUpn,
+    '-y',
+    l.adminPassword,
+    '-LLL',
+    '-o',
+    'ldif-wrap=no',
+    '-E',
+    'pr=1000/noprompt',
+    '-b',
+    ou,
+    '(objectClass=user)',
+    'sAMAccountName',
+    'replPropertyMetaData',
+  ];
+  const result = await run('ldapsearch', args, {
+    PATH: process.env.PATH,
+    LDAPTLS_CACERT: l.caFile,
+    LDAPTLS_REQCERT: 'demand',
+    HOME: scratchDir('ldap-home-'),
+  });
   const out = new Map<string, string>();
   for (const block of result.stdout.split(/\n\n+/)) {
     const sam = /^sAMAccountName: (.*)$/m.exec(block)?.[1];
@@ -147,10 +239,17 @@ export function envFor(targets: LabDc[], extra: Record<string, string | undefine
 }
 
 /** The JSON-lines journal a run printed ("Journal: PATH" on stderr). */
-export function journalOf(stderr: string): { path: string; header: Record<string, unknown>; changes: Record<string, any>[] } {
+export function journalOf(stderr: string): {
+  path: string;
+  header: Record<string, unknown>;
+  changes: Record<string, any>[];
+} {
   const path = /Journal: (\S+)/.exec(stderr)?.[1];
   if (!path) throw new Error(`no journal in:\n${stderr}`);
-  const [header, ...changes] = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+  const [header, ...changes] = readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, any>);
   return { path, header: header!, changes };
 }
 

@@ -13,7 +13,8 @@ describe('fitLine', () => {
   });
 
   it('cuts at the last space with "…", never mid-word, within the width', () => {
-    const line = 'im-west  exch2.lab.imctl.test  1 / 2 users (0 active)  50%  1 free ⚠ 2 more would put it over capacity';
+    const line =
+      'im-west  exch2.lab.imctl.test  1 / 2 users (0 active)  50%  1 free ⚠ 2 more would put it over capacity';
     const cut = fitLine(line, 60);
     expect(textWidth(cut)).toBeLessThanOrEqual(60);
     expect(cut).toBe('im-west  exch2.lab.imctl.test  1 / 2 users (0 active)  50%…');
@@ -34,14 +35,22 @@ describe('fitLine', () => {
 describe('renderTable with a width', () => {
   const rows = [['im-east', 'exchange-east-01.im.example.com', '8,200', '████████████████│█▌··']];
   it('drops the given columns first, then cuts the shrinkable ones; never wider than the width', () => {
-    const table = renderTable(plain, ['Server', 'Host', 'Users', 'Load'], rows, [], { width: 40, drop: [3], shrink: [{ column: 1, min: 8, mode: 'truncate' }] });
+    const table = renderTable(plain, ['Server', 'Host', 'Users', 'Load'], rows, [], {
+      width: 40,
+      drop: [3],
+      shrink: [{ column: 1, min: 8, mode: 'truncate' }],
+    });
     expect(Math.max(...table.split('\n').map((l) => [...l].length))).toBeLessThanOrEqual(40);
     expect(table).not.toContain('Load');
     expect(table).toContain('…');
   });
 
   it('with no width (piped) the table is whole', () => {
-    const table = renderTable(plain, ['Server', 'Host', 'Users', 'Load'], rows, [], { width: undefined, drop: [3], shrink: [{ column: 1, min: 8, mode: 'truncate' }] });
+    const table = renderTable(plain, ['Server', 'Host', 'Users', 'Load'], rows, [], {
+      width: undefined,
+      drop: [3],
+      shrink: [{ column: 1, min: 8, mode: 'truncate' }],
+    });
     expect(table).toContain('exchange-east-01.im.example.com');
     expect(table).toContain('Load');
   });

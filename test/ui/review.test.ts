@@ -11,14 +11,43 @@ const west: ImServer = { dn: 'CN=IM,CN=EXCH2', name: 'im-west', cn: 'IM', host: 
 const servers = new Map([east, west].map((s) => [s.dn.toLowerCase(), s]));
 const color = new Chalk({ level: 0 });
 
-const jdoe: UserRecord = { dn: 'CN=Doe\\, John,OU=S', guid: 'g1', sAMAccountName: 'jdoe', displayName: 'John Doe', accountDisabled: false, im: {} };
-const pat: UserRecord = { ...jdoe, dn: 'CN=Pat Smith,OU=S', sAMAccountName: 'pat', displayName: undefined, im: imValues('pat', 'im.lab', east) };
+const jdoe: UserRecord = {
+  dn: 'CN=Doe\\, John,OU=S',
+  guid: 'g1',
+  sAMAccountName: 'jdoe',
+  displayName: 'John Doe',
+  accountDisabled: false,
+  im: {},
+};
+const pat: UserRecord = {
+  ...jdoe,
+  dn: 'CN=Pat Smith,OU=S',
+  sAMAccountName: 'pat',
+  displayName: undefined,
+  im: imValues('pat', 'im.lab', east),
+};
 const users = new Map([jdoe, pat].map((u) => [u.dn.toLowerCase(), u]));
-const target = (user: UserRecord, action: string, plan: Target['plan'], summary?: string): Target => ({ name: user.sAMAccountName, dn: user.dn, action, plan, summary });
+const target = (user: UserRecord, action: string, plan: Target['plan'], summary?: string): Target => ({
+  name: user.sAMAccountName,
+  dn: user.dn,
+  action,
+  plan,
+  summary,
+});
 
 describe('reviewLines', () => {
   it('an enable lists the four values written, the home server by name and host', () => {
-    const lines = reviewLines([target(jdoe, 'enable', planUser(jdoe, { action: 'enable', server: west, imDomain: 'im.lab' }, servers), 'on im-west')], { color, users, servers });
+    const lines = reviewLines(
+      [
+        target(
+          jdoe,
+          'enable',
+          planUser(jdoe, { action: 'enable', server: west, imDomain: 'im.lab' }, servers),
+          'on im-west',
+        ),
+      ],
+      { color, users, servers },
+    );
     expect(lines).toEqual([
       '  ● John Doe (jdoe) — enable on im-west',
       '      msExchIMAddress          jdoe@im.lab',
@@ -29,7 +58,10 @@ describe('reviewLines', () => {
   });
 
   it('a move shows only what changes, with the old values', () => {
-    const lines = reviewLines([target(pat, 'move', planUser(pat, { action: 'move', server: west }, servers), 'to im-west')], { color, users, servers });
+    const lines = reviewLines(
+      [target(pat, 'move', planUser(pat, { action: 'move', server: west }, servers), 'to im-west')],
+      { color, users, servers },
+    );
     expect(lines).toEqual([
       '  ● Pat Smith (pat) — move to im-west',
       '      msExchIMPhysicalURL      http://exch2.lab/instmsg/local/im.lab/instmsg/aliases/pat',
@@ -41,7 +73,11 @@ describe('reviewLines', () => {
 
   it('a disable shows every value cleared; unchanged and failed users say so', () => {
     const lines = reviewLines(
-      [target(pat, 'disable', planUser(pat, { action: 'disable' }, servers)), target(jdoe, 'disable', planUser(jdoe, { action: 'disable' }, servers)), { name: 'ghost', action: 'disable', plan: { kind: 'failed', reason: 'no user is named "ghost"' } }],
+      [
+        target(pat, 'disable', planUser(pat, { action: 'disable' }, servers)),
+        target(jdoe, 'disable', planUser(jdoe, { action: 'disable' }, servers)),
+        { name: 'ghost', action: 'disable', plan: { kind: 'failed', reason: 'no user is named "ghost"' } },
+      ],
       { color, users, servers },
     );
     expect(lines[0]).toBe('  ● Pat Smith (pat) — disable');
@@ -52,7 +88,12 @@ describe('reviewLines', () => {
   });
 
   it('beyond the detail limit counts the rest, still listing failures', () => {
-    const many: Target[] = Array.from({ length: 30 }, (_, i) => ({ name: `u${i}`, dn: `CN=u${i}`, action: 'disable', plan: i === 29 ? { kind: 'failed', reason: 'nope' } : { kind: 'unchanged' } }));
+    const many: Target[] = Array.from({ length: 30 }, (_, i) => ({
+      name: `u${i}`,
+      dn: `CN=u${i}`,
+      action: 'disable',
+      plan: i === 29 ? { kind: 'failed', reason: 'nope' } : { kind: 'unchanged' },
+    }));
     const lines = reviewLines(many, { color, users, servers, detailLimit: 5 });
     expect(lines).toHaveLength(5 + 2);
     expect(lines[5]).toBe('  ✘ u29 — cannot: nope');

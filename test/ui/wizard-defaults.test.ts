@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { LARGE_BATCH, reviewDefault } from '../../src/commands/wizard/apply.js';
 
-describe('the review question\'s default', () => {
+describe("the review question's default", () => {
   it.each([
     [1, 'apply'],
     [LARGE_BATCH, 'apply'],

@@ -61,14 +61,23 @@ export async function reviewAndApply(session: WizardSession, spec: ReviewSpec): 
   out.print();
   try {
     // Confirmed above: the write path must not ask again. It prints every outcome (failures with their reasons) and the summary.
-    const { journal } = await runWrite(session.context, session.directory, spec.targets, { command: spec.command, yes: true });
+    const { journal } = await runWrite(session.context, session.directory, spec.targets, {
+      command: spec.command,
+      yes: true,
+    });
     // The journal was named on stderr as the run started.
     if (journal) out.print(c.dim(`To put it all back: imctl undo ${shellQuote(journal)}`));
     out.print(c.dim(`Next time, without the wizard: ${equivalent}`));
   } catch (error) {
     if (error instanceof PartialFailure) {
-      out.print(c.yellow('What to do: fix what each failure above says, then run the wizard again (or the command below).'));
-      out.print(c.yellow('Users already done show as "unchanged"; nothing is written twice. The journal named above records what changed.'));
+      out.print(
+        c.yellow('What to do: fix what each failure above says, then run the wizard again (or the command below).'),
+      );
+      out.print(
+        c.yellow(
+          'Users already done show as "unchanged"; nothing is written twice. The journal named above records what changed.',
+        ),
+      );
       out.print(c.dim(`  ${equivalent}`));
     }
     throw error;

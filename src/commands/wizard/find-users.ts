@@ -24,9 +24,22 @@ export async function pickUsers(session: WizardSession, task: Exclude<UserTask, 
     const how = await session.prompts.select<'search' | 'type' | 'paste'>({
       message: `How do you want to find the users to ${task}?`,
       choices: [
-        { value: 'search', name: 'Search by name, account or mail', description: 'Type part of a name, sAMAccountName or mail and pick from the matches; repeat for more users, then choose Done.' },
-        { value: 'type', name: 'Type their names', description: 'sAMAccountNames, mail addresses, UPNs or DNs, separated by spaces or commas.' },
-        { value: 'paste', name: 'Paste a list', description: `Opens ${editor}: paste the names (one per line; a spreadsheet column will do), save and close.` },
+        {
+          value: 'search',
+          name: 'Search by name, account or mail',
+          description:
+            'Type part of a name, sAMAccountName or mail and pick from the matches; repeat for more users, then choose Done.',
+        },
+        {
+          value: 'type',
+          name: 'Type their names',
+          description: 'sAMAccountNames, mail addresses, UPNs or DNs, separated by spaces or commas.',
+        },
+        {
+          value: 'paste',
+          name: 'Paste a list',
+          description: `Opens ${editor}: paste the names (one per line; a spreadsheet column will do), save and close.`,
+        },
       ],
     });
     const users =
@@ -59,14 +72,34 @@ export async function searchLoop(session: WizardSession, task: UserTask, single:
   for (;;) {
     const count = picked.size;
     const done: Choice<SearchPick>[] =
-      count > 0 ? [{ value: { kind: 'done' }, name: `✔ Done — go on with ${plural(count, 'user')}`, description: [...picked.values()].map(userLabel).join(', ') }] : [];
+      count > 0
+        ? [
+            {
+              value: { kind: 'done' },
+              name: `✔ Done — go on with ${plural(count, 'user')}`,
+              description: [...picked.values()].map(userLabel).join(', '),
+            },
+          ]
+        : [];
     const pick = await session.prompts.search<SearchPick>({
-      message: count === 0 ? `Find the user to ${task} — type part of a name, account or mail:` : `Add another user, or choose Done (${count} picked):`,
+      message:
+        count === 0
+          ? `Find the user to ${task} — type part of a name, account or mail:`
+          : `Add another user, or choose Done (${count} picked):`,
       pageSize: 12,
       source: async (term, { signal }) => {
         const text = term?.trim() ?? '';
         if (text.length < MIN_TERM) {
-          return [...done, new Separator(c.dim(count === 0 ? '(type at least two letters to search)' : '(type at least two letters to search for another user)'))];
+          return [
+            ...done,
+            new Separator(
+              c.dim(
+                count === 0
+                  ? '(type at least two letters to search)'
+                  : '(type at least two letters to search for another user)',
+              ),
+            ),
+          ];
         }
         // The prompt aborts the previous source call on every keystroke: this is the debounce.
         await delay(session.debounceMs, undefined, { signal });
@@ -79,7 +112,8 @@ export async function searchLoop(session: WizardSession, task: UserTask, single:
           disabled: picked.has(user.dn.toLowerCase()) ? '(picked already)' : unfitFor(task, user),
         }));
         if (users.length === 0) choices.push(new Separator(c.yellow(`No user matches "${text}".`)));
-        if (more) choices.push(new Separator(c.dim(`More than ${SEARCH_LIMIT} users match: type more to narrow it down.`)));
+        if (more)
+          choices.push(new Separator(c.dim(`More than ${SEARCH_LIMIT} users match: type more to narrow it down.`)));
         return [...choices, ...done];
       },
     });
@@ -111,7 +145,12 @@ async function fromList(session: WizardSession, text: string): Promise<UserRecor
     const choice = await prompts.select<UserRecord | null>({
       message,
       choices: [
-        ...candidates.map((user) => ({ value: user, name: `${userLabel(user)}  ·  ${userDetails(user, byDn)}`, short: userLabel(user), description: user.dn })),
+        ...candidates.map((user) => ({
+          value: user,
+          name: `${userLabel(user)}  ·  ${userDetails(user, byDn)}`,
+          short: userLabel(user),
+          description: user.dn,
+        })),
         { value: null, name: `Skip "${name}"` },
       ],
     });
@@ -136,7 +175,11 @@ async function fromList(session: WizardSession, text: string): Promise<UserRecor
   out.print(`Found ${plural(users.length, 'user')}: ${users.map(userLabel).join(', ') || 'none'}.`);
   if (skipped.length > 0) {
     out.print(c.yellow(`Not found, left out (${skipped.length}): ${skipped.join(', ')}`));
-    if (users.length > 0 && !(await prompts.confirm({ message: `Go on with the ${plural(users.length, 'user')} found?`, default: true }))) return [];
+    if (
+      users.length > 0 &&
+      !(await prompts.confirm({ message: `Go on with the ${plural(users.length, 'user')} found?`, default: true }))
+    )
+      return [];
   }
   return users;
 }

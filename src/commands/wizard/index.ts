@@ -20,11 +20,32 @@ export interface WizardOptions {
 }
 
 const TASKS = {
-  enable: { run: enableTask, name: 'Enable Instant Messaging for users', description: 'Give users an IM address on a home server, as the Exchange Task Wizard did.' },
-  disable: { run: disableTask, name: 'Disable Instant Messaging for users', description: 'Clear their IM address, URLs and home server (their privacy lists, msExchIMACL, stay).' },
-  move: { run: moveTask, name: 'Move users to another home server', description: 'Change the home server; the IM address and the public URL stay, so their contacts change nothing.' },
-  show: { run: showTask, name: "Show a user's IM settings", description: 'IM address, URLs, home server, account state, and any drift from what imctl would write.' },
-  rebalance: { run: rebalanceTask, name: 'Rebalance the home servers', description: 'Move the fewest users that bring every home server within capacity, spread them evenly, or empty a server.' },
+  enable: {
+    run: enableTask,
+    name: 'Enable Instant Messaging for users',
+    description: 'Give users an IM address on a home server, as the Exchange Task Wizard did.',
+  },
+  disable: {
+    run: disableTask,
+    name: 'Disable Instant Messaging for users',
+    description: 'Clear their IM address, URLs and home server (their privacy lists, msExchIMACL, stay).',
+  },
+  move: {
+    run: moveTask,
+    name: 'Move users to another home server',
+    description: 'Change the home server; the IM address and the public URL stay, so their contacts change nothing.',
+  },
+  show: {
+    run: showTask,
+    name: "Show a user's IM settings",
+    description: 'IM address, URLs, home server, account state, and any drift from what imctl would write.',
+  },
+  rebalance: {
+    run: rebalanceTask,
+    name: 'Rebalance the home servers',
+    description:
+      'Move the fewest users that bring every home server within capacity, spread them evenly, or empty a server.',
+  },
 } as const;
 type Task = keyof typeof TASKS;
 
@@ -32,7 +53,10 @@ export async function wizardCommand(context: Context, options: WizardOptions = {
   const { out } = context;
   const { stdin, stdout } = out.streams;
   if (out.json) {
-    throw new UsageError('imctl wizard is interactive and has no --json output: use the scripted commands (enable, disable, move, show, rebalance) with --json.', 'wizard-json');
+    throw new UsageError(
+      'imctl wizard is interactive and has no --json output: use the scripted commands (enable, disable, move, show, rebalance) with --json.',
+      'wizard-json',
+    );
   }
   if (!stdin.isTTY || !stdout.isTTY) {
     throw new UsageError(
@@ -43,12 +67,22 @@ export async function wizardCommand(context: Context, options: WizardOptions = {
   const prompts = options.prompts ?? createPrompts({ input: stdin, output: stdout, signal: context.signal });
   try {
     const c = out.color;
-    out.print(`${c.bold('imctl wizard')} — Exchange Instant Messaging tasks. ${c.dim('Esc or Ctrl-C cancels; nothing is written before you confirm.')}`);
+    out.print(
+      `${c.bold('imctl wizard')} — Exchange Instant Messaging tasks. ${c.dim('Esc or Ctrl-C cancels; nothing is written before you confirm.')}`,
+    );
     const session = new WizardSession(context, prompts, await context.directory(), options.debounceMs ?? 200);
-    out.print(c.dim(`Connected to ${session.directory.label} as ${session.directory.boundAs ?? 'an unknown account'}; users under ${session.directory.baseDn}.`));
+    out.print(
+      c.dim(
+        `Connected to ${session.directory.label} as ${session.directory.boundAs ?? 'an unknown account'}; users under ${session.directory.baseDn}.`,
+      ),
+    );
     const task = await prompts.select<Task>({
       message: 'What do you want to do?',
-      choices: Object.entries(TASKS).map(([value, t]) => ({ value: value as Task, name: t.name, description: t.description })),
+      choices: Object.entries(TASKS).map(([value, t]) => ({
+        value: value as Task,
+        name: t.name,
+        description: t.description,
+      })),
     });
     // Loads and IM domains in use take a while: start them while the admin picks users.
     if (task === 'enable' || task === 'move' || task === 'rebalance') void session.inventory();

@@ -16,18 +16,27 @@ import { fmt, plural, type WizardSession } from './session.js';
 export const MOST_ROOM = Symbol('most room');
 const OTHER_DOMAIN = '\0other';
 
-export async function pickHomeServer(session: WizardSession, inventory: Inventory, task: 'enable' | 'move', users: UserRecord[]): Promise<LoadedServer | typeof MOST_ROOM> {
+export async function pickHomeServer(
+  session: WizardSession,
+  inventory: Inventory,
+  task: 'enable' | 'move',
+  users: UserRecord[],
+): Promise<LoadedServer | typeof MOST_ROOM> {
   const { c } = session;
   const home = inventory.servers.filter((s) => s.hostsUsers);
-  if (home.length === 0) throw new UsageError('There is no home server to put users on (only routers, or no IM servers at all).', 'no-home-server');
+  if (home.length === 0)
+    throw new UsageError(
+      'There is no home server to put users on (only routers, or no IM servers at all).',
+      'no-home-server',
+    );
   const incoming = task === 'enable' ? users.filter((u) => !isImEnabled(u.im)).length : users.length;
   const nameWidth = Math.max(...home.map((s) => s.name.length));
   const hostWidth = Math.max(...home.map((s) => s.host.length));
   const byActive = inventory.loadKind === 'active';
   // Both figures; room, fullness and the percentage follow --load.
   const loadOf = (s: LoadedServer) => s.load ?? s.users;
-  const loadWidth = Math.max(...home.map((s) => fmt(byActive ? s.active ?? 0 : s.users).length));
-  const otherWidth = Math.max(...home.map((s) => fmt(byActive ? s.users : s.active ?? 0).length));
+  const loadWidth = Math.max(...home.map((s) => fmt(byActive ? (s.active ?? 0) : s.users).length));
+  const otherWidth = Math.max(...home.map((s) => fmt(byActive ? s.users : (s.active ?? 0)).length));
   const capWidth = Math.max(...home.map((s) => fmt(s.capacity).length));
   const choices: (Choice<LoadedServer | typeof MOST_ROOM> | Separator)[] = [];
   if (task === 'enable' && home.some((s) => !fqdnProblem(s.host))) {
@@ -36,7 +45,8 @@ export async function pickHomeServer(session: WizardSession, inventory: Inventor
     choices.push({
       value: MOST_ROOM,
       name: `The one with the most room (now: ${[...counts].map(([name, n]) => (counts.size > 1 ? `${name} ×${n}` : name)).join(', ')})`,
-      description: 'As "imctl enable" without --server: each user goes to the home server with the most room, counting this batch.',
+      description:
+        'As "imctl enable" without --server: each user goes to the home server with the most room, counting this batch.',
     });
   }
   for (const s of home) {
@@ -54,7 +64,8 @@ export async function pickHomeServer(session: WizardSession, inventory: Inventor
     const figures = byActive
       ? `${fmt(s.active ?? 0).padStart(loadWidth)} / ${fmt(s.capacity).padStart(capWidth)} active users (${fmt(s.users).padStart(otherWidth)} homed)`
       : `${fmt(s.users).padStart(loadWidth)} / ${fmt(s.capacity).padStart(capWidth)} users (${fmt(s.active ?? 0).padStart(otherWidth)} active)`;
-    const over = !disabled && incoming - here > room ? c.yellow(` ⚠ ${fmt(incoming - here)} more would put it over capacity`) : '';
+    const over =
+      !disabled && incoming - here > room ? c.yellow(` ⚠ ${fmt(incoming - here)} more would put it over capacity`) : '';
     const note = task === 'move' && here > 0 && here < users.length ? c.dim(` (${fmt(here)} of them are on it)`) : '';
     choices.push({
       value: s,
@@ -71,9 +82,19 @@ export async function pickHomeServer(session: WizardSession, inventory: Inventor
     );
   }
   const routers = inventory.servers.filter((s) => !s.hostsUsers);
-  if (routers.length > 0) choices.push(new Separator(c.dim(`(not listed: ${routers.map((s) => s.name).join(', ')} — router${routers.length > 1 ? 's' : ''}, cannot host users)`)));
+  if (routers.length > 0)
+    choices.push(
+      new Separator(
+        c.dim(
+          `(not listed: ${routers.map((s) => s.name).join(', ')} — router${routers.length > 1 ? 's' : ''}, cannot host users)`,
+        ),
+      ),
+    );
   return session.prompts.select<LoadedServer | typeof MOST_ROOM>({
-    message: task === 'enable' ? `Home server for ${plural(incoming, 'user')} (load / capacity, room):` : `Move ${plural(users.length, 'user')} to which home server?`,
+    message:
+      task === 'enable'
+        ? `Home server for ${plural(incoming, 'user')} (load / capacity, room):`
+        : `Move ${plural(users.length, 'user')} to which home server?`,
     choices,
     pageSize: 12,
   });
@@ -85,14 +106,23 @@ export async function pickImDomain(session: WizardSession, users: UserRecord[]):
   const choices: Choice<string>[] = options.map((o) => {
     const notes = [
       o.configured ? 'your default' : '',
-      o.ofSelected > 0 ? `${plural(o.ofSelected, 'selected user')} already ${o.ofSelected === 1 ? 'has' : 'have'} it` : '',
+      o.ofSelected > 0
+        ? `${plural(o.ofSelected, 'selected user')} already ${o.ofSelected === 1 ? 'has' : 'have'} it`
+        : '',
       o.inUse > 0 ? `in use: ${fmt(o.inUse)} of ${fmt(sampled)} addresses sampled` : '',
       o.recommended ? 'Microsoft recommends im. + the SMTP domain' : '',
     ].filter(Boolean);
-    return { value: o.domain, name: `${o.domain}${notes.length ? session.c.dim(`  (${notes.join('; ')})`) : ''}`, short: o.domain };
+    return {
+      value: o.domain,
+      name: `${o.domain}${notes.length ? session.c.dim(`  (${notes.join('; ')})`) : ''}`,
+      short: o.domain,
+    };
   });
   choices.push({ value: OTHER_DOMAIN, name: 'Another IM domain…', short: 'another' });
-  const picked = await session.prompts.select<string>({ message: 'IM domain (the part after @ in the IM address):', choices });
+  const picked = await session.prompts.select<string>({
+    message: 'IM domain (the part after @ in the IM address):',
+    choices,
+  });
   if (picked !== OTHER_DOMAIN) return picked;
   const typed = await session.prompts.input({
     message: 'IM domain (e.g. im.corp.example.com):',

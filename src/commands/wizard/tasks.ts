@@ -29,8 +29,18 @@ export async function enableTask(session: WizardSession): Promise<void> {
   const server = newcomers > 0 ? await pickHomeServer(session, inventory, 'enable', users) : undefined;
   const imDomain = await pickImDomain(session, users);
   const chosen = server === MOST_ROOM ? undefined : server;
-  const { targets } = await planProvisioning(session.directory, session.context.settings, users.map((user) => ({ user, action: 'enable' as const, server: chosen, imDomain })), { known: session });
-  const where = server === undefined ? 'their current home servers' : server === MOST_ROOM ? 'the home servers with the most room' : server.name;
+  const { targets } = await planProvisioning(
+    session.directory,
+    session.context.settings,
+    users.map((user) => ({ user, action: 'enable' as const, server: chosen, imDomain })),
+    { known: session },
+  );
+  const where =
+    server === undefined
+      ? 'their current home servers'
+      : server === MOST_ROOM
+        ? 'the home servers with the most room'
+        : server.name;
   await reviewAndApply(session, {
     command: 'enable',
     heading: `Enable IM for ${plural(users.length, 'user')} on ${where}, IM domain ${imDomain}:`,
@@ -43,7 +53,12 @@ export async function enableTask(session: WizardSession): Promise<void> {
 
 export async function disableTask(session: WizardSession): Promise<void> {
   const users = await pickUsers(session, 'disable');
-  const { targets, servers } = await planProvisioning(session.directory, session.context.settings, users.map((user) => ({ user, action: 'disable' as const })), { known: session });
+  const { targets, servers } = await planProvisioning(
+    session.directory,
+    session.context.settings,
+    users.map((user) => ({ user, action: 'disable' as const })),
+    { known: session },
+  );
   await reviewAndApply(session, {
     command: 'disable',
     heading: `Disable IM for ${plural(users.length, 'user')} (msExchIMACL stays):`,
@@ -58,7 +73,12 @@ export async function moveTask(session: WizardSession): Promise<void> {
   const users = await pickUsers(session, 'move');
   const inventory = await session.inventory();
   const server = (await pickHomeServer(session, inventory, 'move', users)) as LoadedServer;
-  const { targets } = await planProvisioning(session.directory, session.context.settings, users.map((user) => ({ user, action: 'move' as const, server })), { known: session });
+  const { targets } = await planProvisioning(
+    session.directory,
+    session.context.settings,
+    users.map((user) => ({ user, action: 'move' as const, server })),
+    { known: session },
+  );
   await reviewAndApply(session, {
     command: 'move',
     heading: `Move ${plural(users.length, 'user')} to ${server.name} (${server.host}):`,
@@ -74,24 +94,42 @@ export async function showTask(session: WizardSession): Promise<void> {
   session.out.print();
   renderUserState(session.out, stateOf(user!, await session.servers));
   session.out.print();
-  session.out.print(session.c.dim(`Next time, without the wizard: ${equivalentCommand({ task: 'show', user: nameOf(user!) })}`));
+  session.out.print(
+    session.c.dim(`Next time, without the wizard: ${equivalentCommand({ task: 'show', user: nameOf(user!) })}`),
+  );
 }
 
 export async function rebalanceTask(session: WizardSession): Promise<void> {
   const { out, c, prompts, context } = session;
   const inventory = await session.inventory();
   const home = inventory.servers.filter((s) => s.hostsUsers);
-  if (home.length === 0) throw new UsageError('There are no home servers to rebalance (only routers, or no IM servers at all).', 'no-home-server');
+  if (home.length === 0)
+    throw new UsageError(
+      'There are no home servers to rebalance (only routers, or no IM servers at all).',
+      'no-home-server',
+    );
   out.print(
     renderTable(
       c,
       ['Home server', 'Host', 'Users', 'Active', 'Capacity', 'Use'],
-      home.map((s) => [s.name, s.host, fmt(s.users), fmt(s.active ?? 0), fmt(s.capacity), utilisation(c, s.load ?? s.users, s.capacity)]),
+      home.map((s) => [
+        s.name,
+        s.host,
+        fmt(s.users),
+        fmt(s.active ?? 0),
+        fmt(s.capacity),
+        utilisation(c, s.load ?? s.users, s.capacity),
+      ]),
       ['left', 'left', 'right', 'right', 'right', 'right'],
       { width: out.columns, shrink: [{ column: 1, min: 8, mode: 'truncate' }] },
     ),
   );
-  if (inventory.orphaned > 0) out.print(c.yellow(`${plural(inventory.orphaned, 'user')} homed on a router or a missing server (orphaned): the plan places them too.`));
+  if (inventory.orphaned > 0)
+    out.print(
+      c.yellow(
+        `${plural(inventory.orphaned, 'user')} homed on a router or a missing server (orphaned): the plan places them too.`,
+      ),
+    );
   const goal = await prompts.select<'fit' | 'even' | 'drain'>({
     message: 'What should the rebalance achieve?',
     choices: [
@@ -110,7 +148,11 @@ export async function rebalanceTask(session: WizardSession): Promise<void> {
   }
   const even = goal === 'even';
   // Every homed user is read before the plan: seconds on a large directory, so say what is going on.
-  const run = await withSpinner(out, 'Reading every homed user to plan the moves', planRebalanceRun(session.directory, context.settings, { even, drain: drain.map((s) => s.dn) }));
+  const run = await withSpinner(
+    out,
+    'Reading every homed user to plan the moves',
+    planRebalanceRun(session.directory, context.settings, { even, drain: drain.map((s) => s.dn) }),
+  );
   if (!run.plan.feasible) throw infeasibleError(run.plan);
   out.print();
   renderRebalancePlan(out, run.plan, run.names, even);
