@@ -12,6 +12,7 @@ import { discoverServers } from './servers.js';
 import { activeFilter, inactiveFilter } from '../core/activity.js';
 import {
   countHomed,
+  countOn,
   forEachImUser,
   listHomedUsers,
   listImUsers,
@@ -53,6 +54,8 @@ export class LdapDirectory implements DirectoryPort {
 
   servers = () => discoverServers(this.connection);
   countHomed = (serverDns: readonly string[]) => countHomed(this.connection, serverDns);
+  countOn = (serverDns: readonly string[], activity?: { now: number; activeDays: number }) =>
+    countOn(this.connection, serverDns, activity ? activeFilter(activity.now, activity.activeDays) : '');
   resolveUsers = (names: readonly string[]) => resolveUsers(this.connection, names);
   countActive = (serverDns: readonly string[], now: number, activeDays: number) =>
     countHomed(this.connection, serverDns, activeFilter(now, activeDays));

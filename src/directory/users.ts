@@ -346,26 +346,45 @@ export async function countHomed(
   serverDns: readonly string[],
   also = '',
 ): Promise<{ perServer: Map<string, number>; missing: number }> {
-  const on = (dn: string) => `(msExchIMVirtualServer=${escapeFilterValue(dn)})`;
-  const count = async (filter: string) => {
-    let n = 0;
-    await directory.forEachEntry(
-      directory.baseDn,
-      { filter, attributes: ['1.1'] },
-      () => n++,
-      () => (n = 0),
-    );
-    return n;
-  };
   const missingFilter =
     serverDns.length === 0
       ? `(&${USER_FILTER}(msExchIMVirtualServer=*)${also})`
-      : `(&${USER_FILTER}(msExchIMVirtualServer=*)(!(|${serverDns.map(on).join('')}))${also})`;
-  const [missing, ...counts] = await Promise.all([
-    count(missingFilter),
-    ...serverDns.map((dn) => count(`(&${USER_FILTER}${on(dn)}${also})`)),
+      : `(&${USER_FILTER}(msExchIMVirtualServer=*)(!(|${serverDns.map(homedOn).join('')}))${also})`;
+  const [missing, perServer] = await Promise.all([
+    countMatching(directory, missingFilter),
+    countOn(directory, serverDns, also),
   ]);
-  return { perServer: new Map(serverDns.map((dn, i) => [dn.toLowerCase(), counts[i]!])), missing: missing! };
+  return { perServer, missing };
+}
+
+/**
+ * How many users these servers home, and nothing else: no orphan scan. What a write's capacity
+ * check needs — only the servers receiving users, so a move into a small server does not pay for
+ * counting the whole domain (on the lab, 1,500 moves waited 5.5 s for a count of every homed user).
+ */
+export async function countOn(
+  directory: Directory,
+  serverDns: readonly string[],
+  also = '',
+): Promise<Map<string, number>> {
+  const counts = await Promise.all(
+    serverDns.map((dn) => countMatching(directory, `(&${USER_FILTER}${homedOn(dn)}${also})`)),
+  );
+  return new Map(serverDns.map((dn, i) => [dn.toLowerCase(), counts[i]!]));
+}
+
+const homedOn = (dn: string) => `(msExchIMVirtualServer=${escapeFilterValue(dn)})`;
+
+/** Entries matching a filter, counted without fetching a value ('1.1'). */
+async function countMatching(directory: Directory, filter: string): Promise<number> {
+  let n = 0;
+  await directory.forEachEntry(
+    directory.baseDn,
+    { filter, attributes: ['1.1'] },
+    () => n++,
+    () => (n = 0),
+  );
+  return n;
 }
 
 /** Users by objectGUID (hex), each read at `<GUID=…>` — found wherever it was renamed or moved to. */

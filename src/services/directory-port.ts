@@ -53,6 +53,8 @@ export interface DirectoryPort {
   servers(): Promise<ImServer[]>;
   /** How many users each of these servers homes, counted without fetching values. */
   countHomed(serverDns: readonly string[]): Promise<HomedCounts>;
+  /** How many users (or, with `activity`, active users) each of these servers homes; no orphan count. Keyed by lower-cased DN. */
+  countOn(serverDns: readonly string[], activity?: { now: number; activeDays: number }): Promise<Map<string, number>>;
   /** Each name (DN, UPN/mail or sAMAccountName) to exactly one user, or why not. */
   resolveUsers(names: readonly string[]): Promise<Map<string, Resolution>>;
   /** How many of each server's homed users are active at `now` (src/core/activity.ts), counted by the DC without fetching values. */

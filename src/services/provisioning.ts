@@ -5,7 +5,7 @@
  * hosts that are not fully qualified refused), enables without a server placed on the home
  * server with the most room counting the batch, and each user's plan made once.
  */
-import type { Settings } from '../config/settings.js';
+import { capacityFor, checkServerCapacities, type Settings } from '../config/settings.js';
 import { quoted, UsageError } from '../core/errors.js';
 import { dnsNameProblem, fqdnProblem, isImEnabled, type ImServer } from '../core/im-model.js';
 import { placeByMostRoom } from '../core/placement.js';
@@ -254,12 +254,20 @@ export async function planProvisioning(
       disabledAccounts.push(target.name);
   });
   if (incoming.size > 0) {
-    inventory ??= await (options.known?.inventory?.() ?? takeInventory(directory, settings, Promise.resolve(servers)));
-    for (const server of inventory.servers) {
+    const loads = inventory
+      ? inventory.servers
+      : await loadsOf(
+          directory,
+          settings,
+          servers.filter((s) => incoming.has(s.dn.toLowerCase())),
+        );
+    for (const server of loads) {
       const more = incoming.get(server.dn.toLowerCase());
-      if (more === undefined || server.users + more <= server.capacity) continue;
+      const load = server.load ?? server.users;
+      if (more === undefined || load + more <= server.capacity) continue;
+      const what = settings.load === 'active' ? 'active users' : 'users';
       notices.push(
-        `${server.name} holds ${n(server.users)} of ${n(server.capacity)} users (${percent(server.users, server.capacity)}); ${n(more)} more put it at ${n(server.users + more)} (${percent(server.users + more, server.capacity)}), over capacity. "imctl servers" shows where there is room.`,
+        `${server.name} holds ${n(load)} of ${n(server.capacity)} ${what} (${percent(load, server.capacity)}); ${n(more)} more put it at ${n(load + more)} (${percent(load + more, server.capacity)}), over capacity. "imctl servers" shows where there is room.`,
       );
     }
   }
@@ -300,6 +308,34 @@ export function refuseBatch(rejected: readonly RequestProblem[], total: number):
     'invalid-targets',
     { problems: rejected.map((p) => ({ user: p.name, reason: p.reason })) },
   );
+}
+
+/**
+ * The load of just the servers receiving users, for the over-capacity notice: counting only them
+ * (no orphan scan, no other server) keeps a move into one server from paying for a count of the
+ * whole domain. Under --load active, newcomers count as active, as placement counts them.
+ */
+async function loadsOf(
+  directory: DirectoryPort,
+  settings: Settings,
+  receiving: readonly ImServer[],
+): Promise<{ dn: string; name: string; users: number; load: number; capacity: number }[]> {
+  checkServerCapacities(settings, receiving);
+  const dns = receiving.map((s) => s.dn);
+  const counts = await directory.countOn(
+    dns,
+    settings.load === 'active' ? { now: Date.now(), activeDays: settings.activeDays } : undefined,
+  );
+  return receiving.map((server) => {
+    const load = counts.get(server.dn.toLowerCase()) ?? 0;
+    return {
+      dn: server.dn,
+      name: server.name,
+      users: load,
+      load,
+      capacity: capacityFor(settings, [server.name, server.cn, server.host]),
+    };
+  });
 }
 
 /** The placement rule's view of servers, shared with the wizard's preview: the load is the one --load chose (each newcomer counts as one). */

@@ -41,25 +41,48 @@ const user = (sam: string, home?: ImServer): UserRecord => ({
   im: home ? imValues(sam, DOMAIN, home) : {},
 });
 
-async function plan(requests: ProvisionRequest[], capacity?: number) {
+async function plan(requests: ProvisionRequest[], capacity?: number, flags: Record<string, unknown> = {}) {
   const home = mkdtempSync(join(tmpdir(), 'imctl-batch-'));
   const settings = loadSettings(
-    { imDomain: DOMAIN, ...(capacity !== undefined ? { capacity } : {}) },
+    { imDomain: DOMAIN, ...(capacity !== undefined ? { capacity } : {}), ...flags },
     { XDG_CONFIG_HOME: join(home, 'config') },
     home,
   );
-  const directory = new MemoryDirectory(
-    [EAST, WEST],
-    [
-      user('known'),
-      user('west', WEST),
-      user('off'),
-      user('east1', EAST),
-      user('east2', EAST),
-      { ...user('gone'), accountDisabled: true },
-    ],
+  const directory = countingCalls(
+    new MemoryDirectory(
+      [EAST, WEST],
+      [
+        user('known'),
+        user('west', WEST),
+        user('off'),
+        user('east1', EAST),
+        user('east2', EAST),
+        { ...user('gone'), accountDisabled: true },
+      ],
+    ),
   );
-  return planProvisioning(directory, settings, requests, { allOrNothing: true });
+  return {
+    ...(await planProvisioning(directory, settings, requests, { allOrNothing: true })),
+    counted: directory.counted,
+  };
+}
+
+/** The directory, recording which servers each count was asked for. */
+function countingCalls(directory: MemoryDirectory) {
+  const counted: string[] = [];
+  const countOn = directory.countOn.bind(directory);
+  const countHomed = directory.countHomed.bind(directory);
+  return Object.assign(directory, {
+    counted,
+    countOn: (dns: readonly string[], activity?: { now: number; activeDays: number }) => {
+      counted.push(`countOn ${dns.join(' | ')}`);
+      return countOn(dns, activity);
+    },
+    countHomed: (dns: readonly string[], only?: (user: UserRecord) => boolean) => {
+      counted.push(`countHomed ${dns.join(' | ')}`);
+      return countHomed(dns, only);
+    },
+  });
 }
 
 describe('a command-line batch is checked whole', () => {
@@ -110,6 +133,41 @@ describe("the wizard's warnings, on the command line", () => {
     expect(rejected).toEqual([]);
     expect(notices).toEqual([
       'im-east holds 2 of 2 users (100 %); 2 more put it at 4 (200 %), over capacity. "imctl servers" shows where there is room.',
+    ]);
+  });
+
+  it('only the server receiving users is counted, not the whole domain (issue 23)', async () => {
+    const { counted } = await plan([{ user: 'east1', action: 'move', server: 'im-west' }], 3);
+    expect(counted).toEqual([`countOn ${WEST.dn}`]);
+  });
+
+  it('a batch that moves nobody counts nothing', async () => {
+    const { counted, targets } = await plan([{ user: 'west', action: 'move', server: 'im-west' }], 3);
+    expect(targets[0]!.plan.kind).toBe('unchanged');
+    expect(counted).toEqual([]);
+  });
+
+  it('under --load active the notice counts active users against the capacity', async () => {
+    // Nobody in this directory has logged on: im-east has 0 active users, so 2 newcomers fit in 2.
+    const roomy = await plan(
+      [
+        { user: 'known', action: 'enable', server: 'im-east' },
+        { user: 'west', action: 'move', server: 'im-east' },
+      ],
+      2,
+      { load: 'active' },
+    );
+    expect(roomy.notices).toEqual([]);
+    const full = await plan(
+      [
+        { user: 'known', action: 'enable', server: 'im-east' },
+        { user: 'west', action: 'move', server: 'im-east' },
+      ],
+      1,
+      { load: 'active' },
+    );
+    expect(full.notices).toEqual([
+      'im-east holds 0 of 1 active users (0 %); 2 more put it at 2 (200 %), over capacity. "imctl servers" shows where there is room.',
     ]);
   });
 

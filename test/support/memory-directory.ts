@@ -59,10 +59,19 @@ export class MemoryDirectory implements DirectoryPort {
     return this.syncDays;
   }
 
-  async countHomed(
+  async countOn(
     serverDns: readonly string[],
-    only: (user: UserRecord) => boolean = () => true,
-  ): Promise<HomedCounts> {
+    activity?: { now: number; activeDays: number },
+  ): Promise<Map<string, number>> {
+    const only = activity ? (user: UserRecord) => isActive(user, activity.now, activity.activeDays) : undefined;
+    return this.tally(serverDns, only).perServer;
+  }
+
+  async countHomed(serverDns: readonly string[], only?: (user: UserRecord) => boolean): Promise<HomedCounts> {
+    return this.tally(serverDns, only);
+  }
+
+  private tally(serverDns: readonly string[], only: (user: UserRecord) => boolean = () => true): HomedCounts {
     const perServer = new Map(serverDns.map((dn) => [dn.toLowerCase(), 0]));
     let missing = 0;
     for (const user of this.users.values()) {
