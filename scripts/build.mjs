@@ -16,8 +16,27 @@ const REPO = join(import.meta.dirname, '..');
 const DIST = join(REPO, 'dist');
 const { version } = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
 
+/**
+ * commander requires node:child_process at load, for executable subcommands imctl never uses;
+ * child_process pulls in net, dgram and the socket list — a tenth of `imctl --help`'s start-up
+ * (docs/benchmarks.md, start-up). Here it is required on first use instead.
+ */
+const lazyChildProcess = {
+  name: 'commander-lazy-child-process',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const eager = "const childProcess = require('node:child_process');";
+      if (!source.includes(eager)) throw new Error(`${args.path}: commander no longer says ${eager}`);
+      const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
+      return { contents: source.replace(eager, lazy), loader: 'js' };
+    });
+  },
+};
+
 const common = {
   absWorkingDir: REPO,
+  plugins: [lazyChildProcess],
   bundle: true,
   platform: 'node',
   target: 'node20',

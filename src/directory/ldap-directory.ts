@@ -13,6 +13,7 @@ import { activeFilter, inactiveFilter } from '../core/activity.js';
 import {
   countHomed,
   countOn,
+  usersUpperBound,
   forEachImUser,
   listHomedUsers,
   listImUsers,
@@ -54,6 +55,8 @@ export class LdapDirectory implements DirectoryPort {
 
   servers = () => discoverServers(this.connection);
   countHomed = (serverDns: readonly string[]) => countHomed(this.connection, serverDns);
+  private usersBound: Promise<number | undefined> | undefined;
+  usersAtMost = () => (this.usersBound ??= usersUpperBound(this.connection));
   countOn = (serverDns: readonly string[], activity?: { now: number; activeDays: number }) =>
     countOn(this.connection, serverDns, activity ? activeFilter(activity.now, activity.activeDays) : '');
   resolveUsers = (names: readonly string[]) => resolveUsers(this.connection, names);

@@ -53,6 +53,11 @@ export interface DirectoryPort {
   servers(): Promise<ImServer[]>;
   /** How many users each of these servers homes, counted without fetching values. */
   countHomed(serverDns: readonly string[]): Promise<HomedCounts>;
+  /**
+   * At most how many users the domain holds, from one cheap read (the RIDs handed out so far), or
+   * undefined when the DC does not say. An upper bound only: it counts every account ever created.
+   */
+  usersAtMost(): Promise<number | undefined>;
   /** How many users (or, with `activity`, active users) each of these servers homes; no orphan count. Keyed by lower-cased DN. */
   countOn(serverDns: readonly string[], activity?: { now: number; activeDays: number }): Promise<Map<string, number>>;
   /** Each name (DN, UPN/mail or sAMAccountName) to exactly one user, or why not. */

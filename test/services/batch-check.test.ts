@@ -41,7 +41,12 @@ const user = (sam: string, home?: ImServer): UserRecord => ({
   im: home ? imValues(sam, DOMAIN, home) : {},
 });
 
-async function plan(requests: ProvisionRequest[], capacity?: number, flags: Record<string, unknown> = {}) {
+async function plan(
+  requests: ProvisionRequest[],
+  capacity?: number,
+  flags: Record<string, unknown> = {},
+  ridBound?: number,
+) {
   const home = mkdtempSync(join(tmpdir(), 'imctl-batch-'));
   const settings = loadSettings(
     { imDomain: DOMAIN, ...(capacity !== undefined ? { capacity } : {}), ...flags },
@@ -61,6 +66,7 @@ async function plan(requests: ProvisionRequest[], capacity?: number, flags: Reco
       ],
     ),
   );
+  directory.ridBound = ridBound;
   return {
     ...(await planProvisioning(directory, settings, requests, { allOrNothing: true })),
     counted: directory.counted,
@@ -139,6 +145,16 @@ describe("the wizard's warnings, on the command line", () => {
   it('only the server receiving users is counted, not the whole domain (issue 23)', async () => {
     const { counted } = await plan([{ user: 'east1', action: 'move', server: 'im-west' }], 3);
     expect(counted).toEqual([`countOn ${WEST.dn}`]);
+  });
+
+  it('a domain with fewer accounts than the room left is not counted at all: it cannot go over', async () => {
+    // 6 accounts in all; im-west has room for 7 + the 1 moving in.
+    const { counted, notices } = await plan([{ user: 'east1', action: 'move', server: 'im-west' }], 7);
+    expect(counted).toEqual([]);
+    expect(notices).toEqual([]);
+    // With a bound that leaves doubt (the RID Manager says 100 accounts may exist), it counts.
+    const doubt = await plan([{ user: 'east1', action: 'move', server: 'im-west' }], 7, {}, 100);
+    expect(doubt.counted).toEqual([`countOn ${WEST.dn}`]);
   });
 
   it('a batch that moves nobody counts nothing', async () => {

@@ -59,6 +59,12 @@ export class MemoryDirectory implements DirectoryPort {
     return this.syncDays;
   }
 
+  /** What the RID Manager would say: by default every account this directory holds; a test may set it. */
+  ridBound: number | undefined = undefined;
+  async usersAtMost(): Promise<number | undefined> {
+    return this.ridBound ?? this.users.size;
+  }
+
   async countOn(
     serverDns: readonly string[],
     activity?: { now: number; activeDays: number },
