@@ -5,7 +5,8 @@
  */
 import { UsageError } from '../core/errors.js';
 import type { ImportRow, RowProblem } from '../core/import-rows.js';
-import { ImportFileError, importRecords, type ImportStats } from '../io/csv-source.js';
+import { importRecords, type ImportStats } from '../io/csv-source.js';
+import { ImportFileError } from '../io/import-file-error.js';
 import { openReport } from '../io/report.js';
 
 export type { ImportStats };

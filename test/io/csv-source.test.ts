@@ -9,7 +9,9 @@ import vm from 'node:vm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ImportRow, type RowProblem, isRowProblem, userKey } from '../../src/core/import-rows.js';
-import { ImportFileError, type ImportStats, MAX_RECORD_BYTES, importRecords } from '../../src/io/csv-source.js';
+import { MAX_RECORD_BYTES } from '../../src/io/csv-limits.js';
+import { type ImportStats, importRecords } from '../../src/io/csv-source.js';
+import { ImportFileError } from '../../src/io/import-file-error.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'csv');
 const fixture = (name: string): string => join(FIXTURES, name);
