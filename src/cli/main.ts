@@ -45,9 +45,10 @@ export async function run(argv: string[], environment: RunEnvironment): Promise<
   const program = buildProgram({
     streams,
     async execute(flags: GlobalFlags, action: (context: Context) => Promise<void>) {
-      const [{ loadSettings, describeSettings }, { createContext }, { registerSecret }, { readPasswordFile }] =
+      const [{ loadSettings }, { describeSettings }, { createContext }, { registerSecret }, { readPasswordFile }] =
         await Promise.all([
           import('../config/settings.js'),
+          import('../config/describe-settings.js'),
           import('./context.js'),
           import('../core/redact.js'),
           import('../io/password-file.js'),
