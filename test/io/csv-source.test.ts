@@ -457,6 +457,8 @@ describe('file-level errors throw ImportFileError with one sentence', () => {
     expect(err.code).toBe(code);
     expect(err.message).toMatch(message);
     expect(err.message.split('. ').length).toBe(1); // one sentence
+    // A usage error as it is thrown: exit 2, reason import-<code>.
+    expect(err).toMatchObject({ exitCode: 2, reason: `import-${code}` });
   });
 
   it('UTF-16 (as Excel "Unicode Text" writes it)', async () => {
