@@ -7,7 +7,7 @@ export function addGlobalOptions(program: Command): Command {
   for (const entry of OPTIONS) {
     if (!('flag' in entry)) continue;
     const option = new Option(flagSpelling(entry.flag), helpText(entry));
-    // Fixed choices are checked by settings.ts, in any case and with the source named; not by commander.
+    // Fixed choices are checked by setting-values.ts, in any case and with the source named; not by commander.
     if ('bounds' in entry) option.argParser(wholeNumber(entry.bounds.min, entry.bounds.max));
     program.addOption(option);
   }

@@ -7,7 +7,7 @@ import { ExitCode, ImctlError, Interrupted, UsageError } from '../core/errors.js
 import type { GlobalFlags } from '../config/settings.js';
 import type { Output, Streams } from '../ui/output.js';
 import { isPromptCancel } from '../ui/prompt-cancel.js';
-import type { Context, OpenDirectory } from './context.js';
+import type { Context, OpenDirectory } from './composition-root.js';
 import { buildProgram, redactOptionValue } from './program.js';
 
 // Settings, output (chalk) and context load only once a command runs, so that `--version` and
@@ -45,10 +45,11 @@ export async function run(argv: string[], environment: RunEnvironment): Promise<
   const program = buildProgram({
     streams,
     async execute(flags: GlobalFlags, action: (context: Context) => Promise<void>) {
-      const [{ loadSettings, describeSettings }, { createContext }, { registerSecret }, { readPasswordFile }] =
+      const [{ loadSettings }, { describeSettings }, { createContext }, { registerSecret }, { readPasswordFile }] =
         await Promise.all([
           import('../config/settings.js'),
-          import('./context.js'),
+          import('../config/describe-settings.js'),
+          import('./composition-root.js'),
           import('../core/redact.js'),
           import('../io/password-file.js'),
         ]);

@@ -7,7 +7,7 @@ import { Argument, Command } from 'commander';
 import { SHELLS, type Shell } from '../completion/shells.js';
 import type { GlobalFlags } from '../config/options.js';
 import type { Streams } from '../ui/output.js';
-import type { Context } from './context.js';
+import type { Context } from './composition-root.js';
 import { addGlobalOptions } from './global-options.js';
 import { collect, delimiter, wholeNumber } from './options.js';
 import { version } from './version.js';

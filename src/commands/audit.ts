@@ -12,7 +12,7 @@ import { srvLookup } from '../services/rvp-lookup.js';
 import type { Target } from '../services/write-run.js';
 import { renderAudit, renderServerCounts } from '../ui/audit-view.js';
 import { withSpinner } from '../ui/progress.js';
-import type { Context } from './context.js';
+import type { Context } from './command-context.js';
 import { checkStdoutOutputs, runWrite } from './write-command.js';
 
 export interface AuditCommandOptions {

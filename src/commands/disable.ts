@@ -1,6 +1,6 @@
 /** `imctl disable USER…`: clear the four IM attributes; msExchIMACL and everything else stay. */
 import { planProvisioning, refuseBatch } from '../services/provisioning.js';
-import type { Context } from './context.js';
+import type { Context } from './command-context.js';
 import { checkWriteFlags, runWrite, type WriteFlags } from './write-command.js';
 
 export async function disableCommand(context: Context, names: string[], options: WriteFlags): Promise<void> {

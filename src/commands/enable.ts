@@ -1,6 +1,6 @@
 /** `imctl enable USER…`: write the four IM attributes; with no --server, the home server with the most room. */
 import { planProvisioning, refuseBatch, requireImDomain } from '../services/provisioning.js';
-import type { Context } from './context.js';
+import type { Context } from './command-context.js';
 import { checkWriteFlags, runWrite, type WriteFlags } from './write-command.js';
 
 export interface EnableOptions extends WriteFlags {

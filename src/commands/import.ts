@@ -15,7 +15,7 @@ import {
   type ImportCheck,
   type ImportPlan,
 } from '../services/import-plan.js';
-import type { Context } from './context.js';
+import type { Context } from './command-context.js';
 import { checkWriteFlags, runWrite, type WriteFlags } from './write-command.js';
 
 export interface ImportOptions extends WriteFlags {

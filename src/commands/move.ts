@@ -1,6 +1,6 @@
 /** `imctl move USER… --to SERVER`: re-home users; only the home and the private URL change. */
 import { planProvisioning, refuseBatch } from '../services/provisioning.js';
-import type { Context } from './context.js';
+import type { Context } from './command-context.js';
 import { checkWriteFlags, runWrite, type WriteFlags } from './write-command.js';
 
 export interface MoveOptions extends WriteFlags {

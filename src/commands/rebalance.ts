@@ -6,7 +6,7 @@ import { UsageError } from '../core/errors.js';
 import { infeasibleError, planRebalanceRun, rebalancePlanJson } from '../services/rebalance-plan.js';
 import { withSpinner } from '../ui/progress.js';
 import { renderRebalancePlan } from '../ui/rebalance-view.js';
-import type { Context } from './context.js';
+import type { Context } from './command-context.js';
 import { checkWriteFlags, runWrite, type WriteFlags } from './write-command.js';
 
 export interface RebalanceOptions extends WriteFlags {

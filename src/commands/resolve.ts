@@ -6,7 +6,7 @@ import { parseImAddress, resolveRvp } from '../core/rvp.js';
 import { checkAddress } from '../services/address-check.js';
 import { srvLookup } from '../services/rvp-lookup.js';
 import { renderTable } from '../ui/table.js';
-import type { Context } from './context.js';
+import type { Context } from './command-context.js';
 
 export interface ResolveOptions {
   check?: boolean;

@@ -3,7 +3,7 @@ import { rememberServerNames } from '../completion/server-cache.js';
 import { hostHome } from '../platform/paths.js';
 import { serverReport } from '../services/server-report.js';
 import { renderTable, showsBars, utilisation, utilisationBar } from '../ui/table.js';
-import type { Context } from './context.js';
+import type { Context } from './command-context.js';
 
 export async function serversCommand(context: Context): Promise<void> {
   const { out } = context;

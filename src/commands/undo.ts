@@ -2,7 +2,7 @@
 import { journalProvenance } from '../journal/provenance.js';
 import { readJournal } from '../journal/read-journal.js';
 import { planUndo } from '../services/undo-plan.js';
-import type { Context } from './context.js';
+import type { Context } from './command-context.js';
 import { checkWriteFlags, runWrite, type WriteFlags } from './write-command.js';
 
 export async function undoCommand(context: Context, path: string, options: WriteFlags): Promise<void> {

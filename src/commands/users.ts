@@ -3,7 +3,7 @@ import { LOGON_LAG_NOTE } from '../core/activity.js';
 import { UsageError } from '../core/errors.js';
 import { listUsers, type UserListOptions } from '../services/user-list.js';
 import { renderTable } from '../ui/table.js';
-import type { Context } from './context.js';
+import type { Context } from './command-context.js';
 
 export type UsersOptions = UserListOptions & { active?: boolean; inactive?: boolean };
 

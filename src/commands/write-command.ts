@@ -10,7 +10,7 @@ import { checkReportPath, openLdifFile } from '../services/output-files.js';
 import { executeTargets, type LdifSink, type RunResult, type Target } from '../services/write-run.js';
 import type { Output } from '../ui/output.js';
 import { openResultSink } from '../ui/write-results.js';
-import type { Context } from './context.js';
+import type { Context } from './command-context.js';
 
 /** Options every writing command takes. */
 export interface WriteFlags {

@@ -2,7 +2,7 @@
  * What shell completion offers, read from the commander program itself (buildProgram) so that
  * commands, options and their known values have one source: the declarations in
  * src/cli/program.ts, and for the global options the option registry (src/config/options.ts),
- * whose fixed choices settings.ts checks rather than commander. Hidden commands and options are
+ * whose fixed choices setting-values.ts checks rather than commander. Hidden commands and options are
  * left out, as in --help.
  */
 import type { Argument, Command, Option } from 'commander';

@@ -2,9 +2,10 @@
  * The option registry: every setting declared once — its flag, environment name, config-file key,
  * kind, bounds, fixed choices, help text, and whether a project's config file may set it. From it
  * come commander's global options (src/cli/global-options.ts), the config file's keys and their
- * validation and protection (settings.ts), the environment names in --help, and the values shell
- * completion offers (src/completion/model.ts). Adding a setting is adding one entry here (and its
- * resolution in loadSettings). Pure data: --help loads it, so it imports only constants.
+ * validation and protection (config-file.ts, config-trust.ts), the numeric settings' upper bounds
+ * (setting-values.ts), the environment names in --help, and the values shell completion offers
+ * (src/completion/model.ts). Adding a setting is adding one entry here (and its resolution in
+ * loadSettings). Pure data: --help loads it, so it imports only constants.
  */
 import { DEFAULT_ACTIVE_DAYS, LOAD_KINDS, MAX_ACTIVE_DAYS } from '../core/activity.js';
 import {
@@ -46,9 +47,12 @@ export interface OptionEntry {
   readonly env?: readonly string[];
   /** The key in a config file, and how its value is checked. */
   readonly config?: { readonly key: string; readonly kind: ConfigKind };
-  /** A whole number within these bounds, on the command line. */
+  /**
+   * A whole number within these bounds, on the command line; from the environment and the config
+   * file, loadSettings holds it to `max` (and to 0 at least: see setting-values.ts).
+   */
   readonly bounds?: { readonly min: number; readonly max: number };
-  /** The only values it takes (any case): validated by settings.ts, offered by shell completion. */
+  /** The only values it takes (any case): validated by setting-values.ts, offered by shell completion. */
   readonly choices?: readonly string[];
   /**
    * A config key that a file in the current folder may not set unless trusted: it chooses where
@@ -230,6 +234,8 @@ export const OPTIONS = [
 type Entry = (typeof OPTIONS)[number];
 /** The settings with fixed choices. */
 export type ChoiceKey = Extract<Entry, { choices: object }>['key'];
+/** The whole-number settings, with bounds. */
+export type BoundedKey = Extract<Entry, { bounds: object }>['key'];
 type FlagEntry = Extract<Entry, { flag: object }>;
 type ConfigEntry = Extract<Entry, { config: object }>;
 

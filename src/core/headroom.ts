@@ -1,8 +1,8 @@
 /**
  * Failure headroom for `imctl servers`: if any one home server failed, would its users fit in
- * the others' free room? Pure; apart from the rebalance planner, which it shares only checks with.
+ * the others' free room? Pure; it shares only its input checks with the rebalance planner.
  */
-import { checkCapacity, describe } from './rebalance.js';
+import { checkCapacity, describeValue } from './value-checks.js';
 
 export interface HeadroomServer {
   key: string;
@@ -46,7 +46,7 @@ export function failureHeadroom(servers: readonly HeadroomServer[]): Headroom {
     checkCapacity(`failureHeadroom: server ${JSON.stringify(s.key)}`, s.capacity);
     if (typeof s.load !== 'number' || !Number.isInteger(s.load) || s.load < 0) {
       throw new Error(
-        `failureHeadroom: server ${JSON.stringify(s.key)}: load must be a non-negative integer, got ${describe(s.load)}`,
+        `failureHeadroom: server ${JSON.stringify(s.key)}: load must be a non-negative integer, got ${describeValue(s.load)}`,
       );
     }
     totalFree += Math.max(0, s.capacity - s.load);

@@ -4,9 +4,10 @@
  * Exchange 2000 IM home servers each hold users; Microsoft recommends at most
  * 7,500 users per home server. {@link planRebalance} decides which users to
  * move so that every home server ends within capacity (and, with `even`,
- * close to its fair share), moving as few users as possible.
- * {@link failureHeadroom} reports whether the remaining servers could absorb
- * the users of any single failed server.
+ * close to its fair share), moving as few users as possible. Its parts live
+ * beside it: water-fill.ts (the leximax fill), distinct-user-keys.ts (the
+ * duplicate-user check), idle-placement.ts (where idle movers go) and
+ * value-checks.ts (the checks it shares with headroom.ts).
  *
  * ## Definitions
  * - effective capacity `ec(s)`: `0` for a draining server, else `capacity`.
@@ -84,7 +85,12 @@
  * is the homed planner's, to the move.
  */
 
-import { MAX_CAPACITY } from './limits.js';
+import { checkDistinctUserKeys } from './distinct-user-keys.js';
+import { idlePlacer } from './idle-placement.js';
+import { compareKeys } from './key-order.js';
+import { checkCapacity, describeValue } from './value-checks.js';
+import { waterFill } from './water-fill.js';
+
 export interface PlanServer {
   /** Stable id (e.g. the server's DN). */
   key: string;
@@ -158,8 +164,6 @@ export interface PlanResult {
   load: ServerLoad[];
 }
 
-export { MAX_CAPACITY };
-
 type Role = 'receiver' | 'excluded' | 'drain';
 
 interface Srv {
@@ -175,19 +179,6 @@ interface Srv {
   target: number;
   /** Users shed by the capped plan. */
   taken: number;
-}
-
-const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-export function describe(v: unknown): string {
-  return typeof v === 'string' ? JSON.stringify(v) : String(v);
-}
-
-export function checkCapacity(what: string, capacity: unknown): number {
-  if (typeof capacity !== 'number' || !Number.isInteger(capacity) || capacity < 0 || capacity > MAX_CAPACITY) {
-    throw new Error(`${what}: capacity must be an integer between 0 and ${MAX_CAPACITY}, got ${describe(capacity)}`);
-  }
-  return capacity;
 }
 
 function validateServers(input: PlanInput): Srv[] {
@@ -221,217 +212,6 @@ function validateServers(input: PlanInput): Srv[] {
   });
 }
 
-/**
- * 32-bit hash of a key's UTF-16 code units: four independent FNV-style lanes
- * over interleaved characters (twice as fast as one lane — the multiply chain,
- * not memory, is the bottleneck), then mixed. Only used to bucket keys; equal
- * hashes are always confirmed by comparing the strings.
- */
-function hashKey(k: string): number {
-  let a = 0x811c9dc5;
-  let b = 0x12345;
-  let c = 0x9e3779b9;
-  let d = 0x7f4a7c15;
-  const n = k.length;
-  let i = 0;
-  for (; i + 3 < n; i += 4) {
-    a = Math.imul(a ^ k.charCodeAt(i), 0x01000193);
-    b = Math.imul(b ^ k.charCodeAt(i + 1), 0x5bd1e995);
-    c = Math.imul(c ^ k.charCodeAt(i + 2), 0x85ebca6b);
-    d = Math.imul(d ^ k.charCodeAt(i + 3), 0xc2b2ae35);
-  }
-  for (; i < n; i++) a = Math.imul(a ^ k.charCodeAt(i), 0x01000193);
-  let h =
-    a ^
-    Math.imul(b ^ (b >>> 15), 0x27d4eb2d) ^
-    Math.imul(c ^ (c >>> 13), 0x165667b1) ^
-    Math.imul(d ^ (d >>> 16), 0x9e3779b1) ^
-    n;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  return h >>> 0;
-}
-
-/**
- * Throws if a user key is not a string or appears more than once (on two
- * servers, twice on one server, or as an orphan and on a server). A hash set
- * partitioned into cache-sized buckets: much faster than `Set` for ~10^6 keys.
- */
-function checkUsers(srvs: readonly Srv[], orphans: readonly string[], idleOrphans: readonly string[] = []): void {
-  // Lists: each server's users, each server's idle users, the orphans, the idle orphans.
-  const lists: (readonly string[])[] = srvs.map((s) => s.users);
-  for (const s of srvs) lists.push(s.idle);
-  lists.push(orphans, idleOrphans);
-  const onServer = (li: number): boolean => li < 2 * srvs.length;
-  // ends[i]: one past the global index of list i's last user
-  const ends: number[] = [];
-  let n = 0;
-  for (const l of lists) ends.push((n += l.length));
-  if (n === 0) return;
-  const listOf = (g: number): number => {
-    let lo = 0;
-    let hi = lists.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (g < ends[mid]!) hi = mid;
-      else lo = mid + 1;
-    }
-    return lo;
-  };
-  const keyAt = (g: number): unknown => {
-    const li = listOf(g);
-    return lists[li]![g - (li === 0 ? 0 : ends[li - 1]!)];
-  };
-  const ownerName = (li: number): string =>
-    onServer(li) ? `server ${JSON.stringify(srvs[li % srvs.length]!.key)}` : 'the orphans';
-  const hashes = new Uint32Array(n);
-  let g = 0;
-  for (const l of lists) {
-    for (let i = 0; i < l.length; i++, g++) {
-      const k = l[i];
-      if (typeof k !== 'string') {
-        throw new Error(`planRebalance: user keys must be strings (${ownerName(listOf(g))} has ${describe(k)})`);
-      }
-      hashes[g] = hashKey(k);
-    }
-  }
-  // Partition by the top hash bits (a counting sort), then probe each bucket,
-  // a cache-sized open-addressing table, with the low bits.
-  let bits = 0;
-  while (bits < 12 && n >> (bits + 9) > 0) bits++;
-  const buckets = 1 << bits;
-  const shift = 32 - bits;
-  const bucketOf = (h: number): number => (bits === 0 ? 0 : h >>> shift);
-  const start = new Int32Array(buckets + 1);
-  for (let i = 0; i < n; i++) start[bucketOf(hashes[i]!) + 1]!++;
-  let maxBucket = 0;
-  for (let b = 0; b < buckets; b++) {
-    maxBucket = Math.max(maxBucket, start[b + 1]!);
-    start[b + 1]! += start[b]!;
-  }
-  const order = new Int32Array(n); // global index, grouped by bucket
-  const sortedHash = new Uint32Array(n); // its hash, same positions
-  const fillPos = start.slice(0, buckets);
-  for (let i = 0; i < n; i++) {
-    const h = hashes[i]!;
-    const p = fillPos[bucketOf(h)]!++;
-    order[p] = i;
-    sortedHash[p] = h;
-  }
-  let size = 2;
-  while (size < maxBucket * 2) size <<= 1;
-  const mask = size - 1;
-  const table = new Int32Array(size); // positions p, -1 when free
-  for (let b = 0; b < buckets; b++) {
-    table.fill(-1);
-    for (let p = start[b]!; p < start[b + 1]!; p++) {
-      const h = sortedHash[p]!;
-      for (let q = h & mask; ; q = (q + 1) & mask) {
-        const e = table[q]!;
-        if (e === -1) {
-          table[q] = p;
-          break;
-        }
-        if (sortedHash[e] === h && keyAt(order[e]!) === keyAt(order[p]!)) {
-          const a = Math.min(order[e]!, order[p]!);
-          const c = Math.max(order[e]!, order[p]!);
-          const la = listOf(a);
-          const lc = listOf(c);
-          const user = JSON.stringify(keyAt(a));
-          throw new Error(
-            ownerName(la) === ownerName(lc)
-              ? `planRebalance: user ${user} is listed twice ${onServer(la) ? 'on' : 'among'} ${ownerName(la)}`
-              : `planRebalance: user ${user} is listed on both ${ownerName(la)} and ${ownerName(lc)}`,
-          );
-        }
-      }
-    }
-  }
-}
-
-/** floor(a / b) for non-negative safe integers a and positive b, exact. */
-function floorDiv(a: number, b: number): number {
-  let q = Math.floor(a / b);
-  while (q * b > a) q--;
-  while ((q + 1) * b <= a) q++;
-  return q;
-}
-
-/** A receiver in water-filling: current load, capacity, how many it may still take. */
-export interface FillBin {
-  key: string;
-  load: number;
-  cap: number;
-  room: number;
-}
-
-/**
- * Water-filling (exported for tests): distribute `units` users over `bins`,
- * at most `room` each (room <= cap - load), so that the decreasingly sorted
- * vector of utilisations `(load + x) / cap` is lexicographically minimal.
- * Equals the one-by-one greedy that gives each next user to the bin with the
- * lowest resulting utilisation (ties: larger capacity, then smaller key).
- * Requires `units <= sum of rooms`. Returns x per bin, in input order.
- */
-export function waterFill(bins: readonly FillBin[], units: number): number[] {
-  const x = bins.map(() => 0);
-  if (units <= 0) return x;
-  let G = 0;
-  let total = 0;
-  for (const b of bins) {
-    if (b.room > 0) {
-      G = Math.max(G, b.cap);
-      total += b.room;
-    }
-  }
-  if (units > total) throw new Error(`waterFill: ${units} users do not fit in room for ${total}`);
-  // count(j): slots with utilisation < j/G, i.e. (load + k) * G < j * cap.
-  const countAt = (j: number, out: number[] | null): number => {
-    let sum = 0;
-    for (let i = 0; i < bins.length; i++) {
-      const b = bins[i]!;
-      if (b.room <= 0) continue;
-      const m = j * b.cap;
-      // largest integer v with v * G < m is ceil(m / G) - 1
-      const below = floorDiv(m + G - 1, G) - 1 - b.load;
-      const c = below < 0 ? 0 : below > b.room ? b.room : below;
-      if (out) out[i] = c;
-      sum += c;
-    }
-    return sum;
-  };
-  // Largest level j in [0, G + 1] whose strictly-lower slots number <= units.
-  let lo = 0;
-  let hi = G + 1;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (countAt(mid, null) <= units) lo = mid;
-    else hi = mid - 1;
-  }
-  let filled = countAt(lo, x);
-  // Every remaining slot to take lies in [lo/G, (lo+1)/G), which holds at most one
-  // slot per bin (G >= every cap), so one sorted pass over next slots finishes.
-  if (filled < units) {
-    const next: number[] = [];
-    for (let i = 0; i < bins.length; i++) if (x[i]! < bins[i]!.room) next.push(i);
-    next.sort((i, k) => {
-      const a = bins[i]!;
-      const b = bins[k]!;
-      const d = (a.load + x[i]! + 1) * b.cap - (b.load + x[k]! + 1) * a.cap;
-      if (d !== 0) return d;
-      if (a.cap !== b.cap) return b.cap - a.cap;
-      return cmpStr(a.key, b.key);
-    });
-    for (const i of next) {
-      if (filled >= units) break;
-      x[i]!++;
-      filled++;
-    }
-  }
-  return x;
-}
-
 /** Even-mode targets for the receivers (largest remainder, fewest moves). */
 function evenTargets(receivers: readonly Srv[], P: number): void {
   let C = 0;
@@ -459,7 +239,7 @@ function evenTargets(receivers: readonly Srv[], P: number): void {
     if (sa !== sb) return sb - sa;
     if (a.rem !== b.rem) return a.rem > b.rem ? -1 : 1;
     if (a.r.load !== b.r.load) return b.r.load - a.r.load;
-    return cmpStr(a.r.key, b.r.key);
+    return compareKeys(a.r.key, b.r.key);
   });
   for (const c of cands) {
     if (extra <= 0) break;
@@ -493,45 +273,6 @@ function merged(active: readonly string[], idle: readonly string[]): Merged {
   return { keys, idle: flags };
 }
 
-/**
- * Idle movers' destinations: each to the receiver with the lowest homed utilisation at that point
- * (homed / capacity; capacity 0 counts as full), ties by fewer homed users, then key. A binary heap.
- */
-function idlePlacer(receivers: readonly Srv[], homed: Map<Srv, number>): () => Srv {
-  const better = (a: Srv, b: Srv): boolean => {
-    const ha = homed.get(a)!;
-    const hb = homed.get(b)!;
-    if (a.cap === 0 || b.cap === 0) {
-      if ((a.cap === 0) !== (b.cap === 0)) return b.cap === 0;
-    } else {
-      const d = ha * b.cap - hb * a.cap;
-      if (d !== 0) return d < 0;
-    }
-    if (ha !== hb) return ha < hb;
-    return a.key < b.key;
-  };
-  const heap = [...receivers];
-  const down = (i: number): void => {
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < heap.length && better(heap[l]!, heap[m]!)) m = l;
-      if (r < heap.length && better(heap[r]!, heap[m]!)) m = r;
-      if (m === i) return;
-      [heap[i], heap[m]] = [heap[m]!, heap[i]!];
-      i = m;
-    }
-  };
-  for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
-  return () => {
-    const top = heap[0]!;
-    homed.set(top, homed.get(top)! + 1);
-    down(0);
-    return top;
-  };
-}
-
 /** Computes the move plan. See the module documentation for the exact semantics. */
 export function planRebalance(input: PlanInput): PlanResult {
   const srvs = validateServers(input);
@@ -541,9 +282,9 @@ export function planRebalance(input: PlanInput): PlanResult {
   if (!Array.isArray(idleOrphansIn)) throw new Error('planRebalance: idleOrphans must be an array');
   const maxMoves = input.maxMoves;
   if (maxMoves !== undefined && (typeof maxMoves !== 'number' || !Number.isInteger(maxMoves) || maxMoves < 0)) {
-    throw new Error(`planRebalance: maxMoves must be a non-negative integer, got ${describe(maxMoves)}`);
+    throw new Error(`planRebalance: maxMoves must be a non-negative integer, got ${describeValue(maxMoves)}`);
   }
-  checkUsers(srvs, orphansIn, idleOrphansIn);
+  checkDistinctUserKeys(srvs, orphansIn, idleOrphansIn);
   const withIdle = input.idleOrphans !== undefined || srvs.some((s) => input.servers[s.index]!.idle !== undefined);
 
   const ec = (s: Srv): number => (s.role === 'drain' ? 0 : s.cap);
@@ -559,7 +300,7 @@ export function planRebalance(input: PlanInput): PlanResult {
     total += s.load;
     if (s.role === 'excluded') keptByExcluded += Math.min(s.load, s.cap);
   }
-  const receivers = srvs.filter((s) => s.role === 'receiver').sort((a, b) => cmpStr(a.key, b.key));
+  const receivers = srvs.filter((s) => s.role === 'receiver').sort((a, b) => compareKeys(a.key, b.key));
 
   const loadOut = (afterOf: (s: Srv) => number, idleAfterOf: (s: Srv) => number): ServerLoad[] =>
     srvs.map((s) => ({
@@ -604,7 +345,7 @@ export function planRebalance(input: PlanInput): PlanResult {
   // Sheds: a server shedding k users sheds its k greatest keys.
   const sheds: Shed[] = [];
   let minimalMoves = orphansIn.length + idleMovers;
-  for (const s of [...srvs].sort((a, b) => cmpStr(a.key, b.key))) {
+  for (const s of [...srvs].sort((a, b) => compareKeys(a.key, b.key))) {
     const count = Math.max(0, s.load - s.target);
     if (count === 0 && !(s.role === 'drain' && s.idle.length > 0)) continue;
     minimalMoves += count;

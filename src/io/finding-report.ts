@@ -52,7 +52,7 @@ export function writeFindingReport(path: string, findings: readonly Finding[], s
     return;
   }
   const text = reportText(format, findings, true);
-  const fd = openPrivateFile(path, 'the report');
+  const fd = openPrivateFile(path, 'the report', 'report-path');
   try {
     writeFileSync(fd, text);
   } finally {

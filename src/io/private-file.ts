@@ -8,19 +8,29 @@
  * the file it names). Pipes and devices (/dev/null, a process substitution) are written as they are.
  */
 import { closeSync, constants, fchmodSync, fstatSync, ftruncateSync, openSync } from 'node:fs';
+import { UsageError } from '../core/errors.js';
 
-/** The path cannot be used; the message is one sentence for the admin. */
-export class PrivateFileError extends Error {
-  override readonly name = 'PrivateFileError';
+/** What the file is for, as the reason of the usage error when its path cannot be used. */
+export type PrivateFilePurpose = 'report-path' | 'ldif-path';
+
+/** The path cannot be used (exit 2, the reason its purpose); the message is one sentence for the admin. */
+export class PrivateFileError extends UsageError {
+  constructor(message: string, purpose: PrivateFilePurpose, options?: { cause?: unknown }) {
+    super(message, purpose);
+    if (options && 'cause' in options) this.cause = options.cause;
+  }
 }
 
-/** Open `path` for writing, owner-only; `what` names the file in messages ("the report"). */
-export function openPrivateFile(path: string, what: string): number {
+/**
+ * Open `path` for writing, owner-only; `what` names the file in messages ("the report"), `purpose`
+ * is the reason of the PrivateFileError (a usage error) when the path cannot be used.
+ */
+export function openPrivateFile(path: string, what: string, purpose: PrivateFilePurpose): number {
   let fd: number;
   try {
     fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0), 0o600);
   } catch (err) {
-    throw new PrivateFileError(`Cannot write ${what} to ${path}: ${whyNot(err)}.`, { cause: err });
+    throw new PrivateFileError(`Cannot write ${what} to ${path}: ${whyNot(err)}.`, purpose, { cause: err });
   }
   try {
     const stat = fstatSync(fd);
@@ -28,17 +38,20 @@ export function openPrivateFile(path: string, what: string): number {
       if (typeof process.getuid === 'function' && stat.uid !== process.getuid()) {
         throw new PrivateFileError(
           `Cannot write ${what} to ${path}: the file there belongs to another user (uid ${stat.uid}); choose another path.`,
+          purpose,
         );
       }
       if (stat.nlink > 1)
         throw new PrivateFileError(
           `Cannot write ${what} to ${path}: the file there has other names (hard links), and emptying it would empty them too; choose another path.`,
+          purpose,
         );
       try {
         fchmodSync(fd, 0o600);
       } catch (err) {
         throw new PrivateFileError(
           `Cannot make the existing file ${path} private (owner-only): it belongs to another user; choose another path for ${what}.`,
+          purpose,
           { cause: err },
         );
       }
@@ -49,7 +62,7 @@ export function openPrivateFile(path: string, what: string): number {
     closeSync(fd);
     throw err instanceof PrivateFileError
       ? err
-      : new PrivateFileError(`Cannot write ${what} to ${path}: ${whyNot(err)}.`, { cause: err });
+      : new PrivateFileError(`Cannot write ${what} to ${path}: ${whyNot(err)}.`, purpose, { cause: err });
   }
 }
 

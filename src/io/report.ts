@@ -89,7 +89,7 @@ export function reportFormatFor(path: string): ReportFormat {
 /** Open the report file owner-only, as a ReportError when it cannot be. */
 function openPrivate(path: string): number {
   try {
-    return openPrivateFile(path, 'the report');
+    return openPrivateFile(path, 'the report', 'report-path');
   } catch (err) {
     throw err instanceof PrivateFileError ? new ReportError(path, err.message, { cause: err.cause }) : err;
   }

@@ -3,7 +3,8 @@
  * domain in use; then the pure analysis (src/core/audit.ts) and, for --fix, the repairs planned
  * as write-path targets (the command hands them to the one write path).
  */
-import { capacityFor, checkServerCapacities, type Settings } from '../config/settings.js';
+import { capacityFor, checkServerCapacities } from '../config/server-capacity.js';
+import type { Settings } from '../config/settings.js';
 import { isActive, isIdleFor, LOGON_LAG_NOTE } from '../core/activity.js';
 import {
   auditDirectory,

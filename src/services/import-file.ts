@@ -1,11 +1,10 @@
 /**
  * The CSV file of `imctl import` for the command: its rows read and syntax-checked as they stream
- * (src/io/csv-source.ts), a file that cannot be read as a usage error (exit 2); and the report of
- * a file refused for invalid rows.
+ * (src/io/csv-source.ts; a file that cannot be read is an ImportFileError, a usage error, exit 2);
+ * and the report of a file refused for invalid rows.
  */
-import { UsageError } from '../core/errors.js';
 import type { ImportRow, RowProblem } from '../core/import-rows.js';
-import { ImportFileError, importRecords, type ImportStats } from '../io/csv-source.js';
+import { importRecords, type ImportStats } from '../io/csv-source.js';
 import { openReport } from '../io/report.js';
 
 export type { ImportStats };
@@ -25,17 +24,12 @@ export async function* importFileRows(
   stats: ImportStats,
   options: ImportFileOptions = {},
 ): AsyncGenerator<ImportRow | RowProblem, void, undefined> {
-  try {
-    yield* importRecords(file, {
-      stats,
-      delimiter: options.delimiter,
-      strict: options.strict,
-      ...(options.input ? { input: options.input } : {}),
-    });
-  } catch (error) {
-    if (error instanceof ImportFileError) throw new UsageError(error.message, `import-${error.code}`);
-    throw error;
-  }
+  yield* importRecords(file, {
+    stats,
+    delimiter: options.delimiter,
+    strict: options.strict,
+    ...(options.input ? { input: options.input } : {}),
+  });
 }
 
 /** With invalid rows and no --skip-invalid, the report lists every row: invalid ones with the reason, the rest as skipped. */

@@ -2,7 +2,8 @@
  * The state of the IM service as the read commands, enable and rebalance all need it: every
  * server, its load (counted without fetching values) and capacity, and the orphans.
  */
-import { capacityFor, checkServerCapacities, type Settings } from '../config/settings.js';
+import { capacityFor, checkServerCapacities } from '../config/server-capacity.js';
+import type { Settings } from '../config/settings.js';
 import { activeWindowWarning, type LoadKind } from '../core/activity.js';
 import type { ImServer } from '../core/im-model.js';
 import type { DirectoryPort } from './directory-port.js';

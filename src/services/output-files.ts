@@ -7,14 +7,12 @@ import { createWriteStream } from 'node:fs';
 import type { Finding } from '../core/audit.js';
 import { UsageError } from '../core/errors.js';
 import { findingReportFormat, writeFindingReport } from '../io/finding-report.js';
-import { PrivateFileError, openPrivateFile } from '../io/private-file.js';
+import { openPrivateFile } from '../io/private-file.js';
 import { ReportError, reportFormatFor } from '../io/report.js';
 
-/** `error` as a usage error if it is one of the file modules' path problems; anything else as it is. */
+/** `error` as a usage error if it is a report path problem; anything else (a PrivateFileError is one already) as it is. */
 function asUsageError(error: unknown, reason: string): unknown {
-  return error instanceof ReportError || error instanceof PrivateFileError
-    ? new UsageError(error.message, reason)
-    : error;
+  return error instanceof ReportError ? new UsageError(error.message, reason) : error;
 }
 
 /** A write run's `--report FILE`: .csv, .json or .jsonl. */
@@ -46,9 +44,5 @@ export function saveFindingReport(path: string, findings: readonly Finding[], st
 
 /** `--ldif FILE`, created owner-only (the plan names accounts). */
 export function openLdifFile(path: string): NodeJS.WritableStream {
-  try {
-    return createWriteStream(path, { fd: openPrivateFile(path, 'the LDIF') });
-  } catch (error) {
-    throw asUsageError(error, 'ldif-path');
-  }
+  return createWriteStream(path, { fd: openPrivateFile(path, 'the LDIF', 'ldif-path') });
 }

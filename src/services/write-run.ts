@@ -10,7 +10,7 @@ import type { ImState } from '../core/im-model.js';
 import { LDIF_HEADER, ldifModifyRecord } from '../core/ldif.js';
 import type { Outcome, UserPlan } from '../core/provision.js';
 import { Journal } from '../journal/journal.js';
-import type { AppContext } from './context.js';
+import type { AppContext } from './app-context.js';
 import type { DirectoryPort, WriteTask } from './directory-port.js';
 
 export interface Target {

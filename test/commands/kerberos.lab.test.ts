@@ -9,7 +9,7 @@ import { cpSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSyn
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { shellQuote } from '../../src/services/equivalent-command.js';
+import { shellQuote } from '../../src/commands/wizard/equivalent-command.js';
 import { gssapiSearch, kerberosEnv, kerberosScratch, kinit, krb, run } from '../support/kerberos.js';
 import {
   IM_ATTRS,

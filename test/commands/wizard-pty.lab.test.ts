@@ -8,7 +8,7 @@ import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shellQuote } from '../../src/services/equivalent-command.js';
+import { shellQuote } from '../../src/commands/wizard/equivalent-command.js';
 import { gssapiSearch, kerberosEnv, kinit, krb } from '../support/kerberos.js';
 import {
   IM_ATTRS,

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { createContext, type Context } from '../../src/cli/context.js';
+import { createContext, type Context } from '../../src/cli/composition-root.js';
 import { run } from '../../src/cli/main.js';
 import { wizardCommand } from '../../src/commands/wizard/index.js';
 import { loadSettings, type GlobalFlags } from '../../src/config/settings.js';

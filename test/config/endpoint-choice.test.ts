@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest';
 import type { ImServer } from '../../src/core/im-model.js';
 import { takeInventory } from '../../src/services/inventory.js';
 import { MemoryDirectory } from '../support/memory-directory.js';
-import { checkServerCapacities, describeSettings, loadSettings, type GlobalFlags } from '../../src/config/settings.js';
+import { describeSettings } from '../../src/config/describe-settings.js';
+import { checkServerCapacities } from '../../src/config/server-capacity.js';
+import { loadSettings, type GlobalFlags } from '../../src/config/settings.js';
 import { usageError } from '../support/usage-error.js';
 
 function load(flags: GlobalFlags, config?: unknown, env: NodeJS.ProcessEnv = {}) {

@@ -9,7 +9,9 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
 import { CONFIG_KINDS, OPTIONS, PROTECTED_KEYS, type OptionEntry } from '../../src/config/options.js';
-import { describeSettings, loadSettings, parseConfigFile } from '../../src/config/settings.js';
+import { parseConfigFile } from '../../src/config/config-file.js';
+import { describeSettings } from '../../src/config/describe-settings.js';
+import { loadSettings } from '../../src/config/settings.js';
 
 const entries: readonly OptionEntry[] = OPTIONS;
 

@@ -2,16 +2,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  capacityFor,
-  DEFAULT_CAPACITY,
-  DEFAULT_CONCURRENCY,
-  findConfigFile,
-  loadSettings,
-  parseConfigFile,
-  validateUrl,
-  type GlobalFlags,
-} from '../../src/config/settings.js';
+import { findConfigFile } from '../../src/config/config-discovery.js';
+import { parseConfigFile } from '../../src/config/config-file.js';
+import { capacityFor } from '../../src/config/server-capacity.js';
+import { loadSettings, type GlobalFlags } from '../../src/config/settings.js';
+import { DEFAULT_CAPACITY, DEFAULT_CONCURRENCY } from '../../src/core/limits.js';
 import { usageError } from '../support/usage-error.js';
 
 const root = mkdtempSync(join(tmpdir(), 'imctl-settings-'));
@@ -470,17 +465,6 @@ describe('URL lists', () => {
     expect(error.reason).toBe('url');
     expect(error.message).toContain(`"${bad}"`);
     expect(error.message).toContain('ldaps://');
-  });
-
-  it.each(['ldaps://dc1.corp.example.com', 'ldap://dc1:389', 'ldaps://10.0.0.5:3269'])(
-    'validateUrl accepts %s',
-    (url) => {
-      expect(() => validateUrl(url)).not.toThrow();
-    },
-  );
-
-  it.each(['http://dc1', '', 'ldaps//dc1', 'mailto:x@y'])('validateUrl rejects %j', (url) => {
-    expect(usageError(() => validateUrl(url)).reason).toBe('url');
   });
 });
 

@@ -9,7 +9,9 @@ import vm from 'node:vm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ImportRow, type RowProblem, isRowProblem, userKey } from '../../src/core/import-rows.js';
-import { ImportFileError, type ImportStats, MAX_RECORD_BYTES, importRecords } from '../../src/io/csv-source.js';
+import { MAX_RECORD_BYTES } from '../../src/io/csv-limits.js';
+import { type ImportStats, importRecords } from '../../src/io/csv-source.js';
+import { ImportFileError } from '../../src/io/import-file-error.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'csv');
 const fixture = (name: string): string => join(FIXTURES, name);
@@ -455,6 +457,8 @@ describe('file-level errors throw ImportFileError with one sentence', () => {
     expect(err.code).toBe(code);
     expect(err.message).toMatch(message);
     expect(err.message.split('. ').length).toBe(1); // one sentence
+    // A usage error as it is thrown: exit 2, reason import-<code>.
+    expect(err).toMatchObject({ exitCode: 2, reason: `import-${code}` });
   });
 
   it('UTF-16 (as Excel "Unicode Text" writes it)', async () => {

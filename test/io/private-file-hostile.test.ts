@@ -34,7 +34,7 @@ function victim(name: string): string {
 
 function refused(path: string): string {
   try {
-    closeSync(openPrivateFile(path, 'the report'));
+    closeSync(openPrivateFile(path, 'the report', 'report-path'));
   } catch (error) {
     expect(error).toBeInstanceOf(PrivateFileError);
     return (error as Error).message;
@@ -69,13 +69,13 @@ describe('openPrivateFile in a folder others can write to', () => {
 
   it("still creates a new file owner-only, empties the user's own old one, and writes to /dev/null", () => {
     const path = join(shared, 'fresh.csv');
-    let fd = openPrivateFile(path, 'the report');
+    let fd = openPrivateFile(path, 'the report', 'report-path');
     writeSync(fd, 'a');
     closeSync(fd);
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    fd = openPrivateFile(path, 'the report');
+    fd = openPrivateFile(path, 'the report', 'report-path');
     closeSync(fd);
     expect(readFileSync(path, 'utf8')).toBe('');
-    closeSync(openPrivateFile('/dev/null', 'the LDIF'));
+    closeSync(openPrivateFile('/dev/null', 'the LDIF', 'ldif-path'));
   });
 });

@@ -24,7 +24,7 @@ const mode = (path: string) => statSync(path).mode & 0o777;
 describe('openPrivateFile', () => {
   it('creates a new file owner-only (0600), whatever the umask allows', () => {
     const path = join(dir, 'new.ldif');
-    const fd = openPrivateFile(path, 'the LDIF');
+    const fd = openPrivateFile(path, 'the LDIF', 'ldif-path');
     writeSync(fd, 'dn: CN=x\n');
     closeSync(fd);
     expect(mode(path)).toBe(0o600);
@@ -35,7 +35,7 @@ describe('openPrivateFile', () => {
     const path = join(dir, 'old.csv');
     writeFileSync(path, 'an older, longer report\n');
     chmodSync(path, 0o644);
-    const fd = openPrivateFile(path, 'the report');
+    const fd = openPrivateFile(path, 'the report', 'report-path');
     writeSync(fd, 'new');
     closeSync(fd);
     expect(mode(path)).toBe(0o600);
@@ -55,13 +55,17 @@ describe('openPrivateFile', () => {
     ],
   ])('%s is a PrivateFileError in one sentence', (_what, path, message) => {
     const target = path();
-    expect(() => openPrivateFile(target, 'the report')).toThrowError(PrivateFileError);
-    expect(() => openPrivateFile(target, 'the report')).toThrowError(message);
+    expect(() => openPrivateFile(target, 'the report', 'report-path')).toThrowError(PrivateFileError);
+    expect(() => openPrivateFile(target, 'the report', 'report-path')).toThrowError(message);
+    // A usage error (exit 2) whose reason is the file's purpose, so no caller re-wraps it.
+    expect(() => openPrivateFile(target, 'the LDIF', 'ldif-path')).toThrowError(
+      expect.objectContaining({ exitCode: 2, reason: 'ldif-path' }),
+    );
   });
 
   it('a device such as /dev/null is opened as it is, not truncated or chmod-ed', () => {
     const before = mode('/dev/null');
-    const fd = openPrivateFile('/dev/null', 'the LDIF');
+    const fd = openPrivateFile('/dev/null', 'the LDIF', 'ldif-path');
     closeSync(fd);
     expect(mode('/dev/null')).toBe(before);
   });

@@ -37,7 +37,7 @@ describe('the layering, as lint rules', () => {
     ],
     [
       'src/services/wrong-way.ts',
-      "import type { Context } from '../commands/context.js';\nexport type C = Context;\n",
+      "import type { Context } from '../commands/command-context.js';\nexport type C = Context;\n",
       /^no-restricted-imports: .*never imports cli\/, ui\/ or commands\//,
     ],
     [

@@ -1,7 +1,7 @@
 /**
  * planRebalanceRun from the directory's state (the in-memory directory): the inventory and homed
  * users in, the planner's plan, the names and the compare-and-set move targets out — what
- * `imctl rebalance` and the wizard both write. The planner itself is tested in test/core/rebalance.test.ts.
+ * `imctl rebalance` and the wizard both write. The planner itself is tested in test/core/rebalance.test.ts (water-filling: water-fill.test.ts).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

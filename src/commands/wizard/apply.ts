@@ -7,7 +7,7 @@ import { Interrupted, PartialFailure } from '../../core/errors.js';
 import type { ImServer } from '../../core/im-model.js';
 import { serversByDn } from '../../core/server-ref.js';
 import type { UserRecord } from '../../core/user-record.js';
-import { equivalentCommand, shellQuote, type WizardTask } from '../../services/equivalent-command.js';
+import { equivalentCommand, shellQuote, type WizardTask } from './equivalent-command.js';
 import type { Target } from '../../services/write-run.js';
 import { countPlans, countsLine, reviewLines } from '../../ui/review.js';
 import { runWrite } from '../write-command.js';

@@ -8,7 +8,7 @@
  */
 import { ExitCode, ImctlError, UsageError } from '../../core/errors.js';
 import { createPrompts, isPromptCancel, type Prompts } from '../../ui/prompts.js';
-import type { Context } from '../context.js';
+import type { Context } from '../command-context.js';
 import { WizardSession } from './session.js';
 import { disableTask, enableTask, moveTask, rebalanceTask, showTask } from './tasks.js';
 

@@ -7,7 +7,7 @@ import type { DirectoryPort } from '../../services/directory-port.js';
 import { sampleImDomains } from '../../services/im-domains.js';
 import { takeInventory, type Inventory } from '../../services/inventory.js';
 import type { Prompts } from '../../ui/prompts.js';
-import type { Context } from '../context.js';
+import type { Context } from '../command-context.js';
 
 export const fmt = (n: number) => n.toLocaleString('en-US');
 export const plural = (n: number, word: string) => `${fmt(n)} ${word}${n === 1 ? '' : 's'}`;

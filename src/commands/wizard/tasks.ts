@@ -6,7 +6,7 @@
 import { UsageError } from '../../core/errors.js';
 import { isImEnabled } from '../../core/im-model.js';
 import type { UserRecord } from '../../core/user-record.js';
-import { equivalentCommand } from '../../services/equivalent-command.js';
+import { equivalentCommand } from './equivalent-command.js';
 import type { LoadedServer } from '../../services/inventory.js';
 import { planProvisioning } from '../../services/provisioning.js';
 import { infeasibleError, planRebalanceRun } from '../../services/rebalance-plan.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { equivalentCommand, shellQuote } from '../../src/services/equivalent-command.js';
+import { equivalentCommand, shellQuote } from '../../../src/commands/wizard/equivalent-command.js';
 
 describe('shellQuote', () => {
   it.each([

@@ -4,7 +4,7 @@
  * tests' in-memory directory). Commands never reach for process globals or ldapts.
  */
 import type { Settings } from '../config/settings.js';
-import type { Context } from '../commands/context.js';
+import type { Context } from '../commands/command-context.js';
 import type { DirectoryPort } from '../services/directory-port.js';
 import type { Output } from '../ui/output.js';
 import { withCompactHeap } from './heap-mode.js';

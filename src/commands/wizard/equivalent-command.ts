@@ -5,11 +5,12 @@
  * so none may become an option: values are joined to their option (`--to=NAME`), and user names
  * follow `--` (a user named `--insecure-tls` stays a user name).
  */
+import { posixQuote } from '../../completion/quote.js';
 
 /** Quote one argument for sh/bash: bare when safe, else in single quotes. */
 export function shellQuote(arg: string): string {
   if (arg.length > 0 && /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
-  return `'${arg.replace(/'/g, `'\\''`)}'`;
+  return posixQuote(arg);
 }
 
 export type WizardTask =

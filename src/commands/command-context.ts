@@ -1,5 +1,5 @@
 /** What every command receives: the application context plus the output edge it renders to. */
-import type { AppContext } from '../services/context.js';
+import type { AppContext } from '../services/app-context.js';
 import type { Output } from '../ui/output.js';
 
 export interface Context extends AppContext {

@@ -1,0 +1,124 @@
+/**
+ * One config file: read (size-checked), parsed and checked against the option registry's config
+ * keys and kinds, its relative paths made absolute against its own folder.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { UsageError } from '../core/errors.js';
+import { hasCredentials, splitUrls } from './ldap-urls.js';
+import { CONFIG_KINDS, type ConfigFile } from './options.js';
+
+/** A config file is a few hundred bytes; anything near this is the wrong file. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+export function parseConfigFile(path: string, text: string): ConfigFile {
+  let data: unknown;
+  try {
+    // Notepad saves UTF-8 with a BOM; JSON.parse does not accept one.
+    data = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    // Never quote the file: V8's message carries a piece of it, and a file given as --config by
+    // mistake may hold a password (or control characters that would reach the terminal).
+    throw new UsageError(
+      `The config file ${path} is not valid JSON${jsonErrorWhere(text, error)}; check it with a JSON validator.`,
+      'config',
+    );
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new UsageError(`The config file ${path} must hold a JSON object.`, 'config');
+  }
+  for (const [key, value] of Object.entries(data)) {
+    // Own keys only: "constructor" or "__proto__" must be unknown keys, not Object.prototype's.
+    const kind = Object.hasOwn(CONFIG_KINDS, key) ? CONFIG_KINDS[key as keyof ConfigFile] : undefined;
+    const bad = (want: string) =>
+      new UsageError(`The config file ${path}: ${JSON.stringify(key)} must be ${want}.`, 'config');
+    switch (kind) {
+      case undefined:
+        throw new UsageError(
+          `The config file ${path} has an unknown key ${JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}…` : key)} (known: ${Object.keys(CONFIG_KINDS).join(', ')}).`,
+          'config',
+        );
+      case 'string':
+        if (typeof value !== 'string' || value.length === 0) throw bad('a non-empty string');
+        break;
+      case 'boolean':
+        if (typeof value !== 'boolean') throw bad('true or false');
+        break;
+      case 'number':
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw bad('a whole number');
+        break;
+      case 'url':
+        if (!(typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string'))))
+          throw bad('a URL or a list of URLs');
+        // A password in a URL is a password in the file: refused even when --url or IMCTL_URL overrides it.
+        if (splitUrls(value as string | string[]).some(hasCredentials))
+          throw bad('URLs without a user name or password (give those with "bindDn" and "passwordFile")');
+        break;
+      case 'paths':
+        if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v.length > 0))
+          throw bad('a list of folder paths');
+        break;
+      case 'servers':
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('an object of server names');
+        for (const [name, server] of Object.entries(value as Record<string, unknown>)) {
+          const keys =
+            typeof server === 'object' && server !== null && !Array.isArray(server) ? Object.keys(server) : undefined;
+          const capacity = (server as { capacity?: unknown } | null)?.capacity;
+          // A typo such as "capcity" would silently fall back to the global capacity: refuse it.
+          if (
+            !keys ||
+            keys.some((k) => k !== 'capacity') ||
+            typeof capacity !== 'number' ||
+            !Number.isInteger(capacity) ||
+            capacity < 0
+          )
+            throw bad(
+              `{ "<name>": { "capacity": N } } (bad entry ${JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name)})`,
+            );
+        }
+        break;
+    }
+  }
+  return data as ConfigFile;
+}
+
+/** " at line L, column C" from a JSON.parse error that gives a position, else "". */
+function jsonErrorWhere(text: string, error: unknown): string {
+  const position = /at position (\d+)/.exec((error as Error)?.message ?? '')?.[1];
+  if (position === undefined)
+    return /end of JSON input/.test((error as Error)?.message ?? '') ? ' (it ends too early)' : '';
+  const before = text.replace(/^\uFEFF/, '').slice(0, Number(position));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return ` (at line ${line}, column ${column})`;
+}
+
+/** Read and parse one config file, with its relative paths made absolute against its own folder. */
+export function readConfigFile(path: string): ConfigFile {
+  let text: string;
+  try {
+    const size = statSync(path).size;
+    if (size > MAX_CONFIG_BYTES) {
+      throw new UsageError(
+        `The config file ${path} is ${(size / 1024 / 1024).toFixed(1)} MB; an imctl config file is a small JSON object: is this the right file?`,
+        'config',
+      );
+    }
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(
+      `Cannot read the config file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+      'config',
+    );
+  }
+  const file = parseConfigFile(path, text);
+  // Paths in a config file are relative to the file; `~/` means the home directory.
+  const absolute = (value: string) =>
+    value.startsWith('~/') ? join(homedir(), value.slice(2)) : resolve(join(path, '..'), value);
+  if (file.passwordFile) file.passwordFile = absolute(file.passwordFile);
+  if (file.caFile) file.caFile = absolute(file.caFile);
+  if (file.trustedFolders) file.trustedFolders = file.trustedFolders.map(absolute);
+  return file;
+}

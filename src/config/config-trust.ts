@@ -1,0 +1,78 @@
+/**
+ * The config files merged under the trust model (docs/security.md, "Config files"): the file named
+ * by --config and the user's own may set anything; an imctl.json in the current folder may not set
+ * the protected keys unless the user trusts that folder; a file another user owns, or anyone may
+ * change, is refused (the user's own) or ignored (a project's).
+ */
+import { realpathSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UsageError } from '../core/errors.js';
+import type { FoundConfig } from './config-discovery.js';
+import { readConfigFile } from './config-file.js';
+import { PROTECTED_KEYS, type ConfigFile } from './options.js';
+
+/** Who may have written `path`: a file another user owns, or anyone may change, is not the user's choice. */
+function foreignOrShared(path: string): string | undefined {
+  if (typeof process.getuid !== 'function') return undefined; // Windows: ACLs, not modes
+  const stat = statSync(path);
+  const uid = process.getuid();
+  if (stat.uid !== uid && stat.uid !== 0) return `it belongs to another user (uid ${stat.uid})`;
+  if ((stat.mode & 0o002) !== 0) return 'anyone on this machine can change it (mode o+w)';
+  return undefined;
+}
+
+const canonical = (folder: string) => {
+  try {
+    return realpathSync(folder);
+  } catch {
+    return resolve(folder);
+  }
+};
+
+/**
+ * The config files merged into one, with what was left out and why. A project file's protected
+ * keys count only in a folder the user trusts; a file that another user owns or anyone can
+ * change is the user's choice nowhere: the user's own is refused, a project one ignored.
+ */
+export function mergedConfig(
+  found: FoundConfig[],
+  cwd: string,
+): { file: ConfigFile; files: FoundConfig[]; warnings: string[] } {
+  const warnings: string[] = [];
+  const files: FoundConfig[] = [];
+  let file: ConfigFile = {};
+  for (const config of found) {
+    const unsafe = config.trust === 'explicit' ? undefined : foreignOrShared(config.path);
+    if (unsafe && config.trust === 'user')
+      throw new UsageError(
+        `Refusing the config file ${config.path}: ${unsafe}. Make it yours and not writable by others (chmod go-w).`,
+        'config',
+      );
+    if (unsafe) {
+      warnings.push(`Ignoring ${config.path}: ${unsafe}. Give it with --config if you mean to use it.`);
+      continue;
+    }
+    const contents = readConfigFile(config.path);
+    let trust = config.trust;
+    if (trust === 'project') {
+      const trusted = (file.trustedFolders ?? []).map(canonical);
+      if (trusted.includes(canonical(cwd))) trust = 'trusted-project';
+    }
+    if (trust === 'project') {
+      const dropped = PROTECTED_KEYS.filter((key) => contents[key] !== undefined);
+      for (const key of dropped) delete contents[key];
+      if (dropped.length > 0) {
+        warnings.push(
+          `Ignoring ${dropped.map((k) => `"${k}"`).join(', ')} in ${config.path}: a config file in the current folder may not choose where your credentials go or how the connection is protected. ` +
+            `If this folder is yours, list it in "trustedFolders" in your own config file, or pass --config ${config.path}.`,
+        );
+      }
+    }
+    // Own keys only ever come from the user's file: a project cannot trust itself or others.
+    if (trust !== 'user' && trust !== 'explicit') delete contents.trustedFolders;
+    file = { ...file, ...contents, servers: { ...file.servers, ...contents.servers } };
+    files.push({ path: config.path, trust });
+  }
+  if (Object.keys(file.servers ?? {}).length === 0) delete file.servers;
+  return { file, files, warnings };
+}
