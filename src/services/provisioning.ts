@@ -5,7 +5,8 @@
  * hosts that are not fully qualified refused), enables without a server placed on the home
  * server with the most room counting the batch, and each user's plan made once.
  */
-import { capacityFor, checkServerCapacities, type Settings } from '../config/settings.js';
+import { capacityFor, checkServerCapacities } from '../config/server-capacity.js';
+import type { Settings } from '../config/settings.js';
 import { quoted, UsageError } from '../core/errors.js';
 import { dnsNameProblem, fqdnProblem, isImEnabled, type ImServer } from '../core/im-model.js';
 import { placeByMostRoom } from '../core/placement.js';
