@@ -6,6 +6,7 @@
 //                                  (ldapts, inquirer, chalk, csv… load with the command that needs them)
 //   dist/imctl.cjs                 one CommonJS file with everything, the input of the single executable
 //   dist/THIRD-PARTY-NOTICES.txt   the licences of the libraries inlined in both
+//   dist/help.json                 `imctl --help` as printed, for the launcher's fast path (src/cli/help-text.ts)
 // Usage: node scripts/build.mjs
 import { build } from 'esbuild';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -73,3 +74,7 @@ const cjs = await build({
 
 const inputs = [...Object.keys(esm.metafile.inputs), ...Object.keys(cjs.metafile.inputs)];
 writeFileSync(join(DIST, 'THIRD-PARTY-NOTICES.txt'), thirdPartyNotices(REPO, inputs));
+
+// The help the program prints, from tsc's output of the same sources the bundle was built from.
+const { helpTexts } = await import(join(DIST, 'cli', 'help-text.js'));
+writeFileSync(join(DIST, 'help.json'), `${JSON.stringify(await helpTexts())}\n`);

@@ -82,7 +82,11 @@ export async function measureStartup(repo, { runs = 10, env = process.env, insta
   try {
     const cases = startupCases(repo, pkg?.prefix);
     // The installed command finds node through its shebang on PATH, as in an admin's shell.
-    const caseEnv = { ...env, PATH: `${dirname(process.execPath)}:${env.PATH ?? process.env.PATH}` };
+    // Settings that add fixed work to every Node process are left out, for node -e 0 and imctl alike:
+    // NODE_EXTRA_CA_CERTS naming the system bundle costs ~100 ms of parsing per start on this
+    // machine and would hide imctl's own start-up inside the machine's; NODE_OPTIONS may load anything.
+    const { NODE_EXTRA_CA_CERTS: _ca, NODE_OPTIONS: _options, ...plain } = env;
+    const caseEnv = { ...plain, PATH: `${dirname(process.execPath)}:${env.PATH ?? process.env.PATH}` };
     const times = cases.map(() => []);
     const cpu = cases.map(() => 0);
     const once = (c) => runOk(c.command, c.args, { env: caseEnv, cwd: tmpdir(), stdout: 'ignore' });

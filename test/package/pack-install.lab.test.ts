@@ -65,7 +65,9 @@ describe('the packed tarball, installed with npm install -g', () => {
       .map((f) => f.replace(/^package\//, ''));
     for (const wanted of [
       'bin/imctl',
+      'bin/package.json',
       'dist/imctl.mjs',
+      'dist/help.json',
       'dist/THIRD-PARTY-NOTICES.txt',
       'README.md',
       'LICENSE',
@@ -91,6 +93,14 @@ describe('the packed tarball, installed with npm install -g', () => {
     const result = await installedImctl(['--version']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.trim()).toBe(version);
+  });
+
+  it('--help answered by the launcher is the help the program prints', async () => {
+    const fast = await installedImctl(['--help']);
+    const program = await installedImctl(['help']);
+    expect(fast.code, fast.stderr).toBe(0);
+    expect(fast.stdout).toContain('Usage: imctl [options] [command]');
+    expect(fast.stdout).toBe(program.stdout);
   });
 
   it('servers --json reads the lab', async () => {
