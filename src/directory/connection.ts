@@ -1,8 +1,8 @@
 /**
- * The directory adapter's connection: endpoints, TLS, bind, RootDSE, failover and a serialised
- * reconnect-and-rebind. The only module family that talks to ldapts.
+ * The directory adapter's connection (LdapConnection): TLS, bind, paged reads and single writes,
+ * failover and a serialised reconnect-and-rebind. Beside it, one concept each: endpoints,
+ * root-dse, bind-credentials, backoff, semaphore. The only module family that talks to ldapts.
  */
-import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { connect as netConnect, isIP } from 'node:net';
@@ -14,6 +14,11 @@ import type { Settings } from '../config/settings.js';
 import { DirEntry } from './entry.js';
 import { isBusy, isConnectionLoss, translateError } from './errors.js';
 import { SaslSocketLayer } from './sasl-socket.js';
+import { backoffMs, RETRIES, sleep } from './backoff.js';
+import { holdsCertificate, passwordOrigin, PROMPT_TRIES } from './bind-credentials.js';
+import type { Endpoint } from './endpoints.js';
+import { readRootDse, type RootDse } from './root-dse.js';
+import { Semaphore } from './semaphore.js';
 
 /** AD's MaxPageSize: never ask for more per page. */
 export const PAGE_SIZE = 1000;
@@ -22,25 +27,6 @@ export const PAGE_SIZE = 1000;
  * refuses an eleventh with unwillingToPerform (53): stay well below it.
  */
 export const MAX_OPEN_SEARCHES = 4;
-
-export interface Endpoint {
-  /** What the socket connects to (an address when the host was found by DNS). */
-  url: string;
-  /** What messages call it and what the certificate must name. */
-  host: string;
-  startTls: boolean;
-}
-
-export interface RootDse {
-  defaultNamingContext: string;
-  configurationNamingContext: string;
-  dnsHostName?: string | undefined;
-  /** Ambiguous name resolution, `(anr=…)`: Active Directory (and Samba's AD DC) and AD LDS have it. */
-  anr: boolean;
-}
-
-/** supportedCapabilities of AD DS and AD LDS, which answer `(anr=…)` as ADUC's Find does. */
-const ANR_CAPABILITIES = ['1.2.840.113556.1.4.800', '1.2.840.113556.1.4.1851'];
 
 export interface SearchSpec {
   filter: string;
@@ -64,10 +50,8 @@ export interface ConnectOptions {
 /** Connecting to one DC gives up after this (or --timeout, if shorter): failover stays quick. Documented in README (--timeout). */
 export const CONNECT_TIMEOUT_MS = 10_000;
 
-/** Attempts after the first; with the back-off below a DC has about 9 s to come back. */
-export const RETRIES = 8;
-
-export class Directory {
+/** One bound connection to a DC, and the failover to the next one: what every directory module reads and writes through. */
+export class LdapConnection {
   private client: Client | undefined;
   private reconnecting: Promise<Client> | undefined;
   private passwordValue: string | undefined;
@@ -88,14 +72,14 @@ export class Directory {
     this.endpoint = options.endpoints[0]!;
   }
 
-  static async open(options: ConnectOptions): Promise<Directory> {
+  static async open(options: ConnectOptions): Promise<LdapConnection> {
     if (options.endpoints.length === 0) {
       throw new UsageError(
         'No domain controller to talk to: give --url (or IMCTL_URL, or "url" in the config file), or --domain to find DCs by DNS.',
         'no-url',
       );
     }
-    const directory = new Directory(options);
+    const directory = new LdapConnection(options);
     directory.client = await directory.connectFirst(options.endpoints);
     return directory;
   }
@@ -453,91 +437,4 @@ function describeTls(socket: ReturnType<typeof tlsConnect> | undefined): string 
   const protocol = socket?.getProtocol();
   const cipher = socket?.getCipher()?.name;
   return protocol ? `TLS (${protocol}${cipher ? `, ${cipher}` : ''})` : 'TLS';
-}
-
-/** Tries at the password prompt before a wrong password ends the run. */
-export const PROMPT_TRIES = 3;
-
-/** Where a wrong password came from, in the admin's terms; undefined for the prompt. */
-export function passwordOrigin(
-  settings: Pick<Settings, 'passwordFromEnv' | 'passwordFile' | 'sources'>,
-): string | undefined {
-  if (settings.passwordFromEnv) return 'it came from IMCTL_PASSWORD in the environment';
-  if (!settings.passwordFile) return undefined;
-  const how =
-    settings.sources.passwordFile === 'flag'
-      ? '--password-file'
-      : settings.sources.passwordFile === 'env'
-        ? 'IMCTL_PASSWORD_FILE'
-        : '"passwordFile" in the config file';
-  return `it came from the file ${settings.passwordFile} (${how})`;
-}
-
-/** A PEM file with at least one valid certificate block, or one DER certificate. */
-export function holdsCertificate(data: Buffer): boolean {
-  const pem = data.toString('latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g);
-  for (const block of pem ?? [data]) {
-    try {
-      new X509Certificate(block);
-      return true;
-    } catch {
-      // not this one
-    }
-  }
-  return false;
-}
-
-async function readRootDse(client: Client): Promise<RootDse> {
-  const result = await client.search('', {
-    scope: 'base',
-    filter: '(objectClass=*)',
-    attributes: ['defaultNamingContext', 'configurationNamingContext', 'dnsHostName', 'supportedCapabilities'],
-  });
-  const entry = new DirEntry('', result.searchEntries[0] ?? { dn: '' });
-  const defaultNamingContext = entry.get('defaultNamingContext');
-  const configurationNamingContext = entry.get('configurationNamingContext');
-  if (!defaultNamingContext || !configurationNamingContext) {
-    throw new DirectoryError(
-      'The server did not publish defaultNamingContext and configurationNamingContext in its RootDSE: is it an Active Directory domain controller?',
-      'not-ad',
-    );
-  }
-  const anr = entry.all('supportedCapabilities').some((oid) => ANR_CAPABILITIES.includes(oid));
-  return { defaultNamingContext, configurationNamingContext, dnsHostName: entry.get('dnsHostName'), anr };
-}
-
-export function backoffMs(attempt: number): number {
-  return Math.min(2000, 100 * 2 ** attempt);
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Endpoints from --url: each URL as given, StartTLS as configured. */
-export function endpointsFromUrls(urls: string[], startTls: boolean): Endpoint[] {
-  return urls.map((url) => ({
-    url,
-    host: new URL(url).hostname.replace(/^\[|\]$/g, ''),
-    startTls: startTls && url.startsWith('ldap:'),
-  }));
-}
-
-/** At most `limit` tasks at once; the rest wait their turn in order. */
-export class Semaphore {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(private readonly limit: number) {}
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active++;
-    try {
-      return await task();
-    } finally {
-      this.active--;
-      this.waiting.shift()?.();
-    }
-  }
 }

@@ -7,7 +7,8 @@ import type { AuditUser } from '../core/audit.js';
 import { UsageError } from '../core/errors.js';
 import type { Settings } from '../config/settings.js';
 import type { DirectoryPort, WriteOptions, WriteResult, WriteTask } from '../services/directory-port.js';
-import { Directory, endpointsFromUrls } from './connection.js';
+import { LdapConnection } from './connection.js';
+import { endpointsFromUrls } from './endpoints.js';
 import { discoverServers } from './servers.js';
 import { activeFilter, inactiveFilter } from '../core/activity.js';
 import {
@@ -35,7 +36,7 @@ export interface OpenOptions {
 }
 
 export class LdapDirectory implements DirectoryPort {
-  constructor(readonly connection: Directory) {}
+  constructor(readonly connection: LdapConnection) {}
 
   get dcHost() {
     return this.connection.endpoint.host;
@@ -94,7 +95,7 @@ export class LdapDirectory implements DirectoryPort {
  * A --base-dn that is not a DN, or names no entry, is said in imctl's words before any search:
  * the DC's own (Samba's "acl_read … acl_read.c:967", "invalid basedn '(null)'") help nobody.
  */
-async function checkBaseDn(connection: Directory, baseDn: string): Promise<void> {
+async function checkBaseDn(connection: LdapConnection, baseDn: string): Promise<void> {
   let entry: unknown;
   try {
     entry = await connection.readEntry(baseDn, { attributes: ['1.1'] });
@@ -131,7 +132,7 @@ export async function openLdapDirectory(settings: Settings, options: OpenOptions
       'no-url',
     );
   }
-  const connection = await Directory.open({
+  const connection = await LdapConnection.open({
     settings,
     endpoints,
     password: options.password,

@@ -9,7 +9,7 @@ import { UsageError } from '../core/errors.js';
 import { dnsNameProblem } from '../core/im-model.js';
 import { domainStartTls, type Settings } from '../config/settings.js';
 import { createResolver, locateServices } from '../dns/resolver.js';
-import type { Endpoint } from './connection.js';
+import type { Endpoint } from './endpoints.js';
 
 export async function locateDomainControllers(
   domain: string,

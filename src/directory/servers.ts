@@ -1,11 +1,11 @@
 /** Home servers and routers: every msExchProtocolCfgIMVirtualServer in the Configuration partition. */
 import { firstRdnValue, splitDn } from '../core/escape.js';
 import type { ImServer } from '../core/im-model.js';
-import type { Directory } from './connection.js';
+import type { LdapConnection } from './connection.js';
 
 export const IM_SERVER_CLASS = 'msExchProtocolCfgIMVirtualServer';
 
-export async function discoverServers(directory: Directory): Promise<ImServer[]> {
+export async function discoverServers(directory: LdapConnection): Promise<ImServer[]> {
   // Found by class, never by a fixed DN: the IM container's RDN is not documented.
   const entries = await directory.searchAll(directory.rootDse.configurationNamingContext, {
     filter: `(objectClass=${IM_SERVER_CLASS})`,

@@ -14,7 +14,7 @@ import {
   type Resolution,
   type UserRecord,
 } from '../core/user-record.js';
-import type { Directory, SearchSpec } from './connection.js';
+import type { LdapConnection, SearchSpec } from './connection.js';
 import type { DirEntry } from './entry.js';
 
 /** Normal user accounts (indexed in AD; cheaper than objectCategory/objectClass). */
@@ -48,7 +48,7 @@ const SCAN_SHARE = 0.22 / 0.27;
  * created (users, groups, computers, deleted ones) numbers below it. Undefined when the DC does
  * not publish it or the account may not read it: then the filtered searches are used.
  */
-export async function usersUpperBound(directory: Directory): Promise<number | undefined> {
+export async function usersUpperBound(directory: LdapConnection): Promise<number | undefined> {
   try {
     const entry = await directory.readEntry(`CN=RID Manager$,CN=System,${directory.rootDse.defaultNamingContext}`, {
       attributes: ['rIDAvailablePool'],
@@ -136,7 +136,10 @@ function wantedKey(name: string): string {
  * connection, or a single paged scan when the batch names most of the directory. Each name must match
  * exactly one user.
  */
-export async function resolveUsers(directory: Directory, names: readonly string[]): Promise<Map<string, Resolution>> {
+export async function resolveUsers(
+  directory: LdapConnection,
+  names: readonly string[],
+): Promise<Map<string, Resolution>> {
   const unique = [...new Set(names)];
   const candidates: UserRecord[] = [];
   // The bound costs one round trip: only worth it when the batch is more than one search.
@@ -224,7 +227,7 @@ export async function resolveUsers(directory: Directory, names: readonly string[
 }
 
 /** The domain's NetBIOS name: nETBIOSName of its crossRef in CN=Partitions (the RootDSE does not carry it). */
-export async function netbiosName(directory: Directory): Promise<string | undefined> {
+export async function netbiosName(directory: LdapConnection): Promise<string | undefined> {
   const { configurationNamingContext, defaultNamingContext } = directory.rootDse;
   const [crossRef] = await directory.searchAll(`CN=Partitions,${configurationNamingContext}`, {
     scope: 'one',
@@ -236,7 +239,7 @@ export async function netbiosName(directory: Directory): Promise<string | undefi
 
 /** Users of a paged search as compact records, each made as its entry arrives: raw entries never pile up. */
 async function userRecords(
-  directory: Directory,
+  directory: LdapConnection,
   spec: SearchSpec,
   toRecord: (entry: DirEntry) => UserRecord = toUserRecord,
 ): Promise<UserRecord[]> {
@@ -254,7 +257,7 @@ async function userRecords(
  * IM-enabled users, optionally those homed on one server DN and matching `also` (an LDAP filter
  * the DC evaluates, e.g. the active filter); attribute-minimal, paged.
  */
-export function listImUsers(directory: Directory, serverDn?: string, also = ''): Promise<UserRecord[]> {
+export function listImUsers(directory: LdapConnection, serverDn?: string, also = ''): Promise<UserRecord[]> {
   const filter = serverDn
     ? `(&${USER_FILTER}(msExchIMVirtualServer=${escapeFilterValue(serverDn)})${also})`
     : `(&${USER_FILTER}(msExchIMVirtualServer=*)${also})`;
@@ -265,7 +268,7 @@ export function listImUsers(directory: Directory, serverDn?: string, also = ''):
 }
 
 /** Every homed user with just what a move needs; with `activity`, also what decides whether it is active. */
-export function listHomedUsers(directory: Directory, activity = false): Promise<UserRecord[]> {
+export function listHomedUsers(directory: LdapConnection, activity = false): Promise<UserRecord[]> {
   const attributes = ['objectGUID', 'sAMAccountName', ...IM_ATTRIBUTES, ...(activity ? ACTIVITY_ATTRIBUTES : [])];
   return userRecords(
     directory,
@@ -275,7 +278,7 @@ export function listHomedUsers(directory: Directory, activity = false): Promise<
 }
 
 /** The domain's msDS-LogonTimeSyncInterval in days (14 when unset or unreadable): one base read of the domain head. */
-export async function readLogonSyncDays(directory: Directory): Promise<number> {
+export async function readLogonSyncDays(directory: LdapConnection): Promise<number> {
   try {
     const entry = await directory.readEntry(directory.rootDse.defaultNamingContext, {
       attributes: ['msDS-LogonTimeSyncInterval'],
@@ -306,7 +309,7 @@ export function userSearchFilter(words: readonly string[], anr = false): string 
 
 /** Matches for a search, at most `limit` + 1; the size limit keeps one keystroke's search small where the DC honours it (AD does). */
 export async function searchUsers(
-  directory: Directory,
+  directory: LdapConnection,
   words: readonly string[],
   limit: number,
 ): Promise<UserRecord[]> {
@@ -315,7 +318,7 @@ export async function searchUsers(
   return userRecords(directory, { filter, attributes: USER_ATTRIBUTES, buffers: ['objectGUID'], sizeLimit: limit + 1 });
 }
 
-export function usersByImAddress(directory: Directory, address: string): Promise<UserRecord[]> {
+export function usersByImAddress(directory: LdapConnection, address: string): Promise<UserRecord[]> {
   return userRecords(directory, {
     filter: `(&${USER_FILTER}(msExchIMAddress=${escapeFilterValue(address)}))`,
     attributes: USER_ATTRIBUTES,
@@ -324,7 +327,7 @@ export function usersByImAddress(directory: Directory, address: string): Promise
 }
 
 /** Up to `limit` IM addresses in use: one small search (AD stops at the size limit; Samba reads on, so the list is cut here too). */
-export async function sampleImAddresses(directory: Directory, limit: number): Promise<string[]> {
+export async function sampleImAddresses(directory: LdapConnection, limit: number): Promise<string[]> {
   const entries = await directory.searchAll(directory.baseDn, {
     filter: `(&${USER_FILTER}(msExchIMAddress=*))`,
     attributes: ['msExchIMAddress'],
@@ -342,7 +345,7 @@ export async function sampleImAddresses(directory: Directory, limit: number): Pr
  * search fetching every user's msExchIMVirtualServer before Node had parsed a single value.
  */
 export async function countHomed(
-  directory: Directory,
+  directory: LdapConnection,
   serverDns: readonly string[],
   also = '',
 ): Promise<{ perServer: Map<string, number>; missing: number }> {
@@ -363,7 +366,7 @@ export async function countHomed(
  * counting the whole domain (on the lab, 1,500 moves waited 5.5 s for a count of every homed user).
  */
 export async function countOn(
-  directory: Directory,
+  directory: LdapConnection,
   serverDns: readonly string[],
   also = '',
 ): Promise<Map<string, number>> {
@@ -376,7 +379,7 @@ export async function countOn(
 const homedOn = (dn: string) => `(msExchIMVirtualServer=${escapeFilterValue(dn)})`;
 
 /** Entries matching a filter, counted without fetching a value ('1.1'). */
-async function countMatching(directory: Directory, filter: string): Promise<number> {
+async function countMatching(directory: LdapConnection, filter: string): Promise<number> {
   let n = 0;
   await directory.forEachEntry(
     directory.baseDn,
@@ -389,7 +392,7 @@ async function countMatching(directory: Directory, filter: string): Promise<numb
 
 /** Users by objectGUID (hex), each read at `<GUID=…>` — found wherever it was renamed or moved to. */
 export async function readUsersByGuid(
-  directory: Directory,
+  directory: LdapConnection,
   guids: readonly string[],
   concurrency = 16,
 ): Promise<Map<string, UserRecord>> {
@@ -445,7 +448,7 @@ function toAuditUser(entry: DirEntry): AuditUser {
 
 /** One paged pass over every user with any IM attribute; each becomes a compact record as it arrives. */
 export async function forEachImUser(
-  directory: Directory,
+  directory: LdapConnection,
   visit: (user: AuditUser) => void,
   onRestart?: () => void,
 ): Promise<void> {

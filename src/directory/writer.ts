@@ -9,7 +9,8 @@ import type { WriteOptions, WriteResult, WriteTask } from '../services/directory
 
 export type { WriteOptions, WriteResult, WriteTask };
 import { DirectoryError } from '../core/errors.js';
-import { RETRIES, backoffMs, sleep, type Directory } from './connection.js';
+import { RETRIES, backoffMs, sleep } from './backoff.js';
+import type { LdapConnection } from './connection.js';
 import { isBusy, isConnectionLoss, resultCodeOf, translateError } from './errors.js';
 import { toUserRecord, USER_ATTRIBUTES } from './users.js';
 
@@ -22,7 +23,7 @@ export class WriteInDoubt extends Error {
 
 /** Apply tasks with at most `concurrency` in flight; `onResult` sees each task's result as it settles. */
 export async function applyWrites<T extends WriteTask>(
-  directory: Directory,
+  directory: LdapConnection,
   tasks: Iterable<T> | AsyncIterable<T>,
   options: WriteOptions,
   onResult: (task: T, result: WriteResult) => void | Promise<void>,
@@ -57,7 +58,7 @@ export async function applyWrites<T extends WriteTask>(
 }
 
 /** One entry's write, with retries that never apply it twice. Throws only when the run cannot go on. */
-export async function writeOne(directory: Directory, task: WriteTask): Promise<WriteResult> {
+export async function writeOne(directory: LdapConnection, task: WriteTask): Promise<WriteResult> {
   let retried = false;
   /** A request for this entry went out and its fate is not known yet (no answer, no re-read). */
   let unanswered = false;
@@ -132,7 +133,7 @@ function isRunFatal(error: DirectoryError): boolean {
       );
 }
 
-export async function readImState(directory: Directory, dn: string): Promise<ImState | undefined> {
+export async function readImState(directory: LdapConnection, dn: string): Promise<ImState | undefined> {
   const entry = await directory.readEntry(dn, { attributes: USER_ATTRIBUTES, buffers: ['objectGUID'] });
   return entry ? toUserRecord(entry).im : undefined;
 }

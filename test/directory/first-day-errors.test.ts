@@ -6,7 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONNECT_TIMEOUT_MS, holdsCertificate, passwordOrigin } from '../../src/directory/connection.js';
+import { holdsCertificate, passwordOrigin } from '../../src/directory/bind-credentials.js';
+import { CONNECT_TIMEOUT_MS } from '../../src/directory/connection.js';
 import { translateError } from '../../src/directory/errors.js';
 
 const root = join(import.meta.dirname, '..', '..');

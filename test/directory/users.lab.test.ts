@@ -5,12 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/settings.js';
-import { Directory, endpointsFromUrls } from '../../src/directory/connection.js';
+import { LdapConnection } from '../../src/directory/connection.js';
+import { endpointsFromUrls } from '../../src/directory/endpoints.js';
 import { netbiosName, resolveUsers, searchUsers, shouldScan, usersUpperBound } from '../../src/directory/users.js';
 import { addUsers, adminPassword, createOu, imctlEnv, lab, ldapcount, server } from '../support/lab.js';
 
 describe('searchUsers (against the lab DC)', () => {
-  let directory: Directory;
+  let directory: LdapConnection;
 
   beforeAll(async () => {
     const ou = await createOu('anr');
@@ -28,7 +29,7 @@ describe('searchUsers (against the lab DC)', () => {
       },
     ]);
     const settings = loadSettings({ baseDn: ou }, imctlEnv(), '/');
-    directory = await Directory.open({
+    directory = await LdapConnection.open({
       settings,
       endpoints: endpointsFromUrls([lab().ldapsUrl], false),
       password: async () => adminPassword(),
@@ -55,7 +56,7 @@ describe('searchUsers (against the lab DC)', () => {
 });
 
 describe('resolving many names (against the lab DC)', () => {
-  let directory: Directory;
+  let directory: LdapConnection;
   let ou: string;
   let dns: string[];
 
@@ -68,7 +69,7 @@ describe('resolving many names (against the lab DC)', () => {
     ]);
     // Scoped to the OU, as --base-dn does: the scan reads three users, the bound is the domain's.
     const settings = loadSettings({}, imctlEnv({ IMCTL_BASE_DN: ou }), '/');
-    directory = await Directory.open({
+    directory = await LdapConnection.open({
       settings,
       endpoints: endpointsFromUrls([lab().ldapsUrl], false),
       password: async () => adminPassword(),
@@ -118,9 +119,9 @@ describe('resolving many names (against the lab DC)', () => {
 });
 
 describe('DOMAIN\\user (against the lab DC)', () => {
-  let directory: Directory;
+  let directory: LdapConnection;
   beforeAll(async () => {
-    directory = await Directory.open({
+    directory = await LdapConnection.open({
       settings: loadSettings({}, imctlEnv(), '/'),
       endpoints: endpointsFromUrls([lab().ldapsUrl], false),
       password: async () => adminPassword(),

@@ -3,17 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/settings.js';
 import { imValues } from '../../src/core/im-model.js';
 import { compareAndSetOps } from '../../src/core/mod-ops.js';
-import { Directory, endpointsFromUrls } from '../../src/directory/connection.js';
+import { LdapConnection } from '../../src/directory/connection.js';
+import { endpointsFromUrls } from '../../src/directory/endpoints.js';
 import { readImState, writeOne } from '../../src/directory/writer.js';
 import { addUsers, adminPassword, createOu, imctlEnv, lab, ldapmodify, readEntry, server } from '../support/lab.js';
 
 describe('writeOne (against the lab DC)', () => {
-  let directory: Directory;
+  let directory: LdapConnection;
   let ou: string;
 
   beforeAll(async () => {
     const settings = loadSettings({}, imctlEnv(), '/');
-    directory = await Directory.open({
+    directory = await LdapConnection.open({
       settings,
       endpoints: endpointsFromUrls([lab().ldapsUrl], false),
       password: async () => adminPassword(),

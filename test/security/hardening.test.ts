@@ -19,7 +19,7 @@ import { DirectoryError, quoted } from '../../src/core/errors.js';
 import { canonicalDn, escapeDnValue, escapeFilterValue } from '../../src/core/escape.js';
 import { forgetSecrets, redact, registerSecret } from '../../src/core/redact.js';
 import { isFormulaLike } from '../../src/core/spreadsheet-safe.js';
-import type { Directory } from '../../src/directory/connection.js';
+import type { LdapConnection } from '../../src/directory/connection.js';
 import { isConnectionLoss, translateError } from '../../src/directory/errors.js';
 import { applyWrites, writeOne, type WriteResult, type WriteTask } from '../../src/directory/writer.js';
 import { openReport } from '../../src/io/report.js';
@@ -282,10 +282,10 @@ describe('a sent write the DC cannot confirm is "in doubt", never "not done"', (
   const lost = () =>
     Object.assign(new Error('Connection closed before message response was received.'), { code: 'ECONNRESET' });
 
-  async function apply(directory: Partial<Directory>): Promise<{ results: WriteResult[]; error: unknown }> {
+  async function apply(directory: Partial<LdapConnection>): Promise<{ results: WriteResult[]; error: unknown }> {
     const results: WriteResult[] = [];
     let error: unknown;
-    await applyWrites(directory as Directory, [task], { concurrency: 1 }, (_t, r) => void results.push(r)).catch(
+    await applyWrites(directory as LdapConnection, [task], { concurrency: 1 }, (_t, r) => void results.push(r)).catch(
       (e) => (error = e),
     );
     return { results, error };
@@ -353,7 +353,7 @@ describe('a sent write the DC cannot confirm is "in doubt", never "not done"', (
           has: () => false,
           all: () => [],
         }),
-      } as unknown as Directory;
+      } as unknown as LdapConnection;
       const pending = writeOne(directory, task);
       await vi.runAllTimersAsync();
       const result = await pending;
