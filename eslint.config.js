@@ -21,7 +21,7 @@ function layer(files, forbidden, message) {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/', '.lab/', 'coverage/', 'node_modules/', 'test/fixtures/'] },
+  { ignores: ['dist/', 'build/', '.lab/', 'coverage/', 'node_modules/', 'test/fixtures/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

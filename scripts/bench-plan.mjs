@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// Benchmark for the rebalance planner (src/core/rebalance.ts, compiled to dist/).
+// Benchmark for the rebalance planner (src/core/rebalance.ts, compiled by tsc to build/).
 // Builds 1,000,000 users over 200 home servers — a few far over the 7,500
 // recommendation, some draining, some excluded (two of those over capacity),
 // plus orphans — runs planRebalance 5 times and prints one JSON line:
 //   {"users":…,"servers":…,"runs_ms":[…],"median_ms":…,"moves":…, …}
 // Usage: npx tsc -p tsconfig.build.json && node scripts/bench-plan.mjs [--even] [--active]
 // --active: the same 1,000,000 homed users, 60 % of them idle (--load active: only the rest count)
-import { planRebalance } from '../dist/core/rebalance.js';
+import { planRebalance } from '../build/core/rebalance.js';
 
 const USERS = 1_000_000;
 const SERVERS = 200;

@@ -14,7 +14,6 @@
 //   --out FILE       where to write the report (default docs/benchmarks.md)
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,6 +27,8 @@ import { STARTUP_TARGET, measureStartup } from './bench-lib/startup.mjs';
 import { MID_SECTIONS, midScope } from './bench-lib/mid-scope.mjs';
 import { benchSealed } from './bench-lib/sealed.mjs';
 import { SMALL_SECTIONS, smallDomain } from './bench-lib/small-domain.mjs';
+import { peakRss } from './bench-lib/peak-rss.mjs';
+import { fmt, markdownTable, textTable } from './bench-lib/table.mjs';
 
 const REPO = join(import.meta.dirname, '..');
 const SECTIONS = [
@@ -381,15 +382,6 @@ function record(metric, imctlValue, refValue, unit, target, { lowerIsBetter = tr
     limit,
   });
 }
-
-const fmt = (value, unit) => {
-  if (value === undefined || value === null) return '—';
-  if (unit === 's') return `${seconds(value)} s`;
-  if (unit === 'ms') return `${value.toFixed(value < 100 ? 1 : 0)} ms`;
-  if (unit === 'MB') return `${value.toFixed(0)} MB`;
-  if (unit === 'rows/s') return `${Math.round(value).toLocaleString('en-US')} rows/s`;
-  return String(value);
-};
 
 /** "label: 1.00 s, 1.20 s †, … (median …)"; † marks a run during which other LDAP clients were connected. */
 const runsLine = (label, runs, unit = 's') => {
@@ -757,7 +749,7 @@ async function benchStartup() {
     [
       `### 4. Start-up (${STARTUP_RUNS} runs each, interleaved, after one warm-up)`,
       '',
-      "The goal's lines are the installed package: `npm pack --ignore-scripts` of this build, `npm install -g --prefix <tmp> --offline` of the tarball, and `<prefix>/bin/imctl` run through its shebang (node found on PATH). `bin/imctl` answers a lone `--version`/`-V` itself from package.json; everything else loads the esbuild bundle (dist/imctl.mjs: commander and the program), and ldapts, inquirer and the command modules are separate chunks loaded only by the command that needs them. CPU time: the mean of the children's user+system time over the runs (from /proc/self/stat, 10 ms ticks).",
+      "The goal's lines are the installed package: `npm pack --ignore-scripts` of this build, `npm install -g --prefix <tmp> --offline` of the tarball, and `<prefix>/bin/imctl` run through its shebang (node found on PATH). `bin/imctl` (CommonJS) answers a lone `--version`/`-V` itself from package.json and a lone `--help`/`-h` from dist/help.json (the program's help at every terminal width from 80 columns, written by the build); everything else loads the esbuild bundle (dist/imctl.mjs: commander and the program), and ldapts, inquirer and the command modules are separate chunks loaded only by the command that needs them. CPU time: the mean of the children's user+system time over the runs (from /proc/self/stat, 10 ms ticks).",
       '',
       ...cases.map((c) => `- ${runsLine(`\`${c.name}\``, c.times, 'ms')}; CPU ${c.cpuMs.toFixed(1)} ms per run`),
     ].join('\n'),
@@ -766,54 +758,6 @@ async function benchStartup() {
 
 // ------------------------------------------------------------------------------------------------
 // 5. Peak memory of import --dry-run
-/**
- * Peak RSS of `imctl ARGS` as /usr/bin/time -f %M reports it. The run is made with -v so that the
- * end of the syntax pass shows on stderr; the node process's VmHWM (its RSS high-water mark so far)
- * is read from /proc at that moment, to tell the file's share of the peak from the directory's.
- */
-async function peakRss(args) {
-  const child = spawn('/usr/bin/time', ['-f', 'BENCH_MAXRSS_KB %M', process.execPath, ...imctlArgs('-v', ...args)], {
-    env: imctlEnv,
-    cwd: REPO,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const started = process.hrtime.bigint();
-  let stdout = '';
-  let stderr = '';
-  let nodePid;
-  let hwmKb = 0;
-  let syntaxKb;
-  const poll = () => {
-    try {
-      nodePid ??=
-        Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/)[0]) ||
-        undefined;
-      if (nodePid) hwmKb = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${nodePid}/status`, 'utf8'))?.[1] ?? hwmKb);
-    } catch {
-      // not started yet, or gone
-    }
-  };
-  const timer = setInterval(poll, 10);
-  child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d) => {
-    stderr += d;
-    if (syntaxKb === undefined && /problem\(s\) in the syntax pass/.test(stderr)) {
-      poll();
-      syntaxKb = hwmKb;
-    }
-  });
-  const code = await new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (c) => resolve(c ?? -1));
-  });
-  clearInterval(timer);
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  const kb = Number(/BENCH_MAXRSS_KB (\d+)/.exec(stderr)?.[1]);
-  if (!kb) throw new Error(`/usr/bin/time gave no figure: ${stderr.slice(-500)}`);
-  // /usr/bin/time reports the child's exit status as its own.
-  return { mb: kb / 1024, syntaxMb: syntaxKb ? syntaxKb / 1024 : undefined, ms, code, stdout, stderr };
-}
-
 async function benchMemory() {
   try {
     await runOk('/usr/bin/time', ['-f', '%M', 'true']);
@@ -836,7 +780,7 @@ async function benchMemory() {
         i < existing ? `${sams[i]},enable,im-west` : `nobody${TAG}x${String(i).padStart(7, '0')},enable,im-west`,
       );
     writeFileSync(bigFile, `user,action,server\n${rows.join('\n')}\n`);
-    const r = await peakRss(['import', bigFile, '--dry-run']);
+    const r = await peakRss(imctlArgs('-v', 'import', bigFile, '--dry-run'), { env: imctlEnv, cwd: REPO });
     if (r.code !== 2)
       throw new Error(
         `import --dry-run of the ${ROWS}-row file exited ${r.code}, expected 2 (unknown users): ${r.stderr.slice(-1000)}`,
@@ -859,7 +803,7 @@ async function benchMemory() {
       .filter(Boolean);
     realCount = realSams.length;
     writeFileSync(realFile, `user,action\n${realSams.map((s) => `${s},enable`).join('\n')}\n`);
-    const r = await peakRss(['import', realFile, '--dry-run']);
+    const r = await peakRss(imctlArgs('-v', 'import', realFile, '--dry-run'), { env: imctlEnv, cwd: REPO });
     if (r.code !== 0 && r.code !== 3)
       throw new Error(
         `import --dry-run of ${realSams.length} existing users exited ${r.code}: ${r.stderr.slice(-1000)}`,
@@ -905,21 +849,6 @@ function table() {
     r.pass === undefined ? '' : r.pass ? 'pass' : 'MISS',
   ]);
   return { head, rows };
-}
-
-function markdownTable({ head, rows }) {
-  return [
-    `| ${head.join(' | ')} |`,
-    `|${head.map((_, i) => (i === 0 || i === 4 || i === 5 ? '---' : '---:')).join('|')}|`,
-    ...rows.map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n');
-}
-
-function textTable({ head, rows }) {
-  const all = [head, ...rows];
-  const widths = head.map((_, i) => Math.max(...all.map((r) => r[i].length)));
-  const line = (r) => r.map((c, i) => (i === 0 || i >= 4 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
 async function writeReport(machine, failures, elapsedMs, cleanupNote) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Builds what is distributed: tsc's per-module output (dist/cli, dist/core, … for scripts that
-// import single modules, such as the planner benchmark) is left to `tsc`; this script writes
+// Builds what is distributed. tsc's per-module output goes to build/ (never shipped: for
+// scripts that import single modules, such as the planner benchmark and the help text below);
+// dist/ holds only what ships, and this script writes
 //   dist/imctl.mjs + dist/chunks/  the npm package's entry: ESM, every library inlined, split so
 //                                  that --help/--version load commander and the program only
 //                                  (ldapts, inquirer, chalk, csv… load with the command that needs them)
@@ -76,5 +77,5 @@ const inputs = [...Object.keys(esm.metafile.inputs), ...Object.keys(cjs.metafile
 writeFileSync(join(DIST, 'THIRD-PARTY-NOTICES.txt'), thirdPartyNotices(REPO, inputs));
 
 // The help the program prints, from tsc's output of the same sources the bundle was built from.
-const { helpTexts } = await import(join(DIST, 'cli', 'help-text.js'));
+const { helpTexts } = await import(join(REPO, 'build', 'cli', 'help-text.js'));
 writeFileSync(join(DIST, 'help.json'), `${JSON.stringify(await helpTexts())}\n`);
