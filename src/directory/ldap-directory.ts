@@ -60,7 +60,7 @@ export class LdapDirectory implements DirectoryPort {
   usersAtMost = () => (this.usersBound ??= usersUpperBound(this.connection));
   countOn = (serverDns: readonly string[], activity?: { now: number; activeDays: number }) =>
     countOn(this.connection, serverDns, activity ? activeFilter(activity.now, activity.activeDays) : '');
-  resolveUsers = (names: readonly string[]) => resolveUsers(this.connection, names);
+  resolveUsers = (names: readonly string[]) => resolveUsers(this.connection, names, this.usersAtMost);
   countActive = (serverDns: readonly string[], now: number, activeDays: number) =>
     countHomed(this.connection, serverDns, activeFilter(now, activeDays));
   logonSyncDays = () => readLogonSyncDays(this.connection);

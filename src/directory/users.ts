@@ -139,11 +139,13 @@ function wantedKey(name: string): string {
 export async function resolveUsers(
   directory: LdapConnection,
   names: readonly string[],
+  /** The bound, read once per run and shared with the capacity check (LdapDirectory.usersAtMost). */
+  usersAtMost: () => Promise<number | undefined> = () => usersUpperBound(directory),
 ): Promise<Map<string, Resolution>> {
   const unique = [...new Set(names)];
   const candidates: UserRecord[] = [];
   // The bound costs one round trip: only worth it when the batch is more than one search.
-  if (unique.length > NAMES_PER_SEARCH && shouldScan(unique.length, await usersUpperBound(directory))) {
+  if (unique.length > NAMES_PER_SEARCH && shouldScan(unique.length, await usersAtMost())) {
     // One scan of every user, keeping only those named: memory follows the names, not the directory.
     const wanted = new Set(unique.map((name) => wantedKey(name)));
     const isWanted = (entry: DirEntry) => {

@@ -255,14 +255,9 @@ export async function planProvisioning(
       disabledAccounts.push(target.name);
   });
   if (incoming.size > 0) {
-    const loads = inventory
-      ? inventory.servers
-      : await loadsOf(
-          directory,
-          settings,
-          servers.filter((s) => incoming.has(s.dn.toLowerCase())),
-          incoming,
-        );
+    // The wizard has the loads already; the command line counts only the servers receiving users.
+    inventory ??= await options.known?.inventory?.();
+    const loads = inventory ? inventory.servers : await loadsOf(directory, settings, servers, incoming);
     for (const server of loads) {
       const more = incoming.get(server.dn.toLowerCase());
       const load = server.load ?? server.users;
@@ -315,21 +310,23 @@ export function refuseBatch(rejected: readonly RequestProblem[], total: number):
 /**
  * The load of just the servers receiving users, for the over-capacity notice: counting only them
  * (no orphan scan, no other server) keeps a move into one server from paying for a count of the
- * whole domain. Under --load active, newcomers count as active, as placement counts them. Only
- * the servers that may end over capacity are returned.
+ * whole domain (on the lab, 5.5 s of a 10.4 s import of 1,500 moves). Under --load active,
+ * newcomers count as active, as placement counts them. None is returned when none can end over.
  */
 async function loadsOf(
   directory: DirectoryPort,
   settings: Settings,
-  receiving: readonly ImServer[],
+  servers: readonly ImServer[],
   incoming: ReadonlyMap<string, number>,
 ): Promise<{ dn: string; name: string; users: number; load: number; capacity: number }[]> {
-  checkServerCapacities(settings, receiving);
+  // Every server: a per-server capacity in the config must name one that exists, receiving or not.
+  checkServerCapacities(settings, servers);
+  const receiving = servers.filter((s) => incoming.has(s.dn.toLowerCase()));
   const capacity = (server: ImServer) => capacityFor(settings, [server.name, server.cn, server.host]);
   // A domain with fewer accounts than any receiving server has room for cannot push one over:
-  // one base read instead of a count (on a 2,600-user domain, the count was a third of the wait).
+  // one base read (the RID bound, shared with name resolution) instead of a count.
   const atMost = await directory.usersAtMost();
-  if (atMost !== undefined && receiving.every((s) => atMost + (incoming.get(s.dn.toLowerCase()) ?? 0) <= capacity(s)))
+  if (atMost !== undefined && receiving.every((s) => atMost + incoming.get(s.dn.toLowerCase())! <= capacity(s)))
     return [];
   const dns = receiving.map((s) => s.dn);
   const counts = await directory.countOn(

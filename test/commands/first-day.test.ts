@@ -3,7 +3,7 @@
  * on stdout (and refused beside another stdout output), tables that fit an 80-column terminal,
  * audit's "Fixed by" column, its counts after the repairs and disabled orphans left as idle seats.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -249,6 +249,23 @@ describe("the wizard's warnings, on the command line", () => {
       'warning: im-east holds 2 of 2 users (100 %); 1 more put it at 3 (150 %), over capacity.',
     );
     expect(run.json().summary.changed).toBe(1);
+  });
+
+  it('a per-server capacity in the config is checked against every server, not only the one receiving users', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'imctl-unit-'));
+    mkdirSync(join(home, 'config', 'imctl'), { recursive: true });
+    writeFileSync(
+      join(home, 'config', 'imctl', 'config.json'),
+      JSON.stringify({ servers: { 'im-east': { capacity: 2 } } }),
+    );
+    // The move goes to im-west: im-east's setting names a real server, so nothing is refused.
+    const elsewhere = await imctl(['move', 'ann', '--to', 'im-west', '--yes'], { home });
+    expect(elsewhere.stderr).not.toMatch(/capacit/i);
+    expect(elsewhere.code).toBe(0);
+    // Onto im-east, its own capacity applies.
+    const onto = await imctl(['move', 'cid', '--to', 'im-east', '--yes'], { home });
+    expect(onto.code).toBe(0);
+    expect(onto.stderr).toContain('warning: im-east holds 2 of 2 users (100 %); 1 more put it at 3 (150 %)');
   });
 
   it('enable with no --server when every home server is full: the placed server is over, and that is said', async () => {
