@@ -955,30 +955,20 @@ process.on('SIGTERM', onSignal);
 const machine = await describeMachine(REPO);
 log(`bench OU ${OU}; sections ${only.join(', ')}; ${RESTORE ? 'restore before and after' : 'no restore'}`);
 const failures = [];
-const mid = midScope({
-  lab,
-  ldap,
-  tag: TAG,
-  parentOu: OU,
-  ensureParentOu: ensureOu,
-  scratch,
-  reps: REPS,
-  withLab,
-  timed,
-  imctl,
-  showImctl,
-  record,
-  details,
-  runsLine,
-  log,
-});
-const small = smallDomain({
+/** What every section module (scripts/bench-lib) is handed: the lab, the tools, the timing and the report. */
+const harness = {
   lab,
   labDir: LAB_DIR,
   ldap,
   tag: TAG,
+  repo: REPO,
   scratch,
+  home,
+  N,
+  REPS,
   reps: REPS,
+  run,
+  runOk,
   withLab,
   timed,
   imctl,
@@ -987,7 +977,12 @@ const small = smallDomain({
   details,
   runsLine,
   log,
-});
+  median,
+  seconds,
+  USER_FILTER,
+};
+const mid = midScope({ ...harness, parentOu: OU, ensureParentOu: ensureOu });
+const small = smallDomain(harness);
 const plan = [
   ['servers', benchServers],
   ['enable', benchEnable],
@@ -999,48 +994,13 @@ const plan = [
   ['startup', benchStartup],
   ['memory', benchMemory],
   // The audit pass against one paged ldapsearch (scripts/bench-lib/audit.mjs)
-  [
-    'audit',
-    () =>
-      benchAudit({
-        lab,
-        ldap,
-        imctl,
-        run,
-        withLab,
-        timed,
-        record,
-        details,
-        log,
-        runsLine,
-        showImctl,
-        median,
-        seconds,
-        REPS,
-        requireList: () => required.add('list'),
-      }),
-  ],
+  ['audit', () => benchAudit({ ...harness, requireList: () => required.add('list') })],
   // Kerberos on 389 with the sealing SASL layer, against ldapmodify -Y GSSAPI and imctl over TLS (scripts/bench-lib/sealed.mjs)
   [
     'sealed',
     () =>
       benchSealed({
-        lab,
-        repo: REPO,
-        scratch,
-        home,
-        N,
-        REPS,
-        run,
-        runOk,
-        withLab,
-        timed,
-        record,
-        details,
-        log,
-        runsLine,
-        median,
-        seconds,
+        ...harness,
         prepareEnable: async () => ldifReady || prepareEnable(),
         resetEnable,
         verifyEnabled,
@@ -1050,27 +1010,7 @@ const plan = [
       }),
   ],
   // Homed and active per server against the equivalent ldapsearch (scripts/bench-lib/active.mjs)
-  [
-    'active',
-    () =>
-      benchActive({
-        lab,
-        ldap,
-        imctl,
-        run,
-        withLab,
-        timed,
-        record,
-        details,
-        log,
-        runsLine,
-        showImctl,
-        median,
-        seconds,
-        REPS,
-        USER_FILTER,
-      }),
-  ],
+  ['active', () => benchActive(harness)],
 ];
 for (const [name, fn] of plan) {
   if (!wants(name) || interrupted) continue;
