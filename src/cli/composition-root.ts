@@ -52,7 +52,7 @@ const openLdap: OpenDirectory = async (settings, out, env) => {
   }
   if (settings.insecureTls)
     out.warn(
-      "--insecure-tls: the domain controller's certificate is not verified; anyone on the path can read the password.",
+      "--insecure-tls: the domain controller's certificate is not verified, so anyone on the network path can pose as the DC: they get the password and can read and change everything in this session.",
     );
   const prompt = async (message: string) => {
     const { password } = await import('@inquirer/prompts');

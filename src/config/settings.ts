@@ -14,6 +14,7 @@
  * capacities (server-capacity.ts) and the `-v` listing (describe-settings.ts).
  */
 import { resolve } from 'node:path';
+import { UsageError } from '../core/errors.js';
 import type { SaslLayerMode } from '../core/sasl-security-layer.js';
 import { DEFAULT_CAPACITY, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_SECONDS } from '../core/limits.js';
 import { DEFAULT_ACTIVE_DAYS, DEFAULT_LOAD, type LoadKind } from '../core/activity.js';
@@ -159,6 +160,14 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
     !bindDn && ticketCacheExists(env) ? 'kerberos' : 'simple',
   );
 
+  // Over TLS a Kerberos bind carries no channel binding: whoever terminates an unverified TLS
+  // session relays the bind to the DC and then uses the admin's session as their own.
+  if (auth === 'kerberos' && flags.insecureTls)
+    throw new UsageError(
+      `--insecure-tls cannot be used with Kerberos (--auth kerberos${sources.auth === 'default' ? ', chosen because a ticket cache exists' : ''}): whoever sits between you and the DC could relay your Kerberos bind and then use the whole session as you. Drop --insecure-tls (Kerberos on ldap:// seals every message without a certificate) or give the DC's CA with --ca-file.`,
+      'insecure-kerberos',
+    );
+
   const noColor = envValue(env, 'color');
   const color = flags.color === false || (noColor !== undefined && noColor !== '') ? false : true;
 
@@ -246,10 +255,8 @@ const SOURCE_RANK: Record<Source, number> = { flag: 3, env: 2, config: 1, defaul
  * Kerberos with no CA seals with the SASL layer instead (no certificate needed), and anything
  * else uses StartTLS unless cleartext is allowed.
  */
-export function domainStartTls(
-  settings: Pick<Settings, 'startTls' | 'allowCleartext' | 'auth' | 'caFile' | 'insecureTls'>,
-): boolean {
-  const sealed = settings.auth === 'kerberos' && !settings.caFile && !settings.insecureTls;
+export function domainStartTls(settings: Pick<Settings, 'startTls' | 'allowCleartext' | 'auth' | 'caFile'>): boolean {
+  const sealed = settings.auth === 'kerberos' && !settings.caFile;
   return settings.startTls || (!settings.allowCleartext && !sealed);
 }
 

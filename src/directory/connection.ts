@@ -14,6 +14,7 @@ import type { Settings } from '../config/settings.js';
 import { DirEntry } from './entry.js';
 import { isBusy, isConnectionLoss, translateError } from './errors.js';
 import { SaslSocketLayer } from './sasl-socket.js';
+import { PlaintextGuard } from './plaintext-guard.js';
 import { backoffMs, RETRIES, sleep } from './backoff.js';
 import { holdsCertificate, passwordOrigin, PROMPT_TRIES } from './bind-credentials.js';
 import type { Endpoint } from './endpoints.js';
@@ -62,6 +63,12 @@ export class LdapConnection {
   private readonly searchSlots = new Semaphore(MAX_OPEN_SEARCHES);
   /** The SASL security layer of each client bound with Kerberos over plain LDAP. */
   private readonly layers = new WeakMap<Client, SaslSocketLayer>();
+  /**
+   * Set once a connection's protection failed (a message that does not unwrap, octets in clear
+   * where none may be): the run stops, and nothing more is sent — no reconnect, no new bind, not
+   * even for a read already waiting for a connection.
+   */
+  private broken: DirectoryError | undefined;
   /**
    * The DC that answered; one run stays on it so it reads its own writes — until that DC stops
    * answering, when `reconnect` moves the run to the next endpoint (see there).
@@ -223,6 +230,7 @@ export class LdapConnection {
 
   /** The bound client, reconnecting and re-binding first if the connection was lost (serialised). */
   async boundClient(): Promise<Client> {
+    if (this.broken) throw this.broken;
     if (this.closed) throw new DirectoryError('The directory connection was closed.', 'closed');
     if (this.client?.isConnected) return this.client;
     if (!this.reconnecting) {
@@ -261,12 +269,28 @@ export class LdapConnection {
    * connection to retry: the run stops (exit 1), and writes in flight are in doubt.
    */
   private throwIfLayerBroken(client: Client): void {
-    const failure = this.layers.get(client)?.failure;
-    if (!failure) return;
+    if (!this.layers.get(client)?.failure) return;
     this.invalidate(client);
-    throw new DirectoryError(
-      `A message from ${this.endpoint.host} failed its Kerberos integrity check (${failure.message.replace(/^the Kerberos security layer failed: /, '')}): it was altered on the way or the keys do not match. The run stops; nothing more is sent.`,
-      'sasl-layer',
+    throw this.broken ?? this.layerBroken(this.layers.get(client)!);
+  }
+
+  /** The run-stopping error for a broken layer, recorded so that no later operation reconnects. */
+  private layerBroken(layer: SaslSocketLayer): DirectoryError {
+    const cleartext = layer.cleartextFailure;
+    this.broken ??= cleartext
+      ? this.cleartextViolation(cleartext, 'the Kerberos security layer')
+      : new DirectoryError(
+          `A message from ${this.endpoint.host} failed its Kerberos integrity check (${layer.failure!.message.replace(/^the Kerberos security layer failed: /, '')}): it was altered on the way or the keys do not match. The run stops; nothing more is sent.`,
+          'sasl-layer',
+        );
+    return this.broken;
+  }
+
+  /** Octets in clear where none may be: someone on the path is writing into the connection. */
+  private cleartextViolation(failure: Error, protection: string): DirectoryError {
+    return new DirectoryError(
+      `Refusing the connection to ${this.endpoint.host}: ${failure.message} — ${protection} would have treated them as protected. Someone on the network path is tampering with the connection (or the DC is broken). Nothing more is sent.`,
+      'protocol-violation',
     );
   }
 
@@ -343,6 +367,7 @@ export class LdapConnection {
     // Kerberos on plain LDAP: the SASL security layer protects every message (no TLS needed).
     const layer = kerberos && !secure && !endpoint.startTls ? new SaslSocketLayer() : undefined;
     let tlsSocket: ReturnType<typeof tlsConnect> | undefined;
+    let guard: PlaintextGuard | undefined;
     if (!kerberos && !secure && !endpoint.startTls && !settings.allowCleartext) {
       throw new UsageError(
         `Refusing to send the password in clear text to ${endpoint.url}: use ldaps://, add --starttls, or pass --allow-cleartext if you really mean it.`,
@@ -366,14 +391,23 @@ export class LdapConnection {
       // previous reply's ACK arrives.
       createConnection:
         layer?.connect ??
-        (((...args: Parameters<typeof netConnect>) => netConnect(...args).setNoDelay(true)) as typeof netConnect),
+        (((...args: Parameters<typeof netConnect>) => {
+          const socket = netConnect(...args).setNoDelay(true);
+          // StartTLS: every octet before TLS starts is checked (src/directory/plaintext-guard.ts).
+          if (!secure && endpoint.startTls) guard = new PlaintextGuard(socket, 'starttls');
+          return socket;
+        }) as typeof netConnect),
       createSecureConnection: ((...args: Parameters<typeof tlsConnect>) => {
         const socket = (tlsSocket = tlsConnect(...args));
         socket.setNoDelay(true);
         return socket;
       }) as typeof tlsConnect,
     });
-    if (layer) this.layers.set(client, layer);
+    if (layer) {
+      this.layers.set(client, layer);
+      // A broken layer stops the run at once, even for operations already waiting to reconnect.
+      layer.onFailure = () => void this.layerBroken(layer);
+    }
     try {
       if (!secure && endpoint.startTls) await client.startTLS(tlsOptions);
       if (layer) await (await import('./sasl-bind.js')).openConnection(client);
@@ -426,6 +460,10 @@ export class LdapConnection {
       return client;
     } catch (error) {
       await client.unbind().catch(() => undefined);
+      const violation = guard?.failure ?? layer?.cleartextFailure;
+      if (violation)
+        throw (this.broken = this.cleartextViolation(violation, guard ? 'TLS' : 'the Kerberos security layer'));
+      if (layer?.failure) throw this.layerBroken(layer);
       if (error instanceof ImctlError) throw error;
       throw translateError(error, { server: endpoint.host, doing: 'connecting' });
     }

@@ -124,7 +124,7 @@ export async function openLdapDirectory(settings: Settings, options: OpenOptions
   let endpoints = endpointsFromUrls(settings.urls, settings.startTls);
   if (endpoints.length === 0 && settings.domain) {
     const { locateDomainControllers } = await import('./locator.js');
-    endpoints = await locateDomainControllers(settings.domain, settings, options.log);
+    endpoints = await locateDomainControllers(settings.domain, settings, options.log, options.warn);
   }
   if (endpoints.length === 0) {
     throw new UsageError(

@@ -4,6 +4,14 @@
  * and StartTLS is used on the advertised port (389) unless cleartext was explicitly allowed —
  * or unless Kerberos signs in with no CA configured: then, as Windows tools do, the SASL security
  * layer seals every message on 389 and no certificate is needed.
+ *
+ * DNS is not protected: a spoofed SRV answer can name any host. Who may receive a password is
+ * therefore decided here (docs/security.md, "A DC found through DNS"):
+ * - Kerberos: any target — the DC must prove it holds the realm's key for `ldap/<target>`.
+ * - A password (simple bind): only a target that is the domain or lies under it, reached over TLS
+ *   whose certificate must chain to the CA the admin named (`--ca-file`): never the system trust
+ *   store, where any publicly trusted certificate for the spoofed name would pass. A target outside
+ *   the domain is left out with a warning. Without a CA the admin must name the DC (`--url`).
  */
 import { UsageError } from '../core/errors.js';
 import { dnsNameProblem } from '../core/im-model.js';
@@ -15,6 +23,7 @@ export async function locateDomainControllers(
   domain: string,
   settings: Settings,
   log: (message: string) => void,
+  warn: (message: string) => void,
 ): Promise<Endpoint[]> {
   const problem = dnsNameProblem(domain);
   if (problem) throw new UsageError(`--domain "${domain}" is not a DNS name: ${problem}.`, 'bad-domain');
@@ -27,12 +36,44 @@ export async function locateDomainControllers(
       'no-dc-record',
     );
   }
+  const password = settings.auth !== 'kerberos';
+  if (password && !settings.caFile) {
+    throw new UsageError(
+      `--domain finds DCs by DNS, which anyone on the network can spoof: imctl sends a password only to a DC whose certificate chains to a CA you name. Give --ca-file (your enterprise CA), name the DC with --url, or use --auth kerberos (the DC proves itself).`,
+      'dc-not-vouched',
+    );
+  }
+  if (password && settings.allowCleartext && !settings.startTls) {
+    throw new UsageError(
+      `--domain with --allow-cleartext would send the password in clear to whatever host DNS names: add --starttls, or name the DC with --url.`,
+      'dc-not-vouched',
+    );
+  }
+  const zone = domain.toLowerCase().replace(/\.$/, '');
+  const inDomain = (host: string) => {
+    const name = host.toLowerCase().replace(/\.$/, '');
+    return name === zone || name.endsWith(`.${zone}`);
+  };
+  const outside = password ? targets.filter((t) => !inDomain(t.host)) : [];
+  if (outside.length > 0) {
+    const hosts = outside.map((t) => t.host.replace(/\.$/, '')).join(', ');
+    if (outside.length === targets.length)
+      throw new UsageError(
+        `DNS names only DCs outside ${domain} for ${name} (${hosts}): imctl sends a password only to a host under the domain. If these are your DCs, name one with --url.`,
+        'dc-not-vouched',
+      );
+    warn(
+      `Leaving out ${hosts}: DNS names ${outside.length === 1 ? 'it' : 'them'} for ${name}, but ${outside.length === 1 ? 'it is' : 'they are'} not under ${domain}, and imctl sends a password only to a host under the domain.`,
+    );
+  }
   const startTls = domainStartTls(settings);
-  const endpoints: Endpoint[] = targets.map((t) => {
-    const address = t.addresses?.[0];
-    const hostPart = address ? (address.includes(':') ? `[${address}]` : address) : t.host;
-    return { url: `ldap://${hostPart}:${t.port}`, host: t.host.replace(/\.$/, ''), startTls };
-  });
+  const endpoints: Endpoint[] = targets
+    .filter((t) => !outside.includes(t))
+    .map((t) => {
+      const address = t.addresses?.[0];
+      const hostPart = address ? (address.includes(':') ? `[${address}]` : address) : t.host;
+      return { url: `ldap://${hostPart}:${t.port}`, host: t.host.replace(/\.$/, ''), startTls };
+    });
   log(`DCs for ${domain} by ${name}: ${endpoints.map((e) => `${e.host} (${e.url})`).join(', ')}`);
   return endpoints;
 }

@@ -2,7 +2,8 @@
  * The SASL GSSAPI security layer beneath ldapts (RFC 4752 §3.1, RFC 4422 §3.7): the socket that
  * ldapts gets from its `createConnection` factory, which — once the bind has chosen a layer —
  * wraps every write into SASL buffers and unwraps every buffer that comes in before ldapts's
- * parser sees it. Before the layer starts (the bind itself) bytes pass untouched.
+ * parser sees it. Before the layer starts (the bind itself) a PlaintextGuard hands ldapts whole
+ * messages only and refuses any octet between the bind's last answer and the layer's start.
  *
  * - Outgoing: writes queued while a wrap is under way go out together in the next buffer (fewer
  *   GSS calls when requests are pipelined); a PDU larger than the server's maximum spans buffers.
@@ -18,6 +19,7 @@
  */
 import { connect as netConnect, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { PlaintextGuard } from './plaintext-guard.js';
 import {
   frameSaslBuffer,
   OUR_MAX_BUFFER,
@@ -48,9 +50,10 @@ export class SaslSocketLayer {
   private outgoing: Pending[] = [];
   private flushing = false;
   private rawWrite: Socket['write'] | undefined;
-  private rawEmit: Socket['emit'] | undefined;
-  /** Why the layer broke (an unwrap failed): the connection is gone and the run must stop. */
-  failure: Error | undefined;
+  private guard: PlaintextGuard | undefined;
+  private layerFailure: Error | undefined;
+  /** Told once when the layer breaks, so the connection stops the run before anything else is sent. */
+  onFailure: ((failure: Error) => void) | undefined;
   /** Counters for -v and tests: buffers each way, GSS calls, and the time spent inside them (ms). */
   readonly stats = { buffersOut: 0, buffersIn: 0, wraps: 0, unwraps: 0, gssMs: 0 };
 
@@ -64,8 +67,19 @@ export class SaslSocketLayer {
       return refused;
     }
     this.socket = netConnect(...args).setNoDelay(true);
+    this.guard = new PlaintextGuard(this.socket, 'sasl-layer');
     return this.socket;
   }) as typeof netConnect;
+
+  /** Why the connection broke: an octet in clear where none may be, or a buffer that failed to unwrap. */
+  get failure(): Error | undefined {
+    return this.layerFailure ?? this.guard?.failure;
+  }
+
+  /** The cleartext guard's refusal, if that is what broke the connection (not the layer itself). */
+  get cleartextFailure(): Error | undefined {
+    return this.guard?.failure;
+  }
 
   get active(): boolean {
     return this.layer !== 0;
@@ -78,13 +92,23 @@ export class SaslSocketLayer {
   /** Start the layer right after the bind succeeded: from here on every octet is wrapped. */
   start(gss: GssWrapper, layer: number, serverMax: number): void {
     const socket = this.socket;
-    if (!socket) throw new Error('the SASL layer has no socket to protect');
+    const guard = this.guard;
+    if (!socket || !guard) throw new Error('the SASL layer has no socket to protect');
+    const reader = new SaslBufferReader(OUR_MAX_BUFFER);
+    guard.handOver((chunk) => {
+      let tokens: Buffer[];
+      try {
+        tokens = reader.push(chunk);
+      } catch (error) {
+        this.fail(error as Error);
+        return;
+      }
+      for (const token of tokens) this.deliver(token);
+    });
     this.gss = gss;
     this.layer = layer;
     this.serverMax = serverMax;
     this.rawWrite = socket.write.bind(socket) as Socket['write'];
-    const rawEmit = (this.rawEmit = socket.emit.bind(socket) as Socket['emit']);
-    const reader = new SaslBufferReader(OUR_MAX_BUFFER);
     socket.write = ((
       data: Buffer | string,
       encoding?: BufferEncoding | ((error?: Error | null) => void),
@@ -98,18 +122,6 @@ export class SaslSocketLayer {
       if (!this.flushing) void this.flush();
       return true;
     }) as Socket['write'];
-    socket.emit = ((event: string | symbol, ...args: unknown[]): boolean => {
-      if (event !== 'data') return rawEmit(event, ...args);
-      let tokens: Buffer[];
-      try {
-        tokens = reader.push(args[0] as Buffer);
-      } catch (error) {
-        this.fail(error as Error);
-        return true;
-      }
-      for (const token of tokens) this.deliver(token);
-      return true;
-    }) as Socket['emit'];
   }
 
   /** One GSS call at a time, in the order asked. */
@@ -137,7 +149,7 @@ export class SaslSocketLayer {
       return plain;
     }).then(
       (plain) => {
-        if (!this.failure && plain.length > 0) this.rawEmit!('data', plain);
+        if (!this.failure && plain.length > 0) this.guard!.deliver(plain);
       },
       (error: Error) => this.fail(error),
     );
@@ -174,9 +186,12 @@ export class SaslSocketLayer {
 
   private fail(error: Error): void {
     if (this.failure) return;
-    this.failure = new Error(`the Kerberos security layer failed: ${error.message.split('\n')[0]}`);
-    for (const pending of this.outgoing) pending.callback?.(this.failure);
+    const failure = (this.layerFailure = new Error(
+      `the Kerberos security layer failed: ${error.message.split('\n')[0]}`,
+    ));
+    for (const pending of this.outgoing) pending.callback?.(failure);
     this.outgoing = [];
-    this.socket?.destroy(this.failure);
+    this.onFailure?.(failure);
+    this.socket?.destroy(failure);
   }
 }

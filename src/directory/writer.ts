@@ -128,9 +128,16 @@ function concurrentChange(now: ImState): string {
 function isRunFatal(error: DirectoryError): boolean {
   return error.reason === 'insufficient-access'
     ? false
-    : ['bad-password', 'locked-out', 'tls', 'no-dc', 'closed', 'strong-auth-required', 'sasl-layer'].includes(
-        error.reason,
-      );
+    : [
+        'bad-password',
+        'locked-out',
+        'tls',
+        'no-dc',
+        'closed',
+        'strong-auth-required',
+        'sasl-layer',
+        'protocol-violation',
+      ].includes(error.reason);
 }
 
 export async function readImState(directory: LdapConnection, dn: string): Promise<ImState | undefined> {

@@ -208,8 +208,8 @@ export async function executeTargets(
         ? ` (${inDoubt} of them in doubt: sent, but the DC could not confirm them; the journal records them so undo can still revert them)`
         : '';
     const message = `${fatal.message} ${summary.changed} change(s) were made first (journal ${journal?.path}); ${summary.failed} target(s) are not done${doubt}. Re-run the same command when the DC is back: done targets report "unchanged".`;
-    // A message that failed its Kerberos check is tampering or a broken key, not a partial run: exit 1.
-    if (fatal instanceof DirectoryError && fatal.reason === 'sasl-layer')
+    // Protection that failed (a Kerberos check, octets in clear) is tampering or a broken key, not a partial run: exit 1.
+    if (fatal instanceof DirectoryError && (fatal.reason === 'sasl-layer' || fatal.reason === 'protocol-violation'))
       throw new DirectoryError(message, fatal.reason);
     throw new PartialFailure(message);
   }

@@ -54,6 +54,18 @@ async function pair(): Promise<{ layer: SaslSocketLayer; client: Socket; peer: S
   return { layer, client, peer: await accepted };
 }
 
+/** The last answer of a SASL bind, in clear: success (messageID 1, BindResponse, resultCode 0). */
+const BIND_SUCCESS = Buffer.from([0x30, 0x0c, 0x02, 0x01, 0x01, 0x61, 0x07, 0x0a, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00]);
+
+/** A connection whose bind has just succeeded in clear, as gssapiBind leaves it before starting the layer. */
+async function bound(): Promise<{ layer: SaslSocketLayer; client: Socket; peer: Socket }> {
+  const connection = await pair();
+  const answered = once(connection.client, 'data');
+  connection.peer.write(BIND_SUCCESS);
+  await answered;
+  return connection;
+}
+
 /** Everything the peer receives, as unwrapped buffers (checking each against `max`). */
 function receive(peer: Socket, max: number): { tokens: Buffer[]; plain: () => Buffer } {
   const reader = new SaslBufferReader();
@@ -75,6 +87,9 @@ describe('SaslSocketLayer', () => {
     client.write(Buffer.from('bind-request'));
     await once(peer, 'data');
     expect(Buffer.concat(raw).toString()).toBe('bind-request');
+    const answered = once(client, 'data');
+    peer.write(BIND_SUCCESS);
+    expect((await answered)[0]).toEqual(BIND_SUCCESS);
 
     layer.start(fakeGss(), SecurityLayer.confidentiality, 300);
     const seen = receive(peer, 300);
@@ -92,7 +107,7 @@ describe('SaslSocketLayer', () => {
   });
 
   it('hands ldapts the plaintext in order: several PDUs in one buffer, one PDU over several buffers and TCP chunks', async () => {
-    const { layer, client, peer } = await pair();
+    const { layer, client, peer } = await bound();
     layer.start(fakeGss(), SecurityLayer.integrity, 65536);
     const got: Buffer[] = [];
     client.on('data', (chunk: Buffer) => got.push(chunk));
@@ -110,7 +125,7 @@ describe('SaslSocketLayer', () => {
   });
 
   it('a buffer that fails to unwrap destroys the socket and records why; nothing after it is delivered', async () => {
-    const { layer, client, peer } = await pair();
+    const { layer, client, peer } = await bound();
     layer.start(fakeGss(), SecurityLayer.confidentiality, 65536);
     const got: Buffer[] = [];
     client.on('data', (chunk: Buffer) => got.push(chunk));
@@ -132,7 +147,7 @@ describe('SaslSocketLayer', () => {
   });
 
   it('a sealed run refuses a token that arrives only signed', async () => {
-    const { layer, client, peer } = await pair();
+    const { layer, client, peer } = await bound();
     layer.start({ ...fakeGss(), responseConf: 0 }, SecurityLayer.confidentiality, 65536);
     client.on('error', () => undefined);
     client.on('data', () => undefined); // ldapts always listens
@@ -151,7 +166,7 @@ describe('SaslSocketLayer', () => {
   });
 
   it('pipelined writes share buffers: fewer GSS wraps than writes, same bytes in the same order', async () => {
-    const { layer, client, peer } = await pair();
+    const { layer, client, peer } = await bound();
     const gss = fakeGss();
     layer.start(gss, SecurityLayer.confidentiality, 65536);
     const seen = receive(peer, 65536);
