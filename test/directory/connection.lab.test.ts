@@ -35,7 +35,7 @@ describe('connecting and binding (against the lab DC)', () => {
     ['a DN', () => lab().adminDn],
     ['DOMAIN\\user', () => lab().adminNetbios],
   ])('binds with %s', async (_kind, name) => {
-    const result = await imctl(['servers', '--json'], { env: imctlEnv({ IMCTL_BIND_DN: name() }) });
+    const result = await imctl(['show', 'jdoe', '--json'], { env: imctlEnv({ IMCTL_BIND_DN: name() }) });
     expect(result.code, result.stderr).toBe(0);
   });
 
@@ -87,7 +87,7 @@ describe('connecting and binding (against the lab DC)', () => {
   });
 
   it('--insecure-tls connects but warns on stderr', async () => {
-    const result = await imctl(['--insecure-tls', 'servers', '--json'], {
+    const result = await imctl(['--insecure-tls', 'show', 'jdoe', '--json'], {
       env: imctlEnv({ IMCTL_CA_FILE: undefined }),
     });
     expect(result.code).toBe(0);
@@ -95,7 +95,9 @@ describe('connecting and binding (against the lab DC)', () => {
   });
 
   it('StartTLS on ldap:// verifies the certificate and binds', async () => {
-    const result = await imctl(['--starttls', 'servers', '--json'], { env: imctlEnv({ IMCTL_URL: lab().ldapUrl }) });
+    const result = await imctl(['--starttls', 'show', 'jdoe', '--json'], {
+      env: imctlEnv({ IMCTL_URL: lab().ldapUrl }),
+    });
     expect(result.code, result.stderr).toBe(0);
   });
 
@@ -118,7 +120,7 @@ describe('connecting and binding (against the lab DC)', () => {
   });
 
   it('fails over to the next URL and says which DC answered (--verbose)', async () => {
-    const result = await imctl(['-v', 'servers', '--json'], {
+    const result = await imctl(['-v', 'show', 'jdoe', '--json'], {
       env: imctlEnv({ IMCTL_URL: `ldaps://127.0.0.1:1,${lab().ldapsUrl}` }),
     });
     expect(result.code, result.stderr).toBe(0);

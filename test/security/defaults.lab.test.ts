@@ -91,7 +91,9 @@ describe('security defaults (against the lab DC)', () => {
       // The handshake was abandoned before any application data: no bind, no request, nothing written.
       expect(unnamed.stats.clientRecords).toBe(0);
       expect((await ldapsearch(ou, '(&(sAMAccountName=sd-1)(msExchIMAddress=*))', ['1.1'])).length).toBe(0);
-      const accepted = await imctl(['servers', '--json'], { env: imctlEnv({ IMCTL_URL: named.url('localhost') }) });
+      const accepted = await imctl(['show', 'jdoe', '--json'], {
+        env: imctlEnv({ IMCTL_URL: named.url('localhost') }),
+      });
       expect(accepted.code, accepted.stderr).toBe(0);
     });
 
@@ -163,7 +165,7 @@ describe('security defaults (against the lab DC)', () => {
       );
       expect(plain.stats.accepted, 'imctl did not even connect').toBe(0);
 
-      const startTls = await imctl(['--starttls', 'servers', '--json'], {
+      const startTls = await imctl(['--starttls', 'show', 'jdoe', '--json'], {
         env: imctlEnv({ IMCTL_URL: `ldap://localhost:${plain.port}` }),
       });
       expect(startTls.code, startTls.stderr).toBe(0);
