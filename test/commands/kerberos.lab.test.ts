@@ -52,7 +52,7 @@ describe('--auth kerberos: every command with a ticket and no password', () => {
     expect((await imctl(['servers'], { env: { ...env, IMCTL_BIND_DN: lab().adminUpn } })).stderr).toMatch(
       /Cannot read the password file/,
     );
-    const result = await imctl(['--auth', 'kerberos', 'servers', '--json'], {
+    const result = await imctl(['--auth', 'kerberos', 'show', 'krb-cy', '--json'], {
       env: { ...env, IMCTL_BIND_DN: lab().adminUpn },
     });
     expect(result.code, result.stderr).toBe(0);
@@ -260,7 +260,7 @@ describe('--auth kerberos: each failure, for real, in a sentence (exit 1)', () =
     expect(withoutPackage.stderr).toMatch(
       /^error: Kerberos sign-in needs the optional "kerberos" package, which did not load: install .*libkrb5-dev/,
     );
-    const simple = await run(process.execPath, [binary, 'servers', '--json'], imctlEnv());
+    const simple = await run(process.execPath, [binary, 'show', 'jdoe', '--json'], imctlEnv());
     expect(simple.code, simple.stderr).toBe(0);
   });
 });
