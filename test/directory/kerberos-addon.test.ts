@@ -3,26 +3,14 @@
  * SEA module faked: the embedded asset is the built `kerberos` package's addon. A `kerberos.node`
  * that another user put beside the executable (a shared tools folder) must not be loaded.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { embeddedKerberos } from '../../src/directory/kerberos-addon.js';
+import { compiler, plantLibrary } from '../support/planted-library.js';
 
 const built = join(import.meta.dirname, '..', '..', 'node_modules', 'kerberos', 'build', 'Release', 'kerberos.node');
-const compiler = ['/usr/bin/cc', '/usr/bin/gcc'].find((cc) => existsSync(cc));
-
-/** A shared library that, loaded, leaves `marker` behind: what a planted addon would do, harmlessly. */
-function plantedLibrary(path: string, marker: string): void {
-  const source = `${path}.c`;
-  writeFileSync(
-    source,
-    `#include <stdio.h>\n__attribute__((constructor)) static void planted(void) { FILE *f = fopen(${JSON.stringify(marker)}, "w"); if (f) fclose(f); }\n`,
-  );
-  execFileSync(compiler!, ['-shared', '-fPIC', '-o', path, source]);
-}
-
 /** Node as a single executable holding the built addon, at `execPath`. */
 function asSingleExecutable(execPath: string): void {
   const asset = new Uint8Array(readFileSync(built)).buffer;
@@ -41,7 +29,7 @@ describe('the embedded Kerberos addon', () => {
     () => {
       const tools = mkdtempSync(join(tmpdir(), 'imctl-shared-tools-'));
       const marker = join(tools, 'planted-ran');
-      plantedLibrary(join(tools, 'kerberos.node'), marker);
+      plantLibrary(join(tools, 'kerberos.node'), marker);
       asSingleExecutable(join(tools, 'imctl-linux-x64'));
 
       let loaded: ReturnType<typeof embeddedKerberos>;
