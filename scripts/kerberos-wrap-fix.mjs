@@ -40,12 +40,13 @@ function packageDir() {
   }
 }
 
-/** npm's own script, run by this node without a shell (a .cmd on Windows needs one). */
-function npmCli() {
+/** npm as [command, ...arguments], without a shell: its own script run by this node where it is found (a .cmd on Windows needs a shell). */
+function npm() {
   const { npm_execpath: execPath } = process.env; // set by npm for postinstall
-  if (execPath && /\.c?js$/.test(execPath)) return execPath;
+  if (execPath && /\.c?js$/.test(execPath)) return [process.execPath, execPath];
   const beside = process.platform === 'win32' ? [] : ['..', 'lib'];
-  return join(dirname(process.execPath), ...beside, 'node_modules', 'npm', 'bin', 'npm-cli.js');
+  const cli = join(dirname(process.execPath), ...beside, 'node_modules', 'npm', 'bin', 'npm-cli.js');
+  return existsSync(cli) ? [process.execPath, cli] : ['npm']; // e.g. Debian's nodejs: npm on PATH
 }
 
 const dir = packageDir();
@@ -74,7 +75,8 @@ if (match) {
   say(`fixed the wrap test in ${file}; rebuilding (about a minute)…`);
 }
 try {
-  execFileSync(process.execPath, [npmCli(), 'rebuild', 'kerberos', '--build-from-source', '--no-audit', '--no-fund'], {
+  const [command, ...args] = npm();
+  execFileSync(command, [...args, 'rebuild', 'kerberos', '--build-from-source', '--no-audit', '--no-fund'], {
     cwd: join(dir, '..', '..'),
     stdio: quiet ? 'ignore' : ['ignore', 'inherit', 'inherit'],
   });
