@@ -3,7 +3,7 @@
  * SEA module faked: the embedded asset is the built `kerberos` package's addon. A `kerberos.node`
  * that another user put beside the executable (a shared tools folder) must not be loaded.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -30,6 +30,8 @@ describe('the embedded Kerberos addon', () => {
       const tools = mkdtempSync(join(tmpdir(), 'imctl-shared-tools-'));
       const marker = join(tools, 'planted-ran');
       plantLibrary(join(tools, 'kerberos.node'), marker);
+      // planted by another user (nobody), where this test runs as root
+      if (process.getuid?.() === 0) chownSync(join(tools, 'kerberos.node'), 65534, 65534);
       asSingleExecutable(join(tools, 'imctl-linux-x64'));
 
       let loaded: ReturnType<typeof embeddedKerberos>;
