@@ -14,25 +14,39 @@
  * Run by `postinstall`, by lab/kerberos.sh, and by hand: `node scripts/kerberos-wrap-fix.mjs`.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 
 const SOURCE = join('src', 'unix', 'kerberos_gss.cc');
 const UNFIXED = /^(\s*)if \(user\) \{\s*$/m;
 const quiet = process.argv.includes('--quiet');
 const say = (line) => quiet || console.error(`kerberos-wrap-fix: ${line}`);
 
+/**
+ * imctl's own copy of the package, found from this script's folder: imctl's node_modules, or the
+ * node_modules imctl was installed into (npm hoists it there). Never the current folder or a
+ * parent's: a `kerberos` planted there was patched and rebuilt, running its install script.
+ */
 function packageDir() {
+  const root = join(import.meta.dirname, '..');
+  const parent = basename(dirname(root)).startsWith('@') ? dirname(dirname(root)) : dirname(root);
+  const own = [join(root, 'node_modules'), ...(basename(parent) === 'node_modules' ? [parent] : [])];
   try {
-    return dirname(createRequire(join(process.cwd(), 'package.json')).resolve('kerberos/package.json'));
+    const dir = dirname(createRequire(join(root, 'package.json')).resolve('kerberos/package.json'));
+    return own.some((modules) => existsSync(modules) && dir.startsWith(realpathSync(modules) + sep)) ? dir : undefined;
   } catch {
-    try {
-      return dirname(createRequire(import.meta.url).resolve('kerberos/package.json'));
-    } catch {
-      return undefined;
-    }
+    return undefined;
   }
+}
+
+/** npm as [command, ...arguments], without a shell: its own script run by this node where it is found (a .cmd on Windows needs a shell). */
+function npm() {
+  const { npm_execpath: execPath } = process.env; // set by npm for postinstall
+  if (execPath && /\.c?js$/.test(execPath)) return [process.execPath, execPath];
+  const beside = process.platform === 'win32' ? [] : ['..', 'lib'];
+  const cli = join(dirname(process.execPath), ...beside, 'node_modules', 'npm', 'bin', 'npm-cli.js');
+  return existsSync(cli) ? [process.execPath, cli] : ['npm']; // e.g. Debian's nodejs: npm on PATH
 }
 
 const dir = packageDir();
@@ -61,14 +75,11 @@ if (match) {
   say(`fixed the wrap test in ${file}; rebuilding (about a minute)…`);
 }
 try {
-  execFileSync(
-    process.platform === 'win32' ? 'npm.cmd' : 'npm',
-    ['rebuild', 'kerberos', '--build-from-source', '--no-audit', '--no-fund'],
-    {
-      cwd: join(dir, '..', '..'),
-      stdio: quiet ? 'ignore' : ['ignore', 'inherit', 'inherit'],
-    },
-  );
+  const [command, ...args] = npm();
+  execFileSync(command, [...args, 'rebuild', 'kerberos', '--build-from-source', '--no-audit', '--no-fund'], {
+    cwd: join(dir, '..', '..'),
+    stdio: quiet ? 'ignore' : ['ignore', 'inherit', 'inherit'],
+  });
   say('rebuilt: sealed Kerberos on ldap:// works.');
 } catch (error) {
   say(

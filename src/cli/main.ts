@@ -6,6 +6,7 @@ import { CommanderError } from 'commander';
 import { ExitCode, ImctlError, Interrupted, UsageError } from '../core/errors.js';
 import type { GlobalFlags } from '../config/settings.js';
 import type { Output, Streams } from '../ui/output.js';
+import { disableCoreDumps } from '../platform/core-dumps.js';
 import { isPromptCancel } from '../ui/prompt-cancel.js';
 import type { Context, OpenDirectory } from './composition-root.js';
 import { buildProgram, redactOptionValue } from './program.js';
@@ -168,6 +169,7 @@ function refusePasswordFlag(argv: string[]): void {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  disableCoreDumps();
   // `imctl users | head` closes the pipe early: that is the reader's choice, not a failure.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);

@@ -5,6 +5,7 @@
  */
 import { Argument, Command } from 'commander';
 import { SHELLS, type Shell } from '../completion/shells.js';
+import { inertText } from '../core/inert-text.js';
 import type { GlobalFlags } from '../config/options.js';
 import type { Streams } from '../ui/output.js';
 import type { Context } from './composition-root.js';
@@ -44,7 +45,8 @@ export function buildProgram(hooks: ProgramHooks): Command {
       // Help wraps to the terminal it is written to (80 columns when piped), not to process.stdout.
       getOutHelpWidth: () => (hooks.streams.stdout as { columns?: number }).columns ?? 80,
       getErrHelpWidth: () => (hooks.streams.stderr as { columns?: number }).columns ?? 80,
-      writeErr: (text) => hooks.streams.stderr.write(redactOptionValue(text)),
+      // commander quotes what was typed (an unknown option or command, a bad value): shown inert.
+      writeErr: (text) => hooks.streams.stderr.write(redactOptionValue(text).split('\n').map(inertText).join('\n')),
     })
     .showHelpAfterError('(add --help for usage)');
   addGlobalOptions(program).addHelpText(

@@ -419,6 +419,7 @@ export class LdapConnection {
         this.boundAs = bound.principal;
         this.options.log?.(`auth kerberos (${settings.sources.auth ?? 'default'}): bound as ${this.boundAs}`);
         this.options.log?.(`protection: ${bound.protection ?? describeTls(tlsSocket)}`);
+        this.options.log?.(`kerberos: ${bound.kerberos}`);
         if (!this.rootDseValue) this.rootDseValue = await readRootDse(client);
         return client;
       }

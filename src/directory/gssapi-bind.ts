@@ -24,6 +24,7 @@ import {
   type SaslLayerMode,
 } from '../core/sasl-security-layer.js';
 import { translateKerberosError } from './kerberos-errors.js';
+import { loadOwnKerberos } from './kerberos-package.js';
 import { saslBindStep } from './sasl-bind.js';
 import type { SaslSocketLayer } from './sasl-socket.js';
 
@@ -51,35 +52,28 @@ export interface GssapiBound {
   principal: string;
   /** For -v: the SASL layer's protection (undefined over TLS, where TLS protects). */
   protection?: string | undefined;
+  /** For -v: which Kerberos addon was loaded, and from where. */
+  kerberos: string;
 }
 
 /** Steps a sane exchange never needs (Kerberos takes one or two): a guard against a server that loops. */
 const MAX_STEPS = 10;
 
-export const KERBEROS_PACKAGE_HINT =
-  'Kerberos sign-in needs the optional "kerberos" package, which did not load: install the Kerberos development files (Debian: apt-get install libkrb5-dev python3 make g++), then run "npm rebuild kerberos" (or "npm install kerberos") in imctl\'s folder.';
+let loaded: Promise<{ kerberos: KerberosModule; source: string }> | undefined;
 
-let loaded: Promise<KerberosModule> | undefined;
-
-/** The `kerberos` package, loaded once; a clear error if it is not installed or not built. */
-export function loadKerberos(): Promise<KerberosModule> {
-  // A specifier in a variable: TypeScript does not look for declarations, and the package may be absent.
-  const specifier = 'kerberos';
-  // The single executable has no node_modules: the addon is embedded (kerberos-addon.ts).
-  loaded ??= import('./kerberos-addon.js')
-    .then(({ embeddedKerberos }) => embeddedKerberos() as KerberosModule | undefined)
-    .then((embedded) => embedded ?? importPackage(specifier));
+/**
+ * The `kerberos` package, loaded once, and where it came from (for -v): the addon the single
+ * executable carries, else the package in imctl's own node_modules; a clear error otherwise.
+ */
+export function loadKerberos(): Promise<{ kerberos: KerberosModule; source: string }> {
+  loaded ??= import('./kerberos-addon.js').then(async ({ embeddedKerberos }) => {
+    const embedded = embeddedKerberos();
+    if (embedded) return { kerberos: embedded.module as KerberosModule, source: embedded.source };
+    const own = loadOwnKerberos();
+    return { kerberos: own.module as KerberosModule, source: `the kerberos package at ${own.path}` };
+  });
   loaded.catch(() => (loaded = undefined));
   return loaded;
-}
-
-function importPackage(specifier: string): Promise<KerberosModule> {
-  return import(specifier).then(
-    (module: { default?: KerberosModule } & KerberosModule) => module.default ?? module,
-    () => {
-      throw new DirectoryError(KERBEROS_PACKAGE_HINT, 'kerberos-unavailable');
-    },
-  );
 }
 
 /** The DC's name for the service principal ldap/<host>: a real host name, never an address. */
@@ -105,7 +99,7 @@ export async function gssapiBind(
   layer?: { socket: SaslSocketLayer; mode: SaslLayerMode },
 ): Promise<GssapiBound> {
   const spnHost = servicePrincipalHost(host);
-  const kerberos = await loadKerberos();
+  const { kerberos, source } = await loadKerberos();
   const context = { host: spnHost };
   let gss: GssClient;
   let token: string | null;
@@ -144,6 +138,7 @@ export async function gssapiBind(
       if (layer && chosen) layer.socket.start(gss, chosen.layer, chosen.serverMax);
       return {
         principal: gss.username ?? 'an unknown principal',
+        kerberos: source,
         protection: chosen ? describeLayer(chosen.layer, chosen.serverMax) : undefined,
       };
     }

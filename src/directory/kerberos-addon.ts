@@ -1,17 +1,18 @@
 /**
  * The `kerberos` addon inside the single executable (issue 20): it has no node_modules, so
  * `scripts/build-exe.mjs` embeds the built `kerberos.node` as a SEA asset. At the first Kerberos
- * bind it is written to a private temporary folder and loaded with `process.dlopen` — or, if a
- * `kerberos.node` sits beside the executable, that one is loaded instead (to use another build).
+ * bind it is written to a private temporary folder and loaded with `process.dlopen`. Only that one:
+ * a `kerberos.node` beside the executable used to be loaded instead, and in a shared tools folder
+ * anyone who could write there ran code as the admin (issue 29).
  * The addon's functions take callbacks; the package's JavaScript, which turns them into promises,
  * is not embedded, so the few calls imctl makes are promisified here.
  *
  * The addon links to the system's GSS-API library (MIT krb5's libgssapi_krb5.so.2 on Linux): when
  * it is missing, one sentence names the package to install.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, lstatSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { DirectoryError } from '../core/errors.js';
 
 /** Node's SEA module (Node ≥ 20.12), reached without a static import so the npm build never needs it. */
@@ -47,12 +48,14 @@ const CONSTANTS = {
   GSS_C_INTEG_FLAG: 32,
 };
 
-/** The addon as the `kerberos` package's API (what gssapi-bind uses), or undefined outside a single executable. */
-export function embeddedKerberos(): unknown {
-  const sea = seaModule();
+/**
+ * The addon as the `kerberos` package's API (what gssapi-bind uses), with where it was loaded
+ * from (for -v), or undefined outside a single executable.
+ */
+export function embeddedKerberos(sea = seaModule()): { module: unknown; source: string } | undefined {
   if (!sea?.isSea()) return undefined;
-  const native = loadNative(sea);
-  return {
+  const { native, path } = loadNative(sea);
+  const module = {
     ...CONSTANTS,
     initializeClient: async (service: string, options: object) => {
       const client = await call<NativeClient>((cb) => native.initializeClient(service, options, cb));
@@ -72,6 +75,7 @@ export function embeddedKerberos(): unknown {
       };
     },
   };
+  return { module, source: `the addon embedded in this executable, loaded from ${path} (removed once loaded)` };
 }
 
 function seaModule(): SeaModule | undefined {
@@ -83,34 +87,50 @@ function seaModule(): SeaModule | undefined {
   }
 }
 
-function loadNative(sea: SeaModule): NativeModule {
-  const beside = join(dirname(process.execPath), ADDON_ASSET);
-  let path = beside;
-  let scratch: string | undefined;
-  if (!existsSync(beside)) {
-    let asset: ArrayBuffer;
-    try {
-      asset = sea.getAsset(ADDON_ASSET);
-    } catch {
-      throw new DirectoryError(
-        `This imctl executable was built without Kerberos (the "kerberos" package was not built where it was made): put a kerberos.node beside it, or use an npm install of imctl.`,
-        'kerberos-unavailable',
-      );
-    }
-    scratch = mkdtempSync(join(tmpdir(), 'imctl-kerberos-'));
-    path = join(scratch, ADDON_ASSET);
-    writeFileSync(path, Buffer.from(asset), { mode: 0o700 });
+function loadNative(sea: SeaModule): { native: NativeModule; path: string } {
+  let asset: ArrayBuffer;
+  try {
+    asset = sea.getAsset(ADDON_ASSET);
+  } catch {
+    throw new DirectoryError(
+      `This imctl executable was built without Kerberos (the "kerberos" package was not built where it was made): use an executable built with it, or an npm install of imctl.`,
+      'kerberos-unavailable',
+    );
   }
+  const scratch = privateFolder();
+  const path = join(scratch, ADDON_ASSET);
   const module = { exports: {} as NativeModule };
   try {
+    // Exclusive and no symlink: the file is the one written here, whatever else is in the temp folder.
+    const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o700);
+    try {
+      writeSync(fd, new Uint8Array(asset));
+    } finally {
+      closeSync(fd);
+    }
     process.dlopen(module, path);
   } catch (error) {
     throw addonLoadError(error);
   } finally {
     // Loaded (or not): the mapping stays, the file is not needed any more.
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
   }
-  return module.exports;
+  return { native: module.exports, path };
+}
+
+/** A new folder only this user can enter (mkdtemp makes it 0700; checked, as TMPDIR may be anywhere). */
+function privateFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'imctl-kerberos-'));
+  const stat = lstatSync(dir);
+  const posix = process.platform !== 'win32'; // Windows: the profile's ACL, no uid or mode bits
+  if (!stat.isDirectory() || (posix && (stat.uid !== process.getuid?.() || (stat.mode & 0o077) !== 0))) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new DirectoryError(
+      `The temporary folder ${dir} for the Kerberos addon is not private (owner ${stat.uid}, mode ${(stat.mode & 0o777).toString(8)}): set TMPDIR to a folder of your own.`,
+      'kerberos-unavailable',
+    );
+  }
+  return dir;
 }
 
 /** The dynamic loader's complaint, as what to install. */

@@ -8,6 +8,7 @@ import { extname } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { Finding } from '../core/audit.js';
 import { INFORMATIONAL } from '../core/audit.js';
+import { inertText } from '../core/inert-text.js';
 import { redact } from '../core/redact.js';
 import { spreadsheetSafe } from '../core/spreadsheet-safe.js';
 import { openPrivateFile } from './private-file.js';
@@ -35,11 +36,15 @@ function row(finding: Finding): Record<(typeof FINDING_COLUMNS)[number], string 
   };
 }
 
-/** The report's text: JSON, or CSV (with a BOM for Excel, unless it goes to standard output). */
-function reportText(format: 'csv' | 'json', findings: readonly Finding[], bom: boolean): string {
+/**
+ * The report's text: JSON, or CSV — with a BOM for Excel in a file; on standard output without,
+ * and on a terminal with control and bidi characters shown inert (a file keeps them exact).
+ */
+function reportText(format: 'csv' | 'json', findings: readonly Finding[], to: 'file' | 'pipe' | 'terminal'): string {
   if (format === 'json') return redact(JSON.stringify(findings.map(row), null, 1)) + '\n';
-  const cells = findings.map((f) => FINDING_COLUMNS.map((c) => spreadsheetSafe(redact(row(f)[c] ?? ''))));
-  return (bom ? '\uFEFF' : '') + stringify([[...FINDING_COLUMNS], ...cells], { record_delimiter: 'windows' });
+  const cell = (text: string) => (to === 'terminal' ? inertText(text) : text);
+  const cells = findings.map((f) => FINDING_COLUMNS.map((c) => cell(spreadsheetSafe(redact(row(f)[c] ?? '')))));
+  return (to === 'file' ? '\uFEFF' : '') + stringify([[...FINDING_COLUMNS], ...cells], { record_delimiter: 'windows' });
 }
 
 /** `path`, or for `-` the `stdout` stream (CSV without a BOM, as `--ldif -` writes LDIF there). */
@@ -48,10 +53,10 @@ export function writeFindingReport(path: string, findings: readonly Finding[], s
   if (path === '-') {
     if (!stdout)
       throw new ReportError(path, 'The audit report cannot go to standard output here: name a file (.csv or .json).');
-    stdout.write(reportText(format, findings, false));
+    stdout.write(reportText(format, findings, (stdout as { isTTY?: boolean }).isTTY ? 'terminal' : 'pipe'));
     return;
   }
-  const text = reportText(format, findings, true);
+  const text = reportText(format, findings, 'file');
   const fd = openPrivateFile(path, 'the report', 'report-path');
   try {
     writeFileSync(fd, text);

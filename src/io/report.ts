@@ -12,7 +12,8 @@
  * from a file"; CSV leaves it empty).
  *
  * `-` is standard output (as `--ldif -` is): CSV as above without the BOM, and the stream is
- * left open when the report closes.
+ * left open when the report closes; on a terminal, control and bidi characters in cells are shown
+ * as \xNN / \uNNNN (directory text must not move the cursor or set the clipboard).
  *
  * The file is created with mode 0600 and, if it already exists, made 0600
  * before it is truncated (reports hold account names). Entries are streamed, not
@@ -23,6 +24,7 @@ import type { WriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { extname } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { inertText } from '../core/inert-text.js';
 import { redact } from '../core/redact.js';
 import { spreadsheetSafe } from '../core/spreadsheet-safe.js';
 import { PrivateFileError, openPrivateFile } from './private-file.js';
@@ -95,8 +97,10 @@ function openPrivate(path: string): number {
   }
 }
 
-function csvCell(value: string | undefined): string {
-  return spreadsheetSafe(redact(value ?? ''));
+/** A text cell: spreadsheet-safe; on a terminal (`-` on a tty) its control and bidi characters shown inert too. */
+function csvCell(value: string | undefined, terminal = false): string {
+  const cell = spreadsheetSafe(redact(value ?? ''));
+  return terminal ? inertText(cell) : cell;
 }
 
 function csvLine(cells: (string | number)[]): string {
@@ -120,6 +124,8 @@ class StreamReportWriter implements ReportWriter {
   private written = 0;
   private closed = false;
   private failure: unknown;
+  /** Standard output that is a terminal: directory text must not drive it (a file keeps it exact). */
+  private readonly terminal: boolean;
 
   constructor(
     readonly path: string,
@@ -128,6 +134,7 @@ class StreamReportWriter implements ReportWriter {
     /** Standard output: no BOM, and not ended by close(). */
     private readonly shared = false,
   ) {
+    this.terminal = shared && !!(stream as { isTTY?: boolean }).isTTY;
     if (!shared) {
       stream.on('error', (err) => {
         this.failure ??= err;
@@ -168,11 +175,7 @@ class StreamReportWriter implements ReportWriter {
       case 'csv':
         text = csvLine([
           Number.isInteger(entry.line) && entry.line > 0 ? entry.line : '',
-          csvCell(entry.user),
-          csvCell(entry.dn),
-          csvCell(entry.action),
-          csvCell(entry.outcome),
-          csvCell(entry.reason),
+          ...[entry.user, entry.dn, entry.action, entry.outcome, entry.reason].map((v) => csvCell(v, this.terminal)),
         ]);
         break;
       case 'json':

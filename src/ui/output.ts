@@ -3,6 +3,7 @@
  * nothing else); diagnostics, warnings and progress go to stderr. One colour switch.
  */
 import { Chalk, type ChalkInstance } from 'chalk';
+import { inertText } from '../core/inert-text.js';
 import { redact } from '../core/redact.js';
 
 export interface Streams {
@@ -19,17 +20,9 @@ export interface Streams {
  */
 const UNSAFE_FOR_TERMINAL = /\x1b\[[0-9;]*m|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
 
-/** The control and bidi characters of `text` as \xNN / \uNNNN; the rest as is. */
-function visible(text: string): string {
-  return text.replace(/[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, (ch) => {
-    const cp = ch.charCodeAt(0);
-    return cp < 0x100 ? `\\x${cp.toString(16).padStart(2, '0')}` : `\\u${cp.toString(16).padStart(4, '0')}`;
-  });
-}
-
 /** `text` safe to write to a terminal: secrets redacted, control and bidi characters shown as \xNN / \uNNNN. */
 export function terminalSafe(text: string, keepColour: boolean): string {
-  return redact(text).replace(UNSAFE_FOR_TERMINAL, (m) => (m.length > 1 && keepColour ? m : visible(m)));
+  return redact(text).replace(UNSAFE_FOR_TERMINAL, (m) => (m.length > 1 && keepColour ? m : inertText(m)));
 }
 
 /**

@@ -7,6 +7,7 @@ import { PassThrough } from 'node:stream';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
 import type { GlobalFlags } from '../../src/config/settings.js';
+import { imctlInProcess } from '../support/in-process.js';
 
 const calls: { fn: string; args: unknown[] }[] = [];
 const recorder = (fn: string) => vi.fn(async (_context: unknown, ...args: unknown[]) => void calls.push({ fn, args }));
@@ -119,6 +120,19 @@ describe('global flags are parsed before any command runs', () => {
   ])('%j is refused where it is parsed', async (argv, message) => {
     await expect(parse(argv)).rejects.toThrow(message);
     expect(calls).toEqual([]);
+  });
+});
+
+describe("commander's messages quote what was typed", () => {
+  it.each([
+    { argv: ['--x\x1b]0;pwned\x07'] },
+    { argv: ['\x1b[2J\x9b2J\u202e'] },
+    { argv: ['users', '--concurrency', '\x1b]52;c;eA==\x07'] },
+  ])('$argv: shown inert on stderr', async ({ argv }) => {
+    const r = await imctlInProcess(argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/\\x1b|\\x9b/);
+    expect(r.stderr).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e]/);
   });
 });
 

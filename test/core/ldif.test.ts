@@ -11,7 +11,9 @@ describe('ldifLine', () => {
     { value: 'a<b', line: 'msExchIMAddress: a<b' },
     { value: 'a b', line: 'msExchIMAddress: a b' },
     { value: 'a\tb', line: 'msExchIMAddress: a\tb' },
-    { value: 'x\x7f', line: 'msExchIMAddress: x\x7f' },
+    { value: 'x\x7f', line: 'msExchIMAddress:: eH8=' },
+    { value: '\x1b]0;pwned\x07', line: 'msExchIMAddress:: G10wO3B3bmVkBw==' },
+    { value: '\x1b[2J', line: 'msExchIMAddress:: G1sySg==' },
     { value: '', line: 'msExchIMAddress: ' },
     { value: ' leading', line: 'msExchIMAddress:: IGxlYWRpbmc=' },
     { value: ':colon', line: 'msExchIMAddress:: OmNvbG9u' },
@@ -43,7 +45,8 @@ describe('ldifLine', () => {
           expect(Buffer.from(line.slice(4), 'base64').toString('utf8')).toBe(value);
         } else {
           expect(line).toBe(`a: ${value}`);
-          expect(value).toMatch(/^(?![ :<])[\x01-\x09\x0b\x0c\x0e-\x7f]*$/);
+          // RFC 2849 SAFE-STRING, and no control character but tab: LDIF is read on terminals.
+          expect(value).toMatch(/^(?![ :<])[\x09\x20-\x7e]*$/);
           expect(value).not.toMatch(/ $/);
         }
       }),
@@ -104,6 +107,25 @@ describe('ldifModifyRecord', () => {
       'delete: msExchIMVirtualServer',
     ]);
     expect(text.endsWith('-\n\n')).toBe(true);
+  });
+
+  it('shows directory text in a comment inert, and keeps the values exact (base64)', () => {
+    const server = 'im\x1b]0;pwned\x07\x1b]52;c;cm0gLXJmIH4=\x07\x1b[2J\u202e\x9b';
+    const dn = `CN=${server},DC=corp`;
+    const text = ldifModifyRecord(
+      dn,
+      [{ operation: 'add', attribute: 'msExchIMVirtualServer', values: [dn] }],
+      `move x to ${server}`,
+    );
+    expect(text).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
+    expect(text.split('\n')[0]).toBe(
+      '# move x to im\\x1b]0;pwned\\x07\\x1b]52;c;cm0gLXJmIH4=\\x07\\x1b[2J\\u202e\\x9b',
+    );
+    const base64 = text
+      .split('\n')
+      .filter((l) => l.includes(':: '))
+      .map((l) => Buffer.from(l.split(':: ')[1]!, 'base64').toString());
+    expect(base64).toEqual([dn, dn]);
   });
 
   it('without a comment starts at the dn line', () => {

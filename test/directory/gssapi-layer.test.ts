@@ -10,7 +10,8 @@ import { SecurityLayer } from '../../src/core/sasl-security-layer.js';
 
 const script = vi.hoisted(() => ({ offer: [7, 0, 1, 0], wrapCarries: true, binds: [] as Buffer[] }));
 
-vi.mock('kerberos', () => {
+// The package as imctl loads it (from its own node_modules, src/directory/kerberos-package.ts).
+vi.mock('../../src/directory/kerberos-package.js', () => {
   const client = {
     complete: false,
     get contextComplete() {
@@ -33,16 +34,15 @@ vi.mock('kerberos', () => {
       return Buffer.concat([Buffer.from('HDR-16-OCTETS...'), wrapped, Buffer.from('checksum')]).toString('base64');
     },
   };
-  return {
-    default: {
-      initializeClient: async () => ((client.complete = false), client),
-      GSS_MECH_OID_KRB5: 9,
-      GSS_C_MUTUAL_FLAG: 2,
-      GSS_C_SEQUENCE_FLAG: 8,
-      GSS_C_CONF_FLAG: 16,
-      GSS_C_INTEG_FLAG: 32,
-    },
+  const module = {
+    initializeClient: async () => ((client.complete = false), client),
+    GSS_MECH_OID_KRB5: 9,
+    GSS_C_MUTUAL_FLAG: 2,
+    GSS_C_SEQUENCE_FLAG: 8,
+    GSS_C_CONF_FLAG: 16,
+    GSS_C_INTEG_FLAG: 32,
   };
+  return { loadOwnKerberos: () => ({ module, path: '/fake/node_modules/kerberos/lib/index.js' }) };
 });
 
 vi.mock('../../src/directory/sasl-bind.js', () => ({
@@ -72,6 +72,7 @@ describe('GSSAPI on plain LDAP: the layer negotiation', () => {
     expect(bound).toEqual({
       principal: 'op@CORP.EXAMPLE.COM',
       protection: 'sealed (SASL GSSAPI confidentiality + integrity), buffers up to 256 octets',
+      kerberos: 'the kerberos package at /fake/node_modules/kerberos/lib/index.js',
     });
     expect(script.binds).toHaveLength(2);
     expect([...script.binds[1]!.subarray(16, 20)]).toEqual([SecurityLayer.confidentiality, 0xff, 0xff, 0xff]);

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, stat, writeFile, chmod, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReportEntry, ReportError, openReport, reportFormatFor } from '../../src/io/report.js';
@@ -119,6 +120,36 @@ describe('CSV report', () => {
     const path = join(tmp, 'empty.csv');
     await writeAll(path, []);
     expect(await readFile(path, 'utf8')).toBe('\uFEFFline,user,dn,action,outcome,reason\r\n');
+  });
+});
+
+describe('the report on standard output (--report -)', () => {
+  const HOSTILE: ReportEntry = {
+    line: 1,
+    user: 'x\x1b]0;pwned\x07',
+    dn: 'CN=x\x1b[2J,DC=corp',
+    action: 'move',
+    outcome: 'failed',
+    reason: 'im-\x1b]52;c;cm0gLXJmIH4=\x07 \u202eevil \x9b',
+  };
+  async function onStdout(isTTY: boolean): Promise<string> {
+    let text = '';
+    const stdout = Object.assign(new Writable({ write: (c, _e, done) => ((text += c), done()) }), { isTTY });
+    const report = openReport('-', stdout);
+    await report.write(HOSTILE);
+    await report.close();
+    return text;
+  }
+
+  it('on a terminal, directory text is shown inert: no ESC, BEL, C1 or bidi override reaches it', async () => {
+    const text = await onStdout(true);
+    expect(text).not.toMatch(/[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
+    expect(text).toContain('x\\x1b]0;pwned\\x07');
+  });
+
+  it('piped, the cells stay exact (for the script reading them)', async () => {
+    const rows = parse(await onStdout(false), { columns: true }) as Record<string, string>[];
+    expect(rows[0]).toMatchObject({ user: HOSTILE.user, dn: HOSTILE.dn, reason: HOSTILE.reason });
   });
 });
 

@@ -4,10 +4,11 @@
  * namespace where every node binary on this machine is covered by /dev/null — so a binary that
  * secretly needed node would fail here.
  */
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kinit, krb, labDns } from '../support/kerberos.js';
+import { compiler, plantLibrary } from '../support/planted-library.js';
 import { addUsers, createOu, lab, repoRoot, runProcess, scratchDir, server } from '../support/lab.js';
 
 const exe = join(repoRoot, 'dist', `imctl-${process.platform}-${process.arch}`);
@@ -134,6 +135,25 @@ describe("the single executable signs in with Kerberos (the addon is embedded; o
     expect(show.code, show.stderr).toBe(0);
     expect(show.json()).toMatchObject({ homeServer: 'im-south', homeServerHost: server('im-south').host });
   });
+
+  it.runIf(compiler)(
+    'loads only the addon it carries: a kerberos.node planted beside it never runs, and -v says which was loaded',
+    async () => {
+      const planted = join(dirname(exe), 'kerberos.node');
+      const marker = join(scratchDir('imctl-exe-planted-'), 'ran');
+      plantLibrary(planted, marker);
+      try {
+        const result = await runExecutable(['--auth', 'kerberos', '-v', 'servers'], { cache });
+        expect(result.code, result.stderr).toBe(0);
+        expect(existsSync(marker), 'the planted library ran').toBe(false);
+        expect(result.stderr).toMatch(
+          /kerberos: the addon embedded in this executable, loaded from \/tmp\/imctl-kerberos-\w+\/kerberos\.node/,
+        );
+      } finally {
+        rmSync(planted, { force: true });
+      }
+    },
+  );
 
   it("without the system's Kerberos library: exit 1, one sentence naming the package to install", async () => {
     const result = await runExecutable(['--auth', 'kerberos', 'servers'], {
