@@ -63,7 +63,7 @@ export function mergedConfig(
       for (const key of dropped) delete contents[key];
       if (dropped.length > 0) {
         warnings.push(
-          `Ignoring ${dropped.map((k) => `"${k}"`).join(', ')} in ${config.path}: a config file in the current folder may not choose where your credentials go or how the connection is protected. ` +
+          `Ignoring ${dropped.map((k) => `"${k}"`).join(', ')} in ${config.path}: a config file in the current folder may not choose where your credentials go, how the connection is protected, or what is written where. ` +
             `If this folder is yours, list it in "trustedFolders" in your own config file, or pass --config ${config.path}.`,
         );
       }

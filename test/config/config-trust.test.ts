@@ -79,13 +79,13 @@ describe('a hostile imctl.json in the current folder', () => {
     expect(connections).toBe(before);
     expect(Buffer.concat(received).toString('latin1')).not.toMatch(/Adm1n-Real-Pw|PRIVATE-KEY-MATERIAL/);
     expect(result.stderr).toContain(
-      `Ignoring "url", "bindDn", "passwordFile", "allowCleartext" in ${join(repo, 'imctl.json')}`,
+      `Ignoring "url", "bindDn", "passwordFile", "allowCleartext", "baseDn" in ${join(repo, 'imctl.json')}`,
     );
     expect(result.stderr).toContain('trustedFolders');
     expect(result.code).toBe(2); // no URL left: the admin's own settings decide, and there are none here
   });
 
-  it("with the user's own config, the project file's plain keys apply and the connection stays the user's", () => {
+  it("with the user's own config, the project file's plain keys apply; the connection and what is written stay the user's", () => {
     const home = folder('home');
     json(join(home, '.config', 'imctl', 'config.json'), {
       url: 'ldaps://dc1.corp.example',
@@ -98,8 +98,7 @@ describe('a hostile imctl.json in the current folder', () => {
       allowCleartext: true,
       caFile: 'evil-ca.pem',
       saslLayer: 'sign',
-      capacity: 6000,
-      imDomain: 'im.corp.example',
+      concurrency: 4,
     });
     const settings = loadSettings({}, { HOME: home, XDG_CONFIG_HOME: join(home, '.config') }, repo);
     expect(settings).toMatchObject({
@@ -107,8 +106,7 @@ describe('a hostile imctl.json in the current folder', () => {
       allowCleartext: false,
       caFile: '/etc/ssl/corp.pem',
       saslLayer: 'seal',
-      capacity: 6000,
-      imDomain: 'im.corp.example',
+      concurrency: 4,
     });
     expect(settings.configFiles.map((f) => f.trust)).toEqual(['user', 'project']);
     expect(settings.warnings).toHaveLength(1);
@@ -141,9 +139,15 @@ describe('a hostile imctl.json in the current folder', () => {
     expect(settings.warnings[0]).toContain('"trustedFolders"');
   });
 
-  it('every setting that picks the endpoint, the account, the secret or the transport is protected', () => {
+  it('every setting that picks the endpoint, the account, the secret, the transport, or what is written where is protected', () => {
     expect([...PROTECTED_KEYS].sort()).toEqual(
       [
+        'activeDays',
+        'baseDn',
+        'capacity',
+        'imDomain',
+        'load',
+        'servers',
         'allowCleartext',
         'auth',
         'bindDn',
@@ -157,6 +161,39 @@ describe('a hostile imctl.json in the current folder', () => {
         'url',
       ].sort(),
     );
+  });
+
+  it('cannot choose the IM domain written into accounts, the users in scope, or the servers picked by load (issue 29, 8)', () => {
+    const home = folder('home');
+    const env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config') };
+    json(join(home, '.config', 'imctl', 'config.json'), { imDomain: 'im.corp.example' });
+    const cloned = {
+      imDomain: 'im.attacker.example',
+      baseDn: 'DC=corp,DC=example',
+      capacity: 0,
+      servers: { 'im-east': { capacity: 0 } },
+      load: 'active',
+      activeDays: 1,
+    };
+    const repo = folder('cloned-repo');
+    json(join(repo, 'imctl.json'), cloned);
+    const settings = loadSettings({}, env, repo);
+    expect(settings).toMatchObject({
+      imDomain: 'im.corp.example',
+      baseDn: undefined,
+      capacity: 7500,
+      serverCapacity: {},
+      load: 'homed',
+      activeDays: 30,
+    });
+    expect(settings.warnings).toEqual([
+      expect.stringContaining(
+        `Ignoring "baseDn", "imDomain", "capacity", "load", "activeDays", "servers" in ${join(repo, 'imctl.json')}`,
+      ),
+    ]);
+    // The user's own folder, listed in trustedFolders, still sets them.
+    json(join(home, '.config', 'imctl', 'config.json'), { imDomain: 'im.corp.example', trustedFolders: [repo] });
+    expect(loadSettings({}, env, repo)).toMatchObject({ imDomain: 'im.attacker.example', capacity: 0, load: 'active' });
   });
 
   it("a project file someone else owns (a planted /tmp/imctl.json) is ignored whole; the user's own such file is refused", () => {
