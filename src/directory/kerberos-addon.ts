@@ -9,10 +9,11 @@
  * The addon links to the system's GSS-API library (MIT krb5's libgssapi_krb5.so.2 on Linux): when
  * it is missing, one sentence names the package to install.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DirectoryError } from '../core/errors.js';
+import { openOwnedFile } from '../io/owned-file.js';
 
 /** Node's SEA module (Node ≥ 20.12), reached without a static import so the npm build never needs it. */
 interface SeaModule {
@@ -83,11 +84,29 @@ function seaModule(): SeaModule | undefined {
   }
 }
 
+/**
+ * The kerberos.node beside the executable, if there is one. Code runs from it, so it must be a file
+ * only the user or root could have put there, in folders only they can change (src/io/owned-file.ts):
+ * then no one else can swap it between this check and the load.
+ */
+export function addonBeside(execPath = process.execPath): string | undefined {
+  const beside = join(dirname(execPath), ADDON_ASSET);
+  if (!existsSync(beside)) return undefined;
+  try {
+    closeSync(openOwnedFile(beside, 'refuse').fd);
+  } catch (error) {
+    throw new DirectoryError(
+      `Refusing to load ${beside}: ${(error as Error).message}. Remove it, or make it and its folders yours (or root's) and not writable by others.`,
+      'kerberos-unavailable',
+    );
+  }
+  return beside;
+}
+
 function loadNative(sea: SeaModule): NativeModule {
-  const beside = join(dirname(process.execPath), ADDON_ASSET);
-  let path = beside;
+  let path = addonBeside();
   let scratch: string | undefined;
-  if (!existsSync(beside)) {
+  if (!path) {
     let asset: ArrayBuffer;
     try {
       asset = sea.getAsset(ADDON_ASSET);
