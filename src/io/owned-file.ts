@@ -45,7 +45,7 @@ export function fileProblem(stat: Stats): string | undefined {
   if (uid === undefined) return undefined;
   if (!mine(uid, stat.uid)) return `it belongs to another user (uid ${stat.uid})`;
   if (stat.mode & 0o022) return `${writers(stat.mode)} can change it (mode ${octal(stat.mode)})`;
-  // Another name may sit in a folder that is not checked, where it can be replaced.
+  // A second name is a way to the same file through folders not checked here.
   if (stat.nlink > 1) return 'it has other names (hard links)';
   return undefined;
 }
