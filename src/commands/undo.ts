@@ -1,5 +1,5 @@
 /** `imctl undo JOURNAL`: put back what a recorded run changed (compare-and-set; entries changed since are left alone). */
-import { journalProvenance } from '../journal/provenance.js';
+import { openJournal } from '../journal/provenance.js';
 import { readJournal } from '../journal/read-journal.js';
 import { planUndo } from '../services/undo-plan.js';
 import type { Context } from './command-context.js';
@@ -7,14 +7,16 @@ import { checkWriteFlags, runWrite, type WriteFlags } from './write-command.js';
 
 export async function undoCommand(context: Context, path: string, options: WriteFlags): Promise<void> {
   checkWriteFlags(options);
-  const journal = await readJournal(path);
+  // Opened once, whose it is decided from that descriptor, and read from it — all before anything
+  // connects: nothing swapped in while the bind runs is read, and no bind happens for a bad file.
+  const { fd, provenance } = openJournal(path, context.env);
+  const journal = await readJournal(path, undefined, fd);
   for (const warning of journal.warnings) context.out.warn(warning);
-  const directory = await context.directory();
-  const provenance = journalProvenance(path, context.env);
   if (!provenance.own)
     context.out.info(
       `This journal is not one of your own (${provenance.why}): each "before" value is checked as enable would check it before it is written.`,
     );
+  const directory = await context.directory();
   const { targets, notices } = await planUndo(directory, journal, { imDomain: context.settings.imDomain, provenance });
   for (const notice of notices) context.out.warn(notice);
   context.out.info(

@@ -9,7 +9,7 @@
  * digits, `.`, `_` and `-` are kept (every real IM server name is), the scripts check each line
  * against the same pattern before offering it, and the file is private (0600, written by rename).
  */
-import { chmodSync, closeSync, constants, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { cacheDir, type PlatformHome } from '../platform/paths.js';
 
@@ -50,10 +50,12 @@ export function rememberServerNames(names: string[], home: PlatformHome): string
     );
     try {
       writeSync(fd, `${JSON.stringify(cache, null, 2)}\n`);
+      // A umask cannot widen it, but be explicit on platforms that ignore the mode; on the descriptor,
+      // not the name, which someone who can write the folder could swap for a link meanwhile.
+      fchmodSync(fd, 0o600);
     } finally {
       closeSync(fd);
     }
-    chmodSync(temporary, 0o600); // a umask cannot widen it, but be explicit on platforms that ignore the mode
     renameSync(temporary, path); // replaces a planted symlink itself, never its target
   } catch {
     // A read-only home or a full disk: completion then offers the names it had, or none.

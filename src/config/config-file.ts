@@ -2,10 +2,12 @@
  * One config file: read (size-checked), parsed and checked against the option registry's config
  * keys and kinds, its relative paths made absolute against its own folder.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
+import { openNamedFile, openOwnedFile, readUpTo, UnsafeFileError, type OpenedFile } from '../io/owned-file.js';
+import type { ConfigTrust } from './config-discovery.js';
 import { hasCredentials, splitUrls } from './ldap-urls.js';
 import { CONFIG_KINDS, type ConfigFile } from './options.js';
 
@@ -94,24 +96,35 @@ function jsonErrorWhere(text: string, error: unknown): string {
   return ` (at line ${line}, column ${column})`;
 }
 
-/** Read and parse one config file, with its relative paths made absolute against its own folder. */
-export function readConfigFile(path: string): ConfigFile {
+/**
+ * Read and parse one config file, with its relative paths made absolute against its own folder.
+ * Opened once and read from that descriptor: the file named by --config as it is (anything the
+ * user names, a pipe included); the user's own and a project's only if they and their folders are
+ * the user's alone (UnsafeFileError otherwise: config-trust.ts refuses or ignores the file), and a
+ * project's never through a link (it may come with a cloned repository).
+ */
+export function readConfigFile(path: string, trust: ConfigTrust = 'explicit'): ConfigFile {
   let text: string;
+  let opened: OpenedFile | undefined;
   try {
-    const size = statSync(path).size;
-    if (size > MAX_CONFIG_BYTES) {
-      throw new UsageError(
+    opened = trust === 'explicit' ? openNamedFile(path) : openOwnedFile(path, trust === 'user' ? 'resolve' : 'refuse');
+    const tooBig = (size: number) =>
+      new UsageError(
         `The config file ${path} is ${(size / 1024 / 1024).toFixed(1)} MB; an imctl config file is a small JSON object: is this the right file?`,
         'config',
       );
-    }
-    text = readFileSync(path, 'utf8');
+    if (opened.stat.size > MAX_CONFIG_BYTES) throw tooBig(opened.stat.size);
+    const bytes = readUpTo(opened.fd, MAX_CONFIG_BYTES); // a pipe has no size until read
+    if (bytes.length > MAX_CONFIG_BYTES) throw tooBig(bytes.length);
+    text = bytes.toString('utf8');
   } catch (error) {
-    if (error instanceof UsageError) throw error;
+    if (error instanceof UsageError || error instanceof UnsafeFileError) throw error;
     throw new UsageError(
       `Cannot read the config file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
       'config',
     );
+  } finally {
+    if (opened) closeSync(opened.fd);
   }
   const file = parseConfigFile(path, text);
   // Paths in a config file are relative to the file; `~/` means the home directory.

@@ -1,25 +1,17 @@
 /**
  * The config files merged under the trust model (docs/security.md, "Config files"): the file named
  * by --config and the user's own may set anything; an imctl.json in the current folder may not set
- * the protected keys unless the user trusts that folder; a file another user owns, or anyone may
- * change, is refused (the user's own) or ignored (a project's).
+ * the protected keys unless the user trusts that folder; a file another user owns or can change,
+ * or one in a folder they control, is refused (the user's own) or ignored (a project's, trusted
+ * or not) — decided on the open file itself (readConfigFile, src/io/owned-file.ts).
  */
-import { realpathSync, statSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
+import { UnsafeFileError } from '../io/owned-file.js';
 import type { FoundConfig } from './config-discovery.js';
 import { readConfigFile } from './config-file.js';
 import { PROTECTED_KEYS, type ConfigFile } from './options.js';
-
-/** Who may have written `path`: a file another user owns, or anyone may change, is not the user's choice. */
-function foreignOrShared(path: string): string | undefined {
-  if (typeof process.getuid !== 'function') return undefined; // Windows: ACLs, not modes
-  const stat = statSync(path);
-  const uid = process.getuid();
-  if (stat.uid !== uid && stat.uid !== 0) return `it belongs to another user (uid ${stat.uid})`;
-  if ((stat.mode & 0o002) !== 0) return 'anyone on this machine can change it (mode o+w)';
-  return undefined;
-}
 
 const canonical = (folder: string) => {
   try {
@@ -42,17 +34,19 @@ export function mergedConfig(
   const files: FoundConfig[] = [];
   let file: ConfigFile = {};
   for (const config of found) {
-    const unsafe = config.trust === 'explicit' ? undefined : foreignOrShared(config.path);
-    if (unsafe && config.trust === 'user')
-      throw new UsageError(
-        `Refusing the config file ${config.path}: ${unsafe}. Make it yours and not writable by others (chmod go-w).`,
-        'config',
-      );
-    if (unsafe) {
-      warnings.push(`Ignoring ${config.path}: ${unsafe}. Give it with --config if you mean to use it.`);
+    let contents: ConfigFile;
+    try {
+      contents = readConfigFile(config.path, config.trust);
+    } catch (error) {
+      if (!(error instanceof UnsafeFileError)) throw error;
+      if (config.trust === 'user')
+        throw new UsageError(
+          `Refusing the config file ${config.path}: ${error.message}. Make it and its folders yours and not writable by others (chmod go-w).`,
+          'config',
+        );
+      warnings.push(`Ignoring ${config.path}: ${error.message}. Give it with --config if you mean to use it.`);
       continue;
     }
-    const contents = readConfigFile(config.path);
     let trust = config.trust;
     if (trust === 'project') {
       const trusted = (file.trustedFolders ?? []).map(canonical);
@@ -63,7 +57,7 @@ export function mergedConfig(
       for (const key of dropped) delete contents[key];
       if (dropped.length > 0) {
         warnings.push(
-          `Ignoring ${dropped.map((k) => `"${k}"`).join(', ')} in ${config.path}: a config file in the current folder may not choose where your credentials go or how the connection is protected. ` +
+          `Ignoring ${dropped.map((k) => `"${k}"`).join(', ')} in ${config.path}: a config file in the current folder may not choose where your credentials go, how the connection is protected, or what is written where. ` +
             `If this folder is yours, list it in "trustedFolders" in your own config file, or pass --config ${config.path}.`,
         );
       }

@@ -56,7 +56,8 @@ export interface OptionEntry {
   readonly choices?: readonly string[];
   /**
    * A config key that a file in the current folder may not set unless trusted: it chooses where
-   * credentials go (the DC, the account, the secret) or how the connection is protected.
+   * credentials go (the DC, the account, the secret), how the connection is protected, or what is
+   * written where (the IM domain in every address, the users in scope, the servers chosen by load).
    */
   readonly protected?: boolean;
 }
@@ -169,6 +170,7 @@ export const OPTIONS = [
     help: 'where users are searched (default: the domain)',
     env: ['IMCTL_BASE_DN'],
     config: { key: 'baseDn', kind: 'string' },
+    protected: true,
   },
   {
     key: 'imDomain',
@@ -177,6 +179,7 @@ export const OPTIONS = [
     help: 'IM domain for enable',
     env: ['IMCTL_IM_DOMAIN'],
     config: { key: 'imDomain', kind: 'string' },
+    protected: true,
   },
   {
     key: 'capacity',
@@ -184,6 +187,7 @@ export const OPTIONS = [
     flag: { long: '--capacity', value: 'n' },
     help: `users per home server (default ${DEFAULT_CAPACITY})`,
     config: { key: 'capacity', kind: 'number' },
+    protected: true,
     bounds: { min: 0, max: MAX_CAPACITY },
   },
   {
@@ -192,6 +196,7 @@ export const OPTIONS = [
     flag: { long: '--load', value: 'kind' },
     help: 'what counts against capacity: homed (every homed user, the default) or active (enabled, unexpired, logged on within --active-days)',
     config: { key: 'load', kind: 'string' },
+    protected: true,
     choices: LOAD_KINDS,
   },
   {
@@ -199,6 +204,7 @@ export const OPTIONS = [
     flag: { long: '--active-days', value: 'n' },
     help: `the activity window for --load active (default ${DEFAULT_ACTIVE_DAYS}; lastLogonTimestamp lags 9–14 days)`,
     config: { key: 'activeDays', kind: 'number' },
+    protected: true,
     bounds: { min: 1, max: MAX_ACTIVE_DAYS },
   },
   {
@@ -227,7 +233,7 @@ export const OPTIONS = [
     help: 'say which DC answered and where settings came from',
   },
   // Config-file only: per-server capacities, and the folders whose imctl.json the user trusts.
-  { key: 'servers', config: { key: 'servers', kind: 'servers' } },
+  { key: 'servers', config: { key: 'servers', kind: 'servers' }, protected: true },
   { key: 'trustedFolders', config: { key: 'trustedFolders', kind: 'paths' }, protected: true },
 ] as const satisfies readonly OptionEntry[];
 

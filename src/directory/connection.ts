@@ -3,7 +3,7 @@
  * failover and a serialised reconnect-and-rebind. Beside it, one concept each: endpoints,
  * root-dse, bind-credentials, backoff, semaphore. The only module family that talks to ldapts.
  */
-import { readFileSync } from 'node:fs';
+import { readCaFile } from '../io/owned-file.js';
 import type { ConnectionOptions } from 'node:tls';
 import { connect as netConnect, isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
@@ -341,7 +341,7 @@ export class LdapConnection {
     if (settings.caFile) {
       let ca: Buffer;
       try {
-        ca = readFileSync(settings.caFile);
+        ca = readCaFile(settings.caFile); // once, its owner and folders checked (src/io/owned-file.ts)
       } catch (error) {
         throw new UsageError(
           `Cannot read the CA file ${settings.caFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,

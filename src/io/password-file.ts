@@ -5,8 +5,10 @@
  * the key as a bind password (docs/security.md). Read once per path: a pipe (`<(pass show x)`)
  * can be read only once, and main.ts wants the password for redaction before the bind reads it.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, realpathSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { UsageError } from '../core/errors.js';
+import { folderProblem, openNamedFile, posixUid, readUpTo } from './owned-file.js';
 
 /** Longer than any password a DC accepts (AD: 256 characters); a bigger file is the wrong file. */
 export const MAX_PASSWORD_FILE_BYTES = 4096;
@@ -34,8 +36,10 @@ export function readPasswordFile(path: string): string {
 
 function readChecked(path: string): string {
   let fd: number;
+  let stat: ReturnType<typeof openNamedFile>['stat'];
   try {
-    fd = openSync(path, constants.O_RDONLY);
+    // Links are followed: `<(pass show x)` is a /dev/fd link to a pipe. The descriptor is what is checked.
+    ({ fd, stat } = openNamedFile(path));
   } catch (error) {
     throw new UsageError(
       `Cannot read the password file ${path}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`,
@@ -43,11 +47,10 @@ function readChecked(path: string): string {
     );
   }
   try {
-    const stat = fstatSync(fd);
     if (stat.isDirectory()) throw new UsageError(`The password file ${path} is a folder.`, 'password-file');
     // A regular file on disk must be private; a pipe or a process substitution has no one else to read it.
-    if (stat.isFile() && typeof process.getuid === 'function') {
-      const uid = process.getuid();
+    const uid = posixUid();
+    if (stat.isFile() && uid !== undefined) {
       if (stat.uid !== uid)
         throw new UsageError(
           `Refusing the password file ${path}: it belongs to another user (uid ${stat.uid}); a password file must be your own.`,
@@ -59,17 +62,21 @@ function readChecked(path: string): string {
           'password-file',
         );
       }
+      // Whoever controls a folder above it can put another file (a link to another secret) there.
+      const folder = folderProblem(dirname(realpathSync(path)), true);
+      if (folder)
+        throw new UsageError(
+          `Refusing the password file ${path}: ${folder}; keep it in a folder only you can change.`,
+          'password-file',
+        );
     }
-    const buffer = Buffer.alloc(MAX_PASSWORD_FILE_BYTES + 1);
-    let length = 0;
-    for (let n = 1; n > 0 && length < buffer.length; length += n)
-      n = readSync(fd, buffer, length, buffer.length - length, null);
-    if (length > MAX_PASSWORD_FILE_BYTES)
+    const bytes = readUpTo(fd, MAX_PASSWORD_FILE_BYTES);
+    if (bytes.length > MAX_PASSWORD_FILE_BYTES)
       throw new UsageError(
         `Refusing the password file ${path}: it is larger than ${MAX_PASSWORD_FILE_BYTES} bytes; a password file holds one password.`,
         'password-file',
       );
-    return passwordFromText(buffer.subarray(0, length).toString('utf8'), path);
+    return passwordFromText(bytes.toString('utf8'), path);
   } finally {
     closeSync(fd);
   }

@@ -9,6 +9,7 @@
  */
 import { closeSync, constants, fchmodSync, fstatSync, ftruncateSync, openSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
+import { posixUid } from './owned-file.js';
 
 /** What the file is for, as the reason of the usage error when its path cannot be used. */
 export type PrivateFilePurpose = 'report-path' | 'ldif-path';
@@ -35,7 +36,8 @@ export function openPrivateFile(path: string, what: string, purpose: PrivateFile
   try {
     const stat = fstatSync(fd);
     if (stat.isFile()) {
-      if (typeof process.getuid === 'function' && stat.uid !== process.getuid()) {
+      const uid = posixUid(); // undefined on Windows: no owner check there
+      if (uid !== undefined && stat.uid !== uid) {
         throw new PrivateFileError(
           `Cannot write ${what} to ${path}: the file there belongs to another user (uid ${stat.uid}); choose another path.`,
           purpose,

@@ -4,10 +4,11 @@
  * changed (DN, objectGUID, values before and after), written as each change lands so an
  * interrupted run still leaves a complete record. Owner-only: it names accounts.
  */
-import { chmodSync, createWriteStream, mkdirSync, statSync, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { ImState } from '../core/im-model.js';
 import { UsageError } from '../core/errors.js';
+import { privateFolder, UnsafeFileError } from '../io/owned-file.js';
 import { hostHome, stateDir } from '../platform/paths.js';
 
 export interface JournalHeader {
@@ -54,19 +55,18 @@ export class Journal {
     env: NodeJS.ProcessEnv = process.env,
     boundAs?: string,
   ): Journal {
-    const dir = journalDir(env);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    // A folder that already existed keeps its mode: make it owner-only too (the names of the
-    // journals say which commands ran when), if it is ours to change.
-    const st = statSync(dir);
-    if (typeof process.getuid === 'function') {
-      // Whoever owns the folder can replace a journal in it, and undo trusts what it reads there.
-      if (st.uid !== process.getuid())
-        throw new UsageError(
-          `The journal folder ${dir} belongs to another user (uid ${st.uid}): imctl will not keep its journals there. Set XDG_STATE_HOME to a folder of your own.`,
-          'journal-folder',
-        );
-      if ((st.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+    // Whoever controls the folder, or one above it, can replace a journal in it, and undo trusts
+    // what it reads there. A folder that already existed is made owner-only too (the names of the
+    // journals say which commands ran when), never through a link.
+    let dir: string;
+    try {
+      dir = privateFolder(journalDir(env));
+    } catch (error) {
+      if (!(error instanceof UnsafeFileError)) throw error;
+      throw new UsageError(
+        `The journal folder ${journalDir(env)} is not yours alone (${error.message}): imctl will not keep its journals there. Set XDG_STATE_HOME to a folder of your own.`,
+        'journal-folder',
+      );
     }
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const path = join(dir, `${stamp}-${command}-${process.pid}.jsonl`);

@@ -51,6 +51,7 @@ function isChange(record: Record<string, unknown>): boolean {
 async function* journalLines(
   path: string,
   limits: { line: number; total: number },
+  fd?: number,
 ): AsyncGenerator<{ text: string; line: number; ended: boolean }> {
   let pending = Buffer.alloc(0);
   let line = 0;
@@ -61,7 +62,7 @@ async function* journalLines(
       'journal',
     );
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 64 * 1024 }) as AsyncIterable<Buffer>) {
+    for await (const chunk of createReadStream(path, { fd, highWaterMark: 64 * 1024 }) as AsyncIterable<Buffer>) {
       total += chunk.length;
       if (total > limits.total)
         throw new UsageError(`${path} is larger than ${limits.total} bytes: this is not an imctl journal.`, 'journal');
@@ -85,14 +86,16 @@ async function* journalLines(
   if (pending.length > 0) yield { text: pending.toString('utf8'), line: ++line, ended: false };
 }
 
+/** The journal at `path`, or read from `fd` (opened and checked by openJournal; closed here) — `path` then names it in messages. */
 export async function readJournal(
   path: string,
   limits = { line: MAX_JOURNAL_LINE_BYTES, total: MAX_JOURNAL_BYTES },
+  fd?: number,
 ): Promise<JournalContents> {
   let header: JournalHeader | undefined;
   const changes: JournalContents['changes'] = [];
   const warnings: string[] = [];
-  for await (const { text, line, ended } of journalLines(path, limits)) {
+  for await (const { text, line, ended } of journalLines(path, limits, fd)) {
     if (text.trim() === '') continue;
     let record: Record<string, unknown> | undefined;
     try {

@@ -59,7 +59,12 @@ function terminalStreams(tty = true) {
 function harness(flags: GlobalFlags, options: { config?: object } = {}): Harness {
   const env = imctlEnv();
   const cwd = scratchDir('imctl-wizard-cwd-');
-  if (options.config) writeFileSync(join(cwd, 'imctl.json'), JSON.stringify(options.config));
+  if (options.config) {
+    // Named with --config: a project's ./imctl.json may not set capacities (issue 29, item 8).
+    const config = join(cwd, 'config.json');
+    writeFileSync(config, JSON.stringify(options.config));
+    flags = { ...flags, config };
+  }
   const streams = terminalStreams();
   const out = new Output(streams, false, false);
   const abort = new AbortController();

@@ -3,7 +3,18 @@
  * repository — may not choose where credentials go or weaken transport unless the user trusts the
  * folder. Proven with a listener that records what imctl would send it.
  */
-import { chownSync, chmodSync, mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  chownSync,
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +22,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { loadSettings, PROTECTED_KEYS } from '../../src/config/settings.js';
+import { DEFAULT_CONCURRENCY } from '../../src/core/limits.js';
 
 const root = realpathSync(mkdtempSync(join(tmpdir(), 'imctl-trust-')));
 let n = 0;
@@ -79,13 +91,13 @@ describe('a hostile imctl.json in the current folder', () => {
     expect(connections).toBe(before);
     expect(Buffer.concat(received).toString('latin1')).not.toMatch(/Adm1n-Real-Pw|PRIVATE-KEY-MATERIAL/);
     expect(result.stderr).toContain(
-      `Ignoring "url", "bindDn", "passwordFile", "allowCleartext" in ${join(repo, 'imctl.json')}`,
+      `Ignoring "url", "bindDn", "passwordFile", "allowCleartext", "baseDn" in ${join(repo, 'imctl.json')}`,
     );
     expect(result.stderr).toContain('trustedFolders');
     expect(result.code).toBe(2); // no URL left: the admin's own settings decide, and there are none here
   });
 
-  it("with the user's own config, the project file's plain keys apply and the connection stays the user's", () => {
+  it("with the user's own config, the project file's plain keys apply; the connection and what is written stay the user's", () => {
     const home = folder('home');
     json(join(home, '.config', 'imctl', 'config.json'), {
       url: 'ldaps://dc1.corp.example',
@@ -98,8 +110,7 @@ describe('a hostile imctl.json in the current folder', () => {
       allowCleartext: true,
       caFile: 'evil-ca.pem',
       saslLayer: 'sign',
-      capacity: 6000,
-      imDomain: 'im.corp.example',
+      concurrency: 4,
     });
     const settings = loadSettings({}, { HOME: home, XDG_CONFIG_HOME: join(home, '.config') }, repo);
     expect(settings).toMatchObject({
@@ -107,8 +118,7 @@ describe('a hostile imctl.json in the current folder', () => {
       allowCleartext: false,
       caFile: '/etc/ssl/corp.pem',
       saslLayer: 'seal',
-      capacity: 6000,
-      imDomain: 'im.corp.example',
+      concurrency: 4,
     });
     expect(settings.configFiles.map((f) => f.trust)).toEqual(['user', 'project']);
     expect(settings.warnings).toHaveLength(1);
@@ -141,9 +151,15 @@ describe('a hostile imctl.json in the current folder', () => {
     expect(settings.warnings[0]).toContain('"trustedFolders"');
   });
 
-  it('every setting that picks the endpoint, the account, the secret or the transport is protected', () => {
+  it('every setting that picks the endpoint, the account, the secret, the transport, or what is written where is protected', () => {
     expect([...PROTECTED_KEYS].sort()).toEqual(
       [
+        'activeDays',
+        'baseDn',
+        'capacity',
+        'imDomain',
+        'load',
+        'servers',
         'allowCleartext',
         'auth',
         'bindDn',
@@ -157,6 +173,39 @@ describe('a hostile imctl.json in the current folder', () => {
         'url',
       ].sort(),
     );
+  });
+
+  it('cannot choose the IM domain written into accounts, the users in scope, or the servers picked by load (issue 29, 8)', () => {
+    const home = folder('home');
+    const env = { HOME: home, XDG_CONFIG_HOME: join(home, '.config') };
+    json(join(home, '.config', 'imctl', 'config.json'), { imDomain: 'im.corp.example' });
+    const cloned = {
+      imDomain: 'im.attacker.example',
+      baseDn: 'DC=corp,DC=example',
+      capacity: 0,
+      servers: { 'im-east': { capacity: 0 } },
+      load: 'active',
+      activeDays: 1,
+    };
+    const repo = folder('cloned-repo');
+    json(join(repo, 'imctl.json'), cloned);
+    const settings = loadSettings({}, env, repo);
+    expect(settings).toMatchObject({
+      imDomain: 'im.corp.example',
+      baseDn: undefined,
+      capacity: 7500,
+      serverCapacity: {},
+      load: 'homed',
+      activeDays: 30,
+    });
+    expect(settings.warnings).toEqual([
+      expect.stringContaining(
+        `Ignoring "baseDn", "imDomain", "capacity", "load", "activeDays", "servers" in ${join(repo, 'imctl.json')}`,
+      ),
+    ]);
+    // The user's own folder, listed in trustedFolders, still sets them.
+    json(join(home, '.config', 'imctl', 'config.json'), { imDomain: 'im.corp.example', trustedFolders: [repo] });
+    expect(loadSettings({}, env, repo)).toMatchObject({ imDomain: 'im.attacker.example', capacity: 0, load: 'active' });
   });
 
   it("a project file someone else owns (a planted /tmp/imctl.json) is ignored whole; the user's own such file is refused", () => {
@@ -196,4 +245,151 @@ describe('a hostile imctl.json in the current folder', () => {
     expect(result.stderr).not.toContain('Typed-On-Purpose');
     expect(result.code).toBe(1);
   });
+});
+
+/**
+ * Issue 29, 3: a config file is opened once and judged on that open file and every folder above
+ * it, never by a path looked up again: another user of the machine must not be able to swap it.
+ */
+describe('a config file another user could swap', () => {
+  const asRoot = process.getuid?.() === 0; // giving files away and running as uid 65534 need root
+  const envOf = (home: string) => ({ HOME: home, XDG_CONFIG_HOME: join(home, '.config') });
+  const mine = (name: string, data: unknown, mode = 0o600) => json(join(folder(name), 'imctl.json'), data, mode);
+
+  it.runIf(asRoot)(
+    'a symlink flipped by another user between a root-owned file and theirs, in a shared trusted folder, is never read',
+    async () => {
+      const base = mkdtempSync(join(tmpdir(), 'imctl-flip-'));
+      chmodSync(base, 0o755); // uid 65534 must reach it
+      const team = join(base, 'team');
+      mkdirSync(team);
+      chmodSync(team, 0o1777); // a shared folder, as /tmp is
+      const good = json(join(base, 'good.json'), { url: 'ldaps://dc1.corp.example' }, 0o644);
+      const evil = json(join(base, 'evil.json'), { url: 'ldaps://attacker.example' }, 0o644);
+      chownSync(evil, 65534, 65534);
+      const home = folder('home');
+      json(join(home, '.config', 'imctl', 'config.json'), { trustedFolders: [team] });
+      const flip = [
+        "const fs = require('node:fs');",
+        "const [link, a, b] = process.argv.slice(1); const tmp = link + '.tmp';",
+        'for (let i = 0; ; i++) { try { fs.unlinkSync(tmp); } catch {} fs.symlinkSync(i % 2 ? b : a, tmp); fs.renameSync(tmp, link); }',
+      ].join('\n');
+      const attacker = spawn(
+        'setpriv',
+        [
+          '--reuid=65534',
+          '--regid=65534',
+          '--clear-groups',
+          process.execPath,
+          '-e',
+          flip,
+          join(team, 'imctl.json'),
+          good,
+          evil,
+        ],
+        { stdio: 'ignore' },
+      );
+      try {
+        while (!existsSync(join(team, 'imctl.json'))) await new Promise((r) => setTimeout(r, 10));
+        const seen = new Set<string>();
+        const warnings = new Set<string>();
+        for (const end = Date.now() + 2000; Date.now() < end;) {
+          const settings = loadSettings({}, envOf(home), team);
+          for (const url of settings.urls) seen.add(url);
+          for (const warning of settings.warnings) warnings.add(warning.replace(/: .*/, ''));
+        }
+        expect(seen.has('ldaps://attacker.example')).toBe(false);
+        // Not the root-owned file either: the folder is one anyone can write to.
+        expect([...seen]).toEqual([]);
+        expect([...warnings]).toEqual([`Ignoring ${join(team, 'imctl.json')}`]);
+      } finally {
+        attacker.kill();
+      }
+    },
+    20_000,
+  );
+
+  it("a symlink at ./imctl.json is not followed, even in a folder of the user's own (a cloned repository brings its links)", () => {
+    const target = mine('elsewhere', { concurrency: 9 });
+    const repo = folder('repo');
+    symlinkSync(target, join(repo, 'imctl.json'));
+    const settings = loadSettings({}, envOf(folder('home')), repo);
+    expect(settings.concurrency).not.toBe(9);
+    expect(settings.warnings).toEqual([expect.stringContaining('it is a symbolic link')]);
+  });
+
+  it.runIf(asRoot)('a project folder another user owns is ignored, trusted or not', () => {
+    const home = folder('home');
+    const file = mine('theirs', { concurrency: 9, url: 'ldaps://dc9.corp.example' });
+    const repo = join(file, '..');
+    chownSync(repo, 65534, 65534);
+    json(join(home, '.config', 'imctl', 'config.json'), { trustedFolders: [repo] });
+    const settings = loadSettings({}, envOf(home), repo);
+    expect([settings.concurrency, settings.urls]).toEqual([DEFAULT_CONCURRENCY, []]);
+    expect(settings.warnings).toEqual([
+      expect.stringContaining(`Ignoring ${file}: the folder ${repo} belongs to another user (uid 65534)`),
+    ]);
+  });
+
+  it.each(['777', '775', '1777'])('a project folder others can write (mode %s) is ignored, trusted or not', (mode) => {
+    const home = folder('home');
+    const file = mine('shared', { concurrency: 9 });
+    const repo = join(file, '..');
+    chmodSync(repo, parseInt(mode, 8));
+    json(join(home, '.config', 'imctl', 'config.json'), { trustedFolders: [repo] });
+    const settings = loadSettings({}, envOf(home), repo);
+    expect(settings.concurrency).toBe(DEFAULT_CONCURRENCY);
+    expect(settings.warnings).toEqual([expect.stringMatching(/can write to the folder .* \(mode \d+\)/)]);
+  });
+
+  it('a folder above it that others can write is refused; a sticky one (/tmp) is not', () => {
+    const above = folder('above');
+    const repo = join(above, 'repo');
+    json(join(repo, 'imctl.json'), { concurrency: 9 });
+    chmodSync(above, 0o777);
+    const refused = loadSettings({}, envOf(folder('home')), repo);
+    expect(refused.concurrency).toBe(DEFAULT_CONCURRENCY);
+    expect(refused.warnings).toEqual([
+      expect.stringContaining(`anyone on this machine can write to the folder ${above} (mode 777)`),
+    ]);
+    chmodSync(above, 0o1777);
+    expect(loadSettings({}, envOf(folder('home')), repo)).toMatchObject({ concurrency: 9, warnings: [] });
+  });
+
+  it("the user's own config.json in a folder others can write is refused; as a link (a dotfiles folder) it is read", () => {
+    const home = folder('home');
+    const config = json(join(home, '.config', 'imctl', 'config.json'), { concurrency: 9 });
+    chmodSync(join(home, '.config', 'imctl'), 0o777);
+    expect(() => loadSettings({}, envOf(home), folder('cwd'))).toThrow(
+      `Refusing the config file ${config}: anyone on this machine can write to the folder ${join(home, '.config', 'imctl')}`,
+    );
+    chmodSync(join(home, '.config', 'imctl'), 0o700);
+    const dotfile = json(join(home, 'dotfiles', 'imctl.json'), { concurrency: 8 });
+    rmSync(config);
+    symlinkSync(dotfile, config);
+    expect(loadSettings({}, envOf(home), folder('cwd')).concurrency).toBe(8);
+  });
+
+  it('a FIFO at ./imctl.json is ignored at once (it would block the read forever)', () => {
+    const repo = folder('fifo');
+    execFileSync('mkfifo', [join(repo, 'imctl.json')]);
+    const settings = loadSettings({}, envOf(folder('home')), repo);
+    expect(settings.warnings).toEqual([expect.stringContaining('it is not a regular file')]);
+  });
+
+  it.runIf(asRoot)(
+    "--config is still anything the user names: another user's file in a shared folder, a pipe",
+    async () => {
+      const shared = folder('shared');
+      chmodSync(shared, 0o777);
+      const theirs = json(join(shared, 'imctl.json'), { concurrency: 7 }, 0o666);
+      chownSync(theirs, 65534, 65534);
+      expect(loadSettings({ config: theirs }, {}, shared).concurrency).toBe(7);
+      const pipe = join(folder('pipe'), 'config.json');
+      execFileSync('mkfifo', [pipe]);
+      const writer = spawn('sh', ['-c', `printf '{"concurrency": 6}' > "$1"`, 'sh', pipe]);
+      expect(loadSettings({ config: pipe }, {}, shared).concurrency).toBe(6);
+      await new Promise((resolve) => writer.on('exit', resolve));
+    },
+  );
 });

@@ -98,10 +98,16 @@ describe('the option registry', () => {
     }
   });
 
-  it('marks as protected exactly the keys that say where credentials go or how the connection is protected', () => {
+  it('marks as protected exactly the keys that say where credentials go, how the connection is protected, or what is written where', () => {
     for (const key of PROTECTED_KEYS) expect(Object.keys(CONFIG_KINDS)).toContain(key);
     expect([...PROTECTED_KEYS].sort()).toEqual(
       [
+        'activeDays',
+        'baseDn',
+        'capacity',
+        'imDomain',
+        'load',
+        'servers',
         'allowCleartext',
         'auth',
         'bindDn',

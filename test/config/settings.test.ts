@@ -234,19 +234,15 @@ describe('config file discovery', () => {
   });
 
   it("./imctl.json is read on top of $XDG_CONFIG_HOME/imctl/config.json: its plain keys win, the user's file still counts", () => {
-    const s = scene({ baseDn: 'OU=Project,DC=corp,DC=example', capacity: 5000 }, {}, 'project');
+    const s = scene({ concurrency: 3, timeoutMs: 9000 }, {}, 'project');
     writeJson(join(s.env.XDG_CONFIG_HOME!, 'imctl', 'config.json'), {
       domain: 'xdg.example',
-      baseDn: 'OU=Mine,DC=corp,DC=example',
+      concurrency: 5,
     });
     const settings = loadSettings({}, s.env, s.cwd);
     expect(settings.configFile).toBe(join(s.cwd, 'imctl.json'));
     expect(settings.configFiles.map((f) => f.trust)).toEqual(['user', 'project']);
-    expect([settings.domain, settings.baseDn, settings.capacity]).toEqual([
-      'xdg.example',
-      'OU=Project,DC=corp,DC=example',
-      5000,
-    ]);
+    expect([settings.domain, settings.concurrency, settings.timeoutMs]).toEqual(['xdg.example', 3, 9000]);
     expect(settings.warnings).toEqual([]);
   });
 

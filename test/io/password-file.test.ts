@@ -1,5 +1,6 @@
 /** The password file is read as ssh reads a key: private, the user's own, one small line. */
-import { chmodSync, chownSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, chownSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -67,5 +68,26 @@ describe('readPasswordFile', () => {
   it('passwordFromText keeps inner spaces and refuses an inner line break', () => {
     expect(passwordFromText('a b\n', 'f')).toBe('a b');
     expect(() => passwordFromText('a\nb', 'f')).toThrow(/more than one line/);
+  });
+});
+
+describe('readPasswordFile and the folders around it (issue 29)', () => {
+  it('refuses a private file in a folder others can write (they could swap in a link to another secret)', () => {
+    const shared = mkdtempSync(join(tmpdir(), 'imctl-pwshared-'));
+    chmodSync(shared, 0o777);
+    const path = join(shared, 'pw');
+    writeFileSync(path, 'S3cret!', { mode: 0o600 });
+    expect(refusal(path).message).toMatch(/anyone on this machine can write to the folder .* \(mode 777\)/);
+  });
+
+  it('still reads a pipe (as from `<(pass show x)`) and a link to a private file in private folders', async () => {
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', 'printf "Piped-Pw\\n" > "$1"', 'sh', fifo]);
+    expect(readPasswordFile(fifo)).toBe('Piped-Pw');
+    await new Promise((resolve) => writer.on('exit', resolve));
+    const link = join(dir, 'link');
+    symlinkSync(file('Linked-Pw\n'), link);
+    expect(readPasswordFile(link)).toBe('Linked-Pw');
   });
 });

@@ -101,6 +101,8 @@ export interface ImctlOptions {
   columns?: number;
   /** Called once the run has started, with its stdin (to type into a prompt). */
   onStart?: (stdin: PassThrough, stderr: Capture) => void;
+  /** Called when the run opens its directory (connects and binds, on a real DC), with what it has said by then. */
+  onOpenDirectory?: (stderr: Capture) => void;
 }
 
 /** `imctl ARGV…`; the directory defaults to sampleDirectory(). The settings point at a URL nothing is asked of. */
@@ -124,7 +126,15 @@ export async function imctl(argv: string[], options: ImctlOptions = {}): Promise
     NO_COLOR: '1',
     ...options.env,
   };
-  const running = run(['node', 'imctl', ...argv], { streams, env, cwd: home, openDirectory: async () => directory });
+  const running = run(['node', 'imctl', ...argv], {
+    streams,
+    env,
+    cwd: home,
+    openDirectory: async () => {
+      options.onOpenDirectory?.(streams.stderr);
+      return directory;
+    },
+  });
   options.onStart?.(streams.stdin, streams.stderr);
   const code = await running;
   const stdout = streams.stdout.text;
