@@ -309,7 +309,11 @@ export function userSearchFilter(words: readonly string[], anr = false): string 
     : `(&${USER_FILTER}${clauses.join('')})`;
 }
 
-/** Matches for a search, at most `limit` + 1; the size limit keeps one keystroke's search small where the DC honours it (AD does). */
+/**
+ * Matches for a search, at most `limit` + 1; the size limit keeps one keystroke's search small
+ * where the DC honours it (AD does). Samba ignores it on a paged search and sends every match, so
+ * the list is cut here too (test/support/directory-port-contract.ts holds both to limit + 1).
+ */
 export async function searchUsers(
   directory: LdapConnection,
   words: readonly string[],
@@ -317,7 +321,13 @@ export async function searchUsers(
 ): Promise<UserRecord[]> {
   if (words.length === 0) return [];
   const filter = userSearchFilter(words, directory.rootDse.anr);
-  return userRecords(directory, { filter, attributes: USER_ATTRIBUTES, buffers: ['objectGUID'], sizeLimit: limit + 1 });
+  const users = await userRecords(directory, {
+    filter,
+    attributes: USER_ATTRIBUTES,
+    buffers: ['objectGUID'],
+    sizeLimit: limit + 1,
+  });
+  return users.slice(0, limit + 1);
 }
 
 export function usersByImAddress(directory: LdapConnection, address: string): Promise<UserRecord[]> {
