@@ -4,12 +4,53 @@
  * run() opens on it instead of LDAP (test/support/run-imctl.ts). Everything that crosses the wire
  * is tested against the lab DC. Writes apply the compare-and-set ops to the stored state, so a
  * concurrent change made with `set()` fails the write as AD would.
+ *
+ * It answers as the LDAP adapter does on Samba: test/support/directory-port-contract.ts runs the
+ * same cases against both (test/services/directory-port.test.ts, test/directory/ldap-directory.lab.test.ts).
+ * Records carry what the adapter reads for each call, and no more.
  */
-import { canonicalDn } from '../../src/core/escape.js';
-import { IM_ATTRIBUTES, sameState, type ImServer, type ImState } from '../../src/core/im-model.js';
+import { canonicalDn, dnIsWithin, firstRdnValue, looksLikeDn } from '../../src/core/escape.js';
+import { IM_ATTRIBUTES, sameState, sameValue, type ImServer, type ImState } from '../../src/core/im-model.js';
+import { isDeletedObjectDn, type ModOp } from '../../src/core/mod-ops.js';
 import type { AuditUser } from '../../src/core/audit.js';
 import { isActive } from '../../src/core/activity.js';
-import type { Resolution, UserRecord } from '../../src/core/user-record.js';
+import {
+  classifyUserRef,
+  netbiosDomainOf,
+  stripNetbiosDomain,
+  type Resolution,
+  type UserRecord,
+} from '../../src/core/user-record.js';
+
+/** A user as the adapter reads it with its full attribute list (USER_ATTRIBUTES): no activity. */
+function asRead(user: UserRecord): UserRecord {
+  return {
+    dn: user.dn,
+    guid: user.guid,
+    sAMAccountName: user.sAMAccountName,
+    userPrincipalName: user.userPrincipalName,
+    mail: user.mail,
+    mailNickname: user.mailNickname,
+    displayName: user.displayName,
+    accountDisabled: user.accountDisabled,
+    im: { ...user.im },
+  };
+}
+
+/** A user as a listing reads it (src/directory/users.ts listImUsers): no GUID, no account state, IM address and home only. */
+function asListed(user: UserRecord): UserRecord {
+  const im: ImState = {};
+  if (user.im.msExchIMAddress !== undefined) im.msExchIMAddress = user.im.msExchIMAddress;
+  if (user.im.msExchIMVirtualServer !== undefined) im.msExchIMVirtualServer = user.im.msExchIMVirtualServer;
+  return {
+    dn: user.dn,
+    guid: '',
+    sAMAccountName: user.sAMAccountName,
+    displayName: user.displayName,
+    accountDisabled: false,
+    im,
+  };
+}
 import type {
   DirectoryPort,
   HomedCounts,
@@ -24,6 +65,8 @@ export class MemoryDirectory implements DirectoryPort {
   readonly baseDn = 'DC=memory,DC=test';
   readonly domainDn = 'DC=memory,DC=test';
   readonly boundAs = 'admin@memory.test';
+  /** The domain's NetBIOS name: `MEMORY\\jdoe` names jdoe, `OTHER\\jdoe` another domain's user. */
+  readonly netbiosName = 'MEMORY';
   /** Every task handed to write(), in order: a service must plan and write each target once. */
   readonly written: WriteTask[] = [];
   private readonly users = new Map<string, UserRecord>();
@@ -43,6 +86,14 @@ export class MemoryDirectory implements DirectoryPort {
   /** Another writer's change. */
   set(dn: string, im: ImState): void {
     this.users.get(canonicalDn(dn))!.im = { ...im };
+  }
+
+  /** Another admin renames or moves the entry (its GUID stays); the new DN. */
+  rename(dn: string, newDn: string): string {
+    const user = this.users.get(canonicalDn(dn))!;
+    this.users.delete(canonicalDn(dn));
+    this.users.set(canonicalDn(newDn), { ...user, dn: newDn });
+    return newDn;
   }
 
   async servers(): Promise<ImServer[]> {
@@ -79,11 +130,14 @@ export class MemoryDirectory implements DirectoryPort {
 
   private tally(serverDns: readonly string[], only: (user: UserRecord) => boolean = () => true): HomedCounts {
     const perServer = new Map(serverDns.map((dn) => [dn.toLowerCase(), 0]));
+    // The DC matches DN values as DNs: case, escaping and spacing do not matter.
+    const keyOf = new Map(serverDns.map((dn) => [canonicalDn(dn), dn.toLowerCase()]));
     let missing = 0;
     for (const user of this.users.values()) {
-      const home = user.im.msExchIMVirtualServer?.toLowerCase();
+      const home = user.im.msExchIMVirtualServer;
       if (home === undefined || !only(user)) continue;
-      if (perServer.has(home)) perServer.set(home, perServer.get(home)! + 1);
+      const key = keyOf.get(canonicalDn(home));
+      if (key !== undefined) perServer.set(key, perServer.get(key)! + 1);
       else missing++;
     }
     return { perServer, missing };
@@ -92,21 +146,29 @@ export class MemoryDirectory implements DirectoryPort {
   async resolveUsers(names: readonly string[]): Promise<Map<string, Resolution>> {
     const resolved = new Map<string, Resolution>();
     for (const name of names) {
-      const key = name.toLowerCase();
-      const matches = [...this.users.values()].filter(
-        (u) =>
-          canonicalDn(u.dn) === canonicalDn(name) ||
-          u.sAMAccountName.toLowerCase() === key ||
-          u.userPrincipalName?.toLowerCase() === key ||
-          u.mail?.toLowerCase() === key,
+      // As src/directory/users.ts: a DN only as a DN, a name with @ only as UPN or mail, else a
+      // sAMAccountName, optionally behind this domain's NetBIOS name (another domain's is refused).
+      const kind = classifyUserRef(name, looksLikeDn);
+      const domain = kind === 'sam' ? netbiosDomainOf(name) : undefined;
+      if (domain !== undefined && domain.toUpperCase() !== this.netbiosName.toUpperCase()) {
+        resolved.set(name, { problem: 'other-domain', domain, ours: this.netbiosName });
+        continue;
+      }
+      const key = (kind === 'sam' ? stripNetbiosDomain(name) : name).toLowerCase();
+      const matches = [...this.users.values()].filter((u) =>
+        kind === 'dn'
+          ? canonicalDn(u.dn) === canonicalDn(name)
+          : kind === 'sam'
+            ? u.sAMAccountName.toLowerCase() === key
+            : u.userPrincipalName?.toLowerCase() === key || u.mail?.toLowerCase() === key,
       );
       resolved.set(
         name,
         matches.length === 0
           ? { problem: 'unknown' }
           : matches.length > 1
-            ? { problem: 'ambiguous', candidates: matches }
-            : { user: structuredClone(matches[0]!) },
+            ? { problem: 'ambiguous', candidates: matches.map(asRead) }
+            : { user: asRead(matches[0]!) },
       );
     }
     return resolved;
@@ -120,28 +182,48 @@ export class MemoryDirectory implements DirectoryPort {
     serverDn?: string,
     activity?: { active: boolean; now: number; activeDays: number },
   ): Promise<UserRecord[]> {
-    return (await this.homedUsers()).filter(
-      (u) =>
-        (!serverDn || u.im.msExchIMVirtualServer!.toLowerCase() === serverDn.toLowerCase()) &&
-        (!activity || isActive(u, activity.now, activity.activeDays) === activity.active),
-    );
+    return [...this.users.values()]
+      .filter(
+        (u) =>
+          u.im.msExchIMVirtualServer !== undefined &&
+          (!serverDn || canonicalDn(u.im.msExchIMVirtualServer) === canonicalDn(serverDn)) &&
+          (!activity || isActive(u, activity.now, activity.activeDays) === activity.active),
+      )
+      .map(asListed);
   }
 
+  /**
+   * As the adapter's filter (src/directory/users.ts userSearchFilter) on a DC with ANR: every word
+   * prefixes sAMAccountName, UPN or mail, or appears in displayName or cn — or the whole phrase
+   * prefixes an ANR attribute this record carries (sAMAccountName, displayName, mailNickname, cn).
+   * No words, no search.
+   */
   async searchUsers(words: readonly string[], limit: number): Promise<UserRecord[]> {
-    const hits = [...this.users.values()].filter((u) =>
-      words.every((w) => `${u.sAMAccountName} ${u.displayName ?? ''}`.toLowerCase().includes(w.toLowerCase())),
-    );
-    return hits.slice(0, limit + 1);
+    if (words.length === 0) return [];
+    const lower = words.map((w) => w.toLowerCase());
+    const phrase = lower.join(' ');
+    const hits = [...this.users.values()].filter((u) => {
+      const cn = firstRdnValue(u.dn).toLowerCase();
+      const prefixed = [u.sAMAccountName, u.userPrincipalName, u.mail].map((v) => v?.toLowerCase());
+      const display = (u.displayName ?? '').toLowerCase();
+      const portable = lower.every(
+        (w) => prefixed.some((v) => v?.startsWith(w)) || display.includes(w) || cn.includes(w),
+      );
+      const anr = [u.sAMAccountName, u.displayName, u.mailNickname, cn].some((v) =>
+        v?.toLowerCase().startsWith(phrase),
+      );
+      return portable || anr;
+    });
+    return hits.slice(0, limit + 1).map(asRead);
   }
 
   async usersByGuid(guids: readonly string[]): Promise<Map<string, UserRecord>> {
-    return new Map(
-      [...this.users.values()].filter((u) => guids.includes(u.guid)).map((u) => [u.guid, structuredClone(u)]),
-    );
+    return new Map([...this.users.values()].filter((u) => guids.includes(u.guid)).map((u) => [u.guid, asRead(u)]));
   }
 
+  /** Matched byte for byte: Samba (and AD) compare msExchIMAddress case-sensitively. */
   async usersByImAddress(address: string): Promise<UserRecord[]> {
-    return [...this.users.values()].filter((u) => u.im.msExchIMAddress === address);
+    return [...this.users.values()].filter((u) => u.im.msExchIMAddress === address).map(asRead);
   }
 
   async imAddressSample(limit: number): Promise<string[]> {
@@ -182,15 +264,67 @@ export class MemoryDirectory implements DirectoryPort {
     for (const task of tasks) {
       this.written.push(task);
       const user = this.users.get(canonicalDn(task.dn));
-      if (!user) onResult(task, { outcome: 'failed', reason: 'the entry no longer exists' });
-      else if (!sameState(user.im, task.before))
-        onResult(task, { outcome: 'failed', reason: 'changed by someone else since it was read' });
-      else {
-        user.im = Object.fromEntries(
-          IM_ATTRIBUTES.flatMap((a) => (task.after[a] === undefined ? [] : [[a, task.after[a]]])),
-        ) as ImState;
+      if (!user) {
+        onResult(task, {
+          outcome: 'failed',
+          reason: 'the entry no longer exists (deleted or renamed since it was read); nothing was written',
+        });
+        continue;
+      }
+      const applied = this.applyOps(user.im, task.ops);
+      if (typeof applied !== 'string') {
+        user.im = applied;
         onResult(task, { outcome: 'changed' });
+      } else if (sameState(user.im, task.before)) {
+        onResult(task, {
+          outcome: 'failed',
+          reason: `the DC refused the change although the entry is as read (${applied}); nothing was written`,
+        });
+      } else {
+        const shown = IM_ATTRIBUTES.filter((a) => user.im[a] !== undefined).map((a) => `${a}=${user.im[a]}`);
+        onResult(task, {
+          outcome: 'failed',
+          reason: `changed by someone else since it was read (now ${shown.length ? shown.join(', ') : 'not IM-enabled'}); nothing was overwritten — re-run to act on the current state`,
+        });
       }
     }
+  }
+
+  /**
+   * One ModifyRequest as the DC applies it: all of its ops or none. A delete must find the value
+   * (byte for byte; a DN case-insensitively), an add must find the single-valued attribute empty,
+   * and a DN value must name an object (Samba: "Referenced object not found"). The new state, or
+   * why the DC refuses.
+   */
+  private applyOps(im: ImState, ops: readonly ModOp[]): ImState | string {
+    const next: ImState = { ...im };
+    for (const op of ops) {
+      const current = next[op.attribute];
+      if (op.operation === 'delete') {
+        if (current === undefined || !op.values.every((v) => sameValue(op.attribute, current, v)))
+          return `noSuchAttribute: ${op.attribute}`;
+        delete next[op.attribute];
+        continue;
+      }
+      if (op.operation === 'add' && current !== undefined)
+        return op.values.every((v) => sameValue(op.attribute, current, v))
+          ? `attributeOrValueExists: ${op.attribute}`
+          : `constraintViolation: ${op.attribute} is single-valued`;
+      if (op.values.length > 1) return `constraintViolation: ${op.attribute} is single-valued`;
+      const value = op.values[0];
+      if (value === undefined) delete next[op.attribute];
+      else if (op.attribute === 'msExchIMVirtualServer' && !this.names(value))
+        return `constraintViolation: Referenced object not found (${value})`;
+      else next[op.attribute] = value;
+    }
+    return next;
+  }
+
+  /** Whether a DN names an object here: a server, a user, a container above one, or a deleted object. */
+  private names(dn: string): boolean {
+    if (isDeletedObjectDn(dn)) return true;
+    return [...this.imServers.map((s) => s.dn), ...[...this.users.values()].map((u) => u.dn)].some((known) =>
+      dnIsWithin(known, dn),
+    );
   }
 }
