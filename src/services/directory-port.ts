@@ -15,7 +15,7 @@ export interface HomedCounts {
   missing: number;
 }
 
-/** One entry's compare-and-set change: `ops` turn `before` into `after`, or fail if the entry is no longer `before`. */
+/** One entry's compare-and-set change: `ops` turn `before` into `after`, or fail if a value they delete is no longer there (another writer got there first). */
 export interface WriteTask {
   dn: string;
   before: ImState;
