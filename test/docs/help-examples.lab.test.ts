@@ -3,11 +3,19 @@
  * corp.example.com; each such name maps onto its lab counterpart below, and the files they name
  * (staff.csv, a journal) are made first. Examples that would write run with --dry-run added (the
  * lab is shared by every test file); everything else runs exactly as printed.
+ *
+ * What is checked is that each example works, not the seeded figures (the README tour and the
+ * command tests check those): the examples run in this process (imctlHere) against a small world
+ * of their own — an OU with the users they name (jdoe is ex-jdoe there, with the same CN) and an
+ * orphan for audit to find — given as the base DN. The help texts themselves come from the built
+ * program, as an admin reads them.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { addUsers, createOu, imctl, imctlEnv, lab, scratchDir } from '../support/lab.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BARE_FILE, imctlHere } from '../support/in-process.js';
+import { imctl, lab, scratchDir, server } from '../support/lab.js';
+import { type SmallWorld, smallWorld } from '../support/small-world.js';
 
 const COMMANDS = [
   'servers',
@@ -88,11 +96,22 @@ describe('every help example runs against the lab', async () => {
   let dir: string;
   let journal: string;
   let substitutions: [string | RegExp, string][];
+  let world: SmallWorld;
 
   beforeAll(async () => {
     const l = lab();
     dir = scratchDir('imctl-examples-');
-    writeFileSync(join(dir, 'staff.csv'), 'user,action\njdoe,enable\npobrien,enable\n');
+    // The users the examples name, by the seeded users' CNs (a DN example spells one out).
+    world = await smallWorld('examples', [
+      { sam: 'ex-jdoe', cn: 'Doe, John', im: { server: server('im-east') } },
+      { sam: 'ex-pobrien', cn: "O'Brien, Pat", im: { server: server('im-west') } },
+      { sam: 'ex-sstar', cn: 'Star*Gazer' },
+      { sam: 'ex-htag', cn: '#Hash Tag' },
+      // homed on the router: an orphan, so audit has a finding (exit 3) and rebalance a move.
+      { sam: 'ex-orphan', cn: 'Ex Orphan', im: { server: server('im-router') } },
+      { sam: 'ex-undo', cn: 'Ex Undo' },
+    ]);
+    writeFileSync(join(dir, 'staff.csv'), 'user,action\nex-jdoe,enable\nex-pobrien,enable\n');
     // The wizard's --config example: a config file as an admin would keep one.
     writeFileSync(
       join(dir, 'corp.json'),
@@ -105,13 +124,12 @@ describe('every help example runs against the lab', async () => {
       }),
     );
     // A journal for the undo examples: a real run, on a user of this file's own.
-    const ou = await createOu('examples');
-    await addUsers(ou, [{ sam: 'ex-undo', cn: 'Ex Undo' }]);
-    const env = imctlEnv();
-    const enabled = await imctl(['enable', 'ex-undo', '--server', 'im-south'], { env });
+    const enabled = await imctlHere(['enable', 'ex-undo', '--server', 'im-south'], { env: world.env() });
     expect(enabled.code, enabled.stderr).toBe(0);
     journal = /Journal: (\S+)/.exec(enabled.stderr)![1]!;
     substitutions = [
+      ['OU=Staff,DC=corp,DC=example,DC=com', world.ou],
+      ...['jdoe', 'pobrien', 'sstar', 'htag'].map((sam): [RegExp, string] => [new RegExp(`^${sam}$`), `ex-${sam}`]),
       ['ldaps://dc1.corp.example.com', l.ldapsUrl],
       ['admin@corp.example.com', l.adminUpn],
       ['~/.imctl-pw', l.adminPassword],
@@ -123,6 +141,8 @@ describe('every help example runs against the lab', async () => {
       [/^JOURNAL$/, journal],
     ];
   });
+
+  afterAll(() => world?.remove());
 
   it('finds the examples of every command', () => {
     expect(new Set(all.map((e) => e.where)).size).toBe(COMMANDS.length + 1);
@@ -144,7 +164,7 @@ describe('every help example runs against the lab', async () => {
       (command !== 'audit' || mapped.some((a) => ['--fix', '--normalize-case', '--disable-idle'].includes(a))) &&
       (command !== 'rebalance' || mapped.includes('--apply'));
     // The admin's DNS server is the lab's (the test's network has no other).
-    const env = imctlEnv({
+    const env = world.env({
       IMCTL_DNS_SERVER: `${lab().dnsServer}:${lab().dnsPort}`,
       ...Object.fromEntries(
         Object.entries(prefix).map(([k, v]) => [
@@ -153,7 +173,10 @@ describe('every help example runs against the lab', async () => {
         ]),
       ),
     });
-    const result = await imctl(writes ? [...mapped, '--dry-run'] : mapped, { env, cwd: dir });
+    // An example naming a file by a bare name runs as the built binary in the scratch folder: in
+    // this process imctl would look for the file in the process's working directory (the checkout).
+    const runner = mapped.some((a) => BARE_FILE.test(a)) ? imctl : imctlHere;
+    const result = await runner(writes ? [...mapped, '--dry-run'] : mapped, { env, cwd: dir });
     if (command === 'wizard') {
       // Off a terminal the wizard says so and stops; its screens are tested in wizard-pty.lab.test.ts.
       expect(result.stderr).toMatch(/needs a terminal/i);

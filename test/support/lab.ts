@@ -111,6 +111,22 @@ export interface RunResult {
   json<T = any>(): T;
 }
 
+/** A finished run's exit status and output; json() parses stdout or says what it held. */
+export function runResult(code: number, stdout: string, stderr: string): RunResult {
+  return {
+    code,
+    stdout,
+    stderr,
+    json() {
+      try {
+        return JSON.parse(stdout);
+      } catch {
+        throw new Error(`stdout is not JSON (exit ${code}):\n${stdout}\nstderr:\n${stderr}`);
+      }
+    },
+  };
+}
+
 export function runProcess(
   command: string,
   args: string[],
@@ -130,18 +146,7 @@ export function runProcess(
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({
-        code: code ?? -1,
-        stdout,
-        stderr,
-        json() {
-          try {
-            return JSON.parse(stdout);
-          } catch {
-            throw new Error(`stdout is not JSON (exit ${code}):\n${stdout}\nstderr:\n${stderr}`);
-          }
-        },
-      });
+      resolve(runResult(code ?? -1, stdout, stderr));
     });
     child.stdin.end(options.input ?? '');
   });
@@ -200,6 +205,11 @@ export async function ldapsearch(
   );
   if (result.code !== 0 && result.code !== 32) throw new Error(`ldapsearch failed (${result.code}): ${result.stderr}`);
   return parseLdif(result.stdout);
+}
+
+/** ldapdelete -r: an entry and everything under it. */
+export async function ldapdeleteTree(dn: string): Promise<RunResult> {
+  return runProcess('ldapdelete', [...bindArgs(), '-r', dn], { env: ldapToolEnv() });
 }
 
 export async function ldapcount(base: string, filter: string): Promise<number> {
