@@ -14,6 +14,7 @@ import {
   escapeRdn,
   imctlEnv,
   lab,
+  ldapdeleteTree,
   ldapmodify,
   ldifValue,
   readEntry,
@@ -109,6 +110,11 @@ directoryPortContract('LDAP adapter on the lab DC', async () => {
       );
       return `CN=${escapeRdn(newCn)},${ou}`;
     },
-    close: () => port.close(),
+    // Its orphan and its homed users would change other files' domain-wide counts (users --orphaned).
+    close: async () => {
+      await port.close();
+      const removed = await ldapdeleteTree(ou);
+      if (removed.code !== 0) throw new Error(`cannot delete ${ou}: ${removed.stderr}`);
+    },
   };
 });
