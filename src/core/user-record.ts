@@ -35,6 +35,20 @@ export function stripNetbiosDomain(name: string): string {
   return slash > 0 && !name.includes('=') ? name.slice(slash + 1) : name;
 }
 
+/**
+ * Whether the DOMAIN of `DOMAIN\jdoe` names this domain: its NetBIOS name, or — as Windows accepts
+ * too — its DNS name (`corp.example.com\jdoe`), read from the naming context's DC= components.
+ */
+export function isOwnDomainPrefix(prefix: string, netbios: string, domainDn: string): boolean {
+  const dnsName = domainDn
+    .split(',')
+    .map((rdn) => /^\s*DC=(.*)$/i.exec(rdn)?.[1]?.trim())
+    .filter((label) => label !== undefined)
+    .join('.');
+  const wanted = prefix.toLowerCase().replace(/\.$/, '');
+  return wanted === netbios.toLowerCase() || (dnsName !== '' && wanted === dnsName.toLowerCase());
+}
+
 /** The DOMAIN of `DOMAIN\jdoe` (a sAMAccountName cannot hold a backslash), else undefined. */
 export function netbiosDomainOf(name: string): string | undefined {
   const slash = name.indexOf('\\');

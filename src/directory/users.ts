@@ -9,6 +9,7 @@ import type { AuditUser } from '../core/audit.js';
 import {
   classifyUserRef,
   guidString,
+  isOwnDomainPrefix,
   netbiosDomainOf,
   stripNetbiosDomain,
   type Resolution,
@@ -211,7 +212,11 @@ export async function resolveUsers(
   for (const name of unique) {
     const kind = classifyUserRef(name, looksLikeDn);
     const domain = kind === 'sam' ? netbiosDomainOf(name) : undefined;
-    if (domain !== undefined && ours !== undefined && domain.toUpperCase() !== ours.toUpperCase()) {
+    if (
+      domain !== undefined &&
+      ours !== undefined &&
+      !isOwnDomainPrefix(domain, ours, directory.rootDse.defaultNamingContext)
+    ) {
       resolved.set(name, { problem: 'other-domain', domain, ours });
       continue;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyUserRef, guidString, stripNetbiosDomain } from '../../src/core/user-record.js';
+import { classifyUserRef, guidString, isOwnDomainPrefix, stripNetbiosDomain } from '../../src/core/user-record.js';
 import { looksLikeDn } from '../../src/core/escape.js';
 
 describe('guidString', () => {
@@ -20,4 +20,17 @@ describe('naming users', () => {
     ['CORP\\jdoe', 'sam'],
   ])('%s is named by %s', (name, kind) => expect(classifyUserRef(name, looksLikeDn)).toBe(kind));
   it('strips a NetBIOS domain', () => expect(stripNetbiosDomain('CORP\\jdoe')).toBe('jdoe'));
+});
+
+describe('isOwnDomainPrefix', () => {
+  it('takes the NetBIOS name or the DNS name of the naming context, in any case; nothing else', () => {
+    const dn = 'DC=lab,DC=imctl,DC=test';
+    expect(isOwnDomainPrefix('LAB', 'LAB', dn)).toBe(true);
+    expect(isOwnDomainPrefix('lab', 'LAB', dn)).toBe(true);
+    expect(isOwnDomainPrefix('lab.imctl.test', 'LAB', dn)).toBe(true);
+    expect(isOwnDomainPrefix('LAB.IMCTL.TEST.', 'LAB', dn)).toBe(true);
+    expect(isOwnDomainPrefix('imctl.test', 'LAB', dn)).toBe(false);
+    expect(isOwnDomainPrefix('lab.imctl.test.attacker.example', 'LAB', dn)).toBe(false);
+    expect(isOwnDomainPrefix('OTHERDOM', 'LAB', dn)).toBe(false);
+  });
 });

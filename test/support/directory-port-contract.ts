@@ -205,6 +205,18 @@ export function directoryPortContract(name: string, makeFixture: () => Promise<P
         expect(await resolveOne(name)).toEqual({ problem: 'other-domain', domain: 'OTHERDOM', ours: f.netbios });
       });
 
+      it('the DNS domain as the prefix (corp.example.com\\name) is this domain, as Windows takes it; a look-alike is not', async () => {
+        const dnsName = f.port.domainDn.replace(/^DC=/i, '').replace(/,DC=/gi, '.');
+        expect(await resolvedSam(`${dnsName}\\${user('ann').sam}`)).toBe(user('ann').sam.toLowerCase());
+        expect(await resolvedSam(`${dnsName.toUpperCase()}\\${user('ann').sam}`)).toBe(user('ann').sam.toLowerCase());
+        const lookAlike = `${dnsName}.attacker.example`;
+        expect(await resolveOne(`${lookAlike}\\${user('ann').sam}`)).toEqual({
+          problem: 'other-domain',
+          domain: lookAlike,
+          ours: f.netbios,
+        });
+      });
+
       it("a UPN that is also another user's mail is ambiguous, with both as candidates", async () => {
         const r = await resolveOne(user('amb2').upn);
         expect(r && 'problem' in r && r.problem).toBe('ambiguous');

@@ -16,6 +16,7 @@ import type { AuditUser } from '../../src/core/audit.js';
 import { isActive } from '../../src/core/activity.js';
 import {
   classifyUserRef,
+  isOwnDomainPrefix,
   netbiosDomainOf,
   stripNetbiosDomain,
   type Resolution,
@@ -150,7 +151,7 @@ export class MemoryDirectory implements DirectoryPort {
       // sAMAccountName, optionally behind this domain's NetBIOS name (another domain's is refused).
       const kind = classifyUserRef(name, looksLikeDn);
       const domain = kind === 'sam' ? netbiosDomainOf(name) : undefined;
-      if (domain !== undefined && domain.toUpperCase() !== this.netbiosName.toUpperCase()) {
+      if (domain !== undefined && !isOwnDomainPrefix(domain, this.netbiosName, this.domainDn)) {
         resolved.set(name, { problem: 'other-domain', domain, ours: this.netbiosName });
         continue;
       }
