@@ -47,7 +47,9 @@ export function stateOf(user: UserRecord, servers: readonly ImServer[]): UserSta
   const drift = expected ? driftBetween(user.im, expected) : [];
   const caseOnly = expected ? caseOnlyDifferences(user.im, expected) : [];
   const problems: string[] = [];
-  if (isImEnabled(user.im) && !home) problems.push('home server does not exist (orphaned)');
+  if (user.im.msExchIMVirtualServer && !home) problems.push('home server does not exist (orphaned)');
+  if (!user.im.msExchIMVirtualServer && isImEnabled(user.im))
+    problems.push('has an IM address but no home server (half-enabled: "imctl audit --fix" completes it)');
   if (home && !home.hostsUsers) problems.push(`homed on ${home.name}, which is a router (orphaned)`);
   if (isImEnabled(user.im) && !user.im.msExchIMAddress) problems.push('homed but has no IM address');
   return {

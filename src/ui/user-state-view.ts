@@ -22,7 +22,7 @@ export function renderUserState(out: Output, data: UserState): void {
       'Home server',
       data.homeServer
         ? `${data.homeServer} (${data.homeServerHost})${data.homeServerRole === 'home' ? '' : c.yellow(' — a router')}`
-        : c.yellow(`missing: ${data.homeServerDn}`),
+        : c.yellow(data.homeServerDn ? `missing: ${data.homeServerDn}` : '(none)'),
     );
   }
   for (const problem of data.problems) out.print(c.yellow(`! ${problem}`));
