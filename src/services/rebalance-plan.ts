@@ -112,6 +112,13 @@ export async function planRebalanceRun(
   });
 
   const byDn: Map<string, ImServer> = serversByDn(inventory.servers);
+  // The planner gives an orphan no source (no home server counts it); where it points is still a
+  // fact the admin knows it by: a router is named, as show and users name it. A server that no
+  // longer exists has no name: that move stays "(orphan)".
+  for (const move of plan.moves) {
+    const points = move.from === null ? usersByDn.get(move.user)?.im.msExchIMVirtualServer : undefined;
+    if (points && byDn.has(points.toLowerCase())) move.from = points;
+  }
   const names = (dn: string | null) => (dn ? (byDn.get(dn.toLowerCase())?.name ?? dn) : '(orphan)');
   return {
     inventory,

@@ -31,7 +31,7 @@ describe('planRebalanceRun', () => {
     expect(run.plan.moves).toHaveLength(2);
     expect(run.plan.moves.map((m) => [m.from === null ? null : run.names(m.from), run.names(m.to)])).toEqual(
       expect.arrayContaining([
-        [null, 'im-west'],
+        ['im-router', 'im-west'], // an orphan on a router is named by it (issue 30, bug 12)
         ['im-east', 'im-west'],
       ]),
     );
@@ -49,7 +49,7 @@ describe('planRebalanceRun', () => {
     expect(orphan).toMatchObject({
       action: 'move',
       dn: 'CN=o1,OU=Staff,DC=memory,DC=test',
-      summary: expect.stringMatching(/^\(orphan\) → im-west \(/),
+      summary: expect.stringMatching(/^im-router → im-west \(orphan/),
     });
     expect(orphan.plan).toMatchObject({
       kind: 'write',
@@ -104,13 +104,13 @@ describe('planRebalanceRun', () => {
     expect(error.details).toMatchObject({ feasible: false, shortfall: 2 });
   });
 
-  it("rebalancePlanJson names servers and keeps the orphan's missing home as null", async () => {
+  it("rebalancePlanJson names servers, and an orphan's router as its home before", async () => {
     const run = await planRebalanceRun(crowded(), settings(3), {});
     const json = rebalancePlanJson(run.plan, run.names);
     expect(json).toMatchObject({ feasible: true, moves: 2, deferred: 0 });
     expect(json.servers.map((s) => s.name)).toEqual(['im-east', 'im-west']);
     expect(json.plan.find((m) => m.dn === 'CN=o1,OU=Staff,DC=memory,DC=test')).toMatchObject({
-      fromHomeServer: null,
+      fromHomeServer: 'im-router',
       toHomeServer: 'im-west',
     });
   });
