@@ -34,22 +34,23 @@ function renderActivePlan(out: Output, plan: PlanResult, bars: boolean): void {
   const c = out.color;
   const fmt = (n: number) => n.toLocaleString('en-US');
   const homed = (l: ServerLoad, when: 'before' | 'after') => l[when] + l.idle![when];
+  const headers = [
+    'Server',
+    'Capacity',
+    'Homed',
+    'Active',
+    'Use',
+    ...(bars ? ['Load before'] : []),
+    'Homed after',
+    'Active after',
+    'Use',
+    ...(bars ? ['Load after'] : []),
+    'Change',
+  ];
   out.print(
     renderTable(
       c,
-      [
-        'Server',
-        'Capacity',
-        'Homed',
-        'Active',
-        'Use',
-        ...(bars ? ['Load before'] : []),
-        'Homed after',
-        'Active after',
-        'Use',
-        ...(bars ? ['Load after'] : []),
-        'Change',
-      ],
+      headers,
       plan.load.map((l) => [
         l.name,
         fmt(l.capacity),
@@ -76,8 +77,7 @@ function renderActivePlan(out: Output, plan: PlanResult, bars: boolean): void {
         ...(bars ? ['left' as const] : []),
         'right',
       ],
-      // A narrow terminal loses the bars first (Use says the same).
-      { width: out.columns, drop: bars ? [10, 5] : [], shrink: [{ column: 0, min: 8, mode: 'truncate' }] },
+      { width: out.columns, drop: barsFirst(headers), shrink: [{ column: 0, min: 8, mode: 'truncate' }] },
     ),
   );
   const idle = plan.moves.filter((m) => m.idle).length;
@@ -88,26 +88,35 @@ function renderActivePlan(out: Output, plan: PlanResult, bars: boolean): void {
   );
 }
 
+/**
+ * A narrow terminal loses the bars first (Use says the same), the later one first: found by name,
+ * so a column added to a table cannot shift the drop onto Change (issue 30, bug 4).
+ */
+export function barsFirst(headers: readonly string[]): number[] {
+  return ['Load after', 'Load before'].map((name) => headers.indexOf(name)).filter((i) => i >= 0);
+}
+
 function change(out: Output, delta: number): string {
   return delta === 0 ? '' : delta > 0 ? out.color.green(`+${delta}`) : out.color.yellow(`${delta}`);
 }
 
 function renderHomedPlan(out: Output, plan: PlanResult, bars: boolean): void {
   const c = out.color;
+  const headers = [
+    'Server',
+    'Capacity',
+    'Before',
+    'Use',
+    ...(bars ? ['Load before'] : []),
+    'After',
+    'Use',
+    ...(bars ? ['Load after'] : []),
+    'Change',
+  ];
   out.print(
     renderTable(
       c,
-      [
-        'Server',
-        'Capacity',
-        'Before',
-        'Use',
-        ...(bars ? ['Load before'] : []),
-        'After',
-        'Use',
-        ...(bars ? ['Load after'] : []),
-        'Change',
-      ],
+      headers,
       plan.load.map((l) => [
         l.name,
         l.capacity.toLocaleString('en-US'),
@@ -130,7 +139,7 @@ function renderHomedPlan(out: Output, plan: PlanResult, bars: boolean): void {
         ...(bars ? ['left' as const] : []),
         'right',
       ],
-      { width: out.columns, drop: bars ? [7, 4] : [], shrink: [{ column: 0, min: 8, mode: 'truncate' }] },
+      { width: out.columns, drop: barsFirst(headers), shrink: [{ column: 0, min: 8, mode: 'truncate' }] },
     ),
   );
 }
