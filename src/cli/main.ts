@@ -10,6 +10,7 @@ import { disableCoreDumps } from '../platform/core-dumps.js';
 import { isPromptCancel } from '../ui/prompt-cancel.js';
 import type { Context, OpenDirectory } from './composition-root.js';
 import { buildProgram, redactOptionValue } from './program.js';
+import { version } from './version.js';
 
 // Settings, output (chalk) and context load only once a command runs, so that `--version` and
 // `--help` cost little more than commander itself (start-up is measured by `npm run bench`).
@@ -67,6 +68,11 @@ export async function run(argv: string[], environment: RunEnvironment): Promise<
 
   try {
     refusePasswordFlag(argv);
+    // --json promises one JSON document: the version too (commander prints it bare).
+    if (jsonAsked(argv) && argv.slice(2).some((a) => a === '--version' || a === '-V')) {
+      streams.stdout.write(`${JSON.stringify({ version })}\n`);
+      return ExitCode.ok;
+    }
     await program.parseAsync(argv);
     return ExitCode.ok;
   } catch (error) {

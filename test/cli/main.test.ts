@@ -55,3 +55,14 @@ describe('-v says where each setting came from', () => {
     expect(stderr).not.toMatch(/Fl4g-File-Pw|Env-Pw-Loses/);
   });
 });
+
+describe('--json --version (issue 30, bug 9)', () => {
+  it.each([[['--json', '--version']], [['-V', '--json']]])(
+    '%j prints one JSON document with the version',
+    async (argv) => {
+      const { code, stdout } = await imctl(argv);
+      expect(code).toBe(0);
+      expect(JSON.parse(stdout)).toEqual({ version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    },
+  );
+});
