@@ -143,13 +143,15 @@ describe('imctl import (against the lab DC)', () => {
 });
 
 describe('imctl import when the DC goes away mid-run', () => {
-  const N = 1500;
+  // Enough rows that each fault lands mid-run (each test checks writes on both sides of it): the
+  // crash waits for 100 writes, the restart and the Ctrl-C for 50, with hundreds to go.
+  const N = 500;
   let ou: string;
   let dir: string;
   let file: string;
 
-  const labCommand = (command: string) =>
-    execFileSync('bash', [join(repoRoot, 'lab', 'lab.sh'), command], {
+  const labCommand = (...command: string[]) =>
+    execFileSync('bash', [join(repoRoot, 'lab', 'lab.sh'), ...command], {
       env: { ...process.env, IMCTL_LAB_DIR: inject('labDir') },
       stdio: 'ignore',
     });
@@ -235,7 +237,7 @@ describe('imctl import when the DC goes away mid-run', () => {
     expect((await imctl(['import', reset, '--yes'], { env })).code).toBe(0);
     const child = spawn(
       process.execPath,
-      [join(repoRoot, 'bin', 'imctl'), 'import', file, '--yes', '--concurrency', '4', '--json'],
+      [join(repoRoot, 'bin', 'imctl'), '-v', 'import', file, '--yes', '--concurrency', '4', '--json'],
       { env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
@@ -243,10 +245,20 @@ describe('imctl import when the DC goes away mid-run', () => {
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
-    await new Promise((r) => setTimeout(r, 1500));
-    labCommand('down');
-    labCommand('up');
+    // Let some writes land (not a fixed delay: the restart must come mid-run, however fast the DC is).
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && (await ldapcount(ou, '(msExchIMAddress=*)').catch(() => 0)) < 50)
+      await new Promise((r) => setTimeout(r, 100));
+    const landedBefore = await ldapcount(ou, '(msExchIMAddress=*)');
+    // The DC imctl talks to (dc1) stops and starts again; `down`/`up` would stop and start dc2 as
+    // well, taking seconds longer, and a run of hundreds of rows could finish before dc1 went away.
+    labCommand('stop-dc', '1');
+    labCommand('start-dc', '1');
     const code = await exited;
+    expect(landedBefore, 'some writes landed before the restart').toBeGreaterThan(0);
+    expect(landedBefore, 'the restart came mid-run').toBeLessThan(N);
+    // The run lost its connection and made a new one (-v says so): the outage was ridden out, not missed.
+    expect(stderr).toMatch(/reconnecting to localhost/);
     expect(stderr).not.toMatch(/^error: (?!.*target)/m);
     const data = JSON.parse(stdout);
     expect(

@@ -243,7 +243,15 @@ describe('security defaults (against the lab DC)', () => {
       const home = scratchDir('imctl-secrets-');
       const files = join(home, 'out');
       mkdirSync(files);
-      const base = imctlEnv({ HOME: home, XDG_STATE_HOME: join(home, 'state'), XDG_CONFIG_HOME: join(home, 'config') });
+      // Every command runs against this file's OU (--base-dn): what is scanned is what a command
+      // prints and writes, not its work over the 12,013 seeded users (servers, users and rebalance
+      // would otherwise read the whole domain, ~5 s each).
+      const base = imctlEnv({
+        HOME: home,
+        XDG_STATE_HOME: join(home, 'state'),
+        XDG_CONFIG_HOME: join(home, 'config'),
+        IMCTL_BASE_DN: ou,
+      });
       const viaEnv = { ...base, IMCTL_PASSWORD: password, IMCTL_PASSWORD_FILE: undefined };
       const csv = join(files, 'rows.csv');
       writeFileSync(csv, 'user,action,server\nsd-4,enable,im-west\nsd-3,move,im-west\nno-such-user,enable,im-west\n');
@@ -256,23 +264,26 @@ describe('security defaults (against the lab DC)', () => {
         return result;
       };
 
-      // Success paths, every command, with -v, --json, --report and --ldif.
-      await run('servers -v', ['-v', 'servers']);
-      await run('servers --json', ['servers', '--json'], { ...viaEnv, NODE_DEBUG: 'ldapts' });
-      await run('users', ['-v', 'users', '--server', 'im-south', '--limit', '3']);
-      await run('show', ['-v', 'show', 'sd-3']);
-      await run('show --json', ['show', 'sd-3', '--json'], viaEnv);
-      await run('enable --dry-run --ldif', [
-        'enable',
-        'sd-1',
-        'sd-2',
-        '--server',
-        'im-south',
-        '--dry-run',
-        '--ldif',
-        f('plan.ldif'),
+      // Success paths, every command, with -v, --json, --report and --ldif. The read-only ones and
+      // the plans that write nothing to the directory are independent: they run at once.
+      await Promise.all([
+        run('servers -v', ['-v', 'servers']),
+        run('servers --json', ['servers', '--json'], { ...viaEnv, NODE_DEBUG: 'ldapts' }),
+        run('users', ['-v', 'users', '--server', 'im-south', '--limit', '3']),
+        run('show', ['-v', 'show', 'sd-3']),
+        run('show --json', ['show', 'sd-3', '--json'], viaEnv),
+        run('enable --dry-run --ldif', [
+          'enable',
+          'sd-1',
+          'sd-2',
+          '--server',
+          'im-south',
+          '--dry-run',
+          '--ldif',
+          f('plan.ldif'),
+        ]),
+        run('enable --ldif -', ['enable', 'sd-1', '--server', 'im-south', '--ldif', '-'], viaEnv),
       ]);
-      await run('enable --ldif -', ['enable', 'sd-1', '--server', 'im-south', '--ldif', '-'], viaEnv);
       const enabled = await run(
         'enable',
         ['-v', 'enable', 'sd-1', 'sd-2', '--server', 'im-south', '--yes', '--report', f('enable.csv')],
@@ -281,15 +292,17 @@ describe('security defaults (against the lab DC)', () => {
       await run('move', ['move', 'sd-1', '--to', 'im-north', '--yes', '--json', '--report', f('move.json')], viaEnv);
       await run('disable', ['-v', 'disable', 'sd-2', '--yes', '--report', f('disable.jsonl')]);
       await run('import', ['-v', 'import', csv, '--skip-invalid', '--yes', '--report', f('import.csv')], base, [3]);
-      // Rebalance plans against the whole lab (whatever other tests left there): exit 0, or 2 when no plan fits.
-      await run('rebalance', ['rebalance', '--json'], base, [0, 2]);
-      await run('rebalance --ldif', ['rebalance', '--ldif', f('rebalance.ldif')], viaEnv, [0, 2]);
-      await run(
-        'resolve',
-        ['resolve', 'sd-3@im.lab.imctl.test', '--check', '--dns-server', `127.0.0.1:${lab().dnsPort}`],
-        base,
-        [0, 3],
-      );
+      // Rebalance plans against this file's OU: exit 0, or 2 when no plan fits. Neither writes to the directory.
+      await Promise.all([
+        run('rebalance', ['rebalance', '--json'], base, [0, 2]),
+        run('rebalance --ldif', ['rebalance', '--ldif', f('rebalance.ldif')], viaEnv, [0, 2]),
+        run(
+          'resolve',
+          ['resolve', 'sd-3@im.lab.imctl.test', '--check', '--dns-server', `127.0.0.1:${lab().dnsPort}`],
+          base,
+          [0, 3],
+        ),
+      ]);
       const journal = /Journal: (\S+)/.exec(enabled.stderr)?.[1];
       expect(journal).toBeTruthy();
       // sd-1 was moved since: undo leaves it alone and says so (exit 3).
@@ -325,7 +338,8 @@ describe('security defaults (against the lab DC)', () => {
         ['unknown server', ['move', 'sd-1', '--to', 'im-nowhere', '--yes'], base, 2],
         ['a journal that is not one', ['undo', lab().adminPassword, '--yes'], base, 2],
       ];
-      for (const [label, args, env, code] of fails) await run(label, args, env, [code]);
+      // None of them writes to the directory (each fails before it could): they run at once.
+      await Promise.all(fails.map(([label, args, env, code]) => run(label, args, env, [code])));
 
       // Scan everything written.
       let scanned = 0;
@@ -384,10 +398,13 @@ describe('security defaults (against the lab DC)', () => {
         await withUmask0(['enable', 'sd-5', '--server', 'im-west', '--yes', '--report', join(home, 'new-report.json')]),
       ).toBe(0);
       expect(await withUmask0(['disable', 'sd-5', '--yes', '--report', oldReport])).toBe(0);
-      expect(await withUmask0(['enable', 'sd-5', '--server', 'im-west', '--ldif', join(home, 'new-plan.ldif')])).toBe(
-        0,
-      );
-      expect(await withUmask0(['enable', 'sd-5', '--server', 'im-west', '--ldif', oldLdif])).toBe(0);
+      // Two plans (no write, no journal), independent of each other: at once.
+      expect(
+        await Promise.all([
+          withUmask0(['enable', 'sd-5', '--server', 'im-west', '--ldif', join(home, 'new-plan.ldif')]),
+          withUmask0(['enable', 'sd-5', '--server', 'im-west', '--ldif', oldLdif]),
+        ]),
+      ).toEqual([0, 0]);
       const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
       expect(mode(journalDir)).toBe('700');
       const journals = readdirSync(journalDir);

@@ -325,7 +325,7 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
   const terminating = () => ({ cert: serverCert, key: serverKey, ca: caPem, servername: 'localhost' });
 
   it('(a) a connection cut mid-batch: imctl reconnects, re-reads what was in flight, and finishes; every entry moved exactly once', async () => {
-    const N = 300;
+    const N = 100; // cut after the 40th modify: 60 still to write
     const pop = await population('sf-cut', N);
     let cutAt = 0;
     const proxy = await FaultProxy.start({ onClientRecord: afterModifies(40, () => (cutAt = Date.now())) });
@@ -374,7 +374,7 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
   });
 
   it('(a, d) the DC stays unreachable past the retry budget: exit 3, the report and journal match the directory, and a re-run through a failover list finishes with nothing done twice', async () => {
-    const N = 200;
+    const N = 100; // down after the 40th modify: dozens left for the re-run
     const pop = await population('sf-down', N);
     const proxy: FaultProxy = await FaultProxy.start({ onClientRecord: afterModifies(40, () => void proxy.refuse()) }); // and stay down
     try {
@@ -453,7 +453,7 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
   });
 
   it('(b) busy (51) and unavailable (52) answers: imctl backs off and retries, ending with every entry changed and none twice', async () => {
-    const N = 120;
+    const N = 40; // each entry refused once, every fifth twice, one five times: 52 refusals, each backed off
     const pop = await population('sf-busy', N);
     // One entry is refused five times running: its retries must follow the growing back-off.
     const stubborn = `cn=sf-busy\\, user 7,${pop.ou}`.toLowerCase();
@@ -510,7 +510,7 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
   });
 
   it('(c) the connection is cut mid-run and then right after each of the next binds: imctl re-binds every time, sends nothing unauthenticated, and finishes', async () => {
-    const N = 120;
+    const N = 60; // cut at the 20th modify: 40 still to write after the re-binds
     const pop = await population('sf-rebind', N);
     const bound = new Map<number, boolean>();
     let unauthenticated = 0;
@@ -520,7 +520,7 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
       onClientMessage: (message, connection) => {
         if (message.op !== LdapOp.BindRequest && message.op !== LdapOp.UnbindRequest && !bound.get(connection.id))
           unauthenticated++;
-        if (message.op === LdapOp.ModifyRequest && ++modifies === 60) setImmediate(() => proxy.cutAll());
+        if (message.op === LdapOp.ModifyRequest && ++modifies === 20) setImmediate(() => proxy.cutAll());
         return 'forward';
       },
       onServerMessage: (message, connection) => {
@@ -555,7 +555,7 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
   });
 
   it('(c) the re-bind after a lost connection is refused (password changed mid-run): imctl stops at once without retrying the bind, and says what to do', async () => {
-    const N = 120;
+    const N = 60; // cut at the 20th modify: some moved before it, dozens left after it
     const pop = await population('sf-badbind', N);
     let modifies = 0;
     const binds = new Map<number, number>();
@@ -571,7 +571,7 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
               diagnostic: '80090308: LdapErr: DSID-0C09041C, comment: AcceptSecurityContext error, data 52e, v4563',
             };
         }
-        if (message.op === LdapOp.ModifyRequest && ++modifies === 60) setImmediate(() => proxy.cutAll());
+        if (message.op === LdapOp.ModifyRequest && ++modifies === 20) setImmediate(() => proxy.cutAll());
         return 'forward';
       },
     });
@@ -607,7 +607,7 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
   it.each(['reset', 'hangup'] as const)(
     '(c) a DC that drops connections during the TLS handshake for a while (%s: restarting) is ridden out like any lost connection',
     async (how) => {
-      const N = 120;
+      const N = 80; // refused after the 40th modify: 40 still to write
       const pop = await population(`sf-${how}`, N);
       const proxy: FaultProxy = await FaultProxy.start({
         onClientRecord: afterModifies(40, () => void proxy.refuse(1500, how)),
@@ -631,7 +631,7 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
   it.each(['refused', 'reset', 'hangup'] as const)(
     '(d) the first DC of a failover list is down (%s) during a write run: imctl uses the next one and finishes',
     async (how) => {
-      const N = 100;
+      const N = 20; // the first DC is down from the start: no row count makes the fault land mid-run
       const pop = await population(`sf-fo-${how}`, N);
       const down = await FaultProxy.start();
       await down.refuse(undefined, how === 'refused' ? 'close' : how);
