@@ -2,11 +2,20 @@
  * Issue 21, "one vocabulary": every command's --json output uses only the field names that
  * docs/json.md defines (plus the few that belong to one command, listed here), and the shared
  * ones have one kind everywhere — `homeServer` a name, `user` the name as typed, `dn` a DN.
+ *
+ * What is checked is the names and kinds of a document, not the seeded domain's figures: every
+ * command runs in this process (imctlHere), all of them side by side, and the ones that would scan
+ * the whole domain (servers, users, rebalance) run on OU=Audit with --base-dn, whose sixteen users
+ * have every case those documents have keys for: orphans on a router and on a deleted server, a
+ * server over a capacity of 5 (so rebalance moves, is capped by --max-moves and defers the rest).
+ * The seeded domain's `servers --json` is read in test/commands/servers.lab.test.ts, its
+ * `rebalance --apply --dry-run` in test/docs/readme-tour.lab.test.ts.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { imctl, imctlEnv, lab, repoRoot, scratchDir } from '../support/lab.js';
+import { imctlHere } from '../support/in-process.js';
+import { imctlEnv, lab, repoRoot, scratchDir } from '../support/lab.js';
 
 /** Every backticked name in the first column of docs/json.md's vocabulary table. */
 const documented = new Set(
@@ -104,22 +113,28 @@ describe('every command speaks docs/json.md', () => {
   });
   const dns = () => `${lab().dnsServer}:${lab().dnsPort}`;
 
-  it.each([
-    { argv: ['servers'], own: ['servers'] },
-    { argv: ['users', '--limit', '3'], own: ['users'] },
-    { argv: ['users', '--orphaned', '--limit', '3'], own: ['users'] },
+  /** OU=Audit as the base DN: a scan of sixteen users, not 12,013. */
+  const audit = () => ['--base-dn', lab().audit.ou];
+
+  it.concurrent.for([
+    { argv: () => ['servers', ...audit()], own: ['servers'] },
+    { argv: () => ['users', '--limit', '3', ...audit()], own: ['users'] },
+    { argv: () => ['users', '--orphaned', '--limit', '3', ...audit()], own: ['users'] },
     { argv: ['show', 'jdoe'], own: ['show'] },
     { argv: () => ['resolve', `jdoe@${lab().imDomain}`, '--check', '--dns-server', dns()], own: ['resolve'] },
     { argv: ['enable', 'sstar', 'jdoe', '--server', 'im-east', '--dry-run'], own: ['write'] },
     { argv: ['move', 'jdoe', '--to', 'im-west', '--dry-run'], own: ['write'] },
     { argv: ['disable', 'no-such-user-vocab'], own: [] },
     { argv: () => ['import', join(dir, 'bad.csv')], own: [] },
-    { argv: ['rebalance', '--max-moves', '2'], own: ['rebalance'] },
-    { argv: ['rebalance', '--max-moves', '2', '--apply', '--dry-run'], own: ['rebalance', 'write'] },
+    { argv: () => ['rebalance', '--max-moves', '2', '--capacity', '5', ...audit()], own: ['rebalance'] },
+    {
+      argv: () => ['rebalance', '--max-moves', '2', '--capacity', '5', '--apply', '--dry-run', ...audit()],
+      own: ['rebalance', 'write'],
+    },
     { argv: ['servers', '--bogus'], own: [] },
-  ])('$argv', async ({ argv, own }) => {
+  ])('$argv', async ({ argv, own }, { expect }) => {
     const args = typeof argv === 'function' ? argv() : argv;
-    const result = await imctl([...args, '--json'], { env: imctlEnv(), cwd: dir });
+    const result = await imctlHere([...args, '--json'], { env: imctlEnv(), cwd: dir });
     const keys = keysOf(result.json());
     const allowed = new Set([...documented, ...own.flatMap((o) => OWN[o]!)]);
     expect(
@@ -132,7 +147,7 @@ describe('every command speaks docs/json.md', () => {
   });
 
   it('"user" in write results is the name as typed, "dn" the DN', async () => {
-    const data = (await imctl(['enable', 'jdoe', '--server', 'im-east', '--dry-run', '--json'])).json();
+    const data = (await imctlHere(['enable', 'jdoe', '--server', 'im-east', '--dry-run', '--json'])).json();
     expect(data.results[0]).toMatchObject({ user: 'jdoe', dn: expect.stringMatching(/^CN=Doe\\, John,/) });
   });
 });
