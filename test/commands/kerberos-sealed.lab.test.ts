@@ -11,7 +11,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeDnsServer, type FakeDnsServer } from '../dns/fake-dns-server.js';
-import { FaultProxy } from '../support/fault-proxy.js';
+import { FaultProxy, flipSaslChunk } from '../support/fault-proxy.js';
 import { gssapiSearch, kerberosEnv, kinit, krb, ldapToolEnv, run } from '../support/kerberos.js';
 import { IM_ATTRS, addUsers, createOu, imctl, lab, scratchDir, server } from '../support/lab.js';
 import { smallWorld } from '../support/small-world.js';
@@ -403,20 +403,13 @@ describe('on the wire', () => {
   });
 
   it('sealed: a flipped byte in a reply stops a read with exit 1 and one sentence', async () => {
-    let n = 0;
-    const relay = await relayed({
-      onServerChunk: (chunk) => {
-        if (chunk[0] !== 0 || ++n !== 3) return;
-        const copy = Buffer.from(chunk);
-        copy[Math.floor(copy.length / 2)]! ^= 0x80;
-        return copy;
-      },
-    });
+    const flip = flipSaslChunk(3);
+    const relay = await relayed({ onServerChunk: flip.onServerChunk });
     try {
       const result = await imctl(['--auth', 'kerberos', 'users', '--server', 'im-east', '--json'], {
         env: sealedEnv(admin, { IMCTL_DNS_SERVER: relay.dnsServer.address }),
       });
-      expect(n).toBeGreaterThanOrEqual(3);
+      expect(flip.seen()).toBeGreaterThanOrEqual(3);
       expect(result.code, result.stderr).toBe(1);
       expect(result.stderr).toMatch(/^error: A message from dc1\.lab\.imctl\.test failed its Kerberos integrity check/);
     } finally {

@@ -12,7 +12,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { frameLdapMessage } from '../../src/directory/plaintext-guard.js';
 import { startFakeDnsServer, type FakeDnsServer } from '../dns/fake-dns-server.js';
-import { FaultProxy, type FaultProxyOptions } from '../support/fault-proxy.js';
+import { FaultProxy, flipSaslChunk, type FaultProxyOptions } from '../support/fault-proxy.js';
 import { kerberosEnv, kinit, krb } from '../support/kerberos.js';
 import { imctl, imctlEnv, lab } from '../support/lab.js';
 
@@ -109,20 +109,13 @@ describe('Kerberos with the SASL security layer (ldap://, sealed)', () => {
   });
 
   it('a message that fails its integrity check stops the run: parallel reads do not reconnect or bind again', async () => {
-    let n = 0;
-    const mitm = await relay({
-      onServerChunk: (chunk) => {
-        // The SASL buffers after the bind: the third from the DC gets one flipped bit.
-        if (chunk[0] !== 0 || ++n !== 3) return;
-        const copy = Buffer.from(chunk);
-        copy[Math.floor(copy.length / 2)]! ^= 0x80;
-        return copy;
-      },
-    });
+    // The SASL buffers after the bind: the third from the DC gets one flipped bit.
+    const flip = flipSaslChunk(3);
+    const mitm = await relay({ onServerChunk: flip.onServerChunk });
     try {
       // `servers` counts every server's users at once: several reads are in flight when the bad buffer arrives.
       const result = await imctl(['--auth', 'kerberos', '-v', 'servers', '--json'], { env: sealedEnv(mitm.dns) });
-      expect(n).toBeGreaterThanOrEqual(3);
+      expect(flip.seen()).toBeGreaterThanOrEqual(3);
       expect(result.code, result.stderr).toBe(1);
       expect(result.stderr).toMatch(/failed its Kerberos integrity check/);
       expect(result.stderr).not.toMatch(/reconnecting to/);

@@ -592,3 +592,23 @@ export function responseOpFor(requestOp: number): number {
   if (requestOp === LdapOp.ExtendedRequest) return LdapOp.ExtendedResponse;
   return requestOp + 1;
 }
+
+/**
+ * An `onServerChunk` that flips one bit in the middle of the `nth` chunk the DC sends that starts
+ * with 0 — after a Kerberos bind, a SASL buffer (its 4-octet length) — and counts those chunks.
+ */
+export function flipSaslChunk(nth: number): {
+  onServerChunk: (chunk: Buffer) => Buffer | undefined;
+  seen: () => number;
+} {
+  let n = 0;
+  return {
+    onServerChunk: (chunk) => {
+      if (chunk[0] !== 0 || ++n !== nth) return undefined;
+      const copy = Buffer.from(chunk);
+      copy[Math.floor(copy.length / 2)]! ^= 0x80;
+      return copy;
+    },
+    seen: () => n,
+  };
+}
