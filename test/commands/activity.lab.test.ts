@@ -7,12 +7,13 @@
  * written out here, independently of imctl's own: enabled (bit 2 of userAccountControl clear), not
  * expired, lastLogonTimestamp within the window.
  */
-import { readFileSync } from 'node:fs';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeFilterValue } from '../../src/core/escape.js';
 import { imctlHere as imctl } from '../support/in-process.js';
 import { type TestUser, lab, ldapcount, ldapsearch, server } from '../support/lab.js';
 import { type SmallWorld, filetime as ft, smallWorld, worldUser } from '../support/small-world.js';
+import { journalChanges } from '../support/journal-files.js';
 
 const USERS = '(sAMAccountType=805306368)';
 const DAY = 86_400_000;
@@ -186,11 +187,7 @@ describe('imctl rebalance --load active --apply, checked with ldapsearch', () =>
     expect(data.summary.changed).toBe(excess + orphans);
 
     // Every moved non-orphan was active (ldapsearch, by DN) before it moved; idle moves are orphans only.
-    const changes = readFileSync(journal!, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l))
-      .filter((r) => r.type === 'change');
+    const changes = journalChanges(journal!);
     const homeDns = new Set(homes().map((s) => s.dn.toLowerCase()));
     let fromHomes = 0;
     for (const c of changes) {

@@ -3,7 +3,7 @@
  * reported, safe re-runs, and survival of the DC going away mid-run.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { escapeFilterValue } from '../../src/core/escape.js';
@@ -19,6 +19,7 @@ import {
   scratchDir,
   server,
 } from '../support/lab.js';
+import { journalFiles, journalOf, journalRecords } from '../support/journal-files.js';
 
 function csv(dir: string, name: string, text: string | Buffer): string {
   const path = join(dir, name);
@@ -210,15 +211,7 @@ describe('imctl import when the DC goes away mid-run', () => {
     expect(await ldapcount(ou, '(msExchIMAddress=*)')).toBe(N);
 
     // The two journals together record every user exactly once.
-    const journals = readdirSync(join(env.XDG_STATE_HOME!, 'imctl', 'journal')).map((f) =>
-      join(env.XDG_STATE_HOME!, 'imctl', 'journal', f),
-    );
-    const records = journals.flatMap((j) =>
-      readFileSync(j, 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l)),
-    );
+    const records = journalFiles(env).flatMap(journalRecords);
     const changed = records.filter((r) => r.type === 'change').map((r) => r.dn as string);
     const unconfirmed = records.filter((r) => r.type === 'unconfirmed').map((r) => r.dn as string);
     expect(new Set(changed).size).toBe(changed.length);
@@ -301,11 +294,6 @@ describe('imctl import when the DC goes away mid-run', () => {
     expect(rows.filter((r) => r.outcome === 'failed').every((r) => /interrupted/.test(r.reason ?? ''))).toBe(true);
     // The directory holds exactly what the report calls done, and the journal records each of them.
     expect(await ldapcount(ou, '(msExchIMAddress=*)')).toBe(N - changed);
-    const journalPath = /Journal: (\S+)/.exec(stderr)![1]!;
-    const recorded = readFileSync(journalPath, 'utf8')
-      .trim()
-      .split('\n')
-      .filter((l) => l.includes('"type":"change"'));
-    expect(recorded).toHaveLength(changed);
+    expect(journalOf(stderr).changes.filter((r) => r.type === 'change')).toHaveLength(changed);
   });
 });

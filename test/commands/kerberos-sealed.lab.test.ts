@@ -12,16 +12,22 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeDnsServer, type FakeDnsServer } from '../dns/fake-dns-server.js';
 import { FaultProxy, flipSaslChunk } from '../support/fault-proxy.js';
-import { gssapiSearch, kerberosEnv, kinit, krb, ldapToolEnv, run } from '../support/kerberos.js';
-import { IM_ATTRS, addUsers, createOu, imctl, lab, scratchDir, server } from '../support/lab.js';
+import { gssapiSearch, gssapiToolEnv, kerberosEnv, kinit, krb } from '../support/kerberos.js';
+import { IM_ATTRS, addUsers, createOu, imctl, lab, scratchDir, runProcess, server } from '../support/lab.js';
 import { smallWorld } from '../support/small-world.js';
 import { dc1, dc2, replicate, searchOn } from '../support/two-dcs.js';
+import { journalFiles, journalRecords } from '../support/journal-files.js';
 
 /** imctl with a ticket and no CA: --domain finds the DCs by SRV and binds on 389, sealed. */
 const sealedEnv = (cache: string, extra: Record<string, string | undefined> = {}) =>
   kerberosEnv(cache, { IMCTL_CA_FILE: undefined, ...extra });
-const sealedSearch = (cache: string, base: string, filter: string, attributes: string[], scope = 'sub') =>
-  gssapiSearch(cache, base, filter, attributes, scope, true);
+const sealedSearch = (
+  cache: string,
+  base: string,
+  filter: string,
+  attributes: string[],
+  scope: 'base' | 'one' | 'sub' = 'sub',
+) => gssapiSearch(cache, base, filter, attributes, scope, true);
 const homeOf = async (cache: string, dn: string) =>
   (
     await sealedSearch(cache, dn, '(objectClass=*)', IM_ATTRS, 'base')
@@ -36,7 +42,7 @@ beforeAll(async () => {
 
 describe('the DC on 389 in AD posture (independent check with OpenLDAP)', () => {
   it('refuses GSSAPI without a layer (-O maxssf=0) and a simple bind; GSSAPI with its default layer works, sealed', async () => {
-    const noLayer = await run(
+    const noLayer = await runProcess(
       'ldapsearch',
       [
         '-N',
@@ -53,11 +59,11 @@ describe('the DC on 389 in AD posture (independent check with OpenLDAP)', () => 
         '',
         'dnsHostName',
       ],
-      ldapToolEnv(admin),
+      { env: gssapiToolEnv(admin) },
     );
     expect(noLayer.code, noLayer.stderr).toBe(8);
     expect(noLayer.stderr).toMatch(/Strong\(er\) authentication required/);
-    const simple = await run(
+    const simple = await runProcess(
       'ldapsearch',
       [
         '-x',
@@ -74,13 +80,13 @@ describe('the DC on 389 in AD posture (independent check with OpenLDAP)', () => 
         '',
         'dnsHostName',
       ],
-      ldapToolEnv(admin),
+      { env: gssapiToolEnv(admin) },
     );
     expect(simple.code).toBe(8);
-    const sealed = await run(
+    const sealed = await runProcess(
       'ldapsearch',
       ['-N', '-Y', 'GSSAPI', '-H', `ldap://${krb().dcHost}`, '-LLL', '-s', 'base', '-b', '', 'dnsHostName'],
-      ldapToolEnv(admin),
+      { env: gssapiToolEnv(admin) },
     );
     expect(sealed.code, sealed.stderr).toBe(0);
     expect(sealed.stderr).toMatch(/SASL SSF: 256/);
@@ -386,12 +392,8 @@ describe('on the wire', () => {
       expect(flipped).toBe(1);
       expect(result.code, result.stderr).toBe(1);
       expect(result.stderr).toMatch(/failed its Kerberos integrity check.*1 of them in doubt/s);
-      const dir = join(env.XDG_STATE_HOME!, 'imctl', 'journal');
-      const [file] = readdirSync(dir);
-      const lines = readFileSync(join(dir, file!), 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      const [file] = journalFiles(env);
+      const lines = journalRecords(file!);
       // The write whose answer was altered is recorded as sent but unconfirmed, not as done: undo can still revert it.
       expect(lines.slice(1).map((l) => [l.type, String(l.dn).startsWith('CN=Wirecheck\\, Yolanda,')])).toEqual([
         ['unconfirmed', true],

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shellQuote } from '../../src/commands/wizard/equivalent-command.js';
-import { gssapiSearch, kerberosEnv, kerberosScratch, kinit, krb, run } from '../support/kerberos.js';
+import { gssapiSearch, kerberosEnv, kerberosScratch, kinit, krb } from '../support/kerberos.js';
 import {
   IM_ATTRS,
   addUsers,
@@ -22,6 +22,7 @@ import {
   repoRoot,
   scratchDir,
   server,
+  runProcess,
 } from '../support/lab.js';
 
 const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
@@ -255,12 +256,14 @@ describe('--auth kerberos: each failure, for real, in a sentence (exit 1)', () =
         symlinkSync(join(repoRoot, 'node_modules', name), join(dir, 'node_modules', name));
     }
     const binary = join(dir, 'bin', 'imctl');
-    const withoutPackage = await run(process.execPath, [binary, '--auth', 'kerberos', 'servers'], kerberosEnv(admin));
+    const withoutPackage = await runProcess(process.execPath, [binary, '--auth', 'kerberos', 'servers'], {
+      env: kerberosEnv(admin),
+    });
     expect(withoutPackage.code, withoutPackage.stderr).toBe(1);
     expect(withoutPackage.stderr).toMatch(
       /^error: Kerberos sign-in needs the optional "kerberos" package, which did not load: install .*libkrb5-dev/,
     );
-    const simple = await run(process.execPath, [binary, 'show', 'jdoe', '--json'], imctlEnv());
+    const simple = await runProcess(process.execPath, [binary, 'show', 'jdoe', '--json'], { env: imctlEnv() });
     expect(simple.code, simple.stderr).toBe(0);
   });
 });

@@ -18,6 +18,7 @@ import {
   server,
   type LdifEntry,
 } from '../support/lab.js';
+import { journalRecords } from '../support/journal-files.js';
 
 const HARD_NAMES = [
   { sam: 'pv-doe', cn: 'Doe, John', mailNickname: 'JDoe.PV' },
@@ -136,12 +137,9 @@ describe('enable, disable, move (against the lab DC)', () => {
     expect(files.length).toBeGreaterThanOrEqual(3);
     for (const file of files) expect(statSync(join(dir, file)).mode & 0o777).toBe(0o600);
     const disableJournal = files.find((f) => f.includes('-disable-'))!;
-    const lines = readFileSync(join(dir, disableJournal), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const lines = journalRecords(join(dir, disableJournal));
     expect(lines[0]).toMatchObject({ type: 'run', command: 'disable' });
-    const change = lines.find((l) => l.type === 'change' && l.dn === dns[0]);
+    const change = lines.find((l) => l.type === 'change' && l.dn === dns[0])!;
     expect(change.guid).toMatch(/^[0-9a-f]{32}$/);
     expect(change.before.msExchIMAddress).toBe(`jdoe.pv@${lab().imDomain}`);
     expect(change.after).toEqual({});

@@ -5,12 +5,13 @@
  * (compare-and-set) run on a small world of this file's own (--base-dn, --capacity 10): the same
  * code paths as 700 moves, in a dozen.
  */
-import { readFileSync } from 'node:fs';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeFilterValue } from '../../src/core/escape.js';
 import { imctlHere as imctl } from '../support/in-process.js';
 import { type TestUser, imctlEnv, lab, ldapcount, ldapsearch, server } from '../support/lab.js';
 import { type SmallWorld, smallWorld } from '../support/small-world.js';
+import { journalRecords } from '../support/journal-files.js';
 
 const USERS = '(sAMAccountType=805306368)';
 const countOn = (dn: string, base = lab().baseDn) =>
@@ -115,14 +116,10 @@ describe('imctl rebalance --apply and undo, on a small world at capacity 10', ()
   it('undo puts every user back (compare-and-set), and undoing twice changes nothing', async () => {
     expect(journal).toBeTruthy();
     // Someone moves one of the rebalanced users meanwhile: undo must leave it alone.
-    const change = readFileSync(journal!, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l))
-      .find(
-        (r) =>
-          r.type === 'change' && r.before.msExchIMVirtualServer?.toLowerCase() === server('im-east').dn.toLowerCase(),
-      );
+    const change = journalRecords(journal!).find(
+      (r) =>
+        r.type === 'change' && r.before.msExchIMVirtualServer?.toLowerCase() === server('im-east').dn.toLowerCase(),
+    )!;
     const aside =
       change.after.msExchIMVirtualServer.toLowerCase() === server('im-north').dn.toLowerCase() ? 'im-west' : 'im-north';
     expect((await imctl(['move', change.dn, '--to', aside, '--yes'], { env })).code).toBe(0);

@@ -1,7 +1,8 @@
 /**
- * The package tests reuse `npm test`'s build (test/support/build.ts) and pack with
- * --ignore-scripts; what that leaves out is checked here: a checkout's `npm pack` still builds
- * first (prepack), and a build older than a source is never reused.
+ * The package tests reuse the build the lab's global setup made (test/support/build.ts) and pack
+ * with --ignore-scripts; what that leaves out is checked here: a checkout's `npm pack` still
+ * builds first (prepack), the lab tier's global setup builds, and a build older than a source is
+ * never reused.
  */
 import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,12 +12,13 @@ import { isCurrent } from '../support/build.js';
 import { repoRoot } from '../support/lab.js';
 
 describe('one build per test run', () => {
-  it("a checkout's npm pack builds first, and npm test builds before vitest", () => {
+  it("a checkout's npm pack builds first, and the lab tier's global setup builds before any lab file", () => {
     const { scripts } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
     expect(scripts.prepack).toBe('npm run build');
-    expect(scripts.test).toMatch(/^npm run build && vitest run/);
+    const setup = readFileSync(join(repoRoot, 'test', 'support', 'lab-setup.ts'), 'utf8');
+    expect(setup).toMatch(/await buildIfStale\(\);[\s\S]*project\.provide\('labDir'/);
   });
 
   it('dist is current only when every output exists and is no older than every input', () => {

@@ -7,7 +7,6 @@
 import { existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { distBuilt } from '../support/build.js';
 import { kinit, krb, labDns } from '../support/kerberos.js';
 import { compiler, plantLibrary } from '../support/planted-library.js';
 import { addUsers, createOu, lab, repoRoot, runProcess, scratchDir, server } from '../support/lab.js';
@@ -69,9 +68,8 @@ function runExecutable(args: string[], kerberos?: { cache: string; ca?: boolean;
 }
 
 beforeAll(async () => {
-  // The bundle npm test built (built here only if missing or stale); the executable from it is
-  // build:exe's second step, and the only build this file does.
-  await distBuilt();
+  // The bundle the global setup built (lab-setup.ts); the executable from it is build:exe's
+  // second step, and the only build this file does.
   const built = await runProcess(process.execPath, [join(repoRoot, 'scripts', 'build-exe.mjs')]);
   expect(built.code, built.stderr).toBe(0);
 }, 300_000);

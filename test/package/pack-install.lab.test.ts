@@ -20,7 +20,6 @@ import {
   scratchDir,
   server,
 } from '../support/lab.js';
-import { distBuilt } from '../support/build.js';
 
 const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 const work = scratchDir('imctl-pack-');
@@ -45,7 +44,7 @@ function installedImctl(args: string[]) {
 }
 
 beforeAll(async () => {
-  await distBuilt();
+  // npm pack --ignore-scripts packs the dist/ the global setup built (lab-setup.ts): no second build.
   const packed = await runProcess('npm', ['pack', '--ignore-scripts', '--pack-destination', work, '--json'], {
     env: { ...npmEnv(), PATH: process.env.PATH },
   });

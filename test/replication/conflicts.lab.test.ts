@@ -7,7 +7,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addUsers, createOu, imctl, server } from '../support/lab.js';
-import { dc1, dc2, envFor, journalOf, replicate, usersOn, type DcEntry, type LabDc } from '../support/two-dcs.js';
+import { journalOf } from '../support/journal-files.js';
+import { dc1, dc2, envFor, replicate, usersOn, type DcEntry, type LabDc } from '../support/two-dcs.js';
 
 const home = (e: DcEntry | undefined) => e?.im.server?.toLowerCase();
 const dnOf = (name: string) => server(name).dn.toLowerCase();

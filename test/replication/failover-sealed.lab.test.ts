@@ -12,18 +12,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { kerberosEnv, kinit, krb } from '../support/kerberos.js';
 import { addUsers, createOu, imctl, lab, scratchDir, server } from '../support/lab.js';
-import {
-  dc1,
-  dc2,
-  whenJournaled,
-  journalOf,
-  replicate,
-  startDc,
-  stopDc,
-  usersOn,
-  type DcEntry,
-  type ImKey,
-} from '../support/two-dcs.js';
+import { dc1, dc2, replicate, startDc, stopDc, usersOn, type DcEntry, type ImKey } from '../support/two-dcs.js';
+import { journalDir, journalOf, whenJournaled } from '../support/journal-files.js';
 
 const COUNT = 500;
 const SAMS = Array.from({ length: COUNT }, (_, i) => `fos-${String(i).padStart(3, '0')}`);
@@ -77,7 +67,7 @@ describe('dc1 killed in the middle of a sealed import', () => {
       ['--auth', 'kerberos', '-v', 'import', csv, '--yes', '--concurrency', '4', '--report', join(dir, 'report.json')],
       { env, timeoutMs: 115_000 },
     ).finally(() => (done = true));
-    const hit = await whenJournaled(join(env.XDG_STATE_HOME!, 'imctl', 'journal'), STOP_AFTER, () => !done);
+    const hit = await whenJournaled(journalDir(env), STOP_AFTER, () => !done);
     expect(hit, 'the import finished before dc1 could be killed').toBe(true);
     const pid = Number(readFileSync(join(inject('labDir'), 'run', 'lab.pid'), 'utf8'));
     process.kill(-pid, 'SIGKILL');

@@ -12,19 +12,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { addUsers, createOu, imctl, scratchDir, server } from '../support/lab.js';
-import {
-  dc1,
-  dc2,
-  whenJournaled,
-  envFor,
-  journalOf,
-  replicate,
-  startDc,
-  stopDc,
-  usersOn,
-  type DcEntry,
-  type ImKey,
-} from '../support/two-dcs.js';
+import { dc1, dc2, envFor, replicate, startDc, stopDc, usersOn, type DcEntry, type ImKey } from '../support/two-dcs.js';
+import { journalDir, journalOf, whenJournaled } from '../support/journal-files.js';
 
 const COUNT = 600;
 const SAMS = Array.from({ length: COUNT }, (_, i) => `fo-${String(i).padStart(3, '0')}`);
@@ -80,7 +69,7 @@ describe('dc1 stops in the middle of an import', () => {
       env,
       timeoutMs: 115_000,
     }).finally(() => (done = true));
-    const hit = await whenJournaled(join(env.XDG_STATE_HOME!, 'imctl', 'journal'), STOP_AFTER, () => !done);
+    const hit = await whenJournaled(journalDir(env), STOP_AFTER, () => !done);
     expect(hit, 'the import finished before dc1 could be stopped').toBe(true);
     // Stop dc1 the hard way the moment the threshold is reached (its process group, by the PID
     // lab.sh recorded), then let lab.sh finish the job (ports free, pid file gone).

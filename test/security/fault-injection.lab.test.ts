@@ -6,19 +6,23 @@
  * untouched or fully changed, changed exactly once (the entry's replication metadata counts every
  * write of every attribute), and exactly as the report and the journal say.
  */
-import { execFile } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FaultProxy, LdapOp } from '../support/fault-proxy.js';
+import { journalFiles, journalRecords } from '../support/journal-files.js';
 import {
   addUsers,
   createOu,
   imctl,
   imctlEnv,
   lab,
+  ldapToolEnv,
+  runProcess,
   scratchDir,
+  searchArgs,
   server,
+  simpleBind,
   type LabServer,
   type RunResult,
 } from '../support/lab.js';
@@ -37,44 +41,17 @@ interface EntryState {
   versions: Map<number, number>;
 }
 
-function ldapsearchRaw(base: string, filter: string, attributes: string[], scope = 'sub'): Promise<string> {
-  const l = lab();
-  const args = [
-    '-H',
-    l.ldapsUrl,
-    '-x',
-    '-D',
-    l.adminUpn,
-    '-y',
-    l.adminPassword,
-    '-LLL',
-    '-o',
-    'ldif-wrap=no',
-    '-E',
-    'pr=1000/noprompt',
-    '-s',
-    scope,
-    '-b',
-    base,
-    filter,
-    ...attributes,
-  ];
-  return new Promise((resolve, reject) =>
-    execFile(
-      'ldapsearch',
-      args,
-      {
-        env: {
-          PATH: process.env.PATH,
-          LDAPTLS_CACERT: l.caFile,
-          LDAPTLS_REQCERT: 'demand',
-          HOME: scratchDir('ldap-home-'),
-        },
-        maxBuffer: 64 << 20,
-      },
-      (error, stdout, stderr) => (error ? reject(new Error(`ldapsearch: ${stderr}`)) : resolve(stdout)),
-    ),
-  );
+async function ldapsearchRaw(
+  base: string,
+  filter: string,
+  attributes: string[],
+  scope: 'base' | 'one' | 'sub' = 'sub',
+): Promise<string> {
+  const result = await runProcess('ldapsearch', searchArgs(simpleBind(), { base, filter, attributes, scope }), {
+    env: ldapToolEnv(),
+  });
+  if (result.code !== 0) throw new Error(`ldapsearch: ${result.stderr}`);
+  return result.stdout;
 }
 
 function parseVersions(base64: string): Map<number, number> {
@@ -192,7 +169,7 @@ function readReport(path: string): ReportRow[] {
   return JSON.parse(readFileSync(path, 'utf8')) as ReportRow[];
 }
 
-interface JournalRecord {
+interface ChangeRecord {
   type: string;
   dn: string;
   guid: string;
@@ -203,25 +180,12 @@ interface JournalRecord {
   at: string;
 }
 
-/** Journal files a run with this environment wrote, oldest first. */
-function journalPaths(env: NodeJS.ProcessEnv): string[] {
-  const dir = join(env.XDG_STATE_HOME!, 'imctl', 'journal');
-  return existsSync(dir)
-    ? readdirSync(dir)
-        .sort()
-        .map((f) => join(dir, f))
-    : [];
-}
-
 /** The change records of every journal a run with this environment wrote. */
-function journalChanges(env: NodeJS.ProcessEnv): JournalRecord[] {
-  return journalPaths(env).flatMap((path) =>
-    readFileSync(path, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as JournalRecord)
+function changesJournaled(env: NodeJS.ProcessEnv): ChangeRecord[] {
+  return journalFiles(env).flatMap((path) =>
+    journalRecords(path)
       .filter((r) => r.type === 'change' || r.type === 'unconfirmed')
-      .map((r) => ({ ...r, unconfirmed: r.type === 'unconfirmed' })),
+      .map((r) => ({ ...r, unconfirmed: r.type === 'unconfirmed' }) as ChangeRecord),
   );
 }
 
@@ -258,7 +222,7 @@ function checkEntries(
 /** The report and the journal agree with the directory (in-doubt entries may be either way, and say so). */
 function checkReportAndJournal(rows: ReportRow[], env: NodeJS.ProcessEnv, before: string[], after: string[]): void {
   const byDn = new Map(rows.map((r) => [r.dn!.toLowerCase(), r]));
-  const journal = journalChanges(env);
+  const journal = changesJournaled(env);
   const confirmed = new Set(journal.filter((r) => !r.unconfirmed).map((r) => r.dn.toLowerCase()));
   const unconfirmed = new Set(journal.filter((r) => r.unconfirmed).map((r) => r.dn.toLowerCase()));
   expect(confirmed.size + unconfirmed.size, 'no entry journalled twice').toBe(journal.length);
@@ -349,7 +313,7 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
       expect(after).toHaveLength(N);
 
       // The journal records every entry exactly once, some before the cut and some after it.
-      const journal = journalChanges(env);
+      const journal = changesJournaled(env);
       expect(journal).toHaveLength(N);
       expect(new Set(journal.map((r) => r.dn.toLowerCase())).size).toBe(N);
       const times = readdirSync(join(env.XDG_STATE_HOME!, 'imctl', 'journal')).flatMap((f) =>
@@ -396,7 +360,7 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
       // that was sent when the connection died, and could not be checked afterwards, is "in doubt"
       // and says so; the journal records it as unconfirmed, so undo can still revert it.
       const byDn = new Map(rows.map((r) => [r.dn!.toLowerCase(), r]));
-      const journal = journalChanges(env);
+      const journal = changesJournaled(env);
       const confirmed = new Set(journal.filter((r) => !r.unconfirmed).map((r) => r.dn.toLowerCase()));
       const unconfirmed = new Set(journal.filter((r) => r.unconfirmed).map((r) => r.dn.toLowerCase()));
       expect(confirmed.size + unconfirmed.size, 'no entry journalled twice').toBe(journal.length);
@@ -431,7 +395,7 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
       const final = checkEntries(pop, await snapshot(pop.ou), oneMove);
       expect(final.after).toHaveLength(N);
       // Every entry is recorded as done exactly once; in-doubt records only where the re-run found it done.
-      const all = journalChanges(env);
+      const all = changesJournaled(env);
       const done = countBy(
         all.filter((r) => !r.unconfirmed),
         (r) => r.dn.toLowerCase(),
@@ -441,7 +405,7 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
       expect(new Set(all.map((r) => r.dn.toLowerCase())).size).toBe(N);
 
       // The way back: undo the journals, newest first, and every entry is home again.
-      for (const path of journalPaths(env).reverse()) {
+      for (const path of journalFiles(env).reverse()) {
         const undo = await imctl(['undo', path, '--yes'], { env: { ...env, IMCTL_URL: direct } });
         expect(undo.code, fmt(undo)).toBe(0);
       }
@@ -501,7 +465,7 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
       const rows = readReport(report);
       expect(rows.filter((r) => r.outcome === 'changed')).toHaveLength(N);
       expect(checkEntries(pop, await snapshot(pop.ou), oneMove).after).toHaveLength(N);
-      const journal = journalChanges(env);
+      const journal = changesJournaled(env);
       expect(journal).toHaveLength(N);
       expect(new Set(journal.map((r) => r.dn.toLowerCase())).size).toBe(N);
     } finally {
@@ -546,7 +510,7 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
       expect(result.code, fmt(result)).toBe(0);
       expect(readReport(report).filter((r) => r.outcome === 'changed')).toHaveLength(N);
       expect(checkEntries(pop, await snapshot(pop.ou), oneMove).after).toHaveLength(N);
-      const journal = journalChanges(env);
+      const journal = changesJournaled(env);
       expect(journal).toHaveLength(N);
       expect(new Set(journal.map((r) => r.dn.toLowerCase())).size).toBe(N);
     } finally {
@@ -610,16 +574,17 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
       const N = 80; // refused after the 40th modify: 40 still to write
       const pop = await population(`sf-${how}`, N);
       const proxy: FaultProxy = await FaultProxy.start({
-        onClientRecord: afterModifies(40, () => void proxy.refuse(1500, how)),
+        // The next two connections (the reconnect and its first retry) die in the handshake.
+        onClientRecord: afterModifies(40, () => proxy.refuseNext(2, how)),
       });
       try {
         const env = imctlEnv({ IMCTL_URL: proxy.url() });
         const result = await imctl(['-v', '--concurrency', '8', 'import', pop.file, '--yes', '--json'], { env });
-        expect(proxy.stats.reset, 'handshakes were reset').toBeGreaterThan(0);
+        expect(proxy.stats.reset, 'handshakes were reset').toBe(2);
         expect(result.code, fmt(result)).toBe(0);
         expect(result.json().summary).toMatchObject({ changed: N, failed: 0 });
         expect(checkEntries(pop, await snapshot(pop.ou), oneMove).after).toHaveLength(N);
-        const journal = journalChanges(env);
+        const journal = changesJournaled(env);
         expect(new Set(journal.map((r) => r.dn.toLowerCase())).size).toBe(journal.length);
         expect(journal).toHaveLength(N);
       } finally {

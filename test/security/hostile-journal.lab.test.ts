@@ -7,38 +7,24 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { IM_ATTRS, imctl, imctlEnv, lab, ldapsearch, runProcess, scratchDir } from '../support/lab.js';
+import {
+  IM_ATTRS,
+  imctl,
+  imctlEnv,
+  lab,
+  ldapToolEnv,
+  ldapsearch,
+  runProcess,
+  scratchDir,
+  searchArgs,
+  simpleBind,
+} from '../support/lab.js';
 
 /** objectGUID as imctl's journals hold it (hex of the raw bytes), from ldapsearch's base64. */
 async function guidOf(base: string, filter: string): Promise<{ dn: string; guid: string }> {
-  const l = lab();
-  const result = await runProcess(
-    'ldapsearch',
-    [
-      '-H',
-      l.ldapsUrl,
-      '-x',
-      '-D',
-      l.adminUpn,
-      '-y',
-      l.adminPassword,
-      '-LLL',
-      '-o',
-      'ldif-wrap=no',
-      '-b',
-      base,
-      filter,
-      'objectGUID',
-    ],
-    {
-      env: {
-        PATH: process.env.PATH,
-        LDAPTLS_CACERT: l.caFile,
-        LDAPTLS_REQCERT: 'demand',
-        HOME: scratchDir('ldap-home-'),
-      },
-    },
-  );
+  const query = { base, filter, attributes: ['objectGUID'], paged: false };
+  const result = await runProcess('ldapsearch', searchArgs(simpleBind(), query), { env: ldapToolEnv() });
+
   const dn = /^dn: (.*)$/m.exec(result.stdout)?.[1];
   const guid = /^objectGUID:: (.*)$/m.exec(result.stdout)?.[1];
   if (!dn || !guid) throw new Error(`no objectGUID for ${filter}: ${result.stderr}`);

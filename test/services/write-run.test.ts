@@ -3,7 +3,7 @@
  * written (once per target), the journal, and the exit-code errors. The wire itself (pipelining,
  * lost connections, compare-and-set on a real DC) is tested in test/directory and test/security.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ import {
   type WriteRunOptions,
 } from '../../src/services/write-run.js';
 import { MemoryDirectory } from '../support/memory-directory.js';
+import { journalRecords } from '../support/journal-files.js';
 
 const EAST: ImServer = {
   dn: 'CN=VS,CN=EXCH1,DC=corp,DC=test',
@@ -92,10 +93,7 @@ describe('executeTargets', () => {
       'progress 2/0',
       `finish ${JSON.stringify(summary)} with journal`,
     ]);
-    const lines = readFileSync(journal!, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const lines = journalRecords(journal!);
     expect(lines.filter((l) => l.type === 'change').map((l) => l.dn)).toEqual(directory.written.map((t) => t.dn));
     expect(directory.get('CN=a,OU=Staff,DC=corp,DC=test')!.im).toEqual(imValues('a', DOMAIN, EAST));
   });

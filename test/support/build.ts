@@ -1,12 +1,14 @@
 /**
- * One build per test run: `npm test` builds before vitest starts, and the package tests reuse that
- * build (dist/) instead of building again. A file run alone, or after a source changed, builds
- * once here: the first file that asks builds, the next finds dist/ current.
+ * One build per test run: the integration project's global setup builds dist/ when it is missing
+ * or older than a source (while the lab starts), and every lab file, the package tests included,
+ * reuses that build. A package test run alone after a source changed builds once here.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect } from 'vitest';
-import { repoRoot, runProcess } from './lab.js';
+import { promisify } from 'node:util';
+
+const repoRoot = join(import.meta.dirname, '..', '..');
 
 /** What the build reads: a change to any of these makes dist/ stale. */
 const INPUTS = [
@@ -41,12 +43,17 @@ export function isCurrent(outputs: readonly string[], inputs: readonly string[])
   return Math.min(...built) > 0 && Math.min(...built) >= Math.max(...inputs.map(newest));
 }
 
+const inRepo = (paths: readonly string[]): string[] => paths.map((p) => join(repoRoot, p));
+
 /** dist/ as `npm run build` leaves it, built now only if it is missing or older than a source. */
-export async function distBuilt(): Promise<'reused' | 'built'> {
-  const at = (paths: readonly string[]) => paths.map((p) => join(repoRoot, p));
-  if (isCurrent(at(OUTPUTS), at(INPUTS))) return 'reused';
-  const built = await runProcess('npm', ['run', 'build'], { timeoutMs: 280_000 });
-  expect(built.code, built.stderr).toBe(0);
-  expect(isCurrent(at(OUTPUTS), at(INPUTS)), 'dist/ after npm run build').toBe(true);
+export async function buildIfStale(): Promise<'reused' | 'built'> {
+  if (isCurrent(inRepo(OUTPUTS), inRepo(INPUTS))) return 'reused';
+  try {
+    await promisify(execFile)('npm', ['run', 'build'], { cwd: repoRoot, timeout: 280_000 });
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(`npm run build failed:\n${stdout}${stderr}`);
+  }
+  if (!isCurrent(inRepo(OUTPUTS), inRepo(INPUTS))) throw new Error('dist/ is still stale after npm run build');
   return 'built';
 }

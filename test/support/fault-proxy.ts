@@ -144,6 +144,8 @@ export class FaultProxy {
   private readonly pairs = new Set<Pair>();
   private nextId = 1;
   private refuseNew: 'reset' | 'hangup' | undefined;
+  /** With refuseNext(): how many more connections to refuse. */
+  private refusalsLeft: number | undefined;
   private portValue = 0;
   private closed = false;
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -205,9 +207,21 @@ export class FaultProxy {
     if (ms !== undefined) this.later(ms, () => void this.accept());
   }
 
+  /**
+   * Refuse the next `count` connections ('reset' or 'hangup' as for refuse()), then accept again:
+   * a DC that is restarting for as long as it takes the client to try `count` times, however
+   * slow the machine running the test is (a refusal for a fixed time can end before a loaded
+   * client's first retry).
+   */
+  refuseNext(count: number, how: 'reset' | 'hangup'): void {
+    this.refuseNew = how;
+    this.refusalsLeft = count;
+  }
+
   /** Accept new connections again. */
   async accept(): Promise<void> {
     this.refuseNew = undefined;
+    this.refusalsLeft = undefined;
     if (!this.server && !this.closed) await this.listen(this.portValue);
   }
 
@@ -283,6 +297,7 @@ export class FaultProxy {
       this.stats.reset++;
       if (this.refuseNew === 'reset') client.resetAndDestroy();
       else client.destroy();
+      if (this.refusalsLeft !== undefined && --this.refusalsLeft <= 0) void this.accept();
       return undefined;
     }
     const pair: Pair = { id: this.nextId++, client, clientMessages: 0 };

@@ -3,11 +3,10 @@
  * environment with only a ticket (no bind DN, no password), and the independent check — OpenLDAP's
  * ldapsearch with its own SASL GSSAPI bind (over LDAPS without a layer, or over ldap:// sealed).
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { imctlEnv, lab, parseLdif, scratchDir, type LdifEntry } from './lab.js';
+import { imctlEnv, lab, ldapToolEnv, parseLdif, runProcess, scratchDir, searchArgs, type LdifEntry } from './lab.js';
 
 export interface KerberosFacts {
   krb5Conf: string;
@@ -20,24 +19,6 @@ export interface KerberosFacts {
 export const krb = (): KerberosFacts => (lab() as unknown as { kerberos: KerberosFacts }).kerberos;
 export const labDns = () => `${lab().dnsServer}:${lab().dnsPort}`;
 export const NSS_WRAPPER_LIB = '/usr/lib/x86_64-linux-gnu/libnss_wrapper.so';
-
-export function run(
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  input = '',
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
 
 let cacheDir: string | undefined;
 let caches = 0;
@@ -56,7 +37,7 @@ export async function kinit(
     KRB5CCNAME: cache,
     ...options.extraEnv,
   };
-  const result = await run('kinit', args, env, readFileSync(passwordFile, 'utf8'));
+  const result = await runProcess('kinit', args, { env: env, input: readFileSync(passwordFile, 'utf8') });
   if (result.code !== 0) throw new Error(`kinit ${principal} failed: ${result.stderr}`);
   return cache;
 }
@@ -86,19 +67,15 @@ export function kerberosEnv(cache: string, extra: Record<string, string | undefi
 }
 
 /** ldapsearch's environment: the DC's name from the lab's hosts file (nss_wrapper), the lab's CA and krb5.conf. */
-export function ldapToolEnv(cache: string, hostsFile = krb().hostsFile): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: scratchDir('ldap-home-'),
-    LDAPTLS_CACERT: lab().caFile,
-    LDAPTLS_REQCERT: 'demand',
+export function gssapiToolEnv(cache: string, hostsFile = krb().hostsFile): NodeJS.ProcessEnv {
+  return ldapToolEnv({
     KRB5_CONFIG: krb().krb5Conf,
     KRB5CCNAME: cache,
     LD_PRELOAD: NSS_WRAPPER_LIB,
     NSS_WRAPPER_HOSTS: hostsFile,
     NSS_WRAPPER_PASSWD: '/etc/passwd',
     NSS_WRAPPER_GROUP: '/etc/group',
-  };
+  });
 }
 
 /**
@@ -111,28 +88,12 @@ export async function gssapiSearch(
   base: string,
   filter: string,
   attributes: string[],
-  scope = 'sub',
+  scope: 'base' | 'one' | 'sub' = 'sub',
   sealed = false,
 ): Promise<LdifEntry[]> {
   const transport = sealed ? ['-H', `ldap://${krb().dcHost}`] : ['-O', 'maxssf=0', '-H', `ldaps://${krb().dcHost}`];
-  const args = [
-    '-N',
-    '-Y',
-    'GSSAPI',
-    ...transport,
-    '-LLL',
-    '-o',
-    'ldif-wrap=no',
-    '-E',
-    'pr=1000/noprompt',
-    '-s',
-    scope,
-    '-b',
-    base,
-    filter,
-    ...attributes,
-  ];
-  const result = await run('ldapsearch', args, ldapToolEnv(cache));
+  const args = searchArgs(['-N', '-Y', 'GSSAPI', ...transport], { base, filter, attributes, scope });
+  const result = await runProcess('ldapsearch', args, { env: gssapiToolEnv(cache) });
   if (result.code !== 0) throw new Error(`ldapsearch -Y GSSAPI failed (${result.code}): ${result.stderr}`);
   expect(result.stderr).toMatch(/SASL username: Administrator@LAB\.IMCTL\.TEST/);
   if (sealed) expect(result.stderr).toMatch(/SASL SSF: (?:[1-9]\d{1,})/);

@@ -61,8 +61,9 @@ export interface LabFacts {
 }
 
 let facts: LabFacts | undefined;
+/** The lab's facts, read from its lab.json once the lab is up (lab-ready.ts waits for that). */
 export function lab(): LabFacts {
-  facts ??= JSON.parse(inject('labFacts')) as LabFacts;
+  facts ??= JSON.parse(readFileSync(join(inject('labDir'), 'lab.json'), 'utf8')) as LabFacts;
   return facts;
 }
 
@@ -165,17 +166,46 @@ export function imctl(
   });
 }
 
-function ldapToolEnv(): NodeJS.ProcessEnv {
+/** The OpenLDAP tools' environment: the lab's CA, verified; a HOME of their own (no ~/.ldaprc). */
+export function ldapToolEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     LDAPTLS_CACERT: lab().caFile,
     LDAPTLS_REQCERT: 'demand',
     HOME: scratchDir('ldap-home-'),
+    ...extra,
   };
 }
 
-function bindArgs(): string[] {
-  return ['-H', lab().ldapsUrl, '-x', '-D', lab().adminUpn, '-y', lab().adminPassword];
+/** A simple bind as the lab's admin over LDAPS (the certificate verified), on dc1 or the URL given. */
+export function simpleBind(url = lab().ldapsUrl): string[] {
+  return ['-H', url, '-x', '-D', lab().adminUpn, '-y', lab().adminPassword];
+}
+
+export interface SearchQuery {
+  base: string;
+  filter: string;
+  attributes?: readonly string[];
+  scope?: 'base' | 'one' | 'sub';
+  /** Paged at AD's 1,000 (the default); off where a paging control would change what is tested. */
+  paged?: boolean;
+}
+
+/** ldapsearch's arguments for one query: the bind given, LDIF with no comments and no line wrapping. */
+export function searchArgs(bind: readonly string[], query: SearchQuery): string[] {
+  return [
+    ...bind,
+    '-LLL',
+    '-o',
+    'ldif-wrap=no',
+    ...(query.paged === false ? [] : ['-E', 'pr=1000/noprompt']),
+    '-s',
+    query.scope ?? 'sub',
+    '-b',
+    query.base,
+    query.filter,
+    ...(query.attributes ?? []),
+  ];
 }
 
 /** ldapsearch, paged at AD's 1,000, no line wrapping. */
@@ -185,31 +215,16 @@ export async function ldapsearch(
   attributes: string[] = [],
   scope: 'base' | 'one' | 'sub' = 'sub',
 ): Promise<LdifEntry[]> {
-  const result = await runProcess(
-    'ldapsearch',
-    [
-      ...bindArgs(),
-      '-LLL',
-      '-o',
-      'ldif-wrap=no',
-      '-E',
-      'pr=1000/noprompt',
-      '-s',
-      scope,
-      '-b',
-      base,
-      filter,
-      ...attributes,
-    ],
-    { env: ldapToolEnv() },
-  );
+  const result = await runProcess('ldapsearch', searchArgs(simpleBind(), { base, filter, attributes, scope }), {
+    env: ldapToolEnv(),
+  });
   if (result.code !== 0 && result.code !== 32) throw new Error(`ldapsearch failed (${result.code}): ${result.stderr}`);
   return parseLdif(result.stdout);
 }
 
 /** ldapdelete -r: an entry and everything under it. */
 export async function ldapdeleteTree(dn: string): Promise<RunResult> {
-  return runProcess('ldapdelete', [...bindArgs(), '-r', dn], { env: ldapToolEnv() });
+  return runProcess('ldapdelete', [...simpleBind(), '-r', dn], { env: ldapToolEnv() });
 }
 
 export async function ldapcount(base: string, filter: string): Promise<number> {
@@ -218,7 +233,7 @@ export async function ldapcount(base: string, filter: string): Promise<number> {
 
 /** ldapmodify (or ldapadd with `-a`), continuing past errors with -c when asked. */
 export async function ldapmodify(ldif: string, extra: string[] = []): Promise<RunResult> {
-  return runProcess('ldapmodify', [...bindArgs(), ...extra], { env: ldapToolEnv(), input: ldif });
+  return runProcess('ldapmodify', [...simpleBind(), ...extra], { env: ldapToolEnv(), input: ldif });
 }
 
 export interface LdifEntry {

@@ -28,14 +28,21 @@ describe('the summary reporter', () => {
       when: new Date('2026-12-06T08:00:00Z'),
       cores: 2,
       load: 1.25,
+      labSeconds: 131.4,
     });
     expect(record).toContain('| tests | 1,772 passed, 2 skipped |');
     expect(record).toContain('| wall time of `vitest run` | 10.0 min (600 s) |');
+    expect(record).toContain('| lab up | 131 s, in the background during the build and the unit tier |');
     expect(record).toContain('| unit tier | 1 files, 3 s |');
     expect(record).toContain('| lab tier | 2 files, 100 s (one file at a time, against the lab DC) |');
     expect(record).toContain(
       '```\n  80.2 s  test/b.lab.test.ts\n  19.9 s  test/c.lab.test.ts\n   2.5 s  test/a.test.ts\n```',
     );
     expect(record).toContain('| when | 2026-12-06 08:00 UTC |');
+  });
+
+  it('has no lab line when the run did not start the lab', () => {
+    const record = suiteRecord({ passed: 1, skipped: 0, seconds: 1, files: [], when: new Date(), cores: 2, load: 0 });
+    expect(record).not.toContain('lab up');
   });
 });

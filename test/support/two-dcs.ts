@@ -3,11 +3,20 @@
  * ldapsearch aimed at one DC, the per-attribute replication metadata AD keeps, and the lab.sh
  * subcommands that replicate, stop and start a DC.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { imctlEnv, lab, parseLdif, repoRoot, scratchDir, type LdifEntry } from './lab.js';
+import {
+  imctlEnv,
+  lab,
+  ldapToolEnv,
+  parseLdif,
+  repoRoot,
+  runProcess,
+  searchArgs,
+  simpleBind,
+  type LdifEntry,
+} from './lab.js';
 
 export interface LabDc {
   name: 'dc1' | 'dc2';
@@ -28,23 +37,11 @@ export function dcs(): [LabDc, LabDc] {
 export const dc1 = (): LabDc => dcs()[0];
 export const dc2 = (): LabDc => dcs()[1];
 
-function run(
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) =>
-    execFile(command, args, { env, maxBuffer: 64 << 20, timeout: 120_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    ),
-  );
-}
-
 /** `bash lab/lab.sh ARGS` on the test run's lab; fails the test when it fails. */
 export async function labSh(...args: string[]): Promise<string> {
-  const result = await run('bash', [join(repoRoot, 'lab', 'lab.sh'), ...args], {
-    ...process.env,
-    IMCTL_LAB_DIR: inject('labDir'),
+  const result = await runProcess('bash', [join(repoRoot, 'lab', 'lab.sh'), ...args], {
+    env: { ...process.env, IMCTL_LAB_DIR: inject('labDir') },
+    timeoutMs: 300_000,
   });
   if (result.code !== 0) throw new Error(`lab.sh ${args.join(' ')} failed (${result.code}):\n${result.stderr}`);
   return result.stdout + result.stderr;
@@ -63,33 +60,8 @@ export async function searchOn(
   attributes: string[],
   scope: 'base' | 'one' | 'sub' = 'sub',
 ): Promise<LdifEntry[]> {
-  const l = lab();
-  const args = [
-    '-H',
-    dc.ldapsUrl,
-    '-x',
-    '-D',
-    l.adminUpn,
-    '-y',
-    l.adminPassword,
-    '-LLL',
-    '-o',
-    'ldif-wrap=no',
-    '-E',
-    'pr=1000/noprompt',
-    '-s',
-    scope,
-    '-b',
-    base,
-    filter,
-    ...attributes,
-  ];
-  const result = await run('ldapsearch', args, {
-    PATH: process.env.PATH,
-    LDAPTLS_CACERT: l.caFile,
-    LDAPTLS_REQCERT: 'demand',
-    HOME: scratchDir('ldap-home-'),
-  });
+  const args = searchArgs(simpleBind(dc.ldapsUrl), { base, filter, attributes, scope });
+  const result = await runProcess('ldapsearch', args, { env: ldapToolEnv() });
   if (result.code !== 0 && result.code !== 32)
     throw new Error(`ldapsearch on ${dc.name} failed (${result.code}): ${result.stderr}`);
   return parseLdif(result.stdout);
@@ -198,32 +170,8 @@ export async function usersOn(dc: LabDc, ou: string): Promise<Map<string, DcEntr
 }
 
 async function rawMetadata(dc: LabDc, ou: string): Promise<Map<string, string>> {
-  const l = lab();
-  const args = [
-    '-H',
-    dc.ldapsUrl,
-    '-x',
-    '-D',
-    l.adminUpn,
-    '-y',
-    l.adminPassword,
-    '-LLL',
-    '-o',
-    'ldif-wrap=no',
-    '-E',
-    'pr=1000/noprompt',
-    '-b',
-    ou,
-    '(objectClass=user)',
-    'sAMAccountName',
-    'replPropertyMetaData',
-  ];
-  const result = await run('ldapsearch', args, {
-    PATH: process.env.PATH,
-    LDAPTLS_CACERT: l.caFile,
-    LDAPTLS_REQCERT: 'demand',
-    HOME: scratchDir('ldap-home-'),
-  });
+  const query = { base: ou, filter: '(objectClass=user)', attributes: ['sAMAccountName', 'replPropertyMetaData'] };
+  const result = await runProcess('ldapsearch', searchArgs(simpleBind(dc.ldapsUrl), query), { env: ldapToolEnv() });
   const out = new Map<string, string>();
   for (const block of result.stdout.split(/\n\n+/)) {
     const sam = /^sAMAccountName: (.*)$/m.exec(block)?.[1];
@@ -236,30 +184,4 @@ async function rawMetadata(dc: LabDc, ou: string): Promise<Map<string, string>> 
 /** imctl's environment aimed at the given DCs, in order (a comma-separated --url list). */
 export function envFor(targets: LabDc[], extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   return imctlEnv({ IMCTL_URL: targets.map((d) => d.ldapsUrl).join(','), ...extra });
-}
-
-/** The JSON-lines journal a run printed ("Journal: PATH" on stderr). */
-export function journalOf(stderr: string): {
-  path: string;
-  header: Record<string, unknown>;
-  changes: Record<string, any>[];
-} {
-  const path = /Journal: (\S+)/.exec(stderr)?.[1];
-  if (!path) throw new Error(`no journal in:\n${stderr}`);
-  const [header, ...changes] = readFileSync(path, 'utf8')
-    .trim()
-    .split('\n')
-    .map((l) => JSON.parse(l) as Record<string, any>);
-  return { path, header: header!, changes };
-}
-
-/** Poll the first journal in `dir` until it holds `n` changes; false if the run ended first. */
-export async function whenJournaled(dir: string, n: number, running: () => boolean): Promise<boolean> {
-  while (running()) {
-    const files = existsSync(dir) ? readdirSync(dir) : [];
-    const lines = files.length ? readFileSync(join(dir, files[0]!), 'utf8').split('\n').length - 2 : 0;
-    if (lines >= n) return true;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return false;
 }
