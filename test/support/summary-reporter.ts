@@ -42,7 +42,7 @@ export function suiteRecord(run: {
   labSeconds?: number | undefined;
 }): string {
   const tier = (project: string) => {
-    const files = run.files.filter((f) => f.project === project);
+    const files = run.files.filter((f) => f.project.startsWith(project));
     return `${files.length} files, ${files.reduce((sum, f) => sum + f.seconds, 0).toFixed(0)} s`;
   };
   return `# The test suite's last whole run
@@ -98,7 +98,7 @@ export default class SummaryReporter implements Reporter {
       `${slowestFiles(files)}\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`,
     );
     const projects = new Set(files.map((f) => f.project));
-    if (failed === 0 && passed > 0 && projects.size === 2 && wholeRun(process.argv)) {
+    if (failed === 0 && passed > 0 && projects.has('integration') && projects.size > 1 && wholeRun(process.argv)) {
       const record = suiteRecord({
         passed,
         skipped,
