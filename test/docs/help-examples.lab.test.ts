@@ -34,15 +34,23 @@ const COMMANDS = [
 ];
 const WRITERS = new Set(['enable', 'disable', 'move', 'import', 'rebalance', 'undo', 'audit']);
 
-/** The example lines of a help text: the indented lines after "Examples:", up to a blank line. */
+/**
+ * The examples of a help text: the lines after "Examples:" that start at column 2, up to a blank
+ * line; an example continued with a trailing " \" takes in its next line, and a description
+ * under its example (indented further) is not one.
+ */
 function examples(help: string): string[] {
   const lines = help.split('\n');
   const start = lines.findIndex((l) => l.trim() === 'Examples:');
   if (start < 0) return [];
   const found: string[] = [];
+  let continued = false;
   for (const line of lines.slice(start + 1)) {
     if (!line.startsWith('  ')) break;
-    found.push(line.trim());
+    const text = line.trim().replace(/ \\$/, '');
+    if (continued) found[found.length - 1] += ` ${text}`;
+    else if (line[2] !== ' ') found.push(text);
+    continued = line.endsWith(' \\');
   }
   return found;
 }
