@@ -1,5 +1,5 @@
 /**
- * The program: the global options from the option registry (src/config/options.ts, through
+ * The program: the global options from the option registry (src/config/option-registry.ts, through
  * global-options.ts), then every command of command-list.ts from its declaration. Declarations
  * import their command module lazily, so that `imctl --help` and `--version` load neither ldapts
  * nor inquirer.
@@ -7,7 +7,7 @@
 import { Argument, Command, Option } from 'commander';
 import type { CommandDeclaration } from '../commands/declaration.js';
 import { inertText } from '../core/inert-text.js';
-import type { GlobalFlags } from '../config/options.js';
+import type { GlobalFlags } from '../config/option-registry.js';
 import type { Streams } from '../ui/output.js';
 import type { Context } from './composition-root.js';
 import { COMMANDS } from './command-list.js';

@@ -1,4 +1,4 @@
-import { delimiter } from '../cli/options.js';
+import { delimiter } from '../cli/option-parsers.js';
 import { WRITE_OPTIONS, type CommandDeclaration } from './declaration.js';
 import type { ImportOptions } from './import.js';
 

@@ -1,4 +1,4 @@
-import { collect, wholeNumber } from '../cli/options.js';
+import { collect, wholeNumber } from '../cli/option-parsers.js';
 import { WRITE_OPTIONS, type CommandDeclaration } from './declaration.js';
 import type { RebalanceOptions } from './rebalance.js';
 

@@ -1,4 +1,4 @@
-import { wholeNumber } from '../cli/options.js';
+import { wholeNumber } from '../cli/option-parsers.js';
 import type { CommandDeclaration } from './declaration.js';
 import type { UsersOptions } from './users.js';
 

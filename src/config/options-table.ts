@@ -2,7 +2,7 @@
  * The README's configuration table, made from the option registry, so that the two cannot
  * disagree: test/config/options-table.test.ts compares it with the README's generated block.
  */
-import { OPTIONS, type OptionEntry } from './options.js';
+import { OPTIONS, type OptionEntry } from './option-registry.js';
 
 const entries: readonly OptionEntry[] = OPTIONS;
 

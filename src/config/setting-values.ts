@@ -4,7 +4,7 @@
  * form, and flags given an empty value. A bad value is a usage error naming where it came from.
  */
 import { UsageError } from '../core/errors.js';
-import { OPTIONS, optionEntry, type BoundedKey, type ChoiceKey, type GlobalFlags } from './options.js';
+import { OPTIONS, optionEntry, type BoundedKey, type ChoiceKey, type GlobalFlags } from './option-registry.js';
 
 /** IM domains compare and are written lower-case, without the absolute form's trailing dot (validated where used). */
 export function imDomainForm(value: string | undefined): string | undefined {

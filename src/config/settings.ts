@@ -21,11 +21,11 @@ import { DEFAULT_ACTIVE_DAYS, DEFAULT_LOAD, type LoadKind } from '../core/activi
 import { findConfigFiles, type ConfigTrust } from './config-discovery.js';
 import { mergedConfig } from './config-trust.js';
 import { splitUrls, validateUrl } from './ldap-urls.js';
-import { envValue, type AuthMode, type GlobalFlags } from './options.js';
+import { envValue, type AuthMode, type GlobalFlags } from './option-registry.js';
 import { boundedSetting, choiceSources, envFlag, imDomainForm, refuseEmptyFlags } from './setting-values.js';
 import { ticketCacheExists } from './ticket-cache.js';
 
-export { PROTECTED_KEYS, type AuthMode, type GlobalFlags } from './options.js';
+export { PROTECTED_KEYS, type AuthMode, type GlobalFlags } from './option-registry.js';
 export type { ConfigTrust } from './config-discovery.js';
 
 export type Source = 'flag' | 'env' | 'config' | 'default';

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generatedBlocks, writeGeneratedBlocks } from '../../scripts/docs-lib/generated-blocks.mjs';
-import { OPTIONS } from '../../src/config/options.js';
+import { OPTIONS } from '../../src/config/option-registry.js';
 import { optionsTable } from '../../src/config/options-table.js';
 
 const README = join(import.meta.dirname, '..', '..', 'README.md');
