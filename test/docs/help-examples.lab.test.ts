@@ -13,26 +13,17 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMANDS as DECLARATIONS } from '../../src/cli/command-list.js';
 import { BARE_FILE, imctlHere } from '../support/in-process.js';
 import { imctl, lab, scratchDir, server } from '../support/lab.js';
 import { type SmallWorld, smallWorld } from '../support/small-world.js';
 
-const COMMANDS = [
-  'servers',
-  'users',
-  'show',
-  'enable',
-  'disable',
-  'move',
-  'import',
-  'rebalance',
-  'undo',
-  'resolve',
-  'audit',
-  'wizard',
-  'completion',
-];
-const WRITERS = new Set(['enable', 'disable', 'move', 'import', 'rebalance', 'undo', 'audit']);
+/** Every command the program declares (a new one is checked here without a word). */
+const COMMANDS = DECLARATIONS.map((d) => d.name);
+/** The commands that can write: they declare --dry-run. */
+const WRITERS = new Set(
+  DECLARATIONS.filter((d) => d.options?.some((o) => o.flags.includes('--dry-run'))).map((d) => d.name),
+);
 
 /**
  * The examples of a help text: the lines after "Examples:" that start at column 2, up to a blank
