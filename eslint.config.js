@@ -5,19 +5,31 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-/** Relative imports (static and `import()`) that leave a layer the wrong way: `message` says which way is right. */
-function layer(files, forbidden, message) {
-  const regex = `^(\\.\\./)+(${forbidden.join('|')})/`;
+/** An import (static and `import()`) of a module matching `regex` is an error that says `message`. */
+function restriction(regex, message) {
   return {
-    files,
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex, message }] }],
-      'no-restricted-syntax': [
-        'error',
-        { selector: `ImportExpression[source.value=/${regex.replaceAll('/', '\\/')}/]`, message },
-      ],
-    },
+    pattern: { regex, message },
+    selector: { selector: `ImportExpression[source.value=/${regex.replaceAll('/', '\\/')}/]`, message },
   };
+}
+
+/** The rules for a list of restrictions (ESLint keeps one setting per rule: a later block replaces it). */
+function restricted(restrictions) {
+  return {
+    'no-restricted-imports': ['error', { patterns: restrictions.map((r) => r.pattern) }],
+    'no-restricted-syntax': ['error', ...restrictions.map((r) => r.selector)],
+  };
+}
+
+/** The directory adapter is the one module that speaks LDAP; the rest of src/ goes through its port. */
+const LDAPTS = restriction(
+  '^ldapts(/|$)',
+  'only src/directory imports ldapts: reach the directory through its port (src/services/directory-port.ts).',
+);
+
+/** Relative imports that leave a layer the wrong way: `message` says which way is right. */
+function layer(files, forbidden, message) {
+  return { files, rules: restricted([restriction(`^(\\.\\./)+(${forbidden.join('|')})/`, message), LDAPTS]) };
 }
 
 export default tseslint.config(
@@ -39,7 +51,19 @@ export default tseslint.config(
     },
   },
 
-  // The layering: each layer imports only the ones below it.
+  // Type-aware: a promise nobody awaits, or one handed where a plain callback is expected, loses its
+  // errors (and, in a write path, its ordering). These rules read the types, so they run on .ts only.
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+
+  // The layering: each layer imports only the ones below it; only src/directory imports ldapts.
+  { files: ['src/**/*.ts'], ignores: ['src/directory/**'], rules: restricted([LDAPTS]) },
   {
     files: ['src/core/**/*.ts'],
     rules: {

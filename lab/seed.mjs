@@ -100,8 +100,8 @@ export const NOT_ENABLED = 600; // users with no IM attributes at all
 export const ENABLED_ACCOUNTS = 100; // accounts with a password and userAccountControl 512
 
 // ---------------------------------------------------------------------------------------------
-// Schema: the real Exchange 2000 OIDs (shared/reference/exchange-im.md).
-// `oms` = oMSyntax. 2.5.5.5 is PrintableString (19) in the reference; Samba does not check the
+// Schema: the real Exchange 2000 OIDs, as Exchange 2000's schema extension defines them (the IM
+// attribute model imctl writes is src/core/im-model.ts). `oms` = oMSyntax. 2.5.5.5 is PrintableString (19) there; Samba does not check the
 // PrintableString character set, so '@' is accepted with 19 (see lab/README.md).
 function schemaAttributes(imStringOmSyntax) {
   return [
@@ -612,7 +612,7 @@ function usersLdif(users) {
     attrs.push(...lastLogonAttr(u.lastLogonDaysAgo));
     if (u.im) {
       const s = byName[u.im];
-      // exactly the values of exchange-im.md, all lower case
+      // exactly the values imctl writes (src/core/im-model.ts), all lower case
       attrs.push(
         ['msExchIMVirtualServer', vsDn(s.server)],
         ['msExchIMAddress', `${alias}@${IM_DOMAIN}`],

@@ -28,7 +28,9 @@ import { MID_SECTIONS, midScope } from './bench-lib/mid-scope.mjs';
 import { benchSealed } from './bench-lib/sealed.mjs';
 import { SMALL_SECTIONS, smallDomain } from './bench-lib/small-domain.mjs';
 import { peakRss } from './bench-lib/peak-rss.mjs';
-import { fmt, markdownTable, textTable } from './bench-lib/table.mjs';
+import { fmt, markdownTable, ratioText, textTable } from './bench-lib/table.mjs';
+import { kerberosBenchBlocks, readmeBenchBlocks } from './docs-lib/bench-blocks.mjs';
+import { writeGeneratedBlocks } from './docs-lib/generated-blocks.mjs';
 
 const REPO = join(import.meta.dirname, '..');
 const SECTIONS = [
@@ -844,7 +846,7 @@ function table() {
     r.metric,
     fmt(r.imctl, r.unit),
     fmt(r.reference, r.unit),
-    r.ratio === undefined ? '—' : `${r.ratio.toFixed(2)}×`,
+    r.ratio === undefined ? '—' : ratioText(r.ratio, r.target),
     r.target,
     r.pass === undefined ? '' : r.pass ? 'pass' : 'MISS',
   ]);
@@ -936,6 +938,11 @@ async function writeReport(machine, failures, elapsedMs, cleanupNote) {
   const previous = existsSync(opts.out) ? readFileSync(opts.out, 'utf8') : '';
   const profiles = previous.indexOf('\n## Profiles');
   writeFileSync(opts.out, profiles === -1 ? md : `${md}${previous.slice(profiles + 1)}`);
+  // A whole run into docs/benchmarks.md is the record the other documents quote: their generated blocks follow it.
+  if (only.length === 0 && opts.out === join(REPO, 'docs', 'benchmarks.md')) {
+    writeGeneratedBlocks(join(REPO, 'README.md'), readmeBenchBlocks(md));
+    writeGeneratedBlocks(join(REPO, 'docs', 'kerberos.md'), kerberosBenchBlocks(md));
+  }
   return t;
 }
 

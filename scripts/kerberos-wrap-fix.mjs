@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 /**
  * Make the optional `kerberos` package able to wrap LDAP messages, which the SASL security layer
  * on plain ldap:// needs (sealed Kerberos, docs/kerberos.md).
@@ -21,6 +22,7 @@ import { basename, dirname, join, sep } from 'node:path';
 const SOURCE = join('src', 'unix', 'kerberos_gss.cc');
 const UNFIXED = /^(\s*)if \(user\) \{\s*$/m;
 const quiet = process.argv.includes('--quiet');
+/** @param {string} line */
 const say = (line) => quiet || console.error(`kerberos-wrap-fix: ${line}`);
 
 /**
@@ -40,7 +42,10 @@ function packageDir() {
   }
 }
 
-/** npm as [command, ...arguments], without a shell: its own script run by this node where it is found (a .cmd on Windows needs a shell). */
+/**
+ * npm as [command, ...arguments], without a shell: its own script run by this node where it is found (a .cmd on Windows needs a shell).
+ * @returns {[string, ...string[]]}
+ */
 function npm() {
   const { npm_execpath: execPath } = process.env; // set by npm for postinstall
   if (execPath && /\.c?js$/.test(execPath)) return [process.execPath, execPath];
@@ -83,6 +88,6 @@ try {
   say('rebuilt: sealed Kerberos on ldap:// works.');
 } catch (error) {
   say(
-    `the rebuild failed (${error.message.split('\n')[0]}): install libkrb5-dev, python3, make and g++, then run this script again. Kerberos over TLS still works.`,
+    `the rebuild failed (${String(error instanceof Error ? error.message : error).split('\n')[0]}): install libkrb5-dev, python3, make and g++, then run this script again. Kerberos over TLS still works.`,
   );
 }

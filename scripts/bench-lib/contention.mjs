@@ -1,3 +1,4 @@
+// @ts-check
 // Is anyone else talking to the DC while a timed step runs? The lab is one samba process shared by
 // every session on the machine; another client's searches or writes slow ours down without any
 // restart to notice. Sample the established server-side LDAP connections (local port 389, 636,
@@ -18,7 +19,7 @@ export function ldapServerConnections() {
     for (const line of text.split('\n').slice(1)) {
       const fields = line.trim().split(/\s+/);
       if (fields.length < 4 || fields[3] !== '01') continue; // 01 = ESTABLISHED
-      const port = parseInt(fields[1].split(':').pop(), 16);
+      const port = parseInt(fields[1]?.split(':').pop() ?? '', 16);
       if (LDAP_PORTS.has(port)) count++;
     }
   }

@@ -1,3 +1,4 @@
+// @ts-check
 // What the numbers were measured on: CPU, memory, versions, load.
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -5,6 +6,11 @@ import { run } from './run.mjs';
 
 const PATH = `${process.env.PATH}:/usr/sbin:/sbin`;
 
+/**
+ * @param {string} command
+ * @param {string[]} args
+ * @returns {Promise<string>}
+ */
 async function firstLine(command, args) {
   try {
     const r = await run(command, args, { env: { ...process.env, PATH } });
@@ -27,6 +33,7 @@ export function loadAverage() {
   }
 }
 
+/** @param {string} repo */
 export async function describeMachine(repo) {
   const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
   const model =
@@ -44,7 +51,7 @@ export async function describeMachine(repo) {
     await run('git', ['-C', repo, 'status', '--porcelain', '--', 'src', 'bin', 'package.json', 'package-lock.json'])
   ).stdout
     .split('\n')
-    .map((l) => l.slice(3).trim())
+    .map((/** @type {string} */ l) => l.slice(3).trim())
     .filter(Boolean);
   const dirty = changed.length
     ? ` plus uncommitted changes to ${changed.slice(0, 8).join(', ')}${changed.length > 8 ? ` and ${changed.length - 8} more` : ''}`

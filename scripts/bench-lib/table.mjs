@@ -5,10 +5,21 @@ export const fmt = (value, unit) => {
   if (value === undefined || value === null) return '—';
   if (unit === 's') return `${seconds(value)} s`;
   if (unit === 'ms') return `${value.toFixed(value < 100 ? 1 : 0)} ms`;
-  if (unit === 'MB') return `${value.toFixed(0)} MB`;
+  // One decimal: a peak of 149.6 MB is not "150 MB" beside a "< 150 MB" target.
+  if (unit === 'MB') return `${value.toFixed(1)} MB`;
   if (unit === 'rows/s') return `${Math.round(value).toLocaleString('en-US')} rows/s`;
   return String(value);
 };
+
+/**
+ * A ratio with two decimals, or three where two would land on the target's own figure (1.102× is
+ * not "1.10×" beside "≤ 1.10×" and a MISS).
+ */
+export function ratioText(ratio, target = '') {
+  const threshold = /([\d.]+)×/.exec(target)?.[1];
+  const two = ratio.toFixed(2);
+  return `${threshold !== undefined && Number(two) === Number(threshold) && ratio !== Number(threshold) ? ratio.toFixed(3) : two}×`;
+}
 
 export function markdownTable({ head, rows }) {
   return [

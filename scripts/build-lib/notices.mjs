@@ -1,18 +1,29 @@
+// @ts-check
 // The licence texts of the libraries a bundle inlines: their MIT/ISC/BSD licences ask that the
 // notice travel with every copy, and a bundle or an executable is a copy.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The package folders (node_modules/x or node_modules/@s/x, innermost) that bundle inputs come from. */
+/**
+ * The package folders (node_modules/x or node_modules/@s/x, innermost) that bundle inputs come from.
+ * @param {Iterable<string>} inputs the bundle's input paths (esbuild's metafile)
+ * @returns {string[]}
+ */
 export function packagesOf(inputs) {
+  /** @type {Set<string>} */
   const roots = new Set();
   for (const input of inputs) {
     const m = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input.replaceAll('\\', '/'));
-    if (m) roots.add(m[1]);
+    if (m?.[1]) roots.add(m[1]);
   }
   return [...roots].sort();
 }
 
+/**
+ * @param {string} repo the checkout the inputs are relative to
+ * @param {Iterable<string>} inputs
+ * @returns {string}
+ */
 export function thirdPartyNotices(repo, inputs) {
   const sections = packagesOf(inputs).map((root) => {
     const dir = join(repo, root);

@@ -1,7 +1,7 @@
-/** commander's global options, made from the option registry (src/config/options.ts) in its order. */
+/** commander's global options, made from the option registry (src/config/option-registry.ts) in its order. */
 import { Option, type Command } from 'commander';
-import { OPTIONS, flagSpelling, helpText } from '../config/options.js';
-import { wholeNumber } from './options.js';
+import { OPTIONS, flagSpelling, helpText } from '../config/option-registry.js';
+import { wholeNumber } from './option-parsers.js';
 
 export function addGlobalOptions(program: Command): Command {
   for (const entry of OPTIONS) {

@@ -25,8 +25,8 @@ const NARROWEST = 80;
 /** Past this, nothing is looked for: the help is expected to have stopped wrapping. */
 const WIDEST = 400;
 
-/** What `imctl --help` prints on a stdout `columns` wide (undefined: not a terminal, so 80). */
-export async function helpAt(columns: number | undefined): Promise<string> {
+/** What `imctl --help` (or `imctl COMMAND --help`) prints on a stdout `columns` wide (undefined: not a terminal, so 80). */
+export async function helpAt(columns: number | undefined, command: string[] = []): Promise<string> {
   let text = '';
   const sink = Object.assign(
     new Writable({
@@ -40,7 +40,7 @@ export async function helpAt(columns: number | undefined): Promise<string> {
   const streams = { stdin: process.stdin, stdout: sink, stderr: sink } as unknown as Parameters<
     typeof run
   >[1]['streams'];
-  const code = await run(['node', 'imctl', '--help'], { streams, env: {}, cwd: process.cwd() });
+  const code = await run(['node', 'imctl', ...command, '--help'], { streams, env: {}, cwd: process.cwd() });
   if (code !== 0) throw new Error(`imctl --help exited ${code}: ${text}`);
   return text;
 }

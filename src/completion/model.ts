@@ -1,12 +1,12 @@
 /**
  * What shell completion offers, read from the commander program itself (buildProgram) so that
  * commands, options and their known values have one source: the declarations in
- * src/cli/program.ts, and for the global options the option registry (src/config/options.ts),
+ * src/cli/program.ts, and for the global options the option registry (src/config/option-registry.ts),
  * whose fixed choices setting-values.ts checks rather than commander. Hidden commands and options are
  * left out, as in --help.
  */
 import type { Argument, Command, Option } from 'commander';
-import { optionByFlag } from '../config/options.js';
+import { optionByFlag } from '../config/option-registry.js';
 
 /** What may follow an option or stand in an argument's place. */
 export type Values =

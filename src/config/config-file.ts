@@ -9,7 +9,7 @@ import { UsageError } from '../core/errors.js';
 import { openNamedFile, openOwnedFile, readUpTo, UnsafeFileError, type OpenedFile } from '../io/owned-file.js';
 import type { ConfigTrust } from './config-discovery.js';
 import { hasCredentials, splitUrls } from './ldap-urls.js';
-import { CONFIG_KINDS, type ConfigFile } from './options.js';
+import { CONFIG_KINDS, type ConfigFile } from './option-registry.js';
 
 /** A config file is a few hundred bytes; anything near this is the wrong file. */
 const MAX_CONFIG_BYTES = 1024 * 1024;

@@ -11,7 +11,7 @@ import { UsageError } from '../core/errors.js';
 import { UnsafeFileError } from '../io/owned-file.js';
 import type { FoundConfig } from './config-discovery.js';
 import { readConfigFile } from './config-file.js';
-import { PROTECTED_KEYS, type ConfigFile } from './options.js';
+import { PROTECTED_KEYS, type ConfigFile } from './option-registry.js';
 
 const canonical = (folder: string) => {
   try {

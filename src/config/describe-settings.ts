@@ -1,5 +1,5 @@
 /** The settings as `-v` lists them: where imctl connects and how, each value with where it came from. */
-import { shownAs } from './options.js';
+import { shownAs } from './option-registry.js';
 import { domainStartTls, sourceLabel, type Settings } from './settings.js';
 
 /** The settings that say where imctl connects and how, each with where it came from — for `-v`. Never a secret. */

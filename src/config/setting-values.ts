@@ -4,7 +4,7 @@
  * form, and flags given an empty value. A bad value is a usage error naming where it came from.
  */
 import { UsageError } from '../core/errors.js';
-import { OPTIONS, optionEntry, type BoundedKey, type ChoiceKey, type GlobalFlags } from './options.js';
+import { OPTIONS, optionEntry, type BoundedKey, type ChoiceKey, type GlobalFlags } from './option-registry.js';
 
 /** IM domains compare and are written lower-case, without the absolute form's trailing dot (validated where used). */
 export function imDomainForm(value: string | undefined): string | undefined {
@@ -49,33 +49,16 @@ export function envFlag(value: string | undefined): boolean | undefined {
   return !['0', 'false', 'no', 'off'].includes(value.toLowerCase());
 }
 
-function positiveInt(name: string, value: number | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new UsageError(`${name} must be a whole number from 0 to ${max}.`, 'usage');
-  }
-  return value;
-}
-
 /**
- * A whole-number setting from `where` (a flag, or a key "in the config file"): from 0 to the
- * registry's maximum for `key` — times `scale` where the file's unit is smaller (its "timeoutMs"
- * is in milliseconds, the flag in seconds).
+ * A whole-number setting from `where` (a flag, or a key "in the config file"), held to the
+ * registry's bounds for `key` — the same ones the flag's parser holds it to.
  */
-export function boundedSetting(
-  key: BoundedKey,
-  where: string,
-  value: number | undefined,
-  scale = 1,
-): number | undefined {
-  return positiveInt(where, value, optionEntry(key).bounds!.max * scale);
-}
-
-/** A window of at least one day. */
-export function activeDays(name: string, value: number | undefined): number | undefined {
-  const { min, max } = optionEntry('activeDays').bounds!;
-  if (value === 0) throw new UsageError(`${name} must be a whole number from ${min} to ${max}.`, 'usage');
-  return boundedSetting('activeDays', name, value);
+export function boundedSetting(key: BoundedKey, where: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const { min, max } = optionEntry(key).bounds!;
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new UsageError(`${where} must be a whole number from ${min} to ${max}.`, 'usage');
+  return value;
 }
 
 /** Flags that take a text value, by the name an admin typed: an empty value there is an error. */

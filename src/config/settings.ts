@@ -21,18 +21,11 @@ import { DEFAULT_ACTIVE_DAYS, DEFAULT_LOAD, type LoadKind } from '../core/activi
 import { findConfigFiles, type ConfigTrust } from './config-discovery.js';
 import { mergedConfig } from './config-trust.js';
 import { splitUrls, validateUrl } from './ldap-urls.js';
-import { envValue, type AuthMode, type GlobalFlags } from './options.js';
-import {
-  activeDays,
-  boundedSetting,
-  choiceSources,
-  envFlag,
-  imDomainForm,
-  refuseEmptyFlags,
-} from './setting-values.js';
+import { envValue, type AuthMode, type GlobalFlags } from './option-registry.js';
+import { boundedSetting, choiceSources, envFlag, imDomainForm, refuseEmptyFlags } from './setting-values.js';
 import { ticketCacheExists } from './ticket-cache.js';
 
-export { PROTECTED_KEYS, type AuthMode, type GlobalFlags } from './options.js';
+export { PROTECTED_KEYS, type AuthMode, type GlobalFlags } from './option-registry.js';
 export type { ConfigTrust } from './config-discovery.js';
 
 export type Source = 'flag' | 'env' | 'config' | 'default';
@@ -215,28 +208,27 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
     load: pick('load', ...choiceSources<LoadKind>('load', flags.load, env, file.load), DEFAULT_LOAD),
     activeDays: pick(
       'activeDays',
-      activeDays('--active-days', flags.activeDays),
+      boundedSetting('activeDays', '--active-days', flags.activeDays),
       undefined,
-      activeDays('"activeDays" in the config file', file.activeDays),
+      boundedSetting('activeDays', '"activeDays" in the config file', file.activeDays),
       DEFAULT_ACTIVE_DAYS,
     ),
-    concurrency: Math.max(
-      1,
-      pick(
-        'concurrency',
-        boundedSetting('concurrency', '--concurrency', flags.concurrency),
-        undefined,
-        boundedSetting('concurrency', '"concurrency" in the config file', file.concurrency),
-        DEFAULT_CONCURRENCY,
-      ),
-    ),
-    timeoutMs: pick(
-      'timeoutMs',
-      flags.timeout !== undefined ? boundedSetting('timeout', '--timeout', flags.timeout)! * 1000 : undefined,
+    concurrency: pick(
+      'concurrency',
+      boundedSetting('concurrency', '--concurrency', flags.concurrency),
       undefined,
-      boundedSetting('timeout', '"timeoutMs" in the config file', file.timeoutMs, 1000),
-      DEFAULT_TIMEOUT_SECONDS * 1000,
+      boundedSetting('concurrency', '"concurrency" in the config file', file.concurrency),
+      DEFAULT_CONCURRENCY,
     ),
+    // Seconds on the flag and in the file; milliseconds only inside, for the LDAP client.
+    timeoutMs:
+      pick(
+        'timeoutMs',
+        boundedSetting('timeout', '--timeout', flags.timeout),
+        undefined,
+        boundedSetting('timeout', '"timeout" in the config file', file.timeout),
+        DEFAULT_TIMEOUT_SECONDS,
+      ) * 1000,
     json: flags.json ?? false,
     color,
     verbose: flags.verbose ?? false,

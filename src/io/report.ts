@@ -140,8 +140,9 @@ class StreamReportWriter implements ReportWriter {
         this.failure ??= err;
       });
     }
-    if (format === 'csv') this.put((shared ? '' : '\uFEFF') + csvLine([...REPORT_COLUMNS]));
-    else if (format === 'json') this.put('[\n');
+    // put() never rejects; a full buffer here is waited for by the first write() or close() (draining).
+    if (format === 'csv') void this.put((shared ? '' : '\uFEFF') + csvLine([...REPORT_COLUMNS]));
+    else if (format === 'json') void this.put('[\n');
   }
 
   get count(): number {

@@ -44,7 +44,8 @@ export async function reportInvalidRows(
   for (const row of rows) {
     lines.add(row.line);
     const problem = invalid.get(row.line);
-    report.write({
+    // Awaited: 20,000 rows into a slow pipe wait for it to drain rather than pile up in memory.
+    await report.write({
       line: row.line,
       user: row.user,
       action: row.action,
@@ -54,7 +55,7 @@ export async function reportInvalidRows(
   }
   for (const problem of invalid.values())
     if (!lines.has(problem.line))
-      report.write({
+      await report.write({
         line: problem.line,
         user: problem.user ?? '',
         action: '',

@@ -35,18 +35,21 @@ export function startProgress(out: Output, total: number, label: string): Progre
   // Loaded only when a bar is drawn, so short commands never pay for it.
   let bar: import('cli-progress').SingleBar | undefined;
   let pending: { done: number; failed: number } | undefined;
-  import('cli-progress').then(({ default: cliProgress }) => {
-    bar = new cliProgress.SingleBar(
-      {
-        stream: stderr as NodeJS.WriteStream,
-        format: `${label} [{bar}] {value}/{total} | {rate}/s | ETA {eta_formatted} | failed {failed}`,
-        hideCursor: true,
-        etaBuffer: 200,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-    bar.start(total, pending?.done ?? 0, { failed: pending?.failed ?? 0, rate: 0 });
-  });
+  // A bar that cannot be loaded is not drawn (the run goes on); never an unhandled rejection.
+  import('cli-progress')
+    .then(({ default: cliProgress }) => {
+      bar = new cliProgress.SingleBar(
+        {
+          stream: stderr as NodeJS.WriteStream,
+          format: `${label} [{bar}] {value}/{total} | {rate}/s | ETA {eta_formatted} | failed {failed}`,
+          hideCursor: true,
+          etaBuffer: 200,
+        },
+        cliProgress.Presets.shades_classic,
+      );
+      bar.start(total, pending?.done ?? 0, { failed: pending?.failed ?? 0, rate: 0 });
+    })
+    .catch(() => undefined);
   return {
     update(done, failed) {
       pending = { done, failed };

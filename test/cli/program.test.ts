@@ -5,6 +5,7 @@
  */
 import { PassThrough } from 'node:stream';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { COMMANDS } from '../../src/cli/command-list.js';
 import { buildProgram } from '../../src/cli/program.js';
 import type { GlobalFlags } from '../../src/config/settings.js';
 import { imctlInProcess } from '../support/in-process.js';
@@ -150,21 +151,7 @@ describe('--help', () => {
     expect(await help(['--help'])).toMatchSnapshot();
   });
 
-  it.each([
-    'servers',
-    'users',
-    'show',
-    'enable',
-    'disable',
-    'move',
-    'import',
-    'rebalance',
-    'undo',
-    'resolve',
-    'wizard',
-    'completion',
-    'audit',
-  ])('imctl %s --help', async (command) => {
+  it.each(COMMANDS.map((declaration) => declaration.name))('imctl %s --help', async (command) => {
     const text = await help([command, '--help']);
     expect(text).toContain(`Usage: imctl ${command}`);
     expect(text).toContain('Examples:');

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
 import { completionScript } from '../../src/completion/command.js';
 import { completionModel } from '../../src/completion/model.js';
-import { OPTIONS } from '../../src/config/options.js';
+import { OPTIONS } from '../../src/config/option-registry.js';
 import { rememberServerNames, serverCachePath } from '../../src/completion/server-cache.js';
 import { hostHome } from '../../src/platform/paths.js';
 

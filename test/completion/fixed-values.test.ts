@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
 import { completionScript } from '../../src/completion/command.js';
 import { completionModel } from '../../src/completion/model.js';
-import { OPTIONS, type OptionEntry } from '../../src/config/options.js';
+import { OPTIONS, type OptionEntry } from '../../src/config/option-registry.js';
 
 const program = () =>
   buildProgram({

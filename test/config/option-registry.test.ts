@@ -1,5 +1,5 @@
 /**
- * The option registry (src/config/options.ts) is the one declaration of a setting: what --help
+ * The option registry (src/config/option-registry.ts) is the one declaration of a setting: what --help
  * shows, what commander parses, which config keys a file may hold and which a project file may not
  * set are all read from it. These tests hold the derived places to it.
  */
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
-import { CONFIG_KINDS, OPTIONS, PROTECTED_KEYS, type OptionEntry } from '../../src/config/options.js';
+import { CONFIG_KINDS, OPTIONS, PROTECTED_KEYS, type OptionEntry } from '../../src/config/option-registry.js';
 import { parseConfigFile } from '../../src/config/config-file.js';
 import { describeSettings } from '../../src/config/describe-settings.js';
 import { loadSettings } from '../../src/config/settings.js';

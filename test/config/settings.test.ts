@@ -95,7 +95,7 @@ describe('precedence: flags > env > config file > defaults', () => {
     startTls: true,
     capacity: 300,
     concurrency: 3,
-    timeoutMs: 3000,
+    timeout: 3,
   };
   const env = {
     IMCTL_URL: 'ldaps://e.corp.example',
@@ -141,7 +141,7 @@ describe('precedence: flags > env > config file > defaults', () => {
   it.each([
     { key: 'capacity', f: 100, c: 300, d: 7500 },
     { key: 'concurrency', f: 1, c: 3, d: 16 },
-    { key: 'timeoutMs', f: 1000, c: 3000, d: 30_000 },
+    { key: 'timeoutMs', f: 1000, c: 3000, d: 30_000 }, // seconds on the flag and in the file
   ] as const)('$key (no env variable): flag $f, config $c, default $d', ({ key, f, c, d }) => {
     const all = load(flags, config, env);
     expect([all[key], all.sources[key]]).toEqual([f, 'flag']);
@@ -212,14 +212,25 @@ describe('precedence: flags > env > config file > defaults', () => {
   it.each([
     { flags: { capacity: -1 }, text: '--capacity' },
     { flags: { capacity: 1.5 }, text: '--capacity' },
-    { flags: { concurrency: 257 }, text: '--concurrency must be a whole number from 0 to 256' },
+    { flags: { concurrency: 257 }, text: '--concurrency must be a whole number from 1 to 256' },
     { flags: { concurrency: -2 }, text: '--concurrency' },
   ])('rejects flags $flags', ({ flags: bad, text }) => {
     expect(usageError(() => load(bad)).message).toContain(text);
   });
 
-  it('--concurrency 0 still allows one write in flight', () => {
-    expect(load({ concurrency: 0 }).concurrency).toBe(1);
+  // The registry's bounds hold everywhere: what the flag's parser refuses, loadSettings refuses too.
+  it.each([
+    { config: { concurrency: 0 }, text: '"concurrency" in the config file must be a whole number from 1 to 256' },
+    { config: { timeout: 0 }, text: '"timeout" in the config file must be a whole number from 1 to 3600' },
+    { config: { timeout: 3601 }, text: '"timeout" in the config file must be a whole number from 1 to 3600' },
+    { config: { activeDays: 0 }, text: '"activeDays" in the config file must be a whole number from 1 to' },
+  ])('rejects $config in the config file, as the flag would', ({ config, text }) => {
+    expect(usageError(() => load({}, config)).message).toContain(text);
+  });
+
+  it('rejects --concurrency 0 and --timeout 0 that reach loadSettings past the parser', () => {
+    expect(usageError(() => load({ concurrency: 0 })).message).toContain('--concurrency must be a whole number from 1');
+    expect(usageError(() => load({ timeout: 0 })).message).toContain('--timeout must be a whole number from 1');
   });
 });
 
@@ -234,7 +245,7 @@ describe('config file discovery', () => {
   });
 
   it("./imctl.json is read on top of $XDG_CONFIG_HOME/imctl/config.json: its plain keys win, the user's file still counts", () => {
-    const s = scene({ concurrency: 3, timeoutMs: 9000 }, {}, 'project');
+    const s = scene({ concurrency: 3, timeout: 9 }, {}, 'project');
     writeJson(join(s.env.XDG_CONFIG_HOME!, 'imctl', 'config.json'), {
       domain: 'xdg.example',
       concurrency: 5,
@@ -367,7 +378,7 @@ describe('garbage config files', () => {
       imDomain: 'im.corp.example.com',
       capacity: 7500,
       concurrency: 8,
-      timeoutMs: 10_000,
+      timeout: 10,
       servers: { IM1: { capacity: 5000 } },
     };
     expect(parseConfigFile('/x/imctl.json', JSON.stringify(data))).toEqual(data);

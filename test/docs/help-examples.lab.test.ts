@@ -13,36 +13,35 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMANDS as DECLARATIONS } from '../../src/cli/command-list.js';
 import { BARE_FILE, imctlHere } from '../support/in-process.js';
 import { imctl, lab, scratchDir, server } from '../support/lab.js';
 import { type SmallWorld, smallWorld } from '../support/small-world.js';
 
-const COMMANDS = [
-  'servers',
-  'users',
-  'show',
-  'enable',
-  'disable',
-  'move',
-  'import',
-  'rebalance',
-  'undo',
-  'resolve',
-  'audit',
-  'wizard',
-  'completion',
-];
-const WRITERS = new Set(['enable', 'disable', 'move', 'import', 'rebalance', 'undo', 'audit']);
+/** Every command the program declares (a new one is checked here without a word). */
+const COMMANDS = DECLARATIONS.map((d) => d.name);
+/** The commands that can write: they declare --dry-run. */
+const WRITERS = new Set(
+  DECLARATIONS.filter((d) => d.options?.some((o) => o.flags.includes('--dry-run'))).map((d) => d.name),
+);
 
-/** The example lines of a help text: the indented lines after "Examples:", up to a blank line. */
+/**
+ * The examples of a help text: the lines after "Examples:" that start at column 2, up to a blank
+ * line; an example continued with a trailing " \" takes in its next line, and a description
+ * under its example (indented further) is not one.
+ */
 function examples(help: string): string[] {
   const lines = help.split('\n');
   const start = lines.findIndex((l) => l.trim() === 'Examples:');
   if (start < 0) return [];
   const found: string[] = [];
+  let continued = false;
   for (const line of lines.slice(start + 1)) {
     if (!line.startsWith('  ')) break;
-    found.push(line.trim());
+    const text = line.trim().replace(/ \\$/, '');
+    if (continued) found[found.length - 1] += ` ${text}`;
+    else if (line[2] !== ' ') found.push(text);
+    continued = line.endsWith(' \\');
   }
   return found;
 }

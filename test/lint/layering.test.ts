@@ -4,9 +4,14 @@
  * clean. ESLint's Node API lints the text under a virtual path; no file is written.
  */
 import { ESLint } from 'eslint';
+import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
 
-const eslint = new ESLint({ cwd: new URL('../..', import.meta.url).pathname });
+// The virtual files are in no TypeScript project: the type-aware rules (not what is tested here) stay off.
+const eslint = new ESLint({
+  cwd: new URL('../..', import.meta.url).pathname,
+  overrideConfig: tseslint.configs.disableTypeChecked,
+});
 
 async function lint(filePath: string, code: string) {
   const [result] = await eslint.lintText(code, { filePath });
@@ -55,6 +60,27 @@ describe('the layering, as lint rules', () => {
       "export const dns = () => import('../dns/resolver.js');\n",
       /^no-restricted-syntax: src\/commands parse/,
     ],
+    // Only src/directory imports ldapts, statically or lazily, in any layer.
+    [
+      'src/cli/wrong-way.ts',
+      "import { Client } from 'ldapts';\nexport const c = Client;\n",
+      /^no-restricted-imports: .*only src\/directory imports ldapts/,
+    ],
+    [
+      'src/services/wrong-way.ts',
+      "import { Client } from 'ldapts';\nexport const c = Client;\n",
+      /^no-restricted-imports: .*only src\/directory imports ldapts/,
+    ],
+    [
+      'src/commands/wrong-way.ts',
+      "import { Change } from 'ldapts/Change.js';\nexport const c = Change;\n",
+      /^no-restricted-imports: .*only src\/directory imports ldapts/,
+    ],
+    [
+      'src/ui/wrong-way.ts',
+      "export const load = () => import('ldapts');\n",
+      /^no-restricted-syntax: only src\/directory imports ldapts/,
+    ],
   ])('%s: a wrong-way import fails lint', async (filePath, code, expected) => {
     const messages = await lint(filePath, code);
     expect(messages).toHaveLength(1);
@@ -75,6 +101,7 @@ describe('the layering, as lint rules', () => {
       "import { renderTable } from '../ui/table.js';\nimport { listUsers } from '../services/user-list.js';\nexport const f = [renderTable, listUsers];\n",
     ],
     ['src/cli/right-way.ts', "export const open = () => import('../directory/ldap-directory.js');\n"],
+    ['src/directory/right-way.ts', "import { Client } from 'ldapts';\nexport const c = Client;\n"],
   ])('%s: the right way is clean', async (filePath, code) => {
     expect(await lint(filePath, code)).toEqual([]);
   });

@@ -43,6 +43,8 @@ export interface OptionEntry {
   readonly shown?: string;
   /** The help text, without the environment names (added from `env`). */
   readonly help?: string;
+  /** The README's words for it (Markdown), in its configuration table (options-table.ts). */
+  readonly doc: string;
   /** Environment variables, the setting's own first; a switch's is shown as NAME=1 in --help. */
   readonly env?: readonly string[];
   /** The key in a config file, and how its value is checked. */
@@ -66,12 +68,14 @@ export interface OptionEntry {
 export const OPTIONS = [
   {
     key: 'config',
+    doc: 'a config file to read instead of `./imctl.json` and the user config (see above)',
     shown: 'config file',
     flag: { long: '--config', value: 'file' },
     help: 'config file (default ./imctl.json, then $XDG_CONFIG_HOME/imctl/config.json)',
   },
   {
     key: 'url',
+    doc: '`ldaps://…` or `ldap://…`; several are tried in order (failover on network errors only)',
     shown: 'url',
     flag: { long: '--url', value: 'urls' },
     help: 'ldaps://dc1.corp.example.com or ldap://… (comma-separated: tried in order)',
@@ -81,6 +85,7 @@ export const OPTIONS = [
   },
   {
     key: 'domain',
+    doc: 'with no URL: find DCs by SRV `_ldap._tcp.<domain>`',
     shown: 'domain',
     flag: { long: '--domain', value: 'dnsdomain' },
     help: 'find domain controllers by the SRV record _ldap._tcp.<domain>',
@@ -90,6 +95,7 @@ export const OPTIONS = [
   },
   {
     key: 'dnsServer',
+    doc: "DNS server for `--domain` and `resolve` (default: the system's)",
     shown: 'dns server',
     flag: { long: '--dns-server', value: 'host[:port]' },
     help: 'DNS server for --domain and resolve',
@@ -99,6 +105,7 @@ export const OPTIONS = [
   },
   {
     key: 'auth',
+    doc: '`simple` (bind DN + password) or `kerberos` (the ticket from `kinit`; the default when no bind DN is set and a ticket cache exists) — over plain `ldap://` (and `--domain` with no CA) every message is sealed by the SASL layer; [docs/kerberos.md](docs/kerberos.md)',
     shown: 'auth',
     flag: { long: '--auth', value: 'mode' },
     help: 'simple (bind DN + password) or kerberos (your ticket from kinit; default when no bind DN is set and a ticket cache exists)',
@@ -109,6 +116,7 @@ export const OPTIONS = [
   },
   {
     key: 'saslLayer',
+    doc: 'Kerberos over plain LDAP: `seal` (the default) or `sign` (integrity only, where a DC offers no sealing)',
     shown: 'sasl layer',
     flag: { long: '--sasl-layer', value: 'mode' },
     help: 'kerberos over plain ldap://: seal (default) or sign every message',
@@ -119,6 +127,7 @@ export const OPTIONS = [
   },
   {
     key: 'bindDn',
+    doc: 'a DN, a UPN (`admin@corp.example.com`) or `DOMAIN\\user`',
     shown: 'bind as',
     flag: { long: '--bind-dn', value: 'name' },
     help: 'bind as a DN, user@domain or DOMAIN\\user',
@@ -128,6 +137,7 @@ export const OPTIONS = [
   },
   {
     key: 'passwordFile',
+    doc: 'there is no password flag; the flag beats `IMCTL_PASSWORD`, which beats `IMCTL_PASSWORD_FILE`, which beats the config file; on a terminal with none given, imctl asks (hidden)',
     shown: 'password from',
     flag: { long: '--password-file', value: 'file' },
     help: 'read the password from FILE',
@@ -138,6 +148,7 @@ export const OPTIONS = [
   },
   {
     key: 'starttls',
+    doc: 'upgrade `ldap://` with StartTLS',
     shown: 'starttls',
     flag: { long: '--starttls' },
     help: 'upgrade ldap:// with StartTLS',
@@ -147,6 +158,7 @@ export const OPTIONS = [
   },
   {
     key: 'caFile',
+    doc: 'trust anchor for LDAPS/StartTLS; the host name is always verified',
     shown: 'ca file',
     flag: { long: '--ca-file', value: 'pem' },
     help: 'trust this CA for LDAPS/StartTLS',
@@ -155,9 +167,15 @@ export const OPTIONS = [
     protected: true,
   },
   // Never from a file or the environment: turning verification off is typed each time.
-  { key: 'insecureTls', flag: { long: '--insecure-tls' }, help: "do not verify the DC's certificate (warns)" },
+  {
+    key: 'insecureTls',
+    doc: 'skip certificate verification (warns on stderr: whoever poses as the DC gets the password and the session); refused with Kerberos',
+    flag: { long: '--insecure-tls' },
+    help: "do not verify the DC's certificate (warns)",
+  },
   {
     key: 'allowCleartext',
+    doc: 'permit a simple bind over `ldap://` without TLS (refused otherwise)',
     flag: { long: '--allow-cleartext' },
     help: 'allow a simple bind over ldap:// without TLS',
     config: { key: 'allowCleartext', kind: 'boolean' },
@@ -165,6 +183,7 @@ export const OPTIONS = [
   },
   {
     key: 'baseDn',
+    doc: "where users are searched (default: the RootDSE's `defaultNamingContext`)",
     shown: 'base dn',
     flag: { long: '--base-dn', value: 'dn' },
     help: 'where users are searched (default: the domain)',
@@ -174,6 +193,7 @@ export const OPTIONS = [
   },
   {
     key: 'imDomain',
+    doc: 'default IM domain for `enable`',
     shown: 'im domain',
     flag: { long: '--im-domain', value: 'domain' },
     help: 'IM domain for enable',
@@ -183,6 +203,7 @@ export const OPTIONS = [
   },
   {
     key: 'capacity',
+    doc: `users per home server (default ${DEFAULT_CAPACITY.toLocaleString('en')}, at most ${MAX_CAPACITY.toLocaleString('en')}); the flag applies to every server, over \`servers.<name>.capacity\``,
     shown: 'capacity',
     flag: { long: '--capacity', value: 'n' },
     help: `users per home server (default ${DEFAULT_CAPACITY})`,
@@ -192,6 +213,7 @@ export const OPTIONS = [
   },
   {
     key: 'load',
+    doc: 'what counts against capacity: `homed` (the default) or `active` (see [Two loads](#two-loads-homed-and-active---load---active-days))',
     shown: 'load',
     flag: { long: '--load', value: 'kind' },
     help: 'what counts against capacity: homed (every homed user, the default) or active (enabled, unexpired, logged on within --active-days)',
@@ -201,6 +223,7 @@ export const OPTIONS = [
   },
   {
     key: 'activeDays',
+    doc: `the activity window for \`--load active\` (default ${DEFAULT_ACTIVE_DAYS}, at most ${MAX_ACTIVE_DAYS.toLocaleString('en')})`,
     flag: { long: '--active-days', value: 'n' },
     help: `the activity window for --load active (default ${DEFAULT_ACTIVE_DAYS}; lastLogonTimestamp lags 9–14 days)`,
     config: { key: 'activeDays', kind: 'number' },
@@ -209,6 +232,7 @@ export const OPTIONS = [
   },
   {
     key: 'concurrency',
+    doc: `LDAP writes in flight (default ${DEFAULT_CONCURRENCY}, at most ${MAX_CONCURRENCY})`,
     shown: 'concurrency',
     flag: { long: '--concurrency', value: 'n' },
     help: `LDAP writes in flight at once (default ${DEFAULT_CONCURRENCY})`,
@@ -217,24 +241,46 @@ export const OPTIONS = [
   },
   {
     key: 'timeout',
+    doc: `per-request timeout in seconds (default ${DEFAULT_TIMEOUT_SECONDS}, at most ${MAX_TIMEOUT_SECONDS.toLocaleString('en')}); connecting to one DC gives up after 10 s (or the timeout, if shorter), so that failover to the next DC is quick`,
     shown: 'timeout',
     flag: { long: '--timeout', value: 'seconds' },
     help: `per-request timeout (default ${DEFAULT_TIMEOUT_SECONDS}; connecting gives up after 10 s, or this if shorter)`,
-    // The file's value is in milliseconds, the flag's in seconds.
-    config: { key: 'timeoutMs', kind: 'number' },
+    config: { key: 'timeout', kind: 'number' },
     bounds: { min: 1, max: MAX_TIMEOUT_SECONDS },
   },
-  { key: 'json', flag: { long: '--json' }, help: 'machine-readable output on stdout' },
+  {
+    key: 'json',
+    doc: 'machine-readable output on stdout, nothing else on stdout',
+    flag: { long: '--json' },
+    help: 'machine-readable output on stdout',
+  },
   // NO_COLOR is the cross-tool convention (no-color.org): any non-empty value, not only 1.
-  { key: 'color', flag: { long: '--no-color' }, help: 'no colour', env: ['NO_COLOR'] },
+  {
+    key: 'color',
+    doc: 'no colour (pipes never get colour)',
+    flag: { long: '--no-color' },
+    help: 'no colour',
+    env: ['NO_COLOR'],
+  },
   {
     key: 'verbose',
+    doc: 'which DC answered, retries, and every setting with where it came from',
     flag: { long: '--verbose', short: '-v' },
     help: 'say which DC answered and where settings came from',
   },
   // Config-file only: per-server capacities, and the folders whose imctl.json the user trusts.
-  { key: 'servers', config: { key: 'servers', kind: 'servers' }, protected: true },
-  { key: 'trustedFolders', config: { key: 'trustedFolders', kind: 'paths' }, protected: true },
+  {
+    key: 'servers',
+    doc: 'per-server capacity, by server name: `{"im-east": {"capacity": 5000}}`',
+    config: { key: 'servers', kind: 'servers' },
+    protected: true,
+  },
+  {
+    key: 'trustedFolders',
+    doc: 'folders whose `./imctl.json` may set the protected keys (only in your user config)',
+    config: { key: 'trustedFolders', kind: 'paths' },
+    protected: true,
+  },
 ] as const satisfies readonly OptionEntry[];
 
 type Entry = (typeof OPTIONS)[number];

@@ -1,0 +1,77 @@
+// @ts-check
+/**
+ * The figures other documents quote from the last bench, made from its record (the Results table
+ * and Run section of docs/benchmarks.md, which scripts/bench.mjs writes): the bench rewrites these
+ * blocks after each run, and test/docs/measured-figures.test.ts checks they match the record.
+ */
+
+/** @typedef {{ metric: string, imctl: string, reference: string, ratio: string, target: string, result: string }} BenchRow */
+
+/**
+ * The rows of the Results table, and the run's date and load line.
+ * @param {string} markdown docs/benchmarks.md
+ * @returns {{ rows: BenchRow[], date: string, load: string }}
+ */
+export function benchRecord(markdown) {
+  const results = markdown.slice(markdown.indexOf('## Results'), markdown.indexOf('## Details'));
+  const rows = results
+    .split('\n')
+    .filter((line) => line.startsWith('| ') && !line.startsWith('| metric '))
+    .map((line) => {
+      const [metric = '', imctl = '', reference = '', ratio = '', target = '', result = ''] = line
+        .slice(2, -2)
+        .split(' | ')
+        .map((cell) => cell.trim());
+      return { metric, imctl, reference, ratio, target, result };
+    });
+  const date = /^- date: (\d{4}-\d{2}-\d{2})/m.exec(markdown)?.[1] ?? '?';
+  const load = /^- load average \(1\/5\/15 min\): (.*)$/m.exec(markdown)?.[1] ?? '?';
+  return { rows, date, load };
+}
+
+/**
+ * The row whose metric starts with `prefix`.
+ * @param {BenchRow[]} rows
+ * @param {string} prefix
+ */
+function row(rows, prefix) {
+  const found = rows.find((r) => r.metric.startsWith(prefix));
+  if (!found) throw new Error(`docs/benchmarks.md has no result "${prefix}…"`);
+  return found;
+}
+
+/** @param {BenchRow} r */
+const verdict = (r) => (r.result ? ` (target ${r.target}: ${r.result === 'pass' ? 'met' : 'missed'})` : '');
+
+/**
+ * The README's blocks.
+ * @param {string} markdown docs/benchmarks.md
+ * @returns {Record<string, string>}
+ */
+export function readmeBenchBlocks(markdown) {
+  const { rows, date, load } = benchRecord(markdown);
+  const version = row(rows, 'start-up: installed imctl --version');
+  const help = row(rows, 'start-up: installed imctl --help');
+  const list = rows
+    .filter((r) => r.result !== '')
+    .map(
+      (r) => `- ${r.metric}: ${r.ratio === '—' ? r.imctl : `${r.ratio} (${r.imctl} vs ${r.reference})`}${verdict(r)}`,
+    );
+  return {
+    'bench-startup': `In the last bench ([docs/benchmarks.md](docs/benchmarks.md)) the installed \`--version\` and \`--help\` took ${version.ratio} and ${help.ratio} of the time of \`node -e 0\`.\n`,
+    'bench-summary': [`Last run (${date}; load average ${load}):`, '', ...list, ''].join('\n'),
+  };
+}
+
+/**
+ * docs/kerberos.md's block: the sealed bulk enable against ldapmodify -Y GSSAPI.
+ * @param {string} markdown docs/benchmarks.md
+ * @returns {Record<string, string>}
+ */
+export function kerberosBenchBlocks(markdown) {
+  const { rows, date } = benchRecord(markdown);
+  const sealed = row(rows, 'sealed bulk enable');
+  return {
+    'bench-sealed': `The last bench (${date}, docs/benchmarks.md): ${sealed.metric}: ${sealed.imctl} against ${sealed.reference}, ${sealed.ratio}${verdict(sealed)}.\n`,
+  };
+}
