@@ -12,6 +12,7 @@
 import { build } from 'esbuild';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { thirdPartyNotices } from './build-lib/notices.mjs';
 
 const REPO = join(import.meta.dirname, '..');
@@ -77,5 +78,6 @@ const inputs = [...Object.keys(esm.metafile.inputs), ...Object.keys(cjs.metafile
 writeFileSync(join(DIST, 'THIRD-PARTY-NOTICES.txt'), thirdPartyNotices(REPO, inputs));
 
 // The help the program prints, from tsc's output of the same sources the bundle was built from.
-const { helpTexts } = await import(join(REPO, 'build', 'cli', 'help-text.js'));
+// As a file: URL: ESM takes a bare path for a URL, and on Windows `C:\…` has the scheme "c:".
+const { helpTexts } = await import(pathToFileURL(join(REPO, 'build', 'cli', 'help-text.js')).href);
 writeFileSync(join(DIST, 'help.json'), `${JSON.stringify(await helpTexts())}\n`);

@@ -7,6 +7,7 @@ import { ExitCode, ImctlError, Interrupted, UsageError } from '../core/errors.js
 import type { GlobalFlags } from '../config/settings.js';
 import type { Output, Streams } from '../ui/output.js';
 import { disableCoreDumps } from '../platform/core-dumps.js';
+import { environmentWithoutSecrets } from '../platform/environment.js';
 import { isPromptCancel } from '../ui/prompt-cancel.js';
 import type { Context, OpenDirectory } from './composition-root.js';
 import { buildProgram, redactOptionValue } from './program.js';
@@ -183,14 +184,4 @@ export async function main(argv: string[]): Promise<void> {
   });
   const code = await run(argv, { streams: process, env: environmentWithoutSecrets(), cwd: process.cwd() });
   process.exitCode = code;
-}
-
-/**
- * imctl's own copy of the environment; the password leaves the process environment, so no child
- * (the wizard's $EDITOR, a pager) inherits it. Nothing in imctl reads process.env after this.
- */
-function environmentWithoutSecrets(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete process.env.IMCTL_PASSWORD;
-  return env;
 }

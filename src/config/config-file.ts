@@ -6,6 +6,7 @@ import { closeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
+import { hostPlatform } from '../platform/platform.js';
 import { openNamedFile, openOwnedFile, readUpTo, UnsafeFileError, type OpenedFile } from '../io/owned-file.js';
 import type { ConfigTrust } from './config-discovery.js';
 import { hasCredentials, splitUrls } from './ldap-urls.js';
@@ -103,11 +104,14 @@ function jsonErrorWhere(text: string, error: unknown): string {
  * the user's alone (UnsafeFileError otherwise: config-trust.ts refuses or ignores the file), and a
  * project's never through a link (it may come with a cloned repository).
  */
-export function readConfigFile(path: string, trust: ConfigTrust = 'explicit'): ConfigFile {
+export function readConfigFile(path: string, trust: ConfigTrust = 'explicit', platform = hostPlatform()): ConfigFile {
   let text: string;
   let opened: OpenedFile | undefined;
   try {
-    opened = trust === 'explicit' ? openNamedFile(path) : openOwnedFile(path, trust === 'user' ? 'resolve' : 'refuse');
+    opened =
+      trust === 'explicit'
+        ? openNamedFile(path)
+        : openOwnedFile(path, trust === 'user' ? 'resolve' : 'refuse', platform);
     const tooBig = (size: number) =>
       new UsageError(
         `The config file ${path} is ${(size / 1024 / 1024).toFixed(1)} MB; an imctl config file is a small JSON object: is this the right file?`,

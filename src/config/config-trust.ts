@@ -5,17 +5,18 @@
  * or one in a folder they control, is refused (the user's own) or ignored (a project's, trusted
  * or not) — decided on the open file itself (readConfigFile, src/io/owned-file.ts).
  */
-import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { UnsafeFileError } from '../io/owned-file.js';
+import { hostPlatform, type Platform } from '../platform/platform.js';
 import type { FoundConfig } from './config-discovery.js';
 import { readConfigFile } from './config-file.js';
 import { PROTECTED_KEYS, type ConfigFile } from './option-registry.js';
 
-const canonical = (folder: string) => {
+/** A folder as the system names it (Windows: native real path, so 8.3 names and mapped drives compare). */
+const canonical = (folder: string, platform: Platform) => {
   try {
-    return realpathSync(folder);
+    return platform.realpath(folder);
   } catch {
     return resolve(folder);
   }
@@ -29,6 +30,7 @@ const canonical = (folder: string) => {
 export function mergedConfig(
   found: FoundConfig[],
   cwd: string,
+  platform = hostPlatform(),
 ): { file: ConfigFile; files: FoundConfig[]; warnings: string[] } {
   const warnings: string[] = [];
   const files: FoundConfig[] = [];
@@ -36,12 +38,12 @@ export function mergedConfig(
   for (const config of found) {
     let contents: ConfigFile;
     try {
-      contents = readConfigFile(config.path, config.trust);
+      contents = readConfigFile(config.path, config.trust, platform);
     } catch (error) {
       if (!(error instanceof UnsafeFileError)) throw error;
       if (config.trust === 'user')
         throw new UsageError(
-          `Refusing the config file ${config.path}: ${error.message}. Make it and its folders yours and not writable by others (chmod go-w).`,
+          `Refusing the config file ${config.path}: ${error.message}. Make it and its folders yours and not writable by others (chmod go-w; on Windows, no write access for Users or Everyone).`,
           'config',
         );
       warnings.push(`Ignoring ${config.path}: ${error.message}. Give it with --config if you mean to use it.`);
@@ -49,8 +51,9 @@ export function mergedConfig(
     }
     let trust = config.trust;
     if (trust === 'project') {
-      const trusted = (file.trustedFolders ?? []).map(canonical);
-      if (trusted.includes(canonical(cwd))) trust = 'trusted-project';
+      const here = canonical(cwd, platform);
+      if ((file.trustedFolders ?? []).some((folder) => platform.samePath(canonical(folder, platform), here)))
+        trust = 'trusted-project';
     }
     if (trust === 'project') {
       const dropped = PROTECTED_KEYS.filter((key) => contents[key] !== undefined);

@@ -1,6 +1,6 @@
 /**
  * What a bind needs besides the connection: how many password tries the prompt gets, where a
- * wrong password came from (said in the admin's terms), and whether a CA file holds a certificate.
+ * wrong password came from (said in the admin's terms), and the certificates a CA file holds.
  */
 import { X509Certificate } from 'node:crypto';
 import type { Settings } from '../config/settings.js';
@@ -23,16 +23,19 @@ export function passwordOrigin(
   return `it came from the file ${settings.passwordFile} (${how})`;
 }
 
-/** A PEM file with at least one valid certificate block, or one DER certificate. */
-export function holdsCertificate(data: Buffer): boolean {
+/**
+ * The certificates of a CA file as PEM, for Node's `ca` option, which parses PEM only: a DER file
+ * (what Windows' certificate export wizard writes by default) given as it is was read as no CA at
+ * all, and the DC's certificate failed as DEPTH_ZERO_SELF_SIGNED_CERT. A PEM file gives its valid
+ * certificate blocks, a DER file its one certificate re-encoded; empty when it holds neither.
+ */
+export function caCertificatesPem(data: Buffer): string[] {
   const pem = data.toString('latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g);
-  for (const block of pem ?? [data]) {
+  return (pem ?? [data]).flatMap((block) => {
     try {
-      new X509Certificate(block);
-      return true;
+      return [new X509Certificate(block).toString()];
     } catch {
-      // not this one
+      return []; // not a certificate
     }
-  }
-  return false;
+  });
 }

@@ -16,7 +16,7 @@ import { isBusy, isConnectionLoss, translateError } from './errors.js';
 import { SaslSocketLayer } from './sasl-socket.js';
 import { PlaintextGuard } from './plaintext-guard.js';
 import { backoffMs, RETRIES, sleep } from './backoff.js';
-import { holdsCertificate, passwordOrigin, PROMPT_TRIES } from './bind-credentials.js';
+import { caCertificatesPem, passwordOrigin, PROMPT_TRIES } from './bind-credentials.js';
 import type { Endpoint } from './endpoints.js';
 import { readRootDse, type RootDse } from './root-dse.js';
 import { Semaphore } from './semaphore.js';
@@ -348,14 +348,15 @@ export class LdapConnection {
           'ca-file',
         );
       }
+      const certificates = caCertificatesPem(ca);
       // A file with no certificate would be accepted here and fail later as "not signed by a CA imctl trusts".
-      if (!holdsCertificate(ca)) {
+      if (certificates.length === 0) {
         throw new UsageError(
           `The CA file ${settings.caFile} holds no certificate: give a PEM file with a "-----BEGIN CERTIFICATE-----" block (or a DER certificate), the CA that issued the DC's certificate.`,
           'ca-file',
         );
       }
-      options.ca = [ca];
+      options.ca = certificates;
     }
     return options;
   }

@@ -37,7 +37,7 @@ interface GssClient {
   readonly username: string | null;
   readonly contextComplete: boolean;
 }
-interface KerberosModule {
+export interface KerberosModule {
   // The native code reads `flags` (the package's documentation says gssFlags, which it ignores).
   initializeClient(service: string, options: { mechOID: number; flags?: number }): Promise<GssClient>;
   GSS_MECH_OID_KRB5: number;
@@ -76,6 +76,34 @@ export function loadKerberos(): Promise<{ kerberos: KerberosModule; source: stri
   return loaded;
 }
 
+/**
+ * The service principal's name as the platform's Kerberos library takes it: MIT's GSS-API wants the
+ * host-based form `ldap@host`; Windows' SSPI takes the principal itself, `ldap/host` (given
+ * `ldap@host` it asks the KDC for a principal that does not exist).
+ */
+export function servicePrincipalName(host: string, os: NodeJS.Platform): string {
+  return `ldap${os === 'win32' ? '/' : '@'}${servicePrincipalHost(host)}`;
+}
+
+/** SSPI's ISC_REQ_* bits (sspi.h), which the package passes to InitializeSecurityContext as they are. */
+const ISC_REQ = { mutualAuth: 0x2, sequenceDetect: 0x8, confidentiality: 0x10, integrity: 0x10000 };
+
+/**
+ * The context flags to ask for: mutual authentication proves the DC holds the ldap/ key; over
+ * plain LDAP the context must also allow integrity and confidentiality, or wrapping with
+ * protection may be refused. On Windows the numbers are SSPI's: GSS_C_INTEG_FLAG (32) there is
+ * ISC_REQ_USE_SESSION_KEY, which the DC refuses.
+ */
+export function contextFlags(kerberos: KerberosModule, os: NodeJS.Platform, layered: boolean): number {
+  if (os === 'win32')
+    return ISC_REQ.mutualAuth | ISC_REQ.sequenceDetect | (layered ? ISC_REQ.integrity | ISC_REQ.confidentiality : 0);
+  return (
+    kerberos.GSS_C_MUTUAL_FLAG |
+    kerberos.GSS_C_SEQUENCE_FLAG |
+    (layered ? kerberos.GSS_C_INTEG_FLAG | kerberos.GSS_C_CONF_FLAG : 0)
+  );
+}
+
 /** The DC's name for the service principal ldap/<host>: a real host name, never an address. */
 export function servicePrincipalHost(host: string): string {
   if (isIP(host.replace(/^\[|\]$/g, '')) !== 0) {
@@ -97,6 +125,7 @@ export async function gssapiBind(
   client: Client,
   host: string,
   layer?: { socket: SaslSocketLayer; mode: SaslLayerMode },
+  os: NodeJS.Platform = process.platform,
 ): Promise<GssapiBound> {
   const spnHost = servicePrincipalHost(host);
   const { kerberos, source } = await loadKerberos();
@@ -104,20 +133,18 @@ export async function gssapiBind(
   let gss: GssClient;
   let token: string | null;
   try {
-    gss = await kerberos.initializeClient(`ldap@${spnHost}`, {
+    gss = await kerberos.initializeClient(servicePrincipalName(host, os), {
       mechOID: kerberos.GSS_MECH_OID_KRB5,
-      // Mutual authentication proves the DC holds the ldap/ key. Over plain LDAP the context must
-      // also allow integrity and confidentiality, or wrapping with protection may be refused.
-      flags:
-        kerberos.GSS_C_MUTUAL_FLAG |
-        kerberos.GSS_C_SEQUENCE_FLAG |
-        (layer ? kerberos.GSS_C_INTEG_FLAG | kerberos.GSS_C_CONF_FLAG : 0),
+      flags: contextFlags(kerberos, os, layer !== undefined),
     });
     token = await gss.step('');
   } catch (error) {
     throw translateKerberosError(error, context);
   }
   let chosen: { layer: number; serverMax: number } | undefined;
+  // With mutual authentication the DC's first token is its AP-REP, for the context, never the
+  // offer: SSPI calls the context complete after the first step, before it has seen the AP-REP.
+  let apRepStepped = false;
   for (let step = 0; step < MAX_STEPS; step++) {
     const answer = await saslBindStep(client, 'GSSAPI', Buffer.from(token ?? '', 'base64')).catch((error: unknown) => {
       // The DC's refusal (invalidCredentials with its Kerberos reason) reads like the GSS errors;
@@ -144,8 +171,9 @@ export async function gssapiBind(
     }
     const serverToken = answer.serverCredentials.toString('base64');
     try {
-      if (!gss.contextComplete) {
+      if (!gss.contextComplete || !apRepStepped) {
         token = await gss.step(serverToken);
+        apRepStepped = true;
       } else {
         // The context is established: this is the server's security-layer offer (RFC 4752 §3.1).
         const offer = parseSecurityLayerOffer(Buffer.from(await gss.unwrap(serverToken), 'base64'));

@@ -9,11 +9,28 @@
  *
  * The addon links to the system's GSS-API library (MIT krb5's libgssapi_krb5.so.2 on Linux): when
  * it is missing, one sentence names the package to install.
+ *
+ * Windows cannot delete a DLL that is loaded (EPERM): removing the temporary copy failed with a
+ * stack trace and left a folder in %TEMP% on every run. There the addon is kept instead, one copy
+ * per version (named by its SHA-256) in the user's own cache folder, and reused.
  */
-import { closeSync, constants, lstatSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  closeSync,
+  constants,
+  lstatSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DirectoryError } from '../core/errors.js';
+import { privateFolder } from '../io/owned-file.js';
+import { cacheDir, hostHome } from '../platform/paths.js';
 
 /** Node's SEA module (Node ≥ 20.12), reached without a static import so the npm build never needs it. */
 interface SeaModule {
@@ -52,9 +69,12 @@ const CONSTANTS = {
  * The addon as the `kerberos` package's API (what gssapi-bind uses), with where it was loaded
  * from (for -v), or undefined outside a single executable.
  */
-export function embeddedKerberos(sea = seaModule()): { module: unknown; source: string } | undefined {
+export function embeddedKerberos(
+  sea = seaModule(),
+  keepIn: string | undefined = process.platform === 'win32' ? join(cacheDir(hostHome()), 'kerberos') : undefined,
+): { module: unknown; source: string } | undefined {
   if (!sea?.isSea()) return undefined;
-  const { native, path } = loadNative(sea);
+  const { native, path } = loadNative(sea, keepIn);
   const module = {
     ...CONSTANTS,
     initializeClient: async (service: string, options: object) => {
@@ -75,7 +95,8 @@ export function embeddedKerberos(sea = seaModule()): { module: unknown; source: 
       };
     },
   };
-  return { module, source: `the addon embedded in this executable, loaded from ${path} (removed once loaded)` };
+  const after = keepIn === undefined ? 'removed once loaded' : 'kept for the next run';
+  return { module, source: `the addon embedded in this executable, loaded from ${path} (${after})` };
 }
 
 function seaModule(): SeaModule | undefined {
@@ -87,7 +108,7 @@ function seaModule(): SeaModule | undefined {
   }
 }
 
-function loadNative(sea: SeaModule): { native: NativeModule; path: string } {
+function loadNative(sea: SeaModule, keepIn: string | undefined): { native: NativeModule; path: string } {
   let asset: ArrayBuffer;
   try {
     asset = sea.getAsset(ADDON_ASSET);
@@ -97,17 +118,22 @@ function loadNative(sea: SeaModule): { native: NativeModule; path: string } {
       'kerberos-unavailable',
     );
   }
-  const scratch = privateFolder();
-  const path = join(scratch, ADDON_ASSET);
+  const bytes = new Uint8Array(asset);
   const module = { exports: {} as NativeModule };
-  try {
-    // Exclusive and no symlink: the file is the one written here, whatever else is in the temp folder.
-    const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o700);
+  if (keepIn !== undefined) {
+    let path: string;
     try {
-      writeSync(fd, new Uint8Array(asset));
-    } finally {
-      closeSync(fd);
+      path = keptCopy(keepIn, bytes);
+      process.dlopen(module, path);
+    } catch (error) {
+      throw addonLoadError(error);
     }
+    return { native: module.exports, path };
+  }
+  const scratch = temporaryFolder();
+  const path = join(scratch, ADDON_ASSET);
+  try {
+    writeNew(path, bytes);
     process.dlopen(module, path);
   } catch (error) {
     throw addonLoadError(error);
@@ -118,8 +144,47 @@ function loadNative(sea: SeaModule): { native: NativeModule; path: string } {
   return { native: module.exports, path };
 }
 
+/** Exclusive and no symlink: the file is the one written here, whatever else is in the folder. */
+function writeNew(path: string, bytes: Uint8Array): void {
+  const fd = openSync(
+    path,
+    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0),
+    0o700,
+  );
+  try {
+    writeSync(fd, bytes);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The addon's copy in `folder` (a folder of the user's own, checked like the journal folder),
+ * named by its digest: reused while its bytes are the embedded ones, else written anew beside it
+ * and renamed into place. A copy another imctl has loaded cannot be replaced on Windows: the new
+ * one is then loaded from its own name.
+ */
+function keptCopy(folder: string, bytes: Uint8Array): string {
+  const dir = privateFolder(folder);
+  const path = join(dir, `kerberos-${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}.node`);
+  try {
+    if (Buffer.from(bytes).equals(readFileSync(path))) return path;
+  } catch {
+    // not there yet
+  }
+  const fresh = `${path}.${process.pid}.tmp`;
+  rmSync(fresh, { force: true });
+  writeNew(fresh, bytes);
+  try {
+    renameSync(fresh, path);
+    return path;
+  } catch {
+    return fresh;
+  }
+}
+
 /** A new folder only this user can enter (mkdtemp makes it 0700; checked, as TMPDIR may be anywhere). */
-function privateFolder(): string {
+function temporaryFolder(): string {
   const dir = mkdtempSync(join(tmpdir(), 'imctl-kerberos-'));
   const stat = lstatSync(dir);
   const posix = process.platform !== 'win32'; // Windows: the profile's ACL, no uid or mode bits

@@ -19,6 +19,7 @@
  */
 import { connect as netConnect, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { wrapTokenSealed } from '../core/gss-wrap-token.js';
 import { PlaintextGuard } from './plaintext-guard.js';
 import {
   frameSaslBuffer,
@@ -32,7 +33,7 @@ import {
 export interface GssWrapper {
   wrap(data: string, options: { protect?: boolean }): Promise<string>;
   unwrap(token: string): Promise<string>;
-  /** After unwrap: 1 if the token was sealed. */
+  /** After unwrap: 1 if the token was sealed (MIT only; the token itself is read first). */
   readonly responseConf?: number;
 }
 
@@ -144,7 +145,8 @@ export class SaslSocketLayer {
     this.serial(async () => {
       const plain = Buffer.from(await gss.unwrap(token.toString('base64')), 'base64');
       this.stats.unwraps++;
-      if (this.sealed && gss.responseConf !== 1)
+      // The token says whether it was sealed; SSPI never sets responseConf (src/core/gss-wrap-token.ts).
+      if (this.sealed && !(wrapTokenSealed(token) ?? gss.responseConf === 1))
         throw new Error('a message that should have been sealed arrived only signed');
       return plain;
     }).then(

@@ -5,8 +5,9 @@
  * what is there in between (a symlink flipped in a shared folder), and a folder another user can
  * write lets them replace the file whatever the file's own mode (docs/security.md, section 4).
  *
- * Owner and mode checks are POSIX only: on Windows (no process.getuid) `posixUid` is undefined and
- * every check here is skipped — ACLs, not modes; this is the one place that decides it.
+ * POSIX checks owners (uids) and modes; Windows owners (SIDs) and DACLs, through the platform's
+ * FileSecurityPort (src/io/windows-file-checks.ts). The platform is passed in (src/platform/platform.ts),
+ * so the Windows paths run in the unit tier on any machine.
  */
 import {
   closeSync,
@@ -18,36 +19,40 @@ import {
   mkdirSync,
   openSync,
   readSync,
-  realpathSync,
   type Stats,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { hostPlatform } from '../platform/platform.js';
+import { windowsProblem } from './windows-file-checks.js';
 
-/** The user's uid, or undefined where owners and modes mean nothing (Windows): the checks are then skipped. */
-export function posixUid(): number | undefined {
-  return typeof process.getuid === 'function' ? process.getuid() : undefined;
+/** The user's uid, or undefined where owners are SIDs (Windows): the POSIX checks are then not the ones that run. */
+export function posixUid(platform = hostPlatform()): number | undefined {
+  return platform.uid;
 }
 
 /** A file or folder someone else could have written; the message ends a sentence ("…: it belongs to another user"). */
 export class UnsafeFileError extends Error {}
 
-const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 // A FIFO planted where a file should be would block open() until someone writes to it.
 const O_NONBLOCK = constants.O_NONBLOCK ?? 0;
 const mine = (uid: number, owner: number) => owner === uid || owner === 0; // root can change anything anyway
 const octal = (mode: number) => (mode & 0o7777).toString(8);
 const writers = (mode: number) => (mode & 0o002 ? 'anyone on this machine' : 'its group');
 
-/** Why the file behind a descriptor may not be the user's own writing (regular, theirs or root's, not group/other-writable, one name). */
-export function fileProblem(stat: Stats): string | undefined {
+/**
+ * Why the file behind a descriptor (opened at `path`, a real path) may not be the user's own
+ * writing: regular, theirs (or root's, SYSTEM's), changeable by no one else, one name.
+ */
+export function fileProblem(stat: Stats, path: string, platform = hostPlatform()): string | undefined {
   if (!stat.isFile()) return 'it is not a regular file';
-  const uid = posixUid();
+  // A second name is a way to the same file through folders not checked here.
+  const links = () => (stat.nlink > 1 ? 'it has other names (hard links)' : undefined);
+  if (platform.security) return windowsProblem(platform.security, { file: path }) ?? links();
+  const uid = platform.uid;
   if (uid === undefined) return undefined;
   if (!mine(uid, stat.uid)) return `it belongs to another user (uid ${stat.uid})`;
   if (stat.mode & 0o022) return `${writers(stat.mode)} can change it (mode ${octal(stat.mode)})`;
-  // A second name is a way to the same file through folders not checked here.
-  if (stat.nlink > 1) return 'it has other names (hard links)';
-  return undefined;
+  return links();
 }
 
 /**
@@ -56,19 +61,28 @@ export function fileProblem(stat: Stats): string | undefined {
  * Above `folder` (and in it, with `stickyHere`) a sticky folder such as /tmp is allowed: others
  * can add names there but not rename or replace the user's.
  */
-export function folderProblem(folder: string, stickyHere = false): string | undefined {
-  const uid = posixUid();
+export function folderProblem(folder: string, stickyHere = false, platform = hostPlatform()): string | undefined {
+  if (platform.security) {
+    const notFolder = chain(folder).find((dir) => !lstatSync(dir).isDirectory()); // Node reports a junction as a link
+    return notFolder ? `${notFolder} is not a folder` : windowsProblem(platform.security, { folder, stickyHere });
+  }
+  const uid = platform.uid;
   if (uid === undefined) return undefined;
-  for (let dir = folder, here = true; ; here = false) {
+  for (const [i, dir] of chain(folder).entries()) {
     const stat = lstatSync(dir);
     if (!stat.isDirectory()) return `${dir} is not a folder`; // a link swapped in since it was resolved
     if (!mine(uid, stat.uid)) return `the folder ${dir} belongs to another user (uid ${stat.uid})`;
-    if (stat.mode & 0o022 && !(stat.mode & 0o1000 && (stickyHere || !here)))
+    if (stat.mode & 0o022 && !(stat.mode & 0o1000 && (stickyHere || i > 0)))
       return `${writers(stat.mode)} can write to the folder ${dir} (mode ${octal(stat.mode)})`;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
   }
+  return undefined;
+}
+
+/** `folder` and every folder above it. */
+function chain(folder: string): string[] {
+  const folders = [folder];
+  for (let dir = folder; dirname(dir) !== dir; dir = dirname(dir)) folders.push(dirname(dir));
+  return folders;
 }
 
 export interface OpenedFile {
@@ -85,32 +99,49 @@ export interface OpenedFile {
  * for a file the user points at (config.json in a dotfiles folder, a CA under /etc/ssl/certs):
  * resolved once, in a folder that must be safe, and its target checked like any file.
  */
-export function openOwnedFile(path: string, links: 'refuse' | 'resolve'): OpenedFile {
-  const folder = realpathSync(dirname(path));
+export function openOwnedFile(path: string, links: 'refuse' | 'resolve', platform = hostPlatform()): OpenedFile {
+  const folder = platform.realpath(dirname(path));
   let real = join(folder, basename(path));
   if (links === 'resolve') {
-    const target = realpathSync(real);
+    const target = platform.realpath(real);
     // The link is only as safe as the folder it sits in.
-    if (target !== real) throwIf(folderProblem(folder));
+    if (!platform.samePath(target, real)) throwIf(folderProblem(folder, false, platform));
     real = target;
-  }
+  } else if (platform.noFollow === 0 && isLink(real)) throw new UnsafeFileError(LINK_REFUSED);
   let fd: number;
   try {
     // The folders are resolved; the name is opened without following a link swapped in since.
-    fd = openSync(real, constants.O_RDONLY | O_NOFOLLOW | O_NONBLOCK);
+    fd = openSync(real, constants.O_RDONLY | platform.noFollow | O_NONBLOCK);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOOP')
-      throw new UnsafeFileError('it is a symbolic link, which imctl does not follow here (give the file itself)');
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') throw new UnsafeFileError(LINK_REFUSED);
     throw error;
   }
   try {
     const stat = fstatSync(fd);
-    throwIf(fileProblem(stat) ?? folderProblem(dirname(real)));
+    // Without O_NOFOLLOW (Windows) the handle must still be the file at that name: no link or junction swapped in.
+    if (links === 'refuse' && platform.noFollow === 0 && !sameFile(stat, real)) throw new UnsafeFileError(LINK_REFUSED);
+    throwIf(fileProblem(stat, real, platform) ?? folderProblem(dirname(real), false, platform));
     return { fd, stat, path: real };
   } catch (error) {
     closeSync(fd);
     throw error;
   }
+}
+
+const LINK_REFUSED = 'it is a symbolic link, which imctl does not follow here (give the file itself)';
+
+/** Whether `path` is a symbolic link or a junction (Node reports both as links); false if missing. */
+export function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false; // missing: the open says so
+  }
+}
+
+function sameFile(stat: Stats, path: string): boolean {
+  const there = lstatSync(path);
+  return !there.isSymbolicLink() && there.dev === stat.dev && there.ino === stat.ino;
 }
 
 /**
@@ -163,18 +194,23 @@ export function readCaFile(path: string): Buffer {
  * folder owner-only. Returns its real path; UnsafeFileError if another user controls it or a
  * folder above it.
  */
-export function privateFolder(dir: string): string {
+export function privateFolder(dir: string, platform = hostPlatform()): string {
   let existing = dirname(dir);
   while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
-  throwIf(folderProblem(realpathSync(existing), true)); // before creating anything in it
+  throwIf(folderProblem(platform.realpath(existing), true, platform)); // before creating anything in it
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const real = join(realpathSync(dirname(dir)), basename(dir));
-  const uid = posixUid();
+  const real = join(platform.realpath(dirname(dir)), basename(dir));
+  // Windows: a folder made in the profile inherits its owner-only DACL; checked, link or junction included.
+  if (platform.security) {
+    throwIf(folderProblem(real, false, platform));
+    return real;
+  }
+  const uid = platform.uid;
   if (uid === undefined) return real;
-  throwIf(folderProblem(dirname(real), true)); // again, with what was just created
+  throwIf(folderProblem(dirname(real), true, platform)); // again, with what was just created
   let fd: number;
   try {
-    fd = openSync(real, constants.O_RDONLY | (constants.O_DIRECTORY ?? 0) | O_NOFOLLOW);
+    fd = openSync(real, constants.O_RDONLY | (constants.O_DIRECTORY ?? 0) | platform.noFollow);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ELOOP' || code === 'ENOTDIR') throw new UnsafeFileError(`${real} is a symbolic link or not a folder`);

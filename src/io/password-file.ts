@@ -5,21 +5,23 @@
  * the key as a bind password (docs/security.md). Read once per path: a pipe (`<(pass show x)`)
  * can be read only once, and main.ts wants the password for redaction before the bind reads it.
  */
-import { closeSync, realpathSync } from 'node:fs';
+import { closeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { folderProblem, openNamedFile, posixUid, readUpTo } from './owned-file.js';
+import { hostPlatform, type Platform } from '../platform/platform.js';
+import { folderProblem, openNamedFile, readUpTo } from './owned-file.js';
+import { windowsProblem } from './windows-file-checks.js';
 
 /** Longer than any password a DC accepts (AD: 256 characters); a bigger file is the wrong file. */
 export const MAX_PASSWORD_FILE_BYTES = 4096;
 
 const cache = new Map<string, { password: string } | { error: UsageError }>();
 
-export function readPasswordFile(path: string): string {
+export function readPasswordFile(path: string, platform = hostPlatform()): string {
   let entry = cache.get(path);
   if (!entry) {
     try {
-      entry = { password: readChecked(path) };
+      entry = { password: readChecked(path, platform) };
     } catch (error) {
       entry = {
         error:
@@ -34,7 +36,7 @@ export function readPasswordFile(path: string): string {
   return entry.password;
 }
 
-function readChecked(path: string): string {
+function readChecked(path: string, platform: Platform): string {
   let fd: number;
   let stat: ReturnType<typeof openNamedFile>['stat'];
   try {
@@ -49,8 +51,22 @@ function readChecked(path: string): string {
   try {
     if (stat.isDirectory()) throw new UsageError(`The password file ${path} is a folder.`, 'password-file');
     // A regular file on disk must be private; a pipe or a process substitution has no one else to read it.
-    const uid = posixUid();
-    if (stat.isFile() && uid !== undefined) {
+    const uid = platform.uid;
+    if (stat.isFile() && platform.security) {
+      // Windows: owner and DACL of the file (nobody else may read it) and of its folders.
+      const real = platform.realpath(path);
+      const problem = windowsProblem(platform.security, {
+        file: real,
+        folder: dirname(real),
+        secret: true,
+        stickyHere: true,
+      });
+      if (problem)
+        throw new UsageError(
+          `Refusing the password file ${path}: ${problem}; leave only your own access to it (icacls FILE /inheritance:r /grant:r %USERNAME%:F), and if others could read it, consider the password exposed.`,
+          'password-file',
+        );
+    } else if (stat.isFile() && uid !== undefined) {
       if (stat.uid !== uid)
         throw new UsageError(
           `Refusing the password file ${path}: it belongs to another user (uid ${stat.uid}); a password file must be your own.`,
@@ -63,7 +79,7 @@ function readChecked(path: string): string {
         );
       }
       // Whoever controls a folder above it can put another file (a link to another secret) there.
-      const folder = folderProblem(dirname(realpathSync(path)), true);
+      const folder = folderProblem(dirname(platform.realpath(path)), true, platform);
       if (folder)
         throw new UsageError(
           `Refusing the password file ${path}: ${folder}; keep it in a folder only you can change.`,

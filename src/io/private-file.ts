@@ -9,7 +9,9 @@
  */
 import { closeSync, constants, fchmodSync, fstatSync, ftruncateSync, openSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
-import { posixUid } from './owned-file.js';
+import { hostPlatform } from '../platform/platform.js';
+import { isLink } from './owned-file.js';
+import { windowsProblem } from './windows-file-checks.js';
 
 /** What the file is for, as the reason of the usage error when its path cannot be used. */
 export type PrivateFilePurpose = 'report-path' | 'ldif-path';
@@ -26,17 +28,37 @@ export class PrivateFileError extends UsageError {
  * Open `path` for writing, owner-only; `what` names the file in messages ("the report"), `purpose`
  * is the reason of the PrivateFileError (a usage error) when the path cannot be used.
  */
-export function openPrivateFile(path: string, what: string, purpose: PrivateFilePurpose): number {
+export function openPrivateFile(
+  path: string,
+  what: string,
+  purpose: PrivateFilePurpose,
+  platform = hostPlatform(),
+): number {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0), 0o600);
+    // No O_NOFOLLOW (Windows): a link or junction at the name is refused as ELOOP would refuse it.
+    if (platform.noFollow === 0 && isLink(path)) throw Object.assign(new Error('a link'), { code: 'ELOOP' });
+    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | platform.noFollow, 0o600);
   } catch (err) {
     throw new PrivateFileError(`Cannot write ${what} to ${path}: ${whyNot(err)}.`, purpose, { cause: err });
   }
   try {
     const stat = fstatSync(fd);
-    if (stat.isFile()) {
-      const uid = posixUid(); // undefined on Windows: no owner check there
+    if (stat.isFile() && platform.security) {
+      // Windows: a protected DACL (the user, SYSTEM, Administrators), then checked as a secret.
+      const real = platform.realpath(path);
+      const notProtected = (reason: string) =>
+        new PrivateFileError(`Cannot write ${what} to ${path}: ${reason}; choose another path.`, purpose);
+      try {
+        platform.security.protect(real);
+      } catch (err) {
+        throw notProtected(`its access cannot be limited to you (${(err as Error).message})`);
+      }
+      const problem = windowsProblem(platform.security, { file: real, secret: true });
+      if (problem) throw notProtected(problem);
+      ftruncateSync(fd, 0);
+    } else if (stat.isFile()) {
+      const uid = platform.uid;
       if (uid !== undefined && stat.uid !== uid) {
         throw new PrivateFileError(
           `Cannot write ${what} to ${path}: the file there belongs to another user (uid ${stat.uid}); choose another path.`,

@@ -9,10 +9,11 @@
  * Decided on the open descriptor, before anything connects: a check by path after the read could
  * look at another file than the one read (a folder above swapped mid-undo).
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, realpathSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, type Stats } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { fileProblem, folderProblem, posixUid } from '../io/owned-file.js';
+import { fileProblem, folderProblem } from '../io/owned-file.js';
+import { hostPlatform } from '../platform/platform.js';
 import { journalDir } from './journal.js';
 
 export type JournalProvenance = { own: true } | { own: false; why: string };
@@ -50,14 +51,19 @@ export function openJournal(
 }
 
 /** Whose journal the open file `stat` (opened at `path`) is. */
-export function journalProvenance(path: string, stat: Stats, env: NodeJS.ProcessEnv = process.env): JournalProvenance {
+export function journalProvenance(
+  path: string,
+  stat: Stats,
+  env: NodeJS.ProcessEnv = process.env,
+  platform = hostPlatform(),
+): JournalProvenance {
   const folder = journalDir(env);
   const elsewhere = { own: false, why: `it is not in your journal folder ${folder}` } as const;
   let ours: string;
   let there: Stats;
   try {
-    ours = realpathSync(folder);
-    if (realpathSync(dirname(path)) !== ours) return elsewhere;
+    ours = platform.realpath(folder);
+    if (!platform.samePath(platform.realpath(dirname(path)), ours)) return elsewhere;
     there = lstatSync(join(ours, basename(path)));
   } catch {
     return elsewhere;
@@ -65,8 +71,11 @@ export function journalProvenance(path: string, stat: Stats, env: NodeJS.Process
   // The descriptor must be the file now at that name in the folder checked below.
   if (there.dev !== stat.dev || there.ino !== stat.ino)
     return { own: false, why: 'it was replaced while it was opened' };
-  const uid = posixUid();
-  if (uid !== undefined) {
+  const uid = platform.uid;
+  if (platform.security) {
+    const problem = folderProblem(ours, false, platform);
+    if (problem) return { own: false, why: `your journal folder ${folder} is not yours alone: ${problem}` };
+  } else if (uid !== undefined) {
     const dir = lstatSync(ours);
     if (dir.uid !== uid || (dir.mode & 0o022) !== 0)
       return { own: false, why: `your journal folder ${folder} is not yours alone` };
@@ -74,6 +83,6 @@ export function journalProvenance(path: string, stat: Stats, env: NodeJS.Process
     if (above) return { own: false, why: `a folder above your journal folder is not yours alone: ${above}` };
     if (stat.uid !== uid) return { own: false, why: `it belongs to another user (uid ${stat.uid})` };
   }
-  const problem = fileProblem(stat);
+  const problem = fileProblem(stat, join(ours, basename(path)), platform);
   return problem ? { own: false, why: problem } : { own: true };
 }

@@ -78,3 +78,17 @@ describe('ticket cache location (as MIT krb5 finds it)', () => {
     expect(ticketCacheExists({ KRB5CCNAME: `FILE:${cache}` }, 1000)).toBe(true);
   });
 });
+
+describe('tickets on macOS and Windows (issue 34)', () => {
+  it('macOS: with no KRB5CCNAME the default API: cache is asked with klist -s; a named API: cache counts', () => {
+    expect(ticketCacheExists({}, 501, 'darwin', () => true)).toBe(true);
+    expect(ticketCacheExists({}, 501, 'darwin', () => false)).toBe(false);
+    expect(ticketCacheExists({ KRB5CCNAME: 'API:4E2C-11' }, 501, 'darwin', () => false)).toBe(true);
+  });
+
+  it('Windows: a domain logon (USERDNSDOMAIN, in any letter case) has tickets in the LSA; no cache file is looked for', () => {
+    expect(ticketCacheExists({ UserDnsDomain: 'CORP.EXAMPLE.COM' }, undefined, 'win32')).toBe(true);
+    expect(ticketCacheExists({ USERDNSDOMAIN: 'CORP.EXAMPLE.COM' }, undefined, 'win32')).toBe(true);
+    expect(ticketCacheExists({ KRB5CCNAME: `FILE:${cache}` }, undefined, 'win32')).toBe(false);
+  });
+});

@@ -19,9 +19,10 @@ vi.mock('../../src/directory/kerberos-package.js', () => {
     },
     username: 'op@CORP.EXAMPLE.COM',
     responseConf: 1,
-    async step() {
-      this.complete = true;
-      return Buffer.from('initial-token').toString('base64');
+    // MIT's semantics: the context is complete once the DC's AP-REP has been stepped.
+    async step(challenge: string) {
+      this.complete = challenge !== '';
+      return this.complete ? '' : Buffer.from('initial-token').toString('base64');
     },
     async unwrap() {
       return Buffer.from(script.offer).toString('base64');
@@ -48,10 +49,10 @@ vi.mock('../../src/directory/kerberos-package.js', () => {
 vi.mock('../../src/directory/sasl-bind.js', () => ({
   saslBindStep: async (_client: unknown, _mechanism: string, credentials: Buffer) => {
     script.binds.push(credentials);
-    // 1st step: the context token → in progress with the (wrapped) offer; 2nd: the answer → done.
-    return script.binds.length === 1
-      ? { done: false, serverCredentials: Buffer.from('wrapped-offer') }
-      : { done: true, serverCredentials: Buffer.alloc(0) };
+    // 1st step: the context token → the AP-REP; 2nd: (empty) → the wrapped offer; 3rd: the answer → done.
+    const replies = [Buffer.from('ap-rep'), Buffer.from('wrapped-offer')];
+    const reply = replies[script.binds.length - 1];
+    return reply ? { done: false, serverCredentials: reply } : { done: true, serverCredentials: Buffer.alloc(0) };
   },
 }));
 
@@ -74,8 +75,8 @@ describe('GSSAPI on plain LDAP: the layer negotiation', () => {
       protection: 'sealed (SASL GSSAPI confidentiality + integrity), buffers up to 256 octets',
       kerberos: 'the kerberos package at /fake/node_modules/kerberos/lib/index.js',
     });
-    expect(script.binds).toHaveLength(2);
-    expect([...script.binds[1]!.subarray(16, 20)]).toEqual([SecurityLayer.confidentiality, 0xff, 0xff, 0xff]);
+    expect(script.binds).toHaveLength(3);
+    expect([...script.binds[2]!.subarray(16, 20)]).toEqual([SecurityLayer.confidentiality, 0xff, 0xff, 0xff]);
     expect(layer.socket.start).toHaveBeenCalledWith(expect.anything(), SecurityLayer.confidentiality, 256);
   });
 
@@ -88,7 +89,7 @@ describe('GSSAPI on plain LDAP: the layer negotiation', () => {
         /^dc1\.corp\.example\.com offers no SASL security layer \(only "no layer"\).*refusing to continue on plain LDAP/,
       ),
     });
-    expect(script.binds).toHaveLength(1);
+    expect(script.binds).toHaveLength(2);
     expect(layer.socket.start).not.toHaveBeenCalled();
   });
 
@@ -99,12 +100,12 @@ describe('GSSAPI on plain LDAP: the layer negotiation', () => {
       reason: 'kerberos-wrap-broken',
       message: expect.stringMatching(/kerberos-wrap-fix\.mjs/),
     });
-    expect(script.binds).toHaveLength(1);
+    expect(script.binds).toHaveLength(2);
   });
 
   it('over TLS (no layer asked) still answers "no layer"', async () => {
     const bound = await gssapiBind({} as Client, 'dc1.corp.example.com');
     expect(bound.protection).toBeUndefined();
-    expect([...script.binds[1]!.subarray(16, 20)]).toEqual([SecurityLayer.none, 0, 0, 0]);
+    expect([...script.binds[2]!.subarray(16, 20)]).toEqual([SecurityLayer.none, 0, 0, 0]);
   });
 });

@@ -3,9 +3,9 @@
  * SEA module faked: the embedded asset is the built `kerberos` package's addon. A `kerberos.node`
  * that another user put beside the executable (a shared tools folder) must not be loaded.
  */
-import { chownSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { embeddedKerberos } from '../../src/directory/kerberos-addon.js';
 import { compiler, plantLibrary } from '../support/planted-library.js';
@@ -21,7 +21,10 @@ function asSingleExecutable(execPath: string): void {
     id === 'node:sea' ? sea : real(id)) as typeof process.getBuiltinModule);
 }
 
-afterEach(() => vi.restoreAllMocks());
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+});
 
 describe('the embedded Kerberos addon', () => {
   it.runIf(existsSync(built) && compiler && process.platform === 'linux')(
@@ -46,6 +49,30 @@ describe('the embedded Kerberos addon', () => {
       expect(loaded!.source).toMatch(/^the addon embedded in this executable/);
       expect(path).toMatch(new RegExp(`^${tmpdir()}/imctl-kerberos-\\w+/kerberos\\.node$`));
       expect(existsSync(dirname(path))).toBe(false);
+    },
+  );
+
+  it.runIf(existsSync(built) && process.platform === 'linux')(
+    'Windows (simulated: a folder to keep it in): loaded from the user cache, kept and reused, nothing left in the temp folder',
+    () => {
+      asSingleExecutable(join(mkdtempSync(join(tmpdir(), 'imctl-tools-')), 'imctl-win32-x64.exe'));
+      const keep = join(mkdtempSync(join(tmpdir(), 'imctl-localappdata-')), 'imctl', 'cache', 'kerberos');
+      vi.stubEnv('TMPDIR', mkdtempSync(join(tmpdir(), 'imctl-temp-'))); // a temp folder no other test run shares
+      const temporary = () =>
+        readdirSync(tmpdir())
+          .filter((name) => name.startsWith('imctl-kerberos-'))
+          .sort();
+      const before = temporary();
+      const first = embeddedKerberos(undefined, keep)!;
+      const path = /loaded from (\S+)/.exec(first.source)![1]!;
+      expect(path).toMatch(new RegExp(`^${keep}/kerberos-[0-9a-f]{16}\\.node$`));
+      expect(first.source).toMatch(/\(kept for the next run\)$/);
+      expect(readFileSync(path).equals(readFileSync(built))).toBe(true);
+      const written = statSync(path).mtimeMs;
+      expect(embeddedKerberos(undefined, keep)!.source).toBe(first.source); // the next run reuses it
+      expect(statSync(path).mtimeMs).toBe(written);
+      expect(readdirSync(keep)).toEqual([basename(path)]);
+      expect(temporary()).toEqual(before);
     },
   );
 

@@ -18,6 +18,7 @@ import { Attribute, Change, Client } from 'ldapts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { frameSaslBuffer, SaslBufferReader, SecurityLayer } from '../../src/core/sasl-security-layer.js';
 import { SaslSocketLayer, type GssWrapper } from '../../src/directory/sasl-socket.js';
+import { header, ldapMessages, message, octets, result, tlv } from '../support/ber.js';
 
 const SERVER_MAX = 512;
 
@@ -51,42 +52,11 @@ const fakeGss = (): GssWrapper & { wraps: number; unwraps: number } => ({
   },
 });
 
-// --- just enough BER for the peer -----------------------------------------------------------------
-function tlv(tag: number, ...content: Buffer[]): Buffer {
-  const body = Buffer.concat(content);
-  const n = body.length;
-  const length =
-    n < 0x80
-      ? Buffer.from([n])
-      : n < 0x100
-        ? Buffer.from([0x81, n])
-        : n < 0x10000
-          ? Buffer.from([0x82, n >> 8, n & 0xff])
-          : Buffer.from([0x83, n >> 16, (n >> 8) & 0xff, n & 0xff]);
-  return Buffer.concat([Buffer.from([tag]), length, body]);
-}
-const octets = (s: string | Buffer) => tlv(0x04, Buffer.isBuffer(s) ? s : Buffer.from(s));
-const int = (n: number) => tlv(0x02, Buffer.from([n]));
-const result = (tag: number) => tlv(tag, tlv(0x0a, Buffer.from([0])), octets(''), octets(''));
-const message = (id: number, op: Buffer) => tlv(0x30, int(id), op);
-
-/** Read one TLV's header at `at`: its tag, where the content starts and how long it is. */
-function header(b: Buffer, at: number): { tag: number; start: number; length: number } | undefined {
-  if (b.length < at + 2) return undefined;
-  const first = b[at + 1]!;
-  if (first < 0x80) return { tag: b[at]!, start: at + 2, length: first };
-  const k = first & 0x7f;
-  if (b.length < at + 2 + k) return undefined;
-  let length = 0;
-  for (let i = 0; i < k; i++) length = length * 256 + b[at + 2 + i]!;
-  return { tag: b[at]!, start: at + 2 + k, length };
-}
-
 /** The peer: unwraps every SASL buffer (checking the maximum), reassembles LDAP messages, answers them wrapped in buffers of at most SERVER_MAX. */
 function ldapPeer(socket: Socket, entry: { dn: string; attribute: string; values: Buffer[] }) {
   const seen = { buffersIn: 0, largestBufferIn: 0, requests: [] as { id: number; op: number; pdu: Buffer }[] };
   const reader = new SaslBufferReader();
-  let plain = Buffer.alloc(0);
+  let plain: Buffer = Buffer.alloc(0);
   const send = (pdu: Buffer) => {
     // The server splits its replies too: each buffer's token within the client's (large) maximum, here SERVER_MAX.
     for (let at = 0; at < pdu.length; at += SERVER_MAX - 2)
@@ -107,14 +77,9 @@ function ldapPeer(socket: Socket, entry: { dn: string; attribute: string; values
       seen.largestBufferIn = Math.max(seen.largestBufferIn, token.length);
       plain = Buffer.concat([plain, open(token)]);
     }
-    for (;;) {
-      const outer = header(plain, 0);
-      if (!outer || plain.length < outer.start + outer.length) break;
-      const pdu = plain.subarray(0, outer.start + outer.length);
-      plain = plain.subarray(pdu.length);
-      const idTlv = header(pdu, outer.start)!;
-      const id = pdu.readUIntBE(idTlv.start, idTlv.length);
-      const op = pdu[idTlv.start + idTlv.length]!;
+    const { messages, rest } = ldapMessages(plain);
+    plain = rest;
+    for (const { id, op, pdu } of messages) {
       seen.requests.push({ id, op, pdu });
       if (op === 0x66) send(message(id, result(0x67))); // ModifyRequest → ModifyResponse
       if (op === 0x63) {

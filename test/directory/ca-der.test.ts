@@ -1,0 +1,72 @@
+/**
+ * A DER CA file (issue 34, item 5): Node's `ca` option parses PEM only, so a DER certificate given
+ * as it is trusted nothing and the DC's certificate failed as DEPTH_ZERO_SELF_SIGNED_CERT.
+ * caCertificatesPem re-encodes it; a real TLS handshake against a server with that certificate
+ * shows the difference.
+ */
+import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, createServer, type Server } from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { caCertificatesPem } from '../../src/directory/bind-credentials.js';
+
+/** EC keys: RSA key generation takes seconds on a busy machine. */
+const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1'];
+const dir = mkdtempSync(join(tmpdir(), 'imctl-der-'));
+const key = join(dir, 'key.pem');
+const pemFile = join(dir, 'ca.pem');
+execFileSync(
+  'openssl',
+  ['req', '-x509', ...EC_KEY, '-nodes', '-keyout', key, '-out', pemFile, '-subj', '/CN=localhost'],
+  { stdio: 'ignore' },
+);
+execFileSync('openssl', ['x509', '-in', pemFile, '-outform', 'der', '-out', join(dir, 'ca.der')]);
+const pem = readFileSync(pemFile);
+const der = readFileSync(join(dir, 'ca.der'));
+
+let server: Server;
+let port: number;
+beforeAll(async () => {
+  server = createServer({ key: readFileSync(key), cert: pem }, (socket) => socket.end());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as { port: number }).port;
+});
+afterAll(() => server.close());
+
+/** A TLS handshake to the server trusting `ca`: 'ok', or the error code. */
+function handshake(ca: (string | Buffer)[]): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port, servername: 'localhost', ca }, () => {
+      socket.destroy();
+      resolve('ok');
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
+}
+
+describe('a DER CA file', () => {
+  it('is re-encoded as the same certificate in PEM', () => {
+    const [converted, ...more] = caCertificatesPem(der);
+    expect(more).toEqual([]);
+    expect(converted).toMatch(/^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\n$/);
+    expect(new X509Certificate(converted!).fingerprint256).toBe(new X509Certificate(pem).fingerprint256);
+  });
+
+  it('a PEM bundle keeps every certificate, in order', () => {
+    const other = execFileSync(
+      'openssl',
+      ['req', '-x509', ...EC_KEY, '-nodes', '-keyout', '/dev/null', '-subj', '/CN=second CA'],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    const subjects = caCertificatesPem(Buffer.concat([pem, other])).map((c) => new X509Certificate(c).subject);
+    expect(subjects).toEqual(['CN=localhost', 'CN=second CA']);
+  });
+
+  it('verifies the server once converted; given to Node as it is, it trusts nothing', async () => {
+    expect(await handshake(caCertificatesPem(der))).toBe('ok');
+    expect(await handshake([der])).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
+  });
+});
