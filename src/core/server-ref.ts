@@ -45,3 +45,13 @@ export function findServer(servers: readonly ImServer[], name: string, purpose: 
 export function serversByDn(servers: readonly ImServer[]): Map<string, ImServer> {
   return new Map(servers.map((s) => [s.dn.toLowerCase(), s]));
 }
+
+/**
+ * A DN that names a deleted object: its RDN carries the tombstone mark ("\0ADEL:<guid>", as
+ * `\0A` escaped or the raw newline) or it sits in a Deleted Objects container. A user's home
+ * server deleted in AD points there (the DC follows the object); a pointer to a live DN that
+ * cannot be read is something else — a server the bind account may not see.
+ */
+export function isDeletedObjectDn(dn: string): boolean {
+  return /(\\0A|\n)DEL:/i.test(dn) || /(^|,)\s*CN=Deleted Objects\s*,/i.test(dn);
+}

@@ -1,6 +1,7 @@
 /** Home servers and routers: every msExchProtocolCfgIMVirtualServer in the Configuration partition. */
 import { firstRdnValue, splitDn } from '../core/escape.js';
 import type { ImServer } from '../core/im-model.js';
+import { isDeletedObjectDn } from '../core/server-ref.js';
 import type { LdapConnection } from './connection.js';
 
 export const IM_SERVER_CLASS = 'msExchProtocolCfgIMVirtualServer';
@@ -33,4 +34,25 @@ function exchangeServerName(dn: string): string | undefined {
   const protocols = rdns.findIndex((rdn) => rdn.trim().toLowerCase() === 'cn=protocols');
   const server = protocols >= 0 ? rdns[protocols + 1] : undefined;
   return server ? firstRdnValue(server) : undefined;
+}
+
+/**
+ * Server DNs users point at that name no deleted object and yet cannot be read: a DC keeps a
+ * reference to a live object (Samba refuses one to an object that does not exist; a deleted
+ * server's users point at its tombstone), so an unreadable one is hidden from the bind account.
+ */
+export async function unreadableServers(directory: LdapConnection, serverDns: readonly string[]): Promise<string[]> {
+  const live = serverDns.filter((dn) => !isDeletedObjectDn(dn));
+  const readable = await Promise.all(
+    live.map((dn) =>
+      directory.readEntry(dn, { attributes: ['1.1'] }).then(
+        (entry) => entry !== undefined,
+        (error: unknown) => {
+          if ((error as { code?: number }).code === 50) return false;
+          throw error;
+        },
+      ),
+    ),
+  );
+  return live.filter((_, i) => !readable[i]);
 }

@@ -26,6 +26,7 @@ import { IM_ATTRIBUTES } from '../core/im-model.js';
 import { writePlan } from '../core/provision.js';
 import type { SrvRecord } from '../core/srv.js';
 import type { DirectoryPort } from './directory-port.js';
+import { assertHomesReadable } from './organisation.js';
 import { previewPlacement } from './provisioning.js';
 import type { Target } from './write-run.js';
 
@@ -104,6 +105,11 @@ export async function runAudit(
       () => (users.length = 0),
     ),
   ]);
+  await assertHomesReadable(
+    directory,
+    imServers,
+    users.map((u) => u.im.msExchIMVirtualServer),
+  );
   checkServerCapacities(settings, imServers);
   const servers: AuditServer[] = imServers.map((s) => ({
     ...s,

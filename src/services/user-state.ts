@@ -5,6 +5,7 @@ import { expectedState } from '../core/provision.js';
 import { serversByDn } from '../core/server-ref.js';
 import { describeResolutionProblem, type UserRecord } from '../core/user-record.js';
 import type { DirectoryPort } from './directory-port.js';
+import { assertHomesReadable } from './organisation.js';
 
 export interface UserState {
   dn: string;
@@ -36,6 +37,7 @@ export async function userState(directory: DirectoryPort, name: string): Promise
       `Cannot show ${quoted(name)}: ${describeResolutionProblem(name, resolution)}.`,
       resolution.problem,
     );
+  await assertHomesReadable(directory, servers, [resolution.user.im.msExchIMVirtualServer]);
   return stateOf(resolution.user, servers);
 }
 
