@@ -45,8 +45,9 @@ export async function unreadableServers(directory: LdapConnection, serverDns: re
   const live = serverDns.filter((dn) => !isDeletedObjectDn(dn));
   const readable = await Promise.all(
     live.map((dn) =>
-      directory.readEntry(dn, { attributes: ['1.1'] }).then(
-        (entry) => entry !== undefined,
+      // Samba returns a denied object's DN with no attribute: only a value read shows it is readable.
+      directory.readEntry(dn, { attributes: ['objectClass'] }).then(
+        (entry) => entry?.get('objectClass') !== undefined,
         (error: unknown) => {
           if ((error as { code?: number }).code === 50) return false;
           throw error;
