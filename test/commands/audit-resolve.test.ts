@@ -60,6 +60,20 @@ describe('imctl audit', () => {
     expect(directory.get(dn('rob'))!.im).toEqual(imValues('rob', IM_DOMAIN, WEST));
   });
 
+  it('--disable-idle: a server its idle seats put over capacity is not reported over any more, as a fresh audit agrees', async () => {
+    // im-east: ann (signed in yesterday) and ben (never): 2 of 1. Clearing ben brings it within.
+    const directory = new MemoryDirectory(
+      [EAST, WEST],
+      [person('ann', EAST, { lastLogonAt: Date.now() - 86_400_000 }), person('ben', EAST)],
+    );
+    const repair = await imctl(['audit', '--no-dns', '--capacity', '1', '--disable-idle', '7', '--yes'], { directory });
+    expect(directory.get(dn('ben'))!.im).toEqual({});
+    const fresh = await imctl(['audit', '--no-dns', '--capacity', '1', '--json'], { directory });
+    expect(fresh.json().problems).toBe(0);
+    expect(repair.stderr).not.toMatch(/finding\(s\) remain/);
+    expect([repair.code, fresh.code]).toEqual([0, 0]);
+  });
+
   it('--fix --dry-run writes nothing and the finding remains (exit 3)', async () => {
     const directory = withOrphan();
     const run = await imctl(['audit', '--no-dns', '--fix', '--dry-run'], { directory });
