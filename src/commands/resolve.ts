@@ -2,7 +2,7 @@
  * `imctl resolve ADDRESS`: how an RVP client reaches `user@domain` — SRV `_rvp._tcp.<domain>`
  * in RFC 2782 order, else the domain itself — and, with --check, whether the directory agrees.
  */
-import { parseImAddress, resolveRvp } from '../core/rvp.js';
+import { parseImAddress, resolveRvp, type RvpResolution } from '../core/rvp.js';
 import { checkAddress } from '../services/address-check.js';
 import { srvLookup } from '../services/rvp-lookup.js';
 import { renderTable } from '../ui/table.js';
@@ -20,7 +20,7 @@ export async function resolveCommand(context: Context, input: string, options: R
   const check = options.check ? await checkAddress(await context.directory(), resolution) : undefined;
 
   if (out.json) {
-    out.printJson({ ...resolution, dnsServer: resolver.server, ...(check ? { check } : {}) });
+    out.printJson({ ...resolutionJson(resolution), dnsServer: resolver.server, ...(check ? { check } : {}) });
     return;
   }
   const c = out.color;
@@ -61,4 +61,27 @@ export async function resolveCommand(context: Context, input: string, options: R
     for (const p of check.problems) out.print(c.yellow(`! ${p}`));
     if (check.problems.length === 0) out.print(c.green('The directory and DNS agree.'));
   }
+}
+
+/**
+ * The resolution in docs/json.md's vocabulary: `user` is only ever a name as typed and `name` an
+ * IM server's name, so the address's local part is its `alias` and an SRV target is a `host`.
+ */
+export function resolutionJson(resolution: RvpResolution) {
+  const { user: alias, domain, address } = resolution.address;
+  return {
+    ...resolution,
+    address: { alias, domain, address },
+    ...(resolution.kind === 'srv'
+      ? {
+          targets: resolution.targets.map(({ name, port, priority, weight, url }) => ({
+            host: name,
+            port,
+            priority,
+            weight,
+            url,
+          })),
+        }
+      : {}),
+  };
 }

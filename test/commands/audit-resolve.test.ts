@@ -4,6 +4,8 @@
  * write path, the SRV answer and --check, --json, and the usage errors. A real DC and its own DNS
  * are in audit.lab.test.ts and resolve.lab.test.ts.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imValues } from '../../src/core/im-model.js';
 import { startFakeDnsServer, type FakeDnsServer } from '../dns/fake-dns-server.js';
@@ -113,6 +115,24 @@ describe('imctl resolve', () => {
     expect(stdout).toMatch(
       /│\s+0 │\s+10 │ exch1\.memory\.test\s+│\s+80 │ http:\/\/exch1\.memory\.test\/instmsg\/aliases\/ann/,
     );
+  });
+
+  it("--json has exactly the keys docs/json.md's resolve section lists, at every level", async () => {
+    const doc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'json.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('## `resolve --json`')).split(/\n(?=## |Keys that)/)[0]!;
+    const rows = new Map(
+      [...section.matchAll(/^\| `(\w+)` \|[^|]*\|(.*)\|$/gm)].map((m) => [
+        m[1]!,
+        [...m[2]!.matchAll(/`([A-Za-z]+)`/g)].map((k) => k[1]!),
+      ]),
+    );
+    const run = await imctl(['resolve', `Ann@${IM_DOMAIN}`, '--dns-server', dns.address, '--json']);
+    const data = run.json();
+    for (const key of Object.keys(data)) expect([...rows.keys()], key).toContain(key);
+    expect(Object.keys(data.address).sort()).toEqual([...rows.get('address')!].sort());
+    for (const target of data.targets) expect(Object.keys(target).sort()).toEqual([...rows.get('targets')!].sort());
+    expect(data.address.alias).toBe('ann');
+    expect(data.targets[0].host).toBe(EAST.host);
   });
 
   it('--check --json: the directory and DNS agree', async () => {
