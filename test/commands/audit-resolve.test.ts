@@ -148,9 +148,16 @@ describe('imctl resolve', () => {
     expect(data.check.problems).toEqual([]);
   });
 
-  it('--check: an SRV target that is no IM server, and an address nobody has, are problems', async () => {
-    const { code, stdout } = await imctl(['resolve', 'paul@stray.memory.test', '--dns-server', dns.address, '--check']);
-    expect(code).toBe(0);
+  it('--check: an SRV target that is no IM server, and an address nobody has, are problems (exit 3, as audit)', async () => {
+    const { code, stdout, stderr } = await imctl([
+      'resolve',
+      'paul@stray.memory.test',
+      '--dns-server',
+      dns.address,
+      '--check',
+    ]);
+    expect(code).toBe(3);
+    expect(stderr).toContain('2 problem(s): the directory and DNS do not agree about paul@stray.memory.test.');
     expect(stdout).toContain('SRV target stray.memory.test: not an IM server in this directory');
     expect(stdout).toMatch(/^! /m);
     expect(stdout).not.toContain('The directory and DNS agree.');
