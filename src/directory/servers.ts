@@ -1,7 +1,7 @@
 /** Home servers and routers: every msExchProtocolCfgIMVirtualServer in the Configuration partition. */
-import { firstRdnValue, splitDn } from '../core/escape.js';
+import { firstRdnValue } from '../core/escape.js';
 import type { ImServer } from '../core/im-model.js';
-import { isDeletedObjectDn } from '../core/server-ref.js';
+import { exchangeServerName, isDeletedObjectDn } from '../core/server-ref.js';
 import type { LdapConnection } from './connection.js';
 
 export const IM_SERVER_CLASS = 'msExchProtocolCfgIMVirtualServer';
@@ -26,14 +26,6 @@ export async function discoverServers(directory: LdapConnection): Promise<ImServ
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
-}
-
-/** `CN=IM VS,CN=InstMsg,CN=Protocols,CN=EXCH1,...` → `EXCH1`: the Exchange server above the protocol container. */
-function exchangeServerName(dn: string): string | undefined {
-  const rdns = splitDn(dn);
-  const protocols = rdns.findIndex((rdn) => rdn.trim().toLowerCase() === 'cn=protocols');
-  const server = protocols >= 0 ? rdns[protocols + 1] : undefined;
-  return server ? firstRdnValue(server) : undefined;
 }
 
 /**
