@@ -101,7 +101,7 @@ export async function planProvisioning(
   requests: readonly ProvisionRequest[],
   options: ProvisionOptions = {},
 ): Promise<ProvisionPlan> {
-  const names = requests.flatMap((r) => (typeof r.user === 'string' ? [r.user] : []));
+  const names = requests.flatMap((r) => (typeof r.user === 'string' ? [r.user.trim()] : []));
   const [servers, resolved] = await Promise.all([
     options.known?.servers ?? directory.servers(),
     names.length > 0 ? directory.resolveUsers(names) : new Map<string, Resolution>(),
@@ -146,8 +146,8 @@ export async function planProvisioning(
     };
     let user: UserRecord;
     if (typeof request.user === 'string') {
-      const resolution = resolved.get(request.user)!;
-      if (!('user' in resolution)) return reject(describeResolutionProblem(request.user, resolution));
+      const resolution = resolved.get(request.user.trim())!;
+      if (!('user' in resolution)) return reject(describeResolutionProblem(request.user.trim(), resolution));
       user = resolution.user;
     } else user = request.user;
     const key = canonicalDn(user.dn);
@@ -374,5 +374,6 @@ const percent = (load: number, capacity: number) =>
   capacity > 0 ? `${Math.round((load / capacity) * 100)} %` : 'no capacity';
 
 function nameOf(request: ProvisionRequest): string {
-  return typeof request.user === 'string' ? request.user : request.user.sAMAccountName || request.user.dn;
+  // A name pasted with a space or a tab around it (" jdoe") names jdoe.
+  return typeof request.user === 'string' ? request.user.trim() : request.user.sAMAccountName || request.user.dn;
 }

@@ -29,7 +29,8 @@ export interface UserState {
   problems: string[];
 }
 
-export async function userState(directory: DirectoryPort, name: string): Promise<UserState> {
+export async function userState(directory: DirectoryPort, typed: string): Promise<UserState> {
+  const name = typed.trim();
   const [servers, resolved] = await Promise.all([directory.servers(), directory.resolveUsers([name])]);
   const resolution = resolved.get(name)!;
   if (!('user' in resolution))

@@ -103,6 +103,17 @@ describe('imctl enable', () => {
     expect(directory.written).toEqual([]);
   });
 
+  it('names are trimmed: " dee " and a tab-padded UPN name their users', async () => {
+    const directory = sampleDirectory();
+    const run = await imctl(['enable', ' dee ', '\teve@memory.test', '--server', 'im-west', '--yes', '--json'], {
+      directory,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.json().results.map((r: { user: string }) => r.user)).toEqual(['dee', 'eve@memory.test']);
+    const show = await imctl(['show', ' dee', '--json'], { directory });
+    expect(show.json().homeServer).toBe('im-west');
+  });
+
   it('a refused batch lists every problem in one run: an unknown name and a state conflict alike', async () => {
     const directory = sampleDirectory();
     // nobody is no user; ann is IM-enabled on im-east already (a move, not an enable).
