@@ -74,6 +74,7 @@ export async function auditCommand(context: Context, options: AuditCommandOption
     idleDays,
   };
   let written: Target[] = [];
+  let serversNow: ReturnType<typeof serversAfterRepairs> | undefined;
   if (!repairing) {
     if (out.json) out.printJson(report);
     else renderAudit(out, report, resolver?.server, print);
@@ -97,16 +98,12 @@ export async function auditCommand(context: Context, options: AuditCommandOption
     });
     if (!options.dryRun && options.ldif === undefined) written = targets;
     // The counts per server as they are now, not as the audit found them.
-    if (written.length > 0 && !out.json)
-      renderServerCounts(
-        out,
-        serversAfterRepairs(run, written, context.settings.activeDays),
-        context.settings.activeDays,
-        'after the repairs',
-        print,
-      );
+    if (written.length > 0) serversNow = serversAfterRepairs(run, written, context.settings.activeDays);
+    if (serversNow && !out.json)
+      renderServerCounts(out, serversNow, context.settings.activeDays, 'after the repairs', print);
   }
-  const remaining = findingsRemaining(report, written, repairs);
+  // What a fresh audit would find: a server cleared of idle seats is no longer over capacity.
+  const remaining = findingsRemaining(report, written, repairs, serversNow);
   if (remaining.length > 0) {
     const repaired = report.problems - remaining.length;
     const n = (value: number) => value.toLocaleString('en-US');

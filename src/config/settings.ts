@@ -49,6 +49,12 @@ export interface Settings {
   insecureTls: boolean;
   allowCleartext: boolean;
   baseDn?: string | undefined;
+  /**
+   * Count server loads under the base DN instead of the whole domain. For the lab's small worlds
+   * only (IMCTL_TEST_LOADS_UNDER_BASE_DN=1), whose few users must not share servers with the
+   * 12,000 seeded ones; loads are a fact about the servers, so nothing else sets it.
+   */
+  loadsUnderBaseDn?: boolean | undefined;
   imDomain?: string | undefined;
   capacity: number;
   /** Per-server capacity, keyed by lower-cased server name. */
@@ -190,6 +196,7 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
     insecureTls: flags.insecureTls ?? false,
     allowCleartext: pick('allowCleartext', flags.allowCleartext, undefined, file.allowCleartext, false),
     baseDn: pick('baseDn', flags.baseDn, fromEnv('baseDn'), file.baseDn, undefined),
+    loadsUnderBaseDn: env.IMCTL_TEST_LOADS_UNDER_BASE_DN === '1' || undefined,
     imDomain: pick(
       'imDomain',
       imDomainForm(flags.imDomain),

@@ -4,7 +4,7 @@
  * lists them.
  */
 import { UsageError, quoted } from './errors.js';
-import { canonicalDn } from './escape.js';
+import { canonicalDn, firstRdnValue, splitDn } from './escape.js';
 import type { ImServer } from './im-model.js';
 
 export function matchServers(servers: readonly ImServer[], name: string): ImServer[] {
@@ -15,7 +15,18 @@ export function matchServers(servers: readonly ImServer[], name: string): ImServ
   if (byName.length > 0) return byName;
   const byHost = servers.filter((s) => s.host === wanted.replace(/\.$/, ''));
   if (byHost.length > 0) return byHost;
-  return servers.filter((s) => s.cn.toLowerCase() === wanted);
+  const byCn = servers.filter((s) => s.cn.toLowerCase() === wanted);
+  if (byCn.length > 0) return byCn;
+  // The Exchange server the virtual server belongs to (EXCH4), as Exchange System Manager shows it.
+  return servers.filter((s) => exchangeServerName(s.dn)?.toLowerCase() === wanted);
+}
+
+/** `CN=IM VS,CN=InstMsg,CN=Protocols,CN=EXCH1,...` → `EXCH1`: the Exchange server above the protocol container. */
+export function exchangeServerName(dn: string): string | undefined {
+  const rdns = splitDn(dn);
+  const protocols = rdns.findIndex((rdn) => rdn.trim().toLowerCase() === 'cn=protocols');
+  const server = protocols >= 0 ? rdns[protocols + 1] : undefined;
+  return server ? firstRdnValue(server) : undefined;
 }
 
 /** The one server a name means, or a usage error saying why not. */
@@ -44,4 +55,14 @@ export function findServer(servers: readonly ImServer[], name: string, purpose: 
 /** Index by lower-cased DN, for looking up what a user's msExchIMVirtualServer points at. */
 export function serversByDn(servers: readonly ImServer[]): Map<string, ImServer> {
   return new Map(servers.map((s) => [s.dn.toLowerCase(), s]));
+}
+
+/**
+ * A DN that names a deleted object: its RDN carries the tombstone mark ("\0ADEL:<guid>", as
+ * `\0A` escaped or the raw newline) or it sits in a Deleted Objects container. A user's home
+ * server deleted in AD points there (the DC follows the object); a pointer to a live DN that
+ * cannot be read is something else — a server the bind account may not see.
+ */
+export function isDeletedObjectDn(dn: string): boolean {
+  return /(\\0A|\n)DEL:/i.test(dn) || /(^|,)\s*CN=Deleted Objects\s*,/i.test(dn);
 }

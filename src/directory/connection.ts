@@ -100,6 +100,19 @@ export class LdapConnection {
     return this.options.settings.baseDn ?? this.rootDse.defaultNamingContext;
   }
 
+  /**
+   * Where server loads are counted: the whole domain, whatever --base-dn narrows users to — a
+   * server holds the users of every OU (except in the lab's small worlds; see Settings).
+   */
+  get loadBase(): string {
+    return this.options.settings.loadsUnderBaseDn ? this.baseDn : this.rootDse.defaultNamingContext;
+  }
+
+  /** Tell the admin something about this run whatever -v (a failover, counts narrowed). */
+  warn(message: string): void {
+    this.options.warn?.(message);
+  }
+
   get label(): string {
     return this.endpoint.host === new URL(this.endpoint.url).hostname
       ? this.endpoint.url

@@ -9,7 +9,7 @@ import type { Settings } from '../config/settings.js';
 import type { DirectoryPort, WriteOptions, WriteResult, WriteTask } from '../services/directory-port.js';
 import { LdapConnection } from './connection.js';
 import { endpointsFromUrls } from './endpoints.js';
-import { discoverServers } from './servers.js';
+import { discoverServers, unreadableServers } from './servers.js';
 import { activeFilter, inactiveFilter } from '../core/activity.js';
 import {
   countHomed,
@@ -55,6 +55,7 @@ export class LdapDirectory implements DirectoryPort {
   }
 
   servers = () => discoverServers(this.connection);
+  unreadableServers = (serverDns: readonly string[]) => unreadableServers(this.connection, serverDns);
   countHomed = (serverDns: readonly string[]) => countHomed(this.connection, serverDns);
   private usersBound: Promise<number | undefined> | undefined;
   usersAtMost = () => (this.usersBound ??= usersUpperBound(this.connection));

@@ -1,6 +1,7 @@
 /** Home servers and routers: every msExchProtocolCfgIMVirtualServer in the Configuration partition. */
-import { firstRdnValue, splitDn } from '../core/escape.js';
+import { firstRdnValue } from '../core/escape.js';
 import type { ImServer } from '../core/im-model.js';
+import { exchangeServerName, isDeletedObjectDn } from '../core/server-ref.js';
 import type { LdapConnection } from './connection.js';
 
 export const IM_SERVER_CLASS = 'msExchProtocolCfgIMVirtualServer';
@@ -27,10 +28,24 @@ export async function discoverServers(directory: LdapConnection): Promise<ImServ
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** `CN=IM VS,CN=InstMsg,CN=Protocols,CN=EXCH1,...` → `EXCH1`: the Exchange server above the protocol container. */
-function exchangeServerName(dn: string): string | undefined {
-  const rdns = splitDn(dn);
-  const protocols = rdns.findIndex((rdn) => rdn.trim().toLowerCase() === 'cn=protocols');
-  const server = protocols >= 0 ? rdns[protocols + 1] : undefined;
-  return server ? firstRdnValue(server) : undefined;
+/**
+ * Server DNs users point at that name no deleted object and yet cannot be read: a DC keeps a
+ * reference to a live object (Samba refuses one to an object that does not exist; a deleted
+ * server's users point at its tombstone), so an unreadable one is hidden from the bind account.
+ */
+export async function unreadableServers(directory: LdapConnection, serverDns: readonly string[]): Promise<string[]> {
+  const live = serverDns.filter((dn) => !isDeletedObjectDn(dn));
+  const readable = await Promise.all(
+    live.map((dn) =>
+      // Samba returns a denied object's DN with no attribute: only a value read shows it is readable.
+      directory.readEntry(dn, { attributes: ['objectClass'] }).then(
+        (entry) => entry?.get('objectClass') !== undefined,
+        (error: unknown) => {
+          if ((error as { code?: number }).code === 50) return false;
+          throw error;
+        },
+      ),
+    ),
+  );
+  return live.filter((_, i) => !readable[i]);
 }

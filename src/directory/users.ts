@@ -16,6 +16,7 @@ import {
   type UserRecord,
 } from '../core/user-record.js';
 import type { LdapConnection, SearchSpec } from './connection.js';
+import { resultCodeOf } from './errors.js';
 import type { DirEntry } from './entry.js';
 
 /** Normal user accounts (indexed in AD; cheaper than objectCategory/objectClass). */
@@ -365,16 +366,22 @@ export async function countHomed(
   directory: LdapConnection,
   serverDns: readonly string[],
   also = '',
-): Promise<{ perServer: Map<string, number>; missing: number }> {
+): Promise<{ perServer: Map<string, number>; missing: number; missingServers: string[] }> {
   const missingFilter =
     serverDns.length === 0
       ? `(&${USER_FILTER}(msExchIMVirtualServer=*)${also})`
       : `(&${USER_FILTER}(msExchIMVirtualServer=*)(!(|${serverDns.map(homedOn).join('')}))${also})`;
+  // The orphans' one value is fetched: where they point tells a deleted server from one the
+  // account cannot read (src/services/organisation.ts).
+  const pointsAt = new Map<string, string>();
   const [missing, perServer] = await Promise.all([
-    countMatching(directory, missingFilter),
+    countMatching(directory, missingFilter, (entry) => {
+      const dn = entry.get('msExchIMVirtualServer');
+      if (dn !== undefined && !pointsAt.has(canonicalDn(dn))) pointsAt.set(canonicalDn(dn), dn);
+    }),
     countOn(directory, serverDns, also),
   ]);
-  return { perServer, missing };
+  return { perServer, missing, missingServers: [...pointsAt.values()] };
 }
 
 /**
@@ -395,16 +402,52 @@ export async function countOn(
 
 const homedOn = (dn: string) => `(msExchIMVirtualServer=${escapeFilterValue(dn)})`;
 
-/** Entries matching a filter, counted without fetching a value ('1.1'). */
-async function countMatching(directory: LdapConnection, filter: string): Promise<number> {
-  let n = 0;
-  await directory.forEachEntry(
-    directory.baseDn,
-    { filter, attributes: ['1.1'] },
-    () => n++,
-    () => (n = 0),
-  );
-  return n;
+/**
+ * Users matching a filter across the domain (loadBase), counted without fetching a value ('1.1').
+ * An account that may not search the domain head counts under the base DN instead, and says so:
+ * a load it cannot see is not an empty server.
+ */
+async function countMatching(
+  directory: LdapConnection,
+  filter: string,
+  /** Sees each entry with its msExchIMVirtualServer; without it, no value is fetched. */
+  visit?: (entry: DirEntry) => void,
+): Promise<number> {
+  const count = async (base: string) => {
+    let n = 0;
+    await directory.forEachEntry(
+      base,
+      { filter, attributes: visit ? ['msExchIMVirtualServer'] : ['1.1'] },
+      (entry) => {
+        n++;
+        visit?.(entry);
+      },
+      () => (n = 0),
+    );
+    return n;
+  };
+  const base = directory.loadBase;
+  if (base === directory.baseDn) return count(base);
+  try {
+    return await count(base);
+  } catch (error) {
+    const code = resultCodeOf(error);
+    if (code !== NO_SUCH_OBJECT && code !== INSUFFICIENT_ACCESS) throw error;
+    warnOnce(
+      directory,
+      `The bind account cannot search ${base}, so server loads count only the users under ${directory.baseDn}: servers may hold more users than shown.`,
+    );
+    return count(directory.baseDn);
+  }
+}
+
+const NO_SUCH_OBJECT = 32;
+const INSUFFICIENT_ACCESS = 50;
+const warned = new WeakSet<LdapConnection>();
+function warnOnce(directory: LdapConnection, message: string): void {
+  if (warned.has(directory)) return;
+  warned.add(directory);
+  directory.warn(message);
 }
 
 /** Users by objectGUID (hex), each read at `<GUID=…>` — found wherever it was renamed or moved to. */

@@ -2,6 +2,7 @@
 import type { RvpResolution } from '../core/rvp.js';
 import { serversByDn } from '../core/server-ref.js';
 import type { DirectoryPort } from './directory-port.js';
+import { assertHomesReadable } from './organisation.js';
 
 export interface CheckResult {
   /** The user object that has the address (docs/json.md: "user" is only ever a name as typed). */
@@ -28,6 +29,7 @@ export async function checkAddress(directory: DirectoryPort, resolution: RvpReso
   else {
     if (users.length > 1) problems.push(`${users.length} users share the IM address ${resolution.address.address}`);
     const record = users[0]!;
+    await assertHomesReadable(directory, servers, [record.im.msExchIMVirtualServer]);
     const home = record.im.msExchIMVirtualServer ? byDn.get(record.im.msExchIMVirtualServer.toLowerCase()) : undefined;
     user = {
       dn: record.dn,

@@ -26,6 +26,7 @@ import { IM_ATTRIBUTES } from '../core/im-model.js';
 import { writePlan } from '../core/provision.js';
 import type { SrvRecord } from '../core/srv.js';
 import type { DirectoryPort } from './directory-port.js';
+import { assertHomesReadable } from './organisation.js';
 import { previewPlacement } from './provisioning.js';
 import type { Target } from './write-run.js';
 
@@ -104,6 +105,11 @@ export async function runAudit(
       () => (users.length = 0),
     ),
   ]);
+  await assertHomesReadable(
+    directory,
+    imServers,
+    users.map((u) => u.im.msExchIMVirtualServer),
+  );
   checkServerCapacities(settings, imServers);
   const servers: AuditServer[] = imServers.map((s) => ({
     ...s,
@@ -299,7 +305,16 @@ function enabledBy(repair: Repair, options: RepairOptions): boolean {
  * The problems (informational findings aside) still in the directory after `written` targets
  * were carried out — all of them when nothing was written (no repair flag, --dry-run, --ldif).
  */
-export function findingsRemaining(report: AuditReport, written: readonly Target[], options: RepairOptions): Finding[] {
+export function findingsRemaining(
+  report: AuditReport,
+  written: readonly Target[],
+  options: RepairOptions,
+  /** The per-server counts after the repairs (serversAfterRepairs): a server cleared of idle seats may be within capacity now. */
+  serversNow?: AuditReport['servers'],
+): Finding[] {
+  const stillOver = new Set(
+    (serversNow ?? report.servers).filter((s) => s.capacity !== null && s.users > s.capacity).map((s) => s.name),
+  );
   const repaired = new Set(written.map((t) => t.dn));
   // A user whose IM was cleared (an idle seat given back) has no IM findings left, whatever they were.
   const cleared = new Set(
@@ -312,6 +327,9 @@ export function findingsRemaining(report: AuditReport, written: readonly Target[
       .map((t) => t.dn),
   );
   return problems(report.findings).filter(
-    (f) => !(f.dn && cleared.has(f.dn)) && !(f.dn && f.repair && repaired.has(f.dn) && enabledBy(f.repair, options)),
+    (f) =>
+      !(f.dn && cleared.has(f.dn)) &&
+      !(f.dn && f.repair && repaired.has(f.dn) && enabledBy(f.repair, options)) &&
+      !(f.kind === 'over-capacity' && !stillOver.has(f.subject)),
   );
 }

@@ -13,6 +13,8 @@ import type { Resolution, UserRecord } from '../core/user-record.js';
 export interface HomedCounts {
   perServer: Map<string, number>;
   missing: number;
+  /** The server DNs those missing users point at, each once (as stored). */
+  missingServers: string[];
 }
 
 /** One entry's compare-and-set change: `ops` turn `before` into `after`, or fail if a value they delete is no longer there (another writer got there first). */
@@ -51,6 +53,11 @@ export interface DirectoryPort {
 
   /** Every IM virtual server (home servers and routers), sorted by name. */
   servers(): Promise<ImServer[]>;
+  /**
+   * Of these server DNs (users point at them; no server found has them), those that name a live
+   * object the bind account cannot read — not a deleted server's tombstone.
+   */
+  unreadableServers(serverDns: readonly string[]): Promise<string[]>;
   /** How many users each of these servers homes, counted without fetching values. */
   countHomed(serverDns: readonly string[]): Promise<HomedCounts>;
   /**

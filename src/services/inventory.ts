@@ -7,6 +7,7 @@ import type { Settings } from '../config/settings.js';
 import { activeWindowWarning, type LoadKind } from '../core/activity.js';
 import type { ImServer } from '../core/im-model.js';
 import type { DirectoryPort } from './directory-port.js';
+import { assertServersReadable } from './organisation.js';
 
 /** A server with how many users it homes and how many it should (0 for routers). */
 export interface LoadedServer extends ImServer {
@@ -46,11 +47,12 @@ export async function takeInventory(
   const dns = servers.map((s) => s.dn);
   const countActive = options.active ?? settings.load === 'active';
   const now = options.now ?? Date.now();
-  const [{ perServer, missing }, active, syncDays] = await Promise.all([
+  const [{ perServer, missing, missingServers }, active, syncDays] = await Promise.all([
     directory.countHomed(dns),
     countActive ? directory.countActive(dns, now, settings.activeDays) : undefined,
     countActive ? directory.logonSyncDays() : undefined,
   ]);
+  await assertServersReadable(directory, missingServers);
   const loads = servers.map((server) => {
     const users = perServer.get(server.dn.toLowerCase()) ?? 0;
     const activeHere = active?.perServer.get(server.dn.toLowerCase());

@@ -58,8 +58,9 @@ export interface ProvisionOptions {
   /** Servers and loads the caller has already read (the wizard), so they are not read twice. */
   known?: { servers: Promise<ImServer[]>; inventory?: () => Promise<Inventory> };
   /**
-   * The caller writes nothing when any request is rejected (import without
-   * --skip-invalid), so a rejection ends the plan after validation: no targets are planned.
+   * The caller writes nothing when any request is rejected (import without --skip-invalid, the
+   * command-line batches): every request is still checked, names and state alike, so all the
+   * problems come back in one run; then no targets are returned.
    */
   allOrNothing?: boolean;
 }
@@ -100,7 +101,7 @@ export async function planProvisioning(
   requests: readonly ProvisionRequest[],
   options: ProvisionOptions = {},
 ): Promise<ProvisionPlan> {
-  const names = requests.flatMap((r) => (typeof r.user === 'string' ? [r.user] : []));
+  const names = requests.flatMap((r) => (typeof r.user === 'string' ? [r.user.trim()] : []));
   const [servers, resolved] = await Promise.all([
     options.known?.servers ?? directory.servers(),
     names.length > 0 ? directory.resolveUsers(names) : new Map<string, Resolution>(),
@@ -145,8 +146,8 @@ export async function planProvisioning(
     };
     let user: UserRecord;
     if (typeof request.user === 'string') {
-      const resolution = resolved.get(request.user)!;
-      if (!('user' in resolution)) return reject(describeResolutionProblem(request.user, resolution));
+      const resolution = resolved.get(request.user.trim())!;
+      if (!('user' in resolution)) return reject(describeResolutionProblem(request.user.trim(), resolution));
       user = resolution.user;
     } else user = request.user;
     const key = canonicalDn(user.dn);
@@ -180,7 +181,9 @@ export async function planProvisioning(
   });
 
   const notices: string[] = [];
-  if (options.allOrNothing && rejected.length > 0) return { targets: [], rejected, notices, servers };
+  // A batch refused already is still checked against the directory's state, so one run lists
+  // every problem (a syntax error and a conflict alike); only placement, which cannot conflict, is skipped.
+  const refused = options.allOrNothing === true && rejected.length > 0;
 
   // 2. Place enables that name no server: the home server with the most room, counting this batch.
   const placement = new Map<number, ImServer>();
@@ -189,7 +192,7 @@ export async function planProvisioning(
     const ok = accepted[index];
     return request.action === 'enable' && ok && !ok.server && !isImEnabled(ok.user.im) ? [index] : [];
   });
-  if (newcomers.length > 0) {
+  if (newcomers.length > 0 && !refused) {
     // Loads cost a count over every homed user: only placement needs them.
     inventory = await (options.known?.inventory?.() ?? takeInventory(directory, settings, Promise.resolve(servers)));
     const home = inventory.servers.filter((s) => s.hostsUsers);
@@ -224,7 +227,10 @@ export async function planProvisioning(
       const current = ok.user.im.msExchIMVirtualServer
         ? byDn.get(ok.user.im.msExchIMVirtualServer.toLowerCase())
         : undefined;
-      const server = ok.server ?? (isImEnabled(ok.user.im) ? current : placement.get(index));
+      const newcomer = !ok.server && !isImEnabled(ok.user.im);
+      // Not placed because the batch is refused anyway: nothing to conflict with.
+      if (newcomer && refused) return { ...who, plan: { kind: 'unchanged' as const } };
+      const server = ok.server ?? (newcomer ? placement.get(index) : current);
       if (!server)
         return {
           ...who,
@@ -239,6 +245,16 @@ export async function planProvisioning(
       intent.action === 'disable' ? undefined : `${intent.action === 'move' ? 'to' : 'on'} ${intent.server.name}`;
     return { ...who, summary, plan: planUser(ok.user, intent, byDn) };
   });
+  // All or nothing: a state conflict ("already IM-enabled on im-west") refuses the batch before
+  // anything is written, as an unknown name does; every problem is listed, in request order.
+  if (options.allOrNothing) {
+    targets.forEach((target, index) => {
+      if (target.plan.kind === 'failed' && accepted[index])
+        rejected.push({ index, line: target.line, name: target.name, reason: target.plan.reason });
+    });
+    rejected.sort((a, b) => a.index - b.index);
+    if (rejected.length > 0) return { targets: [], rejected, notices, servers };
+  }
   // What the wizard shows before its review, said on the command line too: a named server pushed
   // over capacity, and IM given to disabled accounts (a seat nobody can use).
   const incoming = new Map<string, number>();
@@ -279,14 +295,6 @@ export async function planProvisioning(
               .join(', ')}${disabledAccounts.length > 5 ? ', …' : ''}) are`
       } disabled: IM gives ${disabledAccounts.length === 1 ? 'it' : 'them'} a seat nobody can use (an idle seat, as "imctl audit" counts them).`,
     );
-  }
-  // All or nothing: a state conflict ("already IM-enabled on im-west") refuses the batch before
-  // anything is written, as an unknown name does.
-  if (options.allOrNothing) {
-    targets.forEach((target, index) => {
-      if (target.plan.kind === 'failed')
-        rejected.push({ index, line: target.line, name: target.name, reason: target.plan.reason });
-    });
   }
   return { targets, rejected, notices, servers };
 }
@@ -366,5 +374,6 @@ const percent = (load: number, capacity: number) =>
   capacity > 0 ? `${Math.round((load / capacity) * 100)} %` : 'no capacity';
 
 function nameOf(request: ProvisionRequest): string {
-  return typeof request.user === 'string' ? request.user : request.user.sAMAccountName || request.user.dn;
+  // A name pasted with a space or a tab around it (" jdoe") names jdoe.
+  return typeof request.user === 'string' ? request.user.trim() : request.user.sAMAccountName || request.user.dn;
 }

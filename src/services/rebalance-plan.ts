@@ -9,6 +9,7 @@ import type { ImServer } from '../core/im-model.js';
 import { planUser } from '../core/provision.js';
 import { activeWindowWarning, isActive, type LoadKind } from '../core/activity.js';
 import { planRebalance, type PlanResult } from '../core/rebalance.js';
+import { canonicalDn } from '../core/escape.js';
 import { findServer, serversByDn } from '../core/server-ref.js';
 import type { UserRecord } from '../core/user-record.js';
 import type { DirectoryPort } from './directory-port.js';
@@ -50,8 +51,10 @@ export async function planRebalanceRun(
   const byActivity = settings.load === 'active';
   const now = Date.now();
   // One paged pass over the homed users; under --load active it also fetches the three attributes that decide activity.
+  // Loads are counted across the domain; the users this run can move are those under the base DN.
+  const narrowed = canonicalDn(directory.baseDn) !== canonicalDn(directory.domainDn);
   const [inventory, homed, syncDays] = await Promise.all([
-    takeInventory(directory, settings, undefined, { active: false }),
+    takeInventory(directory, settings, undefined, { active: byActivity && narrowed }),
     directory.homedUsers(byActivity).then(groupByServer),
     byActivity ? directory.logonSyncDays() : undefined,
   ]);
@@ -95,11 +98,19 @@ export async function planRebalanceRun(
       if (byActivity) idleOrphans.push(...dnsOf(users, false));
     }
   }
+  // Users outside the base DN load their servers but cannot move: the planner sees the room they leave.
+  const outside = new Map(
+    home.map((s) => {
+      const inScope = homed.get(s.dn.toLowerCase()) ?? [];
+      const counted = byActivity ? (s.active ?? 0) : s.users;
+      return [s.dn, narrowed ? Math.max(0, counted - dnsOf(inScope, true).length) : 0];
+    }),
+  );
   const plan = planRebalance({
     servers: home.map((s) => ({
       key: s.dn,
       name: s.name,
-      capacity: s.capacity,
+      capacity: Math.max(0, s.capacity - outside.get(s.dn)!),
       users: dnsOf(homed.get(s.dn.toLowerCase()) ?? [], true),
       ...(byActivity ? { idle: dnsOf(homed.get(s.dn.toLowerCase()) ?? [], false) } : {}),
       receive: !exclude.has(s.dn),
@@ -111,6 +122,14 @@ export async function planRebalanceRun(
     ...(request.maxMoves !== undefined ? { maxMoves: request.maxMoves } : {}),
   });
 
+  const capacityOf = new Map(home.map((s) => [s.dn, s.capacity]));
+  for (const load of plan.load) {
+    const fixed = outside.get(load.key) ?? 0;
+    load.capacity = capacityOf.get(load.key) ?? load.capacity;
+    load.before += fixed;
+    load.after += fixed;
+    load.target += fixed;
+  }
   const byDn: Map<string, ImServer> = serversByDn(inventory.servers);
   // The planner gives an orphan no source (no home server counts it); where it points is still a
   // fact the admin knows it by: a router is named, as show and users name it. A server that no

@@ -1,6 +1,7 @@
 /** IM-enabled users with their home server, as `imctl users` lists them: paged, attribute-minimal, sorted. */
 import { findServer, serversByDn } from '../core/server-ref.js';
 import type { DirectoryPort } from './directory-port.js';
+import { assertHomesReadable } from './organisation.js';
 
 export interface UserListOptions {
   server?: string | undefined;
@@ -28,6 +29,11 @@ export async function listUsers(
   const serversRead = directory.servers();
   const server = options.server ? findServer(await serversRead, options.server) : undefined;
   const [servers, users] = await Promise.all([serversRead, directory.imUsers(server?.dn, options.activity)]);
+  await assertHomesReadable(
+    directory,
+    servers,
+    users.map((u) => u.im.msExchIMVirtualServer),
+  );
   const byDn = serversByDn(servers);
   let rows: UserRow[] = users.map((u) => {
     const home = byDn.get(u.im.msExchIMVirtualServer!.toLowerCase());

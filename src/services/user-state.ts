@@ -5,6 +5,7 @@ import { expectedState } from '../core/provision.js';
 import { serversByDn } from '../core/server-ref.js';
 import { describeResolutionProblem, type UserRecord } from '../core/user-record.js';
 import type { DirectoryPort } from './directory-port.js';
+import { assertHomesReadable } from './organisation.js';
 
 export interface UserState {
   dn: string;
@@ -28,7 +29,8 @@ export interface UserState {
   problems: string[];
 }
 
-export async function userState(directory: DirectoryPort, name: string): Promise<UserState> {
+export async function userState(directory: DirectoryPort, typed: string): Promise<UserState> {
+  const name = typed.trim();
   const [servers, resolved] = await Promise.all([directory.servers(), directory.resolveUsers([name])]);
   const resolution = resolved.get(name)!;
   if (!('user' in resolution))
@@ -36,6 +38,7 @@ export async function userState(directory: DirectoryPort, name: string): Promise
       `Cannot show ${quoted(name)}: ${describeResolutionProblem(name, resolution)}.`,
       resolution.problem,
     );
+  await assertHomesReadable(directory, servers, [resolution.user.im.msExchIMVirtualServer]);
   return stateOf(resolution.user, servers);
 }
 

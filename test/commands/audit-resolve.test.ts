@@ -4,6 +4,8 @@
  * write path, the SRV answer and --check, --json, and the usage errors. A real DC and its own DNS
  * are in audit.lab.test.ts and resolve.lab.test.ts.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imValues } from '../../src/core/im-model.js';
 import { startFakeDnsServer, type FakeDnsServer } from '../dns/fake-dns-server.js';
@@ -60,6 +62,20 @@ describe('imctl audit', () => {
     expect(directory.get(dn('rob'))!.im).toEqual(imValues('rob', IM_DOMAIN, WEST));
   });
 
+  it('--disable-idle: a server its idle seats put over capacity is not reported over any more, as a fresh audit agrees', async () => {
+    // im-east: ann (signed in yesterday) and ben (never): 2 of 1. Clearing ben brings it within.
+    const directory = new MemoryDirectory(
+      [EAST, WEST],
+      [person('ann', EAST, { lastLogonAt: Date.now() - 86_400_000 }), person('ben', EAST)],
+    );
+    const repair = await imctl(['audit', '--no-dns', '--capacity', '1', '--disable-idle', '7', '--yes'], { directory });
+    expect(directory.get(dn('ben'))!.im).toEqual({});
+    const fresh = await imctl(['audit', '--no-dns', '--capacity', '1', '--json'], { directory });
+    expect(fresh.json().problems).toBe(0);
+    expect(repair.stderr).not.toMatch(/finding\(s\) remain/);
+    expect([repair.code, fresh.code]).toEqual([0, 0]);
+  });
+
   it('--fix --dry-run writes nothing and the finding remains (exit 3)', async () => {
     const directory = withOrphan();
     const run = await imctl(['audit', '--no-dns', '--fix', '--dry-run'], { directory });
@@ -101,6 +117,24 @@ describe('imctl resolve', () => {
     );
   });
 
+  it("--json has exactly the keys docs/json.md's resolve section lists, at every level", async () => {
+    const doc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'json.md'), 'utf8');
+    const section = doc.slice(doc.indexOf('## `resolve --json`')).split(/\n(?=## |Keys that)/)[0]!;
+    const rows = new Map(
+      [...section.matchAll(/^\| `(\w+)` \|[^|]*\|(.*)\|$/gm)].map((m) => [
+        m[1]!,
+        [...m[2]!.matchAll(/`([A-Za-z]+)`/g)].map((k) => k[1]!),
+      ]),
+    );
+    const run = await imctl(['resolve', `Ann@${IM_DOMAIN}`, '--dns-server', dns.address, '--json']);
+    const data = run.json();
+    for (const key of Object.keys(data)) expect([...rows.keys()], key).toContain(key);
+    expect(Object.keys(data.address).sort()).toEqual([...rows.get('address')!].sort());
+    for (const target of data.targets) expect(Object.keys(target).sort()).toEqual([...rows.get('targets')!].sort());
+    expect(data.address.alias).toBe('ann');
+    expect(data.targets[0].host).toBe(EAST.host);
+  });
+
   it('--check --json: the directory and DNS agree', async () => {
     const run = await imctl(['resolve', `ann@${IM_DOMAIN}`, '--dns-server', dns.address, '--check', '--json']);
     expect(run.code).toBe(0);
@@ -114,9 +148,16 @@ describe('imctl resolve', () => {
     expect(data.check.problems).toEqual([]);
   });
 
-  it('--check: an SRV target that is no IM server, and an address nobody has, are problems', async () => {
-    const { code, stdout } = await imctl(['resolve', 'paul@stray.memory.test', '--dns-server', dns.address, '--check']);
-    expect(code).toBe(0);
+  it('--check: an SRV target that is no IM server, and an address nobody has, are problems (exit 3, as audit)', async () => {
+    const { code, stdout, stderr } = await imctl([
+      'resolve',
+      'paul@stray.memory.test',
+      '--dns-server',
+      dns.address,
+      '--check',
+    ]);
+    expect(code).toBe(3);
+    expect(stderr).toContain('2 problem(s): the directory and DNS do not agree about paul@stray.memory.test.');
     expect(stdout).toContain('SRV target stray.memory.test: not an IM server in this directory');
     expect(stdout).toMatch(/^! /m);
     expect(stdout).not.toContain('The directory and DNS agree.');

@@ -55,6 +55,20 @@ describe('imctl import', () => {
     expect(lines[2]).toMatch(/^3,nobody,,enable,invalid,"no user is named ""nobody""/);
   });
 
+  it('a file with bad rows and state conflicts lists both kinds in one run', async () => {
+    const directory = sampleDirectory();
+    // Line 2: a bad action; 3: no such user; 4: ann is enabled already; 5: dee has no IM to move.
+    const file = csv(
+      'user,action,server\nben,frobnicate,\nnobody,enable,im-west\nann,enable,im-west\ndee,move,im-west\n',
+    );
+    const run = await imctl(['import', file, '--json'], { directory });
+    expect(run.code).toBe(2);
+    expect(run.json().problems.map((p: { line: number }) => p.line)).toEqual([2, 3, 4, 5]);
+    expect(run.json().problems[2].reason).toMatch(/already IM-enabled on im-east/);
+    expect(run.json().problems[3].reason).toMatch(/not IM-enabled/);
+    expect(directory.written).toEqual([]);
+  });
+
   it('--skip-invalid writes the valid rows and reports the others as failed (exit 3)', async () => {
     const directory = sampleDirectory();
     const file = csv('user,action,server\ndee,enable,im-west\nnobody,enable,im-west\n');

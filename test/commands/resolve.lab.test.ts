@@ -16,8 +16,8 @@ describe('imctl resolve (against the lab DNS server)', () => {
     expect(data.kind).toBe('srv');
     expect(data.srvName).toBe('_rvp._tcp.im.lab.imctl.test');
     expect(
-      data.targets.map((t: { name: string; priority: number; weight: number; port: number; url: string }) => [
-        t.name,
+      data.targets.map((t: { host: string; priority: number; weight: number; port: number; url: string }) => [
+        t.host,
         t.priority,
         t.weight,
         t.port,

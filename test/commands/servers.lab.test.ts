@@ -79,6 +79,17 @@ describe('imctl servers (against the lab DC)', () => {
     expect(data.headroom.perServer).toHaveLength(data.totals.homeServers);
   });
 
+  it('a base DN narrows the users, not the loads: from OU=Audit, im-east still holds its 8,200', async () => {
+    // Without the lab files' test-only narrowing (imctlEnv): what a delegated operator sees.
+    const env = auditEnv({ IMCTL_TEST_LOADS_UNDER_BASE_DN: undefined });
+    const scoped = await imctlHere(['servers', '--json'], { env });
+    expect(scoped.code, scoped.stderr).toBe(0);
+    // OU=Audit homes nobody on im-east; the domain homes 8,200 there (lab/README.md).
+    const east = scoped.json().servers.find((s: { name: string }) => s.name === 'im-east');
+    expect(east.users).toBeGreaterThan(7500);
+    expect(east.state).toBe('over');
+  });
+
   // The built binary with its stdout a real pipe: what "piped" means.
   it('prints a table with no colour when piped', async () => {
     const result = await imctl(['servers'], { env: auditEnv() });

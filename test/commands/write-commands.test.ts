@@ -103,6 +103,30 @@ describe('imctl enable', () => {
     expect(directory.written).toEqual([]);
   });
 
+  it('names are trimmed: " dee " and a tab-padded UPN name their users', async () => {
+    const directory = sampleDirectory();
+    const run = await imctl(['enable', ' dee ', '\teve@memory.test', '--server', 'im-west', '--yes', '--json'], {
+      directory,
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.json().results.map((r: { user: string }) => r.user)).toEqual(['dee', 'eve@memory.test']);
+    const show = await imctl(['show', ' dee', '--json'], { directory });
+    expect(show.json().homeServer).toBe('im-west');
+  });
+
+  it('a refused batch lists every problem in one run: an unknown name and a state conflict alike', async () => {
+    const directory = sampleDirectory();
+    // nobody is no user; ann is IM-enabled on im-east already (a move, not an enable).
+    const run = await imctl(['enable', 'nobody', 'ann', '--server', 'im-west', '--json'], { directory });
+    expect(run.code).toBe(2);
+    expect(run.json().error.message).toMatch(/^All 2 users cannot be done as asked/);
+    expect(run.json().problems).toEqual([
+      { user: 'nobody', reason: expect.stringContaining('no user is named "nobody"') },
+      { user: 'ann', reason: expect.stringContaining('already IM-enabled on im-east') },
+    ]);
+    expect(directory.written).toEqual([]);
+  });
+
   it('no IM domain anywhere is a usage error, also under --json', async () => {
     const run = await imctl(['enable', 'dee', '--json'], { env: { IMCTL_IM_DOMAIN: undefined } });
     expect(run.code).toBe(2);

@@ -55,6 +55,12 @@ describe('findServer', () => {
     expect(findServer(servers, name)).toBe(want);
   });
 
+  it('by the Exchange server it belongs to (EXCH4, as System Manager shows it), any case, padded', () => {
+    const south: ImServer = { ...im1, dn: vsDn('IM Virtual Server', 'EXCH4'), name: 'im-south', host: 'exch4.corp' };
+    expect(findServer([...servers, south], ' exch4 ')).toBe(south);
+    expect(findServer([...servers, south], 'EXCH4')).toBe(south);
+  });
+
   it('a cn shared by several servers is ambiguous: UsageError listing each by name and host', () => {
     const error = thrown(() => findServer(servers, 'im virtual server'));
     expect(error.reason).toBe('ambiguous-server');

@@ -55,6 +55,7 @@ const OWN: Record<string, string[]> = {
   show: ['accountDisabled', 'caseOnly', 'drift', 'imEnabled', 'attribute', 'stored', 'expected'],
   resolve: [
     'address',
+    'alias',
     'check',
     'dnsServer',
     'domain',

@@ -58,6 +58,30 @@ describe('planRebalanceRun', () => {
     });
   });
 
+  it('under a narrowed base DN, users outside it still load their servers; only those inside move', async () => {
+    // An operator's OU: 4 of its users on im-east, which also homes 8 users elsewhere in the domain.
+    class Delegated extends MemoryDirectory {
+      override readonly baseDn: string = 'OU=Ops,DC=memory,DC=test';
+      override async homedUsers() {
+        return (await super.homedUsers()).filter((u) => u.dn.endsWith(`,${this.baseDn}`));
+      }
+    }
+    const ops = (sam: string) => person(sam, EAST, { dn: `CN=${sam},OU=Ops,DC=memory,DC=test` });
+    const elsewhere = Array.from({ length: 8 }, (_, i) => person(`x${i}`, EAST));
+    const run = await planRebalanceRun(
+      new Delegated([EAST, WEST], [...elsewhere, ...['o1', 'o2', 'o3', 'o4'].map(ops)]),
+      settings(10),
+      {},
+    );
+    // 12 of 10 on im-east: two of the operator's users move; the 8 outside stay and still count.
+    expect(run.plan.moves.map((m) => run.names(m.to))).toEqual(['im-west', 'im-west']);
+    expect(run.plan.moves.every((m) => m.user.endsWith(',OU=Ops,DC=memory,DC=test'))).toBe(true);
+    expect(run.plan.load.map((l) => [l.name, l.capacity, l.before, l.after])).toEqual([
+      ['im-east', 10, 12, 10],
+      ['im-west', 10, 0, 2],
+    ]);
+  });
+
   it('nothing over capacity: no moves', async () => {
     const run = await planRebalanceRun(
       new MemoryDirectory([EAST, WEST], [person('a1', EAST), person('w1', WEST)]),

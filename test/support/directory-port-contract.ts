@@ -234,9 +234,17 @@ export function directoryPortContract(name: string, makeFixture: () => Promise<P
           [b.dn.toLowerCase(), homedOn('b').length],
         ]),
         missing: homedOn('gone').length,
+        missingServers: [f.homes.gone.dn],
       });
       const onlyA = await f.port.countHomed([a.dn]);
       expect(onlyA.missing).toBe(homedOn('b').length + homedOn('gone').length);
+      expect(onlyA.missingServers.map((dn) => dn.toLowerCase()).sort()).toEqual(
+        [b.dn, f.homes.gone.dn].map((dn) => dn.toLowerCase()).sort(),
+      );
+    });
+
+    it("unreadableServers: a deleted server's tombstone and a readable server are neither", async () => {
+      expect(await f.port.unreadableServers([f.homes.gone.dn, f.homes.a.dn])).toEqual([]);
       expect((await f.port.countHomed([])).missing).toBe(keysWhere((p) => p.home !== undefined).length);
     });
 

@@ -97,6 +97,10 @@ export function imctlEnv(extra: Record<string, string | undefined> = {}): NodeJS
     IMCTL_PASSWORD_FILE: l.adminPassword,
     IMCTL_CA_FILE: l.caFile,
     IMCTL_IM_DOMAIN: l.imDomain,
+    // Lab files narrow --base-dn to an OU of their own to count tens of users, not the seed's
+    // 12,000 on the same servers; imctl counts loads across the domain, so they count under the
+    // base DN instead (src/config/settings.ts). A test of the domain-wide count unsets it.
+    IMCTL_TEST_LOADS_UNDER_BASE_DN: '1',
   };
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key];

@@ -63,7 +63,7 @@ import type {
 export class MemoryDirectory implements DirectoryPort {
   readonly dcHost = 'dc1.memory.test';
   readonly label = 'ldaps://dc1.memory.test';
-  readonly baseDn = 'DC=memory,DC=test';
+  readonly baseDn: string = 'DC=memory,DC=test';
   readonly domainDn = 'DC=memory,DC=test';
   readonly boundAs = 'admin@memory.test';
   /** The domain's NetBIOS name: `MEMORY\\jdoe` names jdoe, `OTHER\\jdoe` another domain's user. */
@@ -98,7 +98,9 @@ export class MemoryDirectory implements DirectoryPort {
   }
 
   async servers(): Promise<ImServer[]> {
-    return [...this.imServers].sort((a, b) => a.name.localeCompare(b.name));
+    return this.imServers
+      .filter((s) => !this.hiddenServers.has(canonicalDn(s.dn)))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async countActive(serverDns: readonly string[], now: number, activeDays: number): Promise<HomedCounts> {
@@ -134,14 +136,31 @@ export class MemoryDirectory implements DirectoryPort {
     // The DC matches DN values as DNs: case, escaping and spacing do not matter.
     const keyOf = new Map(serverDns.map((dn) => [canonicalDn(dn), dn.toLowerCase()]));
     let missing = 0;
+    const missingServers = new Map<string, string>();
     for (const user of this.users.values()) {
       const home = user.im.msExchIMVirtualServer;
       if (home === undefined || !only(user)) continue;
       const key = keyOf.get(canonicalDn(home));
       if (key !== undefined) perServer.set(key, perServer.get(key)! + 1);
-      else missing++;
+      else {
+        missing++;
+        if (!missingServers.has(canonicalDn(home))) missingServers.set(canonicalDn(home), home);
+      }
     }
-    return { perServer, missing };
+    return { perServer, missing, missingServers: [...missingServers.values()] };
+  }
+
+  /** Servers the bind account may not read (canonical DNs): servers() leaves them out, as a DC would. */
+  readonly hiddenServers = new Set<string>();
+
+  /** A bind account denied read access to the Exchange organisation: every server hidden. */
+  hideServers(): this {
+    for (const server of this.imServers) this.hiddenServers.add(canonicalDn(server.dn));
+    return this;
+  }
+
+  async unreadableServers(serverDns: readonly string[]): Promise<string[]> {
+    return serverDns.filter((dn) => this.hiddenServers.has(canonicalDn(dn)));
   }
 
   async resolveUsers(names: readonly string[]): Promise<Map<string, Resolution>> {

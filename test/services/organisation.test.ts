@@ -1,0 +1,58 @@
+/**
+ * A bind account that may not read the Exchange organisation (issue 30, bug 2): the servers it
+ * cannot see are not "missing", and the users homed on them are not orphans. Every read that
+ * would otherwise report them so stops (exit 1) and writes nothing; a deleted server's users
+ * (pointing at its tombstone) are still orphans. The real DC with a deny ACE is in
+ * test/commands/unreadable-organisation.lab.test.ts.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isDeletedObjectDn } from '../../src/core/server-ref.js';
+import { MemoryDirectory } from '../support/memory-directory.js';
+import { EAST, ROUTER, WEST, imctl, person, sampleDirectory } from '../support/run-imctl.js';
+
+const TOMBSTONE =
+  'CN=IM Virtual Server\\0ADEL:0d3f6a6c-2c2e-4b1c-9a55-6a1f1d2e3c4b,CN=Deleted Objects,CN=Configuration,DC=memory,DC=test';
+
+describe('an Exchange organisation the bind account cannot read', () => {
+  it.each([
+    [['servers', '--json']],
+    [['rebalance', '--json']],
+    [['users', '--json']],
+    [['show', 'ann', '--json']],
+    [['audit', '--json', '--no-dns']],
+    [['enable', 'dee', '--yes', '--json']],
+  ])('%j exits 1, says why, and writes nothing', async (argv) => {
+    const directory = sampleDirectory().hideServers();
+    const run = await imctl(argv, { directory });
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.json().error.reason).toBe('unreadable-servers');
+    expect(run.stderr).toMatch(/cannot read \(CN=IM Virtual Server,.*\): it probably cannot read/);
+    expect(directory.written).toEqual([]);
+  });
+
+  it('servers leaves the completion cache alone (a readable run writes it)', async () => {
+    const hidden = await imctl(['servers'], { directory: sampleDirectory().hideServers() });
+    expect(hidden.code).toBe(1);
+    expect(existsSync(join(hidden.home, 'cache', 'imctl', 'servers.json'))).toBe(false);
+    const readable = await imctl(['servers'], { directory: sampleDirectory() });
+    expect(readable.code).toBe(0);
+    expect(existsSync(join(readable.home, 'cache', 'imctl', 'servers.json'))).toBe(true);
+  });
+
+  it("a deleted server's users are orphans still, not a sign of missing rights", async () => {
+    const gone = person('gus', { ...EAST, dn: TOMBSTONE });
+    const directory = new MemoryDirectory([EAST, WEST, ROUTER], [person('ann', EAST), gone]);
+    const run = await imctl(['servers', '--json'], { directory });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.json().totals.orphaned).toBe(1);
+  });
+
+  it('tells tombstones from live DNs', () => {
+    expect(isDeletedObjectDn(TOMBSTONE)).toBe(true);
+    expect(isDeletedObjectDn('CN=IM Virtual Server\nDEL:0d3f,CN=Deleted Objects,CN=Configuration,DC=x')).toBe(true);
+    expect(isDeletedObjectDn(WEST.dn)).toBe(false);
+    expect(isDeletedObjectDn(ROUTER.dn)).toBe(false);
+  });
+});
