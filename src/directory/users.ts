@@ -260,24 +260,33 @@ async function userRecords(
   return users;
 }
 
+/** A paged search's users as compact records, a page at a time: neither raw entries nor the listing pile up. */
+async function* userPages(
+  directory: LdapConnection,
+  spec: SearchSpec,
+  toRecord: (entry: DirEntry) => UserRecord = toUserRecord,
+): AsyncGenerator<UserRecord[]> {
+  for await (const page of directory.pages(directory.baseDn, spec)) yield page.map(toRecord);
+}
+
 /**
  * IM-enabled users, optionally those homed on one server DN and matching `also` (an LDAP filter
- * the DC evaluates, e.g. the active filter); attribute-minimal, paged.
+ * the DC evaluates, e.g. the active filter); attribute-minimal, a page at a time.
  */
-export function listImUsers(directory: LdapConnection, serverDn?: string, also = ''): Promise<UserRecord[]> {
+export function listImUsers(directory: LdapConnection, serverDn?: string, also = ''): AsyncIterable<UserRecord[]> {
   const filter = serverDn
     ? `(&${USER_FILTER}(msExchIMVirtualServer=${escapeFilterValue(serverDn)})${also})`
     : `(&${USER_FILTER}(msExchIMVirtualServer=*)${also})`;
-  return userRecords(directory, {
+  return userPages(directory, {
     filter,
     attributes: ['sAMAccountName', 'displayName', 'msExchIMAddress', 'msExchIMVirtualServer'],
   });
 }
 
-/** Every homed user with just what a move needs; with `activity`, also what decides whether it is active. */
-export function listHomedUsers(directory: LdapConnection, activity = false): Promise<UserRecord[]> {
+/** Every homed user with just what a move needs, a page at a time; with `activity`, also what decides whether it is active. */
+export function listHomedUsers(directory: LdapConnection, activity = false): AsyncIterable<UserRecord[]> {
   const attributes = ['objectGUID', 'sAMAccountName', ...IM_ATTRIBUTES, ...(activity ? ACTIVITY_ATTRIBUTES : [])];
-  return userRecords(
+  return userPages(
     directory,
     { filter: `(&${USER_FILTER}(msExchIMVirtualServer=*))`, attributes, buffers: ['objectGUID'] },
     activity ? toUserRecordWithActivity : toUserRecord,
