@@ -260,13 +260,33 @@ async function userRecords(
   return users;
 }
 
+/** Distinct home-server DNs one pass keeps a shared copy of; beyond that (a hostile directory), values stay as read. */
+const SHARED_SERVER_DNS = 1_000;
+
+/**
+ * One string per distinct msExchIMVirtualServer value in a pass: 90,000 users point at a dozen
+ * servers, and every value read off the wire is a fresh copy of a DN of 150-250 characters.
+ */
+function serverDnSharer(): <T extends { im: ImState }>(record: T) => T {
+  const seen = new Map<string, string>();
+  return (record) => {
+    const dn = record.im.msExchIMVirtualServer;
+    if (dn === undefined) return record;
+    const shared = seen.get(dn);
+    if (shared !== undefined) record.im.msExchIMVirtualServer = shared;
+    else if (seen.size < SHARED_SERVER_DNS) seen.set(dn, dn);
+    return record;
+  };
+}
+
 /** A paged search's users as compact records, a page at a time: neither raw entries nor the listing pile up. */
 async function* userPages(
   directory: LdapConnection,
   spec: SearchSpec,
   toRecord: (entry: DirEntry) => UserRecord = toUserRecord,
 ): AsyncGenerator<UserRecord[]> {
-  for await (const page of directory.pages(directory.baseDn, spec)) yield page.map(toRecord);
+  const share = serverDnSharer();
+  for await (const page of directory.pages(directory.baseDn, spec)) yield page.map((entry) => share(toRecord(entry)));
 }
 
 /**
@@ -478,10 +498,11 @@ export async function forEachImUser(
   visit: (user: AuditUser) => void,
   onRestart?: () => void,
 ): Promise<void> {
+  const share = serverDnSharer();
   await directory.forEachEntry(
     directory.baseDn,
     { filter: IM_USER_FILTER, attributes: AUDIT_ATTRIBUTES, buffers: ['objectGUID'] },
-    (entry) => visit(toAuditUser(entry)),
+    (entry) => visit(share(toAuditUser(entry))),
     onRestart,
   );
 }

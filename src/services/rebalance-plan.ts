@@ -187,19 +187,13 @@ export function rebalancePlanJson(plan: PlanResult, names: (dn: string | null) =
 
 /**
  * Homed users grouped by the server DN they point at (lower-cased), read a page at a time. What the
- * planner plans with is kept (each user's record); the listing itself never is. Each server's DN
- * is held once: 90,000 users otherwise carry 90,000 copies of a few long DNs.
+ * planner plans with is kept (each user's record); the listing itself never is.
  */
 async function groupByServer(pages: AsyncIterable<UserRecord[]>): Promise<Map<string, UserRecord[]>> {
   const byServer = new Map<string, UserRecord[]>();
-  const shared = new Map<string, string>();
   for await (const page of pages) {
     for (const user of page) {
-      const dn = user.im.msExchIMVirtualServer!;
-      const key = dn.toLowerCase();
-      const known = shared.get(dn);
-      if (known === undefined) shared.set(dn, dn);
-      else user.im.msExchIMVirtualServer = known;
+      const key = user.im.msExchIMVirtualServer!.toLowerCase();
       const list = byServer.get(key);
       if (list) list.push(user);
       else byServer.set(key, [user]);
