@@ -208,9 +208,14 @@ async function seed(h) {
     entry(`CN=Protocols,${exchDn}`, [['objectClass', 'container']]);
     entry(`CN=InstMsg,CN=Protocols,${exchDn}`, [['objectClass', 'container']]);
     out.push(
-      `${[ldifValue('dn', s.dn), 'changetype: add', 'objectClass: top', 'objectClass: msExchProtocolCfgIMVirtualServer', `msExchIMServerName: ${s.name}`, `msExchIMHostName:: ${Buffer.from(s.host, 'ascii').toString('base64')}`, 'msExchIMServerHostsUsers: TRUE'].join('\n')}\n`,
+      `${[ldifValue('dn', s.dn), 'changetype: add', 'objectClass: top', 'objectClass: msExchProtocolCfgIMVirtualServer', `msExchIMServerName: ${s.name}`, `msExchIMHostName:: ${Buffer.from(s.host, 'ascii').toString('base64')}`, 'msExchIMServerHostsUsers: TRUE', `msExchIMServerIISId: ${100 + newServers.indexOf(s)}`].join('\n')}\n`,
     );
   }
+  // The servers first, without -c: one that cannot be added (a mandatory attribute) stops the seed
+  // at once, instead of 70,000 users failing on "Referenced object not found".
+  const serversLdif = join(h.scratch, 'large-servers.ldif');
+  writeFileSync(serversLdif, out.splice(0).join('\n'));
+  await h.runOk('ldapmodify', [...ldap.bind, '-a', '-f', serversLdif], { env: ldap.env, stdout: 'ignore' });
   const large = `OU=Large,${lab.baseDn}`;
   entry(large, [
     ['objectClass', 'organizationalUnit'],
