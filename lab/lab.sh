@@ -580,6 +580,39 @@ copy_back_snapshot() {
   dc2_snapshot_restore
 }
 
+# A named snapshot of dc1 alone (the bench's 100,000-user directory: snapshot-large/), beside the
+# seeded one. dc2 never holds that data: it stays stopped while dc1 runs a named snapshot, and
+# `restore` brings both DCs back to the seeded state together.
+named_snapshot_dir() {
+  [[ "${1:-}" =~ ^[a-z][a-z0-9-]*$ ]] || die "a snapshot name is lower-case letters, digits and '-', not '${1:-}'"
+  printf '%s/snapshot-%s' "$LAB" "$1"
+}
+
+cmd_save_named() {
+  local dir
+  dir=$(named_snapshot_dir "$1")
+  step "stop samba" stop_samba quick
+  dc2_stop
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  step "copy to $dir" cp -a --reflink=auto "$SAMBA_DIR" "$dir/samba"
+  step "start samba (dc1 only)" start_samba
+  print_timings
+}
+
+cmd_restore_named() {
+  local dir
+  dir=$(named_snapshot_dir "$1")
+  [ -d "$dir/samba" ] || die "no snapshot in $dir"
+  step "stop samba" stop_samba quick
+  dc2_stop
+  rm -rf "$SAMBA_DIR" "$RUN_DIR/lock"
+  step "copy back $dir" cp -a --reflink=auto "$dir/samba" "$SAMBA_DIR"
+  mkdir -p "$RUN_DIR/lock"
+  step "start samba (dc1 only)" start_samba
+  print_timings
+}
+
 # --- commands -------------------------------------------------------------------------------------
 # Serialise lab.sh runs on one lab folder (tests may call `up` concurrently).
 take_lock() {
@@ -743,6 +776,8 @@ usage: bash lab/lab.sh <command>      (npm run lab -- <command>)
   down     stop samba and wait until its ports are free
   reset    down, delete $LAB, up (a fresh provision)
   restore  return to the freshly seeded state from the snapshot (a few seconds)
+  save-snapshot NAME      keep dc1's state as .lab/snapshot-NAME (dc2 is stopped; restore restarts it)
+  restore-snapshot NAME   dc1 back to .lab/snapshot-NAME, dc2 stopped (e.g. the bench's large directory)
   status   running/stopped, pid, URLs (exit 0 running, 3 stopped)
   env      export lines for eval: eval "\$(bash lab/lab.sh env)"
 $(dc2_usage)
@@ -758,6 +793,8 @@ main() {
     down) [ -d "$LAB" ] || { log "lab not running"; return 0; }; take_lock; cmd_down ;;
     reset) require_root; take_lock; cmd_reset ;;
     restore) require_root; take_lock; cmd_restore ;;
+    save-snapshot) require_root; take_lock; cmd_save_named "${2:-}" ;;
+    restore-snapshot) require_root; take_lock; cmd_restore_named "${2:-}" ;;
     status) cmd_status ;;
     env) cmd_env ;;
     replicate | showrepl | stop-dc | start-dc) require_root; dc2_command "$@" ;;

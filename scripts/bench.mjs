@@ -8,7 +8,8 @@
 //   --reps N         repetitions per comparison (default 3); start-up uses --startup-runs (default 10)
 //   --only a,b       sections: servers, enable, concurrency, import-small, users-small, small-import,
 //                    small-forms, small-users, small-servers, list, plan, startup, memory, audit, sealed,
-//                    active (servers runs first: on the seeded ~12,000 users; small-*: the second directory)
+//                    active, large (servers runs first: on the seeded ~12,000 users; small-*: the second directory;
+//                    large: 100,000 users, seeded once and kept as .lab/snapshot-large)
 //   --no-restore     do not `lab.sh restore` before and after (for development on a shared lab);
 //                    the bench OU is deleted with ldapdelete -r instead
 //   --out FILE       where to write the report (default docs/benchmarks.md)
@@ -28,6 +29,7 @@ import { MID_SECTIONS, midScope } from './bench-lib/mid-scope.mjs';
 import { benchSealed } from './bench-lib/sealed.mjs';
 import { SMALL_SECTIONS, smallDomain } from './bench-lib/small-domain.mjs';
 import { peakRss } from './bench-lib/peak-rss.mjs';
+import { benchLarge } from './bench-lib/large.mjs';
 import { fmt, markdownTable, ratioText, textTable } from './bench-lib/table.mjs';
 import { kerberosBenchBlocks, readmeBenchBlocks } from './docs-lib/bench-blocks.mjs';
 import { writeGeneratedBlocks } from './docs-lib/generated-blocks.mjs';
@@ -46,6 +48,7 @@ const SECTIONS = [
   'audit',
   'sealed',
   'active',
+  'large',
 ];
 
 // ------------------------------------------------------------------------------------------------
@@ -112,8 +115,8 @@ const COMMAND =
 // ------------------------------------------------------------------------------------------------
 // Lab, tools, scratch space
 const LAB_DIR = process.env.IMCTL_LAB_DIR ?? join(REPO, '.lab');
-const labSh = (cmd) =>
-  runOk('bash', [join(REPO, 'lab', 'lab.sh'), cmd], {
+const labSh = (...args) =>
+  runOk('bash', [join(REPO, 'lab', 'lab.sh'), ...args], {
     env: { ...process.env, IMCTL_LAB_DIR: LAB_DIR },
     stdout: 'ignore',
   });
@@ -1018,6 +1021,8 @@ const plan = [
   ],
   // Homed and active per server against the equivalent ldapsearch (scripts/bench-lib/active.mjs)
   ['active', () => benchActive(harness)],
+  // 100,000 users: every read line against its reference, with peak RSS (scripts/bench-lib/large.mjs)
+  ['large', () => benchLarge({ ...harness, labSh, notes, imctlArgs, imctlEnv, loadAverage })],
 ];
 for (const [name, fn] of plan) {
   if (!wants(name) || interrupted) continue;

@@ -1,7 +1,7 @@
 /** `imctl users`: IM-enabled users with their home server, paged and attribute-minimal. */
 import { LOGON_LAG_NOTE } from '../core/activity.js';
 import { UsageError } from '../core/errors.js';
-import { listUsers, type UserListOptions } from '../services/user-list.js';
+import { listUsers, streamUsers, type UserListOptions } from '../services/user-list.js';
 import { renderTable } from '../ui/table.js';
 import type { Context } from './command-context.js';
 
@@ -14,7 +14,15 @@ export async function usersCommand(context: Context, options: UsersOptions): Pro
   const side = options.active ? true : options.inactive ? false : undefined;
   const activity =
     side === undefined ? undefined : { active: side, now: Date.now(), activeDays: context.settings.activeDays };
-  const { total, users: rows } = await listUsers(await context.directory(), { ...options, activity });
+  const directory = await context.directory();
+  if (out.json && options.limit === undefined) {
+    // Written as read, in the directory's order: a large domain's listing is never held whole.
+    const document = out.jsonList('users');
+    const total = await streamUsers(directory, { ...options, activity }, (rows) => document.write(rows));
+    document.close({ total, shown: total });
+    return;
+  }
+  const { total, users: rows } = await listUsers(directory, { ...options, activity });
   if (out.json) {
     out.printJson({ total, shown: rows.length, users: rows });
     return;

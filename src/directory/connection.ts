@@ -46,6 +46,8 @@ export interface ConnectOptions {
   log?: (message: string) => void;
   /** Told when a lost DC makes the run continue on another endpoint (the admin must know). */
   warn?: (message: string) => void;
+  /** Entries per page (default PAGE_SIZE): smaller only where a test needs many pages from a small OU. */
+  pageSize?: number;
 }
 
 /** Connecting to one DC gives up after this (or --timeout, if shorter): failover stays quick. Documented in README (--timeout). */
@@ -119,6 +121,55 @@ export class LdapConnection {
       : `${this.endpoint.url} (${this.endpoint.host})`;
   }
 
+  /**
+   * A paged search, one page of entries at a time, for listings that hand each page on (written
+   * out, counted) and keep none. Before the first entry is handed on, a lost connection or a busy
+   * DC is retried as any read is. After it, those entries cannot be taken back and the DC's paging
+   * cookie belonged to the lost connection: the listing stops with a clear error, never a short list.
+   */
+  async *pages(base: string, spec: SearchSpec): AsyncGenerator<DirEntry[]> {
+    const doing = `searching ${base}`;
+    const release = await this.searchSlots.acquire();
+    try {
+      let handedOn = 0;
+      for (let attempt = 0; ; attempt++) {
+        let client: Client | undefined;
+        try {
+          client = await this.boundClient();
+          for await (const page of client.searchPaginated(base, this.pagedSearch(spec))) {
+            const entries = page.searchEntries.map((raw) => new DirEntry(raw.dn, raw));
+            handedOn += entries.length;
+            yield entries;
+          }
+          return;
+        } catch (error) {
+          if (client) this.throwIfLayerBroken(client);
+          const lost = isConnectionLoss(error);
+          if (lost && client) this.invalidate(client);
+          if (!lost && !isBusy(error)) throw translateError(error, { server: this.endpoint.host, doing });
+          if (handedOn > 0) throw listingInterrupted(this.endpoint.host, handedOn, error);
+          if (attempt >= RETRIES) throw translateError(error, { server: this.endpoint.host, doing });
+          this.options.log?.(`${doing}: ${(error as Error).message.split('\n')[0]}; retrying`);
+          await sleep(backoffMs(attempt));
+        }
+      }
+    } finally {
+      release();
+    }
+  }
+
+  /** ldapts's options for a paged search of `spec`. */
+  private pagedSearch(spec: SearchSpec) {
+    return {
+      scope: spec.scope ?? 'sub',
+      filter: spec.filter,
+      attributes: spec.attributes,
+      explicitBufferAttributes: spec.buffers ?? [],
+      paged: { pageSize: this.options.pageSize ?? PAGE_SIZE },
+      ...(spec.sizeLimit ? { sizeLimit: spec.sizeLimit } : {}),
+    } as const;
+  }
+
   /** Every entry of a paged, subtree search. Restarts from scratch if the connection drops. */
   async searchAll(base: string, spec: SearchSpec): Promise<DirEntry[]> {
     let entries: DirEntry[] = [];
@@ -146,14 +197,7 @@ export class LdapConnection {
     await this.searchSlots.run(() =>
       this.withRetry(`searching ${base}`, async (client) => {
         if (attempt++ > 0) onRestart?.();
-        for await (const page of client.searchPaginated(base, {
-          scope: spec.scope ?? 'sub',
-          filter: spec.filter,
-          attributes: spec.attributes,
-          explicitBufferAttributes: spec.buffers ?? [],
-          paged: { pageSize: PAGE_SIZE },
-          ...(spec.sizeLimit ? { sizeLimit: spec.sizeLimit } : {}),
-        })) {
+        for await (const page of client.searchPaginated(base, this.pagedSearch(spec))) {
           for (const raw of page.searchEntries) visit(new DirEntry(raw.dn, raw));
         }
       }),
@@ -490,4 +534,18 @@ function describeTls(socket: ReturnType<typeof tlsConnect> | undefined): string 
   const protocol = socket?.getProtocol();
   const cipher = socket?.getCipher()?.name;
   return protocol ? `TLS (${protocol}${cipher ? `, ${cipher}` : ''})` : 'TLS';
+}
+
+/**
+ * A listing cut off after some of it was handed on: the connection was lost (a DC restarted, a
+ * dropped socket) or the DC turned busy between pages. Said plainly, exit 1: a short list must
+ * never pass for the whole one.
+ */
+function listingInterrupted(server: string, handedOn: number, cause: unknown): DirectoryError {
+  return new DirectoryError(
+    `The listing was cut off after ${handedOn.toLocaleString('en-US')} entries: ${server} ${isBusy(cause) ? 'turned busy' : 'stopped answering'} between two pages (${(cause as Error).message.split('\n')[0]}). A paged search cannot resume on a new connection, so what was printed is incomplete; run the command again.`,
+    'listing-interrupted',
+    undefined,
+    false,
+  );
 }

@@ -182,6 +182,16 @@ function translateResultCode(error: ResultCodeError, server: string): DirectoryE
       );
     case 53:
       return new DirectoryError(`${server} is unwilling to perform the request: ${firstLine(text)}.`, 'unwilling', 53);
+    // A search the DC cut short at one of its limits (AD: MaxResultSetSize, MaxQueryDuration, MaxPageSize and
+    // the other lDAPAdminLimits): what came before is not the whole answer, and imctl never passes it off as one.
+    case 3:
+    case 4:
+    case 11:
+      return new DirectoryError(
+        `${server} stopped the search at its ${LIMIT_NAMES[error.code]} (${firstLine(text)}): the answer is incomplete, so imctl stops. Narrow the search (--base-dn, --server) or ask for the DC's query policy (lDAPAdminLimits) to be raised.`,
+        'server-limit',
+        error.code,
+      );
     case 32:
       return new DirectoryError(`The entry does not exist: ${firstLine(text)}. Check --base-dn.`, 'no-such-object', 32);
     default:
@@ -192,6 +202,12 @@ function translateResultCode(error: ResultCodeError, server: string): DirectoryE
       );
   }
 }
+
+const LIMIT_NAMES: Record<number, string> = {
+  3: 'time limit (timeLimitExceeded; AD: MaxQueryDuration)',
+  4: 'size limit (sizeLimitExceeded; AD: MaxResultSetSize)',
+  11: 'administrative limit (adminLimitExceeded; AD: lDAPAdminLimits)',
+};
 
 function firstLine(text: string | undefined): string {
   return (text ?? 'unknown error').split('\n')[0]!.replace(/\.$/, '');

@@ -261,24 +261,53 @@ async function userRecords(
   return users;
 }
 
+/** Distinct home-server DNs one pass keeps a shared copy of; beyond that (a hostile directory), values stay as read. */
+const SHARED_SERVER_DNS = 1_000;
+
+/**
+ * One string per distinct msExchIMVirtualServer value in a pass: 90,000 users point at a dozen
+ * servers, and every value read off the wire is a fresh copy of a DN of 150-250 characters.
+ */
+function serverDnSharer(): <T extends { im: ImState }>(record: T) => T {
+  const seen = new Map<string, string>();
+  return (record) => {
+    const dn = record.im.msExchIMVirtualServer;
+    if (dn === undefined) return record;
+    const shared = seen.get(dn);
+    if (shared !== undefined) record.im.msExchIMVirtualServer = shared;
+    else if (seen.size < SHARED_SERVER_DNS) seen.set(dn, dn);
+    return record;
+  };
+}
+
+/** A paged search's users as compact records, a page at a time: neither raw entries nor the listing pile up. */
+async function* userPages(
+  directory: LdapConnection,
+  spec: SearchSpec,
+  toRecord: (entry: DirEntry) => UserRecord = toUserRecord,
+): AsyncGenerator<UserRecord[]> {
+  const share = serverDnSharer();
+  for await (const page of directory.pages(directory.baseDn, spec)) yield page.map((entry) => share(toRecord(entry)));
+}
+
 /**
  * IM-enabled users, optionally those homed on one server DN and matching `also` (an LDAP filter
- * the DC evaluates, e.g. the active filter); attribute-minimal, paged.
+ * the DC evaluates, e.g. the active filter); attribute-minimal, a page at a time.
  */
-export function listImUsers(directory: LdapConnection, serverDn?: string, also = ''): Promise<UserRecord[]> {
+export function listImUsers(directory: LdapConnection, serverDn?: string, also = ''): AsyncIterable<UserRecord[]> {
   const filter = serverDn
     ? `(&${USER_FILTER}(msExchIMVirtualServer=${escapeFilterValue(serverDn)})${also})`
     : `(&${USER_FILTER}(msExchIMVirtualServer=*)${also})`;
-  return userRecords(directory, {
+  return userPages(directory, {
     filter,
     attributes: ['sAMAccountName', 'displayName', 'msExchIMAddress', 'msExchIMVirtualServer'],
   });
 }
 
-/** Every homed user with just what a move needs; with `activity`, also what decides whether it is active. */
-export function listHomedUsers(directory: LdapConnection, activity = false): Promise<UserRecord[]> {
+/** Every homed user with just what a move needs, a page at a time; with `activity`, also what decides whether it is active. */
+export function listHomedUsers(directory: LdapConnection, activity = false): AsyncIterable<UserRecord[]> {
   const attributes = ['objectGUID', 'sAMAccountName', ...IM_ATTRIBUTES, ...(activity ? ACTIVITY_ATTRIBUTES : [])];
-  return userRecords(
+  return userPages(
     directory,
     { filter: `(&${USER_FILTER}(msExchIMVirtualServer=*))`, attributes, buffers: ['objectGUID'] },
     activity ? toUserRecordWithActivity : toUserRecord,
@@ -512,10 +541,11 @@ export async function forEachImUser(
   visit: (user: AuditUser) => void,
   onRestart?: () => void,
 ): Promise<void> {
+  const share = serverDnSharer();
   await directory.forEachEntry(
     directory.baseDn,
     { filter: IM_USER_FILTER, attributes: AUDIT_ATTRIBUTES, buffers: ['objectGUID'] },
-    (entry) => visit(toAuditUser(entry)),
+    (entry) => visit(share(toAuditUser(entry))),
     onRestart,
   );
 }

@@ -73,10 +73,19 @@ export interface DirectoryPort {
   countActive(serverDns: readonly string[], now: number, activeDays: number): Promise<HomedCounts>;
   /** The domain's lastLogonTimestamp update interval (msDS-LogonTimeSyncInterval) in days; 14 when unset. */
   logonSyncDays(): Promise<number>;
-  /** Every IM-homed user, with just what a move needs; with `activity`, also its account state, expiry and last logon. */
-  homedUsers(activity?: boolean): Promise<UserRecord[]>;
-  /** IM-enabled users for listing, optionally only those homed on one server, and only the active or inactive ones at `now`. */
-  imUsers(serverDn?: string, activity?: { active: boolean; now: number; activeDays: number }): Promise<UserRecord[]>;
+  /**
+   * Every IM-homed user, with just what a move needs, a page at a time; with `activity`, also its
+   * account state, expiry and last logon. A listing cut off after its first page throws (it never ends short).
+   */
+  homedUsers(activity?: boolean): AsyncIterable<UserRecord[]>;
+  /**
+   * IM-enabled users for listing, a page at a time, optionally only those homed on one server, and
+   * only the active or inactive ones at `now`. A listing cut off after its first page throws.
+   */
+  imUsers(
+    serverDn?: string,
+    activity?: { active: boolean; now: number; activeDays: number },
+  ): AsyncIterable<UserRecord[]>;
   /** Users matching every word of a person's search; at most `limit` + 1, so the caller can tell "more". */
   searchUsers(words: readonly string[], limit: number): Promise<UserRecord[]>;
   /** Users by objectGUID (hex), wherever they were renamed or moved to. */

@@ -55,7 +55,7 @@ export async function planRebalanceRun(
   const narrowed = canonicalDn(directory.baseDn) !== canonicalDn(directory.domainDn);
   const [inventory, homed, syncDays] = await Promise.all([
     takeInventory(directory, settings, undefined, { active: byActivity && narrowed }),
-    directory.homedUsers(byActivity).then(groupByServer),
+    groupByServer(directory.homedUsers(byActivity)),
     byActivity ? directory.logonSyncDays() : undefined,
   ]);
   const active = (u: UserRecord) => !byActivity || isActive(u, now, settings.activeDays);
@@ -204,14 +204,19 @@ export function rebalancePlanJson(plan: PlanResult, names: (dn: string | null) =
   };
 }
 
-/** Homed users grouped by the server DN they point at (lower-cased). */
-function groupByServer(users: readonly UserRecord[]): Map<string, UserRecord[]> {
+/**
+ * Homed users grouped by the server DN they point at (lower-cased), read a page at a time. What the
+ * planner plans with is kept (each user's record); the listing itself never is.
+ */
+async function groupByServer(pages: AsyncIterable<UserRecord[]>): Promise<Map<string, UserRecord[]>> {
   const byServer = new Map<string, UserRecord[]>();
-  for (const user of users) {
-    const key = user.im.msExchIMVirtualServer!.toLowerCase();
-    const list = byServer.get(key);
-    if (list) list.push(user);
-    else byServer.set(key, [user]);
+  for await (const page of pages) {
+    for (const user of page) {
+      const key = user.im.msExchIMVirtualServer!.toLowerCase();
+      const list = byServer.get(key);
+      if (list) list.push(user);
+      else byServer.set(key, [user]);
+    }
   }
   return byServer;
 }

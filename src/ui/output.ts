@@ -5,6 +5,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { inertText } from '../core/inert-text.js';
 import { redact } from '../core/redact.js';
+import { JsonDocumentWriter } from './json-document.js';
 
 export interface Streams {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -67,8 +68,24 @@ export class Output {
     if (!this.json) this.streams.stdout.write(`${terminalSafe(text, this.color.level > 0)}\n`);
   }
 
+  /**
+   * Prints the one JSON document. While a streamed document is open (jsonList), `data`'s members
+   * end it instead — an error that cut a listing off lands inside the same document.
+   */
   printJson(data: unknown): void {
+    if (this.document?.open && data && typeof data === 'object' && !Array.isArray(data)) {
+      this.document.close(data as Record<string, unknown>);
+      return;
+    }
     this.streams.stdout.write(`${safeJson(JSON.stringify(data, null, 2))}\n`);
+  }
+
+  private document: JsonDocumentWriter | undefined;
+
+  /** Starts the one JSON document with a list written a page at a time (src/ui/json-document.ts). */
+  jsonList(list: string): JsonDocumentWriter {
+    this.document = new JsonDocumentWriter(this.streams.stdout, list, safeJson);
+    return this.document;
   }
 
   info(text: string): void {

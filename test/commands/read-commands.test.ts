@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DirectoryError } from '../../src/core/errors.js';
 import { MemoryDirectory } from '../support/memory-directory.js';
 import { EAST, ROUTER, WEST, imctl, person, sampleDirectory } from '../support/run-imctl.js';
 
@@ -104,6 +105,72 @@ describe('imctl users', () => {
         ['wes', 'missing-server'],
       ],
     );
+  });
+
+  describe('a large listing streams (issue 32)', () => {
+    /** Seven users, two per page: the listing is four pages. */
+    const paged = () => {
+      const directory = new MemoryDirectory(
+        [EAST, WEST],
+        ['gil', 'fay', 'eli', 'dan', 'cal', 'bea', 'abe'].map((sam, i) => person(sam, i % 2 ? WEST : EAST)),
+      );
+      directory.pageSize = 2;
+      return directory;
+    };
+
+    it('--json writes each page as it is read: the first user is out before the last page is asked for', async () => {
+      const directory = paged();
+      let stdout: { text: string } | undefined;
+      let printedBeforeLastPage: string | undefined;
+      directory.beforePage = (index) => {
+        if (index === 3) printedBeforeLastPage = stdout!.text;
+      };
+      const run = await imctl(['users', '--json'], { directory, onStart: (_in, _err, out) => (stdout = out) });
+      expect(run.code).toBe(0);
+      expect(printedBeforeLastPage).toContain('"sAMAccountName": "gil"');
+      expect(printedBeforeLastPage).not.toContain('"abe"');
+      // Still one document, in the directory's order, with the totals after the list.
+      const data = run.json();
+      expect(data.users.map((u: { sAMAccountName: string }) => u.sAMAccountName)).toEqual([
+        'gil',
+        'fay',
+        'eli',
+        'dan',
+        'cal',
+        'bea',
+        'abe',
+      ]);
+      expect(data).toMatchObject({ total: 7, shown: 7 });
+      expect(data.users[0]).toEqual({
+        sAMAccountName: 'gil',
+        displayName: 'User gil',
+        imAddress: 'gil@im.memory.test',
+        homeServer: 'im-east',
+        homeServerDn: EAST.dn,
+        orphaned: null,
+        dn: 'CN=gil,OU=Staff,DC=memory,DC=test',
+      });
+    });
+
+    it('a listing cut off midway ends the same document with the error, exit 1: never a short list passed off as whole', async () => {
+      const directory = paged();
+      directory.beforePage = (index) => {
+        if (index === 2) throw new DirectoryError('The listing was cut off after 4 entries.', 'listing-interrupted');
+      };
+      const run = await imctl(['users', '--json'], { directory });
+      expect(run.code).toBe(1);
+      const data = run.json();
+      expect(data.users).toHaveLength(4);
+      expect(data.total).toBeUndefined();
+      expect(data.error).toMatchObject({ reason: 'listing-interrupted', exitCode: 1 });
+    });
+
+    it('--limit N keeps only the first N names while it counts the rest (sorted, as the table is)', async () => {
+      const run = await imctl(['users', '--limit', '3', '--json'], { directory: paged() });
+      const data = run.json();
+      expect(data.users.map((u: { sAMAccountName: string }) => u.sAMAccountName)).toEqual(['abe', 'bea', 'cal']);
+      expect(data).toMatchObject({ total: 7, shown: 3 });
+    });
   });
 
   it.each([

@@ -1,4 +1,5 @@
 import {
+  AdminLimitExceededError,
   BusyError,
   ConfidentialityRequiredError,
   ConstraintViolationError,
@@ -6,7 +7,9 @@ import {
   InvalidCredentialsError,
   NoSuchAttributeError,
   NoSuchObjectError,
+  SizeLimitExceededError,
   StrongAuthRequiredError,
+  TimeLimitExceededError,
   UnavailableError,
   UnwillingToPerformError,
 } from 'ldapts';
@@ -74,6 +77,21 @@ describe('translateError: bind failures (result 49, AD data codes)', () => {
     expect(result.resultCode).toBe(49);
     expect(result.message).toContain('--bind-dn');
     expect(result.message).toContain('password');
+  });
+});
+
+describe('translateError: a search the DC stopped at one of its limits (issue 32)', () => {
+  it.each([
+    { error: new TimeLimitExceededError('MaxQueryDuration'), code: 3, names: /time limit .*MaxQueryDuration/ },
+    { error: new SizeLimitExceededError(), code: 4, names: /size limit .*MaxResultSetSize/ },
+    { error: new AdminLimitExceededError(), code: 11, names: /administrative limit .*lDAPAdminLimits/ },
+  ])('result $code → server-limit: the answer is incomplete, and what to do', ({ error, code, names }) => {
+    const result = translated(error);
+    expect(result).toMatchObject({ reason: 'server-limit', resultCode: code, transient: false });
+    expect(result.message).toMatch(names);
+    expect(result.message).toContain('incomplete');
+    expect(result.message).toContain('--base-dn');
+    expect(isConnectionLoss(error) || isBusy(error)).toBe(false); // never retried into a second, different list
   });
 });
 

@@ -62,8 +62,8 @@ describe('planRebalanceRun', () => {
     // An operator's OU: 4 of its users on im-east, which also homes 8 users elsewhere in the domain.
     class Delegated extends MemoryDirectory {
       override readonly baseDn: string = 'OU=Ops,DC=memory,DC=test';
-      override async homedUsers() {
-        return (await super.homedUsers()).filter((u) => u.dn.endsWith(`,${this.baseDn}`));
+      override async *homedUsers() {
+        for await (const page of super.homedUsers()) yield page.filter((u) => u.dn.endsWith(`,${this.baseDn}`));
       }
     }
     const ops = (sam: string) => person(sam, EAST, { dn: `CN=${sam},OU=Ops,DC=memory,DC=test` });

@@ -194,22 +194,39 @@ export class MemoryDirectory implements DirectoryPort {
     return resolved;
   }
 
-  async homedUsers(): Promise<UserRecord[]> {
-    return [...this.users.values()].filter((u) => u.im.msExchIMVirtualServer).map((u) => structuredClone(u));
+  /** Users per page of a listing (the adapter asks for 1,000); a test sets it lower to see many pages. */
+  pageSize = 1000;
+  /** Called before each page of a listing is handed out (0 first), as the adapter reads each from the DC. */
+  beforePage: (index: number) => void | Promise<void> = () => undefined;
+
+  /** `users` a page at a time, as the adapter's paged listings hand them on. */
+  private async *paged(users: readonly UserRecord[]): AsyncGenerator<UserRecord[]> {
+    for (let index = 0; index * this.pageSize < users.length; index++) {
+      await this.beforePage(index);
+      yield users.slice(index * this.pageSize, (index + 1) * this.pageSize);
+    }
   }
 
-  async imUsers(
+  homedUsers(): AsyncIterable<UserRecord[]> {
+    return this.paged(
+      [...this.users.values()].filter((u) => u.im.msExchIMVirtualServer).map((u) => structuredClone(u)),
+    );
+  }
+
+  imUsers(
     serverDn?: string,
     activity?: { active: boolean; now: number; activeDays: number },
-  ): Promise<UserRecord[]> {
-    return [...this.users.values()]
-      .filter(
-        (u) =>
-          u.im.msExchIMVirtualServer !== undefined &&
-          (!serverDn || canonicalDn(u.im.msExchIMVirtualServer) === canonicalDn(serverDn)) &&
-          (!activity || isActive(u, activity.now, activity.activeDays) === activity.active),
-      )
-      .map(asListed);
+  ): AsyncIterable<UserRecord[]> {
+    return this.paged(
+      [...this.users.values()]
+        .filter(
+          (u) =>
+            u.im.msExchIMVirtualServer !== undefined &&
+            (!serverDn || canonicalDn(u.im.msExchIMVirtualServer) === canonicalDn(serverDn)) &&
+            (!activity || isActive(u, activity.now, activity.activeDays) === activity.active),
+        )
+        .map(asListed),
+    );
   }
 
   /**

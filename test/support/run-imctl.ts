@@ -99,8 +99,8 @@ export interface ImctlOptions {
   home?: string;
   /** The terminal's width (with tty); 200 otherwise. */
   columns?: number;
-  /** Called once the run has started, with its stdin (to type into a prompt). */
-  onStart?: (stdin: PassThrough, stderr: Capture) => void;
+  /** Called once the run has started, with its stdin (to type into a prompt) and what it writes. */
+  onStart?: (stdin: PassThrough, stderr: Capture, stdout: Capture) => void;
   /** Called when the run opens its directory (connects and binds, on a real DC), with what it has said by then. */
   onOpenDirectory?: (stderr: Capture) => void;
 }
@@ -135,7 +135,7 @@ export async function imctl(argv: string[], options: ImctlOptions = {}): Promise
       return directory;
     },
   });
-  options.onStart?.(streams.stdin, streams.stderr);
+  options.onStart?.(streams.stdin, streams.stderr, streams.stdout);
   const code = await running;
   const stdout = streams.stdout.text;
   return { code, stdout, stderr: streams.stderr.text, home, json: () => JSON.parse(stdout) };

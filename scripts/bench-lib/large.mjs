@@ -1,0 +1,281 @@
+// The large directory of the benchmark (issue 32): 100,000 users, 90,000 of them IM-enabled across
+// 14 home servers (im-east over 7,500 as seeded, one new server over it too) and the router with
+// orphans. The seeded lab (12,013 + OU=Audit) is topped up with users under OU=Large, in sites of
+// their own (`CN=Last\, First,OU=Users,OU=<site>,OU=Large,…`), and ten more home servers. The seed is
+// untimed in the comparisons, done once and kept as dc1's named snapshot (.lab/snapshot-large:
+// `lab.sh save-snapshot large`); later runs restore it in seconds. dc2 stays stopped meanwhile.
+// Each line: imctl against its reference, wall time and imctl's peak RSS (/usr/bin/time).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { IM_ATTRS, ldifValue } from './ldap.mjs';
+import { peakRss } from './peak-rss.mjs';
+
+export const LARGE_USERS = 100_000;
+export const LARGE_IM = 90_000;
+const FORMAT = 1; // bump when the generated data changes: an older snapshot is seeded again
+const NEW_SERVERS = 10;
+const BIG_SERVER_USERS = 7_700; // the second server over 7,500 (im-east is the first)
+const ROUTER_ORPHANS = 50;
+const SITES = [
+  'Amsterdam',
+  'Boston',
+  'Chicago',
+  'Dublin',
+  'Frankfurt',
+  'Madrid',
+  'Osaka',
+  'Seattle',
+  'Sydney',
+  'Zurich',
+];
+const FIRST =
+  'Aaron Abigail Adam Alice Amir Ana Andre Anna Ben Carla Chen David Elena Emma Eva Felix Grace Hana Ines Ivan Jack Jana Jose Julia Karl Kim Lars Lea Liam Lucia Marco Maria Mei Mia Nina Noah Omar Olga Paul Priya Rosa Sam Sara Sofia Tom Uma Victor Wei Yara Zoe'.split(
+    ' ',
+  );
+const LAST =
+  'Adams Bauer Becker Brown Castillo Chen Costa Dubois Evans Fischer Garcia Gonzalez Hansen Huber Ito Jansen Kim Klein Kowalski Lee Lopez Martin Meyer Moreau Muller Murphy Nguyen Novak Olsen Patel Perez Petrov Rossi Ruiz Santos Schmidt Silva Smith Suzuki Tanaka Taylor Thomas Walker Wang Weber Wilson Wong Young Zhang Zimmermann'.split(
+    ' ',
+  );
+
+/** The facts of the large directory, kept beside its snapshot: what it holds and how long the seed took. */
+const factsFile = (labDir) => join(labDir, 'snapshot-large', 'facts.json');
+
+export async function benchLarge(h) {
+  const { lab, ldap, log, labSh } = h;
+  const facts = await ensureLargeDirectory(h);
+  const home = facts.servers.filter((s) => s.hostsUsers);
+  h.notes.push(
+    `Large directory (issue 32): ${facts.users.toLocaleString('en-US')} users, ${facts.im.toLocaleString('en-US')} IM-enabled on ${home.length} home servers and ${facts.servers.length - home.length} router(s) (${facts.added.toLocaleString('en-US')} added to the seeded lab under OU=Large). The seed (one \`ldapmodify -a\`) took ${h.seconds(facts.seedMs)} s (${Math.round(facts.added / (facts.seedMs / 1000))} adds/s) on ${facts.seededOn}, machine load ${facts.load}; later runs restore the snapshot (\`lab.sh restore-snapshot large\`, ${h.seconds(facts.restoreMs ?? 0)} s this run).`,
+  );
+  const homedFilter = `(&${h.USER_FILTER}(msExchIMVirtualServer=*))`;
+  const imAnyFilter = `(&${h.USER_FILTER}(|${IM_ATTRS.map((a) => `(${a}=*)`).join('')}))`;
+  /** Wall time of one paged ldapsearch of the domain, its output discarded. */
+  const searchMs = async (filter, attributes) =>
+    (await h.runOk('ldapsearch', ldap.searchArgs(lab.baseDn, filter, attributes), { env: ldap.env, stdout: 'ignore' }))
+      .ms;
+  const sameAttributes = 'one paged `ldapsearch` of the same filter and attributes';
+  // What imctl's audit pass reads of each user (src/directory/users.ts AUDIT_ATTRIBUTES).
+  const auditAttributes = ['objectGUID', 'sAMAccountName', 'mailNickname'].concat(
+    ['userAccountControl', 'accountExpires', 'lastLogonTimestamp'],
+    IM_ATTRS,
+  );
+  const lines = [
+    {
+      name: 'servers --json',
+      args: ['servers', '--json'],
+      goal: 1.0,
+      // one value-less paged ldapsearch per server, one after another
+      reference: async () => {
+        let ms = 0;
+        for (const s of facts.servers)
+          ms += await searchMs(`(&${h.USER_FILTER}(msExchIMVirtualServer=${s.dnEscaped}))`, ['1.1']);
+        return ms;
+      },
+      referenceText: `${facts.servers.length} value-less paged \`ldapsearch\` (1.1), one per server, one after another`,
+    },
+    {
+      name: `users --json (${facts.im.toLocaleString('en-US')})`,
+      args: ['users', '--json'],
+      goal: 1.1,
+      reference: () =>
+        searchMs(homedFilter, ['sAMAccountName', 'displayName', 'msExchIMAddress', 'msExchIMVirtualServer']),
+      referenceText: sameAttributes,
+    },
+    {
+      name: 'rebalance (plan only)',
+      args: ['rebalance', '--dry-run', '--json'],
+      goal: 1.2,
+      ok: [0, 2, 3],
+      reference: () => searchMs(homedFilter, ['objectGUID', 'sAMAccountName', ...IM_ATTRS]),
+      referenceText:
+        'one paged `ldapsearch` of the homed users with objectGUID, sAMAccountName and the four IM attributes',
+    },
+    {
+      name: 'audit',
+      args: ['audit', '--json', '--no-dns'],
+      goal: 1.3,
+      ok: [0, 3],
+      reference: () => searchMs(imAnyFilter, auditAttributes),
+      referenceText: sameAttributes,
+    },
+  ];
+  const rows = [];
+  for (const line of lines) {
+    const imctlRuns = [];
+    const refRuns = [];
+    let peakMb = 0;
+    for (let rep = 0; rep < h.reps; rep++) {
+      const r = await peakRss(h.imctlArgs(...line.args), { env: h.imctlEnv, cwd: h.repo });
+      if (!(line.ok ?? [0]).includes(r.code))
+        throw new Error(`imctl ${line.args.join(' ')} exited ${r.code}: ${r.stderr.slice(-600)}`);
+      if (line.args.includes('--json')) JSON.parse(r.stdout); // one valid document, however long
+      imctlRuns.push(r.ms);
+      peakMb = Math.max(peakMb, r.mb);
+      refRuns.push(await line.reference());
+      log(
+        `large ${line.name}: imctl ${h.seconds(r.ms)} s (${r.mb.toFixed(0)} MB), reference ${h.seconds(refRuns.at(-1))} s`,
+      );
+    }
+    const imctlMs = h.median(imctlRuns);
+    const refMs = h.median(refRuns);
+    h.record(`large: ${line.name}`, imctlMs / 1000, refMs / 1000, 's', {
+      ratio: line.goal,
+      text: `≤ ${line.goal.toFixed(1)}×`,
+    });
+    h.record(`large: peak RSS, ${line.name}`, peakMb, undefined, 'MB', { below: 150, text: '< 150 MB' });
+    rows.push(
+      `- \`${h.showImctl(line.args)}\`: ${imctlRuns.map((ms) => h.seconds(ms)).join(', ')} s, peak RSS ${peakMb.toFixed(1)} MB; reference (${line.referenceText}): ${refRuns.map((ms) => h.seconds(ms)).join(', ')} s`,
+    );
+  }
+  h.details.push(['### Large directory (issue 32)', '', ...rows, ''].join('\n'));
+  await labSh('restore'); // both DCs back to the seeded state for the sections after this one
+}
+
+/** Restore the kept snapshot, or seed the directory once and keep it. */
+async function ensureLargeDirectory(h) {
+  const { labDir, labSh, log } = h;
+  const file = factsFile(labDir);
+  if (existsSync(file)) {
+    const facts = JSON.parse(readFileSync(file, 'utf8'));
+    if (facts.format === FORMAT) {
+      log('large: restoring the kept 100,000-user snapshot');
+      const t0 = Date.now();
+      await labSh('restore-snapshot', 'large');
+      return { ...facts, restoreMs: Date.now() - t0 };
+    }
+  }
+  log('large: seeding (once; kept as .lab/snapshot-large)');
+  await labSh('restore');
+  await labSh('stop-dc', '2');
+  const facts = await seed(h);
+  writeFileSync(join(h.scratch, 'large-facts.json'), JSON.stringify(facts));
+  await labSh('save-snapshot', 'large');
+  writeFileSync(file, `${JSON.stringify(facts, null, 2)}\n`);
+  return facts;
+}
+
+async function seed(h) {
+  const { lab, ldap, log } = h;
+  const [existingUsers, existingIm] = await Promise.all([
+    ldap.count(lab.baseDn, h.USER_FILTER),
+    ldap.count(lab.baseDn, `(&${h.USER_FILTER}(msExchIMVirtualServer=*))`),
+  ]);
+  const added = LARGE_USERS - existingUsers;
+  const newIm = LARGE_IM - existingIm;
+  const serversDn = lab.servers
+    .find((s) => s.name === 'im-east')
+    .dn.split(',')
+    .slice(4)
+    .join(',');
+  const newServers = Array.from({ length: NEW_SERVERS }, (_, i) => {
+    const n = String(i + 1).padStart(2, '0');
+    const exch = `EXCHL${n}`;
+    return {
+      name: `im-large-${n}`,
+      host: `exchl${n}.${lab.domain}`,
+      exch,
+      dn: `CN=IM Virtual Server,CN=InstMsg,CN=Protocols,CN=${exch},${serversDn}`,
+      hostsUsers: true,
+    };
+  });
+  const existing = Object.fromEntries(lab.servers.map((s) => [s.name, s]));
+  const seeded = lab.seeded.perServer;
+  // The remaining IM users fill im-west, im-north, im-south and nine new servers to one level.
+  const level = ['im-west', 'im-north', 'im-south'];
+  const levelled = [...level.map((n) => existing[n]), ...newServers.slice(1)];
+  const remaining = newIm - BIG_SERVER_USERS - ROUTER_ORPHANS;
+  const target = Math.ceil((remaining + level.reduce((sum, n) => sum + seeded[n], 0)) / levelled.length);
+  const quota = new Map([
+    [newServers[0], BIG_SERVER_USERS],
+    [existing['im-router'], ROUTER_ORPHANS],
+  ]);
+  let left = remaining;
+  for (const s of levelled) {
+    const take = Math.min(left, Math.max(0, target - (seeded[s.name] ?? 0)));
+    quota.set(s, take);
+    left -= take;
+  }
+  const homes = [...quota].flatMap(([s, n]) => Array(n).fill(s));
+
+  const out = [];
+  const entry = (dn, attrs) =>
+    out.push(
+      `${[ldifValue('dn', dn), 'changetype: add', ...attrs.flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => ldifValue(k, x)))].join('\n')}\n`,
+    );
+  for (const s of newServers) {
+    const exchDn = `CN=${s.exch},${serversDn}`;
+    entry(exchDn, [['objectClass', 'container']]);
+    entry(`CN=Protocols,${exchDn}`, [['objectClass', 'container']]);
+    entry(`CN=InstMsg,CN=Protocols,${exchDn}`, [['objectClass', 'container']]);
+    out.push(
+      `${[ldifValue('dn', s.dn), 'changetype: add', 'objectClass: top', 'objectClass: msExchProtocolCfgIMVirtualServer', `msExchIMServerName: ${s.name}`, `msExchIMHostName:: ${Buffer.from(s.host, 'ascii').toString('base64')}`, 'msExchIMServerHostsUsers: TRUE', `msExchIMServerIISId: ${100 + newServers.indexOf(s)}`].join('\n')}\n`,
+    );
+  }
+  // The servers first, without -c: one that cannot be added (a mandatory attribute) stops the seed
+  // at once, instead of 70,000 users failing on "Referenced object not found".
+  const serversLdif = join(h.scratch, 'large-servers.ldif');
+  writeFileSync(serversLdif, out.splice(0).join('\n'));
+  await h.runOk('ldapmodify', [...ldap.bind, '-a', '-f', serversLdif], { env: ldap.env, stdout: 'ignore' });
+  const large = `OU=Large,${lab.baseDn}`;
+  entry(large, [
+    ['objectClass', 'organizationalUnit'],
+    ['description', 'imctl benchmark: the large directory (scripts/bench-lib/large.mjs)'],
+  ]);
+  for (const site of SITES) {
+    entry(`OU=${site},${large}`, [['objectClass', 'organizationalUnit']]);
+    entry(`OU=Users,OU=${site},${large}`, [['objectClass', 'organizationalUnit']]);
+  }
+  for (let i = 0; i < added; i++) {
+    const first = FIRST[i % FIRST.length];
+    const last = LAST[Math.floor(i / FIRST.length) % LAST.length];
+    const n = Math.floor(i / (FIRST.length * LAST.length));
+    const sam = `${first[0]}${last}.${i}`.toLowerCase(); // the dot: no seeded name has one
+    const cn = `${last}\\, ${first} ${n}`;
+    const dn = `CN=${cn},OU=Users,OU=${SITES[i % SITES.length]},${large}`;
+    const attrs = [
+      ['objectClass', ['top', 'person', 'organizationalPerson', 'user']],
+      ['sAMAccountName', sam],
+      ['userPrincipalName', `${sam}@${lab.domain}`],
+      ['givenName', first],
+      ['sn', last],
+      ['displayName', `${first} ${last}`],
+      ['mail', `${sam}@${lab.domain}`],
+      ['mailNickname', sam],
+    ];
+    const server = homes[i];
+    if (server)
+      attrs.push(
+        ['msExchIMVirtualServer', server.dn],
+        ['msExchIMAddress', `${sam}@${lab.imDomain}`],
+        ['msExchIMMetaPhysicalURL', `http://${lab.imDomain}/instmsg/aliases/${sam}`],
+        ['msExchIMPhysicalURL', `http://${server.host}/instmsg/local/${lab.imDomain}/instmsg/aliases/${sam}`],
+      );
+    entry(dn, attrs);
+  }
+  const ldif = join(h.scratch, 'large.ldif');
+  writeFileSync(ldif, out.join('\n'));
+  log(
+    `large: adding ${added.toLocaleString('en-US')} users (${homes.length.toLocaleString('en-US')} IM-enabled) and ${NEW_SERVERS} servers`,
+  );
+  const load = h.loadAverage();
+  const r = await h.runOk(
+    'ldapmodify',
+    [...ldap.bind, '-a', '-c', '-f', ldif],
+    { env: ldap.env, stdout: 'ignore', timeoutMs: 3 * 3600_000 },
+    [0, 68],
+  );
+  const [users, im] = await Promise.all([
+    ldap.count(lab.baseDn, h.USER_FILTER),
+    ldap.count(lab.baseDn, `(&${h.USER_FILTER}(msExchIMVirtualServer=*))`),
+  ]);
+  if (users !== LARGE_USERS || im !== LARGE_IM)
+    throw new Error(`the large directory holds ${users} users, ${im} IM-enabled (want ${LARGE_USERS}, ${LARGE_IM})`);
+  const escape = (dn) => dn.replace(/[\\*()\0]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const servers = [
+    ...lab.servers
+      .filter((s) => s.exists !== false)
+      .map((s) => ({ name: s.name, dnEscaped: escape(s.dn), hostsUsers: s.hostsUsers })),
+    ...newServers.map((s) => ({ name: s.name, dnEscaped: escape(s.dn), hostsUsers: true })),
+  ];
+  return { format: FORMAT, users, im, added, seedMs: r.ms, seededOn: new Date().toISOString(), load, servers };
+}
