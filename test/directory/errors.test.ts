@@ -324,3 +324,15 @@ describe('isBusy / resultCodeOf', () => {
     expect(resultCodeOf(error)).toBe(code);
   });
 });
+
+describe("network errors in imctl's words", () => {
+  it.each(['ENETUNREACH', 'EHOSTUNREACH'])('%s is "not reachable", and worth the next DC', (code) => {
+    const error = Object.assign(new Error(`connect ${code} 192.0.2.1:636 - Local (0.0.0.0:0)`), { code });
+    const translated = translateError(error, { server: '192.0.2.1', doing: 'connecting' });
+    expect(translated.message).toBe(
+      '192.0.2.1 is not reachable from this host (no network route to it): check the URL, the VPN or firewall, or use another DC.',
+    );
+    expect(translated.transient).toBe(true);
+    expect(translated.message).not.toMatch(/Local \(0\.0\.0\.0/);
+  });
+});

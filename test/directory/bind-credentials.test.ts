@@ -1,4 +1,7 @@
 /**
+ * The bind's credentials: what a CA file holds (PEM certificates, or one DER certificate) and
+ * where a wrong password came from.
+ *
  * A DER CA file (issue 34, item 5): Node's `ca` option parses PEM only, so a DER certificate given
  * as it is trusted nothing and the DC's certificate failed as DEPTH_ZERO_SELF_SIGNED_CERT.
  * caCertificatesPem re-encodes it; a real TLS handshake against a server with that certificate
@@ -11,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, createServer, type Server } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caCertificatesPem } from '../../src/directory/bind-credentials.js';
+import { caCertificatesPem, passwordOrigin } from '../../src/directory/bind-credentials.js';
 
 /** EC keys: RSA key generation takes seconds on a busy machine. */
 const EC_KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1'];
@@ -68,5 +71,59 @@ describe('a DER CA file', () => {
   it('verifies the server once converted; given to Node as it is, it trusts nothing', async () => {
     expect(await handshake(caCertificatesPem(der))).toBe('ok');
     expect(await handshake([der])).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
+  });
+});
+
+describe('--ca-file must hold a certificate', () => {
+  it('a PEM certificate does, also after other blocks', () => {
+    const pem = execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        '/dev/null',
+        '-subj',
+        '/CN=imctl test CA',
+        '-days',
+        '1',
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    expect(caCertificatesPem(pem)).toHaveLength(1);
+    expect(caCertificatesPem(Buffer.concat([Buffer.from('# our CA\n'), pem]))).toHaveLength(1);
+  });
+
+  it.each([
+    ['a private key', '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n'],
+    ['an empty file', ''],
+    ['a password file', 'Imctl-Lab-Admin-1!'],
+    ['a broken certificate block', '-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n'],
+  ])('%s does not', (_what, text) => {
+    expect(caCertificatesPem(Buffer.from(text))).toEqual([]);
+  });
+});
+
+describe('a wrong password says where it came from', () => {
+  it.each([
+    [{ passwordFromEnv: true, sources: {} }, 'it came from IMCTL_PASSWORD in the environment'],
+    [
+      { passwordFromEnv: false, passwordFile: '/home/a/pw', sources: { passwordFile: 'flag' as const } },
+      'it came from the file /home/a/pw (--password-file)',
+    ],
+    [
+      { passwordFromEnv: false, passwordFile: '/home/a/pw', sources: { passwordFile: 'env' as const } },
+      'it came from the file /home/a/pw (IMCTL_PASSWORD_FILE)',
+    ],
+    [
+      { passwordFromEnv: false, passwordFile: '/etc/pw', sources: { passwordFile: 'config' as const } },
+      'it came from the file /etc/pw ("passwordFile" in the config file)',
+    ],
+    [{ passwordFromEnv: false, sources: {} }, undefined],
+  ])('%j', (settings, origin) => {
+    expect(passwordOrigin(settings)).toBe(origin);
   });
 });

@@ -3,13 +3,13 @@
  * src/io/owned-file.ts, and refuses one another user could swap — before any socket is opened.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Settings } from '../../src/config/settings.js';
-import { LdapConnection } from '../../src/directory/connection.js';
+import { CONNECT_TIMEOUT_MS, LdapConnection } from '../../src/directory/connection.js';
 
 const root = mkdtempSync(join(tmpdir(), 'imctl-ca-'));
 /** A real certificate: the old code read any file and went on to connect with it. */
@@ -51,4 +51,13 @@ describe('LdapConnection and the CA file', () => {
       }
     },
   );
+});
+
+describe('one connect timeout, as documented', () => {
+  it('is 10 s, and the README says so', () => {
+    expect(CONNECT_TIMEOUT_MS).toBe(10_000);
+    expect(readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8')).toMatch(
+      /connecting to one DC gives up after 10 s/,
+    );
+  });
 });
