@@ -11,6 +11,7 @@ import { executeTargets, type LdifSink, type RunResult, type Target } from '../s
 import type { Output } from '../ui/output.js';
 import { openResultSink } from '../ui/write-results.js';
 import type { Context } from './command-context.js';
+import { plural } from '../core/words.js';
 
 /** Options every writing command takes. */
 export interface WriteFlags {
@@ -90,7 +91,7 @@ function openLdif(out: Output, path: string): LdifSink {
         (stream as WriteStream).on('error', reject);
         stream.end(() => resolve());
       });
-      out.info(`LDIF for ${changes} change(s) written to ${path} (apply with: ldapmodify -f ${path}).`);
+      out.info(`LDIF for ${plural(changes, 'change')} written to ${path} (apply with: ldapmodify -f ${path}).`);
     },
   };
 }

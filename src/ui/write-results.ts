@@ -10,6 +10,7 @@ import { openReport, ReportError, type ReportWriter } from '../io/report.js';
 import type { ResultSink, RunSummary, TargetResult } from '../services/write-run.js';
 import { safeJson, type Output } from './output.js';
 import { startProgress, type Progress } from './progress.js';
+import { count, plural } from '../core/words.js';
 
 export interface ResultSinkOptions {
   command: string;
@@ -108,11 +109,11 @@ export function openResultSink(out: Output, options: ResultSinkOptions): ResultS
       if (failuresPrinted > MAX_FAILURES_PRINTED)
         print(
           c.red(
-            `… and ${failuresPrinted - MAX_FAILURES_PRINTED} more failures${options.report ? ` (all in ${reportName})` : ' (use --report FILE for all)'}.`,
+            `… and ${plural(failuresPrinted - MAX_FAILURES_PRINTED, 'more failure')}${options.report ? ` (all in ${reportName})` : ' (use --report FILE for all)'}.`,
           ),
         );
       print(
-        `${options.command}: ${summary.changed} changed, ${summary.unchanged} unchanged, ${summary.failed} failed${summary.planned ? `, ${summary.planned} planned (nothing written)` : ''}.`,
+        `${options.command}: ${count(summary.changed)} changed, ${count(summary.unchanged)} unchanged, ${count(summary.failed)} failed${summary.planned ? `, ${count(summary.planned)} planned (nothing written)` : ''}.`,
       );
       if (options.report && options.report !== '-') out.info(`Report: ${options.report}`);
     },

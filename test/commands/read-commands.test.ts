@@ -18,7 +18,7 @@ describe('imctl servers', () => {
     expect(stderr).toBe('');
     expect(stdout).toMatch(/│ im-east\s+│ exch1\.memory\.test\s+│ home\s+│\s+2 │\s+1 │\s+7,500 │/);
     expect(stdout).toMatch(/│ im-router\s+│ imrouter\.memory\.test\s+│ router/);
-    expect(stdout).toContain('3 users on 2 home servers (capacity 15,000), 1 of them active; 1 router(s).');
+    expect(stdout).toContain('3 users on 2 home servers (capacity 15,000), 1 of them active; 1 router.');
     expect(stdout).toContain('Failure headroom: the users of any one home server would fit on the others.');
     // A Tab completes from this file and never connects.
     expect(JSON.parse(readFileSync(join(home, 'cache', 'imctl', 'servers.json'), 'utf8')).servers).toEqual([
