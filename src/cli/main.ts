@@ -9,6 +9,7 @@ import type { Output, Streams } from '../ui/output.js';
 import { disableCoreDumps } from '../platform/core-dumps.js';
 import { isPromptCancel } from '../ui/prompt-cancel.js';
 import type { Context, OpenDirectory } from './composition-root.js';
+import { checkHelpTopic } from './help-topic.js';
 import { buildProgram, redactOptionValue } from './program.js';
 import { version } from './version.js';
 
@@ -78,6 +79,7 @@ export async function run(argv: string[], environment: RunEnvironment): Promise<
       streams.stdout.write(`${JSON.stringify({ version })}\n`);
       return ExitCode.ok;
     }
+    checkHelpTopic(program, argv);
     await program.parseAsync(argv);
     return ExitCode.ok;
   } catch (error) {

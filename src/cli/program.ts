@@ -152,7 +152,9 @@ Exit codes: 0 done, 1 could not run (connection/TLS/bind), 2 usage or validation
         're-home users on another home server (compare-and-set: a concurrent change is reported, not overwritten)',
       )
       .argument('<users...>', 'DN, user@domain, mail or sAMAccountName')
-      .requiredOption('--to <server>', 'the new home server'),
+      // Not commander's requiredOption: that check comes before the unknown-option one, so "--too" was
+      // reported as a missing --to; moveCommand asks for --to itself.
+      .option('--to <server>', 'the new home server'),
   )
     .addHelpText(
       'after',

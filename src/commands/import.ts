@@ -46,7 +46,7 @@ export async function importCommand(context: Context, file: string, options: Imp
 async function checkFile(context: Context, file: string, options: ImportOptions): Promise<ImportCheck> {
   const { out } = context;
   // "-" is standard input, as --ldif - is standard output.
-  const check = await checkImportFile(file === '-' ? 'standard input' : file, {
+  const check = await checkImportFile(fileLabel(file), {
     delimiter: options.delimiter,
     strict: options.strict,
     input: file === '-' ? out.streams.stdin : undefined,
@@ -54,11 +54,11 @@ async function checkFile(context: Context, file: string, options: ImportOptions)
   const { stats } = check;
   if (stats.ignoredColumns) {
     out.warn(
-      `${file}: ignoring column${stats.ignoredColumns.length === 1 ? '' : 's'} ${stats.ignoredColumns.map((c) => `"${c.name}"${c.hint ? ` (did you mean "${c.hint}"?)` : ''}`).join(', ')}: imctl reads only user, action, server and im_domain (--strict refuses other columns).`,
+      `${fileLabel(file)}: ignoring column${stats.ignoredColumns.length === 1 ? '' : 's'} ${stats.ignoredColumns.map((c) => `"${c.name}"${c.hint ? ` (did you mean "${c.hint}"?)` : ''}`).join(', ')}: imctl reads only user, action, server and im_domain (--strict refuses other columns).`,
     );
   }
   out.debug(
-    `${file}: ${plural(stats.bytesRead, 'byte')}, ${plural(stats.records, 'record')}: ${count(stats.rows)} valid, ${count(stats.problems)} with problems in the syntax pass`,
+    `${fileLabel(file)}: ${plural(stats.bytesRead, 'byte')}, ${plural(stats.records, 'record')}: ${count(stats.rows)} valid, ${count(stats.problems)} with problems in the syntax pass`,
   );
   return check;
 }
@@ -84,7 +84,7 @@ async function refuseInvalidRows(
   if (!options.skipInvalid || problems.incomplete || tooMany) {
     if (options.report) await reportInvalidRows(options.report, check.rows, check.invalid, out.streams.stdout);
     throw new UsageError(
-      `${file}: ${tooMany ? `at least ${plural(problems.count, 'invalid row')}` : plural(problems.count, 'invalid row')}; nothing was written. Fix them${problems.incomplete || tooMany ? '' : ', or pass --skip-invalid to import the valid rows'}.`,
+      `${fileLabel(file)}: ${tooMany ? `at least ${plural(problems.count, 'invalid row')}` : plural(problems.count, 'invalid row')}; nothing was written. Fix them${problems.incomplete || tooMany ? '' : ', or pass --skip-invalid to import the valid rows'}.`,
       'invalid-rows',
       // --json: the rows themselves, in the vocabulary of command-line batches (docs/json.md).
       { problems: invalidRows(check) },
@@ -93,4 +93,9 @@ async function refuseInvalidRows(
   out.warn(
     `--skip-invalid: ${plural(problems.count, 'invalid row')} will be reported as failed; ${check.rows.length - plan.rejected === 1 ? 'the other row goes' : `the other ${plural(check.rows.length - plan.rejected, 'row')} go`} ahead.`,
   );
+}
+
+/** How a message names the CSV: "-" is standard input, as --ldif - is standard output. */
+function fileLabel(file: string): string {
+  return file === '-' ? 'standard input' : file;
 }

@@ -32,7 +32,8 @@ export function checkWriteFlags(flags: WriteFlags, json = false): void {
       flags.report === '-' ? '--report -' : undefined,
       json ? '--json' : undefined,
     ],
-    '--ldif changes.ldif',
+    // The example is a file for the output that was sent to stdout besides --json / --ldif -.
+    flags.report === '-' ? '--report report.csv' : '--ldif changes.ldif',
   );
   if (flags.report) checkReportPath(flags.report);
 }

@@ -107,7 +107,10 @@ describe('imctl users', () => {
   });
 
   it.each([
-    [['users', '--limit', '0'], /option '--limit <n>' argument '0' is invalid\. expected a number from 1/],
+    [
+      ['users', '--limit', '0'],
+      /option '--limit <n>' argument '0' is invalid\. expected a whole number 1 or more, got 0/,
+    ],
     [['users', '--server', 'im-nowhere', '--json'], /im-nowhere/],
   ])('%j is a usage error (exit 2)', async (argv, message) => {
     const { code, stderr } = await imctl(argv);
