@@ -177,6 +177,23 @@ describe('imctl wizard', { timeout: 20_000 }, () => {
     },
   );
 
+  it('review: a disabled account is named before "Apply", as the scripted enable warns', async () => {
+    const directory = new MemoryDirectory([EAST, WEST], [person('dee', undefined, { accountDisabled: true })]);
+    const wizard = start(directory);
+    await choose('What do you want to do?', 'Enable Instant Messaging for users', wizard);
+    await choose('How do you want to find the users to enable?', 'Type their names', wizard);
+    await waitFor('Names (sAMAccountName', wizard);
+    screen.type('dee');
+    screen.keypress('enter');
+    await choose('Home server for 1 user', 'im-west', wizard);
+    await choose('IM domain (the part after @', IM_DOMAIN, wizard);
+    await waitFor('Apply 1 change', wizard);
+    screen.keypress({ name: 'c', ctrl: true });
+    const { code, stdout } = await wizard.result;
+    expect(code).toBe(130);
+    expect(stdout).toMatch(/1 to change\n⚠ The account "dee" is disabled: IM gives it a seat nobody can use/);
+  });
+
   it('rebalance: a spinner on stderr while every homed user is read, erased before the plan', async () => {
     const wizard = start();
     await choose('What do you want to do?', 'Rebalance the home servers', wizard);
