@@ -180,13 +180,20 @@ describe('imctl wizard', { timeout: 20_000 }, () => {
   it('review: a disabled account is named before "Apply", as the scripted enable warns', async () => {
     const directory = new MemoryDirectory([EAST, WEST], [person('dee', undefined, { accountDisabled: true })]);
     const wizard = start(directory);
-    await choose('What do you want to do?', 'Enable Instant Messaging for users', wizard);
-    await choose('How do you want to find the users to enable?', 'Type their names', wizard);
+    // Every answer in order: the task, how to find the user, the name, the server, the IM domain.
+    const answers: [string, string][] = [
+      ['What do you want to do?', 'Enable Instant Messaging for users'],
+      ['How do you want to find the users to enable?', 'Type their names'],
+    ];
+    for (const [question, option] of answers) await choose(question, option, wizard);
     await waitFor('Names (sAMAccountName', wizard);
     screen.type('dee');
     screen.keypress('enter');
-    await choose('Home server for 1 user', 'im-west', wizard);
-    await choose('IM domain (the part after @', IM_DOMAIN, wizard);
+    for (const [question, option] of [
+      ['Home server for 1 user', 'im-west'],
+      ['IM domain (the part after @', IM_DOMAIN],
+    ] as const)
+      await choose(question, option, wizard);
     await waitFor('Apply 1 change', wizard);
     screen.keypress({ name: 'c', ctrl: true });
     const { code, stdout } = await wizard.result;
