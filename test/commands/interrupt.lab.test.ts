@@ -59,7 +59,9 @@ describe('Ctrl-C during an import', () => {
     expect(sent + notSent).toBe(USERS);
     const changed = Number(/([\d,]+) changed before stopping/.exec(stderr)![1]!.replace(/,/g, ''));
     expect(changed).toBe(sent);
-    expect(stdout).toContain(`import: ${changed.toLocaleString('en-US')} changed, 0 unchanged, ${notSent.toLocaleString('en-US')} failed.`);
+    expect(stdout).toContain(
+      `import: ${changed.toLocaleString('en-US')} changed, 0 unchanged, ${notSent.toLocaleString('en-US')} failed.`,
+    );
     const rows = JSON.parse(readFileSync(report, 'utf8')) as { outcome: string; reason: string | null }[];
     expect(rows).toHaveLength(USERS);
     expect(rows.filter((r) => r.reason === 'not done: the run was interrupted')).toHaveLength(notSent);
