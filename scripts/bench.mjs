@@ -466,8 +466,10 @@ async function timeImctlImport(concurrency) {
     error.stderr = r.stderr;
     throw error;
   }
-  // imctl's own summary line times its write phase: "import: N writes in X s (R/s)."
-  const writeS = Number(/: \d+ write(?:s|\(s\)) in ([\d.]+) s/.exec(r.stderr)?.[1]);
+  // imctl's own summary line times its write phase: "import: 10,000 writes sent in 19.7 s (508 a second)."
+  // (or "… in 1 min 5 s"; older builds: "import: N writes in X s (R/s).")
+  const phase = /: [\d,]+ write(?:s|\(s\))?(?: sent)? in (?:(\d+) min ?)?(?:([\d.]+) s)?/.exec(r.stderr);
+  const writeS = phase && (phase[1] || phase[2]) ? Number(phase[1] ?? 0) * 60 + Number(phase[2] ?? 0) : NaN;
   return { ms: r.ms, writeMs: Number.isFinite(writeS) ? writeS * 1000 : undefined };
 }
 

@@ -10,6 +10,7 @@ import { disableCoreDumps } from '../platform/core-dumps.js';
 import { environmentWithoutSecrets } from '../platform/environment.js';
 import { isPromptCancel } from '../ui/prompt-cancel.js';
 import type { Context, OpenDirectory } from './composition-root.js';
+import { checkHelpTopic } from './help-topic.js';
 import { buildProgram, redactOptionValue } from './program.js';
 import { version } from './version.js';
 
@@ -38,10 +39,15 @@ export async function run(argv: string[], environment: RunEnvironment): Promise<
   const onSigint = () => {
     if (abort.signal.aborted) return;
     abort.abort();
-    streams.stderr.write(
-      '\nimctl: interrupted; finishing the writes in flight, then stopping (Ctrl-C again to force).\n',
-    );
-    process.once('SIGINT', () => process.exit(ExitCode.interrupted));
+    const notice = 'imctl: interrupted; finishing the writes in flight, then stopping (Ctrl-C again to force).';
+    // Above a progress bar, which the notice must not land in; else on a line of its own, after the echoed ^C.
+    if (out?.liveLineShown) out.info(notice);
+    else streams.stderr.write(`\n${notice}\n`);
+    process.once('SIGINT', () => {
+      // Forced: the bar goes first, so that the shell's prompt starts on a clean line.
+      out?.endLive();
+      process.exit(ExitCode.interrupted);
+    });
   };
   process.on('SIGINT', onSigint);
 
@@ -74,9 +80,12 @@ export async function run(argv: string[], environment: RunEnvironment): Promise<
       streams.stdout.write(`${JSON.stringify({ version })}\n`);
       return ExitCode.ok;
     }
+    checkHelpTopic(program, argv);
     await program.parseAsync(argv);
     return ExitCode.ok;
   } catch (error) {
+    // A bar still live here would be drawn again under the error and leave the prompt beside it.
+    out?.endLive();
     if (error instanceof CommanderError) {
       const code = commanderExit(error);
       // --json promises one document on stdout in every case, a usage error included.

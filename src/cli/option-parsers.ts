@@ -3,9 +3,12 @@ import { InvalidArgumentError } from 'commander';
 
 export function wholeNumber(min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
-    if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`expected a whole number, got "${value}"`);
+    // "-5" and "0" get the same plain answer as "x": what the option takes, not a range up to 2^53.
+    const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
+    const wanted = `a whole number ${range}`;
+    if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError(`expected ${wanted}, got "${value}"`);
     const n = Number(value);
-    if (n < min || n > max) throw new InvalidArgumentError(`expected a number from ${min} to ${max}`);
+    if (n < min || n > max) throw new InvalidArgumentError(`expected ${wanted}, got ${n}`);
     return n;
   };
 }

@@ -14,6 +14,7 @@ import { renderAudit, renderServerCounts } from '../ui/audit-view.js';
 import { withSpinner } from '../ui/progress.js';
 import type { Context } from './command-context.js';
 import { checkStdoutOutputs, runWrite } from './write-command.js';
+import { plural } from '../core/words.js';
 
 export interface AuditCommandOptions {
   fix?: boolean;
@@ -63,8 +64,7 @@ export async function auditCommand(context: Context, options: AuditCommandOption
     reportOnStdout || options.ldif === '-' ? (text: string) => out.info(text) : (text: string) => out.print(text);
   if (options.report) {
     saveFindingReport(options.report, report.findings, out.streams.stdout);
-    if (!reportOnStdout)
-      out.info(`Report: ${options.report} (${report.findings.length.toLocaleString('en-US')} finding(s))`);
+    if (!reportOnStdout) out.info(`Report: ${options.report} (${plural(report.findings.length, 'finding')})`);
   }
 
   const repairs = {
@@ -84,7 +84,7 @@ export async function auditCommand(context: Context, options: AuditCommandOption
     if (!out.json)
       print(
         targets.length > 0
-          ? `Repairs: ${targets.length.toLocaleString('en-US')} user(s).`
+          ? `Repairs: ${plural(targets.length, 'user')}.`
           : 'Nothing to repair with the options given.',
       );
     // The write path prints the one --json document, with the audit inside it. A failed write throws (exit 3).
@@ -108,7 +108,7 @@ export async function auditCommand(context: Context, options: AuditCommandOption
     const repaired = report.problems - remaining.length;
     const n = (value: number) => value.toLocaleString('en-US');
     throw new FindingsRemain(
-      `${n(remaining.length)} finding(s) remain${repaired > 0 ? ` after ${n(repaired)} repaired` : ''}.${repairing ? '' : ' "imctl audit --fix" repairs what is certain; see --help.'}`,
+      `${plural(remaining.length, 'finding')} ${remaining.length === 1 ? 'remains' : 'remain'}${repaired > 0 ? ` after ${n(repaired)} repaired` : ''}.${repairing ? '' : ' "imctl audit --fix" repairs what is certain; see --help.'}`,
     );
   }
 }

@@ -17,6 +17,7 @@ import {
 } from '../services/import-plan.js';
 import type { Context } from './command-context.js';
 import { checkWriteFlags, runWrite, type WriteFlags } from './write-command.js';
+import { count, plural } from '../core/words.js';
 
 export interface ImportOptions extends WriteFlags {
   skipInvalid?: boolean;
@@ -45,7 +46,7 @@ export async function importCommand(context: Context, file: string, options: Imp
 async function checkFile(context: Context, file: string, options: ImportOptions): Promise<ImportCheck> {
   const { out } = context;
   // "-" is standard input, as --ldif - is standard output.
-  const check = await checkImportFile(file === '-' ? 'standard input' : file, {
+  const check = await checkImportFile(fileLabel(file), {
     delimiter: options.delimiter,
     strict: options.strict,
     input: file === '-' ? out.streams.stdin : undefined,
@@ -53,11 +54,11 @@ async function checkFile(context: Context, file: string, options: ImportOptions)
   const { stats } = check;
   if (stats.ignoredColumns) {
     out.warn(
-      `${file}: ignoring column${stats.ignoredColumns.length === 1 ? '' : 's'} ${stats.ignoredColumns.map((c) => `"${c.name}"${c.hint ? ` (did you mean "${c.hint}"?)` : ''}`).join(', ')}: imctl reads only user, action, server and im_domain (--strict refuses other columns).`,
+      `${fileLabel(file)}: ignoring column${stats.ignoredColumns.length === 1 ? '' : 's'} ${stats.ignoredColumns.map((c) => `"${c.name}"${c.hint ? ` (did you mean "${c.hint}"?)` : ''}`).join(', ')}: imctl reads only user, action, server and im_domain (--strict refuses other columns).`,
     );
   }
   out.debug(
-    `${file}: ${stats.bytesRead} bytes, ${stats.records} record(s): ${stats.rows} valid, ${stats.problems} with problems in the syntax pass`,
+    `${fileLabel(file)}: ${plural(stats.bytesRead, 'byte')}, ${plural(stats.records, 'record')}: ${count(stats.rows)} valid, ${count(stats.problems)} with problems in the syntax pass`,
   );
   return check;
 }
@@ -83,13 +84,18 @@ async function refuseInvalidRows(
   if (!options.skipInvalid || problems.incomplete || tooMany) {
     if (options.report) await reportInvalidRows(options.report, check.rows, check.invalid, out.streams.stdout);
     throw new UsageError(
-      `${file}: ${tooMany ? `at least ${problems.count.toLocaleString('en-US')}` : problems.count} invalid row(s); nothing was written. Fix them${problems.incomplete || tooMany ? '' : ', or pass --skip-invalid to import the valid rows'}.`,
+      `${fileLabel(file)}: ${tooMany ? `at least ${plural(problems.count, 'invalid row')}` : plural(problems.count, 'invalid row')}; nothing was written. Fix them${problems.incomplete || tooMany ? '' : ', or pass --skip-invalid to import the valid rows'}.`,
       'invalid-rows',
       // --json: the rows themselves, in the vocabulary of command-line batches (docs/json.md).
       { problems: invalidRows(check) },
     );
   }
   out.warn(
-    `--skip-invalid: ${problems.count} invalid row(s) will be reported as failed; the other ${check.rows.length - plan.rejected} row(s) go ahead.`,
+    `--skip-invalid: ${plural(problems.count, 'invalid row')} will be reported as failed; ${check.rows.length - plan.rejected === 1 ? 'the other row goes' : `the other ${plural(check.rows.length - plan.rejected, 'row')} go`} ahead.`,
   );
+}
+
+/** How a message names the CSV: "-" is standard input, as --ldif - is standard output. */
+function fileLabel(file: string): string {
+  return file === '-' ? 'standard input' : file;
 }

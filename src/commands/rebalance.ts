@@ -28,7 +28,7 @@ export async function rebalanceCommand(context: Context, options: RebalanceOptio
     );
   }
   const directory = await context.directory();
-  const { plan, names, targets, activity, notices } = await withSpinner(
+  const { plan, names, targets, activity, notices, excluded } = await withSpinner(
     out,
     'Reading every homed user to plan the moves',
     planRebalanceRun(directory, context.settings, options),
@@ -36,7 +36,7 @@ export async function rebalanceCommand(context: Context, options: RebalanceOptio
   if (activity?.warning) out.warn(activity.warning);
   for (const notice of notices) out.info(notice);
   // Under --json the infeasible plan travels inside the error's one JSON document.
-  if (!plan.feasible) throw infeasibleError(plan);
+  if (!plan.feasible) throw infeasibleError(plan, excluded);
 
   const writing = !!options.apply || options.ldif !== undefined;
   // With --json and writes, the plan travels inside the one JSON document the write run prints.

@@ -4,6 +4,7 @@ import { hostHome } from '../platform/paths.js';
 import { serverReport } from '../services/server-report.js';
 import { renderTable, showsBars, utilisation, utilisationBar } from '../ui/table.js';
 import type { Context } from './command-context.js';
+import { plural } from '../core/words.js';
 
 export async function serversCommand(context: Context): Promise<void> {
   const { out } = context;
@@ -51,7 +52,7 @@ export async function serversCommand(context: Context): Promise<void> {
     ),
   );
   out.print(
-    `${fmt(totals.users)} users on ${totals.homeServers} home servers (capacity ${fmt(totals.capacity)}), ${fmt(totals.active)} of them active; ${totals.routers} router(s).`,
+    `${plural(totals.users, 'user')} on ${plural(totals.homeServers, 'home server')} (capacity ${fmt(totals.capacity)}), ${fmt(totals.active)} of them active; ${plural(totals.routers, 'router')}.`,
   );
   out.print(
     c.dim(
@@ -61,7 +62,7 @@ export async function serversCommand(context: Context): Promise<void> {
   if (totals.orphaned > 0) {
     out.print(
       c.yellow(
-        `${totals.orphaned} orphaned user(s) point at a router or a missing server: see "imctl users --orphaned"; "imctl rebalance" re-homes them.`,
+        `${plural(totals.orphaned, 'orphaned user')} ${totals.orphaned === 1 ? 'points' : 'point'} at a router or a missing server: see "imctl users --orphaned"; "imctl rebalance" re-homes them.`,
       ),
     );
   }

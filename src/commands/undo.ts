@@ -4,6 +4,7 @@ import { readJournal } from '../journal/read-journal.js';
 import { planUndo } from '../services/undo-plan.js';
 import type { Context } from './command-context.js';
 import { checkWriteFlags, runWrite, type WriteFlags } from './write-command.js';
+import { plural } from '../core/words.js';
 
 export async function undoCommand(context: Context, path: string, options: WriteFlags): Promise<void> {
   checkWriteFlags(options);
@@ -20,7 +21,7 @@ export async function undoCommand(context: Context, path: string, options: Write
   const { targets, notices } = await planUndo(directory, journal, { imDomain: context.settings.imDomain, provenance });
   for (const notice of notices) context.out.warn(notice);
   context.out.info(
-    `Undoing ${journal.header.command} of ${journal.header.startedAt} on ${journal.header.server}: ${journal.changes.length} recorded change(s).`,
+    `Undoing ${journal.header.command} of ${journal.header.startedAt} on ${journal.header.server}: ${plural(journal.changes.length, 'recorded change')}.`,
   );
   await runWrite(context, directory, targets, { ...options, command: 'undo' });
 }

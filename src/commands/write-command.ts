@@ -11,6 +11,7 @@ import { executeTargets, type LdifSink, type RunResult, type Target } from '../s
 import type { Output } from '../ui/output.js';
 import { openResultSink } from '../ui/write-results.js';
 import type { Context } from './command-context.js';
+import { plural } from '../core/words.js';
 
 /** Options every writing command takes. */
 export interface WriteFlags {
@@ -31,7 +32,8 @@ export function checkWriteFlags(flags: WriteFlags, json = false): void {
       flags.report === '-' ? '--report -' : undefined,
       json ? '--json' : undefined,
     ],
-    '--ldif changes.ldif',
+    // The example is a file for the output that was sent to stdout besides --json / --ldif -.
+    flags.report === '-' ? '--report report.csv' : '--ldif changes.ldif',
   );
   if (flags.report) checkReportPath(flags.report);
 }
@@ -90,7 +92,7 @@ function openLdif(out: Output, path: string): LdifSink {
         (stream as WriteStream).on('error', reject);
         stream.end(() => resolve());
       });
-      out.info(`LDIF for ${changes} change(s) written to ${path} (apply with: ldapmodify -f ${path}).`);
+      out.info(`LDIF for ${plural(changes, 'change')} written to ${path} (apply with: ldapmodify -f ${path}).`);
     },
   };
 }

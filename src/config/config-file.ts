@@ -11,6 +11,7 @@ import { openNamedFile, openOwnedFile, readUpTo, UnsafeFileError, type OpenedFil
 import type { ConfigTrust } from './config-discovery.js';
 import { hasCredentials, splitUrls } from './ldap-urls.js';
 import { CONFIG_KINDS, type ConfigFile } from './option-registry.js';
+import { didYouMean } from '../core/suggest.js';
 
 /** A config file is a few hundred bytes; anything near this is the wrong file. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -39,7 +40,7 @@ export function parseConfigFile(path: string, text: string): ConfigFile {
     switch (kind) {
       case undefined:
         throw new UsageError(
-          `The config file ${path} has an unknown key ${JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}…` : key)} (known: ${Object.keys(CONFIG_KINDS).join(', ')}).`,
+          `The config file ${path} has an unknown key ${JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}…` : key)}.${didYouMean(key.slice(0, 64), Object.keys(CONFIG_KINDS))} Known: ${Object.keys(CONFIG_KINDS).join(', ')}.`,
           'config',
         );
       case 'string':

@@ -14,7 +14,7 @@ export function describeSettings(settings: Settings): string[] {
     [shownAs('domain'), 'domain', settings.domain],
     [shownAs('dnsServer'), 'dnsServer', settings.dnsServer],
     [shownAs('auth'), 'auth', settings.auth],
-    [shownAs('saslLayer'), 'saslLayer', settings.auth === 'kerberos' ? settings.saslLayer : undefined],
+    [shownAs('saslLayer'), 'saslLayer', saslLayerApplies(settings) ? settings.saslLayer : undefined],
     [shownAs('bindDn'), 'bindDn', settings.auth === 'kerberos' ? undefined : settings.bindDn],
     [
       shownAs('passwordFile'),
@@ -54,4 +54,14 @@ export function describeSettings(settings: Settings): string[] {
       ([label, key, value]) =>
         `${label}: ${String(value)} (${key === 'configFile' ? (settings.configFile ? 'found' : 'none found') : sourceLabel(settings.sources[key] ?? 'default')})`,
     );
+}
+
+/**
+ * Whether Kerberos would bind with a SASL security layer: only over plain ldap:// (a URL without
+ * StartTLS, or DCs found by DNS and reached without it). Over TLS there is none, so -v lists none.
+ */
+function saslLayerApplies(settings: Settings): boolean {
+  if (settings.auth !== 'kerberos') return false;
+  if (settings.urls.length > 0) return !settings.startTls && settings.urls.some((url) => /^ldap:\/\//i.test(url));
+  return settings.domain !== undefined && !domainStartTls(settings);
 }

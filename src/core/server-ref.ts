@@ -6,6 +6,7 @@
 import { UsageError, quoted } from './errors.js';
 import { canonicalDn, firstRdnValue, splitDn } from './escape.js';
 import type { ImServer } from './im-model.js';
+import { didYouMean } from './suggest.js';
 
 export function matchServers(servers: readonly ImServer[], name: string): ImServer[] {
   const wanted = name.trim().toLowerCase();
@@ -35,7 +36,10 @@ export function findServer(servers: readonly ImServer[], name: string, purpose: 
   if (matches.length === 0) {
     const known = servers.map((s) => s.name).join(', ') || 'none found';
     throw new UsageError(
-      `No IM server is named ${quoted(name)} (known: ${known}). Run "imctl servers" to list them.`,
+      `No IM server is named ${quoted(name)}.${didYouMean(
+        name,
+        servers.flatMap((s) => [s.name, s.cn, s.host]),
+      )} Known: ${known}. Run "imctl servers" to list them.`,
       'unknown-server',
     );
   }

@@ -10,7 +10,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { Attribute, Change, Client } from 'ldapts';
 import { DirectoryError, ImctlError, UsageError } from '../core/errors.js';
 import type { ModOp } from '../core/mod-ops.js';
-import type { Settings } from '../config/settings.js';
+import { sourceLabel, type Settings } from '../config/settings.js';
 import { DirEntry } from './entry.js';
 import { isBusy, isConnectionLoss, translateError } from './errors.js';
 import { SaslSocketLayer } from './sasl-socket.js';
@@ -20,6 +20,7 @@ import { caCertificatesPem, passwordOrigin, PROMPT_TRIES } from './bind-credenti
 import type { Endpoint } from './endpoints.js';
 import { readRootDse, type RootDse } from './root-dse.js';
 import { Semaphore } from './semaphore.js';
+import { count, plural } from '../core/words.js';
 
 /** AD's MaxPageSize: never ask for more per page. */
 export const PAGE_SIZE = 1000;
@@ -257,7 +258,7 @@ export class LdapConnection {
     if (layer?.active) {
       const { wraps, buffersOut, unwraps, gssMs } = layer.stats;
       this.options.log?.(
-        `sasl layer: ${wraps} wrap(s) for ${buffersOut} buffer(s) out, ${unwraps} unwrap(s) in, ${Math.round(gssMs)} ms in GSS calls`,
+        `sasl layer: ${plural(wraps, 'wrap')} for ${plural(buffersOut, 'buffer')} out, ${plural(unwraps, 'unwrap')} in, ${count(Math.round(gssMs))} ms in GSS calls`,
       );
     }
   }
@@ -475,7 +476,9 @@ export class LdapConnection {
           await import('./gssapi-bind.js')
         ).gssapiBind(client, endpoint.host, layer ? { socket: layer, mode: settings.saslLayer } : undefined);
         this.boundAs = bound.principal;
-        this.options.log?.(`auth kerberos (${settings.sources.auth ?? 'default'}): bound as ${this.boundAs}`);
+        this.options.log?.(
+          `auth kerberos (${sourceLabel(settings.sources.auth ?? 'default')}): bound as ${this.boundAs}`,
+        );
         this.options.log?.(`protection: ${bound.protection ?? describeTls(tlsSocket)}`);
         this.options.log?.(`kerberos: ${bound.kerberos}`);
         if (!this.rootDseValue) this.rootDseValue = await readRootDse(client);

@@ -16,6 +16,7 @@
  *   anything is pending. TLS takes the socket's handle itself, so no octet reaches the guard after it.
  */
 import type { Socket } from 'node:net';
+import { plural } from '../core/words.js';
 
 /** What ends the cleartext part of the connection. */
 export type ProtectionStart = 'starttls' | 'sasl-layer';
@@ -112,7 +113,9 @@ export class PlaintextGuard {
   handOver(handler: (chunk: Buffer) => void): void {
     if (this.failure) throw this.failure;
     if (!this.protectionDue || this.pending.length > 0) {
-      this.fail(`${this.pending.length} octet(s) of an unfinished message were pending when protection started`);
+      this.fail(
+        `${plural(this.pending.length, 'octet')} of an unfinished message ${this.pending.length === 1 ? 'was' : 'were'} pending when protection started`,
+      );
       throw this.failure!;
     }
     this.protectedHandler = handler;
@@ -121,7 +124,9 @@ export class PlaintextGuard {
   private cleartext(chunk: Buffer): void {
     if (this.failure) return;
     if (this.protectionDue) {
-      this.fail(`${chunk.length} octet(s) arrived after the ${this.answerName()} and before protection started`);
+      this.fail(
+        `${plural(chunk.length, 'octet')} arrived after the ${this.answerName()} and before protection started`,
+      );
       return;
     }
     let buffer = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
@@ -133,7 +138,9 @@ export class PlaintextGuard {
         if (startsProtection(framed, this.until)) {
           // Refuse before ldapts sees the answer, so the bind or StartTLS never completes.
           if (buffer.length > 0) {
-            this.fail(`${buffer.length} octet(s) came after the ${this.answerName()}, before protection started`);
+            this.fail(
+              `${plural(buffer.length, 'octet')} came after the ${this.answerName()}, before protection started`,
+            );
             return;
           }
           this.protectionDue = true;

@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs';
 import { UsageError } from '../core/errors.js';
 import { IM_ATTRIBUTES, type ImState } from '../core/im-model.js';
 import type { JournalChange, JournalHeader } from './journal.js';
+import { plural } from '../core/words.js';
 
 export interface JournalContents {
   header: JournalHeader;
@@ -106,7 +107,7 @@ export async function readJournal(
       // A last line with no newline that does not parse is the write a crash interrupted.
       if (!ended && header) {
         warnings.push(
-          `${path} line ${line} is incomplete (the run that wrote it was cut off): that change is left out; the ${changes.length} complete change(s) before it are undone. Check that entry with "imctl show".`,
+          `${path} line ${line} is incomplete (the run that wrote it was cut off): that change is left out; ${changes.length === 1 ? 'the one complete change before it is' : `the ${plural(changes.length, 'complete change')} before it are`} undone. Check that entry with "imctl show".`,
         );
         break;
       }

@@ -17,6 +17,7 @@ import { describeResolutionProblem, type Resolution, type UserRecord } from '../
 import type { DirectoryPort } from './directory-port.js';
 import { takeInventory, type Inventory, type LoadedServer } from './inventory.js';
 import type { Target } from './write-run.js';
+import { count, percent, plural } from '../core/words.js';
 
 export type ProvisionAction = 'enable' | 'disable' | 'move';
 
@@ -280,7 +281,7 @@ export async function planProvisioning(
       if (more === undefined || load + more <= server.capacity) continue;
       const what = settings.load === 'active' ? 'active users' : 'users';
       notices.push(
-        `${server.name} holds ${n(load)} of ${n(server.capacity)} ${what} (${percent(load, server.capacity)}); ${n(more)} more put it at ${n(load + more)} (${percent(load + more, server.capacity)}), over capacity. "imctl servers" shows where there is room.`,
+        `${server.name} holds ${n(load)} of ${n(server.capacity)} ${what} (${percent(load, server.capacity)}); with ${plural(more, 'more user')} it would hold ${n(load + more)} (${percent(load + more, server.capacity)}), over capacity. "imctl servers" shows where there is room.`,
       );
     }
   }
@@ -369,9 +370,7 @@ function sameHome(user: UserRecord, server: ImServer): boolean {
   return user.im.msExchIMVirtualServer?.toLowerCase() === server.dn.toLowerCase();
 }
 
-const n = (value: number) => value.toLocaleString('en-US');
-const percent = (load: number, capacity: number) =>
-  capacity > 0 ? `${Math.round((load / capacity) * 100)} %` : 'no capacity';
+const n = count;
 
 function nameOf(request: ProvisionRequest): string {
   // A name pasted with a space or a tab around it (" jdoe") names jdoe.

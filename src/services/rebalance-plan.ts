@@ -16,6 +16,7 @@ import type { DirectoryPort } from './directory-port.js';
 import { takeInventory, type Inventory } from './inventory.js';
 import { assertUsableHome } from './provisioning.js';
 import type { Target } from './write-run.js';
+import { count, plural } from '../core/words.js';
 
 export interface RebalanceRequest {
   even?: boolean | undefined;
@@ -39,6 +40,8 @@ export interface RebalanceRun {
   load: LoadKind;
   /** Sentences for the admin about the request (e.g. a drained router). */
   notices: string[];
+  /** The home servers --exclude kept from receiving users, by name. */
+  excluded: string[];
   /** Under --load active: the window, and a warning when it is shorter than the domain's update interval. */
   activity?: { activeDays: number; syncDays: number; warning: string | undefined } | undefined;
 }
@@ -69,9 +72,9 @@ export async function planRebalanceRun(
     const server = findServer(inventory.servers, name);
     if (server.hostsUsers) drain.add(server.dn);
     else {
-      const count = homed.get(server.dn.toLowerCase())?.length ?? 0;
+      const homedThere = homed.get(server.dn.toLowerCase())?.length ?? 0;
       notices.push(
-        `${server.name} is a router: ${count === 0 ? 'no user is homed on it, so there is nothing to drain' : `its ${count.toLocaleString('en-US')} homed user(s) are orphans, and the plan re-homes them (as every rebalance does)`}.`,
+        `${server.name} is a router: ${homedThere === 0 ? 'no user is homed on it, so there is nothing to drain' : `${homedThere === 1 ? 'its one homed user is an orphan, and the plan re-homes it' : `its ${plural(homedThere, 'homed user')} are orphans, and the plan re-homes them`} (as every rebalance does)`}.`,
       );
     }
   }
@@ -146,6 +149,7 @@ export async function planRebalanceRun(
     usersByDn,
     load: settings.load,
     notices,
+    excluded: home.filter((s) => exclude.has(s.dn)).map((s) => s.name),
     activity:
       syncDays !== undefined
         ? { activeDays: settings.activeDays, syncDays, warning: activeWindowWarning(settings.activeDays, syncDays) }
@@ -167,10 +171,19 @@ export async function planRebalanceRun(
   };
 }
 
-/** A plan that does not fit: one sentence, with the plan's figures for --json; nothing was written. */
-export function infeasibleError(plan: PlanResult): UsageError {
+/**
+ * A plan that does not fit: one sentence, with the plan's figures for --json; nothing was written.
+ * When --exclude holds back the room that is missing, that is the fix to name, not more capacity.
+ */
+export function infeasibleError(plan: PlanResult, excluded: readonly string[] = []): UsageError {
+  const held = plan.load.filter((l) => excluded.includes(l.name));
+  const heldRoom = held.reduce((sum, l) => sum + Math.max(0, l.capacity - l.before), 0);
+  const fix =
+    heldRoom >= plan.shortfall
+      ? `--exclude keeps ${count(heldRoom)} free ${heldRoom === 1 ? 'place' : 'places'} on ${held.map((l) => l.name).join(', ')} out of reach: leave some of ${held.length === 1 ? 'it' : 'them'} out of --exclude`
+      : `Add capacity (--capacity, servers.<name>.capacity) or a home server${heldRoom > 0 ? `, or leave ${held.map((l) => l.name).join(', ')} out of --exclude` : ''}`;
   return new UsageError(
-    `No plan fits: the home servers are short of ${plan.shortfall.toLocaleString('en-US')} user(s) of capacity for the ${plan.minimalMoves.toLocaleString('en-US')} that must move. Add capacity (--capacity, servers.<name>.capacity) or a home server; nothing was written.`,
+    `No plan fits: the home servers are short of ${plural(plan.shortfall, 'user')} of capacity for the ${count(plan.minimalMoves)} that must move. ${fix}; nothing was written.`,
     'infeasible',
     { feasible: false, shortfall: plan.shortfall, mustMove: plan.minimalMoves, servers: plan.load },
   );

@@ -12,6 +12,7 @@ import type { Outcome, UserPlan } from '../core/provision.js';
 import { Journal } from '../journal/journal.js';
 import type { AppContext } from './app-context.js';
 import type { DirectoryPort, WriteTask } from './directory-port.js';
+import { count, plural } from '../core/words.js';
 
 export interface Target {
   /** CSV line, when the target came from a file. */
@@ -205,9 +206,9 @@ export async function executeTargets(
     if (summary.changed === 0 && inDoubt === 0) throw fatal;
     const doubt =
       inDoubt > 0
-        ? ` (${inDoubt} of them in doubt: sent, but the DC could not confirm them; the journal records them so undo can still revert them)`
+        ? ` (${count(inDoubt)} of them in doubt: sent, but the DC could not confirm them; the journal records them so undo can still revert them)`
         : '';
-    const message = `${fatal.message} ${summary.changed} change(s) were made first (journal ${journal?.path}); ${summary.failed} target(s) are not done${doubt}. Re-run the same command when the DC is back: done targets report "unchanged".`;
+    const message = `${fatal.message} ${plural(summary.changed, 'change')} ${summary.changed === 1 ? 'was' : 'were'} made first (journal ${journal?.path}); ${plural(summary.failed, 'target')} ${summary.failed === 1 ? 'is' : 'are'} not done${doubt}. Re-run the same command when the DC is back: done targets report "unchanged".`;
     // Protection that failed (a Kerberos check, octets in clear) is tampering or a broken key, not a partial run: exit 1.
     if (fatal instanceof DirectoryError && (fatal.reason === 'sasl-layer' || fatal.reason === 'protocol-violation'))
       throw new DirectoryError(message, fatal.reason);
@@ -215,7 +216,7 @@ export async function executeTargets(
   }
   if (app.signal.aborted) {
     throw new Interrupted(
-      `Interrupted: ${summary.changed} changed before stopping${journal ? `; the journal ${journal.path} records them` : ''}. Re-run to finish: done targets report "unchanged".`,
+      `Interrupted: ${count(summary.changed)} changed before stopping${journal ? `; the journal ${journal.path} records them` : ''}. Re-run to finish: done targets report "unchanged".`,
     );
   }
   if (summary.failed > 0) throw new PartialFailure(failureMessage(options, summary, targets.length));
@@ -235,14 +236,16 @@ export function failureMessage(
   summary: RunSummary,
   total: number,
 ): string {
-  const failed = `${summary.failed} of ${total} target(s)`;
+  const failed = `${count(summary.failed)} of ${plural(total, 'target')}`;
+  const were = summary.failed === 1 ? 'was' : 'were';
+  const rest = total - summary.failed;
   if (options.dryRun || options.ldif) {
-    return `${failed} cannot be done as asked (see the reasons); nothing was written${options.ldif ? ', and the LDIF holds only the others' : ''}.`;
+    return `${failed} cannot be done as asked (see the reasons); nothing was written${options.ldif ? (rest > 0 ? ', and the LDIF holds only the others' : ', and the LDIF holds no change') : ''}.`;
   }
   if (options.command === 'undo') {
-    return `${failed} were not put back (see the reasons: an entry changed since the recorded run is left as it is now, which a re-run will not change); the rest were put back.`;
+    return `${failed} ${were} not put back (see the reasons: an entry changed since the recorded run is left as it is now, which a re-run will not change)${rest > 0 ? `; the other ${plural(rest, 'target')} ${rest === 1 ? 'was' : 'were'} put back` : '; nothing was put back'}.`;
   }
   if (summary.changed === 0 && summary.unchanged === 0)
-    return `All ${total} target(s) failed; nothing was written. Fix the reasons and re-run.`;
+    return `${total === 1 ? 'The target' : `All ${plural(total, 'target')}`} failed; nothing was written. Fix the reasons and re-run.`;
   return `${failed} failed; the rest were done. Fix the reasons and re-run: done targets report "unchanged".`;
 }

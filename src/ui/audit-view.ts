@@ -6,8 +6,9 @@
 import type { AuditReport } from '../services/audit.js';
 import type { Output } from './output.js';
 import { renderTable } from './table.js';
+import { count, plural } from '../core/words.js';
 
-const fmt = (n: number) => n.toLocaleString('en-US');
+const fmt = count;
 
 /** `print`: where the lines go (stderr when stdout carries `--report -`). */
 export function renderAudit(
@@ -18,9 +19,11 @@ export function renderAudit(
 ): void {
   const c = out.color;
   print(
-    `Audit of ${fmt(report.users)} IM user(s) under ${report.baseDn} on ${report.dc}; ${report.servers.length} IM server(s); DNS ${report.dnsChecked ? `via ${dnsServer}` : 'not checked (--no-dns)'}.`,
+    `Audit of ${plural(report.users, 'IM user')} under ${report.baseDn} on ${report.dc}; ${plural(report.servers.length, 'IM server')}; DNS ${report.dnsChecked ? `via ${dnsServer}` : 'not checked (--no-dns)'}.`,
   );
-  const rows = report.summary.map((row) => [
+  // With --no-dns the _rvp row would read "0" for a check never made (the header says DNS was not checked).
+  const shown = report.summary.filter((row) => row.kind !== 'dns' || report.dnsChecked);
+  const rows = shown.map((row) => [
     row.informational ? c.dim(row.title) : row.title,
     row.count === 0 ? c.green('0') : row.informational ? c.dim(fmt(row.count)) : c.yellow(fmt(row.count)),
     // Which option repairs them: --fix does only the certain repairs; idle seats and case are asked for by name.

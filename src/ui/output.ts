@@ -2,10 +2,12 @@
  * The edge where data becomes text. Data goes to stdout (a table, or JSON with --json and
  * nothing else); diagnostics, warnings and progress go to stderr. One colour switch.
  */
+import { Writable } from 'node:stream';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { inertText } from '../core/inert-text.js';
 import { redact } from '../core/redact.js';
 import { JsonDocumentWriter } from './json-document.js';
+import { LiveLine } from './live-line.js';
 
 export interface Streams {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -41,6 +43,8 @@ export class Output {
   readonly color: ChalkInstance;
   /** Colour for stderr, which may be a terminal when stdout is piped. */
   readonly errColor: ChalkInstance;
+  /** The bar or spinner at the bottom of the terminal, while one is live: every write goes above it. */
+  private live: LiveLine | undefined;
 
   constructor(
     readonly streams: Streams,
@@ -63,9 +67,52 @@ export class Output {
     return !!this.streams.stdin.isTTY && !!this.streams.stderr.isTTY;
   }
 
+  /**
+   * A line kept at the bottom of the terminal (on stderr) until it is ended; meanwhile every line
+   * this Output writes, to either stream, goes above it. Only one at a time: a second replaces the first.
+   */
+  startLive(): LiveLine {
+    this.live?.end();
+    const live = new LiveLine(this.streams.stderr, () => {
+      if (this.live === live) this.live = undefined;
+    });
+    this.live = live;
+    return live;
+  }
+
+  /** Whether a bar or spinner is on screen now. */
+  get liveLineShown(): boolean {
+    return this.live !== undefined;
+  }
+
+  /** Erase the live line, if any, for good (before the process exits under it). */
+  endLive(): void {
+    this.live?.end();
+  }
+
+  /** Raw text (already safe) to stdout or stderr, above the live line if one is shown on the same terminal. */
+  write(stream: 'stdout' | 'stderr', text: string): void {
+    const target = this.streams[stream];
+    // stdout piped to a file or a program is not on the screen: nothing to step around.
+    if (this.live && target.isTTY) this.live.above(target, text);
+    else target.write(text);
+  }
+
+  /** A stream whose writes go through write(): for writers that want a stream (a CSV report on stdout). */
+  writableFor(stream: 'stdout' | 'stderr'): NodeJS.WritableStream & { isTTY?: boolean } {
+    const writable = new Writable({
+      decodeStrings: false,
+      write: (chunk: string | Buffer, _encoding, callback) => {
+        this.write(stream, typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+        callback();
+      },
+    });
+    return Object.assign(writable, { isTTY: this.streams[stream].isTTY });
+  }
+
   /** Human output: suppressed under --json so stdout stays machine-readable. */
   print(text = ''): void {
-    if (!this.json) this.streams.stdout.write(`${terminalSafe(text, this.color.level > 0)}\n`);
+    if (!this.json) this.write('stdout', `${terminalSafe(text, this.color.level > 0)}\n`);
   }
 
   /**
@@ -77,7 +124,7 @@ export class Output {
       this.document.close(data as Record<string, unknown>);
       return;
     }
-    this.streams.stdout.write(`${safeJson(JSON.stringify(data, null, 2))}\n`);
+    this.write('stdout', `${safeJson(JSON.stringify(data, null, 2))}\n`);
   }
 
   private document: JsonDocumentWriter | undefined;
@@ -89,21 +136,18 @@ export class Output {
   }
 
   info(text: string): void {
-    this.streams.stderr.write(`${terminalSafe(text, this.errColor.level > 0)}\n`);
+    this.write('stderr', `${terminalSafe(text, this.errColor.level > 0)}\n`);
   }
 
   debug(text: string): void {
-    if (this.verbose)
-      this.streams.stderr.write(`${terminalSafe(this.errColor.dim(`imctl: ${text}`), this.errColor.level > 0)}\n`);
+    if (this.verbose) this.info(this.errColor.dim(`imctl: ${text}`));
   }
 
   warn(text: string): void {
-    this.streams.stderr.write(
-      `${terminalSafe(`${this.errColor.yellow('warning:')} ${text}`, this.errColor.level > 0)}\n`,
-    );
+    this.info(`${this.errColor.yellow('warning:')} ${text}`);
   }
 
   error(text: string): void {
-    this.streams.stderr.write(`${terminalSafe(`${this.errColor.red('error:')} ${text}`, this.errColor.level > 0)}\n`);
+    this.info(`${this.errColor.red('error:')} ${text}`);
   }
 }

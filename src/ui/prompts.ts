@@ -123,7 +123,13 @@ function safeChoices<V, C extends Choice<V>>(
 ): Array<C | Separator> {
   return choices.map((choice) => {
     if (choice instanceof Separator || Separator.isSeparator(choice))
-      return new Separator(fitLine(safe((choice as Separator).separator), width));
+      // Each line of a separator of several lines is fitted on its own.
+      return new Separator(
+        safe((choice as Separator).separator)
+          .split('\n')
+          .map((line) => fitLine(line, width))
+          .join('\n'),
+      );
     const c = choice as C;
     // A disabled reason can name directory data too; `true` is inquirer's own "(disabled)".
     const disabled = typeof c.disabled === 'string' ? safe(c.disabled) : c.disabled;

@@ -4,6 +4,7 @@ import type { PlanResult, ServerLoad } from '../core/rebalance.js';
 import { rebalancePlanJson } from '../services/rebalance-plan.js';
 import type { Output } from './output.js';
 import { renderTable, showsBars, utilisation, utilisationBar } from './table.js';
+import { count, percent, plural } from '../core/words.js';
 
 /** The per-server before/after table and a one-line account of the moves (or the plan as JSON). */
 export function renderRebalancePlan(
@@ -83,7 +84,7 @@ function renderActivePlan(out: Output, plan: PlanResult, bars: boolean): void {
   const idle = plan.moves.filter((m) => m.idle).length;
   out.print(
     c.dim(
-      `Capacity counts active users (--load active); inactive users stay where they are${idle > 0 ? `, except ${fmt(idle)} inactive orphan(s) or users of drained servers, which must move` : ''}. ${LOGON_LAG_NOTE}`,
+      `Capacity counts active users (--load active); inactive users stay where they are${idle > 0 ? `, except ${plural(idle, 'inactive user')} orphaned or on a drained server, who must move` : ''}. ${LOGON_LAG_NOTE}`,
     ),
   );
 }
@@ -149,22 +150,25 @@ export function planSummary(
   plan: Pick<PlanResult, 'moves' | 'deferred' | 'minimalMoves' | 'load'>,
   even: boolean,
 ): [string, string?] {
-  const n = (value: number) => value.toLocaleString('en-US');
+  const n = count;
   const reasons = new Map<string, number>();
   for (const m of plan.moves) reasons.set(m.reason, (reasons.get(m.reason) ?? 0) + 1);
   const why = [...reasons].map(([reason, count]) => `${n(count)} ${reason}`).join(', ');
   const goal = even
     ? 'bring every home server within one user of its fair share'
     : 'bring every home server within capacity';
-  const moves = `${n(plan.moves.length)} move(s)${why ? ` (${why})` : ''}`;
+  const moves = `${plural(plan.moves.length, 'move')}${why ? ` (${why})` : ''}`;
+  // "0 moves: the fewest that…" says nothing true: there is nothing to do.
+  if (plan.moves.length === 0 && plan.deferred === 0)
+    return [
+      `No move is needed: ${even ? 'every home server is within one user of its fair share' : 'every home server is within capacity'} already.`,
+    ];
   if (plan.deferred === 0) return [`${moves}: the fewest that ${goal}.`];
   const over = plan.load
     .filter((l) => l.after > l.capacity)
-    .map(
-      (l) => `${l.name} (${l.capacity > 0 ? `${Math.round((l.after / l.capacity) * 100)} %` : `${n(l.after)} users`})`,
-    );
+    .map((l) => `${l.name} (${l.capacity > 0 ? percent(l.after, l.capacity) : plural(l.after, 'user')})`);
   return [
     `${moves}: the first ${n(plan.moves.length)} of the ${n(plan.minimalMoves)} that ${goal}${over.length > 0 ? `; after them ${over.join(', ')} ${over.length === 1 ? 'is' : 'are'} still over` : ''}.`,
-    `--max-moves held back ${n(plan.deferred)} move(s): run again after this window to finish.`,
+    `--max-moves held back ${plural(plan.deferred, 'move')}: run again after this window to finish.`,
   ];
 }

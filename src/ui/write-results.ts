@@ -10,6 +10,7 @@ import { openReport, ReportError, type ReportWriter } from '../io/report.js';
 import type { ResultSink, RunSummary, TargetResult } from '../services/write-run.js';
 import { safeJson, type Output } from './output.js';
 import { startProgress, type Progress } from './progress.js';
+import { count, plural } from '../core/words.js';
 
 export interface ResultSinkOptions {
   command: string;
@@ -30,7 +31,7 @@ export function openResultSink(out: Output, options: ResultSinkOptions): ResultS
   let report: ReportWriter | undefined;
   if (options.report) {
     try {
-      report = openReport(options.report, out.streams.stdout);
+      report = openReport(options.report, out.writableFor('stdout'));
     } catch (error) {
       if (error instanceof ReportError) throw new UsageError(error.message, 'report-path');
       throw error;
@@ -41,7 +42,8 @@ export function openResultSink(out: Output, options: ResultSinkOptions): ResultS
   const print = stdoutTaken ? (text: string) => out.info(text) : (text: string) => out.print(text);
   const json = out.json && !stdoutTaken;
   const reportName = options.report === '-' ? 'the report on stdout' : options.report;
-  const stdout = out.streams.stdout;
+  // Through the Output, so that a live progress bar is erased first and drawn again after.
+  const toStdout = (text: string) => out.write('stdout', text);
   const c = out.color;
   const paint: Record<Outcome, (s: string) => string> = {
     changed: c.green,
@@ -49,7 +51,12 @@ export function openResultSink(out: Output, options: ResultSinkOptions): ResultS
     failed: c.red,
     planned: c.cyan,
   };
-  let first = true;
+  /**
+   * The --json result last received, written once the next one (or the end) says what follows it:
+   * every chunk then ends a line, so that a line on stderr (the journal's path, a warning, the
+   * progress bar) never lands inside one on a terminal. The bytes are those of one document.
+   */
+  let held: string | undefined;
   let detailed = true;
   let failuresPrinted = 0;
   let progress: Progress | undefined;
@@ -59,7 +66,7 @@ export function openResultSink(out: Output, options: ResultSinkOptions): ResultS
     start(total, writeCount) {
       detailed = total <= DETAIL_LIMIT;
       writes = writeCount;
-      if (json) stdout.write(`{"command":${JSON.stringify(options.command)},"results":[`);
+      if (json) toStdout(`{"command":${JSON.stringify(options.command)},"results":[\n`);
     },
     result(result: TargetResult) {
       void report?.write({
@@ -71,8 +78,8 @@ export function openResultSink(out: Output, options: ResultSinkOptions): ResultS
         reason: result.reason ?? '',
       });
       if (json) {
-        stdout.write(`${first ? '\n' : ',\n'}${safeJson(JSON.stringify(result))}`);
-        first = false;
+        if (held !== undefined) toStdout(`${held},\n`);
+        held = safeJson(JSON.stringify(result));
         return;
       }
       if (out.json) return;
@@ -95,18 +102,18 @@ export function openResultSink(out: Output, options: ResultSinkOptions): ResultS
       await report?.close();
       if (json) {
         const tail = { summary, journal: journal ?? null, ...options.jsonExtra };
-        stdout.write(`\n],${safeJson(JSON.stringify(tail)).slice(1)}\n`);
+        toStdout(`${held !== undefined ? `${held}\n` : ''}],${safeJson(JSON.stringify(tail)).slice(1)}\n`);
         return;
       }
       if (out.json) return;
       if (failuresPrinted > MAX_FAILURES_PRINTED)
         print(
           c.red(
-            `… and ${failuresPrinted - MAX_FAILURES_PRINTED} more failures${options.report ? ` (all in ${reportName})` : ' (use --report FILE for all)'}.`,
+            `… and ${plural(failuresPrinted - MAX_FAILURES_PRINTED, 'more failure')}${options.report ? ` (all in ${reportName})` : ' (use --report FILE for all)'}.`,
           ),
         );
       print(
-        `${options.command}: ${summary.changed} changed, ${summary.unchanged} unchanged, ${summary.failed} failed${summary.planned ? `, ${summary.planned} planned (nothing written)` : ''}.`,
+        `${options.command}: ${count(summary.changed)} changed, ${count(summary.unchanged)} unchanged, ${count(summary.failed)} failed${summary.planned ? `, ${count(summary.planned)} planned (nothing written)` : ''}.`,
       );
       if (options.report && options.report !== '-') out.info(`Report: ${options.report}`);
     },

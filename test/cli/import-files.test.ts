@@ -19,7 +19,7 @@ describe('import of the files admins have', () => {
     const { code, stderr } = await imctl([...NOWHERE, 'import', join(cwd, 'garbage.csv'), '--json'], {}, cwd);
     expect(code).toBe(2);
     expect(stderr).toMatch(/checking stopped after the first 1,000 problems; lines after line 1001 were not checked/);
-    expect(stderr).toMatch(/garbage\.csv: at least 1,000 invalid row\(s\); nothing was written\. Fix them\./);
+    expect(stderr).toMatch(/garbage\.csv: at least 1,000 invalid rows; nothing was written\. Fix them\./);
     expect(stderr).not.toMatch(/127\.0\.0\.1|connect/i);
   });
 

@@ -21,7 +21,7 @@ describe('usage errors under --json print one JSON document', () => {
     {
       argv: ['--json', 'move', 'jdoe'],
       reason: 'missing-mandatory-option-value',
-      says: /required option '--to <server>' not specified/,
+      says: /imctl move needs --to SERVER/,
     },
     { argv: ['--json', 'frobnicate'], reason: 'unknown-command', says: /unknown command 'frobnicate'/ },
   ])('$argv', async ({ argv, reason, says }) => {

@@ -113,9 +113,9 @@ describe('global flags are parsed before any command runs', () => {
   });
 
   it.each([
-    [['--capacity', '20000000', 'servers'], /--capacity.*expected a number from 0 to 10000000/],
+    [['--capacity', '20000000', 'servers'], /--capacity.*expected a whole number from 0 to 10000000, got 20000000/],
     [['--capacity', '-1', 'servers'], /--capacity.*expected a whole number/],
-    [['--concurrency', '0', 'servers'], /--concurrency.*expected a number from 1 to 256/],
+    [['--concurrency', '0', 'servers'], /--concurrency.*expected a whole number from 1 to 256, got 0/],
     [['--timeout', '99999', 'servers'], /--timeout.*from 1 to 3600/],
     [['users', '--limit', 'ten'], /--limit.*expected a whole number/],
   ])('%j is refused where it is parsed', async (argv, message) => {

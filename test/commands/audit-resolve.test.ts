@@ -37,7 +37,7 @@ describe('imctl audit', () => {
     const { code, stdout } = await imctl(['audit', '--dns-server', dns.address]);
     expect(code).toBe(0);
     expect(stdout).toContain(
-      `Audit of 3 IM user(s) under DC=memory,DC=test on ldaps://dc1.memory.test; 3 IM server(s); DNS via ${dns.address}.`,
+      `Audit of 3 IM users under DC=memory,DC=test on ldaps://dc1.memory.test; 3 IM servers; DNS via ${dns.address}.`,
     );
     expect(stdout).toContain('Clean: nothing to repair.');
     expect(dns.queries).toContain(`_rvp._tcp.${IM_DOMAIN} 33`);
@@ -51,14 +51,22 @@ describe('imctl audit', () => {
     expect(report.findings).toEqual([
       expect.objectContaining({ kind: 'orphan', subject: 'rob', server: 'im-router', repair: 'rehome-orphan' }),
     ]);
-    expect(run.stderr).toContain('1 finding(s) remain. "imctl audit --fix" repairs what is certain; see --help.');
+    expect(run.stderr).toContain('1 finding remains. "imctl audit --fix" repairs what is certain; see --help.');
+  });
+
+  it('--no-dns: the table has no _rvp row (a check never made is not "0")', async () => {
+    const checked = await imctl(['audit', '--dns-server', dns.address]);
+    expect(checked.stdout).toContain('IM domains without a usable _rvp SRV');
+    const skipped = await imctl(['audit', '--no-dns']);
+    expect(skipped.stdout).toContain('DNS not checked (--no-dns)');
+    expect(skipped.stdout).not.toContain('_rvp');
   });
 
   it('--fix --yes re-homes the orphan through the write path and ends clean (exit 0)', async () => {
     const directory = withOrphan();
     const run = await imctl(['audit', '--no-dns', '--fix', '--yes'], { directory });
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Repairs: 1 user(s).');
+    expect(run.stdout).toContain('Repairs: 1 user.');
     expect(directory.get(dn('rob'))!.im).toEqual(imValues('rob', IM_DOMAIN, WEST));
   });
 

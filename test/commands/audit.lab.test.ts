@@ -123,7 +123,7 @@ describe('imctl audit on the seeded lab', () => {
       'Alias changed since enable',
     ])
       expect(result.stdout).toContain(title);
-    expect(result.stderr).toMatch(/\d+ finding\(s\) remain/);
+    expect(result.stderr).toMatch(/[\d,]+ findings? remains?/);
   });
 
   it('--dry-run/--yes without a repair flag is a usage error', async () => {

@@ -44,7 +44,7 @@ describe('imctl import', () => {
     const run = await imctl(['import', file, '--report', report], { directory });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(
-      `${file}: 2 invalid row(s); nothing was written. Fix them, or pass --skip-invalid to import the valid rows.`,
+      `${file}: 2 invalid rows; nothing was written. Fix them, or pass --skip-invalid to import the valid rows.`,
     );
     expect(run.stderr).toMatch(/line 3: no user is named "nobody"/);
     expect(run.stderr).toMatch(/line 4: .*fly/);
@@ -110,7 +110,7 @@ describe('imctl rebalance', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/│ im-east │\s+3 │\s+4 │ 133% │\s+3 │ 100% │\s+-1 │/);
     expect(stdout).toContain(
-      '2 move(s) (1 orphan, 1 over-capacity): the fewest that bring every home server within capacity.',
+      '2 moves (1 orphan, 1 over-capacity): the fewest that bring every home server within capacity.',
     );
     expect(stdout).toContain('Nothing written: add --apply to carry out this plan');
     expect(directory.written).toEqual([]);

@@ -51,14 +51,17 @@ describe('Ctrl-C during an import', () => {
     expect(await code).toBe(130);
 
     expect(stderr).not.toMatch(/MaxListenersExceededWarning|memory leak/);
-    const line = /import: (\d+) write\(s\) in [\d.]+ s \(\d+\/s\); (\d+) not sent\./.exec(stderr);
+    const line =
+      /import: ([\d,]+) writes? sent in [^;(]+?(?: \([\d,]+ a (?:second|minute)\))?; ([\d,]+) not sent\./.exec(stderr);
     expect(line, stderr).not.toBeNull();
-    const [sent, notSent] = [Number(line![1]), Number(line![2])];
+    const [sent, notSent] = [Number(line![1]!.replace(/,/g, '')), Number(line![2]!.replace(/,/g, ''))];
     expect(sent).toBeGreaterThan(0);
     expect(sent + notSent).toBe(USERS);
-    const changed = Number(/(\d+) changed before stopping/.exec(stderr)![1]);
+    const changed = Number(/([\d,]+) changed before stopping/.exec(stderr)![1]!.replace(/,/g, ''));
     expect(changed).toBe(sent);
-    expect(stdout).toContain(`import: ${changed} changed, 0 unchanged, ${notSent} failed.`);
+    expect(stdout).toContain(
+      `import: ${changed.toLocaleString('en-US')} changed, 0 unchanged, ${notSent.toLocaleString('en-US')} failed.`,
+    );
     const rows = JSON.parse(readFileSync(report, 'utf8')) as { outcome: string; reason: string | null }[];
     expect(rows).toHaveLength(USERS);
     expect(rows.filter((r) => r.reason === 'not done: the run was interrupted')).toHaveLength(notSent);

@@ -19,7 +19,7 @@ describe('imctl servers', () => {
     expect(stderr).toBe('');
     expect(stdout).toMatch(/│ im-east\s+│ exch1\.memory\.test\s+│ home\s+│\s+2 │\s+1 │\s+7,500 │/);
     expect(stdout).toMatch(/│ im-router\s+│ imrouter\.memory\.test\s+│ router/);
-    expect(stdout).toContain('3 users on 2 home servers (capacity 15,000), 1 of them active; 1 router(s).');
+    expect(stdout).toContain('3 users on 2 home servers (capacity 15,000), 1 of them active; 1 router.');
     expect(stdout).toContain('Failure headroom: the users of any one home server would fit on the others.');
     // A Tab completes from this file and never connects.
     expect(JSON.parse(readFileSync(join(home, 'cache', 'imctl', 'servers.json'), 'utf8')).servers).toEqual([
@@ -174,7 +174,10 @@ describe('imctl users', () => {
   });
 
   it.each([
-    [['users', '--limit', '0'], /option '--limit <n>' argument '0' is invalid\. expected a number from 1/],
+    [
+      ['users', '--limit', '0'],
+      /option '--limit <n>' argument '0' is invalid\. expected a whole number 1 or more, got 0/,
+    ],
     [['users', '--server', 'im-nowhere', '--json'], /im-nowhere/],
   ])('%j is a usage error (exit 2)', async (argv, message) => {
     const { code, stderr } = await imctl(argv);

@@ -4,11 +4,12 @@
  * Run `npm run build` first. The tmux server runs on a private socket and is killed afterwards.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shellQuote } from '../../src/commands/wizard/equivalent-command.js';
+import { Tmux } from '../support/tmux.js';
 import { gssapiSearch, kerberosEnv, kinit, krb } from '../support/kerberos.js';
 import {
   IM_ATTRS,
@@ -23,46 +24,12 @@ import {
   server,
 } from '../support/lab.js';
 
-const SOCKET = `imctl-wizard-test-${process.pid}`;
-let sessions = 0;
-
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], {
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm-256color' },
-  });
-}
-
-/** Start `imctl wizard` (built) in a fresh 200×50 session with exactly this environment; the shell reports its exit code. */
-function startWizard(env: NodeJS.ProcessEnv): string {
-  const name = `wizard-${++sessions}`;
-  const vars = Object.entries({ ...env, TERM: 'screen-256color' })
-    .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => shellQuote(`${key}=${value}`));
-  const command = `cd ${shellQuote(repoRoot)} && env -i ${vars.join(' ')} ${shellQuote(process.execPath)} bin/imctl wizard; echo "[exit $?]"; sleep 600`;
-  tmux('new-session', '-d', '-x', '200', '-y', '50', '-s', name, command);
-  return name;
-}
-
-function screenOf(session: string): string {
-  return tmux('capture-pane', '-p', '-J', '-S', '-', '-t', session);
-}
-
-/** Poll the pane until it shows `expected` (no fixed sleeps). */
-async function waitFor(session: string, expected: string | RegExp, timeoutMs = 20_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const text = screenOf(session);
-    if (typeof expected === 'string' ? text.includes(expected) : expected.test(text)) return text;
-    // The wizard ended (the shell printed its exit code) without what we wait for: fail now.
-    if (/\[exit \d+\]/.test(text)) throw new Error(`the wizard exited before showing ${String(expected)}:\n${text}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(expected)}; pane:\n${text}`);
-    await sleep(50);
-  }
-}
-
-const keys = (session: string, ...names: string[]) => tmux('send-keys', '-t', session, ...names);
-const type = (session: string, text: string) => tmux('send-keys', '-t', session, '-l', text);
+const terminal = new Tmux(`imctl-wizard-test-${process.pid}`);
+const startWizard = (env: NodeJS.ProcessEnv) => terminal.startImctl('wizard', env);
+const screenOf = (session: string) => terminal.screen(session);
+const waitFor = (session: string, expected: string | RegExp) => terminal.waitFor(session, expected);
+const keys = (session: string, ...names: string[]) => terminal.keys(session, ...names);
+const type = (session: string, text: string) => terminal.type(session, text);
 
 /** The highlighted choice of the prompt on screen (the last line starting with ❯). */
 function activeChoice(session: string): string | undefined {
@@ -107,14 +74,7 @@ describe('imctl wizard in a real terminal (tmux, built binary)', () => {
     env = imctlEnv({ IMCTL_BASE_DN: ou });
   });
 
-  afterAll(() => {
-    try {
-      tmux('kill-server');
-    } catch {
-      // no server left: every session ended
-    }
-    rmSync(join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid!()}`, SOCKET), { force: true });
-  });
+  afterAll(() => terminal.close());
 
   it('enables a user from the first prompt to the result; ldapsearch sees the values', async () => {
     const west = server('im-west');

@@ -465,7 +465,7 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
     await waitFor('Apply 3 changes', wizard);
     expect(h.stdout.text).toMatch(/im-east\s+│\s+2\s+│\s+5/);
     expect(h.stdout.text).toContain(
-      '3 move(s) (3 over-capacity): the fewest that bring every home server within capacity.',
+      '3 moves (3 over-capacity): the fewest that bring every home server within capacity.',
     );
     expect(h.stdout.text).toMatch(/● Rebalance [CDE] \(wz-rb-[cde]\) — move im-east → im-/);
     await choose('Apply 3 changes', 'Yes, apply', wizard);

@@ -8,7 +8,8 @@ import { screen } from '@inquirer/testing/vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { imValues } from '../../src/core/im-model.js';
-import { IM_DOMAIN, WEST, imctl, sampleDirectory, type ImctlRun } from '../support/run-imctl.js';
+import { MemoryDirectory } from '../support/memory-directory.js';
+import { EAST, IM_DOMAIN, WEST, imctl, person, sampleDirectory, type ImctlRun } from '../support/run-imctl.js';
 
 /** Poll the screen until it shows `expected`; fail with the screen if the wizard ends first. */
 async function waitFor(expected: string, wizard: { done?: ImctlRun }): Promise<void> {
@@ -143,6 +144,61 @@ describe('imctl wizard', { timeout: 20_000 }, () => {
     screen.keypress({ name: 'c', ctrl: true });
     const done = await wizard.result;
     expect(done.code).toBe(130);
+  });
+
+  it.each([
+    // 25 Smiths with IM on, the one without IM past the first 21 matches: none of those shown can be picked.
+    [
+      26,
+      'More than 20 users match "smith"; none of the first 20 can be picked to enable: type more to narrow it down.',
+      '… and 12 more that cannot be picked either',
+    ],
+    [3, '3 users match "smith", and none can be picked to enable:', undefined],
+  ])(
+    'search with %i matches, none of them to pick: how many match, and the ones that cannot be picked',
+    async (total, heading, rest) => {
+      const smiths = Array.from({ length: total }, (_, i) =>
+        person(`smith${String(i + 1).padStart(2, '0')}`, total > 3 && i === total - 1 ? undefined : EAST),
+      );
+      const wizard = start(new MemoryDirectory([EAST, WEST], smiths));
+      await choose('What do you want to do?', 'Enable Instant Messaging for users', wizard);
+      await choose('How do you want to find the users to enable?', 'Search by name', wizard);
+      await waitFor('Find the user to enable', wizard);
+      screen.type('smith');
+      await waitFor('match "smith"', wizard);
+      const shown = screen.getScreen();
+      expect(shown).toContain(heading);
+      const unpickable = shown.split('\n').filter((line) => line.includes('(IM is on already; Move re-homes)'));
+      expect(unpickable).toHaveLength(Math.min(total, 8));
+      expect(unpickable[0]).toMatch(/^\s+- User smith01 \(smith01\) \(IM is on already/);
+      if (rest) expect(shown).toContain(rest);
+      screen.keypress({ name: 'c', ctrl: true });
+      expect((await wizard.result).code).toBe(130);
+    },
+  );
+
+  it('review: a disabled account is named before "Apply", as the scripted enable warns', async () => {
+    const directory = new MemoryDirectory([EAST, WEST], [person('dee', undefined, { accountDisabled: true })]);
+    const wizard = start(directory);
+    // Every answer in order: the task, how to find the user, the name, the server, the IM domain.
+    const answers: [string, string][] = [
+      ['What do you want to do?', 'Enable Instant Messaging for users'],
+      ['How do you want to find the users to enable?', 'Type their names'],
+    ];
+    for (const [question, option] of answers) await choose(question, option, wizard);
+    await waitFor('Names (sAMAccountName', wizard);
+    screen.type('dee');
+    screen.keypress('enter');
+    for (const [question, option] of [
+      ['Home server for 1 user', 'im-west'],
+      ['IM domain (the part after @', IM_DOMAIN],
+    ] as const)
+      await choose(question, option, wizard);
+    await waitFor('Apply 1 change', wizard);
+    screen.keypress({ name: 'c', ctrl: true });
+    const { code, stdout } = await wizard.result;
+    expect(code).toBe(130);
+    expect(stdout).toMatch(/1 to change\n⚠ The account "dee" is disabled: IM gives it a seat nobody can use/);
   });
 
   it('rebalance: a spinner on stderr while every homed user is read, erased before the plan', async () => {

@@ -139,3 +139,18 @@ describe('bug 1 in the commands: every inventory (servers, enable, rebalance, wi
     expect(inventory.servers[0]!.capacity).toBe(9000);
   });
 });
+
+describe('-v lists the SASL layer only where Kerberos uses one (issue 30)', () => {
+  it.each([
+    [{ url: 'ldaps://dc1.example', auth: 'kerberos' }, false],
+    [{ url: 'ldap://dc1.example', auth: 'kerberos', starttls: true }, false],
+    [{ url: 'ldap://dc1.example', auth: 'kerberos' }, true],
+    [{ domain: 'example', auth: 'kerberos' }, true],
+    [{ url: 'ldap://dc1.example', bindDn: 'admin@example', allowCleartext: true }, false],
+  ] as const)('%j: sasl layer listed: %s', (flags, listed) => {
+    const lines = describeSettings(load(flags as GlobalFlags));
+    expect(lines.some((line) => line.startsWith('sasl layer') || line.startsWith('sasl-layer'))).toBe(listed);
+    // One word for one source: "environment", never "env".
+    expect(lines.join('\n')).not.toMatch(/\(env\)/);
+  });
+});

@@ -82,7 +82,9 @@ describe('the option registry', () => {
     expect(Object.keys(CONFIG_KINDS)).toEqual(keys);
     const file = Object.fromEntries(entries.flatMap((e) => (e.config ? [[e.config.key, SAMPLE[e.config.kind]]] : [])));
     expect(Object.keys(parseConfigFile('all.json', JSON.stringify(file)))).toEqual(keys);
-    expect(() => parseConfigFile('typo.json', '{"bindDN": "x"}')).toThrow(`(known: ${keys.join(', ')})`);
+    expect(() => parseConfigFile('typo.json', '{"bindDN": "x"}')).toThrow(
+      `Did you mean bindDn? Known: ${keys.join(', ')}.`,
+    );
   });
 
   it('knows every key of the config files the docs show', () => {

@@ -76,13 +76,13 @@ describe('findServer', () => {
     expect(error.reason).toBe('unknown-server');
     expect(error.exitCode).toBe(2);
     expect(error.message).toContain('"IM9"');
-    expect(error.message).toContain('known: IM1, IM2, OldSrv, EDGE');
+    expect(error.message).toContain('Did you mean IM1 or IM2? Known: IM1, IM2, OldSrv, EDGE.');
   });
 
   it('with no servers at all the message says none were found', () => {
     const error = thrown(() => findServer([], 'IM1'));
     expect(error.reason).toBe('unknown-server');
-    expect(error.message).toContain('known: none found');
+    expect(error.message).toContain('Known: none found.');
   });
 
   it.each([{ name: 'EDGE' }, { name: 'im.example.com' }, { name: router.dn }])(

@@ -71,7 +71,7 @@ describe('StartTLS', () => {
     const mitm = await peer(() => [Buffer.concat([STARTTLS_OK, FORGED_START.subarray(0, 6)])]);
     const { client, guard } = guardedClient(mitm.port, 'starttls');
     await expect(client.startTLS({ rejectUnauthorized: true })).rejects.toThrow(
-      /6 octet\(s\) came after the StartTLS answer, before protection started/,
+      /6 octets came after the StartTLS answer, before protection started/,
     );
     expect(guard().failure?.message).toMatch(/came after the StartTLS answer/);
     await new Promise((r) => setTimeout(r, 50));
@@ -99,7 +99,7 @@ describe('StartTLS', () => {
     const closed = new Promise((resolve) => socket.on('close', resolve));
     socketOf!.write(Buffer.from([0x30]));
     await closed;
-    expect(guard.failure?.message).toBe('1 octet(s) arrived after the StartTLS answer and before protection started');
+    expect(guard.failure?.message).toBe('1 octet arrived after the StartTLS answer and before protection started');
     expect(delivered).toEqual([STARTTLS_OK]);
   });
 });
@@ -122,7 +122,7 @@ describe('the SASL layer', () => {
     const { port } = await peer(() => [Buffer.concat([BIND_OK, FORGED_START])]);
     const { client, guard } = guardedClient(port, 'sasl-layer');
     await expect(client.bind('CN=x', 'y')).rejects.toThrow(
-      /8 octet\(s\) came after the answer that completed the Kerberos bind/,
+      /8 octets came after the answer that completed the Kerberos bind/,
     );
     expect(() => guard().handOver(() => undefined)).toThrow(/came after the answer that completed the Kerberos bind/);
   });
@@ -133,7 +133,7 @@ describe('the SASL layer', () => {
     const bind = client.bind('CN=x', 'y').catch((error: Error) => error);
     await new Promise((r) => setTimeout(r, 100));
     expect(() => guard().handOver(() => undefined)).toThrow(
-      /7 octet\(s\) of an unfinished message were pending when protection started/,
+      /7 octets of an unfinished message were pending when protection started/,
     );
     expect(String(await bind)).toMatch(/pending when protection started/);
   });

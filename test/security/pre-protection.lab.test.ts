@@ -61,7 +61,7 @@ describe('StartTLS', () => {
       expect(appended).toBe(1);
       expect(result.code, result.stderr).toBe(1);
       expect(result.stderr).toMatch(
-        /^error: Refusing the connection to localhost: 6 octet\(s\) came after the StartTLS answer, before protection started — TLS would have treated them as protected\. Someone on the network path is tampering/m,
+        /^error: Refusing the connection to localhost: 6 octets came after the StartTLS answer, before protection started — TLS would have treated them as protected\. Someone on the network path is tampering/m,
       );
       // Only the StartTLS request crossed: no ClientHello (0x16) and no BindRequest on a tampered connection.
       const sent = Buffer.concat(mitm.proxy.stats.clientBytes);
@@ -96,7 +96,7 @@ describe('Kerberos with the SASL security layer (ldap://, sealed)', () => {
       expect(appended).toBe(1);
       expect(result.code, result.stderr).toBe(1);
       expect(result.stderr).toMatch(
-        /error: Refusing the connection to dc1\.lab\.imctl\.test: 8 octet\(s\) came after the answer that completed the Kerberos bind, before protection started/,
+        /error: Refusing the connection to dc1\.lab\.imctl\.test: 8 octets came after the answer that completed the Kerberos bind, before protection started/,
       );
       expect(result.stderr).not.toMatch(/protection: sealed/);
       // Every octet the client sent is a cleartext bind step: not one SASL buffer went out.

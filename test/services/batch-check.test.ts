@@ -138,7 +138,7 @@ describe("the wizard's warnings, on the command line", () => {
     );
     expect(rejected).toEqual([]);
     expect(notices).toEqual([
-      'im-east holds 2 of 2 users (100 %); 2 more put it at 4 (200 %), over capacity. "imctl servers" shows where there is room.',
+      'im-east holds 2 of 2 users (100%); with 2 more users it would hold 4 (200%), over capacity. "imctl servers" shows where there is room.',
     ]);
   });
 
@@ -183,7 +183,7 @@ describe("the wizard's warnings, on the command line", () => {
       { load: 'active' },
     );
     expect(full.notices).toEqual([
-      'im-east holds 0 of 1 active users (0 %); 2 more put it at 2 (200 %), over capacity. "imctl servers" shows where there is room.',
+      'im-east holds 0 of 1 active users (0%); with 2 more users it would hold 2 (200%), over capacity. "imctl servers" shows where there is room.',
     ]);
   });
 

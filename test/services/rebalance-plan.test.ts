@@ -119,12 +119,22 @@ describe('planRebalanceRun', () => {
     await expect(planRebalanceRun(crowded(), settings(3), { exclude: ['im-router'] })).rejects.toThrowError(/router/);
   });
 
+  it('infeasible because --exclude keeps the room out of reach: says so, not "add capacity"', async () => {
+    // im-east holds 4 of 3 and the orphan needs a home; im-west (1 of 3) has the room but is excluded.
+    const run = await planRebalanceRun(crowded(), settings(3), { exclude: ['im-west'] });
+    expect(run.plan.feasible).toBe(false);
+    expect(run.excluded).toEqual(['im-west']);
+    expect(infeasibleError(run.plan, run.excluded).message).toBe(
+      'No plan fits: the home servers are short of 2 users of capacity for the 2 that must move. --exclude keeps 2 free places on im-west out of reach: leave some of it out of --exclude; nothing was written.',
+    );
+  });
+
   it('infeasible: the plan says how short it is, and infeasibleError carries the figures', async () => {
     const run = await planRebalanceRun(crowded(), settings(2), {});
     expect(run.plan).toMatchObject({ feasible: false, shortfall: 2 });
     const error = infeasibleError(run.plan);
     expect(error.exitCode).toBe(2);
-    expect(error.message).toMatch(/^No plan fits: the home servers are short of 2 user\(s\) of capacity/);
+    expect(error.message).toMatch(/^No plan fits: the home servers are short of 2 users of capacity/);
     expect(error.details).toMatchObject({ feasible: false, shortfall: 2 });
   });
 

@@ -25,30 +25,52 @@ describe('failureMessage', () => {
     {
       options: { command: 'enable', dryRun: true },
       s: summary(0, 0, 1, 2),
-      says: '1 of 3 target(s) cannot be done as asked (see the reasons); nothing was written.',
+      says: '1 of 3 targets cannot be done as asked (see the reasons); nothing was written.',
     },
     {
       options: { command: 'enable', ldif: { write: async () => {}, close: async () => {} } },
       s: summary(0, 0, 1, 2),
-      says: '1 of 3 target(s) cannot be done as asked (see the reasons); nothing was written, and the LDIF holds only the others.',
+      says: '1 of 3 targets cannot be done as asked (see the reasons); nothing was written, and the LDIF holds only the others.',
     },
     {
       options: { command: 'enable' },
       s: summary(0, 0, 3),
-      says: 'All 3 target(s) failed; nothing was written. Fix the reasons and re-run.',
+      says: 'All 3 targets failed; nothing was written. Fix the reasons and re-run.',
     },
     {
       options: { command: 'enable' },
       s: summary(2, 0, 1),
-      says: '1 of 3 target(s) failed; the rest were done. Fix the reasons and re-run: done targets report "unchanged".',
+      says: '1 of 3 targets failed; the rest were done. Fix the reasons and re-run: done targets report "unchanged".',
     },
     {
       options: { command: 'undo' },
       s: summary(2, 0, 1),
-      says: '1 of 3 target(s) were not put back (see the reasons: an entry changed since the recorded run is left as it is now, which a re-run will not change); the rest were put back.',
+      says: '1 of 3 targets was not put back (see the reasons: an entry changed since the recorded run is left as it is now, which a re-run will not change); the other 2 targets were put back.',
     },
   ])('$options.command $s', ({ options, s, says }) => {
     expect(failureMessage(options, s, 3)).toBe(says);
+  });
+
+  it.each([
+    // Nothing else was in the run: no "rest" to speak of.
+    [
+      { command: 'undo' },
+      summary(0, 0, 1),
+      '1 of 1 target was not put back (see the reasons: an entry changed since the recorded run is left as it is now, which a re-run will not change); nothing was put back.',
+    ],
+    [{ command: 'enable' }, summary(0, 0, 1), 'The target failed; nothing was written. Fix the reasons and re-run.'],
+    [
+      { command: 'enable', ldif: { write: async () => {}, close: async () => {} } },
+      summary(0, 0, 1),
+      '1 of 1 target cannot be done as asked (see the reasons); nothing was written, and the LDIF holds no change.',
+    ],
+    [
+      { command: 'import' },
+      summary(11_325, 0, 1_203),
+      '1,203 of 12,528 targets failed; the rest were done. Fix the reasons and re-run: done targets report "unchanged".',
+    ],
+  ])('%j %j: true of a run of one, and with separators', (options, s, says) => {
+    expect(failureMessage(options, s, s.changed + s.unchanged + s.failed)).toBe(says);
   });
 });
 

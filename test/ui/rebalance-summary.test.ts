@@ -21,7 +21,16 @@ describe('planSummary', () => {
         },
         false,
       ),
-    ).toEqual(['2 move(s) (2 over-capacity): the fewest that bring every home server within capacity.']);
+    ).toEqual(['2 moves (2 over-capacity): the fewest that bring every home server within capacity.']);
+  });
+
+  it.each([
+    [false, 'No move is needed: every home server is within capacity already.'],
+    [true, 'No move is needed: every home server is within one user of its fair share already.'],
+  ])('no move at all (even: %s) is not "0 move(s): the fewest"', (even, says) => {
+    expect(planSummary({ moves: [], deferred: 0, minimalMoves: 0, load: [load('im-east', 7500, 100)] }, even)).toEqual([
+      says,
+    ]);
   });
 
   it('a capped plan says it is the first part, and who stays over', () => {
@@ -36,8 +45,8 @@ describe('planSummary', () => {
         false,
       ),
     ).toEqual([
-      '10 move(s) (10 drain): the first 10 of the 109 that bring every home server within capacity; after them im-north (99 users), im-east (109 %) are still over.',
-      '--max-moves held back 99 move(s): run again after this window to finish.',
+      '10 moves (10 drain): the first 10 of the 109 that bring every home server within capacity; after them im-north (99 users), im-east (109%) are still over.',
+      '--max-moves held back 99 moves: run again after this window to finish.',
     ]);
   });
 });

@@ -17,6 +17,8 @@ export interface ReviewSpec {
   command: 'enable' | 'disable' | 'move' | 'rebalance';
   heading: string;
   targets: Target[];
+  /** What the plan warns about (disabled accounts, a server pushed over capacity): shown at the review. */
+  notices?: readonly string[];
   users: UserRecord[];
   servers: readonly ImServer[];
   equivalent: WizardTask;
@@ -37,6 +39,8 @@ export async function reviewAndApply(session: WizardSession, spec: ReviewSpec): 
   for (const line of lines) out.print(line);
   const counts = countPlans(spec.targets);
   out.print(countsLine(counts));
+  // The scripted commands print these as warnings; at the review they are what to read before "Apply".
+  for (const notice of spec.notices ?? []) out.print(c.yellow(`⚠ ${notice}`));
 
   if (counts.write > 0) {
     for (;;) {

@@ -10,7 +10,7 @@ import type { UserRecord } from '../../core/user-record.js';
 import { splitNames } from '../../services/name-list.js';
 import { searchUsers, SEARCH_LIMIT, userDetails, userLabel } from '../../services/user-search.js';
 import { Separator, type Choice } from '../../ui/prompts.js';
-import { plural, type WizardSession } from './session.js';
+import { fmt, plural, type WizardSession } from './session.js';
 
 export type UserTask = 'enable' | 'disable' | 'move' | 'show';
 type SearchPick = { kind: 'user'; user: UserRecord } | { kind: 'done' };
@@ -104,23 +104,52 @@ export async function searchLoop(session: WizardSession, task: UserTask, single:
         // The prompt aborts the previous source call on every keystroke: this is the debounce.
         await delay(session.debounceMs, undefined, { signal });
         const { users, more } = await searchUsers(session.directory, text);
-        const choices: (Choice<SearchPick> | Separator)[] = users.map((user) => ({
+        const choices: Choice<SearchPick>[] = users.map((user) => ({
           value: { kind: 'user', user },
           name: `${userLabel(user)}  ·  ${userDetails(user, byDn)}`,
           short: userLabel(user),
           description: user.dn,
           disabled: picked.has(user.dn.toLowerCase()) ? '(picked already)' : unfitFor(task, user),
         }));
-        if (users.length === 0) choices.push(new Separator(c.yellow(`No user matches "${text}".`)));
-        if (more)
-          choices.push(new Separator(c.dim(`More than ${SEARCH_LIMIT} users match: type more to narrow it down.`)));
-        return [...choices, ...done];
+        if (users.length === 0) return [new Separator(c.yellow(`No user matches "${text}".`)), ...done];
+        // Nothing to pick: inquirer then shows a single line of the list (its pager follows the cursor,
+        // and there is none), so the whole answer goes in one separator of several lines.
+        if (done.length === 0 && choices.every((choice) => choice.disabled))
+          return [new Separator(noneToPick(session, task, text, choices, more))];
+        const narrow = more
+          ? [new Separator(c.dim(`More than ${SEARCH_LIMIT} users match: type more to narrow it down.`))]
+          : [];
+        return [...choices, ...narrow, ...done];
       },
     });
     if (pick.kind === 'done') return [...picked.values()];
     picked.set(pick.user.dn.toLowerCase(), pick.user);
     if (single) return [pick.user];
   }
+}
+
+/** Lines of the list shown when no match can be picked: what the prompt's pager can show at once, less the heading. */
+const UNPICKABLE_SHOWN = 8;
+
+/**
+ * When every match is unfit for the task: how many match (or that more than SEARCH_LIMIT do),
+ * that none can be picked, and the first of them with the reason beside each.
+ */
+function noneToPick(
+  session: WizardSession,
+  task: UserTask,
+  text: string,
+  choices: readonly Choice<SearchPick>[],
+  more: boolean,
+): string {
+  const { c } = session;
+  const matching = more
+    ? `More than ${SEARCH_LIMIT} users match "${text}"; none of the first ${SEARCH_LIMIT} can be picked to ${task}: type more to narrow it down.`
+    : `${plural(choices.length, 'user')} ${choices.length === 1 ? 'matches' : 'match'} "${text}", and ${choices.length === 1 ? 'it cannot' : 'none can'} be picked to ${task}:`;
+  const listed = choices.slice(0, UNPICKABLE_SHOWN).map((choice) => c.dim(`  - ${choice.short} ${choice.disabled}`));
+  const rest = (more ? SEARCH_LIMIT : choices.length) - listed.length;
+  if (rest > 0) listed.push(c.dim(`  … and ${fmt(rest)} more that cannot be picked either`));
+  return [c.yellow(matching), ...listed].join('\n');
 }
 
 /** Resolve a typed or pasted list as the scripted commands do; ask about ambiguous names, suggest matches for unknown ones. */

@@ -118,7 +118,8 @@ export async function pickImDomain(session: WizardSession, users: UserRecord[]):
       short: o.domain,
     };
   });
-  choices.push({ value: OTHER_DOMAIN, name: 'Another IM domain…', short: 'another' });
+  // The answer line shows `short`: not the bare word "another", but what happens next.
+  choices.push({ value: OTHER_DOMAIN, name: 'Another IM domain…', short: 'another one, typed next' });
   const picked = await session.prompts.select<string>({
     message: 'IM domain (the part after @ in the IM address):',
     choices,

@@ -29,7 +29,7 @@ export async function enableTask(session: WizardSession): Promise<void> {
   const server = newcomers > 0 ? await pickHomeServer(session, inventory, 'enable', users) : undefined;
   const imDomain = await pickImDomain(session, users);
   const chosen = server === MOST_ROOM ? undefined : server;
-  const { targets } = await planProvisioning(
+  const { targets, notices } = await planProvisioning(
     session.directory,
     session.context.settings,
     users.map((user) => ({ user, action: 'enable' as const, server: chosen, imDomain })),
@@ -45,6 +45,7 @@ export async function enableTask(session: WizardSession): Promise<void> {
     command: 'enable',
     heading: `Enable IM for ${plural(users.length, 'user')} on ${where}, IM domain ${imDomain}:`,
     targets,
+    notices,
     users,
     servers: inventory.servers,
     equivalent: { task: 'enable', users: users.map(nameOf), server: chosen?.name, imDomain },
@@ -53,7 +54,7 @@ export async function enableTask(session: WizardSession): Promise<void> {
 
 export async function disableTask(session: WizardSession): Promise<void> {
   const users = await pickUsers(session, 'disable');
-  const { targets, servers } = await planProvisioning(
+  const { targets, servers, notices } = await planProvisioning(
     session.directory,
     session.context.settings,
     users.map((user) => ({ user, action: 'disable' as const })),
@@ -63,6 +64,7 @@ export async function disableTask(session: WizardSession): Promise<void> {
     command: 'disable',
     heading: `Disable IM for ${plural(users.length, 'user')} (msExchIMACL stays):`,
     targets,
+    notices,
     users,
     servers,
     equivalent: { task: 'disable', users: users.map(nameOf) },
@@ -73,7 +75,7 @@ export async function moveTask(session: WizardSession): Promise<void> {
   const users = await pickUsers(session, 'move');
   const inventory = await session.inventory();
   const server = (await pickHomeServer(session, inventory, 'move', users)) as LoadedServer;
-  const { targets } = await planProvisioning(
+  const { targets, notices } = await planProvisioning(
     session.directory,
     session.context.settings,
     users.map((user) => ({ user, action: 'move' as const, server })),
@@ -83,6 +85,7 @@ export async function moveTask(session: WizardSession): Promise<void> {
     command: 'move',
     heading: `Move ${plural(users.length, 'user')} to ${server.name} (${server.host}):`,
     targets,
+    notices,
     users,
     servers: inventory.servers,
     equivalent: { task: 'move', users: users.map(nameOf), to: server.name },
