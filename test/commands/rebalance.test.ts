@@ -1,0 +1,70 @@
+/**
+ * rebalance's edges (issue 21): no server left to receive, a router drained, and --report, through
+ * run() against the in-memory directory.
+ */
+import { describe, expect, it } from 'vitest';
+import { MemoryDirectory } from '../support/memory-directory.js';
+import { EAST, ROUTER, WEST, imctl, person, sampleDirectory } from '../support/run-imctl.js';
+
+const dn = (sam: string) => `CN=${sam},OU=Staff,DC=memory,DC=test`;
+
+describe('rebalance: no server to receive, and a router drained', () => {
+  it.each([
+    [
+      ['rebalance', '--exclude', 'im-east,im-west'],
+      'Every home server is excluded (im-east, im-west): no server could receive a user. Leave at least one home server out of --exclude; nothing was written.',
+    ],
+    [
+      ['rebalance', '--exclude', 'im-east', '--exclude', 'im-west', '--apply', '--yes'],
+      'Every home server is excluded (im-east, im-west)',
+    ],
+    [
+      ['rebalance', '--drain', 'im-east', '--exclude', 'im-west'],
+      '--drain and --exclude leave no home server to receive users (excluded: im-west; drained: im-east). Keep at least one home server out of both; nothing was written.',
+    ],
+    [
+      ['rebalance', '--drain', 'im-east,im-west'],
+      '--drain and --exclude leave no home server to receive users (drained: im-east, im-west).',
+    ],
+  ])('%j is one sentence, exit 2, nothing written', async (argv, message) => {
+    const directory = sampleDirectory();
+    const run = await imctl(argv, { directory });
+    expect(run.code).toBe(2);
+    // One sentence on one line.
+    expect(run.stderr.startsWith(`error: ${message}`)).toBe(true);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stdout).toBe('');
+    expect(directory.written).toEqual([]);
+  });
+
+  it('--drain ROUTER is allowed: the plan re-homes its orphans, and says so', async () => {
+    const directory = new MemoryDirectory(
+      [EAST, WEST, ROUTER],
+      [person('ann', EAST), person('ben', EAST), person('rob', ROUTER)],
+    );
+    const run = await imctl(['rebalance', '--drain', 'im-router', '--apply', '--yes'], { directory });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(
+      'im-router is a router: its one homed user is an orphan, and the plan re-homes it (as every rebalance does).',
+    );
+    expect(directory.get(dn('rob'))!.im.msExchIMVirtualServer).toBe(WEST.dn);
+    const empty = await imctl(['rebalance', '--drain', 'im-router']);
+    expect(empty.code).toBe(0);
+    expect(empty.stderr).toContain('im-router is a router: no user is homed on it, so there is nothing to drain.');
+  });
+});
+
+describe('rebalance --report', () => {
+  it('without --apply is refused up front (no report would be written); with --apply --dry-run the planned moves are the report', async () => {
+    const refused = await imctl(['rebalance', '--report', '-']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe(
+      'error: --report records what --apply does: add --apply (with --dry-run to see every planned move in the report without writing).\n',
+    );
+    const directory = new MemoryDirectory([EAST, WEST, ROUTER], [person('ann', EAST), person('rob', ROUTER)]);
+    const planned = await imctl(['rebalance', '--apply', '--dry-run', '--report', '-'], { directory });
+    expect(planned.code).toBe(0);
+    expect(planned.stdout).toMatch(/^line,user,dn,action,outcome,reason\r\n,rob,.*,move,planned,\r\n$/);
+    expect(directory.written).toEqual([]);
+  });
+});
