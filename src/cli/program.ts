@@ -10,7 +10,7 @@ import type { GlobalFlags } from '../config/options.js';
 import type { Streams } from '../ui/output.js';
 import type { Context } from './composition-root.js';
 import { addGlobalOptions } from './global-options.js';
-import { collect, delimiter, wholeNumber } from './options.js';
+import { collect, delimiter, repeat, wholeNumber } from './options.js';
 import { version } from './version.js';
 
 export interface ProgramHooks {
@@ -232,6 +232,40 @@ Examples:
     .action(async (journal: string, options, command: Command) =>
       hooks.execute(globals(command), async (context) =>
         (await import('../commands/undo.js')).undoCommand(context, journal, options),
+      ),
+    );
+
+  // sync: IM follows group membership (issue 31); RULE names an entry of the config file's "sync".
+  writeOptions(
+    program
+      .command('sync')
+      .description(
+        'IM follows group membership: enable the members of groups (nested, primary), and with --remove disable the rest of an OU',
+      )
+      .argument('[rule]', 'a rule of the config file\'s "sync" object (flags given beside it win)')
+      .option(
+        '--group <name>',
+        'a group (DN, sAMAccountName or cn) whose members should have IM; repeatable (a DN is one value, commas and all)',
+        repeat,
+      )
+      .option('--ou <dn>', 'only users under this OU (default: the base DN); needed by --remove')
+      .option('--remove', 'also disable IM on users under --ou who are not members')
+      .option('--no-remove', 'do not disable anyone, whatever the rule says')
+      .option(
+        '--max-removals <n>',
+        'refuse a plan that disables more than N users (default 100; config "sync.maxRemovals")',
+        wholeNumber(0),
+      )
+      .option('--include-disabled', 'also give IM to disabled accounts that are members')
+      .option('--server <names>', 'place newcomers only on these home servers; repeatable or comma-separated', collect),
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  imctl sync --group "IM Users" --dry-run\n  imctl sync --group "IM Users" --ou OU=Staff,DC=corp,DC=example,DC=com --remove --yes\n  imctl sync staff --yes                   the rule "staff" of the config file (cron)\n  KRB5_CLIENT_KTNAME=/etc/imctl/imop.keytab imctl --auth kerberos sync staff --yes',
+    )
+    .action(async (rule: string | undefined, options, command: Command) =>
+      hooks.execute(globals(command), async (context) =>
+        (await import('../commands/sync.js')).syncCommand(context, rule, options),
       ),
     );
 

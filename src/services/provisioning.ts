@@ -62,6 +62,8 @@ export interface ProvisionOptions {
    * --skip-invalid), so a rejection ends the plan after validation: no targets are planned.
    */
   allOrNothing?: boolean;
+  /** Enables that name no server are placed only on these home servers (sync's --server S…). */
+  pool?: readonly ImServer[];
 }
 
 /** The IM domain enable uses when none is given: the configured one, checked. */
@@ -192,7 +194,8 @@ export async function planProvisioning(
   if (newcomers.length > 0) {
     // Loads cost a count over every homed user: only placement needs them.
     inventory = await (options.known?.inventory?.() ?? takeInventory(directory, settings, Promise.resolve(servers)));
-    const home = inventory.servers.filter((s) => s.hostsUsers);
+    const inPool = new Set(options.pool?.map((s) => s.dn.toLowerCase()));
+    const home = inventory.servers.filter((s) => s.hostsUsers && (!options.pool || inPool.has(s.dn.toLowerCase())));
     const candidates = home.filter((s) => !fqdnProblem(s.host));
     const left = home.filter((s) => fqdnProblem(s.host));
     if (left.length > 0)
