@@ -223,13 +223,14 @@ Examples:
       .description(
         'put back what a recorded run changed (compare-and-set: entries changed since are reported, not overwritten)',
       )
-      .argument('<journal>', 'a journal file printed by a writing run ($XDG_STATE_HOME/imctl/journal/…)'),
+      .argument('[journal]', 'a journal file printed by a writing run ($XDG_STATE_HOME/imctl/journal/…)')
+      .option('--last', 'the newest of your own journals ("imctl history" lists them)'),
   )
     .addHelpText(
       'after',
-      '\nExamples:\n  imctl undo ~/.local/state/imctl/journal/2026-11-25T20-11-00-000Z-import-4242.jsonl --dry-run\n  imctl undo JOURNAL --yes',
+      '\nExamples:\n  imctl undo ~/.local/state/imctl/journal/2026-11-25T20-11-00-000Z-import-4242.jsonl --dry-run\n  imctl undo JOURNAL --yes\n  imctl undo --last --dry-run                 what undoing your newest run would write',
     )
-    .action(async (journal: string, options, command: Command) =>
+    .action(async (journal: string | undefined, options, command: Command) =>
       hooks.execute(globals(command), async (context) =>
         (await import('../commands/undo.js')).undoCommand(context, journal, options),
       ),
@@ -266,6 +267,21 @@ Examples:
     .action(async (rule: string | undefined, options, command: Command) =>
       hooks.execute(globals(command), async (context) =>
         (await import('../commands/sync.js')).syncCommand(context, rule, options),
+      ),
+    );
+
+  // history: the admin's recent runs from their journal folder (issue 31).
+  program
+    .command('history')
+    .description('your recent runs, newest first: time, command, changed/unchanged/failed, how it ended, journal')
+    .option('--limit <n>', 'at most N runs (default 20)', wholeNumber(1))
+    .addHelpText(
+      'after',
+      "\nExamples:\n  imctl history\n  imctl history --limit 1 --json      what last night's run did",
+    )
+    .action(async (options: { limit?: number }, command: Command) =>
+      hooks.execute(globals(command), async (context) =>
+        (await import('../commands/history.js')).historyCommand(context, options),
       ),
     );
 
