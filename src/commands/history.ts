@@ -21,7 +21,7 @@ export async function historyCommand(context: Context, options: HistoryOptions):
       runs: runs.map((run) => ({
         startedAt: run.header.startedAt,
         command: run.header.command,
-        server: run.header.server,
+        domainController: run.header.server,
         boundAs: run.header.boundAs ?? null,
         summary: {
           changed: run.end?.changed ?? run.changed,

@@ -51,8 +51,14 @@ export interface SyncPlan {
 }
 
 const DISABLED_REASON = 'account disabled: IM would be a seat nobody can use (--include-disabled gives it one)';
-const NOT_HOMED_REASON =
-  'IM-enabled on a router or on a server that no longer exists: "imctl rebalance" re-homes it; sync moves nobody';
+/** Why a member that has IM but no usable home is left alone: sync enables and disables, it never moves or repairs. */
+function notHomedReason(user: UserRecord, byDn: ReadonlyMap<string, ImServer>): string | undefined {
+  const home = user.im.msExchIMVirtualServer;
+  if (!home) return 'an IM address but no home server (half-enabled): "imctl audit --fix" repairs it';
+  const server = byDn.get(home.toLowerCase());
+  if (!server) return 'homed on a server that no longer exists: "imctl rebalance" re-homes it';
+  return server.hostsUsers ? undefined : `homed on the router ${server.name}: "imctl rebalance" re-homes it`;
+}
 
 export async function planSync(directory: DirectoryPort, settings: Settings, request: SyncRequest): Promise<SyncPlan> {
   if (request.remove && request.ou === undefined)
@@ -68,11 +74,6 @@ export async function planSync(directory: DirectoryPort, settings: Settings, req
     request.remove ? directory.imUsersUnder(ou) : Promise.resolve([]),
   ]);
   const byDn = serversByDn(servers);
-  const homed = (user: UserRecord): ImServer | undefined => {
-    const home = user.im.msExchIMVirtualServer;
-    const server = home ? byDn.get(home.toLowerCase()) : undefined;
-    return server?.hostsUsers ? server : undefined;
-  };
 
   const desired = new Set<string>();
   const skipped: SkippedUser[] = [];
@@ -88,8 +89,12 @@ export async function planSync(directory: DirectoryPort, settings: Settings, req
       continue;
     }
     desired.add(canonicalDn(user.dn));
-    if (!isImEnabled(user.im)) requests.push({ user, action: 'enable', imDomain: request.imDomain });
-    else if (!homed(user)) skip(user, NOT_HOMED_REASON);
+    if (!isImEnabled(user.im)) {
+      requests.push({ user, action: 'enable', imDomain: request.imDomain });
+      continue;
+    }
+    const notHomed = notHomedReason(user, byDn);
+    if (notHomed) skip(user, notHomed);
     // Has IM on a home server: right already, whatever its values (that is "imctl audit"'s business).
     else targets.push(unchangedTarget(user));
   }

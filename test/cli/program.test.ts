@@ -164,6 +164,8 @@ describe('--help', () => {
     'wizard',
     'completion',
     'audit',
+    'sync',
+    'history',
   ])('imctl %s --help', async (command) => {
     const text = await help([command, '--help']);
     expect(text).toContain(`Usage: imctl ${command}`);
