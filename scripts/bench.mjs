@@ -8,7 +8,7 @@
 //   --reps N         repetitions per comparison (default 3); start-up uses --startup-runs (default 10)
 //   --only a,b       sections: servers, enable, concurrency, import-small, users-small, small-import,
 //                    small-forms, small-users, small-servers, list, plan, startup, memory, audit, sealed,
-//                    active (servers runs first: on the seeded ~12,000 users; small-*: the second directory)
+//                    active, sync (servers runs first: on the seeded ~12,000 users; small-*: the second directory)
 //   --no-restore     do not `lab.sh restore` before and after (for development on a shared lab);
 //                    the bench OU is deleted with ldapdelete -r instead
 //   --out FILE       where to write the report (default docs/benchmarks.md)
@@ -21,6 +21,7 @@ import { IM_ATTRS, LdapTools, USER_FILTER, ldifValue } from './bench-lib/ldap.mj
 import { watchContention } from './bench-lib/contention.mjs';
 import { benchAudit } from './bench-lib/audit.mjs';
 import { benchActive } from './bench-lib/active.mjs';
+import { benchSync } from './bench-lib/sync.mjs';
 import { describeMachine, loadAverage } from './bench-lib/machine.mjs';
 import { activeChildren, median, run, runOk, seconds } from './bench-lib/run.mjs';
 import { STARTUP_TARGET, measureStartup } from './bench-lib/startup.mjs';
@@ -44,6 +45,7 @@ const SECTIONS = [
   'audit',
   'sealed',
   'active',
+  'sync',
 ];
 
 // ------------------------------------------------------------------------------------------------
@@ -1011,6 +1013,8 @@ const plan = [
   ],
   // Homed and active per server against the equivalent ldapsearch (scripts/bench-lib/active.mjs)
   ['active', () => benchActive(harness)],
+  // sync of a 5,000-member nested group against import of the equivalent CSV (scripts/bench-lib/sync.mjs)
+  ['sync', () => benchSync(harness)],
 ];
 for (const [name, fn] of plan) {
   if (!wants(name) || interrupted) continue;

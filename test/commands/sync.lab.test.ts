@@ -28,7 +28,9 @@ const tag = `sy${process.pid}`;
 let world: SmallWorld;
 let inside: string;
 let env: NodeJS.ProcessEnv;
-const group = (name: string) => `CN=${tag}-${name},${world.ou}`;
+/** The named group's cn has filter specials: its DN reaches the in-chain filter only escaped (RFC 4515). */
+const CN: Record<string, string> = { 'im-users': 'IM Users (all)*' };
+const group = (name: string) => `CN=${tag}-${CN[name] ?? name},${world.ou}`;
 const userDn = (sam: string) => `CN=${tag}-${sam},${inside}`;
 
 async function modify(ldif: string): Promise<void> {
