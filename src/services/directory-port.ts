@@ -88,7 +88,7 @@ export interface DirectoryPort {
   resolveGroups(names: readonly string[]): Promise<Map<string, GroupResolution>>;
   /**
    * User accounts under `scopeDn` that belong to any of `groups`: through nested groups (cycles
-   * allowed: the DC's in-chain rule visits each group once) and as primary members (primaryGroupID)
+   * allowed: the DC's in-chain rule on the groups visits each once) and as primary members (primaryGroupID)
    * of those groups and of every group nested in them. Disabled accounts included; read as
    * resolveUsers reads a user.
    */
