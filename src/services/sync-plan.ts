@@ -90,7 +90,13 @@ export async function planSync(directory: DirectoryPort, settings: Settings, req
     }
     desired.add(canonicalDn(user.dn));
     if (!isImEnabled(user.im)) {
-      requests.push({ user, action: 'enable', imDomain: request.imDomain });
+      // A pool of one is the placement: no load of every server to count.
+      requests.push({
+        user,
+        action: 'enable',
+        imDomain: request.imDomain,
+        server: pool?.length === 1 ? pool[0] : undefined,
+      });
       continue;
     }
     const notHomed = notHomedReason(user, byDn);
