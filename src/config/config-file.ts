@@ -11,6 +11,7 @@ import { openNamedFile, openOwnedFile, readUpTo, UnsafeFileError, type OpenedFil
 import type { ConfigTrust } from './config-discovery.js';
 import { hasCredentials, splitUrls } from './ldap-urls.js';
 import { CONFIG_KINDS, type ConfigFile } from './option-registry.js';
+import { parseSyncConfig } from './sync-rules.js';
 
 /** A config file is a few hundred bytes; anything near this is the wrong file. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -57,6 +58,9 @@ export function parseConfigFile(path: string, text: string): ConfigFile {
         // A password in a URL is a password in the file: refused even when --url or IMCTL_URL overrides it.
         if (splitUrls(value as string | string[]).some(hasCredentials))
           throw bad('URLs without a user name or password (give those with "bindDn" and "passwordFile")');
+        break;
+      case 'sync':
+        (data as Record<string, unknown>)[key] = parseSyncConfig(path, value);
         break;
       case 'paths':
         if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v.length > 0))
