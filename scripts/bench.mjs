@@ -8,8 +8,8 @@
 //   --reps N         repetitions per comparison (default 3); start-up uses --startup-runs (default 10)
 //   --only a,b       sections: servers, enable, concurrency, import-small, users-small, small-import,
 //                    small-forms, small-users, small-servers, list, plan, startup, memory, audit, sealed,
-//                    active, large (servers runs first: on the seeded ~12,000 users; small-*: the second directory;
-//                    large: 100,000 users, seeded once and kept as .lab/snapshot-large)
+//                    active, large, sync (servers runs first: on the seeded ~12,000 users; small-*: the second
+//                    directory; large: 100,000 users, seeded once and kept as .lab/snapshot-large)
 //   --no-restore     do not `lab.sh restore` before and after (for development on a shared lab);
 //                    the bench OU is deleted with ldapdelete -r instead
 //   --out FILE       where to write the report (default docs/benchmarks.md)
@@ -22,6 +22,7 @@ import { IM_ATTRS, LdapTools, USER_FILTER, ldifValue } from './bench-lib/ldap.mj
 import { watchContention } from './bench-lib/contention.mjs';
 import { benchAudit } from './bench-lib/audit.mjs';
 import { benchActive } from './bench-lib/active.mjs';
+import { benchSync } from './bench-lib/sync.mjs';
 import { describeMachine, loadAverage } from './bench-lib/machine.mjs';
 import { activeChildren, median, run, runOk, seconds } from './bench-lib/run.mjs';
 import { STARTUP_TARGET, measureStartup } from './bench-lib/startup.mjs';
@@ -49,6 +50,7 @@ const SECTIONS = [
   'sealed',
   'active',
   'large',
+  'sync',
 ];
 
 // ------------------------------------------------------------------------------------------------
@@ -910,10 +912,12 @@ async function writeReport(machine, failures, elapsedMs, cleanupNote) {
     "   bench too), 1,500 of them moved to another: `import` against `ldapmodify -f` of an admin's two replaces per",
     "   user and of imctl's own LDIF; what each form of the modify costs Samba; `users --json` and `servers --json`.",
     '   The OU and the servers are deleted at the end.',
+    '7. **Sync** (`scripts/bench-lib/sync.mjs`): `imctl sync` enabling 2,000 of the 5,000 members of a nested group',
+    '   (3,000 have IM already) against `imctl import` of the equivalent CSV (every member as an `enable` row).',
     '',
     'Reproduce: `npm run bench` (builds, `lab.sh up`, `lab.sh restore`, measures, `lab.sh restore`). Options:',
     '`--users N` (10000), `--list-total N` (20000), `--rows N` (100000), `--reps N` (3), `--startup-runs N` (10),',
-    '`--only servers,enable,concurrency,import-small,users-small,small-import,small-forms,small-users,small-servers,list,plan,startup,memory,audit`, `--no-restore` (leave the lab alone: work in',
+    '`--only servers,enable,concurrency,import-small,users-small,small-import,small-forms,small-users,small-servers,list,plan,startup,memory,audit,sealed,active,sync`, `--no-restore` (leave the lab alone: work in',
     'a private OU and delete it with `ldapdelete -r` at the end; for a lab others are using), `--out FILE`.',
     'The lab is one process shared by every client on the machine: other load (tests running against the same',
     'lab) shows up in the numbers; the load average is recorded below.',
@@ -1025,6 +1029,8 @@ const plan = [
   ['active', () => benchActive(harness)],
   // 100,000 users: every read line against its reference, with peak RSS (scripts/bench-lib/large.mjs)
   ['large', () => benchLarge({ ...harness, labSh, notes, imctlArgs, imctlEnv, loadAverage })],
+  // sync of a 5,000-member nested group against import of the equivalent CSV (scripts/bench-lib/sync.mjs)
+  ['sync', () => benchSync(harness)],
 ];
 for (const [name, fn] of plan) {
   if (!wants(name) || interrupted) continue;

@@ -30,3 +30,8 @@ export function collect(value: string, previous: string[] = []): string[] {
       .filter(Boolean),
   ];
 }
+
+/** A repeatable option whose values are kept whole: a group's DN has commas in it. */
+export function repeat(value: string, previous: string[] = []): string[] {
+  return value.trim() ? [...previous, value.trim()] : previous;
+}

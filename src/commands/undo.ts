@@ -1,4 +1,6 @@
 /** `imctl undo JOURNAL`: put back what a recorded run changed (compare-and-set; entries changed since are left alone). */
+import { UsageError } from '../core/errors.js';
+import { newestOwnJournal } from '../journal/history.js';
 import { openJournal } from '../journal/provenance.js';
 import { readJournal } from '../journal/read-journal.js';
 import { planUndo } from '../services/undo-plan.js';
@@ -6,11 +8,25 @@ import type { Context } from './command-context.js';
 import { checkWriteFlags, runWrite, type WriteFlags } from './write-command.js';
 import { plural } from '../core/words.js';
 
-export async function undoCommand(context: Context, path: string, options: WriteFlags): Promise<void> {
+export interface UndoOptions extends WriteFlags {
+  /** The newest of the admin's own journals (`imctl history` lists them). */
+  last?: boolean;
+}
+
+export async function undoCommand(context: Context, given: string | undefined, options: UndoOptions): Promise<void> {
   checkWriteFlags(options);
+  if ((given === undefined) === !options.last)
+    throw new UsageError(
+      given === undefined
+        ? 'Name the journal to undo, or give --last for your newest ("imctl history" lists them).'
+        : 'Give a journal or --last, not both.',
+      'journal',
+    );
   // Opened once, whose it is decided from that descriptor, and read from it — all before anything
   // connects: nothing swapped in while the bind runs is read, and no bind happens for a bad file.
-  const { fd, provenance } = openJournal(path, context.env);
+  const { fd, provenance, path } =
+    given === undefined ? newestOwnJournal(context.env) : { ...openJournal(given, context.env), path: given };
+  if (options.last) context.out.info(`The newest of your journals: ${path}`);
   const journal = await readJournal(path, undefined, fd);
   for (const warning of journal.warnings) context.out.warn(warning);
   if (!provenance.own)

@@ -12,6 +12,7 @@ import type { ConfigTrust } from './config-discovery.js';
 import { hasCredentials, splitUrls } from './ldap-urls.js';
 import { CONFIG_KINDS, type ConfigFile } from './option-registry.js';
 import { didYouMean } from '../core/suggest.js';
+import { parseSyncConfig } from './sync-rules.js';
 
 /** A config file is a few hundred bytes; anything near this is the wrong file. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -58,6 +59,9 @@ export function parseConfigFile(path: string, text: string): ConfigFile {
         // A password in a URL is a password in the file: refused even when --url or IMCTL_URL overrides it.
         if (splitUrls(value as string | string[]).some(hasCredentials))
           throw bad('URLs without a user name or password (give those with "bindDn" and "passwordFile")');
+        break;
+      case 'sync':
+        (data as Record<string, unknown>)[key] = parseSyncConfig(path, value);
         break;
       case 'paths':
         if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v.length > 0))

@@ -17,13 +17,14 @@ import {
   MAX_TIMEOUT_SECONDS,
 } from '../core/limits.js';
 import { SASL_LAYER_MODES } from '../core/sasl-security-layer.js';
+import type { SyncConfig } from './sync-rules.js';
 
 /** how imctl signs in — a simple bind with a password, or the user's Kerberos ticket. */
 export type AuthMode = 'simple' | 'kerberos';
 export const AUTH_MODES: readonly AuthMode[] = ['simple', 'kerberos'];
 
 /** How a config-file value is checked: 'url' is one URL or a list, 'servers' per-server capacities, 'paths' a list of folders. */
-export type ConfigKind = 'string' | 'boolean' | 'number' | 'url' | 'servers' | 'paths';
+export type ConfigKind = 'string' | 'boolean' | 'number' | 'url' | 'servers' | 'paths' | 'sync';
 
 interface ConfigTypes {
   string: string;
@@ -32,6 +33,7 @@ interface ConfigTypes {
   url: string | string[];
   servers: Record<string, { capacity?: number }>;
   paths: string[];
+  sync: SyncConfig;
 }
 
 export interface OptionEntry {
@@ -279,6 +281,13 @@ export const OPTIONS = [
     key: 'trustedFolders',
     doc: 'folders whose `./imctl.json` may set the protected keys (only in your user config)',
     config: { key: 'trustedFolders', kind: 'paths' },
+    protected: true,
+  },
+  // `imctl sync RULE`: rules write IM onto (and with "remove" take it off) whole groups.
+  {
+    key: 'sync',
+    doc: 'named rules for `imctl sync RULE`, and `maxRemovals`, the guard of a rule without its own (see [sync](#imctl-sync--im-follows-group-membership))',
+    config: { key: 'sync', kind: 'sync' },
     protected: true,
   },
 ] as const satisfies readonly OptionEntry[];

@@ -23,6 +23,7 @@ import { mergedConfig } from './config-trust.js';
 import { splitUrls, validateUrl } from './ldap-urls.js';
 import { envValue, type AuthMode, type GlobalFlags } from './option-registry.js';
 import { boundedSetting, choiceSources, envFlag, imDomainForm, refuseEmptyFlags } from './setting-values.js';
+import type { SyncConfig, SyncRule } from './sync-rules.js';
 import { ticketCacheExists } from './ticket-cache.js';
 
 export { PROTECTED_KEYS, type AuthMode, type GlobalFlags } from './option-registry.js';
@@ -59,6 +60,8 @@ export interface Settings {
   capacity: number;
   /** Per-server capacity, keyed by lower-cased server name. */
   serverCapacity: Record<string, number>;
+  /** The config file's named sync rules and default guard (sync-rules.ts). */
+  sync: SyncConfig;
   /** What counts against capacity: every homed user, or the active ones (src/core/activity.ts). */
   load: LoadKind;
   /** The activity window in days (lastLogonTimestamp within it). */
@@ -212,6 +215,7 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
       DEFAULT_CAPACITY,
     ),
     serverCapacity,
+    sync: file.sync ?? { rules: Object.create(null) as Record<string, SyncRule> },
     load: pick('load', ...choiceSources<LoadKind>('load', flags.load, env, file.load), DEFAULT_LOAD),
     activeDays: pick(
       'activeDays',

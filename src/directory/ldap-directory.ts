@@ -4,11 +4,13 @@
  * terms. The composition root (src/cli/) opens it; nothing above this folder sees LDAP.
  */
 import type { AuditUser } from '../core/audit.js';
+import type { GroupRecord } from '../core/group-record.js';
 import { UsageError } from '../core/errors.js';
 import type { Settings } from '../config/settings.js';
 import type { DirectoryPort, WriteOptions, WriteResult, WriteTask } from '../services/directory-port.js';
 import { LdapConnection } from './connection.js';
 import { endpointsFromUrls } from './endpoints.js';
+import { groupMembers, imUsersUnder, resolveGroups } from './groups.js';
 import { discoverServers, unreadableServers } from './servers.js';
 import { activeFilter, inactiveFilter } from '../core/activity.js';
 import {
@@ -76,6 +78,9 @@ export class LdapDirectory implements DirectoryPort {
   usersByGuid = (guids: readonly string[]) => readUsersByGuid(this.connection, guids);
   usersByImAddress = (address: string) => usersByImAddress(this.connection, address);
   imAddressSample = (limit: number) => sampleImAddresses(this.connection, limit);
+  resolveGroups = (names: readonly string[]) => resolveGroups(this.connection, names);
+  groupMembers = (groups: readonly GroupRecord[], scopeDn: string) => groupMembers(this.connection, groups, scopeDn);
+  imUsersUnder = (scopeDn: string) => imUsersUnder(this.connection, scopeDn);
   forEachImUser = (visit: (user: AuditUser) => void, onRestart?: () => void) =>
     forEachImUser(this.connection, visit, onRestart);
 

@@ -39,6 +39,20 @@ export interface JournalChange {
   server?: string;
 }
 
+/**
+ * The last line of a run that closed its journal: how it ended, for `imctl history`. A journal
+ * without one was cut off (kill -9, a crash, a power cut).
+ */
+export interface JournalEnd {
+  type: 'end';
+  endedAt: string;
+  /** done: everything asked for; partial: some targets failed; stopped: the DC was lost; interrupted: Ctrl-C. */
+  outcome: 'done' | 'partial' | 'stopped' | 'interrupted';
+  changed: number;
+  unchanged: number;
+  failed: number;
+}
+
 export function journalDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(stateDir(hostHome(env)), 'journal'); // platform rules: src/platform/paths.ts
 }
@@ -88,7 +102,9 @@ export class Journal {
     this.writeLine({ type, ...change, at: new Date().toISOString() } satisfies JournalChange);
   }
 
-  close(): Promise<void> {
+  /** Ends the journal, with how the run ended when it is known. */
+  close(end?: Omit<JournalEnd, 'type' | 'endedAt'>): Promise<void> {
+    if (end) this.writeLine({ type: 'end', endedAt: new Date().toISOString(), ...end } satisfies JournalEnd);
     return new Promise((resolve, reject) =>
       this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
     );

@@ -7,12 +7,14 @@
 import { createReadStream } from 'node:fs';
 import { UsageError } from '../core/errors.js';
 import { IM_ATTRIBUTES, type ImState } from '../core/im-model.js';
-import type { JournalChange, JournalHeader } from './journal.js';
+import type { JournalChange, JournalEnd, JournalHeader } from './journal.js';
 import { plural } from '../core/words.js';
 
 export interface JournalContents {
   header: JournalHeader;
   changes: (JournalChange & { line: number })[];
+  /** How the run ended; undefined when it was cut off before closing its journal (or by imctl before 0.2). */
+  end?: JournalEnd | undefined;
   /** What the admin should know about the file (a torn last line). */
   warnings: string[];
 }
@@ -35,6 +37,20 @@ function isHeader(record: Record<string, unknown>): boolean {
     record.version === 1 &&
     typeof record.server === 'string' &&
     (record.domain === undefined || typeof record.domain === 'string')
+  );
+}
+
+const OUTCOMES: readonly string[] = ['done', 'partial', 'stopped', 'interrupted'];
+const isCount = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value >= 0;
+
+function isEnd(record: Record<string, unknown>): boolean {
+  return (
+    record.type === 'end' &&
+    typeof record.endedAt === 'string' &&
+    OUTCOMES.includes(record.outcome as string) &&
+    isCount(record.changed) &&
+    isCount(record.unchanged) &&
+    isCount(record.failed)
   );
 }
 
@@ -96,6 +112,7 @@ export async function readJournal(
   let header: JournalHeader | undefined;
   const changes: JournalContents['changes'] = [];
   const warnings: string[] = [];
+  let end: JournalEnd | undefined;
   for await (const { text, line, ended } of journalLines(path, limits, fd)) {
     if (text.trim() === '') continue;
     let record: Record<string, unknown> | undefined;
@@ -122,10 +139,16 @@ export async function readJournal(
       header = record as unknown as JournalHeader;
       continue;
     }
+    if (end)
+      throw new UsageError(`${path} line ${line} follows the end of the run: this journal was altered.`, 'journal');
+    if (record && isEnd(record)) {
+      end = record as unknown as JournalEnd;
+      continue;
+    }
     if (!record || !isChange(record))
       throw new UsageError(`${path} line ${line} is not a valid journal change record.`, 'journal');
     changes.push({ ...(record as unknown as JournalChange), line });
   }
   if (!header) throw new UsageError(`${path} is empty: nothing to undo.`, 'journal');
-  return { header, changes, warnings };
+  return { header, changes, warnings, end };
 }

@@ -5,6 +5,7 @@
  * No ldapts type crosses this boundary.
  */
 import type { AuditUser } from '../core/audit.js';
+import type { GroupRecord, GroupResolution } from '../core/group-record.js';
 import type { ImServer, ImState } from '../core/im-model.js';
 import type { ModOp } from '../core/mod-ops.js';
 import type { Resolution, UserRecord } from '../core/user-record.js';
@@ -99,6 +100,17 @@ export interface DirectoryPort {
    * (the audit). `onRestart`: the pass starts over after a lost connection.
    */
   forEachImUser(visit: (user: AuditUser) => void, onRestart?: () => void): Promise<void>;
+  /** Each name (DN, sAMAccountName or cn) to exactly one group anywhere in the domain, or why not. */
+  resolveGroups(names: readonly string[]): Promise<Map<string, GroupResolution>>;
+  /**
+   * User accounts under `scopeDn` that belong to any of `groups`: through nested groups (cycles
+   * allowed: the DC's in-chain rule on the groups visits each once) and as primary members (primaryGroupID)
+   * of those groups and of every group nested in them. Disabled accounts included; read as
+   * resolveUsers reads a user.
+   */
+  groupMembers(groups: readonly GroupRecord[], scopeDn: string): Promise<UserRecord[]>;
+  /** User accounts under `scopeDn` with any of the four IM attributes, read as resolveUsers reads a user. */
+  imUsersUnder(scopeDn: string): Promise<UserRecord[]>;
   /** Apply compare-and-set writes pipelined; `onResult` sees each as it settles. Throws when the run cannot go on. */
   write<T extends WriteTask>(
     tasks: Iterable<T>,

@@ -64,6 +64,8 @@ export interface ProvisionOptions {
    * problems come back in one run; then no targets are returned.
    */
   allOrNothing?: boolean;
+  /** Enables that name no server are placed only on these home servers (sync's --server S…). */
+  pool?: readonly ImServer[];
 }
 
 /** The IM domain enable uses when none is given: the configured one, checked. */
@@ -196,7 +198,8 @@ export async function planProvisioning(
   if (newcomers.length > 0 && !refused) {
     // Loads cost a count over every homed user: only placement needs them.
     inventory = await (options.known?.inventory?.() ?? takeInventory(directory, settings, Promise.resolve(servers)));
-    const home = inventory.servers.filter((s) => s.hostsUsers);
+    const inPool = new Set(options.pool?.map((s) => s.dn.toLowerCase()));
+    const home = inventory.servers.filter((s) => s.hostsUsers && (!options.pool || inPool.has(s.dn.toLowerCase())));
     const candidates = home.filter((s) => !fqdnProblem(s.host));
     const left = home.filter((s) => fqdnProblem(s.host));
     if (left.length > 0)

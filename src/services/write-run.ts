@@ -191,7 +191,14 @@ export async function executeTargets(
             ? error
             : new DirectoryError(String((error as Error)?.message ?? error), 'unexpected');
       } finally {
-        await journal.close();
+        // Writes not settled when the run stopped count as failed, as they are reported below.
+        const unsettled = writes.length - settled.size;
+        await journal.close({
+          outcome: fatal ? 'stopped' : app.signal.aborted ? 'interrupted' : failed > 0 ? 'partial' : 'done',
+          changed: summary.changed,
+          unchanged: summary.unchanged,
+          failed: summary.failed + (fatal || app.signal.aborted ? unsettled : 0),
+        });
       }
       if (fatal || app.signal.aborted) {
         const reason = fatal ? `not done: ${fatal.message}` : 'not done: the run was interrupted';

@@ -39,6 +39,7 @@ const SAMPLE = {
   url: ['ldaps://dc1.example'],
   servers: { 'im-east': { capacity: 5 } },
   paths: ['/srv'],
+  sync: { maxRemovals: 10, staff: { group: ['IM Users'] } },
 } as const;
 
 describe('the option registry', () => {
@@ -120,6 +121,7 @@ describe('the option registry', () => {
         'passwordFile',
         'saslLayer',
         'startTls',
+        'sync',
         'trustedFolders',
         'url',
       ].sort(),

@@ -6,7 +6,8 @@
 import { loadSettings } from '../../src/config/settings.js';
 import { IM_ATTRIBUTES, type ImState } from '../../src/core/im-model.js';
 import { openLdapDirectory } from '../../src/directory/ldap-directory.js';
-import { directoryPortContract, POPULATION, type FixtureUser } from '../support/directory-port-contract.js';
+import { directoryPortContract, GROUPS, POPULATION, PRIMARY_MEMBER } from '../support/directory-port-contract.js';
+import type { FixtureGroup, FixtureUser } from '../support/directory-port-contract.js';
 import {
   addUsers,
   adminPassword,
@@ -16,6 +17,7 @@ import {
   lab,
   ldapdeleteTree,
   ldapmodify,
+  ldapsearch,
   ldifValue,
   readEntry,
   server,
@@ -77,9 +79,45 @@ directoryPortContract('LDAP adapter on the lab DC', async () => {
     }),
   );
 
+  // The groups (a cycle among them), then dan's primary group: a member first, as AD requires.
+  const groups = new Map<string, FixtureGroup>(
+    GROUPS.map((g) => [g.key, { dn: `CN=Group ${g.key},${ou}`, sam: `${prefix}g${g.key}` }]),
+  );
+  const dnOf = (key: string) => dns[POPULATION.findIndex((p) => p.key === key)]!;
+  for (const g of GROUPS)
+    await modify(
+      [
+        ldifValue('dn', groups.get(g.key)!.dn),
+        'changetype: add',
+        'objectClass: group',
+        `sAMAccountName: ${groups.get(g.key)!.sam}`,
+        ...g.users.map((k) => ldifValue('member', dnOf(k))),
+        '',
+        '',
+      ].join('\n'),
+    );
+  for (const g of GROUPS)
+    for (const k of g.groups)
+      await modify(
+        `${ldifValue('dn', groups.get(g.key)!.dn)}\nchangetype: modify\nadd: member\n${ldifValue('member', groups.get(k)!.dn)}\n-\n\n`,
+      );
+  const primary = groups.get(PRIMARY_MEMBER.group)!.dn;
+  const primaryUser = dnOf(PRIMARY_MEMBER.person);
+  await modify(
+    `${ldifValue('dn', primary)}\nchangetype: modify\nadd: member\n${ldifValue('member', primaryUser)}\n-\n\n`,
+  );
+  const [token] = await ldapsearch(primary, '(objectClass=*)', ['primaryGroupToken'], 'base');
+  await modify(
+    `${ldifValue('dn', primaryUser)}\nchangetype: modify\nreplace: primaryGroupID\nprimaryGroupID: ${token!.attrs.primarygrouptoken![0]}\n-\n\n`,
+  );
+  // Samba, as AD, keeps no `member` value for a primary member.
+  const [afterwards] = await ldapsearch(primary, '(objectClass=*)', ['member'], 'base');
+  if (afterwards!.attrs.member?.includes(primaryUser)) throw new Error('the primary member is still a member value');
+
   return {
     port,
     homes,
+    groups,
     routerName: 'im-router',
     imDomain: l.imDomain,
     netbios: l.adminNetbios.split('\\')[0]!,
@@ -113,6 +151,10 @@ directoryPortContract('LDAP adapter on the lab DC', async () => {
     // Its orphan and its homed users would change other files' domain-wide counts (users --orphaned).
     close: async () => {
       await port.close();
+      // A group that is someone's primary group cannot be deleted: back to Domain Users first.
+      await modify(
+        `${ldifValue('dn', primaryUser)}\nchangetype: modify\nreplace: primaryGroupID\nprimaryGroupID: 513\n-\n\n`,
+      );
       const removed = await ldapdeleteTree(ou);
       if (removed.code !== 0) throw new Error(`cannot delete ${ou}: ${removed.stderr}`);
     },

@@ -1,7 +1,8 @@
 /**
  * Issue 21 bug 4: every example in every help text runs against the lab. The examples speak of
- * corp.example.com; each such name maps onto its lab counterpart below, and the files they name
- * (staff.csv, a journal) are made first. Examples that would write run with --dry-run added (the
+ * corp.example.com; each such name maps onto its lab counterpart below, and what they name
+ * (staff.csv, a journal, the group "IM Users", the sync rule "staff", the operator's keytab) is
+ * made first. Examples that would write run with --dry-run added (the
  * lab is shared by every test file); everything else runs exactly as printed.
  *
  * What is checked is that each example works, not the seeded figures (the README tour and the
@@ -10,12 +11,13 @@
  * orphan for audit to find — given as the base DN. The help texts themselves come from the built
  * program, as an admin reads them.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS as DECLARATIONS } from '../../src/cli/command-list.js';
 import { BARE_FILE, imctlHere } from '../support/in-process.js';
-import { imctl, lab, scratchDir, server } from '../support/lab.js';
+import { exportKeytab, krb, labDns } from '../support/kerberos.js';
+import { imctl, lab, ldapmodify, ldifValue, scratchDir, server } from '../support/lab.js';
 import { type SmallWorld, smallWorld } from '../support/small-world.js';
 
 /** Every command the program declares (a new one is checked here without a word). */
@@ -60,7 +62,7 @@ function invocation(line: string): { env: Record<string, string>; argv: string[]
     .slice(0, at)
     .trim()
     .split(/\s+/)
-    .filter((w) => /^[A-Z_]+=/.test(w))) {
+    .filter((w) => /^[A-Z_][A-Z0-9_]*=/.test(w))) {
     const [name, ...value] = assignment.split('=');
     env[name!] = value.join('=');
   }
@@ -96,6 +98,10 @@ describe('every help example runs against the lab', async () => {
   let journal: string;
   let substitutions: [string | RegExp, string][];
   let world: SmallWorld;
+  /** One home for every example: `undo --last` and `history` read the journal beforeAll's run wrote. */
+  let home: NodeJS.ProcessEnv;
+  /** The sync examples' group ("IM Users"), by a name of this run's own: groups are found domain-wide. */
+  const imUsers = `ex-IM Users ${process.pid}`;
 
   beforeAll(async () => {
     const l = lab();
@@ -109,6 +115,8 @@ describe('every help example runs against the lab', async () => {
       // homed on the router: an orphan, so audit has a finding (exit 3) and rebalance a move.
       { sam: 'ex-orphan', cn: 'Ex Orphan', im: { server: server('im-router') } },
       { sam: 'ex-undo', cn: 'Ex Undo' },
+      // resolve --check finds the address's owner (exit 3 when nobody in the base DN has it).
+      { sam: 'ex-paul', cn: 'Paul Example', im: { server: server('im-east'), alias: 'paul' } },
     ]);
     writeFileSync(join(dir, 'staff.csv'), 'user,action\nex-jdoe,enable\nex-pobrien,enable\n');
     // The wizard's --config example: a config file as an admin would keep one.
@@ -122,8 +130,33 @@ describe('every help example runs against the lab', async () => {
         imDomain: l.imDomain,
       }),
     );
+    const base = world.env();
+    home = { HOME: base.HOME, XDG_STATE_HOME: base.XDG_STATE_HOME, XDG_CONFIG_HOME: base.XDG_CONFIG_HOME };
+    // The sync examples: a group with two of the users, and the rule "staff" in the user config.
+    const added = await ldapmodify(
+      [
+        ldifValue('dn', `CN=${imUsers},${world.ou}`),
+        'changetype: add',
+        'objectClass: group',
+        `sAMAccountName: ex-imusers-${process.pid}`,
+        ldifValue('member', world.dns[0]!),
+        ldifValue('member', world.dns[2]!),
+        '',
+        '',
+      ].join('\n'),
+    );
+    expect(added.code, added.stderr).toBe(0);
+    mkdirSync(join(home.XDG_CONFIG_HOME!, 'imctl'), { recursive: true, mode: 0o700 });
+    writeFileSync(
+      join(home.XDG_CONFIG_HOME!, 'imctl', 'config.json'),
+      JSON.stringify({ sync: { staff: { group: [imUsers], ou: world.ou, imDomain: l.imDomain } } }),
+      { mode: 0o600 },
+    );
+    // The keytab a cron job names: the delegated operator's.
+    const keytab = join(dir, 'imop.keytab');
+    await exportKeytab(krb().operator.principal, keytab);
     // A journal for the undo examples: a real run, on a user of this file's own.
-    const enabled = await imctlHere(['enable', 'ex-undo', '--server', 'im-south'], { env: world.env() });
+    const enabled = await imctlHere(['enable', 'ex-undo', '--server', 'im-south'], { env: world.env(home) });
     expect(enabled.code, enabled.stderr).toBe(0);
     journal = /Journal: (\S+)/.exec(enabled.stderr)![1]!;
     substitutions = [
@@ -138,6 +171,8 @@ describe('every help example runs against the lab', async () => {
       ['10.0.0.53', `${l.dnsServer}:${l.dnsPort}`],
       [/^~\/\.local\/state\/imctl\/journal\/.*\.jsonl$/, journal],
       [/^JOURNAL$/, journal],
+      [/^IM Users$/, imUsers],
+      ['/etc/imctl/imop.keytab', keytab],
     ];
   });
 
@@ -162,9 +197,24 @@ describe('every help example runs against the lab', async () => {
       !mapped.includes('--ldif') &&
       (command !== 'audit' || mapped.some((a) => ['--fix', '--normalize-case', '--disable-idle'].includes(a))) &&
       (command !== 'rebalance' || mapped.includes('--apply'));
+    // A keytab example signs in with the keytab alone (no bind DN, no password), finding the DC
+    // by its real name, as kerberosEnv does, with no ticket cache yet.
+    const keytabRun = prefix.KRB5_CLIENT_KTNAME !== undefined;
+    const kerberos = keytabRun
+      ? {
+          IMCTL_URL: undefined,
+          IMCTL_BIND_DN: undefined,
+          IMCTL_PASSWORD_FILE: undefined,
+          IMCTL_DOMAIN: lab().domain,
+          KRB5_CONFIG: krb().krb5Conf,
+          KRB5CCNAME: `FILE:${join(scratchDir('imctl-krb5cc-'), 'cc')}`,
+        }
+      : {};
     // The admin's DNS server is the lab's (the test's network has no other).
     const env = world.env({
-      IMCTL_DNS_SERVER: `${lab().dnsServer}:${lab().dnsPort}`,
+      ...home,
+      ...kerberos,
+      IMCTL_DNS_SERVER: labDns(),
       ...Object.fromEntries(
         Object.entries(prefix).map(([k, v]) => [
           k,
@@ -174,7 +224,8 @@ describe('every help example runs against the lab', async () => {
     });
     // An example naming a file by a bare name runs as the built binary in the scratch folder: in
     // this process imctl would look for the file in the process's working directory (the checkout).
-    const runner = mapped.some((a) => BARE_FILE.test(a)) ? imctl : imctlHere;
+    // So does a keytab example: the Kerberos library reads KRB5_CLIENT_KTNAME from the process's own environment.
+    const runner = keytabRun || mapped.some((a) => BARE_FILE.test(a)) ? imctl : imctlHere;
     const result = await runner(writes ? [...mapped, '--dry-run'] : mapped, { env, cwd: dir });
     if (command === 'wizard') {
       // Off a terminal the wizard says so and stops; its screens are tested in wizard-pty.lab.test.ts.

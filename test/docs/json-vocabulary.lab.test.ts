@@ -80,6 +80,8 @@ const OWN: Record<string, string[]> = {
     'planned',
   ],
   rebalance: ['plan', 'servers', 'deferred', 'feasible', 'minimalMoves', 'moves'],
+  sync: ['sync', 'groups', 'ou', 'adds', 'removals', 'skipped'],
+  history: ['runs', 'startedAt', 'command', 'domainController', 'boundAs', 'ended', 'changed', 'unchanged', 'failed'],
 };
 
 /** Every key of a document, with each value seen under it. */
@@ -132,6 +134,11 @@ describe('every command speaks docs/json.md', () => {
       argv: () => ['rebalance', '--max-moves', '2', '--capacity', '5', '--apply', '--dry-run', ...audit()],
       own: ['rebalance', 'write'],
     },
+    {
+      argv: () => ['sync', '--group', 'Domain Users', '--ou', lab().audit.ou, '--remove', '--dry-run', ...audit()],
+      own: ['sync', 'write'],
+    },
+    { argv: ['history'], own: ['history'] },
     { argv: ['servers', '--bogus'], own: [] },
   ])('$argv', async ({ argv, own }, { expect }) => {
     const args = typeof argv === 'function' ? argv() : argv;

@@ -29,7 +29,7 @@ import {
   scratchDir,
 } from '../support/lab.js';
 
-const WRITERS = new Set(['enable', 'disable', 'move', 'import', 'rebalance', 'undo', 'audit']);
+const WRITERS = new Set(['enable', 'disable', 'move', 'import', 'rebalance', 'undo', 'audit', 'sync']);
 
 interface Step {
   command: string;

@@ -6,7 +6,14 @@
 import { imValues, type ImServer } from '../../src/core/im-model.js';
 import type { UserRecord } from '../../src/core/user-record.js';
 import { MemoryDirectory } from '../support/memory-directory.js';
-import { directoryPortContract, POPULATION, type FixtureUser } from '../support/directory-port-contract.js';
+import {
+  directoryPortContract,
+  GROUPS,
+  POPULATION,
+  PRIMARY_MEMBER,
+  type FixtureGroup,
+  type FixtureUser,
+} from '../support/directory-port-contract.js';
 
 const DOMAIN = 'DC=memory,DC=test';
 const CONFIG = `CN=Configuration,${DOMAIN}`;
@@ -65,7 +72,23 @@ directoryPortContract('MemoryDirectory', async () => {
     };
   });
   const directory = new MemoryDirectory(SERVERS, records);
+  const groups = new Map<string, FixtureGroup>(
+    GROUPS.map((g) => [g.key, { dn: `CN=Group ${g.key},OU=Contract,${DOMAIN}`, sam: `pc-group-${g.key}` }]),
+  );
+  GROUPS.forEach((g, i) =>
+    directory.addGroup({
+      dn: groups.get(g.key)!.dn,
+      sAMAccountName: groups.get(g.key)!.sam,
+      rid: 1100 + i,
+      member: [...g.users.map((k) => users.get(k)!.dn), ...g.groups.map((k) => groups.get(k)!.dn)],
+    }),
+  );
+  directory.setPrimaryGroup(
+    users.get(PRIMARY_MEMBER.person)!.dn,
+    1100 + GROUPS.findIndex((g) => g.key === PRIMARY_MEMBER.group),
+  );
   return {
+    groups,
     port: directory,
     homes,
     routerName: 'im-router',

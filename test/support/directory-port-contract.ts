@@ -53,6 +53,30 @@ export const POPULATION: readonly PersonSpec[] = [
   ...Array.from({ length: 10 }, (_, i) => filler(i + 1)),
 ];
 
+/**
+ * Groups for sync (resolveGroups, groupMembers): top ⊃ mid ⊃ low ⊃ mid (a cycle, legal in AD), each
+ * with one direct user member, and dan's primary group set to low (primaryGroupID, never `member`).
+ */
+export interface GroupSpec {
+  key: string;
+  /** Person keys that are direct members. */
+  users: string[];
+  /** Group keys that are members (nested). */
+  groups: string[];
+}
+export const GROUPS: readonly GroupSpec[] = [
+  { key: 'top', users: ['ann'], groups: ['mid'] },
+  { key: 'mid', users: ['ben'], groups: ['low'] },
+  { key: 'low', users: ['cat'], groups: ['mid'] },
+];
+/** dan's primary group (the person key and the group key). */
+export const PRIMARY_MEMBER = { person: 'dan', group: 'low' } as const;
+
+export interface FixtureGroup {
+  dn: string;
+  sam: string;
+}
+
 export interface FixtureUser {
   dn: string;
   sam: string;
@@ -71,6 +95,8 @@ export interface PortFixture {
   /** The domain's NetBIOS name (`LAB\jdoe`). */
   netbios: string;
   users: ReadonlyMap<string, FixtureUser>;
+  /** GROUPS as created, by key. */
+  groups: ReadonlyMap<string, FixtureGroup>;
   /** Another writer sets the four IM attributes to `im` (unset = cleared). */
   otherWriter(dn: string, im: ImState): Promise<void>;
   /** The stored IM state, read independently of the port where the fixture can. */
@@ -323,6 +349,60 @@ export function directoryPortContract(name: string, makeFixture: () => Promise<P
       const after = (await f.port.usersByGuid([user('ren').guid])).get(user('ren').guid);
       expect(canonicalDn(after!.dn)).toBe(canonicalDn(renamed));
       expect(canonicalDn(after!.dn)).not.toBe(canonicalDn(user('ren').dn));
+    });
+
+    describe('groups (sync)', () => {
+      const group = (key: string) => f.groups.get(key)!;
+      const resolveGroup = async (name: string) => (await f.port.resolveGroups([name])).get(name);
+      const membersOf = async (keys: string[], scope = f.port.baseDn) => {
+        const resolved = await f.port.resolveGroups(keys.map((k) => group(k).dn));
+        const groups = keys.map((k) => {
+          const r = resolved.get(group(k).dn);
+          if (!r || !('group' in r)) throw new Error(`group ${k} does not resolve: ${JSON.stringify(r)}`);
+          return r.group;
+        });
+        return f.port.groupMembers(groups, scope);
+      };
+
+      it('resolveGroups: by DN in any spelling, sAMAccountName or cn; a user is not a group; unknown names', async () => {
+        const top = group('top');
+        const cn = top.dn.replace(/^CN=([^,]+),.*$/, '$1');
+        for (const name of [top.dn, top.dn.toLowerCase(), top.sam, top.sam.toUpperCase(), cn]) {
+          const r = await resolveGroup(name);
+          expect(r && 'group' in r ? canonicalDn(r.group.dn) : r, name).toBe(canonicalDn(top.dn));
+        }
+        const r = (await resolveGroup(top.dn)) as { group: { rid: number; sAMAccountName: string } };
+        expect(r.group.sAMAccountName.toLowerCase()).toBe(top.sam.toLowerCase());
+        expect(r.group.rid).toBeGreaterThan(1000);
+        expect(await resolveGroup(user('ann').sam)).toEqual({ problem: 'not-a-group' });
+        expect(await resolveGroup(user('ann').dn)).toEqual({ problem: 'not-a-group' });
+        expect(await resolveGroup('no-such-group-anywhere')).toEqual({ problem: 'unknown' });
+        expect(await resolveGroup(`CN=No Such Group,${f.port.baseDn}`)).toEqual({ problem: 'unknown' });
+      });
+
+      it('groupMembers: through nested groups (the cycle ends) and primary members of a nested group', async () => {
+        expect(samsIn(await membersOf(['top']))).toEqual(samsOf(['ann', 'ben', 'cat', PRIMARY_MEMBER.person]));
+        // low ⊃ mid ⊃ low: ben is in low through the cycle.
+        expect(samsIn(await membersOf(['low']))).toEqual(samsOf(['ben', 'cat', PRIMARY_MEMBER.person]));
+        expect(samsIn(await membersOf(['mid', 'low']))).toEqual(samsOf(['ben', 'cat', PRIMARY_MEMBER.person]));
+        const [ann] = await membersOf(['top'], user('ann').dn);
+        expect(ann).toMatchObject({ guid: user('ann').guid, accountDisabled: false });
+        expect(imView(ann!.im)).toEqual(imView(imOf('ann')));
+      });
+
+      it('groupMembers: only under the scope given', async () => {
+        expect(samsIn(await membersOf(['top'], user('ben').dn))).toEqual(samsOf(['ben']));
+        expect(await membersOf(['top'], user('hana').dn)).toEqual([]);
+      });
+
+      it('imUsersUnder: the users with any IM attribute under the scope, read whole', async () => {
+        const all = await f.port.imUsersUnder(f.port.baseDn);
+        expect(samsIn(all)).toEqual(samsOf(keysWhere((p) => p.home !== undefined || p.addressOnly === true)));
+        const dan = all.find((u) => u.sAMAccountName.toLowerCase() === user('dan').sam.toLowerCase())!;
+        expect(dan.guid).toBe(user('dan').guid);
+        expect(imView(dan.im)).toEqual(imView(imOf('dan')));
+        expect(samsIn(await f.port.imUsersUnder(user('dan').dn))).toEqual(samsOf(['dan']));
+      });
     });
 
     describe('write (compare-and-set)', () => {

@@ -3,7 +3,7 @@
  * environment with only a ticket (no bind DN, no password), and the independent check — OpenLDAP's
  * ldapsearch with its own SASL GSSAPI bind (over LDAPS without a layer, or over ldap:// sealed).
  */
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { imctlEnv, lab, ldapToolEnv, parseLdif, runProcess, scratchDir, searchArgs, type LdifEntry } from './lab.js';
@@ -40,6 +40,17 @@ export async function kinit(
   const result = await runProcess('kinit', args, { env: env, input: readFileSync(passwordFile, 'utf8') });
   if (result.code !== 0) throw new Error(`kinit ${principal} failed: ${result.stderr}`);
   return cache;
+}
+
+/** The keytab of `principal`, exported by samba-tool into `path` (0600), as cron's KRB5_CLIENT_KTNAME would name it. */
+export async function exportKeytab(principal: string, path: string): Promise<void> {
+  const exported = await runProcess(
+    'samba-tool',
+    ['domain', 'exportkeytab', path, `--principal=${principal}`, '-s', join(lab().labDir, 'samba', 'etc', 'smb.conf')],
+    { env: { PATH: process.env.PATH, HOME: join(lab().labDir, 'home') } },
+  );
+  if (exported.code !== 0) throw new Error(`samba-tool exportkeytab ${principal} failed: ${exported.stderr}`);
+  chmodSync(path, 0o600);
 }
 
 /** A directory for scratch cache files (for tests that need a cache name that was never created). */

@@ -13,6 +13,7 @@ import { canonicalDn, dnIsWithin, firstRdnValue, looksLikeDn } from '../../src/c
 import { IM_ATTRIBUTES, sameState, sameValue, type ImServer, type ImState } from '../../src/core/im-model.js';
 import { isDeletedObjectDn, type ModOp } from '../../src/core/mod-ops.js';
 import type { AuditUser } from '../../src/core/audit.js';
+import type { GroupRecord, GroupResolution } from '../../src/core/group-record.js';
 import { isActive } from '../../src/core/activity.js';
 import {
   classifyUserRef,
@@ -60,6 +61,17 @@ import type {
   WriteTask,
 } from '../../src/services/directory-port.js';
 
+/** Domain Users: every account's primary group unless changed. */
+export const DOMAIN_USERS_RID = 513;
+
+export interface MemoryGroup {
+  dn: string;
+  sAMAccountName: string;
+  rid: number;
+  /** DNs of member users and groups. */
+  member: string[];
+}
+
 export class MemoryDirectory implements DirectoryPort {
   readonly dcHost = 'dc1.memory.test';
   readonly label = 'ldaps://dc1.memory.test';
@@ -71,6 +83,10 @@ export class MemoryDirectory implements DirectoryPort {
   /** Every task handed to write(), in order: a service must plan and write each target once. */
   readonly written: WriteTask[] = [];
   private readonly users = new Map<string, UserRecord>();
+  /** Groups by canonical DN, with their `member` values (users' or groups' DNs). */
+  private readonly groups = new Map<string, MemoryGroup>();
+  /** primaryGroupID per user (canonical DN); AD gives every user one (Domain Users, 513, unless changed). */
+  private readonly primaryGroupIds = new Map<string, number>();
 
   constructor(
     private readonly imServers: ImServer[],
@@ -82,6 +98,16 @@ export class MemoryDirectory implements DirectoryPort {
   /** The stored state of one user (by DN). */
   get(dn: string): UserRecord | undefined {
     return this.users.get(canonicalDn(dn));
+  }
+
+  /** A group of this domain, with its members' DNs (users or groups; cycles allowed). */
+  addGroup(group: MemoryGroup): void {
+    this.groups.set(canonicalDn(group.dn), { ...group, member: [...group.member] });
+  }
+
+  /** A user's primaryGroupID (the RID of its primary group). */
+  setPrimaryGroup(dn: string, rid: number): void {
+    this.primaryGroupIds.set(canonicalDn(dn), rid);
   }
 
   /** Another writer's change. */
@@ -281,6 +307,75 @@ export class MemoryDirectory implements DirectoryPort {
         im: { ...u.im },
       });
     }
+  }
+
+  /** As src/directory/groups.ts on Samba: a DN as a DN (another object's is not a group), else sAMAccountName or cn. */
+  async resolveGroups(names: readonly string[]): Promise<Map<string, GroupResolution>> {
+    const resolved = new Map<string, GroupResolution>();
+    const record = (g: MemoryGroup): GroupRecord => ({ dn: g.dn, sAMAccountName: g.sAMAccountName, rid: g.rid });
+    for (const name of names) {
+      if (looksLikeDn(name)) {
+        const group = this.groups.get(canonicalDn(name));
+        resolved.set(
+          name,
+          group
+            ? { group: record(group) }
+            : this.users.has(canonicalDn(name))
+              ? { problem: 'not-a-group' }
+              : { problem: 'unknown' },
+        );
+        continue;
+      }
+      const key = name.toLowerCase();
+      const matches = [...this.groups.values()].filter(
+        (g) => g.sAMAccountName.toLowerCase() === key || firstRdnValue(g.dn).toLowerCase() === key,
+      );
+      const isUser = [...this.users.values()].some(
+        (u) => u.sAMAccountName.toLowerCase() === key || firstRdnValue(u.dn).toLowerCase() === key,
+      );
+      resolved.set(
+        name,
+        matches.length === 1
+          ? { group: record(matches[0]!) }
+          : matches.length > 1
+            ? { problem: 'ambiguous', candidates: matches.map((g) => g.dn) }
+            : isUser
+              ? { problem: 'not-a-group' }
+              : { problem: 'unknown' },
+      );
+    }
+    return resolved;
+  }
+
+  /** The in-chain rule by hand: every group reachable through `member` from the given ones, each visited once. */
+  async groupMembers(groups: readonly GroupRecord[], scopeDn: string): Promise<UserRecord[]> {
+    const reached = new Set<string>();
+    const pending = groups.map((g) => canonicalDn(g.dn));
+    const direct = new Set<string>();
+    while (pending.length > 0) {
+      const key = pending.pop()!;
+      if (reached.has(key)) continue;
+      reached.add(key);
+      for (const member of this.groups.get(key)?.member ?? []) {
+        const memberKey = canonicalDn(member);
+        if (this.groups.has(memberKey)) pending.push(memberKey);
+        else direct.add(memberKey);
+      }
+    }
+    const rids = new Set([...reached].flatMap((key) => this.groups.get(key)?.rid ?? []));
+    return [...this.users.entries()]
+      .filter(([key, u]) => dnIsWithin(u.dn, scopeDn) && (direct.has(key) || rids.has(this.primaryGroupOf(key))))
+      .map(([, u]) => asRead(u));
+  }
+
+  async imUsersUnder(scopeDn: string): Promise<UserRecord[]> {
+    return [...this.users.values()]
+      .filter((u) => dnIsWithin(u.dn, scopeDn) && IM_ATTRIBUTES.some((a) => u.im[a] !== undefined))
+      .map(asRead);
+  }
+
+  private primaryGroupOf(key: string): number {
+    return this.primaryGroupIds.get(key) ?? DOMAIN_USERS_RID;
   }
 
   /** Account expiry (ms since the epoch) per user DN, for audit tests. */
