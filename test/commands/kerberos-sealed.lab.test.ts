@@ -397,6 +397,7 @@ describe('on the wire', () => {
       // The write whose answer was altered is recorded as sent but unconfirmed, not as done: undo can still revert it.
       expect(lines.slice(1).map((l) => [l.type, String(l.dn).startsWith('CN=Wirecheck\\, Yolanda,')])).toEqual([
         ['unconfirmed', true],
+        ['end', false],
       ]);
     } finally {
       await relay.close();

@@ -90,6 +90,7 @@ describe('dc1 killed in the middle of a sealed import', () => {
 
   it('the journal records every entry once, as a confirmed change, with the DC that took it', () => {
     expect(journal.changes).toHaveLength(COUNT);
+    expect(journal.end).toMatchObject({ outcome: 'done', changed: COUNT });
     expect(journal.changes.every((c) => c.type === 'change')).toBe(true);
     expect(new Set(journal.changes.map((c) => String(c.dn).toLowerCase())).size).toBe(COUNT);
     for (const c of journal.changes) {

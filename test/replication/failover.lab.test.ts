@@ -88,6 +88,7 @@ describe('dc1 stops in the middle of an import', () => {
   it('the journal records every entry once, as a confirmed change, with the DC that took it: some dc1, the rest dc2', () => {
     expect(journal.header).toMatchObject({ server: '127.0.0.1' });
     expect(journal.changes).toHaveLength(COUNT);
+    expect(journal.end).toMatchObject({ outcome: 'done', changed: COUNT });
     expect(journal.changes.every((c) => c.type === 'change')).toBe(true);
     expect(new Set(journal.changes.map((c) => c.dn.toLowerCase())).size).toBe(COUNT);
     for (const c of journal.changes) {

@@ -1,6 +1,7 @@
 /**
  * Reading the journals a run wrote, as a test checks them: one JSON record per line, the run's
- * header first (`type: 'run'`), then a record per write (`change`, `unconfirmed`, …).
+ * header first (`type: 'run'`), then a record per write (`change`, `unconfirmed`, …), then, for a
+ * run that ended, its counts and outcome (`type: 'end'`).
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,12 +35,18 @@ export function journalFiles(env: NodeJS.ProcessEnv): string[] {
     : [];
 }
 
-/** The journal a run names on stderr (`Journal: PATH`), read whole. */
-export function journalOf(stderr: string): { path: string; header: JournalRecord; changes: JournalRecord[] } {
+/** The journal a run names on stderr (`Journal: PATH`), read whole: header, writes, end record. */
+export function journalOf(stderr: string): {
+  path: string;
+  header: JournalRecord;
+  changes: JournalRecord[];
+  end: JournalRecord | undefined;
+} {
   const path = /Journal: (\S+)/.exec(stderr)?.[1];
   if (!path) throw new Error(`no journal in:\n${stderr}`);
-  const [header, ...changes] = journalRecords(path);
-  return { path, header: header!, changes };
+  const [header, ...records] = journalRecords(path);
+  const end = records.at(-1)?.type === 'end' ? records.pop() : undefined;
+  return { path, header: header!, changes: records, end };
 }
 
 /** Poll the first journal in `dir` until it holds `n` changes; false if the run ended first. */
