@@ -12,6 +12,7 @@ import { describeGroupProblem, type GroupRecord } from '../core/group-record.js'
 import { isImEnabled, type ImServer } from '../core/im-model.js';
 import { serversByDn } from '../core/server-ref.js';
 import type { UserRecord } from '../core/user-record.js';
+import { count, plural } from '../core/words.js';
 import type { DirectoryPort } from './directory-port.js';
 import { homeServer, planProvisioning, type ProvisionRequest } from './provisioning.js';
 import type { Target } from './write-run.js';
@@ -138,8 +139,8 @@ export async function planSync(directory: DirectoryPort, settings: Settings, req
 export function guardRefusal(plan: SyncPlan, maxRemovals: number): UsageError {
   const desired = plan.unchanged + [...plan.adds.values()].reduce((a, b) => a + b, 0);
   return new UsageError(
-    `The plan would disable IM on ${plan.removals} user(s) under ${plan.ou}, more than the ${maxRemovals} allowed (--max-removals, config "sync.maxRemovals"); nothing was written. ` +
-      `The groups give ${desired} user(s) IM there: if a group was emptied, renamed or mistyped, fix that; if the removals are meant, run again with --max-removals ${plan.removals}.`,
+    `The plan would disable IM on ${plural(plan.removals, 'user')} under ${plan.ou}, more than the ${count(maxRemovals)} allowed (--max-removals, config "sync.maxRemovals"); nothing was written. ` +
+      `The groups give ${plural(desired, 'user')} IM there: if a group was emptied, renamed or mistyped, fix that; if the removals are meant, run again with --max-removals ${plan.removals}.`,
     'too-many-removals',
     { sync: syncPlanJson(plan) },
   );

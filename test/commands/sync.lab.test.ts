@@ -174,7 +174,7 @@ describe('imctl sync on Samba', () => {
     ]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(
-      /would disable IM on 1 user\(s\) under OU=Inside.*more than the 0 allowed.*nothing was written/,
+      /would disable IM on 1 user under OU=Inside.*more than the 0 allowed.*nothing was written/,
     );
     expect(await usns()).toEqual(before);
   });
