@@ -5,11 +5,11 @@
  * screen must read clean: no bar left anywhere, every failure line whole, the summary after the
  * last of them, the shell's `[exit N]` after that. Its own small OU; `npm run build` first.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaultProxy, LdapOp } from '../support/fault-proxy.js';
-import { lab, scratchDir } from '../support/lab.js';
+import { scratchDir, labTermination } from '../support/lab.js';
 import { smallWorld, type SmallWorld } from '../support/small-world.js';
 import { Tmux } from '../support/tmux.js';
 
@@ -66,14 +66,8 @@ describe('the progress screen in a real terminal (tmux, built binary)', () => {
     const users = Array.from({ length: USERS }, (_, i) => ({ sam: `ps-${i + 1}`, cn: `Progress ${i + 1}` }));
     world = await smallWorld('progress-screen', users);
     const refused = new Set(world.dns.filter((_, i) => (i + 1) % REFUSED === 0).map((dn) => dn.toLowerCase()));
-    const tls = join(lab().labDir, 'tls');
     proxy = await FaultProxy.start({
-      terminate: {
-        cert: readFileSync(join(tls, 'server.pem')),
-        key: readFileSync(join(tls, 'server.key')),
-        ca: readFileSync(join(tls, 'ca.pem')),
-        servername: 'localhost',
-      },
+      terminate: labTermination(),
       onClientMessage: (message) =>
         message.op === LdapOp.ModifyRequest && refused.has(message.dn!.toLowerCase())
           ? { answer: 50, diagnostic: '00002098: SecErr: DSID-03150F94, problem 4003 (INSUFF_ACCESS_RIGHTS), data 0' }

@@ -8,15 +8,14 @@
  * MaxQueryDuration, which no search of a small OU comes near. So the limits are AD's answers
  * (timeLimitExceeded, adminLimitExceeded) put on the wire by the fault proxy between two pages.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/settings.js';
 import { LdapConnection } from '../../src/directory/connection.js';
 import { endpointsFromUrls } from '../../src/directory/endpoints.js';
 import { USER_FILTER, listImUsers } from '../../src/directory/users.js';
 import { FaultProxy, LdapOp } from '../support/fault-proxy.js';
-import { adminPassword, imctlEnv, lab, ldapcount, server } from '../support/lab.js';
+import { adminPassword, imctlEnv, ldapcount, server, labTermination } from '../support/lab.js';
 import { smallWorld, type SmallWorld } from '../support/small-world.js';
 import { dc1, startDc, stopDc } from '../support/two-dcs.js';
 
@@ -96,14 +95,8 @@ describe('paged listings (against the lab DC)', () => {
     let limit: { code: number; text: string } = { code: 3, text: '' };
 
     beforeAll(async () => {
-      const tls = join(lab().labDir, 'tls');
       proxy = await FaultProxy.start({
-        terminate: {
-          cert: readFileSync(join(tls, 'server.pem')),
-          key: readFileSync(join(tls, 'server.key')),
-          ca: readFileSync(join(tls, 'ca.pem')),
-          servername: 'localhost',
-        },
+        terminate: labTermination(),
         // The third SearchRequest of a listing (its third page) is answered here with the limit.
         onClientMessage: (message) =>
           message.op === LdapOp.SearchRequest && ++searches === 3

@@ -22,6 +22,7 @@ import {
   scratchDir,
   server,
   type RunResult,
+  labTermination,
 } from '../support/lab.js';
 
 /** Every form in which the password could leak: as is, base64, UTF-16LE (what unicodePwd carries) and its base64, quoted. */
@@ -98,15 +99,8 @@ describe('security defaults (against the lab DC)', () => {
     });
 
     it('refuses a DC that offers only TLS 1.0/1.1 (exit 1), though the certificate is right', async () => {
-      const tls = join(lab().labDir, 'tls');
       const old = await start({
-        terminate: {
-          cert: readFileSync(join(tls, 'server.pem')),
-          key: readFileSync(join(tls, 'server.key')),
-          ca: readFileSync(join(tls, 'ca.pem')),
-          servername: 'localhost',
-          serverOptions: { minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' },
-        },
+        terminate: labTermination({ minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' }),
       });
       const result = await imctl(['servers'], { env: imctlEnv({ IMCTL_URL: old.url() }) });
       expect(result.code, result.stderr).toBe(1);

@@ -170,6 +170,19 @@ export function imctl(
   });
 }
 
+/** The lab DC's own certificate and key, for a fault proxy that terminates TLS in its place
+ * (FaultProxyOptions.terminate): imctl verifies it against the lab's CA as it would the DC. */
+export function labTermination(serverOptions?: import('node:tls').TlsOptions) {
+  const tls = join(lab().labDir, 'tls');
+  return {
+    cert: readFileSync(join(tls, 'server.pem')),
+    key: readFileSync(join(tls, 'server.key')),
+    ca: readFileSync(join(tls, 'ca.pem')),
+    servername: 'localhost',
+    ...(serverOptions ? { serverOptions } : {}),
+  };
+}
+
 /** The OpenLDAP tools' environment: the lab's CA, verified; a HOME of their own (no ~/.ldaprc). */
 export function ldapToolEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
