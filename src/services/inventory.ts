@@ -6,7 +6,7 @@ import { capacityFor, checkServerCapacities } from '../config/server-capacity.js
 import type { Settings } from '../config/settings.js';
 import { activeWindowWarning, type LoadKind } from '../core/activity.js';
 import type { ImServer } from '../core/im-model.js';
-import type { DirectoryPort } from './directory-port.js';
+import type { DirectoryPort, HomedCounts } from './directory-port.js';
 import { assertServersReadable } from './organisation.js';
 
 /** A server with how many users it homes and how many it should (0 for routers). */
@@ -34,6 +34,8 @@ export interface InventoryOptions {
   /** Count active users: default only under --load active; true for imctl servers (it shows both), false where the caller reads every user's activity itself. */
   active?: boolean;
   now?: number;
+  /** Counts the caller already has from reading every homed user of the domain: no second count. */
+  homed?: HomedCounts;
 }
 
 export async function takeInventory(
@@ -48,7 +50,7 @@ export async function takeInventory(
   const countActive = options.active ?? settings.load === 'active';
   const now = options.now ?? Date.now();
   const [{ perServer, missing, missingServers }, active, syncDays] = await Promise.all([
-    directory.countHomed(dns),
+    options.homed ?? directory.countHomed(dns),
     countActive ? directory.countActive(dns, now, settings.activeDays) : undefined,
     countActive ? directory.logonSyncDays() : undefined,
   ]);

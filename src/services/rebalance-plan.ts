@@ -12,7 +12,7 @@ import { planRebalance, type PlanResult } from '../core/rebalance.js';
 import { canonicalDn } from '../core/escape.js';
 import { findServer, serversByDn } from '../core/server-ref.js';
 import type { UserRecord } from '../core/user-record.js';
-import type { DirectoryPort } from './directory-port.js';
+import type { DirectoryPort, HomedCounts } from './directory-port.js';
 import { takeInventory, type Inventory } from './inventory.js';
 import { assertUsableHome } from './provisioning.js';
 import type { Target } from './write-run.js';
@@ -56,9 +56,20 @@ export async function planRebalanceRun(
   // One paged pass over the homed users; under --load active it also fetches the three attributes that decide activity.
   // Loads are counted across the domain; the users this run can move are those under the base DN.
   const narrowed = canonicalDn(directory.baseDn) !== canonicalDn(directory.domainDn);
+  // Over the whole domain, that pass is also the load count: the servers' loads come from it rather
+  // than from a second scan of the same users (on Samba, 8.5 s became 5 s for 12,000 users).
+  const servers = directory.servers();
+  const homedRead = groupByServer(directory.homedUsers(byActivity));
   const [inventory, homed, syncDays] = await Promise.all([
-    takeInventory(directory, settings, undefined, { active: byActivity && narrowed }),
-    groupByServer(directory.homedUsers(byActivity)),
+    narrowed
+      ? takeInventory(directory, settings, servers, { active: byActivity })
+      : Promise.all([servers, homedRead]).then(([known, users]) =>
+          takeInventory(directory, settings, Promise.resolve(known), {
+            active: false,
+            homed: homedCounts(known, users),
+          }),
+        ),
+    homedRead,
     byActivity ? directory.logonSyncDays() : undefined,
   ]);
   const active = (u: UserRecord) => !byActivity || isActive(u, now, settings.activeDays);
@@ -221,6 +232,27 @@ export function rebalancePlanJson(plan: PlanResult, names: (dn: string | null) =
  * Homed users grouped by the server DN they point at (lower-cased), read a page at a time. What the
  * planner plans with is kept (each user's record); the listing itself never is.
  */
+/** What `countHomed` would answer, from users already grouped by the server they point at (DNs matched as DNs). */
+export function homedCounts(
+  servers: readonly ImServer[],
+  homed: ReadonlyMap<string, readonly UserRecord[]>,
+): HomedCounts {
+  const keyOf = new Map(servers.map((s) => [canonicalDn(s.dn), s.dn.toLowerCase()]));
+  const perServer = new Map(servers.map((s) => [s.dn.toLowerCase(), 0]));
+  let missing = 0;
+  const missingServers = new Map<string, string>();
+  for (const [stored, users] of homed) {
+    const key = keyOf.get(canonicalDn(stored));
+    if (key !== undefined) perServer.set(key, perServer.get(key)! + users.length);
+    else {
+      missing += users.length;
+      if (!missingServers.has(canonicalDn(stored)))
+        missingServers.set(canonicalDn(stored), users[0]!.im.msExchIMVirtualServer!);
+    }
+  }
+  return { perServer, missing, missingServers: [...missingServers.values()] };
+}
+
 async function groupByServer(pages: AsyncIterable<UserRecord[]>): Promise<Map<string, UserRecord[]>> {
   const byServer = new Map<string, UserRecord[]>();
   for await (const page of pages) {

@@ -6,11 +6,17 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadSettings } from '../../src/config/settings.js';
 import { UsageError } from '../../src/core/errors.js';
 import { imValues } from '../../src/core/im-model.js';
-import { infeasibleError, planRebalanceRun, rebalancePlanJson } from '../../src/services/rebalance-plan.js';
+import {
+  homedCounts,
+  infeasibleError,
+  planRebalanceRun,
+  rebalancePlanJson,
+} from '../../src/services/rebalance-plan.js';
+import { takeInventory } from '../../src/services/inventory.js';
 import { MemoryDirectory } from '../support/memory-directory.js';
 import { EAST, IM_DOMAIN, ROUTER, WEST, person } from '../support/run-imctl.js';
 
@@ -40,6 +46,31 @@ describe('planRebalanceRun', () => {
       ['im-west', 1, 3],
     ]);
     expect(run.usersByDn.size).toBe(6);
+  });
+
+  it('over the whole domain, one pass over the homed users is also the load count: no second count, the same inventory', async () => {
+    // Besides the router's orphan: a user pointing at a server that no longer exists.
+    const gone = person('gone', EAST);
+    gone.im.msExchIMVirtualServer = 'CN=Deleted VS,CN=Servers,DC=memory,DC=test';
+    const directory = new MemoryDirectory(
+      [EAST, WEST, ROUTER],
+      [...['a1', 'a2', 'a3', 'a4'].map((s) => person(s, EAST)), person('w1', WEST), person('o1', ROUTER), gone],
+    );
+    const counted = await takeInventory(directory, settings(3));
+    const countHomed = vi.spyOn(directory, 'countHomed');
+    const run = await planRebalanceRun(directory, settings(3), {});
+    expect(countHomed).not.toHaveBeenCalled();
+    expect(run.inventory).toEqual(counted);
+    expect(run.inventory.orphaned).toBe(2); // the router's user and the one on the deleted server
+  });
+
+  it('homedCounts matches DNs as DNs, as the DC does', () => {
+    const spaced = { ...EAST, dn: EAST.dn.replace(/,/g, ', ').toUpperCase() };
+    const users = [person('a', EAST), person('b', EAST)];
+    const counts = homedCounts([spaced, WEST], new Map([[EAST.dn.toLowerCase(), users]]));
+    expect(counts.perServer.get(spaced.dn.toLowerCase())).toBe(2);
+    expect(counts.perServer.get(WEST.dn.toLowerCase())).toBe(0);
+    expect(counts.missing).toBe(0);
   });
 
   it("targets are compare-and-set moves from each user's current values", async () => {
