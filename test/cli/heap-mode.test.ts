@@ -15,7 +15,7 @@ vi.mock('node:v8', async (original) => ({
 }));
 
 const { withCompactHeap } = await import('../../src/cli/heap-mode.js');
-const { imctl, sampleDirectory } = await import('../support/run-imctl.js');
+const { imctlOnMemory, sampleDirectory } = await import('../support/run-imctl.js');
 
 function csv(text: string): string {
   const path = join(mkdtempSync(join(tmpdir(), 'imctl-heap-')), 'rows.csv');
@@ -40,7 +40,7 @@ describe('withCompactHeap', () => {
 
 describe('imctl import and the heap', () => {
   it('a file refused for invalid rows (exit 2) leaves V8 with its defaults', async () => {
-    const run = await imctl(['import', csv('user,action\r\nann,explode\r\n'), '--yes'], {
+    const run = await imctlOnMemory(['import', csv('user,action\r\nann,explode\r\n'), '--yes'], {
       directory: sampleDirectory(),
     });
     expect(run.code).toBe(2);
@@ -48,7 +48,7 @@ describe('imctl import and the heap', () => {
   });
 
   it('a usage error before planning never turns it on', async () => {
-    const run = await imctl(['import', csv('user\r\nann\r\n'), '--ldif', '-', '--json'], {
+    const run = await imctlOnMemory(['import', csv('user\r\nann\r\n'), '--ldif', '-', '--json'], {
       directory: sampleDirectory(),
     });
     expect(run.code).toBe(2);
@@ -63,7 +63,7 @@ describe('imctl import and the heap', () => {
       atWrite.push([...flags]),
       write(...args)
     )) as typeof directory.write;
-    const run = await imctl(['import', csv('user,action\r\nann,disable\r\n'), '--yes'], { directory });
+    const run = await imctlOnMemory(['import', csv('user,action\r\nann,disable\r\n'), '--yes'], { directory });
     expect(run.code).toBe(0);
     expect(atWrite.length).toBeGreaterThan(0);
     expect(atWrite[0]).toEqual(['--optimize-for-size', '--no-optimize-for-size']);

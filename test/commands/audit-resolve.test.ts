@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imValues } from '../../src/core/im-model.js';
 import { startFakeDnsServer, type FakeDnsServer } from '../dns/fake-dns-server.js';
 import { MemoryDirectory } from '../support/memory-directory.js';
-import { EAST, IM_DOMAIN, ROUTER, WEST, imctl, person, sampleDirectory } from '../support/run-imctl.js';
+import { EAST, IM_DOMAIN, ROUTER, WEST, imctlOnMemory, person, sampleDirectory } from '../support/run-imctl.js';
 
 const dn = (sam: string) => `CN=${sam},OU=Staff,DC=memory,DC=test`;
 
@@ -34,7 +34,7 @@ const withOrphan = () =>
 
 describe('imctl audit', () => {
   it('a clean directory: every finding 0, exit 0; the _rvp SRV is checked on the given DNS server', async () => {
-    const { code, stdout } = await imctl(['audit', '--dns-server', dns.address]);
+    const { code, stdout } = await imctlOnMemory(['audit', '--dns-server', dns.address]);
     expect(code).toBe(0);
     expect(stdout).toContain(
       `Audit of 3 IM users under DC=memory,DC=test on ldaps://dc1.memory.test; 3 IM servers; DNS via ${dns.address}.`,
@@ -44,7 +44,7 @@ describe('imctl audit', () => {
   });
 
   it('an orphan is a finding (exit 3); --json is the report', async () => {
-    const run = await imctl(['audit', '--no-dns', '--json'], { directory: withOrphan() });
+    const run = await imctlOnMemory(['audit', '--no-dns', '--json'], { directory: withOrphan() });
     expect(run.code).toBe(3);
     const report = run.json();
     expect(report).toMatchObject({ users: 3, problems: 1, dnsChecked: false });
@@ -55,16 +55,16 @@ describe('imctl audit', () => {
   });
 
   it('--no-dns: the table has no _rvp row (a check never made is not "0")', async () => {
-    const checked = await imctl(['audit', '--dns-server', dns.address]);
+    const checked = await imctlOnMemory(['audit', '--dns-server', dns.address]);
     expect(checked.stdout).toContain('IM domains without a usable _rvp SRV');
-    const skipped = await imctl(['audit', '--no-dns']);
+    const skipped = await imctlOnMemory(['audit', '--no-dns']);
     expect(skipped.stdout).toContain('DNS not checked (--no-dns)');
     expect(skipped.stdout).not.toContain('_rvp');
   });
 
   it('--fix --yes re-homes the orphan through the write path and ends clean (exit 0)', async () => {
     const directory = withOrphan();
-    const run = await imctl(['audit', '--no-dns', '--fix', '--yes'], { directory });
+    const run = await imctlOnMemory(['audit', '--no-dns', '--fix', '--yes'], { directory });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Repairs: 1 user.');
     expect(directory.get(dn('rob'))!.im).toEqual(imValues('rob', IM_DOMAIN, WEST));
@@ -76,9 +76,11 @@ describe('imctl audit', () => {
       [EAST, WEST],
       [person('ann', EAST, { lastLogonAt: Date.now() - 86_400_000 }), person('ben', EAST)],
     );
-    const repair = await imctl(['audit', '--no-dns', '--capacity', '1', '--disable-idle', '7', '--yes'], { directory });
+    const repair = await imctlOnMemory(['audit', '--no-dns', '--capacity', '1', '--disable-idle', '7', '--yes'], {
+      directory,
+    });
     expect(directory.get(dn('ben'))!.im).toEqual({});
-    const fresh = await imctl(['audit', '--no-dns', '--capacity', '1', '--json'], { directory });
+    const fresh = await imctlOnMemory(['audit', '--no-dns', '--capacity', '1', '--json'], { directory });
     expect(fresh.json().problems).toBe(0);
     expect(repair.stderr).not.toMatch(/finding\(s\) remain/);
     expect([repair.code, fresh.code]).toEqual([0, 0]);
@@ -86,13 +88,13 @@ describe('imctl audit', () => {
 
   it('--fix --dry-run writes nothing and the finding remains (exit 3)', async () => {
     const directory = withOrphan();
-    const run = await imctl(['audit', '--no-dns', '--fix', '--dry-run'], { directory });
+    const run = await imctlOnMemory(['audit', '--no-dns', '--fix', '--dry-run'], { directory });
     expect(run.code).toBe(3);
     expect(directory.written).toEqual([]);
   });
 
   it('a findings report that cannot be written is one sentence (exit 2), not a stack', async () => {
-    const { code, stderr } = await imctl(['audit', '--no-dns', '--report', '/nonexistent/findings.csv']);
+    const { code, stderr } = await imctlOnMemory(['audit', '--no-dns', '--report', '/nonexistent/findings.csv']);
     expect(code).toBe(2);
     expect(stderr).toBe('error: Cannot write the report to /nonexistent/findings.csv: its directory does not exist.\n');
   });
@@ -108,7 +110,7 @@ describe('imctl audit', () => {
     const directory = sampleDirectory();
     let read = false;
     directory.forEachImUser = async () => void (read = true);
-    const { code, stderr } = await imctl(argv, { directory });
+    const { code, stderr } = await imctlOnMemory(argv, { directory });
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
     expect(read).toBe(false);
@@ -117,7 +119,7 @@ describe('imctl audit', () => {
 
 describe('imctl resolve', () => {
   it('the SRV targets in priority order with their RVP URLs', async () => {
-    const { code, stdout } = await imctl(['resolve', `Ann@${IM_DOMAIN}`, '--dns-server', dns.address]);
+    const { code, stdout } = await imctlOnMemory(['resolve', `Ann@${IM_DOMAIN}`, '--dns-server', dns.address]);
     expect(code).toBe(0);
     expect(stdout).toContain(`ann@${IM_DOMAIN} — SRV _rvp._tcp.${IM_DOMAIN} via ${dns.address}`);
     expect(stdout).toMatch(
@@ -134,7 +136,7 @@ describe('imctl resolve', () => {
         [...m[2]!.matchAll(/`([A-Za-z]+)`/g)].map((k) => k[1]!),
       ]),
     );
-    const run = await imctl(['resolve', `Ann@${IM_DOMAIN}`, '--dns-server', dns.address, '--json']);
+    const run = await imctlOnMemory(['resolve', `Ann@${IM_DOMAIN}`, '--dns-server', dns.address, '--json']);
     const data = run.json();
     for (const key of Object.keys(data)) expect([...rows.keys()], key).toContain(key);
     expect(Object.keys(data.address).sort()).toEqual([...rows.get('address')!].sort());
@@ -144,7 +146,7 @@ describe('imctl resolve', () => {
   });
 
   it('--check --json: the directory and DNS agree', async () => {
-    const run = await imctl(['resolve', `ann@${IM_DOMAIN}`, '--dns-server', dns.address, '--check', '--json']);
+    const run = await imctlOnMemory(['resolve', `ann@${IM_DOMAIN}`, '--dns-server', dns.address, '--check', '--json']);
     expect(run.code).toBe(0);
     const data = run.json();
     expect(data).toMatchObject({ kind: 'srv', dnsServer: dns.address });
@@ -157,7 +159,7 @@ describe('imctl resolve', () => {
   });
 
   it('--check: an SRV target that is no IM server, and an address nobody has, are problems (exit 3, as audit)', async () => {
-    const { code, stdout, stderr } = await imctl([
+    const { code, stdout, stderr } = await imctlOnMemory([
       'resolve',
       'paul@stray.memory.test',
       '--dns-server',
@@ -176,7 +178,7 @@ describe('imctl resolve', () => {
     const spy = Object.assign(directory, {
       servers: async () => expect.unreachable('resolve without --check must not connect'),
     });
-    const { code, stdout } = await imctl(['resolve', 'paul@norvp.memory.test', '--dns-server', dns.address], {
+    const { code, stdout } = await imctlOnMemory(['resolve', 'paul@norvp.memory.test', '--dns-server', dns.address], {
       directory: spy,
     });
     expect(code).toBe(0);
@@ -186,7 +188,7 @@ describe('imctl resolve', () => {
   });
 
   it.each([[['resolve', 'not an address', '--json']], [['resolve']]])('%j is a usage error (exit 2)', async (argv) => {
-    const run = await imctl([...argv, '--dns-server', dns.address]);
+    const run = await imctlOnMemory([...argv, '--dns-server', dns.address]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^error: /);
   });

@@ -6,7 +6,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUsers, createOu, imctl, imctlEnv, lab, ldapsearch, readEntry, scratchDir, server } from '../support/lab.js';
+import {
+  addUsers,
+  createOu,
+  imctlProcess,
+  imctlEnv,
+  lab,
+  ldapsearch,
+  readEntry,
+  scratchDir,
+  server,
+} from '../support/lab.js';
 
 interface Finding {
   kind: string;
@@ -41,7 +51,7 @@ describe('imctl audit on the seeded lab', () => {
   const env = () => imctlEnv();
 
   beforeAll(async () => {
-    const result = await imctl(['audit', '--json', '--dns-server', `${lab().dnsServer}:${lab().dnsPort}`], {
+    const result = await imctlProcess(['audit', '--json', '--dns-server', `${lab().dnsServer}:${lab().dnsPort}`], {
       env: env(),
     });
     code = result.code;
@@ -97,7 +107,7 @@ describe('imctl audit on the seeded lab', () => {
 
   it('--no-dns --report FILE.csv: one line per finding, no DNS findings', async () => {
     const file = join(scratchDir(), 'audit.csv');
-    const result = await imctl(['audit', '--no-dns', '--base-dn', lab().audit.ou, '--report', file, '--json'], {
+    const result = await imctlProcess(['audit', '--no-dns', '--base-dn', lab().audit.ou, '--report', file, '--json'], {
       env: env(),
     });
     expect(result.code).toBe(3);
@@ -112,7 +122,7 @@ describe('imctl audit on the seeded lab', () => {
   });
 
   it('the text summary names each finding kind with counts', async () => {
-    const result = await imctl(['audit', '--no-dns', '--base-dn', lab().audit.ou], { env: env() });
+    const result = await imctlProcess(['audit', '--no-dns', '--base-dn', lab().audit.ou], { env: env() });
     expect(result.code).toBe(3);
     for (const title of [
       'Duplicate IM addresses',
@@ -127,7 +137,7 @@ describe('imctl audit on the seeded lab', () => {
   });
 
   it('--dry-run/--yes without a repair flag is a usage error', async () => {
-    expect((await imctl(['audit', '--dry-run'], { env: env() })).code).toBe(2);
+    expect((await imctlProcess(['audit', '--dry-run'], { env: env() })).code).toBe(2);
   });
 });
 
@@ -135,7 +145,7 @@ describe('imctl audit --fix, --normalize-case, --disable-idle (in a test OU)', (
   let ou: string;
   let dn: Record<string, string>;
   let env: NodeJS.ProcessEnv;
-  const run = (...args: string[]) => imctl(['audit', '--no-dns', '--base-dn', ou, ...args], { env });
+  const run = (...args: string[]) => imctlProcess(['audit', '--no-dns', '--base-dn', ou, ...args], { env });
 
   beforeAll(async () => {
     ou = await createOu('audit-fix');
@@ -164,7 +174,7 @@ describe('imctl audit --fix, --normalize-case, --disable-idle (in a test OU)', (
 
   // Leave no orphan (or any IM user) behind for the files that count the lab's orphans.
   afterAll(async () => {
-    if (dn) await imctl(['disable', ...Object.values(dn), '--yes'], { env });
+    if (dn) await imctlProcess(['disable', ...Object.values(dn), '--yes'], { env });
   });
 
   const im = async (sam: string) =>
@@ -226,7 +236,7 @@ describe('imctl audit --fix, --normalize-case, --disable-idle (in a test OU)', (
     const again = await run('--fix', '--normalize-case', '--yes', '--json');
     expect(again.json().summary).toMatchObject({ changed: 0 });
 
-    const undone = await imctl(['undo', doc.journal, '--yes', '--json'], { env });
+    const undone = await imctlProcess(['undo', doc.journal, '--yes', '--json'], { env });
     expect(undone.code, undone.stderr).toBe(0);
     const restored = await im('fx-case');
     expect(restored.msexchimaddress).toEqual(caseBefore.msexchimaddress);

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { imValues } from '../../src/core/im-model.js';
 import { MemoryDirectory } from '../support/memory-directory.js';
-import { EAST, IM_DOMAIN, ROUTER, WEST, imctl, person } from '../support/run-imctl.js';
+import { EAST, IM_DOMAIN, ROUTER, WEST, imctlOnMemory, person } from '../support/run-imctl.js';
 
 const dn = (sam: string) => `CN=${sam},OU=Staff,DC=memory,DC=test`;
 
@@ -26,14 +26,14 @@ describe('audit names the flag that fixes each row', () => {
     );
 
   it('Fixed by: --fix for orphans, --disable-idle for idle seats, --normalize-case for case; in --json as fixWith', async () => {
-    const run = await imctl(['audit', '--no-dns'], { directory: directory() });
+    const run = await imctlOnMemory(['audit', '--no-dns'], { directory: directory() });
     expect(run.code).toBe(3);
     const row = (title: string) => run.stdout.split('\n').find((line) => line.includes(title)) ?? '';
     expect(row('Fixed by')).toContain('Fixed by');
     expect(row('Orphans')).toMatch(/│\s+2 │ 1 --fix\s+│/);
     expect(row('Idle seats')).toMatch(/│\s+2 │ 2 --disable-idle\s+│/);
     expect(row('another case')).toMatch(/│\s+1 │ 1 --normalize-case\s+│/);
-    const json = (await imctl(['audit', '--no-dns', '--json'], { directory: directory() })).json();
+    const json = (await imctlOnMemory(['audit', '--no-dns', '--json'], { directory: directory() })).json();
     expect(json.summary.find((r: { kind: string }) => r.kind === 'idle-seat')).toMatchObject({
       count: 2,
       fixable: 2,
@@ -46,7 +46,7 @@ describe('audit names the flag that fixes each row', () => {
 
   it('--fix re-homes the live orphan only; the disabled one stays, reported as an idle seat', async () => {
     const dir = directory();
-    const run = await imctl(['audit', '--no-dns', '--fix', '--yes'], { directory: dir });
+    const run = await imctlOnMemory(['audit', '--no-dns', '--fix', '--yes'], { directory: dir });
     expect(run.code).toBe(3);
     expect(dir.get(dn('rob'))!.im.msExchIMVirtualServer).toBe(WEST.dn);
     expect(dir.get(dn('gone'))!.im.msExchIMVirtualServer).toBe(ROUTER.dn);
@@ -55,7 +55,7 @@ describe('audit names the flag that fixes each row', () => {
 
   it('after --disable-idle the idle seats are counted again: none left, and nothing of theirs remains', async () => {
     const dir = directory();
-    const run = await imctl(['audit', '--no-dns', '--disable-idle', '--yes'], { directory: dir });
+    const run = await imctlOnMemory(['audit', '--no-dns', '--disable-idle', '--yes'], { directory: dir });
     expect(run.stdout).toContain('Idle seats per server: im-router 1, im-west 1.');
     expect(run.stdout).toContain('Idle seats after the repairs: none.');
     expect(dir.get(dn('gone'))!.im).toEqual({});

@@ -6,11 +6,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { imctl } from '../support/run-imctl.js';
+import { imctlOnMemory } from '../support/run-imctl.js';
 
 describe('errors that say what was meant', () => {
   it('--too is an unknown option (did you mean --to), not a missing --to', async () => {
-    const run = await imctl(['move', 'ann', '--too', 'im-west']);
+    const run = await imctlOnMemory(['move', 'ann', '--too', 'im-west']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("unknown option '--too'");
     expect(run.stderr).toContain('Did you mean --to?');
@@ -18,13 +18,13 @@ describe('errors that say what was meant', () => {
   });
 
   it('move without --to says what it needs (exit 2, nothing read)', async () => {
-    const run = await imctl(['move', 'ann']);
+    const run = await imctlOnMemory(['move', 'ann']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('error: imctl move needs --to SERVER, the home server to move the users to');
   });
 
   it('a server name one letter off: did you mean', async () => {
-    const run = await imctl(['enable', 'dee', '--server', 'im-wset']);
+    const run = await imctlOnMemory(['enable', 'dee', '--server', 'im-wset']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('No IM server is named "im-wset". Did you mean im-west?');
   });
@@ -34,7 +34,7 @@ describe('errors that say what was meant', () => {
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(home, 'config', 'imctl'), { recursive: true });
     writeFileSync(join(home, 'config', 'imctl', 'config.json'), JSON.stringify({ bindDN: 'admin@memory.test' }));
-    const run = await imctl(['servers'], { home });
+    const run = await imctlOnMemory(['servers'], { home });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/has an unknown key "bindDN"\. Did you mean bindDn\? Known: /);
   });
@@ -46,14 +46,14 @@ describe('errors that say what was meant', () => {
     ],
     ['rebalnce', /error: There is no command "rebalnce"\. Did you mean rebalance\?/],
   ])('help %s: says there is no such command (exit 2), not the whole help', async (topic, says) => {
-    const run = await imctl(['help', topic]);
+    const run = await imctlOnMemory(['help', topic]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(says);
     expect(run.stdout).toBe('');
   });
 
   it('help of a real command still prints its help', async () => {
-    const run = await imctl(['help', 'move']);
+    const run = await imctlOnMemory(['help', 'move']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('--to <server>');
   });
@@ -63,19 +63,19 @@ describe('errors that say what was meant', () => {
     ['-5', 'expected a whole number 1 or more, got -5'],
     ['ten', 'expected a whole number 1 or more, got "ten"'],
   ])('users --limit %s: %s', async (value, says) => {
-    const run = await imctl(['users', '--limit', value]);
+    const run = await imctlOnMemory(['users', '--limit', value]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(says);
   });
 
   it('--report - with --json suggests a report file, not an LDIF one', async () => {
-    const run = await imctl(['rebalance', '--apply', '--report', '-', '--json']);
+    const run = await imctlOnMemory(['rebalance', '--apply', '--report', '-', '--json']);
     expect(run.code).toBe(2);
     expect(run.json().error.message).toContain('(e.g. --report report.csv)');
   });
 
   it('import - names standard input, not "-"', async () => {
-    const run = await imctl(['import', '-'], {
+    const run = await imctlOnMemory(['import', '-'], {
       onStart: (stdin) => stdin.end('user,action\nann,frobnicate\n'),
     });
     expect(run.code).toBe(2);

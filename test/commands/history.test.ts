@@ -7,7 +7,7 @@ import { appendFileSync, chmodSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { imValues } from '../../src/core/im-model.js';
-import { EAST, IM_DOMAIN, WEST, imctl, sampleDirectory } from '../support/run-imctl.js';
+import { EAST, IM_DOMAIN, WEST, imctlOnMemory, sampleDirectory } from '../support/run-imctl.js';
 
 const dn = (sam: string) => `CN=${sam},OU=Staff,DC=memory,DC=test`;
 const journalOf = (stderr: string) => /Journal: (\S+\.jsonl)/.exec(stderr)![1]!;
@@ -15,8 +15,8 @@ const journalOf = (stderr: string) => /Journal: (\S+\.jsonl)/.exec(stderr)![1]!;
 describe('imctl history', () => {
   it('lists the runs newest first with their counts and how each ended; a journal ends with its counts', async () => {
     const directory = sampleDirectory();
-    const first = await imctl(['enable', 'dee', '--server', 'im-west', '--yes'], { directory });
-    const second = await imctl(['disable', 'ann', 'dee', 'eve', '--yes'], { directory, home: first.home });
+    const first = await imctlOnMemory(['enable', 'dee', '--server', 'im-west', '--yes'], { directory });
+    const second = await imctlOnMemory(['disable', 'ann', 'dee', 'eve', '--yes'], { directory, home: first.home });
     const lines = readFileSync(journalOf(second.stderr), 'utf8').trim().split('\n');
     expect(JSON.parse(lines.at(-1)!)).toMatchObject({
       type: 'end',
@@ -26,7 +26,7 @@ describe('imctl history', () => {
       failed: 0,
     });
 
-    const history = await imctl(['history', '--json'], { directory, home: first.home });
+    const history = await imctlOnMemory(['history', '--json'], { directory, home: first.home });
     expect(history.code, history.stderr).toBe(0);
     expect(history.json().runs).toEqual([
       expect.objectContaining({
@@ -42,18 +42,18 @@ describe('imctl history', () => {
         journal: journalOf(first.stderr),
       }),
     ]);
-    const table = await imctl(['history', '--limit', '1'], { directory, home: first.home });
+    const table = await imctlOnMemory(['history', '--limit', '1'], { directory, home: first.home });
     expect(table.stdout).toMatch(/│ disable\s+│\s+2 │\s+1 │\s+0 │ done\s+│/);
     expect(table.stdout).not.toContain('enable ');
   });
 
   it('a run cut off before its end line is "cut-off", counted from its changes', async () => {
     const directory = sampleDirectory();
-    const run = await imctl(['enable', 'dee', '--yes'], { directory });
+    const run = await imctlOnMemory(['enable', 'dee', '--yes'], { directory });
     const path = journalOf(run.stderr);
     const lines = readFileSync(path, 'utf8').trim().split('\n');
     writeFileSync(path, `${lines.slice(0, -1).join('\n')}\n`);
-    const history = await imctl(['history', '--json'], { directory, home: run.home });
+    const history = await imctlOnMemory(['history', '--json'], { directory, home: run.home });
     expect(history.json().runs[0]).toMatchObject({
       ended: 'cut-off',
       summary: { changed: 1, unchanged: null, failed: null },
@@ -62,16 +62,16 @@ describe('imctl history', () => {
 
   it('a line after the end line is an altered journal: left out of history, refused by undo', async () => {
     const directory = sampleDirectory();
-    const run = await imctl(['enable', 'dee', '--yes'], { directory });
+    const run = await imctlOnMemory(['enable', 'dee', '--yes'], { directory });
     appendFileSync(journalOf(run.stderr), `${readFileSync(journalOf(run.stderr), 'utf8').split('\n')[1]}\n`);
-    const history = await imctl(['history', '--json'], { directory, home: run.home });
+    const history = await imctlOnMemory(['history', '--json'], { directory, home: run.home });
     expect(history.json().runs).toEqual([]);
     expect(history.stderr).toContain('follows the end of the run');
-    expect((await imctl(['undo', '--last', '--yes'], { directory, home: run.home })).code).toBe(2);
+    expect((await imctlOnMemory(['undo', '--last', '--yes'], { directory, home: run.home })).code).toBe(2);
   });
 
   it('no journals yet: says so', async () => {
-    const history = await imctl(['history']);
+    const history = await imctlOnMemory(['history']);
     expect(history.code).toBe(0);
     expect(history.stdout).toContain('No runs recorded yet');
   });
@@ -80,9 +80,9 @@ describe('imctl history', () => {
 describe('imctl undo --last', () => {
   it('puts back the newest of your journals', async () => {
     const directory = sampleDirectory();
-    const first = await imctl(['enable', 'dee', '--server', 'im-west', '--yes'], { directory });
-    await imctl(['move', 'ann', '--to', 'im-west', '--yes'], { directory, home: first.home });
-    const undo = await imctl(['undo', '--last', '--yes'], { directory, home: first.home });
+    const first = await imctlOnMemory(['enable', 'dee', '--server', 'im-west', '--yes'], { directory });
+    await imctlOnMemory(['move', 'ann', '--to', 'im-west', '--yes'], { directory, home: first.home });
+    const undo = await imctlOnMemory(['undo', '--last', '--yes'], { directory, home: first.home });
     expect(undo.code, undo.stderr).toBe(0);
     expect(undo.stderr).toMatch(/The newest of your journals: .*-move-/);
     expect(directory.get(dn('ann'))!.im).toEqual(imValues('ann', IM_DOMAIN, EAST));
@@ -91,22 +91,22 @@ describe('imctl undo --last', () => {
 
   it('skips a newer file that is not yours alone; with none of yours it is exit 2', async () => {
     const directory = sampleDirectory();
-    const first = await imctl(['enable', 'dee', '--server', 'im-west', '--yes'], { directory });
+    const first = await imctlOnMemory(['enable', 'dee', '--server', 'im-west', '--yes'], { directory });
     const folder = dirname(journalOf(first.stderr));
     // A newer "journal" anyone may write: not the admin's own, so never the one --last picks.
     const planted = join(folder, '9999-12-31T00-00-00-000Z-disable-1.jsonl');
     writeFileSync(planted, readFileSync(journalOf(first.stderr)));
     chmodSync(planted, 0o666);
-    const undo = await imctl(['undo', '--last', '--dry-run', '--json'], { directory, home: first.home });
+    const undo = await imctlOnMemory(['undo', '--last', '--dry-run', '--json'], { directory, home: first.home });
     expect(undo.code, undo.stderr).toBe(0);
     expect(undo.stderr).toContain(`The newest of your journals: ${journalOf(first.stderr)}`);
-    const none = await imctl(['undo', '--last', '--yes']);
+    const none = await imctlOnMemory(['undo', '--last', '--yes']);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('nothing to undo');
   });
 
   it('a journal and --last together, or neither: exit 2', async () => {
-    expect((await imctl(['undo', '--yes'])).code).toBe(2);
-    expect((await imctl(['undo', 'x.jsonl', '--last', '--yes'])).code).toBe(2);
+    expect((await imctlOnMemory(['undo', '--yes'])).code).toBe(2);
+    expect((await imctlOnMemory(['undo', 'x.jsonl', '--last', '--yes'])).code).toBe(2);
   });
 });

@@ -4,11 +4,11 @@
  * with --delimiter and a notice.
  */
 import { describe, expect, it } from 'vitest';
-import { imctl, imctlEnv } from '../support/lab.js';
+import { imctlProcess, imctlEnv } from '../support/lab.js';
 
 describe('import from the files admins have', () => {
   it('import - reads the CSV from standard input', async () => {
-    const result = await imctl(['import', '-', '--dry-run', '--json'], {
+    const result = await imctlProcess(['import', '-', '--dry-run', '--json'], {
       env: imctlEnv(),
       input: 'user,action\njdoe,enable\nsstar,enable\n',
     });
@@ -21,7 +21,10 @@ describe('import from the files admins have', () => {
 
   it('an HR export: --delimiter ";" and its extra columns read past, with a notice', async () => {
     const input = 'Employee ID;user;Department;server\nE1;sstar;Sales;im-south\nE2;htag;"R;D";im-south\n';
-    const result = await imctl(['import', '-', '--delimiter', ';', '--dry-run', '--json'], { env: imctlEnv(), input });
+    const result = await imctlProcess(['import', '-', '--delimiter', ';', '--dry-run', '--json'], {
+      env: imctlEnv(),
+      input,
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/ignoring columns "Employee ID", "Department"/);
     expect(result.json().summary).toMatchObject({ planned: 2, failed: 0 });

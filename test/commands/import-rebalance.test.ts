@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { imValues } from '../../src/core/im-model.js';
 import { MemoryDirectory } from '../support/memory-directory.js';
-import { EAST, IM_DOMAIN, ROUTER, WEST, imctl, person, sampleDirectory } from '../support/run-imctl.js';
+import { EAST, IM_DOMAIN, ROUTER, WEST, imctlOnMemory, person, sampleDirectory } from '../support/run-imctl.js';
 
 const dn = (sam: string) => `CN=${sam},OU=Staff,DC=memory,DC=test`;
 
@@ -25,14 +25,14 @@ describe('imctl import', () => {
   it('applies enable, disable and move rows; a re-run is all unchanged', async () => {
     const directory = sampleDirectory();
     const file = csv('user,action,server\r\ndee,enable,im-west\r\nann,disable,\r\nben,move,exch2.memory.test\r\n');
-    const first = await imctl(['import', file, '--yes', '--json'], { directory });
+    const first = await imctlOnMemory(['import', file, '--yes', '--json'], { directory });
     expect(first.code).toBe(0);
     expect(first.json().summary).toEqual({ changed: 3, unchanged: 0, failed: 0, planned: 0 });
     expect(directory.get(dn('dee'))!.im).toEqual(imValues('dee', IM_DOMAIN, WEST));
     expect(directory.get(dn('ann'))!.im).toEqual({});
     expect(directory.get(dn('ben'))!.im).toEqual(imValues('ben', IM_DOMAIN, WEST));
 
-    const again = await imctl(['import', file, '--yes', '--json'], { directory });
+    const again = await imctlOnMemory(['import', file, '--yes', '--json'], { directory });
     expect(again.code).toBe(0);
     expect(again.json().summary).toEqual({ changed: 0, unchanged: 3, failed: 0, planned: 0 });
   });
@@ -41,7 +41,7 @@ describe('imctl import', () => {
     const directory = sampleDirectory();
     const file = csv('user,action,server\ndee,enable,im-west\nnobody,enable,im-west\neve,fly,\n');
     const report = join(mkdtempSync(join(tmpdir(), 'imctl-report-')), 'out.csv');
-    const run = await imctl(['import', file, '--report', report], { directory });
+    const run = await imctlOnMemory(['import', file, '--report', report], { directory });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(
       `${file}: 2 invalid rows; nothing was written. Fix them, or pass --skip-invalid to import the valid rows.`,
@@ -61,7 +61,7 @@ describe('imctl import', () => {
     const file = csv(
       'user,action,server\nben,frobnicate,\nnobody,enable,im-west\nann,enable,im-west\ndee,move,im-west\n',
     );
-    const run = await imctl(['import', file, '--json'], { directory });
+    const run = await imctlOnMemory(['import', file, '--json'], { directory });
     expect(run.code).toBe(2);
     expect(run.json().problems.map((p: { line: number }) => p.line)).toEqual([2, 3, 4, 5]);
     expect(run.json().problems[2].reason).toMatch(/already IM-enabled on im-east/);
@@ -72,7 +72,7 @@ describe('imctl import', () => {
   it('--skip-invalid writes the valid rows and reports the others as failed (exit 3)', async () => {
     const directory = sampleDirectory();
     const file = csv('user,action,server\ndee,enable,im-west\nnobody,enable,im-west\n');
-    const run = await imctl(['import', file, '--skip-invalid', '--yes', '--json'], { directory });
+    const run = await imctlOnMemory(['import', file, '--skip-invalid', '--yes', '--json'], { directory });
     expect(run.code).toBe(3);
     expect(run.json().summary).toMatchObject({ changed: 1, failed: 1 });
     expect(directory.written.map((t) => t.dn)).toEqual([dn('dee')]);
@@ -83,13 +83,13 @@ describe('imctl import', () => {
     [['import'], /missing required argument 'file'/],
     [['import', 'rows.csv', '--report', 'out.pdf'], /The report file must end in/],
   ])('%j is a usage error (exit 2)', async (argv, message) => {
-    const { code, stderr } = await imctl(argv);
+    const { code, stderr } = await imctlOnMemory(argv);
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
   });
 
   it('an empty file is a usage error, also as the --json error document', async () => {
-    const run = await imctl(['import', csv(''), '--json']);
+    const run = await imctlOnMemory(['import', csv(''), '--json']);
     expect(run.code).toBe(2);
     expect(run.json().error).toMatchObject({ exitCode: 2, reason: expect.stringMatching(/^import-/) });
   });
@@ -106,7 +106,7 @@ function crowded(): MemoryDirectory {
 describe('imctl rebalance', () => {
   it('shows the fewest moves and writes nothing without --apply', async () => {
     const directory = crowded();
-    const { code, stdout } = await imctl(['rebalance', '--capacity', '3'], { directory });
+    const { code, stdout } = await imctlOnMemory(['rebalance', '--capacity', '3'], { directory });
     expect(code).toBe(0);
     expect(stdout).toMatch(/│ im-east │\s+3 │\s+4 │ 133% │\s+3 │ 100% │\s+-1 │/);
     expect(stdout).toContain(
@@ -117,7 +117,7 @@ describe('imctl rebalance', () => {
   });
 
   it("--json: the plan as data; the orphan and one of im-east's users move to im-west", async () => {
-    const run = await imctl(['rebalance', '--capacity', '3', '--json'], { directory: crowded() });
+    const run = await imctlOnMemory(['rebalance', '--capacity', '3', '--json'], { directory: crowded() });
     expect(run.code).toBe(0);
     const plan = run.json();
     expect(plan).toMatchObject({ feasible: true, moves: 2, deferred: 0 });
@@ -142,16 +142,16 @@ describe('imctl rebalance', () => {
 
   it('--apply carries the plan out through the write path; a second run has nothing to do', async () => {
     const directory = crowded();
-    const run = await imctl(['rebalance', '--capacity', '3', '--apply', '--yes'], { directory });
+    const run = await imctlOnMemory(['rebalance', '--capacity', '3', '--apply', '--yes'], { directory });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('rebalance: 2 changed');
     expect(directory.get(dn('o1'))!.im).toEqual(imValues('o1', IM_DOMAIN, WEST));
-    const again = await imctl(['rebalance', '--capacity', '3'], { directory });
+    const again = await imctlOnMemory(['rebalance', '--capacity', '3'], { directory });
     expect(again.stdout).toContain('Every home server is within capacity: nothing to do.');
   });
 
   it('--drain empties a server; --max-moves defers the rest', async () => {
-    const run = await imctl(['rebalance', '--drain', 'im-east', '--max-moves', '1', '--json'], {
+    const run = await imctlOnMemory(['rebalance', '--drain', 'im-east', '--max-moves', '1', '--json'], {
       directory: crowded(),
     });
     expect(run.code).toBe(0);
@@ -159,7 +159,7 @@ describe('imctl rebalance', () => {
   });
 
   it('a plan that cannot fit is a usage error with its figures under --json', async () => {
-    const run = await imctl(['rebalance', '--capacity', '2', '--json'], { directory: crowded() });
+    const run = await imctlOnMemory(['rebalance', '--capacity', '2', '--json'], { directory: crowded() });
     expect(run.code).toBe(2);
     expect(run.json()).toMatchObject({ error: { reason: 'infeasible', exitCode: 2 }, feasible: false, shortfall: 2 });
   });
@@ -170,7 +170,7 @@ describe('imctl rebalance', () => {
     [['rebalance', 'extra'], /too many arguments/],
   ])('%j is a usage error (exit 2)', async (argv, message) => {
     const directory = crowded();
-    const { code, stderr } = await imctl(argv, { directory });
+    const { code, stderr } = await imctlOnMemory(argv, { directory });
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
     expect(directory.written).toEqual([]);

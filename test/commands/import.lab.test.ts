@@ -10,7 +10,7 @@ import { escapeFilterValue } from '../../src/core/escape.js';
 import {
   addUsers,
   createOu,
-  imctl,
+  imctlProcess,
   imctlEnv,
   lab,
   ldapcount,
@@ -64,7 +64,7 @@ describe('imctl import (against the lab DC)', () => {
         'im-a6,move,im-north,\r\n',
     );
     const report = join(dir, 'report.csv');
-    const first = await imctl(['import', file, '--yes', '--report', report], { env });
+    const first = await imctlProcess(['import', file, '--yes', '--report', report], { env });
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/import: 5 changed, 0 unchanged, 0 failed/);
     expect((await imOf('im-a1')).msexchimvirtualserver?.[0]?.toLowerCase()).toBe(server('im-west').dn.toLowerCase());
@@ -82,7 +82,7 @@ describe('imctl import (against the lab DC)', () => {
     expect(lines.find((l) => l.startsWith('7,'))).toMatch(/^7,im-a6,.*,move,changed,/);
     expect(statSync(report).mode & 0o777).toBe(0o600);
 
-    const second = await imctl(['import', file, '--yes', '--json'], { env });
+    const second = await imctlProcess(['import', file, '--yes', '--json'], { env });
     expect(second.code).toBe(0);
     expect(second.json().summary).toMatchObject({ changed: 0, unchanged: 5, failed: 0 });
   });
@@ -109,7 +109,7 @@ describe('imctl import (against the lab DC)', () => {
       ].join('\n') + '\n',
     );
     const report = join(dir, 'bad-report.csv');
-    const result = await imctl(['import', file, '--report', report], { env });
+    const result = await imctlProcess(['import', file, '--report', report], { env });
     expect(result.code).toBe(2);
     for (const line of [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14])
       expect(result.stderr, `line ${line}`).toMatch(new RegExp(`line ${line}: `));
@@ -124,7 +124,7 @@ describe('imctl import (against the lab DC)', () => {
 
   it('--skip-invalid imports the valid rows and reports the invalid ones as failed (exit 3)', async () => {
     const file = csv(dir, 'skip.csv', 'user,action,server\nim-a4,enable,im-west\nno-such-user-xyz,enable,im-west\n');
-    const result = await imctl(['import', file, '--skip-invalid', '--yes', '--json'], { env });
+    const result = await imctlProcess(['import', file, '--skip-invalid', '--yes', '--json'], { env });
     expect(result.code).toBe(3);
     const data = result.json();
     expect(data.summary).toMatchObject({ changed: 1, failed: 1 });
@@ -132,12 +132,15 @@ describe('imctl import (against the lab DC)', () => {
   });
 
   it('a file that does not exist, or is not CSV, is a clear usage error', async () => {
-    const missing = await imctl(['import', join(dir, 'nope.csv')], { env });
+    const missing = await imctlProcess(['import', join(dir, 'nope.csv')], { env });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/nope\.csv/);
-    const badReport = await imctl(['import', csv(dir, 'ok.csv', 'user\nim-a1\n'), '--report', join(dir, 'r.txt')], {
-      env,
-    });
+    const badReport = await imctlProcess(
+      ['import', csv(dir, 'ok.csv', 'user\nim-a1\n'), '--report', join(dir, 'r.txt')],
+      {
+        env,
+      },
+    );
     expect(badReport.code).toBe(2);
     expect(badReport.stderr).toMatch(/\.csv|\.json/);
   });
@@ -205,7 +208,7 @@ describe('imctl import when the DC goes away mid-run', () => {
     expect(landed).toBeGreaterThanOrEqual(changedFirst);
     expect(landed).toBeLessThanOrEqual(changedFirst + inDoubt);
 
-    const second = await imctl(['import', file, '--yes', '--json'], { env });
+    const second = await imctlProcess(['import', file, '--yes', '--json'], { env });
     expect(second.code, second.stderr).toBe(0);
     expect(second.json().summary).toMatchObject({ changed: N - landed, unchanged: landed, failed: 0 });
     expect(await ldapcount(ou, '(msExchIMAddress=*)')).toBe(N);
@@ -227,7 +230,7 @@ describe('imctl import when the DC goes away mid-run', () => {
       'reset.csv',
       `user,action\n${Array.from({ length: N }, (_, i) => `flt-${i},disable`).join('\n')}\n`,
     );
-    expect((await imctl(['import', reset, '--yes'], { env })).code).toBe(0);
+    expect((await imctlProcess(['import', reset, '--yes'], { env })).code).toBe(0);
     const child = spawn(
       process.execPath,
       [join(repoRoot, 'bin', 'imctl'), '-v', 'import', file, '--yes', '--concurrency', '4', '--json'],

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeDnsServer, type FakeDnsServer } from '../dns/fake-dns-server.js';
 import { FaultProxy, flipSaslChunk } from '../support/fault-proxy.js';
 import { gssapiSearch, gssapiToolEnv, kerberosEnv, kinit, krb } from '../support/kerberos.js';
-import { IM_ATTRS, addUsers, createOu, imctl, lab, scratchDir, runProcess, server } from '../support/lab.js';
+import { IM_ATTRS, addUsers, createOu, imctlProcess, lab, scratchDir, runProcess, server } from '../support/lab.js';
 import { smallWorld } from '../support/small-world.js';
 import { dc1, dc2, replicate, searchOn } from '../support/two-dcs.js';
 import { journalFiles, journalRecords } from '../support/journal-files.js';
@@ -109,7 +109,7 @@ describe('every command over ldap:// with only a ticket (sealed)', () => {
   });
 
   it('servers -v: found by SRV, bound on 389 with no TLS, and says the run is sealed', async () => {
-    const result = await imctl(['--auth', 'kerberos', '-v', 'servers', '--json'], { env: sealedEnv(admin) });
+    const result = await imctlProcess(['--auth', 'kerberos', '-v', 'servers', '--json'], { env: sealedEnv(admin) });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/bound as Administrator@LAB\.IMCTL\.TEST/);
     expect(result.stderr).toMatch(
@@ -122,55 +122,63 @@ describe('every command over ldap:// with only a ticket (sealed)', () => {
   });
 
   it('users (paged: more than 7,500 entries) and show', async () => {
-    const users = await imctl(['--auth', 'kerberos', 'users', '--server', 'im-east', '--json'], {
+    const users = await imctlProcess(['--auth', 'kerberos', 'users', '--server', 'im-east', '--json'], {
       env: sealedEnv(admin),
     });
     expect(users.code, users.stderr).toBe(0);
     expect(users.json().users).toHaveLength(await countHomedOn(admin, lab().baseDn, server('im-east').dn));
     expect(users.json().users.length).toBeGreaterThan(7500);
-    const show = await imctl(['--auth', 'kerberos', 'show', 'jdoe', '--json'], { env: sealedEnv(admin) });
+    const show = await imctlProcess(['--auth', 'kerberos', 'show', 'jdoe', '--json'], { env: sealedEnv(admin) });
     expect(show.code, show.stderr).toBe(0);
     expect(show.json()).toMatchObject({ sAMAccountName: 'jdoe', homeServer: 'im-east' });
   });
 
   it('enable, move, undo, disable: each checked with ldapsearch over its own sealed bind', async () => {
     const env = sealedEnv(admin);
-    const enable = await imctl(
+    const enable = await imctlProcess(
       ['--auth', 'kerberos', 'enable', 'ks-ann', 'ks-bob', '--server', 'im-south', '--yes', '--json'],
       { env },
     );
     expect(enable.code, enable.stderr).toBe(0);
     expect(enable.json().summary).toMatchObject({ changed: 2, failed: 0 });
     for (const dn of dns) expect(await homeOf(admin, dn)).toBe(south());
-    const move = await imctl(['--auth', 'kerberos', 'move', 'ks-ann', '--to', 'im-west', '--yes', '--json'], { env });
+    const move = await imctlProcess(['--auth', 'kerberos', 'move', 'ks-ann', '--to', 'im-west', '--yes', '--json'], {
+      env,
+    });
     expect(move.code, move.stderr).toBe(0);
     expect(await homeOf(admin, dns[0]!)).toBe(west());
-    const undo = await imctl(['--auth', 'kerberos', 'undo', move.json().journal, '--yes', '--json'], { env });
+    const undo = await imctlProcess(['--auth', 'kerberos', 'undo', move.json().journal, '--yes', '--json'], { env });
     expect(undo.code, undo.stderr).toBe(0);
     expect(await homeOf(admin, dns[0]!)).toBe(south());
-    const disable = await imctl(['--auth', 'kerberos', 'disable', 'ks-ann', 'ks-bob', '--yes', '--json'], { env });
+    const disable = await imctlProcess(['--auth', 'kerberos', 'disable', 'ks-ann', 'ks-bob', '--yes', '--json'], {
+      env,
+    });
     expect(disable.code, disable.stderr).toBe(0);
     for (const dn of dns) expect(await homeOf(admin, dn)).toBeUndefined();
   });
 
   it('--sasl-layer sign (and IMCTL_SASL_LAYER) sign instead; a bad value is a usage error', async () => {
-    const flag = await imctl(['--auth', 'kerberos', '--sasl-layer', 'sign', '-v', 'show', 'jdoe', '--json'], {
+    const flag = await imctlProcess(['--auth', 'kerberos', '--sasl-layer', 'sign', '-v', 'show', 'jdoe', '--json'], {
       env: sealedEnv(admin),
     });
     expect(flag.code, flag.stderr).toBe(0);
     expect(flag.stderr).toMatch(/protection: signed \(SASL GSSAPI integrity only/);
-    const env = await imctl(['--auth', 'kerberos', '-v', 'show', 'jdoe', '--json'], {
+    const env = await imctlProcess(['--auth', 'kerberos', '-v', 'show', 'jdoe', '--json'], {
       env: sealedEnv(admin, { IMCTL_SASL_LAYER: 'sign' }),
     });
     expect(env.stderr).toMatch(/sasl layer: sign \(environment\)/);
     expect(env.stderr).toMatch(/protection: signed/);
-    const bad = await imctl(['--auth', 'kerberos', '--sasl-layer', 'none', 'servers'], { env: sealedEnv(admin) });
+    const bad = await imctlProcess(['--auth', 'kerberos', '--sasl-layer', 'none', 'servers'], {
+      env: sealedEnv(admin),
+    });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--sasl-layer must be "seal" or "sign", not "none"/);
   });
 
   it('with a CA given, --domain keeps StartTLS (no layer inside TLS)', async () => {
-    const result = await imctl(['--auth', 'kerberos', '-v', 'show', 'jdoe', '--json'], { env: kerberosEnv(admin) });
+    const result = await imctlProcess(['--auth', 'kerberos', '-v', 'show', 'jdoe', '--json'], {
+      env: kerberosEnv(admin),
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/protection: TLS \(TLSv1\.[23]/);
   });
@@ -194,7 +202,9 @@ describe('bulk work through the layer: import of 300 rows, rebalance --apply, un
 
   afterAll(async () => {
     if (rebalanceJournal)
-      await imctl(['--auth', 'kerberos', 'undo', rebalanceJournal, '--yes'], { env: rebalanceEnv ?? sealedEnv(admin) });
+      await imctlProcess(['--auth', 'kerberos', 'undo', rebalanceJournal, '--yes'], {
+        env: rebalanceEnv ?? sealedEnv(admin),
+      });
   });
 
   it('import enables 300 users at the default concurrency; ldapsearch finds them all; undo takes them all back', async () => {
@@ -204,14 +214,14 @@ describe('bulk work through the layer: import of 300 rows, rebalance --apply, un
       csv,
       `user,action,server\n${Array.from({ length: COUNT }, (_, i) => `ksb-${String(i).padStart(4, '0')},enable,im-north`).join('\n')}\n`,
     );
-    const result = await imctl(['--auth', 'kerberos', 'import', csv, '--yes', '--json'], {
+    const result = await imctlProcess(['--auth', 'kerberos', 'import', csv, '--yes', '--json'], {
       env: sealedEnv(admin),
       timeoutMs: 115_000,
     });
     expect(result.code, result.stderr).toBe(0);
     expect(result.json().summary).toMatchObject({ changed: COUNT, failed: 0 });
     expect(await countHomedOn(admin, ou, server('im-north').dn)).toBe(COUNT);
-    const undo = await imctl(['--auth', 'kerberos', 'undo', result.json().journal, '--yes', '--json'], {
+    const undo = await imctlProcess(['--auth', 'kerberos', 'undo', result.json().journal, '--yes', '--json'], {
       env: sealedEnv(admin),
       timeoutMs: 115_000,
     });
@@ -231,7 +241,7 @@ describe('bulk work through the layer: import of 300 rows, rebalance --apply, un
     );
     try {
       const env = (rebalanceEnv = sealedEnv(admin, { IMCTL_BASE_DN: world.ou }));
-      const result = await imctl(
+      const result = await imctlProcess(
         ['--auth', 'kerberos', 'rebalance', '--capacity', '10', '--apply', '--yes', '--json'],
         {
           env,
@@ -241,7 +251,7 @@ describe('bulk work through the layer: import of 300 rows, rebalance --apply, un
       rebalanceJournal = result.json().journal;
       expect(result.json().summary.changed).toBe(14);
       expect(await countHomedOn(admin, world.ou, server('im-east').dn)).toBe(10);
-      const undo = await imctl(['--auth', 'kerberos', 'undo', rebalanceJournal!, '--yes', '--json'], { env });
+      const undo = await imctlProcess(['--auth', 'kerberos', 'undo', rebalanceJournal!, '--yes', '--json'], { env });
       expect(undo.code, undo.stderr).toBe(0);
       rebalanceJournal = undefined;
       expect(await countHomedOn(admin, world.ou, server('im-east').dn)).toBe(24);
@@ -265,7 +275,7 @@ describe('bulk work through the layer: import of 300 rows, rebalance --apply, un
         },
       },
     ]);
-    const result = await imctl(
+    const result = await imctlProcess(
       ['--auth', 'kerberos', 'audit', '--no-dns', '--base-dn', fixOu, '--fix', '--yes', '--json'],
       { env: sealedEnv(admin) },
     );
@@ -274,7 +284,7 @@ describe('bulk work through the layer: import of 300 rows, rebalance --apply, un
     expect(after.msexchimphysicalurl).toEqual([
       `http://${south.host}/instmsg/local/im.lab.imctl.test/instmsg/aliases/ksa-partial`,
     ]);
-    const undo = await imctl(['--auth', 'kerberos', 'undo', result.json().journal, '--yes', '--json'], {
+    const undo = await imctlProcess(['--auth', 'kerberos', 'undo', result.json().journal, '--yes', '--json'], {
       env: sealedEnv(admin),
     });
     expect(undo.code, undo.stderr).toBe(0);
@@ -283,7 +293,7 @@ describe('bulk work through the layer: import of 300 rows, rebalance --apply, un
     expect(undone.msexchimphysicalurl).toBeUndefined();
     expect(undone.msexchimaddress).toEqual(['ksa-partial@im.lab.imctl.test']);
     expect(undone.msexchimvirtualserver?.[0]?.toLowerCase()).toBe(south.dn.toLowerCase());
-    await imctl(['--auth', 'kerberos', 'disable', dn!, '--yes'], { env: sealedEnv(admin) });
+    await imctlProcess(['--auth', 'kerberos', 'disable', dn!, '--yes'], { env: sealedEnv(admin) });
   });
 });
 
@@ -318,16 +328,19 @@ describe('on the wire', () => {
     const relay = await relayed({ capture: true, onServerChunk: (chunk) => void fromServer.push(Buffer.from(chunk)) });
     try {
       const env = sealedEnv(admin, { IMCTL_DNS_SERVER: relay.dnsServer.address, IMCTL_SASL_LAYER: layer });
-      const enable = await imctl(
+      const enable = await imctlProcess(
         ['--auth', 'kerberos', 'enable', 'kw-zebulon', 'kw-yolanda', '--server', 'im-south', '--yes', '--json'],
         { env },
       );
       expect(enable.code, enable.stderr).toBe(0);
-      const show = await imctl(['--auth', 'kerberos', 'show', 'kw-zebulon', '--json'], { env });
+      const show = await imctlProcess(['--auth', 'kerberos', 'show', 'kw-zebulon', '--json'], { env });
       expect(show.json().imAddress).toBe('kw-zebulon@im.lab.imctl.test');
-      const disable = await imctl(['--auth', 'kerberos', 'disable', 'kw-zebulon', 'kw-yolanda', '--yes', '--json'], {
-        env,
-      });
+      const disable = await imctlProcess(
+        ['--auth', 'kerberos', 'disable', 'kw-zebulon', 'kw-yolanda', '--yes', '--json'],
+        {
+          env,
+        },
+      );
       expect(disable.code, disable.stderr).toBe(0);
       return {
         up: Buffer.concat(relay.proxy.stats.clientBytes).toString('latin1').toLowerCase(),
@@ -385,7 +398,7 @@ describe('on the wire', () => {
     });
     try {
       const env = sealedEnv(admin, { IMCTL_DNS_SERVER: relay.dnsServer.address, IMCTL_SASL_LAYER: 'sign' });
-      const result = await imctl(
+      const result = await imctlProcess(
         ['--auth', 'kerberos', 'enable', target, '--server', 'im-west', '--yes', '--json', '--concurrency', '1'],
         { env },
       );
@@ -401,7 +414,7 @@ describe('on the wire', () => {
       ]);
     } finally {
       await relay.close();
-      await imctl(['--auth', 'kerberos', 'disable', target, '--yes'], { env: sealedEnv(admin) });
+      await imctlProcess(['--auth', 'kerberos', 'disable', target, '--yes'], { env: sealedEnv(admin) });
     }
   });
 
@@ -409,7 +422,7 @@ describe('on the wire', () => {
     const flip = flipSaslChunk(3);
     const relay = await relayed({ onServerChunk: flip.onServerChunk });
     try {
-      const result = await imctl(['--auth', 'kerberos', 'users', '--server', 'im-east', '--json'], {
+      const result = await imctlProcess(['--auth', 'kerberos', 'users', '--server', 'im-east', '--json'], {
         env: sealedEnv(admin, { IMCTL_DNS_SERVER: relay.dnsServer.address }),
       });
       expect(flip.seen()).toBeGreaterThanOrEqual(3);
@@ -461,7 +474,7 @@ describe('reconnect and failover: a new GSS context on each new connection', () 
   const importAll = (env: NodeJS.ProcessEnv, dir: string, action: 'enable' | 'move', to: string) => {
     const csv = join(dir, 'rows.csv');
     writeFileSync(csv, `user,action,server\n${sams.map((s) => `${s},${action},${to}`).join('\n')}\n`);
-    return imctl(['--auth', 'kerberos', '-v', 'import', csv, '--yes', '--json', '--concurrency', '4'], {
+    return imctlProcess(['--auth', 'kerberos', '-v', 'import', csv, '--yes', '--json', '--concurrency', '4'], {
       env,
       timeoutMs: 115_000,
     });

@@ -15,7 +15,7 @@ import {
   IM_ATTRS,
   addUsers,
   createOu,
-  imctl,
+  imctlProcess,
   imctlEnv,
   lab,
   readEntry,
@@ -50,17 +50,17 @@ describe('--auth kerberos: every command with a ticket and no password', () => {
 
   it('reads no password: a password file that does not exist is never opened', async () => {
     const env = kerberosEnv(admin, { IMCTL_PASSWORD_FILE: join(cacheDir, 'no-such-password-file') });
-    expect((await imctl(['servers'], { env: { ...env, IMCTL_BIND_DN: lab().adminUpn } })).stderr).toMatch(
+    expect((await imctlProcess(['servers'], { env: { ...env, IMCTL_BIND_DN: lab().adminUpn } })).stderr).toMatch(
       /Cannot read the password file/,
     );
-    const result = await imctl(['--auth', 'kerberos', 'show', 'krb-cy', '--json'], {
+    const result = await imctlProcess(['--auth', 'kerberos', 'show', 'krb-cy', '--json'], {
       env: { ...env, IMCTL_BIND_DN: lab().adminUpn },
     });
     expect(result.code, result.stderr).toBe(0);
   });
 
   it('servers: binds with the ticket and says as whom under -v', async () => {
-    const result = await imctl(['--auth', 'kerberos', '-v', 'servers', '--json'], { env: kerberosEnv(admin) });
+    const result = await imctlProcess(['--auth', 'kerberos', '-v', 'servers', '--json'], { env: kerberosEnv(admin) });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/auth kerberos \(flag\): bound as Administrator@LAB\.IMCTL\.TEST/);
     expect(result.stderr).toMatch(/connected to dc1\.lab\.imctl\.test/);
@@ -68,7 +68,7 @@ describe('--auth kerberos: every command with a ticket and no password', () => {
   });
 
   it('is the default when no bind DN is configured and a ticket cache exists (IMCTL_AUTH or -v says which)', async () => {
-    const result = await imctl(['-v', 'users', '--server', 'im-south', '--limit', '3', '--json'], {
+    const result = await imctlProcess(['-v', 'users', '--server', 'im-south', '--limit', '3', '--json'], {
       env: kerberosEnv(admin),
     });
     expect(result.code, result.stderr).toBe(0);
@@ -77,14 +77,14 @@ describe('--auth kerberos: every command with a ticket and no password', () => {
   });
 
   it('show', async () => {
-    const result = await imctl(['--auth', 'kerberos', 'show', 'krb-cy', '--json'], { env: kerberosEnv(admin) });
+    const result = await imctlProcess(['--auth', 'kerberos', 'show', 'krb-cy', '--json'], { env: kerberosEnv(admin) });
     expect(result.code, result.stderr).toBe(0);
     expect(result.json()).toMatchObject({ sAMAccountName: 'krb-cy', imEnabled: true, homeServer: 'im-north' });
   });
 
   it('enable, move, undo, disable: written as checked by ldapsearch -Y GSSAPI; the journal names the principal', async () => {
     const env = kerberosEnv(admin);
-    const enable = await imctl(
+    const enable = await imctlProcess(
       ['--auth', 'kerberos', 'enable', 'krb-ann', 'krb-bob', '--server', 'im-south', '--yes', '--json'],
       { env },
     );
@@ -100,15 +100,19 @@ describe('--auth kerberos: every command with a ticket and no password', () => {
       boundAs: 'Administrator@LAB.IMCTL.TEST',
     });
 
-    const move = await imctl(['--auth', 'kerberos', 'move', 'krb-ann', '--to', 'im-west', '--yes', '--json'], { env });
+    const move = await imctlProcess(['--auth', 'kerberos', 'move', 'krb-ann', '--to', 'im-west', '--yes', '--json'], {
+      env,
+    });
     expect(move.code, move.stderr).toBe(0);
     expect((await imOf(admin, dns1[0]!)).msexchimvirtualserver?.[0]?.toLowerCase()).toBe(west().dn.toLowerCase());
 
-    const undo = await imctl(['--auth', 'kerberos', 'undo', move.json().journal, '--yes', '--json'], { env });
+    const undo = await imctlProcess(['--auth', 'kerberos', 'undo', move.json().journal, '--yes', '--json'], { env });
     expect(undo.code, undo.stderr).toBe(0);
     expect((await imOf(admin, dns1[0]!)).msexchimvirtualserver?.[0]?.toLowerCase()).toBe(south().dn.toLowerCase());
 
-    const disable = await imctl(['--auth', 'kerberos', 'disable', 'krb-ann', 'krb-bob', '--yes', '--json'], { env });
+    const disable = await imctlProcess(['--auth', 'kerberos', 'disable', 'krb-ann', 'krb-bob', '--yes', '--json'], {
+      env,
+    });
     expect(disable.code, disable.stderr).toBe(0);
     for (const dn of dns1.slice(0, 2)) expect(await imOf(admin, dn)).toEqual({});
   });
@@ -117,7 +121,9 @@ describe('--auth kerberos: every command with a ticket and no password', () => {
     const dir = scratchDir('imctl-krb-import-');
     const csv = join(dir, 'staff.csv');
     writeFileSync(csv, 'user,action,server\nkrb-ann,enable,im-west\nkrb-cy,move,im-south\n');
-    const result = await imctl(['--auth', 'kerberos', 'import', csv, '--yes', '--json'], { env: kerberosEnv(admin) });
+    const result = await imctlProcess(['--auth', 'kerberos', 'import', csv, '--yes', '--json'], {
+      env: kerberosEnv(admin),
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.json().summary).toMatchObject({ changed: 2, failed: 0 });
     expect((await imOf(admin, dns1[0]!)).msexchimvirtualserver?.[0]?.toLowerCase()).toBe(west().dn.toLowerCase());
@@ -125,16 +131,21 @@ describe('--auth kerberos: every command with a ticket and no password', () => {
   });
 
   it('rebalance --dry-run', async () => {
-    const result = await imctl(['--auth', 'kerberos', 'rebalance', '--dry-run', '--json'], { env: kerberosEnv(admin) });
+    const result = await imctlProcess(['--auth', 'kerberos', 'rebalance', '--dry-run', '--json'], {
+      env: kerberosEnv(admin),
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.json()).toMatchObject({ feasible: true });
     expect(result.json().moves).toBeGreaterThan(0);
   });
 
   it('resolve --check', async () => {
-    const result = await imctl(['--auth', 'kerberos', 'resolve', 'jdoe@im.lab.imctl.test', '--check', '--json'], {
-      env: kerberosEnv(admin),
-    });
+    const result = await imctlProcess(
+      ['--auth', 'kerberos', 'resolve', 'jdoe@im.lab.imctl.test', '--check', '--json'],
+      {
+        env: kerberosEnv(admin),
+      },
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.json().check.account).toMatchObject({ sAMAccountName: 'jdoe', homeServer: 'im-east' });
   });
@@ -187,7 +198,7 @@ describe('--auth kerberos: each failure, for real, in a sentence (exit 1)', () =
   });
 
   const fails = async (env: NodeJS.ProcessEnv, pattern: RegExp, args: string[] = []) => {
-    const result = await imctl(['--auth', 'kerberos', ...args, 'servers'], { env });
+    const result = await imctlProcess(['--auth', 'kerberos', ...args, 'servers'], { env });
     expect(result.code, result.stderr).toBe(1);
     expect(result.stderr).toMatch(pattern);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
@@ -279,7 +290,7 @@ describe('a delegated IM operator (rights on one OU only)', () => {
     const before = await readEntry(outside!);
     const operator = await kinit(facts.operator.principal, facts.operator.passwordFile);
 
-    const result = await imctl(
+    const result = await imctlProcess(
       [
         '--auth',
         'kerberos',

@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DirectoryError } from '../../src/core/errors.js';
 import { MemoryDirectory } from '../support/memory-directory.js';
-import { EAST, ROUTER, WEST, imctl, person, sampleDirectory } from '../support/run-imctl.js';
+import { EAST, ROUTER, WEST, imctlOnMemory, person, sampleDirectory } from '../support/run-imctl.js';
 
 describe('imctl servers', () => {
   it('lists every server with its load, the totals and the failure headroom; caches the home server names', async () => {
     const directory = sampleDirectory();
-    const { code, stdout, stderr, home } = await imctl(['servers'], { directory });
+    const { code, stdout, stderr, home } = await imctlOnMemory(['servers'], { directory });
     expect(code).toBe(0);
     expect(stderr).toBe('');
     expect(stdout).toMatch(/│ im-east\s+│ exch1\.memory\.test\s+│ home\s+│\s+2 │\s+1 │\s+7,500 │/);
@@ -30,7 +30,7 @@ describe('imctl servers', () => {
   });
 
   it('--json: the same data as one document', async () => {
-    const run = await imctl(['servers', '--json', '--capacity', '1']);
+    const run = await imctlOnMemory(['servers', '--json', '--capacity', '1']);
     expect(run.code).toBe(0);
     const report = run.json();
     expect(
@@ -53,7 +53,7 @@ describe('imctl servers', () => {
   });
 
   it('says what is over capacity and that rebalance plans the moves', async () => {
-    const { code, stdout } = await imctl(['servers', '--capacity', '1']);
+    const { code, stdout } = await imctlOnMemory(['servers', '--capacity', '1']);
     expect(code).toBe(0);
     expect(stdout).toContain('im-east over capacity: "imctl rebalance" plans the fewest moves.');
   });
@@ -66,7 +66,7 @@ describe('imctl servers', () => {
     const directory = sampleDirectory();
     let opened = false;
     const spy = Object.assign(directory, { servers: async () => ((opened = true), []) });
-    const { code, stdout, stderr } = await imctl(argv, { directory: spy });
+    const { code, stdout, stderr } = await imctlOnMemory(argv, { directory: spy });
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(message);
@@ -76,17 +76,17 @@ describe('imctl servers', () => {
 
 describe('imctl users', () => {
   it('lists IM users with their home server; --server and --limit narrow it', async () => {
-    const all = await imctl(['users']);
+    const all = await imctlOnMemory(['users']);
     expect(all.code).toBe(0);
     expect(all.stdout).toMatch(/│ ann\s+│ User ann\s+│ ann@im\.memory\.test\s+│ im-east\s+│/);
     expect(all.stdout).toContain('3 users.');
     expect(all.stdout).not.toContain('dee');
 
-    const west = await imctl(['users', '--server', 'im-west']);
+    const west = await imctlOnMemory(['users', '--server', 'im-west']);
     expect(west.stdout).toMatch(/│ cid /);
     expect(west.stdout).not.toMatch(/│ ann /);
 
-    const limited = await imctl(['users', '--limit', '1']);
+    const limited = await imctlOnMemory(['users', '--limit', '1']);
     expect(limited.stdout).toContain('1 of 3 users shown (--limit).');
   });
 
@@ -95,7 +95,7 @@ describe('imctl users', () => {
       [EAST, ROUTER],
       [person('ann', EAST), person('rob', ROUTER), person('wes', WEST)],
     );
-    const run = await imctl(['users', '--orphaned', '--json'], { directory });
+    const run = await imctlOnMemory(['users', '--orphaned', '--json'], { directory });
     expect(run.code).toBe(0);
     const data = run.json();
     expect(data.total).toBe(2);
@@ -125,7 +125,7 @@ describe('imctl users', () => {
       directory.beforePage = (index) => {
         if (index === 3) printedBeforeLastPage = stdout!.text;
       };
-      const run = await imctl(['users', '--json'], { directory, onStart: (_in, _err, out) => (stdout = out) });
+      const run = await imctlOnMemory(['users', '--json'], { directory, onStart: (_in, _err, out) => (stdout = out) });
       expect(run.code).toBe(0);
       expect(printedBeforeLastPage).toContain('"sAMAccountName": "gil"');
       expect(printedBeforeLastPage).not.toContain('"abe"');
@@ -157,7 +157,7 @@ describe('imctl users', () => {
       directory.beforePage = (index) => {
         if (index === 2) throw new DirectoryError('The listing was cut off after 4 entries.', 'listing-interrupted');
       };
-      const run = await imctl(['users', '--json'], { directory });
+      const run = await imctlOnMemory(['users', '--json'], { directory });
       expect(run.code).toBe(1);
       const data = run.json();
       expect(data.users).toHaveLength(4);
@@ -166,7 +166,7 @@ describe('imctl users', () => {
     });
 
     it('--limit N keeps only the first N names while it counts the rest (sorted, as the table is)', async () => {
-      const run = await imctl(['users', '--limit', '3', '--json'], { directory: paged() });
+      const run = await imctlOnMemory(['users', '--limit', '3', '--json'], { directory: paged() });
       const data = run.json();
       expect(data.users.map((u: { sAMAccountName: string }) => u.sAMAccountName)).toEqual(['abe', 'bea', 'cal']);
       expect(data).toMatchObject({ total: 7, shown: 3 });
@@ -180,7 +180,7 @@ describe('imctl users', () => {
     ],
     [['users', '--server', 'im-nowhere', '--json'], /im-nowhere/],
   ])('%j is a usage error (exit 2)', async (argv, message) => {
-    const { code, stderr } = await imctl(argv);
+    const { code, stderr } = await imctlOnMemory(argv);
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
   });
@@ -188,7 +188,7 @@ describe('imctl users', () => {
 
 describe('imctl show', () => {
   it('one user: IM state, account state, no drift', async () => {
-    const { code, stdout } = await imctl(['show', 'ann@memory.test']);
+    const { code, stdout } = await imctlOnMemory(['show', 'ann@memory.test']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^User\s+User ann \(ann\)$/m);
     expect(stdout).toMatch(/^Home server\s+im-east \(exch1\.memory\.test\)$/m);
@@ -201,7 +201,7 @@ describe('imctl show', () => {
       ...directory.get('CN=ben,OU=Staff,DC=memory,DC=test')!.im,
       msExchIMMetaPhysicalURL: 'http://elsewhere.test/instmsg/aliases/ben',
     });
-    const run = await imctl(['show', 'ben', '--json'], { directory });
+    const run = await imctlOnMemory(['show', 'ben', '--json'], { directory });
     expect(run.code).toBe(0);
     const state = run.json();
     expect(state).toMatchObject({
@@ -220,7 +220,7 @@ describe('imctl show', () => {
   });
 
   it('an unknown user is a usage error: one sentence on stderr, the error document under --json', async () => {
-    const run = await imctl(['show', 'nobody', '--json']);
+    const run = await imctlOnMemory(['show', 'nobody', '--json']);
     expect(run.code).toBe(2);
     expect(run.json().error).toEqual({
       reason: 'unknown',
@@ -231,7 +231,7 @@ describe('imctl show', () => {
   });
 
   it('without a user it is a usage error', async () => {
-    const { code, stderr } = await imctl(['show']);
+    const { code, stderr } = await imctlOnMemory(['show']);
     expect(code).toBe(2);
     expect(stderr).toContain("missing required argument 'user'");
   });
@@ -242,14 +242,14 @@ describe('imctl completion', () => {
     const directory = sampleDirectory();
     const spy = Object.assign(directory, { servers: async () => expect.unreachable('completion must not connect') });
     for (const shell of ['bash', 'zsh', 'fish', 'powershell']) {
-      const { code, stdout } = await imctl(['completion', shell], { directory: spy });
+      const { code, stdout } = await imctlOnMemory(['completion', shell], { directory: spy });
       expect(code, shell).toBe(0);
       expect(stdout, shell).toContain('rebalance');
     }
   });
 
   it('an unknown shell is a usage error', async () => {
-    const { code, stderr } = await imctl(['completion', 'tcsh']);
+    const { code, stderr } = await imctlOnMemory(['completion', 'tcsh']);
     expect(code).toBe(2);
     expect(stderr).toMatch(
       /value 'tcsh' is invalid for argument 'shell'\. Allowed choices are bash, zsh, fish, powershell/,

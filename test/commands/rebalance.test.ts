@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MemoryDirectory } from '../support/memory-directory.js';
-import { EAST, ROUTER, WEST, imctl, person, sampleDirectory } from '../support/run-imctl.js';
+import { EAST, ROUTER, WEST, imctlOnMemory, person, sampleDirectory } from '../support/run-imctl.js';
 
 const dn = (sam: string) => `CN=${sam},OU=Staff,DC=memory,DC=test`;
 
@@ -28,7 +28,7 @@ describe('rebalance: no server to receive, and a router drained', () => {
     ],
   ])('%j is one sentence, exit 2, nothing written', async (argv, message) => {
     const directory = sampleDirectory();
-    const run = await imctl(argv, { directory });
+    const run = await imctlOnMemory(argv, { directory });
     expect(run.code).toBe(2);
     // One sentence on one line.
     expect(run.stderr.startsWith(`error: ${message}`)).toBe(true);
@@ -42,13 +42,13 @@ describe('rebalance: no server to receive, and a router drained', () => {
       [EAST, WEST, ROUTER],
       [person('ann', EAST), person('ben', EAST), person('rob', ROUTER)],
     );
-    const run = await imctl(['rebalance', '--drain', 'im-router', '--apply', '--yes'], { directory });
+    const run = await imctlOnMemory(['rebalance', '--drain', 'im-router', '--apply', '--yes'], { directory });
     expect(run.code).toBe(0);
     expect(run.stderr).toContain(
       'im-router is a router: its one homed user is an orphan, and the plan re-homes it (as every rebalance does).',
     );
     expect(directory.get(dn('rob'))!.im.msExchIMVirtualServer).toBe(WEST.dn);
-    const empty = await imctl(['rebalance', '--drain', 'im-router']);
+    const empty = await imctlOnMemory(['rebalance', '--drain', 'im-router']);
     expect(empty.code).toBe(0);
     expect(empty.stderr).toContain('im-router is a router: no user is homed on it, so there is nothing to drain.');
   });
@@ -56,13 +56,13 @@ describe('rebalance: no server to receive, and a router drained', () => {
 
 describe('rebalance --report', () => {
   it('without --apply is refused up front (no report would be written); with --apply --dry-run the planned moves are the report', async () => {
-    const refused = await imctl(['rebalance', '--report', '-']);
+    const refused = await imctlOnMemory(['rebalance', '--report', '-']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toBe(
       'error: --report records what --apply does: add --apply (with --dry-run to see every planned move in the report without writing).\n',
     );
     const directory = new MemoryDirectory([EAST, WEST, ROUTER], [person('ann', EAST), person('rob', ROUTER)]);
-    const planned = await imctl(['rebalance', '--apply', '--dry-run', '--report', '-'], { directory });
+    const planned = await imctlOnMemory(['rebalance', '--apply', '--dry-run', '--report', '-'], { directory });
     expect(planned.code).toBe(0);
     expect(planned.stdout).toMatch(/^line,user,dn,action,outcome,reason\r\n,rob,.*,move,planned,\r\n$/);
     expect(directory.written).toEqual([]);

@@ -8,14 +8,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { imValues } from '../../src/core/im-model.js';
 import { MemoryDirectory } from '../support/memory-directory.js';
-import { EAST, IM_DOMAIN, ROUTER, WEST, imctl, person, sampleDirectory } from '../support/run-imctl.js';
+import { EAST, IM_DOMAIN, ROUTER, WEST, imctlOnMemory, person, sampleDirectory } from '../support/run-imctl.js';
 
 const dn = (sam: string) => `CN=${sam},OU=Staff,DC=memory,DC=test`;
 
 describe('--report - writes the report on stdout, as --ldif - does', () => {
   it('enable: CSV on stdout (no BOM), the human lines on stderr', async () => {
     const directory = sampleDirectory();
-    const run = await imctl(['enable', 'dee', 'cid', '--server', 'im-west', '--yes', '--report', '-'], { directory });
+    const run = await imctlOnMemory(['enable', 'dee', 'cid', '--server', 'im-west', '--yes', '--report', '-'], {
+      directory,
+    });
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\r\n');
     expect(lines[0]).toBe('line,user,dn,action,outcome,reason');
@@ -29,7 +31,7 @@ describe('--report - writes the report on stdout, as --ldif - does', () => {
 
   it('--dry-run --report -: the planned outcomes on stdout, nothing written', async () => {
     const directory = sampleDirectory();
-    const run = await imctl(['disable', 'ann', '--dry-run', '--report', '-'], { directory });
+    const run = await imctlOnMemory(['disable', 'ann', '--dry-run', '--report', '-'], { directory });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^line,user,dn,action,outcome,reason\r\n,ann,.*,disable,planned,\r\n$/);
     expect(directory.written).toEqual([]);
@@ -46,7 +48,7 @@ describe('--report - writes the report on stdout, as --ldif - does', () => {
     [['audit', '--fix', '--report', '-', '--ldif', '-'], '--ldif - and --report - would both print on stdout'],
   ])('%j is refused (exit 2) before anything is read', async (argv, message) => {
     const directory = sampleDirectory();
-    const run = await imctl(argv, { directory });
+    const run = await imctlOnMemory(argv, { directory });
     expect(run.code).toBe(2);
     if (argv.includes('--json'))
       expect(run.json().error).toMatchObject({
@@ -64,7 +66,7 @@ describe('--report - writes the report on stdout, as --ldif - does', () => {
     const directory = sampleDirectory();
     const file = join(mkdtempSync(join(tmpdir(), 'imctl-report-')), 'staff.csv');
     writeFileSync(file, 'user,action,server\ndee,enable,im-west\nnobody-here,enable,im-west\n');
-    const run = await imctl(['import', file, '--report', '-'], { directory });
+    const run = await imctlOnMemory(['import', file, '--report', '-'], { directory });
     expect(run.stderr).toMatch(/\d+ invalid rows?; nothing was written/);
     expect(run.code).toBe(2);
     expect(run.stdout.split('\r\n').slice(0, 3)).toEqual([
@@ -77,7 +79,7 @@ describe('--report - writes the report on stdout, as --ldif - does', () => {
 
   it('audit --report -: the findings as CSV on stdout; the summary on stderr', async () => {
     const directory = new MemoryDirectory([EAST, WEST, ROUTER], [person('ann', EAST), person('rob', ROUTER)]);
-    const run = await imctl(['audit', '--no-dns', '--report', '-'], { directory });
+    const run = await imctlOnMemory(['audit', '--no-dns', '--report', '-'], { directory });
     expect(run.code).toBe(3);
     expect(run.stdout.split('\r\n')[0]).toBe('kind,severity,subject,dn,server,detail,repair');
     expect(run.stdout).toContain(

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { escapeFilterValue } from '../../src/core/escape.js';
 import { imctlHere } from '../support/in-process.js';
-import { type RunResult, imctl, imctlEnv, lab, ldapcount, scratchDir } from '../support/lab.js';
+import { type RunResult, imctlProcess, imctlEnv, lab, ldapcount, scratchDir } from '../support/lab.js';
 
 const USERS = '(sAMAccountType=805306368)';
 
@@ -92,7 +92,7 @@ describe('imctl servers (against the lab DC)', () => {
 
   // The built binary with its stdout a real pipe: what "piped" means.
   it('prints a table with no colour when piped', async () => {
-    const result = await imctl(['servers'], { env: auditEnv() });
+    const result = await imctlProcess(['servers'], { env: auditEnv() });
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/im-east\s+│\s+exch1\.lab\.imctl\.test/);
     expect(result.stdout).not.toMatch(/\x1b\[/);

@@ -12,7 +12,7 @@ import { imctlHere } from '../support/in-process.js';
 import { exportKeytab, kerberosEnv, krb } from '../support/kerberos.js';
 import {
   addUsers,
-  imctl,
+  imctlProcess,
   lab,
   ldapdeleteTree,
   ldapmodify,
@@ -229,10 +229,13 @@ describe('imctl sync on Samba', () => {
         IMCTL_BASE_DN: undefined,
       });
       expect(Object.keys(cronEnv).filter((k) => /PASSWORD|BIND_DN/.test(k))).toEqual([]);
-      const result = await imctl(['--config', config, '--auth', 'kerberos', 'sync', 'pilots', '--yes', '--json'], {
-        env: cronEnv,
-        cwd: repoRoot,
-      });
+      const result = await imctlProcess(
+        ['--config', config, '--auth', 'kerberos', 'sync', 'pilots', '--yes', '--json'],
+        {
+          env: cronEnv,
+          cwd: repoRoot,
+        },
+      );
       expect(result.code, result.stderr).toBe(0);
       expect(JSON.parse(result.stdout).summary).toMatchObject({ changed: 1, failed: 0 });
       const [entry] = await ldapsearch(pilot!, '(objectClass=*)', ['msExchIMAddress'], 'base');

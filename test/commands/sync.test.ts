@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { imValues } from '../../src/core/im-model.js';
 import type { UserRecord } from '../../src/core/user-record.js';
 import { MemoryDirectory } from '../support/memory-directory.js';
-import { EAST, IM_DOMAIN, ROUTER, WEST, imctl, person } from '../support/run-imctl.js';
+import { EAST, IM_DOMAIN, ROUTER, WEST, imctlOnMemory, person } from '../support/run-imctl.js';
 
 const STAFF = 'OU=Staff,DC=memory,DC=test';
 const OTHER = 'OU=Other,DC=memory,DC=test';
@@ -73,7 +73,7 @@ const homeOf = (directory: MemoryDirectory, sam: string, ou = STAFF) =>
 describe('imctl sync: the desired set', () => {
   it('members through nested groups (a cycle ends), a nested group’s primary members; not disabled ones, not outside --ou', async () => {
     const directory = world();
-    const run = await imctl(['sync', '--group', 'IM Users', '--ou', STAFF, '--yes', '--json'], { directory });
+    const run = await imctlOnMemory(['sync', '--group', 'IM Users', '--ou', STAFF, '--yes', '--json'], { directory });
     expect(run.code, run.stderr).toBe(0);
     const doc = run.json();
     const outcome = Object.fromEntries(doc.results.map((r: { user: string; outcome: string }) => [r.user, r.outcome]));
@@ -93,7 +93,9 @@ describe('imctl sync: the desired set', () => {
   it('--include-disabled gives disabled members IM too; the group by DN, sAMAccountName or cn alike', async () => {
     for (const name of [group('Sales East'), 'Sales-East', 'sales east']) {
       const directory = world();
-      const run = await imctl(['sync', '--group', name, '--include-disabled', '--dry-run', '--json'], { directory });
+      const run = await imctlOnMemory(['sync', '--group', name, '--include-disabled', '--dry-run', '--json'], {
+        directory,
+      });
       expect(run.code, run.stderr).toBe(0);
       const planned = run
         .json()
@@ -104,13 +106,17 @@ describe('imctl sync: the desired set', () => {
       expect(directory.written).toEqual([]);
     }
     const directory = world();
-    const run = await imctl(['sync', '--group', 'IM Users', '--include-disabled', '--yes', '--json'], { directory });
+    const run = await imctlOnMemory(['sync', '--group', 'IM Users', '--include-disabled', '--yes', '--json'], {
+      directory,
+    });
     expect(run.json().results.find((r: { user: string }) => r.user === 'eli').outcome).toBe('changed');
   });
 
   it('the primary group counts: every account is in Domain Users that way, never through member', async () => {
     const directory = world();
-    const run = await imctl(['sync', '--group', 'Domain Users', '--ou', STAFF, '--dry-run', '--json'], { directory });
+    const run = await imctlOnMemory(['sync', '--group', 'Domain Users', '--ou', STAFF, '--dry-run', '--json'], {
+      directory,
+    });
     expect(run.code, run.stderr).toBe(0);
     // Every enabled account under Staff but dot (whose primary group is Sales East): gus and hal have IM already.
     expect(run.json().sync).toMatchObject({ unchanged: 2, removals: 0 });
@@ -125,9 +131,9 @@ describe('imctl sync: the desired set', () => {
 
   it('a second run writes nothing', async () => {
     const directory = world();
-    expect((await imctl(['sync', '--group', 'IM Users', '--yes'], { directory })).code).toBe(0);
+    expect((await imctlOnMemory(['sync', '--group', 'IM Users', '--yes'], { directory })).code).toBe(0);
     const writes = directory.written.length;
-    const again = await imctl(['sync', '--group', 'IM Users', '--yes', '--json'], { directory });
+    const again = await imctlOnMemory(['sync', '--group', 'IM Users', '--yes', '--json'], { directory });
     expect(again.code).toBe(0);
     expect(again.json().summary).toMatchObject({ changed: 0, failed: 0 });
     expect(directory.written.length).toBe(writes);
@@ -138,7 +144,7 @@ describe('imctl sync: placement', () => {
   it('newcomers go to the servers with room, counting the batch; users with IM stay put', async () => {
     const crowd = Array.from({ length: 4 }, (_, i) => person(`west${i}`, WEST));
     const directory = world(crowd);
-    const run = await imctl(['sync', '--group', 'IM Users', '--ou', STAFF, '--yes', '--json'], { directory });
+    const run = await imctlOnMemory(['sync', '--group', 'IM Users', '--ou', STAFF, '--yes', '--json'], { directory });
     expect(run.code, run.stderr).toBe(0);
     // im-east homes 1 (gus), im-west 5: the four newcomers fill im-east first.
     expect(['ann', 'bob', 'cal', 'dot'].map((s) => homeOf(directory, s))).toEqual(Array(4).fill(EAST.dn));
@@ -148,10 +154,10 @@ describe('imctl sync: placement', () => {
 
   it('--server limits the pool; a router there is exit 2', async () => {
     const directory = world();
-    const run = await imctl(['sync', '--group', 'IM Users', '--server', 'im-west', '--yes'], { directory });
+    const run = await imctlOnMemory(['sync', '--group', 'IM Users', '--server', 'im-west', '--yes'], { directory });
     expect(run.code, run.stderr).toBe(0);
     expect(['ann', 'bob', 'cal', 'dot'].map((s) => homeOf(directory, s))).toEqual(Array(4).fill(WEST.dn));
-    const router = await imctl(['sync', '--group', 'IM Users', '--server', 'im-router', '--yes'], {
+    const router = await imctlOnMemory(['sync', '--group', 'IM Users', '--server', 'im-router', '--yes'], {
       directory: world(),
     });
     expect(router.code).toBe(2);
@@ -163,7 +169,7 @@ describe('imctl sync --remove', () => {
     const outsider = elsewhere('ola', { im: imValues('ola', IM_DOMAIN, EAST) });
     const directory = world([outsider]);
     directory.set(dn('eli'), imValues('eli', IM_DOMAIN, EAST));
-    const run = await imctl(['sync', '--group', 'IM Users', '--ou', STAFF, '--remove', '--yes', '--json'], {
+    const run = await imctlOnMemory(['sync', '--group', 'IM Users', '--ou', STAFF, '--remove', '--yes', '--json'], {
       directory,
     });
     expect(run.code, run.stderr).toBe(0);
@@ -175,7 +181,7 @@ describe('imctl sync --remove', () => {
 
   it('needs --ou (exit 2, nothing read or written)', async () => {
     const directory = world();
-    const run = await imctl(['sync', '--group', 'IM Users', '--remove', '--yes'], { directory });
+    const run = await imctlOnMemory(['sync', '--group', 'IM Users', '--remove', '--yes'], { directory });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--remove needs --ou');
     expect(directory.written).toEqual([]);
@@ -185,7 +191,7 @@ describe('imctl sync --remove', () => {
     const extra = Array.from({ length: 3 }, (_, i) => person(`old${i}`, WEST));
     const directory = world(extra);
     const args = ['sync', '--group', 'IM Users', '--ou', STAFF, '--remove', '--yes'];
-    const refused = await imctl([...args, '--max-removals', '3', '--json'], { directory });
+    const refused = await imctlOnMemory([...args, '--max-removals', '3', '--json'], { directory });
     expect(refused.code).toBe(2);
     const doc = refused.json();
     expect(doc.error.reason).toBe('too-many-removals');
@@ -195,19 +201,19 @@ describe('imctl sync --remove', () => {
     expect(doc.sync.removals).toBe(4);
     expect(directory.written).toEqual([]);
     // Exactly at the limit goes ahead.
-    expect((await imctl([...args, '--max-removals', '4'], { directory })).code).toBe(0);
+    expect((await imctlOnMemory([...args, '--max-removals', '4'], { directory })).code).toBe(0);
     expect(directory.get(dn('old0'))!.im).toEqual({});
   });
 
   it('the guard defaults to 100, and the config file’s sync.maxRemovals sets it', async () => {
     const many = Array.from({ length: 101 }, (_, i) => person(`old${i}`, WEST));
-    const refused = await imctl(['sync', '--group', 'IM Users', '--ou', STAFF, '--remove', '--yes'], {
+    const refused = await imctlOnMemory(['sync', '--group', 'IM Users', '--ou', STAFF, '--remove', '--yes'], {
       directory: world(many),
     });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/102 users.*more than the 100 allowed/);
     const home = configHome({ sync: { maxRemovals: 0 } });
-    const configured = await imctl(['sync', '--group', 'IM Users', '--ou', STAFF, '--remove', '--yes'], {
+    const configured = await imctlOnMemory(['sync', '--group', 'IM Users', '--ou', STAFF, '--remove', '--yes'], {
       directory: world(),
       home,
     });
@@ -231,12 +237,15 @@ describe('imctl sync RULE', () => {
 
   it('runs the rule of the config file; flags beside it win', async () => {
     const directory = world();
-    const run = await imctl(['sync', 'staff', '--yes', '--json'], { directory, home: configHome({ sync: rule }) });
+    const run = await imctlOnMemory(['sync', 'staff', '--yes', '--json'], {
+      directory,
+      home: configHome({ sync: rule }),
+    });
     expect(run.code, run.stderr).toBe(0);
     expect(directory.get(dn('ann'))!.im).toEqual(imValues('ann', 'im.rule.test', WEST));
     expect(directory.get(dn('gus'))!.im).toEqual({});
     const flags = world();
-    const beside = await imctl(
+    const beside = await imctlOnMemory(
       ['sync', 'staff', '--server', 'im-east', '--no-remove', '--im-domain', IM_DOMAIN, '--yes'],
       {
         directory: flags,
@@ -250,7 +259,7 @@ describe('imctl sync RULE', () => {
 
   it('an unknown rule, a bad rule and a rule in an untrusted project file: exit 2 or ignored, nothing written', async () => {
     const directory = world();
-    const unknown = await imctl(['sync', 'nosuch', '--yes'], { directory, home: configHome({ sync: rule }) });
+    const unknown = await imctlOnMemory(['sync', 'nosuch', '--yes'], { directory, home: configHome({ sync: rule }) });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('No sync rule is named "nosuch" in the config file (rules: staff)');
     for (const [bad, message] of [
@@ -260,14 +269,14 @@ describe('imctl sync RULE', () => {
       [{ staff: { group: 'G', maxRemovals: -1 } }, '"sync.staff.maxRemovals" must be a whole number'],
       [{ maxRemovals: 'ten' }, '"sync.maxRemovals" must be a whole number'],
     ] as const) {
-      const run = await imctl(['sync', 'staff', '--yes'], { directory, home: configHome({ sync: bad }) });
+      const run = await imctlOnMemory(['sync', 'staff', '--yes'], { directory, home: configHome({ sync: bad }) });
       expect(run.code, JSON.stringify(bad)).toBe(2);
       expect(run.stderr).toContain(message);
     }
     // A project file (./imctl.json) may not set rules: they say what is written where.
     const home = configHome({});
     writeFileSync(join(home, 'imctl.json'), JSON.stringify({ sync: rule }));
-    const project = await imctl(['sync', 'staff', '--yes'], { directory, home });
+    const project = await imctlOnMemory(['sync', 'staff', '--yes'], { directory, home });
     expect(project.code).toBe(2);
     expect(project.stderr).toMatch(/Ignoring "sync" in .*imctl\.json/);
     expect(directory.written).toEqual([]);
@@ -281,7 +290,7 @@ describe('imctl sync RULE', () => {
       [['--group', 'Nobody'], 'no group is named "Nobody"'],
       [[], 'Name at least one group'],
     ] as const) {
-      const run = await imctl(['sync', ...args, '--yes'], { directory });
+      const run = await imctlOnMemory(['sync', ...args, '--yes'], { directory });
       expect(run.code, args.join(' ')).toBe(2);
       expect(run.stderr).toContain(message);
     }
@@ -292,20 +301,20 @@ describe('imctl sync RULE', () => {
 describe('imctl sync: the plan table and the write path', () => {
   it('prints adds per server, removals, unchanged and skipped; --ldif - is LDIF; the journal can be undone', async () => {
     const directory = world();
-    const dry = await imctl(['sync', '--group', 'IM Users', '--ou', STAFF, '--dry-run'], { directory });
+    const dry = await imctlOnMemory(['sync', '--group', 'IM Users', '--ou', STAFF, '--dry-run'], { directory });
     expect(dry.code).toBe(0);
     // gus on im-east and hal on im-west: the four newcomers split evenly.
     expect(dry.stdout).toMatch(/enable on im-east\s+│\s+2 │\n│ enable on im-west\s+│\s+2 │/);
     expect(dry.stdout).toMatch(/right already \(no write\)\s+│\s+1/);
     expect(dry.stdout).toContain('skipped eli: account disabled');
-    const ldif = await imctl(['sync', '--group', 'IM Users', '--ldif', '-'], { directory });
+    const ldif = await imctlOnMemory(['sync', '--group', 'IM Users', '--ldif', '-'], { directory });
     expect(ldif.stdout).toContain(`dn: ${dn('ann')}\nchangetype: modify\n`);
     expect(ldif.stderr).toContain('Sync of IM Users');
     expect(directory.written).toEqual([]);
-    const applied = await imctl(['sync', '--group', 'IM Users', '--yes'], { directory });
+    const applied = await imctlOnMemory(['sync', '--group', 'IM Users', '--yes'], { directory });
     const journal = /Journal: (\S+\.jsonl)/.exec(applied.stderr)?.[1];
     expect(journal).toBeDefined();
-    const undo = await imctl(['undo', journal!, '--yes'], { directory, home: applied.home });
+    const undo = await imctlOnMemory(['undo', journal!, '--yes'], { directory, home: applied.home });
     expect(undo.code, undo.stderr).toBe(0);
     expect(directory.get(dn('ann'))!.im).toEqual({});
   });

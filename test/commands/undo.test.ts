@@ -18,7 +18,7 @@ import { execFileSync } from 'node:child_process';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { imValues } from '../../src/core/im-model.js';
-import { EAST, IM_DOMAIN, imctl, sampleDirectory } from '../support/run-imctl.js';
+import { EAST, IM_DOMAIN, imctlOnMemory, sampleDirectory } from '../support/run-imctl.js';
 
 const dn = (sam: string) => `CN=${sam},OU=Staff,DC=memory,DC=test`;
 const asRoot = process.getuid?.() === 0; // giving files away needs root
@@ -40,7 +40,7 @@ describe('imctl undo and a journal another user controls', () => {
     'a forged journal swapped in over a folder others can write is checked as foreign before the bind, and never written',
     async () => {
       const directory = sampleDirectory();
-      const moved = await imctl(['move', 'ann', '--to', 'im-west', '--json'], { directory });
+      const moved = await imctlOnMemory(['move', 'ann', '--to', 'im-west', '--json'], { directory });
       const real: string = moved.json().journal;
       const state = join(moved.home, 'state');
       chmodSync(state, 0o777); // the folder above the journal folder: another user can rename in it
@@ -60,7 +60,7 @@ describe('imctl undo and a journal another user controls', () => {
 
       // ...and swaps the admin's folder back while imctl connects: a check by path after the bind sees the real one.
       let saidBeforeBind = '';
-      const undone = await imctl(['undo', real, '--yes'], {
+      const undone = await imctlOnMemory(['undo', real, '--yes'], {
         directory,
         home: moved.home,
         onOpenDirectory: (stderr) => {
@@ -77,12 +77,12 @@ describe('imctl undo and a journal another user controls', () => {
   );
 
   it('a FIFO given as the journal is refused at once, and nothing connects', async () => {
-    const home = (await imctl(['servers'])).home;
+    const home = (await imctlOnMemory(['servers'])).home;
     const fifo = join(home, 'journal.jsonl');
     execFileSync('mkfifo', [fifo]);
     fifos.push(fifo);
     let opened = false;
-    const undone = await imctl(['undo', fifo], { home, onOpenDirectory: () => (opened = true) });
+    const undone = await imctlOnMemory(['undo', fifo], { home, onOpenDirectory: () => (opened = true) });
     expect(undone.code).toBe(2);
     expect(undone.stderr).toContain(`${fifo} is not a regular file`);
     expect(opened).toBe(false);
@@ -90,11 +90,15 @@ describe('imctl undo and a journal another user controls', () => {
 
   it('a symlink given as the journal is refused (it could be re-pointed mid-undo), and nothing connects', async () => {
     const directory = sampleDirectory();
-    const moved = await imctl(['move', 'ann', '--to', 'im-west', '--json'], { directory });
+    const moved = await imctlOnMemory(['move', 'ann', '--to', 'im-west', '--json'], { directory });
     const link = join(moved.home, 'latest.jsonl');
     symlinkSync(moved.json().journal, link);
     let opened = false;
-    const undone = await imctl(['undo', link], { directory, home: moved.home, onOpenDirectory: () => (opened = true) });
+    const undone = await imctlOnMemory(['undo', link], {
+      directory,
+      home: moved.home,
+      onOpenDirectory: () => (opened = true),
+    });
     expect(undone.code).toBe(2);
     expect(undone.stderr).toContain(`Cannot read the journal ${link}: it is a symbolic link`);
     expect(opened).toBe(false);

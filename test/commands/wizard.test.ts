@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { imValues } from '../../src/core/im-model.js';
 import { MemoryDirectory } from '../support/memory-directory.js';
-import { EAST, IM_DOMAIN, WEST, imctl, person, sampleDirectory, type ImctlRun } from '../support/run-imctl.js';
+import { EAST, IM_DOMAIN, WEST, imctlOnMemory, person, sampleDirectory, type ImctlRun } from '../support/run-imctl.js';
 
 /** Poll the screen until it shows `expected`; fail with the screen if the wizard ends first. */
 async function waitFor(expected: string, wizard: { done?: ImctlRun }): Promise<void> {
@@ -46,7 +46,7 @@ async function choose(question: string, option: string, wizard: { done?: ImctlRu
 
 function start(directory = sampleDirectory()) {
   const wizard: { done?: ImctlRun; result: Promise<ImctlRun> } = {
-    result: imctl(['wizard'], { directory, tty: true }),
+    result: imctlOnMemory(['wizard'], { directory, tty: true }),
   };
   void wizard.result.then((done) => (wizard.done = done));
   return wizard;
@@ -117,7 +117,7 @@ describe('imctl wizard', { timeout: 20_000 }, () => {
 
   it('on an 80-column terminal the home server choices fit: cut at a word with "…", never wrapped mid-word', async () => {
     const wizard: { done?: ImctlRun; result: Promise<ImctlRun> } = {
-      result: imctl(['wizard', '--capacity', '2'], { tty: true, columns: 80 }),
+      result: imctlOnMemory(['wizard', '--capacity', '2'], { tty: true, columns: 80 }),
     };
     void wizard.result.then((done) => (wizard.done = done));
     await choose('What do you want to do?', 'Enable Instant Messaging for users', wizard);
@@ -216,7 +216,7 @@ describe('imctl wizard', { timeout: 20_000 }, () => {
     [['wizard'], false, /imctl wizard needs a terminal/],
     [['wizard', '--json'], true, /imctl wizard is interactive and has no --json output/],
   ])('%j (terminal: %s) is a usage error (exit 2)', async (argv, tty, message) => {
-    const { code, stderr } = await imctl(argv, { tty });
+    const { code, stderr } = await imctlOnMemory(argv, { tty });
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
   });

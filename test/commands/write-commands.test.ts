@@ -9,16 +9,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { imValues } from '../../src/core/im-model.js';
-import { EAST, IM_DOMAIN, WEST, imctl, sampleDirectory } from '../support/run-imctl.js';
+import { EAST, IM_DOMAIN, WEST, imctlOnMemory, sampleDirectory } from '../support/run-imctl.js';
 
 const dn = (sam: string) => `CN=${sam},OU=Staff,DC=memory,DC=test`;
 
 describe('imctl enable', () => {
   it('writes the four IM attributes on the named home server and records a journal', async () => {
     const directory = sampleDirectory();
-    const { code, stdout, stderr } = await imctl(['enable', 'dee', 'eve@memory.test', '--server', 'im-west', '--yes'], {
-      directory,
-    });
+    const { code, stdout, stderr } = await imctlOnMemory(
+      ['enable', 'dee', 'eve@memory.test', '--server', 'im-west', '--yes'],
+      {
+        directory,
+      },
+    );
     expect(code).toBe(0);
     expect(directory.get(dn('dee'))!.im).toEqual(imValues('dee', IM_DOMAIN, WEST));
     expect(directory.get(dn('eve'))!.im).toEqual(imValues('eve', IM_DOMAIN, WEST));
@@ -29,7 +32,7 @@ describe('imctl enable', () => {
 
   it('without --server, the home server with the most room; an enabled user is unchanged', async () => {
     const directory = sampleDirectory();
-    const run = await imctl(['enable', 'dee', 'ann', '--json'], { directory });
+    const run = await imctlOnMemory(['enable', 'dee', 'ann', '--json'], { directory });
     expect(run.code).toBe(0);
     const doc = run.json();
     expect(doc.summary).toEqual({ changed: 1, unchanged: 1, failed: 0, planned: 0 });
@@ -43,10 +46,10 @@ describe('imctl enable', () => {
 
   it('--dry-run and --ldif write nothing; --ldif - is LDIF for ldapmodify on stdout', async () => {
     const directory = sampleDirectory();
-    const dry = await imctl(['enable', 'dee', '--dry-run'], { directory });
+    const dry = await imctlOnMemory(['enable', 'dee', '--dry-run'], { directory });
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('1 planned (nothing written)');
-    const ldif = await imctl(['enable', 'dee', '--server', 'im-east', '--ldif', '-'], { directory });
+    const ldif = await imctlOnMemory(['enable', 'dee', '--server', 'im-east', '--ldif', '-'], { directory });
     expect(ldif.code).toBe(0);
     expect(ldif.stdout).toContain(`dn: ${dn('dee')}\nchangetype: modify\n`);
     expect(ldif.stdout).toContain(`msExchIMAddress: dee@${IM_DOMAIN}`);
@@ -65,12 +68,12 @@ describe('imctl enable', () => {
         }, 5);
       },
     });
-    const declined = await imctl(['enable', 'dee', 'eve'], { directory, tty: true, ...answer('n\r') });
+    const declined = await imctlOnMemory(['enable', 'dee', 'eve'], { directory, tty: true, ...answer('n\r') });
     expect(declined.code).toBe(130);
     expect(declined.stderr).toContain('Nothing was written.');
     expect(directory.written).toEqual([]);
 
-    const accepted = await imctl(['enable', 'dee', 'eve'], { directory, tty: true, ...answer('y\r') });
+    const accepted = await imctlOnMemory(['enable', 'dee', 'eve'], { directory, tty: true, ...answer('y\r') });
     expect(accepted.code).toBe(0);
     expect(directory.written.map((t) => t.dn)).toEqual([dn('dee'), dn('eve')]);
   });
@@ -80,7 +83,7 @@ describe('imctl enable', () => {
     directory.write = async (tasks, _options, onResult) => {
       for (const task of tasks) onResult(task, { outcome: 'failed', reason: 'insufficient access' });
     };
-    const run = await imctl(['enable', 'dee', '--json'], { directory });
+    const run = await imctlOnMemory(['enable', 'dee', '--json'], { directory });
     expect(run.code).toBe(3);
     expect(run.json().results[0]).toMatchObject({ user: 'dee', outcome: 'failed', reason: 'insufficient access' });
   });
@@ -97,7 +100,7 @@ describe('imctl enable', () => {
     ],
   ])('%j is a usage error (exit 2); nothing is written', async (argv, message) => {
     const directory = sampleDirectory();
-    const { code, stderr } = await imctl(argv, { directory });
+    const { code, stderr } = await imctlOnMemory(argv, { directory });
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
     expect(directory.written).toEqual([]);
@@ -105,19 +108,22 @@ describe('imctl enable', () => {
 
   it('names are trimmed: " dee " and a tab-padded UPN name their users', async () => {
     const directory = sampleDirectory();
-    const run = await imctl(['enable', ' dee ', '\teve@memory.test', '--server', 'im-west', '--yes', '--json'], {
-      directory,
-    });
+    const run = await imctlOnMemory(
+      ['enable', ' dee ', '\teve@memory.test', '--server', 'im-west', '--yes', '--json'],
+      {
+        directory,
+      },
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(run.json().results.map((r: { user: string }) => r.user)).toEqual(['dee', 'eve@memory.test']);
-    const show = await imctl(['show', ' dee', '--json'], { directory });
+    const show = await imctlOnMemory(['show', ' dee', '--json'], { directory });
     expect(show.json().homeServer).toBe('im-west');
   });
 
   it('a refused batch lists every problem in one run: an unknown name and a state conflict alike', async () => {
     const directory = sampleDirectory();
     // nobody is no user; ann is IM-enabled on im-east already (a move, not an enable).
-    const run = await imctl(['enable', 'nobody', 'ann', '--server', 'im-west', '--json'], { directory });
+    const run = await imctlOnMemory(['enable', 'nobody', 'ann', '--server', 'im-west', '--json'], { directory });
     expect(run.code).toBe(2);
     expect(run.json().error.message).toMatch(/^All 2 users cannot be done as asked/);
     expect(run.json().problems).toEqual([
@@ -128,7 +134,7 @@ describe('imctl enable', () => {
   });
 
   it('no IM domain anywhere is a usage error, also under --json', async () => {
-    const run = await imctl(['enable', 'dee', '--json'], { env: { IMCTL_IM_DOMAIN: undefined } });
+    const run = await imctlOnMemory(['enable', 'dee', '--json'], { env: { IMCTL_IM_DOMAIN: undefined } });
     expect(run.code).toBe(2);
     expect(run.json().error).toMatchObject({ exitCode: 2, message: expect.stringMatching(/IM domain/) });
   });
@@ -137,7 +143,7 @@ describe('imctl enable', () => {
 describe('imctl disable', () => {
   it('clears the four IM attributes; --json reports before and after', async () => {
     const directory = sampleDirectory();
-    const run = await imctl(['disable', 'ann', '--json'], { directory });
+    const run = await imctlOnMemory(['disable', 'ann', '--json'], { directory });
     expect(run.code).toBe(0);
     expect(directory.get(dn('ann'))!.im).toEqual({});
     const [result] = run.json().results;
@@ -151,7 +157,7 @@ describe('imctl disable', () => {
 
   it('a name that is no user refuses the whole batch before anything is written (exit 2), as a bad CSV row does', async () => {
     const directory = sampleDirectory();
-    const run = await imctl(['disable', 'ann', 'nobody', '--json'], { directory });
+    const run = await imctlOnMemory(['disable', 'ann', 'nobody', '--json'], { directory });
     expect(run.code).toBe(2);
     const data = run.json();
     expect(data.error.reason).toBe('invalid-targets');
@@ -163,7 +169,9 @@ describe('imctl disable', () => {
 describe('imctl move', () => {
   it('re-homes: only the home and the private URL change', async () => {
     const directory = sampleDirectory();
-    const { code, stdout } = await imctl(['move', 'ann', 'ben', '--to', 'exch2.memory.test', '--yes'], { directory });
+    const { code, stdout } = await imctlOnMemory(['move', 'ann', 'ben', '--to', 'exch2.memory.test', '--yes'], {
+      directory,
+    });
     expect(code).toBe(0);
     expect(stdout).toContain('move: 2 changed');
     expect(directory.get(dn('ann'))!.im).toEqual(imValues('ann', IM_DOMAIN, WEST));
@@ -174,7 +182,7 @@ describe('imctl move', () => {
     [['move', 'ann', '--to', 'im-router'], /router/],
   ])('%j is a usage error (exit 2)', async (argv, message) => {
     const directory = sampleDirectory();
-    const { code, stderr } = await imctl(argv, { directory });
+    const { code, stderr } = await imctlOnMemory(argv, { directory });
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
     expect(directory.written).toEqual([]);
@@ -185,25 +193,25 @@ describe('imctl undo', () => {
   it('puts back what a run changed, from its journal; a second undo changes nothing', async () => {
     const directory = sampleDirectory();
     const before = structuredClone(directory.get(dn('ann'))!.im);
-    const moved = await imctl(['move', 'ann', '--to', 'im-west', '--json'], { directory });
+    const moved = await imctlOnMemory(['move', 'ann', '--to', 'im-west', '--json'], { directory });
     const journal: string = moved.json().journal;
     expect(readFileSync(journal, 'utf8')).toContain('"type":"change"');
 
-    const undone = await imctl(['undo', journal, '--json'], { directory, home: moved.home });
+    const undone = await imctlOnMemory(['undo', journal, '--json'], { directory, home: moved.home });
     expect(undone.code).toBe(0);
     expect(undone.json().summary).toMatchObject({ changed: 1, failed: 0 });
     expect(undone.stderr).toMatch(/Undoing move of \S+ on dc1\.memory\.test: 1 recorded change\./);
     expect(directory.get(dn('ann'))!.im).toEqual(before);
 
-    const again = await imctl(['undo', journal, '--json'], { directory, home: moved.home });
+    const again = await imctlOnMemory(['undo', journal, '--json'], { directory, home: moved.home });
     expect(again.json().summary).toMatchObject({ changed: 0, unchanged: 1 });
   });
 
   it('a change made since is left alone and reported (exit 3)', async () => {
     const directory = sampleDirectory();
-    const moved = await imctl(['move', 'ann', '--to', 'im-west', '--json'], { directory });
+    const moved = await imctlOnMemory(['move', 'ann', '--to', 'im-west', '--json'], { directory });
     directory.set(dn('ann'), {});
-    const undone = await imctl(['undo', moved.json().journal, '--json'], { directory, home: moved.home });
+    const undone = await imctlOnMemory(['undo', moved.json().journal, '--json'], { directory, home: moved.home });
     expect(undone.code).toBe(3);
     expect(undone.json().results[0]).toMatchObject({
       outcome: 'failed',
@@ -213,10 +221,14 @@ describe('imctl undo', () => {
   });
 
   it('a journal that does not exist or is not a journal is a usage error (exit 2)', async () => {
-    const missing = await imctl(['undo', '/nonexistent/imctl.jsonl']);
+    const missing = await imctlOnMemory(['undo', '/nonexistent/imctl.jsonl']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('Cannot read the journal /nonexistent/imctl.jsonl: ENOENT.');
-    const notAJournal = await imctl(['undo', join(import.meta.dirname, '../fixtures/csv/valid-basic.csv'), '--json']);
+    const notAJournal = await imctlOnMemory([
+      'undo',
+      join(import.meta.dirname, '../fixtures/csv/valid-basic.csv'),
+      '--json',
+    ]);
     expect(notAJournal.code).toBe(2);
     expect(notAJournal.json().error.reason).toBe('journal');
   });

@@ -7,14 +7,14 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { imctl, imctlEnv, lab } from '../support/lab.js';
+import { imctlProcess, imctlEnv, lab } from '../support/lab.js';
 
 describe('server names for completion, from imctl servers', () => {
   it("servers writes the home servers' names under $XDG_CACHE_HOME/imctl; bash completes them with no directory settings", async () => {
     const env = imctlEnv();
     const cacheHome = join(env.HOME!, 'cache');
     env.XDG_CACHE_HOME = cacheHome;
-    const result = await imctl(['servers', '--json'], { env });
+    const result = await imctlProcess(['servers', '--json'], { env });
     expect(result.code, result.stderr).toBe(0);
     const home = lab()
       .servers.filter((s) => s.exists && s.hostsUsers)
@@ -24,7 +24,7 @@ describe('server names for completion, from imctl servers', () => {
     expect(cache.servers).toEqual(home);
 
     const offline = { PATH: env.PATH, HOME: env.HOME, XDG_CACHE_HOME: cacheHome };
-    const printed = await imctl(['completion', 'bash'], { env: offline });
+    const printed = await imctlProcess(['completion', 'bash'], { env: offline });
     expect(printed.code, printed.stderr).toBe(0);
     const script = join(env.HOME!, 'imctl.bash');
     writeFileSync(script, printed.stdout);

@@ -6,13 +6,13 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { imctl, imctlEnv, lab, scratchDir } from '../support/lab.js';
+import { imctlProcess, imctlEnv, lab, scratchDir } from '../support/lab.js';
 
 describe('--ca-file with a DER certificate (against the lab DC)', () => {
   it('connects over LDAPS and reads a user', async () => {
     const der = join(scratchDir('imctl-der-'), 'ca.der');
     execFileSync('openssl', ['x509', '-in', lab().caFile, '-outform', 'der', '-out', der]);
-    const result = await imctl(['show', 'jdoe', '--json'], { env: imctlEnv({ IMCTL_CA_FILE: der }) });
+    const result = await imctlProcess(['show', 'jdoe', '--json'], { env: imctlEnv({ IMCTL_CA_FILE: der }) });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ sAMAccountName: 'jdoe' });

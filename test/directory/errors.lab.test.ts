@@ -6,11 +6,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { imctl, imctlEnv, lab, scratchDir } from '../support/lab.js';
+import { imctlProcess, imctlEnv, lab, scratchDir } from '../support/lab.js';
 
 describe("the directory's own words", () => {
   it('a base DN that does not exist', async () => {
-    const result = await imctl(['--base-dn', `OU=Nope,${lab().baseDn}`, 'users', '--limit', '1']);
+    const result = await imctlProcess(['--base-dn', `OU=Nope,${lab().baseDn}`, 'users', '--limit', '1']);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       `error: The base DN "OU=Nope,${lab().baseDn}" does not exist on localhost: check --base-dn (the domain is ${lab().baseDn}).\n`,
@@ -18,7 +18,7 @@ describe("the directory's own words", () => {
   });
 
   it('a base DN that is not a DN', async () => {
-    const result = await imctl(['--base-dn', 'garbage', 'show', 'jdoe']);
+    const result = await imctlProcess(['--base-dn', 'garbage', 'show', 'jdoe']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
       /^error: The base DN "garbage" is not a DN: give one such as OU=Staff,DC=lab,DC=imctl,DC=test/,
@@ -29,14 +29,14 @@ describe("the directory's own words", () => {
   it('a CA file with no certificate', async () => {
     const file = join(scratchDir(), 'not-a-ca.pem');
     writeFileSync(file, 'Imctl-Lab-Admin-1!\n');
-    const result = await imctl(['servers'], { env: imctlEnv({ IMCTL_CA_FILE: file }) });
+    const result = await imctlProcess(['servers'], { env: imctlEnv({ IMCTL_CA_FILE: file }) });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/The CA file .*not-a-ca\.pem holds no certificate/);
     expect(result.stderr).not.toMatch(/not signed by a CA/);
   });
 
   it('a wrong password names where it came from', async () => {
-    const result = await imctl(['servers'], {
+    const result = await imctlProcess(['servers'], {
       env: imctlEnv({ IMCTL_PASSWORD_FILE: undefined, IMCTL_PASSWORD: 'Not-The-Password-1!' }),
     });
     expect(result.code).toBe(1);

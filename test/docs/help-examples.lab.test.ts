@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS as DECLARATIONS } from '../../src/cli/command-list.js';
 import { BARE_FILE, imctlHere } from '../support/in-process.js';
 import { exportKeytab, krb, labDns } from '../support/kerberos.js';
-import { imctl, lab, ldapmodify, ldifValue, scratchDir, server } from '../support/lab.js';
+import { imctlProcess, lab, ldapmodify, ldifValue, scratchDir, server } from '../support/lab.js';
 import { type SmallWorld, smallWorld } from '../support/small-world.js';
 
 /** Every command the program declares (a new one is checked here without a word). */
@@ -89,7 +89,10 @@ function invocation(line: string): { env: Record<string, string>; argv: string[]
 
 describe('every help example runs against the lab', async () => {
   const helps = await Promise.all(
-    [[], ...COMMANDS.map((c) => [c])].map(async (path) => ({ path, text: (await imctl([...path, '--help'])).stdout })),
+    [[], ...COMMANDS.map((c) => [c])].map(async (path) => ({
+      path,
+      text: (await imctlProcess([...path, '--help'])).stdout,
+    })),
   );
   const all = helps.flatMap(({ path, text }) =>
     examples(text).map((line) => ({ where: `imctl ${path.join(' ')} --help`.replace('  ', ' '), line })),
@@ -225,7 +228,7 @@ describe('every help example runs against the lab', async () => {
     // An example naming a file by a bare name runs as the built binary in the scratch folder: in
     // this process imctl would look for the file in the process's working directory (the checkout).
     // So does a keytab example: the Kerberos library reads KRB5_CLIENT_KTNAME from the process's own environment.
-    const runner = keytabRun || mapped.some((a) => BARE_FILE.test(a)) ? imctl : imctlHere;
+    const runner = keytabRun || mapped.some((a) => BARE_FILE.test(a)) ? imctlProcess : imctlHere;
     const result = await runner(writes ? [...mapped, '--dry-run'] : mapped, { env, cwd: dir });
     if (command === 'wizard') {
       // Off a terminal the wizard says so and stops; its screens are tested in wizard-pty.lab.test.ts.

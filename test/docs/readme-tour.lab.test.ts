@@ -22,7 +22,7 @@ import {
   type RunResult,
   addUsers,
   createOu,
-  imctl,
+  imctlProcess,
   imctlEnv,
   ldapdeleteTree,
   repoRoot,
@@ -168,7 +168,7 @@ describe("the README's tour runs against the lab as shown", () => {
     const key = JSON.stringify(args);
     // A line naming a file by a bare name runs as the built binary in the scratch folder: in this
     // process imctl would look for the file in the process's working directory (the checkout).
-    const runner = args.some((a) => BARE_FILE.test(a)) ? imctl : imctlHere;
+    const runner = args.some((a) => BARE_FILE.test(a)) ? imctlProcess : imctlHere;
     if (!runs.has(key)) runs.set(key, runner(args, { env: imctlEnv(), cwd: dir }));
     return { argv, writes, run: runs.get(key)! };
   }

@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { kerberosEnv, kinit, krb } from '../support/kerberos.js';
-import { addUsers, createOu, imctl, lab, scratchDir, server } from '../support/lab.js';
+import { addUsers, createOu, imctlProcess, lab, scratchDir, server } from '../support/lab.js';
 import { dc1, dc2, replicate, startDc, stopDc, usersOn, type DcEntry, type ImKey } from '../support/two-dcs.js';
 import { journalDir, journalOf, whenJournaled } from '../support/journal-files.js';
 
@@ -42,7 +42,9 @@ beforeAll(async () => {
   start = await usersOn(dc2(), ou);
   expect(start.size).toBe(COUNT + 1);
   cache = await kinit(krb().adminPrincipal, lab().adminPassword);
-  const ctl = await imctl(['--auth', 'kerberos', 'move', 'fos-ctl', '--to', 'im-north', '--yes'], { env: sealedEnv() });
+  const ctl = await imctlProcess(['--auth', 'kerberos', 'move', 'fos-ctl', '--to', 'im-north', '--yes'], {
+    env: sealedEnv(),
+  });
   expect(ctl.code, ctl.stderr).toBe(0);
   ONE = delta((await usersOn(dc1(), ou)).get('fos-ctl')!, 'server');
   expect(ONE).toBeGreaterThan(0);
@@ -63,7 +65,7 @@ describe('dc1 killed in the middle of a sealed import', () => {
     writeFileSync(csv, `user,action,server\n${SAMS.map((s) => `${s},move,im-north`).join('\n')}\n`);
     const env = sealedEnv();
     let done = false;
-    const run = imctl(
+    const run = imctlProcess(
       ['--auth', 'kerberos', '-v', 'import', csv, '--yes', '--concurrency', '4', '--report', join(dir, 'report.json')],
       { env, timeoutMs: 115_000 },
     ).finally(() => (done = true));

@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { addUsers, createOu, imctl, scratchDir, server } from '../support/lab.js';
+import { addUsers, createOu, imctlProcess, scratchDir, server } from '../support/lab.js';
 import { dc1, dc2, envFor, replicate, startDc, stopDc, usersOn, type DcEntry, type ImKey } from '../support/two-dcs.js';
 import { journalDir, journalOf, whenJournaled } from '../support/journal-files.js';
 
@@ -43,7 +43,7 @@ beforeAll(async () => {
   await replicate();
   start = await usersOn(dc2(), ou);
   expect(start.size).toBe(COUNT + 1);
-  expect((await imctl(['move', 'fo-ctl', '--to', 'im-north', '--yes'], { env: envFor([dc1()]) })).code).toBe(0);
+  expect((await imctlProcess(['move', 'fo-ctl', '--to', 'im-north', '--yes'], { env: envFor([dc1()]) })).code).toBe(0);
   ONE = delta((await usersOn(dc1(), ou)).get('fo-ctl')!, 'server');
   expect(ONE).toBeGreaterThan(0);
 });
@@ -65,10 +65,13 @@ describe('dc1 stops in the middle of an import', () => {
     writeFileSync(csv, `user,action,server\n${SAMS.map((s) => `${s},move,im-north`).join('\n')}\n`);
     const env = envFor([dc1(), dc2()]);
     let done = false;
-    const run = imctl(['-v', 'import', csv, '--yes', '--concurrency', '4', '--report', join(dir, 'report.json')], {
-      env,
-      timeoutMs: 115_000,
-    }).finally(() => (done = true));
+    const run = imctlProcess(
+      ['-v', 'import', csv, '--yes', '--concurrency', '4', '--report', join(dir, 'report.json')],
+      {
+        env,
+        timeoutMs: 115_000,
+      },
+    ).finally(() => (done = true));
     const hit = await whenJournaled(journalDir(env), STOP_AFTER, () => !done);
     expect(hit, 'the import finished before dc1 could be stopped').toBe(true);
     // Stop dc1 the hard way the moment the threshold is reached (its process group, by the PID

@@ -14,7 +14,7 @@ import {
   addUsers,
   adminPassword,
   createOu,
-  imctl,
+  imctlProcess,
   imctlEnv,
   lab,
   ldapsearch,
@@ -81,7 +81,7 @@ describe('security defaults (against the lab DC)', () => {
       // Same DC, same certificate, two ways in: 127.0.0.2 is not in the certificate, localhost is.
       const unnamed = await start({ listenHost: '127.0.0.2' });
       const named = await start();
-      const refused = await imctl(['enable', 'sd-1', '--server', 'im-south', '--yes'], {
+      const refused = await imctlProcess(['enable', 'sd-1', '--server', 'im-south', '--yes'], {
         env: imctlEnv({ IMCTL_URL: `ldaps://127.0.0.2:${unnamed.port}` }),
       });
       expect(refused.code, refused.stderr).toBe(1);
@@ -92,7 +92,7 @@ describe('security defaults (against the lab DC)', () => {
       // The handshake was abandoned before any application data: no bind, no request, nothing written.
       expect(unnamed.stats.clientRecords).toBe(0);
       expect((await ldapsearch(ou, '(&(sAMAccountName=sd-1)(msExchIMAddress=*))', ['1.1'])).length).toBe(0);
-      const accepted = await imctl(['show', 'jdoe', '--json'], {
+      const accepted = await imctlProcess(['show', 'jdoe', '--json'], {
         env: imctlEnv({ IMCTL_URL: named.url('localhost') }),
       });
       expect(accepted.code, accepted.stderr).toBe(0);
@@ -102,7 +102,7 @@ describe('security defaults (against the lab DC)', () => {
       const old = await start({
         terminate: labTermination({ minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' }),
       });
-      const result = await imctl(['servers'], { env: imctlEnv({ IMCTL_URL: old.url() }) });
+      const result = await imctlProcess(['servers'], { env: imctlEnv({ IMCTL_URL: old.url() }) });
       expect(result.code, result.stderr).toBe(1);
       expect(result.stderr).toMatch(/TLS failed talking to localhost: .*(protocol|version)/i);
       expect(old.stats.clientOps.size, 'no LDAP message was exchanged').toBe(0);
@@ -131,13 +131,13 @@ describe('security defaults (against the lab DC)', () => {
         ],
         { stdio: 'ignore' },
       );
-      const result = await imctl(['servers'], { env: imctlEnv({ IMCTL_CA_FILE: join(dir, 'ca.pem') }) });
+      const result = await imctlProcess(['servers'], { env: imctlEnv({ IMCTL_CA_FILE: join(dir, 'ca.pem') }) });
       expect(result.code, result.stderr).toBe(1);
       expect(result.stderr).toMatch(
         /TLS failed: the certificate of localhost is (not signed by a CA imctl trusts|signed by a CA imctl does not trust)/,
       );
       // And with no CA at all, the system store does not vouch for the lab's CA either.
-      const none = await imctl(['servers'], { env: imctlEnv({ IMCTL_CA_FILE: undefined }) });
+      const none = await imctlProcess(['servers'], { env: imctlEnv({ IMCTL_CA_FILE: undefined }) });
       expect(none.code).toBe(1);
       expect(none.stderr).toMatch(/TLS failed/);
     });
@@ -152,14 +152,16 @@ describe('security defaults (against the lab DC)', () => {
       };
 
       const plain = await start({ plainLdap: true, upstream: { host: '127.0.0.1', port: 389 }, capture: true });
-      const refused = await imctl(['servers'], { env: imctlEnv({ IMCTL_URL: `ldap://localhost:${plain.port}` }) });
+      const refused = await imctlProcess(['servers'], {
+        env: imctlEnv({ IMCTL_URL: `ldap://localhost:${plain.port}` }),
+      });
       expect(refused.code).toBe(2);
       expect(refused.stderr).toMatch(
         /Refusing to send the password in clear text to ldap:\/\/localhost:\d+: use ldaps:\/\/, add --starttls/,
       );
       expect(plain.stats.accepted, 'imctl did not even connect').toBe(0);
 
-      const startTls = await imctl(['--starttls', 'show', 'jdoe', '--json'], {
+      const startTls = await imctlProcess(['--starttls', 'show', 'jdoe', '--json'], {
         env: imctlEnv({ IMCTL_URL: `ldap://localhost:${plain.port}` }),
       });
       expect(startTls.code, startTls.stderr).toBe(0);
@@ -168,7 +170,7 @@ describe('security defaults (against the lab DC)', () => {
       expect(onWire(plain), 'the password crossed the wire in clear').toBe(false);
 
       const insecure = await start({ plainLdap: true, upstream: { host: '127.0.0.1', port: 389 }, capture: true });
-      const allowed = await imctl(['--allow-cleartext', 'servers'], {
+      const allowed = await imctlProcess(['--allow-cleartext', 'servers'], {
         env: imctlEnv({ IMCTL_URL: `ldap://localhost:${insecure.port}` }),
       });
       expect(allowed.code).toBe(1);
@@ -189,7 +191,7 @@ describe('security defaults (against the lab DC)', () => {
             ? { answer: 2, diagnostic: 'StartTLS not supported (forged)' }
             : 'forward',
       });
-      const result = await imctl(['--starttls', 'servers'], {
+      const result = await imctlProcess(['--starttls', 'servers'], {
         env: imctlEnv({ IMCTL_URL: `ldap://localhost:${stripper.port}` }),
       });
       expect(result.code, result.stderr).toBe(1);
@@ -210,7 +212,7 @@ describe('security defaults (against the lab DC)', () => {
       'has no command-line option: %j is refused (exit 2), nothing is sent, and what followed is never echoed',
       async (args) => {
         const dc = await start();
-        const result = await imctl(args, { env: imctlEnv({ IMCTL_URL: dc.url() }) });
+        const result = await imctlProcess(args, { env: imctlEnv({ IMCTL_URL: dc.url() }) });
         expect(result.code).toBe(2);
         expect(result.stderr).toMatch(/There is no password option: .*--password-file/);
         expect(result.stdout + result.stderr).not.toContain('Hunter2');
@@ -219,14 +221,14 @@ describe('security defaults (against the lab DC)', () => {
     );
 
     it('an unknown option written --name=value is not echoed with its value', async () => {
-      const result = await imctl(['servers', '--secret-thing=Hunter2-Typed!'], { env: imctlEnv() });
+      const result = await imctlProcess(['servers', '--secret-thing=Hunter2-Typed!'], { env: imctlEnv() });
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/unknown option '--secret-thing=…'/);
       expect(result.stderr).not.toContain('Hunter2');
     });
 
     it('--help offers no way to give a password on the command line', async () => {
-      const help = await imctl(['--help'], { env: imctlEnv() });
+      const help = await imctlProcess(['--help'], { env: imctlEnv() });
       expect(help.code).toBe(0);
       expect(help.stdout).toMatch(/--password-file <file>/);
       expect(help.stdout).not.toMatch(/--password(?!-file)\b/);
@@ -252,7 +254,7 @@ describe('security defaults (against the lab DC)', () => {
       const f = (name: string) => join(files, name);
       const runs: { label: string; result: RunResult }[] = [];
       const run = async (label: string, args: string[], env: NodeJS.ProcessEnv = base, codes: number[] = [0]) => {
-        const result = await imctl(args, { env });
+        const result = await imctlProcess(args, { env });
         runs.push({ label, result });
         expect(codes, `${label}: exit ${result.code}\n${result.stderr.slice(-2000)}`).toContain(result.code);
         return result;

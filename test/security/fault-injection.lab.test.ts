@@ -14,7 +14,7 @@ import { journalFiles, journalRecords } from '../support/journal-files.js';
 import {
   addUsers,
   createOu,
-  imctl,
+  imctlProcess,
   imctlEnv,
   lab,
   ldapToolEnv,
@@ -276,7 +276,7 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
     serverCert = readFileSync(join(tls, 'server.pem'));
     serverKey = readFileSync(join(tls, 'server.key'));
     const control = await population('sf-ctl', 1);
-    const moved = await imctl(['import', control.file, '--yes']);
+    const moved = await imctlProcess(['import', control.file, '--yes']);
     expect(moved.code, fmt(moved)).toBe(0);
     const after = await snapshot(control.ou);
     const [key, entry] = [...after][0]!;
@@ -296,7 +296,7 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
     try {
       const env = imctlEnv({ IMCTL_URL: proxy.url() });
       const report = join(pop.dir, 'report.json');
-      const result = await imctl(['-v', '--concurrency', '8', 'import', pop.file, '--yes', '--report', report], {
+      const result = await imctlProcess(['-v', '--concurrency', '8', 'import', pop.file, '--yes', '--report', report], {
         env,
       });
       expect(proxy.stats.cut, 'the proxy cut the connection').toBeGreaterThan(0);
@@ -344,7 +344,9 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
     try {
       const env = imctlEnv({ IMCTL_URL: proxy.url() });
       const report = join(pop.dir, 'first.json');
-      const first = await imctl(['--concurrency', '8', 'import', pop.file, '--yes', '--report', report], { env });
+      const first = await imctlProcess(['--concurrency', '8', 'import', pop.file, '--yes', '--report', report], {
+        env,
+      });
       expect(proxy.stats.cut).toBeGreaterThan(0);
       expect(first.code, fmt(first)).toBe(3);
       expect(first.stderr).toMatch(/re-run/i);
@@ -385,7 +387,7 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
 
       // The re-run: the first DC is still down; the second URL in the list answers.
       const direct = lab().ldapsUrl;
-      const second = await imctl(['-v', '--concurrency', '8', 'import', pop.file, '--yes', '--json'], {
+      const second = await imctlProcess(['-v', '--concurrency', '8', 'import', pop.file, '--yes', '--json'], {
         env: { ...env, IMCTL_URL: `${proxy.url()},${direct}` },
       });
       expect(second.code, fmt(second)).toBe(0);
@@ -406,7 +408,7 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
 
       // The way back: undo the journals, newest first, and every entry is home again.
       for (const path of journalFiles(env).reverse()) {
-        const undo = await imctl(['undo', path, '--yes'], { env: { ...env, IMCTL_URL: direct } });
+        const undo = await imctlProcess(['undo', path, '--yes'], { env: { ...env, IMCTL_URL: direct } });
         expect(undo.code, fmt(undo)).toBe(0);
       }
       const undone = await snapshot(pop.ou);
@@ -445,7 +447,7 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
     try {
       const env = imctlEnv({ IMCTL_URL: proxy.url() });
       const report = join(pop.dir, 'busy.json');
-      const result = await imctl(['import', pop.file, '--yes', '--report', report], { env });
+      const result = await imctlProcess(['import', pop.file, '--yes', '--report', report], { env });
       expect(result.code, fmt(result)).toBe(0);
       expect(proxy.stats.modifiesAnswered.get(51)! + proxy.stats.modifiesAnswered.get(52)!).toBe(N + N / 5 + 4);
       expect(proxy.stats.modifiesAnswered.get(52)).toBeGreaterThan(0);
@@ -497,7 +499,7 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
     try {
       const env = imctlEnv({ IMCTL_URL: proxy.url() });
       const report = join(pop.dir, 'rebind.json');
-      const result = await imctl(['-v', '--concurrency', '8', 'import', pop.file, '--yes', '--report', report], {
+      const result = await imctlProcess(['-v', '--concurrency', '8', 'import', pop.file, '--yes', '--report', report], {
         env,
       });
       expect(modifies).toBeGreaterThanOrEqual(N);
@@ -542,7 +544,9 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
     try {
       const env = imctlEnv({ IMCTL_URL: proxy.url() });
       const report = join(pop.dir, 'badbind.json');
-      const result = await imctl(['--concurrency', '8', 'import', pop.file, '--yes', '--report', report], { env });
+      const result = await imctlProcess(['--concurrency', '8', 'import', pop.file, '--yes', '--report', report], {
+        env,
+      });
       expect(result.code, fmt(result)).toBe(3);
       expect(result.stderr).toMatch(/password for the bind account is wrong/);
       // One refused bind, not one per write in flight or per retry: repeated bad binds lock accounts out.
@@ -557,7 +561,7 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
       expect(before.length).toBeGreaterThan(0);
       checkReportAndJournal(rows, env, before, after);
 
-      const again = await imctl(['import', pop.file, '--yes', '--json'], {
+      const again = await imctlProcess(['import', pop.file, '--yes', '--json'], {
         env: { ...env, IMCTL_URL: lab().ldapsUrl },
       });
       expect(again.code, fmt(again)).toBe(0);
@@ -579,7 +583,7 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
       });
       try {
         const env = imctlEnv({ IMCTL_URL: proxy.url() });
-        const result = await imctl(['-v', '--concurrency', '8', 'import', pop.file, '--yes', '--json'], { env });
+        const result = await imctlProcess(['-v', '--concurrency', '8', 'import', pop.file, '--yes', '--json'], { env });
         expect(proxy.stats.reset, 'handshakes were reset').toBe(2);
         expect(result.code, fmt(result)).toBe(0);
         expect(result.json().summary).toMatchObject({ changed: N, failed: 0 });
@@ -604,7 +608,7 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
         const env = imctlEnv({
           IMCTL_URL: `${down.url(how === 'refused' ? '127.0.0.1' : 'localhost')},${lab().ldapsUrl}`,
         });
-        const result = await imctl(['-v', 'import', pop.file, '--yes', '--json'], { env });
+        const result = await imctlProcess(['-v', 'import', pop.file, '--yes', '--json'], { env });
         expect(result.code, fmt(result)).toBe(0);
         expect(result.stderr).toMatch(/failed: .*(refused the connection|connection to .* was lost|disconnected)/);
         expect(result.stderr).toMatch(/connected to localhost \(ldaps:\/\/localhost\)/);

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { imctl, imctlEnv, lab, ldapmodify, ldapsearch, scratchDir } from '../support/lab.js';
+import { imctlProcess, imctlEnv, lab, ldapmodify, ldapsearch, scratchDir } from '../support/lab.js';
 
 const exchangeServers = () =>
   `CN=Servers,CN=First Administrative Group,CN=Administrative Groups,CN=Lab Org,CN=Microsoft Exchange,CN=Services,${lab().configDn}`;
@@ -53,7 +53,7 @@ describe('a hostile home server name (against the lab DC)', () => {
   it('servers lists it, keeps it out of the completion cache with a warning, and a Tab runs nothing', async () => {
     const env = imctlEnv();
     env.XDG_CACHE_HOME = join(env.HOME!, 'cache');
-    const result = await imctl(['servers', '--json'], { env });
+    const result = await imctlProcess(['servers', '--json'], { env });
     expect(result.code, result.stderr).toBe(0);
     expect(result.json<{ servers: { name: string }[] }>().servers.map((s) => s.name)).toContain(hostileName);
     expect(result.stderr).toContain('shell completion will not offer it');
@@ -65,7 +65,7 @@ describe('a hostile home server name (against the lab DC)', () => {
     expect(cached).toEqual(expect.arrayContaining(['im-east', 'im-west']));
 
     const script = join(work, 'imctl.bash');
-    writeFileSync(script, (await imctl(['completion', 'bash'], { env })).stdout);
+    writeFileSync(script, (await imctlProcess(['completion', 'bash'], { env })).stdout);
     const driver = `source ${script}; COMP_WORDS=(imctl move jdoe --to ''); COMP_CWORD=4; _imctl; printf '%s\\n' "\${COMPREPLY[@]}"`;
     const offered = execFileSync('bash', ['--norc', '--noprofile', '-c', driver], {
       env: { PATH: env.PATH, HOME: env.HOME, XDG_CACHE_HOME: env.XDG_CACHE_HOME },

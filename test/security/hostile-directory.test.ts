@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ImServer } from '../../src/core/im-model.js';
-import { EAST, imctl, person } from '../support/run-imctl.js';
+import { EAST, imctlOnMemory, person } from '../support/run-imctl.js';
 import { MemoryDirectory } from '../support/memory-directory.js';
 
 const EVIL = '\x1b]0;pwned\x07\x1b]52;c;cm0gLXJmIH4K\x07\x1b[2J\x9b2J\u202e';
@@ -53,7 +53,7 @@ describe('directory text with terminal escapes', () => {
     ['servers', ['servers']],
     ['audit --report -', ['audit', '--report', '-']],
   ])('%s on a terminal: no raw control or bidi character on stdout or stderr', async (_, argv) => {
-    const r = await imctl(argv, { directory: directory(), tty: true });
+    const r = await imctlOnMemory(argv, { directory: directory(), tty: true });
     expect(r.stdout.length, r.stderr).toBeGreaterThan(0);
     expect(r.stdout).not.toMatch(RAW);
     // imctl's own spinner erases its line (\r ESC[2K); nothing else may.
@@ -62,7 +62,10 @@ describe('directory text with terminal escapes', () => {
 
   it('--ldif FILE: comments inert, values exact', async () => {
     const home = mkdtempSync(join(tmpdir(), 'imctl-hostile-'));
-    const r = await imctl(['enable', 'dee', '--ldif', join(home, 'plan.ldif')], { directory: directory(), home });
+    const r = await imctlOnMemory(['enable', 'dee', '--ldif', join(home, 'plan.ldif')], {
+      directory: directory(),
+      home,
+    });
     expect(r.code, r.stderr).toBe(0);
     const ldif = readFileSync(join(home, 'plan.ldif'), 'utf8');
     expect(ldif).not.toMatch(RAW);

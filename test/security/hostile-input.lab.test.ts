@@ -15,7 +15,7 @@ import { isFormulaLike } from '../../src/core/spreadsheet-safe.js';
 import {
   addUsers,
   createOu,
-  imctl,
+  imctlProcess,
   imctlEnv,
   lab,
   ldapsearch,
@@ -151,7 +151,7 @@ describe('hostile input (against the lab DC)', () => {
   ] as const)('imctl %s with hostile names on the command line', (command, extra) => {
     it('matches no one, says so for each name, writes nothing (exit 2: the batch is refused whole)', async () => {
       const names = HOSTILE_NAMES.map(([, name]) => name);
-      const result = await writesNothing(() => imctl([command, ...names, ...extra, '--yes', '--json'], { env }));
+      const result = await writesNothing(() => imctlProcess([command, ...names, ...extra, '--yes', '--json'], { env }));
       expect(result.code, result.stderr).toBe(2);
       const data = result.json();
       expect(data.error.reason).toBe('invalid-targets');
@@ -175,7 +175,7 @@ describe('hostile input (against the lab DC)', () => {
 
   it('imctl show with a hostile name: a clear error on one line, exit 2, nothing written', async () => {
     for (const name of ['*)(objectClass=*', '*', ')(|(sAMAccountName=*', LONG, '\u202Enialp-vh\x1b[2J']) {
-      const result = await writesNothing(() => imctl(['show', name], { env }));
+      const result = await writesNothing(() => imctlProcess(['show', name], { env }));
       expect(result.code, result.stderr).toBe(2);
       expect(result.stderr).toMatch(/^error: Cannot show .*no user is named/);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
@@ -194,7 +194,7 @@ describe('hostile input (against the lab DC)', () => {
     ];
     for (const [args, message] of cases) {
       const result = await writesNothing(() =>
-        imctl(
+        imctlProcess(
           [...args, '--yes'].filter((a) => a !== '--yes' || args[0] !== 'users'),
           { env },
         ),
@@ -211,7 +211,7 @@ describe('hostile input (against the lab DC)', () => {
     );
     expect(special.length).toBe(6);
     const result = await writesNothing(() =>
-      imctl(['disable', ...special.map((u) => u.dn), '--dry-run', '--json'], { env }),
+      imctlProcess(['disable', ...special.map((u) => u.dn), '--dry-run', '--json'], { env }),
     );
     expect(result.code, result.stderr).toBe(0);
     const rows = result.json().results as { user: string; dn: string | null; outcome: string }[];
@@ -224,17 +224,17 @@ describe('hostile input (against the lab DC)', () => {
   });
 
   it('directory data made to attack the terminal (escape sequences, RTL override) is shown inert', async () => {
-    const shown = await imctl(['show', 'hv-enabled'], { env });
+    const shown = await imctlProcess(['show', 'hv-enabled'], { env });
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toMatch(/\\x1b\]0;owned\\x07/);
     expect(shown.stdout).toMatch(/\\u202e/);
     expectClean(shown);
-    const listed = await imctl(['users', '--server', 'im-south'], { env });
+    const listed = await imctlProcess(['users', '--server', 'im-south'], { env });
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toMatch(/hv-enabled/);
     expectClean(listed);
     // In JSON the value is exact (escaped by JSON itself), for scripts.
-    const json = await imctl(['show', 'hv-enabled', '--json'], { env });
+    const json = await imctlProcess(['show', 'hv-enabled', '--json'], { env });
     expect(json.json().displayName).toBe('Evil\x1b]0;owned\x07\x1b[2J\x1b[1A\rOK\u202Eexe.txt');
     expect(json.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]/u);
     expect(enabledDn).toBeTruthy();
@@ -278,7 +278,7 @@ describe('hostile input (against the lab DC)', () => {
       const file = csv('hostile.csv', text);
       for (const ext of ['csv', 'json']) {
         const report = join(dir, `hostile-report.${ext}`);
-        const result = await writesNothing(() => imctl(['import', file, '--yes', '--report', report], { env }));
+        const result = await writesNothing(() => imctlProcess(['import', file, '--yes', '--report', report], { env }));
         expect(result.code, result.stderr).toBe(2);
         for (let line = 3; line <= 22; line++)
           expect(result.stderr, `line ${line}`).toMatch(new RegExp(`line ${line}: `));
@@ -349,7 +349,7 @@ describe('hostile input (against the lab DC)', () => {
     ];
 
     it.each(malformed)('%s: a clear error, exit 2, nothing written', async (_label, make, message) => {
-      const result = await writesNothing(() => imctl(['import', make(), '--yes'], { env }));
+      const result = await writesNothing(() => imctlProcess(['import', make(), '--yes'], { env }));
       expect(result.code, result.stderr).toBe(2);
       expect(result.stderr).toMatch(message);
       expect(result.stderr.length).toBeLessThan(4000);
@@ -371,7 +371,7 @@ describe('hostile input (against the lab DC)', () => {
         closeSync(fd);
         try {
           const started = Date.now();
-          const result = await writesNothing(() => imctl(['import', path, '--yes'], { env }));
+          const result = await writesNothing(() => imctlProcess(['import', path, '--yes'], { env }));
           expect(result.code, result.stderr).toBe(2);
           expect(result.stderr).toMatch(new RegExp(`line ${header ? 2 : 1}: .*longer than`));
           expect(Date.now() - started, 'it does not read 100 MB').toBeLessThan(15_000);
@@ -445,7 +445,7 @@ describe('hostile input (against the lab DC)', () => {
     it.each(cases)('%s: a clear error naming the file, exit 2, nothing written', async (_label, make, message) => {
       const path = make();
       const result = await writesNothing(() =>
-        imctl(['--config', path, 'enable', 'hv-plain', '--server', 'im-south', '--yes'], { env }),
+        imctlProcess(['--config', path, 'enable', 'hv-plain', '--server', 'im-south', '--yes'], { env }),
       );
       expect(result.code, result.stderr).toBe(2);
       expect(result.stderr).toMatch(message);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   IM_ATTRS,
-  imctl,
+  imctlProcess,
   imctlEnv,
   lab,
   ldapToolEnv,
@@ -91,7 +91,7 @@ describe('a crafted journal (against the lab DC)', () => {
         change(staff.dn, staff.guid, attackerValues(), current),
       ].join('\n') + '\n',
     );
-    const result = await imctl(['--base-dn', lab().usersOu, 'undo', journal, '--yes', '--json'], { env });
+    const result = await imctlProcess(['--base-dn', lab().usersOu, 'undo', journal, '--yes', '--json'], { env });
     expect(result.code, result.stderr).toBe(3);
     const reasons = (
       result.json<{ results: { guid?: string; dn: string; outcome: string; reason?: string }[] }>().results ?? []
@@ -116,7 +116,7 @@ describe('a crafted journal (against the lab DC)', () => {
       journal,
       [header(), change(wrongDn, staff.guid, {}, { msExchIMAddress: 'nobody@nowhere.example' })].join('\n') + '\n',
     );
-    const result = await imctl(['undo', journal, '--dry-run'], { env });
+    const result = await imctlProcess(['undo', journal, '--dry-run'], { env });
     expect(result.stderr).toContain(`the journal says ${wrongDn}; objectGUID ${staff.guid} is ${staff.dn}`);
     expect(await imValues(staff.dn)).toEqual(staffValues);
   });
@@ -124,7 +124,7 @@ describe('a crafted journal (against the lab DC)', () => {
   it('refuses a journal of another domain before reading any entry (exit 2)', async () => {
     const journal = join(dir, 'other-domain.jsonl');
     writeFileSync(journal, [header('DC=other,DC=example'), change(staff.dn, staff.guid, {}, {})].join('\n') + '\n');
-    const result = await imctl(['undo', journal, '--yes'], { env });
+    const result = await imctlProcess(['undo', journal, '--yes'], { env });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
       `This journal was written in the domain DC=other,DC=example; this run is connected to ${lab().baseDn}. Nothing was written`,

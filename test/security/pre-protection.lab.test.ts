@@ -14,7 +14,7 @@ import { frameLdapMessage } from '../../src/directory/plaintext-guard.js';
 import { startFakeDnsServer, type FakeDnsServer } from '../dns/fake-dns-server.js';
 import { FaultProxy, flipSaslChunk, type FaultProxyOptions } from '../support/fault-proxy.js';
 import { kerberosEnv, kinit, krb } from '../support/kerberos.js';
-import { imctl, imctlEnv, lab } from '../support/lab.js';
+import { imctlProcess, imctlEnv, lab } from '../support/lab.js';
 
 /** The start of a forged SearchResultEntry: a length that the next protected octets would fill. */
 const FORGED_START = Buffer.from([0x30, 0x82, 0x01, 0x00, 0x02, 0x01, 0x03, 0x64]);
@@ -55,7 +55,7 @@ describe('StartTLS', () => {
       },
     });
     try {
-      const result = await imctl(['servers', '--json'], {
+      const result = await imctlProcess(['servers', '--json'], {
         env: imctlEnv({ IMCTL_URL: `ldap://localhost:${mitm.proxy.port}`, IMCTL_STARTTLS: '1' }),
       });
       expect(appended).toBe(1);
@@ -92,7 +92,9 @@ describe('Kerberos with the SASL security layer (ldap://, sealed)', () => {
       },
     });
     try {
-      const result = await imctl(['--auth', 'kerberos', '-v', 'show', 'jdoe', '--json'], { env: sealedEnv(mitm.dns) });
+      const result = await imctlProcess(['--auth', 'kerberos', '-v', 'show', 'jdoe', '--json'], {
+        env: sealedEnv(mitm.dns),
+      });
       expect(appended).toBe(1);
       expect(result.code, result.stderr).toBe(1);
       expect(result.stderr).toMatch(
@@ -114,7 +116,9 @@ describe('Kerberos with the SASL security layer (ldap://, sealed)', () => {
     const mitm = await relay({ onServerChunk: flip.onServerChunk });
     try {
       // `servers` counts every server's users at once: several reads are in flight when the bad buffer arrives.
-      const result = await imctl(['--auth', 'kerberos', '-v', 'servers', '--json'], { env: sealedEnv(mitm.dns) });
+      const result = await imctlProcess(['--auth', 'kerberos', '-v', 'servers', '--json'], {
+        env: sealedEnv(mitm.dns),
+      });
       expect(flip.seen()).toBeGreaterThanOrEqual(3);
       expect(result.code, result.stderr).toBe(1);
       expect(result.stderr).toMatch(/failed its Kerberos integrity check/);

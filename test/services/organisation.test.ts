@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isDeletedObjectDn } from '../../src/core/server-ref.js';
 import { MemoryDirectory } from '../support/memory-directory.js';
-import { EAST, ROUTER, WEST, imctl, person, sampleDirectory } from '../support/run-imctl.js';
+import { EAST, ROUTER, WEST, imctlOnMemory, person, sampleDirectory } from '../support/run-imctl.js';
 
 const TOMBSTONE =
   'CN=IM Virtual Server\\0ADEL:0d3f6a6c-2c2e-4b1c-9a55-6a1f1d2e3c4b,CN=Deleted Objects,CN=Configuration,DC=memory,DC=test';
@@ -25,7 +25,7 @@ describe('an Exchange organisation the bind account cannot read', () => {
     [['enable', 'dee', '--yes', '--json']],
   ])('%j exits 1, says why, and writes nothing', async (argv) => {
     const directory = sampleDirectory().hideServers();
-    const run = await imctl(argv, { directory });
+    const run = await imctlOnMemory(argv, { directory });
     expect(run.code, run.stderr).toBe(1);
     expect(run.json().error.reason).toBe('unreadable-servers');
     expect(run.stderr).toMatch(/cannot read \(CN=IM Virtual Server,.*\): it probably cannot read/);
@@ -33,10 +33,10 @@ describe('an Exchange organisation the bind account cannot read', () => {
   });
 
   it('servers leaves the completion cache alone (a readable run writes it)', async () => {
-    const hidden = await imctl(['servers'], { directory: sampleDirectory().hideServers() });
+    const hidden = await imctlOnMemory(['servers'], { directory: sampleDirectory().hideServers() });
     expect(hidden.code).toBe(1);
     expect(existsSync(join(hidden.home, 'cache', 'imctl', 'servers.json'))).toBe(false);
-    const readable = await imctl(['servers'], { directory: sampleDirectory() });
+    const readable = await imctlOnMemory(['servers'], { directory: sampleDirectory() });
     expect(readable.code).toBe(0);
     expect(existsSync(join(readable.home, 'cache', 'imctl', 'servers.json'))).toBe(true);
   });
@@ -44,7 +44,7 @@ describe('an Exchange organisation the bind account cannot read', () => {
   it("a deleted server's users are orphans still, not a sign of missing rights", async () => {
     const gone = person('gus', { ...EAST, dn: TOMBSTONE });
     const directory = new MemoryDirectory([EAST, WEST, ROUTER], [person('ann', EAST), gone]);
-    const run = await imctl(['servers', '--json'], { directory });
+    const run = await imctlOnMemory(['servers', '--json'], { directory });
     expect(run.code, run.stderr).toBe(0);
     expect(run.json().totals.orphaned).toBe(1);
   });

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addUsers, createOu, imctl, imctlEnv, readEntry, scratchDir, server } from '../support/lab.js';
+import { addUsers, createOu, imctlProcess, imctlEnv, readEntry, scratchDir, server } from '../support/lab.js';
 
 describe('batches are checked whole before any write', () => {
   let env: NodeJS.ProcessEnv;
@@ -36,7 +36,7 @@ describe('batches are checked whole before any write', () => {
     { argv: ['disable', 'bc-west', 'bc-typo-user', '--yes'], problem: /no user is named "bc-typo-user"/ },
   ])('$argv.0 with one bad name writes nothing (exit 2)', async ({ argv, problem }) => {
     const before = await Promise.all(dns.map((dn) => readEntry(dn)));
-    const result = await imctl(argv, { env });
+    const result = await imctlProcess(argv, { env });
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toMatch(problem);
     expect(result.stderr).toMatch(/nothing was written/);
@@ -47,7 +47,7 @@ describe('batches are checked whole before any write', () => {
     const file = join(dir, 'conflict.csv');
     writeFileSync(file, 'user,action,server\nbc-new,enable,im-south\nbc-west,enable,im-south\n');
     const before = await readEntry(dns[0]!);
-    const result = await imctl(['import', file, '--yes', '--json'], { env });
+    const result = await imctlProcess(['import', file, '--yes', '--json'], { env });
     expect(result.code, result.stderr).toBe(2);
     const data = result.json();
     expect(data.error).toMatchObject({ reason: 'invalid-rows', exitCode: 2 });

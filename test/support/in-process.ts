@@ -35,7 +35,7 @@ export async function imctlInProcess(
 export const BARE_FILE = /^[\w-]+\.(csv|ldif|json)$/;
 
 /**
- * `imctl ARGS` against the lab in this process, with lab.ts imctl()'s options and result: for
+ * `imctl ARGS` against the lab in this process, with imctlProcess()'s options and result: for
  * tests where what a command does is the point and a new Node process (start-up, TLS, bind and
  * RootDSE again) is not. The settings come from `env` (imctlEnv(), as for the built binary).
  */

@@ -157,8 +157,8 @@ export function runProcess(
   });
 }
 
-/** Run the built binary, as an admin's shell would (no TTY). */
-export function imctl(
+/** Run the built binary in a new Node process, as an admin's shell would (no TTY), against the lab. */
+export function imctlProcess(
   args: string[],
   options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string; timeoutMs?: number } = {},
 ): Promise<RunResult> {

@@ -105,8 +105,8 @@ export interface ImctlOptions {
   onOpenDirectory?: (stderr: Capture) => void;
 }
 
-/** `imctl ARGV…`; the directory defaults to sampleDirectory(). The settings point at a URL nothing is asked of. */
-export async function imctl(argv: string[], options: ImctlOptions = {}): Promise<ImctlRun> {
+/** `imctl ARGV…` in this process against an in-memory directory (default sampleDirectory()); the settings point at a URL nothing is asked of. */
+export async function imctlOnMemory(argv: string[], options: ImctlOptions = {}): Promise<ImctlRun> {
   const home = options.home ?? mkdtempSync(join(tmpdir(), 'imctl-unit-'));
   const directory = options.directory ?? sampleDirectory();
   const tty = options.tty ?? false;

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { imValues } from '../../src/core/im-model.js';
 import { MemoryDirectory } from '../support/memory-directory.js';
-import { IM_DOMAIN, imctl, person } from '../support/run-imctl.js';
+import { IM_DOMAIN, imctlOnMemory, person } from '../support/run-imctl.js';
 
 const ANSI = /\x1b\[[0-9;]*m/g;
 const widest = (text: string) =>
@@ -43,7 +43,7 @@ describe('tables fit the terminal', () => {
   };
 
   it('servers: the bar goes and the host is cut at 80 columns; with 200 the bar stays', async () => {
-    const narrow = await imctl(['servers'], {
+    const narrow = await imctlOnMemory(['servers'], {
       directory: wide(),
       tty: true,
       columns: 80,
@@ -58,7 +58,7 @@ describe('tables fit the terminal', () => {
     expect(table).not.toContain('Load');
     expect(table).toContain('im-router');
     expect(table).toContain('…');
-    const roomy = await imctl(['servers'], {
+    const roomy = await imctlOnMemory(['servers'], {
       directory: wide(),
       tty: true,
       columns: 200,
@@ -69,14 +69,14 @@ describe('tables fit the terminal', () => {
   });
 
   it('audit: the table fits 80 columns (examples cut, titles wrapped); piped output is not cut', async () => {
-    const narrow = await imctl(['audit', '--no-dns'], { directory: wide(), tty: true, columns: 80 });
+    const narrow = await imctlOnMemory(['audit', '--no-dns'], { directory: wide(), tty: true, columns: 80 });
     const table = narrow.stdout
       .split('\n')
       .filter((line) => /^[┌│└├]/.test(line))
       .join('\n');
     expect(widest(table)).toBeLessThanOrEqual(80);
     expect(table).toContain('Orphans');
-    const piped = await imctl(['audit', '--no-dns'], { directory: wide() });
+    const piped = await imctlOnMemory(['audit', '--no-dns'], { directory: wide() });
     expect(piped.stdout).toContain('rob: homed on im-router, a router');
     expect(
       widest(
@@ -89,7 +89,7 @@ describe('tables fit the terminal', () => {
   });
 
   it('users at 80 columns', async () => {
-    const run = await imctl(['users'], { directory: wide(), tty: true, columns: 80 });
+    const run = await imctlOnMemory(['users'], { directory: wide(), tty: true, columns: 80 });
     expect(run.code).toBe(0);
     expect(widest(run.stdout)).toBeLessThanOrEqual(80);
   });
