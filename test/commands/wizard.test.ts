@@ -44,9 +44,22 @@ async function choose(question: string, option: string, wizard: { done?: ImctlRu
   throw new Error(`no choice "${option}" at "${question}":\n${screen.getScreen()}`);
 }
 
-function start(directory = sampleDirectory()) {
+/** At "How do you want to find the users", type their names and Enter. */
+async function typeNames(names: string, wizard: { done?: ImctlRun }): Promise<void> {
+  await choose('How do you want to find the users', 'Type their names', wizard);
+  await waitFor('Names (sAMAccountName', wizard);
+  screen.type(names);
+  screen.keypress('enter');
+}
+
+/** `imctl wizard ARGS…` at a terminal (200 columns unless told). */
+function start(directory = sampleDirectory(), options: { args?: string[]; columns?: number } = {}) {
   const wizard: { done?: ImctlRun; result: Promise<ImctlRun> } = {
-    result: imctl(['wizard'], { directory, tty: true }),
+    result: imctl(['wizard', ...(options.args ?? [])], {
+      directory,
+      tty: true,
+      ...(options.columns ? { columns: options.columns } : {}),
+    }),
   };
   void wizard.result.then((done) => (wizard.done = done));
   return wizard;
@@ -115,11 +128,27 @@ describe('imctl wizard', { timeout: 20_000 }, () => {
     expect(directory.get('CN=ann,OU=Staff,DC=memory,DC=test')!.im).toEqual(imValues('ann', IM_DOMAIN, WEST));
   });
 
+  it('the cursor never starts on a server this batch would push over capacity: it starts on the one with the most room', async () => {
+    const north = { ...WEST, dn: WEST.dn.replace('im-west', 'im-north'), name: 'im-north', host: 'exch3.memory.test' };
+    // --capacity 3: im-east (2 users) has room for 1 of the 2 moved; im-north (empty) for all of them.
+    const directory = new MemoryDirectory(
+      [EAST, north, WEST],
+      [person('ann', WEST), person('ben', WEST), person('cid', EAST), person('dan', EAST)],
+    );
+    const wizard = start(directory, { args: ['--capacity', '3'] });
+    await choose('What do you want to do?', 'Move users to another home server', wizard);
+    await typeNames('ann ben', wizard);
+    await waitFor('Move 2 users to which home server?', wizard);
+    const lines = screen.getScreen().split('\n');
+    // im-east is listed first and can be picked, with its warning; the cursor is not on it.
+    expect(lines.find((line) => line.includes('im-east'))).toContain('⚠ 2 more would put it over capacity');
+    expect(lines.find((line) => line.startsWith('❯'))).toContain('im-north');
+    screen.keypress({ name: 'c', ctrl: true });
+    expect((await wizard.result).code).toBe(130);
+  });
+
   it('on an 80-column terminal the home server choices fit: cut at a word with "…", never wrapped mid-word', async () => {
-    const wizard: { done?: ImctlRun; result: Promise<ImctlRun> } = {
-      result: imctl(['wizard', '--capacity', '2'], { tty: true, columns: 80 }),
-    };
-    void wizard.result.then((done) => (wizard.done = done));
+    const wizard = start(sampleDirectory(), { args: ['--capacity', '2'], columns: 80 });
     await choose('What do you want to do?', 'Enable Instant Messaging for users', wizard);
     await choose('How do you want to find the users to enable?', 'Search by name', wizard);
     await waitFor('Find the user to enable', wizard);
@@ -180,15 +209,9 @@ describe('imctl wizard', { timeout: 20_000 }, () => {
   it('review: a disabled account is named before "Apply", as the scripted enable warns', async () => {
     const directory = new MemoryDirectory([EAST, WEST], [person('dee', undefined, { accountDisabled: true })]);
     const wizard = start(directory);
-    // Every answer in order: the task, how to find the user, the name, the server, the IM domain.
-    const answers: [string, string][] = [
-      ['What do you want to do?', 'Enable Instant Messaging for users'],
-      ['How do you want to find the users to enable?', 'Type their names'],
-    ];
-    for (const [question, option] of answers) await choose(question, option, wizard);
-    await waitFor('Names (sAMAccountName', wizard);
-    screen.type('dee');
-    screen.keypress('enter');
+    // Every answer in order: the task, the name, the server, the IM domain.
+    await choose('What do you want to do?', 'Enable Instant Messaging for users', wizard);
+    await typeNames('dee', wizard);
     for (const [question, option] of [
       ['Home server for 1 user', 'im-west'],
       ['IM domain (the part after @', IM_DOMAIN],

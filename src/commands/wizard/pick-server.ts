@@ -49,9 +49,11 @@ export async function pickHomeServer(
         'As "imctl enable" without --server: each user goes to the home server with the most room, counting this batch.',
     });
   }
+  const alreadyOn = (s: LoadedServer) =>
+    users.filter((u) => u.im.msExchIMVirtualServer?.toLowerCase() === s.dn.toLowerCase()).length;
   for (const s of home) {
     const room = s.capacity - loadOf(s);
-    const here = users.filter((u) => u.im.msExchIMVirtualServer?.toLowerCase() === s.dn.toLowerCase()).length;
+    const here = alreadyOn(s);
     const hostProblem = fqdnProblem(s.host);
     const disabled = hostProblem
       ? `(host name unusable: ${hostProblem})`
@@ -91,6 +93,7 @@ export async function pickHomeServer(
       ),
     );
   return session.prompts.select<LoadedServer | typeof MOST_ROOM>({
+    default: startingChoice(choices, (s) => s.capacity - loadOf(s) - (incoming - alreadyOn(s))),
     message:
       task === 'enable'
         ? `Home server for ${plural(incoming, 'user')} (load / capacity, room):`
@@ -133,4 +136,24 @@ export async function pickImDomain(session: WizardSession, users: UserRecord[]):
     },
   });
   return (checkImDomain(typed) as { name: string }).name;
+}
+
+/**
+ * Where the cursor starts: "the one with the most room" when offered, else the server with the
+ * most room left once this batch is on it. A server this batch would push over capacity stays
+ * selectable (its ⚠ says by how much: the admin may mean it, e.g. before a rebalance), but a
+ * reflexive Enter must never put users there; full servers cannot be picked at all.
+ */
+function startingChoice(
+  choices: ReadonlyArray<Choice<LoadedServer | typeof MOST_ROOM> | Separator>,
+  roomAfter: (server: LoadedServer) => number,
+): LoadedServer | typeof MOST_ROOM | undefined {
+  let best: { server: LoadedServer; room: number } | undefined;
+  for (const choice of choices) {
+    if (choice instanceof Separator || choice.disabled) continue;
+    if (choice.value === MOST_ROOM) return MOST_ROOM;
+    const room = roomAfter(choice.value);
+    if (!best || room > best.room) best = { server: choice.value, room };
+  }
+  return best?.server;
 }
