@@ -8,6 +8,7 @@ import { emitKeypressEvents } from 'node:readline';
 import * as inquirer from '@inquirer/prompts';
 import { Separator } from '@inquirer/prompts';
 import { terminalSafe } from './output.js';
+import { searchPrompt } from './search-prompt.js';
 import { textWidth } from './table.js';
 
 export { Separator };
@@ -228,7 +229,7 @@ export function createPrompts(streams: PromptStreams = {}): Prompts {
       withCancel(
         streams,
         (context) =>
-          inquirer.search(
+          searchPrompt(
             {
               ...config,
               message: safe(config.message),

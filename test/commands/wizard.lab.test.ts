@@ -4,12 +4,12 @@
  * works in its own OU and points the wizard's base DN at it, so searches, loads and rebalance
  * plans see only its own users and no other test's data is touched.
  */
-import { screen } from '@inquirer/testing/vitest';
+import { screen, wrapPrompt } from '@inquirer/testing/vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createContext, type Context } from '../../src/cli/composition-root.js';
 import { run } from '../../src/cli/main.js';
 import { wizardCommand } from '../../src/commands/wizard/index.js';
@@ -27,6 +27,12 @@ import {
   server,
   type TestUser,
 } from '../support/lab.js';
+
+// imctl's own search prompt, on the test screen as @inquirer/testing puts inquirer's own prompts.
+vi.mock('../../src/ui/search-prompt.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/ui/search-prompt.js')>();
+  return { ...actual, searchPrompt: wrapPrompt(actual.searchPrompt) };
+});
 
 class Capture extends Writable {
   text = '';

@@ -4,12 +4,18 @@
  * that is not at a terminal. Every task against the lab DC is in wizard.lab.test.ts, the built
  * binary in a real pseudo-terminal in wizard-pty.lab.test.ts.
  */
-import { screen } from '@inquirer/testing/vitest';
+import { screen, wrapPrompt } from '@inquirer/testing/vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { imValues } from '../../src/core/im-model.js';
 import { MemoryDirectory } from '../support/memory-directory.js';
 import { EAST, IM_DOMAIN, WEST, imctl, person, sampleDirectory, type ImctlRun } from '../support/run-imctl.js';
+
+// imctl's own search prompt, on the test screen as @inquirer/testing puts inquirer's own prompts.
+vi.mock('../../src/ui/search-prompt.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/ui/search-prompt.js')>();
+  return { ...actual, searchPrompt: wrapPrompt(actual.searchPrompt) };
+});
 
 /** Poll the screen until it shows `expected`; fail with the screen if the wizard ends first. */
 async function waitFor(expected: string, wizard: { done?: ImctlRun }): Promise<void> {
@@ -42,6 +48,22 @@ async function choose(question: string, option: string, wizard: { done?: ImctlRu
     await sleep(2);
   }
   throw new Error(`no choice "${option}" at "${question}":\n${screen.getScreen()}`);
+}
+
+/** In the search, type an account name, take its match, and wait for the count of users picked. */
+async function pick(sam: string, picked: number, wizard: { done?: ImctlRun }): Promise<void> {
+  screen.type(sam);
+  await waitFor(`User ${sam} (${sam})`, wizard);
+  screen.keypress('enter');
+  await waitFor(`(${picked} picked)`, wizard);
+}
+
+/** From the first question to the search for users to `task`. */
+async function openSearch(task: 'enable' | 'move', wizard: { done?: ImctlRun }): Promise<void> {
+  const taskName = { enable: 'Enable Instant Messaging for users', move: 'Move users to another home server' }[task];
+  await choose('What do you want to do?', taskName, wizard);
+  await choose(`How do you want to find the users to ${task}?`, 'Search by name', wizard);
+  await waitFor(`Find the user to ${task}`, wizard);
 }
 
 /** At "How do you want to find the users", type their names and Enter. */
@@ -82,16 +104,32 @@ describe('imctl wizard', { timeout: 20_000 }, () => {
     expect(stdout).toContain('Next time, without the wizard: imctl show -- ann');
   });
 
+  it('search: arrows, then typing, extend the search typed so far (they do not start a new one)', async () => {
+    const wizard = start(new MemoryDirectory([EAST], [person('smith01'), person('smith02'), person('smyth')]));
+    await openSearch('enable', wizard);
+    screen.type('sm');
+    await waitFor('User smyth (smyth)', wizard);
+    screen.keypress('down');
+    await waitFor('❯ User smith02', wizard);
+    screen.type('i');
+    await waitFor('mail: smi', wizard);
+    screen.keypress('up');
+    screen.type('th');
+    await waitFor('mail: smith', wizard);
+    // The matches for "smith" replace those for "smi" once the search has run.
+    for (let wait = 0; wait < 100 && screen.getScreen().includes('smyth'); wait++) await sleep(20);
+    const shown = screen.getScreen();
+    expect(shown).toContain('User smith01 (smith01)');
+    expect(shown).not.toContain('smyth');
+    screen.keypress({ name: 'c', ctrl: true });
+    expect((await wizard.result).code).toBe(130);
+  });
+
   it('move: pick a user and a home server, review, apply through the write path', async () => {
     const directory = sampleDirectory();
     const wizard = start(directory);
-    await choose('What do you want to do?', 'Move users to another home server', wizard);
-    await choose('How do you want to find the users to move?', 'Search by name', wizard);
-    await waitFor('Find the user to move', wizard);
-    screen.type('ann');
-    await waitFor('User ann (ann)', wizard);
-    screen.keypress('enter');
-    await waitFor('(1 picked)', wizard);
+    await openSearch('move', wizard);
+    await pick('ann', 1, wizard);
     await choose('(1 picked)', 'Done', wizard);
     await choose('Move 1 user to which home server?', 'im-west', wizard);
     await waitFor('Apply', wizard);
@@ -107,13 +145,8 @@ describe('imctl wizard', { timeout: 20_000 }, () => {
   it('the cursor starts on the first choice that can be taken: Enter takes it, not "This option is disabled"', async () => {
     const directory = sampleDirectory();
     const wizard = start(directory);
-    await choose('What do you want to do?', 'Move users to another home server', wizard);
-    await choose('How do you want to find the users to move?', 'Search by name', wizard);
-    await waitFor('Find the user to move', wizard);
-    screen.type('ann');
-    await waitFor('User ann (ann)', wizard);
-    screen.keypress('enter');
-    await waitFor('(1 picked)', wizard);
+    await openSearch('move', wizard);
+    await pick('ann', 1, wizard);
     await choose('(1 picked)', 'Done', wizard);
     // ann is on im-east, listed first and disabled ("they are all on it already").
     await waitFor('Move 1 user to which home server?', wizard);
@@ -149,17 +182,9 @@ describe('imctl wizard', { timeout: 20_000 }, () => {
 
   it('on an 80-column terminal the home server choices fit: cut at a word with "…", never wrapped mid-word', async () => {
     const wizard = start(sampleDirectory(), { args: ['--capacity', '2'], columns: 80 });
-    await choose('What do you want to do?', 'Enable Instant Messaging for users', wizard);
-    await choose('How do you want to find the users to enable?', 'Search by name', wizard);
-    await waitFor('Find the user to enable', wizard);
-    screen.type('dee');
-    await waitFor('User dee (dee)', wizard);
-    screen.keypress('enter');
-    await waitFor('(1 picked)', wizard);
-    screen.type('eve');
-    await waitFor('User eve (eve)', wizard);
-    screen.keypress('enter');
-    await waitFor('(2 picked)', wizard);
+    await openSearch('enable', wizard);
+    await pick('dee', 1, wizard);
+    await pick('eve', 2, wizard);
     await choose('(2 picked)', 'Done', wizard);
     await waitFor('Home server for 2 users', wizard);
     const choices = screen
@@ -190,9 +215,7 @@ describe('imctl wizard', { timeout: 20_000 }, () => {
         person(`smith${String(i + 1).padStart(2, '0')}`, total > 3 && i === total - 1 ? undefined : EAST),
       );
       const wizard = start(new MemoryDirectory([EAST, WEST], smiths));
-      await choose('What do you want to do?', 'Enable Instant Messaging for users', wizard);
-      await choose('How do you want to find the users to enable?', 'Search by name', wizard);
-      await waitFor('Find the user to enable', wizard);
+      await openSearch('enable', wizard);
       screen.type('smith');
       await waitFor('match "smith"', wizard);
       const shown = screen.getScreen();
