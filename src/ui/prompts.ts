@@ -1,18 +1,20 @@
 /**
  * The prompts the wizard asks, behind one thin seam: tests drive them with @inquirer/testing or
  * replace them outright, and every prompt gets the same treatment — it writes to the given
- * output, is cancelled by the run's abort signal, and Esc cancels it as Ctrl-C does (inquirer
- * itself ignores Esc), rejecting with AbortPromptError, which the entry module maps to exit 130.
+ * output, is cancelled by the run's abort signal (Ctrl-C: inquirer's ExitPromptError), and Esc
+ * (which inquirer itself ignores) rejects with PromptBack: the wizard goes back one step; where
+ * there is none, the entry module maps it to exit 130 as it does Ctrl-C.
  */
 import { emitKeypressEvents } from 'node:readline';
 import * as inquirer from '@inquirer/prompts';
 import { Separator } from '@inquirer/prompts';
 import { terminalSafe } from './output.js';
+import { PromptBack } from './prompt-cancel.js';
 import { searchPrompt } from './search-prompt.js';
 import { textWidth } from './table.js';
 
 export { Separator };
-export { isPromptCancel } from './prompt-cancel.js';
+export { isPromptBack, isPromptCancel, PromptBack } from './prompt-cancel.js';
 
 export interface Choice<V> {
   value: V;
@@ -38,6 +40,8 @@ export interface Prompts {
     message: string;
     source: (term: string | undefined, options: { signal: AbortSignal }) => Promise<Choices<V>>;
     pageSize?: number;
+    /** The search already typed when the prompt opens. */
+    term?: string;
   }): Promise<V>;
   checkbox<V>(config: {
     message: string;
@@ -49,6 +53,8 @@ export interface Prompts {
   input(config: {
     message: string;
     default?: string;
+    /** 'editable': the default is typed in already, to edit (a step gone back to shows what was typed). */
+    prefill?: 'tab' | 'editable';
     validate?: (value: string) => boolean | string | Promise<boolean | string>;
   }): Promise<string>;
   /** Opens $VISUAL / $EDITOR on a temporary file. */
@@ -80,9 +86,9 @@ interface Key {
 }
 
 /**
- * Run one prompt with its own AbortController: aborted by the run's signal or by Esc. readline
- * reports a lone Esc byte as the key "escape" after its escape-code timeout (500 ms); arrow keys
- * and Alt-combinations arrive as other keys.
+ * Run one prompt with its own AbortController: aborted by the run's signal or by Esc, which then
+ * rejects with PromptBack. readline reports a lone Esc byte as the key "escape" after its
+ * escape-code timeout (500 ms); arrow keys and Alt-combinations arrive as other keys.
  */
 async function withCancel<T>(streams: PromptStreams, ask: (context: InquirerContext) => Promise<T>): Promise<T> {
   const controller = new AbortController();
@@ -91,8 +97,11 @@ async function withCancel<T>(streams: PromptStreams, ask: (context: InquirerCont
   else streams.signal?.addEventListener('abort', onRunAbort, { once: true });
 
   const input = streams.input ?? process.stdin;
+  let escaped = false;
   const onKeypress = (_sequence: unknown, key: Key | undefined) => {
-    if (key?.name === 'escape' && !key.ctrl) controller.abort(new Error('Esc pressed'));
+    if (key?.name !== 'escape' || key.ctrl || controller.signal.aborted) return;
+    escaped = true;
+    controller.abort(new PromptBack());
   };
   // Real streams need readline's keypress decoder; test streams emit 'keypress' themselves.
   if ('isTTY' in input && (input as { isTTY?: boolean }).isTTY) emitKeypressEvents(input);
@@ -103,6 +112,9 @@ async function withCancel<T>(streams: PromptStreams, ask: (context: InquirerCont
       ...(streams.output ? { output: streams.output } : {}),
       signal: controller.signal,
     });
+  } catch (error) {
+    // inquirer reports any abort as AbortPromptError; Esc's is a step back (Ctrl-C's stays an exit).
+    throw escaped && (error as Error | undefined)?.name === 'AbortPromptError' ? new PromptBack() : error;
   } finally {
     input.removeListener('keypress', onKeypress);
     streams.signal?.removeEventListener('abort', onRunAbort);

@@ -143,9 +143,10 @@ describe('imctl wizard in a real terminal (tmux, built binary)', () => {
   });
 
   it.each([
-    ['Esc', 'Escape'],
-    ['Ctrl-C', 'C-c'],
-  ])('%s at a prompt leaves the directory untouched and exits 130', async (_name, key) => {
+    // Esc goes back a step at a time (the names as typed, how to find users, the task) and quits at the first question.
+    ['Esc', ['? Names (sAMAccountName', '? How do you want to find', '? What do you want to do?'], 'Escape'],
+    ['Ctrl-C', [], 'C-c'],
+  ])('%s at a prompt leaves the directory untouched and exits 130', async (_name, backTo, key) => {
     const otherDn = `CN=Other Person,${ou}`;
     const s = startWizard(env);
     await choose(s, 'What do you want to do?', 'Enable Instant Messaging for users');
@@ -154,6 +155,10 @@ describe('imctl wizard in a real terminal (tmux, built binary)', () => {
     type(s, 'wz-pty-other');
     keys(s, 'Enter');
     await waitFor(s, 'Home server for 1 user');
+    for (const question of backTo) {
+      keys(s, key);
+      await waitFor(s, question);
+    }
     keys(s, key);
     const end = await waitFor(s, '[exit 130]');
     expect(end).toContain('error: Cancelled; nothing was written.');
@@ -176,7 +181,7 @@ describe('imctl wizard in a real terminal (tmux, built binary)', () => {
     await waitFor(s, 'Paste the names in the editor');
     keys(s, 'Enter');
     await waitFor(s, /wz-pty-other|Other Person/);
-    keys(s, 'Escape');
+    keys(s, 'C-c');
     await waitFor(s, /\[exit \d+\]/);
     expect(existsSync(dump)).toBe(true);
     const seen = readFileSync(dump, 'utf8');

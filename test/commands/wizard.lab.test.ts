@@ -181,7 +181,7 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
       searchOutput + pickedOutput + (await screen.getFullOutput({ raw: true })) + h.stdout.text + h.stderr.text;
     expect(shown).not.toMatch(/\x1b\]|\x9b|\x07/);
     expect(shown).toContain('Eve \\x1b]52;c;cm0gLXJmIH4K\\x07 \\x1b]0;pwned\\x07 \\x9b31mRed Evil');
-    screen.keypress('escape');
+    screen.keypress({ name: 'c', ctrl: true });
     await wizard.catch(() => undefined);
     expect(await imOf(`CN=Eve Hostile,${ou}`)).toEqual({});
   });
@@ -501,7 +501,7 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
     await h.context.close();
   });
 
-  it('Esc at the home-server question cancels: AbortPromptError, nothing written', async () => {
+  it('Esc at the home-server question goes back to the names typed, and back to the first question, where it ends the run: nothing written', async () => {
     const ou = await createOu('wizard-esc');
     const [dn] = await addUsers(ou, [{ sam: 'wz-esc', cn: 'Escape Artist' }]);
     const h = harness({ baseDn: ou });
@@ -513,7 +513,14 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
     screen.keypress('enter');
     await waitFor('Home server for 1 user', wizard);
     screen.keypress('escape');
-    await expect(wizard).rejects.toMatchObject({ name: 'AbortPromptError' });
+    // The names as typed, to edit.
+    await waitFor(/Names \(sAMAccountName.*wz-esc$/m, wizard);
+    screen.keypress('escape');
+    await waitFor('? How do you want to find the users to enable?', wizard);
+    screen.keypress('escape');
+    await waitFor('? What do you want to do?', wizard);
+    screen.keypress('escape');
+    await expect(wizard).rejects.toMatchObject({ name: 'PromptBackError' });
     expect(await imOf(dn!)).toEqual({});
     await h.context.close();
   });
@@ -529,7 +536,9 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
     await waitFor('No user matches "*)(cn=*".', wizard);
     expect(screen.getScreen()).not.toContain('Injected Not');
     screen.keypress('escape');
-    await expect(wizard).rejects.toMatchObject({ name: 'AbortPromptError' });
+    await waitFor('? What do you want to do?', wizard);
+    screen.keypress('escape');
+    await expect(wizard).rejects.toMatchObject({ name: 'PromptBackError' });
     await h.context.close();
   });
 

@@ -5,6 +5,7 @@
  * binary in a real pseudo-terminal in wizard-pty.lab.test.ts.
  */
 import { screen, wrapPrompt } from '@inquirer/testing/vitest';
+import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it, vi } from 'vitest';
 import { imValues } from '../../src/core/im-model.js';
@@ -76,15 +77,24 @@ async function typeNames(names: string, wizard: { done?: ImctlRun }): Promise<vo
 
 /** `imctl wizard ARGS…` at a terminal (200 columns unless told). */
 function start(directory = sampleDirectory(), options: { args?: string[]; columns?: number } = {}) {
-  const wizard: { done?: ImctlRun; result: Promise<ImctlRun> } = {
-    result: imctl(['wizard', ...(options.args ?? [])], {
-      directory,
-      tty: true,
-      ...(options.columns ? { columns: options.columns } : {}),
-    }),
-  };
+  const wizard = {} as { done?: ImctlRun; result: Promise<ImctlRun>; stdin?: PassThrough };
+  wizard.result = imctl(['wizard', ...(options.args ?? [])], {
+    directory,
+    tty: true,
+    ...(options.columns ? { columns: options.columns } : {}),
+    onStart: (stdin) => (wizard.stdin = stdin),
+  });
   void wizard.result.then((done) => (wizard.done = done));
   return wizard;
+}
+
+/**
+ * Esc, as readline reports it on the wizard's terminal (where imctl hears it: inquirer ignores
+ * Esc); then wait for the prompt it goes back to.
+ */
+async function escape(wizard: ReturnType<typeof start>, backTo: string): Promise<void> {
+  wizard.stdin!.emit('keypress', undefined, { name: 'escape' });
+  await waitFor(backTo, wizard);
 }
 
 describe('imctl wizard', { timeout: 20_000 }, () => {
@@ -102,6 +112,48 @@ describe('imctl wizard', { timeout: 20_000 }, () => {
     );
     expect(stdout).toMatch(/^Home server\s+im-east \(exch1\.memory\.test\)$/m);
     expect(stdout).toContain('Next time, without the wizard: imctl show -- ann');
+  });
+
+  it('Esc goes back one step at a time, every answer kept; Esc at the first question quits with nothing written', async () => {
+    const directory = sampleDirectory();
+    const wizard = start(directory);
+    await openSearch('enable', wizard);
+    await pick('dee', 1, wizard);
+    await choose('(1 picked)', 'Done', wizard);
+    await choose('Home server for 1 user', 'im-west  exch2', wizard);
+    await choose('IM domain (the part after @', IM_DOMAIN, wizard);
+    await waitFor('Apply 1 change', wizard);
+    // From the review back to the IM domain, the home server, the search (dee still picked), the way to find users.
+    await escape(wizard, '? IM domain (the part after @');
+    expect(screen.getScreen()).toMatch(new RegExp(`^❯ ${IM_DOMAIN.replace(/\./g, '\\.')}`, 'm'));
+    await escape(wizard, '? Home server for 1 user');
+    expect(screen.getScreen()).toMatch(/^❯ im-west /m);
+    await escape(wizard, '? Add another user, or choose Done (1 picked)');
+    await escape(wizard, '? How do you want to find the users to enable?');
+    expect(screen.getScreen()).toMatch(/^❯ Search by name, account or mail \(1 user picked so far\)/m);
+    await escape(wizard, '? What do you want to do?');
+    expect(screen.getScreen()).toMatch(/^❯ Enable Instant Messaging for users/m);
+    // And forward again on the same answers: Enter at each question.
+    for (const question of ['What do you want to do?', 'How do you want to find', '(1 picked)'])
+      await choose(question, question === '(1 picked)' ? 'Done' : '', wizard);
+    await choose('Home server for 1 user', 'im-west  exch2', wizard);
+    await choose('IM domain (the part after @', IM_DOMAIN, wizard);
+    await waitFor('Apply 1 change', wizard);
+    expect(directory.written).toEqual([]);
+    // Back to the first question, and Esc there: the run ends, nothing written.
+    for (const question of [
+      '? IM domain',
+      '? Home server',
+      '? Add another user',
+      '? How do you want',
+      '? What do you want',
+    ])
+      await escape(wizard, question);
+    wizard.stdin!.emit('keypress', undefined, { name: 'escape' });
+    const { code, stderr } = await wizard.result;
+    expect(code).toBe(130);
+    expect(stderr).toContain('Cancelled; nothing was written.');
+    expect(directory.written).toEqual([]);
   });
 
   it('search: arrows, then typing, extend the search typed so far (they do not start a new one)', async () => {
@@ -241,9 +293,11 @@ describe('imctl wizard', { timeout: 20_000 }, () => {
     ] as const)
       await choose(question, option, wizard);
     await waitFor('Apply 1 change', wizard);
+    // Ctrl-C quits at once (no step back), with nothing written.
     screen.keypress({ name: 'c', ctrl: true });
     const { code, stdout } = await wizard.result;
     expect(code).toBe(130);
+    expect(directory.written).toEqual([]);
     expect(stdout).toMatch(/1 to change\n⚠ The account "dee" is disabled: IM gives it a seat nobody can use/);
   });
 

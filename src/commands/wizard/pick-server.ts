@@ -9,7 +9,7 @@ import { imDomainOptions } from '../../services/im-domains.js';
 import type { Inventory, LoadedServer } from '../../services/inventory.js';
 import { previewPlacement } from '../../services/provisioning.js';
 import { UsageError } from '../../core/errors.js';
-import { Separator, type Choice } from '../../ui/prompts.js';
+import { isPromptBack, Separator, type Choice } from '../../ui/prompts.js';
 import { fmt, plural, type WizardSession } from './session.js';
 
 /** "The one with the most room": each user placed as `imctl enable` without --server places it. */
@@ -21,6 +21,8 @@ export async function pickHomeServer(
   inventory: Inventory,
   task: 'enable' | 'move',
   users: UserRecord[],
+  /** The answer given before (the step gone back to): where the cursor starts. */
+  previous?: LoadedServer | typeof MOST_ROOM,
 ): Promise<LoadedServer | typeof MOST_ROOM> {
   const { c } = session;
   const home = inventory.servers.filter((s) => s.hostsUsers);
@@ -93,7 +95,7 @@ export async function pickHomeServer(
       ),
     );
   return session.prompts.select<LoadedServer | typeof MOST_ROOM>({
-    default: startingChoice(choices, (s) => s.capacity - loadOf(s) - (incoming - alreadyOn(s))),
+    default: previous ?? startingChoice(choices, (s) => s.capacity - loadOf(s) - (incoming - alreadyOn(s))),
     message:
       task === 'enable'
         ? `Home server for ${plural(incoming, 'user')} (load / capacity, room):`
@@ -103,7 +105,19 @@ export async function pickHomeServer(
   });
 }
 
-export async function pickImDomain(session: WizardSession, users: UserRecord[]): Promise<string> {
+/** The IM domain chosen, and the one typed for "Another IM domain…": kept when going back. */
+export interface DomainAnswer {
+  picked?: string;
+  typed?: string;
+}
+
+/** The IM domain; `resumed` (back from the review) on "Another IM domain…" opens its input again. */
+export async function pickImDomain(
+  session: WizardSession,
+  users: UserRecord[],
+  answer: DomainAnswer,
+  resumed: boolean,
+): Promise<string> {
   const { counts, sampled } = await session.imDomainsInUse();
   const options = imDomainOptions(session.context.settings.imDomain, counts, users);
   const choices: Choice<string>[] = options.map((o) => {
@@ -123,19 +137,32 @@ export async function pickImDomain(session: WizardSession, users: UserRecord[]):
   });
   // The answer line shows `short`: not the bare word "another", but what happens next.
   choices.push({ value: OTHER_DOMAIN, name: 'Another IM domain…', short: 'another one, typed next' });
-  const picked = await session.prompts.select<string>({
-    message: 'IM domain (the part after @ in the IM address):',
-    choices,
-  });
-  if (picked !== OTHER_DOMAIN) return picked;
-  const typed = await session.prompts.input({
-    message: 'IM domain (e.g. im.corp.example.com):',
-    validate: (value) => {
-      const checked = checkImDomain(value);
-      return 'reason' in checked ? `Not a DNS name: ${checked.reason}.` : true;
-    },
-  });
-  return (checkImDomain(typed) as { name: string }).name;
+  let typing = resumed && answer.picked === OTHER_DOMAIN;
+  for (;;) {
+    if (!typing) {
+      answer.picked = await session.prompts.select<string>({
+        message: 'IM domain (the part after @ in the IM address):',
+        ...(answer.picked !== undefined ? { default: answer.picked } : {}),
+        choices,
+      });
+      if (answer.picked !== OTHER_DOMAIN) return answer.picked;
+    }
+    try {
+      answer.typed = await session.prompts.input({
+        message: 'IM domain (e.g. im.corp.example.com):',
+        ...(answer.typed ? { default: answer.typed, prefill: 'editable' as const } : {}),
+        validate: (value) => {
+          const checked = checkImDomain(value);
+          return 'reason' in checked ? `Not a DNS name: ${checked.reason}.` : true;
+        },
+      });
+      return (checkImDomain(answer.typed) as { name: string }).name;
+    } catch (error) {
+      // Esc while typing one: back to the list.
+      if (!isPromptBack(error)) throw error;
+      typing = false;
+    }
+  }
 }
 
 /**

@@ -16,6 +16,7 @@ export class WizardSession {
   readonly servers: Promise<ImServer[]>;
   private inventoryPromise: Promise<Inventory> | undefined;
   private domainsPromise: ReturnType<typeof sampleImDomains> | undefined;
+  private readonly memories = new Map<string, unknown>();
 
   constructor(
     readonly context: Context,
@@ -34,6 +35,15 @@ export class WizardSession {
 
   get c() {
     return this.context.out.color;
+  }
+
+  /**
+   * What the admin has answered in a task, kept while the wizard runs: a step gone back to (Esc),
+   * or the task chosen again, opens with those answers.
+   */
+  memory<T>(task: string, create: () => T): T {
+    if (!this.memories.has(task)) this.memories.set(task, create());
+    return this.memories.get(task) as T;
   }
 
   /** Server loads take a paged count of every homed user: started while the admin picks users. */
