@@ -12,6 +12,7 @@ import { terminalSafe } from './output.js';
 import { PromptBack } from './prompt-cancel.js';
 import { searchPrompt } from './search-prompt.js';
 import { textWidth } from './table.js';
+import { wrapToWidth } from './wrap.js';
 
 export { Separator };
 export { isPromptBack, isPromptCancel, PromptBack } from './prompt-cancel.js';
@@ -136,12 +137,9 @@ function safeChoices<V, C extends Choice<V>>(
 ): Array<C | Separator> {
   return choices.map((choice) => {
     if (choice instanceof Separator || Separator.isSeparator(choice))
-      // Each line of a separator of several lines is fitted on its own.
+      // Sentences, not table cells: broken at words (inquirer's own wrapping cuts words); it draws a space before.
       return new Separator(
-        safe((choice as Separator).separator)
-          .split('\n')
-          .map((line) => fitLine(line, width))
-          .join('\n'),
+        wrapToWidth(safe((choice as Separator).separator), width === undefined ? undefined : width - 1),
       );
     const c = choice as C;
     // A disabled reason can name directory data too; `true` is inquirer's own "(disabled)".
@@ -151,7 +149,8 @@ function safeChoices<V, C extends Choice<V>>(
       disabled === true ? '(disabled)'.length + 1 : typeof disabled === 'string' ? textWidth(disabled) + 1 : 0;
     const name =
       c.name === undefined ? undefined : fitLine(safe(c.name), width === undefined ? undefined : width - 2 - reason);
-    return { ...c, name, description: safeOptional(c.description), short: safeOptional(c.short), disabled };
+    const description = c.description === undefined ? undefined : wrapToWidth(safe(c.description), width);
+    return { ...c, name, description, short: safeOptional(c.short), disabled };
   });
 }
 
@@ -215,6 +214,8 @@ export function createPrompts(streams: PromptStreams = {}): Prompts {
       ? output.columns - 1 - extra
       : undefined;
   };
+  // A question is drawn after "? " (or "✔ "), broken at words as a sentence is.
+  const message = (text: string) => wrapToWidth(safe(text), width(2));
   return {
     select: (config) =>
       withCancel(streams, (context) => {
@@ -231,7 +232,7 @@ export function createPrompts(streams: PromptStreams = {}): Prompts {
           {
             ...config,
             ...(start !== undefined ? { default: start } : {}),
-            message: safe(config.message),
+            message: message(config.message),
             choices: safeChoices(config.choices, width()),
           } as Any,
           context,
@@ -244,7 +245,7 @@ export function createPrompts(streams: PromptStreams = {}): Prompts {
           searchPrompt(
             {
               ...config,
-              message: safe(config.message),
+              message: message(config.message),
               source: async (term: string | undefined, options: { signal: AbortSignal }) =>
                 safeChoices(await config.source(term, options), width()),
             } as Any,
@@ -257,18 +258,18 @@ export function createPrompts(streams: PromptStreams = {}): Prompts {
         streams,
         (context) =>
           inquirer.checkbox(
-            { ...config, message: safe(config.message), choices: safeChoices(config.choices, width(2)) } as Any,
+            { ...config, message: message(config.message), choices: safeChoices(config.choices, width(2)) } as Any,
             context,
           ) as Promise<Any>,
       ),
     confirm: (config) =>
-      withCancel(streams, (context) => inquirer.confirm({ ...config, message: safe(config.message) }, context)),
+      withCancel(streams, (context) => inquirer.confirm({ ...config, message: message(config.message) }, context)),
     input: (config) =>
       withCancel(streams, (context) =>
         inquirer.input(
           {
             ...config,
-            message: safe(config.message),
+            message: message(config.message),
             default: safeOptional(config.default),
             validate: safeValidate(config.validate),
           } as Any,
@@ -278,7 +279,7 @@ export function createPrompts(streams: PromptStreams = {}): Prompts {
     editor: (config) =>
       withCancel(streams, (context) =>
         inquirer.editor(
-          { ...config, message: safe(config.message), validate: safeValidate(config.validate) } as Any,
+          { ...config, message: message(config.message), validate: safeValidate(config.validate) } as Any,
           context,
         ),
       ),

@@ -301,6 +301,46 @@ describe('imctl wizard', { timeout: 20_000 }, () => {
     expect(stdout).toMatch(/1 to change\n⚠ The account "dee" is disabled: IM gives it a seat nobody can use/);
   });
 
+  it('the review at 80 columns: every line of its own breaks at a word (a URL after a "/"); at 200 the same text, unbroken', async () => {
+    const review = async (columns: number) => {
+      const directory = new MemoryDirectory(
+        [EAST, WEST],
+        [person('dee', undefined, { accountDisabled: true, displayName: 'Deborah Elizabeth Longname-Whitfield' })],
+      );
+      const wizard = start(directory, { columns });
+      await choose('What do you want to do?', 'Enable Instant Messaging for users', wizard);
+      await typeNames('dee', wizard);
+      await choose('Home server for 1 user', 'im-west  exch2', wizard);
+      await choose('IM domain (the part after @', IM_DOMAIN, wizard);
+      await waitFor('Apply 1 change', wizard);
+      screen.keypress({ name: 'c', ctrl: true });
+      return (await wizard.result).stdout;
+    };
+    const [narrow, wide] = [await review(80), await review(200)];
+    for (const line of narrow.split('\n')) expect(line.length, line).toBeLessThan(80);
+    expect(narrow).toContain(
+      '      msExchIMPhysicalURL      http://exch2.memory.test/instmsg/local/\n' +
+        '                               im.memory.test/instmsg/aliases/dee\n',
+    );
+    expect(narrow).toMatch(/^⚠ The account "dee" is disabled: .*\n {2}\S/m);
+    expect(wide.split('\n').filter((line) => line.length >= 80).length).toBeGreaterThan(2);
+    // Only where the lines break differs: nothing is cut or lost.
+    expect(narrow.replace(/\s+/g, '')).toBe(wide.replace(/\s+/g, ''));
+  });
+
+  it("at 80 columns a prompt's description breaks at words (inquirer's own wrapping cuts them)", async () => {
+    const wizard = start(sampleDirectory(), { columns: 80 });
+    await choose('What do you want to do?', 'Enable Instant Messaging for users', wizard);
+    await waitFor('How do you want to find the users to enable?', wizard);
+    const lines = screen.getScreen().split('\n');
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
+    expect(lines.join(' ')).toContain(
+      'Type part of a name, sAMAccountName or mail and pick from the matches; repeat for more users, then choose Done.',
+    );
+    screen.keypress({ name: 'c', ctrl: true });
+    expect((await wizard.result).code).toBe(130);
+  });
+
   it('rebalance: a spinner on stderr while every homed user is read, erased before the plan', async () => {
     const wizard = start();
     await choose('What do you want to do?', 'Rebalance the home servers', wizard);

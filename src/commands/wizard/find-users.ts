@@ -10,7 +10,7 @@ import type { UserRecord } from '../../core/user-record.js';
 import { splitNames } from '../../services/name-list.js';
 import { searchUsers, SEARCH_LIMIT, userDetails, userLabel } from '../../services/user-search.js';
 import { isPromptBack, Separator, type Choice } from '../../ui/prompts.js';
-import { fmt, plural, type WizardSession } from './session.js';
+import { fmt, plural, say, type WizardSession } from './session.js';
 
 export type UserTask = 'enable' | 'disable' | 'move' | 'show';
 type SearchPick = { kind: 'user'; user: UserRecord } | { kind: 'done' };
@@ -48,7 +48,7 @@ export async function pickUsers(
       }
       const users = await findBy(session, task, finder);
       if (users.length > 0) return users;
-      session.out.print(session.c.yellow('No users to work on yet: find them another way, or press Esc to go back.'));
+      say(session.out, session.c.yellow('No users to work on yet: find them another way, or press Esc to go back.'));
     } catch (error) {
       if (!isPromptBack(error) || !onWayPage) throw error;
     }
@@ -221,7 +221,7 @@ async function fromList(session: WizardSession, text: string): Promise<UserRecor
   const skipped: string[] = [];
   const keep = (name: string, user: UserRecord) => {
     const key = user.dn.toLowerCase();
-    if (picked.has(key)) out.print(c.dim(`  = ${name}: the same user as another name in the list`));
+    if (picked.has(key)) say(out, c.dim(`  = ${name}: the same user as another name in the list`));
     else picked.set(key, user);
   };
   const choose = async (message: string, name: string, candidates: UserRecord[]) => {
@@ -255,9 +255,9 @@ async function fromList(session: WizardSession, text: string): Promise<UserRecor
     }
   }
   const users = [...picked.values()];
-  out.print(`Found ${plural(users.length, 'user')}: ${users.map(userLabel).join(', ') || 'none'}.`);
+  say(out, `Found ${plural(users.length, 'user')}: ${users.map(userLabel).join(', ') || 'none'}.`);
   if (skipped.length > 0) {
-    out.print(c.yellow(`Not found, left out (${skipped.length}): ${skipped.join(', ')}`));
+    say(out, c.yellow(`Not found, left out (${skipped.length}): ${skipped.join(', ')}`));
     if (
       users.length > 0 &&
       !(await prompts.confirm({ message: `Go on with the ${plural(users.length, 'user')} found?`, default: true }))

@@ -10,7 +10,7 @@
 import { ExitCode, ImctlError, UsageError } from '../../core/errors.js';
 import { createPrompts, isPromptCancel, type Prompts } from '../../ui/prompts.js';
 import type { Context } from '../command-context.js';
-import { WizardSession } from './session.js';
+import { say, WizardSession } from './session.js';
 import { runSteps } from './steps.js';
 import { disableTask, enableTask, moveTask, rebalanceTask, showTask } from './tasks.js';
 
@@ -69,11 +69,13 @@ export async function wizardCommand(context: Context, options: WizardOptions = {
   const prompts = options.prompts ?? createPrompts({ input: stdin, output: stdout, signal: context.signal });
   try {
     const c = out.color;
-    out.print(
+    say(
+      out,
       `${c.bold('imctl wizard')} — Exchange Instant Messaging tasks. ${c.dim('Esc goes back a step, Ctrl-C quits; nothing is written before you confirm.')}`,
     );
     const session = new WizardSession(context, prompts, await context.directory(), options.debounceMs ?? 200);
-    out.print(
+    say(
+      out,
       c.dim(
         `Connected to ${session.directory.label} as ${session.directory.boundAs ?? 'an unknown account'}; users under ${session.directory.baseDn}.`,
       ),

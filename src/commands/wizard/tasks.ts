@@ -20,7 +20,7 @@ import { reviewAndApply } from './apply.js';
 import { newFinder, pickUsers, searchLoop, type UserFinder } from './find-users.js';
 import { MOST_ROOM, pickHomeServer, pickImDomain, type DomainAnswer } from './pick-server.js';
 import { runSteps } from './steps.js';
-import { fmt, plural, type WizardSession } from './session.js';
+import { fmt, plural, say, type WizardSession } from './session.js';
 
 const nameOf = (user: UserRecord) => user.sAMAccountName || user.dn;
 
@@ -176,7 +176,8 @@ export async function rebalanceTask(session: WizardSession): Promise<void> {
     ),
   );
   if (inventory.orphaned > 0)
-    out.print(
+    say(
+      out,
       c.yellow(
         `${plural(inventory.orphaned, 'user')} homed on a router or a missing server (orphaned): the plan places them too.`,
       ),
@@ -244,7 +245,7 @@ async function planAndApplyRebalance(session: WizardSession, even: boolean, drai
   out.print();
   renderRebalancePlan(out, run.plan, run.names, even);
   if (run.plan.moves.length === 0) {
-    out.print('Every home server is within capacity: nothing to do, nothing was written.');
+    say(out, 'Every home server is within capacity: nothing to do, nothing was written.');
     return;
   }
   const capacity = context.settings.sources.capacity === 'flag' ? context.settings.capacity : undefined;
