@@ -156,6 +156,26 @@ describe('imctl wizard', { timeout: 20_000 }, () => {
     expect(directory.written).toEqual([]);
   });
 
+  it('"Another IM domain…" answers "another one, typed next"; Esc from the review reopens the domain typed, then the list', async () => {
+    const wizard = start();
+    await choose('What do you want to do?', 'Enable Instant Messaging for users', wizard);
+    await typeNames('dee', wizard);
+    await choose('Home server for 1 user', 'im-west  exch2', wizard);
+    await choose('IM domain (the part after @', 'Another IM domain…', wizard);
+    await waitFor('IM domain (e.g. im.corp.example.com)', wizard);
+    expect(await screen.getFullOutput()).toContain(
+      'IM domain (the part after @ in the IM address): another one, typed next',
+    );
+    screen.type('im2.memory.test');
+    screen.keypress('enter');
+    await waitFor('Apply 1 change', wizard);
+    await escape(wizard, 'IM domain (e.g. im.corp.example.com): im2.memory.test');
+    await escape(wizard, '? IM domain (the part after @');
+    expect(screen.getScreen()).toMatch(/^❯ Another IM domain…/m);
+    screen.keypress({ name: 'c', ctrl: true });
+    expect((await wizard.result).code).toBe(130);
+  });
+
   it('search: arrows, then typing, extend the search typed so far (they do not start a new one)', async () => {
     const wizard = start(new MemoryDirectory([EAST], [person('smith01'), person('smith02'), person('smyth')]));
     await openSearch('enable', wizard);
