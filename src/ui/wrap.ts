@@ -4,16 +4,23 @@
  * that fits; a word longer than the room left (a URL, a DN) breaks after a "/" or "," inside it,
  * else where it must. Continuation lines hang under the text they continue: after a line's
  * indent, its marker ("●", "✘", "⚠", "was") and a label set off by two or more spaces (the
- * review's attribute names), so a value wraps under the value. Colour (SGR) is carried across a
+ * review's attribute names, show's "Home server URL"), so a value wraps under the value. Colour (SGR) is carried across a
  * break. Pure: text in, text out.
  */
+
+import type { Output } from './output.js';
 
 const SGR = /^\x1b\[[0-9;]*m/;
 const RESET = '\x1b[0m';
 /** Indent, marker, label: what continuation lines hang under. */
-const HANG = /^(\s*)((?:[●✘=⚠✔] |was )?)((?:\S+ {2,})?)/;
+const HANG = /^(\s*)((?:[●✘=⚠✔] |was )?)((?:\S+(?: \S+)* {2,})?)/;
 /** Where an over-long word may break: after one of these. */
 const WORD_BREAKS = new Set(['/', ',', '&', '?']);
+
+/** `text` printed on `out`, broken at words to its terminal's width less one column (some terminals wrap on the last). */
+export function printFitted(out: Output, text = ''): void {
+  out.print(wrapToWidth(text, out.columns === undefined ? undefined : out.columns - 1));
+}
 
 interface Cell {
   /** The character, with any SGR sequences just before it. */

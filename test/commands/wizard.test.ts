@@ -97,21 +97,37 @@ async function escape(wizard: ReturnType<typeof start>, backTo: string): Promise
   await waitFor(backTo, wizard);
 }
 
+/** The show task for ann, found by search, to the end of the run. */
+async function showAnn(wizard: ReturnType<typeof start>): Promise<ImctlRun> {
+  await choose('What do you want to do?', "Show a user's IM settings", wizard);
+  await waitFor('Find the user to show', wizard);
+  screen.type('ann');
+  await waitFor('User ann (ann)', wizard);
+  screen.keypress('enter');
+  return wizard.result;
+}
+
 describe('imctl wizard', { timeout: 20_000 }, () => {
   it('show: search as you type, pick the user, read their IM settings and the equivalent command', async () => {
     const wizard = start();
-    await choose('What do you want to do?', "Show a user's IM settings", wizard);
-    await waitFor('Find the user to show', wizard);
-    screen.type('ann');
-    await waitFor('User ann (ann)', wizard);
-    screen.keypress('enter');
-    const { code, stdout } = await wizard.result;
+    const { code, stdout } = await showAnn(wizard);
     expect(code).toBe(0);
     expect(stdout).toContain(
       'Connected to ldaps://dc1.memory.test as admin@memory.test; users under DC=memory,DC=test.',
     );
     expect(stdout).toMatch(/^Home server\s+im-east \(exch1\.memory\.test\)$/m);
     expect(stdout).toContain('Next time, without the wizard: imctl show -- ann');
+  });
+
+  it('show at 80 columns: a URL breaks after a "/" under its value, never mid-word at the last column', async () => {
+    const wizard = start(sampleDirectory(), { columns: 80 });
+    const { code, stdout } = await showAnn(wizard);
+    expect(code).toBe(0);
+    for (const line of stdout.split('\n')) expect(line.length, line).toBeLessThan(80);
+    expect(stdout).toContain(
+      'Home server URL    http://exch1.memory.test/instmsg/local/im.memory.test/\n' +
+        `${' '.repeat(19)}instmsg/aliases/ann\n`,
+    );
   });
 
   it('Esc goes back one step at a time, every answer kept; Esc at the first question quits with nothing written', async () => {

@@ -8,18 +8,15 @@ import { sampleImDomains } from '../../services/im-domains.js';
 import { takeInventory, type Inventory } from '../../services/inventory.js';
 import type { Output } from '../../ui/output.js';
 import type { Prompts } from '../../ui/prompts.js';
-import { wrapToWidth } from '../../ui/wrap.js';
+import { printFitted } from '../../ui/wrap.js';
 import type { Context } from '../command-context.js';
 
 export const fmt = (n: number) => n.toLocaleString('en-US');
 export const plural = (n: number, word: string) => `${fmt(n)} ${word}${n === 1 ? '' : 's'}`;
 
-/**
- * A line of the wizard's own, broken at words to the terminal's width (less one column: some
- * terminals wrap on the last). The equivalent commands it prints are not: they are copied whole.
- */
+/** A line of the wizard's own, broken at words to the terminal. The equivalent commands are not: they are copied whole. */
 export function say(out: Output, text = ''): void {
-  out.print(wrapToWidth(text, out.columns === undefined ? undefined : out.columns - 1));
+  printFitted(out, text);
 }
 
 export class WizardSession {
