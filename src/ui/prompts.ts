@@ -1,17 +1,21 @@
 /**
  * The prompts the wizard asks, behind one thin seam: tests drive them with @inquirer/testing or
  * replace them outright, and every prompt gets the same treatment — it writes to the given
- * output, is cancelled by the run's abort signal, and Esc cancels it as Ctrl-C does (inquirer
- * itself ignores Esc), rejecting with AbortPromptError, which the entry module maps to exit 130.
+ * output, is cancelled by the run's abort signal (Ctrl-C: inquirer's ExitPromptError), and Esc
+ * (which inquirer itself ignores) rejects with PromptBack: the wizard goes back one step; where
+ * there is none, the entry module maps it to exit 130 as it does Ctrl-C.
  */
 import { emitKeypressEvents } from 'node:readline';
 import * as inquirer from '@inquirer/prompts';
 import { Separator } from '@inquirer/prompts';
 import { terminalSafe } from './output.js';
+import { PromptBack } from './prompt-cancel.js';
+import { searchPrompt } from './search-prompt.js';
 import { textWidth } from './table.js';
+import { wrapToWidth } from './wrap.js';
 
 export { Separator };
-export { isPromptCancel } from './prompt-cancel.js';
+export { isPromptBack, isPromptCancel, PromptBack } from './prompt-cancel.js';
 
 export interface Choice<V> {
   value: V;
@@ -37,6 +41,8 @@ export interface Prompts {
     message: string;
     source: (term: string | undefined, options: { signal: AbortSignal }) => Promise<Choices<V>>;
     pageSize?: number;
+    /** The search already typed when the prompt opens. */
+    term?: string;
   }): Promise<V>;
   checkbox<V>(config: {
     message: string;
@@ -48,6 +54,8 @@ export interface Prompts {
   input(config: {
     message: string;
     default?: string;
+    /** 'editable': the default is typed in already, to edit (a step gone back to shows what was typed). */
+    prefill?: 'tab' | 'editable';
     validate?: (value: string) => boolean | string | Promise<boolean | string>;
   }): Promise<string>;
   /** Opens $VISUAL / $EDITOR on a temporary file. */
@@ -79,9 +87,9 @@ interface Key {
 }
 
 /**
- * Run one prompt with its own AbortController: aborted by the run's signal or by Esc. readline
- * reports a lone Esc byte as the key "escape" after its escape-code timeout (500 ms); arrow keys
- * and Alt-combinations arrive as other keys.
+ * Run one prompt with its own AbortController: aborted by the run's signal or by Esc, which then
+ * rejects with PromptBack. readline reports a lone Esc byte as the key "escape" after its
+ * escape-code timeout (500 ms); arrow keys and Alt-combinations arrive as other keys.
  */
 async function withCancel<T>(streams: PromptStreams, ask: (context: InquirerContext) => Promise<T>): Promise<T> {
   const controller = new AbortController();
@@ -90,8 +98,11 @@ async function withCancel<T>(streams: PromptStreams, ask: (context: InquirerCont
   else streams.signal?.addEventListener('abort', onRunAbort, { once: true });
 
   const input = streams.input ?? process.stdin;
+  let escaped = false;
   const onKeypress = (_sequence: unknown, key: Key | undefined) => {
-    if (key?.name === 'escape' && !key.ctrl) controller.abort(new Error('Esc pressed'));
+    if (key?.name !== 'escape' || key.ctrl || controller.signal.aborted) return;
+    escaped = true;
+    controller.abort(new PromptBack());
   };
   // Real streams need readline's keypress decoder; test streams emit 'keypress' themselves.
   if ('isTTY' in input && (input as { isTTY?: boolean }).isTTY) emitKeypressEvents(input);
@@ -102,6 +113,9 @@ async function withCancel<T>(streams: PromptStreams, ask: (context: InquirerCont
       ...(streams.output ? { output: streams.output } : {}),
       signal: controller.signal,
     });
+  } catch (error) {
+    // inquirer reports any abort as AbortPromptError; Esc's is a step back (Ctrl-C's stays an exit).
+    throw escaped && (error as Error | undefined)?.name === 'AbortPromptError' ? new PromptBack() : error;
   } finally {
     input.removeListener('keypress', onKeypress);
     streams.signal?.removeEventListener('abort', onRunAbort);
@@ -123,12 +137,9 @@ function safeChoices<V, C extends Choice<V>>(
 ): Array<C | Separator> {
   return choices.map((choice) => {
     if (choice instanceof Separator || Separator.isSeparator(choice))
-      // Each line of a separator of several lines is fitted on its own.
+      // Sentences, not table cells: broken at words (inquirer's own wrapping cuts words); it draws a space before.
       return new Separator(
-        safe((choice as Separator).separator)
-          .split('\n')
-          .map((line) => fitLine(line, width))
-          .join('\n'),
+        wrapToWidth(safe((choice as Separator).separator), width === undefined ? undefined : width - 1),
       );
     const c = choice as C;
     // A disabled reason can name directory data too; `true` is inquirer's own "(disabled)".
@@ -138,7 +149,8 @@ function safeChoices<V, C extends Choice<V>>(
       disabled === true ? '(disabled)'.length + 1 : typeof disabled === 'string' ? textWidth(disabled) + 1 : 0;
     const name =
       c.name === undefined ? undefined : fitLine(safe(c.name), width === undefined ? undefined : width - 2 - reason);
-    return { ...c, name, description: safeOptional(c.description), short: safeOptional(c.short), disabled };
+    const description = c.description === undefined ? undefined : wrapToWidth(safe(c.description), width);
+    return { ...c, name, description, short: safeOptional(c.short), disabled };
   });
 }
 
@@ -202,6 +214,8 @@ export function createPrompts(streams: PromptStreams = {}): Prompts {
       ? output.columns - 1 - extra
       : undefined;
   };
+  // A question is drawn after "? " (or "✔ "), broken at words as a sentence is.
+  const message = (text: string) => wrapToWidth(safe(text), width(2));
   return {
     select: (config) =>
       withCancel(streams, (context) => {
@@ -218,7 +232,7 @@ export function createPrompts(streams: PromptStreams = {}): Prompts {
           {
             ...config,
             ...(start !== undefined ? { default: start } : {}),
-            message: safe(config.message),
+            message: message(config.message),
             choices: safeChoices(config.choices, width()),
           } as Any,
           context,
@@ -228,10 +242,10 @@ export function createPrompts(streams: PromptStreams = {}): Prompts {
       withCancel(
         streams,
         (context) =>
-          inquirer.search(
+          searchPrompt(
             {
               ...config,
-              message: safe(config.message),
+              message: message(config.message),
               source: async (term: string | undefined, options: { signal: AbortSignal }) =>
                 safeChoices(await config.source(term, options), width()),
             } as Any,
@@ -244,18 +258,18 @@ export function createPrompts(streams: PromptStreams = {}): Prompts {
         streams,
         (context) =>
           inquirer.checkbox(
-            { ...config, message: safe(config.message), choices: safeChoices(config.choices, width(2)) } as Any,
+            { ...config, message: message(config.message), choices: safeChoices(config.choices, width(2)) } as Any,
             context,
           ) as Promise<Any>,
       ),
     confirm: (config) =>
-      withCancel(streams, (context) => inquirer.confirm({ ...config, message: safe(config.message) }, context)),
+      withCancel(streams, (context) => inquirer.confirm({ ...config, message: message(config.message) }, context)),
     input: (config) =>
       withCancel(streams, (context) =>
         inquirer.input(
           {
             ...config,
-            message: safe(config.message),
+            message: message(config.message),
             default: safeOptional(config.default),
             validate: safeValidate(config.validate),
           } as Any,
@@ -265,7 +279,7 @@ export function createPrompts(streams: PromptStreams = {}): Prompts {
     editor: (config) =>
       withCancel(streams, (context) =>
         inquirer.editor(
-          { ...config, message: safe(config.message), validate: safeValidate(config.validate) } as Any,
+          { ...config, message: message(config.message), validate: safeValidate(config.validate) } as Any,
           context,
         ),
       ),

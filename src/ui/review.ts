@@ -51,9 +51,18 @@ export function reviewLines(targets: readonly Target[], options: ReviewOptions):
   let shown = 0;
   let failuresListed = 0;
   const hidden: ReviewCounts = { write: 0, unchanged: 0, failed: 0 };
+  // The changes not shown, by what they do: only users whose change is the same are counted together.
+  const hiddenChanges = new Map<string, { action: string; server: string | undefined; count: number }>();
   for (const t of targets) {
     if (shown >= limit) {
       hidden[t.plan.kind]++;
+      if (t.plan.kind === 'write') {
+        const server = t.plan.after.msExchIMVirtualServer;
+        const key = `${t.action}\0${server?.toLowerCase() ?? ''}`;
+        const group = hiddenChanges.get(key) ?? { action: t.action, server, count: 0 };
+        group.count++;
+        hiddenChanges.set(key, group);
+      }
       if (t.plan.kind === 'failed' && failuresListed++ < MAX_FAILURES_LISTED)
         lines.push(`  ${c.red('✘')} ${who(t)} — ${c.red(`cannot: ${t.plan.reason}`)}`);
       continue;
@@ -88,7 +97,10 @@ export function reviewLines(targets: readonly Target[], options: ReviewOptions):
   const more = hidden.write + hidden.unchanged + hidden.failed;
   if (more > 0) {
     const parts = [
-      hidden.write ? `${hidden.write.toLocaleString('en-US')} to change the same way` : '',
+      ...[...hiddenChanges.values()].map(
+        (g) =>
+          `${g.count.toLocaleString('en-US')} to ${g.action}${g.server ? ` ${destination(g.action)} ${serverText(g.server)}` : ''}`,
+      ),
       hidden.unchanged ? `${hidden.unchanged.toLocaleString('en-US')} already so` : '',
       hidden.failed ? `${hidden.failed.toLocaleString('en-US')} that cannot be done (listed above)` : '',
     ]
@@ -100,6 +112,9 @@ export function reviewLines(targets: readonly Target[], options: ReviewOptions):
     lines.push(c.red(`  … and ${failuresListed - MAX_FAILURES_LISTED} more that cannot be done.`));
   return lines;
 }
+
+/** "on" the server a user is enabled on, "to" the one a user moves to. */
+const destination = (action: string) => (action === 'enable' ? 'on' : 'to');
 
 /** `2 to change · 1 already so · 1 cannot be done`. */
 export function countsLine(counts: ReviewCounts): string {

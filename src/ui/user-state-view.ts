@@ -2,6 +2,7 @@
 import { IM_ATTRIBUTES } from '../core/im-model.js';
 import type { UserState } from '../services/user-state.js';
 import type { Output } from './output.js';
+import { printFitted } from './wrap.js';
 
 export function renderUserState(out: Output, data: UserState): void {
   if (out.json) {
@@ -9,7 +10,9 @@ export function renderUserState(out: Output, data: UserState): void {
     return;
   }
   const c = out.color;
-  const line = (label: string, value: string) => out.print(`${c.bold(label.padEnd(18))} ${value}`);
+  // At a terminal, long values (URLs, DNs) break at a "/" or "," under the value, not mid-word at the last column.
+  const say = (text: string) => printFitted(out, text);
+  const line = (label: string, value: string) => say(`${c.bold(label.padEnd(18))} ${value}`);
   line('User', `${data.displayName ?? data.sAMAccountName} (${data.sAMAccountName})`);
   line('DN', data.dn);
   line('Account', data.accountDisabled ? c.yellow('disabled') : 'enabled');
@@ -25,19 +28,17 @@ export function renderUserState(out: Output, data: UserState): void {
         : c.yellow(data.homeServerDn ? `missing: ${data.homeServerDn}` : '(none)'),
     );
   }
-  for (const problem of data.problems) out.print(c.yellow(`! ${problem}`));
+  for (const problem of data.problems) say(c.yellow(`! ${problem}`));
   if (data.drift.length > 0) {
-    out.print(c.yellow('Drift from what imctl would write:'));
+    say(c.yellow('Drift from what imctl would write:'));
     for (const d of data.drift)
-      out.print(`  ${d.attribute}: stored ${d.stored ?? '(none)'}, expected ${d.expected ?? '(none)'}`);
+      say(`  ${d.attribute}: stored ${d.stored ?? '(none)'}, expected ${d.expected ?? '(none)'}`);
   } else if (data.imEnabled && data.homeServer) {
-    out.print(
-      c.dim(`No drift: the stored values are what imctl would write (${IM_ATTRIBUTES.length} attributes checked).`),
-    );
+    say(c.dim(`No drift: the stored values are what imctl would write (${IM_ATTRIBUTES.length} attributes checked).`));
   }
   // Equivalent values in another case are not drift, but worth knowing.
   if (data.caseOnly.length > 0) {
-    out.print(
+    say(
       c.dim(
         `Differ in case only (equivalent; "imctl audit --fix --normalize-case" rewrites them): ${data.caseOnly.map((d) => d.attribute).join(', ')}`,
       ),

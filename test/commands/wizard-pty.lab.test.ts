@@ -112,6 +112,36 @@ describe('imctl wizard in a real terminal (tmux, built binary)', () => {
     expect(attrs.msexchimvirtualserver?.[0]?.toLowerCase()).toBe(west.dn.toLowerCase());
   });
 
+  it('at 80 columns: arrows then typing extend the search; the review breaks at words, a URL after a "/"', async () => {
+    const otherDn = `CN=Other Person,${ou}`;
+    const s = terminal.startImctl('wizard', env, 80, 50);
+    await choose(s, 'What do you want to do?', 'Enable Instant Messaging for users');
+    await choose(s, 'How do you want to find the users to enable?', 'Search by name, account or mail');
+    await waitFor(s, 'Find the user to enable');
+    type(s, 'wz');
+    await waitFor(s, /Other Person \(wz-pty-other\)/);
+    keys(s, 'Down');
+    await sleep(200);
+    type(s, '-pty-o');
+    // The search is "wz-pty-o" (readline's line is not emptied by the arrow): only Other Person matches.
+    await waitFor(s, /mail: wz-pty-o\n/);
+    await waitFor(s, /❯ Other Person \(wz-pty-other\)[^\n]*\n\s*\n/);
+    expect(screenOf(s)).not.toMatch(/Tess Terminal \(wz-pty\)\s+·/);
+    keys(s, 'Enter');
+    await waitFor(s, /❯ ✔ Done — go on with 1 user/);
+    keys(s, 'Enter');
+    await choose(s, 'Home server for 1 user', 'im-west ');
+    await choose(s, 'IM domain (the part after @', lab().imDomain);
+    await waitFor(s, 'Apply 1 change on localhost?');
+    // As the terminal shows it, lines not joined back: none is cut by the terminal's own wrap.
+    const shown = terminal.screen(s, false);
+    for (const line of shown.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+    expect(shown).toMatch(/^ {6}msExchIMPhysicalURL {6}http:\/\/\S+\/\n {31}\S+\/wz-pty-other$/m);
+    await choose(s, 'Apply 1 change', 'No, cancel');
+    await waitFor(s, '[exit 130]');
+    expect((await readEntry(otherDn, IM_ATTRS))?.attrs).toEqual({});
+  });
+
   it('over sealed 389 with only a Kerberos ticket (no CA, no password): enables a user; ldapsearch -Y GSSAPI sees the values', async () => {
     const [sealedDn] = (await addUsers(ou, [
       { sam: 'wz-pty-krb', cn: 'Kerberos, Kira', extra: { displayName: 'Kira Kerberos' } },
@@ -143,9 +173,10 @@ describe('imctl wizard in a real terminal (tmux, built binary)', () => {
   });
 
   it.each([
-    ['Esc', 'Escape'],
-    ['Ctrl-C', 'C-c'],
-  ])('%s at a prompt leaves the directory untouched and exits 130', async (_name, key) => {
+    // Esc goes back a step at a time (the names as typed, how to find users, the task) and quits at the first question.
+    ['Esc', ['? Names (sAMAccountName', '? How do you want to find', '? What do you want to do?'], 'Escape'],
+    ['Ctrl-C', [], 'C-c'],
+  ])('%s at a prompt leaves the directory untouched and exits 130', async (_name, backTo, key) => {
     const otherDn = `CN=Other Person,${ou}`;
     const s = startWizard(env);
     await choose(s, 'What do you want to do?', 'Enable Instant Messaging for users');
@@ -154,6 +185,10 @@ describe('imctl wizard in a real terminal (tmux, built binary)', () => {
     type(s, 'wz-pty-other');
     keys(s, 'Enter');
     await waitFor(s, 'Home server for 1 user');
+    for (const question of backTo) {
+      keys(s, key);
+      await waitFor(s, question);
+    }
     keys(s, key);
     const end = await waitFor(s, '[exit 130]');
     expect(end).toContain('error: Cancelled; nothing was written.');
@@ -175,8 +210,8 @@ describe('imctl wizard in a real terminal (tmux, built binary)', () => {
     await choose(s, 'How do you want to find the users to disable?', 'Paste a list');
     await waitFor(s, 'Paste the names in the editor');
     keys(s, 'Enter');
+    // wz-pty-other has no IM: nothing to write, and the run ends.
     await waitFor(s, /wz-pty-other|Other Person/);
-    keys(s, 'Escape');
     await waitFor(s, /\[exit \d+\]/);
     expect(existsSync(dump)).toBe(true);
     const seen = readFileSync(dump, 'utf8');

@@ -4,12 +4,12 @@
  * works in its own OU and points the wizard's base DN at it, so searches, loads and rebalance
  * plans see only its own users and no other test's data is touched.
  */
-import { screen } from '@inquirer/testing/vitest';
+import { screen, wrapPrompt } from '@inquirer/testing/vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { createContext, type Context } from '../../src/cli/composition-root.js';
 import { run } from '../../src/cli/main.js';
 import { wizardCommand } from '../../src/commands/wizard/index.js';
@@ -27,6 +27,12 @@ import {
   server,
   type TestUser,
 } from '../support/lab.js';
+
+// imctl's own search prompt, on the test screen as @inquirer/testing puts inquirer's own prompts.
+vi.mock('../../src/ui/search-prompt.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/ui/search-prompt.js')>();
+  return { ...actual, searchPrompt: wrapPrompt(actual.searchPrompt) };
+});
 
 class Capture extends Writable {
   text = '';
@@ -175,7 +181,7 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
       searchOutput + pickedOutput + (await screen.getFullOutput({ raw: true })) + h.stdout.text + h.stderr.text;
     expect(shown).not.toMatch(/\x1b\]|\x9b|\x07/);
     expect(shown).toContain('Eve \\x1b]52;c;cm0gLXJmIH4K\\x07 \\x1b]0;pwned\\x07 \\x9b31mRed Evil');
-    screen.keypress('escape');
+    screen.keypress({ name: 'c', ctrl: true });
     await wizard.catch(() => undefined);
     expect(await imOf(`CN=Eve Hostile,${ou}`)).toEqual({});
   });
@@ -495,7 +501,7 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
     await h.context.close();
   });
 
-  it('Esc at the home-server question cancels: AbortPromptError, nothing written', async () => {
+  it('Esc at the home-server question goes back to the names typed, and back to the first question, where it ends the run: nothing written', async () => {
     const ou = await createOu('wizard-esc');
     const [dn] = await addUsers(ou, [{ sam: 'wz-esc', cn: 'Escape Artist' }]);
     const h = harness({ baseDn: ou });
@@ -507,7 +513,14 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
     screen.keypress('enter');
     await waitFor('Home server for 1 user', wizard);
     screen.keypress('escape');
-    await expect(wizard).rejects.toMatchObject({ name: 'AbortPromptError' });
+    // The names as typed, to edit.
+    await waitFor(/Names \(sAMAccountName.*wz-esc$/m, wizard);
+    screen.keypress('escape');
+    await waitFor('? How do you want to find the users to enable?', wizard);
+    screen.keypress('escape');
+    await waitFor('? What do you want to do?', wizard);
+    screen.keypress('escape');
+    await expect(wizard).rejects.toMatchObject({ name: 'PromptBackError' });
     expect(await imOf(dn!)).toEqual({});
     await h.context.close();
   });
@@ -523,7 +536,9 @@ describe('imctl wizard (driven with @inquirer/testing against the lab DC)', () =
     await waitFor('No user matches "*)(cn=*".', wizard);
     expect(screen.getScreen()).not.toContain('Injected Not');
     screen.keypress('escape');
-    await expect(wizard).rejects.toMatchObject({ name: 'AbortPromptError' });
+    await waitFor('? What do you want to do?', wizard);
+    screen.keypress('escape');
+    await expect(wizard).rejects.toMatchObject({ name: 'PromptBackError' });
     await h.context.close();
   });
 

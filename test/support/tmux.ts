@@ -56,7 +56,8 @@ export class Tmux {
   }
 
   type(session: string, text: string): void {
-    this.run('send-keys', '-t', session, '-l', text);
+    // "--": text that starts with "-" is typed, not read as a flag.
+    this.run('send-keys', '-t', session, '-l', '--', text);
   }
 
   /** Kill the server and its socket file. */

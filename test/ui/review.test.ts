@@ -100,4 +100,38 @@ describe('reviewLines', () => {
     expect(lines[6]).toBe('  … and 25 more: 24 already so, 1 that cannot be done (listed above).');
     expect(countsLine(countPlans(many))).toBe('0 to change · 29 already so · 1 cannot be done');
   });
+
+  it('beyond the detail limit, changes are counted together only when they are the same: action and home server', () => {
+    const person = (i: number, home?: ImServer): UserRecord => ({
+      ...jdoe,
+      dn: `CN=u${i}`,
+      sAMAccountName: `u${i}`,
+      im: home ? imValues(`u${i}`, 'im.lab', home) : {},
+    });
+    // Two shown; then three enabled on im-west, two on im-east, one moved to im-west, one disabled.
+    const kinds: [Target['action'], ImServer | undefined, ImServer | undefined][] = [
+      ['enable', undefined, west],
+      ['enable', undefined, west],
+      ['enable', undefined, west],
+      ['enable', undefined, west],
+      ['enable', undefined, east],
+      ['move', east, west],
+      ['enable', undefined, east],
+      ['disable', east, undefined],
+    ];
+    const many = kinds.map(([action, home, server], i) => {
+      const user = person(i, home);
+      const intent =
+        action === 'enable'
+          ? { action, server: server!, imDomain: 'im.lab' }
+          : action === 'move'
+            ? { action, server: server! }
+            : { action: 'disable' as const };
+      return target(user, action, planUser(user, intent as Parameters<typeof planUser>[1], servers));
+    });
+    const lines = reviewLines(many, { color, users, servers, detailLimit: 2 });
+    expect(lines.at(-1)).toBe(
+      '  … and 6 more: 2 to enable on im-west (exch2.lab), 2 to enable on im-east (exch1.lab), 1 to move to im-west (exch2.lab), 1 to disable.',
+    );
+  });
 });

@@ -11,7 +11,7 @@ import { equivalentCommand, shellQuote, type WizardTask } from './equivalent-com
 import type { Target } from '../../services/write-run.js';
 import { countPlans, countsLine, reviewLines } from '../../ui/review.js';
 import { runWrite } from '../write-command.js';
-import { plural, type WizardSession } from './session.js';
+import { plural, say, type WizardSession } from './session.js';
 
 export interface ReviewSpec {
   command: 'enable' | 'disable' | 'move' | 'rebalance';
@@ -29,18 +29,18 @@ export async function reviewAndApply(session: WizardSession, spec: ReviewSpec): 
   const { out, c } = session;
   const equivalent = equivalentCommand(spec.equivalent);
   out.print();
-  out.print(c.bold(spec.heading));
+  say(out, c.bold(spec.heading));
   const lines = reviewLines(spec.targets, {
     color: c,
     users: new Map(spec.users.map((u) => [u.dn.toLowerCase(), u])),
     servers: serversByDn(spec.servers),
     ...(spec.detailLimit !== undefined ? { detailLimit: spec.detailLimit } : {}),
   });
-  for (const line of lines) out.print(line);
+  for (const line of lines) say(out, line);
   const counts = countPlans(spec.targets);
-  out.print(countsLine(counts));
+  say(out, countsLine(counts));
   // The scripted commands print these as warnings; at the review they are what to read before "Apply".
-  for (const notice of spec.notices ?? []) out.print(c.yellow(`⚠ ${notice}`));
+  for (const notice of spec.notices ?? []) say(out, c.yellow(`⚠ ${notice}`));
 
   if (counts.write > 0) {
     for (;;) {
@@ -59,7 +59,7 @@ export async function reviewAndApply(session: WizardSession, spec: ReviewSpec): 
       out.print(`  ${equivalent}`);
     }
   } else {
-    out.print(c.dim('Nothing to write.'));
+    say(out, c.dim('Nothing to write.'));
   }
 
   out.print();
@@ -74,10 +74,12 @@ export async function reviewAndApply(session: WizardSession, spec: ReviewSpec): 
     out.print(c.dim(`Next time, without the wizard: ${equivalent}`));
   } catch (error) {
     if (error instanceof PartialFailure) {
-      out.print(
+      say(
+        out,
         c.yellow('What to do: fix what each failure above says, then run the wizard again (or the command below).'),
       );
-      out.print(
+      say(
+        out,
         c.yellow(
           'Users already done show as "unchanged"; nothing is written twice. The journal named above records what changed.',
         ),

@@ -9,8 +9,8 @@ import { serversByDn } from '../../core/server-ref.js';
 import type { UserRecord } from '../../core/user-record.js';
 import { splitNames } from '../../services/name-list.js';
 import { searchUsers, SEARCH_LIMIT, userDetails, userLabel } from '../../services/user-search.js';
-import { Separator, type Choice } from '../../ui/prompts.js';
-import { fmt, plural, type WizardSession } from './session.js';
+import { isPromptBack, Separator, type Choice } from '../../ui/prompts.js';
+import { fmt, plural, say, type WizardSession } from './session.js';
 
 export type UserTask = 'enable' | 'disable' | 'move' | 'show';
 type SearchPick = { kind: 'user'; user: UserRecord } | { kind: 'done' };
@@ -18,57 +18,111 @@ type SearchPick = { kind: 'user'; user: UserRecord } | { kind: 'done' };
 /** Shorter terms match most of a directory (AD honours the search's size limit; Samba does not). */
 const MIN_TERM = 2;
 
-export async function pickUsers(session: WizardSession, task: Exclude<UserTask, 'show'>): Promise<UserRecord[]> {
-  const editor = session.context.env.VISUAL || session.context.env.EDITOR || 'your editor';
+/** How the admin is finding the users of a task, and what each way has found so far: kept when going back. */
+export interface UserFinder {
+  how?: 'search' | 'type' | 'paste';
+  /** Picked in the search (by lower-cased DN), until Done. */
+  picked: Map<string, UserRecord>;
+  typed?: string;
+  pasted?: string;
+}
+
+export const newFinder = (): UserFinder => ({ picked: new Map() });
+
+/**
+ * The users of a task: how to find them, then that way's page. Esc on that page goes back to
+ * "How do you want to find…" (what it found stays); `resumed` (back from a later step) opens on it.
+ */
+export async function pickUsers(
+  session: WizardSession,
+  task: Exclude<UserTask, 'show'>,
+  finder: UserFinder,
+  resumed: boolean,
+): Promise<UserRecord[]> {
+  let onWayPage = resumed && finder.how !== undefined;
   for (;;) {
-    const how = await session.prompts.select<'search' | 'type' | 'paste'>({
-      message: `How do you want to find the users to ${task}?`,
-      choices: [
-        {
-          value: 'search',
-          name: 'Search by name, account or mail',
-          description:
-            'Type part of a name, sAMAccountName or mail and pick from the matches; repeat for more users, then choose Done.',
-        },
-        {
-          value: 'type',
-          name: 'Type their names',
-          description: 'sAMAccountNames, mail addresses, UPNs or DNs, separated by spaces or commas.',
-        },
-        {
-          value: 'paste',
-          name: 'Paste a list',
-          description: `Opens ${editor}: paste the names (one per line; a spreadsheet column will do), save and close.`,
-        },
-      ],
-    });
-    const users =
-      how === 'search'
-        ? await searchLoop(session, task, false)
-        : await fromList(
-            session,
-            how === 'type'
-              ? await session.prompts.input({
-                  message: 'Names (sAMAccountName, mail, UPN or DN), separated by spaces or commas:',
-                  validate: (value) => splitNames(value).length > 0 || 'Type at least one name.',
-                })
-              : await session.prompts.editor({
-                  message: 'Paste the names in the editor, one per line, then save and close it.',
-                  default: '# One user per line: sAMAccountName, mail, UPN or DN. Lines starting with # are ignored.\n',
-                  postfix: '.txt',
-                  validate: (value) => splitNames(value).length > 0 || 'The list is empty: paste at least one name.',
-                }),
-          );
-    if (users.length > 0) return users;
-    session.out.print(session.c.yellow('No users to work on yet: find them another way, or press Esc to stop.'));
+    try {
+      if (!onWayPage) {
+        finder.how = await askHow(session, task, finder);
+        onWayPage = true;
+      }
+      const users = await findBy(session, task, finder);
+      if (users.length > 0) return users;
+      say(session.out, session.c.yellow('No users to work on yet: find them another way, or press Esc to go back.'));
+    } catch (error) {
+      if (!isPromptBack(error) || !onWayPage) throw error;
+    }
+    onWayPage = false;
   }
 }
 
-/** Search as you type; with `single`, the first pick is the answer, else picks accumulate until Done. */
-export async function searchLoop(session: WizardSession, task: UserTask, single: boolean): Promise<UserRecord[]> {
+function askHow(session: WizardSession, task: UserTask, finder: UserFinder): Promise<'search' | 'type' | 'paste'> {
+  const editor = session.context.env.VISUAL || session.context.env.EDITOR || 'your editor';
+  const picked = finder.picked.size;
+  return session.prompts.select<'search' | 'type' | 'paste'>({
+    message: `How do you want to find the users to ${task}?`,
+    ...(finder.how ? { default: finder.how } : {}),
+    choices: [
+      {
+        value: 'search',
+        name: `Search by name, account or mail${picked > 0 ? ` (${plural(picked, 'user')} picked so far)` : ''}`,
+        description:
+          'Type part of a name, sAMAccountName or mail and pick from the matches; repeat for more users, then choose Done.',
+      },
+      {
+        value: 'type',
+        name: 'Type their names',
+        description: 'sAMAccountNames, mail addresses, UPNs or DNs, separated by spaces or commas.',
+      },
+      {
+        value: 'paste',
+        name: 'Paste a list',
+        description: `Opens ${editor}: paste the names (one per line; a spreadsheet column will do), save and close.`,
+      },
+    ],
+  });
+}
+
+/** The page of the way chosen, opened with what it had (the picks, the names typed or pasted). */
+async function findBy(session: WizardSession, task: UserTask, finder: UserFinder): Promise<UserRecord[]> {
+  if (finder.how === 'search') return searchLoop(session, task, false, finder.picked);
+  const typed = finder.how === 'type';
+  // Esc at a question about the list (which of two users, go on without the ones not found) goes back to the list.
+  for (;;) {
+    const list = typed
+      ? (finder.typed = await session.prompts.input({
+          message: 'Names (sAMAccountName, mail, UPN or DN), separated by spaces or commas:',
+          ...(finder.typed ? { default: finder.typed, prefill: 'editable' as const } : {}),
+          validate: (value) => splitNames(value).length > 0 || 'Type at least one name.',
+        }))
+      : (finder.pasted = await session.prompts.editor({
+          message: 'Paste the names in the editor, one per line, then save and close it.',
+          default:
+            finder.pasted ??
+            '# One user per line: sAMAccountName, mail, UPN or DN. Lines starting with # are ignored.\n',
+          postfix: '.txt',
+          validate: (value) => splitNames(value).length > 0 || 'The list is empty: paste at least one name.',
+        }));
+    try {
+      return await fromList(session, list);
+    } catch (error) {
+      if (!isPromptBack(error)) throw error;
+    }
+  }
+}
+
+/**
+ * Search as you type; with `single`, the first pick is the answer, else picks accumulate in
+ * `picked` until Done (they stay there when Esc leaves the search, for the way back to it).
+ */
+export async function searchLoop(
+  session: WizardSession,
+  task: UserTask,
+  single: boolean,
+  picked = new Map<string, UserRecord>(),
+): Promise<UserRecord[]> {
   const { c } = session;
   const byDn = serversByDn(await session.servers);
-  const picked = new Map<string, UserRecord>();
   for (;;) {
     const count = picked.size;
     const done: Choice<SearchPick>[] =
@@ -167,7 +221,7 @@ async function fromList(session: WizardSession, text: string): Promise<UserRecor
   const skipped: string[] = [];
   const keep = (name: string, user: UserRecord) => {
     const key = user.dn.toLowerCase();
-    if (picked.has(key)) out.print(c.dim(`  = ${name}: the same user as another name in the list`));
+    if (picked.has(key)) say(out, c.dim(`  = ${name}: the same user as another name in the list`));
     else picked.set(key, user);
   };
   const choose = async (message: string, name: string, candidates: UserRecord[]) => {
@@ -201,9 +255,9 @@ async function fromList(session: WizardSession, text: string): Promise<UserRecor
     }
   }
   const users = [...picked.values()];
-  out.print(`Found ${plural(users.length, 'user')}: ${users.map(userLabel).join(', ') || 'none'}.`);
+  say(out, `Found ${plural(users.length, 'user')}: ${users.map(userLabel).join(', ') || 'none'}.`);
   if (skipped.length > 0) {
-    out.print(c.yellow(`Not found, left out (${skipped.length}): ${skipped.join(', ')}`));
+    say(out, c.yellow(`Not found, left out (${skipped.length}): ${skipped.join(', ')}`));
     if (
       users.length > 0 &&
       !(await prompts.confirm({ message: `Go on with the ${plural(users.length, 'user')} found?`, default: true }))

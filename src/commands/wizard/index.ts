@@ -3,13 +3,15 @@
  * month and does not remember the flags. Pick a task; find users as a person would; pick the
  * home server and the IM domain; review exactly what will change; confirm; apply through the one
  * write path; read the result, the journal and the equivalent scripted command. Nothing is
- * written before the admin confirms; Esc or Ctrl-C at any prompt rejects with AbortPromptError /
- * ExitPromptError (exit 130). The flow is here; each task is in tasks.ts.
+ * written before the admin confirms. Esc goes back one step, its answers kept (steps.ts); Esc at
+ * the first question, or Ctrl-C at any, ends the run at once (exit 130). The flow is here; each
+ * task is in tasks.ts.
  */
 import { ExitCode, ImctlError, UsageError } from '../../core/errors.js';
 import { createPrompts, isPromptCancel, type Prompts } from '../../ui/prompts.js';
 import type { Context } from '../command-context.js';
-import { WizardSession } from './session.js';
+import { say, WizardSession } from './session.js';
+import { runSteps } from './steps.js';
 import { disableTask, enableTask, moveTask, rebalanceTask, showTask } from './tasks.js';
 
 export interface WizardOptions {
@@ -67,27 +69,36 @@ export async function wizardCommand(context: Context, options: WizardOptions = {
   const prompts = options.prompts ?? createPrompts({ input: stdin, output: stdout, signal: context.signal });
   try {
     const c = out.color;
-    out.print(
-      `${c.bold('imctl wizard')} — Exchange Instant Messaging tasks. ${c.dim('Esc or Ctrl-C cancels; nothing is written before you confirm.')}`,
+    say(
+      out,
+      `${c.bold('imctl wizard')} — Exchange Instant Messaging tasks. ${c.dim('Esc goes back a step, Ctrl-C quits; nothing is written before you confirm.')}`,
     );
     const session = new WizardSession(context, prompts, await context.directory(), options.debounceMs ?? 200);
-    out.print(
+    say(
+      out,
       c.dim(
         `Connected to ${session.directory.label} as ${session.directory.boundAs ?? 'an unknown account'}; users under ${session.directory.baseDn}.`,
       ),
     );
-    const task = await prompts.select<Task>({
-      message: 'What do you want to do?',
-      choices: Object.entries(TASKS).map(([value, t]) => ({
-        value: value as Task,
-        name: t.name,
-        description: t.description,
-      })),
-    });
-    // Loads and IM domains in use take a while: start them while the admin picks users.
-    if (task === 'enable' || task === 'move' || task === 'rebalance') void session.inventory();
-    if (task === 'enable') void session.imDomainsInUse();
-    await TASKS[task].run(session);
+    let task: Task | undefined;
+    await runSteps([
+      async () => {
+        task = await prompts.select<Task>({
+          message: 'What do you want to do?',
+          ...(task ? { default: task } : {}),
+          choices: Object.entries(TASKS).map(([value, t]) => ({
+            value: value as Task,
+            name: t.name,
+            description: t.description,
+          })),
+        });
+        // Loads and IM domains in use take a while: start them while the admin picks users.
+        if (task === 'enable' || task === 'move' || task === 'rebalance') void session.inventory();
+        if (task === 'enable') void session.imDomainsInUse();
+      },
+      // Esc at the task's first question comes back to the one above.
+      () => TASKS[task!].run(session),
+    ]);
   } catch (error) {
     throw explain(error);
   }

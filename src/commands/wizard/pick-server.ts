@@ -9,7 +9,7 @@ import { imDomainOptions } from '../../services/im-domains.js';
 import type { Inventory, LoadedServer } from '../../services/inventory.js';
 import { previewPlacement } from '../../services/provisioning.js';
 import { UsageError } from '../../core/errors.js';
-import { Separator, type Choice } from '../../ui/prompts.js';
+import { isPromptBack, Separator, type Choice } from '../../ui/prompts.js';
 import { fmt, plural, type WizardSession } from './session.js';
 
 /** "The one with the most room": each user placed as `imctl enable` without --server places it. */
@@ -21,6 +21,8 @@ export async function pickHomeServer(
   inventory: Inventory,
   task: 'enable' | 'move',
   users: UserRecord[],
+  /** The answer given before (the step gone back to): where the cursor starts. */
+  previous?: LoadedServer | typeof MOST_ROOM,
 ): Promise<LoadedServer | typeof MOST_ROOM> {
   const { c } = session;
   const home = inventory.servers.filter((s) => s.hostsUsers);
@@ -49,9 +51,11 @@ export async function pickHomeServer(
         'As "imctl enable" without --server: each user goes to the home server with the most room, counting this batch.',
     });
   }
+  const alreadyOn = (s: LoadedServer) =>
+    users.filter((u) => u.im.msExchIMVirtualServer?.toLowerCase() === s.dn.toLowerCase()).length;
   for (const s of home) {
     const room = s.capacity - loadOf(s);
-    const here = users.filter((u) => u.im.msExchIMVirtualServer?.toLowerCase() === s.dn.toLowerCase()).length;
+    const here = alreadyOn(s);
     const hostProblem = fqdnProblem(s.host);
     const disabled = hostProblem
       ? `(host name unusable: ${hostProblem})`
@@ -91,6 +95,7 @@ export async function pickHomeServer(
       ),
     );
   return session.prompts.select<LoadedServer | typeof MOST_ROOM>({
+    default: previous ?? startingChoice(choices, (s) => s.capacity - loadOf(s) - (incoming - alreadyOn(s))),
     message:
       task === 'enable'
         ? `Home server for ${plural(incoming, 'user')} (load / capacity, room):`
@@ -100,7 +105,19 @@ export async function pickHomeServer(
   });
 }
 
-export async function pickImDomain(session: WizardSession, users: UserRecord[]): Promise<string> {
+/** The IM domain chosen, and the one typed for "Another IM domain…": kept when going back. */
+export interface DomainAnswer {
+  picked?: string;
+  typed?: string;
+}
+
+/** The IM domain; `resumed` (back from the review) on "Another IM domain…" opens its input again. */
+export async function pickImDomain(
+  session: WizardSession,
+  users: UserRecord[],
+  answer: DomainAnswer,
+  resumed: boolean,
+): Promise<string> {
   const { counts, sampled } = await session.imDomainsInUse();
   const options = imDomainOptions(session.context.settings.imDomain, counts, users);
   const choices: Choice<string>[] = options.map((o) => {
@@ -120,17 +137,50 @@ export async function pickImDomain(session: WizardSession, users: UserRecord[]):
   });
   // The answer line shows `short`: not the bare word "another", but what happens next.
   choices.push({ value: OTHER_DOMAIN, name: 'Another IM domain…', short: 'another one, typed next' });
-  const picked = await session.prompts.select<string>({
-    message: 'IM domain (the part after @ in the IM address):',
-    choices,
-  });
-  if (picked !== OTHER_DOMAIN) return picked;
-  const typed = await session.prompts.input({
-    message: 'IM domain (e.g. im.corp.example.com):',
-    validate: (value) => {
-      const checked = checkImDomain(value);
-      return 'reason' in checked ? `Not a DNS name: ${checked.reason}.` : true;
-    },
-  });
-  return (checkImDomain(typed) as { name: string }).name;
+  let typing = resumed && answer.picked === OTHER_DOMAIN;
+  for (;;) {
+    if (!typing) {
+      answer.picked = await session.prompts.select<string>({
+        message: 'IM domain (the part after @ in the IM address):',
+        ...(answer.picked !== undefined ? { default: answer.picked } : {}),
+        choices,
+      });
+      if (answer.picked !== OTHER_DOMAIN) return answer.picked;
+    }
+    try {
+      answer.typed = await session.prompts.input({
+        message: 'IM domain (e.g. im.corp.example.com):',
+        ...(answer.typed ? { default: answer.typed, prefill: 'editable' as const } : {}),
+        validate: (value) => {
+          const checked = checkImDomain(value);
+          return 'reason' in checked ? `Not a DNS name: ${checked.reason}.` : true;
+        },
+      });
+      return (checkImDomain(answer.typed) as { name: string }).name;
+    } catch (error) {
+      // Esc while typing one: back to the list.
+      if (!isPromptBack(error)) throw error;
+      typing = false;
+    }
+  }
+}
+
+/**
+ * Where the cursor starts: "the one with the most room" when offered, else the server with the
+ * most room left once this batch is on it. A server this batch would push over capacity stays
+ * selectable (its ⚠ says by how much: the admin may mean it, e.g. before a rebalance), but a
+ * reflexive Enter must never put users there; full servers cannot be picked at all.
+ */
+function startingChoice(
+  choices: ReadonlyArray<Choice<LoadedServer | typeof MOST_ROOM> | Separator>,
+  roomAfter: (server: LoadedServer) => number,
+): LoadedServer | typeof MOST_ROOM | undefined {
+  let best: { server: LoadedServer; room: number } | undefined;
+  for (const choice of choices) {
+    if (choice instanceof Separator || choice.disabled) continue;
+    if (choice.value === MOST_ROOM) return MOST_ROOM;
+    const room = roomAfter(choice.value);
+    if (!best || room > best.room) best = { server: choice.value, room };
+  }
+  return best?.server;
 }

@@ -6,16 +6,24 @@ import type { ImServer } from '../../core/im-model.js';
 import type { DirectoryPort } from '../../services/directory-port.js';
 import { sampleImDomains } from '../../services/im-domains.js';
 import { takeInventory, type Inventory } from '../../services/inventory.js';
+import type { Output } from '../../ui/output.js';
 import type { Prompts } from '../../ui/prompts.js';
+import { printFitted } from '../../ui/wrap.js';
 import type { Context } from '../command-context.js';
 
 export const fmt = (n: number) => n.toLocaleString('en-US');
 export const plural = (n: number, word: string) => `${fmt(n)} ${word}${n === 1 ? '' : 's'}`;
 
+/** A line of the wizard's own, broken at words to the terminal. The equivalent commands are not: they are copied whole. */
+export function say(out: Output, text = ''): void {
+  printFitted(out, text);
+}
+
 export class WizardSession {
   readonly servers: Promise<ImServer[]>;
   private inventoryPromise: Promise<Inventory> | undefined;
   private domainsPromise: ReturnType<typeof sampleImDomains> | undefined;
+  private readonly memories = new Map<string, unknown>();
 
   constructor(
     readonly context: Context,
@@ -34,6 +42,15 @@ export class WizardSession {
 
   get c() {
     return this.context.out.color;
+  }
+
+  /**
+   * What the admin has answered in a task, kept while the wizard runs: a step gone back to (Esc),
+   * or the task chosen again, opens with those answers.
+   */
+  memory<T>(task: string, create: () => T): T {
+    if (!this.memories.has(task)) this.memories.set(task, create());
+    return this.memories.get(task) as T;
   }
 
   /** Server loads take a paged count of every homed user: started while the admin picks users. */

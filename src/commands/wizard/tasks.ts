@@ -4,6 +4,7 @@
  * the one write path, `show` from the same user-state service as `imctl show`.
  */
 import { UsageError } from '../../core/errors.js';
+import { isPromptBack } from '../../ui/prompts.js';
 import { isImEnabled } from '../../core/im-model.js';
 import type { UserRecord } from '../../core/user-record.js';
 import { equivalentCommand } from './equivalent-command.js';
@@ -16,80 +17,127 @@ import { withSpinner } from '../../ui/progress.js';
 import { renderTable, utilisation } from '../../ui/table.js';
 import { renderUserState } from '../../ui/user-state-view.js';
 import { reviewAndApply } from './apply.js';
-import { pickUsers, searchLoop } from './find-users.js';
-import { MOST_ROOM, pickHomeServer, pickImDomain } from './pick-server.js';
-import { fmt, plural, type WizardSession } from './session.js';
+import { newFinder, pickUsers, searchLoop, type UserFinder } from './find-users.js';
+import { MOST_ROOM, pickHomeServer, pickImDomain, type DomainAnswer } from './pick-server.js';
+import { runSteps } from './steps.js';
+import { fmt, plural, say, type WizardSession } from './session.js';
 
 const nameOf = (user: UserRecord) => user.sAMAccountName || user.dn;
 
+/** A task's answers, kept in the session while the wizard runs (see steps.ts). */
+interface UserTaskMemory {
+  finder: UserFinder;
+  users: UserRecord[];
+  server?: LoadedServer | typeof MOST_ROOM | undefined;
+  domain: DomainAnswer;
+}
+
+const memoryOf = (session: WizardSession, task: string) =>
+  session.memory<UserTaskMemory>(task, () => ({ finder: newFinder(), users: [], domain: {} }));
+
 export async function enableTask(session: WizardSession): Promise<void> {
-  const users = await pickUsers(session, 'enable');
-  const inventory = await session.inventory();
-  const newcomers = users.filter((u) => !isImEnabled(u.im)).length;
-  const server = newcomers > 0 ? await pickHomeServer(session, inventory, 'enable', users) : undefined;
-  const imDomain = await pickImDomain(session, users);
-  const chosen = server === MOST_ROOM ? undefined : server;
-  const { targets, notices } = await planProvisioning(
-    session.directory,
-    session.context.settings,
-    users.map((user) => ({ user, action: 'enable' as const, server: chosen, imDomain })),
-    { known: session },
-  );
-  const where =
-    server === undefined
-      ? 'their current home servers'
-      : server === MOST_ROOM
-        ? 'the home servers with the most room'
-        : server.name;
-  await reviewAndApply(session, {
-    command: 'enable',
-    heading: `Enable IM for ${plural(users.length, 'user')} on ${where}, IM domain ${imDomain}:`,
-    targets,
-    notices,
-    users,
-    servers: inventory.servers,
-    equivalent: { task: 'enable', users: users.map(nameOf), server: chosen?.name, imDomain },
-  });
+  const memory = memoryOf(session, 'enable');
+  let imDomain = '';
+  await runSteps([
+    async (resumed) => {
+      memory.users = await pickUsers(session, 'enable', memory.finder, resumed);
+    },
+    async () => {
+      const newcomers = memory.users.filter((u) => !isImEnabled(u.im)).length;
+      // Users all enabled already keep their home servers: nothing to ask.
+      if (newcomers === 0) {
+        memory.server = undefined;
+        return 'skipped';
+      }
+      memory.server = await pickHomeServer(session, await session.inventory(), 'enable', memory.users, memory.server);
+    },
+    async (resumed) => {
+      imDomain = await pickImDomain(session, memory.users, memory.domain, resumed);
+    },
+    async () => {
+      const { users, server } = memory;
+      const chosen = server === MOST_ROOM ? undefined : server;
+      const { targets, notices } = await planProvisioning(
+        session.directory,
+        session.context.settings,
+        users.map((user) => ({ user, action: 'enable' as const, server: chosen, imDomain })),
+        { known: session },
+      );
+      const where =
+        server === undefined
+          ? 'their current home servers'
+          : server === MOST_ROOM
+            ? 'the home servers with the most room'
+            : server.name;
+      await reviewAndApply(session, {
+        command: 'enable',
+        heading: `Enable IM for ${plural(users.length, 'user')} on ${where}, IM domain ${imDomain}:`,
+        targets,
+        notices,
+        users,
+        servers: (await session.inventory()).servers,
+        equivalent: { task: 'enable', users: users.map(nameOf), server: chosen?.name, imDomain },
+      });
+    },
+  ]);
 }
 
 export async function disableTask(session: WizardSession): Promise<void> {
-  const users = await pickUsers(session, 'disable');
-  const { targets, servers, notices } = await planProvisioning(
-    session.directory,
-    session.context.settings,
-    users.map((user) => ({ user, action: 'disable' as const })),
-    { known: session },
-  );
-  await reviewAndApply(session, {
-    command: 'disable',
-    heading: `Disable IM for ${plural(users.length, 'user')} (msExchIMACL stays):`,
-    targets,
-    notices,
-    users,
-    servers,
-    equivalent: { task: 'disable', users: users.map(nameOf) },
-  });
+  const memory = memoryOf(session, 'disable');
+  await runSteps([
+    async (resumed) => {
+      memory.users = await pickUsers(session, 'disable', memory.finder, resumed);
+    },
+    async () => {
+      const { users } = memory;
+      const { targets, servers, notices } = await planProvisioning(
+        session.directory,
+        session.context.settings,
+        users.map((user) => ({ user, action: 'disable' as const })),
+        { known: session },
+      );
+      await reviewAndApply(session, {
+        command: 'disable',
+        heading: `Disable IM for ${plural(users.length, 'user')} (msExchIMACL stays):`,
+        targets,
+        notices,
+        users,
+        servers,
+        equivalent: { task: 'disable', users: users.map(nameOf) },
+      });
+    },
+  ]);
 }
 
 export async function moveTask(session: WizardSession): Promise<void> {
-  const users = await pickUsers(session, 'move');
-  const inventory = await session.inventory();
-  const server = (await pickHomeServer(session, inventory, 'move', users)) as LoadedServer;
-  const { targets, notices } = await planProvisioning(
-    session.directory,
-    session.context.settings,
-    users.map((user) => ({ user, action: 'move' as const, server })),
-    { known: session },
-  );
-  await reviewAndApply(session, {
-    command: 'move',
-    heading: `Move ${plural(users.length, 'user')} to ${server.name} (${server.host}):`,
-    targets,
-    notices,
-    users,
-    servers: inventory.servers,
-    equivalent: { task: 'move', users: users.map(nameOf), to: server.name },
-  });
+  const memory = memoryOf(session, 'move');
+  await runSteps([
+    async (resumed) => {
+      memory.users = await pickUsers(session, 'move', memory.finder, resumed);
+    },
+    async () => {
+      memory.server = await pickHomeServer(session, await session.inventory(), 'move', memory.users, memory.server);
+    },
+    async () => {
+      const { users } = memory;
+      const server = memory.server as LoadedServer;
+      const { targets, notices } = await planProvisioning(
+        session.directory,
+        session.context.settings,
+        users.map((user) => ({ user, action: 'move' as const, server })),
+        { known: session },
+      );
+      await reviewAndApply(session, {
+        command: 'move',
+        heading: `Move ${plural(users.length, 'user')} to ${server.name} (${server.host}):`,
+        targets,
+        notices,
+        users,
+        servers: (await session.inventory()).servers,
+        equivalent: { task: 'move', users: users.map(nameOf), to: server.name },
+      });
+    },
+  ]);
 }
 
 export async function showTask(session: WizardSession): Promise<void> {
@@ -103,7 +151,7 @@ export async function showTask(session: WizardSession): Promise<void> {
 }
 
 export async function rebalanceTask(session: WizardSession): Promise<void> {
-  const { out, c, prompts, context } = session;
+  const { out, c } = session;
   const inventory = await session.inventory();
   const home = inventory.servers.filter((s) => s.hostsUsers);
   if (home.length === 0)
@@ -128,28 +176,65 @@ export async function rebalanceTask(session: WizardSession): Promise<void> {
     ),
   );
   if (inventory.orphaned > 0)
-    out.print(
+    say(
+      out,
       c.yellow(
         `${plural(inventory.orphaned, 'user')} homed on a router or a missing server (orphaned): the plan places them too.`,
       ),
     );
-  const goal = await prompts.select<'fit' | 'even' | 'drain'>({
-    message: 'What should the rebalance achieve?',
-    choices: [
-      { value: 'fit', name: 'Bring every home server within capacity, moving as few users as possible' },
-      { value: 'even', name: 'Spread users evenly (each server within one user of its fair share by capacity)' },
-      { value: 'drain', name: 'Empty one or more servers (before decommissioning them)' },
-    ],
-  });
-  let drain: LoadedServer[] = [];
-  if (goal === 'drain') {
-    drain = await prompts.checkbox<LoadedServer>({
-      message: 'Which servers should be emptied? (space to tick, enter to go on)',
-      choices: home.map((s) => ({ value: s, name: `${s.name} (${s.host}) — ${plural(s.users, 'user')}` })),
-      required: true,
-    });
+  const memory = session.memory<{ goal?: RebalanceGoal; drain: LoadedServer[] }>('rebalance', () => ({ drain: [] }));
+  await runSteps([
+    async (resumed) => {
+      await askRebalanceGoal(session, home, memory, resumed);
+    },
+    () => planAndApplyRebalance(session, memory.goal === 'even', memory.goal === 'drain' ? memory.drain : []),
+  ]);
+}
+
+type RebalanceGoal = 'fit' | 'even' | 'drain';
+
+/** The goal; for a drain, which servers (Esc there goes back to the goal, the ticks kept). */
+async function askRebalanceGoal(
+  session: WizardSession,
+  home: LoadedServer[],
+  memory: { goal?: RebalanceGoal; drain: LoadedServer[] },
+  resumed: boolean,
+): Promise<void> {
+  let ticking = resumed && memory.goal === 'drain';
+  for (;;) {
+    if (!ticking) {
+      memory.goal = await session.prompts.select<RebalanceGoal>({
+        message: 'What should the rebalance achieve?',
+        ...(memory.goal ? { default: memory.goal } : {}),
+        choices: [
+          { value: 'fit', name: 'Bring every home server within capacity, moving as few users as possible' },
+          { value: 'even', name: 'Spread users evenly (each server within one user of its fair share by capacity)' },
+          { value: 'drain', name: 'Empty one or more servers (before decommissioning them)' },
+        ],
+      });
+      if (memory.goal !== 'drain') return;
+    }
+    try {
+      memory.drain = await session.prompts.checkbox<LoadedServer>({
+        message: 'Which servers should be emptied? (space to tick, enter to go on)',
+        choices: home.map((s) => ({
+          value: s,
+          name: `${s.name} (${s.host}) — ${plural(s.users, 'user')}`,
+          checked: memory.drain.includes(s),
+        })),
+        required: true,
+      });
+      return;
+    } catch (error) {
+      if (!isPromptBack(error)) throw error;
+      ticking = false;
+    }
   }
-  const even = goal === 'even';
+}
+
+async function planAndApplyRebalance(session: WizardSession, even: boolean, drain: LoadedServer[]): Promise<void> {
+  const { out, context } = session;
+  const inventory = await session.inventory();
   // Every homed user is read before the plan: seconds on a large directory, so say what is going on.
   const run = await withSpinner(
     out,
@@ -160,7 +245,7 @@ export async function rebalanceTask(session: WizardSession): Promise<void> {
   out.print();
   renderRebalancePlan(out, run.plan, run.names, even);
   if (run.plan.moves.length === 0) {
-    out.print('Every home server is within capacity: nothing to do, nothing was written.');
+    say(out, 'Every home server is within capacity: nothing to do, nothing was written.');
     return;
   }
   const capacity = context.settings.sources.capacity === 'flag' ? context.settings.capacity : undefined;
