@@ -28,10 +28,13 @@ export interface RunEnvironment {
   cwd: string;
   /** The directory the commands work on; default: LDAP, from the settings. */
   openDirectory?: OpenDirectory;
+  /** The operating system to behave as (signals, quoting for pasting); default: this one. Tests pass win32. */
+  os?: NodeJS.Platform;
 }
 
 export async function run(argv: string[], environment: RunEnvironment): Promise<number> {
   const { streams, env } = environment;
+  const os = environment.os ?? process.platform;
   const abort = new AbortController();
   let context: (Context & { close(): Promise<void> }) | undefined;
   let out: Output | undefined;
@@ -67,7 +70,7 @@ export async function run(argv: string[], environment: RunEnvironment): Promise<
       out = await loadOutput(streams, settings.json, settings.color, settings.verbose);
       for (const warning of settings.warnings) out.warn(warning);
       for (const line of describeSettings(settings)) out.debug(line);
-      context = createContext(settings, out, env, abort.signal, environment.openDirectory);
+      context = createContext(settings, out, env, abort.signal, environment.openDirectory, os);
       await action(context);
       if (abort.signal.aborted) throw new Interrupted('Interrupted; what was done is in the journal.');
     },

@@ -6,6 +6,7 @@
 import { UsageError } from '../../core/errors.js';
 import { isImEnabled } from '../../core/im-model.js';
 import type { UserRecord } from '../../core/user-record.js';
+import { pasteShellFor } from '../../core/shell-words.js';
 import { equivalentCommand } from './equivalent-command.js';
 import type { LoadedServer } from '../../services/inventory.js';
 import { planProvisioning } from '../../services/provisioning.js';
@@ -98,7 +99,9 @@ export async function showTask(session: WizardSession): Promise<void> {
   renderUserState(session.out, stateOf(user!, await session.servers));
   session.out.print();
   session.out.print(
-    session.c.dim(`Next time, without the wizard: ${equivalentCommand({ task: 'show', user: nameOf(user!) })}`),
+    session.c.dim(
+      `Next time, without the wizard: ${equivalentCommand({ task: 'show', user: nameOf(user!) }, pasteShellFor(session.context.os))}`,
+    ),
   );
 }
 
