@@ -13,6 +13,8 @@
  * to do when a sealed connection is asked for.
  *
  * Run by `postinstall`, by lab/kerberos.sh, and by hand: `node scripts/kerberos-wrap-fix.mjs`.
+ * The platform is process.platform, read once at the top (a script's edge); the tests simulate
+ * Windows by starting it with process.platform set to win32.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
@@ -52,6 +54,14 @@ function npm() {
   const beside = process.platform === 'win32' ? [] : ['..', 'lib'];
   const cli = join(dirname(process.execPath), ...beside, 'node_modules', 'npm', 'bin', 'npm-cli.js');
   return existsSync(cli) ? [process.execPath, cli] : ['npm']; // e.g. Debian's nodejs: npm on PATH
+}
+
+// Windows: the package's SSPI client is what runs there; the MIT source this fixes is not built,
+// and a rebuild would need Visual Studio's C++ tools (and npm is npm.cmd, which Node starts only
+// through a shell). Nothing to do, and nothing is touched.
+if (process.platform === 'win32') {
+  say('on Windows the "kerberos" package uses SSPI, not the MIT code this fixes: nothing to do.');
+  process.exit(0);
 }
 
 const dir = packageDir();

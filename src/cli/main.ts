@@ -8,6 +8,7 @@ import type { GlobalFlags } from '../config/settings.js';
 import type { Output, Streams } from '../ui/output.js';
 import { disableCoreDumps } from '../platform/core-dumps.js';
 import { environmentWithoutSecrets } from '../platform/environment.js';
+import { interruptSignals } from '../platform/interrupt-signals.js';
 import { isPromptCancel } from '../ui/prompt-cancel.js';
 import type { Context, OpenDirectory } from './composition-root.js';
 import { checkHelpTopic } from './help-topic.js';
@@ -28,28 +29,34 @@ export interface RunEnvironment {
   cwd: string;
   /** The directory the commands work on; default: LDAP, from the settings. */
   openDirectory?: OpenDirectory;
+  /** The operating system to behave as (signals, quoting for pasting); default: this one. Tests pass win32. */
+  os?: NodeJS.Platform;
 }
 
 export async function run(argv: string[], environment: RunEnvironment): Promise<number> {
   const { streams, env } = environment;
+  const os = environment.os ?? process.platform;
   const abort = new AbortController();
   let context: (Context & { close(): Promise<void> }) | undefined;
   let out: Output | undefined;
 
-  const onSigint = () => {
+  // Ctrl-C, and on Windows Ctrl-Break and a closed console: the same stop, the same exit code.
+  const signals = interruptSignals(os);
+  const onInterrupt = () => {
     if (abort.signal.aborted) return;
     abort.abort();
     const notice = 'imctl: interrupted; finishing the writes in flight, then stopping (Ctrl-C again to force).';
     // Above a progress bar, which the notice must not land in; else on a line of its own, after the echoed ^C.
     if (out?.liveLineShown) out.info(notice);
     else streams.stderr.write(`\n${notice}\n`);
-    process.once('SIGINT', () => {
-      // Forced: the bar goes first, so that the shell's prompt starts on a clean line.
-      out?.endLive();
-      process.exit(ExitCode.interrupted);
-    });
+    for (const signal of signals) process.once(signal, force);
   };
-  process.on('SIGINT', onSigint);
+  const force = () => {
+    // Forced: the bar goes first, so that the shell's prompt starts on a clean line.
+    out?.endLive();
+    process.exit(ExitCode.interrupted);
+  };
+  for (const signal of signals) process.on(signal, onInterrupt);
 
   const program = buildProgram({
     streams,
@@ -67,7 +74,7 @@ export async function run(argv: string[], environment: RunEnvironment): Promise<
       out = await loadOutput(streams, settings.json, settings.color, settings.verbose);
       for (const warning of settings.warnings) out.warn(warning);
       for (const line of describeSettings(settings)) out.debug(line);
-      context = createContext(settings, out, env, abort.signal, environment.openDirectory);
+      context = createContext(settings, out, env, abort.signal, environment.openDirectory, os);
       await action(context);
       if (abort.signal.aborted) throw new Interrupted('Interrupted; what was done is in the journal.');
     },
@@ -104,7 +111,8 @@ export async function run(argv: string[], environment: RunEnvironment): Promise<
     out ??= await loadOutput(streams, argv.includes('--json'), !argv.includes('--no-color') && !env.NO_COLOR);
     return report(error, out);
   } finally {
-    process.off('SIGINT', onSigint);
+    // The run is over: a later signal is no longer this run's to handle (nor to force).
+    for (const signal of signals) process.off(signal, onInterrupt).off(signal, force);
     await context?.close();
   }
 }

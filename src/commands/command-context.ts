@@ -4,6 +4,8 @@ import type { Output } from '../ui/output.js';
 
 export interface Context extends AppContext {
   out: Output;
+  /** The operating system imctl runs on, for what it prints for pasting (PowerShell quoting on Windows). */
+  os: NodeJS.Platform;
   /** Runs a big plan (an import's file and pages) with V8 sized for memory; src/cli supplies it (heap-mode.ts). */
   whilePlanning?: <T>(work: () => Promise<T>) => Promise<T>;
 }

@@ -96,6 +96,16 @@ export const OPTIONS = [
     protected: true,
   },
   {
+    key: 'site',
+    doc: "with `--domain`: the AD site to try first, by SRV `_ldap._tcp.<site>._sites.dc._msdcs.<domain>` (a Windows workstation's site: `nltest /dsgetsite`)",
+    shown: 'site',
+    flag: { long: '--site', value: 'name' },
+    help: "with --domain: try this AD site's DCs first",
+    env: ['IMCTL_SITE'],
+    config: { key: 'site', kind: 'string' },
+    protected: true,
+  },
+  {
     key: 'dnsServer',
     doc: "DNS server for `--domain` and `resolve` (default: the system's)",
     shown: 'dns server',

@@ -36,6 +36,8 @@ export interface Settings {
   /** Kerberos over plain LDAP: seal (default) or sign every message with the SASL security layer. */
   saslLayer: SaslLayerMode;
   domain?: string | undefined;
+  /** With --domain: the AD site whose DCs are tried first. */
+  site?: string | undefined;
   dnsServer?: string | undefined;
   bindDn?: string | undefined;
   /**
@@ -184,6 +186,7 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
     auth,
     saslLayer,
     domain,
+    site: pick('site', flags.site, fromEnv('site'), file.site, undefined),
     dnsServer: pick('dnsServer', flags.dnsServer, fromEnv('dnsServer'), file.dnsServer, undefined),
     bindDn,
     passwordFile,

@@ -65,11 +65,13 @@ let loaded: Promise<{ kerberos: KerberosModule; source: string }> | undefined;
  * The `kerberos` package, loaded once, and where it came from (for -v): the addon the single
  * executable carries, else the package in imctl's own node_modules; a clear error otherwise.
  */
-export function loadKerberos(): Promise<{ kerberos: KerberosModule; source: string }> {
+export function loadKerberos(
+  os: NodeJS.Platform = process.platform,
+): Promise<{ kerberos: KerberosModule; source: string }> {
   loaded ??= import('./kerberos-addon.js').then(async ({ embeddedKerberos }) => {
     const embedded = embeddedKerberos();
     if (embedded) return { kerberos: embedded.module as KerberosModule, source: embedded.source };
-    const own = loadOwnKerberos();
+    const own = loadOwnKerberos(undefined, os);
     return { kerberos: own.module as KerberosModule, source: `the kerberos package at ${own.path}` };
   });
   loaded.catch(() => (loaded = undefined));
@@ -128,8 +130,8 @@ export async function gssapiBind(
   os: NodeJS.Platform = process.platform,
 ): Promise<GssapiBound> {
   const spnHost = servicePrincipalHost(host);
-  const { kerberos, source } = await loadKerberos();
-  const context = { host: spnHost };
+  const { kerberos, source } = await loadKerberos(os);
+  const context = { host: spnHost, os };
   let gss: GssClient;
   let token: string | null;
   try {

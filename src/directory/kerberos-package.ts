@@ -10,8 +10,13 @@ import { basename, dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DirectoryError } from '../core/errors.js';
 
-export const KERBEROS_PACKAGE_HINT =
-  'Kerberos sign-in needs the optional "kerberos" package, which did not load: install the Kerberos development files (Debian: apt-get install libkrb5-dev python3 make g++), then run "npm rebuild kerberos" (or "npm install kerberos") in imctl\'s folder.';
+/** What to do when the package did not load: on Windows it uses SSPI, and needs no Kerberos development files. */
+export function kerberosPackageHint(os: NodeJS.Platform): string {
+  const missing = 'Kerberos sign-in needs the optional "kerberos" package, which did not load:';
+  if (os === 'win32')
+    return `${missing} run "npm install kerberos" in imctl's folder (npm fetches a prebuilt Windows build; building one needs Python and the Visual Studio C++ build tools).`;
+  return `${missing} install the Kerberos development files (Debian: apt-get install libkrb5-dev python3 make g++), then run "npm rebuild kerberos" (or "npm install kerberos") in imctl's folder.`;
+}
 
 /** This module's file: in the CommonJS bundle import.meta is empty, and the script is the bundle. */
 const here = (): string => (import.meta.url ? fileURLToPath(import.meta.url) : (process.argv[1] ?? ''));
@@ -41,14 +46,18 @@ export function ownNodeModules(root: string): string[] {
 }
 
 /** The package as resolved from imctl's root, refused unless its real path lies in imctl's own node_modules. */
-export function loadOwnKerberos(root = imctlRoot()): { module: unknown; path: string } {
-  if (!root) throw new DirectoryError(KERBEROS_PACKAGE_HINT, 'kerberos-unavailable');
+export function loadOwnKerberos(
+  root = imctlRoot(),
+  os: NodeJS.Platform = process.platform,
+): { module: unknown; path: string } {
+  const unavailable = () => new DirectoryError(kerberosPackageHint(os), 'kerberos-unavailable');
+  if (!root) throw unavailable();
   const requireFrom = createRequire(join(root, 'package.json'));
   let path: string;
   try {
     path = requireFrom.resolve('kerberos'); // a real path: a symlink out of node_modules shows where it leads
   } catch {
-    throw new DirectoryError(KERBEROS_PACKAGE_HINT, 'kerberos-unavailable');
+    throw unavailable();
   }
   const own = ownNodeModules(root).map(realOrSelf);
   if (!own.some((dir) => path.startsWith(dir + sep)))
@@ -59,7 +68,7 @@ export function loadOwnKerberos(root = imctlRoot()): { module: unknown; path: st
   try {
     return { module: requireFrom(path), path };
   } catch {
-    throw new DirectoryError(KERBEROS_PACKAGE_HINT, 'kerberos-unavailable');
+    throw unavailable();
   }
 }
 

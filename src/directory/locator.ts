@@ -1,6 +1,8 @@
 /**
  * The AD DC locator, as Windows clients do it: SRV `_ldap._tcp.<domain>`, tried in RFC 2782
- * order. Each DC is reached at the address DNS gave for it while TLS verifies the DC's own name,
+ * order — after, when a site is set (`--site`), the DCs AD registers for that site
+ * (`_ldap._tcp.<site>._sites.dc._msdcs.<domain>`), so that a branch office binds to its own DCs
+ * and fails over to the rest of the domain. Each DC is reached at the address DNS gave for it while TLS verifies the DC's own name,
  * and StartTLS is used on the advertised port (389) unless cleartext was explicitly allowed —
  * or unless Kerberos signs in with no CA configured: then, as Windows tools do, the SASL security
  * layer seals every message on 389 and no certificate is needed.
@@ -16,7 +18,7 @@
 import { UsageError } from '../core/errors.js';
 import { dnsNameProblem } from '../core/im-model.js';
 import { domainStartTls, type Settings } from '../config/settings.js';
-import { createResolver, locateServices } from '../dns/resolver.js';
+import { createResolver, locateServices, type DnsResolver, type ServiceTarget } from '../dns/resolver.js';
 import type { Endpoint } from './endpoints.js';
 
 export async function locateDomainControllers(
@@ -29,7 +31,9 @@ export async function locateDomainControllers(
   if (problem) throw new UsageError(`--domain "${domain}" is not a DNS name: ${problem}.`, 'bad-domain');
   const resolver = createResolver({ server: settings.dnsServer });
   const name = `_ldap._tcp.${domain.toLowerCase().replace(/\.$/, '')}`;
-  const targets = await locateServices(resolver, name, Math.random, { withAddresses: true });
+  const inSite = await siteTargets(resolver, domain, settings.site, log);
+  const domainWide = await locateServices(resolver, name, Math.random, { withAddresses: true });
+  const targets = mergeTargets(inSite, domainWide);
   if (targets === null || targets.length === 0) {
     throw new UsageError(
       `DNS (${resolver.server}) has no domain controllers for ${domain} (no SRV record ${name}): check --domain and --dns-server, or give --url.`,
@@ -76,4 +80,27 @@ export async function locateDomainControllers(
     });
   log(`DCs for ${domain} by ${name}: ${endpoints.map((e) => `${e.host} (${e.url})`).join(', ')}`);
   return endpoints;
+}
+
+/** The site's own DCs (`_ldap._tcp.<site>._sites.dc._msdcs.<domain>`), or null without a site or a record. */
+async function siteTargets(
+  resolver: DnsResolver,
+  domain: string,
+  site: string | undefined,
+  log: (message: string) => void,
+): Promise<ServiceTarget[] | null> {
+  if (!site) return null;
+  const name = `_ldap._tcp.${site.toLowerCase()}._sites.dc._msdcs.${domain.toLowerCase().replace(/\.$/, '')}`;
+  const problem = dnsNameProblem(`${site}.${domain}`);
+  if (problem) throw new UsageError(`--site "${site}" is not a name DNS can hold: ${problem}.`, 'bad-site');
+  const found = await locateServices(resolver, name, Math.random, { withAddresses: true });
+  if (!found?.length) log(`No DCs registered for the site ${site} (${name}): every DC of the domain.`);
+  return found;
+}
+
+/** The site's DCs first, then the rest of the domain's (each host once); null when neither has a record. */
+function mergeTargets(first: ServiceTarget[] | null, rest: ServiceTarget[] | null): ServiceTarget[] | null {
+  if (first === null && rest === null) return null;
+  const seen = new Set((first ?? []).map((t) => t.host.toLowerCase()));
+  return [...(first ?? []), ...(rest ?? []).filter((t) => !seen.has(t.host.toLowerCase()))];
 }

@@ -47,6 +47,26 @@ export interface ResolverOptions {
   timeoutMs?: number | undefined;
   /** How many times a question is sent within that time (default 2). */
   tries?: number | undefined;
+  /** The operating system, for what a failure says about the system's servers (default: this one). */
+  os?: NodeJS.Platform | undefined;
+  /** The system's servers as c-ares read them (default: Node's list); tests pass one in. */
+  systemServers?: (() => string[]) | undefined;
+}
+
+/**
+ * What is wrong with the system's DNS servers as Node sees them on Windows, if anything: c-ares
+ * reads them from the network adapters, and when it finds none it asks 127.0.0.1, where on a
+ * workstation nothing answers. A list of loopback addresses only is the same sign (except on a DC
+ * that runs DNS itself, where the lookup then works and this is never said).
+ */
+export function systemServersProblem(os: NodeJS.Platform, servers: readonly string[]): string | undefined {
+  if (os !== 'win32') return undefined;
+  const loopback = (server: string) => {
+    const host = parseHostPort(server, 53).host;
+    return host === '::1' || host.startsWith('127.');
+  };
+  if (servers.length > 0 && !servers.every(loopback)) return undefined;
+  return `Node found no DNS server in Windows' settings (${servers.length ? `only ${servers.join(', ')}` : 'none'}), so it asked the loopback address, where a workstation runs none: give --dns-server with your domain's DNS server (a DC's address, as "ipconfig /all" lists it)`;
 }
 
 export const DEFAULT_DNS_TIMEOUT_MS = 5000;
@@ -63,18 +83,22 @@ export function createResolver(options: ResolverOptions = {}): DnsResolver {
   // { timeout: 300, tries: 1 } gave up after 300 to 600 ms. Hence the hard deadline in `query`.
   const perTry = Math.max(1, Math.floor(timeoutMs / (2 ** tries - 1)));
   const given = options.server === undefined ? undefined : parseHostPort(options.server, 53);
+  const system = given ? [] : (options.systemServers ?? (() => new Resolver().getServers()))();
   const label = given
     ? given.port === 53
       ? given.host
       : formatHostPort(given)
-    : new Resolver().getServers().join(', ') || 'none configured';
-  const advice = given ? 'check --dns-server' : "check the system's DNS settings or give --dns-server";
+    : system.join(', ') || 'none configured';
+  const advice = given
+    ? 'check --dns-server'
+    : (systemServersProblem(options.os ?? process.platform, system) ??
+      "check the system's DNS settings or give --dns-server");
 
   // setServers takes IP addresses only: a server given by name is looked up (once) by the system.
   let servers: Promise<string[] | undefined> | undefined;
   const serverList = (): Promise<string[] | undefined> =>
     (servers ??= (async () => {
-      if (!given) return undefined;
+      if (!given) return options.systemServers ? system : undefined;
       if (isIP(given.host) !== 0) return [formatHostPort(given)];
       try {
         const { address } = await lookup(given.host);

@@ -29,14 +29,17 @@ export function terminalSafe(text: string, keepColour: boolean): string {
 }
 
 /**
- * JSON text for stdout: secrets redacted, and the characters JSON.stringify leaves raw but a
- * terminal would act on (DEL, C1 controls, bidi overrides) written as \uNNNN — the same value.
+ * JSON text for stdout: secrets redacted, then every character past ASCII written as \uNNNN — the
+ * same value to any JSON parser. That covers what a terminal would act on (DEL, C1 controls, bidi
+ * overrides), and it makes the document pure ASCII, which reads the same under any code page:
+ * PowerShell decodes a program's output with [Console]::OutputEncoding (an OEM code page such as
+ * 850 by default), which turns UTF-8 "Müller" into "M├╝ller" before ConvertFrom-Json sees it.
+ * Done on every platform, not only Windows: one output everywhere (the path Windows takes is the
+ * one every test run takes), piped through ssh or a file it is safe too, and jq and
+ * ConvertFrom-Json show the names as they are. A character outside the BMP is its UTF-16 pair.
  */
 export function safeJson(json: string): string {
-  return redact(json).replace(
-    /[\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g,
-    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return redact(json).replace(/[^\x00-\x7e]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export class Output {

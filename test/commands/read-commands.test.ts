@@ -107,6 +107,25 @@ describe('imctl users', () => {
     );
   });
 
+  it('--json is pure ASCII: non-ASCII names as \\uXXXX (PowerShell decodes output with an OEM code page), the same names parsed', async () => {
+    const names = ['Müller', 'Ørsted', '李雷', 'Zoë😀'];
+    const directory = new MemoryDirectory(
+      [EAST],
+      names.map((name) => person(name, EAST)),
+    );
+    for (const argv of [
+      ['users', '--json'], // streamed a page at a time (src/ui/json-document.ts)
+      ['show', '--json', '--', 'Müller'], // one document (printJson)
+    ]) {
+      const run = await imctlOnMemory(argv, { directory });
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^[\x00-\x7e]*$/);
+      expect(run.stdout).toContain('"M\\u00fcller"');
+      const text = JSON.stringify(run.json());
+      for (const name of argv[0] === 'users' ? names : ['Müller']) expect(text).toContain(JSON.stringify(name));
+    }
+  });
+
   describe('a large listing streams (issue 32)', () => {
     /** Seven users, two per page: the listing is four pages. */
     const paged = () => {

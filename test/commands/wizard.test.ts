@@ -76,12 +76,16 @@ async function typeNames(names: string, wizard: { done?: ImctlRun }): Promise<vo
 }
 
 /** `imctl wizard ARGS…` at a terminal (200 columns unless told). */
-function start(directory = sampleDirectory(), options: { args?: string[]; columns?: number } = {}) {
+function start(
+  directory = sampleDirectory(),
+  options: { args?: string[]; columns?: number; os?: NodeJS.Platform } = {},
+) {
   const wizard = {} as { done?: ImctlRun; result: Promise<ImctlRun>; stdin?: PassThrough };
   wizard.result = imctlOnMemory(['wizard', ...(options.args ?? [])], {
     directory,
     tty: true,
     ...(options.columns ? { columns: options.columns } : {}),
+    ...(options.os ? { os: options.os } : {}),
     onStart: (stdin) => (wizard.stdin = stdin),
   });
   void wizard.result.then((done) => (wizard.done = done));
@@ -105,6 +109,14 @@ async function showAnn(wizard: ReturnType<typeof start>): Promise<ImctlRun> {
   await waitFor('User ann (ann)', wizard);
   screen.keypress('enter');
   return wizard.result;
+}
+
+/** The move task up to its review: ann to im-west. */
+async function moveAnnToWest(wizard: { done?: ImctlRun }): Promise<void> {
+  await openSearch('move', wizard);
+  await pick('ann', 1, wizard);
+  await choose('(1 picked)', 'Done', wizard);
+  await choose('Move 1 user to which home server?', 'im-west', wizard);
 }
 
 describe('imctl wizard', { timeout: 20_000 }, () => {
@@ -228,6 +240,17 @@ describe('imctl wizard', { timeout: 20_000 }, () => {
     expect(code).toBe(0);
     expect(stdout).toContain('move: 1 changed, 0 unchanged, 0 failed.');
     expect(directory.get('CN=ann,OU=Staff,DC=memory,DC=test')!.im).toEqual(imValues('ann', IM_DOMAIN, WEST));
+  });
+
+  it('on Windows the undo and next-time lines are quoted for PowerShell', async () => {
+    const wizard = start(sampleDirectory(), { os: 'win32' });
+    await moveAnnToWest(wizard);
+    await choose('Apply', 'Yes, apply', wizard);
+    const { code, stdout, home } = await wizard.result;
+    expect(code).toBe(0);
+    // PowerShell's binder would swallow a bare -- (npm's imctl.ps1 shim); what starts with - or / is quoted.
+    expect(stdout).toContain("Next time, without the wizard: imctl move '--to=im-west' --yes '--' ann");
+    expect(stdout).toMatch(new RegExp(`To put it all back: imctl undo '${home}/state/imctl/journal/[^']+\\.jsonl'`));
   });
 
   it('the cursor starts on the first choice that can be taken: Enter takes it, not "This option is disabled"', async () => {

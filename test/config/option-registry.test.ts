@@ -119,6 +119,7 @@ describe('the option registry', () => {
         'dnsServer',
         'domain',
         'passwordFile',
+        'site',
         'saslLayer',
         'startTls',
         'sync',
@@ -135,6 +136,7 @@ describe('the option registry', () => {
       {
         url: 'ldaps://dc1.example',
         domain: 'example',
+        site: 'branch',
         dnsServer: '10.0.0.1',
         bindDn: 'a@example',
         baseDn: 'DC=x',

@@ -62,3 +62,62 @@ describe('Kerberos errors in plain sentences', () => {
     expect(servicePrincipalHost('DC1.Corp.Example.com.')).toBe('dc1.corp.example.com');
   });
 });
+
+describe('SSPI failures on Windows (simulated): classified by status code, Windows hints', () => {
+  const windows = { host: 'dc1.corp.example.com', os: 'win32' as const };
+  const translated = (text: string) => translateKerberosError(new Error(text), windows);
+
+  // The package's SSPI client: "<function>: <FormatMessage text in the user's language>", no code;
+  // a code appears when something on the way names it (AD's refusals: "80090303: LdapErr …").
+  it.each([
+    ['InitializeSecurityContext: SEC_E_NO_CREDENTIALS', 'kerberos-no-ticket'],
+    ['AcquireCredentialsHandle: 0x8009030E', 'kerberos-no-ticket'],
+    ['InitializeSecurityContext: error 1312', 'kerberos-no-ticket'],
+    ['InitializeSecurityContext: (0x80090324) Die Uhrzeiten auf Client und Server weichen ab.', 'kerberos-clock-skew'],
+    ['InitializeSecurityContext: ERROR_TIME_SKEW', 'kerberos-clock-skew'],
+    ['80090303: LdapErr: DSID-0C090A5C, comment: AcceptSecurityContext error', 'kerberos-unknown-service'],
+    ['InitializeSecurityContext: -2146893022', 'kerberos-unknown-service'],
+    ['InitializeSecurityContext: 0x80090311', 'kerberos-kdc-unreachable'],
+    ['InitializeSecurityContext: status 1908', 'kerberos-kdc-unreachable'],
+    ['DecryptMessage: 0x80090317', 'kerberos-ticket-expired'],
+    ['InitializeSecurityContext: Der angegebene Zielprinzipal ist unbekannt oder nicht erreichbar.', 'kerberos-failed'],
+    // A number that only looks like a code is none: 0x800903030 has nine digits, 113120 is not 1312.
+    ['InitializeSecurityContext: 0x800903030', 'kerberos-failed'],
+    ['InitializeSecurityContext: error 113120', 'kerberos-failed'],
+  ])('%s → %s', (text, want) => {
+    expect(translated(text).reason).toBe(want);
+  });
+
+  it.each([
+    'InitializeSecurityContext: SEC_E_NO_CREDENTIALS',
+    'InitializeSecurityContext: 0x8009030E',
+    'No Kerberos credentials available',
+    'Ticket expired',
+    'InitializeSecurityContext: SEC_E_TIME_SKEW',
+    'InitializeSecurityContext: 0x80090303',
+    'Cannot contact any KDC',
+    'Cannot find realm',
+    'InitializeSecurityContext: Die angeforderte Funktion wird nicht unterstützt.',
+  ])('%s: a Windows hint, never kinit, krb5.conf or apt-get', (text) => {
+    expect(translated(text).message).not.toMatch(/kinit|krb5\.conf|KRB5CCNAME|apt-get/);
+  });
+
+  it('says klist, the domain sign-in and runas /netonly where no code says more', () => {
+    const error = translated(
+      'InitializeSecurityContext: Der angegebene Zielprinzipal ist unbekannt oder nicht erreichbar.',
+    );
+    expect(error.exitCode).toBe(1);
+    expect(error.message).toBe(
+      'Kerberos sign-in to dc1.corp.example.com failed (Windows SSPI: InitializeSecurityContext: Der angegebene Zielprinzipal ist unbekannt oder nicht erreichbar). Kerberos there uses the ticket of your Windows sign-in: sign in with your domain account, or start a shell with "runas /netonly /user:CORP\\you powershell"; klist lists your tickets, "klist get ldap/dc1.corp.example.com" asks for the DC\'s.',
+    );
+    expect(translated('x: SEC_E_NO_CREDENTIALS').message).toMatch(
+      /sign in to Windows with your domain account.*runas \/netonly/,
+    );
+  });
+
+  it('the same code on Unix (in a DC refusal) keeps the MIT hints', () => {
+    const error = translateKerberosError(new Error('0x8009030E'), { host: 'dc1.corp.example.com', os: 'linux' });
+    expect(error.reason).toBe('kerberos-no-ticket');
+    expect(error.message).toMatch(/run kinit/);
+  });
+});

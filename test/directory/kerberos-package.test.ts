@@ -101,9 +101,21 @@ describe('loadOwnKerberos', () => {
   });
 
   it('says what to install when there is none', () => {
-    expect(() => loadOwnKerberos(imctlAt(join(scratch(), 'imctl')))).toThrow(
-      /^Kerberos sign-in needs the optional "kerberos" package/,
+    expect(() => loadOwnKerberos(imctlAt(join(scratch(), 'imctl')), 'linux')).toThrow(
+      /^Kerberos sign-in needs the optional "kerberos" package.*apt-get install libkrb5-dev/,
     );
+  });
+
+  it('on Windows, where the package uses SSPI, says nothing of apt-get or Kerberos development files', () => {
+    const error = (() => {
+      try {
+        return loadOwnKerberos(imctlAt(join(scratch(), 'imctl')), 'win32');
+      } catch (thrown) {
+        return thrown as Error;
+      }
+    })() as Error;
+    expect(error.message).toMatch(/^Kerberos sign-in needs the optional "kerberos" package.*npm install kerberos/);
+    expect(error.message).not.toMatch(/apt-get|libkrb5|kinit/);
   });
 });
 

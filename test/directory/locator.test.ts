@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeDnsServer, type FakeDnsServer } from '../dns/fake-dns-server.js';
+import type { Settings } from '../../src/config/settings.js';
+import { locateDomainControllers } from '../../src/directory/locator.js';
 import { imctlInProcess } from '../support/in-process.js';
 
 const DOMAIN = 'corp.example.test';
@@ -110,5 +112,53 @@ describe('--insecure-tls', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--insecure-tls cannot be used with Kerberos .*use the whole session as you/);
     expect(connections).toBe(0);
+  });
+});
+
+describe('--site: the DCs AD registers for the site first, then the rest of the domain', () => {
+  const SITE_RECORD = `_ldap._tcp.branch._sites.dc._msdcs.${DOMAIN}`;
+  const srv = (...targets: string[]) => ({
+    srv: targets.map((target) => ({ priority: 0, weight: 100, port: 389, target })),
+  });
+  const hosts = { [`dc1.${DOMAIN}`]: { a: ['192.0.2.1'] }, [`dc2.${DOMAIN}`]: { a: ['192.0.2.2'] } };
+
+  async function located(site: string | undefined, table: Parameters<typeof startFakeDnsServer>[0]) {
+    dns = await startFakeDnsServer(table);
+    const logged: string[] = [];
+    const settings = { auth: 'kerberos', dnsServer: dns.address, site } as unknown as Settings;
+    const endpoints = await locateDomainControllers(
+      DOMAIN,
+      settings,
+      (m) => logged.push(m),
+      () => undefined,
+    );
+    return { hosts: endpoints.map((e) => e.host), logged };
+  }
+
+  it("tries the site's DC before the domain's others, each once", async () => {
+    const table = {
+      [SITE_RECORD]: srv(`dc2.${DOMAIN}`),
+      [`_ldap._tcp.${DOMAIN}`]: srv(`dc1.${DOMAIN}`, `dc2.${DOMAIN}`),
+      ...hosts,
+    };
+    expect((await located('Branch', table)).hosts).toEqual([`dc2.${DOMAIN}`, `dc1.${DOMAIN}`]);
+  });
+
+  it('a site with no record of its own: every DC of the domain, and -v says so', async () => {
+    const { hosts: found, logged } = await located('branch', {
+      [`_ldap._tcp.${DOMAIN}`]: srv(`dc1.${DOMAIN}`),
+      ...hosts,
+    });
+    expect(found).toEqual([`dc1.${DOMAIN}`]);
+    expect(logged[0]).toBe(`No DCs registered for the site branch (${SITE_RECORD}): every DC of the domain.`);
+  });
+
+  it('without a site the site record is not asked for', async () => {
+    const table = { [SITE_RECORD]: srv(`dc2.${DOMAIN}`), [`_ldap._tcp.${DOMAIN}`]: srv(`dc1.${DOMAIN}`), ...hosts };
+    expect((await located(undefined, table)).hosts).toEqual([`dc1.${DOMAIN}`]);
+  });
+
+  it('a site name DNS cannot hold is a usage error', async () => {
+    await expect(located('bad site', hosts)).rejects.toMatchObject({ reason: 'bad-site' });
   });
 });

@@ -9,13 +9,16 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SecurityLayer } from '../../src/core/sasl-security-layer.js';
 import { openConnection } from '../../src/directory/sasl-bind.js';
 import { SaslSocketLayer } from '../../src/directory/sasl-socket.js';
-import { fakeDc, sspiKerberos, type FakeDc, type SspiCall } from '../support/sspi-fake.js';
+import { fakeDc, sspiKerberos, type FakeDc, type SspiCall, type SspiFaults } from '../support/sspi-fake.js';
 
 const calls = vi.hoisted(() => [] as SspiCall[]);
+const faults = vi.hoisted(() => ({}) as SspiFaults);
 
 vi.mock('../../src/directory/kerberos-package.js', async () => {
   const { sspiKerberos: fake } = await import('../support/sspi-fake.js');
-  return { loadOwnKerberos: () => ({ module: fake(calls), path: 'C:\\imctl\\node_modules\\kerberos\\lib\\index.js' }) };
+  return {
+    loadOwnKerberos: () => ({ module: fake(calls, faults), path: 'C:\\imctl\\node_modules\\kerberos\\lib\\index.js' }),
+  };
 });
 
 const { contextFlags, gssapiBind, servicePrincipalName } = await import('../../src/directory/gssapi-bind.js');
@@ -24,6 +27,7 @@ let dc: FakeDc | undefined;
 afterEach(() => {
   dc?.server.close();
   calls.length = 0;
+  delete faults.firstStep;
 });
 
 /** A client on the fake DC through a SASL layer socket, connected as connection.ts connects it. */
@@ -68,6 +72,34 @@ describe('a sealed Kerberos bind through SSPI (simulated)', () => {
     expect(layer.failure?.message).toBe(
       'the Kerberos security layer failed: a message that should have been sealed arrived only signed',
     );
+  });
+});
+
+describe('an SSPI failure, in words an admin on Windows can act on', () => {
+  it('localised and without a code: the Windows hints (klist, the domain sign-in, runas /netonly), never kinit or apt-get', async () => {
+    faults.firstStep = 'Es sind keine Anmeldeinformationen im Sicherheitspaket verfügbar.';
+    const { client, layer } = await connected({ layers: 0x06, maxBuffer: 0x10000 });
+    const failure = await gssapiBind(client, 'dc1.corp.example.com', { socket: layer, mode: 'seal' }, 'win32').catch(
+      (error: Error & { reason?: string }) => error,
+    );
+    expect(failure).toMatchObject({ reason: 'kerberos-failed' });
+    expect((failure as Error).message).toMatch(/Windows SSPI: InitializeSecurityContext: Es sind keine/);
+    expect((failure as Error).message).toMatch(/runas \/netonly/);
+    expect((failure as Error).message).toMatch(/klist lists your tickets/);
+    expect((failure as Error).message).not.toMatch(/kinit|apt-get|krb5\.conf/);
+    await client.unbind();
+  });
+
+  it('with its status code in the text: classified by the code', async () => {
+    faults.firstStep = '0x8009030E';
+    const { client, layer } = await connected({ layers: 0x06, maxBuffer: 0x10000 });
+    await expect(
+      gssapiBind(client, 'dc1.corp.example.com', { socket: layer, mode: 'seal' }, 'win32'),
+    ).rejects.toMatchObject({
+      reason: 'kerberos-no-ticket',
+      message: expect.stringMatching(/^Windows holds no Kerberos ticket/),
+    });
+    await client.unbind();
   });
 });
 

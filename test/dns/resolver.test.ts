@@ -5,7 +5,7 @@ import { createSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
-import { createResolver, DnsError, locateServices } from '../../src/dns/resolver.js';
+import { createResolver, DnsError, locateServices, systemServersProblem } from '../../src/dns/resolver.js';
 import { startFakeDnsServer, startSilentServer, type FakeDnsServer } from './fake-dns-server.js';
 
 const TABLE = {
@@ -44,6 +44,16 @@ afterAll(async () => {
 });
 
 const fast = () => createResolver({ server: dns.address, timeoutMs: 500, tries: 1 });
+
+/** A loopback UDP port where nothing listens (bound, then closed). */
+async function closedUdpPort(): Promise<number> {
+  const socket = createSocket('udp4');
+  const port = await new Promise<number>((resolve) =>
+    socket.bind(0, '127.0.0.1', () => resolve(socket.address().port)),
+  );
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return port;
+}
 
 async function dnsErrorOf(promise: Promise<unknown>): Promise<DnsError> {
   const error: unknown = await promise.then(
@@ -207,11 +217,7 @@ describe('servers that do not answer', () => {
   });
 
   it('reports a port where nothing listens as "refused" at once', async () => {
-    const socket = createSocket('udp4');
-    const port = await new Promise<number>((resolve) =>
-      socket.bind(0, '127.0.0.1', () => resolve(socket.address().port)),
-    );
-    await new Promise<void>((resolve) => socket.close(() => resolve()));
+    const port = await closedUdpPort();
     const started = Date.now();
     const error = await dnsErrorOf(
       createResolver({ server: `127.0.0.1:${port}`, timeoutMs: 2000, tries: 2 }).srv('_rvp._tcp.x.test'),
@@ -236,6 +242,33 @@ describe('createResolver', () => {
     expect(createResolver({ server: '192.0.2.53' }).server).toBe('192.0.2.53');
     expect(createResolver({ server: '[2001:db8::53]:53' }).server).toBe('2001:db8::53');
     expect(createResolver().server).not.toBe('');
+  });
+});
+
+describe("the system's servers on Windows (c-ares falls back to 127.0.0.1)", () => {
+  it.each([
+    ['win32', [], true],
+    ['win32', ['127.0.0.1'], true],
+    ['win32', ['127.0.0.1', '[::1]:53'], true],
+    ['win32', ['::1'], true],
+    ['win32', ['10.0.0.53', '127.0.0.1'], false],
+    ['linux', [], false],
+    ['linux', ['127.0.0.53'], false], // systemd-resolved's stub: a real server
+  ] as const)('%s %j: a problem? %s', (os, servers, problem) => {
+    expect(systemServersProblem(os, servers) !== undefined).toBe(problem);
+  });
+
+  it("a failed lookup says that no DNS server was found in Windows' settings, and what to give", async () => {
+    const port = await closedUdpPort();
+    const windows = createResolver({ os: 'win32', systemServers: () => [`127.0.0.1:${port}`], timeoutMs: 500 });
+    const error = await dnsErrorOf(windows.srv('_ldap._tcp.corp.test'));
+    expect(error.message).toMatch(
+      new RegExp(`Node found no DNS server in Windows' settings \\(only 127\\.0\\.0\\.1:${port}\\).*give --dns-server`),
+    );
+    const linux = createResolver({ os: 'linux', systemServers: () => [`127.0.0.1:${port}`], timeoutMs: 500 });
+    expect((await dnsErrorOf(linux.srv('_ldap._tcp.corp.test'))).message).toMatch(
+      /check the system's DNS settings or give --dns-server\.$/,
+    );
   });
 });
 

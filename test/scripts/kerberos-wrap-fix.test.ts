@@ -43,8 +43,14 @@ function imctlAt(root: string): string {
   return join(root, 'scripts', 'kerberos-wrap-fix.mjs');
 }
 
-function runScript(script: string, cwd: string, home: string) {
-  return spawnSync(process.execPath, [script], {
+/** Node started as on Windows: process.platform reads win32 before the script runs. */
+const AS_WINDOWS = [
+  '--import',
+  `data:text/javascript,${encodeURIComponent("Object.defineProperty(process, 'platform', { value: 'win32' });")}`,
+];
+
+function runScript(script: string, cwd: string, home: string, nodeOptions: string[] = []) {
+  return spawnSync(process.execPath, [...nodeOptions, script], {
     cwd,
     encoding: 'utf8',
     env: { PATH: process.env.PATH, HOME: home, npm_config_cache: join(home, 'npm-cache'), npm_config_offline: 'true' },
@@ -66,6 +72,19 @@ describe('kerberos-wrap-fix.mjs', () => {
     }
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/the optional "kerberos" package is not installed/);
+  });
+
+  it("on Windows leaves imctl's own alone: no patch of the MIT source, no rebuild, no npm started", () => {
+    const home = mkdtempSync(join(tmpdir(), 'imctl-wrap-fix-'));
+    const root = join(home, 'imctl');
+    const script = imctlAt(root);
+    const own = plant(join(root, 'node_modules'));
+
+    const r = runScript(script, home, home, AS_WINDOWS);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/on Windows the "kerberos" package uses SSPI, not the MIT code this fixes: nothing to do/);
+    expect(readFileSync(own.source, 'utf8')).toBe(UNFIXED);
+    expect(existsSync(own.marker), r.stderr).toBe(false);
   });
 
   it("patches and rebuilds imctl's own, with npm run by node (no shell)", () => {

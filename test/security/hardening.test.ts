@@ -126,6 +126,8 @@ describe('terminal-safe text', () => {
         expect(terminalSafe(s, false)).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/u);
         const json = safeJson(JSON.stringify({ s }));
         expect(json).not.toMatch(/[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/u);
+        // Pure ASCII (the same text under any code page), and the same value.
+        expect(json).toMatch(/^[\x20-\x7e]*$/);
         expect(JSON.parse(json)).toEqual({ s });
       }),
     );

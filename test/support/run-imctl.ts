@@ -103,6 +103,8 @@ export interface ImctlOptions {
   onStart?: (stdin: PassThrough, stderr: Capture, stdout: Capture) => void;
   /** Called when the run opens its directory (connects and binds, on a real DC), with what it has said by then. */
   onOpenDirectory?: (stderr: Capture) => void;
+  /** The operating system the run behaves as (win32: Windows' signals and PowerShell quoting). */
+  os?: NodeJS.Platform;
 }
 
 /** `imctl ARGV…` in this process against an in-memory directory (default sampleDirectory()); the settings point at a URL nothing is asked of. */
@@ -130,6 +132,7 @@ export async function imctlOnMemory(argv: string[], options: ImctlOptions = {}):
     streams,
     env,
     cwd: home,
+    ...(options.os ? { os: options.os } : {}),
     openDirectory: async () => {
       options.onOpenDirectory?.(streams.stderr);
       return directory;

@@ -60,8 +60,13 @@ export interface SspiCall {
   flags: number | undefined;
 }
 
+/** Failures to play: `firstStep` is what FormatMessage said when InitializeSecurityContext failed. */
+export interface SspiFaults {
+  firstStep?: string;
+}
+
 /** The `kerberos` package as it behaves on Windows (SSPI); `calls` records each initializeClient. */
-export function sspiKerberos(calls: SspiCall[] = []) {
+export function sspiKerberos(calls: SspiCall[] = [], faults: SspiFaults = {}) {
   return {
     calls,
     GSS_MECH_OID_KRB5: 9,
@@ -82,6 +87,8 @@ export function sspiKerberos(calls: SspiCall[] = []) {
         responseConf: 0, // SSPI: never set
         async step(challenge: string) {
           if (!started) {
+            // The package's words: the failed SSPI function, then the system's text, no code.
+            if (faults.firstStep) throw new Error(`InitializeSecurityContext: ${faults.firstStep}`);
             started = true;
             this.contextComplete = true; // before the AP-REP: what the package's SSPI client does
             this.username = 'op@CORP.EXAMPLE.COM';

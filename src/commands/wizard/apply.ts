@@ -7,7 +7,8 @@ import { Interrupted, PartialFailure } from '../../core/errors.js';
 import type { ImServer } from '../../core/im-model.js';
 import { serversByDn } from '../../core/server-ref.js';
 import type { UserRecord } from '../../core/user-record.js';
-import { equivalentCommand, shellQuote, type WizardTask } from './equivalent-command.js';
+import { pasteShellFor, shellWord } from '../../core/shell-words.js';
+import { equivalentCommand, type WizardTask } from './equivalent-command.js';
 import type { Target } from '../../services/write-run.js';
 import { countPlans, countsLine, reviewLines } from '../../ui/review.js';
 import { runWrite } from '../write-command.js';
@@ -27,7 +28,8 @@ export interface ReviewSpec {
 
 export async function reviewAndApply(session: WizardSession, spec: ReviewSpec): Promise<void> {
   const { out, c } = session;
-  const equivalent = equivalentCommand(spec.equivalent);
+  const shell = pasteShellFor(session.context.os);
+  const equivalent = equivalentCommand(spec.equivalent, shell);
   out.print();
   say(out, c.bold(spec.heading));
   const lines = reviewLines(spec.targets, {
@@ -70,7 +72,7 @@ export async function reviewAndApply(session: WizardSession, spec: ReviewSpec): 
       yes: true,
     });
     // The journal was named on stderr as the run started.
-    if (journal) out.print(c.dim(`To put it all back: imctl undo ${shellQuote(journal)}`));
+    if (journal) out.print(c.dim(`To put it all back: imctl undo ${shellWord(journal, shell)}`));
     out.print(c.dim(`Next time, without the wizard: ${equivalent}`));
   } catch (error) {
     if (error instanceof PartialFailure) {

@@ -1,17 +1,15 @@
 /**
  * The scripted command that does what a wizard run did, for the admin's notes, a change ticket
  * or next time: `imctl enable jdoe 'o.brien' --server im-east --im-domain im.corp.example.com --yes`.
- * Arguments are quoted for a POSIX shell. Names come from the directory and from what was typed,
- * so none may become an option: values are joined to their option (`--to=NAME`), and user names
- * follow `--` (a user named `--insecure-tls` stays a user name).
+ * Arguments are quoted for the shell it will be pasted into (src/core/shell-words.ts): POSIX, or
+ * PowerShell on Windows. Names come from the directory and from what was typed, so none may become
+ * an option: values are joined to their option (`--to=NAME`), and user names follow `--` (a user
+ * named `--insecure-tls` stays a user name).
  */
-import { posixQuote } from '../../completion/quote.js';
+import { shellWord, type PasteShell } from '../../core/shell-words.js';
 
 /** Quote one argument for sh/bash: bare when safe, else in single quotes. */
-export function shellQuote(arg: string): string {
-  if (arg.length > 0 && /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
-  return posixQuote(arg);
-}
+export const shellQuote = (arg: string): string => shellWord(arg, 'posix');
 
 export type WizardTask =
   | { task: 'enable'; users: string[]; server?: string | undefined; imDomain: string }
@@ -20,7 +18,7 @@ export type WizardTask =
   | { task: 'show'; user: string }
   | { task: 'rebalance'; even?: boolean | undefined; drain?: string[] | undefined; capacity?: number | undefined };
 
-export function equivalentCommand(task: WizardTask): string {
+export function equivalentCommand(task: WizardTask, shell: PasteShell = 'posix'): string {
   const args: string[] = ['imctl'];
   const option = (name: string, value: string) => `--${name}=${value}`;
   switch (task.task) {
@@ -51,5 +49,5 @@ export function equivalentCommand(task: WizardTask): string {
       args.push('--apply', '--yes');
       break;
   }
-  return args.map((arg, i) => (i === 0 ? arg : shellQuote(arg))).join(' ');
+  return args.map((arg, i) => (i === 0 ? arg : shellWord(arg, shell))).join(' ');
 }

@@ -7,6 +7,7 @@ import { UsageError } from '../../core/errors.js';
 import { isPromptBack } from '../../ui/prompts.js';
 import { isImEnabled } from '../../core/im-model.js';
 import type { UserRecord } from '../../core/user-record.js';
+import { pasteShellFor } from '../../core/shell-words.js';
 import { equivalentCommand } from './equivalent-command.js';
 import type { LoadedServer } from '../../services/inventory.js';
 import { planProvisioning } from '../../services/provisioning.js';
@@ -146,7 +147,9 @@ export async function showTask(session: WizardSession): Promise<void> {
   renderUserState(session.out, stateOf(user!, await session.servers));
   session.out.print();
   session.out.print(
-    session.c.dim(`Next time, without the wizard: ${equivalentCommand({ task: 'show', user: nameOf(user!) })}`),
+    session.c.dim(
+      `Next time, without the wizard: ${equivalentCommand({ task: 'show', user: nameOf(user!) }, pasteShellFor(session.context.os))}`,
+    ),
   );
 }
 

@@ -44,3 +44,18 @@ describe('equivalentCommand', () => {
     expect(equivalentCommand(task as Parameters<typeof equivalentCommand>[0])).toBe(command);
   });
 });
+
+describe('equivalentCommand for PowerShell (Windows)', () => {
+  it.each([
+    [{ task: 'disable', users: ['a&b', 'c|d', "o'neil"] }, "imctl disable --yes '--' 'a&b' 'c|d' 'o''neil'"],
+    [{ task: 'show', user: '$(calc)' }, "imctl show '--' '$(calc)'"],
+    [{ task: 'move', users: ['jdoe'], to: 'im;east' }, "imctl move '--to=im;east' --yes '--' jdoe"],
+    [
+      { task: 'enable', users: ['x`y'], server: 'im-east', imDomain: 'im.lab.imctl.test' },
+      // An option joined to its value starts with a dash: quoted whole, one literal argument.
+      "imctl enable '--server=im-east' '--im-domain=im.lab.imctl.test' --yes '--' 'x`y'",
+    ],
+  ] as const)('%j', (task, command) => {
+    expect(equivalentCommand(task as Parameters<typeof equivalentCommand>[0], 'powershell')).toBe(command);
+  });
+});
