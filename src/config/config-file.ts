@@ -10,14 +10,19 @@ import { hostPlatform } from '../platform/platform.js';
 import { openNamedFile, openOwnedFile, readUpTo, UnsafeFileError, type OpenedFile } from '../io/owned-file.js';
 import type { ConfigTrust } from './config-discovery.js';
 import { hasCredentials, splitUrls } from './ldap-urls.js';
-import { CONFIG_KINDS, type ConfigFile } from './option-registry.js';
+import { CONFIG_BOUNDS, CONFIG_KINDS, type ConfigFile } from './option-registry.js';
+import { MAX_TIMEOUT_SECONDS } from '../core/limits.js';
 import { didYouMean } from '../core/suggest.js';
 import { parseSyncConfig } from './sync-rules.js';
 
 /** A config file is a few hundred bytes; anything near this is the wrong file. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
-export function parseConfigFile(path: string, text: string): ConfigFile {
+/**
+ * A config file's keys checked against the registry. What the admin should be told about the file
+ * (a retired key read as its replacement) is added to `warnings`.
+ */
+export function parseConfigFile(path: string, text: string, warnings: string[] = []): ConfigFile {
   let data: unknown;
   try {
     // Notepad saves UTF-8 with a BOM; JSON.parse does not accept one.
@@ -33,6 +38,7 @@ export function parseConfigFile(path: string, text: string): ConfigFile {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new UsageError(`The config file ${path} must hold a JSON object.`, 'config');
   }
+  readRetiredTimeout(path, data as Record<string, unknown>, warnings);
   for (const [key, value] of Object.entries(data)) {
     // Own keys only: "constructor" or "__proto__" must be unknown keys, not Object.prototype's.
     const kind = Object.hasOwn(CONFIG_KINDS, key) ? CONFIG_KINDS[key as keyof ConfigFile] : undefined;
@@ -45,14 +51,20 @@ export function parseConfigFile(path: string, text: string): ConfigFile {
           'config',
         );
       case 'string':
+      case 'path':
+      case 'im-domain':
         if (typeof value !== 'string' || value.length === 0) throw bad('a non-empty string');
         break;
       case 'boolean':
         if (typeof value !== 'boolean') throw bad('true or false');
         break;
-      case 'number':
-        if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw bad('a whole number');
+      case 'number': {
+        // The flag's bounds, said with the file's name: a value out of them is refused as the flag refuses it.
+        const { min, max } = CONFIG_BOUNDS[key as keyof ConfigFile] ?? { min: 0, max: Number.MAX_SAFE_INTEGER };
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+          throw bad(`a whole number from ${min} to ${max}`);
         break;
+      }
       case 'url':
         if (!(typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string'))))
           throw bad('a URL or a list of URLs');
@@ -91,6 +103,31 @@ export function parseConfigFile(path: string, text: string): ConfigFile {
   return data as ConfigFile;
 }
 
+/**
+ * "timeoutMs" was the timeout in milliseconds until the config file took seconds, as the flag does:
+ * an old file still works, read as "timeout" in whole seconds (rounded up), with a warning to
+ * rewrite it; beside "timeout" it is ignored, with a warning too.
+ */
+function readRetiredTimeout(path: string, data: Record<string, unknown>, warnings: string[]): void {
+  if (!Object.hasOwn(data, 'timeoutMs')) return;
+  const ms = data.timeoutMs;
+  delete data.timeoutMs;
+  if (data.timeout !== undefined) {
+    warnings.push(`Ignoring "timeoutMs" in ${path}: "timeout" (in seconds) is set there too. Remove "timeoutMs".`);
+    return;
+  }
+  const maxMs = MAX_TIMEOUT_SECONDS * 1000;
+  if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 1 || ms > maxMs)
+    throw new UsageError(
+      `The config file ${path}: "timeoutMs" must be a whole number from 1 to ${maxMs} (better: "timeout", in seconds).`,
+      'config',
+    );
+  data.timeout = Math.ceil(ms / 1000);
+  warnings.push(
+    `"timeoutMs" in ${path} is deprecated: it is read as "timeout": ${String(data.timeout)} (in seconds, as --timeout takes it). Write that instead; a later version will refuse "timeoutMs".`,
+  );
+}
+
 /** " at line L, column C" from a JSON.parse error that gives a position, else "". */
 function jsonErrorWhere(text: string, error: unknown): string {
   const position = /at position (\d+)/.exec((error as Error)?.message ?? '')?.[1];
@@ -109,7 +146,12 @@ function jsonErrorWhere(text: string, error: unknown): string {
  * the user's alone (UnsafeFileError otherwise: config-trust.ts refuses or ignores the file), and a
  * project's never through a link (it may come with a cloned repository).
  */
-export function readConfigFile(path: string, trust: ConfigTrust = 'explicit', platform = hostPlatform()): ConfigFile {
+export function readConfigFile(
+  path: string,
+  trust: ConfigTrust = 'explicit',
+  platform = hostPlatform(),
+  warnings: string[] = [],
+): ConfigFile {
   let text: string;
   let opened: OpenedFile | undefined;
   try {
@@ -135,12 +177,15 @@ export function readConfigFile(path: string, trust: ConfigTrust = 'explicit', pl
   } finally {
     if (opened) closeSync(opened.fd);
   }
-  const file = parseConfigFile(path, text);
+  const file = parseConfigFile(path, text, warnings);
   // Paths in a config file are relative to the file; `~/` means the home directory.
   const absolute = (value: string) =>
     value.startsWith('~/') ? join(homedir(), value.slice(2)) : resolve(join(path, '..'), value);
-  if (file.passwordFile) file.passwordFile = absolute(file.passwordFile);
-  if (file.caFile) file.caFile = absolute(file.caFile);
-  if (file.trustedFolders) file.trustedFolders = file.trustedFolders.map(absolute);
+  const values = file as Record<string, unknown>;
+  for (const [key, value] of Object.entries(values)) {
+    const kind = CONFIG_KINDS[key as keyof ConfigFile];
+    if (kind === 'path') values[key] = absolute(value as string);
+    if (kind === 'paths') values[key] = (value as string[]).map(absolute);
+  }
   return file;
 }

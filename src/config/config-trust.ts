@@ -38,7 +38,7 @@ export function mergedConfig(
   for (const config of found) {
     let contents: ConfigFile;
     try {
-      contents = readConfigFile(config.path, config.trust, platform);
+      contents = readConfigFile(config.path, config.trust, platform, warnings);
     } catch (error) {
       if (!(error instanceof UnsafeFileError)) throw error;
       if (config.trust === 'user')

@@ -4,10 +4,11 @@
  * come commander's global options (src/cli/global-options.ts), the config file's keys and their
  * validation and protection (config-file.ts, config-trust.ts), the numeric settings' upper bounds
  * (setting-values.ts), the environment names in --help, and the values shell completion offers
- * (src/completion/model.ts). Adding a setting is adding one entry here (and its resolution in
- * loadSettings). Pure data: --help loads it, so it imports only constants.
+ * (src/completion/model.ts), and how each is resolved from the flag, the environment and the config
+ * file (setting-resolution.ts). Adding a setting is adding one entry here (and reading it where it
+ * is used). Pure data: --help loads it, so it imports only constants.
  */
-import { DEFAULT_ACTIVE_DAYS, LOAD_KINDS, MAX_ACTIVE_DAYS } from '../core/activity.js';
+import { DEFAULT_ACTIVE_DAYS, DEFAULT_LOAD, LOAD_KINDS, MAX_ACTIVE_DAYS } from '../core/activity.js';
 import {
   DEFAULT_CAPACITY,
   DEFAULT_CONCURRENCY,
@@ -23,14 +24,21 @@ import type { SyncConfig } from './sync-rules.js';
 export type AuthMode = 'simple' | 'kerberos';
 export const AUTH_MODES: readonly AuthMode[] = ['simple', 'kerberos'];
 
-/** How a config-file value is checked: 'url' is one URL or a list, 'servers' per-server capacities, 'paths' a list of folders. */
-export type ConfigKind = 'string' | 'boolean' | 'number' | 'url' | 'servers' | 'paths' | 'sync';
+/**
+ * What a setting's value is, which says how it is read from every source: 'url' is one URL or a
+ * list, 'path' a file (relative to the config file's folder there, to the current folder on the
+ * command line and in the environment), 'im-domain' a DNS domain kept lower-case without the
+ * absolute form's trailing dot, 'servers' per-server capacities, 'paths' a list of folders.
+ */
+export type ConfigKind = 'string' | 'boolean' | 'number' | 'url' | 'path' | 'im-domain' | 'servers' | 'paths' | 'sync';
 
 interface ConfigTypes {
   string: string;
   boolean: boolean;
   number: number;
   url: string | string[];
+  path: string;
+  'im-domain': string;
   servers: Record<string, { capacity?: number }>;
   paths: string[];
   sync: SyncConfig;
@@ -51,13 +59,12 @@ export interface OptionEntry {
   readonly env?: readonly string[];
   /** The key in a config file, and how its value is checked. */
   readonly config?: { readonly key: string; readonly kind: ConfigKind };
-  /**
-   * A whole number within these bounds, on the command line; from the environment and the config
-   * file, loadSettings holds it to `max` (and to 0 at least: see setting-values.ts).
-   */
+  /** A whole number within these bounds, from every source (setting-resolution.ts). */
   readonly bounds?: { readonly min: number; readonly max: number };
   /** The only values it takes (any case): validated by setting-values.ts, offered by shell completion. */
   readonly choices?: readonly string[];
+  /** The value when no source gives one (none: the setting is unset, or settings.ts derives it). */
+  readonly default?: string | number | boolean;
   /**
    * A config key that a file in the current folder may not set unless trusted: it chooses where
    * credentials go (the DC, the account, the secret), how the connection is protected, or what is
@@ -135,6 +142,7 @@ export const OPTIONS = [
     env: ['IMCTL_SASL_LAYER'],
     config: { key: 'saslLayer', kind: 'string' },
     choices: SASL_LAYER_MODES,
+    default: 'seal',
     protected: true,
   },
   {
@@ -155,7 +163,7 @@ export const OPTIONS = [
     help: 'read the password from FILE',
     // IMCTL_PASSWORD holds the password itself; it outranks IMCTL_PASSWORD_FILE (settings.ts).
     env: ['IMCTL_PASSWORD_FILE', 'IMCTL_PASSWORD'],
-    config: { key: 'passwordFile', kind: 'string' },
+    config: { key: 'passwordFile', kind: 'path' },
     protected: true,
   },
   {
@@ -166,6 +174,7 @@ export const OPTIONS = [
     help: 'upgrade ldap:// with StartTLS',
     env: ['IMCTL_STARTTLS'],
     config: { key: 'startTls', kind: 'boolean' },
+    default: false,
     protected: true,
   },
   {
@@ -175,7 +184,7 @@ export const OPTIONS = [
     flag: { long: '--ca-file', value: 'pem' },
     help: 'trust this CA for LDAPS/StartTLS',
     env: ['IMCTL_CA_FILE'],
-    config: { key: 'caFile', kind: 'string' },
+    config: { key: 'caFile', kind: 'path' },
     protected: true,
   },
   // Never from a file or the environment: turning verification off is typed each time.
@@ -184,6 +193,7 @@ export const OPTIONS = [
     doc: 'skip certificate verification (warns on stderr: whoever poses as the DC gets the password and the session); refused with Kerberos',
     flag: { long: '--insecure-tls' },
     help: "do not verify the DC's certificate (warns)",
+    default: false,
   },
   {
     key: 'allowCleartext',
@@ -191,6 +201,7 @@ export const OPTIONS = [
     flag: { long: '--allow-cleartext' },
     help: 'allow a simple bind over ldap:// without TLS',
     config: { key: 'allowCleartext', kind: 'boolean' },
+    default: false,
     protected: true,
   },
   {
@@ -210,7 +221,7 @@ export const OPTIONS = [
     flag: { long: '--im-domain', value: 'domain' },
     help: 'IM domain for enable',
     env: ['IMCTL_IM_DOMAIN'],
-    config: { key: 'imDomain', kind: 'string' },
+    config: { key: 'imDomain', kind: 'im-domain' },
     protected: true,
   },
   {
@@ -222,6 +233,7 @@ export const OPTIONS = [
     config: { key: 'capacity', kind: 'number' },
     protected: true,
     bounds: { min: 0, max: MAX_CAPACITY },
+    default: DEFAULT_CAPACITY,
   },
   {
     key: 'load',
@@ -232,6 +244,7 @@ export const OPTIONS = [
     config: { key: 'load', kind: 'string' },
     protected: true,
     choices: LOAD_KINDS,
+    default: DEFAULT_LOAD,
   },
   {
     key: 'activeDays',
@@ -241,6 +254,7 @@ export const OPTIONS = [
     config: { key: 'activeDays', kind: 'number' },
     protected: true,
     bounds: { min: 1, max: MAX_ACTIVE_DAYS },
+    default: DEFAULT_ACTIVE_DAYS,
   },
   {
     key: 'concurrency',
@@ -250,6 +264,7 @@ export const OPTIONS = [
     help: `LDAP writes in flight at once (default ${DEFAULT_CONCURRENCY})`,
     config: { key: 'concurrency', kind: 'number' },
     bounds: { min: 1, max: MAX_CONCURRENCY },
+    default: DEFAULT_CONCURRENCY,
   },
   {
     key: 'timeout',
@@ -259,12 +274,14 @@ export const OPTIONS = [
     help: `per-request timeout (default ${DEFAULT_TIMEOUT_SECONDS}; connecting gives up after 10 s, or this if shorter)`,
     config: { key: 'timeout', kind: 'number' },
     bounds: { min: 1, max: MAX_TIMEOUT_SECONDS },
+    default: DEFAULT_TIMEOUT_SECONDS,
   },
   {
     key: 'json',
     doc: 'machine-readable output on stdout, nothing else on stdout',
     flag: { long: '--json' },
     help: 'machine-readable output on stdout',
+    default: false,
   },
   // NO_COLOR is the cross-tool convention (no-color.org): any non-empty value, not only 1.
   {
@@ -279,6 +296,7 @@ export const OPTIONS = [
     doc: 'which DC answered, retries, and every setting with where it came from',
     flag: { long: '--verbose', short: '-v' },
     help: 'say which DC answered and where settings came from',
+    default: false,
   },
   // Config-file only: per-server capacities, and the folders whose imctl.json the user trusts.
   {
@@ -319,6 +337,25 @@ export type GlobalFlags = {
       : boolean;
 };
 
+/**
+ * The settings resolved alike from the flag, the environment and the config file
+ * (setting-resolution.ts): every flag but --config, which names the file, and --no-color, which
+ * follows NO_COLOR's own rule (settings.ts).
+ */
+export type SettingKey = Exclude<FlagEntry['key'], 'config' | 'color'>;
+type EntryOf<K> = Extract<Entry, { key: K }>;
+/** A setting's value once resolved, whichever source gave it. */
+export type SettingValue<K extends SettingKey> =
+  EntryOf<K> extends { bounds: object }
+    ? number
+    : EntryOf<K> extends { choices: readonly (infer C)[] }
+      ? C
+      : EntryOf<K> extends { config: { kind: 'url' } }
+        ? string[]
+        : EntryOf<K>['flag'] extends { value: string }
+          ? string
+          : boolean;
+
 /** A config file's keys and value types, as parseConfigFile has checked them. */
 export type ConfigFile = { [E in ConfigEntry as E['config']['key']]?: ConfigTypes[E['config']['kind']] };
 export type ConfigKey = keyof ConfigFile;
@@ -329,6 +366,10 @@ const entries: readonly OptionEntry[] = OPTIONS;
 export const CONFIG_KINDS: Readonly<Record<ConfigKey, ConfigKind>> = Object.fromEntries(
   entries.flatMap((e) => (e.config ? [[e.config.key, e.config.kind]] : [])),
 ) as Record<ConfigKey, ConfigKind>;
+
+/** The bounds of every whole-number config key: a file is held to the flag's. */
+export const CONFIG_BOUNDS: Readonly<Partial<Record<ConfigKey, { readonly min: number; readonly max: number }>>> =
+  Object.fromEntries(entries.flatMap((e) => (e.config && e.bounds ? [[e.config.key, e.bounds]] : [])));
 
 /** What a file the user did not choose may not set (see `protected`). */
 export const PROTECTED_KEYS: readonly ConfigKey[] = entries.flatMap((e) =>

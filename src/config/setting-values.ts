@@ -1,46 +1,77 @@
 /**
- * Each setting's value from each source, checked: fixed choices (--auth, --sasl-layer, --load),
- * whole numbers within the registry's bounds, switches from the environment, the IM domain's
- * form, and flags given an empty value. A bad value is a usage error naming where it came from.
+ * One setting's value as one source gave it, read by the one rule its registry entry declares —
+ * whole numbers within the entry's bounds, fixed choices in any case, switches, URL lists, paths,
+ * the IM domain's form — so that a value means the same, and is refused in the same words, from
+ * the command line, the environment and the config file. A bad value is a usage error naming where
+ * it came from. Also: flags given an empty value.
  */
+import { resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { OPTIONS, optionEntry, type BoundedKey, type ChoiceKey, type GlobalFlags } from './option-registry.js';
+import { splitUrls, validateUrl } from './ldap-urls.js';
+import {
+  OPTIONS,
+  optionEntry,
+  type BoundedKey,
+  type ConfigKind,
+  type GlobalFlags,
+  type OptionEntry,
+} from './option-registry.js';
 
-/** IM domains compare and are written lower-case, without the absolute form's trailing dot (validated where used). */
-export function imDomainForm(value: string | undefined): string | undefined {
-  return value === undefined ? undefined : value.trim().toLowerCase().replace(/\.$/, '');
+export type Source = 'flag' | 'env' | 'config' | 'default';
+
+/** A value as a source gave it: typed by commander or the config file's check, a string from the environment. */
+export interface GivenValue {
+  readonly raw: unknown;
+  readonly source: Exclude<Source, 'default'>;
+  /** How an error names the source: `--timeout`, `IMCTL_URL`, `"timeout" in the config file`. */
+  readonly where: string;
 }
 
 /**
- * A setting with fixed choices (--auth, --sasl-layer, --load) from each source: one of its choices
- * in any case, else a usage error naming where the bad value came from.
+ * `given` read as `entry` declares; undefined for a switch's environment variable that says
+ * nothing. Relative paths are resolved against `cwd` (a config file's are already absolute).
  */
-export function choiceSources<T extends string>(
-  key: ChoiceKey,
-  flag: string | undefined,
-  env: NodeJS.ProcessEnv,
-  file: string | undefined,
-): [T | undefined, T | undefined, T | undefined] {
-  const entry = optionEntry(key);
-  const choices = entry.choices!;
-  const envName = entry.env?.[0];
-  const check = (where: string, value: string | undefined): T | undefined => {
-    if (value === undefined) return undefined;
-    const choice = value.toLowerCase();
-    if (!choices.includes(choice)) {
-      throw new UsageError(
-        `${where} must be ${choices.map((c) => `"${c}"`).join(' or ')}, not ${JSON.stringify(value.slice(0, 40))}.`,
-        'usage',
-      );
+export function settingValue(entry: OptionEntry, given: GivenValue, cwd: string): unknown {
+  const { raw, where } = given;
+  if (entry.bounds) return wholeNumber(entry.bounds, where, raw);
+  if (entry.choices) return choice(entry.choices, where, raw);
+  switch (valueKind(entry)) {
+    case 'boolean':
+      return given.source === 'env' ? envFlag(raw as string) : raw;
+    case 'url': {
+      const urls = splitUrls(raw as string | string[]);
+      urls.forEach(validateUrl);
+      return urls;
     }
-    return choice as T;
-  };
-  const fromEnv = envName === undefined ? undefined : env[envName];
-  return [
-    check(entry.flag!.long, flag),
-    check(envName ?? '', fromEnv === '' ? undefined : fromEnv),
-    check(`"${entry.config!.key}" in the config file`, file),
-  ];
+    case 'path':
+      return resolve(cwd, raw as string);
+    case 'im-domain':
+      return imDomainForm(raw as string);
+    default:
+      return raw;
+  }
+}
+
+/** The entry's kind of value: its config kind, else a text flag or a switch. */
+function valueKind(entry: OptionEntry): ConfigKind {
+  return entry.config?.kind ?? (entry.flag?.value ? 'string' : 'boolean');
+}
+
+/** IM domains compare and are written lower-case, without the absolute form's trailing dot (validated where used). */
+export function imDomainForm(value: string): string {
+  return value.trim().toLowerCase().replace(/\.$/, '');
+}
+
+/** One of `choices` in any case (--auth, --sasl-layer, --load), else a usage error naming `where`. */
+function choice(choices: readonly string[], where: string, raw: unknown): string {
+  const value = String(raw);
+  const chosen = value.toLowerCase();
+  if (!choices.includes(chosen))
+    throw new UsageError(
+      `${where} must be ${choices.map((c) => `"${c}"`).join(' or ')}, not ${JSON.stringify(value.slice(0, 40))}.`,
+      'usage',
+    );
+  return chosen;
 }
 
 /** A switch from the environment: unset or empty is no answer; 0, false, no and off are off; anything else on. */
@@ -50,15 +81,23 @@ export function envFlag(value: string | undefined): boolean | undefined {
 }
 
 /**
- * A whole-number setting from `where` (a flag, or a key "in the config file"), held to the
- * registry's bounds for `key` — the same ones the flag's parser holds it to.
+ * A whole number within `bounds` — as commander parsed it from the flag, as the config file holds
+ * it, or as the environment spells it ("12", not "12.0" or "1e3").
  */
-export function boundedSetting(key: BoundedKey, where: string, value: number | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const { min, max } = optionEntry(key).bounds!;
+function wholeNumber(bounds: { readonly min: number; readonly max: number }, where: string, raw: unknown): number {
+  const value = typeof raw === 'string' ? (/^\s*-?\d+\s*$/.test(raw) ? Number(raw) : NaN) : (raw as number);
+  const { min, max } = bounds;
   if (!Number.isInteger(value) || value < min || value > max)
     throw new UsageError(`${where} must be a whole number from ${min} to ${max}.`, 'usage');
   return value;
+}
+
+/**
+ * A whole-number setting from `where` (a flag, or a key "in the config file"), held to the
+ * registry's bounds for `key` — for values given outside the setting itself (per-server capacities).
+ */
+export function boundedSetting(key: BoundedKey, where: string, value: number): number {
+  return wholeNumber(optionEntry(key).bounds!, where, value);
 }
 
 /** Flags that take a text value, by the name an admin typed: an empty value there is an error. */

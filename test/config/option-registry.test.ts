@@ -37,6 +37,8 @@ const SAMPLE = {
   boolean: true,
   number: 1,
   url: ['ldaps://dc1.example'],
+  path: '/etc/imctl/x',
+  'im-domain': 'im.example',
   servers: { 'im-east': { capacity: 5 } },
   paths: ['/srv'],
   sync: { maxRemovals: 10, staff: { group: ['IM Users'] } },

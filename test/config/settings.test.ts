@@ -218,14 +218,38 @@ describe('precedence: flags > env > config file > defaults', () => {
     expect(usageError(() => load(bad)).message).toContain(text);
   });
 
-  // The registry's bounds hold everywhere: what the flag's parser refuses, loadSettings refuses too.
+  // The registry's bounds hold everywhere: what the flag's parser refuses, the config file's check refuses too.
   it.each([
-    { config: { concurrency: 0 }, text: '"concurrency" in the config file must be a whole number from 1 to 256' },
-    { config: { timeout: 0 }, text: '"timeout" in the config file must be a whole number from 1 to 3600' },
-    { config: { timeout: 3601 }, text: '"timeout" in the config file must be a whole number from 1 to 3600' },
-    { config: { activeDays: 0 }, text: '"activeDays" in the config file must be a whole number from 1 to' },
+    { config: { concurrency: 0 }, text: '"concurrency" must be a whole number from 1 to 256' },
+    { config: { timeout: 0 }, text: '"timeout" must be a whole number from 1 to 3600' },
+    { config: { timeout: 3601 }, text: '"timeout" must be a whole number from 1 to 3600' },
+    { config: { activeDays: 0 }, text: '"activeDays" must be a whole number from 1 to' },
   ])('rejects $config in the config file, as the flag would', ({ config, text }) => {
     expect(usageError(() => load({}, config)).message).toContain(text);
+  });
+
+  // "timeoutMs" (milliseconds) was the key until the file took seconds like the flag.
+  it('reads an old "timeoutMs" as "timeout" in whole seconds, rounded up, and says to rewrite it', () => {
+    const s = load({}, { timeoutMs: 2500 });
+    expect([s.timeoutMs, s.sources.timeoutMs]).toEqual([3000, 'config']);
+    expect(s.warnings).toEqual([
+      expect.stringMatching(
+        /^"timeoutMs" in .*config\.json is deprecated: it is read as "timeout": 3 \(in seconds, as --timeout takes it\)\. Write that instead/,
+      ),
+    ]);
+    expect(load({ timeout: 5 }, { timeoutMs: 2500 }).timeoutMs).toBe(5000);
+  });
+
+  it('ignores "timeoutMs" beside "timeout", saying so, and refuses one out of range', () => {
+    const s = load({}, { timeoutMs: 90_000, timeout: 10 });
+    expect(s.timeoutMs).toBe(10_000);
+    expect(s.warnings).toEqual([
+      expect.stringMatching(/^Ignoring "timeoutMs" in .*: "timeout" \(in seconds\) is set there too/),
+    ]);
+    for (const bad of [0, 3_600_001, '30000'])
+      expect(usageError(() => load({}, { timeoutMs: bad })).message).toMatch(
+        /"timeoutMs" must be a whole number from 1 to 3600000 \(better: "timeout", in seconds\)/,
+      );
   });
 
   it('rejects --concurrency 0 and --timeout 0 that reach loadSettings past the parser', () => {
