@@ -45,15 +45,32 @@ function packageDir() {
 }
 
 /**
- * npm as [command, ...arguments], without a shell: its own script run by this node where it is found (a .cmd on Windows needs a shell).
- * @returns {[string, ...string[]]}
+ * npm's own node-gyp, run by this node (no shell): the one npm names to its scripts
+ * (npm_config_node_gyp), else the one inside the npm beside this node. Not `npm rebuild`: the
+ * checkout's package.json denies the package's own install script (allowScripts) so that
+ * `npm ci` builds it once, here, patched — and npm's allowScripts denies a rebuild too.
+ * @returns {[string, ...string[]] | undefined}
  */
-function npm() {
-  const { npm_execpath: execPath } = process.env; // set by npm for postinstall
-  if (execPath && /\.c?js$/.test(execPath)) return [process.execPath, execPath];
-  const beside = process.platform === 'win32' ? [] : ['..', 'lib'];
-  const cli = join(dirname(process.execPath), ...beside, 'node_modules', 'npm', 'bin', 'npm-cli.js');
-  return existsSync(cli) ? [process.execPath, cli] : ['npm']; // e.g. Debian's nodejs: npm on PATH
+function nodeGyp() {
+  const named = process.env.npm_config_node_gyp;
+  if (named && /\.c?js$/.test(named) && existsSync(named)) return [process.execPath, named];
+  const { npm_execpath: execPath } = process.env; // set by npm for postinstall: <npm>/bin/npm-cli.js
+  const npmRoots = [
+    ...(execPath && /\.c?js$/.test(execPath) ? [dirname(dirname(execPath))] : []),
+    join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm'), // /usr/bin/node: /usr/lib/node_modules/npm
+  ];
+  for (const root of npmRoots) {
+    const script = join(root, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+    if (existsSync(script)) return [process.execPath, script];
+  }
+  return undefined;
+}
+
+/** The installed Node's headers, when node-gyp would otherwise download them (a run by hand, offline). */
+function nodeDirArgs() {
+  if (process.env.npm_config_nodedir) return [];
+  const prefix = join(dirname(process.execPath), '..');
+  return existsSync(join(prefix, 'include', 'node', 'node_api.h')) ? [`--nodedir=${prefix}`] : [];
 }
 
 // Windows: the package's SSPI client is what runs there; the MIT source this fixes is not built,
@@ -90,9 +107,11 @@ if (match) {
   say(`fixed the wrap test in ${file}; rebuilding (about a minute)…`);
 }
 try {
-  const [command, ...args] = npm();
-  execFileSync(command, [...args, 'rebuild', 'kerberos', '--build-from-source', '--no-audit', '--no-fund'], {
-    cwd: join(dir, '..', '..'),
+  const gyp = nodeGyp();
+  if (!gyp) throw new Error("npm's node-gyp was not found");
+  const [command, ...args] = gyp;
+  execFileSync(command, [...args, 'rebuild', ...nodeDirArgs()], {
+    cwd: dir,
     stdio: quiet ? 'ignore' : ['ignore', 'inherit', 'inherit'],
   });
   say('rebuilt: sealed Kerberos on ldap:// works.');

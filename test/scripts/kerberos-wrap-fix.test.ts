@@ -1,8 +1,9 @@
 /**
  * scripts/kerberos-wrap-fix.mjs (the postinstall) patches and rebuilds imctl's own `kerberos`
  * package only: one planted in the current folder's or a parent folder's node_modules is neither
- * patched nor rebuilt (its install script would run). Each fake package's install script leaves
- * a marker; the script runs from a copy of imctl, as npm runs it.
+ * patched nor rebuilt (its build would run its code). The rebuild is npm's node-gyp, named to the
+ * script as npm names it (npm_config_node_gyp): here a fake that records where it was run; the
+ * script runs from a copy of imctl, as npm runs it.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,22 +15,25 @@ const SCRIPT = join(import.meta.dirname, '..', '..', 'scripts', 'kerberos-wrap-f
 const UNFIXED =
   'int authenticate_gss_client_wrap(gss_client_state* state, const char* user) {\n  if (user) {\n  }\n}\n';
 
-/** A `kerberos` package in `modules` with the unfixed wrap; its install script creates `<package>/installed`. */
-function plant(modules: string): { source: string; marker: string } {
+/** A `kerberos` package in `modules` with the unfixed wrap. */
+function plant(modules: string): { dir: string; source: string } {
   const dir = join(modules, 'kerberos');
   mkdirSync(join(dir, 'src', 'unix'), { recursive: true });
-  const marker = join(dir, 'installed');
-  writeFileSync(
-    join(dir, 'package.json'),
-    JSON.stringify({
-      name: 'kerberos',
-      version: '2.2.2',
-      scripts: { install: `node -e "require('fs').writeFileSync(${JSON.stringify(JSON.stringify(marker))}, '')"` },
-    }),
-  );
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'kerberos', version: '2.2.2' }));
   const source = join(dir, 'src', 'unix', 'kerberos_gss.cc');
   writeFileSync(source, UNFIXED);
-  return { source, marker };
+  return { dir, source };
+}
+
+/** A node-gyp that appends "<cwd> <args>" to `log` for each run. */
+function fakeNodeGyp(home: string): { script: string; runs: () => string[] } {
+  const log = join(home, 'node-gyp.log');
+  const script = join(home, 'node-gyp.js');
+  writeFileSync(
+    script,
+    `require('fs').appendFileSync(${JSON.stringify(log)}, process.cwd() + ' ' + process.argv.slice(2).join(' ') + '\\n');\n`,
+  );
+  return { script, runs: () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []) };
 }
 
 /** A copy of imctl (package.json and the script) at `root`. */
@@ -37,7 +41,7 @@ function imctlAt(root: string): string {
   mkdirSync(join(root, 'scripts'), { recursive: true });
   writeFileSync(
     join(root, 'package.json'),
-    JSON.stringify({ name: 'imctl', version: '0.1.0', allowScripts: { kerberos: true } }),
+    JSON.stringify({ name: 'imctl', version: '0.1.0', allowScripts: { kerberos: false } }),
   );
   copyFileSync(SCRIPT, join(root, 'scripts', 'kerberos-wrap-fix.mjs'));
   return join(root, 'scripts', 'kerberos-wrap-fix.mjs');
@@ -50,11 +54,13 @@ const AS_WINDOWS = [
 ];
 
 function runScript(script: string, cwd: string, home: string, nodeOptions: string[] = []) {
-  return spawnSync(process.execPath, [...nodeOptions, script], {
+  const gyp = fakeNodeGyp(home);
+  const result = spawnSync(process.execPath, [...nodeOptions, script], {
     cwd,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, HOME: home, npm_config_cache: join(home, 'npm-cache'), npm_config_offline: 'true' },
+    env: { PATH: process.env.PATH, HOME: home, npm_config_node_gyp: gyp.script },
   });
+  return { ...result, gypRuns: gyp.runs() };
 }
 
 describe('kerberos-wrap-fix.mjs', () => {
@@ -66,15 +72,13 @@ describe('kerberos-wrap-fix.mjs', () => {
     const inCwd = plant(join(cwd, 'node_modules'));
 
     const r = runScript(script, cwd, shared);
-    for (const planted of [inCwd, inParent]) {
-      expect(existsSync(planted.marker), `${planted.marker}: its install script ran`).toBe(false);
-      expect(readFileSync(planted.source, 'utf8')).toBe(UNFIXED);
-    }
+    expect(r.gypRuns, 'nothing was built').toEqual([]);
+    for (const planted of [inCwd, inParent]) expect(readFileSync(planted.source, 'utf8')).toBe(UNFIXED);
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/the optional "kerberos" package is not installed/);
   });
 
-  it("on Windows leaves imctl's own alone: no patch of the MIT source, no rebuild, no npm started", () => {
+  it("on Windows leaves imctl's own alone: no patch of the MIT source, no rebuild", () => {
     const home = mkdtempSync(join(tmpdir(), 'imctl-wrap-fix-'));
     const root = join(home, 'imctl');
     const script = imctlAt(root);
@@ -84,10 +88,10 @@ describe('kerberos-wrap-fix.mjs', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/on Windows the "kerberos" package uses SSPI, not the MIT code this fixes: nothing to do/);
     expect(readFileSync(own.source, 'utf8')).toBe(UNFIXED);
-    expect(existsSync(own.marker), r.stderr).toBe(false);
+    expect(r.gypRuns, r.stderr).toEqual([]);
   });
 
-  it("patches and rebuilds imctl's own, with npm run by node (no shell)", () => {
+  it("patches imctl's own and rebuilds it once, in its folder, with npm's node-gyp run by node (no shell)", () => {
     const home = mkdtempSync(join(tmpdir(), 'imctl-wrap-fix-'));
     const root = join(home, 'imctl');
     const script = imctlAt(root);
@@ -96,6 +100,6 @@ describe('kerberos-wrap-fix.mjs', () => {
     const r = runScript(script, home, home);
     expect(r.status, r.stderr).toBe(0);
     expect(readFileSync(own.source, 'utf8')).toContain('if (user && *user) {');
-    expect(existsSync(own.marker), r.stderr).toBe(true);
+    expect(r.gypRuns, r.stderr).toEqual([expect.stringMatching(new RegExp(`^${own.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} rebuild`))]);
   }, 60_000);
 });
