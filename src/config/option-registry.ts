@@ -179,7 +179,7 @@ export const OPTIONS = [
   },
   {
     key: 'caFile',
-    doc: "trust anchor for LDAPS/StartTLS, PEM (one or more certificates) or one DER certificate (what Windows' export wizard writes by default); the host name is always verified",
+    doc: "trust anchor for LDAPS/StartTLS, PEM (one or more certificates), one DER certificate (what Windows' export wizard writes by default) or a PKCS #7 bundle (`.p7b`, DER or PEM); the host name is always verified",
     shown: 'ca file',
     flag: { long: '--ca-file', value: 'pem' },
     help: 'trust this CA for LDAPS/StartTLS',

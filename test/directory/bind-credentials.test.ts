@@ -74,6 +74,36 @@ describe('a DER CA file', () => {
   });
 });
 
+describe('a PKCS #7 bundle (.p7b), as Windows exports a CA with its chain', () => {
+  const otherFile = join(dir, 'other.pem');
+  execFileSync(
+    'openssl',
+    ['req', '-x509', ...EC_KEY, '-nodes', '-keyout', '/dev/null', '-out', otherFile, '-subj', '/CN=second CA'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const bundle = (outform: 'DER' | 'PEM') =>
+    execFileSync('openssl', ['crl2pkcs7', '-nocrl', '-certfile', pemFile, '-certfile', otherFile, '-outform', outform]);
+
+  it.each(['DER', 'PEM'] as const)('%s: every certificate it carries, in order, as PEM', (outform) => {
+    const subjects = caCertificatesPem(bundle(outform)).map((c) => new X509Certificate(c).subject);
+    expect(subjects).toEqual(['CN=localhost', 'CN=second CA']);
+  });
+
+  it('verifies the server once read; given to Node as it is, it trusts nothing', async () => {
+    expect(await handshake(caCertificatesPem(bundle('DER')))).toBe('ok');
+    expect(await handshake([bundle('DER')])).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
+  });
+
+  it('a bundle with no certificates, or cut short, holds none', () => {
+    const empty = execFileSync('openssl', ['crl2pkcs7', '-nocrl', '-outform', 'DER']);
+    expect(caCertificatesPem(empty)).toEqual([]);
+    const whole = bundle('DER');
+    expect(caCertificatesPem(whole.subarray(0, whole.length - 40))).toEqual([]);
+  });
+});
+
 describe('--ca-file must hold a certificate', () => {
   it('a PEM certificate does, also after other blocks', () => {
     const pem = execFileSync(
