@@ -100,6 +100,8 @@ describe('kerberos-wrap-fix.mjs', () => {
     const r = runScript(script, home, home);
     expect(r.status, r.stderr).toBe(0);
     expect(readFileSync(own.source, 'utf8')).toContain('if (user && *user) {');
-    expect(r.gypRuns, r.stderr).toEqual([expect.stringMatching(new RegExp(`^${own.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} rebuild`))]);
+    expect(r.gypRuns, r.stderr).toEqual([
+      expect.stringMatching(new RegExp(`^${own.dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} rebuild`)),
+    ]);
   }, 60_000);
 });
