@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // `npm run build:exe`: imctl as one executable for machines without Node — Node's single executable
 // applications (SEA): the CommonJS bundle dist/imctl.cjs (scripts/build.mjs) is turned into a
 // preparation blob, and the blob is injected with postject into a copy of the node binary that

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Builds what is distributed. tsc's per-module output goes to build/ (never shipped: for
 // scripts that import single modules, such as the planner benchmark and the help text below);
 // dist/ holds only what ships, and this script writes
@@ -14,6 +15,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { thirdPartyNotices } from './build-lib/notices.mjs';
+/** @import { BuildOptions, Plugin } from 'esbuild' */
 
 const REPO = join(import.meta.dirname, '..');
 const DIST = join(REPO, 'dist');
@@ -24,6 +26,7 @@ const { version } = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'))
  * child_process pulls in net, dgram and the socket list — a tenth of `imctl --help`'s start-up
  * (docs/benchmarks.md, start-up). Here it is required on first use instead.
  */
+/** @type {Plugin} */
 const lazyChildProcess = {
   name: 'commander-lazy-child-process',
   setup(b) {
@@ -37,6 +40,7 @@ const lazyChildProcess = {
   },
 };
 
+/** @type {BuildOptions & { metafile: true }} */
 const common = {
   absWorkingDir: REPO,
   plugins: [lazyChildProcess],

@@ -1,3 +1,4 @@
+// @ts-check
 // Peak memory of one imctl run (the bench's memory section).
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -6,6 +7,10 @@ import { readFileSync } from 'node:fs';
  * Peak RSS of imctl (`imctlArgv`: the launcher and its arguments, -v among them) as /usr/bin/time -f %M reports it. The run is made with -v so that the
  * end of the syntax pass shows on stderr; the node process's VmHWM (its RSS high-water mark so far)
  * is read from /proc at that moment, to tell the file's share of the peak from the directory's.
+ */
+/**
+ * @param {string[]} imctlArgv
+ * @param {{ env: NodeJS.ProcessEnv, cwd: string }} options
  */
 export async function peakRss(imctlArgv, { env, cwd }) {
   const child = spawn('/usr/bin/time', ['-f', 'BENCH_MAXRSS_KB %M', process.execPath, ...imctlArgv], {
@@ -16,8 +21,10 @@ export async function peakRss(imctlArgv, { env, cwd }) {
   const started = process.hrtime.bigint();
   let stdout = '';
   let stderr = '';
+  /** @type {number | undefined} */
   let nodePid;
   let hwmKb = 0;
+  /** @type {number | undefined} */
   let syntaxKb;
   const poll = () => {
     try {

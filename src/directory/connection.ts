@@ -1,26 +1,28 @@
 /**
- * The directory adapter's connection (LdapConnection): TLS, bind, paged reads and single writes,
- * failover and a serialised reconnect-and-rebind. Beside it, one concept each: endpoints,
- * root-dse, bind-credentials, backoff, semaphore. The only module family that talks to ldapts.
+ * The directory adapter's connection (LdapConnection): paged reads and single writes, failover
+ * and a serialised reconnect-and-rebind, and a broken protection that stops the run. Beside it,
+ * one step or concept each: the client and its sockets (ldap-client), TLS (tls-options), the
+ * cleartext rule (cleartext-policy), the password bind (simple-bind), endpoints, root-dse,
+ * bind-credentials, backoff, semaphore. The only module family that talks to ldapts.
  */
-import { readCaFile } from '../io/owned-file.js';
-import type { ConnectionOptions } from 'node:tls';
-import { connect as netConnect, isIP } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
-import { Attribute, Change, Client } from 'ldapts';
+import { Attribute, Change, type Client } from 'ldapts';
 import { DirectoryError, ImctlError, UsageError } from '../core/errors.js';
 import type { ModOp } from '../core/mod-ops.js';
 import { sourceLabel, type Settings } from '../config/settings.js';
 import { DirEntry } from './entry.js';
 import { isBusy, isConnectionLoss, translateError } from './errors.js';
 import { SaslSocketLayer } from './sasl-socket.js';
-import { PlaintextGuard } from './plaintext-guard.js';
 import { backoffMs, RETRIES, sleep } from './backoff.js';
-import { caCertificatesPem, passwordOrigin, PROMPT_TRIES } from './bind-credentials.js';
+import { checkCleartext } from './cleartext-policy.js';
 import type { Endpoint } from './endpoints.js';
+import { newLdapClient } from './ldap-client.js';
 import { readRootDse, type RootDse } from './root-dse.js';
 import { Semaphore } from './semaphore.js';
+import { BindPassword, simpleBind } from './simple-bind.js';
+import { describeTls, tlsOptionsFor } from './tls-options.js';
 import { count, plural } from '../core/words.js';
+
+export { CONNECT_TIMEOUT_MS } from './ldap-client.js';
 
 /** AD's MaxPageSize: never ask for more per page. */
 export const PAGE_SIZE = 1000;
@@ -51,14 +53,11 @@ export interface ConnectOptions {
   pageSize?: number;
 }
 
-/** Connecting to one DC gives up after this (or --timeout, if shorter): failover stays quick. Documented in README (--timeout). */
-export const CONNECT_TIMEOUT_MS = 10_000;
-
 /** One bound connection to a DC, and the failover to the next one: what every directory module reads and writes through. */
 export class LdapConnection {
   private client: Client | undefined;
   private reconnecting: Promise<Client> | undefined;
-  private passwordValue: string | undefined;
+  private readonly password: BindPassword;
   private closed = false;
   private rootDseValue: RootDse | undefined;
   /** Who the DC knows us as: the bind DN, or the Kerberos principal from the GSS context. */
@@ -80,6 +79,7 @@ export class LdapConnection {
 
   private constructor(private readonly options: ConnectOptions) {
     this.endpoint = options.endpoints[0]!;
+    this.password = new BindPassword(options.password);
   }
 
   static async open(options: ConnectOptions): Promise<LdapConnection> {
@@ -252,7 +252,7 @@ export class LdapConnection {
     this.closed = true;
     const client = this.client;
     this.client = undefined;
-    this.passwordValue = undefined;
+    this.password.forget();
     if (client) await client.unbind().catch(() => undefined);
     const layer = client && this.layers.get(client);
     if (layer?.active) {
@@ -392,76 +392,20 @@ export class LdapConnection {
     );
   }
 
-  private tlsOptions(endpoint: Endpoint): ConnectionOptions {
-    const { settings } = this.options;
-    const options: ConnectionOptions = { minVersion: 'TLSv1.2', rejectUnauthorized: !settings.insecureTls };
-    if (!isIP(endpoint.host)) options.servername = endpoint.host;
-    if (settings.caFile) {
-      let ca: Buffer;
-      try {
-        ca = readCaFile(settings.caFile); // once, its owner and folders checked (src/io/owned-file.ts)
-      } catch (error) {
-        throw new UsageError(
-          `Cannot read the CA file ${settings.caFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
-          'ca-file',
-        );
-      }
-      const certificates = caCertificatesPem(ca);
-      // A file with no certificate would be accepted here and fail later as "not signed by a CA imctl trusts".
-      if (certificates.length === 0) {
-        throw new UsageError(
-          `The CA file ${settings.caFile} holds no certificate: give a PEM file with a "-----BEGIN CERTIFICATE-----" block (or a DER certificate), the CA that issued the DC's certificate.`,
-          'ca-file',
-        );
-      }
-      options.ca = certificates;
-    }
-    return options;
-  }
-
+  /**
+   * Connect to `endpoint` and bind: with the ticket cache (Kerberos; on plain LDAP through the SASL
+   * layer), or as the bind account with its password (refused in clear text unless allowed). The
+   * RootDSE is read once, on the first connection.
+   */
   private async connect(endpoint: Endpoint): Promise<Client> {
     const { settings } = this.options;
     const secure = endpoint.url.startsWith('ldaps:');
     const kerberos = settings.auth === 'kerberos';
+    checkCleartext(endpoint, settings, (message) => this.warn(message));
     // Kerberos on plain LDAP: the SASL security layer protects every message (no TLS needed).
     const layer = kerberos && !secure && !endpoint.startTls ? new SaslSocketLayer() : undefined;
-    let tlsSocket: ReturnType<typeof tlsConnect> | undefined;
-    let guard: PlaintextGuard | undefined;
-    if (!kerberos && !secure && !endpoint.startTls && !settings.allowCleartext) {
-      throw new UsageError(
-        `Refusing to send the password in clear text to ${endpoint.url}: use ldaps://, add --starttls, or pass --allow-cleartext if you really mean it.`,
-        'cleartext',
-      );
-    }
-    if (!kerberos && !secure && !endpoint.startTls) {
-      // Allowed, never silent: whoever allowed it (a flag, or a config file the user trusts), the admin sees it each run.
-      this.options.warn?.(
-        `Sending the bind password in clear text to ${endpoint.url} (allowed by ${settings.sources.allowCleartext === 'flag' ? '--allow-cleartext' : `"allowCleartext" in ${settings.configFile ?? 'the config file'}`}): anyone on the network path can read it.`,
-      );
-    }
-    const tlsOptions = this.tlsOptions(endpoint);
-    // TLS options given to the constructor with an ldap:// URL would switch it to direct TLS.
-    const client = new Client({
-      url: endpoint.url,
-      timeout: settings.timeoutMs,
-      connectTimeout: Math.min(settings.timeoutMs, CONNECT_TIMEOUT_MS),
-      ...(secure ? { tlsOptions } : {}),
-      // Pipelined requests are small: without TCP_NODELAY, Nagle holds each one back until the
-      // previous reply's ACK arrives.
-      createConnection:
-        layer?.connect ??
-        (((...args: Parameters<typeof netConnect>) => {
-          const socket = netConnect(...args).setNoDelay(true);
-          // StartTLS: every octet before TLS starts is checked (src/directory/plaintext-guard.ts).
-          if (!secure && endpoint.startTls) guard = new PlaintextGuard(socket, 'starttls');
-          return socket;
-        }) as typeof netConnect),
-      createSecureConnection: ((...args: Parameters<typeof tlsConnect>) => {
-        const socket = (tlsSocket = tlsConnect(...args));
-        socket.setNoDelay(true);
-        return socket;
-      }) as typeof tlsConnect,
-    });
+    const tlsOptions = tlsOptionsFor(endpoint, settings);
+    const { client, tlsSocket, guard } = newLdapClient(endpoint, settings, tlsOptions, layer);
     if (layer) {
       this.layers.set(client, layer);
       // A broken layer stops the run at once, even for operations already waiting to reconnect.
@@ -469,74 +413,43 @@ export class LdapConnection {
     }
     try {
       if (!secure && endpoint.startTls) await client.startTLS(tlsOptions);
-      if (layer) await (await import('./sasl-bind.js')).openConnection(client);
-      if (kerberos) {
-        // the ticket cache signs in; no password is read, prompted for or kept.
-        const bound = await (
-          await import('./gssapi-bind.js')
-        ).gssapiBind(client, endpoint.host, layer ? { socket: layer, mode: settings.saslLayer } : undefined);
-        this.boundAs = bound.principal;
+      if (kerberos) await this.kerberosBind(client, endpoint, layer, () => describeTls(tlsSocket()));
+      else {
+        this.boundAs = await simpleBind(client, endpoint, settings, this.password, (message) => this.warn(message));
         this.options.log?.(
-          `auth kerberos (${sourceLabel(settings.sources.auth ?? 'default')}): bound as ${this.boundAs}`,
+          `protection: ${secure || endpoint.startTls ? describeTls(tlsSocket()) : 'none (--allow-cleartext: the messages travel in clear)'}`,
         );
-        this.options.log?.(`protection: ${bound.protection ?? describeTls(tlsSocket)}`);
-        this.options.log?.(`kerberos: ${bound.kerberos}`);
-        if (!this.rootDseValue) this.rootDseValue = await readRootDse(client);
-        return client;
       }
-      const bindDn = settings.bindDn;
-      if (!bindDn)
-        throw new UsageError(
-          'No bind account: give --bind-dn (a DN, user@domain or DOMAIN\\user), IMCTL_BIND_DN or "bindDn" in the config file.',
-          'no-bind-dn',
-        );
-      for (let attempt = 1; ; attempt++) {
-        if (this.passwordValue === undefined) this.passwordValue = await this.options.password();
-        try {
-          await client.bind(bindDn, this.passwordValue);
-          break;
-        } catch (error) {
-          const translated = translateError(error, { server: endpoint.host, doing: 'connecting' });
-          if (translated.reason !== 'bad-password') throw error;
-          const origin = passwordOrigin(settings);
-          // Typed at the prompt: a typo, so ask again (three tries, as a logon screen gives; AD lockout thresholds are higher).
-          if (origin === undefined && attempt < PROMPT_TRIES) {
-            this.options.warn?.(
-              `The password for ${bindDn} is wrong; try again (${PROMPT_TRIES - attempt} ${PROMPT_TRIES - attempt === 1 ? 'try' : 'tries'} left).`,
-            );
-            this.passwordValue = undefined;
-            continue;
-          }
-          throw new DirectoryError(
-            `The password for the bind account is wrong: ${origin ?? `typed at the prompt (${PROMPT_TRIES} tries)`}. Check it, or whether the account ${bindDn} is the right one.`,
-            'bad-password',
-            49,
-          );
-        }
-      }
-      this.boundAs = bindDn;
-      this.options.log?.(
-        `protection: ${secure || endpoint.startTls ? describeTls(tlsSocket) : 'none (--allow-cleartext: the messages travel in clear)'}`,
-      );
       if (!this.rootDseValue) this.rootDseValue = await readRootDse(client);
       return client;
     } catch (error) {
       await client.unbind().catch(() => undefined);
-      const violation = guard?.failure ?? layer?.cleartextFailure;
+      const violation = guard()?.failure ?? layer?.cleartextFailure;
       if (violation)
-        throw (this.broken = this.cleartextViolation(violation, guard ? 'TLS' : 'the Kerberos security layer'));
+        throw (this.broken = this.cleartextViolation(violation, guard() ? 'TLS' : 'the Kerberos security layer'));
       if (layer?.failure) throw this.layerBroken(layer);
       if (error instanceof ImctlError) throw error;
       throw translateError(error, { server: endpoint.host, doing: 'connecting' });
     }
   }
-}
 
-/** How -v names TLS protection: the protocol and cipher the handshake agreed. */
-function describeTls(socket: ReturnType<typeof tlsConnect> | undefined): string {
-  const protocol = socket?.getProtocol();
-  const cipher = socket?.getCipher()?.name;
-  return protocol ? `TLS (${protocol}${cipher ? `, ${cipher}` : ''})` : 'TLS';
+  /** Bind with the ticket cache: no password is read, prompted for or kept. `tls` names the TLS under it, if any. */
+  private async kerberosBind(
+    client: Client,
+    endpoint: Endpoint,
+    layer: SaslSocketLayer | undefined,
+    tls: () => string,
+  ): Promise<void> {
+    const { settings } = this.options;
+    if (layer) await (await import('./sasl-bind.js')).openConnection(client);
+    const bound = await (
+      await import('./gssapi-bind.js')
+    ).gssapiBind(client, endpoint.host, layer ? { socket: layer, mode: settings.saslLayer } : undefined);
+    this.boundAs = bound.principal;
+    this.options.log?.(`auth kerberos (${sourceLabel(settings.sources.auth ?? 'default')}): bound as ${this.boundAs}`);
+    this.options.log?.(`protection: ${bound.protection ?? tls()}`);
+    this.options.log?.(`kerberos: ${bound.kerberos}`);
+  }
 }
 
 /**

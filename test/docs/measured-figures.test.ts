@@ -26,7 +26,7 @@ const CONSTANTS: { figure: string; line: string; why: string }[] = [
   {
     figure: '10 s',
     line: 'connecting to one DC gives up after 10 s',
-    why: 'CONNECT_TIMEOUT_MS (src/directory/connection.ts)',
+    why: 'CONNECT_TIMEOUT_MS (src/directory/ldap-client.ts)',
   },
 ];
 

@@ -15,7 +15,6 @@ const NOT_YET_CHECKED = [
   'scripts/bench-lib/large.mjs',
   'scripts/bench-lib/ldap.mjs',
   'scripts/bench-lib/mid-scope.mjs',
-  'scripts/bench-lib/peak-rss.mjs',
   'scripts/bench-lib/run.mjs',
   'scripts/bench-lib/sealed.mjs',
   'scripts/bench-lib/small-domain.mjs',
@@ -23,8 +22,6 @@ const NOT_YET_CHECKED = [
   'scripts/bench-lib/table.mjs',
   'scripts/bench-plan.mjs',
   'scripts/bench.mjs',
-  'scripts/build-exe.mjs',
-  'scripts/build.mjs',
 ];
 
 function scripts(): string[] {
