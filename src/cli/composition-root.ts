@@ -25,6 +25,7 @@ export function createContext(
   env: NodeJS.ProcessEnv,
   signal: AbortSignal,
   openDirectory: OpenDirectory = openLdap,
+  commandLine?: readonly string[],
 ): Context & { close(): Promise<void> } {
   let opened: Promise<DirectoryPort & { close(): Promise<void> }> | undefined;
   return {
@@ -32,6 +33,7 @@ export function createContext(
     out,
     env,
     signal,
+    commandLine,
     whilePlanning: withCompactHeap,
     directory() {
       opened ??= openDirectory(settings, out, env);
