@@ -3,6 +3,7 @@
  * failover and a serialised reconnect-and-rebind. Beside it, one concept each: endpoints,
  * root-dse, bind-credentials, backoff, semaphore. The only module family that talks to ldapts.
  */
+import { pathProblem } from '../io/path-problem.js';
 import { readCaFile } from '../io/owned-file.js';
 import type { ConnectionOptions } from 'node:tls';
 import { connect as netConnect, isIP } from 'node:net';
@@ -376,7 +377,11 @@ export class LdapConnection {
       } catch (error) {
         // Our own refusals (cleartext, no password, unreadable CA file) are not the DC's fault: no failover.
         if (error instanceof ImctlError && !(error instanceof DirectoryError)) throw error;
-        const translated = translateError(error, { server: endpoint.host, doing: 'connecting' });
+        const translated = translateError(error, {
+          server: endpoint.host,
+          doing: 'connecting',
+          caFile: this.options.settings.caFile,
+        });
         if (!translated.transient) throw translated;
         failures.push(`${endpoint.host}: ${translated.message}`);
         this.options.log?.(`${endpoint.host} failed: ${translated.message}`);
@@ -401,10 +406,7 @@ export class LdapConnection {
       try {
         ca = readCaFile(settings.caFile); // once, its owner and folders checked (src/io/owned-file.ts)
       } catch (error) {
-        throw new UsageError(
-          `Cannot read the CA file ${settings.caFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
-          'ca-file',
-        );
+        throw new UsageError(`Cannot read the CA file ${settings.caFile}: ${pathProblem(error)}.`, 'ca-file');
       }
       const certificates = caCertificatesPem(ca);
       // A file with no certificate would be accepted here and fail later as "not signed by a CA imctl trusts".
@@ -496,7 +498,11 @@ export class LdapConnection {
           await client.bind(bindDn, this.passwordValue);
           break;
         } catch (error) {
-          const translated = translateError(error, { server: endpoint.host, doing: 'connecting' });
+          const translated = translateError(error, {
+            server: endpoint.host,
+            doing: 'connecting',
+            caFile: this.options.settings.caFile,
+          });
           if (translated.reason !== 'bad-password') throw error;
           const origin = passwordOrigin(settings);
           // Typed at the prompt: a typo, so ask again (three tries, as a logon screen gives; AD lockout thresholds are higher).
@@ -527,7 +533,7 @@ export class LdapConnection {
         throw (this.broken = this.cleartextViolation(violation, guard ? 'TLS' : 'the Kerberos security layer'));
       if (layer?.failure) throw this.layerBroken(layer);
       if (error instanceof ImctlError) throw error;
-      throw translateError(error, { server: endpoint.host, doing: 'connecting' });
+      throw translateError(error, { server: endpoint.host, doing: 'connecting', caFile: this.options.settings.caFile });
     }
   }
 }
