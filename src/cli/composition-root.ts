@@ -26,6 +26,7 @@ export function createContext(
   signal: AbortSignal,
   openDirectory: OpenDirectory = openLdap,
   os: NodeJS.Platform = process.platform,
+  commandLine?: readonly string[],
 ): Context & { close(): Promise<void> } {
   let opened: Promise<DirectoryPort & { close(): Promise<void> }> | undefined;
   return {
@@ -34,6 +35,7 @@ export function createContext(
     env,
     signal,
     os,
+    commandLine,
     whilePlanning: withCompactHeap,
     directory() {
       opened ??= openDirectory(settings, out, env);

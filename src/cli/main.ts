@@ -74,7 +74,7 @@ export async function run(argv: string[], environment: RunEnvironment): Promise<
       out = await loadOutput(streams, settings.json, settings.color, settings.verbose);
       for (const warning of settings.warnings) out.warn(warning);
       for (const line of describeSettings(settings)) out.debug(line);
-      context = createContext(settings, out, env, abort.signal, environment.openDirectory, os);
+      context = createContext(settings, out, env, abort.signal, environment.openDirectory, os, argv.slice(2));
       await action(context);
       if (abort.signal.aborted) throw new Interrupted('Interrupted; what was done is in the journal.');
     },

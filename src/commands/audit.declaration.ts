@@ -1,7 +1,8 @@
 import type { AuditCommandOptions } from './audit.js';
 import type { CommandDeclaration } from './declaration.js';
 
-// Its --report means findings, not a write run's outcomes, so audit declares its own write flags.
+// Its --report means findings when only reading (each repair's outcome with a repair flag), so audit
+// declares its own write flags.
 export const auditDeclaration: CommandDeclaration<[], AuditCommandOptions> = {
   name: 'audit',
   description:
@@ -21,7 +22,8 @@ export const auditDeclaration: CommandDeclaration<[], AuditCommandOptions> = {
     { flags: '--no-dns', description: 'skip the _rvp._tcp SRV checks' },
     {
       flags: '--report <file>',
-      description: 'write every finding, one per line, to FILE (.csv or .json; "-" for CSV on stdout)',
+      description:
+        'write every finding, one per line, to FILE (.csv or .json; "-" for CSV on stdout); with a repair flag, each repair and its outcome instead',
     },
     { flags: '-n, --dry-run', description: 'with a repair flag: show exactly what would change; write nothing' },
     { flags: '-y, --yes', description: 'with a repair flag: do not ask for confirmation' },

@@ -1,13 +1,14 @@
 /**
  * `imctl audit`: first contact with an existing directory. Reads (src/services/audit.ts), renders
- * a summary per finding kind (src/ui/audit-view.ts), writes `--report FILE`, and with --fix / --normalize-case /
- * --disable-idle hands the certain repairs to the one write path. Exit 0 clean, 3 findings remain.
+ * a summary per finding kind (src/ui/audit-view.ts), writes `--report FILE` (the findings; with a repair
+ * flag, each repair's outcome), and with --fix / --normalize-case / --disable-idle hands the certain repairs
+ * to the one write path. Exit 0 clean, 3 findings remain.
  */
-import { MAX_ACTIVE_DAYS } from '../core/activity.js';
+import { MAX_ACTIVE_DAYS, idleWindowWarning } from '../core/activity.js';
 import { FindingsRemain } from '../core/audit.js';
 import { UsageError } from '../core/errors.js';
 import { findingsRemaining, planAuditRepairs, runAudit, serversAfterRepairs } from '../services/audit.js';
-import { checkFindingReportPath, saveFindingReport } from '../services/output-files.js';
+import { checkFindingReportPath, checkReportPath, saveFindingReport } from '../services/output-files.js';
 import { srvLookup } from '../services/rvp-lookup.js';
 import type { Target } from '../services/write-run.js';
 import { renderAudit, renderServerCounts } from '../ui/audit-view.js';
@@ -47,10 +48,16 @@ export async function auditCommand(context: Context, options: AuditCommandOption
     ],
     '--report findings.csv',
   );
-  if (options.report) checkFindingReportPath(options.report);
+  // Repairing, the report is the write run's: one row per repair with its outcome (a ticket wants
+  // what was done); reading only, it is the findings.
+  if (options.report && !repairing) checkFindingReportPath(options.report);
+  if (options.report && repairing) checkReportPath(options.report);
 
   const idleDays = typeof options.disableIdle === 'string' ? wholeDays(options.disableIdle) : undefined;
   const directory = await context.directory();
+  // A window shorter than lastLogonTimestamp's lag clears seats of people who logged on lately.
+  const idleWarning = idleDays === undefined ? undefined : idleWindowWarning(idleDays, await directory.logonSyncDays());
+  if (idleWarning) out.warn(idleWarning);
   const resolver = options.dns === false ? undefined : srvLookup(context.settings.dnsServer);
   const run = await withSpinner(
     out,
@@ -62,7 +69,7 @@ export async function auditCommand(context: Context, options: AuditCommandOption
   // With stdout taken by a report or LDIF, the lines for people go to stderr.
   const print =
     reportOnStdout || options.ldif === '-' ? (text: string) => out.info(text) : (text: string) => out.print(text);
-  if (options.report) {
+  if (options.report && !repairing) {
     saveFindingReport(options.report, report.findings, out.streams.stdout);
     if (!reportOnStdout) out.info(`Report: ${options.report} (${plural(report.findings.length, 'finding')})`);
   }
@@ -92,7 +99,7 @@ export async function auditCommand(context: Context, options: AuditCommandOption
       dryRun: options.dryRun,
       yes: options.yes,
       ldif: options.ldif,
-      stdoutTaken: reportOnStdout,
+      report: options.report,
       command: 'audit',
       jsonExtra: { audit: report },
     });

@@ -39,7 +39,7 @@ export async function importCommand(context: Context, file: string, options: Imp
   });
   for (const notice of plan.notices) context.out.warn(notice);
   await refuseInvalidRows(context, file, options, check, plan);
-  await runWrite(context, directory!, plan.targets, { ...options, command: 'import' });
+  await runWrite(context, directory!, plan.targets, { ...options, command: 'import', input: fileLabel(file) });
 }
 
 /** The syntax pass, with what it read past said before anything connects. */

@@ -55,6 +55,7 @@ export async function rebalanceCommand(context: Context, options: RebalanceOptio
   await runWrite(context, directory, targets(), {
     ...options,
     command: 'rebalance',
-    jsonExtra: { plan: rebalancePlanJson(plan, names) },
+    // The plan's keys beside the run's (results, summary, journal), as rebalance without --apply prints them.
+    jsonExtra: rebalancePlanJson(plan, names),
   });
 }

@@ -53,24 +53,42 @@ export async function runWrite(
   context: Context,
   directory: DirectoryPort,
   targets: readonly Target[],
-  flags: WriteFlags & { command: string; jsonExtra?: Record<string, unknown>; stdoutTaken?: boolean },
+  flags: WriteFlags & {
+    command: string;
+    jsonExtra?: Record<string, unknown>;
+    stdoutTaken?: boolean;
+    /** The file the targets came from (import), for the journal. */
+    input?: string;
+  },
 ): Promise<RunResult> {
   const { out } = context;
   checkWriteFlags(flags, out.json);
+  // On a terminal, changing several users asks first; --yes and scripts (no terminal) never do.
+  const asks = !flags.yes && out.interactive;
+  // The report's home server columns and the question's split by server name servers: one read, only for them.
+  const serverName = flags.report !== undefined || asks ? await serverNames(directory) : undefined;
   const sink = openResultSink(out, {
     command: flags.command,
     report: flags.report,
     ldifOnStdout: flags.ldif === '-' || !!flags.stdoutTaken,
     jsonExtra: flags.jsonExtra,
+    serverName,
   });
   return executeTargets(context, directory, targets, {
     command: flags.command,
     dryRun: flags.dryRun,
     ldif: flags.ldif !== undefined ? openLdif(out, flags.ldif) : undefined,
-    // On a terminal, changing several users asks first; --yes and scripts (no terminal) never do.
-    confirm: flags.yes || !out.interactive ? undefined : (message) => askConfirm(context, message),
+    confirm: asks ? (message) => askConfirm(context, message) : undefined,
+    serverName,
+    input: flags.input,
     sink,
   });
+}
+
+/** Server names by DN (case-insensitive), as the directory lists them now. */
+async function serverNames(directory: DirectoryPort): Promise<(dn: string) => string | null> {
+  const byDn = new Map((await directory.servers()).map((s) => [s.dn.toLowerCase(), s.name]));
+  return (dn) => byDn.get(dn.toLowerCase()) ?? null;
 }
 
 /** On the run's own streams (stderr, so that stdout stays data), cancelled by its abort signal or Esc. */

@@ -2,6 +2,7 @@
  * One config file: read (size-checked), parsed and checked against the option registry's config
  * keys and kinds, its relative paths made absolute against its own folder.
  */
+import { pathProblem } from '../io/path-problem.js';
 import { closeSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -170,10 +171,7 @@ export function readConfigFile(
     text = bytes.toString('utf8');
   } catch (error) {
     if (error instanceof UsageError || error instanceof UnsafeFileError) throw error;
-    throw new UsageError(
-      `Cannot read the config file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
-      'config',
-    );
+    throw new UsageError(`Cannot read the config file ${path}: ${pathProblem(error)}.`, 'config');
   } finally {
     if (opened) closeSync(opened.fd);
   }

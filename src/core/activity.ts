@@ -121,6 +121,20 @@ export function logonSyncDays(value: string | undefined): number {
 
 /** A warning when the window is shorter than the domain's update interval, else undefined. */
 export function activeWindowWarning(activeDays: number, syncDays: number): string | undefined {
-  if (activeDays >= syncDays) return undefined;
-  return `--active-days ${activeDays} is shorter than this domain's lastLogonTimestamp update interval (msDS-LogonTimeSyncInterval ${syncDays} days): users who logged on within the last ${syncDays} days may still count as inactive.`;
+  return windowWarning(`--active-days ${activeDays}`, activeDays, syncDays, 'may still count as inactive');
+}
+
+/** The same warning for `audit --disable-idle DAYS`, where the cost of the lag is a cleared seat. */
+export function idleWindowWarning(idleDays: number, syncDays: number): string | undefined {
+  return windowWarning(
+    `--disable-idle ${idleDays}`,
+    idleDays,
+    syncDays,
+    'may still count as idle, and would have IM cleared',
+  );
+}
+
+function windowWarning(option: string, days: number, syncDays: number, consequence: string): string | undefined {
+  if (days >= syncDays) return undefined;
+  return `${option} is shorter than this domain's lastLogonTimestamp update interval (msDS-LogonTimeSyncInterval ${syncDays} days): users who logged on within the last ${syncDays} days ${consequence}.`;
 }

@@ -71,6 +71,13 @@ export const FINDING_TITLES: Record<FindingKind, string> = {
  */
 export const INFORMATIONAL: ReadonlySet<FindingKind> = new Set(['alias-changed', 'case-only']);
 
+/** `problem` keeps the audit from being clean (exit 3); `info` is worth knowing only. */
+export type Severity = 'problem' | 'info';
+
+export function severityOf(kind: FindingKind): Severity {
+  return INFORMATIONAL.has(kind) ? 'info' : 'problem';
+}
+
 /** What --fix would do about a finding; undefined = nothing certain, reported only. */
 export type Repair = 'fill-partial' | 'fix-physical-host' | 'rehome-orphan' | 'normalize-case' | 'clear-idle';
 

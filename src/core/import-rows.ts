@@ -345,7 +345,8 @@ export function validateRecord(
     const key = userKey(user);
     const first = seenUsers.get(key);
     if (first !== undefined) {
-      reasons.push(`user ${showUser(user)} appears again (first on line ${first})`);
+      // Worded as a duplicate found once names are resolved (provisioning.ts) is: one wording for one problem.
+      reasons.push(`names the same user as line ${first} (${showUser(user)})`);
     } else {
       seenUsers.set(key, line);
     }

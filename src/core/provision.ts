@@ -24,7 +24,8 @@ export type Intent =
   | { action: 'disable' }
   | { action: 'move'; server: ImServer };
 
-export type Outcome = 'changed' | 'unchanged' | 'failed' | 'planned';
+/** `not-started`: a write the run never sent (Ctrl-C, or the DC gone first); the entry is as it was, so a re-run is safe. */
+export type Outcome = 'changed' | 'unchanged' | 'failed' | 'planned' | 'not-started';
 
 export type UserPlan =
   | { kind: 'write'; before: ImState; after: ImState; ops: ModOp[] }

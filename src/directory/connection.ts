@@ -376,7 +376,11 @@ export class LdapConnection {
       } catch (error) {
         // Our own refusals (cleartext, no password, unreadable CA file) are not the DC's fault: no failover.
         if (error instanceof ImctlError && !(error instanceof DirectoryError)) throw error;
-        const translated = translateError(error, { server: endpoint.host, doing: 'connecting' });
+        const translated = translateError(error, {
+          server: endpoint.host,
+          doing: 'connecting',
+          caFile: this.options.settings.caFile,
+        });
         if (!translated.transient) throw translated;
         failures.push(`${endpoint.host}: ${translated.message}`);
         this.options.log?.(`${endpoint.host} failed: ${translated.message}`);
@@ -429,7 +433,7 @@ export class LdapConnection {
         throw (this.broken = this.cleartextViolation(violation, guard() ? 'TLS' : 'the Kerberos security layer'));
       if (layer?.failure) throw this.layerBroken(layer);
       if (error instanceof ImctlError) throw error;
-      throw translateError(error, { server: endpoint.host, doing: 'connecting' });
+      throw translateError(error, { server: endpoint.host, doing: 'connecting', caFile: this.options.settings.caFile });
     }
   }
 

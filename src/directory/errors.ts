@@ -55,6 +55,8 @@ export interface ErrorContext {
   server?: string | undefined;
   /** What imctl was doing, e.g. "binding", "searching". */
   doing?: string | undefined;
+  /** The CA file the admin gave (--ca-file): a certificate it does not verify is told apart from no CA given. */
+  caFile?: string | undefined;
 }
 
 /** True for failures of the connection itself: the request may or may not have reached the DC. */
@@ -87,8 +89,12 @@ export function translateError(error: unknown, context: ErrorContext = {}): Dire
   const err = error as NodeJS.ErrnoException;
   const code = err?.code ?? '';
   if (TLS_CODES[code]) {
+    // With a CA given, "pass --ca-file" is no help: the file given is the wrong CA (or not a CA).
+    const advice = context.caFile
+      ? `The CA given in ${context.caFile} did not verify it: give --ca-file the CA that issued this DC's certificate (or its root)`
+      : 'Pass the issuing CA with --ca-file (or IMCTL_CA_FILE)';
     return new DirectoryError(
-      `TLS failed: the certificate of ${server} ${TLS_CODES[code]} (${code}). Pass the issuing CA with --ca-file (or IMCTL_CA_FILE); --insecure-tls skips the check but is unsafe.`,
+      `TLS failed: the certificate of ${server} ${TLS_CODES[code]} (${code}). ${advice}; --insecure-tls skips the check but is unsafe.`,
       'tls',
     );
   }

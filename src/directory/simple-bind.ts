@@ -41,7 +41,7 @@ export async function simpleBind(
       await client.bind(bindDn, await password.get());
       return bindDn;
     } catch (error) {
-      const translated = translateError(error, { server: endpoint.host, doing: 'connecting' });
+      const translated = translateError(error, { server: endpoint.host, doing: 'connecting', caFile: settings.caFile });
       if (translated.reason !== 'bad-password') throw error;
       const origin = passwordOrigin(settings);
       // Typed at the prompt: a typo, so ask again (three tries, as a logon screen gives; AD lockout thresholds are higher).

@@ -5,6 +5,7 @@ import { isIP } from 'node:net';
 import { UsageError } from '../core/errors.js';
 import type { Settings } from '../config/settings.js';
 import { readCaFile } from '../io/owned-file.js';
+import { pathProblem } from '../io/path-problem.js';
 import { caCertificatesPem } from './bind-credentials.js';
 import type { Endpoint } from './endpoints.js';
 
@@ -22,10 +23,7 @@ function caCertificates(caFile: string): string[] {
   try {
     ca = readCaFile(caFile);
   } catch (error) {
-    throw new UsageError(
-      `Cannot read the CA file ${caFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
-      'ca-file',
-    );
+    throw new UsageError(`Cannot read the CA file ${caFile}: ${pathProblem(error)}.`, 'ca-file');
   }
   const certificates = caCertificatesPem(ca);
   // A file with no certificate would be accepted here and fail later as "not signed by a CA imctl trusts".

@@ -7,7 +7,7 @@ import { closeSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { Finding } from '../core/audit.js';
-import { INFORMATIONAL } from '../core/audit.js';
+import { severityOf } from '../core/audit.js';
 import { inertText } from '../core/inert-text.js';
 import { redact } from '../core/redact.js';
 import { spreadsheetSafe } from '../core/spreadsheet-safe.js';
@@ -27,7 +27,7 @@ export function findingReportFormat(path: string): 'csv' | 'json' {
 function row(finding: Finding): Record<(typeof FINDING_COLUMNS)[number], string | null> {
   return {
     kind: finding.kind,
-    severity: INFORMATIONAL.has(finding.kind) ? 'info' : 'problem',
+    severity: severityOf(finding.kind),
     subject: finding.subject,
     dn: finding.dn,
     server: finding.server,

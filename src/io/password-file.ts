@@ -5,6 +5,7 @@
  * the key as a bind password (docs/security.md). Read once per path: a pipe (`<(pass show x)`)
  * can be read only once, and main.ts wants the password for redaction before the bind reads it.
  */
+import { pathProblem } from './path-problem.js';
 import { closeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from '../core/errors.js';
@@ -43,10 +44,7 @@ function readChecked(path: string, platform: Platform): string {
     // Links are followed: `<(pass show x)` is a /dev/fd link to a pipe. The descriptor is what is checked.
     ({ fd, stat } = openNamedFile(path));
   } catch (error) {
-    throw new UsageError(
-      `Cannot read the password file ${path}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}.`,
-      'password-file',
-    );
+    throw new UsageError(`Cannot read the password file ${path}: ${pathProblem(error)}.`, 'password-file');
   }
   try {
     if (stat.isDirectory()) throw new UsageError(`The password file ${path} is a folder.`, 'password-file');

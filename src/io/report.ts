@@ -1,10 +1,11 @@
 /**
  * The per-target report of a writing run (`--report FILE`): one entry per
- * target with its line (for imports), user, DN, action, outcome and reason.
+ * target with its line (for imports), user, DN, action, outcome, reason and the home server
+ * before and after.
  *
  * Format from the extension (case-insensitive):
  * - `.csv`   RFC 4180 with CRLF line ends and a UTF-8 BOM (so Excel shows
- *            non-ASCII names correctly); columns line,user,dn,action,outcome,reason;
+ *            non-ASCII names correctly); columns line,user,dn,action,outcome,reason,fromHomeServer,toHomeServer;
  *            every text cell passed through spreadsheetSafe (formula injection);
  * - `.json`  one JSON array, written incrementally (complete once close() returns);
  * - `.jsonl` one JSON object per line (usable even if the run is killed).
@@ -29,7 +30,7 @@ import { redact } from '../core/redact.js';
 import { spreadsheetSafe } from '../core/spreadsheet-safe.js';
 import { PrivateFileError, openPrivateFile } from './private-file.js';
 
-export type ReportOutcome = 'changed' | 'unchanged' | 'failed' | 'planned' | 'invalid' | 'skipped';
+export type ReportOutcome = 'changed' | 'unchanged' | 'failed' | 'planned' | 'not-started' | 'invalid' | 'skipped';
 
 export interface ReportEntry {
   /** Line of the import file; 0 (or absent in spirit) for targets not from a file. */
@@ -39,6 +40,9 @@ export interface ReportEntry {
   action: string;
   outcome: ReportOutcome;
   reason?: string;
+  /** The home server before and after the change, by name (absent when there is none or nothing changes). */
+  fromHomeServer?: string | undefined;
+  toHomeServer?: string | undefined;
 }
 
 export type ReportFormat = 'csv' | 'json' | 'jsonl';
@@ -46,7 +50,17 @@ export type ReportFormat = 'csv' | 'json' | 'jsonl';
 /** The report path that means standard output. */
 export const STDOUT = '-';
 
-export const REPORT_COLUMNS = ['line', 'user', 'dn', 'action', 'outcome', 'reason'] as const;
+// The server columns come last, so that scripts reading the first six columns still work.
+export const REPORT_COLUMNS = [
+  'line',
+  'user',
+  'dn',
+  'action',
+  'outcome',
+  'reason',
+  'fromHomeServer',
+  'toHomeServer',
+] as const;
 
 /** The report path cannot be used; `message` is one sentence for the admin. */
 export class ReportError extends Error {
@@ -116,6 +130,8 @@ function jsonEntry(entry: ReportEntry): string {
       action: entry.action,
       outcome: entry.outcome,
       reason: entry.reason ? entry.reason : null,
+      fromHomeServer: entry.fromHomeServer ?? null,
+      toHomeServer: entry.toHomeServer ?? null,
     }),
   );
 }
@@ -176,7 +192,15 @@ class StreamReportWriter implements ReportWriter {
       case 'csv':
         text = csvLine([
           Number.isInteger(entry.line) && entry.line > 0 ? entry.line : '',
-          ...[entry.user, entry.dn, entry.action, entry.outcome, entry.reason].map((v) => csvCell(v, this.terminal)),
+          ...[
+            entry.user,
+            entry.dn,
+            entry.action,
+            entry.outcome,
+            entry.reason,
+            entry.fromHomeServer,
+            entry.toHomeServer,
+          ].map((v) => csvCell(v, this.terminal)),
         ]);
         break;
       case 'json':

@@ -8,6 +8,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { ImState } from '../core/im-model.js';
 import { UsageError } from '../core/errors.js';
+import { redact } from '../core/redact.js';
 import { privateFolder, UnsafeFileError } from '../io/owned-file.js';
 import { hostHome, stateDir } from '../platform/paths.js';
 
@@ -21,6 +22,10 @@ export interface JournalHeader {
   domain?: string | undefined;
   /** who was bound — the bind DN, or the Kerberos principal. */
   boundAs?: string | undefined;
+  /** The arguments imctl was given (after the program name), secrets masked: what to re-run or quote in a ticket. */
+  commandLine?: string[] | undefined;
+  /** The file the targets came from (import's CSV), as given. */
+  input?: string | undefined;
 }
 
 export interface JournalChange {
@@ -68,6 +73,7 @@ export class Journal {
     where: { server: string; domain: string },
     env: NodeJS.ProcessEnv = process.env,
     boundAs?: string,
+    provenance: { commandLine?: readonly string[] | undefined; input?: string | undefined } = {},
   ): Journal {
     // Whoever controls the folder, or one above it, can replace a journal in it, and undo trusts
     // what it reads there. A folder that already existed is made owner-only too (the names of the
@@ -94,6 +100,9 @@ export class Journal {
       server: where.server,
       domain: where.domain,
       boundAs,
+      // There is no password flag (main.ts refuses one), and a secret imctl knows is masked anyway.
+      ...(provenance.commandLine ? { commandLine: provenance.commandLine.map((arg) => redact(arg)) } : {}),
+      ...(provenance.input !== undefined ? { input: provenance.input } : {}),
     } satisfies JournalHeader);
     return journal;
   }

@@ -10,6 +10,8 @@ export interface AppContext {
   settings: Settings;
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
+  /** The arguments imctl was run with (after the program name), for the journal. */
+  commandLine?: readonly string[] | undefined;
   /** Connect, TLS, bind and read the RootDSE; once per run. */
   directory(): Promise<DirectoryPort>;
 }

@@ -12,6 +12,8 @@ import {
   FINDING_TITLES,
   INFORMATIONAL,
   problems,
+  severityOf,
+  type Severity,
   REPAIR_FLAG,
   type Repair,
   type AuditServer,
@@ -76,7 +78,8 @@ export interface AuditReport {
   summary: AuditSummaryRow[];
   /** Findings that keep the audit from being clean (informational ones excluded). */
   problems: number;
-  findings: Finding[];
+  /** Each finding with its severity beside its kind, as `--report` writes it. */
+  findings: (Finding & { severity: Severity })[];
 }
 
 /** Examples are a glance; every finding is in full in --json and --report. */
@@ -165,7 +168,7 @@ export async function runAudit(
     dnsChecked: result.dnsChecked,
     summary,
     problems: problems(result.findings).length,
-    findings: result.findings,
+    findings: result.findings.map(({ kind, ...rest }) => ({ kind, severity: severityOf(kind), ...rest })),
   };
   return { report, users, servers, now };
 }

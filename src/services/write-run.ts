@@ -47,6 +47,8 @@ export interface RunSummary {
   unchanged: number;
   failed: number;
   planned: number;
+  /** Writes never sent because the run stopped first (Ctrl-C, the DC gone): untouched. */
+  notStarted: number;
 }
 
 /** Where a run's outcomes go: handed in by the command (a listing, streamed JSON, a report). */
@@ -77,6 +79,10 @@ export interface WriteRunOptions {
   ldif?: LdifSink | undefined;
   /** Asked before changing more than one user; no function means no question (--yes, off a terminal). */
   confirm?: ((question: string) => Promise<boolean>) | undefined;
+  /** A server's name from its DN (null when no server has it), for the confirmation's split by server. */
+  serverName?: ((dn: string) => string | null) | undefined;
+  /** The file the targets came from, for the journal. */
+  input?: string | undefined;
   sink: ResultSink;
 }
 
@@ -95,7 +101,7 @@ export async function executeTargets(
   const writes = targets.filter((t): t is WriteTarget => t.plan.kind === 'write');
 
   if (!planOnly && writes.length > 1 && options.confirm) {
-    if (!(await options.confirm(`Change ${writes.length} users on ${directory.dcHost}?`)))
+    if (!(await options.confirm(confirmQuestion(writes, directory.dcHost, options.serverName))))
       throw new Interrupted('Nothing was written.');
   }
 
@@ -103,10 +109,14 @@ export async function executeTargets(
   if (app.signal.aborted) throw new Interrupted('Interrupted before any change was sent; nothing was written.');
 
   const { sink } = options;
-  const summary: RunSummary = { changed: 0, unchanged: 0, failed: 0, planned: 0 };
+  const summary: RunSummary = { changed: 0, unchanged: 0, failed: 0, planned: 0, notStarted: 0 };
+  // Writes settle in any order; results reach the sink in target order (an import's line order).
+  const order = new Map(targets.map((target, index) => [target, index]));
+  const held = new Map<number, TargetResult>();
+  let next = 0;
   const emit = (target: Target, outcome: Outcome, reason: string | null, plan?: WriteTarget['plan']) => {
-    summary[outcome]++;
-    sink.result({
+    summary[outcome === 'not-started' ? 'notStarted' : outcome]++;
+    held.set(order.get(target)!, {
       line: target.line,
       user: target.name,
       dn: target.dn ?? null,
@@ -117,6 +127,10 @@ export async function executeTargets(
       before: plan?.before,
       after: plan?.after,
     });
+    for (let result = held.get(next); result !== undefined; result = held.get(next)) {
+      held.delete(next++);
+      sink.result(result);
+    }
   };
 
   await sink.start(targets.length, writes.length);
@@ -138,6 +152,7 @@ export async function executeTargets(
         { server: directory.dcHost, domain: directory.domainDn },
         app.env,
         directory.boundAs,
+        { commandLine: app.commandLine, input: options.input },
       );
       sink.journalOpened(journal.path);
       const settled = new Set<WriteTarget>();
@@ -191,7 +206,8 @@ export async function executeTargets(
             ? error
             : new DirectoryError(String((error as Error)?.message ?? error), 'unexpected');
       } finally {
-        // Writes not settled when the run stopped count as failed, as they are reported below.
+        // Writes not sent when the run stopped are not done (reported below as not started): the
+        // journal's failed count, which history shows, has always counted them as not done.
         const unsettled = writes.length - settled.size;
         await journal.close({
           outcome: fatal ? 'stopped' : app.signal.aborted ? 'interrupted' : failed > 0 ? 'partial' : 'done',
@@ -201,8 +217,8 @@ export async function executeTargets(
         });
       }
       if (fatal || app.signal.aborted) {
-        const reason = fatal ? `not done: ${fatal.message}` : 'not done: the run was interrupted';
-        for (const target of writes) if (!settled.has(target)) emit(target, 'failed', reason);
+        const reason = fatal ? `not started: ${fatal.message}` : 'not started: the run was interrupted first';
+        for (const target of writes) if (!settled.has(target)) emit(target, 'not-started', reason);
       }
     }
   } finally {
@@ -215,7 +231,8 @@ export async function executeTargets(
       inDoubt > 0
         ? ` (${count(inDoubt)} of them in doubt: sent, but the DC could not confirm them; the journal records them so undo can still revert them)`
         : '';
-    const message = `${fatal.message} ${plural(summary.changed, 'change')} ${summary.changed === 1 ? 'was' : 'were'} made first (journal ${journal?.path}); ${plural(summary.failed, 'target')} ${summary.failed === 1 ? 'is' : 'are'} not done${doubt}. Re-run the same command when the DC is back: done targets report "unchanged".`;
+    const notDone = summary.failed + summary.notStarted;
+    const message = `${fatal.message} ${plural(summary.changed, 'change')} ${summary.changed === 1 ? 'was' : 'were'} made first (journal ${journal?.path}); ${plural(notDone, 'target')} ${notDone === 1 ? 'is' : 'are'} not done${doubt}. Re-run the same command when the DC is back: done targets report "unchanged".`;
     // Protection that failed (a Kerberos check, octets in clear) is tampering or a broken key, not a partial run: exit 1.
     if (fatal instanceof DirectoryError && (fatal.reason === 'sasl-layer' || fatal.reason === 'protocol-violation'))
       throw new DirectoryError(message, fatal.reason);
@@ -223,11 +240,39 @@ export async function executeTargets(
   }
   if (app.signal.aborted) {
     throw new Interrupted(
-      `Interrupted: ${count(summary.changed)} changed before stopping${journal ? `; the journal ${journal.path} records them` : ''}. Re-run to finish: done targets report "unchanged".`,
+      `Interrupted: ${count(summary.changed)} changed before stopping${journal ? `; the journal ${journal.path} records them` : ''}${summary.notStarted > 0 ? `; ${count(summary.notStarted)} not started (untouched)` : ''}. Re-run to finish: done targets report "unchanged".`,
     );
   }
   if (summary.failed > 0) throw new PartialFailure(failureMessage(options, summary, targets.length));
   return { summary, ...(journal ? { journal: journal.path } : {}) };
+}
+
+/**
+ * The question before changing several users, with what the change is: how many of each action,
+ * and where they go (the server an enable or move puts users on, the one a disable takes them off).
+ */
+export function confirmQuestion(
+  writes: readonly Pick<WriteTarget, 'action' | 'plan'>[],
+  dcHost: string,
+  serverName?: (dn: string) => string | null,
+): string {
+  const byAction = new Map<string, Map<string, number>>();
+  for (const { action, plan } of writes) {
+    const servers = byAction.get(action) ?? new Map<string, number>();
+    byAction.set(action, servers);
+    const dn = (action === 'disable' ? plan.before : plan.after).msExchIMVirtualServer;
+    const where = dn && serverName ? (serverName(dn) ?? '') : '';
+    const prefix = action === 'disable' ? 'off' : action === 'enable' ? 'on' : 'to';
+    const key = where ? `${prefix} ${where}` : '';
+    servers.set(key, (servers.get(key) ?? 0) + 1);
+  }
+  const parts = [...byAction].map(([action, servers]) => {
+    const total = [...servers.values()].reduce((a, b) => a + b, 0);
+    const named = [...servers].filter(([key]) => key !== '');
+    const split = named.length > 0 ? ` (${named.map(([key, n]) => `${count(n)} ${key}`).join(', ')})` : '';
+    return `${plural(total, action)}${split}`;
+  });
+  return `Change ${count(writes.length)} users on ${dcHost}: ${parts.join('; ')}?`;
 }
 
 async function writeLdif(ldif: LdifSink, writes: readonly WriteTarget[]): Promise<void> {

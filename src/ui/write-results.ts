@@ -20,6 +20,8 @@ export interface ResultSinkOptions {
   ldifOnStdout?: boolean;
   /** Merged into the --json document (e.g. rebalance's plan). */
   jsonExtra?: Record<string, unknown> | undefined;
+  /** A server's name from its DN, for the report's home server columns (unknown DNs are left empty). */
+  serverName?: ((dn: string) => string | null) | undefined;
 }
 
 /** Results printed one per line up to this many targets; beyond it only failures. */
@@ -50,6 +52,7 @@ export function openResultSink(out: Output, options: ResultSinkOptions): ResultS
     unchanged: c.dim,
     failed: c.red,
     planned: c.cyan,
+    'not-started': c.yellow,
   };
   /**
    * The --json result last received, written once the next one (or the end) says what follows it:
@@ -58,17 +61,23 @@ export function openResultSink(out: Output, options: ResultSinkOptions): ResultS
    */
   let held: string | undefined;
   let detailed = true;
+  let total = 0;
   let failuresPrinted = 0;
   let progress: Progress | undefined;
   let writes = 0;
 
   return {
-    start(total, writeCount) {
-      detailed = total <= DETAIL_LIMIT;
+    start(targetCount, writeCount) {
+      total = targetCount;
+      detailed = targetCount <= DETAIL_LIMIT;
       writes = writeCount;
       if (json) toStdout(`{"command":${JSON.stringify(options.command)},"results":[\n`);
     },
     result(result: TargetResult) {
+      const serverOf = (state: TargetResult['before']) => {
+        const dn = state?.msExchIMVirtualServer;
+        return dn ? (options.serverName?.(dn) ?? undefined) : undefined;
+      };
       void report?.write({
         line: result.line ?? 0,
         user: result.user,
@@ -76,6 +85,8 @@ export function openResultSink(out: Output, options: ResultSinkOptions): ResultS
         action: result.action,
         outcome: result.outcome,
         reason: result.reason ?? '',
+        fromHomeServer: serverOf(result.before),
+        toHomeServer: serverOf(result.after),
       });
       if (json) {
         if (held !== undefined) toStdout(`${held},\n`);
@@ -83,11 +94,11 @@ export function openResultSink(out: Output, options: ResultSinkOptions): ResultS
         return;
       }
       if (out.json) return;
-      if (!detailed && result.outcome !== 'failed') return;
-      if (result.outcome === 'failed' && ++failuresPrinted > MAX_FAILURES_PRINTED) return;
+      const problem = result.outcome === 'failed' || result.outcome === 'not-started';
+      if (!detailed && !problem) return;
+      if (problem && ++failuresPrinted > MAX_FAILURES_PRINTED) return;
       const where = result.line ? `line ${result.line}: ` : '';
-      const what =
-        result.outcome === 'failed' ? (result.reason ?? '') : result.outcome === 'planned' ? describePlan(result) : '';
+      const what = problem ? (result.reason ?? '') : result.outcome === 'planned' ? describePlan(result) : '';
       print(`${paint[result.outcome](result.outcome.padEnd(9))} ${where}${result.user}${what ? ` — ${what}` : ''}`);
     },
     journalOpened(path) {
@@ -112,8 +123,15 @@ export function openResultSink(out: Output, options: ResultSinkOptions): ResultS
             `… and ${plural(failuresPrinted - MAX_FAILURES_PRINTED, 'more failure')}${options.report ? ` (all in ${reportName})` : ' (use --report FILE for all)'}.`,
           ),
         );
+      // Beyond DETAIL_LIMIT targets only failures were listed: say so, and where every line is.
+      if (!detailed && total - summary.failed - summary.notStarted > 0)
+        print(
+          c.dim(
+            `Only problems are listed beyond ${count(DETAIL_LIMIT)} targets: ${options.report ? `every target is in ${reportName}` : '--report FILE or --json has all'}.`,
+          ),
+        );
       print(
-        `${options.command}: ${count(summary.changed)} changed, ${count(summary.unchanged)} unchanged, ${count(summary.failed)} failed${summary.planned ? `, ${count(summary.planned)} planned (nothing written)` : ''}.`,
+        `${options.command}: ${count(summary.changed)} changed, ${count(summary.unchanged)} unchanged, ${count(summary.failed)} failed${summary.notStarted ? `, ${count(summary.notStarted)} not started (untouched: re-run to do them)` : ''}${summary.planned ? `, ${count(summary.planned)} planned (nothing written)` : ''}.`,
       );
       if (options.report && options.report !== '-') out.info(`Report: ${options.report}`);
     },

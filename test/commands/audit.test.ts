@@ -62,4 +62,34 @@ describe('audit names the flag that fixes each row', () => {
     // rob's orphan and cas's case remain; gone's orphan went with its IM values.
     expect(run.stderr).toContain('1 finding remains after 3 repaired.');
   });
+
+  it('--disable-idle 7 warns as --active-days 7 does: lastLogonTimestamp lags up to 14 days', async () => {
+    const short = await imctlOnMemory(['audit', '--no-dns', '--disable-idle', '7', '--dry-run'], {
+      directory: directory(),
+    });
+    expect(short.stderr).toContain(
+      "warning: --disable-idle 7 is shorter than this domain's lastLogonTimestamp update interval (msDS-LogonTimeSyncInterval 14 days): users who logged on within the last 14 days may still count as idle, and would have IM cleared.",
+    );
+    const long = await imctlOnMemory(['audit', '--no-dns', '--disable-idle', '30', '--dry-run'], {
+      directory: directory(),
+    });
+    expect(long.stderr).not.toContain('--disable-idle 30 is shorter');
+  });
+
+  it('--json: each finding carries its severity', async () => {
+    const run = await imctlOnMemory(['audit', '--no-dns', '--json'], { directory: directory() });
+    const findings = run.json().findings as { kind: string; severity: string }[];
+    expect(findings.find((f) => f.kind === 'orphan')).toMatchObject({ severity: 'problem' });
+    expect(findings.find((f) => f.kind === 'case-only')).toMatchObject({ severity: 'info' });
+  });
+
+  it('--report with a repair flag: each repair and its outcome, not the findings', async () => {
+    const run = await imctlOnMemory(['audit', '--no-dns', '--disable-idle', '--yes', '--report', '-'], {
+      directory: directory(),
+    });
+    const lines = run.stdout.split('\r\n');
+    expect(lines[0]).toBe('line,user,dn,action,outcome,reason,fromHomeServer,toHomeServer');
+    expect(lines).toContain(`,gone,"${dn('gone')}",repair,changed,,im-router,`);
+    expect(lines).toContain(`,idle,"${dn('idle')}",repair,changed,,im-west,`);
+  });
 });

@@ -3,9 +3,11 @@
  * was probably meant; the file or output a suggestion names is the one in play; numbers out of
  * range in plain words. In-process, against the in-memory directory.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readPasswordFile } from '../../src/io/password-file.js';
 import { imctlOnMemory } from '../support/run-imctl.js';
 
 describe('errors that say what was meant', () => {
@@ -81,5 +83,13 @@ describe('errors that say what was meant', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('standard input: 1 invalid row; nothing was written');
     expect(run.stderr).not.toMatch(/(^|\s)-: /m);
+  });
+});
+
+describe('a path that is wrong is one sentence naming it, never a bare ENOENT', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'imctl-paths-'));
+  it('the password file', () => {
+    const path = join(dir, 'no-such-folder', 'password');
+    expect(() => readPasswordFile(path)).toThrow(`Cannot read the password file ${path}: it does not exist.`);
   });
 });

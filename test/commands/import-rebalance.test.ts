@@ -27,14 +27,14 @@ describe('imctl import', () => {
     const file = csv('user,action,server\r\ndee,enable,im-west\r\nann,disable,\r\nben,move,exch2.memory.test\r\n');
     const first = await imctlOnMemory(['import', file, '--yes', '--json'], { directory });
     expect(first.code).toBe(0);
-    expect(first.json().summary).toEqual({ changed: 3, unchanged: 0, failed: 0, planned: 0 });
+    expect(first.json().summary).toEqual({ changed: 3, unchanged: 0, failed: 0, planned: 0, notStarted: 0 });
     expect(directory.get(dn('dee'))!.im).toEqual(imValues('dee', IM_DOMAIN, WEST));
     expect(directory.get(dn('ann'))!.im).toEqual({});
     expect(directory.get(dn('ben'))!.im).toEqual(imValues('ben', IM_DOMAIN, WEST));
 
     const again = await imctlOnMemory(['import', file, '--yes', '--json'], { directory });
     expect(again.code).toBe(0);
-    expect(again.json().summary).toEqual({ changed: 0, unchanged: 3, failed: 0, planned: 0 });
+    expect(again.json().summary).toEqual({ changed: 0, unchanged: 3, failed: 0, planned: 0, notStarted: 0 });
   });
 
   it('one invalid row stops the whole file before anything is written (exit 2); the report lists every row', async () => {
@@ -51,7 +51,7 @@ describe('imctl import', () => {
     expect(directory.written).toEqual([]);
     const lines = readFileSync(report, 'utf8').trim().split(/\r?\n/);
     expect(lines).toHaveLength(4);
-    expect(lines[1]).toMatch(/^2,dee,,enable,skipped,not written: the file has invalid rows$/);
+    expect(lines[1]).toMatch(/^2,dee,,enable,skipped,not written: the file has invalid rows,,$/);
     expect(lines[2]).toMatch(/^3,nobody,,enable,invalid,"no user is named ""nobody""/);
   });
 

@@ -77,7 +77,7 @@ describe('imctl import (against the lab DC)', () => {
       .replace(/^\uFEFF/, '')
       .trim()
       .split(/\r?\n/);
-    expect(lines[0]).toBe('line,user,dn,action,outcome,reason');
+    expect(lines[0]).toBe('line,user,dn,action,outcome,reason,fromHomeServer,toHomeServer');
     expect(lines).toHaveLength(6);
     expect(lines.find((l) => l.startsWith('7,'))).toMatch(/^7,im-a6,.*,move,changed,/);
     expect(statSync(report).mode & 0o777).toBe(0o600);

@@ -99,7 +99,7 @@ describe('imctl rebalance --apply and undo, on a small world at capacity 10', ()
     const data = result.json();
     journal = data.journal;
     expect(data.summary.failed).toBe(0);
-    expect(data.summary.changed).toBe(data.plan.moves);
+    expect(data.summary.changed).toBe(data.moves);
     expect(data.summary.changed).toBe(5);
 
     const servers = (await imctl(['servers', '--capacity', String(CAP), '--json'], { env })).json();

@@ -52,6 +52,17 @@ describe('rebalance: no server to receive, and a router drained', () => {
     expect(empty.code).toBe(0);
     expect(empty.stderr).toContain('im-router is a router: no user is homed on it, so there is nothing to drain.');
   });
+
+  it('--apply --json: the plan sits beside the results, shaped as without --apply (no .plan.plan)', async () => {
+    const world = () => new MemoryDirectory([EAST, WEST, ROUTER], [person('ann', EAST), person('rob', ROUTER)]);
+    const planOnly = (await imctlOnMemory(['rebalance', '--json'], { directory: world() })).json();
+    const applied = await imctlOnMemory(['rebalance', '--apply', '--yes', '--json'], { directory: world() });
+    expect(applied.code).toBe(0);
+    const doc = applied.json();
+    expect(doc.plan).toEqual(planOnly.plan);
+    expect(doc.plan[0]).toMatchObject({ fromHomeServer: 'im-router', toHomeServer: 'im-west' });
+    expect(doc).toMatchObject({ feasible: true, moves: 1, summary: { changed: 1 } });
+  });
 });
 
 describe('rebalance --report', () => {
@@ -64,7 +75,9 @@ describe('rebalance --report', () => {
     const directory = new MemoryDirectory([EAST, WEST, ROUTER], [person('ann', EAST), person('rob', ROUTER)]);
     const planned = await imctlOnMemory(['rebalance', '--apply', '--dry-run', '--report', '-'], { directory });
     expect(planned.code).toBe(0);
-    expect(planned.stdout).toMatch(/^line,user,dn,action,outcome,reason\r\n,rob,.*,move,planned,\r\n$/);
+    expect(planned.stdout).toMatch(
+      /^line,user,dn,action,outcome,reason,fromHomeServer,toHomeServer\r\n,rob,.*,move,planned,,im-router,im-west\r\n$/,
+    );
     expect(directory.written).toEqual([]);
   });
 });

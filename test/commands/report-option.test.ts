@@ -20,9 +20,10 @@ describe('--report - writes the report on stdout, as --ldif - does', () => {
     });
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\r\n');
-    expect(lines[0]).toBe('line,user,dn,action,outcome,reason');
-    expect(lines).toContain(`,dee,"${dn('dee')}",enable,changed,`);
-    expect(lines).toContain(`,cid,"${dn('cid')}",enable,unchanged,`);
+    expect(lines[0]).toBe('line,user,dn,action,outcome,reason,fromHomeServer,toHomeServer');
+    // What changed, for a ticket: dee's home server before (none) and after.
+    expect(lines).toContain(`,dee,"${dn('dee')}",enable,changed,,,im-west`);
+    expect(lines).toContain(`,cid,"${dn('cid')}",enable,unchanged,,,`);
     expect(run.stdout).not.toContain('changed, 0 failed');
     expect(run.stderr).toContain('enable: 1 changed, 1 unchanged, 0 failed.');
     expect(run.stderr).not.toContain('Report: -');
@@ -33,7 +34,9 @@ describe('--report - writes the report on stdout, as --ldif - does', () => {
     const directory = sampleDirectory();
     const run = await imctlOnMemory(['disable', 'ann', '--dry-run', '--report', '-'], { directory });
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^line,user,dn,action,outcome,reason\r\n,ann,.*,disable,planned,\r\n$/);
+    expect(run.stdout).toMatch(
+      /^line,user,dn,action,outcome,reason,fromHomeServer,toHomeServer\r\n,ann,.*,disable,planned,,im-east,\r\n$/,
+    );
     expect(directory.written).toEqual([]);
   });
 
@@ -70,8 +73,8 @@ describe('--report - writes the report on stdout, as --ldif - does', () => {
     expect(run.stderr).toMatch(/\d+ invalid rows?; nothing was written/);
     expect(run.code).toBe(2);
     expect(run.stdout.split('\r\n').slice(0, 3)).toEqual([
-      'line,user,dn,action,outcome,reason',
-      '2,dee,,enable,skipped,not written: the file has invalid rows',
+      'line,user,dn,action,outcome,reason,fromHomeServer,toHomeServer',
+      '2,dee,,enable,skipped,not written: the file has invalid rows,,',
       expect.stringMatching(/^3,nobody-here,,enable,invalid,/),
     ]);
     expect(directory.written).toEqual([]);

@@ -35,7 +35,7 @@ describe('imctl enable', () => {
     const run = await imctlOnMemory(['enable', 'dee', 'ann', '--json'], { directory });
     expect(run.code).toBe(0);
     const doc = run.json();
-    expect(doc.summary).toEqual({ changed: 1, unchanged: 1, failed: 0, planned: 0 });
+    expect(doc.summary).toEqual({ changed: 1, unchanged: 1, failed: 0, planned: 0, notStarted: 0 });
     expect(doc.results.map((r: { user: string; outcome: string }) => [r.user, r.outcome]).sort()).toEqual([
       ['ann', 'unchanged'],
       ['dee', 'changed'],
@@ -62,7 +62,8 @@ describe('imctl enable', () => {
     const answer = (text: string) => ({
       onStart: (stdin: NodeJS.WritableStream, stderr: { text: string }) => {
         const poll = setInterval(() => {
-          if (!stderr.text.includes('Change 2 users on dc1.memory.test?')) return;
+          if (!stderr.text.includes('Change 2 users on dc1.memory.test: 2 enables (1 on im-west, 1 on im-east)?'))
+            return;
           clearInterval(poll);
           stdin.write(text);
         }, 5);

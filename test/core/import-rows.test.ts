@@ -223,11 +223,11 @@ describe('validateRecord: duplicate users', () => {
     expect(check([' JDoe ', 'disable', '', ''], FULL, 9, seen)).toEqual({
       line: 9,
       user: 'JDoe',
-      reason: 'user JDoe appears again (first on line 4)',
+      reason: 'names the same user as line 4 (JDoe)',
     });
     // A third occurrence still points at the first.
     expect(check(['JDOE', 'enable', '', ''], FULL, 12, seen)).toMatchObject({
-      reason: 'user JDOE appears again (first on line 4)',
+      reason: 'names the same user as line 4 (JDOE)',
     });
   });
 
@@ -235,7 +235,7 @@ describe('validateRecord: duplicate users', () => {
     const seen = new Map<string, number>();
     check(['Doe, John', 'enable', '', ''], FULL, 3, seen);
     expect(check(['doe, john', 'enable', '', ''], FULL, 5, seen)).toMatchObject({
-      reason: 'user "doe, john" appears again (first on line 3)',
+      reason: 'names the same user as line 3 ("doe, john")',
     });
   });
 
@@ -243,7 +243,7 @@ describe('validateRecord: duplicate users', () => {
     const seen = new Map<string, number>();
     check(['Jos\u00e9', 'enable', '', ''], FULL, 2, seen);
     expect(check(['Jose\u0301', 'enable', '', ''], FULL, 3, seen)).toMatchObject({
-      reason: expect.stringMatching(/appears again \(first on line 2\)$/),
+      reason: expect.stringMatching(/names the same user as line 2 \(.*\)$/),
     });
   });
 
@@ -251,7 +251,7 @@ describe('validateRecord: duplicate users', () => {
     const seen = new Map<string, number>();
     expect(isRowProblem(check(['jdoe', 'enabel', '', ''], FULL, 2, seen))).toBe(true);
     expect(check(['jdoe', 'enable', '', ''], FULL, 3, seen)).toMatchObject({
-      reason: 'user jdoe appears again (first on line 2)',
+      reason: 'names the same user as line 2 (jdoe)',
     });
   });
 

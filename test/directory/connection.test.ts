@@ -53,6 +53,21 @@ describe('LdapConnection and the CA file', () => {
   );
 });
 
+describe('a CA file path that is wrong is told in one sentence, naming it', () => {
+  it.each([
+    ['missing.pem', 'it does not exist'],
+    ['no-such-folder/ca.pem', 'it does not exist'],
+  ])('%j: %s', async (name, says) => {
+    const caFile = join(root, name);
+    const opened = LdapConnection.open({
+      settings: { caFile, auth: 'simple', insecureTls: false, timeoutMs: 1000, sources: {} } as unknown as Settings,
+      endpoints: [{ url: 'ldaps://127.0.0.1:1', host: '127.0.0.1', startTls: false }],
+      password: async () => 'x',
+    });
+    await expect(opened).rejects.toThrow(`Cannot read the CA file ${caFile}: ${says}.`);
+  });
+});
+
 describe('one connect timeout, as documented', () => {
   it('is 10 s, and the README says so', () => {
     expect(CONNECT_TIMEOUT_MS).toBe(10_000);

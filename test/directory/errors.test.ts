@@ -226,6 +226,18 @@ describe('translateError: socket and TLS failures', () => {
     expect(result.message).toContain(`certificate of ${DC}`);
   });
 
+  it('with --ca-file given, a certificate it does not verify names the file instead of asking for --ca-file', () => {
+    const result = translated(nodeError('UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate'), {
+      server: DC,
+      caFile: '/etc/imctl/wrong-ca.pem',
+    });
+    expect(result.reason).toBe('tls');
+    expect(result.message).toContain(
+      "The CA given in /etc/imctl/wrong-ca.pem did not verify it: give --ca-file the CA that issued this DC's certificate (or its root)",
+    );
+    expect(result.message).not.toContain('Pass the issuing CA with --ca-file');
+  });
+
   it('a TLS handshake failure without a known code → tls, suggesting scheme and port are checked', () => {
     const result = translated(
       nodeError('EPROTO', 'C0B7:error:0A00010B:SSL routines:ssl3_get_record:wrong version number'),

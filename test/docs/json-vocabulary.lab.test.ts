@@ -78,6 +78,7 @@ const OWN: Record<string, string[]> = {
     'unchanged',
     'failed',
     'planned',
+    'notStarted',
   ],
   rebalance: ['plan', 'servers', 'deferred', 'feasible', 'minimalMoves', 'moves'],
   sync: ['sync', 'groups', 'ou', 'adds', 'removals', 'skipped'],

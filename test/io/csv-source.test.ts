@@ -138,7 +138,7 @@ describe('bad rows: every one reported with its line, in one pass', () => {
     expect(problems.map((p) => [p.line, p.reason])).toEqual([
       [3, 'user is empty'],
       [4, 'action "enabel" is not one of enable, disable, move'],
-      [5, 'user JDoe appears again (first on line 2)'],
+      [5, 'names the same user as line 2 (JDoe)'],
       [6, 'move needs a server (the home server to move the user to)'],
       [7, 'server has no meaning for disable; leave it empty'],
       [8, 'im_domain "-bad-.example.com" is not a valid DNS domain name: "-bad-" is not a valid DNS label'],
@@ -155,7 +155,7 @@ describe('bad rows: every one reported with its line, in one pass', () => {
       ],
       [21, 'action "delete" is not one of enable, disable, move'],
       [22, 'user contains invisible character U+200B'],
-      [24, 'user "Doe, John" appears again (first on line 23)'],
+      [24, 'names the same user as line 23 ("Doe, John")'],
       [25, 'user contains control character U+001B'],
       [
         26,
@@ -286,7 +286,7 @@ describe('structure errors stop checking, after reporting the rows before them',
     const { rows, problems } = await collect(fixture('stray-quote.csv'));
     expect(rows.map((r) => r.line)).toEqual([2]);
     expect(problems).toEqual([
-      { line: 3, user: 'a', reason: 'user a appears again (first on line 2)' },
+      { line: 3, user: 'a', reason: 'names the same user as line 2 (a)' },
       {
         line: 4,
         reason: expect.stringMatching(

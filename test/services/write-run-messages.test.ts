@@ -18,6 +18,7 @@ const summary = (changed: number, unchanged: number, failed: number, planned = 0
   unchanged,
   failed,
   planned,
+  notStarted: 0,
 });
 
 describe('failureMessage', () => {

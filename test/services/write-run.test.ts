@@ -13,6 +13,7 @@ import { imValues, type ImServer } from '../../src/core/im-model.js';
 import type { UserRecord } from '../../src/core/user-record.js';
 import { planProvisioning } from '../../src/services/provisioning.js';
 import {
+  confirmQuestion,
   executeTargets,
   type ResultSink,
   type TargetResult,
@@ -76,15 +77,16 @@ describe('executeTargets', () => {
   it('writes each planned change once, journals it, and reports every target', async () => {
     const { results, events, directory, outcome } = await run([user('a'), user('b'), user('c', true)]);
     const { summary, journal } = await outcome;
-    expect(summary).toEqual({ changed: 2, unchanged: 1, failed: 0, planned: 0 });
+    expect(summary).toEqual({ changed: 2, unchanged: 1, failed: 0, planned: 0, notStarted: 0 });
     expect(directory.written.map((t) => t.dn)).toEqual([
       'CN=a,OU=Staff,DC=corp,DC=test',
       'CN=b,OU=Staff,DC=corp,DC=test',
     ]);
+    // In target order (an import's line order), though c needed no write and settled first.
     expect(results.map((r) => [r.user, r.outcome])).toEqual([
-      ['c', 'unchanged'],
       ['a', 'changed'],
       ['b', 'changed'],
+      ['c', 'unchanged'],
     ]);
     expect(events).toEqual([
       'start 3/2',
@@ -124,8 +126,83 @@ describe('executeTargets', () => {
       confirm: async (q) => (questions.push(q), false),
     });
     await expect(outcome).rejects.toBeInstanceOf(Interrupted);
-    expect(questions).toEqual(['Change 2 users on dc1.memory.test?']);
+    expect(questions).toEqual(['Change 2 users on dc1.memory.test: 2 enables?']);
     expect(directory.written).toEqual([]);
+  });
+
+  it('the question splits the change by action and by server', async () => {
+    const questions: string[] = [];
+    const { outcome } = await run([user('a'), user('b'), user('c')], {
+      confirm: async (q) => (questions.push(q), false),
+      serverName: (dn) => (dn === EAST.dn ? EAST.name : null),
+    });
+    await expect(outcome).rejects.toBeInstanceOf(Interrupted);
+    expect(questions).toEqual(['Change 3 users on dc1.memory.test: 3 enables (3 on im-east)?']);
+  });
+
+  it('confirmQuestion: enables, disables and moves, each by server', () => {
+    const to = (server: string) => ({ msExchIMVirtualServer: server });
+    const write = (action: string, before: object, after: object) => ({
+      action,
+      plan: { kind: 'write' as const, before, after, ops: [] },
+    });
+    const name = (dn: string) => ({ E: 'im-east', W: 'im-west' })[dn] ?? null;
+    expect(
+      confirmQuestion(
+        [
+          write('enable', {}, to('E')),
+          write('enable', {}, to('W')),
+          write('enable', {}, to('E')),
+          write('disable', to('W'), {}),
+          write('move', to('E'), to('W')),
+        ],
+        'dc1',
+        name,
+      ),
+    ).toBe(
+      'Change 5 users on dc1: 3 enables (2 on im-east, 1 on im-west); 1 disable (1 off im-west); 1 move (1 to im-west)?',
+    );
+  });
+
+  it('the journal records the command line and the input file', async () => {
+    const { app, directory, targets } = await setUp([user('a')]);
+    const rec = recordingSink();
+    const { journal } = await executeTargets(
+      { ...app, commandLine: ['import', 'rows.csv', '--yes'] },
+      directory,
+      targets,
+      {
+        command: 'import',
+        input: 'rows.csv',
+        sink: rec.sink,
+      },
+    );
+    expect(journalRecords(journal!)[0]).toMatchObject({
+      type: 'run',
+      commandLine: ['import', 'rows.csv', '--yes'],
+      input: 'rows.csv',
+    });
+  });
+
+  it('writes never sent when the run is stopped are "not-started", not failed', async () => {
+    const { app, directory, targets } = await setUp([user('a'), user('b'), user('c')]);
+    const abort = new AbortController();
+    // The directory takes the first write, then Ctrl-C comes before the others are sent.
+    directory.write = async (tasks, _options, onResult) => {
+      onResult([...tasks][0]!, { outcome: 'changed' });
+      abort.abort();
+    };
+    const rec = recordingSink();
+    const runOutcome = executeTargets({ ...app, signal: abort.signal }, directory, targets, {
+      command: 'enable',
+      sink: rec.sink,
+    });
+    await expect(runOutcome).rejects.toThrow(/1 changed before stopping.*; 2 not started \(untouched\)/);
+    expect(rec.results.map((r) => [r.user, r.outcome, r.reason])).toEqual([
+      ['a', 'changed', null],
+      ['b', 'not-started', 'not started: the run was interrupted first'],
+      ['c', 'not-started', 'not started: the run was interrupted first'],
+    ]);
   });
 
   it('one user changes without a question', async () => {

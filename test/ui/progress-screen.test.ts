@@ -29,7 +29,7 @@ async function run(out: Output, total: number, failEvery: number, during?: (i: n
   await sink.start(total, total);
   sink.journalOpened('/state/imctl/journal/enable.jsonl');
   await sleep(20); // the bar is on screen before the first result
-  const summary = { changed: 0, unchanged: 0, failed: 0, planned: 0 };
+  const summary = { changed: 0, unchanged: 0, failed: 0, planned: 0, notStarted: 0 };
   for (let i = 1; i <= total; i++) {
     const outcome: Outcome = i % failEvery === 0 ? 'failed' : 'changed';
     summary[outcome]++;
@@ -66,7 +66,9 @@ describe('the progress bar owns the terminal while it is live', () => {
     expect(lines.filter((line) => BAR_CELLS.test(line))).toEqual([]);
     const text = lines.filter((line) => line !== '');
     expect(text.at(-1)).toBe(`enable: ${summary.changed} changed, 0 unchanged, ${summary.failed} failed.`);
-    expect(text.at(-2)).toMatch(/^enable: 120 writes sent in /);
+    // Beyond 50 targets only failures are listed, and the screen says so and where the rest is.
+    expect(text.at(-2)).toBe('Only problems are listed beyond 50 targets: --report FILE or --json has all.');
+    expect(text.at(-3)).toMatch(/^enable: 120 writes sent in /);
     expect(screen.cursor).toEqual({ row: lines.length - 1, col: 0 });
     expect(lines.at(-1)).toBe('');
   });
@@ -97,7 +99,7 @@ describe('the progress bar owns the terminal while it is live', () => {
       .lines()
       .filter((line) => !line.startsWith('Journal:') && !line.startsWith('enable: '))
       .join('');
-    expect(JSON.parse(document).summary).toEqual({ changed: 32, unchanged: 0, failed: 8, planned: 0 });
+    expect(JSON.parse(document).summary).toEqual({ changed: 32, unchanged: 0, failed: 8, planned: 0, notStarted: 0 });
   });
 });
 
