@@ -8,6 +8,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IM_ATTRS, ldifValue } from './ldap.mjs';
+import { Terminal, timeWizard } from './large-wizard.mjs';
 import { peakRss } from './peak-rss.mjs';
 
 export const LARGE_USERS = 100_000;
@@ -16,6 +17,12 @@ const FORMAT = 1; // bump when the generated data changes: an older snapshot is 
 const NEW_SERVERS = 10;
 const BIG_SERVER_USERS = 7_700; // the second server over 7,500 (im-east is the first)
 const ROUTER_ORPHANS = 50;
+const IMPORT_ENABLES = 20_000;
+const IMPORT_SERVER = 'im-large-05';
+const WIZARD_TERM = 'zoe zimmermann'; // ~35 of the added users
+const WIZARD_MATCH = /❯ Zoe Zimmermann \(/;
+const SEED_SAMPLE = 2_000; // adds timed on one connection, then on SAMPLE_CONNECTIONS
+const SAMPLE_CONNECTIONS = 4;
 const SITES = [
   'Amsterdam',
   'Boston',
@@ -37,6 +44,16 @@ const LAST =
     ' ',
   );
 
+/** The i-th user added under OU=Large: its names and DN. */
+export function largeUser(i, lab) {
+  const first = FIRST[i % FIRST.length];
+  const last = LAST[Math.floor(i / FIRST.length) % LAST.length];
+  const n = Math.floor(i / (FIRST.length * LAST.length));
+  const sam = `${first[0]}${last}.${i}`.toLowerCase(); // the dot: no seeded name has one
+  const dn = `CN=${last}\\, ${first} ${n},OU=Users,OU=${SITES[i % SITES.length]},OU=Large,${lab.baseDn}`;
+  return { first, last, sam, dn };
+}
+
 /** The facts of the large directory, kept beside its snapshot: what it holds and how long the seed took. */
 const factsFile = (labDir) => join(labDir, 'snapshot-large', 'facts.json');
 
@@ -45,7 +62,7 @@ export async function benchLarge(h) {
   const facts = await ensureLargeDirectory(h);
   const home = facts.servers.filter((s) => s.hostsUsers);
   h.notes.push(
-    `Large directory (issue 32): ${facts.users.toLocaleString('en-US')} users, ${facts.im.toLocaleString('en-US')} IM-enabled on ${home.length} home servers and ${facts.servers.length - home.length} router(s) (${facts.added.toLocaleString('en-US')} added to the seeded lab under OU=Large). The seed (one \`ldapmodify -a\`) took ${h.seconds(facts.seedMs)} s (${Math.round(facts.added / (facts.seedMs / 1000))} adds/s) on ${facts.seededOn}, machine load ${facts.load}; later runs restore the snapshot (\`lab.sh restore-snapshot large\`, ${h.seconds(facts.restoreMs ?? 0)} s this run).`,
+    `Large directory (issue 32): ${facts.users.toLocaleString('en-US')} users, ${facts.im.toLocaleString('en-US')} IM-enabled on ${home.length} home servers and ${facts.servers.length - home.length} router(s) (${facts.added.toLocaleString('en-US')} added to the seeded lab under OU=Large). The seed (\`ldapmodify -a\`) took ${h.seconds(facts.seedMs)} s (${Math.round(facts.added / (facts.seedMs / 1000))} adds/s) on ${facts.seededOn}, machine load ${facts.load}${seedSampleText(facts)}; later runs restore the snapshot (\`lab.sh restore-snapshot large\`, ${h.seconds(facts.restoreMs ?? 0)} s this run).`,
   );
   const homedFilter = `(&${h.USER_FILTER}(msExchIMVirtualServer=*))`;
   const imAnyFilter = `(&${h.USER_FILTER}(|${IM_ATTRS.map((a) => `(${a}=*)`).join('')}))`;
@@ -113,7 +130,7 @@ export async function benchLarge(h) {
       peakMb = Math.max(peakMb, r.mb);
       refRuns.push(await line.reference());
       log(
-        `large ${line.name}: imctl ${h.seconds(r.ms)} s (${r.mb.toFixed(0)} MB), reference ${h.seconds(refRuns.at(-1))} s`,
+        `large ${line.name}: imctl ${h.seconds(r.ms)} s (${r.mb.toFixed(0)} MB), reference ${h.seconds(refRuns.at(-1))} s; load ${h.loadAverage()}`,
       );
     }
     const imctlMs = h.median(imctlRuns);
@@ -124,11 +141,111 @@ export async function benchLarge(h) {
     });
     h.record(`large: peak RSS, ${line.name}`, peakMb, undefined, 'MB', { below: 150, text: '< 150 MB' });
     rows.push(
-      `- \`${h.showImctl(line.args)}\`: ${imctlRuns.map((ms) => h.seconds(ms)).join(', ')} s, peak RSS ${peakMb.toFixed(1)} MB; reference (${line.referenceText}): ${refRuns.map((ms) => h.seconds(ms)).join(', ')} s`,
+      `- \`${h.showImctl(line.args)}\`: ${imctlRuns.map((ms) => h.seconds(ms)).join(', ')} s, peak RSS ${peakMb.toFixed(1)} MB; reference (${line.referenceText}): ${refRuns.map((ms) => h.seconds(ms)).join(', ')} s; load average at the end ${h.loadAverage()}`,
     );
   }
+  // After the reads: the import moves 20,000 users onto one server, which the reads must not see.
+  rows.push(...(await benchImport(h, facts)), ...(await benchWizard(h)));
   h.details.push(['### Large directory (issue 32)', '', ...rows, ''].join('\n'));
   await labSh('restore'); // both DCs back to the seeded state for the sections after this one
+}
+
+/**
+ * `import` of 20,000 enables against `ldapmodify -f` of the LDIF imctl itself emits for that CSV
+ * (`import --ldif`: the same compare-and-set modifies). The last 20,000 users added (the 10,000
+ * never enabled and 10,000 enabled ones) are cleared first, untimed, before every timed run.
+ */
+async function benchImport(h, facts) {
+  const { lab, ldap, log } = h;
+  const users = Array.from({ length: IMPORT_ENABLES }, (_, k) => largeUser(facts.added - IMPORT_ENABLES + k, lab));
+  const server = facts.servers.find((s) => s.name === IMPORT_SERVER);
+  const csv = join(h.scratch, 'large-import.csv');
+  const ldif = join(h.scratch, 'large-import.ldif');
+  const reset = join(h.scratch, 'large-import-reset.ldif');
+  writeFileSync(csv, `user,action,server\n${users.map((u) => `${u.sam},enable,${IMPORT_SERVER}`).join('\n')}\n`);
+  writeFileSync(
+    reset,
+    users
+      .map(
+        (u) =>
+          `${ldifValue('dn', u.dn)}\nchangetype: modify\n${IM_ATTRS.map((a) => `replace: ${a}\n-`).join('\n')}\n\n`,
+      )
+      .join(''),
+  );
+  const onServer = () => ldap.count(lab.baseDn, `(&${h.USER_FILTER}(msExchIMVirtualServer=${server.dnEscaped}))`);
+  const clear = async () => {
+    await ldap.modifyFile(reset);
+    return onServer();
+  };
+  const expectEnabled = async (who, before) => {
+    const after = await onServer();
+    if (after !== before + IMPORT_ENABLES)
+      throw new Error(`${who}: ${after - before} of ${IMPORT_ENABLES} users enabled on ${IMPORT_SERVER}`);
+  };
+  let before = await clear();
+  const emitted = await peakRss(h.imctlArgs('import', csv, '--ldif', ldif), { env: h.imctlEnv, cwd: h.repo });
+  if (emitted.code !== 0) throw new Error(`imctl import --ldif exited ${emitted.code}: ${emitted.stderr.slice(-600)}`);
+  const imctlRuns = [];
+  const refRuns = [];
+  let peakMb = 0;
+  for (let rep = 0; rep < h.reps; rep++) {
+    const r = await peakRss(h.imctlArgs('import', csv, '--yes', '--concurrency', '16'), {
+      env: h.imctlEnv,
+      cwd: h.repo,
+    });
+    if (r.code !== 0) throw new Error(`imctl import exited ${r.code}: ${r.stderr.slice(-600)}`);
+    await expectEnabled('imctl import', before);
+    imctlRuns.push(r.ms);
+    peakMb = Math.max(peakMb, r.mb);
+    before = await clear();
+    refRuns.push((await ldap.modifyFile(ldif)).ms);
+    await expectEnabled('ldapmodify', before);
+    before = await clear();
+    log(
+      `large import: imctl ${h.seconds(r.ms)} s (${r.mb.toFixed(0)} MB), ldapmodify ${h.seconds(refRuns.at(-1))} s; load ${h.loadAverage()}`,
+    );
+  }
+  const name = `import of ${IMPORT_ENABLES.toLocaleString('en-US')} enables`;
+  h.record(`large: ${name}`, h.median(imctlRuns) / 1000, h.median(refRuns) / 1000, 's', { ratio: 1.0, text: '≤ 1.0×' });
+  h.record(`large: peak RSS, ${name}`, peakMb, undefined, 'MB', { below: 150, text: '< 150 MB' });
+  return [
+    `- \`${h.showImctl(['import', 'large.csv', '--yes', '--concurrency', '16'])}\` (${IMPORT_ENABLES.toLocaleString('en-US')} rows \`<sam>,enable,${IMPORT_SERVER}\`): ${imctlRuns.map((ms) => h.seconds(ms)).join(', ')} s, peak RSS ${peakMb.toFixed(1)} MB (\`import --ldif\` of the same CSV: ${emitted.mb.toFixed(1)} MB); reference (\`ldapmodify -f\` of that LDIF): ${refRuns.map((ms) => h.seconds(ms)).join(', ')} s. The users' IM attributes were cleared (untimed) before each run, and the server's count checked after it.`,
+  ];
+}
+
+/** The wizard's start to its first prompt, and a name search among 100,000 users (< 1 s each). */
+async function benchWizard(h) {
+  const terminal = new Terminal(`imctl-bench-${process.pid}`);
+  const runs = [];
+  try {
+    for (let rep = 0; rep < h.reps; rep++) {
+      const r = await timeWizard(terminal, {
+        argv: [process.execPath, ...h.imctlArgs('wizard')],
+        env: h.imctlEnv,
+        cwd: h.repo,
+        term: WIZARD_TERM,
+        match: WIZARD_MATCH,
+      });
+      runs.push(r);
+      h.log(`large wizard: first prompt ${h.seconds(r.startMs)} s, search ${h.seconds(r.searchMs)} s`);
+    }
+  } finally {
+    terminal.close();
+  }
+  const start = h.median(runs.map((r) => r.startMs)) / 1000;
+  const search = h.median(runs.map((r) => r.searchMs)) / 1000;
+  h.record('large: wizard, start to the first prompt', start, undefined, 's', { below: 1, text: '< 1 s' });
+  h.record(`large: wizard, name search ("${WIZARD_TERM}")`, search, undefined, 's', { below: 1, text: '< 1 s' });
+  return [
+    `- wizard (the built \`bin/imctl wizard\` in tmux, the pane polled every 20 ms): start to "What do you want to do?" ${runs.map((r) => h.seconds(r.startMs)).join(', ')} s; "${WIZARD_TERM}" typed at "Find the user to enable" to its first match highlighted: ${runs.map((r) => h.seconds(r.searchMs)).join(', ')} s`,
+  ];
+}
+
+/** What the seed's sample said about several connections (absent from a snapshot seeded before it was measured). */
+function seedSampleText({ seedSample: s, seedConnections }) {
+  if (!s) return '';
+  const rate = ({ n, ms }) => Math.round(n / (ms / 1000));
+  return ` (${s.one.n.toLocaleString('en-US')} adds on one connection: ${rate(s.one)}/s; on ${s.parallel.connections} at once: ${rate(s.parallel)}/s; the rest went on ${seedConnections})`;
 }
 
 /** Restore the kept snapshot, or seed the directory once and keep it. */
@@ -216,7 +333,7 @@ async function seed(h) {
   const serversLdif = join(h.scratch, 'large-servers.ldif');
   writeFileSync(serversLdif, out.splice(0).join('\n'));
   await h.runOk('ldapmodify', [...ldap.bind, '-a', '-f', serversLdif], { env: ldap.env, stdout: 'ignore' });
-  const large = `OU=Large,${lab.baseDn}`;
+  const large = `OU=Large,${lab.baseDn}`; // largeUser() names the users below it
   entry(large, [
     ['objectClass', 'organizationalUnit'],
     ['description', 'imctl benchmark: the large directory (scripts/bench-lib/large.mjs)'],
@@ -226,12 +343,7 @@ async function seed(h) {
     entry(`OU=Users,OU=${site},${large}`, [['objectClass', 'organizationalUnit']]);
   }
   for (let i = 0; i < added; i++) {
-    const first = FIRST[i % FIRST.length];
-    const last = LAST[Math.floor(i / FIRST.length) % LAST.length];
-    const n = Math.floor(i / (FIRST.length * LAST.length));
-    const sam = `${first[0]}${last}.${i}`.toLowerCase(); // the dot: no seeded name has one
-    const cn = `${last}\\, ${first} ${n}`;
-    const dn = `CN=${cn},OU=Users,OU=${SITES[i % SITES.length]},${large}`;
+    const { first, last, sam, dn } = largeUser(i, lab);
     const attrs = [
       ['objectClass', ['top', 'person', 'organizationalPerson', 'user']],
       ['sAMAccountName', sam],
@@ -252,18 +364,27 @@ async function seed(h) {
       );
     entry(dn, attrs);
   }
-  const ldif = join(h.scratch, 'large.ldif');
-  writeFileSync(ldif, out.join('\n'));
   log(
     `large: adding ${added.toLocaleString('en-US')} users (${homes.length.toLocaleString('en-US')} IM-enabled) and ${NEW_SERVERS} servers`,
   );
   const load = h.loadAverage();
-  const r = await h.runOk(
-    'ldapmodify',
-    [...ldap.bind, '-a', '-c', '-f', ldif],
-    { env: ldap.env, stdout: 'ignore', timeoutMs: 3 * 3600_000 },
-    [0, 68],
+  const t0 = Date.now();
+  // The OUs first (1 + 2 per site), on one connection: the users below need them.
+  const ous = out.splice(0, 1 + 2 * SITES.length);
+  await addLdif(h, 'large-ous', ous);
+  // Whether several connections help: the same number of adds on one connection, then spread over
+  // SAMPLE_CONNECTIONS at once; the rest of the seed goes the faster way.
+  const one = await addLdif(h, 'large-sample-one', out.splice(0, SEED_SAMPLE));
+  const parallelChunks = split(out.splice(0, SEED_SAMPLE), SAMPLE_CONNECTIONS);
+  const t1 = Date.now();
+  await Promise.all(parallelChunks.map((chunk, i) => addLdif(h, `large-sample-par-${i}`, chunk)));
+  const parallel = { connections: SAMPLE_CONNECTIONS, n: SEED_SAMPLE, ms: Date.now() - t1 };
+  const connections = parallel.ms < one.ms ? SAMPLE_CONNECTIONS : 1;
+  log(
+    `large: ${SEED_SAMPLE} adds on 1 connection ${h.seconds(one.ms)} s, on ${SAMPLE_CONNECTIONS} ${h.seconds(parallel.ms)} s; the rest on ${connections}`,
   );
+  await Promise.all(split(out.splice(0), connections).map((chunk, i) => addLdif(h, `large-rest-${i}`, chunk)));
+  const seedMs = Date.now() - t0;
   const [users, im] = await Promise.all([
     ldap.count(lab.baseDn, h.USER_FILTER),
     ldap.count(lab.baseDn, `(&${h.USER_FILTER}(msExchIMVirtualServer=*))`),
@@ -277,5 +398,32 @@ async function seed(h) {
       .map((s) => ({ name: s.name, dnEscaped: escape(s.dn), hostsUsers: s.hostsUsers })),
     ...newServers.map((s) => ({ name: s.name, dnEscaped: escape(s.dn), hostsUsers: true })),
   ];
-  return { format: FORMAT, users, im, added, seedMs: r.ms, seededOn: new Date().toISOString(), load, servers };
+  return {
+    format: FORMAT,
+    users,
+    im,
+    added,
+    seedMs,
+    seedSample: { one: { connections: 1, n: SEED_SAMPLE, ms: one.ms }, parallel },
+    seedConnections: connections,
+    seededOn: new Date().toISOString(),
+    load,
+    servers,
+  };
 }
+
+/** `ldapmodify -a -c` of these LDIF entries, from a file of their own: { ms }. */
+async function addLdif(h, name, entries) {
+  const file = join(h.scratch, `${name}.ldif`);
+  writeFileSync(file, entries.join('\n'));
+  // -c: an entry already there (a seed interrupted and run again) is no reason to stop; the counts below decide.
+  return h.runOk(
+    'ldapmodify',
+    [...h.ldap.bind, '-a', '-c', '-f', file],
+    { env: h.ldap.env, stdout: 'ignore', timeoutMs: 3 * 3600_000 },
+    [0, 68],
+  );
+}
+
+/** `items` in `n` interleaved parts (so each connection's users spread over every site and server). */
+const split = (items, n) => Array.from({ length: n }, (_, k) => items.filter((_, i) => i % n === k));

@@ -161,14 +161,7 @@ export class LdapConnection {
 
   /** ldapts's options for a paged search of `spec`. */
   private pagedSearch(spec: SearchSpec) {
-    return {
-      scope: spec.scope ?? 'sub',
-      filter: spec.filter,
-      attributes: spec.attributes,
-      explicitBufferAttributes: spec.buffers ?? [],
-      paged: { pageSize: this.options.pageSize ?? PAGE_SIZE },
-      ...(spec.sizeLimit ? { sizeLimit: spec.sizeLimit } : {}),
-    } as const;
+    return pagedSearchOptions(spec, this.options.pageSize ?? PAGE_SIZE);
   }
 
   /** Every entry of a paged, subtree search. Restarts from scratch if the connection drops. */
@@ -468,4 +461,23 @@ function listingInterrupted(server: string, handedOn: number, cause: unknown): D
     undefined,
     false,
   );
+}
+
+/**
+ * ldapts's options for a paged search. ldapts asks the server for a 10 s time limit on every
+ * search unless told otherwise; Samba counts it over the whole paged search, so a listing of
+ * 44,000 users on a busy DC ended in timeLimitExceeded after 13 s (ldapsearch, which sends 0, read
+ * them in 28 s). 0: no limit of imctl's own; the DC's MaxQueryDuration still applies, reported as a
+ * server limit.
+ */
+export function pagedSearchOptions(spec: SearchSpec, pageSize: number) {
+  return {
+    scope: spec.scope ?? 'sub',
+    filter: spec.filter,
+    attributes: spec.attributes,
+    explicitBufferAttributes: spec.buffers ?? [],
+    paged: { pageSize },
+    timeLimit: 0,
+    ...(spec.sizeLimit ? { sizeLimit: spec.sizeLimit } : {}),
+  } as const;
 }

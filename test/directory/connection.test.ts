@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Settings } from '../../src/config/settings.js';
-import { CONNECT_TIMEOUT_MS, LdapConnection } from '../../src/directory/connection.js';
+import { CONNECT_TIMEOUT_MS, LdapConnection, pagedSearchOptions } from '../../src/directory/connection.js';
 
 const root = mkdtempSync(join(tmpdir(), 'imctl-ca-'));
 /** A real certificate: the old code read any file and went on to connect with it. */
@@ -74,5 +74,14 @@ describe('one connect timeout, as documented', () => {
     expect(readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8')).toMatch(
       /connecting to one DC gives up after 10 s/,
     );
+  });
+});
+
+describe('a paged search sets no time limit of its own', () => {
+  it('sends timeLimit 0 (ldapts would send 10 s, which a long listing on a busy DC outlives)', () => {
+    expect(pagedSearchOptions({ filter: '(objectClass=user)', attributes: ['cn'] }, 1000)).toMatchObject({
+      timeLimit: 0,
+      paged: { pageSize: 1000 },
+    });
   });
 });
