@@ -183,7 +183,7 @@ describe('imctl rebalance --load active --apply, checked with ldapsearch', () =>
     journal = data.journal;
     expect(data.summary.failed).toBe(0);
     // Minimal: no valid plan moves fewer than each server's active excess plus every orphan.
-    expect(data.plan.moves).toBe(excess + orphans);
+    expect(data.moves).toBe(excess + orphans);
     expect(data.summary.changed).toBe(excess + orphans);
 
     // Every moved non-orphan was active (ldapsearch, by DN) before it moved; idle moves are orphans only.

@@ -220,6 +220,15 @@ function checkEntries(
 }
 
 /** The report and the journal agree with the directory (in-doubt entries may be either way, and say so). */
+/** A row the run left undone: failed (not done, or in doubt), or never sent once the run had stopped. */
+function expectUntouched(row: ReportRow, key: string): void {
+  if (row.outcome === 'not-started') expect(row.reason, key).toMatch(/^not started/);
+  else {
+    expect(row.outcome, `${key} is untouched`).toBe('failed');
+    expect(row.reason, key).toMatch(/^(not done|in doubt)/);
+  }
+}
+
 function checkReportAndJournal(rows: ReportRow[], env: NodeJS.ProcessEnv, before: string[], after: string[]): void {
   const byDn = new Map(rows.map((r) => [r.dn!.toLowerCase(), r]));
   const journal = changesJournaled(env);
@@ -232,8 +241,7 @@ function checkReportAndJournal(rows: ReportRow[], env: NodeJS.ProcessEnv, before
     else expect(row.reason, key).toMatch(/^in doubt/);
   }
   for (const key of before) {
-    expect(byDn.get(key)!.outcome, key).toBe('failed');
-    expect(byDn.get(key)!.reason, key).toMatch(/^(not done|in doubt)/);
+    expectUntouched(byDn.get(key)!, key);
     expect(confirmed.has(key), key).toBe(false);
   }
   for (const key of unconfirmed) expect(byDn.get(key)!.reason, key).toMatch(/^in doubt/);
@@ -378,9 +386,7 @@ describe('fault injection: imctl writes through a misbehaving network and DC', (
         else expect(row.reason, `${key} is moved: the report must say so, or that it is in doubt`).toMatch(/^in doubt/);
       }
       for (const key of before) {
-        const row = byDn.get(key)!;
-        expect(row.outcome, `${key} is untouched`).toBe('failed');
-        expect(row.reason).toMatch(/^(not done|in doubt)/);
+        expectUntouched(byDn.get(key)!, key);
         expect(confirmed.has(key), `${key} is untouched: the journal must not claim it done`).toBe(false);
       }
       expect(rows.filter((r) => r.outcome === 'changed')).toHaveLength(confirmed.size);
