@@ -94,11 +94,15 @@ export function openResultSink(out: Output, options: ResultSinkOptions): ResultS
         return;
       }
       if (out.json) return;
-      const problem = result.outcome === 'failed' || result.outcome === 'not-started';
+      // Beyond the detail limit only failures get a line: targets never started (after Ctrl-C or a
+      // lost DC) are counted by the summary, which says to re-run; --report and --json list them.
+      const problem = result.outcome === 'failed';
+      const untouched = result.outcome === 'not-started';
       if (!detailed && !problem) return;
       if (problem && ++failuresPrinted > MAX_FAILURES_PRINTED) return;
       const where = result.line ? `line ${result.line}: ` : '';
-      const what = problem ? (result.reason ?? '') : result.outcome === 'planned' ? describePlan(result) : '';
+      const what =
+        problem || untouched ? (result.reason ?? '') : result.outcome === 'planned' ? describePlan(result) : '';
       print(`${paint[result.outcome](result.outcome.padEnd(9))} ${where}${result.user}${what ? ` — ${what}` : ''}`);
     },
     journalOpened(path) {
