@@ -57,14 +57,14 @@ export async function planRebalanceRun(
   // Loads are counted across the domain; the users this run can move are those under the base DN.
   const narrowed = canonicalDn(directory.baseDn) !== canonicalDn(directory.domainDn);
   // Over the whole domain, that pass is also the load count: the servers' loads come from it rather
-  // than from a second scan of the same users (on Samba, 8.5 s became 5 s for 12,000 users).
+  // than from a second scan of the same users (the lab DC's CPU for a plan of 12,000 users: 7.5 s → 3.9 s).
   const servers = directory.servers();
   const homedRead = groupByServer(directory.homedUsers(byActivity));
   const [inventory, homed, syncDays] = await Promise.all([
     narrowed
       ? takeInventory(directory, settings, servers, { active: byActivity })
       : Promise.all([servers, homedRead]).then(([known, users]) =>
-          takeInventory(directory, settings, Promise.resolve(known), {
+          takeInventory(directory, settings, servers, {
             active: false,
             homed: homedCounts(known, users),
           }),
