@@ -231,18 +231,26 @@ replicate_nc() {
     sleep 0.5
   done
   tail -5 "$LOG_DIR/replicate.log" >&2
+  log "$1 could not replicate $3 from $2"
   return 1
 }
 
-# replicate_all [NC...]: both directions, every naming context unless told.
+# replicate_all [NC...]: both directions, every naming context unless told. The pulls run at
+# once: each is a samba-tool process whose Python start-up is most of its second and a half, and
+# two pulls in opposite directions converge as they would one after the other (each DC applies the
+# other's changes by the same version/time/originator rule, whichever pull ends first).
 replicate_all() {
-  local nc ncs
+  local nc ncs pids=() failed=0 pid
   ncs=("$@")
   [ ${#ncs[@]} -gt 0 ] || read -r -a ncs <<<"$(lab_ncs)" # the lab's DNs have no spaces
   for nc in "${ncs[@]}"; do
-    replicate_nc "$DC2_HOST" "$DC_HOST" "$nc" || die "dc2 could not replicate $nc from dc1"
-    replicate_nc "$DC_HOST" "$DC2_HOST" "$nc" || die "dc1 could not replicate $nc from dc2"
+    replicate_nc "$DC2_HOST" "$DC_HOST" "$nc" &
+    pids+=("$!")
+    replicate_nc "$DC_HOST" "$DC2_HOST" "$nc" &
+    pids+=("$!")
   done
+  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+  [ "$failed" = 0 ] || die "dc1 and dc2 could not replicate every naming context (see $LOG_DIR/replicate.log)"
 }
 
 write_dc2_json() {
