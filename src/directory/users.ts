@@ -294,13 +294,20 @@ async function* userPages(
  * IM-enabled users, optionally those homed on one server DN and matching `also` (an LDAP filter
  * the DC evaluates, e.g. the active filter); attribute-minimal, a page at a time.
  */
-export function listImUsers(directory: LdapConnection, serverDn?: string, also = ''): AsyncIterable<UserRecord[]> {
+export function listImUsers(
+  directory: LdapConnection,
+  serverDn?: string,
+  also = '',
+  /** Only the first this many are wanted: pages no larger (the caller stops paging once it has them). */
+  wanted?: number,
+): AsyncIterable<UserRecord[]> {
   const filter = serverDn
     ? `(&${USER_FILTER}(msExchIMVirtualServer=${escapeFilterValue(serverDn)})${also})`
     : `(&${USER_FILTER}(msExchIMVirtualServer=*)${also})`;
   return userPages(directory, {
     filter,
     attributes: ['sAMAccountName', 'displayName', 'msExchIMAddress', 'msExchIMVirtualServer'],
+    ...(wanted ? { pageSize: wanted } : {}),
   });
 }
 

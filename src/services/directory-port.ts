@@ -82,10 +82,13 @@ export interface DirectoryPort {
   /**
    * IM-enabled users for listing, a page at a time, optionally only those homed on one server, and
    * only the active or inactive ones at `now`. A listing cut off after its first page throws.
+   * `wanted`: the caller needs only the first this many, so pages are no larger and it stops
+   * paging once it has them (users --limit N reads N + 1 users, not the domain's).
    */
   imUsers(
     serverDn?: string,
     activity?: { active: boolean; now: number; activeDays: number },
+    wanted?: number,
   ): AsyncIterable<UserRecord[]>;
   /** Users matching every word of a person's search; at most `limit` + 1, so the caller can tell "more". */
   searchUsers(words: readonly string[], limit: number): Promise<UserRecord[]>;

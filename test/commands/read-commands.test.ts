@@ -87,7 +87,7 @@ describe('imctl users', () => {
     expect(west.stdout).not.toMatch(/│ ann /);
 
     const limited = await imctlOnMemory(['users', '--limit', '1']);
-    expect(limited.stdout).toContain('1 of 3 users shown (--limit).');
+    expect(limited.stdout).toContain('1 user shown: the list was cut at --limit 1; there are more.');
   });
 
   it('--orphaned --json: users homed on a router or a missing server', async () => {

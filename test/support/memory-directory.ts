@@ -225,11 +225,17 @@ export class MemoryDirectory implements DirectoryPort {
   /** Called before each page of a listing is handed out (0 first), as the adapter reads each from the DC. */
   beforePage: (index: number) => void | Promise<void> = () => undefined;
 
-  /** `users` a page at a time, as the adapter's paged listings hand them on. */
-  private async *paged(users: readonly UserRecord[]): AsyncGenerator<UserRecord[]> {
-    for (let index = 0; index * this.pageSize < users.length; index++) {
+  /** Users handed out by listings so far: what the DC would have sent. */
+  listed = 0;
+
+  /** `users` a page at a time, as the adapter's paged listings hand them on (pages of at most `wanted`). */
+  private async *paged(users: readonly UserRecord[], wanted?: number): AsyncGenerator<UserRecord[]> {
+    const size = Math.min(this.pageSize, wanted ?? Infinity);
+    for (let index = 0; index * size < users.length; index++) {
       await this.beforePage(index);
-      yield users.slice(index * this.pageSize, (index + 1) * this.pageSize);
+      const page = users.slice(index * size, (index + 1) * size);
+      this.listed += page.length;
+      yield page;
     }
   }
 
@@ -242,6 +248,7 @@ export class MemoryDirectory implements DirectoryPort {
   imUsers(
     serverDn?: string,
     activity?: { active: boolean; now: number; activeDays: number },
+    wanted?: number,
   ): AsyncIterable<UserRecord[]> {
     return this.paged(
       [...this.users.values()]
@@ -252,6 +259,7 @@ export class MemoryDirectory implements DirectoryPort {
             (!activity || isActive(u, activity.now, activity.activeDays) === activity.active),
         )
         .map(asListed),
+      wanted,
     );
   }
 
