@@ -68,7 +68,7 @@ export interface DirectoryPort {
   usersAtMost(): Promise<number | undefined>;
   /** How many users (or, with `activity`, active users) each of these servers homes; no orphan count. Keyed by lower-cased DN. */
   countOn(serverDns: readonly string[], activity?: { now: number; activeDays: number }): Promise<Map<string, number>>;
-  /** Each name (DN, UPN/mail or sAMAccountName) to exactly one user, or why not. */
+  /** Each name (DN, UPN/mail/IM address or sAMAccountName) to exactly one user, or why not. */
   resolveUsers(names: readonly string[]): Promise<Map<string, Resolution>>;
   /** How many of each server's homed users are active at `now` (src/core/activity.ts), counted by the DC without fetching values. */
   countActive(serverDns: readonly string[], now: number, activeDays: number): Promise<HomedCounts>;

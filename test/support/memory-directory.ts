@@ -16,6 +16,7 @@ import type { AuditUser } from '../../src/core/audit.js';
 import type { GroupRecord, GroupResolution } from '../../src/core/group-record.js';
 import { isActive } from '../../src/core/activity.js';
 import {
+  atNamesOf,
   classifyUserRef,
   isOwnDomainPrefix,
   netbiosDomainOf,
@@ -192,7 +193,7 @@ export class MemoryDirectory implements DirectoryPort {
   async resolveUsers(names: readonly string[]): Promise<Map<string, Resolution>> {
     const resolved = new Map<string, Resolution>();
     for (const name of names) {
-      // As src/directory/users.ts: a DN only as a DN, a name with @ only as UPN or mail, else a
+      // As src/directory/users.ts: a DN only as a DN, a name with @ only as UPN, mail or IM address, else a
       // sAMAccountName, optionally behind this domain's NetBIOS name (another domain's is refused).
       const kind = classifyUserRef(name, looksLikeDn);
       const domain = kind === 'sam' ? netbiosDomainOf(name) : undefined;
@@ -206,7 +207,7 @@ export class MemoryDirectory implements DirectoryPort {
           ? canonicalDn(u.dn) === canonicalDn(name)
           : kind === 'sam'
             ? u.sAMAccountName.toLowerCase() === key
-            : u.userPrincipalName?.toLowerCase() === key || u.mail?.toLowerCase() === key,
+            : atNamesOf(u).some((value) => value.toLowerCase() === key),
       );
       resolved.set(
         name,
