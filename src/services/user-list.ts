@@ -3,7 +3,7 @@ import { canonicalDn } from '../core/escape.js';
 import { findServer, serversByDn } from '../core/server-ref.js';
 import type { UserRecord } from '../core/user-record.js';
 import type { DirectoryPort } from './directory-port.js';
-import { assertHomesReadable } from './organisation.js';
+import { assertHomesReadable, assertServerNamesReadable } from './organisation.js';
 
 export interface UserListOptions {
   server?: string | undefined;
@@ -40,6 +40,7 @@ export async function streamUsers(
 ): Promise<number> {
   // Without --server the listing does not wait for the servers: both searches overlap.
   const serversRead = directory.servers();
+  if (options.server) await assertServerNamesReadable(directory, await serversRead, [options.server]);
   const server = options.server ? findServer(await serversRead, options.server) : undefined;
   const pages = directory.imUsers(server?.dn, options.activity, wanted)[Symbol.asyncIterator]();
   const [servers, first] = await Promise.all([serversRead, pages.next()]).catch(async (error: unknown) => {
