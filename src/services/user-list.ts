@@ -103,9 +103,9 @@ export async function listUsers(
     // --orphaned is decided here, not by the DC: the orphans may be few and far between, so pages stay whole.
     limit !== undefined && !options.orphaned ? limit + 1 : undefined,
   );
-  kept.sort(bySam);
-  if (limit === undefined || kept.length <= limit) return { total, users: kept };
-  return { total: undefined, users: kept.slice(0, limit), cutAt: limit };
+  if (limit === undefined || kept.length <= limit) return { total, users: kept.sort(bySam) };
+  // The first N as the DC returned them, then sorted: the N + 1st only said that there are more.
+  return { total: undefined, users: kept.slice(0, limit).sort(bySam), cutAt: limit };
 }
 
 const bySam = (a: UserRow, b: UserRow) => a.sAMAccountName.localeCompare(b.sAMAccountName);
