@@ -9,7 +9,12 @@ export function addGlobalOptions(program: Command): Command {
     const option = new Option(flagSpelling(entry.flag), helpText(entry));
     // Fixed choices are checked by setting-values.ts, in any case and with the source named; not by commander.
     if ('bounds' in entry) option.argParser(wholeNumber(entry.bounds.min, entry.bounds.max));
+    // Given again, a value adds to the list (--dns-server dc1 --dns-server dc2) instead of replacing it.
+    if ('repeatable' in entry.flag)
+      option.argParser((value: string, before: unknown) => [...((before as string[]) ?? []), value]);
     program.addOption(option);
+    if ('negation' in entry.flag)
+      program.addOption(new Option(entry.flag.long.replace(/^--/, '--no-'), entry.flag.negation));
   }
   return program;
 }

@@ -67,5 +67,5 @@ export const WRITE_OPTIONS: readonly OptionDeclaration[] = [
 /** Names a user on the command line (enable, disable, move). */
 export const USERS_ARGUMENT: ArgumentDeclaration = {
   name: '<users...>',
-  description: 'DN, user@domain, mail or sAMAccountName',
+  description: 'DN, UPN, mail, IM address or sAMAccountName',
 };

@@ -15,6 +15,7 @@ import {
   type ImportCheck,
   type ImportPlan,
 } from '../services/import-plan.js';
+import { infoFitted } from '../ui/wrap.js';
 import type { Context } from './command-context.js';
 import { checkWriteFlags, runWrite, type WriteFlags } from './write-command.js';
 import { count, plural } from '../core/words.js';
@@ -74,7 +75,7 @@ async function refuseInvalidRows(
   const { out } = context;
   const { problems, tooMany } = check;
   if (problems.count === 0) return;
-  for (const line of problems.format()) out.info(`  ${line}`);
+  for (const line of problems.format()) infoFitted(out, `  ${line}`);
   if (problems.incomplete)
     out.info('  (checking stopped at the first structural error; lines after it were not checked)');
   if (tooMany)

@@ -6,6 +6,7 @@ import { UsageError } from '../core/errors.js';
 import { infeasibleError, planRebalanceRun, rebalancePlanJson } from '../services/rebalance-plan.js';
 import { withSpinner } from '../ui/progress.js';
 import { renderRebalancePlan } from '../ui/rebalance-view.js';
+import { printFitted } from '../ui/wrap.js';
 import type { Context } from './command-context.js';
 import { checkWriteFlags, runWrite, type WriteFlags } from './write-command.js';
 
@@ -45,7 +46,8 @@ export async function rebalanceCommand(context: Context, options: RebalanceOptio
     renderRebalancePlan(out, plan, names, !!options.even);
   if (!writing) {
     if (!out.json)
-      out.print(
+      printFitted(
+        out,
         plan.moves.length > 0
           ? out.color.dim('Nothing written: add --apply to carry out this plan (or --ldif FILE for ldapmodify).')
           : 'Every home server is within capacity: nothing to do.',

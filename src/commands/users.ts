@@ -1,6 +1,7 @@
 /** `imctl users`: IM-enabled users with their home server, paged and attribute-minimal. */
 import { LOGON_LAG_NOTE } from '../core/activity.js';
 import { UsageError } from '../core/errors.js';
+import { count, plural } from '../core/words.js';
 import { listUsers, streamUsers, type UserListOptions } from '../services/user-list.js';
 import { renderTable } from '../ui/table.js';
 import type { Context } from './command-context.js';
@@ -22,9 +23,10 @@ export async function usersCommand(context: Context, options: UsersOptions): Pro
     document.close({ total, shown: total });
     return;
   }
-  const { total, users: rows } = await listUsers(directory, { ...options, activity });
+  const { total, users: rows, cutAt } = await listUsers(directory, { ...options, activity });
   if (out.json) {
-    out.printJson({ total, shown: rows.length, users: rows });
+    // cutAt only when there were more than --limit: `total` is then unknown (the rest was not read).
+    out.printJson({ total: total ?? null, shown: rows.length, ...(cutAt ? { cutAt } : {}), users: rows });
     return;
   }
   const c = out.color;
@@ -54,11 +56,9 @@ export async function usersCommand(context: Context, options: UsersOptions): Pro
     ),
   );
   const which = side === undefined ? '' : side ? ' active' : ' inactive';
-  out.print(
-    rows.length < total
-      ? `${rows.length} of ${total.toLocaleString('en-US')}${which} users shown (--limit).`
-      : `${total.toLocaleString('en-US')}${which} users.`,
-  );
+  const users = plural(rows.length, `${which.trim()} user`.trim());
+  // "Cut" only when the DC had more: a --limit above the count lists everything, and says so.
+  out.print(cutAt ? `${users} shown: the list was cut at --limit ${count(cutAt)}; there are more.` : `${users}.`);
   if (activity)
     out.print(c.dim(`${side ? 'Active' : 'Inactive'} as of the last ${activity.activeDays} days. ${LOGON_LAG_NOTE}`));
 }

@@ -3,7 +3,7 @@
  * keys and kinds, its relative paths made absolute against its own folder.
  */
 import { pathProblem } from '../io/path-problem.js';
-import { closeSync } from 'node:fs';
+import { closeSync, statSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
@@ -73,6 +73,13 @@ export function parseConfigFile(path: string, text: string, warnings: string[] =
         if (splitUrls(value as string | string[]).some(hasCredentials))
           throw bad('URLs without a user name or password (give those with "bindDn" and "passwordFile")');
         break;
+      case 'hosts':
+        if (!(
+          (typeof value === 'string' && value.trim() !== '') ||
+          (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && v.trim() !== ''))
+        ))
+          throw bad('a server ("10.0.0.53" or "dc1.corp.example.com:53") or a list of them, tried in order');
+        break;
       case 'sync':
         (data as Record<string, unknown>)[key] = parseSyncConfig(path, value);
         break;
@@ -129,6 +136,19 @@ function readRetiredTimeout(path: string, data: Record<string, unknown>, warning
   );
 }
 
+const isDevice = (stat: Stats) => stat.isCharacterDevice() || stat.isBlockDevice();
+
+/** The null device itself (by its device number), whatever name reached it: /dev/null, a link to it. */
+function isNullDevice(stat: Stats): boolean {
+  if (!stat.isCharacterDevice()) return false;
+  try {
+    const nul = statSync('/dev/null');
+    return nul.isCharacterDevice() && nul.rdev === stat.rdev;
+  } catch {
+    return false; // no /dev/null (Windows): nothing is it
+  }
+}
+
 /** " at line L, column C" from a JSON.parse error that gives a position, else "". */
 function jsonErrorWhere(text: string, error: unknown): string {
   const position = /at position (\d+)/.exec((error as Error)?.message ?? '')?.[1];
@@ -165,6 +185,15 @@ export function readConfigFile(
         `The config file ${path} is ${(size / 1024 / 1024).toFixed(1)} MB; an imctl config file is a small JSON object: is this the right file?`,
         'config',
       );
+    // --config /dev/null: no config file at all (as ssh -F /dev/null), not "not valid JSON". Any
+    // other device (a terminal, /dev/zero, a disk) is no config file; a pipe is read as a file.
+    if (isDevice(opened.stat)) {
+      if (isNullDevice(opened.stat)) return {};
+      throw new UsageError(
+        `The config file ${path} is a device, not a file: give a JSON file (or /dev/null for none).`,
+        'config',
+      );
+    }
     if (opened.stat.size > MAX_CONFIG_BYTES) throw tooBig(opened.stat.size);
     const bytes = readUpTo(opened.fd, MAX_CONFIG_BYTES); // a pipe has no size until read
     if (bytes.length > MAX_CONFIG_BYTES) throw tooBig(bytes.length);

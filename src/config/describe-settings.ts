@@ -13,7 +13,7 @@ export function describeSettings(settings: Settings): string[] {
     [shownAs('url'), 'urls', settings.urls.length ? settings.urls.join(', ') : '(none)'],
     [shownAs('domain'), 'domain', settings.domain],
     [shownAs('site'), 'site', settings.domain ? settings.site : undefined],
-    [shownAs('dnsServer'), 'dnsServer', settings.dnsServer],
+    [shownAs('dnsServer'), 'dnsServer', settings.dnsServer?.join(', ')],
     [shownAs('auth'), 'auth', settings.auth],
     [shownAs('saslLayer'), 'saslLayer', saslLayerApplies(settings) ? settings.saslLayer : undefined],
     [shownAs('bindDn'), 'bindDn', settings.auth === 'kerberos' ? undefined : settings.bindDn],

@@ -28,15 +28,18 @@ export const AUTH_MODES: readonly AuthMode[] = ['simple', 'kerberos'];
  * What a setting's value is, which says how it is read from every source: 'url' is one URL or a
  * list, 'path' a file (relative to the config file's folder there, to the current folder on the
  * command line and in the environment), 'im-domain' a DNS domain kept lower-case without the
- * absolute form's trailing dot, 'servers' per-server capacities, 'paths' a list of folders.
+ * absolute form's trailing dot, 'servers' per-server capacities, 'paths' a list of folders, 'hosts'
+ * a list of `host[:port]` tried in order (a string, comma-separated, or a list; the flag repeated).
  */
-export type ConfigKind = 'string' | 'boolean' | 'number' | 'url' | 'path' | 'im-domain' | 'servers' | 'paths' | 'sync';
+export type ConfigKind =
+  'string' | 'boolean' | 'number' | 'url' | 'hosts' | 'path' | 'im-domain' | 'servers' | 'paths' | 'sync';
 
 interface ConfigTypes {
   string: string;
   boolean: boolean;
   number: number;
   url: string | string[];
+  hosts: string | string[];
   path: string;
   'im-domain': string;
   servers: Record<string, { capacity?: number }>;
@@ -47,8 +50,18 @@ interface ConfigTypes {
 export interface OptionEntry {
   /** The name commander gives the parsed value (its camel-cased long flag; `--no-color` → color). */
   readonly key: string;
-  /** The command-line flag, if there is one: long name, short name, value placeholder. */
-  readonly flag?: { readonly long: string; readonly short?: string; readonly value?: string };
+  /**
+   * The command-line flag, if there is one: long name, short name, value placeholder; `repeatable`:
+   * given several times, every value counts (in order); `negation`: the help of its `--no-…` form,
+   * which drops a value the environment or a config file gives.
+   */
+  readonly flag?: {
+    readonly long: string;
+    readonly short?: string;
+    readonly value?: string;
+    readonly repeatable?: true;
+    readonly negation?: string;
+  };
   /** How `-v` names it, with its value and where that came from. */
   readonly shown?: string;
   /** The help text, without the environment names (added from `env`). */
@@ -114,12 +127,12 @@ export const OPTIONS = [
   },
   {
     key: 'dnsServer',
-    doc: "DNS server for `--domain` and `resolve` (default: the system's)",
+    doc: "DNS server for `--domain` and `resolve` (default: the system's); several are tried in order: the flag given again, a comma-separated list, or a list in the config file",
     shown: 'dns server',
-    flag: { long: '--dns-server', value: 'host[:port]' },
-    help: 'DNS server for --domain and resolve',
+    flag: { long: '--dns-server', value: 'host[:port]', repeatable: true },
+    help: 'DNS server for --domain and resolve (repeat it: tried in order)',
     env: ['IMCTL_DNS_SERVER'],
-    config: { key: 'dnsServer', kind: 'string' },
+    config: { key: 'dnsServer', kind: 'hosts' },
     protected: true,
   },
   {
@@ -179,9 +192,9 @@ export const OPTIONS = [
   },
   {
     key: 'caFile',
-    doc: "trust anchor for LDAPS/StartTLS, PEM (one or more certificates), one DER certificate (what Windows' export wizard writes by default) or a PKCS #7 bundle (`.p7b`, DER or PEM); the host name is always verified",
+    doc: "trust anchor for LDAPS/StartTLS, PEM (one or more certificates), one DER certificate (what Windows' export wizard writes by default) or a PKCS #7 bundle (`.p7b`, DER or PEM); the host name is always verified. `--no-ca-file`: the system's trust store, whatever `IMCTL_CA_FILE` or a config file says",
     shown: 'ca file',
-    flag: { long: '--ca-file', value: 'pem' },
+    flag: { long: '--ca-file', value: 'pem', negation: "trust the system's CAs, not a configured caFile" },
     help: 'trust this CA for LDAPS/StartTLS',
     env: ['IMCTL_CA_FILE'],
     config: { key: 'caFile', kind: 'path' },
@@ -332,9 +345,13 @@ type ConfigEntry = Extract<Entry, { config: object }>;
 export type GlobalFlags = {
   [E in FlagEntry as E['key']]?: E extends { bounds: object }
     ? number
-    : E['flag'] extends { value: string }
-      ? string
-      : boolean;
+    : E['flag'] extends { repeatable: true }
+      ? string[]
+      : E['flag'] extends { negation: string }
+        ? string | false
+        : E['flag'] extends { value: string }
+          ? string
+          : boolean;
 };
 
 /**
@@ -350,7 +367,7 @@ export type SettingValue<K extends SettingKey> =
     ? number
     : EntryOf<K> extends { choices: readonly (infer C)[] }
       ? C
-      : EntryOf<K> extends { config: { kind: 'url' } }
+      : EntryOf<K> extends { config: { kind: 'url' | 'hosts' } }
         ? string[]
         : EntryOf<K>['flag'] extends { value: string }
           ? string

@@ -9,7 +9,8 @@ const entries: readonly OptionEntry[] = OPTIONS;
 function flagCell(entry: OptionEntry): string {
   if (!entry.flag) return '';
   const { long, short, value } = entry.flag;
-  return `\`${short ? `${short}, ` : ''}${long}${value ? ` ${value.toUpperCase()}` : ''}\``;
+  const cell = `\`${short ? `${short}, ` : ''}${long}${value ? ` ${value.toUpperCase()}` : ''}\``;
+  return 'negation' in entry.flag ? `${cell}, \`${long.replace('--', '--no-')}\`` : cell;
 }
 
 /** A switch's variable is shown as NAME=1 (any value but 0/false/no/off turns it on); NO_COLOR as itself. */

@@ -43,8 +43,15 @@ export function settingValue(entry: OptionEntry, given: GivenValue, cwd: string)
       urls.forEach(validateUrl);
       return urls;
     }
+    case 'hosts': {
+      // Each host[:port] is checked where it is used (src/dns/resolver.ts): the same words from every source.
+      const hosts = splitUrls(raw as string | string[]);
+      if (hosts.length === 0) throw new UsageError(`${where} names no server: give host[:port].`, 'usage');
+      return hosts;
+    }
     case 'path':
-      return resolve(cwd, raw as string);
+      // --no-ca-file: none, whatever the environment or a config file says (the system's trust store).
+      return raw === false ? null : resolve(cwd, raw as string);
     case 'im-domain':
       return imDomainForm(raw as string);
     default:
@@ -108,8 +115,9 @@ const VALUE_FLAGS = OPTIONS.flatMap((e) =>
 /** A flag given empty (`--url "$DC"` with DC unset) is a mistake, not "use the config file". */
 export function refuseEmptyFlags(flags: GlobalFlags): void {
   for (const [key, flag] of VALUE_FLAGS) {
-    const value = flags[key];
-    if (typeof value === 'string' && value.trim() === '') {
+    const given: unknown = flags[key];
+    const values = Array.isArray(given) ? (given as unknown[]) : [given];
+    if (values.some((value) => typeof value === 'string' && value.trim() === '')) {
       throw new UsageError(
         `${flag} was given an empty value (an unset shell variable?): give a value or leave the flag out.`,
         'usage',

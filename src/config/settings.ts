@@ -36,7 +36,8 @@ export interface Settings {
   domain?: string | undefined;
   /** With --domain: the AD site whose DCs are tried first. */
   site?: string | undefined;
-  dnsServer?: string | undefined;
+  /** DNS servers (host[:port]) for --domain and resolve, tried in order; unset: the system's. */
+  dnsServer?: string[] | undefined;
   bindDn?: string | undefined;
   /**
    * Where the password comes from — decided here once, flags first: --password-file, then
@@ -117,7 +118,7 @@ export function loadSettings(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
     bindDn,
     ...password,
     startTls: setting('starttls', 'startTls')!,
-    caFile: setting('caFile'),
+    caFile: setting('caFile') ?? undefined, // null: --no-ca-file
     insecureTls,
     allowCleartext: setting('allowCleartext')!,
     baseDn: setting('baseDn'),

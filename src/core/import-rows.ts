@@ -57,6 +57,8 @@ export interface RowProblem {
   user?: string;
   /** What is wrong, in words an admin can act on (several reasons joined by "; "). */
   reason: string;
+  /** The earlier line naming the same user (spelt the same way): the report gives this row that line's dn. */
+  sameAs?: number;
   /**
    * Set when checking stopped here: a header problem, or a CSV structure error
    * (unclosed quote, runaway record) after which the rest of the file cannot be
@@ -337,6 +339,7 @@ export function validateRecord(
   const value = (index: number | undefined): string | undefined => (index === undefined ? '' : clean[index]);
 
   let user: string | undefined;
+  let sameAs: number | undefined;
   const rawUser = value(columns.user);
   if (rawUser === '') {
     reasons.push('user is empty');
@@ -347,6 +350,7 @@ export function validateRecord(
     if (first !== undefined) {
       // Worded as a duplicate found once names are resolved (provisioning.ts) is: one wording for one problem.
       reasons.push(`names the same user as line ${first} (${showUser(user)})`);
+      sameAs = first;
     } else {
       seenUsers.set(key, line);
     }
@@ -390,6 +394,7 @@ export function validateRecord(
       line,
       ...(user !== undefined ? { user } : {}),
       reason: reasons.join('; '),
+      ...(sameAs !== undefined ? { sameAs } : {}),
     };
   }
   return {

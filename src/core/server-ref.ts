@@ -34,7 +34,10 @@ export function exchangeServerName(dn: string): string | undefined {
 export function findServer(servers: readonly ImServer[], name: string, purpose: 'home' | 'any' = 'any'): ImServer {
   const matches = matchServers(servers, name);
   if (matches.length === 0) {
-    const known = servers.map((s) => s.name).join(', ') || 'none found';
+    // None at all: an empty organisation, or one the bind account may not read (it sees no server objects).
+    const known =
+      servers.map((s) => s.name).join(', ') ||
+      'none found (there are none, or the bind account cannot read the Exchange organisation in the Configuration partition)';
     throw new UsageError(
       `No IM server is named ${quoted(name)}.${didYouMean(
         name,

@@ -29,6 +29,26 @@ export function classifyUserRef(name: string, looksLikeDn: (s: string) => boolea
   return 'sam';
 }
 
+/**
+ * What a name with `@` may be: a UPN, a mail address, or an IM address (`jdoe@im.example.com`,
+ * the name an IM user knows a colleague by). Each attribute with what a person calls it.
+ */
+export const AT_NAME_ATTRIBUTES = ['userPrincipalName', 'mail', 'msExchIMAddress'] as const;
+const AT_NAME_WORDS = { userPrincipalName: 'UPN', mail: 'mail', msExchIMAddress: 'IM address' } as const;
+
+/** The user's values a name with `@` is compared against (case-insensitively: reading is lenient). */
+export function atNamesOf(user: UserRecord): string[] {
+  return [user.userPrincipalName, user.mail, user.im.msExchIMAddress].filter((v): v is string => !!v);
+}
+
+/** Which of a user's UPN, mail and IM address `name` is, in words ("UPN and IM address"). */
+function carriedAs(name: string, user: UserRecord): string {
+  const lower = name.toLowerCase();
+  const values = { userPrincipalName: user.userPrincipalName, mail: user.mail, msExchIMAddress: user.im.msExchIMAddress };
+  const words = AT_NAME_ATTRIBUTES.filter((a) => values[a]?.toLowerCase() === lower).map((a) => AT_NAME_WORDS[a]);
+  return words.join(' and ');
+}
+
 /** `DOMAIN\jdoe` names the sAMAccountName jdoe. */
 export function stripNetbiosDomain(name: string): string {
   const slash = name.indexOf('\\');
@@ -79,10 +99,16 @@ export type Resolution =
 
 export function describeResolutionProblem(name: string, resolution: Exclude<Resolution, { user: UserRecord }>): string {
   if (resolution.problem === 'unknown')
-    return `no user is named ${quoted(name)} (give a DN, user@domain, mail or sAMAccountName)`;
+    return name.includes('@') && !name.includes('=')
+      ? `no user has ${quoted(name)} as UPN, mail or IM address (give a DN, user@domain, mail, IM address or sAMAccountName)`
+      : `no user is named ${quoted(name)} (give a DN, user@domain, mail, IM address or sAMAccountName)`;
   if (resolution.problem === 'other-domain')
     return `${quoted(name)} names a user of the domain ${quoted(resolution.domain)}, and this is ${quoted(resolution.ours)}: connect to that domain's DCs, or give the user without the domain`;
-  const shown = resolution.candidates.slice(0, 5).map((u) => `${u.sAMAccountName} (${u.dn})`);
+  // For a name with @, each candidate says what carries it: two users may share it as UPN and IM address.
+  const how = (u: UserRecord) => (name.includes('@') ? carriedAs(name, u) : '');
+  const shown = resolution.candidates
+    .slice(0, 5)
+    .map((u) => `${u.sAMAccountName} (${u.dn}${how(u) ? `; ${how(u)}` : ''})`);
   const more = resolution.candidates.length > 5 ? ` and ${resolution.candidates.length - 5} more` : '';
   return `${quoted(name)} is ambiguous; candidates: ${shown.join('; ')}${more}. Name one by DN or sAMAccountName`;
 }

@@ -39,6 +39,11 @@ export interface SearchSpec {
   /** Attributes to fetch as binary (objectGUID, octet strings). */
   buffers?: string[];
   sizeLimit?: number;
+  /**
+   * Entries per page, when fewer than the connection's page size are wanted: a listing that stops
+   * after its first N (users --limit N) asks for no more than that many, not a page of 1,000.
+   */
+  pageSize?: number;
 }
 
 export interface ConnectOptions {
@@ -161,7 +166,8 @@ export class LdapConnection {
 
   /** ldapts's options for a paged search of `spec`. */
   private pagedSearch(spec: SearchSpec) {
-    return pagedSearchOptions(spec, this.options.pageSize ?? PAGE_SIZE);
+    const pageSize = this.options.pageSize ?? PAGE_SIZE;
+    return pagedSearchOptions(spec, spec.pageSize ? Math.min(spec.pageSize, pageSize) : pageSize);
   }
 
   /** Every entry of a paged, subtree search. Restarts from scratch if the connection drops. */

@@ -68,11 +68,12 @@ export class LdapDirectory implements DirectoryPort {
     countHomed(this.connection, serverDns, activeFilter(now, activeDays));
   logonSyncDays = () => readLogonSyncDays(this.connection);
   homedUsers = (activity?: boolean) => listHomedUsers(this.connection, activity);
-  imUsers = (serverDn?: string, activity?: { active: boolean; now: number; activeDays: number }) =>
+  imUsers = (serverDn?: string, activity?: { active: boolean; now: number; activeDays: number }, wanted?: number) =>
     listImUsers(
       this.connection,
       serverDn,
       activity ? (activity.active ? activeFilter : inactiveFilter)(activity.now, activity.activeDays) : '',
+      wanted,
     );
   searchUsers = (words: readonly string[], limit: number) => searchUsers(this.connection, words, limit);
   usersByGuid = (guids: readonly string[]) => readUsersByGuid(this.connection, guids);

@@ -29,7 +29,7 @@ export async function locateDomainControllers(
 ): Promise<Endpoint[]> {
   const problem = dnsNameProblem(domain);
   if (problem) throw new UsageError(`--domain "${domain}" is not a DNS name: ${problem}.`, 'bad-domain');
-  const resolver = createResolver({ server: settings.dnsServer });
+  const resolver = createResolver({ servers: settings.dnsServer });
   const name = `_ldap._tcp.${domain.toLowerCase().replace(/\.$/, '')}`;
   const inSite = await siteTargets(resolver, domain, settings.site, log);
   const domainWide = await locateServices(resolver, name, Math.random, { withAddresses: true });

@@ -7,6 +7,8 @@ import { canonicalDn, dnIsWithin, escapeFilterValue, looksLikeDn } from '../core
 import { IM_ATTRIBUTES, type ImState } from '../core/im-model.js';
 import type { AuditUser } from '../core/audit.js';
 import {
+  AT_NAME_ATTRIBUTES,
+  atNamesOf,
   classifyUserRef,
   guidString,
   isOwnDomainPrefix,
@@ -113,7 +115,7 @@ function keysOf(user: UserRecord): { dn: string; sam: string; upnOrMail: string[
   return {
     dn: canonicalDn(user.dn),
     sam: user.sAMAccountName.toLowerCase(),
-    upnOrMail: [user.userPrincipalName, user.mail].filter((v): v is string => !!v).map((v) => v.toLowerCase()),
+    upnOrMail: atNamesOf(user).map((v) => v.toLowerCase()),
   };
 }
 
@@ -121,7 +123,12 @@ function termFor(name: string): string {
   const kind = classifyUserRef(name, looksLikeDn);
   const value = escapeFilterValue(kind === 'sam' ? stripNetbiosDomain(name) : name);
   if (kind === 'dn') return `(distinguishedName=${value})`;
-  if (kind === 'upn-or-mail') return `(userPrincipalName=${value})(mail=${value})`;
+  if (kind === 'upn-or-mail') {
+    // msExchIMAddress (indexed) compares case-sensitively: the value as typed, and as imctl writes it.
+    const lower = escapeFilterValue(name.toLowerCase());
+    const im = lower === value ? `(msExchIMAddress=${value})` : `(msExchIMAddress=${value})(msExchIMAddress=${lower})`;
+    return `(userPrincipalName=${value})(mail=${value})${im}`;
+  }
   return `(sAMAccountName=${value})`;
 }
 
@@ -152,13 +159,13 @@ export async function resolveUsers(
     const wanted = new Set(unique.map((name) => wantedKey(name)));
     const isWanted = (entry: DirEntry) => {
       const at = (attribute: string) => entry.get(attribute)?.toLowerCase();
-      const upn = at('userPrincipalName');
-      const mail = at('mail');
       return (
         wanted.has(`sam:${at('sAMAccountName') ?? ''}`) ||
         wanted.has(`dn:${canonicalDn(entry.dn)}`) ||
-        (!!upn && wanted.has(`at:${upn}`)) ||
-        (!!mail && wanted.has(`at:${mail}`))
+        AT_NAME_ATTRIBUTES.some((attribute) => {
+          const value = at(attribute);
+          return !!value && wanted.has(`at:${value}`);
+        })
       );
     };
     await directory.forEachEntry(
@@ -294,13 +301,20 @@ async function* userPages(
  * IM-enabled users, optionally those homed on one server DN and matching `also` (an LDAP filter
  * the DC evaluates, e.g. the active filter); attribute-minimal, a page at a time.
  */
-export function listImUsers(directory: LdapConnection, serverDn?: string, also = ''): AsyncIterable<UserRecord[]> {
+export function listImUsers(
+  directory: LdapConnection,
+  serverDn?: string,
+  also = '',
+  /** Only the first this many are wanted: pages no larger (the caller stops paging once it has them). */
+  wanted?: number,
+): AsyncIterable<UserRecord[]> {
   const filter = serverDn
     ? `(&${USER_FILTER}(msExchIMVirtualServer=${escapeFilterValue(serverDn)})${also})`
     : `(&${USER_FILTER}(msExchIMVirtualServer=*)${also})`;
   return userPages(directory, {
     filter,
     attributes: ['sAMAccountName', 'displayName', 'msExchIMAddress', 'msExchIMVirtualServer'],
+    ...(wanted ? { pageSize: wanted } : {}),
   });
 }
 

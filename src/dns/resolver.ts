@@ -43,6 +43,12 @@ export interface DnsResolver {
 export interface ResolverOptions {
   /** `host[:port]` (port 53 by default), e.g. from --dns-server; default: the system's servers. */
   server?: string | undefined;
+  /**
+   * Several such servers, tried in order (--dns-server given more than once): one that does not
+   * answer, refuses or fails (SERVFAIL) passes the question to the next, as c-ares does with a
+   * system's list. With `server`, that one first.
+   */
+  servers?: readonly string[] | undefined;
   /** The most one lookup may take, in ms, retries included (default 5000). */
   timeoutMs?: number | undefined;
   /** How many times a question is sent within that time (default 2). */
@@ -82,36 +88,44 @@ export function createResolver(options: ResolverOptions = {}): DnsResolver {
   // notices an expired try only on a timer tick and jitters retries: observed, a lookup with
   // { timeout: 300, tries: 1 } gave up after 300 to 600 ms. Hence the hard deadline in `query`.
   const perTry = Math.max(1, Math.floor(timeoutMs / (2 ** tries - 1)));
-  const given = options.server === undefined ? undefined : parseHostPort(options.server, 53);
-  const system = given ? [] : (options.systemServers ?? (() => new Resolver().getServers()))();
-  const label = given
-    ? given.port === 53
-      ? given.host
-      : formatHostPort(given)
+  const named = [...(options.server === undefined ? [] : [options.server]), ...(options.servers ?? [])];
+  const givens = named.map((server) => parseHostPort(server, 53));
+  const system = givens.length ? [] : (options.systemServers ?? (() => new Resolver().getServers()))();
+  const label = givens.length
+    ? givens.map((given) => (given.port === 53 ? given.host : formatHostPort(given))).join(', ')
     : system.join(', ') || 'none configured';
-  const advice = given
+  // c-ares asks each server in turn before it doubles the timeout: the deadline is per server.
+  const deadlineMs = timeoutMs * Math.max(1, givens.length);
+  const advice = givens.length
     ? 'check --dns-server'
     : (systemServersProblem(options.os ?? process.platform, system) ??
       "check the system's DNS settings or give --dns-server");
 
   // setServers takes IP addresses only: a server given by name is looked up (once) by the system.
   let servers: Promise<string[] | undefined> | undefined;
+  const addressOf = async (given: { host: string; port: number }): Promise<string> => {
+    if (isIP(given.host) !== 0) return formatHostPort(given);
+    try {
+      const { address } = await lookup(given.host);
+      return formatHostPort({ host: address, port: given.port });
+    } catch (error) {
+      throw new DnsError(
+        `Cannot find the address of DNS server ${given.host} (${codeOf(error) ?? 'lookup failed'}): give --dns-server as an IP address.`,
+        'other',
+        label,
+        given.host,
+        codeOf(error),
+      );
+    }
+  };
   const serverList = (): Promise<string[] | undefined> =>
     (servers ??= (async () => {
-      if (!given) return options.systemServers ? system : undefined;
-      if (isIP(given.host) !== 0) return [formatHostPort(given)];
+      if (givens.length === 0) return options.systemServers ? system : undefined;
       try {
-        const { address } = await lookup(given.host);
-        return [formatHostPort({ host: address, port: given.port })];
+        return await Promise.all(givens.map(addressOf));
       } catch (error) {
         servers = undefined; // let a later call try again
-        throw new DnsError(
-          `Cannot find the address of DNS server ${given.host} (${codeOf(error) ?? 'lookup failed'}): give --dns-server as an IP address.`,
-          'other',
-          label,
-          given.host,
-          codeOf(error),
-        );
+        throw error;
       }
     })());
 
@@ -121,7 +135,7 @@ export function createResolver(options: ResolverOptions = {}): DnsResolver {
     const list = await serverList();
     if (list) resolver.setServers(list);
     const started = Date.now();
-    const deadline = setTimeout(() => resolver.cancel(), timeoutMs);
+    const deadline = setTimeout(() => resolver.cancel(), deadlineMs);
     try {
       return await ask(resolver);
     } catch (error) {

@@ -68,7 +68,7 @@ export interface DirectoryPort {
   usersAtMost(): Promise<number | undefined>;
   /** How many users (or, with `activity`, active users) each of these servers homes; no orphan count. Keyed by lower-cased DN. */
   countOn(serverDns: readonly string[], activity?: { now: number; activeDays: number }): Promise<Map<string, number>>;
-  /** Each name (DN, UPN/mail or sAMAccountName) to exactly one user, or why not. */
+  /** Each name (DN, UPN/mail/IM address or sAMAccountName) to exactly one user, or why not. */
   resolveUsers(names: readonly string[]): Promise<Map<string, Resolution>>;
   /** How many of each server's homed users are active at `now` (src/core/activity.ts), counted by the DC without fetching values. */
   countActive(serverDns: readonly string[], now: number, activeDays: number): Promise<HomedCounts>;
@@ -82,10 +82,13 @@ export interface DirectoryPort {
   /**
    * IM-enabled users for listing, a page at a time, optionally only those homed on one server, and
    * only the active or inactive ones at `now`. A listing cut off after its first page throws.
+   * `wanted`: the caller needs only the first this many, so pages are no larger and it stops
+   * paging once it has them (users --limit N reads N + 1 users, not the domain's).
    */
   imUsers(
     serverDn?: string,
     activity?: { active: boolean; now: number; activeDays: number },
+    wanted?: number,
   ): AsyncIterable<UserRecord[]>;
   /** Users matching every word of a person's search; at most `limit` + 1, so the caller can tell "more". */
   searchUsers(words: readonly string[], limit: number): Promise<UserRecord[]>;

@@ -83,15 +83,22 @@ export async function planImport(
   }
   const rowLines = new Set(check.rows.map((r) => r.line));
   const targets: Target[] = [...plan.targets];
+  // A repeat of a name refused before it was looked up is the same account as its first line:
+  // the report says which (its dn), as it does for a repeat spelt differently and found later.
+  const dnAt = new Map(plan.targets.flatMap((t) => (t.line !== undefined && t.dn ? [[t.line, t.dn] as const] : [])));
   for (const problem of check.invalid.values()) {
-    if (!rowLines.has(problem.line))
-      targets.push({
-        line: problem.line,
-        name: problem.user ?? '',
-        action: 'invalid',
-        plan: { kind: 'failed', reason: problem.reason },
-      });
+    if (rowLines.has(problem.line)) continue;
+    const dn = problem.sameAs === undefined ? undefined : dnAt.get(problem.sameAs);
+    targets.push({
+      line: problem.line,
+      name: problem.user ?? '',
+      action: 'invalid',
+      ...(dn ? { dn } : {}),
+      plan: { kind: 'failed', reason: problem.reason },
+    });
   }
+  // The results, the report and the journal follow the file's lines, the refused rows among the others.
+  targets.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   return { targets, rejected: plan.rejected.length, notices: plan.notices };
 }
 

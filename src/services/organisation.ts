@@ -6,6 +6,7 @@
  */
 import { DirectoryError } from '../core/errors.js';
 import { canonicalDn } from '../core/escape.js';
+import { matchServers } from '../core/server-ref.js';
 import type { ImServer } from '../core/im-model.js';
 import type { DirectoryPort } from './directory-port.js';
 
@@ -21,6 +22,22 @@ export async function assertServersReadable(directory: DirectoryPort, pointedAt:
     `Users are homed on ${hidden.length === 1 ? 'an IM server' : `${hidden.length} IM servers`} that ${directory.boundAs ?? 'the bind account'} cannot read (${example}): it probably cannot read ${organisation}. Grant it read access there, or bind as an account that has it; nothing was written.`,
     'unreadable-servers',
   );
+}
+
+/**
+ * Before a server name that none of `servers` has is called unknown (enable --server, move --to, an
+ * import's server column, users --server, sync --server): where users point at servers the account
+ * cannot read, the name is most likely one of those, and the run stops as every read does. Costs a
+ * count of the homed users, on that path only.
+ */
+export async function assertServerNamesReadable(
+  directory: DirectoryPort,
+  servers: readonly ImServer[],
+  names: Iterable<string | undefined>,
+): Promise<void> {
+  if (![...names].some((name) => name !== undefined && matchServers(servers, name).length === 0)) return;
+  const { missingServers } = await directory.countHomed(servers.map((s) => s.dn));
+  await assertServersReadable(directory, missingServers);
 }
 
 /** The same check for users already read: their home DNs that none of `servers` has. */

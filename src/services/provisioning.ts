@@ -12,6 +12,7 @@ import { dnsNameProblem, fqdnProblem, isImEnabled, type ImServer } from '../core
 import { placeByMostRoom } from '../core/placement.js';
 import { planUser, type Intent } from '../core/provision.js';
 import { findServer, serversByDn } from '../core/server-ref.js';
+import { assertServerNamesReadable } from './organisation.js';
 import { canonicalDn } from '../core/escape.js';
 import { describeResolutionProblem, type Resolution, type UserRecord } from '../core/user-record.js';
 import type { DirectoryPort } from './directory-port.js';
@@ -39,6 +40,8 @@ export interface RequestProblem {
   line?: number | undefined;
   name: string;
   reason: string;
+  /** The user the name resolved to, when it did (a duplicate, a bad server): the report's dn. */
+  dn?: string | undefined;
 }
 
 export interface ProvisionPlan {
@@ -109,6 +112,11 @@ export async function planProvisioning(
     options.known?.servers ?? directory.servers(),
     names.length > 0 ? directory.resolveUsers(names) : new Map<string, Resolution>(),
   ]);
+  await assertServerNamesReadable(
+    directory,
+    servers,
+    requests.map((r) => (typeof r.server === 'string' ? r.server : undefined)),
+  );
   const byDn = serversByDn(servers);
 
   const serverProblems = new Map<string, ImServer | string>();
@@ -143,8 +151,8 @@ export async function planProvisioning(
   const firstOfUser = new Map<string, { line?: number | undefined; name: string }>();
   requests.forEach((request, index) => {
     const name = nameOf(request);
-    const reject = (reason: string) => {
-      rejected.push({ index, line: request.line, name, reason });
+    const reject = (reason: string, dn?: string) => {
+      rejected.push({ index, line: request.line, name, reason, dn });
       accepted.push(undefined);
     };
     let user: UserRecord;
@@ -160,15 +168,16 @@ export async function planProvisioning(
         first.line !== undefined
           ? `names the same user as line ${first.line} (${user.sAMAccountName})`
           : `names the same user as "${first.name}"`,
+        user.dn,
       );
     firstOfUser.set(key, { line: request.line, name });
 
     let server: ImServer | undefined;
     if (request.server !== undefined) {
       const found = lookUp(request.server);
-      if (typeof found === 'string') return reject(found);
+      if (typeof found === 'string') return reject(found, user.dn);
       server = found;
-    } else if (request.action === 'move') return reject('no server to move to');
+    } else if (request.action === 'move') return reject('no server to move to', user.dn);
 
     let imDomain: string | undefined;
     if (request.action === 'enable') {
@@ -176,9 +185,10 @@ export async function planProvisioning(
       if (!imDomain)
         return reject(
           'no IM domain given and no default (--im-domain, IMCTL_IM_DOMAIN or "imDomain" in the config file)',
+          user.dn,
         );
       const problem = dnsNameProblem(imDomain);
-      if (problem) return reject(`the IM domain "${imDomain}" is not a DNS name: ${problem}`);
+      if (problem) return reject(`the IM domain "${imDomain}" is not a DNS name: ${problem}`, user.dn);
     }
     accepted.push({ user, ...(server ? { server } : {}), ...(imDomain ? { imDomain } : {}) });
   });
@@ -216,12 +226,15 @@ export async function planProvisioning(
   }
 
   // 3. One plan per request.
-  const rejectedAt = new Map(rejected.map((p) => [p.index, p.reason]));
+  const rejectedAt = new Map(rejected.map((p) => [p.index, p]));
   const request = (index: number) => requests[index]!;
   const targets = requests.map((request, index): Target => {
     const base = { line: request.line, name: nameOf(request), action: request.action };
     const ok = accepted[index];
-    if (!ok) return { ...base, plan: { kind: 'failed', reason: rejectedAt.get(index)! } };
+    if (!ok) {
+      const { reason, dn } = rejectedAt.get(index)!;
+      return { ...base, ...(dn ? { dn } : {}), plan: { kind: 'failed', reason } };
+    }
     const who = { ...base, dn: ok.user.dn, guid: ok.user.guid };
     let intent: Intent;
     if (request.action === 'disable') intent = { action: 'disable' };

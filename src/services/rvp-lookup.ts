@@ -12,6 +12,6 @@ export interface SrvLookup {
   srv(name: string): Promise<SrvRecord[] | null>;
 }
 
-export function srvLookup(dnsServer: string | undefined): SrvLookup {
-  return createResolver({ server: dnsServer });
+export function srvLookup(dnsServers: readonly string[] | undefined): SrvLookup {
+  return createResolver({ servers: dnsServers });
 }

@@ -11,6 +11,7 @@ import { canonicalDn, dnIsWithin } from '../core/escape.js';
 import { describeGroupProblem, type GroupRecord } from '../core/group-record.js';
 import { isImEnabled, type ImServer } from '../core/im-model.js';
 import { serversByDn } from '../core/server-ref.js';
+import { assertServerNamesReadable } from './organisation.js';
 import type { UserRecord } from '../core/user-record.js';
 import { count, plural } from '../core/words.js';
 import type { DirectoryPort } from './directory-port.js';
@@ -69,6 +70,7 @@ export async function planSync(directory: DirectoryPort, settings: Settings, req
     );
   const ou = request.ou ?? directory.baseDn;
   const [groups, servers] = await Promise.all([resolveGroupNames(directory, request.groups), directory.servers()]);
+  await assertServerNamesReadable(directory, servers, request.servers ?? []);
   const pool = request.servers?.map((name) => homeServer(servers, name));
   const [members, imUsers] = await Promise.all([
     directory.groupMembers(groups, ou),

@@ -3,7 +3,7 @@ import { canonicalDn } from '../core/escape.js';
 import { findServer, serversByDn } from '../core/server-ref.js';
 import type { UserRecord } from '../core/user-record.js';
 import type { DirectoryPort } from './directory-port.js';
-import { assertHomesReadable } from './organisation.js';
+import { assertHomesReadable, assertServerNamesReadable } from './organisation.js';
 
 export interface UserListOptions {
   server?: string | undefined;
@@ -23,19 +23,26 @@ export interface UserRow {
   dn: string;
 }
 
+/** What onRows answers when it has all it wants: the listing stops paging there. */
+export const ENOUGH = 'enough';
+
 /**
  * Every row of the listing, a page at a time as the directory hands them on, in its order: nothing
- * is kept. Resolves to how many rows there were (after --orphaned). A listing cut off midway throws.
+ * is kept. Resolves to how many rows there were (after --orphaned), or, when `onRows` answered
+ * ENOUGH, how many were handed on before it stopped. A listing cut off midway throws.
  */
 export async function streamUsers(
   directory: DirectoryPort,
   options: UserListOptions,
-  onRows: (rows: UserRow[]) => void | Promise<void>,
+  onRows: (rows: UserRow[]) => void | typeof ENOUGH | Promise<void | typeof ENOUGH>,
+  /** Only the first this many rows are wanted: the directory pages no larger. */
+  wanted?: number,
 ): Promise<number> {
   // Without --server the listing does not wait for the servers: both searches overlap.
   const serversRead = directory.servers();
+  if (options.server) await assertServerNamesReadable(directory, await serversRead, [options.server]);
   const server = options.server ? findServer(await serversRead, options.server) : undefined;
-  const pages = directory.imUsers(server?.dn, options.activity)[Symbol.asyncIterator]();
+  const pages = directory.imUsers(server?.dn, options.activity, wanted)[Symbol.asyncIterator]();
   const [servers, first] = await Promise.all([serversRead, pages.next()]).catch(async (error: unknown) => {
     await pages.return?.();
     throw error;
@@ -67,7 +74,7 @@ export async function streamUsers(
       let rows = page.value.map(rowOf);
       if (options.orphaned) rows = rows.filter((r) => r.orphaned !== null);
       total += rows.length;
-      await onRows(rows);
+      if ((await onRows(rows)) === ENOUGH) break;
     }
   } finally {
     await pages.return?.(); // a listing left early gives its search back
@@ -76,38 +83,29 @@ export async function streamUsers(
 }
 
 /**
- * The listing sorted by sAMAccountName, or with --limit N the first N of that order: only those N
- * are kept while the rest is counted (a bounded selection, not a sort of everything).
+ * The listing sorted by sAMAccountName. With --limit N: the first N users the directory returns,
+ * sorted, and whether there were more — it stops paging at the N + 1st user, so `users --limit 1`
+ * reads two users, not the domain's 11,000 (`total` is then unknown).
  */
 export async function listUsers(
   directory: DirectoryPort,
   options: UserListOptions,
-): Promise<{ total: number; users: UserRow[] }> {
+): Promise<{ total: number | undefined; users: UserRow[]; cutAt?: number }> {
   const limit = options.limit;
   const kept: UserRow[] = [];
-  const total = await streamUsers(directory, options, (rows) => {
-    for (const row of rows) {
-      if (limit === undefined) kept.push(row);
-      else keepFirst(kept, row, limit);
-    }
-  });
-  if (limit === undefined) kept.sort(bySam);
-  return { total, users: kept };
+  const total = await streamUsers(
+    directory,
+    options,
+    (rows) => {
+      kept.push(...rows);
+      return limit !== undefined && kept.length > limit ? ENOUGH : undefined;
+    },
+    // --orphaned is decided here, not by the DC: the orphans may be few and far between, so pages stay whole.
+    limit !== undefined && !options.orphaned ? limit + 1 : undefined,
+  );
+  if (limit === undefined || kept.length <= limit) return { total, users: kept.sort(bySam) };
+  // The first N as the DC returned them, then sorted: the N + 1st only said that there are more.
+  return { total: undefined, users: kept.slice(0, limit).sort(bySam), cutAt: limit };
 }
 
 const bySam = (a: UserRow, b: UserRow) => a.sAMAccountName.localeCompare(b.sAMAccountName);
-
-/** Insert `row` into `sorted` (by sAMAccountName) if it is among the first `limit`; `sorted` never grows past `limit`. */
-function keepFirst(sorted: UserRow[], row: UserRow, limit: number): void {
-  if (limit === 0) return;
-  if (sorted.length === limit && bySam(row, sorted[limit - 1]!) >= 0) return;
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (bySam(sorted[mid]!, row) <= 0) low = mid + 1;
-    else high = mid;
-  }
-  sorted.splice(low, 0, row);
-  if (sorted.length > limit) sorted.pop();
-}

@@ -8,6 +8,7 @@ import { inertText } from '../core/inert-text.js';
 import { redact } from '../core/redact.js';
 import { JsonDocumentWriter } from './json-document.js';
 import { LiveLine } from './live-line.js';
+import { wrapToWidth } from './wrap.js';
 
 export interface Streams {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -64,6 +65,12 @@ export class Output {
   get columns(): number | undefined {
     const stdout = this.streams.stdout as { isTTY?: boolean; columns?: number };
     return stdout.isTTY && typeof stdout.columns === 'number' && stdout.columns > 0 ? stdout.columns : undefined;
+  }
+
+  /** The width of the terminal stderr is, if it is one: lines for the admin written there fit it. */
+  get errColumns(): number | undefined {
+    const stderr = this.streams.stderr as { isTTY?: boolean; columns?: number };
+    return stderr.isTTY && typeof stderr.columns === 'number' && stderr.columns > 0 ? stderr.columns : undefined;
   }
 
   get interactive(): boolean {
@@ -146,11 +153,16 @@ export class Output {
     if (this.verbose) this.info(this.errColor.dim(`imctl: ${text}`));
   }
 
+  /** A warning or an error is a sentence or two: at a terminal, broken at words (src/ui/wrap.ts), never mid-word by it. */
   warn(text: string): void {
-    this.info(`${this.errColor.yellow('warning:')} ${text}`);
+    this.info(this.fittedToStderr(`${this.errColor.yellow('warning:')} ${text}`));
   }
 
   error(text: string): void {
-    this.info(`${this.errColor.red('error:')} ${text}`);
+    this.info(this.fittedToStderr(`${this.errColor.red('error:')} ${text}`));
+  }
+
+  private fittedToStderr(text: string): string {
+    return wrapToWidth(text, this.errColumns === undefined ? undefined : this.errColumns - 1);
   }
 }

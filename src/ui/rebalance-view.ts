@@ -3,6 +3,7 @@ import { LOGON_LAG_NOTE } from '../core/activity.js';
 import type { PlanResult, ServerLoad } from '../core/rebalance.js';
 import { rebalancePlanJson } from '../services/rebalance-plan.js';
 import type { Output } from './output.js';
+import { printFitted } from './wrap.js';
 import { renderTable, showsBars, utilisation, utilisationBar } from './table.js';
 import { count, percent, plural } from '../core/words.js';
 
@@ -26,8 +27,8 @@ export function renderRebalancePlan(
     renderHomedPlan(out, plan, bars);
   }
   const [summary, held] = planSummary(plan, even);
-  out.print(summary!);
-  if (held) out.print(c.yellow(held));
+  printFitted(out, summary);
+  if (held) printFitted(out, c.yellow(held));
 }
 
 /** --load active: homed and active before and after; Use and Change are the active load's. */
@@ -82,7 +83,8 @@ function renderActivePlan(out: Output, plan: PlanResult, bars: boolean): void {
     ),
   );
   const idle = plan.moves.filter((m) => m.idle).length;
-  out.print(
+  printFitted(
+    out,
     c.dim(
       `Capacity counts active users (--load active); inactive users stay where they are${idle > 0 ? `, except ${plural(idle, 'inactive user')} orphaned or on a drained server, who must move` : ''}. ${LOGON_LAG_NOTE}`,
     ),

@@ -22,6 +22,11 @@ export function printFitted(out: Output, text = ''): void {
   out.print(wrapToWidth(text, out.columns === undefined ? undefined : out.columns - 1));
 }
 
+/** `text` written to stderr on `out`, broken at words to that terminal's width less one column. */
+export function infoFitted(out: Output, text = ''): void {
+  out.info(wrapToWidth(text, out.errColumns === undefined ? undefined : out.errColumns - 1));
+}
+
 interface Cell {
   /** The character, with any SGR sequences just before it. */
   text: string;

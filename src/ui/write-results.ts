@@ -10,6 +10,7 @@ import { openReport, ReportError, type ReportWriter } from '../io/report.js';
 import type { ResultSink, RunSummary, TargetResult } from '../services/write-run.js';
 import { safeJson, type Output } from './output.js';
 import { startProgress, type Progress } from './progress.js';
+import { infoFitted, printFitted } from './wrap.js';
 import { count, plural } from '../core/words.js';
 
 export interface ResultSinkOptions {
@@ -41,7 +42,8 @@ export function openResultSink(out: Output, options: ResultSinkOptions): ResultS
   }
   // `--ldif -` or `--report -` owns stdout: the lines for the admin go to stderr, and no JSON.
   const stdoutTaken = !!options.ldifOnStdout || options.report === '-';
-  const print = stdoutTaken ? (text: string) => out.info(text) : (text: string) => out.print(text);
+  // Broken at words at a terminal, as the wizard's and show's lines are: a long reason hangs under the name.
+  const print = stdoutTaken ? (text: string) => infoFitted(out, text) : (text: string) => printFitted(out, text);
   const json = out.json && !stdoutTaken;
   const reportName = options.report === '-' ? 'the report on stdout' : options.report;
   // Through the Output, so that a live progress bar is erased first and drawn again after.

@@ -87,7 +87,7 @@ describe('imctl users', () => {
     expect(west.stdout).not.toMatch(/│ ann /);
 
     const limited = await imctlOnMemory(['users', '--limit', '1']);
-    expect(limited.stdout).toContain('1 of 3 users shown (--limit).');
+    expect(limited.stdout).toContain('1 user shown: the list was cut at --limit 1; there are more.');
   });
 
   it('--orphaned --json: users homed on a router or a missing server', async () => {
@@ -184,11 +184,13 @@ describe('imctl users', () => {
       expect(data.error).toMatchObject({ reason: 'listing-interrupted', exitCode: 1 });
     });
 
-    it('--limit N keeps only the first N names while it counts the rest (sorted, as the table is)', async () => {
-      const run = await imctlOnMemory(['users', '--limit', '3', '--json'], { directory: paged() });
+    it('--limit N lists the first N users the DC returns, sorted, and reads no further than N + 1', async () => {
+      const directory = paged();
+      const run = await imctlOnMemory(['users', '--limit', '3', '--json'], { directory });
       const data = run.json();
-      expect(data.users.map((u: { sAMAccountName: string }) => u.sAMAccountName)).toEqual(['abe', 'bea', 'cal']);
-      expect(data).toMatchObject({ total: 7, shown: 3 });
+      expect(data.users.map((u: { sAMAccountName: string }) => u.sAMAccountName)).toEqual(['eli', 'fay', 'gil']);
+      expect(data).toMatchObject({ total: null, shown: 3, cutAt: 3 });
+      expect(directory.listed).toBe(4);
     });
   });
 

@@ -81,3 +81,26 @@ describe('rebalance --report', () => {
     expect(directory.written).toEqual([]);
   });
 });
+
+describe('rebalance at a terminal: its sentences break at words (issue 30, 80 columns)', () => {
+  /** im-east over a capacity of 2 by 6 users, and --max-moves holding most moves back: the long summary. */
+  const crowded = () =>
+    new MemoryDirectory(
+      [EAST, WEST],
+      ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((sam) => person(`user-${sam}`, EAST)),
+    );
+  const argv = ['rebalance', '--capacity', '5', '--max-moves', '1'];
+  const summary =
+    '1 move (1 over-capacity): the first 1 of the 3 that bring every home server within capacity; after them im-east (140%) is still over.';
+
+  it.each([80, 200])('at %i columns every line fits, and the words read as one sentence', async (columns) => {
+    const run = await imctlOnMemory(argv, { directory: crowded(), tty: true, columns });
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThan(columns);
+    const start = lines.findIndex((line) => line.startsWith('1 move'));
+    const held = lines.findIndex((line) => line.startsWith('--max-moves held back'));
+    expect(lines.slice(start, held).join(' ')).toBe(summary);
+    expect(held - start).toBe(columns === 80 ? 2 : 1);
+  });
+});

@@ -2,8 +2,8 @@
  * Issue 30, bug 2, on the real DC: a bind account denied read access to CN=Microsoft Exchange (a
  * deny ACE for it alone, added with samba-tool dsacl and taken out again by restoring the
  * container's security descriptor) finds no IM server. imctl must not take that for an empty
- * organisation full of orphans: servers, rebalance and show stop (exit 1), name the container
- * and write nothing. A small OU of its own: the account and one user homed on im-south.
+ * organisation full of orphans: servers, rebalance, show, enable --server and move --to stop
+ * (exit 1), name the container and write nothing. A small OU of its own: the account and one user homed on im-south.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -111,5 +111,21 @@ describe('a bind account that cannot read the Exchange organisation', () => {
     // The admin still sees the user homed where it was.
     const homed = await imctlHere(['show', 'urd-homed', '--json'], { env: world.env() });
     expect(homed.json().homeServer).toBe('im-south');
+  });
+
+  it('enable --server and move --to a server it cannot see: exit 1, the same words, nothing written', async () => {
+    const runs = await Promise.all([
+      imctlHere(['enable', 'urd-ctl', '--server', 'im-south', '--yes', '--json'], { env: env() }),
+      imctlHere(['move', 'urd-homed', '--to', 'im-east', '--yes', '--json'], { env: env() }),
+    ]);
+    for (const run of runs) {
+      expect(run.code, run.stderr + run.stdout.slice(0, 1500)).toBe(1);
+      expect(run.json().error.reason).toBe('unreadable-servers');
+      expect(run.stderr).toContain(`it probably cannot read ${ORG()}`);
+    }
+    const homed = await imctlHere(['show', 'urd-homed', '--json'], { env: world.env() });
+    expect(homed.json().homeServer).toBe('im-south');
+    const operator = await imctlHere(['show', 'urd-ctl', '--json'], { env: world.env() });
+    expect(operator.json().imEnabled).toBe(false);
   });
 });

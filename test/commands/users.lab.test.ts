@@ -30,7 +30,7 @@ describe('imctl users and show (against the lab DC)', () => {
   it('--limit caps the list and says so', async () => {
     const result = await imctlProcess(['users', '--limit', '3']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/3 of [\d,]+ users shown/);
+    expect(result.stdout).toContain('3 users shown: the list was cut at --limit 3; there are more.');
   });
 
   it.each([

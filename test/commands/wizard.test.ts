@@ -184,6 +184,26 @@ describe('imctl wizard', { timeout: 20_000 }, () => {
     expect(directory.written).toEqual([]);
   });
 
+  it('the server step, when the bind account cannot read the Exchange organisation: exit 1, why, nothing written', async () => {
+    const directory = sampleDirectory().hideServers();
+    const wizard = start(directory);
+    await choose('What do you want to do?', 'Enable Instant Messaging for users', wizard);
+    await typeNames('dee', wizard);
+    const { code, stderr } = await wizard.result;
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/cannot read \(CN=IM Virtual Server,.*\): it probably cannot read/);
+    expect(directory.written).toEqual([]);
+
+    // No user homed anywhere to tell by: the step says what else "no home server" may mean.
+    const empty = new MemoryDirectory([EAST, WEST], [person('dee')]).hideServers();
+    const second = start(empty);
+    await choose('What do you want to do?', 'Enable Instant Messaging for users', second);
+    await typeNames('dee', second);
+    const none = await second.result;
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('or none the bind account can read in the Exchange organisation');
+  });
+
   it('"Another IM domain…" answers "another one, typed next"; Esc from the review reopens the domain typed, then the list', async () => {
     const wizard = start();
     await choose('What do you want to do?', 'Enable Instant Messaging for users', wizard);

@@ -37,6 +37,7 @@ const SAMPLE = {
   boolean: true,
   number: 1,
   url: ['ldaps://dc1.example'],
+  hosts: ['10.0.0.53', 'dns2.example:5300'],
   path: '/etc/imctl/x',
   'im-domain': 'im.example',
   servers: { 'im-east': { capacity: 5 } },
@@ -76,7 +77,9 @@ describe('the option registry', () => {
       expect(parsed.get(entry.flag!.long), entry.flag!.long).toBe(entry.key);
     // Everything but --version and --help comes from the registry, in its order.
     expect(built.options.map((o) => o.long).filter((l) => l !== '--version')).toEqual(
-      entries.flatMap((e) => (e.flag ? [e.flag.long] : [])),
+      entries.flatMap((e) =>
+        !e.flag ? [] : e.flag.negation ? [e.flag.long, e.flag.long.replace('--', '--no-')] : [e.flag.long],
+      ),
     );
   });
 
@@ -139,7 +142,7 @@ describe('the option registry', () => {
         url: 'ldaps://dc1.example',
         domain: 'example',
         site: 'branch',
-        dnsServer: '10.0.0.1',
+        dnsServer: ['10.0.0.1'],
         bindDn: 'a@example',
         baseDn: 'DC=x',
         imDomain: 'im.example',

@@ -73,6 +73,14 @@ function sample(entry: OptionEntry): { argv: string[]; env: string; config: unkn
       const urls = 'ldaps://dc1.example.test,ldaps://dc2.example.test';
       return { argv: [long, urls], env: urls, config: urls, means: urls.split(',') };
     }
+    case 'hosts':
+      // The flag given twice is the comma-separated variable, and the config file's list.
+      return {
+        argv: [long, '10.0.0.53', long, 'dns2.example.test:5300'],
+        env: '10.0.0.53, dns2.example.test:5300',
+        config: ['10.0.0.53', 'dns2.example.test:5300'],
+        means: ['10.0.0.53', 'dns2.example.test:5300'],
+      };
     case 'path':
       return { argv: [long, 'keys/x.pem'], env: 'keys/x.pem', config: 'keys/x.pem', means: join(cwd, 'keys/x.pem') };
     case 'im-domain':

@@ -112,7 +112,7 @@ describe('precedence: flags > env > config file > defaults', () => {
     bindDn: 'f@corp.example',
     baseDn: 'DC=f',
     imDomain: 'IM.F.Example',
-    dnsServer: '10.0.0.1',
+    dnsServer: ['10.0.0.1'],
     starttls: true,
     capacity: 100,
     concurrency: 1,
@@ -125,7 +125,7 @@ describe('precedence: flags > env > config file > defaults', () => {
     { key: 'bindDn', f: 'f@corp.example', e: 'e@corp.example', c: 'c@corp.example', d: undefined },
     { key: 'baseDn', f: 'DC=f', e: 'DC=e', c: 'DC=c', d: undefined },
     { key: 'imDomain', f: 'im.f.example', e: 'im.e.example', c: 'im.c.example', d: undefined },
-    { key: 'dnsServer', f: '10.0.0.1', e: '10.0.0.2', c: '10.0.0.3', d: undefined },
+    { key: 'dnsServer', f: ['10.0.0.1'], e: ['10.0.0.2'], c: ['10.0.0.3'], d: undefined },
     { key: 'startTls', f: true, e: false, c: true, d: false },
   ] as const)('$key: flag $f, env $e, config $c, default $d', ({ key, f, e, c, d }) => {
     const all = load(flags, config, env);

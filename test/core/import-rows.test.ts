@@ -224,6 +224,7 @@ describe('validateRecord: duplicate users', () => {
       line: 9,
       user: 'JDoe',
       reason: 'names the same user as line 4 (JDoe)',
+      sameAs: 4,
     });
     // A third occurrence still points at the first.
     expect(check(['JDOE', 'enable', '', ''], FULL, 12, seen)).toMatchObject({

@@ -82,7 +82,9 @@ describe('findServer', () => {
   it('with no servers at all the message says none were found', () => {
     const error = thrown(() => findServer([], 'IM1'));
     expect(error.reason).toBe('unknown-server');
-    expect(error.message).toContain('Known: none found.');
+    expect(error.message).toContain(
+      'Known: none found (there are none, or the bind account cannot read the Exchange organisation in the Configuration partition).',
+    );
   });
 
   it.each([{ name: 'EDGE' }, { name: 'im.example.com' }, { name: router.dn }])(

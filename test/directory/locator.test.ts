@@ -125,7 +125,7 @@ describe('--site: the DCs AD registers for the site first, then the rest of the 
   async function located(site: string | undefined, table: Parameters<typeof startFakeDnsServer>[0]) {
     dns = await startFakeDnsServer(table);
     const logged: string[] = [];
-    const settings = { auth: 'kerberos', dnsServer: dns.address, site } as unknown as Settings;
+    const settings = { auth: 'kerberos', dnsServer: [dns.address], site } as unknown as Settings;
     const endpoints = await locateDomainControllers(
       DOMAIN,
       settings,

@@ -306,3 +306,34 @@ describe('locateServices', () => {
     expect(error.code).toBe('servfail');
   });
 });
+
+describe('several DNS servers (--dns-server given again), tried in order', () => {
+  it('a stopped first server (nothing listens: dc1 down) passes the question to the next', async () => {
+    const port = await closedUdpPort();
+    const resolver = createResolver({ servers: [`127.0.0.1:${port}`, dns.address], timeoutMs: 1000, tries: 1 });
+    expect(resolver.server).toBe(`127.0.0.1:${port}, ${dns.address}`);
+    expect(await resolver.srv('_rvp._tcp.example.test')).toEqual([
+      { priority: 0, weight: 0, port: 80, name: 'im.example.test' },
+    ]);
+  });
+
+  it('a silent first server: the next answers within the deadline, which is per server', async () => {
+    const silent = await startSilentServer();
+    try {
+      const resolver = createResolver({ servers: [silent.address, dns.address], timeoutMs: 300, tries: 1 });
+      expect(await resolver.srv('_rvp._tcp.example.test')).toHaveLength(1);
+      expect(silent.queries).toEqual(['_rvp._tcp.example.test 33']);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('when none answers, the error names them all', async () => {
+    const [one, two] = [await closedUdpPort(), await closedUdpPort()];
+    const error = await dnsErrorOf(
+      createResolver({ servers: [`127.0.0.1:${one}`, `127.0.0.1:${two}`], timeoutMs: 500, tries: 1 }).srv('_x._tcp.t'),
+    );
+    expect(error.server).toBe(`127.0.0.1:${one}, 127.0.0.1:${two}`);
+    expect(error.message).toContain(`127.0.0.1:${one}, 127.0.0.1:${two}`);
+  });
+});

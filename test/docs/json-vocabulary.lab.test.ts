@@ -51,7 +51,7 @@ const OWN: Record<string, string[]> = {
     'since',
     'note',
   ],
-  users: ['users', 'total', 'shown', 'orphaned'],
+  users: ['users', 'total', 'shown', 'cutAt', 'orphaned'],
   show: ['accountDisabled', 'caseOnly', 'drift', 'imEnabled', 'attribute', 'stored', 'expected'],
   resolve: [
     'address',

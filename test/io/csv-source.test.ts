@@ -286,7 +286,7 @@ describe('structure errors stop checking, after reporting the rows before them',
     const { rows, problems } = await collect(fixture('stray-quote.csv'));
     expect(rows.map((r) => r.line)).toEqual([2]);
     expect(problems).toEqual([
-      { line: 3, user: 'a', reason: 'names the same user as line 2 (a)' },
+      { line: 3, user: 'a', reason: 'names the same user as line 2 (a)', sameAs: 2 },
       {
         line: 4,
         reason: expect.stringMatching(

@@ -69,3 +69,25 @@ describe('planImport', () => {
     ]);
   });
 });
+
+describe('duplicate rows in the report (issue 30)', () => {
+  it('both repeats carry the dn of the line they repeat; the rows follow the file', async () => {
+    const file = csv(
+      'dupes.csv',
+      'user,action\ndee,enable\nDEE,enable\n"CN=dee,OU=Staff,DC=memory,DC=test",enable\nghost,enable\nghost,enable\n',
+    );
+    const check = await checkImportFile(file, {});
+    const plan = await planImport(sampleDirectory(), settings(), check, { skipInvalid: true });
+    const dee = 'CN=dee,OU=Staff,DC=memory,DC=test';
+    expect(plan.targets.map((t) => [t.line, t.dn, t.plan.kind === 'failed' ? t.plan.reason : t.plan.kind])).toEqual([
+      [2, dee, 'write'],
+      // Spelt the same: refused before it was looked up, yet the same account as line 2.
+      [3, dee, 'names the same user as line 2 (DEE)'],
+      // Spelt differently: found to be the same once looked up.
+      [4, dee, 'names the same user as line 2 (dee)'],
+      [5, undefined, expect.stringMatching(/^no user is named "ghost"/)],
+      // Its first line names nobody: no dn to give.
+      [6, undefined, 'names the same user as line 5 (ghost)'],
+    ]);
+  });
+});

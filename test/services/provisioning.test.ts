@@ -122,8 +122,12 @@ describe('planProvisioning: the same rules for a named server, from a flag or a 
       [user('a')],
       [{ line: 2, user: 'a', action: 'move', server: name }],
     );
-    expect(result.rejected).toEqual([{ index: 0, line: 2, name: 'a', reason: expect.stringMatching(reason) }]);
+    // The user was found: the refusal says which account (the report's dn).
+    expect(result.rejected).toEqual([
+      { index: 0, line: 2, name: 'a', reason: expect.stringMatching(reason), dn: user('a').dn },
+    ]);
     expect(result.targets[0]!.plan).toEqual({ kind: 'failed', reason: expect.stringMatching(reason) });
+    expect(result.targets[0]!.dn).toBe(user('a').dn);
   });
 
   it.each(['im-nowhere', 'im-router', 'im-short'])(
@@ -180,7 +184,9 @@ describe('planProvisioning: requests that cannot be carried out', () => {
         { user: 'A', action: 'disable' },
       ],
     );
-    expect(result.rejected).toEqual([{ index: 1, name: 'A', reason: 'names the same user as "a"' }]);
+    expect(result.rejected).toEqual([
+      { index: 1, line: undefined, name: 'A', reason: 'names the same user as "a"', dn: user('a').dn },
+    ]);
   });
 
   it('enable of a user on another server fails that user (move re-homes), the rest go ahead', async () => {

@@ -220,6 +220,15 @@ export function directoryPortContract(name: string, makeFixture: () => Promise<P
         expect(await resolvedSam(user('amb1').upn)).toBe(user('amb1').sam.toLowerCase());
       });
 
+      it('by IM address, as stored or typed in another case; a half-enabled user (address only) too', async () => {
+        for (const key of ['dan', 'half']) {
+          const address = imOf(key).msExchIMAddress!;
+          expect(await resolvedSam(address), key).toBe(user(key).sam.toLowerCase());
+          expect(await resolvedSam(address.toUpperCase()), key).toBe(user(key).sam.toLowerCase());
+        }
+        expect(await resolveOne(`nobody-here@${f.imDomain}`)).toEqual({ problem: 'unknown' });
+      });
+
       it('a name nobody carries is unknown: sAMAccountName, UPN and DN alike', async () => {
         const names = ['nobody-here', 'nobody-here@nowhere.test', `CN=Nobody Here,${f.port.baseDn}`];
         const resolved = await f.port.resolveUsers(names);

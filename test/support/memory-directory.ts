@@ -16,6 +16,7 @@ import type { AuditUser } from '../../src/core/audit.js';
 import type { GroupRecord, GroupResolution } from '../../src/core/group-record.js';
 import { isActive } from '../../src/core/activity.js';
 import {
+  atNamesOf,
   classifyUserRef,
   isOwnDomainPrefix,
   netbiosDomainOf,
@@ -192,7 +193,7 @@ export class MemoryDirectory implements DirectoryPort {
   async resolveUsers(names: readonly string[]): Promise<Map<string, Resolution>> {
     const resolved = new Map<string, Resolution>();
     for (const name of names) {
-      // As src/directory/users.ts: a DN only as a DN, a name with @ only as UPN or mail, else a
+      // As src/directory/users.ts: a DN only as a DN, a name with @ only as UPN, mail or IM address, else a
       // sAMAccountName, optionally behind this domain's NetBIOS name (another domain's is refused).
       const kind = classifyUserRef(name, looksLikeDn);
       const domain = kind === 'sam' ? netbiosDomainOf(name) : undefined;
@@ -206,7 +207,7 @@ export class MemoryDirectory implements DirectoryPort {
           ? canonicalDn(u.dn) === canonicalDn(name)
           : kind === 'sam'
             ? u.sAMAccountName.toLowerCase() === key
-            : u.userPrincipalName?.toLowerCase() === key || u.mail?.toLowerCase() === key,
+            : atNamesOf(u).some((value) => value.toLowerCase() === key),
       );
       resolved.set(
         name,
@@ -225,11 +226,17 @@ export class MemoryDirectory implements DirectoryPort {
   /** Called before each page of a listing is handed out (0 first), as the adapter reads each from the DC. */
   beforePage: (index: number) => void | Promise<void> = () => undefined;
 
-  /** `users` a page at a time, as the adapter's paged listings hand them on. */
-  private async *paged(users: readonly UserRecord[]): AsyncGenerator<UserRecord[]> {
-    for (let index = 0; index * this.pageSize < users.length; index++) {
+  /** Users handed out by listings so far: what the DC would have sent. */
+  listed = 0;
+
+  /** `users` a page at a time, as the adapter's paged listings hand them on (pages of at most `wanted`). */
+  private async *paged(users: readonly UserRecord[], wanted?: number): AsyncGenerator<UserRecord[]> {
+    const size = Math.min(this.pageSize, wanted ?? Infinity);
+    for (let index = 0; index * size < users.length; index++) {
       await this.beforePage(index);
-      yield users.slice(index * this.pageSize, (index + 1) * this.pageSize);
+      const page = users.slice(index * size, (index + 1) * size);
+      this.listed += page.length;
+      yield page;
     }
   }
 
@@ -242,6 +249,7 @@ export class MemoryDirectory implements DirectoryPort {
   imUsers(
     serverDn?: string,
     activity?: { active: boolean; now: number; activeDays: number },
+    wanted?: number,
   ): AsyncIterable<UserRecord[]> {
     return this.paged(
       [...this.users.values()]
@@ -252,6 +260,7 @@ export class MemoryDirectory implements DirectoryPort {
             (!activity || isActive(u, activity.now, activity.activeDays) === activity.active),
         )
         .map(asListed),
+      wanted,
     );
   }
 

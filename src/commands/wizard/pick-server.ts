@@ -28,7 +28,7 @@ export async function pickHomeServer(
   const home = inventory.servers.filter((s) => s.hostsUsers);
   if (home.length === 0)
     throw new UsageError(
-      'There is no home server to put users on (only routers, or no IM servers at all).',
+      'There is no home server to put users on (only routers, or no IM servers at all, or none the bind account can read in the Exchange organisation).',
       'no-home-server',
     );
   const incoming = task === 'enable' ? users.filter((u) => !isImEnabled(u.im)).length : users.length;

@@ -159,7 +159,7 @@ export async function rebalanceTask(session: WizardSession): Promise<void> {
   const home = inventory.servers.filter((s) => s.hostsUsers);
   if (home.length === 0)
     throw new UsageError(
-      'There are no home servers to rebalance (only routers, or no IM servers at all).',
+      'There are no home servers to rebalance (only routers, or no IM servers at all, or none the bind account can read in the Exchange organisation).',
       'no-home-server',
     );
   out.print(
