@@ -33,6 +33,7 @@ import { SMALL_SECTIONS, smallDomain } from './bench-lib/small-domain.mjs';
 import { peakRss } from './bench-lib/peak-rss.mjs';
 import { benchLarge } from './bench-lib/large.mjs';
 import { fmt, markdownTable, ratioText, textTable } from './bench-lib/table.mjs';
+import { writePhaseMs } from './bench-lib/imctl-output.mjs';
 import { kerberosBenchBlocks, readmeBenchBlocks } from './docs-lib/bench-blocks.mjs';
 import { writeGeneratedBlocks } from './docs-lib/generated-blocks.mjs';
 
@@ -520,11 +521,8 @@ async function timeImctlImport(concurrency) {
     error.stderr = r.stderr;
     throw error;
   }
-  // imctl's own summary line times its write phase: "import: 10,000 writes sent in 19.7 s (508 a second)."
-  // (or "… in 1 min 5 s"; older builds: "import: N writes in X s (R/s).")
-  const phase = /: [\d,]+ write(?:s|\(s\))?(?: sent)? in (?:(\d+) min ?)?(?:([\d.]+) s)?/.exec(r.stderr);
-  const writeS = phase && (phase[1] || phase[2]) ? Number(phase[1] ?? 0) * 60 + Number(phase[2] ?? 0) : NaN;
-  return { ms: r.ms, writeMs: Number.isFinite(writeS) ? writeS * 1000 : undefined };
+  // imctl's own summary line times its write phase.
+  return { ms: r.ms, writeMs: writePhaseMs(r.stderr) };
 }
 
 async function timeLdapmodify() {

@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IM_ATTRS, USER_FILTER, ldifValue } from './ldap.mjs';
 import { median, run, seconds } from './run.mjs';
+import { writePhaseMs } from './imctl-output.mjs';
 
 export const MID_SECTIONS = /** @type {const} */ (['import-small', 'users-small']);
 const SCOPE_USERS = 2500;
@@ -147,8 +148,7 @@ export function midScope(h) {
               throw Object.assign(new Error(`imctl import exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`), {
                 stderr: r.stderr,
               });
-            const writeS = Number(/: \d+ write(?:s|\(s\)) in ([\d.]+) s/.exec(r.stderr)?.[1]);
-            return { ms: r.ms, writeMs: Number.isFinite(writeS) ? writeS * 1000 : undefined };
+            return { ms: r.ms, writeMs: writePhaseMs(r.stderr) };
           });
           const s = await state();
           if (s.onNorth !== MOVES) throw new Error(`import-small ${which}: ${s.onNorth} of ${MOVES} users on im-north`);

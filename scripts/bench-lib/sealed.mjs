@@ -6,6 +6,7 @@
 // Same users, same values, alternating order, each run checked and reset by the harness.
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
+import { writePhaseMs } from './imctl-output.mjs';
 
 /** @typedef {import('./harness.mjs').Harness} Harness */
 /** @typedef {import('./harness.mjs').Timed} Timed */
@@ -56,10 +57,9 @@ export async function benchSealed(h) {
     });
     if (r.code !== 0) throw new Error(`imctl (sealed) exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`);
     if (!/protection: sealed/.test(r.stderr)) throw new Error('imctl did not report a sealed connection');
-    const writeS = Number(/: \d+ write(?:s|\(s\)) in ([\d.]+) s/.exec(r.stderr)?.[1]);
     // -v's last line on the layer: how many GSS calls the run made and the time spent inside them.
     const gss = /sasl layer: (\d+ wrap.*)$/m.exec(r.stderr)?.[1];
-    return { ms: r.ms, writeMs: Number.isFinite(writeS) ? writeS * 1000 : undefined, gss };
+    return { ms: r.ms, writeMs: writePhaseMs(r.stderr), gss };
   };
   // The reference: OpenLDAP's GSSAPI bind to the DC by name (nss_wrapper: the lab's hosts file),
   // Cyrus SASL's default layer (it seals: SSF 256 here), one modify after the other.

@@ -17,6 +17,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IM_ATTRS, USER_FILTER, ldifValue } from './ldap.mjs';
 import { median, run, seconds } from './run.mjs';
+import { writePhaseMs } from './imctl-output.mjs';
 
 /** @typedef {import('./harness.mjs').Harness} Harness */
 /** @typedef {import('./harness.mjs').Timed} Timed */
@@ -321,8 +322,7 @@ export function smallDomain(h) {
               throw Object.assign(new Error(`imctl import exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`), {
                 stderr: r.stderr,
               });
-            const writeS = Number(/: \d+ write(?:s|\(s\)) in ([\d.]+) s/.exec(r.stderr)?.[1]);
-            return { ms: r.ms, writeMs: Number.isFinite(writeS) ? writeS * 1000 : undefined };
+            return { ms: r.ms, writeMs: writePhaseMs(r.stderr) };
           });
           const cpu1 = sambaCpuMs(h.labDir);
           const s = await state();
