@@ -34,7 +34,7 @@ import { peakRss } from './bench-lib/peak-rss.mjs';
 import { benchLarge } from './bench-lib/large.mjs';
 import { fmt, markdownTable, ratioText, textTable } from './bench-lib/table.mjs';
 import { writePhaseMs } from './bench-lib/imctl-output.mjs';
-import { kerberosBenchBlocks, readmeBenchBlocks } from './docs-lib/bench-blocks.mjs';
+import { isRecordRun, kerberosBenchBlocks, readmeBenchBlocks } from './docs-lib/bench-blocks.mjs';
 import { writeGeneratedBlocks } from './docs-lib/generated-blocks.mjs';
 
 /** @typedef {import('./bench-lib/harness.mjs').Timed} Timed */
@@ -1025,7 +1025,7 @@ async function writeReport(machine, failures, elapsedMs, cleanupNote) {
   const profiles = previous.indexOf('\n## Profiles');
   writeFileSync(opts.out, profiles === -1 ? md : `${md}${previous.slice(profiles + 1)}`);
   // A whole run into docs/benchmarks.md is the record the other documents quote: their generated blocks follow it.
-  if (only.length === 0 && opts.out === join(REPO, 'docs', 'benchmarks.md')) {
+  if (isRecordRun({ only: opts.only, out: opts.out, repo: REPO })) {
     writeGeneratedBlocks(join(REPO, 'README.md'), readmeBenchBlocks(md));
     writeGeneratedBlocks(join(REPO, 'docs', 'kerberos.md'), kerberosBenchBlocks(md));
   }

@@ -4,8 +4,18 @@
  * and Run section of docs/benchmarks.md, which scripts/bench.mjs writes): the bench rewrites these
  * blocks after each run, and test/docs/measured-figures.test.ts checks they match the record.
  */
+import { join, resolve } from 'node:path';
 
 /** @typedef {{ metric: string, imctl: string, reference: string, ratio: string, target: string, result: string }} BenchRow */
+
+/**
+ * Whether a bench run is the record the other documents quote: every section (no `--only`),
+ * written to docs/benchmarks.md. Only such a run rewrites their blocks.
+ * @param {{ only: string | undefined, out: string, repo: string }} run `only`: the --only option as given
+ */
+export function isRecordRun({ only, out, repo }) {
+  return only === undefined && resolve(out) === join(repo, 'docs', 'benchmarks.md');
+}
 
 /**
  * The rows of the Results table, and the run's date and load line.
