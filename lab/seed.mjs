@@ -3,8 +3,8 @@
 // Deterministic data for the imctl lab: schema extension, IM virtual servers, demo users, lab.json.
 // Called by lab/lab.sh; no dependencies beyond Node's standard library.
 //
-//   node lab/seed.mjs generate <outDir> [--omsyntax 19]  -> schema.ldif, schema-user-aux.ldif,
-//        servers.ldif, users.ldif, delete-missing.ldif, plan.json
+//   node lab/seed.mjs generate <outDir> [--omsyntax 19]  -> schema.ldif, servers.ldif, users.ldif,
+//        delete-missing.ldif, plan.json
 //   node lab/seed.mjs lab-json <labDir> --dns-port N [--missing-vs-dn DN] [--missing-orphans N]
 //        -> <labDir>/lab.json and <labDir>/imctl.json (reads <labDir>/seed/plan.json)
 //

@@ -74,14 +74,35 @@ export function readmeBenchBlocks(markdown) {
 }
 
 /**
- * docs/kerberos.md's block: the sealed bulk enable against ldapmodify -Y GSSAPI.
+ * The lines of one Details section of the record (`### <title>…` up to the next heading), each
+ * made a list item.
+ * @param {string} markdown docs/benchmarks.md
+ * @param {string} title the start of the section's heading
+ * @returns {string[]}
+ */
+function detailLines(markdown, title) {
+  const start = markdown.indexOf(`\n### ${title}`);
+  if (start === -1) throw new Error(`docs/benchmarks.md has no section "${title}…"`);
+  const body = markdown.slice(markdown.indexOf('\n', start + 1) + 1);
+  const end = body.search(/^#/m);
+  return (end === -1 ? body : body.slice(0, end))
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => (line.startsWith('- ') ? line : `- ${line}`));
+}
+
+/**
+ * docs/kerberos.md's blocks: the sealed bulk enable against ldapmodify -Y GSSAPI, and that run's
+ * timings (imctl sealed, the reference, imctl over TLS, the write phases, the layer's counts).
  * @param {string} markdown docs/benchmarks.md
  * @returns {Record<string, string>}
  */
 export function kerberosBenchBlocks(markdown) {
   const { rows, date } = benchRecord(markdown);
   const sealed = row(rows, 'sealed bulk enable');
+  const timings = detailLines(markdown, 'Sealed').filter((line) => !/^- (imctl|reference|TLS): /.test(line));
   return {
     'bench-sealed': `The last bench (${date}, docs/benchmarks.md): ${sealed.metric}: ${sealed.imctl} against ${sealed.reference}, ${sealed.ratio}${verdict(sealed)}.\n`,
+    'bench-sealed-runs': `${timings.join('\n')}\n`,
   };
 }
