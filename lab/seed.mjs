@@ -1,9 +1,10 @@
 #!/usr/bin/env node
+// @ts-check
 // Deterministic data for the imctl lab: schema extension, IM virtual servers, demo users, lab.json.
 // Called by lab/lab.sh; no dependencies beyond Node's standard library.
 //
-//   node lab/seed.mjs generate <outDir> [--omsyntax 19]  -> schema.ldif, schema-user-aux.ldif,
-//        servers.ldif, users.ldif, delete-missing.ldif, plan.json
+//   node lab/seed.mjs generate <outDir> [--omsyntax 19]  -> schema.ldif, servers.ldif, users.ldif,
+//        delete-missing.ldif, plan.json
 //   node lab/seed.mjs lab-json <labDir> --dns-port N [--missing-vs-dn DN] [--missing-orphans N]
 //        -> <labDir>/lab.json and <labDir>/imctl.json (reads <labDir>/seed/plan.json)
 //
@@ -34,6 +35,7 @@ const ORG_DN = `CN=Lab Org,${EXCHANGE_ROOT}`;
 const SERVERS_DN = `CN=Servers,CN=First Administrative Group,CN=Administrative Groups,${ORG_DN}`;
 const VS_CN = 'IM Virtual Server';
 
+/** @param {string} server */
 export const vsDn = (server) => `CN=${VS_CN},CN=InstMsg,CN=Protocols,CN=${server},${SERVERS_DN}`;
 
 // The IM virtual servers. `users` is how many seeded users are homed on each.
@@ -96,6 +98,7 @@ export const SERVERS = [
     deleted: true,
   },
 ];
+/** @typedef {(typeof SERVERS)[number]} SeedServer */
 export const NOT_ENABLED = 600; // users with no IM attributes at all
 export const ENABLED_ACCOUNTS = 100; // accounts with a password and userAccountControl 512
 
@@ -103,6 +106,7 @@ export const ENABLED_ACCOUNTS = 100; // accounts with a password and userAccount
 // Schema: the real Exchange 2000 OIDs, as Exchange 2000's schema extension defines them (the IM
 // attribute model imctl writes is src/core/im-model.ts). `oms` = oMSyntax. 2.5.5.5 is PrintableString (19) there; Samba does not check the
 // PrintableString character set, so '@' is accepted with 19 (see lab/README.md).
+/** @param {number} imStringOmSyntax */
 function schemaAttributes(imStringOmSyntax) {
   return [
     {
@@ -206,6 +210,7 @@ function schemaAttributes(imStringOmSyntax) {
 
 const SCHEMA_UPDATE_NOW = 'dn:\nchangetype: modify\nadd: schemaUpdateNow\nschemaUpdateNow: 1\n-\n';
 
+/** @param {number} imStringOmSyntax */
 function schemaLdif(imStringOmSyntax) {
   const out = [];
   for (const a of schemaAttributes(imStringOmSyntax)) {
@@ -290,7 +295,10 @@ function schemaLdif(imStringOmSyntax) {
 // ---------------------------------------------------------------------------------------------
 // LDIF helpers
 
-/** RFC 4514 escaping of one attribute value inside a DN. */
+/**
+ * RFC 4514 escaping of one attribute value inside a DN.
+ * @param {string} v
+ */
 export function escapeRdnValue(v) {
   let s = v.replace(/[\\,+"<>;=]/g, (c) => '\\' + c).replace(/\0/g, '\\00');
   if (s.startsWith('#') || s.startsWith(' ')) s = '\\' + s;
@@ -298,7 +306,13 @@ export function escapeRdnValue(v) {
   return s;
 }
 
-/** RFC 2849: a value that is not a SAFE-STRING is written base64 (`attr:: ...`). */
+/** An attribute and its value or values, as `entry` writes them. @typedef {[string, string | Buffer | (string | Buffer)[]]} Attr */
+
+/**
+ * RFC 2849: a value that is not a SAFE-STRING is written base64 (`attr:: ...`).
+ * @param {string} attr
+ * @param {string | Buffer} value
+ */
 function ldifLine(attr, value) {
   const buf = Buffer.isBuffer(value) ? value : Buffer.from(String(value), 'utf8');
   const s = buf.toString('latin1');
@@ -309,6 +323,10 @@ function ldifLine(attr, value) {
   return safe ? `${attr}: ${s}` : `${attr}:: ${buf.toString('base64')}`;
 }
 
+/**
+ * @param {string} dn
+ * @param {Attr[]} attrs
+ */
 function entry(dn, attrs) {
   const lines = [ldifLine('dn', dn), 'changetype: add'];
   for (const [k, v] of attrs) {
@@ -351,6 +369,10 @@ function serversLdif() {
 // Users
 
 // mulberry32: tiny seeded PRNG, so the population is the same on every machine.
+/**
+ * @param {number} seed
+ * @returns {() => number} a number in [0, 1) at each call
+ */
 function rng(seed) {
   let a = seed >>> 0;
   return () => {
@@ -386,7 +408,10 @@ Nowak Novak Ivanov Petrov Andersen Nielsen Johansson Larsen Okafor Mensah Haddad
   .split(/\s+/)
   .map((n) => n.replace(/_/g, ' '));
 
-/** ASCII fold for account names and mail: Zoë Ångström -> zoe angstrom. */
+/**
+ * ASCII fold for account names and mail: Zoë Ångström -> zoe angstrom.
+ * @param {string} s
+ */
 function fold(s) {
   return s
     .replace(/[øØ]/g, 'o')
@@ -397,7 +422,7 @@ function fold(s) {
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase();
 }
-const alnum = (s) => fold(s).replace(/[^a-z0-9]/g, '');
+const alnum = (/** @type {string} */ s) => fold(s).replace(/[^a-z0-9]/g, '');
 
 // Hard names: exercise RFC 4514 escaping, RFC 4515 filter escaping and non-ASCII (base64 LDIF).
 // `im` names the server (by imServerName) or null for "not IM-enabled".
@@ -461,14 +486,37 @@ const SPECIAL = [
   },
 ];
 
+/**
+ * A user of OU=Staff. `im`: the server's imServerName, null for "not IM-enabled" (undefined until assigned).
+ * @typedef {object} SeedUser
+ * @property {string} cn
+ * @property {string} given
+ * @property {string} sn
+ * @property {string} display
+ * @property {string} sam
+ * @property {string} mail
+ * @property {string | null | undefined} im
+ * @property {boolean} [special]
+ * @property {boolean} [enabled]
+ * @property {string} [dn]
+ * @property {number | null} [lastLogonDaysAgo]
+ */
+
+/** @returns {(SeedUser & { dn: string })[]} */
 function buildUsers() {
   const rand = rng(0x1abc7e57);
-  const pick = (arr) => arr[Math.floor(rand() * arr.length)];
+  /** @type {(arr: string[]) => string} */
+  const pick = (arr) => /** @type {string} */ (arr[Math.floor(rand() * arr.length)]);
+  /** @type {Set<string>} */
   const sams = new Set();
+  /** @type {Set<string>} */
   const cns = new Set();
+  /** @type {Set<string>} */
   const mails = new Set();
+  /** @type {SeedUser[]} */
   const users = [];
 
+  /** @type {(first: string, last: string) => string} */
   const uniqueSam = (first, last) => {
     const base = alnum(first).slice(0, 1) + alnum(last) || 'user';
     for (let n = 1; ; n++) {
@@ -480,6 +528,7 @@ function buildUsers() {
       }
     }
   };
+  /** @type {(first: string, last: string) => string} */
   const uniqueMail = (first, last) => {
     const base = `${fold(first).replace(/[^a-z0-9]/g, '')}.${fold(last).replace(/[^a-z0-9]/g, '')}`;
     for (let n = 1; ; n++) {
@@ -523,6 +572,7 @@ function buildUsers() {
   }
 
   // IM state: exact counts per server, in a seeded shuffle so each server's users are spread.
+  /** @type {(string | null)[]} */
   const labels = [];
   for (const s of SERVERS) {
     const fixed = users.filter((u) => u.special && u.im === s.imServerName).length;
@@ -531,7 +581,7 @@ function buildUsers() {
   for (let i = 0; i < NOT_ENABLED - users.filter((u) => u.special && u.im === null).length; i++) labels.push(null);
   for (let i = labels.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
-    [labels[i], labels[j]] = [labels[j], labels[i]];
+    [labels[i], labels[j]] = [/** @type {string | null} */ (labels[j]), /** @type {string | null} */ (labels[i])];
   }
   let k = 0;
   for (const u of users) if (u.im === undefined) u.im = labels[k++];
@@ -544,15 +594,16 @@ function buildUsers() {
     if (u.enabled) count++;
   }
   for (let i = step; i < users.length && count < ENABLED_ACCOUNTS; i += step) {
-    if (!users[i].enabled) {
-      users[i].enabled = true;
+    const u = /** @type {SeedUser} */ (users[i]);
+    if (!u.enabled) {
+      u.enabled = true;
       count++;
     }
   }
 
-  for (const u of users) u.dn = `CN=${escapeRdnValue(u.cn)},${USERS_OU}`;
-  assignActivity(users);
-  return users;
+  const named = users.map((u) => Object.assign(u, { dn: `CN=${escapeRdnValue(u.cn)},${USERS_OU}` }));
+  assignActivity(named);
+  return named;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -563,7 +614,12 @@ function buildUsers() {
 // at some point, a tenth of them within the last 30 days (leavers whose account was disabled since).
 export const SEEDED_AT = Date.now();
 /** FILETIME (100-ns ticks since 1601) of a moment in ms since 1970, as AD stores lastLogonTimestamp. */
-export const filetime = (ms) => String((BigInt(Math.round(ms)) + 11644473600000n) * 10000n);
+export const filetime = (/** @type {number} */ ms) => String((BigInt(Math.round(ms)) + 11644473600000n) * 10000n);
+/**
+ * @param {() => number} rand
+ * @param {boolean | undefined} enabled
+ * @returns {number | null} null: never logged on
+ */
 function logonDaysAgo(rand, enabled) {
   const r = rand();
   if (enabled) {
@@ -575,6 +631,7 @@ function logonDaysAgo(rand, enabled) {
   if (r < 0.3) return rand() * 28; // disabled, yet a recent logon: not active
   return 31 + rand() * 334;
 }
+/** @param {SeedUser[]} users */
 function assignActivity(users) {
   const rand = rng(0x0ac71e);
   for (const u of users) {
@@ -582,9 +639,11 @@ function assignActivity(users) {
     u.lastLogonDaysAgo = days === null ? null : Math.round(days * 10) / 10;
   }
 }
+/** @type {(daysAgo: number | null | undefined) => Attr[]} */
 const lastLogonAttr = (daysAgo) =>
   daysAgo === null || daysAgo === undefined ? [] : [['lastLogonTimestamp', filetime(SEEDED_AT - daysAgo * 86400000)]];
 
+/** @param {(SeedUser & { dn: string })[]} users */
 function usersLdif(users) {
   const byName = Object.fromEntries(SERVERS.map((s) => [s.imServerName, s]));
   const pwd = Buffer.from(`"${USER_PASSWORD}"`, 'utf16le');
@@ -597,6 +656,7 @@ function usersLdif(users) {
   ];
   for (const u of users) {
     const alias = u.sam; // mailNickname; already lower-case ASCII
+    /** @type {Attr[]} */
     const attrs = [
       ['objectClass', ['top', 'person', 'organizationalPerson', 'user']],
       ['cn', u.cn],
@@ -612,6 +672,7 @@ function usersLdif(users) {
     attrs.push(...lastLogonAttr(u.lastLogonDaysAgo));
     if (u.im) {
       const s = byName[u.im];
+      if (!s) throw new Error(`no server named ${u.im}`);
       // exactly the values imctl writes (src/core/im-model.ts), all lower case
       attrs.push(
         ['msExchIMVirtualServer', vsDn(s.server)],
@@ -630,8 +691,17 @@ function usersLdif(users) {
 // `imctl audit`, plus users whose values differ from imctl's only in case. A separate OU so the
 // Staff facts (counts per server, enabled accounts) stay what they were; lab.json `audit` lists them.
 export const AUDIT_OU = `OU=Audit,${BASE_DN}`;
-const host = (server) => SERVERS.find((s) => s.server === server).host;
-/** The four values as Exchange would store them, in whatever case it was given. */
+/** @param {string} server */
+const host = (server) => {
+  const found = SERVERS.find((s) => s.server === server);
+  if (!found) throw new Error(`no server ${server}`);
+  return found.host;
+};
+/**
+ * The four values as Exchange would store them, in whatever case it was given.
+ * @param {{ alias: string, domain?: string, server?: string, physicalHost?: string }} values
+ * @returns {Record<string, string>}
+ */
 function imAttrs({ alias, domain = IM_DOMAIN, server = 'EXCH4', physicalHost = host(server) }) {
   return {
     msExchIMVirtualServer: vsDn(server),
@@ -640,6 +710,7 @@ function imAttrs({ alias, domain = IM_DOMAIN, server = 'EXCH4', physicalHost = h
     msExchIMPhysicalURL: `http://${physicalHost}/instmsg/local/${domain}/instmsg/aliases/${alias}`,
   };
 }
+/** @type {(o: Record<string, string>, ...keys: string[]) => Record<string, string>} */
 const without = (o, ...keys) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
 /** accountExpires of 2012-01-01 (FILETIME): an expired account. */
 const EXPIRED = '129698496000000000';
@@ -726,7 +797,7 @@ export const AUDIT_USERS = [
     sam: 'au-expired',
     cn: 'Expired, Account',
     finding: 'idle-seat',
-    extra: [['accountExpires', EXPIRED], ...lastLogonAttr(2)],
+    extra: /** @type {Attr[]} */ ([['accountExpires', EXPIRED], ...lastLogonAttr(2)]),
     im: imAttrs({ alias: 'au-expired' }),
   },
   {
@@ -762,6 +833,7 @@ function auditLdif() {
     ]),
   ];
   for (const u of AUDIT_USERS) {
+    /** @type {Attr[]} */
     const attrs = [
       ['objectClass', ['top', 'person', 'organizationalPerson', 'user']],
       ['cn', u.cn],
@@ -772,10 +844,10 @@ function auditLdif() {
       ['mailNickname', u.nick ?? u.sam],
       ...(u.noPassword
         ? []
-        : [
+        : /** @type {Attr[]} */ ([
             ['unicodePwd', pwd],
             ['userAccountControl', '512'],
-          ]),
+          ])),
       ...(u.extra ?? []),
       ...Object.entries(u.im),
     ];
@@ -785,6 +857,10 @@ function auditLdif() {
 }
 
 // ---------------------------------------------------------------------------------------------
+/**
+ * @param {string} outDir
+ * @param {number} imStringOmSyntax
+ */
 function generate(outDir, imStringOmSyntax) {
   mkdirSync(outDir, { recursive: true });
   const users = buildUsers();
@@ -797,8 +873,9 @@ function generate(outDir, imStringOmSyntax) {
       .map((s) => `dn: ${vsDn(s.server)}\nchangetype: delete\n`)
       .join('\n'),
   );
-  const count = (pred) => users.filter(pred).length;
-  const auditOn = (s) => AUDIT_USERS.filter((u) => u.im.msExchIMVirtualServer === vsDn(s.server)).length;
+  const count = (/** @type {(u: SeedUser) => unknown} */ pred) => users.filter(pred).length;
+  const auditOn = (/** @type {SeedServer} */ s) =>
+    AUDIT_USERS.filter((u) => u.im.msExchIMVirtualServer === vsDn(s.server)).length;
   const plan = {
     imStringOmSyntax,
     // seededUsers counts every user homed on the server: Staff and Audit.
@@ -839,12 +916,30 @@ function generate(outDir, imStringOmSyntax) {
   );
 }
 
+/**
+ * plan.json, as generate() writes it (the parts lab-json reads).
+ * @typedef {object} Plan
+ * @property {number} imStringOmSyntax
+ * @property {(SeedServer & { dn: string, seededUsers: number })[]} servers
+ * @property {{ users: number, imEnabled: number, notImEnabled: number, accountsEnabled: number, accountsDisabled: number }} totals
+ * @property {unknown[]} specialUsers
+ * @property {unknown} audit
+ * @property {string[]} enabledAccounts
+ * @property {unknown} activity
+ */
+
+/**
+ * @param {string} labDir
+ * @param {Record<string, string | undefined>} opts
+ */
 function labJson(labDir, opts) {
   labDir = resolve(labDir);
+  /** @type {Plan} */
   const plan = JSON.parse(readFileSync(join(labDir, 'seed', 'plan.json'), 'utf8'));
   const passwordFile = join(labDir, 'admin.password');
   const caFile = join(labDir, 'tls', 'ca.pem');
   const servers = plan.servers.map((s) => {
+    /** @type {{ name: string, server: string, host: string, dn: string, hostsUsers: boolean, iisId: number, seededUsers: number, exists: boolean, tombstoneDn?: string | null }} */
     const o = {
       name: s.imServerName,
       server: s.server,
@@ -858,7 +953,8 @@ function labJson(labDir, opts) {
     if (s.deleted) o.tombstoneDn = opts.missingVsDn || null;
     return o;
   });
-  const on = (pred) => plan.servers.filter(pred).reduce((n, s) => n + s.seededUsers, 0);
+  const on = (/** @type {(s: Plan['servers'][number]) => unknown} */ pred) =>
+    plan.servers.filter(pred).reduce((n, s) => n + s.seededUsers, 0);
   const lab = {
     labDir,
     realm: REALM,
@@ -922,12 +1018,18 @@ function labJson(labDir, opts) {
 }
 
 // ---------------------------------------------------------------------------------------------
+/**
+ * `--dns-port 5300` → { dnsPort: '5300' }.
+ * @param {string[]} argv
+ * @returns {Record<string, string | undefined>}
+ */
 function parseOpts(argv) {
+  /** @type {Record<string, string | undefined>} */
   const o = {};
   for (let i = 0; i < argv.length; i++) {
-    const m = /^--([a-z-]+)$/.exec(argv[i]);
+    const m = /^--([a-z-]+)$/.exec(argv[i] ?? '');
     if (!m) throw new Error(`unexpected argument ${argv[i]}`);
-    o[m[1].replace(/-([a-z])/g, (_, c) => c.toUpperCase())] = argv[++i];
+    o[(m[1] ?? '').replace(/-([a-z])/g, (_, c) => c.toUpperCase())] = argv[++i];
   }
   return o;
 }

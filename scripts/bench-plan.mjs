@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Benchmark for the rebalance planner (src/core/rebalance.ts, compiled by tsc to build/).
 // Builds 1,000,000 users over 200 home servers — a few far over the 7,500
 // recommendation, some draining, some excluded (two of those over capacity),
@@ -6,7 +7,14 @@
 //   {"users":…,"servers":…,"runs_ms":[…],"median_ms":…,"moves":…, …}
 // Usage: npx tsc -p tsconfig.build.json && node scripts/bench-plan.mjs [--even] [--active]
 // --active: the same 1,000,000 homed users, 60 % of them idle (--load active: only the rest count)
-import { planRebalance } from '../build/core/rebalance.js';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+// The compiled planner, typed as its source (build/ need not exist when the type check runs).
+/** @type {typeof import('../src/core/rebalance.js')} */
+const { planRebalance } = await import(
+  pathToFileURL(join(import.meta.dirname, '..', 'build', 'core', 'rebalance.js')).href
+);
 
 const USERS = 1_000_000;
 const SERVERS = 200;
@@ -27,7 +35,10 @@ const rand = () => {
 
 // Server layout: 0-4 far over capacity, 5-14 draining, 15-34 excluded
 // (15 and 16 over capacity), the rest ordinary receivers.
+/** @type {number[]} */
 const sizes = [];
+/** @typedef {import('../src/core/rebalance.js').PlanServer & { users: string[] }} Server */
+/** @type {Server[]} */
 const servers = [];
 for (let i = 0; i < SERVERS; i++) {
   const drain = i >= 5 && i < 15;
@@ -48,10 +59,11 @@ let left = USERS - ORPHANS - fixed;
 for (let i = 35; i < SERVERS; i++) {
   const remaining = SERVERS - i;
   const n = i === SERVERS - 1 ? left : Math.min(left, Math.round((left / remaining) * (0.5 + rand())));
-  sizes[i] = Math.min(n, CAPACITY);
-  left -= sizes[i];
+  const size = Math.min(n, CAPACITY);
+  sizes[i] = size;
+  left -= size;
 }
-if (left !== 0) sizes[SERVERS - 1] += left; // keep the total exact
+if (left !== 0) sizes[SERVERS - 1] = (sizes[SERVERS - 1] ?? 0) + left; // keep the total exact
 
 // Users: DN-like keys in a shuffled order, dealt out to servers by size.
 const ous = ['Sales', 'Engineering', 'Finance', 'Support', 'Operations', 'Legal', 'Marketing', 'HR'];
@@ -59,19 +71,20 @@ const perm = new Uint32Array(USERS);
 for (let i = 0; i < USERS; i++) perm[i] = i;
 for (let i = USERS - 1; i > 0; i--) {
   const j = Math.floor(rand() * (i + 1));
-  const t = perm[i];
-  perm[i] = perm[j];
+  const t = /** @type {number} */ (perm[i]);
+  perm[i] = /** @type {number} */ (perm[j]);
   perm[j] = t;
 }
+/** @param {number} n */
 const userKey = (n) =>
   `CN=User ${String(n).padStart(7, '0')},OU=${ous[n % ous.length]},OU=Staff,DC=corp,DC=example,DC=com`;
 let p = 0;
-for (let i = 0; i < SERVERS; i++) {
-  const users = servers[i].users;
-  for (let k = 0; k < sizes[i]; k++) users.push(userKey(perm[p++]));
+for (const [i, server] of servers.entries()) {
+  for (let k = 0; k < (sizes[i] ?? 0); k++) server.users.push(userKey(perm[p++] ?? 0));
 }
+/** @type {string[]} */
 const orphans = [];
-while (p < USERS) orphans.push(userKey(perm[p++]));
+while (p < USERS) orphans.push(userKey(perm[p++] ?? 0));
 // Flatten the strings (as an LDAP client's parsed values are) before timing.
 let sink = 0;
 for (const s of servers) for (const u of s.users) sink += u.charCodeAt(u.length - 1);
@@ -91,7 +104,9 @@ const idleOrphans = active ? orphans.filter((_, k) => k % 5 >= 2) : undefined;
 const input = active
   ? { servers, orphans: orphans.filter((_, k) => k % 5 < 2), idleOrphans, even }
   : { servers, orphans, even };
+/** @type {number[]} */
 const runs = [];
+/** @type {import('../src/core/rebalance.js').PlanResult | undefined} */
 let result;
 for (let r = 0; r < RUNS; r++) {
   const t0 = performance.now();
@@ -106,7 +121,7 @@ process.stdout.write(
     mode: (even ? 'even' : 'fit') + (active ? ', --load active (60 % idle)' : ''),
     runs_ms: runs,
     median_ms: sorted[Math.floor(sorted.length / 2)],
-    moves: result.moves.length,
-    feasible: result.feasible,
+    moves: result?.moves.length,
+    feasible: result?.feasible,
   }) + '\n',
 );

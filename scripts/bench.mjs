@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // imctl benchmark harness: imctl against the reference an administrator would otherwise use
 // (ldapmodify / ldapsearch / bare node), on the Samba AD lab, median of several repetitions.
 // Writes docs/benchmarks.md. Run with `npm run bench` (builds first). Options:
@@ -32,8 +33,12 @@ import { SMALL_SECTIONS, smallDomain } from './bench-lib/small-domain.mjs';
 import { peakRss } from './bench-lib/peak-rss.mjs';
 import { benchLarge } from './bench-lib/large.mjs';
 import { fmt, markdownTable, ratioText, textTable } from './bench-lib/table.mjs';
-import { kerberosBenchBlocks, readmeBenchBlocks } from './docs-lib/bench-blocks.mjs';
+import { writePhaseMs } from './bench-lib/imctl-output.mjs';
+import { isRecordRun, kerberosBenchBlocks, readmeBenchBlocks } from './docs-lib/bench-blocks.mjs';
 import { writeGeneratedBlocks } from './docs-lib/generated-blocks.mjs';
+
+/** @typedef {import('./bench-lib/harness.mjs').Timed} Timed */
+/** @typedef {import('./bench-lib/harness.mjs').LabServer} LabServer */
 
 const REPO = join(import.meta.dirname, '..');
 const SECTIONS = [
@@ -60,35 +65,40 @@ const usage = () =>
     .split('\n')
     .slice(1)
     .filter((l, i, all) => all.slice(0, i + 1).every((x) => x.startsWith('//')))
+    .filter((l) => l !== '// @ts-check') // for the type checker, not the reader
     .map((l) => l.replace(/^\/\/ ?/, ''))
     .join('\n');
+/** @type {(message: string) => never} */
 const fail = (message) => {
   process.stderr.write(`bench: ${message}\n\n${usage()}\n`);
   process.exit(2);
 };
-let opts;
-try {
-  ({ values: opts } = parseArgs({
-    options: {
-      users: { type: 'string', default: '10000' },
-      'list-total': { type: 'string', default: '20000' },
-      rows: { type: 'string', default: '100000' },
-      reps: { type: 'string', default: '3' },
-      'startup-runs': { type: 'string', default: '10' },
-      only: { type: 'string' },
-      'no-restore': { type: 'boolean', default: false },
-      out: { type: 'string', default: join(REPO, 'docs', 'benchmarks.md') },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  }));
-} catch (error) {
-  fail(error.message);
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        users: { type: 'string', default: '10000' },
+        'list-total': { type: 'string', default: '20000' },
+        rows: { type: 'string', default: '100000' },
+        reps: { type: 'string', default: '3' },
+        'startup-runs': { type: 'string', default: '10' },
+        only: { type: 'string' },
+        'no-restore': { type: 'boolean', default: false },
+        out: { type: 'string', default: join(REPO, 'docs', 'benchmarks.md') },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (error) {
+    return fail(/** @type {Error} */ (error).message);
+  }
 }
+const opts = parseOptions();
 if (opts.help) {
   process.stdout.write(`${usage()}\n`);
   process.exit(0);
 }
+/** @param {'users' | 'list-total' | 'rows' | 'reps' | 'startup-runs'} name */
 const positiveInt = (name) => {
   const n = Number(opts[name]);
   if (!Number.isInteger(n) || n < 1) fail(`--${name} must be a positive integer, not "${opts[name]}"`);
@@ -107,7 +117,7 @@ const only = opts.only
       .filter(Boolean)
   : SECTIONS;
 for (const s of only) if (!SECTIONS.includes(s)) fail(`--only: unknown section "${s}" (known: ${SECTIONS.join(', ')})`);
-const wants = (s) => only.includes(s);
+const wants = (/** @type {string} */ s) => only.includes(s);
 const argv = process.argv.slice(2);
 const COMMAND =
   process.env.npm_lifecycle_event === 'bench'
@@ -117,12 +127,12 @@ const COMMAND =
 // ------------------------------------------------------------------------------------------------
 // Lab, tools, scratch space
 const LAB_DIR = process.env.IMCTL_LAB_DIR ?? join(REPO, '.lab');
-const labSh = (...args) =>
+const labSh = (/** @type {string[]} */ ...args) =>
   runOk('bash', [join(REPO, 'lab', 'lab.sh'), ...args], {
     env: { ...process.env, IMCTL_LAB_DIR: LAB_DIR },
     stdout: 'ignore',
   });
-const log = (msg) => process.stderr.write(`bench: ${msg}\n`);
+const log = (/** @type {string} */ msg) => process.stderr.write(`bench: ${msg}\n`);
 const started = Date.now();
 const loadAtStart = loadAverage();
 
@@ -138,17 +148,19 @@ const imctlEnv = {
   NO_COLOR: '1',
 };
 const IMCTL_CONFIG = join(LAB_DIR, 'imctl.json');
-const imctlArgs = (...args) => [join(REPO, 'bin', 'imctl'), '--config', IMCTL_CONFIG, ...args];
+const imctlArgs = (/** @type {string[]} */ ...args) => [join(REPO, 'bin', 'imctl'), '--config', IMCTL_CONFIG, ...args];
+/** @type {import('./bench-lib/harness.mjs').Harness['imctl']} */
 const imctl = (args, options = {}) =>
   run(process.execPath, imctlArgs(...args), { env: imctlEnv, cwd: REPO, ...options });
 // How commands are shown in the report.
-const showImctl = (args) => `node bin/imctl --config .lab/imctl.json ${args.join(' ')}`;
+const showImctl = (/** @type {string[]} */ args) => `node bin/imctl --config .lab/imctl.json ${args.join(' ')}`;
 
 if (RESTORE) {
   log('lab.sh up + restore (measuring from the seeded state)');
   await labSh('up');
   await labSh('restore');
 }
+/** @type {import('./bench-lib/harness.mjs').Lab} */
 const lab = JSON.parse(readFileSync(join(LAB_DIR, 'lab.json'), 'utf8'));
 const ldap = new LdapTools(lab);
 const serverByName = Object.fromEntries(lab.servers.map((s) => [s.name, s]));
@@ -170,7 +182,7 @@ const guard = () => {
     throw new LabRestored(`samba restarted (${epoch} → ${labPid()}): someone ran lab.sh restore/down/up`);
 };
 const QUIET_MS = 3000;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const sleep = (/** @type {number} */ ms) => new Promise((r) => setTimeout(r, ms));
 /** Wait until the lab answers and its samba has not changed for QUIET_MS; adopt it as the epoch. */
 async function settle() {
   const deadline = Date.now() + 15 * 60_000;
@@ -203,26 +215,33 @@ async function settle() {
   }
   throw new Error('the lab did not answer steadily for 15 minutes');
 }
+/** @type {string[]} */
 const disturbances = [];
 /** Restarts show as a new samba PID, or (while samba is down or has just come back) as refused connections and vanished entries. */
 const DISTURBED =
   /Can't contact LDAP server|refused the connection|ECONNREFUSED|ECONNRESET|No domain controller answered|did not accept the change|unavailable|busy|no longer exists|No such (Base DN|object)|No such Object|not done/i;
+/** @param {any} error whatever a step threw */
 async function isDisturbance(error) {
   if (error instanceof LabRestored || labPid() !== epoch) return true;
   await sleep(2000); // a restore takes about a second to bring samba back under a new PID
   return labPid() !== epoch || DISTURBED.test(`${error?.message ?? error}\n${error?.stderr ?? ''}`);
 }
-const oneLine = (error) =>
+const oneLine = (/** @type {any} */ error) =>
   String(error?.message ?? error)
     .split('\n')[0]
-    .slice(0, 200);
+    ?.slice(0, 200);
 /**
  * Run one step (a seed, one timed measurement and its check) on a steady lab; if samba restarts
  * meanwhile (another session's tests), the step's result is void: wait, re-create the data the
  * sections so far need, and run the step again.
  */
+/** @type {number[]} */
 const loads = [];
-/** A step's timed part: returns its wall time and whether other LDAP clients shared the DC meanwhile. */
+/**
+ * A step's timed part: returns its wall time and whether other LDAP clients shared the DC meanwhile.
+ * @param {() => Promise<number | Timed>} fn
+ * @returns {Promise<Timed>}
+ */
 async function timed(fn) {
   const watch = watchContention();
   try {
@@ -234,8 +253,10 @@ async function timed(fn) {
   }
 }
 const CONTENDED_SHARE = 0.05;
-const isContended = (c) => c && c.share > CONTENDED_SHARE;
+const isContended = (/** @type {import('./bench-lib/harness.mjs').Contention | undefined} */ c) =>
+  c && c.share > CONTENDED_SHARE;
 let contendedRedos = 0;
+/** @type {import('./bench-lib/harness.mjs').WithLab} */
 async function withLab(what, step, { attempts = 10, contendedRetries = 1 } = {}) {
   for (let attempt = 1; ; attempt++) {
     if (interrupted && what !== 'clean-up') throw new Interrupted('interrupted');
@@ -245,11 +266,13 @@ async function withLab(what, step, { attempts = 10, contendedRetries = 1 } = {})
       await ensureData();
       const result = await step();
       guard();
+      // A step that timed something returns a Timed; others return what they found.
+      const took = /** @type {Partial<Timed> | undefined} */ (result);
       // Another client on the DC during the timed part: the figure is not ours alone; try again a few times.
-      if (isContended(result?.contention) && contendedRetries-- > 0) {
+      if (took?.contention && isContended(took.contention) && contendedRetries-- > 0) {
         contendedRedos++;
         log(
-          `${what}: other LDAP clients were connected for ${Math.round(result.contention.share * 100)}% of the run (${seconds(result.ms)} s); repeating it`,
+          `${what}: other LDAP clients were connected for ${Math.round(took.contention.share * 100)}% of the run (${seconds(took.ms ?? NaN)} s); repeating it`,
         );
         await sleep(2000);
         attempt--;
@@ -268,12 +291,28 @@ async function withLab(what, step, { attempts = 10, contendedRetries = 1 } = {})
   }
 }
 
+/** @type {string[]} */
 const notes = [];
-const results = []; // { metric, imctl, reference, ratio, target, pass }
+/**
+ * @typedef {object} Result
+ * @property {string} metric
+ * @property {number} imctl
+ * @property {number | undefined} reference
+ * @property {string} unit
+ * @property {number | undefined} ratio
+ * @property {string} target
+ * @property {boolean | undefined} pass
+ * @property {boolean} lowerIsBetter
+ * @property {string | undefined} limit
+ */
+/** @type {Result[]} */
+const results = [];
+/** @type {string[]} */
 const details = []; // markdown blocks
 const seeded = { enable: false, list: false };
 /** Bench data the sections run so far rely on (re-created after a disturbance). */
 const required = new Set();
+/** @type {{ enable?: number, list?: { ms: number, need: number, before: number } }} */
 const seedTimes = {};
 
 // ------------------------------------------------------------------------------------------------
@@ -288,7 +327,12 @@ async function ensureOu() {
   );
 }
 
-const pad = (i) => String(i).padStart(6, '0');
+const pad = (/** @type {number} */ i) => String(i).padStart(6, '0');
+/**
+ * @param {'e' | 'l'} kind e: a bulk-enable user (no IM), l: a listing user (IM-enabled on `server`)
+ * @param {number} i
+ * @param {LabServer} [server]
+ */
 function userEntry(kind, i, server) {
   const sam = `b${TAG}${kind}${pad(i)}`;
   const cn = `Bench ${kind === 'e' ? 'Enable' : 'Listed'} ${pad(i)}`;
@@ -328,6 +372,7 @@ async function ensureData() {
 }
 
 /** ldapmodify -a -c: entries left from before a disturbance ("already exists") are skipped. */
+/** @param {string} file */
 async function addAll(file) {
   return runOk('ldapmodify', [...ldap.bind, '-a', '-c', '-f', file], { env: ldap.env, stdout: 'ignore' }, [0, 68]);
 }
@@ -356,7 +401,7 @@ async function seedListUsers() {
   const ours = await ldap.count(OU, listFilter);
   const need = Math.max(0, LIST_TOTAL - (total - ours));
   if (need > ours) {
-    const homes = ['im-west', 'im-north', 'im-south'].map((n) => serverByName[n]);
+    const homes = ['im-west', 'im-north', 'im-south'].map((n) => /** @type {LabServer} */ (serverByName[n]));
     const users = Array.from({ length: need }, (_, i) => userEntry('l', i + 1, homes[i % homes.length]));
     const file = join(scratch, 'seed-list.ldif');
     writeFileSync(file, users.map((u) => u.ldif).join(''));
@@ -372,6 +417,7 @@ async function seedListUsers() {
 
 // ------------------------------------------------------------------------------------------------
 // Helpers for comparisons
+/** @type {import('./bench-lib/harness.mjs').RecordResult} */
 function record(metric, imctlValue, refValue, unit, target, { lowerIsBetter = true, limit } = {}) {
   const ratio = refValue ? imctlValue / refValue : undefined;
   let pass;
@@ -391,6 +437,7 @@ function record(metric, imctlValue, refValue, unit, target, { lowerIsBetter = tr
 }
 
 /** "label: 1.00 s, 1.20 s †, … (median …)"; † marks a run during which other LDAP clients were connected. */
+/** @type {import('./bench-lib/harness.mjs').Harness['runsLine']} */
 const runsLine = (label, runs, unit = 's') => {
   const values = runs.map((r) => (typeof r === 'number' ? r : r.ms));
   const shown = runs.map(
@@ -406,7 +453,7 @@ async function imStateOfEnableUsers() {
     .map((e) => [e.dn.toLowerCase(), ...IM_ATTRS.map((a) => (e.attrs[a.toLowerCase()] ?? []).join('|'))].join('\t'))
     .sort();
   const enabled = entries.filter(
-    (e) => e.attrs.msexchimaddress?.length === 1 && e.attrs.msexchimvirtualserver?.[0] === serverByName['im-west'].dn,
+    (e) => e.attrs.msexchimaddress?.length === 1 && e.attrs.msexchimvirtualserver?.[0] === serverByName['im-west']?.dn,
   ).length;
   const any = entries.filter((e) => IM_ATTRS.some((a) => e.attrs[a.toLowerCase()])).length;
   return {
@@ -452,6 +499,7 @@ async function resetEnable() {
     throw new Error(`reset: ${s.any} of ${s.total} bench users still hold IM attributes`);
 }
 
+/** @param {string} who */
 async function verifyEnabled(who) {
   guard();
   const s = await imStateOfEnableUsers();
@@ -459,20 +507,22 @@ async function verifyEnabled(who) {
   return s.digest;
 }
 
+/**
+ * @param {number} concurrency
+ * @returns {Promise<Timed>}
+ */
 async function timeImctlImport(concurrency) {
   const args = ['import', csvFile, '--yes', '--concurrency', String(concurrency)];
   guard();
   const r = await imctl(args, { stdout: 'ignore' });
   if (r.code !== 0) {
+    /** @type {import('./bench-lib/run.mjs').RunError} */
     const error = new Error(`imctl ${args.join(' ')} exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`);
     error.stderr = r.stderr;
     throw error;
   }
-  // imctl's own summary line times its write phase: "import: 10,000 writes sent in 19.7 s (508 a second)."
-  // (or "… in 1 min 5 s"; older builds: "import: N writes in X s (R/s).")
-  const phase = /: [\d,]+ write(?:s|\(s\))?(?: sent)? in (?:(\d+) min ?)?(?:([\d.]+) s)?/.exec(r.stderr);
-  const writeS = phase && (phase[1] || phase[2]) ? Number(phase[1] ?? 0) * 60 + Number(phase[2] ?? 0) : NaN;
-  return { ms: r.ms, writeMs: Number.isFinite(writeS) ? writeS * 1000 : undefined };
+  // imctl's own summary line times its write phase.
+  return { ms: r.ms, writeMs: writePhaseMs(r.stderr) };
 }
 
 async function timeLdapmodify() {
@@ -483,7 +533,9 @@ async function timeLdapmodify() {
 
 async function benchEnable() {
   await prepareEnable();
+  /** @type {Timed[]} */
   const a = [];
+  /** @type {Timed[]} */
   const b = [];
   const digests = new Set();
   for (let rep = 0; rep < REPS; rep++) {
@@ -503,7 +555,7 @@ async function benchEnable() {
     throw new Error(`imctl and ldapmodify left different values (digests ${[...digests].join(', ')})`);
   const ma = median(a.map((r) => r.ms));
   const mb = median(b.map((r) => r.ms));
-  const split = a.filter((r) => r.writeMs !== undefined);
+  const split = a.flatMap((r) => (r.writeMs === undefined ? [] : [{ ms: r.ms, writeMs: r.writeMs }]));
   const writeMedian = split.length ? median(split.map((r) => r.writeMs)) : undefined;
   const beforeMedian = split.length ? median(split.map((r) => r.ms - r.writeMs)) : undefined;
   record(`bulk enable, ${N.toLocaleString('en-US')} users (import --concurrency 16 vs ldapmodify -f)`, ma, mb, 's', {
@@ -528,7 +580,7 @@ async function benchEnable() {
       `- ${runsLine('imctl', a)}; ${Math.round(N / (ma / 1000))} rows/s`,
       ...(writeMedian !== undefined
         ? [
-            `  - where imctl's time goes (its own \`import: N writes in X s\` line): the write phase took ${seconds(writeMedian)} s (median; ${Math.round(N / (writeMedian / 1000))} writes/s); everything before it — Node start-up, reading and checking the CSV, resolving the ${N.toLocaleString('en-US')} users in the directory and reading the IM servers — ${seconds(beforeMedian)} s. (\`imctl -v\` and \`node --cpu-prof\` split it further.)`,
+            `  - where imctl's time goes (its own \`import: N writes in X s\` line): the write phase took ${seconds(writeMedian)} s (median; ${Math.round(N / (writeMedian / 1000))} writes/s); everything before it — Node start-up, reading and checking the CSV, resolving the ${N.toLocaleString('en-US')} users in the directory and reading the IM servers — ${seconds(beforeMedian ?? NaN)} s. (\`imctl -v\` and \`node --cpu-prof\` split it further.)`,
           ]
         : []),
       `- ${runsLine('ldapmodify', b)}; ${Math.round(N / (mb / 1000))} rows/s`,
@@ -583,6 +635,14 @@ const LIST_ATTRS = ['sAMAccountName', 'displayName', 'msExchIMAddress', 'msExchI
  * imctl's figure must equal ldapsearch's. Other sessions' tests add and remove users meanwhile, so
  * ldapsearch counts just before and just after imctl, and a change in between is retried.
  */
+/**
+ * @template T
+ * @param {string} what
+ * @param {() => Promise<T>} imctlFigure
+ * @param {() => Promise<T>} referenceFigure
+ * @param {(mine: T, reference: T) => boolean} same
+ * @returns {Promise<{ mine: T, reference: T, ok: boolean }>}
+ */
 async function crossCheck(what, imctlFigure, referenceFigure, same) {
   for (let attempt = 1; attempt <= 3; attempt++) {
     const before = await referenceFigure();
@@ -597,6 +657,7 @@ async function crossCheck(what, imctlFigure, referenceFigure, same) {
       return { mine, reference: after, ok: false };
     }
   }
+  throw new Error('unreachable: the third attempt returns or throws');
 }
 
 async function benchList() {
@@ -608,14 +669,16 @@ async function benchList() {
       async () => {
         const r = await imctl(listArgs);
         if (r.code !== 0) throw new Error(`imctl users --json exited ${r.code}: ${r.stderr}`);
-        return JSON.parse(r.stdout).total;
+        return /** @type {number} */ (JSON.parse(r.stdout).total);
       },
       () => ldap.count(lab.baseDn, LIST_FILTER),
       (x, y) => x === y,
     ),
   );
   const total = checked.mine;
+  /** @type {Timed[]} */
   const a = [];
+  /** @type {Timed[]} */
   const b = [];
   for (let rep = 0; rep < REPS; rep++) {
     const order = rep % 2 === 0 ? ['imctl', 'ldapsearch'] : ['ldapsearch', 'imctl'];
@@ -658,9 +721,10 @@ async function benchList() {
 
 async function benchServers() {
   const present = lab.servers.filter((s) => s.exists);
-  const filterFor = (s) => `(&${USER_FILTER}(msExchIMVirtualServer=${s.dn}))`;
+  const filterFor = (/** @type {LabServer} */ s) => `(&${USER_FILTER}(msExchIMVirtualServer=${s.dn}))`;
   // The admin's way: one value-less paged search per home server and router, counting dn: lines.
   const reference = async () => {
+    /** @type {Record<string, number>} */
     const counts = {};
     let ms = 0;
     for (const s of present) {
@@ -677,7 +741,9 @@ async function benchServers() {
       async () => {
         const r = await imctl(['servers', '--json']);
         if (r.code !== 0) throw new Error(`imctl servers --json exited ${r.code}: ${r.stderr}`);
-        const by = Object.fromEntries(JSON.parse(r.stdout).servers.map((s) => [s.name, s.users]));
+        /** @type {{ servers: { name: string, users: number }[] }} */
+        const json = JSON.parse(r.stdout);
+        const by = Object.fromEntries(json.servers.map((s) => [s.name, s.users]));
         return Object.fromEntries(present.map((s) => [s.name, by[s.name]]));
       },
       async () => (await reference()).counts,
@@ -685,7 +751,9 @@ async function benchServers() {
     ),
   );
   const counts = checked.reference;
+  /** @type {Timed[]} */
   const a = [];
+  /** @type {Timed[]} */
   const b = [];
   for (let rep = 0; rep < REPS; rep++) {
     const order = rep % 2 === 0 ? ['imctl', 'ldapsearch'] : ['ldapsearch', 'imctl'];
@@ -725,7 +793,8 @@ async function benchServers() {
 // 3. Rebalance planning (in-process, scripts/bench-plan.mjs)
 async function benchPlan() {
   const r = await runOk(process.execPath, [join(REPO, 'scripts', 'bench-plan.mjs')], { cwd: REPO });
-  const line = JSON.parse(r.stdout.trim().split('\n').pop());
+  /** @type {{ users: number, servers: number, mode: string, runs_ms: number[], median_ms: number, moves: number, feasible: boolean }} */
+  const line = JSON.parse(r.stdout.trim().split('\n').pop() ?? '');
   record(
     `rebalance planning, ${line.users.toLocaleString('en-US')} users / ${line.servers} servers (median of ${line.runs_ms.length})`,
     line.median_ms,
@@ -774,13 +843,14 @@ async function benchMemory() {
     throw new Error('/usr/bin/time is missing: apt-get install -y time');
   }
   const present = new Set(lab.servers.filter((s) => s.exists).map((s) => s.dn.toLowerCase()));
-  let sams;
-  let existing;
+  /** @type {string[]} */
+  let sams = [];
+  let existing = 0;
   const bigFile = join(scratch, 'dry-run-big.csv');
   // (a) ROWS rows: every user in the directory, then names that exist nowhere, all "enable on im-west".
   const big = await withLab('memory: 100k-row dry run', async () => {
     const users = await ldap.search(lab.baseDn, USER_FILTER, ['sAMAccountName']);
-    sams = users.map((u) => u.attrs.samaccountname?.[0]).filter(Boolean);
+    sams = users.flatMap((u) => u.attrs.samaccountname?.[0] || []);
     // At least a tenth of the rows name nobody, so the run always ends in the validation report.
     existing = Math.min(sams.length, ROWS - Math.ceil(ROWS / 10));
     const rows = [];
@@ -800,16 +870,17 @@ async function benchMemory() {
   // (b) a realistic plan: the seeded users and the bench's (other OUs come and go with other sessions'
   // tests), except orphans on a deleted server; "enable" with no server, so imctl places the new ones.
   const realFile = join(scratch, 'dry-run-real.csv');
-  let realCount;
+  let realCount = 0;
   const real = await withLab('memory: realistic dry run', async () => {
     const users = [
       ...(await ldap.search(lab.usersOu, USER_FILTER, ['sAMAccountName', 'msExchIMVirtualServer'])),
       ...(await ldap.search(OU, USER_FILTER, ['sAMAccountName', 'msExchIMVirtualServer'])),
     ];
     const realSams = users
-      .filter((u) => !u.attrs.msexchimvirtualserver || present.has(u.attrs.msexchimvirtualserver[0].toLowerCase()))
-      .map((u) => u.attrs.samaccountname?.[0])
-      .filter(Boolean);
+      .filter(
+        (u) => !u.attrs.msexchimvirtualserver || present.has(u.attrs.msexchimvirtualserver[0]?.toLowerCase() ?? ''),
+      )
+      .flatMap((u) => u.attrs.samaccountname?.[0] || []);
     realCount = realSams.length;
     writeFileSync(realFile, `user,action\n${realSams.map((s) => `${s},enable`).join('\n')}\n`);
     const r = await peakRss(imctlArgs('-v', 'import', realFile, '--dry-run'), { env: imctlEnv, cwd: REPO });
@@ -860,6 +931,12 @@ function table() {
   return { head, rows };
 }
 
+/**
+ * @param {Awaited<ReturnType<typeof describeMachine>>} machine
+ * @param {string[]} failures
+ * @param {number} elapsedMs
+ * @param {string | undefined} cleanupNote
+ */
 async function writeReport(machine, failures, elapsedMs, cleanupNote) {
   const t = table();
   if (seedTimes.enable !== undefined) {
@@ -948,7 +1025,7 @@ async function writeReport(machine, failures, elapsedMs, cleanupNote) {
   const profiles = previous.indexOf('\n## Profiles');
   writeFileSync(opts.out, profiles === -1 ? md : `${md}${previous.slice(profiles + 1)}`);
   // A whole run into docs/benchmarks.md is the record the other documents quote: their generated blocks follow it.
-  if (only.length === 0 && opts.out === join(REPO, 'docs', 'benchmarks.md')) {
+  if (isRecordRun({ only: opts.only, out: opts.out, repo: REPO })) {
     writeGeneratedBlocks(join(REPO, 'README.md'), readmeBenchBlocks(md));
     writeGeneratedBlocks(join(REPO, 'docs', 'kerberos.md'), kerberosBenchBlocks(md));
   }
@@ -959,7 +1036,7 @@ async function writeReport(machine, failures, elapsedMs, cleanupNote) {
 // Main
 let interrupted = false;
 class Interrupted extends Error {}
-const onSignal = (sig) => {
+const onSignal = (/** @type {NodeJS.Signals} */ sig) => {
   if (interrupted) process.exit(130);
   interrupted = true;
   log(`${sig}: stopping the running step and cleaning up (again to abort at once)`);
@@ -970,6 +1047,7 @@ process.on('SIGTERM', onSignal);
 
 const machine = await describeMachine(REPO);
 log(`bench OU ${OU}; sections ${only.join(', ')}; ${RESTORE ? 'restore before and after' : 'no restore'}`);
+/** @type {string[]} */
 const failures = [];
 /** What every section module (scripts/bench-lib) is handed: the lab, the tools, the timing and the report. */
 const harness = {
@@ -999,12 +1077,13 @@ const harness = {
 };
 const mid = midScope({ ...harness, parentOu: OU, ensureParentOu: ensureOu });
 const small = smallDomain(harness);
+/** @type {(readonly [string, () => Promise<unknown>])[]} */
 const plan = [
   ['servers', benchServers],
   ['enable', benchEnable],
   ['concurrency', benchConcurrency],
-  ...MID_SECTIONS.map((name) => [name, mid[name]]),
-  ...SMALL_SECTIONS.map((name) => [name, small[name]]),
+  ...MID_SECTIONS.map((name) => /** @type {const} */ ([name, mid[name]])),
+  ...SMALL_SECTIONS.map((name) => /** @type {const} */ ([name, small[name]])),
   ['list', benchList],
   ['plan', benchPlan],
   ['startup', benchStartup],
@@ -1037,7 +1116,7 @@ for (const [name, fn] of plan) {
   try {
     log(`section ${name}`);
     await fn();
-  } catch (error) {
+  } catch (/** @type {any} */ error) {
     log(`section ${name} failed: ${error.stack ?? error}`);
     failures.push(`${name}: ${oneLine(error)}`);
   }

@@ -1,32 +1,40 @@
+// @ts-check
 // The active-load section of the benchmark: `imctl servers --load active --json` (homed and active
 // users per server, the active ones counted by the DC with the activity filter, no values sent)
 // against the ldapsearch an admin would script for the same two figures: per server, one paged
 // value-less search for the homed users and one for the active ones. Checked first: equal counts.
 
+/** @typedef {import('./harness.mjs').Harness} Harness */
+/** @typedef {import('./harness.mjs').Timed} Timed */
+
 const DAY = 86_400_000;
+/** @param {number} ms */
 const ft = (ms) => (BigInt(Math.floor(ms)) * 10000n + 116444736000000000n).toString();
-/** Enabled, not expired, lastLogonTimestamp within `days` (written out here, not imported from imctl). */
+/**
+ * Enabled, not expired, lastLogonTimestamp within `days` (written out here, not imported from imctl).
+ * @param {number} days
+ */
 export function activeFilter(days, now = Date.now()) {
   return `(&(!(userAccountControl:1.2.840.113556.1.4.803:=2))(|(accountExpires=0)(accountExpires>=${ft(now + 1)}))(lastLogonTimestamp>=${ft(now - days * DAY)}))`;
 }
 
-/**
- * `h`: the harness's helpers (bench.mjs): { lab, ldap, imctl, run, withLab, timed, record, details,
- * log, runsLine, showImctl, median, seconds, REPS, USER_FILTER }.
- */
+/** @param {Harness} h */
 export async function benchActive(h) {
   const present = h.lab.servers.filter((s) => s.exists);
   const args = ['servers', '--load', 'active', '--json'];
-  const on = (s) => `(msExchIMVirtualServer=${s.dn})`; // the lab's server DNs need no escaping
+  const on = (/** @type {import('./harness.mjs').LabServer} */ s) => `(msExchIMVirtualServer=${s.dn})`; // the lab's server DNs need no escaping
   const reference = async () => {
     const now = Date.now();
     let ms = 0;
+    /** @type {Record<string, { users?: number, active?: number }>} */
     const counts = {};
     for (const s of present) {
-      for (const [key, extra] of [
+      /** @type {['users' | 'active', string][]} */
+      const searches = [
         ['users', ''],
         ['active', activeFilter(30, now)],
-      ]) {
+      ];
+      for (const [key, extra] of searches) {
         const r = await h.run(
           'ldapsearch',
           h.ldap.searchArgs(h.lab.baseDn, `(&${h.USER_FILTER}${on(s)}${extra})`, ['1.1']),
@@ -43,7 +51,9 @@ export async function benchActive(h) {
     const r = await h.imctl(args);
     if (r.code !== 0) throw new Error(`imctl servers --load active exited ${r.code}: ${r.stderr}`);
     const mine = Object.fromEntries(
-      JSON.parse(r.stdout).servers.map((s) => [s.name, { users: s.users, active: s.active }]),
+      /** @type {{ servers: { name: string, users: number, active: number }[] }} */ (JSON.parse(r.stdout)).servers.map(
+        (s) => [s.name, { users: s.users, active: s.active }],
+      ),
     );
     const ref = (await reference()).counts;
     for (const s of present) {
@@ -52,7 +62,9 @@ export async function benchActive(h) {
     }
     return ref;
   });
+  /** @type {Timed[]} */
   const a = [];
+  /** @type {Timed[]} */
   const b = [];
   for (let rep = 0; rep < h.REPS; rep++) {
     const order = rep % 2 === 0 ? ['imctl', 'ldapsearch'] : ['ldapsearch', 'imctl'];
@@ -80,7 +92,7 @@ export async function benchActive(h) {
     [
       '### Homed and active users per home server (--load active)',
       '',
-      `- imctl: \`${h.showImctl(args)} > /dev/null\` (checked first: its homed and active counts equal ldapsearch's: ${present.map((s) => `${s.name} ${check[s.name].users}/${check[s.name].active}`).join(', ')})`,
+      `- imctl: \`${h.showImctl(args)} > /dev/null\` (checked first: its homed and active counts equal ldapsearch's: ${present.map((s) => `${s.name} ${check[s.name]?.users}/${check[s.name]?.active}`).join(', ')})`,
       `- reference: for each of the ${present.length} servers, sequentially, \`ldapsearch … -E pr=1000/noprompt -b ${h.lab.baseDn} '(&${h.USER_FILTER}(msExchIMVirtualServer=<server DN>))' 1.1\` and the same with the activity filter \`${activeFilter(30).replace(/\d{17,}/g, '<FILETIME>')}\` (time summed)`,
       `- ${h.runsLine('imctl', a)}`,
       `- ${h.runsLine(`ldapsearch ×${present.length * 2}`, b)}`,

@@ -1,6 +1,10 @@
+// @ts-check
 // The audit section of the benchmark: `imctl audit` over the directory's IM users
 // (~20,000 with the listing seed) against one paged ldapsearch of the same users and attributes —
 // what an admin would script before writing the checks themselves. Same run, alternating order.
+
+/** @typedef {import('./harness.mjs').Harness} Harness */
+/** @typedef {import('./harness.mjs').Timed} Timed */
 
 /** The audit pass's filter and attributes (src/directory/users.ts IM_USER_FILTER, AUDIT_ATTRIBUTES). */
 const IM_ATTRS = ['msExchIMAddress', 'msExchIMMetaPhysicalURL', 'msExchIMPhysicalURL', 'msExchIMVirtualServer'];
@@ -15,8 +19,8 @@ export const AUDIT_ATTRS = [
 ];
 
 /**
- * `h`: the harness's helpers (bench.mjs): { lab, ldap, imctl, run, withLab, timed, record, details,
- * log, runsLine, showImctl, median, seconds, REPS, requireList }.
+ * @param {Harness & { requireList: () => void }} h the harness, and a way to ask for the listing
+ * seed (~20,000 IM users) before the first step
  */
 export async function benchAudit(h) {
   h.requireList();
@@ -31,7 +35,9 @@ export async function benchAudit(h) {
     if (users !== count) throw new Error(`imctl audit read ${users} IM users, ldapsearch finds ${count}`);
     return users;
   });
+  /** @type {Timed[]} */
   const a = [];
+  /** @type {Timed[]} */
   const b = [];
   for (let rep = 0; rep < h.REPS; rep++) {
     const order = rep % 2 === 0 ? ['imctl', 'ldapsearch'] : ['ldapsearch', 'imctl'];

@@ -1,3 +1,4 @@
+// @ts-check
 // The mid-sized lines of the benchmark: where admins work most — a batch of hundreds to a
 // few thousand on a scope of a few thousand users. The bench seeds its own OU of SCOPE_USERS users
 // (SCOPE_IM of them IM-enabled on im-west) under the bench OU, and points imctl at it with
@@ -9,23 +10,31 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IM_ATTRS, USER_FILTER, ldifValue } from './ldap.mjs';
 import { median, run, seconds } from './run.mjs';
+import { writePhaseMs } from './imctl-output.mjs';
 
-export const MID_SECTIONS = ['import-small', 'users-small'];
+export const MID_SECTIONS = /** @type {const} */ (['import-small', 'users-small']);
 const SCOPE_USERS = 2500;
 const SCOPE_IM = 2000;
 const MOVES = 1500;
 
+/** @typedef {import('./harness.mjs').Harness} Harness */
+/** @typedef {import('./harness.mjs').Timed} Timed */
+
 /**
- * `h` is what bench.mjs shares with its sections: lab, ldap, tag, parentOu, ensureParentOu, scratch,
- * reps, withLab, timed, imctl(args, options), showImctl(args), record(...), details, runsLine, log.
+ * The two sections, as functions of the harness and the bench's own OU, which holds the scope.
+ * @param {Harness & { parentOu: string, ensureParentOu: () => Promise<void> }} h
  */
 export function midScope(h) {
   const { lab, ldap } = h;
   const OU = `OU=mid-scope,${h.parentOu}`;
-  const server = (name) => lab.servers.find((s) => s.name === name);
+  const server = (/** @type {string} */ name) => {
+    const found = lab.servers.find((s) => s.name === name);
+    if (!found) throw new Error(`mid scope: the lab has no ${name}`);
+    return found;
+  };
   const west = server('im-west');
   const north = server('im-north');
-  const pad = (i) => String(i).padStart(5, '0');
+  const pad = (/** @type {number} */ i) => String(i).padStart(5, '0');
   const users = Array.from({ length: SCOPE_USERS }, (_, i) => {
     const sam = `b${h.tag}m${pad(i)}`;
     const cn = `Bench Mid ${pad(i)}`;
@@ -34,6 +43,7 @@ export function midScope(h) {
       sam,
       dn: `CN=${cn},${OU}`,
       im,
+      /** @type {Record<string, string>} */
       values: im
         ? {
             msExchIMVirtualServer: west.dn,
@@ -75,9 +85,11 @@ export function midScope(h) {
     );
     writeFileSync(files.seed, ldif.join(''));
     h.log(`seeding ${SCOPE_USERS} users (${SCOPE_IM} IM-enabled on im-west) in ${OU}`);
-    await ldap.modifyFile(files.seed, { add: true, cont: true }).catch((error) => {
-      if (!/Already exists|\(68\)/.test(error.stderr ?? '')) throw error;
-    });
+    await ldap
+      .modifyFile(files.seed, { add: true, cont: true })
+      .catch((/** @type {import('./run.mjs').RunError} */ error) => {
+        if (!/Already exists|\(68\)/.test(error.stderr ?? '')) throw error;
+      });
     const n = await ldap.count(OU, USER_FILTER);
     if (n !== SCOPE_USERS) throw new Error(`mid scope: expected ${SCOPE_USERS} users in ${OU}, found ${n}`);
   }
@@ -119,7 +131,9 @@ export function midScope(h) {
       const records = (readFileSync(files.ldif, 'utf8').match(/^changetype: modify$/gm) ?? []).length;
       if (records !== MOVES) throw new Error(`imctl import --ldif wrote ${records} records, expected ${MOVES}`);
     });
+    /** @type {Timed[]} */
     const a = [];
+    /** @type {Timed[]} */
     const b = [];
     const digests = new Set();
     const importArgs = [...scopeArgs, 'import', files.csv, '--yes'];
@@ -134,8 +148,7 @@ export function midScope(h) {
               throw Object.assign(new Error(`imctl import exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`), {
                 stderr: r.stderr,
               });
-            const writeS = Number(/: \d+ write(?:s|\(s\)) in ([\d.]+) s/.exec(r.stderr)?.[1]);
-            return { ms: r.ms, writeMs: Number.isFinite(writeS) ? writeS * 1000 : undefined };
+            return { ms: r.ms, writeMs: writePhaseMs(r.stderr) };
           });
           const s = await state();
           if (s.onNorth !== MOVES) throw new Error(`import-small ${which}: ${s.onNorth} of ${MOVES} users on im-north`);
@@ -151,7 +164,7 @@ export function midScope(h) {
       throw new Error(`imctl and ldapmodify left different values (digests ${[...digests].join(', ')})`);
     const ma = median(a.map((r) => r.ms));
     const mb = median(b.map((r) => r.ms));
-    const split = a.filter((r) => r.writeMs !== undefined);
+    const split = a.flatMap((r) => (r.writeMs === undefined ? [] : [{ ms: r.ms, writeMs: r.writeMs }]));
     record(
       h,
       `import of ${MOVES.toLocaleString('en-US')} moves, ${SCOPE_USERS.toLocaleString('en-US')}-user scope (import vs ldapmodify -f)`,
@@ -191,7 +204,9 @@ export function midScope(h) {
       if (total !== reference || total !== SCOPE_IM)
         throw new Error(`users-small: imctl total ${total}, ldapsearch ${reference}, seeded ${SCOPE_IM}`);
     });
+    /** @type {Timed[]} */
     const a = [];
+    /** @type {Timed[]} */
     const b = [];
     for (let rep = 0; rep < h.reps; rep++) {
       for (const which of rep % 2 === 0 ? ['imctl', 'ldapsearch'] : ['ldapsearch', 'imctl']) {
@@ -231,6 +246,13 @@ export function midScope(h) {
   return { 'import-small': benchImportSmall, 'users-small': benchUsersSmall };
 }
 
+/**
+ * @param {Harness} h
+ * @param {string} metric
+ * @param {number} mine
+ * @param {number} reference
+ * @param {number} ratio the target
+ */
 function record(h, metric, mine, reference, ratio) {
   h.record(metric, mine, reference, 's', { ratio, text: `≤ ${ratio.toFixed(2)}×` });
 }

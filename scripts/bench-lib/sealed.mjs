@@ -1,3 +1,4 @@
+// @ts-check
 // The sealed section of the benchmark (issue 20): bulk enable of the bench users over port 389
 // with Kerberos and the SASL GSSAPI security layer sealing every message — imctl against
 // `ldapmodify -Y GSSAPI` (which seals too) on the same LDIF — and imctl sealed against imctl over
@@ -5,14 +6,25 @@
 // Same users, same values, alternating order, each run checked and reset by the harness.
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
+import { writePhaseMs } from './imctl-output.mjs';
+
+/** @typedef {import('./harness.mjs').Harness} Harness */
+/** @typedef {import('./harness.mjs').Timed} Timed */
 
 const NSS_WRAPPER_LIB = '/usr/lib/x86_64-linux-gnu/libnss_wrapper.so';
 
 /**
- * `h`: the harness's helpers (bench.mjs): { lab, repo, scratch, home, N, REPS, run, runOk, withLab,
- * timed, record, details, log, runsLine, median, seconds, prepareEnable, resetEnable,
- * verifyEnabled, timeImctlImport, csvFile, ldifFile }.
+ * The harness, and the enable section's users, files and steps, which this section reuses.
+ * @typedef {object} EnableSteps
+ * @property {() => Promise<unknown>} prepareEnable
+ * @property {() => Promise<void>} resetEnable
+ * @property {(who: string) => Promise<string>} verifyEnabled
+ * @property {(concurrency: number) => Promise<Timed>} timeImctlImport
+ * @property {string} csvFile
+ * @property {string} ldifFile
  */
+
+/** @param {Harness & EnableSteps} h */
 export async function benchSealed(h) {
   const k = h.lab.kerberos;
   if (!k) throw new Error('this lab has no Kerberos (lab.json has no "kerberos"): run lab.sh up');
@@ -45,10 +57,9 @@ export async function benchSealed(h) {
     });
     if (r.code !== 0) throw new Error(`imctl (sealed) exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`);
     if (!/protection: sealed/.test(r.stderr)) throw new Error('imctl did not report a sealed connection');
-    const writeS = Number(/: \d+ write(?:s|\(s\)) in ([\d.]+) s/.exec(r.stderr)?.[1]);
     // -v's last line on the layer: how many GSS calls the run made and the time spent inside them.
     const gss = /sasl layer: (\d+ wrap.*)$/m.exec(r.stderr)?.[1];
-    return { ms: r.ms, writeMs: Number.isFinite(writeS) ? writeS * 1000 : undefined, gss };
+    return { ms: r.ms, writeMs: writePhaseMs(r.stderr), gss };
   };
   // The reference: OpenLDAP's GSSAPI bind to the DC by name (nss_wrapper: the lab's hosts file),
   // Cyrus SASL's default layer (it seals: SSF 256 here), one modify after the other.
@@ -69,7 +80,9 @@ export async function benchSealed(h) {
     return r.ms;
   };
 
+  /** @type {Record<'sealed' | 'reference' | 'tls', Timed[]>} */
   const runs = { sealed: [], reference: [], tls: [] };
+  /** @type {('sealed' | 'reference' | 'tls')[]} */
   const kinds = ['sealed', 'reference', 'tls'];
   for (let rep = 0; rep < h.REPS; rep++) {
     const order = rep % 2 === 0 ? kinds : [...kinds].reverse();
@@ -86,7 +99,7 @@ export async function benchSealed(h) {
       h.log(`sealed rep ${rep + 1}/${h.REPS}: ${which} ${h.seconds(res.ms)} s`);
     }
   }
-  const med = (which) => h.median(runs[which].map((r) => r.ms));
+  const med = (/** @type {keyof typeof runs} */ which) => h.median(runs[which].map((r) => r.ms));
   const [ms, mr, mt] = [med('sealed'), med('reference'), med('tls')];
   const n = h.N.toLocaleString('en-US');
   h.record(
@@ -104,8 +117,10 @@ export async function benchSealed(h) {
     { text: 'info' },
     { lowerIsBetter: false },
   );
-  const writes = runs.sealed.filter((r) => r.writeMs !== undefined).map((r) => r.writeMs);
-  const tlsWrites = runs.tls.filter((r) => r.writeMs !== undefined).map((r) => r.writeMs);
+  const writePhases = (/** @type {Timed[]} */ list) =>
+    list.flatMap((r) => (r.writeMs === undefined ? [] : [r.writeMs]));
+  const writes = writePhases(runs.sealed);
+  const tlsWrites = writePhases(runs.tls);
   h.details.push(
     [
       `### Sealed: bulk enable of ${n} users on port 389 with Kerberos`,

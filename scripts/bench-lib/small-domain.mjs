@@ -1,3 +1,4 @@
+// @ts-check
 // The second, differently shaped directory of the benchmark (issue 23): a small domain of
 // SMALL_USERS users in one OU, SMALL_IM of them IM-enabled on one home server, MOVES of them — most
 // of the domain — moved to another, with home servers whose DNs are as long as a real organisation's
@@ -16,14 +17,25 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IM_ATTRS, USER_FILTER, ldifValue } from './ldap.mjs';
 import { median, run, seconds } from './run.mjs';
+import { writePhaseMs } from './imctl-output.mjs';
 
-export const SMALL_SECTIONS = ['small-import', 'small-forms', 'small-users', 'small-servers'];
+/** @typedef {import('./harness.mjs').Harness} Harness */
+/** @typedef {import('./harness.mjs').Timed} Timed */
+/** A timed run with Samba's CPU time during it. @typedef {Timed & { sambaMs?: number }} SambaTimed */
+/** One of the bench's IM servers. @typedef {{ server: string, host: string, name: string, iisId: number, dn: string }} SmallServer */
+/** One user of the small domain. @typedef {{ sam: string, cn: string, dn: string, im: boolean }} SmallUser */
+
+export const SMALL_SECTIONS = /** @type {const} */ (['small-import', 'small-forms', 'small-users', 'small-servers']);
 const SMALL_USERS = 2600;
 const SMALL_IM = 2320;
 const MOVES = 1500;
 const ADMIN_GROUP = 'Contoso North America Exchange Administrative Group (FYDIBOHF23SPDLT)';
 
-/** Samba's CPU time (utime + stime of the lab's samba and its children, in ms), from /proc. */
+/**
+ * Samba's CPU time (utime + stime of the lab's samba and its children, in ms), from /proc.
+ * @param {string} labDir
+ * @returns {number | undefined} undefined when the lab's samba is not known
+ */
 export function sambaCpuMs(labDir) {
   let root;
   try {
@@ -47,8 +59,9 @@ export function sambaCpuMs(labDir) {
       // gone meanwhile
     }
   }
-  const inTree = (pid) => {
-    for (let p = pid, hops = 0; p && hops < 20; p = stats.get(p)?.ppid, hops++) if (p === root) return true;
+  const inTree = (/** @type {number} */ pid) => {
+    for (let /** @type {number | undefined} */ p = pid, hops = 0; p && hops < 20; p = stats.get(p)?.ppid, hops++)
+      if (p === root) return true;
     return false;
   };
   let total = 0;
@@ -56,15 +69,17 @@ export function sambaCpuMs(labDir) {
   return total;
 }
 
-/**
- * `h`: lab, labDir, ldap, tag, scratch, reps, withLab, timed, imctl(args, options), showImctl(args),
- * record(...), details, runsLine, log.
- */
+/** @param {Harness} h */
 export function smallDomain(h) {
   const { lab, ldap } = h;
   const exchangeDn = `CN=Administrative Groups,CN=Lab Org,CN=Microsoft Exchange,CN=Services,${lab.configDn}`;
   const groupDn = `CN=${ADMIN_GROUP} ${h.tag},${exchangeDn}`;
   const OU = `OU=bench-small-${h.tag},${lab.baseDn}`;
+  /**
+   * @param {string} letter
+   * @param {number} n
+   * @returns {SmallServer}
+   */
   const mkServer = (letter, n) => {
     const server = `EXIM-NA-${letter}${String(n).padStart(2, '0')}`;
     const host = `${server.toLowerCase()}.corp-north-america.${lab.domain}`;
@@ -78,25 +93,32 @@ export function smallDomain(h) {
   };
   const from = mkServer('A', 1);
   const to = mkServer('B', 2);
-  const pad = (i) => String(i).padStart(5, '0');
+  const pad = (/** @type {number} */ i) => String(i).padStart(5, '0');
+  /**
+   * A user's four IM values on `server`.
+   * @param {string} sam
+   * @param {SmallServer} server
+   * @returns {Record<(typeof IM_ATTRS)[number], string>}
+   */
   const values = (sam, server) => ({
     msExchIMVirtualServer: server.dn,
     msExchIMAddress: `${sam}@${lab.imDomain}`,
     msExchIMMetaPhysicalURL: `http://${lab.imDomain}/instmsg/aliases/${sam}`,
     msExchIMPhysicalURL: `http://${server.host}/instmsg/local/${lab.imDomain}/instmsg/aliases/${sam}`,
   });
-  const users = Array.from({ length: SMALL_USERS }, (_, i) => {
+  const users = Array.from({ length: SMALL_USERS }, (_, i) => /** @type {SmallUser} */ {
     const sam = `s${h.tag}u${pad(i)}`;
     const cn = `Smalldomain, User ${pad(i)}`;
     return { sam, cn, dn: `CN=${cn.replace(',', '\\,')},OU=People,${OU}`, im: i < SMALL_IM };
   });
   const movers = users.slice(0, MOVES);
   const scopeArgs = ['--base-dn', OU];
-  const file = (name) => join(h.scratch, `small-${name}`);
+  const file = (/** @type {string} */ name) => join(h.scratch, `small-${name}`);
   let created = false;
 
-  const modifyLdif = (dn, lines) => `${ldifValue('dn', dn)}\nchangetype: modify\n${lines.join('\n')}\n\n`;
-  /** The forms of one user's move, as LDIF change lines. */
+  const modifyLdif = (/** @type {string} */ dn, /** @type {string[]} */ lines) =>
+    `${ldifValue('dn', dn)}\nchangetype: modify\n${lines.join('\n')}\n\n`;
+  /** The forms of one user's move, as LDIF change lines. @satisfies {Record<string, (u: SmallUser) => string[]>} */
   const FORMS = {
     'compare-and-set (imctl): delete+add on both attributes': (u) => {
       const a = values(u.sam, from);
@@ -161,7 +183,7 @@ export function smallDomain(h) {
       ]);
     },
   };
-  const formFile = (i) => file(`form-${i}.ldif`);
+  const formFile = (/** @type {number} */ i) => file(`form-${i}.ldif`);
   const adminLdif = file('admin-moves.ldif');
   const imctlLdif = file('imctl-moves.ldif');
   const csv = file('moves.csv');
@@ -176,8 +198,10 @@ export function smallDomain(h) {
     )
       return;
     created = true;
+    /** @type {string[]} */
     const adds = [];
-    const container = (dn) => adds.push(`${ldifValue('dn', dn)}\nchangetype: add\nobjectClass: container\n\n`);
+    const container = (/** @type {string} */ dn) =>
+      adds.push(`${ldifValue('dn', dn)}\nchangetype: add\nobjectClass: container\n\n`);
     container(groupDn);
     container(`CN=Servers,${groupDn}`);
     for (const s of [from, to]) {
@@ -275,15 +299,17 @@ export function smallDomain(h) {
 
   async function importSmall() {
     const importArgs = [...scopeArgs, 'import', csv, '--yes'];
+    /** @type {Record<'imctl' | 'admin' | 'cas', SambaTimed[]>} */
     const runs = { imctl: [], admin: [], cas: [] };
     const digests = new Set();
     await h.withLab('small-import: seed', async () => {
       await ensureSmall();
       await reset();
     });
+    /** @type {('imctl' | 'admin' | 'cas')[]} */
     const kinds = ['imctl', 'admin', 'cas'];
     for (let rep = 0; rep < h.reps; rep++) {
-      const order = kinds.map((_, i) => kinds[(i + rep) % kinds.length]);
+      const order = kinds.map((_, i) => /** @type {'imctl' | 'admin' | 'cas'} */ (kinds[(i + rep) % kinds.length]));
       for (const which of order) {
         const res = await h.withLab(`small-import rep ${rep + 1} ${which}`, async () => {
           await ensureSmall();
@@ -296,8 +322,7 @@ export function smallDomain(h) {
               throw Object.assign(new Error(`imctl import exited ${r.code}: ${r.stderr.trim().split('\n').pop()}`), {
                 stderr: r.stderr,
               });
-            const writeS = Number(/: \d+ write(?:s|\(s\)) in ([\d.]+) s/.exec(r.stderr)?.[1]);
-            return { ms: r.ms, writeMs: Number.isFinite(writeS) ? writeS * 1000 : undefined };
+            return { ms: r.ms, writeMs: writePhaseMs(r.stderr) };
           });
           const cpu1 = sambaCpuMs(h.labDir);
           const s = await state();
@@ -312,9 +337,9 @@ export function smallDomain(h) {
     }
     if (digests.size !== 1)
       throw new Error(`imctl and ldapmodify left different values (digests ${[...digests].join(', ')})`);
-    const m = (k) => median(runs[k].map((r) => r.ms));
-    const cpu = (k) => median(runs[k].map((r) => r.sambaMs ?? NaN));
-    const split = runs.imctl.filter((r) => r.writeMs !== undefined);
+    const m = (/** @type {keyof typeof runs} */ k) => median(runs[k].map((r) => r.ms));
+    const cpu = (/** @type {keyof typeof runs} */ k) => median(runs[k].map((r) => r.sambaMs ?? NaN));
+    const split = runs.imctl.flatMap((r) => (r.writeMs === undefined ? [] : [{ ms: r.ms, writeMs: r.writeMs }]));
     h.record(
       `small domain: import of ${MOVES.toLocaleString('en-US')} moves, ${SMALL_USERS.toLocaleString('en-US')} users, long server DNs (import vs ldapmodify -f of an admin's replaces)`,
       m('imctl'),
@@ -352,7 +377,7 @@ export function smallDomain(h) {
 
   async function forms() {
     const names = Object.keys(FORMS);
-    const runs = names.map(() => []);
+    const runs = names.map(() => /** @type {SambaTimed[]} */ ([]));
     await h.withLab('small-forms: seed', async () => {
       await ensureSmall();
       await reset();
@@ -368,14 +393,17 @@ export function smallDomain(h) {
           const s = await state();
           if (s.onTo !== MOVES) throw new Error(`small-forms form ${i}: ${s.onTo} of ${MOVES} users on ${to.name}`);
           await reset();
-          return { ...took, sambaMs: cpu1 - cpu0 };
+          // NaN when samba's PID is not known (sambaCpuMs: undefined), as the report shows it.
+          return { ...took, sambaMs: (cpu1 ?? NaN) - (cpu0 ?? NaN) };
         });
-        runs[i].push(res);
+        runs[i]?.push(res);
         h.log(`small-forms rep ${rep + 1}/${h.reps}: ${names[i]} ${seconds(res.ms)} s (samba cpu ${res.sambaMs} ms)`);
       }
     }
-    const base = median(runs[1].map((r) => r.ms));
-    const baseCpu = median(runs[1].map((r) => r.sambaMs));
+    /** The runs of form `i`. @param {number} i */
+    const formRuns = (i) => runs[i] ?? [];
+    const base = median(formRuns(1).map((r) => r.ms));
+    const baseCpu = median(formRuns(1).map((r) => r.sambaMs ?? NaN));
     h.details.push(
       [
         `### 6b. Small domain: what each form of the ${MOVES.toLocaleString('en-US')} moves costs Samba (\`ldapmodify -f\`, one modify per user)`,
@@ -383,13 +411,16 @@ export function smallDomain(h) {
         `| form | wall (median) | vs two replaces | Samba CPU (median) | vs two replaces |`,
         `|---|---:|---:|---:|---:|`,
         ...names.map((n, i) => {
-          const w = median(runs[i].map((r) => r.ms));
-          const c = median(runs[i].map((r) => r.sambaMs));
+          const w = median(formRuns(i).map((r) => r.ms));
+          const c = median(formRuns(i).map((r) => r.sambaMs ?? NaN));
           return `| ${n} | ${seconds(w)} s | ${(w / base).toFixed(2)}× | ${c.toFixed(0)} ms | ${(c / baseCpu).toFixed(2)}× |`;
         }),
         '',
         ...names.map(
-          (n, i) => `- ${h.runsLine(n, runs[i])}; Samba CPU ${runs[i].map((r) => `${r.sambaMs} ms`).join(', ')}`,
+          (n, i) =>
+            `- ${h.runsLine(n, formRuns(i))}; Samba CPU ${formRuns(i)
+              .map((r) => `${r.sambaMs} ms`)
+              .join(', ')}`,
         ),
       ].join('\n'),
     );
@@ -408,7 +439,9 @@ export function smallDomain(h) {
       if (total !== reference || total !== SMALL_IM)
         throw new Error(`small-users: imctl total ${total}, ldapsearch ${reference}, seeded ${SMALL_IM}`);
     });
+    /** @type {Timed[]} */
     const a = [];
+    /** @type {Timed[]} */
     const b = [];
     for (let rep = 0; rep < h.reps; rep++) {
       for (const which of rep % 2 === 0 ? ['imctl', 'ldapsearch'] : ['ldapsearch', 'imctl']) {
@@ -447,13 +480,15 @@ export function smallDomain(h) {
 
   async function serversSmall() {
     const args = [...scopeArgs, 'servers', '--json'];
-    let serverDns;
+    /** @type {string[]} */
+    let serverDns = [];
     await h.withLab('small-servers: check', async () => {
       await ensureSmall();
       const r = await h.imctl(args);
       if (r.code !== 0) throw new Error(`imctl servers --json exited ${r.code}: ${r.stderr}`);
-      const json = JSON.parse(r.stdout);
-      const list = json.servers ?? json;
+      /** @typedef {{ dn: string, users?: number, userCount?: number }} ServerJson */
+      const json = /** @type {{ servers?: ServerJson[] } | ServerJson[]} */ (JSON.parse(r.stdout));
+      const list = Array.isArray(json) ? json : (json.servers ?? []);
       serverDns = list.map((s) => s.dn);
       const mine = list.find((s) => s.dn === from.dn);
       const count = mine?.users ?? mine?.userCount;
@@ -477,7 +512,9 @@ export function smallDomain(h) {
       }
       return ms;
     };
+    /** @type {Timed[]} */
     const a = [];
+    /** @type {Timed[]} */
     const b = [];
     for (let rep = 0; rep < h.reps; rep++) {
       for (const which of rep % 2 === 0 ? ['imctl', 'ldapsearch'] : ['ldapsearch', 'imctl']) {

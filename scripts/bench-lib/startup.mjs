@@ -1,3 +1,4 @@
+// @ts-check
 // Start-up time: how long `imctl --version` and `imctl --help` take against bare `node -e 0`,
 // each the median of several runs taken interleaved in the same run (so drift and load hit all
 // alike), after one warm-up each (page cache). The goal's lines are the installed package's: the
@@ -16,7 +17,10 @@ import { median, runOk } from './run.mjs';
 
 export const STARTUP_TARGET = 1.3;
 
-/** Pack the checkout (already built) and install the tarball into an empty prefix, offline; returns the prefix. */
+/**
+ * Pack the checkout (already built) and install the tarball into an empty prefix, offline; returns the prefix.
+ * @param {string} repo
+ */
 export async function installPackage(repo) {
   const work = mkdtempSync(join(tmpdir(), 'imctl-startup-'));
   const packed = await runOk('npm', ['pack', '--ignore-scripts', '--pack-destination', work, '--json'], { cwd: repo });
@@ -28,7 +32,14 @@ export async function installPackage(repo) {
   return { prefix, remove: () => rmSync(work, { recursive: true, force: true }) };
 }
 
-/** The cases: the installed package's command (the goal's), the checkout's launcher, bare node, and the single executable if built. */
+/** One command timed: `key` names it in the ratios. @typedef {{ key: string, name: string, command: string, args: string[] }} StartupCase */
+
+/**
+ * The cases: the installed package's command (the goal's), the checkout's launcher, bare node, and the single executable if built.
+ * @param {string} repo
+ * @param {string} [prefix] where the package is installed, if it is
+ * @returns {StartupCase[]}
+ */
 export function startupCases(repo, prefix) {
   const launcher = join(repo, 'bin', 'imctl');
   const exe = join(repo, 'dist', `imctl-${process.platform}-${process.arch}`);
@@ -76,6 +87,8 @@ function childrenCpuMs() {
 /**
  * Times every case `runs` times; returns each case with its times (ms), median and mean CPU time,
  * and the ratios to bare node. With `installed`, the package is packed and installed first.
+ * @param {string} repo
+ * @param {{ runs?: number, env?: NodeJS.ProcessEnv, installed?: boolean }} [options]
  */
 export async function measureStartup(repo, { runs = 10, env = process.env, installed = false } = {}) {
   const pkg = installed ? await installPackage(repo) : undefined;
@@ -87,19 +100,26 @@ export async function measureStartup(repo, { runs = 10, env = process.env, insta
     // machine and would hide imctl's own start-up inside the machine's; NODE_OPTIONS may load anything.
     const { NODE_EXTRA_CA_CERTS: _ca, NODE_OPTIONS: _options, ...plain } = env;
     const caseEnv = { ...plain, PATH: `${dirname(process.execPath)}:${env.PATH ?? process.env.PATH}` };
-    const times = cases.map(() => []);
+    const times = cases.map(() => /** @type {number[]} */ ([]));
     const cpu = cases.map(() => 0);
-    const once = (c) => runOk(c.command, c.args, { env: caseEnv, cwd: tmpdir(), stdout: 'ignore' });
+    const once = (/** @type {StartupCase} */ c) =>
+      runOk(c.command, c.args, { env: caseEnv, cwd: tmpdir(), stdout: 'ignore' });
     for (const c of cases) await once(c);
     for (let i = 0; i < runs; i++) {
       for (const [k, c] of cases.entries()) {
         const before = childrenCpuMs();
-        times[k].push((await once(c)).ms);
-        cpu[k] += childrenCpuMs() - before;
+        times[k]?.push((await once(c)).ms);
+        cpu[k] = (cpu[k] ?? 0) + childrenCpuMs() - before;
       }
     }
-    const measured = cases.map((c, k) => ({ ...c, times: times[k], median: median(times[k]), cpuMs: cpu[k] / runs }));
+    const measured = cases.map((c, k) => ({
+      ...c,
+      times: times[k] ?? [],
+      median: median(times[k] ?? []),
+      cpuMs: (cpu[k] ?? NaN) / runs,
+    }));
     const bare = measured.find((c) => c.key === 'bare');
+    if (!bare) throw new Error('startup: no node -e 0 case');
     return {
       cases: measured,
       bare: bare.median,
@@ -122,7 +142,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const ratio =
       c.key === 'bare'
         ? ''
-        : `  ${result.ratio[c.key].toFixed(2)}× node -e 0 (CPU ${result.cpuRatio[c.key].toFixed(2)}×)${c.key === 'version' || c.key === 'help' ? ` (target ≤ ${STARTUP_TARGET}×)` : ''}`;
+        : `  ${result.ratio[c.key]?.toFixed(2)}× node -e 0 (CPU ${result.cpuRatio[c.key]?.toFixed(2)}×)${c.key === 'version' || c.key === 'help' ? ` (target ≤ ${STARTUP_TARGET}×)` : ''}`;
     process.stdout.write(
       `${c.name.padEnd(60)} median ${c.median.toFixed(1)} ms, CPU ${c.cpuMs.toFixed(1)} ms${ratio}\n`,
     );

@@ -15,30 +15,8 @@ const DEPARTMENTS = 10;
 /** @param {number} i */
 const pad = (i) => String(i).padStart(5, '0');
 
-/**
- * A timed run, as the harness's `timed` returns it.
- * @typedef {{ ms: number }} Timed
- */
-
-/**
- * The harness's helpers this section uses (bench.mjs passes them all).
- * @typedef {object} Harness
- * @property {{ baseDn: string, domain: string, imDomain: string, servers: { name: string, dn: string, host: string }[] }} lab
- * @property {{ count(base: string, filter: string): Promise<number>, modifyFile(path: string, options?: { add?: boolean }): Promise<unknown>, deleteTree(dn: string): Promise<unknown> }} ldap
- * @property {(args: string[], options?: { stdout?: string }) => Promise<{ code: number, stderr: string, ms: number }>} imctl
- * @property {(what: string, step: () => Promise<Timed>) => Promise<Timed>} withLab
- * @property {(fn: () => Promise<number>) => Promise<Timed>} timed
- * @property {(metric: string, imctlValue: number, refValue: number, unit: string, target: { ratio: number, text: string }) => void} record
- * @property {string[]} details
- * @property {(message: string) => void} log
- * @property {(label: string, runs: Timed[]) => string} runsLine
- * @property {(args: string[]) => string} showImctl
- * @property {(values: number[]) => number} median
- * @property {(ms: number) => string} seconds
- * @property {number} REPS
- * @property {string} scratch
- * @property {string} tag
- */
+/** @typedef {import('./harness.mjs').Harness} Harness */
+/** @typedef {import('./harness.mjs').Timed} Timed */
 
 /** @param {Harness} h */
 export async function benchSync(h) {

@@ -4,8 +4,18 @@
  * and Run section of docs/benchmarks.md, which scripts/bench.mjs writes): the bench rewrites these
  * blocks after each run, and test/docs/measured-figures.test.ts checks they match the record.
  */
+import { join, resolve } from 'node:path';
 
 /** @typedef {{ metric: string, imctl: string, reference: string, ratio: string, target: string, result: string }} BenchRow */
+
+/**
+ * Whether a bench run is the record the other documents quote: every section (no `--only`),
+ * written to docs/benchmarks.md. Only such a run rewrites their blocks.
+ * @param {{ only: string | undefined, out: string, repo: string }} run `only`: the --only option as given
+ */
+export function isRecordRun({ only, out, repo }) {
+  return only === undefined && resolve(out) === join(repo, 'docs', 'benchmarks.md');
+}
 
 /**
  * The rows of the Results table, and the run's date and load line.
@@ -64,14 +74,35 @@ export function readmeBenchBlocks(markdown) {
 }
 
 /**
- * docs/kerberos.md's block: the sealed bulk enable against ldapmodify -Y GSSAPI.
+ * The lines of one Details section of the record (`### <title>…` up to the next heading), each
+ * made a list item.
+ * @param {string} markdown docs/benchmarks.md
+ * @param {string} title the start of the section's heading
+ * @returns {string[]}
+ */
+function detailLines(markdown, title) {
+  const start = markdown.indexOf(`\n### ${title}`);
+  if (start === -1) throw new Error(`docs/benchmarks.md has no section "${title}…"`);
+  const body = markdown.slice(markdown.indexOf('\n', start + 1) + 1);
+  const end = body.search(/^#/m);
+  return (end === -1 ? body : body.slice(0, end))
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => (line.startsWith('- ') ? line : `- ${line}`));
+}
+
+/**
+ * docs/kerberos.md's blocks: the sealed bulk enable against ldapmodify -Y GSSAPI, and that run's
+ * timings (imctl sealed, the reference, imctl over TLS, the write phases, the layer's counts).
  * @param {string} markdown docs/benchmarks.md
  * @returns {Record<string, string>}
  */
 export function kerberosBenchBlocks(markdown) {
   const { rows, date } = benchRecord(markdown);
   const sealed = row(rows, 'sealed bulk enable');
+  const timings = detailLines(markdown, 'Sealed').filter((line) => !/^- (imctl|reference|TLS): /.test(line));
   return {
     'bench-sealed': `The last bench (${date}, docs/benchmarks.md): ${sealed.metric}: ${sealed.imctl} against ${sealed.reference}, ${sealed.ratio}${verdict(sealed)}.\n`,
+    'bench-sealed-runs': `${timings.join('\n')}\n`,
   };
 }

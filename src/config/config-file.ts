@@ -17,7 +17,7 @@ import { didYouMean } from '../core/suggest.js';
 import { parseSyncConfig } from './sync-rules.js';
 
 /** A config file is a few hundred bytes; anything near this is the wrong file. */
-const MAX_CONFIG_BYTES = 1024 * 1024;
+export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /**
  * A config file's keys checked against the registry. What the admin should be told about the file

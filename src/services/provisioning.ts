@@ -5,7 +5,6 @@
  * hosts that are not fully qualified refused), enables without a server placed on the home
  * server with the most room counting the batch, and each user's plan made once.
  */
-import { capacityFor, checkServerCapacities } from '../config/server-capacity.js';
 import type { Settings } from '../config/settings.js';
 import { quoted, UsageError } from '../core/errors.js';
 import { dnsNameProblem, fqdnProblem, isImEnabled, type ImServer } from '../core/im-model.js';
@@ -18,7 +17,7 @@ import { describeResolutionProblem, type Resolution, type UserRecord } from '../
 import type { DirectoryPort } from './directory-port.js';
 import { takeInventory, type Inventory, type LoadedServer } from './inventory.js';
 import type { Target } from './write-run.js';
-import { count, percent, plural } from '../core/words.js';
+import { capacityNotices, disabledAccountsNotice, loadsOf } from './provisioning-notices.js';
 
 export type ProvisionAction = 'enable' | 'disable' | 'move';
 
@@ -119,6 +118,70 @@ export async function planProvisioning(
   );
   const byDn = serversByDn(servers);
 
+  // 1. Validate each request: who, where, which IM domain.
+  const { accepted, rejected } = validateRequests(requests, resolved, settings, serverLookup(servers, options));
+
+  const notices: string[] = [];
+  // A batch refused already is still checked against the directory's state, so one run lists
+  // every problem (a syntax error and a conflict alike); only placement, which cannot conflict, is skipped.
+  const refused = options.allOrNothing === true && rejected.length > 0;
+
+  // 2. Place enables that name no server: the home server with the most room, counting this batch.
+  const placed = refused
+    ? { placement: new Map<number, ImServer>(), inventory: undefined }
+    : await placeNewcomers(directory, settings, servers, byDn, requests, accepted, options, notices);
+  const { placement } = placed;
+  let { inventory } = placed;
+
+  // 3. One plan per request.
+  const targets = planTargets(requests, accepted, rejected, byDn, placement, refused);
+  // All or nothing: a state conflict ("already IM-enabled on im-west") refuses the batch before
+  // anything is written, as an unknown name does; every problem is listed, in request order.
+  if (options.allOrNothing) {
+    targets.forEach((target, index) => {
+      if (target.plan.kind === 'failed' && accepted[index])
+        rejected.push({ index, line: target.line, name: target.name, reason: target.plan.reason });
+    });
+    rejected.sort((a, b) => a.index - b.index);
+    if (rejected.length > 0) return { targets: [], rejected, notices, servers };
+  }
+  // What the wizard shows before its review, said on the command line too: a named server pushed
+  // over capacity, and IM given to disabled accounts (a seat nobody can use).
+  const request = (index: number) => requests[index]!;
+  const incoming = new Map<string, number>();
+  const disabledAccounts: string[] = [];
+  targets.forEach((target, index) => {
+    const ok = accepted[index];
+    if (!ok || target.plan.kind !== 'write' || request(index).action === 'disable') return;
+    // The named server, or the one placement chose (when every home server is full, the most room is still over).
+    const dest =
+      ok.server ?? (request(index).action === 'enable' && !isImEnabled(ok.user.im) ? placement.get(index) : undefined);
+    if (dest && !sameHome(ok.user, dest))
+      incoming.set(dest.dn.toLowerCase(), (incoming.get(dest.dn.toLowerCase()) ?? 0) + 1);
+    if (request(index).action === 'enable' && ok.user.accountDisabled && !isImEnabled(ok.user.im))
+      disabledAccounts.push(target.name);
+  });
+  if (incoming.size > 0) {
+    // The wizard has the loads already; the command line counts only the servers receiving users.
+    inventory ??= await options.known?.inventory?.();
+    const loads = inventory ? inventory.servers : await loadsOf(directory, settings, servers, incoming);
+    notices.push(...capacityNotices(settings, loads, incoming));
+  }
+  if (disabledAccounts.length > 0) notices.push(disabledAccountsNotice(disabledAccounts));
+  return { targets, rejected, notices, servers };
+}
+
+/** A request that passed validation: its user, and the server and IM domain it names. */
+type Accepted = { user: UserRecord; server?: ImServer; imDomain?: string } | undefined;
+
+/**
+ * The home server a request names, or why it cannot be used (a problem of one CSV row), each
+ * name looked up once. With `serverProblemIsUsageError` a problem is a usage error instead.
+ */
+function serverLookup(
+  servers: readonly ImServer[],
+  options: ProvisionOptions,
+): (wanted: string | ImServer) => ImServer | string {
   const serverProblems = new Map<string, ImServer | string>();
   const lookUp = (wanted: string | ImServer): ImServer | string => {
     if (typeof wanted !== 'string') return usable(wanted);
@@ -144,10 +207,18 @@ export async function planProvisioning(
       return error.message.replace(/\.$/, '');
     }
   };
+  return lookUp;
+}
 
-  // 1. Validate each request: who, where, which IM domain.
+/** Step 1: each request's user, server and IM domain, or why it cannot be done (one entry per request, in order). */
+function validateRequests(
+  requests: readonly ProvisionRequest[],
+  resolved: ReadonlyMap<string, Resolution>,
+  settings: Settings,
+  lookUp: (wanted: string | ImServer) => ImServer | string,
+): { accepted: Accepted[]; rejected: RequestProblem[] } {
   const rejected: RequestProblem[] = [];
-  const accepted: ({ user: UserRecord; server?: ImServer; imDomain?: string } | undefined)[] = [];
+  const accepted: Accepted[] = [];
   const firstOfUser = new Map<string, { line?: number | undefined; name: string }>();
   requests.forEach((request, index) => {
     const name = nameOf(request);
@@ -192,20 +263,30 @@ export async function planProvisioning(
     }
     accepted.push({ user, ...(server ? { server } : {}), ...(imDomain ? { imDomain } : {}) });
   });
+  return { accepted, rejected };
+}
 
-  const notices: string[] = [];
-  // A batch refused already is still checked against the directory's state, so one run lists
-  // every problem (a syntax error and a conflict alike); only placement, which cannot conflict, is skipped.
-  const refused = options.allOrNothing === true && rejected.length > 0;
-
-  // 2. Place enables that name no server: the home server with the most room, counting this batch.
+/**
+ * Step 2: the home server of each enable that names none and whose user has no IM yet, by request
+ * index — the one with the most room, counting this batch — and the inventory read for it.
+ */
+async function placeNewcomers(
+  directory: DirectoryPort,
+  settings: Settings,
+  servers: ImServer[],
+  byDn: ReadonlyMap<string, ImServer>,
+  requests: readonly ProvisionRequest[],
+  accepted: readonly Accepted[],
+  options: ProvisionOptions,
+  notices: string[],
+): Promise<{ placement: Map<number, ImServer>; inventory: Inventory | undefined }> {
   const placement = new Map<number, ImServer>();
   let inventory: Inventory | undefined;
   const newcomers = requests.flatMap((request, index) => {
     const ok = accepted[index];
     return request.action === 'enable' && ok && !ok.server && !isImEnabled(ok.user.im) ? [index] : [];
   });
-  if (newcomers.length > 0 && !refused) {
+  if (newcomers.length > 0) {
     // Loads cost a count over every homed user: only placement needs them.
     inventory = await (options.known?.inventory?.() ?? takeInventory(directory, settings, Promise.resolve(servers)));
     const inPool = new Set(options.pool?.map((s) => s.dn.toLowerCase()));
@@ -224,11 +305,20 @@ export async function planProvisioning(
     const keys = placeByMostRoom(mostRoomInput(candidates), newcomers.length);
     newcomers.forEach((index, i) => placement.set(index, byDn.get(keys[i]!.toLowerCase())!));
   }
+  return { placement, inventory };
+}
 
-  // 3. One plan per request.
+/** Step 3: one target per request, in order; a rejected request is a failed target with its reason. */
+function planTargets(
+  requests: readonly ProvisionRequest[],
+  accepted: readonly Accepted[],
+  rejected: readonly RequestProblem[],
+  byDn: ReadonlyMap<string, ImServer>,
+  placement: ReadonlyMap<number, ImServer>,
+  refused: boolean,
+): Target[] {
   const rejectedAt = new Map(rejected.map((p) => [p.index, p]));
-  const request = (index: number) => requests[index]!;
-  const targets = requests.map((request, index): Target => {
+  return requests.map((request, index): Target => {
     const base = { line: request.line, name: nameOf(request), action: request.action };
     const ok = accepted[index];
     if (!ok) {
@@ -262,58 +352,6 @@ export async function planProvisioning(
       intent.action === 'disable' ? undefined : `${intent.action === 'move' ? 'to' : 'on'} ${intent.server.name}`;
     return { ...who, summary, plan: planUser(ok.user, intent, byDn) };
   });
-  // All or nothing: a state conflict ("already IM-enabled on im-west") refuses the batch before
-  // anything is written, as an unknown name does; every problem is listed, in request order.
-  if (options.allOrNothing) {
-    targets.forEach((target, index) => {
-      if (target.plan.kind === 'failed' && accepted[index])
-        rejected.push({ index, line: target.line, name: target.name, reason: target.plan.reason });
-    });
-    rejected.sort((a, b) => a.index - b.index);
-    if (rejected.length > 0) return { targets: [], rejected, notices, servers };
-  }
-  // What the wizard shows before its review, said on the command line too: a named server pushed
-  // over capacity, and IM given to disabled accounts (a seat nobody can use).
-  const incoming = new Map<string, number>();
-  const disabledAccounts: string[] = [];
-  targets.forEach((target, index) => {
-    const ok = accepted[index];
-    if (!ok || target.plan.kind !== 'write' || request(index).action === 'disable') return;
-    // The named server, or the one placement chose (when every home server is full, the most room is still over).
-    const dest =
-      ok.server ?? (request(index).action === 'enable' && !isImEnabled(ok.user.im) ? placement.get(index) : undefined);
-    if (dest && !sameHome(ok.user, dest))
-      incoming.set(dest.dn.toLowerCase(), (incoming.get(dest.dn.toLowerCase()) ?? 0) + 1);
-    if (request(index).action === 'enable' && ok.user.accountDisabled && !isImEnabled(ok.user.im))
-      disabledAccounts.push(target.name);
-  });
-  if (incoming.size > 0) {
-    // The wizard has the loads already; the command line counts only the servers receiving users.
-    inventory ??= await options.known?.inventory?.();
-    const loads = inventory ? inventory.servers : await loadsOf(directory, settings, servers, incoming);
-    for (const server of loads) {
-      const more = incoming.get(server.dn.toLowerCase());
-      const load = server.load ?? server.users;
-      if (more === undefined || load + more <= server.capacity) continue;
-      const what = settings.load === 'active' ? 'active users' : 'users';
-      notices.push(
-        `${server.name} holds ${n(load)} of ${n(server.capacity)} ${what} (${percent(load, server.capacity)}); with ${plural(more, 'more user')} it would hold ${n(load + more)} (${percent(load + more, server.capacity)}), over capacity. "imctl servers" shows where there is room.`,
-      );
-    }
-  }
-  if (disabledAccounts.length > 0) {
-    notices.push(
-      `${
-        disabledAccounts.length === 1
-          ? `The account ${quoted(disabledAccounts[0]!)} is`
-          : `${disabledAccounts.length} accounts (${disabledAccounts
-              .slice(0, 5)
-              .map((a) => quoted(a))
-              .join(', ')}${disabledAccounts.length > 5 ? ', …' : ''}) are`
-      } disabled: IM gives ${disabledAccounts.length === 1 ? 'it' : 'them'} a seat nobody can use (an idle seat, as "imctl audit" counts them).`,
-    );
-  }
-  return { targets, rejected, notices, servers };
 }
 
 /**
@@ -332,44 +370,6 @@ export function refuseBatch(rejected: readonly RequestProblem[], total: number):
   );
 }
 
-/**
- * The load of just the servers receiving users, for the over-capacity notice: counting only them
- * (no orphan scan, no other server) keeps a move into one server from paying for a count of the
- * whole domain (on the lab, 5.5 s of a 10.4 s import of 1,500 moves). Under --load active,
- * newcomers count as active, as placement counts them. None is returned when none can end over.
- */
-async function loadsOf(
-  directory: DirectoryPort,
-  settings: Settings,
-  servers: readonly ImServer[],
-  incoming: ReadonlyMap<string, number>,
-): Promise<{ dn: string; name: string; users: number; load: number; capacity: number }[]> {
-  // Every server: a per-server capacity in the config must name one that exists, receiving or not.
-  checkServerCapacities(settings, servers);
-  const receiving = servers.filter((s) => incoming.has(s.dn.toLowerCase()));
-  const capacity = (server: ImServer) => capacityFor(settings, [server.name, server.cn, server.host]);
-  // A domain with fewer accounts than any receiving server has room for cannot push one over:
-  // one base read (the RID bound, shared with name resolution) instead of a count.
-  const atMost = await directory.usersAtMost();
-  if (atMost !== undefined && receiving.every((s) => atMost + incoming.get(s.dn.toLowerCase())! <= capacity(s)))
-    return [];
-  const dns = receiving.map((s) => s.dn);
-  const counts = await directory.countOn(
-    dns,
-    settings.load === 'active' ? { now: Date.now(), activeDays: settings.activeDays } : undefined,
-  );
-  return receiving.map((server) => {
-    const load = counts.get(server.dn.toLowerCase()) ?? 0;
-    return {
-      dn: server.dn,
-      name: server.name,
-      users: load,
-      load,
-      capacity: capacity(server),
-    };
-  });
-}
-
 /** The placement rule's view of servers, shared with the wizard's preview: the load is the one --load chose (each newcomer counts as one). */
 export function mostRoomInput(servers: readonly LoadedServer[]) {
   return servers.map((s) => ({ key: s.dn, name: s.name, capacity: s.capacity, load: s.load ?? s.users }));
@@ -385,8 +385,6 @@ export function previewPlacement(servers: readonly LoadedServer[], count: number
 function sameHome(user: UserRecord, server: ImServer): boolean {
   return user.im.msExchIMVirtualServer?.toLowerCase() === server.dn.toLowerCase();
 }
-
-const n = count;
 
 function nameOf(request: ProvisionRequest): string {
   // A name pasted with a space or a tab around it (" jdoe") names jdoe.

@@ -9,19 +9,9 @@ import { describe, expect, it } from 'vitest';
 
 const REPO = join(import.meta.dirname, '..', '..');
 const NOT_YET_CHECKED = [
-  'lab/seed.mjs',
-  'scripts/bench-lib/active.mjs',
-  'scripts/bench-lib/audit.mjs',
+  // Being edited on another branch (the large-directory bench); it takes the harness's typedef
+  // (scripts/bench-lib/harness.mjs) when that work is merged.
   'scripts/bench-lib/large.mjs',
-  'scripts/bench-lib/ldap.mjs',
-  'scripts/bench-lib/mid-scope.mjs',
-  'scripts/bench-lib/run.mjs',
-  'scripts/bench-lib/sealed.mjs',
-  'scripts/bench-lib/small-domain.mjs',
-  'scripts/bench-lib/startup.mjs',
-  'scripts/bench-lib/table.mjs',
-  'scripts/bench-plan.mjs',
-  'scripts/bench.mjs',
 ];
 
 function scripts(): string[] {
