@@ -44,7 +44,11 @@ export function atNamesOf(user: UserRecord): string[] {
 /** Which of a user's UPN, mail and IM address `name` is, in words ("UPN and IM address"). */
 function carriedAs(name: string, user: UserRecord): string {
   const lower = name.toLowerCase();
-  const values = { userPrincipalName: user.userPrincipalName, mail: user.mail, msExchIMAddress: user.im.msExchIMAddress };
+  const values = {
+    userPrincipalName: user.userPrincipalName,
+    mail: user.mail,
+    msExchIMAddress: user.im.msExchIMAddress,
+  };
   const words = AT_NAME_ATTRIBUTES.filter((a) => values[a]?.toLowerCase() === lower).map((a) => AT_NAME_WORDS[a]);
   return words.join(' and ');
 }
