@@ -429,8 +429,17 @@ export class ProblemList {
   add(problem: RowProblem): void {
     this.total++;
     if (problem.fatal) this.stopped = true;
-    // A fatal problem is always kept: it explains why the rest was not checked.
-    if (this.kept.length < this.cap || problem.fatal) this.kept.push(problem);
+    // Kept in line order, the first `cap` lines: the directory's verdicts come after the syntax
+    // pass's but belong among them. A fatal problem is always kept: it explains why the rest was
+    // not checked.
+    const at = this.kept.findIndex((p) => p.line > problem.line);
+    this.kept.splice(at < 0 ? this.kept.length : at, 0, problem);
+    if (this.kept.filter((p) => !p.fatal).length <= this.cap) return;
+    for (let i = this.kept.length - 1; i >= 0; i--)
+      if (!this.kept[i]!.fatal) {
+        this.kept.splice(i, 1);
+        return;
+      }
   }
 
   /** Every problem seen, including those not kept. */

@@ -301,6 +301,16 @@ describe('ProblemList', () => {
     ]);
   });
 
+  it("keeps the first lines, in line order, whichever pass found them (the directory's after the syntax's)", () => {
+    const list = new ProblemList(3);
+    for (const line of [5, 9, 12]) list.add({ line, reason: 'action "x" is not one of enable, disable, move' });
+    // Then the directory's verdicts on rows the syntax pass let through.
+    for (const line of [3, 7, 20]) list.add({ line, reason: 'no user is named "ghost"' });
+    expect(list.shown.map((p) => p.line)).toEqual([3, 5, 7]);
+    expect(list.count).toBe(6);
+    expect(list.format().at(-1)).toBe('… and 3 more problems');
+  });
+
   it('formats one problem', () => {
     expect(formatProblem({ line: 4, user: 'jdoe', reason: 'user is empty' })).toBe('line 4: user is empty');
   });
