@@ -624,7 +624,11 @@ cmd_restore_named() {
 # Progress (entries, rate) goes to log/offline-add.log, to watch a long seed; its end is shown on failure.
 offline_add() {
   mkdir -p "$LOG_DIR"
-  /usr/bin/python3 "$LAB_SRC/offline-add.py" "$SMB_CONF" "$SAMBA_DIR/private/sam.ldb" "$1" 2>>"$LOG_DIR/offline-add.log" ||
+  # glibc's malloc spent half the adds' time coalescing free chunks (perf: _int_malloc, unlink_chunk,
+  # malloc_consolidate: ldb copies each large index list on every add). No fastbins, no trimming and
+  # no mmap for those copies: 300 adds to the seeded lab 12.1 s → 4.9 s.
+  GLIBC_TUNABLES=glibc.malloc.mxfast=0:glibc.malloc.trim_threshold=1000000000:glibc.malloc.top_pad=268435456:glibc.malloc.mmap_threshold=1000000000 \
+    /usr/bin/python3 "$LAB_SRC/offline-add.py" "$SMB_CONF" "$SAMBA_DIR/private/sam.ldb" "$1" 2>>"$LOG_DIR/offline-add.log" ||
     { tail -20 "$LOG_DIR/offline-add.log" >&2; return 1; }
   tail -1 "$LOG_DIR/offline-add.log" >&2
 }

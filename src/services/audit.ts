@@ -118,7 +118,7 @@ export interface AuditRunOptions extends AuditOptions {
 /** The summary table, counted as findings go by: how many per kind, how many a repair fixes, and the first few. */
 class SummaryTally {
   private readonly rows = new Map(
-    FINDING_KINDS.map((kind) => [kind, { count: 0, fixable: 0, flags: new Set<string>(), examples: [] as string[] }]),
+    FINDING_KINDS.map((kind) => [kind, { count: 0, fixable: 0, flags: new Set<string>(), examples: [] as Finding[] }]),
   );
   problems = 0;
 
@@ -129,7 +129,7 @@ class SummaryTally {
       row.fixable++;
       row.flags.add(REPAIR_FLAG[finding.repair]);
     }
-    if (row.examples.length < EXAMPLES) row.examples.push(clip(`${finding.subject}: ${finding.detail}`));
+    keepFirst(row.examples, finding);
     if (!INFORMATIONAL.has(finding.kind)) this.problems++;
   }
 
@@ -143,10 +143,22 @@ class SummaryTally {
         fixable: row.fixable,
         fixWith: row.flags.size > 0 ? [...row.flags].join(' or ') : null,
         informational: INFORMATIONAL.has(kind),
-        examples: row.examples,
+        examples: row.examples.map((f) => clip(`${f.subject}: ${f.detail}`)),
       };
     });
   }
+}
+
+/**
+ * The first EXAMPLES findings by subject, as a sorted list of every finding would show them (the
+ * summary reads the same whatever order the DC returns users in); equal subjects keep their order.
+ */
+function keepFirst(examples: Finding[], finding: Finding): void {
+  let at = examples.length;
+  while (at > 0 && examples[at - 1]!.subject.localeCompare(finding.subject) > 0) at--;
+  if (at >= EXAMPLES) return;
+  examples.splice(at, 0, finding);
+  if (examples.length > EXAMPLES) examples.pop();
 }
 
 /**
@@ -317,11 +329,8 @@ export function planAuditRepairs(run: AuditRun, options: IdleRepairOptions): Tar
       !idleFor.has(u.dn) &&
       !(options.disableIdle && byUser.get(u.dn)?.some((f) => f.repair === 'clear-idle')),
   );
-  const lines = new Map(report.servers.map((r) => [r.name, r]));
-  const loaded = servers.map((s) => {
-    const line = lines.get(s.name);
-    return { ...s, users: line ? loadOf(line) : 0 };
-  });
+  // Placed by the loads the pass saw (under --base-dn, that base's), as before issue 32.
+  const loaded = servers.map((s) => ({ ...s, users: report.servers.find((r) => r.name === s.name)?.users ?? 0 }));
   const placedNames = previewPlacement(loaded, orphans.length);
   const placement = new Map(
     orphans.map((u, i) => [u.dn, placedNames[i] !== undefined ? byName.get(placedNames[i]!) : undefined]),

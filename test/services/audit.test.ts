@@ -161,6 +161,25 @@ const auditUser = (i: number, more: Partial<AuditUser> = {}): AuditUser => ({
   ...more,
 });
 
+describe('runAudit summary', () => {
+  it('examples are the first three by subject, whatever order the pass reads users in', async () => {
+    const dir = new MemoryDirectory(
+      [EAST, WEST, ROUTER],
+      ['zed', 'bob', 'yan', 'amy', 'cat'].map((sam) => user(sam, ROUTER)),
+    );
+    dir.auditPageSize = 2;
+    const { report } = await runAudit(dir, settings());
+    expect(report.summary.find((r) => r.kind === 'orphan')).toMatchObject({
+      count: 5,
+      examples: [
+        'amy: homed on im-router, a router',
+        'bob: homed on im-router, a router',
+        'cat: homed on im-router, a router',
+      ],
+    });
+  });
+});
+
 describe('runAudit in bounded memory', () => {
   it("100,000 users a page at a time: each page's findings go out before the next page is read; nothing is held", async () => {
     // Every 10th account disabled (an idle seat), every 1,000th on the router (an orphan).
