@@ -17,7 +17,7 @@ from samba.auth import system_session
 from samba.param import LoadParm
 from samba.samdb import SamDB
 
-CHUNK = 2000  # entries per transaction: a bounded transaction, and progress a watcher can see
+CHUNK = 5000  # entries per transaction: a bounded transaction, and progress a watcher can see
 
 
 def chunks(ldif_file):
@@ -45,7 +45,16 @@ def add_chunk(smb_conf, sam_ldb, chunk):
     """One transaction of entries, in a process of its own (see main)."""
     lp = LoadParm()
     lp.load(smb_conf)
-    db = SamDB(url=sam_ldb, lp=lp, session_info=system_session())
+    # batch_mode (what provision and join use): no per-add sub-transaction, so ldb does not copy
+    # every index list an add touches (objectClass=top holds every entry: O(N) an add). A failed add
+    # then aborts the whole chunk, which stops the seed anyway. 300 adds to the seeded lab under
+    # load: 10.6 s → 2.8 s. The index cache sized as provision sizes it for 100,000 users.
+    db = SamDB(
+        url=sam_ldb,
+        lp=lp,
+        session_info=system_session(),
+        options=["batch_mode:1", "transaction_index_cache_size:202481"],
+    )
     db.transaction_start()
     try:
         n = 0

@@ -190,6 +190,9 @@ export async function runAudit(
   const users: AuditUser[] = [];
   const idleDays = repairs?.disableIdle ? repairs.idleDays : undefined;
   const knownHomes = new Set(imServers.map((s) => canonicalDn(s.dn)));
+  // Home DNs as stored, already checked: a few distinct strings among 90,000 users, so each is
+  // canonicalised once (per user it cost 0.5 s of CPU at 90,000 in a profile of the large bench).
+  const checkedHomes = new Set<string>();
   const emit = async (findings: Finding[]) => {
     const reported = findings.map(({ kind, ...rest }) => ({ kind, severity: severityOf(kind), ...rest }));
     for (const finding of reported) tally.add(finding);
@@ -202,7 +205,8 @@ export async function runAudit(
     const unknownHomes = new Map<string, string>();
     for (const user of page) {
       const home = user.im.msExchIMVirtualServer;
-      if (home === undefined) continue;
+      if (home === undefined || checkedHomes.has(home)) continue;
+      checkedHomes.add(home);
       const key = canonicalDn(home);
       if (!knownHomes.has(key)) unknownHomes.set(key, home);
     }
