@@ -1,14 +1,20 @@
 /**
  * `imctl audit`: first contact with an existing directory. Reads (src/services/audit.ts), renders
- * a summary per finding kind (src/ui/audit-view.ts), writes `--report FILE` (the findings; with a repair
+ * a summary per finding kind (src/ui/audit-view.ts), writes `--report FILE` (the findings as they are found; with a repair
  * flag, each repair's outcome), and with --fix / --normalize-case / --disable-idle hands the certain repairs
  * to the one write path. Exit 0 clean, 3 findings remain.
  */
 import { MAX_ACTIVE_DAYS, idleWindowWarning } from '../core/activity.js';
 import { FindingsRemain } from '../core/audit.js';
 import { UsageError } from '../core/errors.js';
-import { findingsRemaining, planAuditRepairs, runAudit, serversAfterRepairs } from '../services/audit.js';
-import { checkFindingReportPath, checkReportPath, saveFindingReport } from '../services/output-files.js';
+import {
+  findingsRemaining,
+  planAuditRepairs,
+  runAudit,
+  serversAfterRepairs,
+  type AuditRun,
+} from '../services/audit.js';
+import { checkFindingReportPath, checkReportPath, openFindingReport } from '../services/output-files.js';
 import { srvLookup } from '../services/rvp-lookup.js';
 import type { Target } from '../services/write-run.js';
 import { renderAudit, renderServerCounts } from '../ui/audit-view.js';
@@ -59,31 +65,46 @@ export async function auditCommand(context: Context, options: AuditCommandOption
   const idleWarning = idleDays === undefined ? undefined : idleWindowWarning(idleDays, await directory.logonSyncDays());
   if (idleWarning) out.warn(idleWarning);
   const resolver = options.dns === false ? undefined : srvLookup(context.settings.dnsServer);
-  const run = await withSpinner(
-    out,
-    'Reading every IM user',
-    runAudit(directory, context.settings, { lookupSrv: resolver ? (name) => resolver.srv(name) : undefined }),
-  );
-  const { report } = run;
-  const reportOnStdout = options.report === '-';
-  // With stdout taken by a report or LDIF, the lines for people go to stderr.
-  const print =
-    reportOnStdout || options.ldif === '-' ? (text: string) => out.info(text) : (text: string) => out.print(text);
-  if (options.report && !repairing) {
-    saveFindingReport(options.report, report.findings, out.streams.stdout);
-    if (!reportOnStdout) out.info(`Report: ${options.report} (${plural(report.findings.length, 'finding')})`);
-  }
-
   const repairs = {
     fix: !!options.fix,
     normalizeCase: !!options.normalizeCase,
     disableIdle: !!options.disableIdle,
     idleDays,
   };
+  const reportOnStdout = options.report === '-';
+  // Reading only, the findings are written as they are found (--report rows, --json's list) and
+  // never held: a domain of 100,000 users is audited in bounded memory. Repairing keeps them.
+  const findingReport =
+    options.report && !repairing ? openFindingReport(options.report, out.streams.stdout) : undefined;
+  const document = out.json && !repairing ? out.jsonList('findings') : undefined;
+  let run: AuditRun;
+  try {
+    run = await withSpinner(
+      out,
+      'Reading every IM user',
+      runAudit(directory, context.settings, {
+        lookupSrv: resolver ? (name) => resolver.srv(name) : undefined,
+        repairs: repairing ? repairs : undefined,
+        onFindings: async (findings) => {
+          findingReport?.write(findings);
+          await document?.write(findings);
+        },
+      }),
+    );
+  } finally {
+    findingReport?.close();
+  }
+  const { report } = run;
+  const found = report.summary.reduce((sum, row) => sum + row.count, 0);
+  // With stdout taken by a report or LDIF, the lines for people go to stderr.
+  const print =
+    reportOnStdout || options.ldif === '-' ? (text: string) => out.info(text) : (text: string) => out.print(text);
+  if (findingReport && !reportOnStdout) out.info(`Report: ${options.report} (${plural(found, 'finding')})`);
+
   let written: Target[] = [];
   let serversNow: ReturnType<typeof serversAfterRepairs> | undefined;
   if (!repairing) {
-    if (out.json) out.printJson(report);
+    if (document) document.close({ ...report });
     else renderAudit(out, report, resolver?.server, print);
   } else {
     if (!out.json) renderAudit(out, report, resolver?.server, print);
@@ -101,21 +122,23 @@ export async function auditCommand(context: Context, options: AuditCommandOption
       ldif: options.ldif,
       report: options.report,
       command: 'audit',
-      jsonExtra: { audit: report },
+      jsonExtra: { audit: { ...report, findings: run.findings } },
     });
     if (!options.dryRun && options.ldif === undefined) written = targets;
     // The counts per server as they are now, not as the audit found them.
-    if (written.length > 0) serversNow = serversAfterRepairs(run, written, context.settings.activeDays);
+    if (written.length > 0) serversNow = serversAfterRepairs(run, written);
     if (serversNow && !out.json)
       renderServerCounts(out, serversNow, context.settings.activeDays, 'after the repairs', print);
   }
   // What a fresh audit would find: a server cleared of idle seats is no longer over capacity.
-  const remaining = findingsRemaining(report, written, repairs, serversNow);
-  if (remaining.length > 0) {
-    const repaired = report.problems - remaining.length;
+  const remaining = repairing
+    ? findingsRemaining(report, run.findings, written, repairs, serversNow).length
+    : report.problems;
+  if (remaining > 0) {
+    const repaired = report.problems - remaining;
     const n = (value: number) => value.toLocaleString('en-US');
     throw new FindingsRemain(
-      `${plural(remaining.length, 'finding')} ${remaining.length === 1 ? 'remains' : 'remain'}${repaired > 0 ? ` after ${n(repaired)} repaired` : ''}.${repairing ? '' : ' "imctl audit --fix" repairs what is certain; see --help.'}`,
+      `${plural(remaining, 'finding')} ${remaining === 1 ? 'remains' : 'remain'}${repaired > 0 ? ` after ${n(repaired)} repaired` : ''}.${repairing ? '' : ' "imctl audit --fix" repairs what is certain; see --help.'}`,
     );
   }
 }

@@ -13,6 +13,7 @@ import {
   type ImServer,
   type ImState,
 } from './im-model.js';
+import { isActive } from './activity.js';
 import { ExitCode, ImctlError } from './errors.js';
 import { isServiceUnavailable, type SrvRecord } from './srv.js';
 
@@ -145,159 +146,266 @@ export function isIdle(user: AuditUser, now: number): boolean {
   return user.accountDisabled || (user.expiresAt !== undefined && user.expiresAt <= now);
 }
 
-export function auditDirectory(input: AuditInput): AuditResult {
-  const { users, servers, now } = input;
-  const byDn = new Map(servers.map((s) => [s.dn.toLowerCase(), s]));
-  const findings: Finding[] = [];
-  const loads = new Map<string, number>();
-  const idleByServer = new Map<string, number>();
-  const imDomains = new Map<string, number>();
-  const byAddress = new Map<string, AuditUser[]>();
-  const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
+/** What a server's line counts of one user: where it is homed (a server's name, or the stored DN of a missing one), and whether it is an idle seat or inactive. */
+export interface UserTally {
+  server: string | null;
+  idle: boolean;
+  inactive: boolean;
+}
 
-  let imUsers = 0;
-  for (const user of users) {
+/** The first account seen with an address: what a later duplicate's finding names, and whether its own finding is out. */
+interface FirstHolder {
+  subject: string;
+  dn: string;
+  server: string | null;
+  reported: boolean;
+}
+
+/**
+ * The audit, one user at a time: `visit` returns a user's findings as soon as it is read, so a
+ * pass over 100,000 users holds none of them. What it keeps is per server and per IM domain,
+ * plus one map of address → the first account with it (duplicates are found as they appear: the
+ * second holder reports both). `finish` adds what needs every user: servers over capacity and DNS.
+ */
+export class Auditor {
+  private readonly byDn: Map<string, AuditServer>;
+  private readonly loads = new Map<string, number>();
+  private readonly idle = new Map<string, number>();
+  private readonly inactiveBy = new Map<string, number>();
+  private readonly domains = new Map<string, number>();
+  private readonly firstByAddress = new Map<string, FirstHolder>();
+  private imUsers = 0;
+
+  constructor(
+    private readonly servers: readonly AuditServer[],
+    private readonly now: number,
+    /** Counts inactive users per server (src/core/activity.ts); undefined = not counted. */
+    private readonly activeDays?: number,
+  ) {
+    this.byDn = new Map(servers.map((s) => [s.dn.toLowerCase(), s]));
+  }
+
+  /** IM users visited. */
+  get users(): number {
+    return this.imUsers;
+  }
+
+  /** Distinct IM addresses held for duplicate detection (the one map that grows with the directory). */
+  get addressesHeld(): number {
+    return this.firstByAddress.size;
+  }
+
+  /** Users homed per server name (missing servers by their stored DN), among those visited. */
+  get loadsByServer(): ReadonlyMap<string, number> {
+    return this.loads;
+  }
+
+  get idleByServer(): ReadonlyMap<string, number> {
+    return this.idle;
+  }
+
+  get inactiveByServer(): ReadonlyMap<string, number> {
+    return this.inactiveBy;
+  }
+
+  /** IM domains in use, lower-case, with how many addresses each. */
+  get imDomains(): ReadonlyMap<string, number> {
+    return this.domains;
+  }
+
+  /** Where a user counts on the servers' lines; also used to count them again after repairs. */
+  tally(user: AuditUser): UserTally {
+    const vs = user.im.msExchIMVirtualServer;
+    if (vs === undefined) return { server: null, idle: false, inactive: false };
+    const server = this.byDn.get(vs.toLowerCase())?.name ?? vs;
+    return {
+      server,
+      idle: isIdle(user, this.now),
+      inactive: this.activeDays !== undefined && !isActive(user, this.now, this.activeDays),
+    };
+  }
+
+  /** Adds (`by` 1) or takes away (-1) one user's share of the per-server counts. */
+  count(tally: UserTally, by: 1 | -1 = 1): void {
+    if (tally.server === null) return;
+    bump(this.loads, tally.server, by);
+    if (tally.idle) bump(this.idle, tally.server, by);
+    if (tally.inactive) bump(this.inactiveBy, tally.server, by);
+  }
+
+  /** One user's findings, as soon as it is read (a duplicate's first holder is reported with the second). */
+  visit(user: AuditUser): Finding[] {
     const im = user.im;
-    if (!hasAnyImValue(im)) continue;
-    imUsers++;
-    const vs = im.msExchIMVirtualServer;
-    const home = vs !== undefined ? byDn.get(vs.toLowerCase()) : undefined;
-    const serverName = home?.name ?? vs ?? null;
-    const add = (kind: FindingKind, detail: string, repair: Repair | null = null) =>
-      findings.push({ kind, subject: user.sAMAccountName || user.dn, dn: user.dn, server: serverName, detail, repair });
-    if (serverName !== null && vs !== undefined) bump(loads, serverName);
-
+    if (!hasAnyImValue(im)) return [];
+    this.imUsers++;
+    const tally = this.tally(user);
+    this.count(tally);
+    const findings = userFindings(user, this.byDn, this.now);
     const address = splitAddress(im.msExchIMAddress);
-    if (im.msExchIMAddress !== undefined) {
-      const key = im.msExchIMAddress.toLowerCase();
-      const group = byAddress.get(key);
-      if (group) group.push(user);
-      else byAddress.set(key, [user]);
-      if (address) bump(imDomains, address.imDomain);
-    }
-    const usableHome = home !== undefined && home.hostsUsers && !fqdnProblem(home.host);
+    if (address) bump(this.domains, address.imDomain, 1);
+    if (im.msExchIMAddress !== undefined) findings.push(...this.duplicates(user, im.msExchIMAddress, tally.server));
+    return findings;
+  }
 
-    // Partial: some of the four, not all. Certain to fill only on a known home server, from a valid address.
-    const missing = IM_ATTRIBUTES.filter((a) => im[a] === undefined);
-    if (missing.length > 0) {
-      const repair = usableHome && address ? 'fill-partial' : null;
-      add(
-        'partial',
-        `${missing.join(', ')} not set${repair ? '' : vs === undefined ? ' (no home server: which one is not certain)' : !address ? ' (no valid IM address to derive them from)' : ''}`,
-        repair,
-      );
+  /** Duplicates: RVP cannot route one address to two accounts. Reported for each account, never changed. */
+  private duplicates(user: AuditUser, value: string, server: string | null): Finding[] {
+    const address = value.toLowerCase();
+    const subject = user.sAMAccountName || user.dn;
+    const first = this.firstByAddress.get(address);
+    if (!first) {
+      this.firstByAddress.set(address, { subject, dn: user.dn, server, reported: false });
+      return [];
     }
-
-    // Orphans: homed on a router or on a server that no longer exists. Re-homed as enable places, if it has an address —
-    // unless the account is disabled or expired: that is an idle seat (below), not a user to give a live seat to.
-    if (vs !== undefined && (!home || !home.hostsUsers)) {
-      const idle = isIdle(user, now);
-      add(
-        'orphan',
-        `${home ? `homed on ${home.name}, a router` : `homed on a deleted or missing server (${vs})`}${idle ? `; not re-homed: the account is ${user.accountDisabled ? 'disabled' : 'expired'} (an idle seat: --disable-idle clears it)` : ''}`,
-        address && !idle ? 'rehome-orphan' : null,
-      );
+    const found = (who: { subject: string; dn: string; server: string | null }, other: string): Finding => ({
+      kind: 'duplicate-address',
+      subject: who.subject,
+      dn: who.dn,
+      server: who.server,
+      detail: `${address} is also the address of ${other}`,
+      repair: null,
+    });
+    const findings = [found({ subject, dn: user.dn, server }, first.subject)];
+    if (!first.reported) {
+      first.reported = true;
+      findings.unshift(found(first, subject));
     }
+    return findings;
+  }
 
-    // Values that disagree: the private URL's host vs the home server; alias and IM domain across the three strings.
-    const meta = parseMetaUrl(im.msExchIMMetaPhysicalURL);
-    const physical = parsePhysicalUrl(im.msExchIMPhysicalURL);
-    if (im.msExchIMMetaPhysicalURL !== undefined && !meta)
-      add(
-        'inconsistent',
-        `msExchIMMetaPhysicalURL is not http://<im domain>/instmsg/aliases/<alias>: ${im.msExchIMMetaPhysicalURL}`,
-      );
-    if (im.msExchIMPhysicalURL !== undefined && !physical)
-      add(
-        'inconsistent',
-        `msExchIMPhysicalURL is not http://<host>/instmsg/local/<im domain>/instmsg/aliases/<alias>: ${im.msExchIMPhysicalURL}`,
-      );
-    if (physical && home && home.hostsUsers && physical.host !== home.host.toLowerCase()) {
-      add(
-        'inconsistent',
-        `msExchIMPhysicalURL names host ${physical.host}, but the home server ${home.name} is ${home.host}`,
-        usableHome && address ? 'fix-physical-host' : null,
-      );
+  /**
+   * What needs every user: servers over capacity, from `domainLoads` (users per server name across
+   * the domain, when the pass read less than the domain) or else from the pass; and the DNS findings.
+   */
+  finish(options: { domainLoads?: ReadonlyMap<string, number>; rvp?: ReadonlyMap<string, RvpAnswer> } = {}): Finding[] {
+    const findings: Finding[] = [];
+    const loads = options.domainLoads ?? this.loads;
+    for (const server of this.servers) {
+      const load = loads.get(server.name) ?? 0;
+      if (server.hostsUsers && load > server.capacity) {
+        findings.push({
+          kind: 'over-capacity',
+          subject: server.name,
+          dn: server.dn,
+          server: server.name,
+          detail: `${load} users${options.domainLoads ? ' in the domain' : ''}, capacity ${server.capacity} (${load - server.capacity} over): "imctl rebalance" plans the fewest moves`,
+          repair: null,
+        });
+      }
     }
-    const parts = [
-      address && { from: 'msExchIMAddress', ...address },
-      meta && { from: 'msExchIMMetaPhysicalURL', ...meta },
-      physical && { from: 'msExchIMPhysicalURL', ...physical },
-    ].filter((p): p is { from: string; alias: string; imDomain: string } => !!p);
-    for (const field of ['alias', 'imDomain'] as const) {
-      const values = new Set(parts.map((p) => p[field]));
-      if (values.size > 1)
-        add(
-          'inconsistent',
-          `${field === 'alias' ? 'alias' : 'IM domain'} differs: ${parts.map((p) => `${p.from} ${p[field]}`).join(', ')}`,
-        );
-    }
+    if (options.rvp) findings.push(...dnsFindings(options.rvp, this.servers, this.domains));
+    return findings;
+  }
+}
 
-    // Idle seats: disabled or expired accounts still holding a home.
-    if (vs !== undefined && isIdle(user, now)) {
-      if (serverName !== null) bump(idleByServer, serverName);
-      add(
-        'idle-seat',
-        user.accountDisabled
-          ? 'account disabled, still homed'
-          : `account expired ${new Date(user.expiresAt!).toISOString().slice(0, 10)}, still homed`,
-        'clear-idle',
-      );
-    }
+function bump(map: Map<string, number>, key: string, by: number): void {
+  map.set(key, (map.get(key) ?? 0) + by);
+}
 
-    // Alias changed since enable: informational (the address still routes).
-    if (address && address.alias !== aliasOf(user))
-      add('alias-changed', `address alias ${address.alias}, current alias ${aliasOf(user)}`);
+/** Every finding about one user on its own (all but duplicates, which need the others). */
+function userFindings(user: AuditUser, byDn: ReadonlyMap<string, AuditServer>, now: number): Finding[] {
+  const findings: Finding[] = [];
+  const im = user.im;
+  const vs = im.msExchIMVirtualServer;
+  const home = vs !== undefined ? byDn.get(vs.toLowerCase()) : undefined;
+  const serverName = home?.name ?? vs ?? null;
+  const add = (kind: FindingKind, detail: string, repair: Repair | null = null) =>
+    findings.push({ kind, subject: user.sAMAccountName || user.dn, dn: user.dn, server: serverName, detail, repair });
+  const address = splitAddress(im.msExchIMAddress);
+  const usableHome = home !== undefined && home.hostsUsers && !fqdnProblem(home.host);
 
-    // Case only: equivalent values not in imctl's lower case.
-    const cased = (['msExchIMAddress', 'msExchIMMetaPhysicalURL', 'msExchIMPhysicalURL'] as const).filter(
-      (a) => im[a] !== undefined && im[a] !== im[a]!.toLowerCase(),
+  // Partial: some of the four, not all. Certain to fill only on a known home server, from a valid address.
+  const missing = IM_ATTRIBUTES.filter((a) => im[a] === undefined);
+  if (missing.length > 0) {
+    const repair = usableHome && address ? 'fill-partial' : null;
+    add(
+      'partial',
+      `${missing.join(', ')} not set${repair ? '' : vs === undefined ? ' (no home server: which one is not certain)' : !address ? ' (no valid IM address to derive them from)' : ''}`,
+      repair,
     );
-    if (cased.length > 0) add('case-only', `${cased.join(', ')} not lower-case`, 'normalize-case');
   }
 
-  // Duplicates: RVP cannot route one address to two accounts. Reported for each account, never changed.
-  for (const [address, group] of byAddress) {
-    if (group.length < 2) continue;
-    for (const user of group) {
-      const others = group.filter((u) => u !== user).map((u) => u.sAMAccountName || u.dn);
-      const home = user.im.msExchIMVirtualServer ? byDn.get(user.im.msExchIMVirtualServer.toLowerCase()) : undefined;
-      findings.push({
-        kind: 'duplicate-address',
-        subject: user.sAMAccountName || user.dn,
-        dn: user.dn,
-        server: home?.name ?? user.im.msExchIMVirtualServer ?? null,
-        detail: `${address} is also the address of ${others.join(', ')}`,
-        repair: null,
-      });
-    }
+  // Orphans: homed on a router or on a server that no longer exists. Re-homed as enable places, if it has an address —
+  // unless the account is disabled or expired: that is an idle seat (below), not a user to give a live seat to.
+  if (vs !== undefined && (!home || !home.hostsUsers)) {
+    const idle = isIdle(user, now);
+    add(
+      'orphan',
+      `${home ? `homed on ${home.name}, a router` : `homed on a deleted or missing server (${vs})`}${idle ? `; not re-homed: the account is ${user.accountDisabled ? 'disabled' : 'expired'} (an idle seat: --disable-idle clears it)` : ''}`,
+      address && !idle ? 'rehome-orphan' : null,
+    );
   }
 
-  for (const server of servers) {
-    const load = loads.get(server.name) ?? 0;
-    if (server.hostsUsers && load > server.capacity) {
-      findings.push({
-        kind: 'over-capacity',
-        subject: server.name,
-        dn: server.dn,
-        server: server.name,
-        detail: `${load} users, capacity ${server.capacity} (${load - server.capacity} over): "imctl rebalance" plans the fewest moves`,
-        repair: null,
-      });
-    }
+  // Values that disagree: the private URL's host vs the home server; alias and IM domain across the three strings.
+  const meta = parseMetaUrl(im.msExchIMMetaPhysicalURL);
+  const physical = parsePhysicalUrl(im.msExchIMPhysicalURL);
+  if (im.msExchIMMetaPhysicalURL !== undefined && !meta)
+    add(
+      'inconsistent',
+      `msExchIMMetaPhysicalURL is not http://<im domain>/instmsg/aliases/<alias>: ${im.msExchIMMetaPhysicalURL}`,
+    );
+  if (im.msExchIMPhysicalURL !== undefined && !physical)
+    add(
+      'inconsistent',
+      `msExchIMPhysicalURL is not http://<host>/instmsg/local/<im domain>/instmsg/aliases/<alias>: ${im.msExchIMPhysicalURL}`,
+    );
+  if (physical && home && home.hostsUsers && physical.host !== home.host.toLowerCase()) {
+    add(
+      'inconsistent',
+      `msExchIMPhysicalURL names host ${physical.host}, but the home server ${home.name} is ${home.host}`,
+      usableHome && address ? 'fix-physical-host' : null,
+    );
+  }
+  const parts = [
+    address && { from: 'msExchIMAddress', ...address },
+    meta && { from: 'msExchIMMetaPhysicalURL', ...meta },
+    physical && { from: 'msExchIMPhysicalURL', ...physical },
+  ].filter((p): p is { from: string; alias: string; imDomain: string } => !!p);
+  for (const field of ['alias', 'imDomain'] as const) {
+    const values = new Set(parts.map((p) => p[field]));
+    if (values.size > 1)
+      add(
+        'inconsistent',
+        `${field === 'alias' ? 'alias' : 'IM domain'} differs: ${parts.map((p) => `${p.from} ${p[field]}`).join(', ')}`,
+      );
   }
 
-  if (input.rvp) findings.push(...dnsFindings(input.rvp, servers, imDomains));
+  // Idle seats: disabled or expired accounts still holding a home.
+  if (vs !== undefined && isIdle(user, now)) {
+    add(
+      'idle-seat',
+      user.accountDisabled
+        ? 'account disabled, still homed'
+        : `account expired ${new Date(user.expiresAt!).toISOString().slice(0, 10)}, still homed`,
+      'clear-idle',
+    );
+  }
 
+  // Alias changed since enable: informational (the address still routes).
+  if (address && address.alias !== aliasOf(user))
+    add('alias-changed', `address alias ${address.alias}, current alias ${aliasOf(user)}`);
+
+  // Case only: equivalent values not in imctl's lower case.
+  const cased = (['msExchIMAddress', 'msExchIMMetaPhysicalURL', 'msExchIMPhysicalURL'] as const).filter(
+    (a) => im[a] !== undefined && im[a] !== im[a]!.toLowerCase(),
+  );
+  if (cased.length > 0) add('case-only', `${cased.join(', ')} not lower-case`, 'normalize-case');
+  return findings;
+}
+
+/** The whole audit of users held in memory (tests, small inputs): every finding, sorted by kind and subject. */
+export function auditDirectory(input: AuditInput): AuditResult {
+  const auditor = new Auditor(input.servers, input.now);
+  const findings = input.users.flatMap((user) => auditor.visit(user));
+  findings.push(...auditor.finish({ rvp: input.rvp }));
   findings.sort(
     (a, b) => FINDING_KINDS.indexOf(a.kind) - FINDING_KINDS.indexOf(b.kind) || a.subject.localeCompare(b.subject),
   );
   return {
     findings,
-    users: imUsers,
-    loads: Object.fromEntries(loads),
-    idleByServer: Object.fromEntries(idleByServer),
-    imDomains: Object.fromEntries(imDomains),
+    users: auditor.users,
+    loads: Object.fromEntries(auditor.loadsByServer),
+    idleByServer: Object.fromEntries(auditor.idleByServer),
+    imDomains: Object.fromEntries(auditor.imDomains),
     dnsChecked: input.rvp !== undefined,
   };
 }

@@ -3,7 +3,6 @@
  * and the searches and writes of users.ts, servers.ts and writer.ts behind the port's domain
  * terms. The composition root (src/cli/) opens it; nothing above this folder sees LDAP.
  */
-import type { AuditUser } from '../core/audit.js';
 import type { GroupRecord } from '../core/group-record.js';
 import { UsageError } from '../core/errors.js';
 import type { Settings } from '../config/settings.js';
@@ -17,7 +16,7 @@ import {
   countHomed,
   countOn,
   usersUpperBound,
-  forEachImUser,
+  auditUserPages,
   listHomedUsers,
   listImUsers,
   readLogonSyncDays,
@@ -82,8 +81,7 @@ export class LdapDirectory implements DirectoryPort {
   resolveGroups = (names: readonly string[]) => resolveGroups(this.connection, names);
   groupMembers = (groups: readonly GroupRecord[], scopeDn: string) => groupMembers(this.connection, groups, scopeDn);
   imUsersUnder = (scopeDn: string) => imUsersUnder(this.connection, scopeDn);
-  forEachImUser = (visit: (user: AuditUser) => void, onRestart?: () => void) =>
-    forEachImUser(this.connection, visit, onRestart);
+  auditUsers = () => auditUserPages(this.connection);
 
   write<T extends WriteTask>(
     tasks: Iterable<T>,

@@ -549,17 +549,14 @@ function toAuditUser(entry: DirEntry): AuditUser {
   };
 }
 
-/** One paged pass over every user with any IM attribute; each becomes a compact record as it arrives. */
-export async function forEachImUser(
-  directory: LdapConnection,
-  visit: (user: AuditUser) => void,
-  onRestart?: () => void,
-): Promise<void> {
+/**
+ * One paged pass over every user with any IM attribute, a page of compact records at a time (the
+ * audit). Cut off after its first page, it throws (connection.pages): the audit has written out
+ * findings by then, and a short pass must never read as a clean directory.
+ */
+export async function* auditUserPages(directory: LdapConnection): AsyncGenerator<AuditUser[]> {
   const share = serverDnSharer();
-  await directory.forEachEntry(
-    directory.baseDn,
-    { filter: IM_USER_FILTER, attributes: AUDIT_ATTRIBUTES, buffers: ['objectGUID'] },
-    (entry) => visit(share(toAuditUser(entry))),
-    onRestart,
-  );
+  const spec = { filter: IM_USER_FILTER, attributes: AUDIT_ATTRIBUTES, buffers: ['objectGUID'] };
+  for await (const page of directory.pages(directory.baseDn, spec))
+    yield page.map((entry) => share(toAuditUser(entry)));
 }

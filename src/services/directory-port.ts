@@ -99,10 +99,10 @@ export interface DirectoryPort {
   /** Up to `limit` msExchIMAddress values in use (a bounded sample, not a scan). */
   imAddressSample(limit: number): Promise<string[]>;
   /**
-   * Every user with any of the four IM attributes, one paged pass, streamed as compact records
-   * (the audit). `onRestart`: the pass starts over after a lost connection.
+   * Every user with any of the four IM attributes, one paged pass, a page of compact records at a
+   * time (the audit). A pass cut off after its first page throws (it never ends short).
    */
-  forEachImUser(visit: (user: AuditUser) => void, onRestart?: () => void): Promise<void>;
+  auditUsers(): AsyncIterable<AuditUser[]>;
   /** Each name (DN, sAMAccountName or cn) to exactly one group anywhere in the domain, or why not. */
   resolveGroups(names: readonly string[]): Promise<Map<string, GroupResolution>>;
   /**

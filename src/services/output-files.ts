@@ -4,9 +4,8 @@
  * while the flags are checked, before the directory is asked anything.
  */
 import { createWriteStream } from 'node:fs';
-import type { Finding } from '../core/audit.js';
 import { UsageError } from '../core/errors.js';
-import { findingReportFormat, writeFindingReport } from '../io/finding-report.js';
+import { FindingReportWriter, findingReportFormat } from '../io/finding-report.js';
 import { openPrivateFile } from '../io/private-file.js';
 import { ReportError, reportFormatFor } from '../io/report.js';
 
@@ -33,10 +32,10 @@ export function checkFindingReportPath(path: string): void {
   }
 }
 
-/** Every finding, one per line, owner-only; `-` is CSV on `stdout`. */
-export function saveFindingReport(path: string, findings: readonly Finding[], stdout?: NodeJS.WritableStream): void {
+/** The findings report, opened (owner-only) before the pass and written a batch at a time; `-` is CSV on `stdout`. */
+export function openFindingReport(path: string, stdout?: NodeJS.WritableStream): FindingReportWriter {
   try {
-    writeFindingReport(path, findings, stdout);
+    return new FindingReportWriter(path, stdout);
   } catch (error) {
     throw asUsageError(error, 'report-path');
   }

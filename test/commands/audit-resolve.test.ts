@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DirectoryError } from '../../src/core/errors.js';
 import { imValues } from '../../src/core/im-model.js';
 import { startFakeDnsServer, type FakeDnsServer } from '../dns/fake-dns-server.js';
 import { MemoryDirectory } from '../support/memory-directory.js';
@@ -52,6 +53,51 @@ describe('imctl audit', () => {
       expect.objectContaining({ kind: 'orphan', subject: 'rob', server: 'im-router', repair: 'rehome-orphan' }),
     ]);
     expect(run.stderr).toContain('1 finding remains. "imctl audit --fix" repairs what is certain; see --help.');
+  });
+
+  it('--json is written as the pass reads: findings first, a page at a time, then the summary and counts', async () => {
+    const directory = new MemoryDirectory(
+      [EAST, WEST, ROUTER],
+      [person('ann', EAST), person('rob', ROUTER), person('ron', ROUTER), person('zed', EAST)],
+    );
+    directory.auditPageSize = 1;
+    const run = await imctlOnMemory(['audit', '--no-dns', '--json'], { directory });
+    expect(run.code).toBe(3);
+    expect(run.stdout.startsWith('{\n  "findings": [')).toBe(true);
+    const report = run.json();
+    expect(Object.keys(report)[0]).toBe('findings');
+    expect(report.findings.map((f: { subject: string }) => f.subject)).toEqual(['rob', 'ron']); // as found
+    expect(report).toMatchObject({ users: 4, problems: 2 });
+  });
+
+  it('a pass cut off midway ends the one --json document with the error (exit 1), and the CSV report has the rows found', async () => {
+    const directory = new MemoryDirectory(
+      [EAST, WEST, ROUTER],
+      [person('rob', ROUTER), person('ann', EAST), person('ron', ROUTER)],
+    );
+    directory.auditPageSize = 1;
+    const pages = directory.auditUsers.bind(directory);
+    directory.auditUsers = async function* () {
+      let n = 0;
+      for await (const page of pages()) {
+        if (n++ === 2) throw new DirectoryError('The listing was cut off after 2 entries.', 'listing-interrupted');
+        yield page;
+      }
+    };
+    const run = await imctlOnMemory(['audit', '--no-dns', '--json'], { directory });
+    expect(run.code).toBe(1);
+    const data = run.json();
+    expect(data.findings.map((f: { subject: string }) => f.subject)).toEqual(['rob']);
+    expect(data.summary).toBeUndefined();
+    expect(data.error).toMatchObject({ reason: 'listing-interrupted', exitCode: 1 });
+    const csv = await imctlOnMemory(['audit', '--no-dns', '--report', '-'], { directory });
+    expect(csv.code).toBe(1);
+    expect(
+      csv.stdout
+        .split('\r\n')
+        .filter(Boolean)
+        .map((line) => line.split(',')[2]),
+    ).toEqual(['subject', 'rob']);
   });
 
   it('--no-dns: the table has no _rvp row (a check never made is not "0")', async () => {
@@ -109,7 +155,10 @@ describe('imctl audit', () => {
   ])('%j is a usage error (exit 2) before the directory is read', async (argv, message) => {
     const directory = sampleDirectory();
     let read = false;
-    directory.forEachImUser = async () => void (read = true);
+    directory.auditUsers = async function* () {
+      read = true;
+      yield [];
+    };
     const { code, stderr } = await imctlOnMemory(argv, { directory });
     expect(code).toBe(2);
     expect(stderr).toMatch(message);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  Auditor,
   auditDirectory,
   parseMetaUrl,
   parsePhysicalUrl,
@@ -287,5 +288,61 @@ describe('repairUser', () => {
         all,
       ),
     ).toBeUndefined();
+  });
+});
+
+describe('Auditor (one user at a time)', () => {
+  it("returns a user's findings as it is visited, holding none of them", () => {
+    const auditor = new Auditor(SERVERS, NOW);
+    expect(auditor.visit(ok('fine'))).toEqual([]);
+    expect(auditor.visit(ok('lost', router)).map((f) => f.kind)).toEqual(['orphan']);
+    expect(auditor.visit(u('off', imValues('off', D, east), { accountDisabled: true })).map((f) => f.kind)).toEqual([
+      'idle-seat',
+    ]);
+    expect(auditor.users).toBe(3);
+    expect(Object.fromEntries(auditor.loadsByServer)).toEqual({ 'im-east': 2, 'im-router': 1 });
+    expect(Object.fromEntries(auditor.idleByServer)).toEqual({ 'im-east': 1 });
+  });
+
+  it('a duplicate address: the second holder reports both, a third names the first; one map entry per address', () => {
+    const auditor = new Auditor(SERVERS, NOW);
+    const holder = (sam: string, server = east) => u(sam, imValues('dup', D, server), { mailNickname: 'dup' });
+    expect(auditor.visit(holder('first'))).toEqual([]);
+    const second = auditor.visit(holder('second', west));
+    expect(second.map((f) => [f.subject, f.server, f.detail])).toEqual([
+      ['first', 'im-east', 'dup@im.example.com is also the address of second'],
+      ['second', 'im-west', 'dup@im.example.com is also the address of first'],
+    ]);
+    const third = auditor.visit(holder('third'));
+    expect(third.map((f) => [f.subject, f.detail])).toEqual([
+      ['third', 'dup@im.example.com is also the address of first'],
+    ]);
+    auditor.visit(ok('other'));
+    expect(auditor.addressesHeld).toBe(2);
+  });
+
+  it('over capacity from the domain loads when given (a narrower base), else from the users visited', () => {
+    const auditor = new Auditor(SERVERS, NOW);
+    auditor.visit(ok('a'));
+    expect(auditor.finish()).toEqual([]); // 1 of 3 on im-east
+    const over = auditor.finish({ domainLoads: new Map([['im-east', 5]]) });
+    expect(over.map((f) => [f.kind, f.subject, f.detail])).toEqual([
+      [
+        'over-capacity',
+        'im-east',
+        '5 users in the domain, capacity 3 (2 over): "imctl rebalance" plans the fewest moves',
+      ],
+    ]);
+  });
+
+  it('counts a user again after a repair: its share taken off and added back with the new values', () => {
+    const auditor = new Auditor(SERVERS, NOW, 30);
+    const user = ok('moved', router);
+    auditor.visit(user);
+    expect(Object.fromEntries(auditor.loadsByServer)).toEqual({ 'im-router': 1 });
+    auditor.count(auditor.tally(user), -1);
+    auditor.count(auditor.tally({ ...user, im: imValues('moved', D, west) }));
+    expect(Object.fromEntries(auditor.loadsByServer)).toEqual({ 'im-router': 0, 'im-west': 1 });
+    expect(Object.fromEntries(auditor.inactiveByServer)).toEqual({ 'im-router': 0, 'im-west': 1 }); // never logged on
   });
 });

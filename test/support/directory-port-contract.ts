@@ -337,9 +337,9 @@ export function directoryPortContract(name: string, makeFixture: () => Promise<P
       expect(await f.port.usersByImAddress(`nobody@${f.imDomain}`)).toEqual([]);
     });
 
-    it('forEachImUser: visits exactly the users with any IM attribute, each once, with its values', async () => {
+    it('auditUsers: pages of exactly the users with any IM attribute, each once, with its values', async () => {
       const seen: { sAMAccountName: string; guid: string; accountDisabled: boolean; im: ImState }[] = [];
-      await f.port.forEachImUser((u) => seen.push(u));
+      for await (const page of f.port.auditUsers()) seen.push(...page);
       expect(samsIn(seen)).toEqual(samsOf(keysWhere((p) => p.home !== undefined || p.addressOnly === true)));
       for (const u of seen) {
         const key = POPULATION.find((p) => user(p.key).sam.toLowerCase() === u.sAMAccountName.toLowerCase())!.key;

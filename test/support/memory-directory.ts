@@ -302,10 +302,18 @@ export class MemoryDirectory implements DirectoryPort {
     return [...this.users.values()].flatMap((u) => u.im.msExchIMAddress ?? []).slice(0, limit);
   }
 
-  async forEachImUser(visit: (user: AuditUser) => void): Promise<void> {
+  /** Pages of `auditPageSize` (default: all in one), so a test can see the pass a page at a time. */
+  auditPageSize = Number.POSITIVE_INFINITY;
+
+  async *auditUsers(): AsyncGenerator<AuditUser[]> {
+    let page: AuditUser[] = [];
     for (const u of this.users.values()) {
       if (!IM_ATTRIBUTES.some((a) => u.im[a] !== undefined)) continue;
-      visit({
+      if (page.length >= this.auditPageSize) {
+        yield page;
+        page = [];
+      }
+      page.push({
         dn: u.dn,
         guid: u.guid,
         sAMAccountName: u.sAMAccountName,
@@ -316,6 +324,7 @@ export class MemoryDirectory implements DirectoryPort {
         im: { ...u.im },
       });
     }
+    if (page.length > 0) yield page;
   }
 
   /** As src/directory/groups.ts on Samba: a DN as a DN (another object's is not a group), else sAMAccountName or cn. */
