@@ -4,18 +4,28 @@ import { defineConfig } from 'vitest/config';
 // The unit tier (two projects) and integration tests against the real lab DC (Samba AD on
 // loopback), which is started once per run by the global setup and shared.
 
-/** Unit files that change process-wide state (the umask) a worker thread may not touch: they run
+/** Unit files that change process-wide state (the umask) a worker thread may not touch, or count it
+ * (open descriptors, which another worker thread opens and closes meanwhile): they run
  * in a process of their own. Everything else in the unit tier runs in worker threads, which start
  * and import faster than processes (about a quarter less CPU for the tier on this machine). */
-const PROCESS_WIDE = ['test/io/report.test.ts'];
+const PROCESS_WIDE = ['test/io/report.test.ts', 'test/io/csv-source.test.ts'];
+
+/** True when the run names only unit projects (`--project 'unit*'`): no lab is built meanwhile. */
+function unitTierOnly(argv: readonly string[]): boolean {
+  const projects = argv.flatMap((arg, i) =>
+    arg === '--project' ? [argv[i + 1] ?? ''] : arg.startsWith('--project=') ? [arg.slice('--project='.length)] : [],
+  );
+  return projects.length > 0 && projects.every((name) => name.startsWith('unit'));
+}
 
 export default defineConfig({
   test: {
-    // vitest's default is one worker fewer than the cores: a single worker on this 2-core machine,
-    // which left a core idle while unit files wait on the child processes and terminals they start
-    // (`npm run test:unit`: 70 s with one worker, 43 s with two, measured back to back). The lab
-    // project runs its files one at a time whatever this says (fileParallelism: false).
-    maxWorkers: availableParallelism(),
+    // vitest's default is one worker fewer than the cores: a single worker on this 2-core machine.
+    // Alone (`npm run test:unit`) the unit tier takes a worker per core: its files wait on the
+    // child processes and terminals they start, and one worker left a core idle (70 s → 43 s,
+    // measured back to back). In a whole run it keeps to one: the lab is being built meanwhile and
+    // is the longer path (lab up 151 s with one unit worker, 174 s with two, on clean clones).
+    maxWorkers: unitTierOnly(process.argv) ? availableParallelism() : 1,
     reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {

@@ -161,7 +161,10 @@ describe('hostile input (against the lab DC)', () => {
         expect(data.problems[i].reason, label).toMatch(
           label === 'an escaped wildcard typed literally'
             ? /^"hv-plain\\2a" names a user of the domain "hv-plain", and this is "LAB"/
-            : /^no user is named /,
+            : label === 'a wildcard UPN'
+              ? // A name with @ is looked up as a UPN, mail or IM address, each as a literal value.
+                /^no user has "\*@lab\.imctl\.test" as UPN, mail or IM address/
+              : /^no user is named /,
         );
       }
       // The 10,000-character name is cut in the message, not echoed whole.
