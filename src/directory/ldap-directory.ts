@@ -15,6 +15,7 @@ import { activeFilter, inactiveFilter } from '../core/activity.js';
 import {
   countHomed,
   countOn,
+  homedElsewhere,
   usersUpperBound,
   auditUserPages,
   listHomedUsers,
@@ -58,6 +59,8 @@ export class LdapDirectory implements DirectoryPort {
   servers = () => discoverServers(this.connection);
   unreadableServers = (serverDns: readonly string[]) => unreadableServers(this.connection, serverDns);
   countHomed = (serverDns: readonly string[]) => countHomed(this.connection, serverDns);
+  homesElsewhere = async (serverDns: readonly string[]) =>
+    (await homedElsewhere(this.connection, serverDns)).missingServers;
   private usersBound: Promise<number | undefined> | undefined;
   usersAtMost = () => (this.usersBound ??= usersUpperBound(this.connection));
   countOn = (serverDns: readonly string[], activity?: { now: number; activeDays: number }) =>

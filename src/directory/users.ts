@@ -410,6 +410,19 @@ export async function countHomed(
   serverDns: readonly string[],
   also = '',
 ): Promise<{ perServer: Map<string, number>; missing: number; missingServers: string[] }> {
+  const [elsewhere, perServer] = await Promise.all([
+    homedElsewhere(directory, serverDns, also),
+    countOn(directory, serverDns, also),
+  ]);
+  return { perServer, ...elsewhere };
+}
+
+/** The users homed on none of these servers: how many, and the server DNs they point at (each once, as stored). */
+export async function homedElsewhere(
+  directory: LdapConnection,
+  serverDns: readonly string[],
+  also = '',
+): Promise<{ missing: number; missingServers: string[] }> {
   const missingFilter =
     serverDns.length === 0
       ? `(&${USER_FILTER}(msExchIMVirtualServer=*)${also})`
@@ -417,14 +430,11 @@ export async function countHomed(
   // The orphans' one value is fetched: where they point tells a deleted server from one the
   // account cannot read (src/services/organisation.ts).
   const pointsAt = new Map<string, string>();
-  const [missing, perServer] = await Promise.all([
-    countMatching(directory, missingFilter, (entry) => {
-      const dn = entry.get('msExchIMVirtualServer');
-      if (dn !== undefined && !pointsAt.has(canonicalDn(dn))) pointsAt.set(canonicalDn(dn), dn);
-    }),
-    countOn(directory, serverDns, also),
-  ]);
-  return { perServer, missing, missingServers: [...pointsAt.values()] };
+  const missing = await countMatching(directory, missingFilter, (entry) => {
+    const dn = entry.get('msExchIMVirtualServer');
+    if (dn !== undefined && !pointsAt.has(canonicalDn(dn))) pointsAt.set(canonicalDn(dn), dn);
+  });
+  return { missing, missingServers: [...pointsAt.values()] };
 }
 
 /**

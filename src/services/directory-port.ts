@@ -61,6 +61,8 @@ export interface DirectoryPort {
   unreadableServers(serverDns: readonly string[]): Promise<string[]>;
   /** How many users each of these servers homes, counted without fetching values. */
   countHomed(serverDns: readonly string[]): Promise<HomedCounts>;
+  /** The server DNs users point at that are none of these, each once (as stored): countHomed's missingServers without its counts per server. */
+  homesElsewhere(serverDns: readonly string[]): Promise<string[]>;
   /**
    * At most how many users the domain holds, from one cheap read (the RIDs handed out so far), or
    * undefined when the DC does not say. An upper bound only: it counts every account ever created.

@@ -27,8 +27,8 @@ export async function assertServersReadable(directory: DirectoryPort, pointedAt:
 /**
  * Before a server name that none of `servers` has is called unknown (enable --server, move --to, an
  * import's server column, users --server, sync --server): where users point at servers the account
- * cannot read, the name is most likely one of those, and the run stops as every read does. Costs a
- * count of the homed users, on that path only.
+ * cannot read, the name is most likely one of those, and the run stops as every read does. Costs one
+ * search for the users homed on none of `servers`, on that path only.
  */
 export async function assertServerNamesReadable(
   directory: DirectoryPort,
@@ -36,8 +36,8 @@ export async function assertServerNamesReadable(
   names: Iterable<string | undefined>,
 ): Promise<void> {
   if (![...names].some((name) => name !== undefined && matchServers(servers, name).length === 0)) return;
-  const { missingServers } = await directory.countHomed(servers.map((s) => s.dn));
-  await assertServersReadable(directory, missingServers);
+  // Only where users point matters here, not how many each server holds: the orphan scan alone.
+  await assertServersReadable(directory, await directory.homesElsewhere(servers.map((s) => s.dn)));
 }
 
 /** The same check for users already read: their home DNs that none of `servers` has. */

@@ -69,6 +69,20 @@ describe('an Exchange organisation the bind account cannot read', () => {
     expect(directory.written).toEqual([]);
   });
 
+  it('a mistyped server name costs the search for users homed elsewhere, not a count per server', async () => {
+    const directory = sampleDirectory();
+    const counted: string[] = [];
+    const countHomed = directory.countHomed.bind(directory);
+    directory.countHomed = (dns, only) => (counted.push('countHomed'), countHomed(dns, only));
+    const homesElsewhere = directory.homesElsewhere.bind(directory);
+    directory.homesElsewhere = (dns) => (counted.push('homesElsewhere'), homesElsewhere(dns));
+    const run = await imctlOnMemory(['enable', 'dee', '--server', 'im-eats', '--yes'], { directory });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/No IM server is named "im-eats"/);
+    expect(counted).toEqual(['homesElsewhere']);
+    expect(directory.written).toEqual([]);
+  });
+
   it("a deleted server's users are orphans still, not a sign of missing rights", async () => {
     const gone = person('gus', { ...EAST, dn: TOMBSTONE });
     const directory = new MemoryDirectory([EAST, WEST, ROUTER], [person('ann', EAST), gone]);

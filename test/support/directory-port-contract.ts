@@ -278,6 +278,14 @@ export function directoryPortContract(name: string, makeFixture: () => Promise<P
       );
     });
 
+    it('homesElsewhere: the server DNs users point at outside the ones given, each once', async () => {
+      const { a, b, gone } = f.homes;
+      expect(await f.port.homesElsewhere([a.dn, b.dn])).toEqual([gone.dn]);
+      expect((await f.port.homesElsewhere([a.dn])).map((dn) => dn.toLowerCase()).sort()).toEqual(
+        [b.dn, gone.dn].map((dn) => dn.toLowerCase()).sort(),
+      );
+    });
+
     it("unreadableServers: a deleted server's tombstone and a readable server are neither", async () => {
       expect(await f.port.unreadableServers([f.homes.gone.dn, f.homes.a.dn])).toEqual([]);
       expect((await f.port.countHomed([])).missing).toBe(keysWhere((p) => p.home !== undefined).length);

@@ -158,6 +158,10 @@ export class MemoryDirectory implements DirectoryPort {
     return this.tally(serverDns, only);
   }
 
+  async homesElsewhere(serverDns: readonly string[]): Promise<string[]> {
+    return this.tally(serverDns).missingServers;
+  }
+
   private tally(serverDns: readonly string[], only: (user: UserRecord) => boolean = () => true): HomedCounts {
     const perServer = new Map(serverDns.map((dn) => [dn.toLowerCase(), 0]));
     // The DC matches DN values as DNs: case, escaping and spacing do not matter.
