@@ -1,3 +1,4 @@
+// @ts-check
 // The large directory of the benchmark (issue 32): 100,000 users, 90,000 of them IM-enabled across
 // 14 home servers (im-east over 7,500 as seeded, one new server over it too) and the router with
 // orphans. The seeded lab (12,013 + OU=Audit) is topped up with users under OU=Large, in sites of
@@ -10,6 +11,47 @@ import { join } from 'node:path';
 import { IM_ATTRS, ldifValue } from './ldap.mjs';
 import { Terminal, timeWizard } from './large-wizard.mjs';
 import { peakRss } from './peak-rss.mjs';
+
+/** @typedef {import('./harness.mjs').Harness} Harness */
+/** @typedef {import('./harness.mjs').Lab} Lab */
+
+/**
+ * What bench.mjs hands this section beside the harness: the lab's script, the report's notes, and
+ * imctl's command line and environment for the runs it makes itself (peak RSS, the wizard in tmux).
+ * @typedef {object} LargeSteps
+ * @property {(...args: string[]) => Promise<import('./run.mjs').RunResult>} labSh lab/lab.sh with these arguments
+ * @property {string[]} notes lines of the report's Notes section
+ * @property {(...args: string[]) => string[]} imctlArgs bin/imctl, --config and these arguments
+ * @property {NodeJS.ProcessEnv} imctlEnv
+ * @property {() => string} loadAverage the 1/5/15-minute load average (scripts/bench-lib/machine.mjs)
+ */
+/** @typedef {Harness & LargeSteps} LargeHarness */
+
+/**
+ * One server of the large directory, as its facts keep it: enough to count the users homed on it.
+ * @typedef {object} FactsServer
+ * @property {string} name
+ * @property {string} dnEscaped its DN escaped for a filter value
+ * @property {boolean} hostsUsers
+ */
+
+/**
+ * The facts of the large directory (facts.json beside its snapshot): what it holds and how the seed went.
+ * @typedef {object} Facts
+ * @property {number} format FORMAT when it was seeded; another one is seeded again
+ * @property {number} users
+ * @property {number} im
+ * @property {number} added users added under OU=Large
+ * @property {number} seedMs
+ * @property {string} [seedMethod] 'offline' (lab.sh offline-add); absent in a snapshot seeded over LDAPS
+ * @property {string} [loadAfter] the load average at the seed's end (absent in older snapshots)
+ * @property {string} seededOn ISO date and time
+ * @property {string} load the load average at the seed's start
+ * @property {FactsServer[]} servers
+ * @property {number} [restoreMs] this run's restore of the snapshot (not in the file)
+ */
+
+/** A server the seed homes users on: one of the lab's or one it adds. @typedef {{ name: string, host: string, dn: string }} HomeServer */
 
 export const LARGE_USERS = 100_000;
 export const LARGE_IM = 90_000;
@@ -42,10 +84,14 @@ const LAST =
     ' ',
   );
 
-/** The i-th user added under OU=Large: its names and DN. */
+/**
+ * The i-th user added under OU=Large: its names and DN.
+ * @param {number} i
+ * @param {Pick<Lab, 'baseDn'>} lab
+ */
 export function largeUser(i, lab) {
-  const first = FIRST[i % FIRST.length];
-  const last = LAST[Math.floor(i / FIRST.length) % LAST.length];
+  const first = /** @type {string} */ (FIRST[i % FIRST.length]);
+  const last = /** @type {string} */ (LAST[Math.floor(i / FIRST.length) % LAST.length]);
   const n = Math.floor(i / (FIRST.length * LAST.length));
   const sam = `${first[0]}${last}.${i}`.toLowerCase(); // the dot: no seeded name has one
   const dn = `CN=${last}\\, ${first} ${n},OU=Users,OU=${SITES[i % SITES.length]},OU=Large,${lab.baseDn}`;
@@ -53,8 +99,9 @@ export function largeUser(i, lab) {
 }
 
 /** The facts of the large directory, kept beside its snapshot: what it holds and how long the seed took. */
-const factsFile = (labDir) => join(labDir, 'snapshot-large', 'facts.json');
+const factsFile = (/** @type {string} */ labDir) => join(labDir, 'snapshot-large', 'facts.json');
 
+/** @param {LargeHarness} h */
 export async function benchLarge(h) {
   const { lab, ldap, log, labSh } = h;
   const facts = await ensureLargeDirectory(h);
@@ -64,7 +111,11 @@ export async function benchLarge(h) {
   );
   const homedFilter = `(&${h.USER_FILTER}(msExchIMVirtualServer=*))`;
   const imAnyFilter = `(&${h.USER_FILTER}(|${IM_ATTRS.map((a) => `(${a}=*)`).join('')}))`;
-  /** Wall time of one paged ldapsearch of the domain, its output discarded. */
+  /**
+   * Wall time of one paged ldapsearch of the domain, its output discarded.
+   * @param {string} filter
+   * @param {readonly string[]} attributes
+   */
   const searchMs = async (filter, attributes) =>
     (await h.runOk('ldapsearch', ldap.searchArgs(lab.baseDn, filter, attributes), { env: ldap.env, stdout: 'ignore' }))
       .ms;
@@ -140,9 +191,10 @@ export async function benchLarge(h) {
       if (line.args.includes('--json')) JSON.parse(r.stdout); // one valid document, however long
       imctlRuns.push(r.ms);
       peakMb = Math.max(peakMb, r.mb);
-      refRuns.push(await line.reference());
+      const refMs = await line.reference();
+      refRuns.push(refMs);
       log(
-        `large ${line.name}: imctl ${h.seconds(r.ms)} s (${r.mb.toFixed(0)} MB), reference ${h.seconds(refRuns.at(-1))} s; load ${h.loadAverage()}`,
+        `large ${line.name}: imctl ${h.seconds(r.ms)} s (${r.mb.toFixed(0)} MB), reference ${h.seconds(refMs)} s; load ${h.loadAverage()}`,
       );
     }
     const imctlMs = h.median(imctlRuns);
@@ -168,11 +220,14 @@ export async function benchLarge(h) {
  * `import` of 20,000 enables against `ldapmodify -f` of the LDIF imctl itself emits for that CSV
  * (`import --ldif`: the same compare-and-set modifies). The last 20,000 users added (the 10,000
  * never enabled and 10,000 enabled ones) are cleared first, untimed, before every timed run.
+ * @param {LargeHarness} h
+ * @param {Facts} facts
  */
 async function benchImport(h, facts) {
   const { lab, ldap, log } = h;
   const users = Array.from({ length: IMPORT_ENABLES }, (_, k) => largeUser(facts.added - IMPORT_ENABLES + k, lab));
   const server = facts.servers.find((s) => s.name === IMPORT_SERVER);
+  if (!server) throw new Error(`large: the directory's facts name no ${IMPORT_SERVER} (${factsFile(h.labDir)})`);
   const csv = join(h.scratch, 'large-import.csv');
   const ldif = join(h.scratch, 'large-import.ldif');
   const reset = join(h.scratch, 'large-import-reset.ldif');
@@ -191,6 +246,10 @@ async function benchImport(h, facts) {
     await ldap.modifyFile(reset);
     return onServer();
   };
+  /**
+   * @param {string} who
+   * @param {number} before the server's count before the run
+   */
   const expectEnabled = async (who, before) => {
     const after = await onServer();
     if (after !== before + IMPORT_ENABLES)
@@ -212,11 +271,12 @@ async function benchImport(h, facts) {
     imctlRuns.push(r.ms);
     peakMb = Math.max(peakMb, r.mb);
     before = await clear();
-    refRuns.push((await ldap.modifyFile(ldif)).ms);
+    const refMs = (await ldap.modifyFile(ldif)).ms;
+    refRuns.push(refMs);
     await expectEnabled('ldapmodify', before);
     before = await clear();
     log(
-      `large import: imctl ${h.seconds(r.ms)} s (${r.mb.toFixed(0)} MB), ldapmodify ${h.seconds(refRuns.at(-1))} s; load ${h.loadAverage()}`,
+      `large import: imctl ${h.seconds(r.ms)} s (${r.mb.toFixed(0)} MB), ldapmodify ${h.seconds(refMs)} s; load ${h.loadAverage()}`,
     );
   }
   const name = `import of ${IMPORT_ENABLES.toLocaleString('en-US')} enables`;
@@ -227,7 +287,10 @@ async function benchImport(h, facts) {
   ];
 }
 
-/** The wizard's start to its first prompt, and a name search among 100,000 users (< 1 s each). */
+/**
+ * The wizard's start to its first prompt, and a name search among 100,000 users (< 1 s each).
+ * @param {LargeHarness} h
+ */
 async function benchWizard(h) {
   const terminal = new Terminal(`imctl-bench-${process.pid}`);
   const runs = [];
@@ -255,18 +318,26 @@ async function benchWizard(h) {
   ];
 }
 
-/** How the users were added (a snapshot seeded before offline-add went over LDAPS). */
+/**
+ * How the users were added (a snapshot seeded before offline-add went over LDAPS).
+ * @param {Facts} facts
+ */
 function seedMethodText({ seedMethod }) {
   return seedMethod === 'offline'
     ? "`lab.sh offline-add`: dc1 stopped, Samba's own modules adding to sam.ldb, 5,000 entries a transaction in ldb's batch mode"
     : '`ldapmodify -a` over LDAPS';
 }
 
-/** Restore the kept snapshot, or seed the directory once and keep it. */
+/**
+ * Restore the kept snapshot, or seed the directory once and keep it.
+ * @param {LargeHarness} h
+ * @returns {Promise<Facts>}
+ */
 async function ensureLargeDirectory(h) {
   const { labDir, labSh, log } = h;
   const file = factsFile(labDir);
   if (existsSync(file)) {
+    /** @type {Facts} */
     const facts = JSON.parse(readFileSync(file, 'utf8'));
     if (facts.format === FORMAT) {
       log('large: restoring the kept 100,000-user snapshot');
@@ -285,6 +356,11 @@ async function ensureLargeDirectory(h) {
   return facts;
 }
 
+/**
+ * Add the users and servers of the large directory to the seeded lab (dc1 only), and count them.
+ * @param {LargeHarness} h
+ * @returns {Promise<Facts>}
+ */
 async function seed(h) {
   const { lab, ldap, log, labSh } = h;
   const [existingUsers, existingIm] = await Promise.all([
@@ -293,11 +369,14 @@ async function seed(h) {
   ]);
   const added = LARGE_USERS - existingUsers;
   const newIm = LARGE_IM - existingIm;
-  const serversDn = lab.servers
-    .find((s) => s.name === 'im-east')
-    .dn.split(',')
-    .slice(4)
-    .join(',');
+  const existing = Object.fromEntries(lab.servers.map((s) => [s.name, s]));
+  /** @param {string} name */
+  const labServer = (name) => {
+    const server = existing[name];
+    if (!server) throw new Error(`large: the lab has no server ${name} (lab.json)`);
+    return server;
+  };
+  const serversDn = labServer('im-east').dn.split(',').slice(4).join(',');
   const newServers = Array.from({ length: NEW_SERVERS }, (_, i) => {
     const n = String(i + 1).padStart(2, '0');
     const exch = `EXCHL${n}`;
@@ -309,16 +388,17 @@ async function seed(h) {
       hostsUsers: true,
     };
   });
-  const existing = Object.fromEntries(lab.servers.map((s) => [s.name, s]));
   const seeded = lab.seeded.perServer;
   // The remaining IM users fill im-west, im-north, im-south and nine new servers to one level.
   const level = ['im-west', 'im-north', 'im-south'];
-  const levelled = [...level.map((n) => existing[n]), ...newServers.slice(1)];
+  /** @type {HomeServer[]} */
+  const levelled = [...level.map(labServer), ...newServers.slice(1)];
   const remaining = newIm - BIG_SERVER_USERS - ROUTER_ORPHANS;
-  const target = Math.ceil((remaining + level.reduce((sum, n) => sum + seeded[n], 0)) / levelled.length);
+  const target = Math.ceil((remaining + level.reduce((sum, n) => sum + (seeded[n] ?? 0), 0)) / levelled.length);
+  /** @type {Map<HomeServer, number>} */
   const quota = new Map([
-    [newServers[0], BIG_SERVER_USERS],
-    [existing['im-router'], ROUTER_ORPHANS],
+    [/** @type {HomeServer} */ (newServers[0]), BIG_SERVER_USERS],
+    [labServer('im-router'), ROUTER_ORPHANS],
   ]);
   let left = remaining;
   for (const s of levelled) {
@@ -326,9 +406,15 @@ async function seed(h) {
     quota.set(s, take);
     left -= take;
   }
+  /** @type {HomeServer[]} */
   const homes = [...quota].flatMap(([s, n]) => Array(n).fill(s));
 
+  /** @type {string[]} */
   const out = [];
+  /**
+   * @param {string} dn
+   * @param {[string, string | string[]][]} attrs
+   */
   const entry = (dn, attrs) =>
     out.push(
       `${[ldifValue('dn', dn), 'changetype: add', ...attrs.flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => ldifValue(k, x)))].join('\n')}\n`,
@@ -358,6 +444,7 @@ async function seed(h) {
   }
   for (let i = 0; i < added; i++) {
     const { first, last, sam, dn } = largeUser(i, lab);
+    /** @type {[string, string | string[]][]} */
     const attrs = [
       ['objectClass', ['top', 'person', 'organizationalPerson', 'user']],
       ['sAMAccountName', sam],
@@ -398,7 +485,8 @@ async function seed(h) {
   ]);
   if (users !== LARGE_USERS || im !== LARGE_IM)
     throw new Error(`the large directory holds ${users} users, ${im} IM-enabled (want ${LARGE_USERS}, ${LARGE_IM})`);
-  const escape = (dn) => dn.replace(/[\\*()\0]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const escape = (/** @type {string} */ dn) =>
+    dn.replace(/[\\*()\0]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   const servers = [
     ...lab.servers
       .filter((s) => s.exists !== false)
