@@ -56,6 +56,11 @@ const STATEMENTS: { doc: string; says: string }[] = [
   },
   { doc: 'lab/README.md', says: `${en(dns.filter((dn) => /[^\x00-\x7f]/.test(dn)).length)} DNs are non-ASCII` },
   { doc: 'lab/README.md', says: `An unpaged search returns all ${users} entries` },
+  { doc: 'lab/README.md', says: `\`OU=Audit,DC=lab,DC=imctl,DC=test\` holds ${audit} users` },
+  {
+    doc: 'lab/README.md',
+    says: `a paged search of OU=Audit with \`pr=1000\` still got its ${audit} entries in one page`,
+  },
   { doc: 'lab/README.md', says: `including the ${users} users` },
   { doc: 'docs/activity.md', says: `so the active loads are small (${en(activeHomed)} in all)` },
 ];

@@ -1,11 +1,13 @@
 /**
  * Issue 33, item 3: a figure in README.md, docs/ or lab/README.md that looks measured — a ratio
- * (1.10×), a duration (93.8 s, ~6 min, 400 ms), a size (MB, KiB), a share (65 %), a rate (/s), a
- * count of tests — is inside a block the measuring run writes (`<!-- generated:NAME -->`), or it
- * states a constant of the code, and then the sentence is built here from the code and must stand
- * in the document as built: change the back-off and the documents that describe it fail this test.
+ * (1.10×), a duration (93.8 s, ~6 min, 400 ms, 4 h), a size (MB, KiB), a share (65 %), a rate (/s,
+ * adds/s), a count of tests — in prose or in a code block's `# comment` — is inside a block the
+ * measuring run writes (`<!-- generated:NAME -->`), or it states a constant of the code, and then
+ * the sentence is built here from the code and must stand in the document as built: change the
+ * back-off and the documents that describe it fail this test.
  * docs/benchmarks.md (the bench's record) and docs/test-suite.md (the test run's) are written whole
- * by their runs. The bench's blocks must also say what its record says.
+ * by their runs. The bench's blocks must also say what its record says, and the sizes the README
+ * gives around them are the record's.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,7 +38,7 @@ const DOCUMENTS = [
 ];
 
 const FIGURE =
-  /[~≈]?\d[\d,.]*(?:–[\d.]+)?\s?(?:×|ms\b|s\b|min\b|minutes?\b|seconds?\b|hours?\b|[KMG]i?B\b|kB\b|tests\b|%|\/s\b)/g;
+  /[~≈]?\d[\d,.]*(?:–[\d.]+)?\s?(?:×|ms\b|s\b|min\b|minutes?\b|seconds?\b|h\b|hours?\b|[KMG]i?B\b|kB\b|tests\b|%|[a-z]*\/s\b)/g;
 
 /** One number out of a source file (a constant of a script, a test's input), by the pattern around it. */
 function sourceNumber(path: string, pattern: RegExp): number {
@@ -50,6 +52,8 @@ const en = (n: number) => n.toLocaleString('en-US');
 const retryBudgetS = Math.round(Array.from({ length: RETRIES }, (_, a) => backoffMs(a)).reduce((x, y) => x + y) / 1000);
 const firstWaits = [0, 1, 2, 3, 4].map((a) => en(backoffMs(a)));
 const hostileInput = 'test/security/hostile-input.lab.test.ts';
+const sambaMaxRuntime = sourceNumber('lab/lab.sh', /^SAMBA_MAX_RUNTIME=(\d+)/m);
+const replInterval = sourceNumber('lab/dc2.sh', /IMCTL_LAB_REPL_INTERVAL:-(\d+)/);
 
 /** What the documents say about constants of the code, as the code has them now. */
 const STATEMENTS: { doc: string; says: string; from: string }[] = [
@@ -114,12 +118,28 @@ const STATEMENTS: { doc: string; says: string; from: string }[] = [
   },
   {
     doc: 'lab/README.md',
-    says: `are set to ${en(sourceNumber('lab/dc2.sh', /IMCTL_LAB_REPL_INTERVAL:-(\d+)/))} s`,
+    says: `are set to ${en(replInterval)} s`,
     from: "lab/dc2.sh (the replication intervals' default)",
+  },
+  {
+    doc: 'lab/README.md',
+    says: `Samba stops by itself after ${sambaMaxRuntime / 3600} h (\`--maximum-runtime=${sambaMaxRuntime}\`)`,
+    from: 'SAMBA_MAX_RUNTIME, lab/lab.sh',
+  },
+  {
+    doc: 'docs/replication.md',
+    says: `(\`dreplsrv:periodic_interval\`/\`notify_interval\` = ${replInterval / 3600} h)`,
+    from: "lab/dc2.sh (the replication intervals' default)",
+  },
+  {
+    doc: 'docs/replication.md',
+    says: `one writer won all ${sourceNumber('test/replication/conflicts.lab.test.ts', /const SAMS = Array\.from\(\{ length: (\d+) \}/)} entries`,
+    from: 'test/replication/conflicts.lab.test.ts (the users both admins move)',
   },
 ];
 
-/** The text outside generated blocks and fenced code (a tour's output is shown as printed, not quoted). */
+/** The text outside generated blocks, and of fenced code only its `# comments` (a tour's output is
+ * shown as printed, not quoted; a comment beside a command is prose). */
 function prose(markdown: string): string {
   const lines: string[] = [];
   let fenced = false;
@@ -128,7 +148,8 @@ function prose(markdown: string): string {
     if (line.startsWith('```')) fenced = !fenced;
     else if (line.startsWith('<!-- generated:')) generated = true;
     else if (line.startsWith('<!-- /generated -->')) generated = false;
-    else if (!fenced && !generated) lines.push(line);
+    else if (!generated && !fenced) lines.push(line);
+    else if (!generated) lines.push(/(?:^|\s)# (.*)$/.exec(line)?.[1] ?? '');
   }
   return lines.join('\n');
 }
@@ -164,5 +185,29 @@ describe('figures in the documents', () => {
     for (const [name, text] of Object.entries(readmeBenchBlocks(record))) expect(readme.get(name), name).toBe(text);
     const kerberos = generatedBlocks(read('docs/kerberos.md'));
     for (const [name, text] of Object.entries(kerberosBenchBlocks(record))) expect(kerberos.get(name), name).toBe(text);
+  });
+
+  it('the sizes the README says the bench measures are those of its summary', () => {
+    const readme = read('README.md');
+    const intro = flat(readme.slice(readme.indexOf('What it measures:'), readme.indexOf('The figures below')));
+    const summary = generatedBlocks(readme).get('bench-summary') ?? '';
+    const numbers = (text: string) => new Set(text.match(/\d[\d,]*\d|\d/g));
+    // Code spans (`-E pr=1000`) are options, not sizes.
+    const sizes = [...numbers(intro.replace(/`[^`]*`/g, ''))];
+    expect(sizes.length).toBeGreaterThan(0);
+    const inSummary = numbers(summary);
+    expect(sizes.filter((n) => !inSummary.has(n))).toEqual([]);
+  });
+
+  it("the README's large-directory sizes are the record's", () => {
+    const note =
+      /Large directory \(issue 32\): ([\d,]+) users, ([\d,]+) IM-enabled on (\d+) home servers and 1 router/.exec(
+        read('docs/benchmarks.md'),
+      );
+    expect(note, "docs/benchmarks.md's Notes have no large-directory line").not.toBeNull();
+    const [, users, im, homes] = note!;
+    expect(flat(read('README.md'))).toContain(
+      `seeds ${users} users once (${im} IM-enabled on ${homes} home servers and a router)`,
+    );
   });
 });
