@@ -470,9 +470,9 @@ async function seed(h) {
   );
   // Offline, through Samba's own modules (lab.sh offline-add: dc1 stopped, 5,000 entries a
   // transaction in ldb's batch mode): over LDAPS each add is a commit and a round trip, and the lab's
-  // DC runs single-process (-M single), so more connections only queue. Measured here under a load of
-  // 5–8 on 2 cores: LDAPS 31 adds/s; offline without batch mode 22–36 adds/s and slowing (every add
-  // copied each index list it touched, objectClass=top being every entry); with it ~160 adds/s.
+  // DC runs single-process (-M single), so more connections only queue. Offline without batch mode
+  // was slower still and slowing (every add copied each index list it touched, objectClass=top
+  // being every entry). The seed's own rate is in the record's Notes (docs/benchmarks.md).
   const usersLdif = join(h.scratch, 'large-users.ldif');
   writeFileSync(usersLdif, out.splice(0).join('\n'));
   const load = h.loadAverage();
