@@ -6,17 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  addUsers,
-  createOu,
-  imctlProcess,
-  imctlEnv,
-  lab,
-  ldapsearch,
-  readEntry,
-  scratchDir,
-  server,
-} from '../support/lab.js';
+import { addUsers, createOu, imctlEnv, lab, ldapsearch, readEntry, scratchDir, server } from '../support/lab.js';
+import { imctlHere } from '../support/in-process.js';
 
 interface Finding {
   kind: string;
@@ -51,7 +42,7 @@ describe('imctl audit on the seeded lab', () => {
   const env = () => imctlEnv();
 
   beforeAll(async () => {
-    const result = await imctlProcess(['audit', '--json', '--dns-server', `${lab().dnsServer}:${lab().dnsPort}`], {
+    const result = await imctlHere(['audit', '--json', '--dns-server', `${lab().dnsServer}:${lab().dnsPort}`], {
       env: env(),
     });
     code = result.code;
@@ -107,7 +98,7 @@ describe('imctl audit on the seeded lab', () => {
 
   it('--no-dns --report FILE.csv: one line per finding, no DNS findings', async () => {
     const file = join(scratchDir(), 'audit.csv');
-    const result = await imctlProcess(['audit', '--no-dns', '--base-dn', lab().audit.ou, '--report', file, '--json'], {
+    const result = await imctlHere(['audit', '--no-dns', '--base-dn', lab().audit.ou, '--report', file, '--json'], {
       env: env(),
     });
     expect(result.code).toBe(3);
@@ -122,7 +113,7 @@ describe('imctl audit on the seeded lab', () => {
   });
 
   it('the text summary names each finding kind with counts', async () => {
-    const result = await imctlProcess(['audit', '--no-dns', '--base-dn', lab().audit.ou], { env: env() });
+    const result = await imctlHere(['audit', '--no-dns', '--base-dn', lab().audit.ou], { env: env() });
     expect(result.code).toBe(3);
     for (const title of [
       'Duplicate IM addresses',
@@ -137,7 +128,7 @@ describe('imctl audit on the seeded lab', () => {
   });
 
   it('--dry-run/--yes without a repair flag is a usage error', async () => {
-    expect((await imctlProcess(['audit', '--dry-run'], { env: env() })).code).toBe(2);
+    expect((await imctlHere(['audit', '--dry-run'], { env: env() })).code).toBe(2);
   });
 });
 
@@ -145,7 +136,7 @@ describe('imctl audit --fix, --normalize-case, --disable-idle (in a test OU)', (
   let ou: string;
   let dn: Record<string, string>;
   let env: NodeJS.ProcessEnv;
-  const run = (...args: string[]) => imctlProcess(['audit', '--no-dns', '--base-dn', ou, ...args], { env });
+  const run = (...args: string[]) => imctlHere(['audit', '--no-dns', '--base-dn', ou, ...args], { env });
 
   beforeAll(async () => {
     ou = await createOu('audit-fix');
@@ -174,7 +165,7 @@ describe('imctl audit --fix, --normalize-case, --disable-idle (in a test OU)', (
 
   // Leave no orphan (or any IM user) behind for the files that count the lab's orphans.
   afterAll(async () => {
-    if (dn) await imctlProcess(['disable', ...Object.values(dn), '--yes'], { env });
+    if (dn) await imctlHere(['disable', ...Object.values(dn), '--yes'], { env });
   });
 
   const im = async (sam: string) =>
@@ -236,7 +227,7 @@ describe('imctl audit --fix, --normalize-case, --disable-idle (in a test OU)', (
     const again = await run('--fix', '--normalize-case', '--yes', '--json');
     expect(again.json().summary).toMatchObject({ changed: 0 });
 
-    const undone = await imctlProcess(['undo', doc.journal, '--yes', '--json'], { env });
+    const undone = await imctlHere(['undo', doc.journal, '--yes', '--json'], { env });
     expect(undone.code, undone.stderr).toBe(0);
     const restored = await im('fx-case');
     expect(restored.msexchimaddress).toEqual(caseBefore.msexchimaddress);

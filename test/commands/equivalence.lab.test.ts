@@ -4,7 +4,8 @@
  * write), writing is exact (move/disable compare-and-set on the stored bytes; undo restores them).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUsers, createOu, imctlProcess, imctlEnv, lab, readEntry, server } from '../support/lab.js';
+import { addUsers, createOu, imctlEnv, lab, readEntry, server } from '../support/lab.js';
+import { imctlHere } from '../support/in-process.js';
 
 const south = () => server('im-south');
 function cased(alias: string, domain = 'IM.Lab.Imctl.Test'): Record<string, string> {
@@ -35,12 +36,12 @@ describe("values equivalent to imctl's in all but case", () => {
   });
 
   afterAll(async () => {
-    if (dns) await imctlProcess(['disable', ...dns, '--yes'], { env });
+    if (dns) await imctlHere(['disable', ...dns, '--yes'], { env });
   });
 
   it('the seeded case-variant users (lab.json audit) show no drift, and say which values differ in case only', async () => {
     for (const user of lab().audit.users.filter((u) => u.caseOnly && !u.finding)) {
-      const result = await imctlProcess(['show', user.sam, '--json'], { env });
+      const result = await imctlHere(['show', user.sam, '--json'], { env });
       expect(result.code, result.stderr).toBe(0);
       const data = result.json();
       expect(data.drift).toEqual([]);
@@ -50,7 +51,7 @@ describe("values equivalent to imctl's in all but case", () => {
   });
 
   it('show: no drift, three case-only values, and a line saying so', async () => {
-    const data = (await imctlProcess(['show', 'eq-show', '--json'], { env })).json();
+    const data = (await imctlHere(['show', 'eq-show', '--json'], { env })).json();
     expect(data.drift).toEqual([]);
     expect(data.caseOnly.map((d: { attribute: string }) => d.attribute)).toEqual([
       'msExchIMAddress',
@@ -62,14 +63,14 @@ describe("values equivalent to imctl's in all but case", () => {
       stored: 'EQ-Show@IM.Lab.Imctl.Test',
       expected: 'eq-show@im.lab.imctl.test',
     });
-    const text = await imctlProcess(['show', 'eq-show'], { env });
+    const text = await imctlHere(['show', 'eq-show'], { env });
     expect(text.stdout).toContain('No drift');
     expect(text.stdout).toContain('Differ in case only');
   });
 
   it('enable on its own server and IM domain: unchanged, exit 0, nothing written (uSNChanged unchanged)', async () => {
     const before = await readEntry(dns[0]!, ['uSNChanged', 'msExchIMAddress']);
-    const result = await imctlProcess(
+    const result = await imctlHere(
       ['enable', 'eq-show', '--server', 'im-south', '--im-domain', 'im.lab.imctl.test', '--yes', '--json'],
       { env },
     );
@@ -83,7 +84,7 @@ describe("values equivalent to imctl's in all but case", () => {
   it('move: compare-and-set on the exact stored URL succeeds; the address keeps its case; undo restores the exact original', async () => {
     const west = server('im-west');
     const original = (await readEntry(dns[1]!))!.attrs;
-    const moved = await imctlProcess(['move', 'eq-move', '--to', 'im-west', '--yes', '--json'], { env });
+    const moved = await imctlHere(['move', 'eq-move', '--to', 'im-west', '--yes', '--json'], { env });
     expect(moved.code, moved.stderr).toBe(0);
     expect(moved.json().summary).toMatchObject({ changed: 1 });
     const after = (await readEntry(dns[1]!))!.attrs;
@@ -95,7 +96,7 @@ describe("values equivalent to imctl's in all but case", () => {
     ]);
     expect(after.msexchimvirtualserver?.[0]?.toLowerCase()).toBe(west.dn.toLowerCase());
 
-    const undone = await imctlProcess(['undo', moved.json().journal, '--yes', '--json'], { env });
+    const undone = await imctlHere(['undo', moved.json().journal, '--yes', '--json'], { env });
     expect(undone.code, undone.stderr).toBe(0);
     const back = (await readEntry(dns[1]!))!.attrs;
     expect(back.msexchimphysicalurl).toEqual(original.msexchimphysicalurl);
@@ -106,13 +107,13 @@ describe("values equivalent to imctl's in all but case", () => {
   });
 
   it('disable: deletes the exact stored values (compare-and-set) and clears all four', async () => {
-    const result = await imctlProcess(['disable', 'eq-disable', '--yes', '--json'], { env });
+    const result = await imctlHere(['disable', 'eq-disable', '--yes', '--json'], { env });
     expect(result.code, result.stderr).toBe(0);
     expect(result.json().summary).toMatchObject({ changed: 1 });
     const after = (await readEntry(dns[2]!))!.attrs;
     expect(after.msexchimaddress).toBeUndefined();
     expect(after.msexchimvirtualserver).toBeUndefined();
-    const again = await imctlProcess(['disable', 'eq-disable', '--yes', '--json'], { env });
+    const again = await imctlHere(['disable', 'eq-disable', '--yes', '--json'], { env });
     expect(again.json().summary).toMatchObject({ unchanged: 1 });
   });
 });

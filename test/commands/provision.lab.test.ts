@@ -9,7 +9,6 @@ import {
   IM_ATTRS,
   addUsers,
   createOu,
-  imctlProcess,
   imctlEnv,
   lab,
   ldapmodify,
@@ -18,6 +17,7 @@ import {
   server,
   type LdifEntry,
 } from '../support/lab.js';
+import { imctlHere } from '../support/in-process.js';
 import { journalRecords } from '../support/journal-files.js';
 
 const HARD_NAMES = [
@@ -53,7 +53,7 @@ describe('enable, disable, move (against the lab DC)', () => {
   it('enables users with hard names writing exactly the contract values and nothing else', async () => {
     const before = await Promise.all(dns.map((dn) => readEntry(dn)));
     const west = server('im-west');
-    const result = await imctlProcess(['enable', ...sams, '--server', 'im-west', '--yes', '--json'], { env });
+    const result = await imctlHere(['enable', ...sams, '--server', 'im-west', '--yes', '--json'], { env });
     expect(result.code, result.stderr).toBe(0);
     const data = result.json();
     expect(data.summary).toMatchObject({ changed: 5, failed: 0 });
@@ -75,14 +75,14 @@ describe('enable, disable, move (against the lab DC)', () => {
 
   it('re-enabling reports every user unchanged and writes nothing', async () => {
     const before = await readEntry(dns[0]!, ['uSNChanged']);
-    const result = await imctlProcess(['enable', ...sams, '--server', 'im-west', '--yes', '--json'], { env });
+    const result = await imctlHere(['enable', ...sams, '--server', 'im-west', '--yes', '--json'], { env });
     expect(result.code).toBe(0);
     expect(result.json().summary).toMatchObject({ changed: 0, unchanged: 5 });
     expect((await readEntry(dns[0]!, ['uSNChanged']))!.attrs.usnchanged).toEqual(before!.attrs.usnchanged);
   });
 
   it('enabling a user homed elsewhere is refused before anything is written, with a hint to move (exit 2)', async () => {
-    const result = await imctlProcess(['enable', 'pv-doe', '--server', 'im-north', '--json'], { env });
+    const result = await imctlHere(['enable', 'pv-doe', '--server', 'im-north', '--json'], { env });
     expect(result.code).toBe(2);
     expect(result.json().problems[0].reason).toMatch(/already IM-enabled on im-west; use "imctl move"/);
   });
@@ -90,7 +90,7 @@ describe('enable, disable, move (against the lab DC)', () => {
   it('moves users: only the home and the private URL change', async () => {
     const before = await Promise.all(dns.map((dn) => readEntry(dn)));
     const north = server('im-north');
-    const result = await imctlProcess(['move', ...sams, '--to', 'im-north', '--yes'], { env });
+    const result = await imctlHere(['move', ...sams, '--to', 'im-north', '--yes'], { env });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/move: 5 changed, 0 unchanged, 0 failed/);
     for (const [i, dn] of dns.entries()) {
@@ -106,7 +106,7 @@ describe('enable, disable, move (against the lab DC)', () => {
   });
 
   it('--dry-run shows the plan and writes nothing', async () => {
-    const result = await imctlProcess(['move', 'pv-doe', '--to', 'im-south', '--dry-run', '--json'], { env });
+    const result = await imctlHere(['move', 'pv-doe', '--to', 'im-south', '--dry-run', '--json'], { env });
     expect(result.code).toBe(0);
     const data = result.json();
     expect(data.results[0].outcome).toBe('planned');
@@ -118,7 +118,7 @@ describe('enable, disable, move (against the lab DC)', () => {
 
   it('disables users: the four attributes are cleared, msExchIMACL and the rest stay', async () => {
     const before = await Promise.all(dns.map((dn) => readEntry(dn)));
-    const result = await imctlProcess(['disable', ...sams, '--yes', '--json'], { env });
+    const result = await imctlHere(['disable', ...sams, '--yes', '--json'], { env });
     expect(result.code, result.stderr).toBe(0);
     expect(result.json().summary).toMatchObject({ changed: 5 });
     for (const [i, dn] of dns.entries()) {
@@ -127,7 +127,7 @@ describe('enable, disable, move (against the lab DC)', () => {
       expect(after.attrs.msexchimacl).toBeDefined();
       expect(withoutIm(after)).toEqual(withoutIm(before[i]!));
     }
-    const again = await imctlProcess(['disable', ...sams, '--yes', '--json'], { env });
+    const again = await imctlHere(['disable', ...sams, '--yes', '--json'], { env });
     expect(again.json().summary).toMatchObject({ changed: 0, unchanged: 5 });
   });
 
@@ -147,22 +147,22 @@ describe('enable, disable, move (against the lab DC)', () => {
 
   it('LDIF from --ldif, applied with ldapmodify, gives the same directory as imctl itself', async () => {
     const ldif = join(scratchDir(), 'enable.ldif');
-    const plan = await imctlProcess(['enable', ...sams, '--server', 'im-south', '--ldif', ldif], { env });
+    const plan = await imctlHere(['enable', ...sams, '--server', 'im-south', '--ldif', ldif], { env });
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout).toMatch(/5 planned \(nothing written\)/);
     expect((await readEntry(dns[0]!))!.attrs.msexchimaddress).toBeUndefined();
     const applied = await ldapmodify(readFileSync(ldif, 'utf8'));
     expect(applied.code, applied.stderr).toBe(0);
     // imctl now finds exactly the state it would have written itself.
-    const check = await imctlProcess(['enable', ...sams, '--server', 'im-south', '--yes', '--json'], { env });
+    const check = await imctlHere(['enable', ...sams, '--server', 'im-south', '--yes', '--json'], { env });
     expect(check.json().summary).toMatchObject({ changed: 0, unchanged: 5 });
   });
 
   it('LDIF for a move is a compare-and-set: applied after someone else changed the entry, ldapmodify fails and nothing is overwritten', async () => {
     const ldif = join(scratchDir(), 'move.ldif');
-    expect((await imctlProcess(['move', 'pv-zoe', '--to', 'im-west', '--ldif', ldif], { env })).code).toBe(0);
+    expect((await imctlHere(['move', 'pv-zoe', '--to', 'im-west', '--ldif', ldif], { env })).code).toBe(0);
     // Another admin moves the user first.
-    expect((await imctlProcess(['move', 'pv-zoe', '--to', 'im-north', '--yes'], { env })).code).toBe(0);
+    expect((await imctlHere(['move', 'pv-zoe', '--to', 'im-north', '--yes'], { env })).code).toBe(0);
     const stale = await ldapmodify(readFileSync(ldif, 'utf8'));
     expect(stale.code).toBe(16); // noSuchAttribute: the old value is gone
     expect((await readEntry(dns[2]!))!.attrs.msexchimvirtualserver?.[0]?.toLowerCase()).toBe(
@@ -172,13 +172,13 @@ describe('enable, disable, move (against the lab DC)', () => {
 
   it('an unknown name refuses the batch as an invalid CSV row would: nothing written (exit 2); a router is refused (exit 2)', async () => {
     const before = await readEntry(dns[2]!);
-    const result = await imctlProcess(['disable', 'pv-zoe', 'no-such-user-123', '--yes', '--json'], { env });
+    const result = await imctlHere(['disable', 'pv-zoe', 'no-such-user-123', '--yes', '--json'], { env });
     expect(result.code).toBe(2);
     const data = result.json();
     expect(data.error.reason).toBe('invalid-targets');
     expect(data.problems).toEqual([{ user: 'no-such-user-123', reason: expect.stringMatching(/no user is named/) }]);
     expect(await readEntry(dns[2]!)).toEqual(before);
-    const router = await imctlProcess(['enable', 'pv-zoe', '--server', 'im-router'], { env });
+    const router = await imctlHere(['enable', 'pv-zoe', '--server', 'im-router'], { env });
     expect(router.code).toBe(2);
     expect(router.stderr).toMatch(/router, not a home server/);
   });
@@ -198,7 +198,7 @@ describe('enable, disable, move (against the lab DC)', () => {
         )
         .join(''),
     );
-    const result = await imctlProcess(['enable', shared, '--json'], { env });
+    const result = await imctlHere(['enable', shared, '--json'], { env });
     expect(result.code).toBe(2);
     expect(result.json().problems[0].reason).toMatch(
       /ambiguous; candidates: pv-twin1 .*pv-twin2|ambiguous; candidates: pv-twin2 .*pv-twin1/,
@@ -206,13 +206,13 @@ describe('enable, disable, move (against the lab DC)', () => {
   });
 
   it('with no --server, new users go to the home server with the most room', async () => {
-    const data = (await imctlProcess(['servers', '--json'], { env })).json();
+    const data = (await imctlHere(['servers', '--json'], { env })).json();
     const home = data.servers.filter((s: { role: string }) => s.role === 'home');
     const roomiest = home.reduce((a: { capacity: number; users: number }, b: { capacity: number; users: number }) =>
       b.capacity - b.users > a.capacity - a.users ? b : a,
     );
     await addUsers(ou, [{ sam: 'pv-new', cn: 'New, Person' }]);
-    const result = await imctlProcess(['enable', 'pv-new', '--yes', '--json'], { env });
+    const result = await imctlHere(['enable', 'pv-new', '--yes', '--json'], { env });
     expect(result.code, result.stderr).toBe(0);
     expect(result.json().results[0].after.msExchIMVirtualServer).toBe(roomiest.dn);
   });

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { escapeFilterValue } from '../../src/core/escape.js';
-import { imctlProcess, lab, ldapcount, server } from '../support/lab.js';
+import { lab, ldapcount, server } from '../support/lab.js';
+import { imctlHere } from '../support/in-process.js';
 
 describe('imctl users and show (against the lab DC)', () => {
   it('lists every user of a server with more than 1,000 users (paged, complete)', async () => {
     const east = server('im-east');
-    const result = await imctlProcess(['users', '--server', 'im-east', '--json']);
+    const result = await imctlHere(['users', '--server', 'im-east', '--json']);
     expect(result.code, result.stderr).toBe(0);
     const data = result.json();
     const independent = await ldapcount(
@@ -19,7 +20,7 @@ describe('imctl users and show (against the lab DC)', () => {
   });
 
   it('--orphaned lists exactly the users on routers and deleted servers', async () => {
-    const data = (await imctlProcess(['users', '--orphaned', '--json'])).json();
+    const data = (await imctlHere(['users', '--orphaned', '--json'])).json();
     const seeded = lab().seeded;
     expect(data.total).toBe(seeded.orphansOnRouter + seeded.orphansOnMissingServer);
     expect(data.users.filter((u: { orphaned: string }) => u.orphaned === 'router')).toHaveLength(
@@ -28,7 +29,7 @@ describe('imctl users and show (against the lab DC)', () => {
   });
 
   it('--limit caps the list and says so', async () => {
-    const result = await imctlProcess(['users', '--limit', '3']);
+    const result = await imctlHere(['users', '--limit', '3']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('3 users shown: the list was cut at --limit 3; there are more.');
   });
@@ -39,7 +40,7 @@ describe('imctl users and show (against the lab DC)', () => {
     ['DN with an escaped comma', 'CN=Doe\\, John,OU=Staff,DC=lab,DC=imctl,DC=test'],
     ['DOMAIN\\user', 'LAB\\jdoe'],
   ])('show finds a user by %s', async (_kind, name) => {
-    const result = await imctlProcess(['show', name, '--json']);
+    const result = await imctlHere(['show', name, '--json']);
     expect(result.code, result.stderr).toBe(0);
     const data = result.json();
     expect(data.sAMAccountName).toBe('jdoe');
@@ -49,21 +50,21 @@ describe('imctl users and show (against the lab DC)', () => {
   });
 
   it('show reports a user homed on a router as orphaned', async () => {
-    const data = (await imctlProcess(['users', '--orphaned', '--json'])).json();
+    const data = (await imctlHere(['users', '--orphaned', '--json'])).json();
     const onRouter = data.users.find((u: { orphaned: string }) => u.orphaned === 'router');
-    const shown = (await imctlProcess(['show', onRouter.dn, '--json'])).json();
+    const shown = (await imctlHere(['show', onRouter.dn, '--json'])).json();
     expect(shown.homeServerRole).toBe('router');
     expect(shown.problems.join(' ')).toMatch(/router/);
   });
 
   it('an unknown user is a usage error (exit 2) that says what to give', async () => {
-    const result = await imctlProcess(['show', 'no-such-user-xyz']);
+    const result = await imctlHere(['show', 'no-such-user-xyz']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/no user is named "no-such-user-xyz"/);
   });
 
   it('a filter-injection attempt matches nothing rather than everything', async () => {
-    const result = await imctlProcess(['show', '*)(objectClass=*']);
+    const result = await imctlHere(['show', '*)(objectClass=*']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/no user is named/);
   });

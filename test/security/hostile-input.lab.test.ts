@@ -15,7 +15,6 @@ import { isFormulaLike } from '../../src/core/spreadsheet-safe.js';
 import {
   addUsers,
   createOu,
-  imctlProcess,
   imctlEnv,
   lab,
   ldapsearch,
@@ -24,6 +23,7 @@ import {
   server,
   type RunResult,
 } from '../support/lab.js';
+import { imctlHere } from '../support/in-process.js';
 
 /** Anything a terminal would act on: C0/C1 controls other than newline and tab, DEL, bidi overrides and isolates. */
 const TERMINAL_UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/u;
@@ -151,7 +151,7 @@ describe('hostile input (against the lab DC)', () => {
   ] as const)('imctl %s with hostile names on the command line', (command, extra) => {
     it('matches no one, says so for each name, writes nothing (exit 2: the batch is refused whole)', async () => {
       const names = HOSTILE_NAMES.map(([, name]) => name);
-      const result = await writesNothing(() => imctlProcess([command, ...names, ...extra, '--yes', '--json'], { env }));
+      const result = await writesNothing(() => imctlHere([command, ...names, ...extra, '--yes', '--json'], { env }));
       expect(result.code, result.stderr).toBe(2);
       const data = result.json();
       expect(data.error.reason).toBe('invalid-targets');
@@ -178,7 +178,7 @@ describe('hostile input (against the lab DC)', () => {
 
   it('imctl show with a hostile name: a clear error on one line, exit 2, nothing written', async () => {
     for (const name of ['*)(objectClass=*', '*', ')(|(sAMAccountName=*', LONG, '\u202Enialp-vh\x1b[2J']) {
-      const result = await writesNothing(() => imctlProcess(['show', name], { env }));
+      const result = await writesNothing(() => imctlHere(['show', name], { env }));
       expect(result.code, result.stderr).toBe(2);
       expect(result.stderr).toMatch(/^error: Cannot show .*no user is named/);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
@@ -197,7 +197,7 @@ describe('hostile input (against the lab DC)', () => {
     ];
     for (const [args, message] of cases) {
       const result = await writesNothing(() =>
-        imctlProcess(
+        imctlHere(
           [...args, '--yes'].filter((a) => a !== '--yes' || args[0] !== 'users'),
           { env },
         ),
@@ -214,7 +214,7 @@ describe('hostile input (against the lab DC)', () => {
     );
     expect(special.length).toBe(6);
     const result = await writesNothing(() =>
-      imctlProcess(['disable', ...special.map((u) => u.dn), '--dry-run', '--json'], { env }),
+      imctlHere(['disable', ...special.map((u) => u.dn), '--dry-run', '--json'], { env }),
     );
     expect(result.code, result.stderr).toBe(0);
     const rows = result.json().results as { user: string; dn: string | null; outcome: string }[];
@@ -227,17 +227,17 @@ describe('hostile input (against the lab DC)', () => {
   });
 
   it('directory data made to attack the terminal (escape sequences, RTL override) is shown inert', async () => {
-    const shown = await imctlProcess(['show', 'hv-enabled'], { env });
+    const shown = await imctlHere(['show', 'hv-enabled'], { env });
     expect(shown.code, shown.stderr).toBe(0);
     expect(shown.stdout).toMatch(/\\x1b\]0;owned\\x07/);
     expect(shown.stdout).toMatch(/\\u202e/);
     expectClean(shown);
-    const listed = await imctlProcess(['users', '--server', 'im-south'], { env });
+    const listed = await imctlHere(['users', '--server', 'im-south'], { env });
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toMatch(/hv-enabled/);
     expectClean(listed);
     // In JSON the value is exact (escaped by JSON itself), for scripts.
-    const json = await imctlProcess(['show', 'hv-enabled', '--json'], { env });
+    const json = await imctlHere(['show', 'hv-enabled', '--json'], { env });
     expect(json.json().displayName).toBe('Evil\x1b]0;owned\x07\x1b[2J\x1b[1A\rOK\u202Eexe.txt');
     expect(json.stdout).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f]/u);
     expect(enabledDn).toBeTruthy();
@@ -281,7 +281,7 @@ describe('hostile input (against the lab DC)', () => {
       const file = csv('hostile.csv', text);
       for (const ext of ['csv', 'json']) {
         const report = join(dir, `hostile-report.${ext}`);
-        const result = await writesNothing(() => imctlProcess(['import', file, '--yes', '--report', report], { env }));
+        const result = await writesNothing(() => imctlHere(['import', file, '--yes', '--report', report], { env }));
         expect(result.code, result.stderr).toBe(2);
         for (let line = 3; line <= 22; line++)
           expect(result.stderr, `line ${line}`).toMatch(new RegExp(`line ${line}: `));
@@ -352,7 +352,7 @@ describe('hostile input (against the lab DC)', () => {
     ];
 
     it.each(malformed)('%s: a clear error, exit 2, nothing written', async (_label, make, message) => {
-      const result = await writesNothing(() => imctlProcess(['import', make(), '--yes'], { env }));
+      const result = await writesNothing(() => imctlHere(['import', make(), '--yes'], { env }));
       expect(result.code, result.stderr).toBe(2);
       expect(result.stderr).toMatch(message);
       expect(result.stderr.length).toBeLessThan(4000);
@@ -374,7 +374,7 @@ describe('hostile input (against the lab DC)', () => {
         closeSync(fd);
         try {
           const started = Date.now();
-          const result = await writesNothing(() => imctlProcess(['import', path, '--yes'], { env }));
+          const result = await writesNothing(() => imctlHere(['import', path, '--yes'], { env }));
           expect(result.code, result.stderr).toBe(2);
           expect(result.stderr).toMatch(new RegExp(`line ${header ? 2 : 1}: .*longer than`));
           expect(Date.now() - started, 'it does not read 100 MB').toBeLessThan(15_000);
@@ -448,7 +448,7 @@ describe('hostile input (against the lab DC)', () => {
     it.each(cases)('%s: a clear error naming the file, exit 2, nothing written', async (_label, make, message) => {
       const path = make();
       const result = await writesNothing(() =>
-        imctlProcess(['--config', path, 'enable', 'hv-plain', '--server', 'im-south', '--yes'], { env }),
+        imctlHere(['--config', path, 'enable', 'hv-plain', '--server', 'im-south', '--yes'], { env }),
       );
       expect(result.code, result.stderr).toBe(2);
       expect(result.stderr).toMatch(message);
