@@ -4,13 +4,14 @@
  */
 import { createSocket } from 'node:dgram';
 import { describe, expect, it } from 'vitest';
-import { imctlProcess, imctlEnv, lab } from '../support/lab.js';
+import { imctlEnv, lab } from '../support/lab.js';
+import { imctlHere } from '../support/in-process.js';
 
 const dns = () => `127.0.0.1:${lab().dnsPort}`;
 
 describe('imctl resolve (against the lab DNS server)', () => {
   it('shows the SRV targets of _rvp._tcp in priority/weight order, with their RVP URLs', async () => {
-    const result = await imctlProcess(['resolve', 'Paul@IM.lab.imctl.test', '--dns-server', dns(), '--json']);
+    const result = await imctlHere(['resolve', 'Paul@IM.lab.imctl.test', '--dns-server', dns(), '--json']);
     expect(result.code, result.stderr).toBe(0);
     const data = result.json();
     expect(data.kind).toBe('srv');
@@ -31,7 +32,7 @@ describe('imctl resolve (against the lab DNS server)', () => {
   });
 
   it('falls back to the domain itself when there is no SRV record', async () => {
-    const result = await imctlProcess(['resolve', 'paul@norvp.imctl.test', '--dns-server', dns()]);
+    const result = await imctlHere(['resolve', 'paul@norvp.imctl.test', '--dns-server', dns()]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/No SRV record/);
     expect(result.stdout).toMatch(/http:\/\/norvp\.imctl\.test\/instmsg\/aliases\/paul/);
@@ -43,7 +44,7 @@ describe('imctl resolve (against the lab DNS server)', () => {
     const port = silent.address().port;
     try {
       const started = Date.now();
-      const result = await imctlProcess(['resolve', 'paul@im.lab.imctl.test', '--dns-server', `127.0.0.1:${port}`]);
+      const result = await imctlHere(['resolve', 'paul@im.lab.imctl.test', '--dns-server', `127.0.0.1:${port}`]);
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(new RegExp(`DNS server 127\\.0\\.0\\.1:${port} did not answer`));
       expect(Date.now() - started).toBeLessThan(20_000);
@@ -53,19 +54,12 @@ describe('imctl resolve (against the lab DNS server)', () => {
   });
 
   it('a malformed address is a usage error (exit 2)', async () => {
-    const result = await imctlProcess(['resolve', 'not an address', '--dns-server', dns()]);
+    const result = await imctlHere(['resolve', 'not an address', '--dns-server', dns()]);
     expect(result.code).toBe(2);
   });
 
   it('--check compares the address and the SRV targets with the directory', async () => {
-    const result = await imctlProcess([
-      'resolve',
-      'jdoe@im.lab.imctl.test',
-      '--dns-server',
-      dns(),
-      '--check',
-      '--json',
-    ]);
+    const result = await imctlHere(['resolve', 'jdoe@im.lab.imctl.test', '--dns-server', dns(), '--check', '--json']);
     expect(result.code, result.stderr).toBe(0);
     const { check } = result.json();
     expect(check.account).toMatchObject({ sAMAccountName: 'jdoe', homeServer: 'im-east', homeServerRole: 'home' });
@@ -81,7 +75,7 @@ describe('imctl resolve (against the lab DNS server)', () => {
 describe('finding domain controllers by DNS (--domain)', () => {
   it('works with no --url, failing over from a DC that is down to the next SRV target', async () => {
     const env = imctlEnv({ IMCTL_URL: undefined, IMCTL_DOMAIN: lab().domain, IMCTL_DNS_SERVER: dns() });
-    const result = await imctlProcess(['-v', 'servers', '--json'], { env });
+    const result = await imctlHere(['-v', 'servers', '--json'], { env });
     expect(result.code, result.stderr).toBe(0);
     expect(result.json().servers.length).toBeGreaterThan(0);
     expect(result.stderr).toMatch(/dc0\.lab\.imctl\.test failed/);
@@ -90,7 +84,7 @@ describe('finding domain controllers by DNS (--domain)', () => {
 
   it('a domain with no _ldap._tcp record says so (exit 2)', async () => {
     const env = imctlEnv({ IMCTL_URL: undefined, IMCTL_DOMAIN: 'norvp.imctl.test', IMCTL_DNS_SERVER: dns() });
-    const result = await imctlProcess(['servers'], { env });
+    const result = await imctlHere(['servers'], { env });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/no domain controllers for norvp\.imctl\.test/);
   });

@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createOu, imctlProcess, imctlEnv, lab, ldapmodify } from '../support/lab.js';
+import { createOu, imctlEnv, lab, ldapmodify } from '../support/lab.js';
+import { imctlHere } from '../support/in-process.js';
 
 function passwordLdif(dn: string, password: string, uac: number, extra = ''): string {
   const encoded = Buffer.from(`"${password}"`, 'utf16le').toString('base64');
@@ -35,31 +36,31 @@ describe('connecting and binding (against the lab DC)', () => {
     ['a DN', () => lab().adminDn],
     ['DOMAIN\\user', () => lab().adminNetbios],
   ])('binds with %s', async (_kind, name) => {
-    const result = await imctlProcess(['show', 'jdoe', '--json'], { env: imctlEnv({ IMCTL_BIND_DN: name() }) });
+    const result = await imctlHere(['show', 'jdoe', '--json'], { env: imctlEnv({ IMCTL_BIND_DN: name() }) });
     expect(result.code, result.stderr).toBe(0);
   });
 
   it('a wrong password (data 52e) says so, exit 1', async () => {
-    const result = await imctlProcess(['servers'], { env: as(`cn-ok@${lab().domain}`, 'wrong-password') });
+    const result = await imctlHere(['servers'], { env: as(`cn-ok@${lab().domain}`, 'wrong-password') });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/password for the bind account is wrong/);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('a disabled account (data 533) says so', async () => {
-    const result = await imctlProcess(['servers'], { env: as(`cn-disabled@${lab().domain}`, password) });
+    const result = await imctlHere(['servers'], { env: as(`cn-disabled@${lab().domain}`, password) });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/bind account is disabled/);
   });
 
   it('an account that must change its password (data 773) says so', async () => {
-    const result = await imctlProcess(['servers'], { env: as(`cn-mustchange@${lab().domain}`, password) });
+    const result = await imctlHere(['servers'], { env: as(`cn-mustchange@${lab().domain}`, password) });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/must change its password/);
   });
 
   it('an unknown bind account gets a clear message', async () => {
-    const result = await imctlProcess(['servers'], { env: as(`nobody-here@${lab().domain}`, password) });
+    const result = await imctlHere(['servers'], { env: as(`nobody-here@${lab().domain}`, password) });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/bind account does not exist|password for the bind account is wrong|refused/);
   });
@@ -71,8 +72,8 @@ describe('connecting and binding (against the lab DC)', () => {
     expect((await ldapmodify(policy(3))).code).toBe(0);
     try {
       await ldapmodify(passwordLdif(`CN=cn-locked,${ou}`, password, 512));
-      for (let i = 0; i < 4; i++) await imctlProcess(['servers'], { env: as(`cn-locked@${lab().domain}`, 'wrong') });
-      const result = await imctlProcess(['servers'], { env: as(`cn-locked@${lab().domain}`, password) });
+      for (let i = 0; i < 4; i++) await imctlHere(['servers'], { env: as(`cn-locked@${lab().domain}`, 'wrong') });
+      const result = await imctlHere(['servers'], { env: as(`cn-locked@${lab().domain}`, password) });
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/locked out/);
     } finally {
@@ -81,13 +82,13 @@ describe('connecting and binding (against the lab DC)', () => {
   });
 
   it('an untrusted certificate is refused with advice about --ca-file, exit 1', async () => {
-    const result = await imctlProcess(['servers'], { env: imctlEnv({ IMCTL_CA_FILE: undefined }) });
+    const result = await imctlHere(['servers'], { env: imctlEnv({ IMCTL_CA_FILE: undefined }) });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/TLS failed: the certificate of localhost .*--ca-file/);
   });
 
   it('--insecure-tls connects but warns on stderr', async () => {
-    const result = await imctlProcess(['--insecure-tls', 'show', 'jdoe', '--json'], {
+    const result = await imctlHere(['--insecure-tls', 'show', 'jdoe', '--json'], {
       env: imctlEnv({ IMCTL_CA_FILE: undefined }),
     });
     expect(result.code).toBe(0);
@@ -95,20 +96,20 @@ describe('connecting and binding (against the lab DC)', () => {
   });
 
   it('StartTLS on ldap:// verifies the certificate and binds', async () => {
-    const result = await imctlProcess(['--starttls', 'show', 'jdoe', '--json'], {
+    const result = await imctlHere(['--starttls', 'show', 'jdoe', '--json'], {
       env: imctlEnv({ IMCTL_URL: lab().ldapUrl }),
     });
     expect(result.code, result.stderr).toBe(0);
   });
 
   it('a simple bind over plain ldap:// is refused before sending the password (exit 2)', async () => {
-    const result = await imctlProcess(['servers'], { env: imctlEnv({ IMCTL_URL: lab().ldapUrl }) });
+    const result = await imctlHere(['servers'], { env: imctlEnv({ IMCTL_URL: lab().ldapUrl }) });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/Refusing to send the password in clear text.*--starttls/);
   });
 
   it('with --allow-cleartext the DC itself refuses (strongerAuthRequired), exit 1', async () => {
-    const result = await imctlProcess(['--allow-cleartext', 'servers'], {
+    const result = await imctlHere(['--allow-cleartext', 'servers'], {
       env: imctlEnv({ IMCTL_URL: lab().ldapUrl }),
     });
     expect(result.code).toBe(1);
@@ -116,13 +117,13 @@ describe('connecting and binding (against the lab DC)', () => {
   });
 
   it('an unreachable DC is exit 1 with a message that names it', async () => {
-    const result = await imctlProcess(['servers'], { env: imctlEnv({ IMCTL_URL: 'ldaps://127.0.0.1:1' }) });
+    const result = await imctlHere(['servers'], { env: imctlEnv({ IMCTL_URL: 'ldaps://127.0.0.1:1' }) });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/127\.0\.0\.1 refused the connection/);
   });
 
   it('fails over to the next URL and says which DC answered (--verbose)', async () => {
-    const result = await imctlProcess(['-v', 'show', 'jdoe', '--json'], {
+    const result = await imctlHere(['-v', 'show', 'jdoe', '--json'], {
       env: imctlEnv({ IMCTL_URL: `ldaps://127.0.0.1:1,${lab().ldapsUrl}` }),
     });
     expect(result.code, result.stderr).toBe(0);
@@ -131,14 +132,14 @@ describe('connecting and binding (against the lab DC)', () => {
   });
 
   it('with no password source and no terminal it says how to give one (exit 2)', async () => {
-    const result = await imctlProcess(['servers'], { env: imctlEnv({ IMCTL_PASSWORD_FILE: undefined }) });
+    const result = await imctlHere(['servers'], { env: imctlEnv({ IMCTL_PASSWORD_FILE: undefined }) });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/IMCTL_PASSWORD/);
   });
 
   it('the password is never echoed in any of these errors', async () => {
     const secret = readFileSync(lab().adminPassword, 'utf8');
-    const result = await imctlProcess(['servers'], {
+    const result = await imctlHere(['servers'], {
       env: imctlEnv({ IMCTL_URL: lab().ldapUrl, IMCTL_PASSWORD: secret, IMCTL_PASSWORD_FILE: undefined }),
     });
     expect(result.stderr + result.stdout).not.toContain(secret);

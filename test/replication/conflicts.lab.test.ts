@@ -6,7 +6,8 @@
  * imctl reports about it.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addUsers, createOu, imctlProcess, server } from '../support/lab.js';
+import { addUsers, createOu, server } from '../support/lab.js';
+import { imctlHere } from '../support/in-process.js';
 import { journalOf } from '../support/journal-files.js';
 import { dc1, dc2, envFor, replicate, usersOn, type DcEntry, type LabDc } from '../support/two-dcs.js';
 
@@ -20,7 +21,7 @@ async function show(
   dc: LabDc,
   sam: string,
 ): Promise<{ drift: { attribute: string }[]; problems: string[]; homeServer: string | null }> {
-  const result = await imctlProcess(['show', sam, '--json'], { env: envFor([dc]) });
+  const result = await imctlHere(['show', sam, '--json'], { env: envFor([dc]) });
   expect(result.code, result.stderr).toBe(0);
   return result.json();
 }
@@ -40,8 +41,8 @@ describe('two admins move the same users to different servers at the same moment
 
   it("each DC accepts its own admin's move (compare-and-set cannot see the other DC's write)", async () => {
     const [a, b] = await Promise.all([
-      imctlProcess(['move', ...SAMS, '--to', 'im-west', '--yes', '--json'], { env: envFor([dc1()]) }),
-      imctlProcess(['move', ...SAMS, '--to', 'im-north', '--yes', '--json'], { env: envFor([dc2()]) }),
+      imctlHere(['move', ...SAMS, '--to', 'im-west', '--yes', '--json'], { env: envFor([dc1()]) }),
+      imctlHere(['move', ...SAMS, '--to', 'im-north', '--yes', '--json'], { env: envFor([dc2()]) }),
     ]);
     expect(a.json().summary, a.stderr).toMatchObject({ changed: 8 });
     expect(b.json().summary, b.stderr).toMatchObject({ changed: 8 });
@@ -102,11 +103,11 @@ describe('a mix AD can make from two imctl runs: disable on dc1, a later move on
   });
 
   it("after replication the entry holds dc2's home server and physical URL but dc1's cleared address and public URL", async () => {
-    const a = await imctlProcess(['disable', ...SAMS, '--yes'], { env: envFor([dc1()]) });
+    const a = await imctlHere(['disable', ...SAMS, '--yes'], { env: envFor([dc1()]) });
     expect(a.code, a.stderr).toBe(0);
     disableJournal = journalOf(a.stderr).path;
     await nextSecond(); // the move is later: its two attributes win; the disable alone wrote the other two
-    const b = await imctlProcess(['move', ...SAMS, '--to', 'im-north', '--yes'], { env: envFor([dc2()]) });
+    const b = await imctlHere(['move', ...SAMS, '--to', 'im-north', '--yes'], { env: envFor([dc2()]) });
     expect(b.code, b.stderr).toBe(0);
     await replicate();
     for (const dc of [dc1(), dc2()]) {
@@ -129,16 +130,16 @@ describe('a mix AD can make from two imctl runs: disable on dc1, a later move on
       const shown = await show(dc, 'mix-1');
       expect(shown.problems, dc.name).toContain('homed but has no IM address');
     }
-    const undo = await imctlProcess(['undo', disableJournal, '--yes', '--json'], { env: envFor([dc1()]) });
+    const undo = await imctlHere(['undo', disableJournal, '--yes', '--json'], { env: envFor([dc1()]) });
     expect(undo.json().summary).toMatchObject({ changed: 0, failed: 2 });
     expect(undo.stdout + undo.stderr).toMatch(/changed since the journal was written/);
   });
 
   it('repair: disable again (it clears what is left) and enable — then both DCs hold one consistent state', async () => {
-    expect((await imctlProcess(['disable', ...SAMS, '--yes'], { env: envFor([dc1()]) })).code).toBe(0);
-    expect(
-      (await imctlProcess(['enable', ...SAMS, '--server', 'im-north', '--yes'], { env: envFor([dc1()]) })).code,
-    ).toBe(0);
+    expect((await imctlHere(['disable', ...SAMS, '--yes'], { env: envFor([dc1()]) })).code).toBe(0);
+    expect((await imctlHere(['enable', ...SAMS, '--server', 'im-north', '--yes'], { env: envFor([dc1()]) })).code).toBe(
+      0,
+    );
     await replicate();
     for (const dc of [dc1(), dc2()]) {
       for (const sam of SAMS) {
@@ -174,13 +175,13 @@ describe('undo of a journal written on dc1, run against dc2', () => {
       SAMS.map((sam) => ({ sam, cn: `Undo ${sam}`, im: { server: server('im-south') } })),
     );
     await replicate();
-    const run = await imctlProcess(['move', ...SAMS, '--to', 'im-west', '--yes'], { env: envFor([dc1()]) });
+    const run = await imctlHere(['move', ...SAMS, '--to', 'im-west', '--yes'], { env: envFor([dc1()]) });
     expect(run.code, run.stderr).toBe(0);
     journal = journalOf(run.stderr).path;
   });
 
   it('before replication: dc2 shows every entry as before, so undo there restores nothing — and warns that the journal is from another DC', async () => {
-    const undo = await imctlProcess(['undo', journal, '--yes', '--json'], { env: envFor([dc2()]) });
+    const undo = await imctlHere(['undo', journal, '--yes', '--json'], { env: envFor([dc2()]) });
     expect(undo.code, undo.stderr).toBe(0);
     expect(undo.json().summary).toMatchObject({ changed: 0, unchanged: 4, failed: 0 });
     expect(undo.stderr).toMatch(/warning: This journal was written on 127\.0\.0\.1; this run is on 127\.0\.0\.2/);
@@ -192,12 +193,12 @@ describe('undo of a journal written on dc1, run against dc2', () => {
 
   it('after replication: undo on dc2 restores what the journal changed and reports an entry changed since (seen on dc2) as changed, leaving it alone', async () => {
     // A newer change that has reached dc2 (ud-4), and one made on dc1 that has not (ud-3).
-    expect((await imctlProcess(['move', 'ud-4', '--to', 'im-east', '--yes'], { env: envFor([dc1()]) })).code).toBe(0);
+    expect((await imctlHere(['move', 'ud-4', '--to', 'im-east', '--yes'], { env: envFor([dc1()]) })).code).toBe(0);
     await replicate();
     await nextSecond();
-    expect((await imctlProcess(['move', 'ud-3', '--to', 'im-north', '--yes'], { env: envFor([dc1()]) })).code).toBe(0);
+    expect((await imctlHere(['move', 'ud-3', '--to', 'im-north', '--yes'], { env: envFor([dc1()]) })).code).toBe(0);
     await nextSecond();
-    const undo = await imctlProcess(['undo', journal, '--yes', '--json'], { env: envFor([dc2()]) });
+    const undo = await imctlHere(['undo', journal, '--yes', '--json'], { env: envFor([dc2()]) });
     expect(undo.code, undo.stderr).toBe(3); // one target failed: ud-4
     const outcomes = Object.fromEntries(
       (undo.json().results as { user: string; outcome: string; reason: string | null }[]).map((r) => [

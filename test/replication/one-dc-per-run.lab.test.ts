@@ -6,7 +6,8 @@
  * (lab/dc2.sh): the tests replicate when they choose.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUsers, createOu, imctlProcess, imctlEnv, lab, server } from '../support/lab.js';
+import { addUsers, createOu, imctlEnv, lab, server } from '../support/lab.js';
+import { imctlHere } from '../support/in-process.js';
 import { dc1, dc2, envFor, replicate, startDc, stopDc, usersOn, type LabDc } from '../support/two-dcs.js';
 
 const SAMS = ['rw-1', 'rw-2', 'rw-3', 'rw-4', 'rw-5'];
@@ -25,7 +26,7 @@ interface ServerRow {
 }
 /** `servers` on one DC, scoped to this file's OU (--base-dn): the batch's five users, not a count of 12,000. */
 async function counts(dc: LabDc): Promise<Map<string, number>> {
-  const result = await imctlProcess(['servers', '--base-dn', ou, '--json'], { env: envFor([dc]) });
+  const result = await imctlHere(['servers', '--base-dn', ou, '--json'], { env: envFor([dc]) });
   expect(result.code, result.stderr).toBe(0);
   return new Map((result.json().servers as ServerRow[]).map((s) => [s.name, s.users]));
 }
@@ -45,7 +46,7 @@ describe('one run, one DC', () => {
 
   it('a run given both DCs uses the first that answers for every read and write: dc1 has the writes, dc2 not yet', async () => {
     before = await counts(dc2());
-    const run = await imctlProcess(['-v', 'move', ...SAMS, '--to', 'im-north', '--yes', '--json'], {
+    const run = await imctlHere(['-v', 'move', ...SAMS, '--to', 'im-north', '--yes', '--json'], {
       env: envFor([dc1(), dc2()]),
     });
     expect(run.code, run.stderr).toBe(0);
@@ -62,11 +63,11 @@ describe('one run, one DC', () => {
   });
 
   it('the next run on dc1 reads those writes (nothing left to do); on dc2, before replication, it would move them all again', async () => {
-    const onDc1 = await imctlProcess(['move', ...SAMS, '--to', 'im-north', '--dry-run', '--json'], {
+    const onDc1 = await imctlHere(['move', ...SAMS, '--to', 'im-north', '--dry-run', '--json'], {
       env: envFor([dc1(), dc2()]),
     });
     expect(onDc1.json().summary).toMatchObject({ unchanged: 5, planned: 0 });
-    const onDc2 = await imctlProcess(['move', ...SAMS, '--to', 'im-north', '--dry-run', '--json'], {
+    const onDc2 = await imctlHere(['move', ...SAMS, '--to', 'im-north', '--dry-run', '--json'], {
       env: envFor([dc2()]),
     });
     expect(onDc2.json().summary).toMatchObject({ unchanged: 0, planned: 5 });
@@ -86,7 +87,7 @@ describe('one run, one DC', () => {
     const [countsOn1, countsOn2] = await Promise.all([counts(dc1()), counts(dc2())]);
     expect(countsOn2).toEqual(countsOn1);
     expect(countsOn2.get('im-north')).toBe(5);
-    const onDc2 = await imctlProcess(['move', ...SAMS, '--to', 'im-north', '--dry-run', '--json'], {
+    const onDc2 = await imctlHere(['move', ...SAMS, '--to', 'im-north', '--dry-run', '--json'], {
       env: envFor([dc2()]),
     });
     expect(onDc2.json().summary).toMatchObject({ unchanged: 5, planned: 0 });
@@ -99,7 +100,7 @@ describe('--domain: both DCs by SRV', () => {
     imctlEnv({ IMCTL_URL: undefined, IMCTL_DOMAIN: lab().domain, IMCTL_DNS_SERVER: dns });
 
   it('lists dc0 (dead), dc1 and dc2; skips dc0 and names the DC it used (dc1, the next by priority)', async () => {
-    const result = await imctlProcess(['-v', 'show', 'jdoe', '--json'], { env: domainEnv(dnsOf(dc1())) });
+    const result = await imctlHere(['-v', 'show', 'jdoe', '--json'], { env: domainEnv(dnsOf(dc1())) });
     expect(result.code, result.stderr).toBe(0);
     const located = /DCs for lab\.imctl\.test by _ldap\._tcp\.lab\.imctl\.test: (.*)/.exec(result.stderr)?.[1] ?? '';
     expect(located).toMatch(
@@ -118,7 +119,7 @@ describe('--domain: both DCs by SRV', () => {
     });
 
     it('dc2 answers the same SRV query (the DNS zone replicated) and the run uses dc2 after dc0 and dc1 fail', async () => {
-      const result = await imctlProcess(['-v', 'show', 'jdoe', '--json'], { env: domainEnv(dnsOf(dc2())) });
+      const result = await imctlHere(['-v', 'show', 'jdoe', '--json'], { env: domainEnv(dnsOf(dc2())) });
       expect(result.code, result.stderr).toBe(0);
       expect(result.stderr).toMatch(/dc0\.lab\.imctl\.test failed/);
       expect(result.stderr).toMatch(/dc1\.lab\.imctl\.test failed/);
