@@ -7,7 +7,7 @@ import type { Settings } from '../config/settings.js';
 import type { Context } from '../commands/command-context.js';
 import type { DirectoryPort } from '../services/directory-port.js';
 import type { Output } from '../ui/output.js';
-import { withCompactHeap } from './heap-mode.js';
+import { withCompactHeap, withLeanHeap } from './heap-mode.js';
 import { passwordSource } from './password.js';
 
 export type { Context };
@@ -37,6 +37,7 @@ export function createContext(
     os,
     commandLine,
     whilePlanning: withCompactHeap,
+    whileStreaming: withLeanHeap,
     directory() {
       opened ??= openDirectory(settings, out, env);
       return opened;

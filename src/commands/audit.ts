@@ -78,18 +78,21 @@ export async function auditCommand(context: Context, options: AuditCommandOption
     options.report && !repairing ? openFindingReport(options.report, out.streams.stdout) : undefined;
   const document = out.json && !repairing ? out.jsonList('findings') : undefined;
   let run: AuditRun;
+  const whileStreaming = context.whileStreaming ?? ((work) => work());
   try {
-    run = await withSpinner(
-      out,
-      'Reading every IM user',
-      runAudit(directory, context.settings, {
-        lookupSrv: resolver ? (name) => resolver.srv(name) : undefined,
-        repairs: repairing ? repairs : undefined,
-        onFindings: async (findings) => {
-          findingReport?.write(findings);
-          await document?.write(findings);
-        },
-      }),
+    run = await whileStreaming(() =>
+      withSpinner(
+        out,
+        'Reading every IM user',
+        runAudit(directory, context.settings, {
+          lookupSrv: resolver ? (name) => resolver.srv(name) : undefined,
+          repairs: repairing ? repairs : undefined,
+          onFindings: async (findings) => {
+            findingReport?.write(findings);
+            await document?.write(findings);
+          },
+        }),
+      ),
     );
   } finally {
     findingReport?.close();

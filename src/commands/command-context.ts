@@ -8,4 +8,6 @@ export interface Context extends AppContext {
   os: NodeJS.Platform;
   /** Runs a big plan (an import's file and pages) with V8 sized for memory; src/cli supplies it (heap-mode.ts). */
   whilePlanning?: <T>(work: () => Promise<T>) => Promise<T>;
+  /** Runs a pass over every user (audit) with V8 collecting its garbage sooner; src/cli supplies it (heap-mode.ts). */
+  whileStreaming?: <T>(work: () => Promise<T>) => Promise<T>;
 }

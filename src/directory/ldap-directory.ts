@@ -6,7 +6,7 @@
 import type { GroupRecord } from '../core/group-record.js';
 import { UsageError } from '../core/errors.js';
 import type { Settings } from '../config/settings.js';
-import type { DirectoryPort, WriteOptions, WriteResult, WriteTask } from '../services/directory-port.js';
+import type { DirectoryPort, ReadOptions, WriteOptions, WriteResult, WriteTask } from '../services/directory-port.js';
 import { LdapConnection } from './connection.js';
 import { endpointsFromUrls } from './endpoints.js';
 import { groupMembers, imUsersUnder, resolveGroups } from './groups.js';
@@ -65,7 +65,8 @@ export class LdapDirectory implements DirectoryPort {
   usersAtMost = () => (this.usersBound ??= usersUpperBound(this.connection));
   countOn = (serverDns: readonly string[], activity?: { now: number; activeDays: number }) =>
     countOn(this.connection, serverDns, activity ? activeFilter(activity.now, activity.activeDays) : '');
-  resolveUsers = (names: readonly string[]) => resolveUsers(this.connection, names, this.usersAtMost);
+  resolveUsers = (names: readonly string[], options?: ReadOptions) =>
+    resolveUsers(this.connection, names, this.usersAtMost, options?.interactive);
   countActive = (serverDns: readonly string[], now: number, activeDays: number) =>
     countHomed(this.connection, serverDns, activeFilter(now, activeDays));
   logonSyncDays = () => readLogonSyncDays(this.connection);
@@ -77,7 +78,8 @@ export class LdapDirectory implements DirectoryPort {
       activity ? (activity.active ? activeFilter : inactiveFilter)(activity.now, activity.activeDays) : '',
       wanted,
     );
-  searchUsers = (words: readonly string[], limit: number) => searchUsers(this.connection, words, limit);
+  searchUsers = (words: readonly string[], limit: number) =>
+    searchUsers(this.connection, words, limit, this.usersAtMost);
   usersByGuid = (guids: readonly string[]) => readUsersByGuid(this.connection, guids);
   usersByImAddress = (address: string) => usersByImAddress(this.connection, address);
   imAddressSample = (limit: number) => sampleImAddresses(this.connection, limit);

@@ -40,6 +40,23 @@ export interface WriteOptions {
   signal?: AbortSignal | undefined;
 }
 
+/**
+ * A domain of more users than this (by usersAtMost) is large: there a person's search tries the
+ * name as a whole first (indexed), and the wizard reads nothing in the background while the admin
+ * searches. Below it, Samba evaluates a search of parts of names over every user in well under a
+ * second (12,000 users: ~0.3 s).
+ */
+export const LARGE_DOMAIN_USERS = 20_000;
+
+/** How a read is made. */
+export interface ReadOptions {
+  /**
+   * A person is waiting on it (the wizard's search as you type): it goes before the reads started
+   * in the background (the wizard's inventory), which wait meanwhile.
+   */
+  interactive?: boolean;
+}
+
 export interface DirectoryPort {
   /** The domain controller this run stays on (it reads its own writes there). */
   readonly dcHost: string;
@@ -71,7 +88,7 @@ export interface DirectoryPort {
   /** How many users (or, with `activity`, active users) each of these servers homes; no orphan count. Keyed by lower-cased DN. */
   countOn(serverDns: readonly string[], activity?: { now: number; activeDays: number }): Promise<Map<string, number>>;
   /** Each name (DN, UPN/mail/IM address or sAMAccountName) to exactly one user, or why not. */
-  resolveUsers(names: readonly string[]): Promise<Map<string, Resolution>>;
+  resolveUsers(names: readonly string[], options?: ReadOptions): Promise<Map<string, Resolution>>;
   /** How many of each server's homed users are active at `now` (src/core/activity.ts), counted by the DC without fetching values. */
   countActive(serverDns: readonly string[], now: number, activeDays: number): Promise<HomedCounts>;
   /** The domain's lastLogonTimestamp update interval (msDS-LogonTimeSyncInterval) in days; 14 when unset. */
@@ -92,7 +109,11 @@ export interface DirectoryPort {
     activity?: { active: boolean; now: number; activeDays: number },
     wanted?: number,
   ): AsyncIterable<UserRecord[]>;
-  /** Users matching every word of a person's search; at most `limit` + 1, so the caller can tell "more". */
+  /**
+   * Users matching every word of a person's search; at most `limit` + 1, so the caller can tell
+   * "more". Interactive (ReadOptions). In a large domain the name as a whole is looked up first
+   * (equality on indexed attributes), and parts of names only when that finds nobody.
+   */
   searchUsers(words: readonly string[], limit: number): Promise<UserRecord[]>;
   /** Users by objectGUID (hex), wherever they were renamed or moved to. */
   usersByGuid(guids: readonly string[]): Promise<Map<string, UserRecord>>;

@@ -39,7 +39,7 @@ export async function searchUsers(
   const trimmed = term.trim();
   if (trimmed.length === 0) return { users: [], more: false };
   const [exact, found] = await Promise.all([
-    directory.resolveUsers([trimmed]).then((resolved) => resolved.get(trimmed)),
+    directory.resolveUsers([trimmed], { interactive: true }).then((resolved) => resolved.get(trimmed)),
     looksLikeDn(trimmed) ? Promise.resolve([]) : directory.searchUsers(searchWords(trimmed), limit),
   ]);
   const more = found.length > limit;

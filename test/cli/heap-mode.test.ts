@@ -1,6 +1,8 @@
 /**
  * V8's --optimize-for-size is on only while an import plans: off again after the plan, after a
  * refused file (a usage error) and after a failure, and never while the writes run.
+ * The audit's pass over every user runs with the young generation kept small and the old one
+ * collected sooner (withLeanHeap), V8's defaults again after it.
  */
 import { writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
@@ -14,7 +16,7 @@ vi.mock('node:v8', async (original) => ({
   setFlagsFromString: (flag: string) => void flags.push(flag),
 }));
 
-const { withCompactHeap } = await import('../../src/cli/heap-mode.js');
+const { withCompactHeap, withLeanHeap } = await import('../../src/cli/heap-mode.js');
 const { imctlOnMemory, sampleDirectory } = await import('../support/run-imctl.js');
 
 function csv(text: string): string {
@@ -35,6 +37,25 @@ describe('withCompactHeap', () => {
   it('restores it when the work throws', async () => {
     await expect(withCompactHeap(async () => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
     expect(flags).toEqual(['--optimize-for-size', '--no-optimize-for-size']);
+  });
+});
+
+describe('withLeanHeap', () => {
+  const lean = ['--semi-space-growth-factor=1', '--heap-growing-percent=25'];
+  const defaults = ['--semi-space-growth-factor=2', '--heap-growing-percent=0'];
+
+  it("collects sooner while the work runs, and restores V8's defaults after, also when it throws", async () => {
+    expect(await withLeanHeap(async () => [...flags])).toEqual(lean);
+    expect(flags).toEqual([...lean, ...defaults]);
+    flags.length = 0;
+    await expect(withLeanHeap(async () => Promise.reject(new Error('lost')))).rejects.toThrow('lost');
+    expect(flags).toEqual([...lean, ...defaults]);
+  });
+
+  it('imctl audit reads every user that way, and leaves V8 with its defaults', async () => {
+    const run = await imctlOnMemory(['audit', '--json', '--no-dns'], { directory: sampleDirectory() });
+    expect([0, 3]).toContain(run.code);
+    expect(flags).toEqual([...lean, ...defaults]);
   });
 });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { UserRecord } from '../../src/core/user-record.js';
 import { userSearchFilter as filterOf } from '../../src/directory/users.js';
-import { searchWords, userDetails, userLabel } from '../../src/services/user-search.js';
+import { searchUsers, searchWords, userDetails, userLabel } from '../../src/services/user-search.js';
+import { MemoryDirectory } from '../support/memory-directory.js';
 
 /** The filter a typed term becomes: its words (services) in the adapter's filter (directory). */
 const userSearchFilter = (term: string) => {
@@ -87,5 +88,35 @@ describe('the search filter with ambiguous name resolution (AD, Samba AD)', () =
 
   it('escapes the ANR value too', () => {
     expect(filterOf(['*)(objectClass=*'], true)).toContain('(anr=\\2a\\29\\28objectClass=\\2a)');
+  });
+});
+
+describe('a search in a large domain (the fake as the adapter: quick search first)', () => {
+  const person = (sam: string, displayName: string): UserRecord => ({
+    dn: `CN=${displayName},OU=Staff,DC=memory,DC=test`,
+    guid: sam,
+    sAMAccountName: sam,
+    displayName,
+    accountDisabled: false,
+    im: {},
+  });
+  const large = () => {
+    const directory = new MemoryDirectory(
+      [],
+      [person('ann', 'Ann Abbot'), person('anna', 'Anna Berg'), person('joanne', 'Joanne Ruiz')],
+    );
+    directory.quickSearchAbove = 0;
+    return directory;
+  };
+
+  it('a whole name lists the users of that name (and the exact account first)', async () => {
+    const { users } = await searchUsers(large(), 'ann');
+    expect(users.map((u) => u.sAMAccountName)).toEqual(['ann']);
+    expect((await searchUsers(large(), 'anna berg')).users.map((u) => u.sAMAccountName)).toEqual(['anna']);
+  });
+
+  it('part of a name, which no name equals, finds what it always found', async () => {
+    const { users } = await searchUsers(large(), 'nn');
+    expect(users.map((u) => u.sAMAccountName).sort()).toEqual(['ann', 'anna', 'joanne']);
   });
 });

@@ -15,6 +15,7 @@ import { isDeletedObjectDn, type ModOp } from '../../src/core/mod-ops.js';
 import type { AuditUser } from '../../src/core/audit.js';
 import type { GroupRecord, GroupResolution } from '../../src/core/group-record.js';
 import { isActive } from '../../src/core/activity.js';
+import { QUICK_SEARCH_ABOVE } from '../../src/directory/users.js';
 import {
   atNamesOf,
   classifyUserRef,
@@ -272,13 +273,24 @@ export class MemoryDirectory implements DirectoryPort {
    * As the adapter's filter (src/directory/users.ts userSearchFilter) on a DC with ANR: every word
    * prefixes sAMAccountName, UPN or mail, or appears in displayName or cn — or the whole phrase
    * prefixes an ANR attribute this record carries (sAMAccountName, displayName, mailNickname, cn).
-   * No words, no search.
+   * Holding more than `quickSearchAbove` users (the adapter: QUICK_SEARCH_ABOVE, by the RID bound),
+   * the phrase as a whole name first (quickSearchFilter: equal to sAMAccountName, displayName, cn
+   * or mailNickname, in any case), and the rest only when that finds nobody. No words, no search.
    */
+  quickSearchAbove = QUICK_SEARCH_ABOVE;
+
   async searchUsers(words: readonly string[], limit: number): Promise<UserRecord[]> {
     if (words.length === 0) return [];
     const lower = words.map((w) => w.toLowerCase());
     const phrase = lower.join(' ');
-    const hits = [...this.users.values()].filter((u) => {
+    const all = [...this.users.values()];
+    if (this.users.size > this.quickSearchAbove) {
+      const quick = all.filter((u) =>
+        [u.sAMAccountName, u.displayName, firstRdnValue(u.dn), u.mailNickname].some((v) => v?.toLowerCase() === phrase),
+      );
+      if (quick.length > 0) return quick.slice(0, limit + 1).map(asRead);
+    }
+    const hits = all.filter((u) => {
       const cn = firstRdnValue(u.dn).toLowerCase();
       const prefixed = [u.sAMAccountName, u.userPrincipalName, u.mail].map((v) => v?.toLowerCase());
       const display = (u.displayName ?? '').toLowerCase();

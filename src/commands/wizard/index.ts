@@ -92,9 +92,10 @@ export async function wizardCommand(context: Context, options: WizardOptions = {
             description: t.description,
           })),
         });
-        // Loads and IM domains in use take a while: start them while the admin picks users.
-        if (task === 'enable' || task === 'move' || task === 'rebalance') void session.inventory();
-        if (task === 'enable') void session.imDomainsInUse();
+        // Loads and IM domains in use take a while: start them while the admin picks users (not
+        // in a large domain, where they would hold up the admin's searches: see the session).
+        if (task === 'rebalance') void session.inventory();
+        if (task === 'enable' || task === 'move') session.prefetchWhilePicking(task === 'enable');
       },
       // Esc at the task's first question comes back to the one above.
       () => TASKS[task!].run(session),
