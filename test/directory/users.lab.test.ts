@@ -7,14 +7,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/settings.js';
 import { LdapConnection } from '../../src/directory/connection.js';
 import { endpointsFromUrls } from '../../src/directory/endpoints.js';
-import { netbiosName, resolveUsers, searchUsers, shouldScan, usersUpperBound } from '../../src/directory/users.js';
+import {
+  netbiosName,
+  quickSearchFilter,
+  resolveUsers,
+  searchUsers,
+  shouldScan,
+  usersUpperBound,
+} from '../../src/directory/users.js';
 import { addUsers, adminPassword, createOu, imctlEnv, lab, ldapcount, server } from '../support/lab.js';
 
 describe('searchUsers (against the lab DC)', () => {
   let directory: LdapConnection;
+  let ou: string;
 
   beforeAll(async () => {
-    const ou = await createOu('anr');
+    ou = await createOu('anr');
     await addUsers(ou, [
       {
         sam: 'anr-zangst',
@@ -52,6 +60,41 @@ describe('searchUsers (against the lab DC)', () => {
 
   it('an injection attempt is a literal value and matches nothing', async () => {
     expect(await searchUsers(directory, ['*)(sAMAccountName=*'], 20)).toEqual([]);
+  });
+
+  describe('as in a domain of 100,000 users (the bound given): the indexed whole-name search first', () => {
+    const large = async () => 100_000;
+
+    it('"maxwell brown" is found by given name and surname, either way round, and by the display name', async () => {
+      for (const words of [['maxwell', 'brown'], ['brown', 'maxwell'], ['Maxwell Brown']]) {
+        // The quick filter itself finds him (ldapsearch): not the full search it would fall back to.
+        expect(await ldapcount(ou, quickSearchFilter(words)), words.join(' ')).toBe(1);
+        expect(
+          (await searchUsers(directory, words, 20, large)).map((u) => u.sAMAccountName),
+          words.join(' '),
+        ).toEqual(['anr-mbrown']);
+      }
+    });
+
+    it('"zoë" by the given name with its accent, and the sAMAccountName as typed', async () => {
+      expect(await ldapcount(ou, quickSearchFilter(['Zoë']))).toBe(1);
+      expect((await searchUsers(directory, ['Zoë'], 20, large)).map((u) => u.sAMAccountName)).toEqual(['anr-zangst']);
+      expect((await searchUsers(directory, ['anr-zangst'], 20, large)).map((u) => u.sAMAccountName)).toEqual([
+        'anr-zangst',
+      ]);
+    });
+
+    it('part of a name finds nobody by equality, so the full search runs and finds it', async () => {
+      expect(await ldapcount(ou, quickSearchFilter(['max', 'bro']))).toBe(0);
+      expect((await searchUsers(directory, ['max', 'bro'], 20, large)).map((u) => u.sAMAccountName)).toEqual([
+        'anr-mbrown',
+      ]);
+    });
+
+    it('an injection attempt is a literal value in the quick filter too', async () => {
+      expect(await searchUsers(directory, ['*)(sAMAccountName=*'], 20, large)).toEqual([]);
+      expect(await searchUsers(directory, ['x)(|(cn=*', '*'], 20, large)).toEqual([]);
+    });
   });
 });
 
