@@ -383,18 +383,12 @@ export function quickSearchFilter(words: readonly string[]): string {
 }
 
 /**
- * Above this many users (the domain's RID bound, usersUpperBound), a search tries the quick,
- * indexed filter first: below it, the full search costs Samba well under a second (12,000 users:
- * ~0.3 s) and finds parts of names as it always did.
- */
-export const QUICK_SEARCH_ABOVE = LARGE_DOMAIN_USERS;
-
-/**
  * Matches for a search, at most `limit` + 1: one page of that size, the rest never fetched (Samba
  * ignores the size limit on a paged search and would send every match; test/support/
  * directory-port-contract.ts holds both directories to limit + 1). In a domain of more than
- * QUICK_SEARCH_ABOVE users, the indexed quickSearchFilter goes first and the full search (parts of
- * names, a scan of every user on Samba) only when it finds nobody.
+ * LARGE_DOMAIN_USERS users (by the RID bound, usersUpperBound), the indexed quickSearchFilter goes
+ * first, and the full search (parts of names: a scan of every user on Samba) only when it finds
+ * nobody; below it, that full search costs Samba well under a second (12,000 users: ~0.3 s).
  */
 export async function searchUsers(
   directory: LdapConnection,
@@ -415,7 +409,7 @@ export async function searchUsers(
     for await (const page of directory.pages(directory.baseDn, spec)) return page.slice(0, limit + 1).map(toUserRecord);
     return [];
   };
-  if (((await usersAtMost()) ?? 0) > QUICK_SEARCH_ABOVE) {
+  if (((await usersAtMost()) ?? 0) > LARGE_DOMAIN_USERS) {
     const quick = await firstPage(quickSearchFilter(words));
     if (quick.length > 0) return quick;
   }

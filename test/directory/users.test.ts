@@ -7,13 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import type { LdapConnection, SearchSpec } from '../../src/directory/connection.js';
 import { DirEntry } from '../../src/directory/entry.js';
-import {
-  QUICK_SEARCH_ABOVE,
-  quickSearchFilter,
-  resolveUsers,
-  searchUsers,
-  userSearchFilter,
-} from '../../src/directory/users.js';
+import { LARGE_DOMAIN_USERS } from '../../src/services/directory-port.js';
+import { quickSearchFilter, resolveUsers, searchUsers, userSearchFilter } from '../../src/directory/users.js';
 
 const BASE = 'DC=corp,DC=test';
 /** A connection that records each search's filter and answers with `entries` to every search. */
@@ -87,7 +82,7 @@ describe('searchUsers: in a large domain the whole name by index first, parts of
 
   it('a large domain: the quick search, and nothing more when it finds someone', async () => {
     const { connection, specs } = paging(() => [zoe]);
-    const found = await searchUsers(connection, ['zoe', 'zimmermann'], 20, async () => QUICK_SEARCH_ABOVE + 1);
+    const found = await searchUsers(connection, ['zoe', 'zimmermann'], 20, async () => LARGE_DOMAIN_USERS + 1);
     expect(found.map((u) => u.sAMAccountName)).toEqual(['zzimmermann']);
     expect(specs.map((s) => s.filter)).toEqual([quickSearchFilter(['zoe', 'zimmermann'])]);
     expect(specs[0]).toMatchObject({ pageSize: 21, interactive: true });
@@ -95,13 +90,13 @@ describe('searchUsers: in a large domain the whole name by index first, parts of
 
   it('a large domain: the full search when the quick one finds nobody', async () => {
     const { connection, specs } = paging((filter) => (filter.includes('*') ? [zoe] : []));
-    const found = await searchUsers(connection, ['zimm'], 20, async () => QUICK_SEARCH_ABOVE + 1);
+    const found = await searchUsers(connection, ['zimm'], 20, async () => LARGE_DOMAIN_USERS + 1);
     expect(found.map((u) => u.sAMAccountName)).toEqual(['zzimmermann']);
     expect(specs.map((s) => s.filter)).toEqual([quickSearchFilter(['zimm']), userSearchFilter(['zimm'], true)]);
   });
 
   it('a small domain, or one whose size the DC does not tell: the full search alone, as before', async () => {
-    for (const bound of [QUICK_SEARCH_ABOVE, undefined]) {
+    for (const bound of [LARGE_DOMAIN_USERS, undefined]) {
       const { connection, specs } = paging(() => [zoe]);
       await searchUsers(connection, ['zoe'], 20, async () => bound);
       expect(specs.map((s) => s.filter)).toEqual([userSearchFilter(['zoe'], true)]);

@@ -15,7 +15,7 @@ import { isDeletedObjectDn, type ModOp } from '../../src/core/mod-ops.js';
 import type { AuditUser } from '../../src/core/audit.js';
 import type { GroupRecord, GroupResolution } from '../../src/core/group-record.js';
 import { isActive } from '../../src/core/activity.js';
-import { QUICK_SEARCH_ABOVE } from '../../src/directory/users.js';
+import { LARGE_DOMAIN_USERS } from '../../src/services/directory-port.js';
 import {
   atNamesOf,
   classifyUserRef,
@@ -273,11 +273,11 @@ export class MemoryDirectory implements DirectoryPort {
    * As the adapter's filter (src/directory/users.ts userSearchFilter) on a DC with ANR: every word
    * prefixes sAMAccountName, UPN or mail, or appears in displayName or cn — or the whole phrase
    * prefixes an ANR attribute this record carries (sAMAccountName, displayName, mailNickname, cn).
-   * Holding more than `quickSearchAbove` users (the adapter: QUICK_SEARCH_ABOVE, by the RID bound),
+   * Holding more than `quickSearchAbove` users (the adapter: LARGE_DOMAIN_USERS, by the RID bound),
    * the phrase as a whole name first (quickSearchFilter: equal to sAMAccountName, displayName, cn
    * or mailNickname, in any case), and the rest only when that finds nobody. No words, no search.
    */
-  quickSearchAbove = QUICK_SEARCH_ABOVE;
+  quickSearchAbove = LARGE_DOMAIN_USERS;
 
   async searchUsers(words: readonly string[], limit: number): Promise<UserRecord[]> {
     if (words.length === 0) return [];
