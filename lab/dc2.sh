@@ -12,6 +12,7 @@ DC2_IP=127.0.0.2
 DC2_LAB="$LAB/dc2"                 # dc2's own samba/, run/, log/, tls/, home/
 DC2_MARKER="$DC2_LAB/.joined"      # written last: dc2 exists and has replicated
 DC2_JSON="$LAB/dc2.json"           # facts for the tests (the DCs, their URLs, the naming contexts)
+DC2_FAILED="$LAB/dc2.failed"       # why the last build of dc2 failed (absent once one succeeds)
 CWRAP_DIR="$LAB/cwrap"             # nss_wrapper hosts, resolv_wrapper records, krb5.conf
 DSA_GUIDS="$CWRAP_DIR/dsa-guids"   # "<host> <NTDS Settings objectGUID>": replication names DCs by it
 # Automatic replication is slowed to once an hour so that tests decide when a change reaches the
@@ -235,10 +236,13 @@ replicate_nc() {
   return 1
 }
 
-# replicate_all [NC...]: both directions, every naming context unless told. The pulls run at
-# once: each is a samba-tool process whose Python start-up is most of its second and a half, and
-# two pulls in opposite directions converge as they would one after the other (each DC applies the
-# other's changes by the same version/time/originator rule, whichever pull ends first).
+# replicate_all [NC...]: both directions, every naming context unless told. One direction at a
+# time: a DC that pulls first asks a KDC for a ticket to its partner, and a `-M single` DC does
+# that while serving nothing else. When both pulled at once, each waited for the other's KDC
+# until a 65 s timeout (NT_STATUS_NO_LOGON_SERVERS in log.samba, samba-tool's LDAP timing out on
+# both DCs): 69 s in two runs of three after a restart in a network namespace, 3.4 s in six runs
+# one way after the other. Within a direction the naming contexts' pulls run at once: each is a
+# samba-tool process whose Python start-up is most of its second and a half.
 replicate_all() {
   local nc ncs pids=() failed=0 pid
   ncs=("$@")
@@ -246,6 +250,10 @@ replicate_all() {
   for nc in "${ncs[@]}"; do
     replicate_nc "$DC2_HOST" "$DC_HOST" "$nc" &
     pids+=("$!")
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
+  pids=()
+  for nc in "${ncs[@]}"; do
     replicate_nc "$DC_HOST" "$DC2_HOST" "$nc" &
     pids+=("$!")
   done
@@ -265,16 +273,23 @@ write_dc2_json() {
 # The whole second DC, after dc1 is built and running. Not fatal to the lab: a dc2 that cannot be
 # built is reported and dc1 stays usable (the replication tests then say dc2 is missing).
 dc2_provision() {
+  rm -f "$DC2_FAILED"
   if ! (dc2_build); then
     log "WARNING: the second DC ($DC2_HOST) could not be built; dc1 is up. Logs: $DC2_LAB/log"
+    echo "logs: $DC2_LAB/log, $LOG_DIR/replicate.log" >>"$DC2_FAILED"
     in_dc2 stop_samba quick || true
   fi
   return 0
 }
 
 # Runs in a subshell that is the condition of an `if`, where set -e does not apply: every step
-# that can fail ends in die.
+# that can fail ends in die, which here also keeps its reason in $DC2_FAILED (the tests that need
+# dc2 quote it: a CI log shows their failures, not lab.sh's output minutes before).
 dc2_build() {
+  die() {
+    printf '[lab] ERROR: %s\n' "$*" | tee -a "$DC2_FAILED" >&"$ERR_FD"
+    exit 1
+  }
   local t0
   in_dc2 stop_samba quick || die "cannot stop an old dc2"
   rm -rf "$DC2_LAB" "$DSA_GUIDS"
@@ -347,7 +362,9 @@ dc2_command() {
 
 dc2_status() {
   local pid
-  if ! dc2_joined; then echo "  dc2:      none in this lab (reset builds one)"
+  if ! dc2_joined; then
+    echo "  dc2:      none in this lab (reset builds one)"
+    if [ -f "$DC2_FAILED" ]; then sed 's/^/            /' "$DC2_FAILED"; fi
   elif pid=$(in_dc2 recorded_pid 2>/dev/null) && dc2_running; then echo "  dc2:      running (pid $pid), ldaps://$DC2_IP ($DC2_HOST.$DNS_DOMAIN), DNS $DC2_IP:$(dns_port); replicates on \`lab.sh replicate\`"
   else echo "  dc2:      stopped (lab.sh start-dc 2)"
   fi

@@ -28,10 +28,13 @@ export interface LabDc {
 
 export function dcs(): [LabDc, LabDc] {
   const file = join(inject('labDir'), 'dc2.json');
-  if (!existsSync(file))
-    throw new Error(
-      `this lab has no second DC (${file} is missing): \`bash lab/lab.sh up\` said why; \`bash lab/lab.sh reset\` builds one`,
-    );
+  if (!existsSync(file)) {
+    const failed = join(inject('labDir'), 'dc2.failed');
+    const why = existsSync(failed)
+      ? `its build failed:\n${readFileSync(failed, 'utf8')}`
+      : '`bash lab/lab.sh up` said why';
+    throw new Error(`this lab has no second DC (${file} is missing): ${why}; \`bash lab/lab.sh reset\` builds one`);
+  }
   return (JSON.parse(readFileSync(file, 'utf8')) as { dcs: [LabDc, LabDc] }).dcs;
 }
 export const dc1 = (): LabDc => dcs()[0];
