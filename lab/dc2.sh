@@ -238,11 +238,10 @@ replicate_nc() {
 
 # replicate_all [NC...]: both directions, every naming context unless told. One direction at a
 # time: a DC that pulls first asks a KDC for a ticket to its partner, and a `-M single` DC does
-# that while serving nothing else. When both pulled at once, each waited for the other's KDC
-# until a 65 s timeout (NT_STATUS_NO_LOGON_SERVERS in log.samba, samba-tool's LDAP timing out on
-# both DCs): 69 s in two runs of three after a restart in a network namespace, 3.4 s in six runs
-# one way after the other. Within a direction the naming contexts' pulls run at once: each is a
-# samba-tool process whose Python start-up is most of its second and a half.
+# that while serving nothing else. When both pulled at once, each could wait for the other's KDC
+# until the request timed out (NT_STATUS_NO_LOGON_SERVERS in log.samba, samba-tool's LDAP timing
+# out on both DCs). Within a direction the naming contexts' pulls run at once: each is a
+# samba-tool process whose Python start-up is most of its run.
 replicate_all() {
   local nc ncs pids=() failed=0 pid
   ncs=("$@")
