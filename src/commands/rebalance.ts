@@ -7,6 +7,7 @@ import { infeasibleError, planRebalanceRun, rebalancePlanJson } from '../service
 import { withSpinner } from '../ui/progress.js';
 import { renderRebalancePlan } from '../ui/rebalance-view.js';
 import { printFitted } from '../ui/wrap.js';
+import { plural } from '../core/words.js';
 import type { Context } from './command-context.js';
 import { checkWriteFlags, runWrite, type WriteFlags } from './write-command.js';
 
@@ -29,7 +30,7 @@ export async function rebalanceCommand(context: Context, options: RebalanceOptio
     );
   }
   const directory = await context.directory();
-  const { plan, names, targets, activity, notices, excluded } = await withSpinner(
+  const { plan, names, moveTargets, activity, notices, excluded } = await withSpinner(
     out,
     'Reading every homed user to plan the moves',
     planRebalanceRun(directory, context.settings, options),
@@ -54,7 +55,8 @@ export async function rebalanceCommand(context: Context, options: RebalanceOptio
       );
     return;
   }
-  await runWrite(context, directory, targets(), {
+  const { targets } = await withSpinner(out, `Reading the ${plural(plan.moves.length, 'user')} to move`, moveTargets());
+  await runWrite(context, directory, targets, {
     ...options,
     command: 'rebalance',
     // The plan's keys beside the run's (results, summary, journal), as rebalance without --apply prints them.

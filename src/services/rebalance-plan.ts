@@ -32,10 +32,15 @@ export interface RebalanceRun {
   plan: PlanResult;
   /** A server DN (or null for an orphan's missing home) as the admin knows it. */
   names(dn: string | null): string;
-  /** The moves as write targets (compare-and-set, like `imctl move`). */
-  targets(): Target[];
-  /** Every user moved, by DN. */
-  usersByDn: ReadonlyMap<string, UserRecord>;
+  /**
+   * The moves as write targets (compare-and-set, like `imctl move`), and the moved users. The plan
+   * keeps only each homed user's DN and GUID (100,000 full records were most of a plan's memory),
+   * so this reads the moved users again by GUID. A user deleted or re-homed since the plan fails
+   * its row rather than moving from where it is now.
+   */
+  moveTargets(): Promise<{ targets: Target[]; users: UserRecord[] }>;
+  /** How many homed users the plan read. */
+  homedRead: number;
   /** What the plan counted against capacity. */
   load: LoadKind;
   /** Sentences for the admin about the request (e.g. a drained router). */
@@ -59,7 +64,8 @@ export async function planRebalanceRun(
   // Over the whole domain, that pass is also the load count: the servers' loads come from it rather
   // than from a second scan of the same users (the lab DC's CPU for a plan of 12,000 users: 7.5 s → 3.9 s).
   const servers = directory.servers();
-  const homedRead = groupByServer(directory.homedUsers(byActivity));
+  const active = (u: UserRecord) => !byActivity || isActive(u, now, settings.activeDays);
+  const homedRead = groupByServer(directory.homedUsers(byActivity), active);
   const [inventory, homed, syncDays] = await Promise.all([
     narrowed
       ? takeInventory(directory, settings, servers, { active: byActivity })
@@ -72,9 +78,8 @@ export async function planRebalanceRun(
     homedRead,
     byActivity ? directory.logonSyncDays() : undefined,
   ]);
-  const active = (u: UserRecord) => !byActivity || isActive(u, now, settings.activeDays);
-  const dnsOf = (users: readonly UserRecord[], want: boolean) =>
-    users.filter((u) => active(u) === want).map((u) => u.dn);
+  const dnsOf = (group: HomedGroup | undefined, want: boolean) =>
+    (group?.users ?? []).filter((u) => u.active === want).map((u) => u.dn);
   const home = inventory.servers.filter((s) => s.hostsUsers);
   const notices: string[] = [];
   // Draining a router is allowed: its users are orphans, which every rebalance re-homes anyway.
@@ -83,7 +88,7 @@ export async function planRebalanceRun(
     const server = findServer(inventory.servers, name);
     if (server.hostsUsers) drain.add(server.dn);
     else {
-      const homedThere = homed.get(server.dn.toLowerCase())?.length ?? 0;
+      const homedThere = homed.get(server.dn.toLowerCase())?.users.length ?? 0;
       notices.push(
         `${server.name} is a router: ${homedThere === 0 ? 'no user is homed on it, so there is nothing to drain' : `${homedThere === 1 ? 'its one homed user is an orphan, and the plan re-homes it' : `its ${plural(homedThere, 'homed user')} are orphans, and the plan re-homes them`} (as every rebalance does)`}.`,
       );
@@ -101,23 +106,25 @@ export async function planRebalanceRun(
     );
   }
 
-  const usersByDn = new Map<string, UserRecord>();
+  // Each homed user by DN: its GUID (to read it again for a move) and the value its home was read as.
+  const homedByDn = new Map<string, { guid: string; stored: string }>();
+  let homedTotal = 0;
   const homeKeys = new Set(home.map((s) => s.dn.toLowerCase()));
   const orphans: string[] = [];
   const idleOrphans: string[] = [];
-  for (const [serverKey, users] of homed) {
-    for (const user of users) usersByDn.set(user.dn, user);
+  for (const [serverKey, group] of homed) {
+    for (const user of group.users) homedByDn.set(user.dn, { guid: user.guid, stored: group.stored });
+    homedTotal += group.users.length;
     if (!homeKeys.has(serverKey)) {
-      orphans.push(...dnsOf(users, true));
-      if (byActivity) idleOrphans.push(...dnsOf(users, false));
+      orphans.push(...dnsOf(group, true));
+      if (byActivity) idleOrphans.push(...dnsOf(group, false));
     }
   }
   // Users outside the base DN load their servers but cannot move: the planner sees the room they leave.
   const outside = new Map(
     home.map((s) => {
-      const inScope = homed.get(s.dn.toLowerCase()) ?? [];
       const counted = byActivity ? (s.active ?? 0) : s.users;
-      return [s.dn, narrowed ? Math.max(0, counted - dnsOf(inScope, true).length) : 0];
+      return [s.dn, narrowed ? Math.max(0, counted - dnsOf(homed.get(s.dn.toLowerCase()), true).length) : 0];
     }),
   );
   const plan = planRebalance({
@@ -125,8 +132,8 @@ export async function planRebalanceRun(
       key: s.dn,
       name: s.name,
       capacity: Math.max(0, s.capacity - outside.get(s.dn)!),
-      users: dnsOf(homed.get(s.dn.toLowerCase()) ?? [], true),
-      ...(byActivity ? { idle: dnsOf(homed.get(s.dn.toLowerCase()) ?? [], false) } : {}),
+      users: dnsOf(homed.get(s.dn.toLowerCase()), true),
+      ...(byActivity ? { idle: dnsOf(homed.get(s.dn.toLowerCase()), false) } : {}),
       receive: !exclude.has(s.dn),
       drain: drain.has(s.dn),
     })),
@@ -149,7 +156,7 @@ export async function planRebalanceRun(
   // fact the admin knows it by: a router is named, as show and users name it. A server that no
   // longer exists has no name: that move stays "(orphan)".
   for (const move of plan.moves) {
-    const points = move.from === null ? usersByDn.get(move.user)?.im.msExchIMVirtualServer : undefined;
+    const points = move.from === null ? homedByDn.get(move.user)?.stored : undefined;
     if (points && byDn.has(points.toLowerCase())) move.from = points;
   }
   const names = (dn: string | null) => (dn ? (byDn.get(dn.toLowerCase())?.name ?? dn) : '(orphan)');
@@ -157,7 +164,7 @@ export async function planRebalanceRun(
     inventory,
     plan,
     names,
-    usersByDn,
+    homedRead: homedTotal,
     load: settings.load,
     notices,
     excluded: home.filter((s) => exclude.has(s.dn)).map((s) => s.name),
@@ -165,20 +172,41 @@ export async function planRebalanceRun(
       syncDays !== undefined
         ? { activeDays: settings.activeDays, syncDays, warning: activeWindowWarning(settings.activeDays, syncDays) }
         : undefined,
-    targets: () =>
-      plan.moves.map((move) => {
-        const user = usersByDn.get(move.user)!;
+    moveTargets: async () => {
+      const planned = plan.moves.map((move) => ({ move, ...homedByDn.get(move.user)! }));
+      const fresh = await directory.usersByGuid(planned.map((p) => p.guid));
+      const users: UserRecord[] = [];
+      const targets = planned.map(({ move, guid, stored }): Target => {
         const server = byDn.get(move.to.toLowerCase())!;
         assertUsableHome(server);
+        const summary = `${names(move.from)} → ${server.name} (${move.reason}${move.idle ? ', inactive' : ''})`;
+        const user = fresh.get(guid);
+        const now = user?.im.msExchIMVirtualServer;
+        if (!user || now === undefined || canonicalDn(now) !== canonicalDn(stored)) {
+          const reason = !user
+            ? 'no longer exists under the base DN'
+            : `re-homed since the plan (now ${now === undefined ? 'not IM-enabled' : `on ${names(now)}`})`;
+          return {
+            name: user?.sAMAccountName || move.user,
+            dn: user?.dn ?? move.user,
+            guid,
+            action: 'move',
+            summary,
+            plan: { kind: 'failed', reason: `${reason}: nothing written; run rebalance again` },
+          };
+        }
+        users.push(user);
         return {
           name: user.sAMAccountName || user.dn,
           dn: user.dn,
-          guid: user.guid,
+          guid,
           action: 'move',
-          summary: `${names(move.from)} → ${server.name} (${move.reason}${move.idle ? ', inactive' : ''})`,
+          summary,
           plan: planUser(user, { action: 'move', server }, byDn),
         };
-      }),
+      });
+      return { targets, users };
+    },
   };
 }
 
@@ -228,39 +256,52 @@ export function rebalancePlanJson(plan: PlanResult, names: (dn: string | null) =
   };
 }
 
-/**
- * Homed users grouped by the server DN they point at (lower-cased), read a page at a time. What the
- * planner plans with is kept (each user's record); the listing itself never is.
- */
+/** What the plan keeps of a homed user: its DN (the planner's key), its GUID, and whether it carries load. */
+interface HomedUser {
+  dn: string;
+  guid: string;
+  active: boolean;
+}
+/** The homed users that point at one server value, and that value as the first of them stored it. */
+export interface HomedGroup {
+  stored: string;
+  users: HomedUser[];
+}
+
 /** What `countHomed` would answer, from users already grouped by the server they point at (DNs matched as DNs). */
-export function homedCounts(
-  servers: readonly ImServer[],
-  homed: ReadonlyMap<string, readonly UserRecord[]>,
-): HomedCounts {
+export function homedCounts(servers: readonly ImServer[], homed: ReadonlyMap<string, HomedGroup>): HomedCounts {
   const keyOf = new Map(servers.map((s) => [canonicalDn(s.dn), s.dn.toLowerCase()]));
   const perServer = new Map(servers.map((s) => [s.dn.toLowerCase(), 0]));
   let missing = 0;
   const missingServers = new Map<string, string>();
-  for (const [stored, users] of homed) {
-    const key = keyOf.get(canonicalDn(stored));
-    if (key !== undefined) perServer.set(key, perServer.get(key)! + users.length);
+  for (const [key, group] of homed) {
+    const server = keyOf.get(canonicalDn(key));
+    if (server !== undefined) perServer.set(server, perServer.get(server)! + group.users.length);
     else {
-      missing += users.length;
-      if (!missingServers.has(canonicalDn(stored)))
-        missingServers.set(canonicalDn(stored), users[0]!.im.msExchIMVirtualServer!);
+      missing += group.users.length;
+      if (!missingServers.has(canonicalDn(key))) missingServers.set(canonicalDn(key), group.stored);
     }
   }
   return { perServer, missing, missingServers: [...missingServers.values()] };
 }
 
-async function groupByServer(pages: AsyncIterable<UserRecord[]>): Promise<Map<string, UserRecord[]>> {
-  const byServer = new Map<string, UserRecord[]>();
+/**
+ * Homed users grouped by the server value they point at (lower-cased), read a page at a time. Only
+ * what the planner plans with is kept of each (HomedUser); the records and the listing never are.
+ */
+async function groupByServer(
+  pages: AsyncIterable<UserRecord[]>,
+  active: (user: UserRecord) => boolean,
+): Promise<Map<string, HomedGroup>> {
+  const byServer = new Map<string, HomedGroup>();
   for await (const page of pages) {
     for (const user of page) {
-      const key = user.im.msExchIMVirtualServer!.toLowerCase();
-      const list = byServer.get(key);
-      if (list) list.push(user);
-      else byServer.set(key, [user]);
+      const stored = user.im.msExchIMVirtualServer!;
+      const key = stored.toLowerCase();
+      const kept = { dn: user.dn, guid: user.guid, active: active(user) };
+      const group = byServer.get(key);
+      if (group) group.users.push(kept);
+      else byServer.set(key, { stored, users: [kept] });
     }
   }
   return byServer;

@@ -45,7 +45,7 @@ describe('planRebalanceRun', () => {
       ['im-east', 4, 3],
       ['im-west', 1, 3],
     ]);
-    expect(run.usersByDn.size).toBe(6);
+    expect(run.homedRead).toBe(6);
   });
 
   it('over the whole domain, one pass over the homed users is also the load count: no second count, the same inventory', async () => {
@@ -67,15 +67,23 @@ describe('planRebalanceRun', () => {
   it('homedCounts matches DNs as DNs, as the DC does', () => {
     const spaced = { ...EAST, dn: EAST.dn.replace(/,/g, ', ').toUpperCase() };
     const users = [person('a', EAST), person('b', EAST)];
-    const counts = homedCounts([spaced, WEST], new Map([[EAST.dn.toLowerCase(), users]]));
+    const counts = homedCounts(
+      [spaced, WEST],
+      new Map([[EAST.dn.toLowerCase(), { stored: EAST.dn, users: users.map((u) => ({ ...u, active: true })) }]]),
+    );
     expect(counts.perServer.get(spaced.dn.toLowerCase())).toBe(2);
     expect(counts.perServer.get(WEST.dn.toLowerCase())).toBe(0);
     expect(counts.missing).toBe(0);
   });
 
-  it("targets are compare-and-set moves from each user's current values", async () => {
-    const run = await planRebalanceRun(crowded(), settings(3), {});
-    const targets = run.targets();
+  it("targets are compare-and-set moves from each user's current values, read again by GUID", async () => {
+    const directory = crowded();
+    const run = await planRebalanceRun(directory, settings(3), {});
+    const reread = vi.spyOn(directory, 'usersByGuid');
+    const { targets, users } = await run.moveTargets();
+    expect(reread).toHaveBeenCalledOnce();
+    expect(reread.mock.calls[0]![0]).toHaveLength(2);
+    expect(users.map((u) => u.sAMAccountName).sort()).toEqual([targets[0]!.name, targets[1]!.name].sort());
     const orphan = targets.find((t) => t.name === 'o1')!;
     expect(orphan).toMatchObject({
       action: 'move',
@@ -87,6 +95,34 @@ describe('planRebalanceRun', () => {
       before: imValues('o1', IM_DOMAIN, ROUTER),
       after: imValues('o1', IM_DOMAIN, WEST),
     });
+  });
+
+  it('a user deleted or re-homed between the plan and the writes fails its row; the others still move', async () => {
+    const directory = crowded();
+    const run = await planRebalanceRun(directory, settings(3), {});
+    // The orphan and one of im-east's users move; another admin deletes the first, moves the second.
+    const movedFromEast = run.plan.moves.find((m) => m.from === EAST.dn)!.user;
+    directory.remove('CN=o1,OU=Staff,DC=memory,DC=test');
+    const sam = /^CN=([^,]+)/.exec(movedFromEast)![1]!;
+    directory.set(movedFromEast, imValues(sam, IM_DOMAIN, WEST));
+    const { targets, users } = await run.moveTargets();
+    expect(users).toEqual([]);
+    expect(targets.map((t) => [t.name, t.plan])).toEqual(
+      expect.arrayContaining([
+        [
+          'CN=o1,OU=Staff,DC=memory,DC=test',
+          { kind: 'failed', reason: 'no longer exists under the base DN: nothing written; run rebalance again' },
+        ],
+        [
+          sam,
+          {
+            kind: 'failed',
+            reason: 're-homed since the plan (now on im-west): nothing written; run rebalance again',
+          },
+        ],
+      ]),
+    );
+    expect(targets).toHaveLength(2);
   });
 
   it('under a narrowed base DN, users outside it still load their servers; only those inside move', async () => {
@@ -120,7 +156,7 @@ describe('planRebalanceRun', () => {
       {},
     );
     expect(run.plan.moves).toEqual([]);
-    expect(run.targets()).toEqual([]);
+    expect(await run.moveTargets()).toEqual({ targets: [], users: [] });
   });
 
   it('--drain by host name empties the server; --exclude keeps users off one; --max-moves defers', async () => {

@@ -117,6 +117,11 @@ export class MemoryDirectory implements DirectoryPort {
     this.users.get(canonicalDn(dn))!.im = { ...im };
   }
 
+  /** Another admin deletes the user. */
+  remove(dn: string): void {
+    this.users.delete(canonicalDn(dn));
+  }
+
   /** Another admin renames or moves the entry (its GUID stays); the new DN. */
   rename(dn: string, newDn: string): string {
     const user = this.users.get(canonicalDn(dn))!;

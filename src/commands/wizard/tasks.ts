@@ -252,11 +252,12 @@ async function planAndApplyRebalance(session: WizardSession, even: boolean, drai
     return;
   }
   const capacity = context.settings.sources.capacity === 'flag' ? context.settings.capacity : undefined;
+  const { targets, users } = await run.moveTargets();
   await reviewAndApply(session, {
     command: 'rebalance',
     heading: `The ${plural(run.plan.moves.length, 'move')}:`,
-    targets: run.targets(),
-    users: [...run.usersByDn.values()],
+    targets,
+    users,
     servers: inventory.servers,
     detailLimit: 10,
     equivalent: { task: 'rebalance', even, drain: drain.map((s) => s.name), capacity },
