@@ -223,41 +223,25 @@ samba_dns_tolerant() {
   die "samba-tool dns $* failed"
 }
 
-# replicate_nc TO FROM NC: TO pulls NC from FROM now. Retried: right after a DC restarts, its
-# partner's first pull fails on the connection it kept to the old process (WERR_NETNAME_DELETED).
-replicate_nc() {
-  local try
-  for try in 1 2 3; do
-    lab_samba_tool drs replicate "$1.$DNS_DOMAIN" "$2.$DNS_DOMAIN" "$3" -s "$SMB_CONF" >>"$LOG_DIR/replicate.log" 2>&1 && return 0
-    sleep 0.5
-  done
-  tail -5 "$LOG_DIR/replicate.log" >&2
-  log "$1 could not replicate $3 from $2"
-  return 1
-}
-
-# replicate_all [NC...]: both directions, every naming context unless told. One direction at a
-# time: a DC that pulls first asks a KDC for a ticket to its partner, and a `-M single` DC does
-# that while serving nothing else. When both pulled at once, each could wait for the other's KDC
-# until the request timed out (NT_STATUS_NO_LOGON_SERVERS in log.samba, samba-tool's LDAP timing
-# out on both DCs). Within a direction the naming contexts' pulls run at once: each is a
-# samba-tool process whose Python start-up is most of its run.
+# replicate_all [NC...]: both directions, every naming context unless told, one pull after the
+# other in one samba-tool-batch.py process (samba-tool's start-up, most of a pull's time, is paid
+# once; each pull is tried three times: right after a DC restarts, its partner's first pull fails on
+# the connection it kept to the old process, WERR_NETNAME_DELETED). Never two pulls at once: a DC
+# that pulls asks a KDC for a ticket to its partner, and a `-M single` DC does that while serving
+# nothing else. When both pulled at once, each could wait for the other's KDC until the request
+# timed out (NT_STATUS_NO_LOGON_SERVERS in log.samba, samba-tool's LDAP timing out on both DCs).
 replicate_all() {
-  local nc ncs pids=() failed=0 pid
+  local nc ncs pair to from
   ncs=("$@")
   [ ${#ncs[@]} -gt 0 ] || read -r -a ncs <<<"$(lab_ncs)" # the lab's DNs have no spaces
-  for nc in "${ncs[@]}"; do
-    replicate_nc "$DC2_HOST" "$DC_HOST" "$nc" &
-    pids+=("$!")
-  done
-  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
-  pids=()
-  for nc in "${ncs[@]}"; do
-    replicate_nc "$DC_HOST" "$DC2_HOST" "$nc" &
-    pids+=("$!")
-  done
-  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
-  [ "$failed" = 0 ] || die "dc1 and dc2 could not replicate every naming context (see $LOG_DIR/replicate.log)"
+  for pair in "$DC2_HOST $DC_HOST" "$DC_HOST $DC2_HOST"; do
+    read -r to from <<<"$pair"
+    for nc in "${ncs[@]}"; do batch_command drs replicate "$to.$DNS_DOMAIN" "$from.$DNS_DOMAIN" "$nc"; done
+  done | (
+    cwrap_export
+    PASSWD="$(admin_password)" HOME="$LAB/home" /usr/bin/python3 "$LAB_SRC/samba-tool-batch.py"
+  ) >>"$LOG_DIR/replicate.log" 2>&1 ||
+    { tail -5 "$LOG_DIR/replicate.log" >&2; die "dc1 and dc2 could not replicate every naming context (see $LOG_DIR/replicate.log)"; }
 }
 
 write_dc2_json() {

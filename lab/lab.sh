@@ -460,15 +460,17 @@ make_missing_server_orphans() {
 }
 
 # --- DNS ------------------------------------------------------------------------------------------
-# dns_command ARGS: one `samba-tool dns ARGS` for samba-tool-batch.py, as a JSON array (the lab's
-# names and values hold no quote or backslash).
-dns_command() {
+# batch_command ARGS: one samba-tool command for samba-tool-batch.py, as a JSON array, run as the
+# lab's administrator (the lab's names and values hold no quote or backslash).
+batch_command() {
   local arg json=""
-  for arg in dns "$1" 127.0.0.1 "${@:2}" -U Administrator -s "$SMB_CONF" --use-kerberos=off; do
+  for arg in "$@" -U Administrator -s "$SMB_CONF" --use-kerberos=off; do
     json+="${json:+,}\"$arg\""
   done
   printf '[%s]\n' "$json"
 }
+# dns_command ARGS: `samba-tool dns ARGS` against dc1, for the batch.
+dns_command() { batch_command dns "$1" 127.0.0.1 "${@:2}"; }
 
 setup_dns() {
   : >"$LOG_DIR/dns.log"

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Run several samba-tool commands in one Python process (lab.sh's DNS records).
+"""Run several samba-tool commands in one Python process (lab.sh's DNS records, and the pulls of
+`lab.sh replicate`).
 
 Each samba-tool process spends most of its ~0.4 s importing Samba's Python modules; the lab adds
 twenty DNS records one command at a time, so that start-up was most of the step. Here it is paid
