@@ -30,10 +30,15 @@ export async function rebalanceCommand(context: Context, options: RebalanceOptio
     );
   }
   const directory = await context.directory();
-  const { plan, names, moveTargets, activity, notices, excluded } = await withSpinner(
-    out,
-    'Reading every homed user to plan the moves',
-    planRebalanceRun(directory, context.settings, options),
+  // The plan keeps a few strings per homed user and reads the rest a page at a time: a lean heap
+  // keeps V8 from growing on the pages' garbage (src/cli/heap-mode.ts).
+  const whileStreaming = context.whileStreaming ?? ((work) => work());
+  const { plan, names, moveTargets, activity, notices, excluded } = await whileStreaming(() =>
+    withSpinner(
+      out,
+      'Reading every homed user to plan the moves',
+      planRebalanceRun(directory, context.settings, options),
+    ),
   );
   if (activity?.warning) out.warn(activity.warning);
   for (const notice of notices) out.info(notice);

@@ -20,6 +20,20 @@ export interface UserRecord {
   lastLogonAt?: number | undefined;
 }
 
+/**
+ * A homed user as a rebalance plans with it: where it is homed (msExchIMVirtualServer as stored)
+ * and, when read for the active load, what decides whether it is active. No name, no IM values:
+ * the users the plan moves are read whole afterwards.
+ */
+export interface HomedUser {
+  dn: string;
+  guid: string;
+  homeServer: string;
+  accountDisabled?: boolean | undefined;
+  expiresAt?: number | undefined;
+  lastLogonAt?: number | undefined;
+}
+
 /** How a name given on the command line or in a CSV names a user. */
 export type UserRefKind = 'dn' | 'upn-or-mail' | 'sam';
 

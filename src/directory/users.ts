@@ -5,6 +5,7 @@
 import { filetimeToMs, logonSyncDays, logonTimeToMs } from '../core/activity.js';
 import { canonicalDn, dnIsWithin, escapeFilterValue, looksLikeDn } from '../core/escape.js';
 import { IM_ATTRIBUTES, type ImState } from '../core/im-model.js';
+import type { HomedUser } from '../core/user-record.js';
 import type { AuditUser } from '../core/audit.js';
 import {
   AT_NAME_ATTRIBUTES,
@@ -101,15 +102,6 @@ export function toUserRecord(entry: DirEntry): UserRecord {
 
 /** What `--load active` needs besides: fetched only then. */
 export const ACTIVITY_ATTRIBUTES = ['userAccountControl', 'accountExpires', 'lastLogonTimestamp'];
-
-/** A user record with its activity (the entry was read with ACTIVITY_ATTRIBUTES). */
-function toUserRecordWithActivity(entry: DirEntry): UserRecord {
-  return {
-    ...toUserRecord(entry),
-    expiresAt: filetimeToMs(entry.get('accountExpires')),
-    lastLogonAt: logonTimeToMs(entry.get('lastLogonTimestamp')),
-  };
-}
 
 /** What a name is compared against, lower-cased, per kind. */
 function keysOf(user: UserRecord): { dn: string; sam: string; upnOrMail: string[] } {
@@ -322,14 +314,32 @@ export function listImUsers(
   });
 }
 
-/** Every homed user with just what a move needs, a page at a time; with `activity`, also what decides whether it is active. */
-export function listHomedUsers(directory: LdapConnection, activity = false): AsyncIterable<UserRecord[]> {
-  const attributes = ['objectGUID', 'sAMAccountName', ...IM_ATTRIBUTES, ...(activity ? ACTIVITY_ATTRIBUTES : [])];
-  return userPages(
-    directory,
-    { filter: `(&${USER_FILTER}(msExchIMVirtualServer=*))`, attributes, buffers: ['objectGUID'] },
-    activity ? toUserRecordWithActivity : toUserRecord,
-  );
+/**
+ * Every homed user with what a rebalance plans with (its GUID and home), a page at a time; with
+ * `activity`, also what decides whether it is active. The moved users are read whole afterwards.
+ */
+export async function* listHomedUsers(directory: LdapConnection, activity = false): AsyncGenerator<HomedUser[]> {
+  const attributes = ['objectGUID', 'msExchIMVirtualServer', ...(activity ? ACTIVITY_ATTRIBUTES : [])];
+  const spec = { filter: `(&${USER_FILTER}(msExchIMVirtualServer=*))`, attributes, buffers: ['objectGUID'] };
+  // One string per home server, not one per user (as serverDnSharer does for records).
+  const homes = new Map<string, string>();
+  for await (const page of directory.pages(directory.baseDn, spec))
+    yield page.map((entry) => {
+      const read = entry.get('msExchIMVirtualServer')!;
+      let homeServer = homes.get(read);
+      if (homeServer === undefined) {
+        homeServer = read;
+        if (homes.size < SHARED_SERVER_DNS) homes.set(read, read);
+      }
+      const user: HomedUser = { dn: entry.dn, guid: entry.buffer('objectGUID')?.toString('hex') ?? '', homeServer };
+      if (!activity) return user;
+      return {
+        ...user,
+        accountDisabled: (Number(entry.get('userAccountControl') ?? '0') & 2) === 2,
+        expiresAt: filetimeToMs(entry.get('accountExpires')),
+        lastLogonAt: logonTimeToMs(entry.get('lastLogonTimestamp')),
+      };
+    });
 }
 
 /** The domain's msDS-LogonTimeSyncInterval in days (14 when unset or unreadable): one base read of the domain head. */

@@ -8,7 +8,7 @@ import type { AuditUser } from '../core/audit.js';
 import type { GroupRecord, GroupResolution } from '../core/group-record.js';
 import type { ImServer, ImState } from '../core/im-model.js';
 import type { ModOp } from '../core/mod-ops.js';
-import type { Resolution, UserRecord } from '../core/user-record.js';
+import type { HomedUser, Resolution, UserRecord } from '../core/user-record.js';
 
 /** Users homed per server (keyed by lower-cased DN), and those pointing at no server that exists. */
 export interface HomedCounts {
@@ -94,10 +94,11 @@ export interface DirectoryPort {
   /** The domain's lastLogonTimestamp update interval (msDS-LogonTimeSyncInterval) in days; 14 when unset. */
   logonSyncDays(): Promise<number>;
   /**
-   * Every IM-homed user, with just what a move needs, a page at a time; with `activity`, also its
-   * account state, expiry and last logon. A listing cut off after its first page throws (it never ends short).
+   * Every IM-homed user, with what a rebalance plans with (DN, GUID, home server), a page at a time;
+   * with `activity`, also its account state, expiry and last logon. A listing cut off after its
+   * first page throws (it never ends short).
    */
-  homedUsers(activity?: boolean): AsyncIterable<UserRecord[]>;
+  homedUsers(activity?: boolean): AsyncIterable<HomedUser[]>;
   /**
    * IM-enabled users for listing, a page at a time, optionally only those homed on one server, and
    * only the active or inactive ones at `now`. A listing cut off after its first page throws.

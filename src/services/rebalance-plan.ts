@@ -11,7 +11,7 @@ import { activeWindowWarning, isActive, type LoadKind } from '../core/activity.j
 import { planRebalance, type PlanResult } from '../core/rebalance.js';
 import { canonicalDn } from '../core/escape.js';
 import { findServer, serversByDn } from '../core/server-ref.js';
-import type { UserRecord } from '../core/user-record.js';
+import type { HomedUser, UserRecord } from '../core/user-record.js';
 import type { DirectoryPort, HomedCounts } from './directory-port.js';
 import { takeInventory, type Inventory } from './inventory.js';
 import { assertUsableHome } from './provisioning.js';
@@ -64,7 +64,13 @@ export async function planRebalanceRun(
   // Over the whole domain, that pass is also the load count: the servers' loads come from it rather
   // than from a second scan of the same users (the lab DC's CPU for a plan of 12,000 users: 7.5 s → 3.9 s).
   const servers = directory.servers();
-  const active = (u: UserRecord) => !byActivity || isActive(u, now, settings.activeDays);
+  const active = (u: HomedUser) =>
+    !byActivity ||
+    isActive(
+      { accountDisabled: u.accountDisabled ?? false, expiresAt: u.expiresAt, lastLogonAt: u.lastLogonAt },
+      now,
+      settings.activeDays,
+    );
   const homedRead = groupByServer(directory.homedUsers(byActivity), active);
   const [inventory, homed, syncDays] = await Promise.all([
     narrowed
@@ -257,7 +263,7 @@ export function rebalancePlanJson(plan: PlanResult, names: (dn: string | null) =
 }
 
 /** What the plan keeps of a homed user: its DN (the planner's key), its GUID, and whether it carries load. */
-interface HomedUser {
+interface PlannedUser {
   dn: string;
   guid: string;
   active: boolean;
@@ -265,7 +271,7 @@ interface HomedUser {
 /** The homed users that point at one server value, and that value as the first of them stored it. */
 export interface HomedGroup {
   stored: string;
-  users: HomedUser[];
+  users: PlannedUser[];
 }
 
 /** What `countHomed` would answer, from users already grouped by the server they point at (DNs matched as DNs). */
@@ -287,16 +293,16 @@ export function homedCounts(servers: readonly ImServer[], homed: ReadonlyMap<str
 
 /**
  * Homed users grouped by the server value they point at (lower-cased), read a page at a time. Only
- * what the planner plans with is kept of each (HomedUser); the records and the listing never are.
+ * what the planner plans with is kept of each (PlannedUser); the listing never is.
  */
 async function groupByServer(
-  pages: AsyncIterable<UserRecord[]>,
-  active: (user: UserRecord) => boolean,
+  pages: AsyncIterable<HomedUser[]>,
+  active: (user: HomedUser) => boolean,
 ): Promise<Map<string, HomedGroup>> {
   const byServer = new Map<string, HomedGroup>();
   for await (const page of pages) {
     for (const user of page) {
-      const stored = user.im.msExchIMVirtualServer!;
+      const stored = user.homeServer;
       const key = stored.toLowerCase();
       const kept = { dn: user.dn, guid: user.guid, active: active(user) };
       const group = byServer.get(key);

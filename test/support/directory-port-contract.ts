@@ -319,6 +319,26 @@ export function directoryPortContract(name: string, makeFixture: () => Promise<P
       expect(orphan.im.msExchIMVirtualServer?.toLowerCase()).toBe(f.homes.gone.dn.toLowerCase());
     });
 
+    it('homedUsers: every homed user once, with its DN, GUID and home as stored; with activity, its account state too', async () => {
+      const homed = keysWhere((p) => p.home !== undefined);
+      const read = await everyPage(f.port.homedUsers());
+      expect(read.map((u) => u.guid).sort()).toEqual(homed.map((k) => user(k).guid).sort());
+      for (const key of homed) {
+        const u = read.find((h) => h.guid === user(key).guid)!;
+        expect(canonicalDn(u.dn), key).toBe(canonicalDn(user(key).dn));
+        expect(u.homeServer.toLowerCase(), key).toBe(f.homes[spec(key).home!].dn.toLowerCase());
+        // What the plan needs, and no more: no account state unless asked.
+        expect(u.accountDisabled, key).toBeUndefined();
+      }
+      const withActivity = await everyPage(f.port.homedUsers(true));
+      expect(withActivity).toHaveLength(homed.length);
+      for (const key of homed) {
+        const u = withActivity.find((h) => h.guid === user(key).guid)!;
+        expect(u.accountDisabled, key).toBe(spec(key).disabled === true);
+      }
+      expect(homed.some((k) => spec(k).disabled)).toBe(true);
+    });
+
     describe('searchUsers', () => {
       it('every word must match: a word of the cn or displayName, in any case', async () => {
         expect(samsIn(await f.port.searchUsers(['quill'], 10))).toEqual(samsOf(['hana', 'ivo']));

@@ -22,6 +22,7 @@ import {
   isOwnDomainPrefix,
   netbiosDomainOf,
   stripNetbiosDomain,
+  type HomedUser,
   type Resolution,
   type UserRecord,
 } from '../../src/core/user-record.js';
@@ -240,7 +241,7 @@ export class MemoryDirectory implements DirectoryPort {
   listed = 0;
 
   /** `users` a page at a time, as the adapter's paged listings hand them on (pages of at most `wanted`). */
-  private async *paged(users: readonly UserRecord[], wanted?: number): AsyncGenerator<UserRecord[]> {
+  private async *paged<T>(users: readonly T[], wanted?: number): AsyncGenerator<T[]> {
     const size = Math.min(this.pageSize, wanted ?? Infinity);
     for (let index = 0; index * size < users.length; index++) {
       await this.beforePage(index);
@@ -250,9 +251,18 @@ export class MemoryDirectory implements DirectoryPort {
     }
   }
 
-  homedUsers(): AsyncIterable<UserRecord[]> {
+  homedUsers(activity?: boolean): AsyncIterable<HomedUser[]> {
     return this.paged(
-      [...this.users.values()].filter((u) => u.im.msExchIMVirtualServer).map((u) => structuredClone(u)),
+      [...this.users.values()]
+        .filter((u) => u.im.msExchIMVirtualServer)
+        .map((u) => ({
+          dn: u.dn,
+          guid: u.guid,
+          homeServer: u.im.msExchIMVirtualServer!,
+          ...(activity
+            ? { accountDisabled: u.accountDisabled, expiresAt: u.expiresAt, lastLogonAt: u.lastLogonAt }
+            : {}),
+        })),
     );
   }
 
