@@ -112,14 +112,11 @@ export async function planRebalanceRun(
     );
   }
 
-  // Each homed user by DN: its GUID (to read it again for a move) and the value its home was read as.
-  const homedByDn = new Map<string, { guid: string; stored: string }>();
   let homedTotal = 0;
   const homeKeys = new Set(home.map((s) => s.dn.toLowerCase()));
   const orphans: string[] = [];
   const idleOrphans: string[] = [];
   for (const [serverKey, group] of homed) {
-    for (const user of group.users) homedByDn.set(user.dn, { guid: user.guid, stored: group.stored });
     homedTotal += group.users.length;
     if (!homeKeys.has(serverKey)) {
       orphans.push(...dnsOf(group, true));
@@ -157,12 +154,18 @@ export async function planRebalanceRun(
     load.after += fixed;
     load.target += fixed;
   }
+  // Each moved user by DN: its GUID (to read it again before the write) and the home it was read with.
+  const moving = new Set(plan.moves.map((m) => m.user));
+  const movedByDn = new Map<string, { guid: string; stored: string }>();
+  for (const group of homed.values())
+    for (const user of group.users)
+      if (moving.has(user.dn)) movedByDn.set(user.dn, { guid: user.guid, stored: group.stored });
   const byDn: Map<string, ImServer> = serversByDn(inventory.servers);
   // The planner gives an orphan no source (no home server counts it); where it points is still a
   // fact the admin knows it by: a router is named, as show and users name it. A server that no
   // longer exists has no name: that move stays "(orphan)".
   for (const move of plan.moves) {
-    const points = move.from === null ? homedByDn.get(move.user)?.stored : undefined;
+    const points = move.from === null ? movedByDn.get(move.user)?.stored : undefined;
     if (points && byDn.has(points.toLowerCase())) move.from = points;
   }
   const names = (dn: string | null) => (dn ? (byDn.get(dn.toLowerCase())?.name ?? dn) : '(orphan)');
@@ -179,7 +182,7 @@ export async function planRebalanceRun(
         ? { activeDays: settings.activeDays, syncDays, warning: activeWindowWarning(settings.activeDays, syncDays) }
         : undefined,
     moveTargets: async () => {
-      const planned = plan.moves.map((move) => ({ move, ...homedByDn.get(move.user)! }));
+      const planned = plan.moves.map((move) => ({ move, ...movedByDn.get(move.user)! }));
       const fresh = await directory.usersByGuid(planned.map((p) => p.guid));
       const users: UserRecord[] = [];
       const targets = planned.map(({ move, guid, stored }): Target => {
@@ -187,11 +190,11 @@ export async function planRebalanceRun(
         assertUsableHome(server);
         const summary = `${names(move.from)} → ${server.name} (${move.reason}${move.idle ? ', inactive' : ''})`;
         const user = fresh.get(guid);
-        const now = user?.im.msExchIMVirtualServer;
-        if (!user || now === undefined || canonicalDn(now) !== canonicalDn(stored)) {
+        const homeNow = user?.im.msExchIMVirtualServer;
+        if (!user || homeNow === undefined || canonicalDn(homeNow) !== canonicalDn(stored)) {
           const reason = !user
             ? 'no longer exists under the base DN'
-            : `re-homed since the plan (now ${now === undefined ? 'not IM-enabled' : `on ${names(now)}`})`;
+            : `re-homed since the plan (now ${homeNow === undefined ? 'not IM-enabled' : `on ${names(homeNow)}`})`;
           return {
             name: user?.sAMAccountName || move.user,
             dn: user?.dn ?? move.user,

@@ -252,7 +252,11 @@ async function planAndApplyRebalance(session: WizardSession, even: boolean, drai
     return;
   }
   const capacity = context.settings.sources.capacity === 'flag' ? context.settings.capacity : undefined;
-  const { targets, users } = await run.moveTargets();
+  const { targets, users } = await withSpinner(
+    out,
+    `Reading the ${plural(run.plan.moves.length, 'user')} to move`,
+    run.moveTargets(),
+  );
   await reviewAndApply(session, {
     command: 'rebalance',
     heading: `The ${plural(run.plan.moves.length, 'move')}:`,
