@@ -271,14 +271,22 @@ const SHARED_SERVER_DNS = 1_000;
  * One string per distinct msExchIMVirtualServer value in a pass: 90,000 users point at a dozen
  * servers, and every value read off the wire is a fresh copy of a DN of 150-250 characters.
  */
-function serverDnSharer(): <T extends { im: ImState }>(record: T) => T {
+function serverDnSharer(): (dn: string) => string {
   const seen = new Map<string, string>();
+  return (dn) => {
+    const shared = seen.get(dn);
+    if (shared !== undefined) return shared;
+    if (seen.size < SHARED_SERVER_DNS) seen.set(dn, dn);
+    return dn;
+  };
+}
+
+/** serverDnSharer over records: their msExchIMVirtualServer, shared. */
+function homeSharer(): <T extends { im: ImState }>(record: T) => T {
+  const share = serverDnSharer();
   return (record) => {
     const dn = record.im.msExchIMVirtualServer;
-    if (dn === undefined) return record;
-    const shared = seen.get(dn);
-    if (shared !== undefined) record.im.msExchIMVirtualServer = shared;
-    else if (seen.size < SHARED_SERVER_DNS) seen.set(dn, dn);
+    if (dn !== undefined) record.im.msExchIMVirtualServer = share(dn);
     return record;
   };
 }
@@ -289,7 +297,7 @@ async function* userPages(
   spec: SearchSpec,
   toRecord: (entry: DirEntry) => UserRecord = toUserRecord,
 ): AsyncGenerator<UserRecord[]> {
-  const share = serverDnSharer();
+  const share = homeSharer();
   for await (const page of directory.pages(directory.baseDn, spec)) yield page.map((entry) => share(toRecord(entry)));
 }
 
@@ -321,16 +329,10 @@ export function listImUsers(
 export async function* listHomedUsers(directory: LdapConnection, activity = false): AsyncGenerator<HomedUser[]> {
   const attributes = ['objectGUID', 'msExchIMVirtualServer', ...(activity ? ACTIVITY_ATTRIBUTES : [])];
   const spec = { filter: `(&${USER_FILTER}(msExchIMVirtualServer=*))`, attributes, buffers: ['objectGUID'] };
-  // One string per home server, not one per user (as serverDnSharer does for records).
-  const homes = new Map<string, string>();
+  const share = serverDnSharer();
   for await (const page of directory.pages(directory.baseDn, spec))
     yield page.map((entry) => {
-      const read = entry.get('msExchIMVirtualServer')!;
-      let homeServer = homes.get(read);
-      if (homeServer === undefined) {
-        homeServer = read;
-        if (homes.size < SHARED_SERVER_DNS) homes.set(read, read);
-      }
+      const homeServer = share(entry.get('msExchIMVirtualServer')!);
       const user: HomedUser = { dn: entry.dn, guid: entry.buffer('objectGUID')?.toString('hex') ?? '', homeServer };
       if (!activity) return user;
       return {
@@ -619,7 +621,7 @@ function toAuditUser(entry: DirEntry): AuditUser {
  * findings by then, and a short pass must never read as a clean directory.
  */
 export async function* auditUserPages(directory: LdapConnection): AsyncGenerator<AuditUser[]> {
-  const share = serverDnSharer();
+  const share = homeSharer();
   const spec = { filter: IM_USER_FILTER, attributes: AUDIT_ATTRIBUTES, buffers: ['objectGUID'] };
   for await (const page of directory.pages(directory.baseDn, spec))
     yield page.map((entry) => share(toAuditUser(entry)));

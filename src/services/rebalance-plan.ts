@@ -39,8 +39,6 @@ export interface RebalanceRun {
    * its row rather than moving from where it is now.
    */
   moveTargets(): Promise<{ targets: Target[]; users: UserRecord[] }>;
-  /** How many homed users the plan read. */
-  homedRead: number;
   /** What the plan counted against capacity. */
   load: LoadKind;
   /** Sentences for the admin about the request (e.g. a drained router). */
@@ -112,12 +110,10 @@ export async function planRebalanceRun(
     );
   }
 
-  let homedTotal = 0;
   const homeKeys = new Set(home.map((s) => s.dn.toLowerCase()));
   const orphans: string[] = [];
   const idleOrphans: string[] = [];
   for (const [serverKey, group] of homed) {
-    homedTotal += group.users.length;
     if (!homeKeys.has(serverKey)) {
       orphans.push(...dnsOf(group, true));
       if (byActivity) idleOrphans.push(...dnsOf(group, false));
@@ -173,7 +169,6 @@ export async function planRebalanceRun(
     inventory,
     plan,
     names,
-    homedRead: homedTotal,
     load: settings.load,
     notices,
     excluded: home.filter((s) => exclude.has(s.dn)).map((s) => s.name),
