@@ -1058,6 +1058,7 @@ const harness = {
   repo: REPO,
   scratch,
   home,
+  imctlEnv,
   N,
   REPS,
   reps: REPS,

@@ -83,6 +83,7 @@
  * @property {string} repo
  * @property {string} scratch a private temporary folder, removed at the end
  * @property {string} home imctl's HOME (journals land in scratch)
+ * @property {Record<string, string | undefined>} imctlEnv the environment imctl runs in (h.imctl's)
  * @property {number} N users of the bulk enable
  * @property {number} REPS
  * @property {number} reps

@@ -16,6 +16,7 @@ import { backoffMs, RETRIES, sleep } from './backoff.js';
 import { checkCleartext } from './cleartext-policy.js';
 import type { Endpoint } from './endpoints.js';
 import { newLdapClient } from './ldap-client.js';
+import { readAhead } from './read-ahead.js';
 import { readRootDse, type RootDse } from './root-dse.js';
 import { Semaphore } from './semaphore.js';
 import { BindPassword, simpleBind } from './simple-bind.js';
@@ -156,11 +157,10 @@ export class LdapConnection {
         let client: Client | undefined;
         try {
           client = await this.boundClient();
-          for await (const page of client.searchPaginated(base, this.pagedSearch(spec))) {
+          for await (const page of this.pagesAhead(client, base, spec)) {
             const entries = page.searchEntries.map((raw) => new DirEntry(raw.dn, raw));
             handedOn += entries.length;
             yield entries;
-            if (!spec.interactive) await this.interactiveIdle();
           }
           return;
         } catch (error) {
@@ -200,6 +200,16 @@ export class LdapConnection {
     return this.interactiveDone;
   }
 
+  /**
+   * ldapts's pages of one search, the next asked for while this one is handled (read-ahead.ts);
+   * a listing asks for its next page only once the searches a person waits on are answered.
+   */
+  private pagesAhead(client: Client, base: string, spec: SearchSpec) {
+    return readAhead(client.searchPaginated(base, this.pagedSearch(spec)), () =>
+      spec.interactive ? undefined : this.interactiveIdle(),
+    );
+  }
+
   /** ldapts's options for a paged search of `spec`. */
   private pagedSearch(spec: SearchSpec) {
     const pageSize = this.options.pageSize ?? PAGE_SIZE;
@@ -236,10 +246,8 @@ export class LdapConnection {
         () =>
           this.withRetry(`searching ${base}`, async (client) => {
             if (attempt++ > 0) onRestart?.();
-            for await (const page of client.searchPaginated(base, this.pagedSearch(spec))) {
+            for await (const page of this.pagesAhead(client, base, spec))
               for (const raw of page.searchEntries) visit(new DirEntry(raw.dn, raw));
-              if (!spec.interactive) await this.interactiveIdle();
-            }
           }),
         spec.interactive,
       );

@@ -1,5 +1,4 @@
 /** IM-enabled users with their home server, as `imctl users` lists them: paged, attribute-minimal; streamed or sorted. */
-import { canonicalDn } from '../core/escape.js';
 import { findServer, serversByDn } from '../core/server-ref.js';
 import type { UserRecord } from '../core/user-record.js';
 import type { DirectoryPort } from './directory-port.js';
@@ -49,10 +48,17 @@ export async function streamUsers(
   });
   const byDn = serversByDn(servers);
   // Homes that name no server the account can read: checked once each, before their rows go out.
+  // Keyed as stored: the DC spells one server's DN the same way each time, so a page costs a lookup
+  // per user, and only a spelling not seen before is canonicalised (by assertHomesReadable).
   const checkedHomes = new Set<string>();
   const assertPageReadable = (users: readonly UserRecord[]) => {
-    const fresh = users.map((u) => u.im.msExchIMVirtualServer).filter((dn) => dn && !checkedHomes.has(canonicalDn(dn)));
-    for (const dn of fresh) checkedHomes.add(canonicalDn(dn!));
+    const fresh = new Set<string>();
+    for (const { im } of users) {
+      const dn = im.msExchIMVirtualServer;
+      if (dn === undefined || checkedHomes.has(dn)) continue;
+      checkedHomes.add(dn);
+      fresh.add(dn);
+    }
     return assertHomesReadable(directory, servers, fresh);
   };
   const rowOf = (u: UserRecord): UserRow => {
