@@ -140,27 +140,31 @@ function trimUnescapedSpaces(value: string): string {
 }
 
 export function unescapeDnValue(value: string): string {
-  // Most values carry no escape at all: skip the byte-level work (it showed in import profiles).
+  // Most values carry no escape at all: skip the work (it showed in import profiles).
   if (!value.includes('\\')) return value;
-  const bytes: number[] = [];
-  const enc = new TextEncoder();
-  for (let i = 0; i < value.length; i++) {
-    const ch = value[i]!;
-    if (ch === '\\' && i + 1 < value.length) {
-      const hex = value.slice(i + 1, i + 3);
-      if (/^[0-9a-fA-F]{2}$/.test(hex)) {
-        bytes.push(parseInt(hex, 16));
-        i += 2;
-      } else {
-        bytes.push(...enc.encode(value[i + 1]!));
-        i++;
-      }
+  let out = '';
+  let i = 0;
+  while (i < value.length) {
+    if (value[i] !== '\\' || i + 1 >= value.length) {
+      out += value[i++];
+      continue;
+    }
+    // A run of \XX pairs is UTF-8 bytes, decoded together: one character may take several.
+    const bytes: number[] = [];
+    while (i + 2 < value.length && value[i] === '\\' && isHexDigit(value[i + 1]!) && isHexDigit(value[i + 2]!)) {
+      bytes.push(parseInt(value.slice(i + 1, i + 3), 16));
+      i += 3;
+    }
+    if (bytes.length > 0) {
+      out += UTF8.decode(Uint8Array.from(bytes));
     } else {
-      const cp = value.codePointAt(i)!;
-      const s = String.fromCodePoint(cp);
-      bytes.push(...enc.encode(s));
-      if (cp > 0xffff) i++;
+      // `\,` and the like: the character itself (a surrogate pair's halves follow one another unchanged).
+      out += value[i + 1];
+      i += 2;
     }
   }
-  return new TextDecoder().decode(new Uint8Array(bytes));
+  return out;
 }
+
+const UTF8 = new TextDecoder();
+const isHexDigit = (ch: string) => (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');

@@ -185,6 +185,8 @@ describe('unescapeDnValue', () => {
     { input: 'Zoë 😀', out: 'Zoë 😀' },
     { input: 'a\\', out: 'a\\' },
     { input: '', out: '' },
+    // An escaped character outside the BMP (two UTF-16 units) is that character, not two broken halves.
+    { input: 'x\\😀\\c3\\a9', out: 'x😀é' },
   ])('$input → $out', ({ input, out }) => {
     expect(unescapeDnValue(input)).toBe(out);
   });
