@@ -5,7 +5,7 @@
  * cleartext rule (cleartext-policy), the password bind (simple-bind), endpoints, root-dse,
  * bind-credentials, backoff, semaphore. The only module family that talks to ldapts.
  */
-import { Attribute, Change, type Client } from 'ldapts';
+import { Attribute, Change, type Client, type SearchResult } from 'ldapts';
 import { DirectoryError, ImctlError, UsageError } from '../core/errors.js';
 import type { ModOp } from '../core/mod-ops.js';
 import { sourceLabel, type Settings } from '../config/settings.js';
@@ -202,12 +202,20 @@ export class LdapConnection {
 
   /**
    * ldapts's pages of one search, the next asked for while this one is handled (read-ahead.ts);
-   * a listing asks for its next page only once the searches a person waits on are answered.
+   * a listing asks for its next page only once the searches a person waits on are answered. A
+   * search that wants only its first N (spec.pageSize) stops after them: no page is read ahead.
    */
-  private pagesAhead(client: Client, base: string, spec: SearchSpec) {
-    return readAhead(client.searchPaginated(base, this.pagedSearch(spec)), () =>
-      spec.interactive ? undefined : this.interactiveIdle(),
-    );
+  private pagesAhead(client: Client, base: string, spec: SearchSpec): AsyncIterable<SearchResult> {
+    const pages = client.searchPaginated(base, this.pagedSearch(spec));
+    if (spec.pageSize !== undefined) return this.pagesInTurn(pages, spec);
+    return readAhead(pages, () => (spec.interactive ? undefined : this.interactiveIdle()));
+  }
+
+  private async *pagesInTurn(pages: AsyncIterable<SearchResult>, spec: SearchSpec): AsyncGenerator<SearchResult> {
+    for await (const page of pages) {
+      yield page;
+      if (!spec.interactive) await this.interactiveIdle();
+    }
   }
 
   /** ldapts's options for a paged search of `spec`. */
