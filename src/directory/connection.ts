@@ -3,7 +3,8 @@
  * and a serialised reconnect-and-rebind, and a broken protection that stops the run. Beside it,
  * one step or concept each: the client and its sockets (ldap-client), TLS (tls-options), the
  * cleartext rule (cleartext-policy), the password bind (simple-bind), endpoints, root-dse,
- * bind-credentials, backoff, semaphore. The only module family that talks to ldapts.
+ * bind-credentials, backoff, semaphore, read-ahead (pages asked for one ahead). The only module
+ * family that talks to ldapts.
  */
 import { Attribute, Change, type Client, type SearchResult } from 'ldapts';
 import { DirectoryError, ImctlError, UsageError } from '../core/errors.js';

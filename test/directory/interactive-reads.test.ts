@@ -72,3 +72,21 @@ describe('an interactive search goes before the background reads', () => {
     expect(requests).toEqual(['(bg)#1', '(bg)#2', '(bg)#3']);
   });
 });
+
+describe('pages read ahead (src/directory/read-ahead.ts)', () => {
+  it('a listing asks for its next page before handing on the one it has; a search for its first N asks for no more', async () => {
+    const { connection, requests } = connectionLogging({ '(all)': 3, '(first)': 3 });
+    let askedAheadBeforeHandedOn = false;
+    for await (const page of connection.pages('DC=test', { filter: '(all)', attributes: [] })) {
+      expect(page.map((e) => e.dn)).toEqual(['CN=(all)1']);
+      askedAheadBeforeHandedOn = requests.includes('(all)#2');
+      break;
+    }
+    expect(askedAheadBeforeHandedOn).toBe(true);
+    for await (const page of connection.pages('DC=test', { filter: '(first)', attributes: [], pageSize: 1 })) {
+      expect(page.map((e) => e.dn)).toEqual(['CN=(first)1']);
+      break;
+    }
+    expect(requests.filter((r) => r.startsWith('(first)'))).toEqual(['(first)#1']);
+  });
+});
