@@ -65,7 +65,12 @@ export function activeSince(now: number, activeDays: number): number {
   return now - activeDays * DAY_MS;
 }
 
-export function isActive(user: Activity, now: number, activeDays: number): boolean {
+/** Enabled, unexpired and logged on within the window; an account state not read (accountDisabled absent) counts as enabled. */
+export function isActive(
+  user: Omit<Activity, 'accountDisabled'> & { accountDisabled?: boolean | undefined },
+  now: number,
+  activeDays: number,
+): boolean {
   if (user.accountDisabled) return false;
   if (user.expiresAt !== undefined && user.expiresAt <= now) return false;
   return user.lastLogonAt !== undefined && user.lastLogonAt >= activeSince(now, activeDays);
